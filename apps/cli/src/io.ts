@@ -1,0 +1,30 @@
+/**
+ * Everything a command may touch of the outside world, passed in so that tests can drive
+ * commands with plain strings. Only `main.ts` builds one from `process`.
+ */
+import type { HostPlatform } from "@memflow-ts/core";
+
+export interface OutputStream {
+  write(text: string): void;
+  /** True when a person is watching: colours and prompts are allowed. */
+  readonly isTTY: boolean;
+}
+
+export interface CliContext {
+  stdout: OutputStream;
+  stderr: OutputStream;
+  /** True only when stdin is a terminal; nothing prompts otherwise. */
+  stdinIsTTY: boolean;
+  env: Readonly<Record<string, string | undefined>>;
+  cwd: string;
+  home: string;
+  platform: HostPlatform;
+}
+
+/** Exit codes shared by every command. */
+export const ExitCode = {
+  ok: 0,
+  failed: 1,
+  usage: 2,
+} as const;
+export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];

@@ -1,0 +1,1 @@
+export { isBinary } from "./magic.ts";

@@ -1,0 +1,51 @@
+/**
+ * Where memflow 0.2.4 looks for plugins (`Inventory::scan`) and which file names it considers.
+ *
+ * Pure functions of their inputs: the caller passes HOME, the environment and the working
+ * directory, so tests pin every case without touching the real machine.
+ */
+
+export type HostPlatform = "linux" | "darwin" | "win32";
+
+/** The only extension memflow loads on each platform (`plugin_extension()` in util.rs). */
+export function pluginExtension(platform: HostPlatform): "so" | "dylib" | "dll" {
+  switch (platform) {
+    case "linux":
+      return "so";
+    case "darwin":
+      return "dylib";
+    case "win32":
+      return "dll";
+  }
+}
+
+export interface SearchPathInput {
+  platform: HostPlatform;
+  /** The user's home directory (HOME, or the profile folder on Windows). */
+  home: string;
+  /** The value of `MEMFLOW_PLUGIN_PATH`, if set. */
+  pluginPathVariable?: string | undefined;
+  cwd: string;
+}
+
+/** The user plugin directory memflowup installs into (`plugins_path()` in util.rs). */
+export function userPluginDirectory(platform: HostPlatform, home: string): string {
+  const separator = platform === "win32" ? "\\" : "/";
+  const base = home.endsWith(separator) ? home.slice(0, -1) : home;
+  return platform === "win32"
+    ? `${base}${separator}Documents${separator}memflow`
+    : `${base}${separator}.local${separator}lib${separator}memflow`;
+}
+
+/**
+ * The directories `Inventory::scan` visits, in memflow's order: the user plugin directory,
+ * each entry of `MEMFLOW_PLUGIN_PATH`, then the working directory. Unlike memflow, empty
+ * entries of the variable are dropped instead of failing later, and a directory named twice
+ * is visited once (memflow would list its plugins twice).
+ */
+export function pluginSearchPaths(input: SearchPathInput): string[] {
+  const delimiter = input.platform === "win32" ? ";" : ":";
+  const fromVariable = (input.pluginPathVariable ?? "").split(delimiter).filter((entry) => entry !== "");
+  const ordered = [userPluginDirectory(input.platform, input.home), ...fromVariable, input.cwd];
+  return [...new Set(ordered)];
+}

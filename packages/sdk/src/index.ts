@@ -1,0 +1,2 @@
+export type { PluginKind } from "./plugin-names.ts";
+export { descriptorExportName, PluginNameError, pluginFileName } from "./plugin-names.ts";

@@ -1,0 +1,36 @@
+/**
+ * The names a memflow plugin is known by: the exported descriptor symbol and the file name
+ * memflow's own build produces. Both follow memflow-derive, so a plugin built with the sdk is
+ * found by Rust memflow exactly like a Rust one.
+ */
+import { type HostPlatform, pluginExtension } from "@memflow-ts/core";
+
+export type PluginKind = "connector" | "os";
+
+const PLUGIN_NAME = /^[a-z0-9_]+$/i;
+
+export class PluginNameError extends Error {
+  override readonly name = "PluginNameError";
+}
+
+function checkedName(name: string): string {
+  if (!PLUGIN_NAME.test(name)) {
+    throw new PluginNameError(
+      `plugin name ${JSON.stringify(name)} must be letters, digits and '_' only, because it becomes part of a C symbol`,
+    );
+  }
+  return name;
+}
+
+/** `MEMFLOW_CONNECTOR_<NAME>` / `MEMFLOW_OS_<NAME>`, the data symbol memflow looks for. */
+export function descriptorExportName(kind: PluginKind, name: string): string {
+  const prefix = kind === "connector" ? "MEMFLOW_CONNECTOR_" : "MEMFLOW_OS_";
+  return `${prefix}${checkedName(name).toUpperCase()}`;
+}
+
+/** The library file name cargo gives a memflow plugin crate: `libmemflow_<name>.so`, `memflow_<name>.dll`. */
+export function pluginFileName(name: string, platform: HostPlatform): string {
+  const extension = pluginExtension(platform);
+  const prefix = platform === "win32" ? "" : "lib";
+  return `${prefix}memflow_${checkedName(name).toLowerCase()}.${extension}`;
+}

@@ -1,0 +1,4 @@
+export type { CommandResult } from "./process.ts";
+export { repoRoot, runCommand } from "./process.ts";
+export type { PackedPackage } from "./tarball.ts";
+export { manifestTargets, packWorkspacePackage } from "./tarball.ts";
