@@ -1,0 +1,47 @@
+/**
+ * The analyzer's entry points: from bytes in memory, or from a random-access reader that is
+ * asked only for the ranges the parsers need.
+ */
+import type { PluginDescriptorInfo } from "./descriptor-info.ts";
+import { type RandomAccessReader, runAsync, runSync } from "./drive.ts";
+import { AnalyzeError } from "./errors.ts";
+import { FileWindow } from "./file-window.ts";
+import { parseAny } from "./parse.ts";
+
+/**
+ * Every memflow plugin descriptor in an ELF, PE or Mach-O file (memflow's `parse_descriptors`).
+ * A valid binary without descriptors gives `[]`; anything else that goes wrong throws an
+ * AnalyzeError.
+ */
+export function parseDescriptors(bytes: Uint8Array): PluginDescriptorInfo[] {
+  return guard(() => runSync(parseAny(new FileWindow(0, bytes.length)), bytes));
+}
+
+/** The same as `parseDescriptors`, reading only the byte ranges it needs from `reader`. */
+export async function analyzeFile(reader: RandomAccessReader): Promise<PluginDescriptorInfo[]> {
+  if (!Number.isSafeInteger(reader.size) || reader.size < 0) {
+    throw new AnalyzeError("malformed", 0, `the reader reports an impossible size ${reader.size}`);
+  }
+  return guard(() => runAsync(parseAny(new FileWindow(0, reader.size)), reader));
+}
+
+/** Keeps the promise that only AnalyzeError escapes, even from a bug: the bug becomes the cause. */
+function guard<T>(run: () => T): T {
+  try {
+    const result = run();
+    if (result instanceof Promise) return result.catch(wrap) as T;
+    return result;
+  } catch (error) {
+    return wrap(error);
+  }
+}
+
+function wrap(error: unknown): never {
+  if (error instanceof AnalyzeError) throw error;
+  throw new AnalyzeError("malformed", 0, `the file could not be analyzed: ${String(error)}`, { cause: error });
+}
+
+/** A reader over bytes already in memory, for tests and for callers that hold the file. */
+export function bytesReader(bytes: Uint8Array): RandomAccessReader {
+  return { size: bytes.length, read: (offset, length) => bytes.subarray(offset, offset + length) };
+}

@@ -1,0 +1,188 @@
+/**
+ * Dynamic relocations of an ELF file, applied to the descriptor's pointer fields the way the
+ * loader would: RELA (explicit addend), REL (addend stored in place, e.g. i686) and RELR (packed
+ * relative relocations, `-z pack-relative-relocs`), found through the dynamic segment or, when a
+ * file has none there, through its section headers.
+ */
+import { toNumber } from "./bytes.ts";
+import { DT, type DynamicEntries, dynamicNumber } from "./elf-dynamic.ts";
+import type { ElfAddressMap, ElfHeader, SectionHeader } from "./elf-headers.ts";
+import type { DynamicSymbols } from "./elf-symbols.ts";
+import { fail } from "./errors.ts";
+import type { FileWindow, Parse } from "./file-window.ts";
+
+type TableKind = "rela" | "rel" | "relr";
+
+interface RelocationTable {
+  kind: TableKind;
+  offset: number;
+  size: number;
+  entrySize: number;
+}
+
+interface Relocation {
+  kind: TableKind;
+  type: number;
+  symbol: number;
+  addend: bigint;
+  /** File offset of the relocation entry, for error messages. */
+  at: number;
+}
+
+/** Relocation types by machine: the relative one, and the absolute ones (`S + A`). */
+const RELOCATION_TYPES: Record<number, { relative: number; absolute: readonly number[] }> = {
+  3: { relative: 8, absolute: [1, 6] }, // i386: R_386_RELATIVE; R_386_32, R_386_GLOB_DAT
+  62: { relative: 8, absolute: [1, 6] }, // x86_64: R_X86_64_RELATIVE; R_X86_64_64, R_X86_64_GLOB_DAT
+  40: { relative: 23, absolute: [2, 21] }, // arm: R_ARM_RELATIVE; R_ARM_ABS32, R_ARM_GLOB_DAT
+  183: { relative: 1027, absolute: [257, 1025] }, // aarch64: R_AARCH64_RELATIVE; ABS64, GLOB_DAT
+  20: { relative: 22, absolute: [1, 20] }, // ppc: R_PPC_RELATIVE; R_PPC_ADDR32, R_PPC_GLOB_DAT
+  21: { relative: 22, absolute: [38, 20] }, // ppc64: R_PPC64_RELATIVE; R_PPC64_ADDR64, R_PPC64_GLOB_DAT
+  22: { relative: 12, absolute: [22, 10] }, // s390x: R_390_RELATIVE; R_390_64, R_390_GLOB_DAT
+  243: { relative: 3, absolute: [1, 2] }, // riscv: R_RISCV_RELATIVE; R_RISCV_32, R_RISCV_64
+  // mips has no RELATIVE type: R_MIPS_REL32 against symbol 0 is base-relative, against a symbol S + A.
+  8: { relative: 3, absolute: [3] },
+};
+
+const SHT_RELA = 4;
+const SHT_REL = 9;
+const SHT_RELR = 19;
+
+/** The relocation tables the dynamic segment names (DT_RELA, DT_REL, DT_RELR). */
+export function dynamicRelocationTables(
+  header: ElfHeader,
+  dynamic: DynamicEntries,
+  addresses: ElfAddressMap,
+): RelocationTable[] {
+  const tables: RelocationTable[] = [];
+  const word = header.wide ? 8 : 4;
+  const add = (kind: TableKind, addressTag: bigint, sizeTag: bigint, entryTag: bigint, defaultEntry: number) => {
+    const address = dynamic.get(addressTag);
+    const size = dynamicNumber(dynamic, sizeTag, 0);
+    if (address === undefined || size === undefined || size === 0) return;
+    const offset = addresses.fileOffset(address, size);
+    if (offset === undefined) {
+      throw fail("out-of-bounds", 0, `the ${kind} table at 0x${address.toString(16)} is not stored in the file`);
+    }
+    tables.push({ kind, offset, size, entrySize: dynamicNumber(dynamic, entryTag, 0) ?? defaultEntry });
+  };
+  add("rela", DT.RELA, DT.RELASZ, DT.RELAENT, 3 * word);
+  add("rel", DT.REL, DT.RELSZ, DT.RELENT, 2 * word);
+  add("relr", DT.RELR, DT.RELRSZ, DT.RELRENT, word);
+  return tables;
+}
+
+/** The relocation sections (SHT_RELA, SHT_REL, SHT_RELR), for files whose dynamic segment names none. */
+export function sectionRelocationTables(sections: readonly SectionHeader[]): RelocationTable[] {
+  const kinds: Record<number, TableKind> = { [SHT_RELA]: "rela", [SHT_REL]: "rel", [SHT_RELR]: "relr" };
+  return sections.flatMap((section) => {
+    const kind = kinds[section.type];
+    return kind && section.size > 0
+      ? [{ kind, offset: section.offset, size: section.size, entrySize: section.entsize }]
+      : [];
+  });
+}
+
+/** Finds the relocations that target any of `slots` (virtual addresses of pointer fields). */
+export function* findRelocations(
+  window: FileWindow,
+  header: ElfHeader,
+  tables: readonly RelocationTable[],
+  slots: ReadonlySet<bigint>,
+): Parse<Map<bigint, Relocation>> {
+  const found = new Map<bigint, Relocation>();
+  if (slots.size === 0) return found;
+  const word = header.wide ? 8 : 4;
+  for (const table of tables) {
+    const minimum = table.kind === "rela" ? 3 * word : table.kind === "rel" ? 2 * word : word;
+    if (table.entrySize < minimum) {
+      throw fail("malformed", table.offset, `${table.kind} entries of ${table.entrySize} bytes are too small`);
+    }
+    const count = Math.floor(table.size / table.entrySize);
+    const entries = yield* window.read(
+      table.offset,
+      count * table.entrySize,
+      header.little,
+      "out-of-bounds",
+      `the ${table.kind} table`,
+    );
+    if (table.kind === "relr") {
+      const entry = (index: number) => entries.word(index * table.entrySize, header.wide);
+      for (const slot of relrAddresses(count, entry, word)) {
+        if (slots.has(slot)) found.set(slot, { kind: "relr", type: 0, symbol: 0, addend: 0n, at: entries.fileOffset });
+      }
+      continue;
+    }
+    for (let index = 0; index < count; index += 1) {
+      const at = index * table.entrySize;
+      const offset = entries.word(at, header.wide);
+      if (!slots.has(offset)) continue;
+      const info = entries.word(at + word, header.wide);
+      found.set(offset, {
+        kind: table.kind,
+        type: Number(header.wide ? info & 0xffffffffn : info & 0xffn),
+        symbol: toNumber(header.wide ? info >> 32n : info >> 8n, entries.fileOffset + at, "relocation symbol"),
+        addend: table.kind === "rela" ? signed(entries.word(at + 2 * word, header.wide), word) : 0n,
+        at: entries.fileOffset + at,
+      });
+    }
+  }
+  return found;
+}
+
+/** Expands a RELR table (even entries: an address; odd entries: a bitmap of the next words). */
+function* relrAddresses(count: number, entry: (index: number) => bigint, word: number): Generator<bigint> {
+  const wordBits = BigInt(word * 8);
+  const step = BigInt(word);
+  let next = 0n;
+  for (let index = 0; index < count; index += 1) {
+    const value = entry(index);
+    if ((value & 1n) === 0n) {
+      yield value;
+      next = value + step;
+      continue;
+    }
+    let bitmap = value >> 1n;
+    for (let bit = 0n; bitmap !== 0n; bit += 1n, bitmap >>= 1n) {
+      if ((bitmap & 1n) === 1n) yield next + bit * step;
+    }
+    next += (wordBits - 1n) * step;
+  }
+}
+
+function signed(value: bigint, word: number): bigint {
+  return BigInt.asIntN(word * 8, value);
+}
+
+/**
+ * The value the loader stores into a pointer field: `stored` itself when nothing relocates it,
+ * otherwise the relocation's result computed for a load base of 0.
+ */
+export function relocatedValue(
+  header: ElfHeader,
+  relocation: Relocation | undefined,
+  stored: bigint,
+  symbols: DynamicSymbols | undefined,
+  what: string,
+): bigint {
+  if (relocation === undefined || relocation.kind === "relr") return stored;
+  const bits = header.wide ? 64 : 32;
+  const addend = relocation.kind === "rela" ? relocation.addend : stored;
+  const types = RELOCATION_TYPES[header.machine];
+  if (types && relocation.type === types.relative && relocation.symbol === 0) return BigInt.asUintN(bits, addend);
+  if (types?.absolute.includes(relocation.type)) {
+    const symbol = relocation.symbol === 0 ? { value: 0n, defined: true, name: "" } : symbols?.at(relocation.symbol);
+    if (symbol === undefined || !symbol.defined) {
+      throw fail(
+        "unsupported",
+        relocation.at,
+        `${what} points into another library (symbol ${symbol?.name ?? relocation.symbol})`,
+      );
+    }
+    return BigInt.asUintN(bits, symbol.value + addend);
+  }
+  throw fail(
+    "unsupported",
+    relocation.at,
+    `${what} has relocation type ${relocation.type}, which the analyzer cannot apply`,
+  );
+}

@@ -1,0 +1,183 @@
+/**
+ * Plugin descriptors in Mach-O files, thin or universal ("fat"), 32- or 64-bit: exports from the
+ * export trie, pointers decoded from chained fixups (or taken as stored, with classic rebase
+ * info), and every address mapped to a file offset through the segments.
+ */
+import { toNumber } from "./bytes.ts";
+import {
+  type AddressSpace,
+  DESCRIPTOR_LAYOUT_32,
+  DESCRIPTOR_LAYOUT_64,
+  type DescriptorLayout,
+  readDescriptor,
+} from "./descriptor.ts";
+import { architectureFrom, type PluginArchitecture, type PluginDescriptorInfo } from "./descriptor-info.ts";
+import { fail } from "./errors.ts";
+import { decodeExportName, pluginKindOfBytes } from "./export-name.ts";
+import type { FileWindow, Parse } from "./file-window.ts";
+import { descriptorExports } from "./macho-export-trie.ts";
+import {
+  decodeChainedPointer,
+  linkeditData,
+  readChainedFixupFormats,
+  type SegmentPointerFormats,
+} from "./macho-fixups.ts";
+
+const LC_SEGMENT = 0x1;
+const LC_SEGMENT_64 = 0x19;
+const LC_DYLD_INFO = 0x22;
+const LC_DYLD_INFO_ONLY = 0x80000022;
+const LC_DYLD_EXPORTS_TRIE = 0x80000033;
+const LC_DYLD_CHAINED_FIXUPS = 0x80000034;
+
+interface Segment {
+  vmaddr: bigint;
+  vmsize: bigint;
+  fileoff: number;
+  filesize: number;
+}
+
+/** cputype: 7 x86, 0x01000007 x86_64, 12 arm, 0x0100000c arm64 (the 64-bit flag is bit 24). */
+export function machArchitecture(cputype: number): PluginArchitecture {
+  return architectureFrom(cputype, { x86: [7], x86_64: [0x01000007], arm: [12], arm64: [0x0100000c] });
+}
+
+export function* parseMachO(window: FileWindow): Parse<PluginDescriptorInfo[]> {
+  const magic = (yield* window.read(0, 4, false, "truncated", "the Mach-O magic")).u32(0);
+  if (magic === 0xcafebabe || magic === 0xcafebabf) return yield* parseFat(window, magic === 0xcafebabf);
+  return yield* parseThin(window);
+}
+
+const FAT_ARCH_SIZE = 20;
+const FAT_ARCH_64_SIZE = 32;
+/** More slices than this is no universal binary (0xcafebabe also starts Java class files). */
+const MAX_FAT_ARCHES = 64;
+
+function* parseFat(window: FileWindow, wide: boolean): Parse<PluginDescriptorInfo[]> {
+  const head = yield* window.read(0, 8, false, "truncated", "the universal header");
+  const count = head.u32(4);
+  if (count > MAX_FAT_ARCHES) throw fail("bad-magic", 0, `a universal binary with ${count} slices is not plausible`);
+  const entrySize = wide ? FAT_ARCH_64_SIZE : FAT_ARCH_SIZE;
+  const arches = yield* window.read(8, count * entrySize, false, "truncated", "the universal slice table");
+  const results: PluginDescriptorInfo[] = [];
+  for (let index = 0; index < count; index += 1) {
+    const at = index * entrySize;
+    const offset = wide ? toNumber(arches.u64(at + 8), arches.fileOffset + at, "slice offset") : arches.u32(at + 8);
+    const size = wide ? toNumber(arches.u64(at + 16), arches.fileOffset + at, "slice size") : arches.u32(at + 12);
+    const slice = window.sub(offset, size, `universal slice ${index}`);
+    if (slice.size >= 8) {
+      const start = yield* slice.read(0, 8, false, "truncated", "a slice's magic");
+      if (start.u32(0) === 0x213c6172 && start.u32(4) === 0x63683e0a) {
+        throw fail("unsupported", slice.base, `universal slice ${index} is a static archive, not a library`);
+      }
+    }
+    results.push(...(yield* parseThin(slice)));
+  }
+  return results;
+}
+
+function* parseThin(window: FileWindow): Parse<PluginDescriptorInfo[]> {
+  const magicBytes = yield* window.read(0, 4, true, "truncated", "the Mach-O magic");
+  const magic = magicBytes.u32(0);
+  const little = magic === 0xfeedface || magic === 0xfeedfacf;
+  const swapped = magic === 0xcefaedfe || magic === 0xcffaedfe;
+  if (!little && !swapped) throw fail("bad-magic", window.base, `0x${magic.toString(16)} is not a thin Mach-O magic`);
+  const wide = magic === 0xfeedfacf || magic === 0xcffaedfe;
+  const headerSize = wide ? 32 : 28;
+  const header = yield* window.read(0, headerSize, little, "truncated", "the Mach-O header");
+  const cputype = header.u32(4);
+  const commandCount = header.u32(16);
+  const commandsSize = header.u32(20);
+  const commands = yield* window.read(headerSize, commandsSize, little, "truncated", "the load commands");
+
+  const segments: Segment[] = [];
+  let exportTrie: { offset: number; size: number } | undefined;
+  let chainedFixups: { offset: number; size: number } | undefined;
+  let at = 0;
+  for (let index = 0; index < commandCount; index += 1) {
+    const command = commands.u32(at);
+    const size = commands.u32(at + 4);
+    if (size < 8 || at + size > commands.length) {
+      throw fail("malformed", commands.fileOffset + at, `load command ${index} has size ${size}`);
+    }
+    const fields = commands.slice(at, size, "malformed", `load command ${index}`);
+    if (command === LC_SEGMENT_64) {
+      segments.push({
+        vmaddr: fields.u64(24),
+        vmsize: fields.u64(32),
+        fileoff: toNumber(fields.u64(40), fields.fileOffset, "segment fileoff"),
+        filesize: toNumber(fields.u64(48), fields.fileOffset, "segment filesize"),
+      });
+    } else if (command === LC_SEGMENT) {
+      segments.push({
+        vmaddr: BigInt(fields.u32(24)),
+        vmsize: BigInt(fields.u32(28)),
+        fileoff: fields.u32(32),
+        filesize: fields.u32(36),
+      });
+    } else if (command === LC_DYLD_EXPORTS_TRIE) {
+      exportTrie = linkeditData(fields);
+    } else if ((command === LC_DYLD_INFO || command === LC_DYLD_INFO_ONLY) && exportTrie === undefined) {
+      exportTrie = { offset: fields.u32(40), size: fields.u32(44) };
+    } else if (command === LC_DYLD_CHAINED_FIXUPS) {
+      chainedFixups = linkeditData(fields);
+    }
+    at += size;
+  }
+  if (exportTrie === undefined || exportTrie.size === 0) return [];
+
+  const trie = yield* window.read(exportTrie.offset, exportTrie.size, little, "out-of-bounds", "the export trie");
+  const exports = descriptorExports(trie);
+  if (exports.length === 0) return [];
+
+  // The image base is the address of the segment that maps the start of the file (__TEXT).
+  const imageBase = segments.find((segment) => segment.fileoff === 0 && segment.filesize > 0)?.vmaddr ?? 0n;
+  const formats: SegmentPointerFormats | undefined = chainedFixups
+    ? yield* readChainedFixupFormats(window, little, chainedFixups.offset, chainedFixups.size)
+    : undefined;
+  const fileOffset = (address: bigint, length: number): number | undefined => {
+    for (const segment of segments) {
+      if (address < segment.vmaddr) continue;
+      const delta = address - segment.vmaddr;
+      if (delta + BigInt(length) <= BigInt(segment.filesize) && delta + BigInt(length) <= segment.vmsize) {
+        return segment.fileoff + Number(delta);
+      }
+    }
+    return undefined;
+  };
+  const segmentIndexOf = (address: bigint) =>
+    segments.findIndex((segment) => address >= segment.vmaddr && address - segment.vmaddr < segment.vmsize);
+
+  const layout: DescriptorLayout = wide ? DESCRIPTOR_LAYOUT_64 : DESCRIPTOR_LAYOUT_32;
+  const architecture = machArchitecture(cputype);
+  const results: PluginDescriptorInfo[] = [];
+  for (const entry of exports) {
+    // Mach-O prefixes C symbols with `_`; memflow reports (and dlsym wants) the name without it.
+    const stripped = entry.name[0] === 0x5f ? entry.name.subarray(1) : entry.name;
+    const kind = pluginKindOfBytes(stripped);
+    if (kind === undefined) continue;
+    const name = decodeExportName(stripped, trie.fileOffset);
+    const address = imageBase + entry.imageOffset;
+    const offset = fileOffset(address, layout.size);
+    if (offset === undefined) {
+      throw fail("not-found", trie.fileOffset, `${name} at 0x${address.toString(16)} is not stored in the file`);
+    }
+    const format = formats?.get(segmentIndexOf(address));
+    const space: AddressSpace = {
+      pointer(fieldAt, stored) {
+        if (format === undefined) return stored;
+        return decodeChainedPointer(
+          format,
+          stored,
+          imageBase,
+          window.base + offset + fieldAt,
+          `${name}+0x${fieldAt.toString(16)}`,
+        );
+      },
+      fileOffset,
+    };
+    const strings = yield* readDescriptor(window, little, offset, layout, space, name);
+    results.push({ plugin_kind: kind, export_name: name, file_type: "mach", architecture, ...strings });
+  }
+  return results;
+}

@@ -1,0 +1,32 @@
+/**
+ * Peek at the magic, then hand the file to the parser of its format.
+ */
+import type { PluginDescriptorInfo } from "./descriptor-info.ts";
+import { parseElf } from "./elf.ts";
+import { fail } from "./errors.ts";
+import type { FileWindow, Parse } from "./file-window.ts";
+import { parseMachO } from "./macho.ts";
+import { parsePe } from "./pe.ts";
+
+export function* parseAny(window: FileWindow): Parse<PluginDescriptorInfo[]> {
+  if (window.size < 4) throw fail("bad-magic", 0, `a file of ${window.size} bytes is not a plugin binary`);
+  const head = yield* window.read(0, 4, false, "truncated", "the magic number");
+  const magic = head.u32(0);
+  if (magic === 0x7f454c46) return yield* parseElf(window);
+  if (magic >>> 16 === 0x4d5a) return yield* parsePe(window);
+  switch (magic) {
+    case 0xfeedface:
+    case 0xfeedfacf:
+    case 0xcefaedfe:
+    case 0xcffaedfe:
+    case 0xcafebabe:
+    case 0xcafebabf:
+      return yield* parseMachO(window);
+    default:
+      throw fail(
+        "bad-magic",
+        0,
+        `unknown file magic 0x${magic.toString(16).padStart(8, "0")}: not an ELF, PE or Mach-O file`,
+      );
+  }
+}
