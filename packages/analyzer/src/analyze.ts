@@ -5,7 +5,6 @@
 import type { PluginDescriptorInfo } from "./descriptor-info.ts";
 import { type RandomAccessReader, runAsync, runSync } from "./drive.ts";
 import { AnalyzeError } from "./errors.ts";
-import { FileWindow } from "./file-window.ts";
 import { parseAny } from "./parse.ts";
 
 /**
@@ -14,7 +13,7 @@ import { parseAny } from "./parse.ts";
  * AnalyzeError.
  */
 export function parseDescriptors(bytes: Uint8Array): PluginDescriptorInfo[] {
-  return guard(() => runSync(parseAny(new FileWindow(0, bytes.length)), bytes));
+  return guard(() => runSync(parseAny, bytes));
 }
 
 /** The same as `parseDescriptors`, reading only the byte ranges it needs from `reader`. */
@@ -22,7 +21,7 @@ export async function analyzeFile(reader: RandomAccessReader): Promise<PluginDes
   if (!Number.isSafeInteger(reader.size) || reader.size < 0) {
     throw new AnalyzeError("malformed", 0, `the reader reports an impossible size ${reader.size}`);
   }
-  return guard(() => runAsync(parseAny(new FileWindow(0, reader.size)), reader));
+  return guard(() => runAsync(parseAny, reader));
 }
 
 /** Keeps the promise that only AnalyzeError escapes, even from a bug: the bug becomes the cause. */

@@ -5,58 +5,81 @@
  */
 import { type AnalyzeErrorKind, fail } from "./errors.ts";
 
-export class Fields {
+/** Bytes of the file held in memory, with one DataView over them all (views are costly to create). */
+export interface Chunk {
   readonly bytes: Uint8Array;
-  readonly little: boolean;
-  /** Where `bytes[0]` sits in the whole file, for error messages. */
-  readonly fileOffset: number;
-  readonly #view: DataView;
+  readonly view: DataView;
+}
 
-  constructor(bytes: Uint8Array, little: boolean, fileOffset: number) {
-    this.bytes = bytes;
+export function chunkOf(bytes: Uint8Array): Chunk {
+  return { bytes, view: new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength) };
+}
+
+/** A range of a Chunk, read with one byte order. */
+export class Fields {
+  readonly #chunk: Chunk;
+  readonly #start: number;
+  readonly length: number;
+  readonly little: boolean;
+  /** Where the first byte sits in the whole file, for error messages. */
+  readonly fileOffset: number;
+
+  constructor(chunk: Chunk, start: number, length: number, little: boolean, fileOffset: number) {
+    this.#chunk = chunk;
+    this.#start = start;
+    this.length = length;
     this.little = little;
     this.fileOffset = fileOffset;
-    this.#view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   }
 
-  get length(): number {
-    return this.bytes.length;
+  /** The bytes themselves (a view, not a copy). */
+  get bytes(): Uint8Array {
+    return this.#chunk.bytes.subarray(this.#start, this.#start + this.length);
   }
 
   /** Throws unless `[at, at + size)` lies inside these bytes. */
   check(at: number, size: number, kind: AnalyzeErrorKind = "malformed", what = "field"): void {
-    if (!Number.isSafeInteger(at) || at < 0 || size < 0 || at + size > this.bytes.length) {
-      throw fail(
-        kind,
-        this.fileOffset + Math.max(0, Math.min(at, this.bytes.length)),
-        `${what} lies outside its table`,
-      );
+    if (!Number.isSafeInteger(at) || at < 0 || size < 0 || at + size > this.length) {
+      throw fail(kind, this.fileOffset + Math.max(0, Math.min(at, this.length)), `${what} lies outside its table`);
     }
   }
 
   u8(at: number): number {
     this.check(at, 1);
-    return this.#view.getUint8(at);
+    return this.#chunk.bytes[this.#start + at] ?? 0;
   }
 
   u16(at: number): number {
     this.check(at, 2);
-    return this.#view.getUint16(at, this.little);
+    return this.#chunk.view.getUint16(this.#start + at, this.little);
   }
 
   u32(at: number): number {
     this.check(at, 4);
-    return this.#view.getUint32(at, this.little);
+    return this.#chunk.view.getUint32(this.#start + at, this.little);
   }
 
   i32(at: number): number {
     this.check(at, 4);
-    return this.#view.getInt32(at, this.little);
+    return this.#chunk.view.getInt32(this.#start + at, this.little);
   }
 
   u64(at: number): bigint {
     this.check(at, 8);
-    return this.#view.getBigUint64(at, this.little);
+    return this.#chunk.view.getBigUint64(this.#start + at, this.little);
+  }
+
+  /**
+   * A 64-bit file offset, size or count as a number, without a BigInt on the way; values beyond
+   * 2^53 cannot describe any file and are out-of-bounds.
+   */
+  offset64(at: number, what: string): number {
+    this.check(at, 8);
+    const view = this.#chunk.view;
+    const low = view.getUint32(this.#start + at + (this.little ? 0 : 4), this.little);
+    const high = view.getUint32(this.#start + at + (this.little ? 4 : 0), this.little);
+    if (high > 0x1fffff) throw fail("out-of-bounds", this.fileOffset + at, `${what} is beyond any file`);
+    return high * 0x1_0000_0000 + low;
   }
 
   /** A pointer-sized unsigned value: 8 bytes when `wide`, else 4. */
@@ -67,15 +90,17 @@ export class Fields {
   /** The NUL-terminated byte string starting at `at`, without the NUL. */
   cString(at: number, what: string): Uint8Array {
     this.check(at, 0, "out-of-bounds", what);
-    const end = this.bytes.indexOf(0, at);
-    if (end < 0) throw fail("malformed", this.fileOffset + at, `${what} is not NUL-terminated`);
-    return this.bytes.subarray(at, end);
+    const bytes = this.#chunk.bytes;
+    const limit = this.#start + this.length;
+    const end = bytes.indexOf(0, this.#start + at);
+    if (end < 0 || end >= limit) throw fail("malformed", this.fileOffset + at, `${what} is not NUL-terminated`);
+    return bytes.subarray(this.#start + at, end);
   }
 
   /** A sub-range of these bytes, with the same byte order. */
   slice(at: number, size: number, kind: AnalyzeErrorKind, what: string): Fields {
     this.check(at, size, kind, what);
-    return new Fields(this.bytes.subarray(at, at + size), this.little, this.fileOffset + at);
+    return new Fields(this.#chunk, this.#start + at, size, this.little, this.fileOffset + at);
   }
 }
 

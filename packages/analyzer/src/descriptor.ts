@@ -5,7 +5,7 @@
  */
 import type { Fields } from "./bytes.ts";
 import { fail } from "./errors.ts";
-import type { FileWindow, Parse } from "./file-window.ts";
+import type { FileWindow } from "./file-window.ts";
 
 interface StringField {
   readonly name: "name" | "version" | "description";
@@ -69,26 +69,26 @@ export interface DescriptorStrings {
 const utf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
 
 /** Reads the descriptor at `offset` in the window, and the three strings it points at. */
-export function* readDescriptor(
+export function readDescriptor(
   window: FileWindow,
   little: boolean,
   offset: number,
   layout: DescriptorLayout,
   space: AddressSpace,
   exportName: string,
-): Parse<DescriptorStrings> {
-  const raw = yield* window.read(offset, layout.size, little, "out-of-bounds", `the descriptor ${exportName}`);
+): DescriptorStrings {
+  const raw = window.read(offset, layout.size, little, "out-of-bounds", `the descriptor ${exportName}`);
   const strings: Record<StringField["name"], string> = { name: "", version: "", description: "" };
   for (const field of layout.strings) {
     const stored = raw.word(field.pointerAt, layout.wide);
     const address = space.pointer(field.pointerAt, stored);
     const length = raw.word(field.lengthAt, layout.wide);
-    strings[field.name] = yield* readString(window, raw, field, address, length, space, exportName);
+    strings[field.name] = readString(window, raw, field, address, length, space, exportName);
   }
   return { plugin_version: raw.i32(layout.pluginVersionAt), ...strings };
 }
 
-function* readString(
+function readString(
   window: FileWindow,
   raw: Fields,
   field: StringField,
@@ -96,7 +96,7 @@ function* readString(
   length: bigint,
   space: AddressSpace,
   exportName: string,
-): Parse<string> {
+): string {
   const what = `${exportName}.${field.name}`;
   const fieldOffset = raw.fileOffset + field.pointerAt;
   if (address === 0n) {
@@ -120,7 +120,7 @@ function* readString(
       `${what} points at 0x${address.toString(16)}, which is not stored in the file`,
     );
   }
-  const bytes = yield* window.read(at, size, raw.little, "out-of-bounds", `the string ${what}`);
+  const bytes = window.read(at, size, raw.little, "out-of-bounds", `the string ${what}`);
   try {
     return utf8.decode(bytes.bytes);
   } catch {

@@ -1,9 +1,11 @@
 /**
- * Runs a parser (see `file-window.ts`) to completion: synchronously over bytes in memory, or
- * asynchronously over a random-access reader.
+ * Runs a parser over bytes in memory, or over a random-access reader by fetching what it asks
+ * for and running it again until it needs nothing more. Parsing costs microseconds and a plugin
+ * needs a handful of ranges, so the re-runs are cheap next to the reads they save.
  */
+import { type Chunk, chunkOf } from "./bytes.ts";
 import { AnalyzeError, fail } from "./errors.ts";
-import type { Parse, ReadRequest } from "./file-window.ts";
+import { type ByteSource, FileWindow, NeedBytes } from "./file-window.ts";
 
 /** Random access to a file: its size, and any byte range of it. */
 export interface RandomAccessReader {
@@ -12,56 +14,63 @@ export interface RandomAccessReader {
   read(offset: number, length: number): Uint8Array | Promise<Uint8Array>;
 }
 
-export function runSync<T>(parse: Parse<T>, bytes: Uint8Array): T {
-  let step = parse.next();
-  while (!step.done) {
-    const { offset, length } = step.value;
-    step = parse.next(bytes.subarray(offset, offset + length));
-  }
-  return step.value;
+export type Parser<T> = (window: FileWindow) => T;
+
+export function runSync<T>(parse: Parser<T>, bytes: Uint8Array): T {
+  const chunk = chunkOf(bytes);
+  const source: ByteSource = { locate: (offset) => ({ chunk, start: offset }) };
+  return parse(new FileWindow(source, 0, bytes.length));
 }
 
 /**
  * The smallest read issued to the reader. Headers, symbol tables and strings of a plugin sit in
- * a few clusters, so rounding small requests up to this size turns many tiny reads into few.
+ * a few clusters, so rounding small requests up turns many tiny reads into few.
  */
 const MIN_READ = 4096;
+/** Files this small are read whole in one go: one read beats several. */
+const READ_WHOLE_BELOW = 64 * 1024;
+/** A parser asks for a handful of ranges; this many means a bug, not a file. */
+const MAX_FETCHES = 4096;
 
-/** Remembers what was read, so neighbouring requests are served without another read. */
-class ReadCache {
-  readonly #reader: RandomAccessReader;
-  readonly #chunks: { offset: number; bytes: Uint8Array }[] = [];
+/** The ranges fetched so far, serving any request that lies inside one of them. */
+class FetchedRanges implements ByteSource {
+  readonly #chunks: { offset: number; chunk: Chunk }[] = [];
 
-  constructor(reader: RandomAccessReader) {
-    this.#reader = reader;
+  locate(offset: number, length: number): { chunk: Chunk; start: number } {
+    for (const { offset: chunkOffset, chunk } of this.#chunks) {
+      const start = offset - chunkOffset;
+      if (start >= 0 && start + length <= chunk.bytes.length) return { chunk, start };
+    }
+    throw new NeedBytes(offset, length);
   }
 
-  async get({ offset, length }: ReadRequest): Promise<Uint8Array> {
-    for (const chunk of this.#chunks) {
-      if (offset >= chunk.offset && offset + length <= chunk.offset + chunk.bytes.length) {
-        return chunk.bytes.subarray(offset - chunk.offset, offset - chunk.offset + length);
-      }
-    }
-    const fetchLength = Math.min(Math.max(length, MIN_READ), this.#reader.size - offset);
+  add(offset: number, bytes: Uint8Array): void {
+    this.#chunks.push({ offset, chunk: chunkOf(bytes) });
+  }
+}
+
+export async function runAsync<T>(parse: Parser<T>, reader: RandomAccessReader): Promise<T> {
+  const fetched = new FetchedRanges();
+  const fetch = async (offset: number, length: number) => {
     let bytes: Uint8Array;
     try {
-      bytes = await this.#reader.read(offset, fetchLength);
+      bytes = await reader.read(offset, length);
     } catch (error) {
-      throw new AnalyzeError("truncated", offset, `reading ${fetchLength} bytes failed`, { cause: error });
+      throw new AnalyzeError("truncated", offset, `reading ${length} bytes failed`, { cause: error });
     }
     if (!(bytes instanceof Uint8Array) || bytes.length < length) {
       throw fail("truncated", offset, `the reader returned fewer than the ${length} bytes asked for`);
     }
-    this.#chunks.push({ offset, bytes });
-    return bytes.subarray(0, length);
+    fetched.add(offset, bytes);
+  };
+  if (reader.size > 0 && reader.size < READ_WHOLE_BELOW) await fetch(0, reader.size);
+  for (let attempt = 0; attempt < MAX_FETCHES; attempt += 1) {
+    try {
+      return parse(new FileWindow(fetched, 0, reader.size));
+    } catch (error) {
+      if (!(error instanceof NeedBytes)) throw error;
+      await fetch(error.offset, Math.min(Math.max(error.length, MIN_READ), reader.size - error.offset));
+    }
   }
-}
-
-export async function runAsync<T>(parse: Parse<T>, reader: RandomAccessReader): Promise<T> {
-  const cache = new ReadCache(reader);
-  let step = parse.next();
-  while (!step.done) {
-    step = parse.next(await cache.get(step.value));
-  }
-  return step.value;
+  throw fail("malformed", 0, `the file needed more than ${MAX_FETCHES} separate reads`);
 }

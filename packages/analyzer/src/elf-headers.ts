@@ -4,7 +4,7 @@
  */
 import { type Fields, toNumber } from "./bytes.ts";
 import { fail } from "./errors.ts";
-import type { FileWindow, Parse } from "./file-window.ts";
+import type { FileWindow } from "./file-window.ts";
 
 export const PT_LOAD = 1;
 export const PT_DYNAMIC = 2;
@@ -46,22 +46,22 @@ const PHDR_SIZE_32 = 32;
 const SHDR_SIZE_64 = 64;
 const SHDR_SIZE_32 = 40;
 
-export function* readElfHeader(window: FileWindow): Parse<ElfHeader> {
-  const ident = yield* window.read(0, 16, true, "truncated", "the ELF identification");
+export function readElfHeader(window: FileWindow): ElfHeader {
+  const ident = window.read(0, 16, true, "truncated", "the ELF identification");
   const elfClass = ident.u8(4);
   const data = ident.u8(5);
   if (elfClass !== 1 && elfClass !== 2) throw fail("malformed", 4, `unknown ELF class ${elfClass}`);
   if (data !== 1 && data !== 2) throw fail("malformed", 5, `unknown ELF byte order ${data}`);
   const wide = elfClass === 2;
   const little = data === 1;
-  const h = yield* window.read(0, wide ? EHDR_SIZE_64 : EHDR_SIZE_32, little, "truncated", "the ELF header");
+  const h = window.read(0, wide ? EHDR_SIZE_64 : EHDR_SIZE_32, little, "truncated", "the ELF header");
   const header: ElfHeader = wide
     ? {
         wide,
         little,
         machine: h.u16(18),
-        phoff: toNumber(h.u64(32), 32, "e_phoff"),
-        shoff: toNumber(h.u64(40), 40, "e_shoff"),
+        phoff: h.offset64(32, "e_phoff"),
+        shoff: h.offset64(40, "e_shoff"),
         phentsize: h.u16(54),
         phnum: h.u16(56),
         shentsize: h.u16(58),
@@ -90,7 +90,7 @@ export function* readElfHeader(window: FileWindow): Parse<ElfHeader> {
   }
   // Counts that do not fit the header live in section header 0 (ELF's extended numbering).
   if (header.shoff !== 0 && (header.shnum === 0 || header.phnum === PN_XNUM)) {
-    const first = yield* window.read(header.shoff, minShent, little, "truncated", "section header 0");
+    const first = window.read(header.shoff, minShent, little, "truncated", "section header 0");
     if (header.shnum === 0) header.shnum = toNumber(first.word(wide ? 32 : 20, wide), header.shoff, "extended e_shnum");
     if (header.phnum === PN_XNUM) header.phnum = first.u32(wide ? 44 : 28);
   }
@@ -98,34 +98,33 @@ export function* readElfHeader(window: FileWindow): Parse<ElfHeader> {
 }
 
 /** Reads `count` fixed-size entries of `stride` bytes starting at `offset`, as one read. */
-export function* readTable(
+export function readTable(
   window: FileWindow,
   header: ElfHeader,
   offset: number,
   count: number,
   stride: number,
   what: string,
-): Parse<Fields> {
+): Fields {
   if (count > Math.floor(window.size / Math.max(stride, 1))) {
     throw fail("truncated", offset, `${count} ${what} entries cannot fit in a file of ${window.size} bytes`);
   }
-  return yield* window.read(offset, count * stride, header.little, "truncated", `the ${what} table`);
+  return window.read(offset, count * stride, header.little, "truncated", `the ${what} table`);
 }
 
-export function* readProgramHeaders(window: FileWindow, header: ElfHeader): Parse<ProgramHeader[]> {
+export function readProgramHeaders(window: FileWindow, header: ElfHeader): ProgramHeader[] {
   if (header.phnum === 0) return [];
-  const table = yield* readTable(window, header, header.phoff, header.phnum, header.phentsize, "program header");
+  const table = readTable(window, header, header.phoff, header.phnum, header.phentsize, "program header");
   const headers: ProgramHeader[] = [];
   for (let index = 0; index < header.phnum; index += 1) {
     const at = index * header.phentsize;
-    const where = table.fileOffset + at;
     headers.push(
       header.wide
         ? {
             type: table.u32(at),
-            offset: toNumber(table.u64(at + 8), where, "p_offset"),
+            offset: table.offset64(at + 8, "p_offset"),
             vaddr: table.u64(at + 16),
-            filesz: toNumber(table.u64(at + 32), where, "p_filesz"),
+            filesz: table.offset64(at + 32, "p_filesz"),
             memsz: table.u64(at + 40),
           }
         : {
@@ -140,22 +139,21 @@ export function* readProgramHeaders(window: FileWindow, header: ElfHeader): Pars
   return headers;
 }
 
-export function* readSectionHeaders(window: FileWindow, header: ElfHeader): Parse<SectionHeader[]> {
+export function readSectionHeaders(window: FileWindow, header: ElfHeader): SectionHeader[] {
   if (header.shoff === 0 || header.shnum === 0) return [];
-  const table = yield* readTable(window, header, header.shoff, header.shnum, header.shentsize, "section header");
+  const table = readTable(window, header, header.shoff, header.shnum, header.shentsize, "section header");
   const sections: SectionHeader[] = [];
   for (let index = 0; index < header.shnum; index += 1) {
     const at = index * header.shentsize;
-    const where = table.fileOffset + at;
     sections.push(
       header.wide
         ? {
             type: table.u32(at + 4),
             addr: table.u64(at + 16),
-            offset: toNumber(table.u64(at + 24), where, "sh_offset"),
-            size: toNumber(table.u64(at + 32), where, "sh_size"),
+            offset: table.offset64(at + 24, "sh_offset"),
+            size: table.offset64(at + 32, "sh_size"),
             link: table.u32(at + 40),
-            entsize: toNumber(table.u64(at + 56), where, "sh_entsize"),
+            entsize: table.offset64(at + 56, "sh_entsize"),
           }
         : {
             type: table.u32(at + 4),

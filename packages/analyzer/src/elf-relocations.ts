@@ -9,7 +9,7 @@ import { DT, type DynamicEntries, dynamicNumber } from "./elf-dynamic.ts";
 import type { ElfAddressMap, ElfHeader, SectionHeader } from "./elf-headers.ts";
 import type { DynamicSymbols } from "./elf-symbols.ts";
 import { fail } from "./errors.ts";
-import type { FileWindow, Parse } from "./file-window.ts";
+import type { FileWindow } from "./file-window.ts";
 
 type TableKind = "rela" | "rel" | "relr";
 
@@ -55,7 +55,7 @@ export function dynamicRelocationTables(
 ): RelocationTable[] {
   const tables: RelocationTable[] = [];
   const word = header.wide ? 8 : 4;
-  const add = (kind: TableKind, addressTag: bigint, sizeTag: bigint, entryTag: bigint, defaultEntry: number) => {
+  const add = (kind: TableKind, addressTag: number, sizeTag: number, entryTag: number, defaultEntry: number) => {
     const address = dynamic.get(addressTag);
     const size = dynamicNumber(dynamic, sizeTag, 0);
     if (address === undefined || size === undefined || size === 0) return;
@@ -83,12 +83,12 @@ export function sectionRelocationTables(sections: readonly SectionHeader[]): Rel
 }
 
 /** Finds the relocations that target any of `slots` (virtual addresses of pointer fields). */
-export function* findRelocations(
+export function findRelocations(
   window: FileWindow,
   header: ElfHeader,
   tables: readonly RelocationTable[],
   slots: ReadonlySet<bigint>,
-): Parse<Map<bigint, Relocation>> {
+): Map<bigint, Relocation> {
   const found = new Map<bigint, Relocation>();
   if (slots.size === 0) return found;
   const word = header.wide ? 8 : 4;
@@ -98,7 +98,7 @@ export function* findRelocations(
       throw fail("malformed", table.offset, `${table.kind} entries of ${table.entrySize} bytes are too small`);
     }
     const count = Math.floor(table.size / table.entrySize);
-    const entries = yield* window.read(
+    const entries = window.read(
       table.offset,
       count * table.entrySize,
       header.little,
@@ -107,9 +107,9 @@ export function* findRelocations(
     );
     if (table.kind === "relr") {
       const entry = (index: number) => entries.word(index * table.entrySize, header.wide);
-      for (const slot of relrAddresses(count, entry, word)) {
+      forEachRelrAddress(count, entry, word, (slot) => {
         if (slots.has(slot)) found.set(slot, { kind: "relr", type: 0, symbol: 0, addend: 0n, at: entries.fileOffset });
-      }
+      });
       continue;
     }
     for (let index = 0; index < count; index += 1) {
@@ -130,20 +130,25 @@ export function* findRelocations(
 }
 
 /** Expands a RELR table (even entries: an address; odd entries: a bitmap of the next words). */
-function* relrAddresses(count: number, entry: (index: number) => bigint, word: number): Generator<bigint> {
+function forEachRelrAddress(
+  count: number,
+  entry: (index: number) => bigint,
+  word: number,
+  visit: (address: bigint) => void,
+): void {
   const wordBits = BigInt(word * 8);
   const step = BigInt(word);
   let next = 0n;
   for (let index = 0; index < count; index += 1) {
     const value = entry(index);
     if ((value & 1n) === 0n) {
-      yield value;
+      visit(value);
       next = value + step;
       continue;
     }
     let bitmap = value >> 1n;
     for (let bit = 0n; bitmap !== 0n; bit += 1n, bitmap >>= 1n) {
-      if ((bitmap & 1n) === 1n) yield next + bit * step;
+      if ((bitmap & 1n) === 1n) visit(next + bit * step);
     }
     next += (wordBits - 1n) * step;
   }

@@ -9,7 +9,7 @@ import { countFromGnuHash, countFromSysvHash, DT, type DynamicEntries, dynamicNu
 import { type ElfAddressMap, type ElfHeader, readTable, type SectionHeader } from "./elf-headers.ts";
 import { fail } from "./errors.ts";
 import { decodeExportName, pluginKindOfBytes } from "./export-name.ts";
-import type { FileWindow, Parse } from "./file-window.ts";
+import type { FileWindow } from "./file-window.ts";
 
 const SHT_DYNSYM = 11;
 const SHN_UNDEF = 0;
@@ -39,19 +39,19 @@ export interface DynamicSymbols {
   descriptors: (ElfSymbol & { kind: PluginKind })[];
 }
 
-export function* readDynamicSymbols(
+export function readDynamicSymbols(
   window: FileWindow,
   header: ElfHeader,
   dynamic: DynamicEntries | undefined,
   addresses: ElfAddressMap,
-  sections: () => Parse<SectionHeader[]>,
-): Parse<DynamicSymbols | undefined> {
+  sections: () => SectionHeader[],
+): DynamicSymbols | undefined {
   const location =
-    (dynamic && (yield* locateThroughDynamic(window, header, dynamic, addresses, sections))) ??
-    (yield* locateThroughSections(yield* sections()));
+    (dynamic && locateThroughDynamic(window, header, dynamic, addresses, sections)) ??
+    locateThroughSections(sections());
   if (location === undefined) return undefined;
-  const table = yield* readTable(window, header, location.offset, location.count, location.entrySize, "dynamic symbol");
-  const strings = yield* window.read(
+  const table = readTable(window, header, location.offset, location.count, location.entrySize, "dynamic symbol");
+  const strings = window.read(
     location.stringsOffset,
     location.stringsSize,
     header.little,
@@ -76,13 +76,13 @@ export function* readDynamicSymbols(
   };
 }
 
-function* locateThroughDynamic(
+function locateThroughDynamic(
   window: FileWindow,
   header: ElfHeader,
   dynamic: DynamicEntries,
   addresses: ElfAddressMap,
-  sections: () => Parse<SectionHeader[]>,
-): Parse<SymbolTableLocation | undefined> {
+  sections: () => SectionHeader[],
+): SymbolTableLocation | undefined {
   const symtab = dynamic.get(DT.SYMTAB);
   const strtab = dynamic.get(DT.STRTAB);
   const stringsSize = dynamicNumber(dynamic, DT.STRSZ, 0);
@@ -95,17 +95,15 @@ function* locateThroughDynamic(
   const gnuHash = dynamic.get(DT.GNU_HASH);
   const sysvHash = dynamic.get(DT.HASH);
   let count: number | undefined;
-  if (gnuHash !== undefined)
-    count = yield* countFromGnuHash(window, header, mapped(addresses, gnuHash, 16, "DT_GNU_HASH"));
-  else if (sysvHash !== undefined)
-    count = yield* countFromSysvHash(window, header, mapped(addresses, sysvHash, 8, "DT_HASH"));
-  else count = (yield* locateThroughSections(yield* sections()))?.count;
+  if (gnuHash !== undefined) count = countFromGnuHash(window, header, mapped(addresses, gnuHash, 16, "DT_GNU_HASH"));
+  else if (sysvHash !== undefined) count = countFromSysvHash(window, header, mapped(addresses, sysvHash, 8, "DT_HASH"));
+  else count = locateThroughSections(sections())?.count;
   if (count === undefined)
     throw fail("not-found", offset, "the dynamic symbol table has no hash table to count its entries");
   return { offset, count, entrySize, stringsOffset, stringsSize };
 }
 
-function* locateThroughSections(sections: readonly SectionHeader[]): Parse<SymbolTableLocation | undefined> {
+function locateThroughSections(sections: readonly SectionHeader[]): SymbolTableLocation | undefined {
   const dynsym = sections.find((section) => section.type === SHT_DYNSYM);
   if (dynsym === undefined) return undefined;
   const strings = sections[dynsym.link];

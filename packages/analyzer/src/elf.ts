@@ -27,26 +27,26 @@ import {
 } from "./elf-relocations.ts";
 import { readDynamicSymbols } from "./elf-symbols.ts";
 import { fail } from "./errors.ts";
-import type { FileWindow, Parse } from "./file-window.ts";
+import type { FileWindow } from "./file-window.ts";
 
 /** e_machine: 3 EM_386, 62 EM_X86_64, 40 EM_ARM, 183 EM_AARCH64. */
 export function elfArchitecture(machine: number): PluginArchitecture {
   return architectureFrom(machine, { x86: [3], x86_64: [62], arm: [40], arm64: [183] });
 }
 
-export function* parseElf(window: FileWindow): Parse<PluginDescriptorInfo[]> {
-  const header = yield* readElfHeader(window);
-  const programHeaders = yield* readProgramHeaders(window, header);
+export function parseElf(window: FileWindow): PluginDescriptorInfo[] {
+  const header = readElfHeader(window);
+  const programHeaders = readProgramHeaders(window, header);
   const addresses = new ElfAddressMap(programHeaders);
   let sectionHeaders: SectionHeader[] | undefined;
   // Section headers are optional (stripped files); read them only when the dynamic segment is not enough.
-  const sections = function* (): Parse<SectionHeader[]> {
-    sectionHeaders ??= yield* readSectionHeaders(window, header);
+  const sections = (): SectionHeader[] => {
+    sectionHeaders ??= readSectionHeaders(window, header);
     return sectionHeaders;
   };
 
-  const dynamic = yield* readDynamic(window, header, programHeaders);
-  const symbols = yield* readDynamicSymbols(window, header, dynamic, addresses, sections);
+  const dynamic = readDynamic(window, header, programHeaders);
+  const symbols = readDynamicSymbols(window, header, dynamic, addresses, sections);
   if (symbols === undefined || symbols.descriptors.length === 0) return [];
 
   const layout: DescriptorLayout = header.wide ? DESCRIPTOR_LAYOUT_64 : DESCRIPTOR_LAYOUT_32;
@@ -66,8 +66,8 @@ export function* parseElf(window: FileWindow): Parse<PluginDescriptorInfo[]> {
     placed.flatMap(({ symbol }) => layout.strings.map((field) => symbol.value + BigInt(field.pointerAt))),
   );
   let tables = dynamic ? dynamicRelocationTables(header, dynamic, addresses) : [];
-  if (tables.length === 0) tables = sectionRelocationTables(yield* sections());
-  const relocations = yield* findRelocations(window, header, tables, slots);
+  if (tables.length === 0) tables = sectionRelocationTables(sections());
+  const relocations = findRelocations(window, header, tables, slots);
 
   const architecture = elfArchitecture(header.machine);
   const results: PluginDescriptorInfo[] = [];
@@ -79,7 +79,7 @@ export function* parseElf(window: FileWindow): Parse<PluginDescriptorInfo[]> {
       },
       fileOffset: (address, length) => addresses.fileOffset(address, length),
     };
-    const strings = yield* readDescriptor(window, header.little, offset, layout, space, symbol.name);
+    const strings = readDescriptor(window, header.little, offset, layout, space, symbol.name);
     results.push({
       plugin_kind: symbol.kind,
       export_name: symbol.name,

@@ -1,29 +1,39 @@
 /**
- * How a parser reads the file. Parsers are generators: they yield a ReadRequest and receive the
- * bytes back. The same parser then runs synchronously over a Uint8Array (`parseDescriptors`) or
- * asynchronously over a random-access reader that fetches only the ranges asked for
- * (`analyzeFile`). See `drive.ts`.
+ * How a parser reads the file. Parsers are plain synchronous functions that ask a FileWindow for
+ * byte ranges. Over bytes in memory every range is there at once. Over a random-access reader
+ * (`analyzeFile`) a range not fetched yet throws `NeedBytes`; the driver fetches it and runs
+ * the parser again, so parsers never await (see `drive.ts`).
  */
-import { Fields } from "./bytes.ts";
+import { type Chunk, chunkOf, Fields } from "./bytes.ts";
 import { type AnalyzeErrorKind, fail } from "./errors.ts";
 
-export interface ReadRequest {
-  /** Absolute file offset. */
-  readonly offset: number;
-  readonly length: number;
+/** Where a parser's bytes come from: the whole file in memory, or what has been fetched so far. */
+export interface ByteSource {
+  /** The chunk holding `length` bytes at absolute `offset` and where they start in it, or throws NeedBytes. */
+  locate(offset: number, length: number): { chunk: Chunk; start: number };
 }
 
-export type Parse<T> = Generator<ReadRequest, T, Uint8Array>;
+const EMPTY = chunkOf(new Uint8Array(0));
+
+/** Thrown by a ByteSource for a range it does not hold yet. Never escapes the analyzer. */
+export class NeedBytes {
+  constructor(
+    readonly offset: number,
+    readonly length: number,
+  ) {}
+}
 
 /**
  * A part of the file a parser works on: the whole file, or one slice of a fat Mach-O. Offsets
  * given to it are relative to its start; it refuses to ask for bytes outside itself.
  */
 export class FileWindow {
+  readonly source: ByteSource;
   readonly base: number;
   readonly size: number;
 
-  constructor(base: number, size: number) {
+  constructor(source: ByteSource, base: number, size: number) {
+    this.source = source;
     this.base = base;
     this.size = size;
   }
@@ -37,18 +47,15 @@ export class FileWindow {
    * `truncated` for the format's own headers and tables, `out-of-bounds` for places a value in
    * the file points at.
    */
-  *read(offset: number, length: number, little: boolean, kind: AnalyzeErrorKind, what: string): Parse<Fields> {
+  read(offset: number, length: number, little: boolean, kind: AnalyzeErrorKind, what: string): Fields {
     if (!this.contains(offset, length)) {
       const at = this.base + Math.max(0, Math.min(Number.isFinite(offset) ? offset : this.size, this.size));
       const reason = kind === "truncated" ? "the file ends before" : "the file does not contain";
       throw fail(kind, at, `${reason} ${what} (${length} bytes at 0x${offset.toString(16)})`);
     }
-    if (length === 0) return new Fields(new Uint8Array(0), little, this.base + offset);
-    const bytes = yield { offset: this.base + offset, length };
-    if (bytes.length !== length) {
-      throw fail("truncated", this.base + offset, `the reader returned ${bytes.length} of ${length} bytes of ${what}`);
-    }
-    return new Fields(bytes, little, this.base + offset);
+    if (length === 0) return new Fields(EMPTY, 0, 0, little, this.base + offset);
+    const { chunk, start } = this.source.locate(this.base + offset, length);
+    return new Fields(chunk, start, length, little, this.base + offset);
   }
 
   /** A window over `[offset, offset + size)` of this one (a fat Mach-O slice). */
@@ -61,6 +68,6 @@ export class FileWindow {
         `${what} extends past the end of the file`,
       );
     }
-    return new FileWindow(this.base + offset, size);
+    return new FileWindow(this.source, this.base + offset, size);
   }
 }

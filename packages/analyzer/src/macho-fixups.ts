@@ -6,7 +6,7 @@
  */
 import type { Fields } from "./bytes.ts";
 import { fail } from "./errors.ts";
-import type { FileWindow, Parse } from "./file-window.ts";
+import type { FileWindow } from "./file-window.ts";
 
 export const DYLD_CHAINED_PTR = {
   ARM64E: 1,
@@ -21,13 +21,13 @@ export const DYLD_CHAINED_PTR = {
 /** The pointer format of each segment (by load-command order) that has fixups. */
 export type SegmentPointerFormats = Map<number, number>;
 
-export function* readChainedFixupFormats(
+export function readChainedFixupFormats(
   window: FileWindow,
   little: boolean,
   dataOffset: number,
   dataSize: number,
-): Parse<SegmentPointerFormats> {
-  const data = yield* window.read(dataOffset, dataSize, little, "out-of-bounds", "the chained fixups data");
+): SegmentPointerFormats {
+  const data = window.read(dataOffset, dataSize, little, "out-of-bounds", "the chained fixups data");
   const startsOffset = data.u32(4);
   const segmentCount = data.u32(startsOffset);
   if (segmentCount > (data.length - startsOffset) / 4) {

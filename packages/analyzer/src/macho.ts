@@ -3,7 +3,6 @@
  * export trie, pointers decoded from chained fixups (or taken as stored, with classic rebase
  * info), and every address mapped to a file offset through the segments.
  */
-import { toNumber } from "./bytes.ts";
 import {
   type AddressSpace,
   DESCRIPTOR_LAYOUT_32,
@@ -14,7 +13,7 @@ import {
 import { architectureFrom, type PluginArchitecture, type PluginDescriptorInfo } from "./descriptor-info.ts";
 import { fail } from "./errors.ts";
 import { decodeExportName, pluginKindOfBytes } from "./export-name.ts";
-import type { FileWindow, Parse } from "./file-window.ts";
+import type { FileWindow } from "./file-window.ts";
 import { descriptorExports } from "./macho-export-trie.ts";
 import {
   decodeChainedPointer,
@@ -42,10 +41,10 @@ export function machArchitecture(cputype: number): PluginArchitecture {
   return architectureFrom(cputype, { x86: [7], x86_64: [0x01000007], arm: [12], arm64: [0x0100000c] });
 }
 
-export function* parseMachO(window: FileWindow): Parse<PluginDescriptorInfo[]> {
-  const magic = (yield* window.read(0, 4, false, "truncated", "the Mach-O magic")).u32(0);
-  if (magic === 0xcafebabe || magic === 0xcafebabf) return yield* parseFat(window, magic === 0xcafebabf);
-  return yield* parseThin(window);
+export function parseMachO(window: FileWindow): PluginDescriptorInfo[] {
+  const magic = window.read(0, 4, false, "truncated", "the Mach-O magic").u32(0);
+  if (magic === 0xcafebabe || magic === 0xcafebabf) return parseFat(window, magic === 0xcafebabf);
+  return parseThin(window);
 }
 
 const FAT_ARCH_SIZE = 20;
@@ -53,42 +52,42 @@ const FAT_ARCH_64_SIZE = 32;
 /** More slices than this is no universal binary (0xcafebabe also starts Java class files). */
 const MAX_FAT_ARCHES = 64;
 
-function* parseFat(window: FileWindow, wide: boolean): Parse<PluginDescriptorInfo[]> {
-  const head = yield* window.read(0, 8, false, "truncated", "the universal header");
+function parseFat(window: FileWindow, wide: boolean): PluginDescriptorInfo[] {
+  const head = window.read(0, 8, false, "truncated", "the universal header");
   const count = head.u32(4);
   if (count > MAX_FAT_ARCHES) throw fail("bad-magic", 0, `a universal binary with ${count} slices is not plausible`);
   const entrySize = wide ? FAT_ARCH_64_SIZE : FAT_ARCH_SIZE;
-  const arches = yield* window.read(8, count * entrySize, false, "truncated", "the universal slice table");
+  const arches = window.read(8, count * entrySize, false, "truncated", "the universal slice table");
   const results: PluginDescriptorInfo[] = [];
   for (let index = 0; index < count; index += 1) {
     const at = index * entrySize;
-    const offset = wide ? toNumber(arches.u64(at + 8), arches.fileOffset + at, "slice offset") : arches.u32(at + 8);
-    const size = wide ? toNumber(arches.u64(at + 16), arches.fileOffset + at, "slice size") : arches.u32(at + 12);
+    const offset = wide ? arches.offset64(at + 8, "slice offset") : arches.u32(at + 8);
+    const size = wide ? arches.offset64(at + 16, "slice size") : arches.u32(at + 12);
     const slice = window.sub(offset, size, `universal slice ${index}`);
     if (slice.size >= 8) {
-      const start = yield* slice.read(0, 8, false, "truncated", "a slice's magic");
+      const start = slice.read(0, 8, false, "truncated", "a slice's magic");
       if (start.u32(0) === 0x213c6172 && start.u32(4) === 0x63683e0a) {
         throw fail("unsupported", slice.base, `universal slice ${index} is a static archive, not a library`);
       }
     }
-    results.push(...(yield* parseThin(slice)));
+    results.push(...parseThin(slice));
   }
   return results;
 }
 
-function* parseThin(window: FileWindow): Parse<PluginDescriptorInfo[]> {
-  const magicBytes = yield* window.read(0, 4, true, "truncated", "the Mach-O magic");
+function parseThin(window: FileWindow): PluginDescriptorInfo[] {
+  const magicBytes = window.read(0, 4, true, "truncated", "the Mach-O magic");
   const magic = magicBytes.u32(0);
   const little = magic === 0xfeedface || magic === 0xfeedfacf;
   const swapped = magic === 0xcefaedfe || magic === 0xcffaedfe;
   if (!little && !swapped) throw fail("bad-magic", window.base, `0x${magic.toString(16)} is not a thin Mach-O magic`);
   const wide = magic === 0xfeedfacf || magic === 0xcffaedfe;
   const headerSize = wide ? 32 : 28;
-  const header = yield* window.read(0, headerSize, little, "truncated", "the Mach-O header");
+  const header = window.read(0, headerSize, little, "truncated", "the Mach-O header");
   const cputype = header.u32(4);
   const commandCount = header.u32(16);
   const commandsSize = header.u32(20);
-  const commands = yield* window.read(headerSize, commandsSize, little, "truncated", "the load commands");
+  const commands = window.read(headerSize, commandsSize, little, "truncated", "the load commands");
 
   const segments: Segment[] = [];
   let exportTrie: { offset: number; size: number } | undefined;
@@ -105,8 +104,8 @@ function* parseThin(window: FileWindow): Parse<PluginDescriptorInfo[]> {
       segments.push({
         vmaddr: fields.u64(24),
         vmsize: fields.u64(32),
-        fileoff: toNumber(fields.u64(40), fields.fileOffset, "segment fileoff"),
-        filesize: toNumber(fields.u64(48), fields.fileOffset, "segment filesize"),
+        fileoff: fields.offset64(40, "segment fileoff"),
+        filesize: fields.offset64(48, "segment filesize"),
       });
     } else if (command === LC_SEGMENT) {
       segments.push({
@@ -126,14 +125,14 @@ function* parseThin(window: FileWindow): Parse<PluginDescriptorInfo[]> {
   }
   if (exportTrie === undefined || exportTrie.size === 0) return [];
 
-  const trie = yield* window.read(exportTrie.offset, exportTrie.size, little, "out-of-bounds", "the export trie");
+  const trie = window.read(exportTrie.offset, exportTrie.size, little, "out-of-bounds", "the export trie");
   const exports = descriptorExports(trie);
   if (exports.length === 0) return [];
 
   // The image base is the address of the segment that maps the start of the file (__TEXT).
   const imageBase = segments.find((segment) => segment.fileoff === 0 && segment.filesize > 0)?.vmaddr ?? 0n;
   const formats: SegmentPointerFormats | undefined = chainedFixups
-    ? yield* readChainedFixupFormats(window, little, chainedFixups.offset, chainedFixups.size)
+    ? readChainedFixupFormats(window, little, chainedFixups.offset, chainedFixups.size)
     : undefined;
   const fileOffset = (address: bigint, length: number): number | undefined => {
     for (const segment of segments) {
@@ -176,7 +175,7 @@ function* parseThin(window: FileWindow): Parse<PluginDescriptorInfo[]> {
       },
       fileOffset,
     };
-    const strings = yield* readDescriptor(window, little, offset, layout, space, name);
+    const strings = readDescriptor(window, little, offset, layout, space, name);
     results.push({ plugin_kind: kind, export_name: name, file_type: "mach", architecture, ...strings });
   }
   return results;

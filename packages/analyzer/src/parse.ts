@@ -4,16 +4,16 @@
 import type { PluginDescriptorInfo } from "./descriptor-info.ts";
 import { parseElf } from "./elf.ts";
 import { fail } from "./errors.ts";
-import type { FileWindow, Parse } from "./file-window.ts";
+import type { FileWindow } from "./file-window.ts";
 import { parseMachO } from "./macho.ts";
 import { parsePe } from "./pe.ts";
 
-export function* parseAny(window: FileWindow): Parse<PluginDescriptorInfo[]> {
+export function parseAny(window: FileWindow): PluginDescriptorInfo[] {
   if (window.size < 4) throw fail("bad-magic", 0, `a file of ${window.size} bytes is not a plugin binary`);
-  const head = yield* window.read(0, 4, false, "truncated", "the magic number");
+  const head = window.read(0, 4, false, "truncated", "the magic number");
   const magic = head.u32(0);
-  if (magic === 0x7f454c46) return yield* parseElf(window);
-  if (magic >>> 16 === 0x4d5a) return yield* parsePe(window);
+  if (magic === 0x7f454c46) return parseElf(window);
+  if (magic >>> 16 === 0x4d5a) return parsePe(window);
   switch (magic) {
     case 0xfeedface:
     case 0xfeedfacf:
@@ -21,7 +21,7 @@ export function* parseAny(window: FileWindow): Parse<PluginDescriptorInfo[]> {
     case 0xcffaedfe:
     case 0xcafebabe:
     case 0xcafebabf:
-      return yield* parseMachO(window);
+      return parseMachO(window);
     default:
       throw fail(
         "bad-magic",

@@ -8,7 +8,7 @@ import { type AddressSpace, DESCRIPTOR_LAYOUT_32, DESCRIPTOR_LAYOUT_64, readDesc
 import { architectureFrom, type PluginArchitecture, type PluginDescriptorInfo } from "./descriptor-info.ts";
 import { fail } from "./errors.ts";
 import { decodeExportName, pluginKindOfBytes } from "./export-name.ts";
-import type { FileWindow, Parse } from "./file-window.ts";
+import type { FileWindow } from "./file-window.ts";
 
 const PE32_MAGIC = 0x10b;
 const PE32_PLUS_MAGIC = 0x20b;
@@ -44,15 +44,15 @@ function rvaToOffset(sections: readonly Section[], rva: number, length: number):
   return undefined;
 }
 
-export function* parsePe(window: FileWindow): Parse<PluginDescriptorInfo[]> {
-  const dos = yield* window.read(0, 0x40, true, "truncated", "the DOS header");
+export function parsePe(window: FileWindow): PluginDescriptorInfo[] {
+  const dos = window.read(0, 0x40, true, "truncated", "the DOS header");
   const peOffset = dos.u32(0x3c);
-  const coff = yield* window.read(peOffset, 24, true, "truncated", "the PE signature and COFF header");
+  const coff = window.read(peOffset, 24, true, "truncated", "the PE signature and COFF header");
   if (coff.u32(0) !== 0x00004550) throw fail("malformed", window.base + peOffset, "missing the PE\\0\\0 signature");
   const machine = coff.u16(4);
   const sectionCount = coff.u16(6);
   const optionalSize = coff.u16(20);
-  const optional = yield* window.read(peOffset + 24, optionalSize, true, "truncated", "the optional header");
+  const optional = window.read(peOffset + 24, optionalSize, true, "truncated", "the optional header");
   const magic = optional.u16(0);
   if (magic !== PE32_MAGIC && magic !== PE32_PLUS_MAGIC) {
     throw fail("malformed", optional.fileOffset, `unknown optional header magic 0x${magic.toString(16)}`);
@@ -62,7 +62,7 @@ export function* parsePe(window: FileWindow): Parse<PluginDescriptorInfo[]> {
   const directoryCount = optional.u32(wide ? 108 : 92);
   const directoriesAt = wide ? 112 : 96;
 
-  const sectionTable = yield* window.read(
+  const sectionTable = window.read(
     peOffset + 24 + optionalSize,
     sectionCount * SECTION_HEADER_SIZE,
     true,
@@ -88,7 +88,7 @@ export function* parsePe(window: FileWindow): Parse<PluginDescriptorInfo[]> {
   if (exportOffset === undefined)
     throw fail("out-of-bounds", optional.fileOffset + directoriesAt, "the export directory is not stored in the file");
   // The directory, its tables and usually all names lie inside the export data; read it once.
-  const exportData = yield* window.read(
+  const exportData = window.read(
     exportOffset,
     Math.max(exportSize, EXPORT_DIRECTORY_SIZE),
     true,
@@ -97,7 +97,7 @@ export function* parsePe(window: FileWindow): Parse<PluginDescriptorInfo[]> {
   );
   const functionCount = exportData.u32(20);
   const nameCount = exportData.u32(24);
-  const functions = yield* table(
+  const functions = table(
     window,
     sections,
     exportRva,
@@ -106,16 +106,8 @@ export function* parsePe(window: FileWindow): Parse<PluginDescriptorInfo[]> {
     functionCount * 4,
     "export address table",
   );
-  const names = yield* table(
-    window,
-    sections,
-    exportRva,
-    exportData,
-    exportData.u32(32),
-    nameCount * 4,
-    "export name table",
-  );
-  const ordinals = yield* table(
+  const names = table(window, sections, exportRva, exportData, exportData.u32(32), nameCount * 4, "export name table");
+  const ordinals = table(
     window,
     sections,
     exportRva,
@@ -139,7 +131,7 @@ export function* parsePe(window: FileWindow): Parse<PluginDescriptorInfo[]> {
   const architecture = peArchitecture(machine);
   const results: PluginDescriptorInfo[] = [];
   for (let index = 0; index < nameCount; index += 1) {
-    const stored = yield* exportName(window, sections, exportRva, exportData, names.u32(index * 4));
+    const stored = exportName(window, sections, exportRva, exportData, names.u32(index * 4));
     const kind = pluginKindOfBytes(stored.bytes);
     if (kind === undefined) continue;
     const name = decodeExportName(stored.bytes, stored.fileOffset);
@@ -161,14 +153,14 @@ export function* parsePe(window: FileWindow): Parse<PluginDescriptorInfo[]> {
         functions.fileOffset + ordinal * 4,
         `${name} at RVA 0x${rva.toString(16)} is not stored in the file`,
       );
-    const strings = yield* readDescriptor(window, true, offset, layout, space, name);
+    const strings = readDescriptor(window, true, offset, layout, space, name);
     results.push({ plugin_kind: kind, export_name: name, file_type: "pe", architecture, ...strings });
   }
   return results;
 }
 
 /** A table the export directory points at: from the export data already read when it lies there. */
-function* table(
+function table(
   window: FileWindow,
   sections: readonly Section[],
   exportRva: number,
@@ -176,23 +168,23 @@ function* table(
   rva: number,
   size: number,
   what: string,
-): Parse<Fields> {
+): Fields {
   const inside = rva - exportRva;
   if (inside >= 0 && inside + size <= exportData.length)
     return exportData.slice(inside, size, "out-of-bounds", `the ${what}`);
   const offset = rvaToOffset(sections, rva, size);
   if (offset === undefined) throw fail("out-of-bounds", exportData.fileOffset, `the ${what} is not stored in the file`);
-  return yield* window.read(offset, size, true, "out-of-bounds", `the ${what}`);
+  return window.read(offset, size, true, "out-of-bounds", `the ${what}`);
 }
 
 /** An export name's bytes (without the NUL) and where they are stored. */
-function* exportName(
+function exportName(
   window: FileWindow,
   sections: readonly Section[],
   exportRva: number,
   exportData: Fields,
   rva: number,
-): Parse<{ bytes: Uint8Array; fileOffset: number }> {
+): { bytes: Uint8Array; fileOffset: number } {
   const inside = rva - exportRva;
   if (inside >= 0 && inside < exportData.length) {
     return { bytes: exportData.cString(inside, "an export name"), fileOffset: exportData.fileOffset + inside };
@@ -201,6 +193,6 @@ function* exportName(
   if (offset === undefined)
     throw fail("out-of-bounds", exportData.fileOffset, "an export name is not stored in the file");
   const length = Math.min(MAX_NAME, window.size - offset);
-  const stored = yield* window.read(offset, length, true, "out-of-bounds", "an export name");
+  const stored = window.read(offset, length, true, "out-of-bounds", "an export name");
   return { bytes: stored.cString(0, "an export name"), fileOffset: stored.fileOffset };
 }

@@ -10,7 +10,7 @@ export function readUleb(fields: Fields, at: number): { value: bigint; next: num
   for (;;) {
     if (offset >= fields.length)
       throw fail("malformed", fields.fileOffset + at, "a ULEB128 number runs off the end of its table");
-    const byte = fields.bytes[offset] ?? 0;
+    const byte = fields.u8(offset);
     offset += 1;
     if (shift < 64n) value |= BigInt(byte & 0x7f) << shift;
     else if ((byte & 0x7f) !== 0)
