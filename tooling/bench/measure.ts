@@ -22,12 +22,16 @@ export async function timeMedian(run: () => unknown, samples: number, warmup = 1
   return median(times);
 }
 
-/** Runs `operations` back to back, `rounds` times, interleaved; returns each one's median in ms. */
+/**
+ * Runs `operations` back to back, `rounds` times, interleaved; returns each one's median in ms.
+ * A full garbage collection runs before each (untimed), so no side pays for the other's garbage.
+ */
 export async function interleavedMedians(operations: readonly (() => unknown)[], rounds: number): Promise<number[]> {
   const times = operations.map(() => [] as number[]);
   for (const operation of operations) await operation();
   for (let round = 0; round < rounds; round += 1) {
     for (const [index, operation] of operations.entries()) {
+      Bun.gc(true);
       const started = Bun.nanoseconds();
       await operation();
       times[index]?.push((Bun.nanoseconds() - started) / 1e6);

@@ -3,7 +3,7 @@
  * asked only for the ranges the parsers need.
  */
 import type { PluginDescriptorInfo } from "./descriptor-info.ts";
-import { type RandomAccessReader, runAsync, runSync } from "./drive.ts";
+import { type RandomAccessReader, runAsync, runBlocking, runSync, type SyncRandomAccessReader } from "./drive.ts";
 import { AnalyzeError } from "./errors.ts";
 import { parseAny } from "./parse.ts";
 
@@ -18,10 +18,20 @@ export function parseDescriptors(bytes: Uint8Array): PluginDescriptorInfo[] {
 
 /** The same as `parseDescriptors`, reading only the byte ranges it needs from `reader`. */
 export async function analyzeFile(reader: RandomAccessReader): Promise<PluginDescriptorInfo[]> {
-  if (!Number.isSafeInteger(reader.size) || reader.size < 0) {
-    throw new AnalyzeError("malformed", 0, `the reader reports an impossible size ${reader.size}`);
-  }
+  checkSize(reader.size);
   return guard(() => runAsync(parseAny, reader));
+}
+
+/** The same as `analyzeFile` for a reader whose reads return at once, without promises. */
+export function analyzeFileSync(reader: SyncRandomAccessReader): PluginDescriptorInfo[] {
+  checkSize(reader.size);
+  return guard(() => runBlocking(parseAny, reader));
+}
+
+function checkSize(size: number): void {
+  if (!Number.isSafeInteger(size) || size < 0) {
+    throw new AnalyzeError("malformed", 0, `the reader reports an impossible size ${size}`);
+  }
 }
 
 /** Keeps the promise that only AnalyzeError escapes, even from a bug: the bug becomes the cause. */

@@ -23,13 +23,18 @@ export interface PluginDescriptorInfo {
   description: string;
 }
 
-/** Maps a format's machine code to memflow's architecture, given the codes of the four it names. */
-export function architectureFrom(
-  code: number,
-  codes: Readonly<Record<"x86" | "x86_64" | "arm" | "arm64", readonly number[]>>,
-): PluginArchitecture {
-  for (const [architecture, values] of Object.entries(codes)) {
-    if (values.includes(code)) return architecture as "x86" | "x86_64" | "arm" | "arm64";
+type NamedArchitecture = "x86" | "x86_64" | "arm" | "arm64";
+
+/**
+ * A lookup from a format's machine code to memflow's architecture, given the codes of the four
+ * it names; any other code maps to `{ unknown: code }`.
+ */
+export function architectureTable(
+  codes: Readonly<Record<NamedArchitecture, readonly number[]>>,
+): (code: number) => PluginArchitecture {
+  const table = new Map<number, NamedArchitecture>();
+  for (const [architecture, values] of Object.entries(codes) as [NamedArchitecture, readonly number[]][]) {
+    for (const value of values) table.set(value, architecture);
   }
-  return { unknown: code >>> 0 };
+  return (code) => table.get(code) ?? { unknown: code >>> 0 };
 }

@@ -78,30 +78,35 @@ export function readDescriptor(
   exportName: string,
 ): DescriptorStrings {
   const raw = window.read(offset, layout.size, little, "out-of-bounds", `the descriptor ${exportName}`);
+  const located = layout.strings.map((field) => locateString(window, raw, layout, field, space, exportName));
+  window.prefetch(located.map((string) => (string.empty ? undefined : [string.at, string.size])));
   const strings: Record<StringField["name"], string> = { name: "", version: "", description: "" };
-  for (const field of layout.strings) {
-    const stored = raw.word(field.pointerAt, layout.wide);
-    const address = space.pointer(field.pointerAt, stored);
-    const length = raw.word(field.lengthAt, layout.wide);
-    strings[field.name] = readString(window, raw, field, address, length, space, exportName);
+  for (const string of located) {
+    if (!string.empty) strings[string.field] = decodeString(window, raw.little, string);
   }
   return { plugin_version: raw.i32(layout.pluginVersionAt), ...strings };
 }
 
-function readString(
+type LocatedString =
+  | { empty: true; field: StringField["name"] }
+  | { empty: false; field: StringField["name"]; at: number; size: number; what: string };
+
+/** Where a string field's bytes are, applying memflow's `read_string` rules for null pointers. */
+function locateString(
   window: FileWindow,
   raw: Fields,
+  layout: DescriptorLayout,
   field: StringField,
-  address: bigint,
-  length: bigint,
   space: AddressSpace,
   exportName: string,
-): string {
+): LocatedString {
   const what = `${exportName}.${field.name}`;
   const fieldOffset = raw.fileOffset + field.pointerAt;
+  const address = space.pointer(field.pointerAt, raw.word(field.pointerAt, layout.wide));
+  const length = raw.word(field.lengthAt, layout.wide);
   if (address === 0n) {
     // memflow allows a null pointer for an empty string (length 0 or 1).
-    if (length <= 1n) return "";
+    if (length <= 1n) return { empty: true, field: field.name };
     throw fail("not-found", fieldOffset, `${what} is a null pointer with length ${length}`);
   }
   if (length > BigInt(window.size)) {
@@ -120,11 +125,15 @@ function readString(
       `${what} points at 0x${address.toString(16)}, which is not stored in the file`,
     );
   }
-  const bytes = window.read(at, size, raw.little, "out-of-bounds", `the string ${what}`);
+  return { empty: false, field: field.name, at, size, what };
+}
+
+function decodeString(window: FileWindow, little: boolean, string: LocatedString & { empty: false }): string {
+  const bytes = window.read(string.at, string.size, little, "out-of-bounds", `the string ${string.what}`);
   try {
     return utf8.decode(bytes.bytes);
   } catch {
     // The decoder's own TypeError says no more than this; keep `cause` for wrapped bugs only.
-    throw fail("encoding", bytes.fileOffset, `${what} is not valid UTF-8`);
+    throw fail("encoding", bytes.fileOffset, `${string.what} is not valid UTF-8`);
   }
 }

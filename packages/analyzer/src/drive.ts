@@ -5,7 +5,7 @@
  */
 import { type Chunk, chunkOf } from "./bytes.ts";
 import { AnalyzeError, fail } from "./errors.ts";
-import { type ByteSource, FileWindow, NeedBytes } from "./file-window.ts";
+import { type ByteSource, FileWindow, NeedBytes, type Range } from "./file-window.ts";
 
 /** Random access to a file: its size, and any byte range of it. */
 export interface RandomAccessReader {
@@ -18,7 +18,7 @@ export type Parser<T> = (window: FileWindow) => T;
 
 export function runSync<T>(parse: Parser<T>, bytes: Uint8Array): T {
   const chunk = chunkOf(bytes);
-  const source: ByteSource = { locate: (offset) => ({ chunk, start: offset }) };
+  const source: ByteSource = { locate: (offset) => ({ chunk, start: offset }), has: () => true, complete: true };
   return parse(new FileWindow(source, 0, bytes.length));
 }
 
@@ -27,21 +27,35 @@ export function runSync<T>(parse: Parser<T>, bytes: Uint8Array): T {
  * a few clusters, so rounding small requests up turns many tiny reads into few.
  */
 const MIN_READ = 4096;
-/** Files this small are read whole in one go: one read beats several. */
-const READ_WHOLE_BELOW = 64 * 1024;
+/**
+ * The first read. The headers and, in most plugins, the dynamic symbol and string tables sit at
+ * the start of the file; reading them together saves a parse re-run per table.
+ */
+const FIRST_READ = 16 * 1024;
 /** A parser asks for a handful of ranges; this many means a bug, not a file. */
 const MAX_FETCHES = 4096;
 
 /** The ranges fetched so far, serving any request that lies inside one of them. */
 class FetchedRanges implements ByteSource {
+  readonly complete = false;
   readonly #chunks: { offset: number; chunk: Chunk }[] = [];
 
   locate(offset: number, length: number): { chunk: Chunk; start: number } {
+    const found = this.#find(offset, length);
+    if (found === undefined) throw new NeedBytes([{ offset, length }]);
+    return found;
+  }
+
+  has(offset: number, length: number): boolean {
+    return this.#find(offset, length) !== undefined;
+  }
+
+  #find(offset: number, length: number): { chunk: Chunk; start: number } | undefined {
     for (const { offset: chunkOffset, chunk } of this.#chunks) {
       const start = offset - chunkOffset;
       if (start >= 0 && start + length <= chunk.bytes.length) return { chunk, start };
     }
-    throw new NeedBytes(offset, length);
+    return undefined;
   }
 
   add(offset: number, bytes: Uint8Array): void {
@@ -49,27 +63,78 @@ class FetchedRanges implements ByteSource {
   }
 }
 
+function readFailed(offset: number, length: number, error: unknown): AnalyzeError {
+  return new AnalyzeError("truncated", offset, `reading ${length} bytes failed`, { cause: error });
+}
+
+/** Refuses a short or mistyped read, so the parsers may trust every range they get. */
+function checked(offset: number, length: number, bytes: unknown): Uint8Array {
+  if (!(bytes instanceof Uint8Array) || bytes.length < length) {
+    throw fail("truncated", offset, `the reader returned fewer than the ${length} bytes asked for`);
+  }
+  return bytes;
+}
+
+/** How much to fetch for a range: at least MIN_READ, never past the end. */
+function fetchLength(range: Range, size: number): number {
+  return Math.min(Math.max(range.length, MIN_READ), size - range.offset);
+}
+
+/** Runs `parse` until it stops asking for bytes, fetching each range it asks for. */
 export async function runAsync<T>(parse: Parser<T>, reader: RandomAccessReader): Promise<T> {
   const fetched = new FetchedRanges();
+  const memos = new Map<string, unknown>();
   const fetch = async (offset: number, length: number) => {
     let bytes: Uint8Array;
     try {
       bytes = await reader.read(offset, length);
     } catch (error) {
-      throw new AnalyzeError("truncated", offset, `reading ${length} bytes failed`, { cause: error });
+      throw readFailed(offset, length, error);
     }
-    if (!(bytes instanceof Uint8Array) || bytes.length < length) {
-      throw fail("truncated", offset, `the reader returned fewer than the ${length} bytes asked for`);
-    }
-    fetched.add(offset, bytes);
+    fetched.add(offset, checked(offset, length, bytes));
   };
-  if (reader.size > 0 && reader.size < READ_WHOLE_BELOW) await fetch(0, reader.size);
+  if (reader.size > 0) await fetch(0, Math.min(FIRST_READ, reader.size));
   for (let attempt = 0; attempt < MAX_FETCHES; attempt += 1) {
     try {
-      return parse(new FileWindow(fetched, 0, reader.size));
+      return parse(new FileWindow(fetched, 0, reader.size, memos));
     } catch (error) {
       if (!(error instanceof NeedBytes)) throw error;
-      await fetch(error.offset, Math.min(Math.max(error.length, MIN_READ), reader.size - error.offset));
+      for (const range of error.ranges) {
+        if (!fetched.has(range.offset, range.length)) await fetch(range.offset, fetchLength(range, reader.size));
+      }
+    }
+  }
+  throw fail("malformed", 0, `the file needed more than ${MAX_FETCHES} separate reads`);
+}
+
+/** A reader whose reads return at once (a local file read with positioned reads). */
+export interface SyncRandomAccessReader {
+  readonly size: number;
+  read(offset: number, length: number): Uint8Array;
+}
+
+/** The same as runAsync for a synchronous reader, without a promise per read. */
+export function runBlocking<T>(parse: Parser<T>, reader: SyncRandomAccessReader): T {
+  const fetched = new FetchedRanges();
+  const memos = new Map<string, unknown>();
+  const fetch = (offset: number, length: number) => {
+    let bytes: Uint8Array;
+    try {
+      bytes = reader.read(offset, length);
+    } catch (error) {
+      throw readFailed(offset, length, error);
+    }
+    fetched.add(offset, checked(offset, length, bytes));
+  };
+  if (reader.size > 0) fetch(0, Math.min(FIRST_READ, reader.size));
+  for (let attempt = 0; attempt < MAX_FETCHES; attempt += 1) {
+    try {
+      return parse(new FileWindow(fetched, 0, reader.size, memos));
+    } catch (error) {
+      if (!(error instanceof NeedBytes)) throw error;
+      for (const range of error.ranges) {
+        if (!fetched.has(range.offset, range.length)) fetch(range.offset, fetchLength(range, reader.size));
+      }
     }
   }
   throw fail("malformed", 0, `the file needed more than ${MAX_FETCHES} separate reads`);

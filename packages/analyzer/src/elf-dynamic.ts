@@ -3,7 +3,6 @@
  * table, its string table, its hash tables and the relocation tables. Everything a plugin's
  * exports need is reachable from here, even when the file has no section headers.
  */
-import { toNumber } from "./bytes.ts";
 import { type ElfHeader, type ProgramHeader, PT_DYNAMIC } from "./elf-headers.ts";
 import { fail } from "./errors.ts";
 import type { FileWindow } from "./file-window.ts";
@@ -27,8 +26,11 @@ export const DT = {
   GNU_HASH: 0x6ffffef5,
 } as const;
 
-/** The dynamic entries, by tag (the first occurrence of each; tags above 32 bits are ignored). */
-export type DynamicEntries = Map<number, bigint>;
+/**
+ * The dynamic entries, by tag: the first occurrence of each, as numbers. Tags above 32 bits and
+ * values above 2^53 are dropped; none that the analyzer reads can be that large.
+ */
+export type DynamicEntries = Map<number, number>;
 
 export function readDynamic(
   window: FileWindow,
@@ -41,22 +43,26 @@ export function readDynamic(
   const count = Math.floor(segment.filesz / entrySize);
   const table = window.read(segment.offset, count * entrySize, header.little, "truncated", "the dynamic segment");
   const entries: DynamicEntries = new Map();
+  const low = header.wide && !header.little ? 4 : 0;
+  const high = header.wide && header.little ? 4 : 0;
   for (let index = 0; index < count; index += 1) {
     const at = index * entrySize;
-    const tag = header.wide ? table.u64(at) : BigInt(table.u32(at));
-    if (tag === 0n) break;
-    if (tag > 0xffffffffn) continue;
-    const key = Number(tag);
-    if (!entries.has(key)) entries.set(key, table.word(at + entrySize / 2, header.wide));
+    const tag = table.u32(at + low);
+    if (header.wide && table.u32(at + high) !== 0) continue; // no tag the analyzer reads is that large
+    if (tag === DT.NULL) break;
+    if (!WANTED.has(tag) || entries.has(tag)) continue;
+    if (!header.wide) {
+      entries.set(tag, table.u32(at + 4));
+      continue;
+    }
+    const valueHigh = table.u32(at + 8 + high);
+    if (valueHigh <= 0x1fffff) entries.set(tag, valueHigh * 0x1_0000_0000 + table.u32(at + 8 + low));
   }
   return entries;
 }
 
-/** A dynamic entry holding a size or count, as a number. */
-export function dynamicNumber(entries: DynamicEntries, tag: number, where: number): number | undefined {
-  const value = entries.get(tag);
-  return value === undefined ? undefined : toNumber(value, where, `dynamic entry ${tag}`);
-}
+/** The tags the analyzer reads; the rest of the dynamic segment is skipped. */
+const WANTED: ReadonlySet<number> = new Set(Object.values(DT).filter((tag) => tag !== DT.NULL));
 
 /** The number of dynamic symbols according to a SysV hash table (its `nchain`). */
 export function countFromSysvHash(window: FileWindow, header: ElfHeader, offset: number): number {

@@ -2,7 +2,7 @@
  * ELF file header, program headers and section headers, for both classes and byte orders, and
  * the virtual-address-to-file-offset map the rest of the ELF parser uses.
  */
-import { type Fields, toNumber } from "./bytes.ts";
+import type { Fields } from "./bytes.ts";
 import { fail } from "./errors.ts";
 import type { FileWindow } from "./file-window.ts";
 
@@ -22,17 +22,17 @@ export interface ElfHeader {
   shnum: number;
 }
 
+/** Addresses are numbers: no shared object is linked above 2^53, and larger values are refused. */
 export interface ProgramHeader {
   type: number;
   offset: number;
-  vaddr: bigint;
+  vaddr: number;
   filesz: number;
-  memsz: bigint;
+  memsz: number;
 }
 
 export interface SectionHeader {
   type: number;
-  addr: bigint;
   offset: number;
   size: number;
   link: number;
@@ -91,7 +91,7 @@ export function readElfHeader(window: FileWindow): ElfHeader {
   // Counts that do not fit the header live in section header 0 (ELF's extended numbering).
   if (header.shoff !== 0 && (header.shnum === 0 || header.phnum === PN_XNUM)) {
     const first = window.read(header.shoff, minShent, little, "truncated", "section header 0");
-    if (header.shnum === 0) header.shnum = toNumber(first.word(wide ? 32 : 20, wide), header.shoff, "extended e_shnum");
+    if (header.shnum === 0) header.shnum = first.uword(wide ? 32 : 20, wide, "extended e_shnum");
     if (header.phnum === PN_XNUM) header.phnum = first.u32(wide ? 44 : 28);
   }
   return header;
@@ -123,16 +123,16 @@ export function readProgramHeaders(window: FileWindow, header: ElfHeader): Progr
         ? {
             type: table.u32(at),
             offset: table.offset64(at + 8, "p_offset"),
-            vaddr: table.u64(at + 16),
+            vaddr: table.offset64(at + 16, "p_vaddr"),
             filesz: table.offset64(at + 32, "p_filesz"),
-            memsz: table.u64(at + 40),
+            memsz: table.offset64(at + 40, "p_memsz"),
           }
         : {
             type: table.u32(at),
             offset: table.u32(at + 4),
-            vaddr: BigInt(table.u32(at + 8)),
+            vaddr: table.u32(at + 8),
             filesz: table.u32(at + 16),
-            memsz: BigInt(table.u32(at + 20)),
+            memsz: table.u32(at + 20),
           },
     );
   }
@@ -149,7 +149,6 @@ export function readSectionHeaders(window: FileWindow, header: ElfHeader): Secti
       header.wide
         ? {
             type: table.u32(at + 4),
-            addr: table.u64(at + 16),
             offset: table.offset64(at + 24, "sh_offset"),
             size: table.offset64(at + 32, "sh_size"),
             link: table.u32(at + 40),
@@ -157,7 +156,6 @@ export function readSectionHeaders(window: FileWindow, header: ElfHeader): Secti
           }
         : {
             type: table.u32(at + 4),
-            addr: BigInt(table.u32(at + 12)),
             offset: table.u32(at + 16),
             size: table.u32(at + 20),
             link: table.u32(at + 24),
@@ -185,17 +183,11 @@ export class ElfAddressMap {
   }
 
   /** The file offset of `[address, address + length)`, when the whole range is backed by file bytes. */
-  fileOffset(address: bigint, length: number): number | undefined {
+  fileOffset(address: number, length: number): number | undefined {
     for (const segment of this.#loads) {
-      if (address < segment.vaddr) continue;
       const delta = address - segment.vaddr;
-      if (delta + BigInt(length) <= BigInt(segment.filesz)) return segment.offset + Number(delta);
+      if (delta >= 0 && delta + length <= segment.filesz) return segment.offset + delta;
     }
     return undefined;
-  }
-
-  /** Whether the address lies in some segment's memory image, even past its file bytes (.bss). */
-  isMapped(address: bigint): boolean {
-    return this.#loads.some((segment) => address >= segment.vaddr && address - segment.vaddr < segment.memsz);
   }
 }

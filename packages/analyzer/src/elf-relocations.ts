@@ -4,8 +4,8 @@
  * relative relocations, `-z pack-relative-relocs`), found through the dynamic segment or, when a
  * file has none there, through its section headers.
  */
-import { toNumber } from "./bytes.ts";
-import { DT, type DynamicEntries, dynamicNumber } from "./elf-dynamic.ts";
+import type { Fields } from "./bytes.ts";
+import { DT, type DynamicEntries } from "./elf-dynamic.ts";
 import type { ElfAddressMap, ElfHeader, SectionHeader } from "./elf-headers.ts";
 import type { DynamicSymbols } from "./elf-symbols.ts";
 import { fail } from "./errors.ts";
@@ -24,7 +24,7 @@ interface Relocation {
   kind: TableKind;
   type: number;
   symbol: number;
-  addend: bigint;
+  addend: number;
   /** File offset of the relocation entry, for error messages. */
   at: number;
 }
@@ -57,13 +57,13 @@ export function dynamicRelocationTables(
   const word = header.wide ? 8 : 4;
   const add = (kind: TableKind, addressTag: number, sizeTag: number, entryTag: number, defaultEntry: number) => {
     const address = dynamic.get(addressTag);
-    const size = dynamicNumber(dynamic, sizeTag, 0);
+    const size = dynamic.get(sizeTag);
     if (address === undefined || size === undefined || size === 0) return;
     const offset = addresses.fileOffset(address, size);
     if (offset === undefined) {
       throw fail("out-of-bounds", 0, `the ${kind} table at 0x${address.toString(16)} is not stored in the file`);
     }
-    tables.push({ kind, offset, size, entrySize: dynamicNumber(dynamic, entryTag, 0) ?? defaultEntry });
+    tables.push({ kind, offset, size, entrySize: dynamic.get(entryTag) ?? defaultEntry });
   };
   add("rela", DT.RELA, DT.RELASZ, DT.RELAENT, 3 * word);
   add("rel", DT.REL, DT.RELSZ, DT.RELENT, 2 * word);
@@ -87,9 +87,9 @@ export function findRelocations(
   window: FileWindow,
   header: ElfHeader,
   tables: readonly RelocationTable[],
-  slots: ReadonlySet<bigint>,
-): Map<bigint, Relocation> {
-  const found = new Map<bigint, Relocation>();
+  slots: ReadonlySet<number>,
+): Map<number, Relocation> {
+  const found = new Map<number, Relocation>();
   if (slots.size === 0) return found;
   const word = header.wide ? 8 : 4;
   for (const table of tables) {
@@ -106,22 +106,25 @@ export function findRelocations(
       `the ${table.kind} table`,
     );
     if (table.kind === "relr") {
-      const entry = (index: number) => entries.word(index * table.entrySize, header.wide);
-      forEachRelrAddress(count, entry, word, (slot) => {
-        if (slots.has(slot)) found.set(slot, { kind: "relr", type: 0, symbol: 0, addend: 0n, at: entries.fileOffset });
+      forEachRelrAddress(entries, count, table.entrySize, header, (slot) => {
+        if (slots.has(slot)) found.set(slot, { kind: "relr", type: 0, symbol: 0, addend: 0, at: entries.fileOffset });
       });
       continue;
     }
     for (let index = 0; index < count; index += 1) {
       const at = index * table.entrySize;
-      const offset = entries.word(at, header.wide);
+      const offset = entries.uword(at, header.wide, "r_offset");
       if (!slots.has(offset)) continue;
-      const info = entries.word(at + word, header.wide);
+      // r_info: symbol index and type, split 32/32 on ELF64 and 24/8 on ELF32.
+      const infoAt = at + word;
+      const [type, symbol] = header.wide
+        ? [entries.u32(infoAt + (header.little ? 0 : 4)), entries.u32(infoAt + (header.little ? 4 : 0))]
+        : [entries.u32(infoAt) & 0xff, entries.u32(infoAt) >>> 8];
       found.set(offset, {
         kind: table.kind,
-        type: Number(header.wide ? info & 0xffffffffn : info & 0xffn),
-        symbol: toNumber(header.wide ? info >> 32n : info >> 8n, entries.fileOffset + at, "relocation symbol"),
-        addend: table.kind === "rela" ? signed(entries.word(at + 2 * word, header.wide), word) : 0n,
+        type,
+        symbol,
+        addend: table.kind === "rela" ? entries.sword(at + 2 * word, header.wide, "r_addend") : 0,
         at: entries.fileOffset + at,
       });
     }
@@ -129,33 +132,35 @@ export function findRelocations(
   return found;
 }
 
-/** Expands a RELR table (even entries: an address; odd entries: a bitmap of the next words). */
+/**
+ * Expands a RELR table: an even entry is an address to relocate; an odd entry is a bitmap of
+ * the following words (bit i set: relocate the i-th word after the last address).
+ */
 function forEachRelrAddress(
+  entries: Fields,
   count: number,
-  entry: (index: number) => bigint,
-  word: number,
-  visit: (address: bigint) => void,
+  entrySize: number,
+  header: ElfHeader,
+  visit: (address: number) => void,
 ): void {
-  const wordBits = BigInt(word * 8);
-  const step = BigInt(word);
-  let next = 0n;
+  const word = header.wide ? 8 : 4;
+  const bitsPerEntry = word * 8 - 1;
+  let next = 0;
   for (let index = 0; index < count; index += 1) {
-    const value = entry(index);
-    if ((value & 1n) === 0n) {
-      visit(value);
-      next = value + step;
+    const at = index * entrySize;
+    // Bitmaps use all the word's bits, so read them as 32-bit halves, never as one number.
+    const low = entries.u32(at + (header.wide && !header.little ? 4 : 0));
+    const high = header.wide ? entries.u32(at + (header.little ? 4 : 0)) : 0;
+    if ((low & 1) === 0) {
+      const address = entries.uword(at, header.wide, "a RELR address");
+      visit(address);
+      next = address + word;
       continue;
     }
-    let bitmap = value >> 1n;
-    for (let bit = 0n; bitmap !== 0n; bit += 1n, bitmap >>= 1n) {
-      if ((bitmap & 1n) === 1n) visit(next + bit * step);
-    }
-    next += (wordBits - 1n) * step;
+    for (let bit = 1; bit < 32; bit += 1) if ((low >>> bit) & 1) visit(next + (bit - 1) * word);
+    for (let bit = 0; bit < 32 && header.wide; bit += 1) if ((high >>> bit) & 1) visit(next + (bit + 31) * word);
+    next += bitsPerEntry * word;
   }
-}
-
-function signed(value: bigint, word: number): bigint {
-  return BigInt.asIntN(word * 8, value);
 }
 
 /**
@@ -171,11 +176,11 @@ export function relocatedValue(
 ): bigint {
   if (relocation === undefined || relocation.kind === "relr") return stored;
   const bits = header.wide ? 64 : 32;
-  const addend = relocation.kind === "rela" ? relocation.addend : stored;
+  const addend = relocation.kind === "rela" ? BigInt(relocation.addend) : stored;
   const types = RELOCATION_TYPES[header.machine];
   if (types && relocation.type === types.relative && relocation.symbol === 0) return BigInt.asUintN(bits, addend);
   if (types?.absolute.includes(relocation.type)) {
-    const symbol = relocation.symbol === 0 ? { value: 0n, defined: true, name: "" } : symbols?.at(relocation.symbol);
+    const symbol = relocation.symbol === 0 ? { value: 0, defined: true, name: "" } : symbols?.at(relocation.symbol);
     if (symbol === undefined || !symbol.defined) {
       throw fail(
         "unsupported",
@@ -183,7 +188,7 @@ export function relocatedValue(
         `${what} points into another library (symbol ${symbol?.name ?? relocation.symbol})`,
       );
     }
-    return BigInt.asUintN(bits, symbol.value + addend);
+    return BigInt.asUintN(bits, BigInt(symbol.value) + addend);
   }
   throw fail(
     "unsupported",

@@ -5,7 +5,7 @@
  */
 import type { Fields } from "./bytes.ts";
 import type { PluginKind } from "./descriptor-info.ts";
-import { countFromGnuHash, countFromSysvHash, DT, type DynamicEntries, dynamicNumber } from "./elf-dynamic.ts";
+import { countFromGnuHash, countFromSysvHash, DT, type DynamicEntries } from "./elf-dynamic.ts";
 import { type ElfAddressMap, type ElfHeader, readTable, type SectionHeader } from "./elf-headers.ts";
 import { fail } from "./errors.ts";
 import { decodeExportName, pluginKindOfBytes } from "./export-name.ts";
@@ -18,8 +18,8 @@ const SHN_ABS = 0xfff1;
 export interface ElfSymbol {
   /** The name, decoded strictly for descriptor exports and leniently (for messages) otherwise. */
   name: string;
-  value: bigint;
-  size: bigint;
+  value: number;
+  size: number;
   defined: boolean;
 }
 
@@ -50,6 +50,10 @@ export function readDynamicSymbols(
     (dynamic && locateThroughDynamic(window, header, dynamic, addresses, sections)) ??
     locateThroughSections(sections());
   if (location === undefined) return undefined;
+  window.prefetch([
+    [location.offset, location.count * location.entrySize],
+    [location.stringsOffset, location.stringsSize],
+  ]);
   const table = readTable(window, header, location.offset, location.count, location.entrySize, "dynamic symbol");
   const strings = window.read(
     location.stringsOffset,
@@ -85,15 +89,19 @@ function locateThroughDynamic(
 ): SymbolTableLocation | undefined {
   const symtab = dynamic.get(DT.SYMTAB);
   const strtab = dynamic.get(DT.STRTAB);
-  const stringsSize = dynamicNumber(dynamic, DT.STRSZ, 0);
+  const stringsSize = dynamic.get(DT.STRSZ);
   if (symtab === undefined || strtab === undefined || stringsSize === undefined) return undefined;
   const offset = mapped(addresses, symtab, 0, "DT_SYMTAB");
   const stringsOffset = mapped(addresses, strtab, stringsSize, "DT_STRTAB");
-  const entrySize = dynamicNumber(dynamic, DT.SYMENT, 0) ?? (header.wide ? 24 : 16);
+  const entrySize = dynamic.get(DT.SYMENT) ?? (header.wide ? 24 : 16);
   if (entrySize < (header.wide ? 24 : 16)) throw fail("malformed", 0, `DT_SYMENT ${entrySize} is too small`);
 
   const gnuHash = dynamic.get(DT.GNU_HASH);
   const sysvHash = dynamic.get(DT.HASH);
+  const hashAt = (address: number | undefined) =>
+    address === undefined ? undefined : addresses.fileOffset(address, 16);
+  const hashOffset = hashAt(gnuHash) ?? hashAt(sysvHash);
+  window.prefetch([hashOffset === undefined ? undefined : [hashOffset, 16], [stringsOffset, stringsSize]]);
   let count: number | undefined;
   if (gnuHash !== undefined) count = countFromGnuHash(window, header, mapped(addresses, gnuHash, 16, "DT_GNU_HASH"));
   else if (sysvHash !== undefined) count = countFromSysvHash(window, header, mapped(addresses, sysvHash, 8, "DT_HASH"));
@@ -119,7 +127,7 @@ function locateThroughSections(sections: readonly SectionHeader[]): SymbolTableL
   };
 }
 
-function mapped(addresses: ElfAddressMap, address: bigint, length: number, what: string): number {
+function mapped(addresses: ElfAddressMap, address: number, length: number, what: string): number {
   const offset = addresses.fileOffset(address, length);
   if (offset === undefined)
     throw fail("out-of-bounds", 0, `${what} 0x${address.toString(16)} is not stored in the file`);
@@ -131,8 +139,8 @@ const lossyUtf8 = new TextDecoder("utf-8");
 function readSymbol(table: Fields, header: ElfHeader, at: number, strings: Fields): ElfSymbol {
   const nameAt = table.u32(at);
   const shndx = table.u16(at + (header.wide ? 6 : 14));
-  const value = header.wide ? table.u64(at + 8) : BigInt(table.u32(at + 4));
-  const size = header.wide ? table.u64(at + 16) : BigInt(table.u32(at + 8));
+  const value = header.wide ? table.offset64(at + 8, "st_value") : table.u32(at + 4);
+  const size = header.wide ? table.offset64(at + 16, "st_size") : table.u32(at + 8);
   // SHN_XINDEX (0xffff) marks a defined symbol whose section index is stored elsewhere;
   // only undefined and absolute symbols are not exports here.
   const defined = shndx !== SHN_UNDEF && shndx !== SHN_ABS;

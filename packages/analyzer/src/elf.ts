@@ -10,7 +10,7 @@ import {
   type DescriptorLayout,
   readDescriptor,
 } from "./descriptor.ts";
-import { architectureFrom, type PluginArchitecture, type PluginDescriptorInfo } from "./descriptor-info.ts";
+import { architectureTable, type PluginDescriptorInfo } from "./descriptor-info.ts";
 import { readDynamic } from "./elf-dynamic.ts";
 import {
   ElfAddressMap,
@@ -30,23 +30,26 @@ import { fail } from "./errors.ts";
 import type { FileWindow } from "./file-window.ts";
 
 /** e_machine: 3 EM_386, 62 EM_X86_64, 40 EM_ARM, 183 EM_AARCH64. */
-export function elfArchitecture(machine: number): PluginArchitecture {
-  return architectureFrom(machine, { x86: [3], x86_64: [62], arm: [40], arm64: [183] });
-}
+/** Addresses above 2^53 are in no shared object; they map to nothing. */
+const MAX_ADDRESS = BigInt(Number.MAX_SAFE_INTEGER);
+
+export const elfArchitecture = architectureTable({ x86: [3], x86_64: [62], arm: [40], arm64: [183] });
 
 export function parseElf(window: FileWindow): PluginDescriptorInfo[] {
-  const header = readElfHeader(window);
-  const programHeaders = readProgramHeaders(window, header);
-  const addresses = new ElfAddressMap(programHeaders);
-  let sectionHeaders: SectionHeader[] | undefined;
+  // Each `memo` stage is parsed once per analysis, however often a reader's fetches re-run us.
+  const { header, addresses, dynamic, dynamicTables } = window.memo("elf-layout", () => {
+    const header = readElfHeader(window);
+    const programHeaders = readProgramHeaders(window, header);
+    const addresses = new ElfAddressMap(programHeaders);
+    const dynamic = readDynamic(window, header, programHeaders);
+    const dynamicTables = dynamic ? dynamicRelocationTables(header, dynamic, addresses) : [];
+    return { header, addresses, dynamic, dynamicTables };
+  });
   // Section headers are optional (stripped files); read them only when the dynamic segment is not enough.
-  const sections = (): SectionHeader[] => {
-    sectionHeaders ??= readSectionHeaders(window, header);
-    return sectionHeaders;
-  };
-
-  const dynamic = readDynamic(window, header, programHeaders);
-  const symbols = readDynamicSymbols(window, header, dynamic, addresses, sections);
+  const sections = (): SectionHeader[] => window.memo("elf-sections", () => readSectionHeaders(window, header));
+  // Relocation tables usually sit next to the symbol tables: ask for them in the same round.
+  window.prefetch(dynamicTables.map((table) => [table.offset, table.size]));
+  const symbols = window.memo("elf-symbols", () => readDynamicSymbols(window, header, dynamic, addresses, sections));
   if (symbols === undefined || symbols.descriptors.length === 0) return [];
 
   const layout: DescriptorLayout = header.wide ? DESCRIPTOR_LAYOUT_64 : DESCRIPTOR_LAYOUT_32;
@@ -61,32 +64,28 @@ export function parseElf(window: FileWindow): PluginDescriptorInfo[] {
     }
     return { symbol, offset };
   });
-
-  const slots = new Set(
-    placed.flatMap(({ symbol }) => layout.strings.map((field) => symbol.value + BigInt(field.pointerAt))),
-  );
-  let tables = dynamic ? dynamicRelocationTables(header, dynamic, addresses) : [];
-  if (tables.length === 0) tables = sectionRelocationTables(sections());
-  const relocations = findRelocations(window, header, tables, slots);
+  window.prefetch(placed.map(({ offset }) => [offset, layout.size]));
+  const relocations = window.memo("elf-relocations", () => {
+    const slots = new Set(
+      placed.flatMap(({ symbol }) => layout.strings.map((field) => symbol.value + field.pointerAt)),
+    );
+    const tables = dynamicTables.length > 0 ? dynamicTables : sectionRelocationTables(sections());
+    return findRelocations(window, header, tables, slots);
+  });
 
   const architecture = elfArchitecture(header.machine);
   const results: PluginDescriptorInfo[] = [];
   for (const { symbol, offset } of placed) {
     const space: AddressSpace = {
       pointer(at, stored) {
-        const slot = symbol.value + BigInt(at);
+        const slot = symbol.value + at;
         return relocatedValue(header, relocations.get(slot), stored, symbols, `${symbol.name}+0x${at.toString(16)}`);
       },
-      fileOffset: (address, length) => addresses.fileOffset(address, length),
+      fileOffset: (address, length) =>
+        address <= MAX_ADDRESS ? addresses.fileOffset(Number(address), length) : undefined,
     };
     const strings = readDescriptor(window, header.little, offset, layout, space, symbol.name);
-    results.push({
-      plugin_kind: symbol.kind,
-      export_name: symbol.name,
-      file_type: "elf",
-      architecture,
-      ...strings,
-    });
+    results.push({ plugin_kind: symbol.kind, export_name: symbol.name, file_type: "elf", architecture, ...strings });
   }
   return results;
 }

@@ -11,16 +11,23 @@ import { type AnalyzeErrorKind, fail } from "./errors.ts";
 export interface ByteSource {
   /** The chunk holding `length` bytes at absolute `offset` and where they start in it, or throws NeedBytes. */
   locate(offset: number, length: number): { chunk: Chunk; start: number };
+  /** Whether `locate` would succeed without fetching. */
+  has(offset: number, length: number): boolean;
+  /** True when every byte of the file is at hand, so prefetching has nothing to do. */
+  readonly complete: boolean;
+}
+
+/** A byte range of the file, by absolute offset. */
+export interface Range {
+  readonly offset: number;
+  readonly length: number;
 }
 
 const EMPTY = chunkOf(new Uint8Array(0));
 
-/** Thrown by a ByteSource for a range it does not hold yet. Never escapes the analyzer. */
+/** Thrown by a ByteSource for ranges it does not hold yet. Never escapes the analyzer. */
 export class NeedBytes {
-  constructor(
-    readonly offset: number,
-    readonly length: number,
-  ) {}
+  constructor(readonly ranges: readonly Range[]) {}
 }
 
 /**
@@ -31,11 +38,27 @@ export class FileWindow {
   readonly source: ByteSource;
   readonly base: number;
   readonly size: number;
+  readonly #memos: Map<string, unknown>;
 
-  constructor(source: ByteSource, base: number, size: number) {
+  /** `memos` outlives a run: the driver keeps it across re-runs of the same analysis. */
+  constructor(source: ByteSource, base: number, size: number, memos: Map<string, unknown> = new Map()) {
     this.source = source;
     this.base = base;
     this.size = size;
+    this.#memos = memos;
+  }
+
+  /**
+   * The result of a parsing stage, computed once per analysis. When a later stage needs bytes
+   * that are not fetched yet, the re-run resumes here instead of parsing everything again. A
+   * stage that throws (for bytes, or an error) is not remembered. Results must not be mutated.
+   */
+  memo<T>(stage: string, compute: () => T): T {
+    const key = `${this.base}:${stage}`;
+    if (this.#memos.has(key)) return this.#memos.get(key) as T;
+    const value = compute();
+    this.#memos.set(key, value);
+    return value;
   }
 
   contains(offset: number, length: number): boolean {
@@ -58,6 +81,23 @@ export class FileWindow {
     return new Fields(chunk, start, length, little, this.base + offset);
   }
 
+  /**
+   * Says which ranges the parser is about to read, so that a reader fetches them in one round
+   * instead of one re-run each. Ranges outside the window are left for `read` to report.
+   */
+  prefetch(ranges: readonly (readonly [offset: number, length: number] | undefined)[]): void {
+    if (this.source.complete) return;
+    const missing: Range[] = [];
+    for (const range of ranges) {
+      if (range === undefined) continue;
+      const [offset, length] = range;
+      if (length > 0 && this.contains(offset, length) && !this.source.has(this.base + offset, length)) {
+        missing.push({ offset: this.base + offset, length });
+      }
+    }
+    if (missing.length > 0) throw new NeedBytes(missing);
+  }
+
   /** A window over `[offset, offset + size)` of this one (a fat Mach-O slice). */
   sub(offset: number, size: number, what: string): FileWindow {
     if (!this.contains(offset, size)) {
@@ -68,6 +108,6 @@ export class FileWindow {
         `${what} extends past the end of the file`,
       );
     }
-    return new FileWindow(this.source, this.base + offset, size);
+    return new FileWindow(this.source, this.base + offset, size, this.#memos);
   }
 }

@@ -1,4 +1,4 @@
-export { analyzeFile, bytesReader, parseDescriptors } from "./analyze.ts";
+export { analyzeFile, analyzeFileSync, bytesReader, parseDescriptors } from "./analyze.ts";
 export { DESCRIPTOR_LAYOUT_32, DESCRIPTOR_LAYOUT_64 } from "./descriptor.ts";
 export type {
   PluginArchitecture,
@@ -6,7 +6,7 @@ export type {
   PluginFileType,
   PluginKind,
 } from "./descriptor-info.ts";
-export type { RandomAccessReader } from "./drive.ts";
+export type { RandomAccessReader, SyncRandomAccessReader } from "./drive.ts";
 export type { AnalyzeErrorKind } from "./errors.ts";
 export { AnalyzeError } from "./errors.ts";
 export { CONNECTOR_EXPORT_PREFIX, OS_EXPORT_PREFIX } from "./export-name.ts";

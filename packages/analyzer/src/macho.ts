@@ -10,7 +10,7 @@ import {
   type DescriptorLayout,
   readDescriptor,
 } from "./descriptor.ts";
-import { architectureFrom, type PluginArchitecture, type PluginDescriptorInfo } from "./descriptor-info.ts";
+import { architectureTable, type PluginDescriptorInfo } from "./descriptor-info.ts";
 import { fail } from "./errors.ts";
 import { decodeExportName, pluginKindOfBytes } from "./export-name.ts";
 import type { FileWindow } from "./file-window.ts";
@@ -37,9 +37,7 @@ interface Segment {
 }
 
 /** cputype: 7 x86, 0x01000007 x86_64, 12 arm, 0x0100000c arm64 (the 64-bit flag is bit 24). */
-export function machArchitecture(cputype: number): PluginArchitecture {
-  return architectureFrom(cputype, { x86: [7], x86_64: [0x01000007], arm: [12], arm64: [0x0100000c] });
-}
+export const machArchitecture = architectureTable({ x86: [7], x86_64: [0x01000007], arm: [12], arm64: [0x0100000c] });
 
 export function parseMachO(window: FileWindow): PluginDescriptorInfo[] {
   const magic = window.read(0, 4, false, "truncated", "the Mach-O magic").u32(0);
@@ -75,23 +73,33 @@ function parseFat(window: FileWindow, wide: boolean): PluginDescriptorInfo[] {
   return results;
 }
 
-function parseThin(window: FileWindow): PluginDescriptorInfo[] {
-  const magicBytes = window.read(0, 4, true, "truncated", "the Mach-O magic");
-  const magic = magicBytes.u32(0);
+interface LoadCommands {
+  little: boolean;
+  wide: boolean;
+  cputype: number;
+  segments: Segment[];
+  exportTrie: { offset: number; size: number } | undefined;
+  chainedFixups: { offset: number; size: number } | undefined;
+}
+
+function readLoadCommands(window: FileWindow): LoadCommands {
+  const magic = window.read(0, 4, true, "truncated", "the Mach-O magic").u32(0);
   const little = magic === 0xfeedface || magic === 0xfeedfacf;
   const swapped = magic === 0xcefaedfe || magic === 0xcffaedfe;
   if (!little && !swapped) throw fail("bad-magic", window.base, `0x${magic.toString(16)} is not a thin Mach-O magic`);
   const wide = magic === 0xfeedfacf || magic === 0xcffaedfe;
   const headerSize = wide ? 32 : 28;
   const header = window.read(0, headerSize, little, "truncated", "the Mach-O header");
-  const cputype = header.u32(4);
   const commandCount = header.u32(16);
-  const commandsSize = header.u32(20);
-  const commands = window.read(headerSize, commandsSize, little, "truncated", "the load commands");
-
-  const segments: Segment[] = [];
-  let exportTrie: { offset: number; size: number } | undefined;
-  let chainedFixups: { offset: number; size: number } | undefined;
+  const commands = window.read(headerSize, header.u32(20), little, "truncated", "the load commands");
+  const result: LoadCommands = {
+    little,
+    wide,
+    cputype: header.u32(4),
+    segments: [],
+    exportTrie: undefined,
+    chainedFixups: undefined,
+  };
   let at = 0;
   for (let index = 0; index < commandCount; index += 1) {
     const command = commands.u32(at);
@@ -101,39 +109,52 @@ function parseThin(window: FileWindow): PluginDescriptorInfo[] {
     }
     const fields = commands.slice(at, size, "malformed", `load command ${index}`);
     if (command === LC_SEGMENT_64) {
-      segments.push({
+      result.segments.push({
         vmaddr: fields.u64(24),
         vmsize: fields.u64(32),
         fileoff: fields.offset64(40, "segment fileoff"),
         filesize: fields.offset64(48, "segment filesize"),
       });
     } else if (command === LC_SEGMENT) {
-      segments.push({
+      result.segments.push({
         vmaddr: BigInt(fields.u32(24)),
         vmsize: BigInt(fields.u32(28)),
         fileoff: fields.u32(32),
         filesize: fields.u32(36),
       });
     } else if (command === LC_DYLD_EXPORTS_TRIE) {
-      exportTrie = linkeditData(fields);
-    } else if ((command === LC_DYLD_INFO || command === LC_DYLD_INFO_ONLY) && exportTrie === undefined) {
-      exportTrie = { offset: fields.u32(40), size: fields.u32(44) };
+      result.exportTrie = linkeditData(fields);
+    } else if ((command === LC_DYLD_INFO || command === LC_DYLD_INFO_ONLY) && result.exportTrie === undefined) {
+      result.exportTrie = { offset: fields.u32(40), size: fields.u32(44) };
     } else if (command === LC_DYLD_CHAINED_FIXUPS) {
-      chainedFixups = linkeditData(fields);
+      result.chainedFixups = linkeditData(fields);
     }
     at += size;
   }
+  return result;
+}
+
+function parseThin(window: FileWindow): PluginDescriptorInfo[] {
+  // Each `memo` stage is parsed once per analysis, however often a reader's fetches re-run us.
+  const { little, wide, cputype, segments, exportTrie, chainedFixups } = window.memo("macho-commands", () =>
+    readLoadCommands(window),
+  );
   if (exportTrie === undefined || exportTrie.size === 0) return [];
 
-  const trie = window.read(exportTrie.offset, exportTrie.size, little, "out-of-bounds", "the export trie");
-  const exports = descriptorExports(trie);
+  window.prefetch([[exportTrie.offset, exportTrie.size], chainedFixups && [chainedFixups.offset, chainedFixups.size]]);
+  const { trie, exports, formats } = window.memo("macho-exports", () => {
+    const trie = window.read(exportTrie.offset, exportTrie.size, little, "out-of-bounds", "the export trie");
+    const exports = descriptorExports(trie);
+    const formats: SegmentPointerFormats | undefined =
+      chainedFixups && exports.length > 0
+        ? readChainedFixupFormats(window, little, chainedFixups.offset, chainedFixups.size)
+        : undefined;
+    return { trie, exports, formats };
+  });
   if (exports.length === 0) return [];
 
   // The image base is the address of the segment that maps the start of the file (__TEXT).
   const imageBase = segments.find((segment) => segment.fileoff === 0 && segment.filesize > 0)?.vmaddr ?? 0n;
-  const formats: SegmentPointerFormats | undefined = chainedFixups
-    ? readChainedFixupFormats(window, little, chainedFixups.offset, chainedFixups.size)
-    : undefined;
   const fileOffset = (address: bigint, length: number): number | undefined => {
     for (const segment of segments) {
       if (address < segment.vmaddr) continue;
@@ -149,29 +170,28 @@ function parseThin(window: FileWindow): PluginDescriptorInfo[] {
 
   const layout: DescriptorLayout = wide ? DESCRIPTOR_LAYOUT_64 : DESCRIPTOR_LAYOUT_32;
   const architecture = machArchitecture(cputype);
-  const results: PluginDescriptorInfo[] = [];
-  for (const entry of exports) {
+  const found = exports.flatMap((entry) => {
     // Mach-O prefixes C symbols with `_`; memflow reports (and dlsym wants) the name without it.
     const stripped = entry.name[0] === 0x5f ? entry.name.subarray(1) : entry.name;
     const kind = pluginKindOfBytes(stripped);
-    if (kind === undefined) continue;
+    if (kind === undefined) return [];
     const name = decodeExportName(stripped, trie.fileOffset);
     const address = imageBase + entry.imageOffset;
     const offset = fileOffset(address, layout.size);
     if (offset === undefined) {
       throw fail("not-found", trie.fileOffset, `${name} at 0x${address.toString(16)} is not stored in the file`);
     }
+    return [{ name, kind, address, offset }];
+  });
+  window.prefetch(found.map(({ offset }) => [offset, layout.size]));
+  const results: PluginDescriptorInfo[] = [];
+  for (const { name, kind, address, offset } of found) {
     const format = formats?.get(segmentIndexOf(address));
     const space: AddressSpace = {
       pointer(fieldAt, stored) {
         if (format === undefined) return stored;
-        return decodeChainedPointer(
-          format,
-          stored,
-          imageBase,
-          window.base + offset + fieldAt,
-          `${name}+0x${fieldAt.toString(16)}`,
-        );
+        const at = window.base + offset + fieldAt;
+        return decodeChainedPointer(format, stored, imageBase, at, `${name}+0x${fieldAt.toString(16)}`);
       },
       fileOffset,
     };

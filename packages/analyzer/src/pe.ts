@@ -4,8 +4,19 @@
  * image base, so no relocation is needed; 64-bit image bases stay bigint.
  */
 import type { Fields } from "./bytes.ts";
-import { type AddressSpace, DESCRIPTOR_LAYOUT_32, DESCRIPTOR_LAYOUT_64, readDescriptor } from "./descriptor.ts";
-import { architectureFrom, type PluginArchitecture, type PluginDescriptorInfo } from "./descriptor-info.ts";
+import {
+  type AddressSpace,
+  DESCRIPTOR_LAYOUT_32,
+  DESCRIPTOR_LAYOUT_64,
+  type DescriptorLayout,
+  readDescriptor,
+} from "./descriptor.ts";
+import {
+  architectureTable,
+  type PluginArchitecture,
+  type PluginDescriptorInfo,
+  type PluginKind,
+} from "./descriptor-info.ts";
 import { fail } from "./errors.ts";
 import { decodeExportName, pluginKindOfBytes } from "./export-name.ts";
 import type { FileWindow } from "./file-window.ts";
@@ -25,9 +36,12 @@ interface Section {
 }
 
 /** COFF machine: 0x14c i386, 0x8664 AMD64, 0x1c0/0x1c4 ARM/ARMNT, 0xaa64 ARM64. */
-export function peArchitecture(machine: number): PluginArchitecture {
-  return architectureFrom(machine, { x86: [0x14c], x86_64: [0x8664], arm: [0x1c0, 0x1c4], arm64: [0xaa64] });
-}
+export const peArchitecture = architectureTable({
+  x86: [0x14c],
+  x86_64: [0x8664],
+  arm: [0x1c0, 0x1c4],
+  arm64: [0xaa64],
+});
 
 /** File offset of `[rva, rva + length)` when a section stores all of it in the file. */
 function rvaToOffset(sections: readonly Section[], rva: number, length: number): number | undefined {
@@ -44,7 +58,15 @@ function rvaToOffset(sections: readonly Section[], rva: number, length: number):
   return undefined;
 }
 
-export function parsePe(window: FileWindow): PluginDescriptorInfo[] {
+interface PeExports {
+  layout: DescriptorLayout;
+  space: AddressSpace;
+  architecture: PluginArchitecture;
+  found: { name: string; kind: PluginKind; offset: number }[];
+}
+
+/** Headers, sections and the descriptor exports with their file offsets: everything but the descriptors. */
+function readPeExports(window: FileWindow): PeExports | undefined {
   const dos = window.read(0, 0x40, true, "truncated", "the DOS header");
   const peOffset = dos.u32(0x3c);
   const coff = window.read(peOffset, 24, true, "truncated", "the PE signature and COFF header");
@@ -80,10 +102,10 @@ export function parsePe(window: FileWindow): PluginDescriptorInfo[] {
     });
   }
 
-  if (directoryCount === 0) return [];
+  if (directoryCount === 0) return undefined;
   const exportRva = optional.u32(directoriesAt);
   const exportSize = optional.u32(directoriesAt + 4);
-  if (exportRva === 0 || exportSize === 0) return [];
+  if (exportRva === 0 || exportSize === 0) return undefined;
   const exportOffset = rvaToOffset(sections, exportRva, Math.min(exportSize, EXPORT_DIRECTORY_SIZE));
   if (exportOffset === undefined)
     throw fail("out-of-bounds", optional.fileOffset + directoriesAt, "the export directory is not stored in the file");
@@ -129,7 +151,7 @@ export function parsePe(window: FileWindow): PluginDescriptorInfo[] {
     },
   };
   const architecture = peArchitecture(machine);
-  const results: PluginDescriptorInfo[] = [];
+  const found: { name: string; kind: PluginKind; offset: number }[] = [];
   for (let index = 0; index < nameCount; index += 1) {
     const stored = exportName(window, sections, exportRva, exportData, names.u32(index * 4));
     const kind = pluginKindOfBytes(stored.bytes);
@@ -147,12 +169,26 @@ export function parsePe(window: FileWindow): PluginDescriptorInfo[] {
     // A forwarder's "address" points at a "dll.symbol" string inside the export data.
     if (rva >= exportRva && rva < exportRva + exportSize) continue;
     const offset = rvaToOffset(sections, rva, layout.size);
-    if (offset === undefined)
+    if (offset === undefined) {
       throw fail(
         "not-found",
         functions.fileOffset + ordinal * 4,
         `${name} at RVA 0x${rva.toString(16)} is not stored in the file`,
       );
+    }
+    found.push({ name, kind, offset });
+  }
+  return { layout, space, architecture, found };
+}
+
+export function parsePe(window: FileWindow): PluginDescriptorInfo[] {
+  // Parsed once per analysis, however often a reader's fetches re-run us.
+  const exports = window.memo("pe-exports", () => readPeExports(window));
+  if (exports === undefined) return [];
+  const { layout, space, architecture, found } = exports;
+  window.prefetch(found.map(({ offset }) => [offset, layout.size]));
+  const results: PluginDescriptorInfo[] = [];
+  for (const { name, kind, offset } of found) {
     const strings = readDescriptor(window, true, offset, layout, space, name);
     results.push({ plugin_kind: kind, export_name: name, file_type: "pe", architecture, ...strings });
   }
