@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, delimiter, dirname, join } from "node:path";
-import { manifestTargets, type PackedPackage, packWorkspacePackage, runCommand } from "../src/index.ts";
+import { manifestTargets, type PackedPackage, packWorkspacePackage, repoRoot, runCommand } from "../src/index.ts";
 
 const PUBLIC_PACKAGES = ["packages/analyzer", "packages/core", "packages/sdk", "apps/cli", "apps/server"];
 const INSTALLED = ["@memflow-ts/analyzer", "@memflow-ts/core", "@memflow-ts/sdk", "@memflow-ts/cli"];
@@ -103,13 +103,16 @@ describe("installed from tarballs into an empty project", () => {
     expect(run.stdout).toContain("Usage: memflow-ts <command>");
   });
 
-  test("the analyzer imports under Node as ESM, without Bun", async () => {
+  test("the analyzer imports under Node as ESM, without Bun, and analyzes a plugin file", async () => {
     const code = [
       'import { isBinary } from "@memflow-ts/analyzer";',
-      "console.log(isBinary(new Uint8Array([0x4d, 0x5a])), isBinary(new Uint8Array([1, 2, 3, 4])));",
+      'import { analyzeFile } from "@memflow-ts/analyzer/fs";',
+      "const [descriptor] = await analyzeFile(process.argv[1]);",
+      "console.log(isBinary(new Uint8Array([0x4d, 0x5a, 0, 0])), isBinary(new Uint8Array([1, 2, 3, 4])), descriptor.export_name);",
     ].join("\n");
-    const run = await runCommand(["node", "--input-type=module", "-e", code], { cwd: projectDir, env });
+    const plugin = join(repoRoot, "packages", "analyzer", "test", "fixtures", "elf", "x86_64-gcc.so");
+    const run = await runCommand(["node", "--input-type=module", "-e", code, plugin], { cwd: projectDir, env });
     expect(run.stderr).toBe("");
-    expect(run.stdout.trim()).toBe("true false");
+    expect(run.stdout.trim()).toBe("true false MEMFLOW_CONNECTOR_GCC_X86_64");
   });
 });

@@ -26,9 +26,15 @@ export async function timeMedian(run: () => unknown, samples: number, warmup = 1
  * Runs `operations` back to back, `rounds` times, interleaved; returns each one's median in ms.
  * A full garbage collection runs before each (untimed), so no side pays for the other's garbage.
  */
-export async function interleavedMedians(operations: readonly (() => unknown)[], rounds: number): Promise<number[]> {
+export async function interleavedMedians(
+  operations: readonly (() => unknown)[],
+  rounds: number,
+  warmupRounds = 1,
+): Promise<number[]> {
   const times = operations.map(() => [] as number[]);
-  for (const operation of operations) await operation();
+  for (let round = 0; round < warmupRounds; round += 1) {
+    for (const operation of operations) await operation();
+  }
   for (let round = 0; round < rounds; round += 1) {
     for (const [index, operation] of operations.entries()) {
       Bun.gc(true);

@@ -21,7 +21,8 @@ const files = [...memflowDylib(), ...fixtureFiles(), ...builtElfFiles()].filter(
 
 const rows: string[][] = [];
 for (const file of files) {
-  const batch = Math.max(1, Math.round(200_000 / Math.max(file.bytes.length, 1)));
+  // Enough parses per sample to dwarf the timer, and untimed rounds first so the JIT has settled.
+  const batch = Math.max(20, Math.round(200_000 / Math.max(file.bytes.length, 1)));
   const [parse, copy] = await interleavedMedians(
     [
       () => {
@@ -32,6 +33,7 @@ for (const file of files) {
       },
     ],
     ROUNDS,
+    5,
   );
   const perParse = (parse ?? 0) / batch;
   const perCopy = (copy ?? 0) / batch;

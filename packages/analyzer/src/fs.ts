@@ -52,7 +52,8 @@ export function openFileReader(path: string): FileReader {
       }
       bytesRead += filled;
       reads += 1;
-      return filled === length ? buffer : buffer.subarray(0, filled);
+      // A plain Uint8Array view, not a Buffer: the parsers then see one typed-array shape only.
+      return new Uint8Array(buffer.buffer, buffer.byteOffset, filled);
     },
     close() {
       if (!open) return;
