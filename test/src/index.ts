@@ -1,3 +1,4 @@
+export { realNodeBinary } from "./node-binary.ts";
 export type { CommandResult } from "./process.ts";
 export { repoRoot, runCommand } from "./process.ts";
 export type { PackedPackage } from "./tarball.ts";

@@ -6,7 +6,14 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, delimiter, dirname, join } from "node:path";
-import { manifestTargets, type PackedPackage, packWorkspacePackage, repoRoot, runCommand } from "../src/index.ts";
+import {
+  manifestTargets,
+  type PackedPackage,
+  packWorkspacePackage,
+  realNodeBinary,
+  repoRoot,
+  runCommand,
+} from "../src/index.ts";
 
 const PUBLIC_PACKAGES = ["packages/analyzer", "packages/core", "packages/sdk", "apps/cli", "apps/server"];
 const INSTALLED = ["@memflow-ts/analyzer", "@memflow-ts/core", "@memflow-ts/sdk", "@memflow-ts/cli"];
@@ -111,7 +118,9 @@ describe("installed from tarballs into an empty project", () => {
       "console.log(isBinary(new Uint8Array([0x4d, 0x5a, 0, 0])), isBinary(new Uint8Array([1, 2, 3, 4])), descriptor.export_name);",
     ].join("\n");
     const plugin = join(repoRoot, "packages", "analyzer", "test", "fixtures", "elf", "x86_64-gcc.so");
-    const run = await runCommand(["node", "--input-type=module", "-e", code, plugin], { cwd: projectDir, env });
+    const node = realNodeBinary();
+    const run = await runCommand([node, "--input-type=module", "-e", code, plugin], { cwd: projectDir, env });
+    expect((await runCommand([node, "--version"], { cwd: projectDir })).stdout).toMatch(/^v\d+\./);
     expect(run.stderr).toBe("");
     expect(run.stdout.trim()).toBe("true false MEMFLOW_CONNECTOR_GCC_X86_64");
   });
