@@ -8,6 +8,26 @@ import { testContext } from "./capture.ts";
 const sandbox = mkdtempSync(join(tmpdir(), "memflow-ts-cli-"));
 afterAll(() => rmSync(sandbox, { recursive: true, force: true }));
 
+/** A memflow-shaped connector descriptor: the 64-bit PluginDescriptor layout. */
+const PLUGIN_SOURCE = `
+typedef struct { const char *ptr; unsigned long len; } slice;
+typedef struct {
+  int plugin_version; _Bool accept_input; const void *input_layout, *output_layout;
+  slice name, version, description; void *help, *target_list; int (*create)(void);
+} descriptor;
+_Static_assert(sizeof(descriptor) == 0x60, "memflow's 64-bit descriptor is 0x60 bytes");
+static int create(void) { return 0; }
+__attribute__((visibility("default"))) const descriptor MEMFLOW_CONNECTOR_DEMO =
+  { 1, 0, 0, 0, { "demo", 4 }, { "0.1.0", 5 }, { "a connector built by the test", 29 }, 0, 0, create };
+`;
+
+async function buildPlugin(path: string): Promise<void> {
+  const source = join(sandbox, "plugin.c");
+  writeFileSync(source, PLUGIN_SOURCE);
+  const gcc = Bun.spawn(["gcc", "-shared", "-fPIC", "-O2", "-o", path, source], { stderr: "pipe" });
+  if ((await gcc.exited) !== 0) throw new Error(`gcc failed: ${await new Response(gcc.stderr).text()}`);
+}
+
 describe("memflow-ts", () => {
   test("--help lists the commands and exits 0", async () => {
     const { context, stdout } = testContext({ home: sandbox, cwd: sandbox });
@@ -23,15 +43,15 @@ describe("memflow-ts", () => {
     expect(stderr.text()).toContain("[X] unknown command 'frobnicate'");
   });
 
-  test("demo lists plugin binaries in the user directory and MEMFLOW_PLUGIN_PATH, skipping text files", async () => {
+  test("demo shows the descriptors of a gcc-built plugin and why other files are skipped", async () => {
     const home = join(sandbox, "home");
     const userDir = join(home, ".local", "lib", "memflow");
     const extra = join(sandbox, "extra");
     mkdirSync(userDir, { recursive: true });
     mkdirSync(extra);
-    writeFileSync(join(userDir, "libmemflow_fake.so"), new Uint8Array([0x7f, 0x45, 0x4c, 0x46, 2, 1, 1, 0]));
+    await buildPlugin(join(userDir, "libmemflow_demo.so"));
     writeFileSync(join(extra, "notes.so"), "not a library\n");
-    writeFileSync(join(extra, "libmemflow_other.dll"), new Uint8Array([0x4d, 0x5a]));
+    writeFileSync(join(extra, "libmemflow_other.dll"), new Uint8Array([0x4d, 0x5a, 0, 0]));
 
     const { context, stdout } = testContext({
       home,
@@ -41,10 +61,11 @@ describe("memflow-ts", () => {
     expect(await runCli(["demo"], context)).toBe(ExitCode.ok);
     const text = stdout.text();
     expect(text).toContain(`${userDir}  (1 file)`);
-    expect(text).toMatch(/binary\s+libmemflow_fake\.so/);
-    expect(text).toMatch(/not a binary, skipped\s+notes\.so/);
+    const architecture = process.arch === "arm64" ? "arm64" : "x86_64";
+    expect(text).toContain(`connector demo 0.1.0 (elf/${architecture}, plugin_version 1)`);
+    expect(text).toMatch(/notes\.so: skipped, bad-magic/);
     expect(text).not.toContain("libmemflow_other.dll");
     expect(text).toContain(`${join(sandbox, "missing")}  (does not exist)`);
-    expect(text).toContain("1 plugin binary found.");
+    expect(text).toContain("1 plugin found.");
   });
 });

@@ -1,29 +1,31 @@
 /**
  * `memflow-ts demo`: the README's main job. For now it shows what the plugin scan sees: every
- * directory memflow searches, and the plugin files in each. (The dummy-connector walk-through
- * joins it once core can load plugins.)
+ * directory memflow searches, each plugin file there and the descriptors the analyzer finds in
+ * it, or why the file would be skipped. (The dummy-connector walk-through joins it once core can
+ * load plugins.)
  */
-import { open, readdir } from "node:fs/promises";
+import { readdir } from "node:fs/promises";
 import { join } from "node:path";
-import { isBinary } from "@memflow-ts/analyzer";
+import { AnalyzeError, type PluginDescriptorInfo } from "@memflow-ts/analyzer";
+import { analyzeFile } from "@memflow-ts/analyzer/fs";
 import { pluginExtension, pluginSearchPaths } from "@memflow-ts/core";
 import { type CliContext, ExitCode } from "../io.ts";
+
+type FileScan = { name: string; descriptors: PluginDescriptorInfo[] } | { name: string; problem: string };
 
 interface DirectoryScan {
   directory: string;
   /** Undefined when the directory cannot be read. */
-  files?: { name: string; binary: boolean }[];
+  files?: FileScan[];
   problem?: string;
 }
 
-async function readMagic(path: string): Promise<Uint8Array> {
-  const handle = await open(path, "r");
+async function scanFile(directory: string, name: string): Promise<FileScan> {
   try {
-    const head = new Uint8Array(4);
-    const { bytesRead } = await handle.read(head, 0, head.length, 0);
-    return head.subarray(0, bytesRead);
-  } finally {
-    await handle.close();
+    return { name, descriptors: await analyzeFile(join(directory, name)) };
+  } catch (error) {
+    if (error instanceof AnalyzeError) return { name, problem: `${error.kind}: ${error.message}` };
+    return { name, problem: `unreadable (${(error as NodeJS.ErrnoException).code ?? String(error)})` };
   }
 }
 
@@ -36,16 +38,15 @@ async function scanDirectory(directory: string, extension: string): Promise<Dire
     return { directory, problem: code === "ENOENT" ? "does not exist" : `unreadable (${code ?? "error"})` };
   }
   const candidates = names.filter((name) => name.endsWith(`.${extension}`)).sort();
-  const files = await Promise.all(
-    candidates.map(async (name) => {
-      try {
-        return { name, binary: isBinary(await readMagic(join(directory, name))) };
-      } catch {
-        return { name, binary: false };
-      }
-    }),
-  );
-  return { directory, files };
+  return { directory, files: await Promise.all(candidates.map((name) => scanFile(directory, name))) };
+}
+
+function describe(descriptor: PluginDescriptorInfo): string {
+  const architecture =
+    typeof descriptor.architecture === "string"
+      ? descriptor.architecture
+      : `unknown(${descriptor.architecture.unknown})`;
+  return `${descriptor.plugin_kind} ${descriptor.name} ${descriptor.version} (${descriptor.file_type}/${architecture}, plugin_version ${descriptor.plugin_version})`;
 }
 
 export async function runDemo(context: CliContext): Promise<ExitCode> {
@@ -60,7 +61,7 @@ export async function runDemo(context: CliContext): Promise<ExitCode> {
 
   const out = context.stdout;
   out.write(`memflow-ts demo: plugin scan (memflow 0.2.4 search order, *.${extension})\n\n`);
-  let pluginFiles = 0;
+  let plugins = 0;
   for (const scan of scans) {
     if (scan.files === undefined) {
       out.write(`  ${scan.directory}  (${scan.problem})\n`);
@@ -68,14 +69,21 @@ export async function runDemo(context: CliContext): Promise<ExitCode> {
     }
     out.write(`  ${scan.directory}  (${scan.files.length} file${scan.files.length === 1 ? "" : "s"})\n`);
     for (const file of scan.files) {
-      out.write(`    ${file.binary ? "binary " : "not a binary, skipped"}  ${file.name}\n`);
-      if (file.binary) pluginFiles += 1;
+      if ("problem" in file) {
+        out.write(`    ${file.name}: skipped, ${file.problem}\n`);
+      } else if (file.descriptors.length === 0) {
+        out.write(`    ${file.name}: skipped, no memflow descriptor\n`);
+      } else {
+        out.write(`    ${file.name}\n`);
+        for (const descriptor of file.descriptors) out.write(`      ${describe(descriptor)}\n`);
+        plugins += file.descriptors.length;
+      }
     }
   }
   out.write(
-    pluginFiles === 0
-      ? "\nNo plugin binaries found. Install one into the first directory above, or set MEMFLOW_PLUGIN_PATH.\n"
-      : `\n${pluginFiles} plugin binar${pluginFiles === 1 ? "y" : "ies"} found.\n`,
+    plugins === 0
+      ? "\nNo plugins found. Install one into the first directory above, or set MEMFLOW_PLUGIN_PATH.\n"
+      : `\n${plugins} plugin${plugins === 1 ? "" : "s"} found.\n`,
   );
   return ExitCode.ok;
 }
