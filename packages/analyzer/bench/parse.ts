@@ -6,11 +6,11 @@
 
 import { formatBytes, formatDuration, interleavedMedians, printTable } from "../../../tooling/bench/measure.ts";
 import { parseDescriptors } from "../src/index.ts";
-import { builtElfFiles, fixtureFiles, memflowDylib } from "../test/support/corpus.ts";
+import { builtFiles, fixtureFiles, memflowDylib } from "../test/support/corpus.ts";
 
 const ROUNDS = 15;
 
-const files = [...memflowDylib(), ...fixtureFiles(), ...builtElfFiles()].filter((file) => {
+const files = [...memflowDylib(), ...fixtureFiles(), ...builtFiles()].filter((file) => {
   try {
     parseDescriptors(file.bytes);
     return true;

@@ -14,7 +14,7 @@ import { join } from "node:path";
 import { formatBytes, formatDuration, interleavedMedians, printTable } from "../../../tooling/bench/measure.ts";
 import { analyzeFile, openFileReader } from "../src/fs.ts";
 import { analyzeFileSync, parseDescriptors } from "../src/index.ts";
-import { builtElfFiles, fixtureFiles, memflowDylib } from "../test/support/corpus.ts";
+import { builtFiles, fixtureFiles, memflowDylib } from "../test/support/corpus.ts";
 import { Random } from "../test/support/random.ts";
 
 const FILES = Number(process.env.SCAN_FILES ?? 500);
@@ -22,7 +22,7 @@ const ROUNDS = Number(process.env.SCAN_ROUNDS ?? 5);
 const COLD_ROUNDS = process.env.SCAN_COLD === "1" ? Number(process.env.SCAN_COLD_ROUNDS ?? 3) : 0;
 const MIB = 1024 * 1024;
 
-const seeds = [...memflowDylib(), ...fixtureFiles(), ...builtElfFiles()].filter((file) => {
+const seeds = [...memflowDylib(), ...fixtureFiles(), ...builtFiles()].filter((file) => {
   try {
     return parseDescriptors(file.bytes).length > 0;
   } catch {

@@ -6,7 +6,7 @@
  */
 import { expect, test } from "bun:test";
 import { AnalyzeError, analyzeFile, bytesReader, parseDescriptors } from "../src/index.ts";
-import { builtElfFiles, type CorpusFile, fixtureFiles, memflowDylib } from "./support/corpus.ts";
+import { builtFiles, type CorpusFile, fixtureFiles, memflowDylib } from "./support/corpus.ts";
 import { Random } from "./support/random.ts";
 
 const ITERATIONS = Number(process.env.MEMFLOW_TS_FUZZ_ITERATIONS ?? 20_000);
@@ -97,7 +97,7 @@ function outcome(run: () => unknown): string {
 }
 
 test(`${ITERATIONS} mutated inputs return or throw AnalyzeError, promptly`, async () => {
-  const seeds = [...fixtureFiles(), ...builtElfFiles(), ...memflowDylib()];
+  const seeds = [...fixtureFiles(), ...builtFiles(), ...memflowDylib()];
   expect(seeds.length).toBeGreaterThan(0);
   const random = new Random(SEED);
   let slowest = 0;

@@ -5,6 +5,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
 import { buildElf } from "./elf-builder.ts";
+import { buildPe } from "./pe-builder.ts";
 
 export const FIXTURES_DIR = join(import.meta.dir, "..", "fixtures");
 export const MEMFLOW_DYLIB = join(
@@ -44,11 +45,18 @@ export function fixtureFiles(): CorpusFile[] {
 
 const text = (value: string) => ({ text: value });
 
-/** Builder-made files covering the ELF variants no committed fixture has (big-endian, XINDEX, ...). */
-export function builtElfFiles(): CorpusFile[] {
+/** Builder-made files covering variants no committed fixture has (big-endian ELF, huge PE image bases, ...). */
+export function builtFiles(): CorpusFile[] {
   const descriptors = [
     { exportName: "MEMFLOW_CONNECTOR_FUZZ", name: text("fuzz"), version: text("1.0.0"), description: text("fuzzing") },
     { exportName: "MEMFLOW_OS_FUZZ", name: text("fuzzos"), version: text("0.1.0"), description: text("") },
+  ];
+  const peExports = [
+    { name: "MEMFLOW_OS_FORWARDED", forwarder: "other.MEMFLOW_OS_REAL" },
+    ...descriptors.map(({ exportName, name, version, description }) => ({
+      name: exportName,
+      descriptor: { name, version, description },
+    })),
   ];
   return [
     { name: "built/elf64-rela", bytes: buildElf({ storage: "rela", descriptors, vaddrDelta: 0x1000n }) },
@@ -59,6 +67,8 @@ export function builtElfFiles(): CorpusFile[] {
       name: "built/elf64-sections",
       bytes: buildElf({ dynamicSegment: false, sectionHeaders: true, storage: "rela", descriptors }),
     },
+    { name: "built/pe32plus-high-base", bytes: buildPe({ imageBase: 0x7ff0_0000_0000_0000n, exports: peExports }) },
+    { name: "built/pe32", bytes: buildPe({ wide: false, exports: peExports }) },
   ];
 }
 
