@@ -1,2 +1,32 @@
+export type { ArgEntry } from "./args/args.ts";
+export { Args } from "./args/args.ts";
+export type { ConnectorArgs, ConnectorMiddlewareArgs, OsArgs } from "./args/connector-args.ts";
+export {
+  connectorArgs,
+  DEFAULT_MIDDLEWARE_ARGS,
+  osArgs,
+  parseConnectorArgs,
+  parseMemflowSize,
+  parseMiddlewareArgs,
+  parseOsArgs,
+  parseVatcache,
+} from "./args/connector-args.ts";
+export { parseRustUnsigned } from "./args/rust-number.ts";
+export { splitStrArgs } from "./args/split.ts";
+export type { ArgDescriptor, ArgValidator } from "./args/validator.ts";
+export { ArgsValidator, describeArg } from "./args/validator.ts";
+export type { BuildStep, PositionedValue } from "./chain.ts";
+export { ConnectorChain, chainArguments, connectorStep, OsChain, osStep } from "./chain.ts";
+export type { PartialResult } from "./error.ts";
+export {
+  decodeError,
+  decodePartialResult,
+  ErrorKind,
+  ErrorOrigin,
+  encodeError,
+  kindDisplay,
+  MemflowError,
+  originDisplay,
+} from "./error.ts";
 export type { HostPlatform, SearchPathInput } from "./plugin-paths.ts";
 export { pluginExtension, pluginSearchPaths, userPluginDirectory } from "./plugin-paths.ts";

@@ -1,0 +1,131 @@
+/**
+ * Build steps and chains from CLI-style arguments (memflow's builder.rs): `-c qemu -o win32`,
+ * `-c kvm:::cache=true`, nested `-c qemu -o linux -c qemu -o win32`. Steps are ordered by their
+ * position on the command line; a connector must be followed by an OS and an OS by a connector.
+ */
+import { type ConnectorArgs, type OsArgs, parseConnectorArgs, parseOsArgs } from "./args/connector-args.ts";
+import { MemflowError } from "./error.ts";
+
+export type BuildStep =
+  | { readonly kind: "connector"; readonly name: string; readonly args: ConnectorArgs | undefined }
+  | { readonly kind: "os"; readonly name: string; readonly args: OsArgs | undefined };
+
+/** A value given on the command line, with its position (argv index) for ordering. */
+export type PositionedValue = readonly [position: number, value: string];
+
+/** Splits `name[:args]` at the first `:` (not quote-aware, as memflow); no args → undefined. */
+function splitStep(input: string): [string, string] {
+  const colon = input.indexOf(":");
+  return colon < 0 ? [input, ""] : [input.slice(0, colon), input.slice(colon + 1)];
+}
+
+/** `BuildStep::new_connector`: fails only on bad middleware arguments. */
+export function connectorStep(input: string): BuildStep {
+  const [name, rest] = splitStep(input);
+  return { kind: "connector", name, args: rest === "" ? undefined : parseConnectorArgs(rest) };
+}
+
+export function osStep(input: string): BuildStep {
+  const [name, rest] = splitStep(input);
+  return { kind: "os", name, args: rest === "" ? undefined : parseOsArgs(rest) };
+}
+
+function orderedSteps(connectors: readonly PositionedValue[], osLayers: readonly PositionedValue[]): BuildStep[] {
+  const steps = [
+    ...connectors.map(([position, value]) => ({ position, step: connectorStep(value) })),
+    ...osLayers.map(([position, value]) => ({ position, step: osStep(value) })),
+  ];
+  // Array.prototype.sort is stable, like Rust's sort_by.
+  steps.sort((a, b) => a.position - b.position);
+  for (let index = 1; index < steps.length; index += 1) {
+    if (steps[index - 1]?.step.kind === steps[index]?.step.kind) {
+      throw new MemflowError(
+        "Other",
+        "ArgValidation",
+        "invalid builder configuration, build steps cannot be used in the given order",
+      );
+    }
+  }
+  return steps.map(({ step }) => step);
+}
+
+/** A sequence of steps whose last is a connector: builds a connector. */
+export class ConnectorChain {
+  readonly steps: readonly BuildStep[];
+
+  private constructor(steps: readonly BuildStep[]) {
+    this.steps = steps;
+  }
+
+  static fromSteps(steps: readonly BuildStep[]): ConnectorChain {
+    if (steps.at(-1)?.kind !== "connector") {
+      throw new MemflowError(
+        "Other",
+        "ArgValidation",
+        "invalid builder configuration, last build step has to be a connector",
+      );
+    }
+    return new ConnectorChain(steps);
+  }
+
+  static fromArgs(connectors: readonly PositionedValue[], osLayers: readonly PositionedValue[]): ConnectorChain {
+    return ConnectorChain.fromSteps(orderedSteps(connectors, osLayers));
+  }
+}
+
+/** A sequence of steps whose last is an OS: builds an OS. The first step may be an OS too (`native`). */
+export class OsChain {
+  readonly steps: readonly BuildStep[];
+
+  private constructor(steps: readonly BuildStep[]) {
+    this.steps = steps;
+  }
+
+  static fromSteps(steps: readonly BuildStep[]): OsChain {
+    if (steps.at(-1)?.kind !== "os") {
+      throw new MemflowError("Other", "ArgValidation", "invalid builder configuration, last build step has to be a os");
+    }
+    return new OsChain(steps);
+  }
+
+  static fromArgs(connectors: readonly PositionedValue[], osLayers: readonly PositionedValue[]): OsChain {
+    return OsChain.fromSteps(orderedSteps(connectors, osLayers));
+  }
+}
+
+/**
+ * Picks `-c/--connector` and `-o/--os` values out of command-line arguments, with their argv
+ * positions, the way memflow's examples use clap's `indices_of`. `--connector=x` is accepted.
+ */
+export function chainArguments(argv: readonly string[]): {
+  connectors: PositionedValue[];
+  osLayers: PositionedValue[];
+} {
+  const connectors: PositionedValue[] = [];
+  const osLayers: PositionedValue[] = [];
+  for (let index = 0; index < argv.length; index += 1) {
+    const argument = argv[index] ?? "";
+    const [flag, inline] =
+      argument.startsWith("--") && argument.includes("=")
+        ? [argument.slice(0, argument.indexOf("=")), argument.slice(argument.indexOf("=") + 1)]
+        : [argument, undefined];
+    const target =
+      flag === "-c" || flag === "--connector" ? connectors : flag === "-o" || flag === "--os" ? osLayers : undefined;
+    if (target === undefined) continue;
+    if (inline !== undefined) {
+      target.push([index, inline]);
+      continue;
+    }
+    const value = argv[index + 1];
+    if (value === undefined) {
+      throw new MemflowError(
+        "Other",
+        "ArgValidation",
+        `${flag} needs a value such as ${flag === "-c" || flag === "--connector" ? "qemu:win10" : "win32"}`,
+      );
+    }
+    target.push([index + 1, value]);
+    index += 1;
+  }
+  return { connectors, osLayers };
+}
