@@ -28,5 +28,22 @@ export {
   MemflowError,
   originDisplay,
 } from "./error.ts";
+export type { CreatedAt } from "./inventory/created-at.ts";
+export { createdAtFromNanoseconds, parseCreatedAt } from "./inventory/created-at.ts";
+export type { Host } from "./inventory/host.ts";
+export { hostFor } from "./inventory/host.ts";
+export type {
+  InventoryOptions,
+  PluginEntry,
+  PluginMatch,
+  RejectedPlugin,
+  ScanOptions,
+  SearchedDirectory,
+} from "./inventory/inventory.ts";
+export { Inventory, MEMFLOW_PLUGIN_VERSION } from "./inventory/inventory.ts";
+export type { PluginMeta } from "./inventory/plugin-meta.ts";
+export { metaPathFor, parsePluginMeta } from "./inventory/plugin-meta.ts";
+export type { PluginName } from "./inventory/plugin-name.ts";
+export { parsePluginName } from "./inventory/plugin-name.ts";
 export type { HostPlatform, SearchPathInput } from "./plugin-paths.ts";
 export { pluginExtension, pluginSearchPaths, userPluginDirectory } from "./plugin-paths.ts";

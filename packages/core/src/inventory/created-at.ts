@@ -1,0 +1,54 @@
+/**
+ * memflow's `created_at`: chrono's `NaiveDateTime` in its serde form, UTC without a zone suffix,
+ * `YYYY-MM-DDTHH:MM:SS[.fraction]` (memflowup writes 9 fraction digits). Kept as the original
+ * string, with nanoseconds since the epoch for ordering (a JS Date keeps only milliseconds).
+ */
+
+export interface CreatedAt {
+  /** As read from `.meta`, or formatted the way chrono formats it. */
+  readonly text: string;
+  /** Nanoseconds since 1970-01-01T00:00:00 UTC. */
+  readonly nanoseconds: bigint;
+}
+
+const PATTERN = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?$/;
+
+/** Parses a zone-less timestamp; undefined when it is not one (a trailing `Z` included, as chrono refuses it). */
+export function parseCreatedAt(text: string): CreatedAt | undefined {
+  const match = PATTERN.exec(text);
+  if (!match) return undefined;
+  const [, year, month, day, hour, minute, second, fraction = ""] = match;
+  const milliseconds = Date.UTC(
+    Number(year),
+    Number(month) - 1,
+    Number(day),
+    Number(hour),
+    Number(minute),
+    Number(second),
+  );
+  const date = new Date(milliseconds);
+  // Date.UTC rolls 2024-02-31 over into March; chrono rejects it.
+  if (
+    Number.isNaN(milliseconds) ||
+    date.getUTCDate() !== Number(day) ||
+    date.getUTCHours() !== Number(hour) ||
+    date.getUTCMinutes() !== Number(minute) ||
+    date.getUTCSeconds() !== Number(second)
+  ) {
+    return undefined;
+  }
+  const nanoseconds = BigInt(milliseconds) * 1_000_000n + BigInt(fraction.padEnd(9, "0"));
+  return { text, nanoseconds };
+}
+
+/** Formats nanoseconds since the epoch as chrono does: 0, 3, 6 or 9 fraction digits, as needed. */
+export function createdAtFromNanoseconds(nanoseconds: bigint): CreatedAt {
+  const milliseconds = nanoseconds / 1_000_000n;
+  const fraction = nanoseconds % 1_000_000_000n;
+  const base = new Date(Number(milliseconds)).toISOString().slice(0, 19);
+  let digits = fraction.toString().padStart(9, "0");
+  if (fraction === 0n) digits = "";
+  else if (digits.endsWith("000000")) digits = digits.slice(0, 3);
+  else if (digits.endsWith("000")) digits = digits.slice(0, 6);
+  return { text: digits === "" ? base : `${base}.${digits}`, nanoseconds };
+}

@@ -1,0 +1,364 @@
+/**
+ * memflow's plugin Inventory (inventory.rs): the plugin files found in the search directories,
+ * each with its descriptors, newest first. Scanning reads descriptors statically and runs no
+ * plugin code. Unlike memflow it checks every descriptor (not just the first), lists the same
+ * file once however it is reached, orders ties deterministically, keeps plugins on filesystems
+ * without birth times, and keeps a record of every file it skipped and why.
+ */
+import { createHash } from "node:crypto";
+import { existsSync, readdirSync, readFileSync, realpathSync, statSync } from "node:fs";
+import { homedir } from "node:os";
+import { join } from "node:path";
+import { AnalyzeError, type PluginDescriptorInfo, type PluginKind } from "@memflow-ts/analyzer";
+import { analyzeFileSync } from "@memflow-ts/analyzer/fs";
+import { MemflowError } from "../error.ts";
+import { type HostPlatform, pluginExtension, pluginSearchPaths } from "../plugin-paths.ts";
+import { type CreatedAt, createdAtFromNanoseconds } from "./created-at.ts";
+import { describeTarget, type Host, hostFor, sameArchitecture } from "./host.ts";
+import { metaPathFor, type PluginMeta, parsePluginMeta } from "./plugin-meta.ts";
+import { parsePluginName, tagMatches } from "./plugin-name.ts";
+
+/** memflow 0.2's plugin ABI version (`MEMFLOW_PLUGIN_VERSION`). */
+export const MEMFLOW_PLUGIN_VERSION = 1;
+
+export interface PluginEntry {
+  /** The path it was found at. */
+  readonly path: string;
+  /** Symlinks and `..` resolved: the identity of the file. */
+  readonly realPath: string;
+  readonly createdAt: CreatedAt;
+  /** Where `createdAt` came from: the `.meta` sidecar, else the file's birth or modification time. */
+  readonly createdAtSource: "meta" | "birthtime" | "mtime";
+  readonly meta: PluginMeta | undefined;
+  /** The descriptors this host can use; others are in `rejected()`. */
+  readonly descriptors: readonly PluginDescriptorInfo[];
+}
+
+export interface RejectedPlugin {
+  readonly path: string;
+  /** Set when one descriptor of an otherwise usable file was refused. */
+  readonly exportName?: string;
+  readonly error: MemflowError;
+}
+
+export interface SearchedDirectory {
+  readonly path: string;
+  /** Why it could not be read (commonly: it does not exist). */
+  readonly error?: MemflowError;
+}
+
+export interface InventoryOptions {
+  /** The platform and architecture plugins must be built for (default: this process's). */
+  readonly host?: Host;
+}
+
+export interface ScanOptions extends InventoryOptions {
+  readonly home?: string;
+  readonly cwd?: string;
+  /** `MEMFLOW_PLUGIN_PATH` (default: from the environment). */
+  readonly pluginPathVariable?: string | undefined;
+}
+
+function currentPlatform(): HostPlatform {
+  return process.platform === "win32" || process.platform === "darwin" ? process.platform : "linux";
+}
+
+/** A found plugin with a matching descriptor. */
+export interface PluginMatch {
+  readonly entry: PluginEntry;
+  readonly descriptor: PluginDescriptorInfo;
+}
+
+export class Inventory {
+  readonly host: Host;
+  readonly #entries: PluginEntry[] = [];
+  readonly #byRealPath = new Map<string, PluginEntry>();
+  readonly #rejected: RejectedPlugin[] = [];
+  readonly #directories: SearchedDirectory[] = [];
+  readonly #digests = new Map<string, string>();
+
+  protected constructor(options: InventoryOptions = {}) {
+    this.host = options.host ?? hostFor(currentPlatform(), process.arch);
+  }
+
+  static empty(options: InventoryOptions = {}): Inventory {
+    return new Inventory(options);
+  }
+
+  /**
+   * memflow's `Inventory::scan`: the user plugin directory, each `MEMFLOW_PLUGIN_PATH` entry,
+   * then the working directory. Directories that cannot be read are noted in `directories()`;
+   * nothing is created.
+   */
+  static scan(options: ScanOptions = {}): Inventory {
+    const inventory = new Inventory(options);
+    const directories = pluginSearchPaths({
+      platform: inventory.host.platform,
+      home: options.home ?? homedir(),
+      pluginPathVariable:
+        "pluginPathVariable" in options ? options.pluginPathVariable : process.env.MEMFLOW_PLUGIN_PATH,
+      cwd: options.cwd ?? process.cwd(),
+    });
+    for (const directory of directories) {
+      try {
+        inventory.addDir(directory);
+      } catch (error) {
+        if (!(error instanceof MemflowError)) throw error;
+      }
+    }
+    return inventory;
+  }
+
+  /** memflow's `Inventory::scan_path`: one directory, which must be readable. */
+  static scanPath(directory: string, options: InventoryOptions = {}): Inventory {
+    return new Inventory(options).addDir(directory);
+  }
+
+  /** Adds every plugin file in `directory` (not recursive). Throws (Inventory, UnableToReadDir) if it cannot be read. */
+  addDir(directory: string): this {
+    let names: string[];
+    try {
+      names = readdirSync(directory).sort();
+    } catch (cause) {
+      const error = new MemflowError(
+        "Inventory",
+        "UnableToReadDir",
+        `unable to read plugin directory ${directory}: ${(cause as Error).message}`,
+        { cause },
+      );
+      this.#directories.push({ path: directory, error });
+      throw error;
+    }
+    this.#directories.push({ path: directory });
+    const extension = `.${pluginExtension(this.host.platform)}`;
+    for (const name of names) {
+      if (!name.endsWith(extension)) continue;
+      try {
+        this.addFile(join(directory, name));
+      } catch (error) {
+        if (!(error instanceof MemflowError)) throw error;
+      }
+    }
+    return this;
+  }
+
+  /**
+   * Adds one plugin file. Throws a MemflowError saying why when the file cannot be used (it is
+   * also recorded in `rejected()`); a file already in the inventory is recorded and skipped.
+   */
+  addFile(path: string): this {
+    try {
+      this.#add(path);
+    } catch (error) {
+      if (error instanceof MemflowError) this.#rejected.push({ path, error });
+      throw error;
+    }
+    return this;
+  }
+
+  #add(path: string): void {
+    const realPath = resolve(path);
+    const existing = this.#byRealPath.get(realPath);
+    if (existing) {
+      throw new MemflowError(
+        "Inventory",
+        "AlreadyExists",
+        `${path} is the same file as ${existing.path}, already in the inventory`,
+      );
+    }
+    const stats = statOf(path);
+    if (!stats.isFile()) throw new MemflowError("Inventory", "UnableToReadFile", `${path} is not a regular file`);
+
+    const metaPath = metaPathFor(path);
+    const meta = existsSync(metaPath) ? readMeta(metaPath) : undefined;
+    const [createdAt, createdAtSource] = meta?.createdAt
+      ? [meta.createdAt, "meta" as const]
+      : stats.birthtimeNs > 0n
+        ? [createdAtFromNanoseconds(stats.birthtimeNs), "birthtime" as const]
+        : [createdAtFromNanoseconds(stats.mtimeNs), "mtime" as const];
+
+    let found: PluginDescriptorInfo[];
+    try {
+      found = analyzeFileSync(path);
+    } catch (cause) {
+      if (cause instanceof AnalyzeError) {
+        throw new MemflowError(
+          "Inventory",
+          "UnableToReadFile",
+          `unable to parse descriptors in plugin file ${path}: ${cause.kind}: ${cause.message}`,
+          { cause },
+        );
+      }
+      throw new MemflowError(
+        "Inventory",
+        "UnableToReadFile",
+        `unable to read plugin file ${path}: ${(cause as Error).message}`,
+        { cause },
+      );
+    }
+    if (found.length === 0) {
+      throw new MemflowError("Inventory", "InvalidExeFile", `no plugin descriptor found in plugin file ${path}`);
+    }
+
+    const accepted: PluginDescriptorInfo[] = [];
+    const refused: RejectedPlugin[] = [];
+    for (const descriptor of found) {
+      const problem = this.#checkDescriptor(path, descriptor);
+      if (problem) refused.push({ path, exportName: descriptor.export_name, error: problem });
+      else accepted.push(descriptor);
+    }
+    if (accepted.length === 0) {
+      // Every descriptor refused: the file is refused, for the first descriptor's reason.
+      throw refused[0]?.error ?? new MemflowError("Inventory", "InvalidExeFile", path);
+    }
+    this.#rejected.push(...refused);
+    const entry: PluginEntry = { path, realPath, createdAt, createdAtSource, meta, descriptors: accepted };
+    this.#byRealPath.set(realPath, entry);
+    this.#insertSorted(entry);
+  }
+
+  #checkDescriptor(path: string, descriptor: PluginDescriptorInfo): MemflowError | undefined {
+    if (
+      descriptor.file_type !== this.host.fileType ||
+      !sameArchitecture(descriptor.architecture, this.host.architecture)
+    ) {
+      return new MemflowError(
+        "Inventory",
+        "InvalidArchitecture",
+        `plugin with incompatible architecture found ${path} (${descriptor.export_name} was built for ` +
+          `${describeTarget(descriptor.file_type, descriptor.architecture)}, this host needs ` +
+          `${describeTarget(this.host.fileType, this.host.architecture)})`,
+      );
+    }
+    if (descriptor.plugin_version !== MEMFLOW_PLUGIN_VERSION) {
+      return new MemflowError(
+        "Inventory",
+        "VersionMismatch",
+        `plugin with incompatible version found ${path} (expected version ${MEMFLOW_PLUGIN_VERSION} but ` +
+          `${descriptor.export_name} had version ${descriptor.plugin_version})`,
+      );
+    }
+    return undefined;
+  }
+
+  /** Newest first; equal timestamps ordered by path so the order never depends on directory listing. */
+  #insertSorted(entry: PluginEntry): void {
+    const before = (a: PluginEntry, b: PluginEntry) =>
+      a.createdAt.nanoseconds !== b.createdAt.nanoseconds
+        ? a.createdAt.nanoseconds > b.createdAt.nanoseconds
+        : a.path < b.path;
+    const index = this.#entries.findIndex((other) => before(entry, other));
+    if (index < 0) this.#entries.push(entry);
+    else this.#entries.splice(index, 0, entry);
+  }
+
+  /** Every accepted plugin file, newest first. */
+  plugins(): readonly PluginEntry[] {
+    return this.#entries;
+  }
+
+  /** Every file or descriptor that was skipped, with the error that says why. */
+  rejected(): readonly RejectedPlugin[] {
+    return this.#rejected;
+  }
+
+  /** The directories searched, in order, with the reason any could not be read. */
+  directories(): readonly SearchedDirectory[] {
+    return this.#directories;
+  }
+
+  #names(kind: PluginKind): string[] {
+    const names = this.#entries.flatMap((entry) =>
+      entry.descriptors.filter((descriptor) => descriptor.plugin_kind === kind).map((descriptor) => descriptor.name),
+    );
+    return [...new Set(names)];
+  }
+
+  /** Connector names, newest plugin first, each once. */
+  availableConnectors(): string[] {
+    return this.#names("connector");
+  }
+
+  availableOs(): string[] {
+    return this.#names("os");
+  }
+
+  /**
+   * The plugin a name selects: the newest file with a descriptor of that kind and exact name,
+   * narrowed by a tag (`qemu:0.2.1` version, `qemu:ff2adb1` digest prefix; `latest` = none).
+   */
+  find(kind: PluginKind, nameWithTag: string): PluginMatch {
+    const { name, tag } = parsePluginName(nameWithTag);
+    for (const entry of this.#entries) {
+      for (const descriptor of entry.descriptors) {
+        if (descriptor.plugin_kind !== kind || descriptor.name !== name) continue;
+        const needsDigest = tag !== undefined && tag !== descriptor.version;
+        if (tagMatches(tag, descriptor.version, needsDigest ? this.#digest(entry) : undefined))
+          return { entry, descriptor };
+      }
+    }
+    const available = kind === "connector" ? this.availableConnectors() : this.availableOs();
+    throw new MemflowError(
+      "Inventory",
+      "PluginNotFound",
+      `no ${kind === "connector" ? "connector" : "os"} plugin named ${nameWithTag}` +
+        (available.length > 0 ? ` (available: ${available.join(", ")})` : " (no plugins of that kind were found)"),
+    );
+  }
+
+  /** The file's sha256: from `.meta` when present, else computed once. */
+  #digest(entry: PluginEntry): string | undefined {
+    if (entry.meta?.digest) return entry.meta.digest;
+    let digest = this.#digests.get(entry.realPath);
+    if (digest === undefined) {
+      try {
+        digest = createHash("sha256").update(readFileSync(entry.path)).digest("hex");
+      } catch {
+        return undefined;
+      }
+      this.#digests.set(entry.realPath, digest);
+    }
+    return digest;
+  }
+}
+
+function resolve(path: string): string {
+  try {
+    return realpathSync(path);
+  } catch (cause) {
+    throw new MemflowError(
+      "Inventory",
+      "UnableToReadFile",
+      `unable to read plugin file ${path}: ${(cause as Error).message}`,
+      { cause },
+    );
+  }
+}
+
+function statOf(path: string) {
+  try {
+    return statSync(path, { bigint: true });
+  } catch (cause) {
+    throw new MemflowError(
+      "Inventory",
+      "UnableToReadFile",
+      `unable to read plugin file ${path} metadata: ${(cause as Error).message}`,
+      { cause },
+    );
+  }
+}
+
+function readMeta(metaPath: string): PluginMeta {
+  let text: string;
+  try {
+    text = readFileSync(metaPath, "utf8");
+  } catch (cause) {
+    throw new MemflowError(
+      "Inventory",
+      "UnableToReadFile",
+      `unable to read plugin metadata ${metaPath}: ${(cause as Error).message}`,
+      { cause },
+    );
+  }
+  return parsePluginMeta(text, metaPath);
+}
