@@ -11,8 +11,13 @@ import { homedir } from "node:os";
 import { join } from "node:path";
 import { AnalyzeError, type PluginDescriptorInfo, type PluginKind } from "@memflow-ts/analyzer";
 import { analyzeFileSync } from "@memflow-ts/analyzer/fs";
+import { type ConnectorArgs, type OsArgs, parseConnectorArgs, parseOsArgs } from "../args/connector-args.ts";
 import { MemflowError } from "../error.ts";
+import type { Connector } from "../ffi/connector.ts";
+import { NativePluginHost } from "../ffi/native-host.ts";
+import type { Os } from "../ffi/os.ts";
 import { type HostPlatform, pluginExtension, pluginSearchPaths } from "../plugin-paths.ts";
+import { BuilderEmpty } from "./builder.ts";
 import { type CreatedAt, createdAtFromNanoseconds } from "./created-at.ts";
 import { describeTarget, type Host, hostFor, sameArchitecture } from "./host.ts";
 import { metaPathFor, type PluginMeta, parsePluginMeta } from "./plugin-meta.ts";
@@ -50,6 +55,10 @@ export interface SearchedDirectory {
 export interface InventoryOptions {
   /** The platform and architecture plugins must be built for (default: this process's). */
   readonly host?: Host;
+  /** Where warnings go (a plugin whose ABI cannot be checked, for instance); default: nowhere. */
+  readonly warn?: (message: string) => void;
+  /** Loads plugins and calls into them (default: a NativePluginHost). */
+  readonly pluginHost?: NativePluginHost;
 }
 
 export interface ScanOptions extends InventoryOptions {
@@ -76,9 +85,11 @@ export class Inventory {
   readonly #rejected: RejectedPlugin[] = [];
   readonly #directories: SearchedDirectory[] = [];
   readonly #digests = new Map<string, string>();
+  readonly #pluginHost: NativePluginHost;
 
   protected constructor(options: InventoryOptions = {}) {
     this.host = options.host ?? hostFor(currentPlatform(), process.arch);
+    this.#pluginHost = options.pluginHost ?? new NativePluginHost(options.warn);
   }
 
   static empty(options: InventoryOptions = {}): Inventory {
@@ -304,6 +315,48 @@ export class Inventory {
       `no ${kind === "connector" ? "connector" : "os"} plugin named ${nameWithTag}` +
         (available.length > 0 ? ` (available: ${available.join(", ")})` : " (no plugins of that kind were found)"),
     );
+  }
+
+  /** Whether the plugin file has been loaded (it happens on first use, never during a scan). */
+  isLoaded(entry: PluginEntry): boolean {
+    return this.#pluginHost.isLoaded(entry.path);
+  }
+
+  #location(kind: PluginKind, name: string) {
+    const { entry, descriptor } = this.find(kind, name);
+    return { path: entry.path, exportName: descriptor.export_name, kind };
+  }
+
+  /**
+   * Starts a connector (memflow's `instantiate_connector`). `args` may be a `ConnectorArgs` or its
+   * string form; `input`, an OS the connector runs on, is moved into the plugin.
+   */
+  instantiateConnector(name: string, input?: Os, args?: ConnectorArgs | string): Connector {
+    const parsed = typeof args === "string" ? parseConnectorArgs(args) : args;
+    return this.#pluginHost.instantiateConnector(this.#location("connector", name), input, parsed);
+  }
+
+  /** Starts an OS plugin; `input`, the connector it reads memory through, is moved into the plugin. */
+  instantiateOs(name: string, input?: Connector, args?: OsArgs | string): Os {
+    const parsed = typeof args === "string" ? parseOsArgs(args) : args;
+    return this.#pluginHost.instantiateOs(this.#location("os", name), input, parsed);
+  }
+
+  connectorHelp(name: string): string {
+    return this.#pluginHost.help(this.#location("connector", name));
+  }
+
+  osHelp(name: string): string {
+    return this.#pluginHost.help(this.#location("os", name));
+  }
+
+  connectorTargetList(name: string): string[] {
+    return this.#pluginHost.targetList(this.#location("connector", name));
+  }
+
+  /** A builder for connector/OS chains: `inventory.builder().connector("qemu").os("win32").build()`. */
+  builder(): BuilderEmpty {
+    return new BuilderEmpty(this);
   }
 
   /** The file's sha256: from `.meta` when present, else computed once. */

@@ -1,0 +1,68 @@
+/**
+ * The host-side memory of a plugin instance (the 64- or 88-byte cglue object), which the host
+ * owns until it drops the instance or moves it into another plugin. After either, any use
+ * throws instead of touching freed native memory.
+ */
+import { type Pointer, ptr, read } from "bun:ffi";
+import { MemflowError } from "../error.ts";
+import { nativeShim } from "./shim.ts";
+
+export class InstanceMemory {
+  readonly label: string;
+  readonly containerOffset: number;
+  #bytes: Uint8Array | undefined;
+  #state: "live" | "closed" | "moved" = "live";
+
+  constructor(bytes: Uint8Array, containerOffset: number, label: string) {
+    this.#bytes = bytes;
+    this.containerOffset = containerOffset;
+    this.label = label;
+  }
+
+  get state(): "live" | "closed" | "moved" {
+    return this.#state;
+  }
+
+  /** The object's base address; throws (Ffi, Uninitialized) when it was dropped or moved. */
+  base(): Pointer {
+    if (this.#state !== "live" || this.#bytes === undefined) {
+      throw new MemflowError(
+        "Ffi",
+        "Uninitialized",
+        `${this.label} was ${this.#state === "moved" ? "moved into another plugin" : "closed"}`,
+      );
+    }
+    return ptr(this.#bytes);
+  }
+
+  container(): Pointer {
+    return (this.base() + this.containerOffset) as Pointer;
+  }
+
+  /** A vtable pointer stored at `offset`, or null. */
+  vtable(offset: number): Pointer | null {
+    const value = read.ptr(this.base(), offset);
+    return value === 0 ? null : (value as Pointer);
+  }
+
+  bytes(): Uint8Array {
+    this.base();
+    return this.#bytes ?? new Uint8Array(0);
+  }
+
+  /** Drops the instance (instance first, then its context), once. */
+  drop(): void {
+    if (this.#state !== "live") return;
+    nativeShim().mf_drop(this.container());
+    this.#state = "closed";
+    this.#bytes = undefined;
+  }
+
+  /** Hands the bytes to a plugin that takes ownership; this side must never drop them. */
+  move(): Uint8Array {
+    const bytes = this.bytes();
+    this.#state = "moved";
+    this.#bytes = undefined;
+    return bytes;
+  }
+}

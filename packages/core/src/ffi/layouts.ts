@@ -1,0 +1,80 @@
+/**
+ * Offsets and sizes of the memflow 0.2 structures the host builds or reads (x86_64 and aarch64
+ * share them). memflow asserts the same sizes; `test/ffi-layouts.test.ts` pins them.
+ */
+
+export const DESCRIPTOR = {
+  SIZE: 0x60,
+  PLUGIN_VERSION: 0x00,
+  ACCEPT_INPUT: 0x04,
+  INPUT_LAYOUT: 0x08,
+  OUTPUT_LAYOUT: 0x10,
+  NAME: 0x18,
+  VERSION: 0x28,
+  DESCRIPTION: 0x38,
+  HELP_CALLBACK: 0x48,
+  TARGET_LIST_CALLBACK: 0x50,
+  CREATE: 0x58,
+} as const;
+
+/** `ConnectorArgs`: target, `Args` (a CVec of ArgEntry), middleware settings. */
+export const CONNECTOR_ARGS = {
+  SIZE: 96,
+  TARGET: 0,
+  ARGS_DATA: 8,
+  ARGS_LEN: 16,
+  ARGS_CAPACITY: 24,
+  ARGS_DROP_FN: 32,
+  ARGS_RESERVE_FN: 40,
+  CACHE_TAG: 48,
+  CACHE_VALUE: 52,
+  CACHE_SIZE: 56,
+  CACHE_VALIDITY_TIME: 64,
+  CACHE_PAGE_SIZE: 72,
+  DELAY: 80,
+  METRICS: 88,
+} as const;
+
+/** `OsArgs`: target and `Args`, laid out as the start of ConnectorArgs. */
+export const OS_ARGS = { SIZE: 48 } as const;
+
+/** `ArgEntry`: two NUL-terminated strings, key first. */
+export const ARG_ENTRY = { SIZE: 16, KEY: 0, VALUE: 8 } as const;
+
+/** `ConnectorInstance` (cglue group): three vtable pointers, then the 40-byte container. */
+export const CONNECTOR_INSTANCE = {
+  SIZE: 64,
+  VTBL_CLONE: 0,
+  VTBL_PHYSICAL_MEMORY: 8,
+  VTBL_CPU_STATE: 16,
+  CONTAINER: 24,
+} as const;
+
+/** `OsInstance`: six vtable pointers (mandatory A→Z, optional A→Z), then the container. */
+export const OS_INSTANCE = {
+  SIZE: 88,
+  VTBL_CLONE: 0,
+  VTBL_OS: 8,
+  VTBL_MEMORY_VIEW: 16,
+  VTBL_KEYBOARD: 24,
+  VTBL_PHYSICAL_MEMORY: 32,
+  VTBL_VIRTUAL_TRANSLATE: 40,
+  CONTAINER: 48,
+} as const;
+
+/** `Container` = `CBox` instance + `CArc` context. */
+export const CONTAINER = { SIZE: 40 } as const;
+
+/** `PhysicalMemoryMetadata`. */
+export const METADATA = { SIZE: 24, MAX_ADDRESS: 0, REAL_SIZE: 8, READONLY: 16, IDEAL_BATCH_SIZE: 20 } as const;
+
+/** One request of the shim's batched read/write: address, data pointer, length, bytes done, bytes failed. */
+export const SHIM_REQUEST = { SIZE: 40, WORDS: 10 } as const;
+
+/** The shim's string collector: data pointer, length, capacity, count. */
+export const SHIM_STRINGS = { SIZE: 32 } as const;
+
+/** abi_stable 0.10's `TypeLayout`, as far as the host probes it (memflow-core.md §6.9). */
+export const TYPE_LAYOUT = { MONO: 8, ALIGNMENT_POWER: 17, SIZE: 24 } as const;
+/** `MonoTypeLayout`: `package;version` as an RStr. */
+export const MONO_TYPE_LAYOUT = { PACKAGE_AND_VERSION_PTR: 32, PACKAGE_AND_VERSION_LEN: 40 } as const;

@@ -1,0 +1,182 @@
+/**
+ * Loads plugin libraries and calls into them: `create` for connectors and OS plugins, help text
+ * and target lists. Libraries open lazily, once per file, and stay loaded.
+ */
+import { type Pointer, ptr, read, toArrayBuffer } from "bun:ffi";
+import type { PluginKind } from "@memflow-ts/analyzer";
+import type { ConnectorArgs, OsArgs } from "../args/connector-args.ts";
+import { MemflowError } from "../error.ts";
+import { Connector } from "./connector.ts";
+import { InstanceMemory } from "./instance-memory.ts";
+import { CONNECTOR_INSTANCE, OS_INSTANCE, SHIM_STRINGS } from "./layouts.ts";
+import { type MarshalledArgs, marshalConnectorArgs, marshalOsArgs } from "./marshal-args.ts";
+import { type NativeDescriptor, NativeLibrary, probeLayout } from "./native-library.ts";
+import { Os } from "./os.ts";
+import { nativeShim } from "./shim.ts";
+
+/** Where a plugin is: its file and the descriptor's export. */
+export interface PluginLocation {
+  readonly path: string;
+  readonly exportName: string;
+  readonly kind: PluginKind;
+}
+
+export type HostWarning = (message: string) => void;
+
+/** What memflow 0.2's types look like to abi_stable: size and the package that defines them. */
+const EXPECTED_LAYOUTS: Record<PluginKind, { input: [number, string]; output: [number, string] }> = {
+  connector: { input: [96, "cglue;0.2."], output: [64, "memflow;0.2."] },
+  os: { input: [72, "cglue;0.2."], output: [88, "memflow;0.2."] },
+};
+
+export class NativePluginHost {
+  readonly #libraries = new Map<string, NativeLibrary>();
+  readonly #checked = new Set<string>();
+  readonly #warn: HostWarning;
+
+  constructor(warn: HostWarning = () => {}) {
+    this.#warn = warn;
+  }
+
+  isLoaded(path: string): boolean {
+    return this.#libraries.has(path);
+  }
+
+  #library(path: string): NativeLibrary {
+    let library = this.#libraries.get(path);
+    if (!library) {
+      library = NativeLibrary.open(path);
+      this.#libraries.set(path, library);
+    }
+    return library;
+  }
+
+  /** The loaded descriptor, checked once per export: version, kind, and the abi_stable layouts when present. */
+  descriptor(location: PluginLocation): NativeDescriptor {
+    const descriptor = this.#library(location.path).descriptor(location.exportName, location.kind);
+    const key = `${location.path}\0${location.exportName}`;
+    if (!this.#checked.has(key)) {
+      this.#checkLayouts(location, descriptor);
+      this.#checked.add(key);
+    }
+    return descriptor;
+  }
+
+  #checkLayouts(location: PluginLocation, descriptor: NativeDescriptor): void {
+    if (descriptor.inputLayout === null || descriptor.outputLayout === null) {
+      this.#warn(
+        `${location.exportName} in ${location.path} has no abi_stable type layouts (a C plugin?); its ABI cannot be checked`,
+      );
+      return;
+    }
+    const expected = EXPECTED_LAYOUTS[location.kind];
+    for (const [which, layout, [size, packagePrefix]] of [
+      ["input", descriptor.inputLayout, expected.input],
+      ["output", descriptor.outputLayout, expected.output],
+    ] as const) {
+      const probe = probeLayout(layout);
+      const packageOk = probe.packageAndVersion === undefined || probe.packageAndVersion.startsWith(packagePrefix);
+      if (probe.size !== size || probe.alignment !== 8 || !packageOk) {
+        throw new MemflowError(
+          "Inventory",
+          "InvalidAbi",
+          `${location.path}: ${location.exportName}'s ${which} type is ${probe.size} bytes (align ${probe.alignment}` +
+            `${probe.packageAndVersion ? `, from ${probe.packageAndVersion}` : ""}); memflow 0.2 expects ${size} bytes ` +
+            `(align 8, from ${packagePrefix}x)`,
+        );
+      }
+    }
+  }
+
+  instantiateConnector(location: PluginLocation, input?: Os, args?: ConnectorArgs): Connector {
+    const descriptor = this.descriptor(location);
+    const out = this.#create(
+      location,
+      descriptor,
+      CONNECTOR_INSTANCE.SIZE,
+      args && marshalConnectorArgs(args),
+      input,
+      (...call) => nativeShim().mf_create_connector(...call),
+    );
+    const wrap = (bytes: Uint8Array, label: string) => new InstanceMemory(bytes, CONNECTOR_INSTANCE.CONTAINER, label);
+    return new Connector(descriptor.name, wrap(out, `connector ${descriptor.name}`), wrap);
+  }
+
+  instantiateOs(location: PluginLocation, input?: Connector, args?: OsArgs): Os {
+    const descriptor = this.descriptor(location);
+    const out = this.#create(location, descriptor, OS_INSTANCE.SIZE, args && marshalOsArgs(args), input, (...call) =>
+      nativeShim().mf_create_os(...call),
+    );
+    return new Os(descriptor.name, new InstanceMemory(out, OS_INSTANCE.CONTAINER, `os ${descriptor.name}`));
+  }
+
+  /** Calls a plugin's `create`; returns the new instance's bytes or throws the plugin's error. */
+  #create(
+    location: PluginLocation,
+    descriptor: NativeDescriptor,
+    size: number,
+    args: MarshalledArgs | undefined,
+    input: Connector | Os | undefined,
+    create: (fn: Pointer, args: Uint8Array | null, input: Uint8Array | null, logger: null, out: Uint8Array) => number,
+  ): Uint8Array {
+    const out = new Uint8Array(size);
+    // The plugin owns the input from here on, whether create succeeds or not.
+    const inputBytes = input?.moveOut() ?? null;
+    const result = create(descriptor.create, args?.bytes ?? null, inputBytes, null, out);
+    keep(args?.keepAlive, inputBytes);
+    if (result !== 0)
+      throw MemflowError.fromInt(result, `${location.kind} ${descriptor.name} (${location.path}) failed to start`);
+    return out;
+  }
+
+  /** The plugin's help text (memflow keeps the first string it is given). */
+  help(location: PluginLocation): string {
+    const descriptor = this.descriptor(location);
+    const what =
+      location.kind === "connector" ? `Connector \`${descriptor.name}\`` : `Os-Plugin \`${descriptor.name}\``;
+    // memflow reports OS plugins' help errors with origin Connector; OsLayer is the right one.
+    const origin = location.kind === "connector" ? "Connector" : "OsLayer";
+    if (descriptor.help === null) throw new MemflowError(origin, "NotSupported", `${what} does not support help text.`);
+    const [text] = collectStrings((strings) => nativeShim().mf_help(descriptor.help, strings));
+    if (text === undefined) throw new MemflowError(origin, "NotSupported", `${what} did not return any help text.`);
+    return text;
+  }
+
+  targetList(location: PluginLocation): string[] {
+    const descriptor = this.descriptor(location);
+    if (location.kind !== "connector")
+      throw new MemflowError("OsLayer", "NotSupported", "Os-Plugin does not support target listing.");
+    if (descriptor.targetList === null) {
+      throw new MemflowError(
+        "Connector",
+        "NotSupported",
+        `Connector \`${descriptor.name}\` does not support target listing.`,
+      );
+    }
+    let result = 0;
+    const names = collectStrings((strings) => {
+      result = nativeShim().mf_targets(descriptor.targetList, strings);
+    });
+    if (result !== 0) throw MemflowError.fromInt(result, `listing the targets of connector ${descriptor.name}`);
+    return names;
+  }
+}
+
+/** Keeps buffers a native call used reachable until after the call. */
+function keep(..._values: unknown[]): void {}
+
+function collectStrings(fill: (strings: Uint8Array) => void): string[] {
+  const strings = new Uint8Array(SHIM_STRINGS.SIZE);
+  fill(strings);
+  const base = ptr(strings);
+  const data = read.ptr(base, 0);
+  const length = Number(read.u64(base, 8));
+  try {
+    if (data === 0 || length === 0) return [];
+    const bytes = new Uint8Array(toArrayBuffer(data as Pointer, 0, length)).slice();
+    const text = new TextDecoder().decode(bytes);
+    return text.slice(0, -1).split("\0");
+  } finally {
+    nativeShim().mf_strings_free(strings);
+  }
+}

@@ -1,0 +1,231 @@
+/**
+ * Physical memory access through a plugin's `PhysicalMemory` vtable, shared by connectors and
+ * by OS instances that expose one. Reads and writes go through the native shim in batches: one
+ * call from JavaScript per batch, per-request results, and an unmapped range is reported, not
+ * thrown.
+ */
+import { type Pointer, ptr, read } from "bun:ffi";
+import { MemflowError } from "../error.ts";
+import { METADATA, SHIM_REQUEST } from "./layouts.ts";
+import { nativeShim } from "./shim.ts";
+
+export type Address = number | bigint;
+
+export interface PhysicalMemoryMetadata {
+  readonly maxAddress: bigint;
+  readonly realSize: bigint;
+  readonly readonly: boolean;
+  /** How many requests the connector likes per batch. */
+  readonly idealBatchSize: number;
+}
+
+export interface TransferResult {
+  /** Bytes transferred. */
+  readonly done: number;
+  /** Bytes the connector reported it could not transfer. */
+  readonly failed: number;
+  /** True when every byte was transferred. */
+  readonly ok: boolean;
+}
+
+export interface ReadResult extends TransferResult {
+  readonly address: bigint;
+  /** The bytes read; parts that could not be read are zero. */
+  readonly data: Uint8Array;
+}
+
+const TWO_32 = 0x1_0000_0000;
+
+/** Splits an address into 32-bit halves without a BigInt when it fits a number. */
+function setWord(words: Uint32Array, index: number, value: number | bigint): void {
+  if (typeof value === "number") {
+    words[index] = value >>> 0;
+    words[index + 1] = Math.floor(value / TWO_32) >>> 0;
+  } else {
+    words[index] = Number(value & 0xffffffffn);
+    words[index + 1] = Number((value >> 32n) & 0xffffffffn);
+  }
+}
+
+/**
+ * A reusable batch: fill requests with `set`, run it, read results. Reusing one batch avoids
+ * allocating per call, which matters for many small reads.
+ */
+export class TransferBatch {
+  readonly capacity: number;
+  readonly #words: Uint32Array;
+  readonly #pointers: number[];
+  readonly #buffers: (Uint8Array | undefined)[];
+  #count = 0;
+
+  constructor(capacity: number) {
+    this.capacity = capacity;
+    this.#words = new Uint32Array(capacity * SHIM_REQUEST.WORDS);
+    this.#pointers = new Array(capacity).fill(0);
+    this.#buffers = new Array(capacity).fill(undefined);
+  }
+
+  get count(): number {
+    return this.#count;
+  }
+
+  get requests(): Uint32Array {
+    return this.#words;
+  }
+
+  clear(): void {
+    this.#count = 0;
+  }
+
+  /** Adds a request for `buffer.length` bytes at `address`, into or from `buffer`. */
+  add(address: Address, buffer: Uint8Array): number {
+    if (this.#count >= this.capacity) throw new RangeError(`the batch holds at most ${this.capacity} requests`);
+    const index = this.#count++;
+    const base = index * SHIM_REQUEST.WORDS;
+    setWord(this.#words, base, address);
+    if (this.#buffers[index] !== buffer) {
+      this.#buffers[index] = buffer;
+      this.#pointers[index] = buffer.length === 0 ? 0 : ptr(buffer);
+    }
+    setWord(this.#words, base + 2, this.#pointers[index] ?? 0);
+    setWord(this.#words, base + 4, buffer.length);
+    this.#words[base + 6] = 0;
+    this.#words[base + 7] = 0;
+    this.#words[base + 8] = 0;
+    this.#words[base + 9] = 0;
+    return index;
+  }
+
+  done(index: number): number {
+    const base = index * SHIM_REQUEST.WORDS;
+    return (this.#words[base + 6] ?? 0) + (this.#words[base + 7] ?? 0) * TWO_32;
+  }
+
+  failed(index: number): number {
+    const base = index * SHIM_REQUEST.WORDS;
+    return (this.#words[base + 8] ?? 0) + (this.#words[base + 9] ?? 0) * TWO_32;
+  }
+
+  buffer(index: number): Uint8Array | undefined {
+    return this.#buffers[index];
+  }
+}
+
+/** The vtable and container of a live instance; `check()` throws once the owner is closed. */
+export interface PhysicalMemoryHandle {
+  check(): { vtable: Pointer; container: Pointer };
+  readonly label: string;
+}
+
+export class PhysicalMemoryAccess {
+  readonly #handle: PhysicalMemoryHandle;
+  #scratch: TransferBatch | undefined;
+
+  constructor(handle: PhysicalMemoryHandle) {
+    this.#handle = handle;
+  }
+
+  metadata(): PhysicalMemoryMetadata {
+    const { vtable, container } = this.#handle.check();
+    const out = new Uint8Array(METADATA.SIZE);
+    nativeShim().mf_metadata(vtable, container, out);
+    const base = ptr(out);
+    return {
+      maxAddress: read.u64(base, METADATA.MAX_ADDRESS),
+      realSize: read.u64(base, METADATA.REAL_SIZE),
+      readonly: read.u8(base, METADATA.READONLY) !== 0,
+      idealBatchSize: read.u32(base, METADATA.IDEAL_BATCH_SIZE),
+    };
+  }
+
+  /** Reads into `buffer`; returns the bytes read (the rest could not be read and is left as it was). */
+  readInto(address: Address, buffer: Uint8Array): number {
+    const { vtable, container } = this.#handle.check();
+    if (buffer.length === 0) return 0;
+    const result = nativeShim().mf_read_into(vtable, container, address, buffer, buffer.length);
+    if (result < 0)
+      throw MemflowError.fromInt(
+        Number(result),
+        `reading ${buffer.length} bytes at 0x${address.toString(16)} from ${this.#handle.label}`,
+      );
+    return Number(result);
+  }
+
+  /** Reads `length` bytes; throws (PhysicalMemory, PartialData) unless every byte could be read. */
+  read(address: Address, length: number): Uint8Array {
+    const buffer = new Uint8Array(length);
+    const done = this.readInto(address, buffer);
+    if (done !== length) {
+      throw new MemflowError(
+        "PhysicalMemory",
+        "PartialData",
+        `${length - done} of ${length} bytes at 0x${address.toString(16)} could not be read from ${this.#handle.label}`,
+      );
+    }
+    return buffer;
+  }
+
+  /** Runs a prepared batch of reads (`write` false) or writes in one call. */
+  run(batch: TransferBatch, write = false): void {
+    const { vtable, container } = this.#handle.check();
+    if (batch.count === 0) return;
+    const shim = nativeShim();
+    const result = (write ? shim.mf_write : shim.mf_read)(vtable, container, batch.requests, batch.count);
+    if (result !== 0)
+      throw MemflowError.fromInt(result, `${write ? "writing to" : "reading from"} ${this.#handle.label}`);
+  }
+
+  /** Reads every request in one batch; each reports what could be read instead of throwing. */
+  readMany(requests: readonly { address: Address; length: number }[]): ReadResult[] {
+    const batch = this.#batch(requests.length);
+    const total = requests.reduce((sum, request) => sum + request.length, 0);
+    const backing = new Uint8Array(total);
+    let offset = 0;
+    for (const request of requests) {
+      batch.add(request.address, backing.subarray(offset, offset + request.length));
+      offset += request.length;
+    }
+    this.run(batch);
+    return requests.map((request, index) => {
+      const done = batch.done(index);
+      const failed = batch.failed(index);
+      return {
+        address: BigInt(request.address),
+        data: batch.buffer(index) ?? new Uint8Array(0),
+        done,
+        failed,
+        ok: done === request.length,
+      };
+    });
+  }
+
+  /** Writes `bytes` at `address`; throws (PhysicalMemory, PartialData) unless every byte was written. */
+  write(address: Address, bytes: Uint8Array): void {
+    const [result] = this.writeMany([{ address, data: bytes }]);
+    if (result && !result.ok) {
+      throw new MemflowError(
+        "PhysicalMemory",
+        "PartialData",
+        `${bytes.length - result.done} of ${bytes.length} bytes at 0x${address.toString(16)} could not be written to ${this.#handle.label}`,
+      );
+    }
+  }
+
+  writeMany(requests: readonly { address: Address; data: Uint8Array }[]): TransferResult[] {
+    const batch = this.#batch(requests.length);
+    for (const request of requests) batch.add(request.address, request.data);
+    this.run(batch, true);
+    return requests.map((request, index) => {
+      const done = batch.done(index);
+      return { done, failed: batch.failed(index), ok: done === request.data.length };
+    });
+  }
+
+  #batch(count: number): TransferBatch {
+    const batch =
+      this.#scratch && this.#scratch.capacity >= count ? this.#scratch : new TransferBatch(Math.max(count, 16));
+    this.#scratch = batch;
+    batch.clear();
+    return batch;
+  }
+}

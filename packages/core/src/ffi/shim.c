@@ -1,0 +1,204 @@
+/*
+ * The native half of @memflow-ts/core's plugin host, compiled at run time by bun:ffi's cc
+ * (TinyCC, inside Bun). It owns every call bun:ffi cannot express or would make slow:
+ * structs passed and returned by value (create, clone, metadata), the read/write iterators and
+ * their callbacks (kept in C, so a batch is one call from JavaScript), help/target callbacks,
+ * and the plugin logger, which plugins may call from their own threads: records are queued
+ * here and drained by JavaScript on its own thread.
+ *
+ * Layouts are memflow 0.2's (see packages/core/src/ffi/layouts.ts and docs/decisions/0003).
+ */
+#include <dlfcn.h>
+#include <pthread.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct { const uint8_t *data; size_t len; } CSliceRef;
+typedef struct { uint8_t *data; size_t len; } CSliceMut;
+typedef struct { void *instance; void (*drop_fn)(void *); } CBox;
+typedef struct { const void *instance; const void *(*clone_fn)(const void *); void (*drop_fn)(const void *); } CArc;
+typedef struct { CBox instance; CArc context; } Container;
+
+typedef struct { uint64_t address; uint8_t page_type; uint8_t page_size_log2; } PhysicalAddress;
+typedef struct { PhysicalAddress addr; uint64_t meta_addr; CSliceMut data; } PhysicalData;
+typedef struct { uint64_t meta_addr; CSliceMut data; } MetaData;
+typedef struct { void *iter; int32_t (*func)(void *iter, void *out); } CIterator;
+typedef struct { void *context; int (*func)(void *context, MetaData data); } DataCallback;
+typedef struct { CIterator inp; DataCallback *out; DataCallback *out_fail; } MemOps;
+typedef struct { uint64_t max_address; uint64_t real_size; uint8_t readonly; uint32_t ideal_batch_size; } PhysicalMemoryMetadata;
+
+typedef struct { Container (*clone)(const Container *cont); } CloneVtbl;
+typedef struct {
+  int32_t (*phys_read_raw_iter)(Container *cont, MemOps ops);
+  int32_t (*phys_write_raw_iter)(Container *cont, MemOps ops);
+  PhysicalMemoryMetadata (*metadata)(const Container *cont);
+} PhysicalMemoryVtbl;
+
+typedef struct { const void *vtbls[3]; Container container; } ConnectorInstance;
+typedef struct { const void *vtbls[6]; Container container; } OsInstance;
+typedef struct { uint32_t tag; uint32_t pad; ConnectorInstance some; } COptionConnectorInstance;
+typedef struct { uint32_t tag; uint32_t pad; OsInstance some; } COptionOsInstance;
+
+typedef int32_t (*ConnectorCreate)(const void *args, COptionOsInstance input, CArc lib, const void *logger, ConnectorInstance *out);
+typedef int32_t (*OsCreate)(const void *args, COptionConnectorInstance input, CArc lib, const void *logger, OsInstance *out);
+
+/* ---- libraries ---- */
+
+void *mf_open(const char *path, char *error, size_t capacity) {
+  void *handle = dlopen(path, RTLD_NOW | RTLD_LOCAL);
+  if (!handle && capacity > 0) {
+    const char *message = dlerror();
+    strncpy(error, message ? message : "dlopen failed", capacity - 1);
+    error[capacity - 1] = 0;
+  }
+  return handle;
+}
+
+void *mf_symbol(void *handle, const char *name) { return dlsym(handle, name); }
+
+/* ---- create ---- */
+
+static size_t reserve_none(void *vec, size_t additional) { (void)vec; (void)additional; return 0; }
+
+/* A CVec needs a non-null reserve_fn, though a plugin never grows the host's arguments. */
+void *mf_reserve_fn(void) { return (void *)reserve_none; }
+
+int32_t mf_create_connector(void *create, const void *args, const OsInstance *input, const void *logger, ConnectorInstance *out) {
+  COptionOsInstance option;
+  memset(&option, 0, sizeof option);
+  if (input) { option.tag = 1; option.some = *input; }
+  CArc library = { 0, 0, 0 };
+  return ((ConnectorCreate)create)(args, option, library, logger, out);
+}
+
+int32_t mf_create_os(void *create, const void *args, const ConnectorInstance *input, const void *logger, OsInstance *out) {
+  COptionConnectorInstance option;
+  memset(&option, 0, sizeof option);
+  if (input) { option.tag = 1; option.some = *input; }
+  CArc library = { 0, 0, 0 };
+  return ((OsCreate)create)(args, option, library, logger, out);
+}
+
+/* ---- instances ---- */
+
+void mf_clone(const void *vtbl, const Container *source, Container *target) {
+  *target = ((const CloneVtbl *)vtbl)->clone(source);
+}
+
+/* memflow's drop order: the instance first, then its context (the library reference). */
+void mf_drop(Container *cont) {
+  if (cont->instance.drop_fn && cont->instance.instance) cont->instance.drop_fn(cont->instance.instance);
+  if (cont->context.drop_fn && cont->context.instance) cont->context.drop_fn(cont->context.instance);
+  memset(cont, 0, sizeof *cont);
+}
+
+void mf_metadata(const void *vtbl, const Container *cont, PhysicalMemoryMetadata *out) {
+  *out = ((const PhysicalMemoryVtbl *)vtbl)->metadata(cont);
+}
+
+/* ---- batched reads and writes ---- */
+
+/* One request as JavaScript lays it out: 40 bytes. */
+typedef struct { uint64_t address; uint8_t *data; uint64_t length; uint64_t done; uint64_t failed; } Request;
+typedef struct { Request *requests; uint64_t count; uint64_t next; uint64_t hint; } Batch;
+
+static int32_t batch_next(void *iter, void *out) {
+  Batch *batch = iter;
+  if (batch->next >= batch->count) return 1;
+  Request *request = &batch->requests[batch->next++];
+  PhysicalData *item = out;
+  item->addr.address = request->address;
+  item->addr.page_type = 1; /* PageType::UNKNOWN, as memflow's From<Address> */
+  item->addr.page_size_log2 = 0;
+  item->meta_addr = request->address;
+  item->data.data = request->data;
+  item->data.len = request->length;
+  return 0;
+}
+
+/* Connectors may split a request; find it by where the reported bytes lie. */
+static Request *batch_find(Batch *batch, const uint8_t *data) {
+  for (uint64_t step = 0; step < batch->count; step++) {
+    uint64_t index = (batch->hint + step) % batch->count;
+    Request *request = &batch->requests[index];
+    if (data >= request->data && data < request->data + request->length) { batch->hint = index; return request; }
+  }
+  return 0;
+}
+
+static int batch_ok(void *context, MetaData data) {
+  Request *request = batch_find(context, data.data.data);
+  if (request) request->done += data.data.len;
+  return 1;
+}
+
+static int batch_failed(void *context, MetaData data) {
+  Request *request = batch_find(context, data.data.data);
+  if (request) request->failed += data.data.len;
+  return 1;
+}
+
+static int32_t run_batch(const void *vtbl, Container *cont, Request *requests, uint64_t count, int write) {
+  Batch batch = { requests, count, 0, 0 };
+  DataCallback ok = { &batch, batch_ok };
+  DataCallback failed = { &batch, batch_failed };
+  MemOps ops = { { &batch, batch_next }, &ok, &failed };
+  const PhysicalMemoryVtbl *memory = vtbl;
+  return write ? memory->phys_write_raw_iter(cont, ops) : memory->phys_read_raw_iter(cont, ops);
+}
+
+int32_t mf_read(const void *vtbl, Container *cont, Request *requests, uint64_t count) {
+  return run_batch(vtbl, cont, requests, count, 0);
+}
+
+int32_t mf_write(const void *vtbl, Container *cont, Request *requests, uint64_t count) {
+  return run_batch(vtbl, cont, requests, count, 1);
+}
+
+/* One read without a request array: the bytes read, or a negative error code. A double, so
+   JavaScript gets a plain number (exact below 2^53) instead of a BigInt. */
+double mf_read_into(const void *vtbl, Container *cont, uint64_t address, uint8_t *data, uint64_t length) {
+  Request request = { address, data, length, 0, 0 };
+  int32_t result = run_batch(vtbl, cont, &request, 1, 0);
+  return result != 0 ? (double)result : (double)request.done;
+}
+
+/* ---- help text and target lists ---- */
+
+/* Strings a plugin hands over, copied into one NUL-separated buffer (the plugin's own copies are
+   leaked: they come from the plugin's allocator, which need not be malloc). */
+typedef struct { char *data; uint64_t length; uint64_t capacity; uint64_t count; } Strings;
+typedef struct { void *context; int (*func)(void *context, char *text); } StringCallback;
+
+static int strings_push(void *context, char *text) {
+  Strings *strings = context;
+  size_t length = text ? strlen(text) : 0;
+  if (strings->length + length + 1 > strings->capacity) {
+    size_t capacity = (strings->capacity + length + 1) * 2;
+    char *grown = realloc(strings->data, capacity);
+    if (!grown) return 0;
+    strings->data = grown;
+    strings->capacity = capacity;
+  }
+  if (length) memcpy(strings->data + strings->length, text, length);
+  strings->data[strings->length + length] = 0;
+  strings->length += length + 1;
+  strings->count++;
+  return 1;
+}
+
+void mf_help(void *help, Strings *out) {
+  StringCallback callback = { out, strings_push };
+  ((void (*)(StringCallback))help)(callback);
+}
+
+int32_t mf_targets(void *targets, Strings *out) {
+  StringCallback callback = { out, strings_push };
+  return ((int32_t (*)(StringCallback))targets)(callback);
+}
+
+void mf_strings_free(Strings *strings) {
+  free(strings->data);
+  memset(strings, 0, sizeof *strings);
+}

@@ -1,0 +1,173 @@
+/*
+ * A connector plugin with memflow 0.2's exact ABI, for core's tests: memory of `size` bytes
+ * (hex, optional k/m suffix), help text, two targets, argument validation, clone/drop counting.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include "memflow-abi.h"
+
+typedef struct {
+  uint8_t *bytes;
+  uint64_t size;
+  int *shares; /* clones share the bytes */
+} Memory;
+
+static int live_instances;
+static char last_target[256];
+static int64_t last_middleware[6];
+static int last_input_tag = -1;
+static const void *last_logger;
+
+int testmem_live_instances(void) { return live_instances; }
+const char *testmem_last_target(void) { return last_target; }
+int64_t testmem_last_middleware(int index) { return last_middleware[index]; }
+int testmem_last_input_tag(void) { return last_input_tag; }
+const void *testmem_last_logger(void) { return last_logger; }
+
+static void memory_drop(void *instance) {
+  Memory *memory = instance;
+  if (--*memory->shares == 0) {
+    free(memory->bytes);
+    free(memory->shares);
+  }
+  free(memory);
+  live_instances--;
+}
+
+static Container memory_clone(const Container *cont);
+static int32_t memory_read(Container *cont, PhysicalReadMemOps ops);
+static int32_t memory_write(Container *cont, PhysicalWriteMemOps ops);
+static PhysicalMemoryMetadata memory_metadata(const Container *cont);
+static void memory_set_mem_map(Container *cont, CSliceRef mappings) { (void)cont; (void)mappings; }
+
+static const CloneVtbl clone_vtbl = { memory_clone };
+static const PhysicalMemoryVtbl physical_memory_vtbl = {
+  memory_read, memory_write, memory_metadata, memory_set_mem_map, NULL, NULL,
+};
+
+static Container memory_clone(const Container *cont) {
+  const Memory *source = cont->instance.instance;
+  Memory *copy = malloc(sizeof *copy);
+  *copy = *source;
+  ++*copy->shares;
+  live_instances++;
+  Container result = { { copy, memory_drop }, cont->context };
+  return result;
+}
+
+static int32_t memory_read(Container *cont, PhysicalReadMemOps ops) {
+  Memory *memory = cont->instance.instance;
+  PhysicalReadData item;
+  while (ops.inp.func(ops.inp.iter, &item) == 0) {
+    uint64_t address = item.addr.address;
+    uint64_t length = item.data.len;
+    uint64_t inside = address >= memory->size ? 0 : (memory->size - address < length ? memory->size - address : length);
+    if (inside > 0) {
+      memcpy(item.data.data, memory->bytes + address, inside);
+      ReadData ok = { item.meta_addr, { item.data.data, inside } };
+      if (ops.out && !ops.out->func(ops.out->context, ok)) return 0;
+    }
+    if (inside < length) {
+      ReadData failed = { item.meta_addr + inside, { item.data.data + inside, length - inside } };
+      if (ops.out_fail && !ops.out_fail->func(ops.out_fail->context, failed)) return 0;
+    }
+  }
+  return 0;
+}
+
+static int32_t memory_write(Container *cont, PhysicalWriteMemOps ops) {
+  Memory *memory = cont->instance.instance;
+  PhysicalWriteData item;
+  while (ops.inp.func(ops.inp.iter, &item) == 0) {
+    uint64_t address = item.addr.address;
+    uint64_t length = item.data.len;
+    uint64_t inside = address >= memory->size ? 0 : (memory->size - address < length ? memory->size - address : length);
+    if (inside > 0) {
+      memcpy(memory->bytes + address, item.data.data, inside);
+      WriteData ok = { item.meta_addr, { item.data.data, inside } };
+      if (ops.out && !ops.out->func(ops.out->context, ok)) return 0;
+    }
+    if (inside < length) {
+      WriteData failed = { item.meta_addr + inside, { item.data.data + inside, length - inside } };
+      if (ops.out_fail && !ops.out_fail->func(ops.out_fail->context, failed)) return 0;
+    }
+  }
+  return 0;
+}
+
+static PhysicalMemoryMetadata memory_metadata(const Container *cont) {
+  const Memory *memory = cont->instance.instance;
+  PhysicalMemoryMetadata metadata = { memory->size - 1, memory->size, false, 0xffffffffu };
+  return metadata;
+}
+
+static bool parse_size(const char *text, uint64_t *out) {
+  char *end;
+  uint64_t value = strtoull(text, &end, 16);
+  if (end == text) return false;
+  if (*end == 'k') value *= 1024, end++;
+  else if (*end == 'm') value *= 1024 * 1024, end++;
+  if (*end != 0) return false;
+  *out = value;
+  return true;
+}
+
+static int32_t create(const ConnectorArgs *args, COptionOsInstance input, CArc lib, const PluginLogger *logger,
+                      ConnectorInstance *out) {
+  uint64_t size = 0x10000;
+  int fill = 0;
+  last_input_tag = (int)input.tag;
+  last_logger = logger;
+  last_target[0] = 0;
+  if (args) {
+    if (args->target) strncpy(last_target, args->target, sizeof last_target - 1);
+    const MiddlewareArgs *middleware = &args->middleware_args;
+    last_middleware[0] = middleware->cache.tag ? (middleware->cache.value ? 1 : 0) : -1;
+    last_middleware[1] = (int64_t)middleware->cache_size;
+    last_middleware[2] = (int64_t)middleware->cache_validity_time;
+    last_middleware[3] = (int64_t)middleware->cache_page_size;
+    last_middleware[4] = (int64_t)middleware->delay;
+    last_middleware[5] = middleware->metrics;
+    for (size_t index = 0; index < args->extra_args.len; index++) {
+      const ArgEntry *entry = &args->extra_args.data[index];
+      if (strcmp(entry->key, "size") == 0) {
+        if (!parse_size(entry->value, &size) || size == 0) return MF_ERROR(MF_ORIGIN_CONNECTOR, MF_KIND_INVALID_MEMORY_SIZE);
+      } else if (strcmp(entry->key, "fill") == 0) {
+        fill = (int)strtol(entry->value, NULL, 16);
+      } else {
+        return MF_ERROR(MF_ORIGIN_ARGS_VALIDATOR, MF_KIND_ARG_NOT_EXISTS);
+      }
+    }
+  }
+  Memory *memory = malloc(sizeof *memory);
+  memory->bytes = malloc(size);
+  memset(memory->bytes, fill, size);
+  memory->size = size;
+  memory->shares = malloc(sizeof *memory->shares);
+  *memory->shares = 1;
+  live_instances++;
+  out->vtbl_clone = &clone_vtbl;
+  out->vtbl_physicalmemory = &physical_memory_vtbl;
+  out->vtbl_connectorcpustate = NULL;
+  out->container.instance.instance = memory;
+  out->container.instance.drop_fn = memory_drop;
+  out->container.context = lib;
+  return 0;
+}
+
+static void help(HelpCallback callback) {
+  callback.func(callback.context, strdup("testmem: size=<hex>[k|m] fill=<hex byte>"));
+}
+
+static int32_t targets(TargetCallback callback) {
+  if (!callback.func(callback.context, strdup("vm-alpha"))) return 0;
+  callback.func(callback.context, strdup("vm-beta"));
+  return 0;
+}
+
+#define TEXT(literal) { (const uint8_t *)(literal), sizeof(literal) - 1 }
+
+__attribute__((visibility("default"))) const PluginDescriptor MEMFLOW_CONNECTOR_TESTMEM = {
+  1, false, NULL, NULL, TEXT("testmem"), TEXT("1.2.3"), TEXT("memory connector for core's tests"),
+  help, targets, (void *)create,
+};
