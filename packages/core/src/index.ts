@@ -29,11 +29,12 @@ export {
   originDisplay,
 } from "./error.ts";
 export type { Connector } from "./ffi/connector.ts";
-export type { HostWarning, PluginLocation } from "./ffi/native-host.ts";
+export type { HostWarning, NativePluginHostOptions, PluginLocation } from "./ffi/native-host.ts";
 export { NativePluginHost } from "./ffi/native-host.ts";
 export type { Os, PhysicalMemoryView } from "./ffi/os.ts";
 export type { Address, PhysicalMemoryMetadata, ReadResult, TransferResult } from "./ffi/physical-memory.ts";
 export { TransferBatch } from "./ffi/physical-memory.ts";
+export type { LevelFilter, LogLevel, LogSink, PluginLogRecord } from "./ffi/plugin-logger.ts";
 export type { Instantiator } from "./inventory/builder.ts";
 export { BuilderEmpty, ConnectorBuilder, OsBuilder } from "./inventory/builder.ts";
 export type { CreatedAt } from "./inventory/created-at.ts";

@@ -16,14 +16,15 @@ describe("memflow 0.2 layouts", () => {
     expect(OS_ARGS.SIZE).toBe(48);
     expect(CONNECTOR_INSTANCE.SIZE).toBe(64);
     expect(OS_INSTANCE.SIZE).toBe(88);
-    expect(SHIM_REQUEST.SIZE).toBe(SHIM_REQUEST.WORDS * 4);
+    expect(SHIM_REQUEST.SIZE).toBe(40);
+    expect(SHIM_REQUEST.WORDS).toBe(10);
   });
 
   test("the container follows the vtables", () => {
-    expect(CONNECTOR_INSTANCE.CONTAINER).toBe(3 * 8);
-    expect(OS_INSTANCE.CONTAINER).toBe(6 * 8);
-    expect(CONNECTOR_INSTANCE.SIZE - CONNECTOR_INSTANCE.CONTAINER).toBe(40);
-    expect(OS_INSTANCE.SIZE - OS_INSTANCE.CONTAINER).toBe(40);
+    expect(CONNECTOR_INSTANCE.CONTAINER).toBe(24);
+    expect(OS_INSTANCE.CONTAINER).toBe(48);
+    expect(CONNECTOR_INSTANCE.SIZE - CONNECTOR_INSTANCE.CONTAINER).toBe(40 as number);
+    expect(OS_INSTANCE.SIZE - OS_INSTANCE.CONTAINER).toBe(40 as number);
     expect(DESCRIPTOR.CREATE).toBe(0x58);
     expect(CONNECTOR_ARGS.CACHE_TAG).toBe(48);
   });

@@ -12,6 +12,7 @@ import { CONNECTOR_INSTANCE, OS_INSTANCE, SHIM_STRINGS } from "./layouts.ts";
 import { type MarshalledArgs, marshalConnectorArgs, marshalOsArgs } from "./marshal-args.ts";
 import { type NativeDescriptor, NativeLibrary, probeLayout } from "./native-library.ts";
 import { Os } from "./os.ts";
+import { type LevelFilter, type LogSink, PluginLogHub } from "./plugin-logger.ts";
 import { nativeShim } from "./shim.ts";
 
 /** Where a plugin is: its file and the descriptor's export. */
@@ -23,6 +24,15 @@ export interface PluginLocation {
 
 export type HostWarning = (message: string) => void;
 
+export interface NativePluginHostOptions {
+  /** Warnings from the host itself (a plugin whose ABI cannot be checked). */
+  readonly warn?: HostWarning;
+  /** Receives plugins' log records; without it plugins get no logger and log nothing. */
+  readonly log?: LogSink;
+  /** The most verbose level passed on (default "info"). */
+  readonly logLevel?: LevelFilter;
+}
+
 /** What memflow 0.2's types look like to abi_stable: size and the package that defines them. */
 const EXPECTED_LAYOUTS: Record<PluginKind, { input: [number, string]; output: [number, string] }> = {
   connector: { input: [96, "cglue;0.2."], output: [64, "memflow;0.2."] },
@@ -32,10 +42,34 @@ const EXPECTED_LAYOUTS: Record<PluginKind, { input: [number, string]; output: [n
 export class NativePluginHost {
   readonly #libraries = new Map<string, NativeLibrary>();
   readonly #checked = new Set<string>();
+  readonly #loggers = new Map<string, Pointer | null>();
   readonly #warn: HostWarning;
+  readonly #logs: PluginLogHub | undefined;
 
-  constructor(warn: HostWarning = () => {}) {
-    this.#warn = warn;
+  constructor(options: NativePluginHostOptions = {}) {
+    this.#warn = options.warn ?? (() => {});
+    this.#logs = options.log ? new PluginLogHub(options.log, options.logLevel ?? "info") : undefined;
+  }
+
+  /** memflow's `set_max_log_level`, for the host and every loaded plugin that listens. */
+  setMaxLogLevel(level: LevelFilter): void {
+    this.#logs?.setLevel(level);
+  }
+
+  /** Delivers plugin log records queued so far (they also arrive on their own, on a timer). */
+  flushLogs(): void {
+    this.#logs?.drain();
+  }
+
+  /** One logger per library, as memflow creates one per loaded library. */
+  #logger(path: string): Pointer | null {
+    if (!this.#logs) return null;
+    let logger = this.#loggers.get(path);
+    if (logger === undefined) {
+      logger = this.#logs.loggerFor();
+      this.#loggers.set(path, logger);
+    }
+    return logger;
   }
 
   isLoaded(path: string): boolean {
@@ -117,13 +151,21 @@ export class NativePluginHost {
     size: number,
     args: MarshalledArgs | undefined,
     input: Connector | Os | undefined,
-    create: (fn: Pointer, args: Uint8Array | null, input: Uint8Array | null, logger: null, out: Uint8Array) => number,
+    create: (
+      fn: Pointer,
+      args: Uint8Array | null,
+      input: Uint8Array | null,
+      logger: Pointer | null,
+      out: Uint8Array,
+    ) => number,
   ): Uint8Array {
     const out = new Uint8Array(size);
+    const logger = this.#logger(location.path);
     // The plugin owns the input from here on, whether create succeeds or not.
     const inputBytes = input?.moveOut() ?? null;
-    const result = create(descriptor.create, args?.bytes ?? null, inputBytes, null, out);
+    const result = create(descriptor.create, args?.bytes ?? null, inputBytes, logger, out);
     keep(args?.keepAlive, inputBytes);
+    this.#logs?.drain();
     if (result !== 0)
       throw MemflowError.fromInt(result, `${location.kind} ${descriptor.name} (${location.path}) failed to start`);
     return out;

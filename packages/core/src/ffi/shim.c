@@ -202,3 +202,136 @@ void mf_strings_free(Strings *strings) {
   free(strings->data);
   memset(strings, 0, sizeof *strings);
 }
+
+/* ---- the plugin logger ---- */
+
+/* memflow's PluginLogger (40 bytes): the plugin writes on_level_change, the host the rest. */
+typedef struct { size_t level; CSliceRef target; } LogMetadata;
+typedef struct { int32_t (*write_str)(void *cont, CSliceRef text); } WriteVtbl;
+typedef struct { const WriteVtbl *vtbl; void *instance; } WriteMut;
+typedef struct { int32_t (*fmt)(const void *cont, WriteMut *out); } DisplayVtbl;
+typedef struct { uint32_t tag; uint32_t pad; CSliceRef value; } COptionSlice;
+typedef struct {
+  LogMetadata metadata;
+  const DisplayVtbl *message_vtbl;
+  const void *message_instance;
+  COptionSlice module_path;
+  COptionSlice file;
+  uint32_t line_tag;
+  uint32_t line;
+} LogRecord;
+typedef struct {
+  size_t max_level;
+  int (*enabled)(const LogMetadata *metadata);
+  void (*log)(const LogRecord *record);
+  void (*flush)(void);
+  void *on_level_change;
+} PluginLogger;
+
+typedef struct { char *data; size_t length, capacity; } Text;
+
+static void text_append(Text *text, const void *bytes, size_t length) {
+  if (text->length + length > text->capacity) {
+    size_t capacity = (text->capacity + length) * 2 + 64;
+    char *grown = realloc(text->data, capacity);
+    if (!grown) return;
+    text->data = grown;
+    text->capacity = capacity;
+  }
+  memcpy(text->data + text->length, bytes, length);
+  text->length += length;
+}
+
+static int32_t text_write_str(void *cont, CSliceRef part) {
+  text_append(*(Text **)cont, part.data, part.len);
+  return 0;
+}
+
+static const WriteVtbl text_write_vtbl = { text_write_str };
+
+/* Records wait here, serialized, until JavaScript drains them on its own thread. */
+#define LOG_QUEUE_LIMIT (1 << 20)
+static pthread_mutex_t log_lock = PTHREAD_MUTEX_INITIALIZER;
+static Text log_queue;
+static uint64_t log_dropped;
+static size_t log_level_all = 0;
+
+static void put_u32(Text *text, uint32_t value) { text_append(text, &value, 4); }
+static void put_slice(Text *text, const uint8_t *data, size_t length) {
+  put_u32(text, (uint32_t)length);
+  if (length) text_append(text, data, length);
+}
+
+/* The level a record must not exceed, shared by every logger the host created. */
+static int log_enabled(const LogMetadata *metadata) { return metadata->level <= log_level_all; }
+
+static void log_record(const LogRecord *record) {
+  if (record->metadata.level > log_level_all) return;
+  Text message = { 0, 0, 0 };
+  if (record->message_vtbl && record->message_vtbl->fmt) {
+    Text *target = &message;
+    WriteMut writer = { &text_write_vtbl, target };
+    record->message_vtbl->fmt(&record->message_instance, &writer);
+  }
+  pthread_mutex_lock(&log_lock);
+  if (log_queue.length + message.length + record->metadata.target.len + 512 > LOG_QUEUE_LIMIT) {
+    log_dropped++;
+  } else {
+    put_u32(&log_queue, (uint32_t)record->metadata.level);
+    put_u32(&log_queue, record->line_tag ? record->line : 0);
+    put_slice(&log_queue, record->metadata.target.data, record->metadata.target.len);
+    put_slice(&log_queue, (const uint8_t *)message.data, message.length);
+    put_slice(&log_queue, record->module_path.tag ? record->module_path.value.data : 0,
+              record->module_path.tag ? record->module_path.value.len : 0);
+    put_slice(&log_queue, record->file.tag ? record->file.value.data : 0, record->file.tag ? record->file.value.len : 0);
+  }
+  pthread_mutex_unlock(&log_lock);
+  free(message.data);
+}
+
+static void log_flush(void) {}
+
+/* A logger for one library; it is never freed, as plugins keep a pointer to it. */
+void *mf_logger_new(uint64_t level) {
+  PluginLogger *logger = calloc(1, sizeof *logger);
+  if (!logger) return 0;
+  logger->max_level = level;
+  logger->enabled = log_enabled;
+  logger->log = log_record;
+  logger->flush = log_flush;
+  if (level > log_level_all) log_level_all = level;
+  return logger;
+}
+
+/* Sets the level for the host side and tells the plugin, if it registered for changes. */
+void mf_logger_set_level(void *logger_pointer, uint64_t level) {
+  PluginLogger *logger = logger_pointer;
+  log_level_all = level;
+  if (!logger) return;
+  logger->max_level = level;
+  void *change = *(void *volatile *)&logger->on_level_change;
+  if (change) ((void (*)(size_t))change)((size_t)level);
+}
+
+/* Moves queued records into `out` (whole records only); returns the bytes written. */
+uint64_t mf_log_drain(uint8_t *out, uint64_t capacity, uint64_t *dropped) {
+  pthread_mutex_lock(&log_lock);
+  size_t taken = 0;
+  while (taken < log_queue.length) {
+    size_t at = taken + 8;
+    for (int field = 0; field < 4 && at <= log_queue.length; field++) {
+      uint32_t length;
+      memcpy(&length, log_queue.data + at, 4);
+      at += 4 + length;
+    }
+    if (at > capacity) break;
+    taken = at;
+  }
+  memcpy(out, log_queue.data, taken);
+  memmove(log_queue.data, log_queue.data + taken, log_queue.length - taken);
+  log_queue.length -= taken;
+  *dropped = log_dropped;
+  log_dropped = 0;
+  pthread_mutex_unlock(&log_lock);
+  return taken;
+}

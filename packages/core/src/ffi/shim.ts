@@ -20,6 +20,9 @@ const SYMBOLS = {
   mf_help: { args: ["ptr", "ptr"], returns: "void" },
   mf_targets: { args: ["ptr", "ptr"], returns: "i32" },
   mf_strings_free: { args: ["ptr"], returns: "void" },
+  mf_logger_new: { args: ["u64"], returns: "ptr" },
+  mf_logger_set_level: { args: ["ptr", "u64"], returns: "void" },
+  mf_log_drain: { args: ["ptr", "u64", "ptr"], returns: "u64" },
 } as const;
 
 function compile() {

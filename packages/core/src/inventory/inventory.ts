@@ -16,6 +16,7 @@ import { MemflowError } from "../error.ts";
 import type { Connector } from "../ffi/connector.ts";
 import { NativePluginHost } from "../ffi/native-host.ts";
 import type { Os } from "../ffi/os.ts";
+import type { LevelFilter, LogSink } from "../ffi/plugin-logger.ts";
 import { type HostPlatform, pluginExtension, pluginSearchPaths } from "../plugin-paths.ts";
 import { BuilderEmpty } from "./builder.ts";
 import { type CreatedAt, createdAtFromNanoseconds } from "./created-at.ts";
@@ -57,7 +58,11 @@ export interface InventoryOptions {
   readonly host?: Host;
   /** Where warnings go (a plugin whose ABI cannot be checked, for instance); default: nowhere. */
   readonly warn?: (message: string) => void;
-  /** Loads plugins and calls into them (default: a NativePluginHost). */
+  /** Receives plugins' log records (default: plugins get no logger). */
+  readonly log?: LogSink;
+  /** The most verbose plugin log level passed on (default "info"). */
+  readonly logLevel?: LevelFilter;
+  /** Loads plugins and calls into them (default: a NativePluginHost with the options above). */
   readonly pluginHost?: NativePluginHost;
 }
 
@@ -89,7 +94,13 @@ export class Inventory {
 
   protected constructor(options: InventoryOptions = {}) {
     this.host = options.host ?? hostFor(currentPlatform(), process.arch);
-    this.#pluginHost = options.pluginHost ?? new NativePluginHost(options.warn);
+    this.#pluginHost =
+      options.pluginHost ??
+      new NativePluginHost({
+        ...(options.warn && { warn: options.warn }),
+        ...(options.log && { log: options.log }),
+        ...(options.logLevel && { logLevel: options.logLevel }),
+      });
   }
 
   static empty(options: InventoryOptions = {}): Inventory {
@@ -352,6 +363,16 @@ export class Inventory {
 
   connectorTargetList(name: string): string[] {
     return this.#pluginHost.targetList(this.#location("connector", name));
+  }
+
+  /** memflow's `set_max_log_level`: the level of plugin log records, changed in every loaded plugin too. */
+  setMaxLogLevel(level: LevelFilter): void {
+    this.#pluginHost.setMaxLogLevel(level);
+  }
+
+  /** Delivers plugin log records queued so far. */
+  flushLogs(): void {
+    this.#pluginHost.flushLogs();
   }
 
   /** A builder for connector/OS chains: `inventory.builder().connector("qemu").os("win32").build()`. */

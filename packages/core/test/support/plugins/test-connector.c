@@ -2,6 +2,8 @@
  * A connector plugin with memflow 0.2's exact ABI, for core's tests: memory of `size` bytes
  * (hex, optional k/m suffix), help text, two targets, argument validation, clone/drop counting.
  */
+#include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "memflow-abi.h"
@@ -23,6 +25,53 @@ const char *testmem_last_target(void) { return last_target; }
 int64_t testmem_last_middleware(int index) { return last_middleware[index]; }
 int testmem_last_input_tag(void) { return last_input_tag; }
 const void *testmem_last_logger(void) { return last_logger; }
+
+/* ---- logging through the host's PluginLogger, as the log crate does in a Rust plugin ---- */
+
+static const PluginLogger *host_logger;
+static int64_t plugin_level = -1;
+
+int64_t testmem_plugin_level(void) { return plugin_level; }
+
+static void on_level_change(size_t level) { plugin_level = (int64_t)level; }
+
+static int32_t message_fmt(const void *cont, WriteMut *out) {
+  const char *text = *(const char *const *)cont;
+  CSliceRef slice = { (const uint8_t *)text, strlen(text) };
+  return ((const WriteVtbl *)out->vtbl)->write_str(&out->instance, slice);
+}
+
+static const DisplayVtbl message_vtbl = { message_fmt };
+
+static void plugin_log(size_t level, const char *text, uint32_t line) {
+  if (!host_logger) return;
+  static const char target[] = "testmem";
+  static const char module[] = "testmem::plugin";
+  static const char file[] = "test-connector.c";
+  LogRecord record;
+  memset(&record, 0, sizeof record);
+  record.metadata.level = level;
+  record.metadata.target.data = (const uint8_t *)target;
+  record.metadata.target.len = sizeof target - 1;
+  if (!host_logger->enabled(&record.metadata)) return;
+  record.message_vtbl = &message_vtbl;
+  record.message_instance = text;
+  record.module_path_tag = 1;
+  record.module_path.data = (const uint8_t *)module;
+  record.module_path.len = sizeof module - 1;
+  record.file_tag = 1;
+  record.file.data = (const uint8_t *)file;
+  record.file.len = sizeof file - 1;
+  record.line_tag = 1;
+  record.line = line;
+  host_logger->log(&record);
+}
+
+static void *log_from_thread(void *unused) {
+  (void)unused;
+  plugin_log(2, "hello from a plugin thread", __LINE__);
+  return NULL;
+}
 
 static void memory_drop(void *instance) {
   Memory *memory = instance;
@@ -118,6 +167,12 @@ static int32_t create(const ConnectorArgs *args, COptionOsInstance input, CArc l
   int fill = 0;
   last_input_tag = (int)input.tag;
   last_logger = logger;
+  if (logger) {
+    host_logger = logger;
+    /* The plugin side of memflow's logger: register for level changes, as PluginLogger::init does. */
+    ((PluginLogger *)logger)->on_level_change = (void *)on_level_change;
+    plugin_level = (int64_t)logger->max_level;
+  }
   last_target[0] = 0;
   if (args) {
     if (args->target) strncpy(last_target, args->target, sizeof last_target - 1);
@@ -146,6 +201,12 @@ static int32_t create(const ConnectorArgs *args, COptionOsInstance input, CArc l
   memory->shares = malloc(sizeof *memory->shares);
   *memory->shares = 1;
   live_instances++;
+  char message[96];
+  snprintf(message, sizeof message, "created testmem with 0x%llx bytes", (unsigned long long)size);
+  plugin_log(3, message, __LINE__);
+  plugin_log(5, "a trace record the default level filters out", __LINE__);
+  pthread_t thread;
+  if (logger && pthread_create(&thread, NULL, log_from_thread, NULL) == 0) pthread_detach(thread);
   out->vtbl_clone = &clone_vtbl;
   out->vtbl_physicalmemory = &physical_memory_vtbl;
   out->vtbl_connectorcpustate = NULL;
