@@ -26,13 +26,15 @@ export class Connector extends PluginInstance {
   constructor(name: string, memory: InstanceMemory, wrap: (bytes: Uint8Array, label: string) => InstanceMemory) {
     super(name, memory);
     this.#wrap = wrap;
+    const vtable = memory.vtable(CONNECTOR_INSTANCE.VTBL_PHYSICAL_MEMORY);
+    if (vtable === null)
+      throw new MemflowError("Connector", "InvalidAbi", `${memory.label} has no PhysicalMemory vtable`);
     this.#access = new PhysicalMemoryAccess({
       label: memory.label,
+      vtable,
+      container: memory.container(),
       check: () => {
-        const vtable = memory.vtable(CONNECTOR_INSTANCE.VTBL_PHYSICAL_MEMORY);
-        if (vtable === null)
-          throw new MemflowError("Connector", "InvalidAbi", `${memory.label} has no PhysicalMemory vtable`);
-        return { vtable, container: memory.container() };
+        if (!memory.live) throw memory.usedAfterEnd();
       },
     });
   }

@@ -12,11 +12,18 @@ export class InstanceMemory {
   readonly containerOffset: number;
   #bytes: Uint8Array | undefined;
   #state: "live" | "closed" | "moved" = "live";
+  /** Cached: the bytes never move (JSC does not move typed arrays' storage). */
+  readonly #base: Pointer;
 
   constructor(bytes: Uint8Array, containerOffset: number, label: string) {
     this.#bytes = bytes;
     this.containerOffset = containerOffset;
     this.label = label;
+    this.#base = ptr(bytes);
+  }
+
+  get live(): boolean {
+    return this.#state === "live";
   }
 
   get state(): "live" | "closed" | "moved" {
@@ -25,14 +32,14 @@ export class InstanceMemory {
 
   /** The object's base address; throws (Ffi, Uninitialized) when it was dropped or moved. */
   base(): Pointer {
-    if (this.#state !== "live" || this.#bytes === undefined) {
-      throw new MemflowError(
-        "Ffi",
-        "Uninitialized",
-        `${this.label} was ${this.#state === "moved" ? "moved into another plugin" : "closed"}`,
-      );
-    }
-    return ptr(this.#bytes);
+    if (this.#state !== "live") throw this.usedAfterEnd();
+    return this.#base;
+  }
+
+  /** The error for any use after close or move. */
+  usedAfterEnd(): MemflowError {
+    const how = this.#state === "moved" ? "moved into another plugin" : "closed";
+    return new MemflowError("Ffi", "Uninitialized", `${this.label} was ${how}`);
   }
 
   container(): Pointer {

@@ -3,7 +3,6 @@
  * (the plugin took it over). The OS process/module API comes later; this object manages the
  * instance's lifetime and exposes its optional PhysicalMemory vtable.
  */
-import { MemflowError } from "../error.ts";
 import type { InstanceMemory } from "./instance-memory.ts";
 import { OS_INSTANCE } from "./layouts.ts";
 import {
@@ -33,14 +32,15 @@ export class Os extends PluginInstance {
 
   /** The OS's PhysicalMemory, when the plugin implements it (memflow's optional vtable). */
   physicalMemory(): PhysicalMemoryView | undefined {
-    if (this.memory.vtable(OS_INSTANCE.VTBL_PHYSICAL_MEMORY) === null) return undefined;
     const memory = this.memory;
+    const vtable = memory.vtable(OS_INSTANCE.VTBL_PHYSICAL_MEMORY);
+    if (vtable === null) return undefined;
     return new PhysicalMemoryAccess({
       label: `${memory.label} physical memory`,
+      vtable,
+      container: memory.container(),
       check: () => {
-        const vtable = memory.vtable(OS_INSTANCE.VTBL_PHYSICAL_MEMORY);
-        if (vtable === null) throw new MemflowError("OsLayer", "NotSupported", `${memory.label} has no PhysicalMemory`);
-        return { vtable, container: memory.container() };
+        if (!memory.live) throw memory.usedAfterEnd();
       },
     });
   }

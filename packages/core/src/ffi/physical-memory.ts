@@ -81,19 +81,31 @@ export class TransferBatch {
   add(address: Address, buffer: Uint8Array): number {
     if (this.#count >= this.capacity) throw new RangeError(`the batch holds at most ${this.capacity} requests`);
     const index = this.#count++;
+    this.#bind(index, buffer);
+    setWord(this.#words, index * SHIM_REQUEST.WORDS, address);
+    return index;
+  }
+
+  /**
+   * Points request `index` at a new address, keeping the buffer it had: the cheapest way to
+   * read many small ranges again and again. The batch grows to include `index`.
+   */
+  set(index: number, address: Address, buffer?: Uint8Array): void {
+    if (index < 0 || index >= this.capacity)
+      throw new RangeError(`request ${index} is outside a batch of ${this.capacity}`);
+    if (buffer !== undefined) this.#bind(index, buffer);
+    else if (this.#buffers[index] === undefined) throw new RangeError(`request ${index} has no buffer yet`);
+    setWord(this.#words, index * SHIM_REQUEST.WORDS, address);
+    if (index >= this.#count) this.#count = index + 1;
+  }
+
+  #bind(index: number, buffer: Uint8Array): void {
+    if (this.#buffers[index] === buffer) return;
     const base = index * SHIM_REQUEST.WORDS;
-    setWord(this.#words, base, address);
-    if (this.#buffers[index] !== buffer) {
-      this.#buffers[index] = buffer;
-      this.#pointers[index] = buffer.length === 0 ? 0 : ptr(buffer);
-    }
+    this.#buffers[index] = buffer;
+    this.#pointers[index] = buffer.length === 0 ? 0 : ptr(buffer);
     setWord(this.#words, base + 2, this.#pointers[index] ?? 0);
     setWord(this.#words, base + 4, buffer.length);
-    this.#words[base + 6] = 0;
-    this.#words[base + 7] = 0;
-    this.#words[base + 8] = 0;
-    this.#words[base + 9] = 0;
-    return index;
   }
 
   done(index: number): number {
@@ -111,14 +123,18 @@ export class TransferBatch {
   }
 }
 
-/** The vtable and container of a live instance; `check()` throws once the owner is closed. */
+/** A live instance's PhysicalMemory vtable and container; `check()` throws once its owner ended. */
 export interface PhysicalMemoryHandle {
-  check(): { vtable: Pointer; container: Pointer };
+  readonly vtable: Pointer;
+  readonly container: Pointer;
   readonly label: string;
+  /** Throws when the instance was closed or moved. */
+  check(): void;
 }
 
 export class PhysicalMemoryAccess {
   readonly #handle: PhysicalMemoryHandle;
+  readonly #shim = nativeShim();
   #scratch: TransferBatch | undefined;
 
   constructor(handle: PhysicalMemoryHandle) {
@@ -126,7 +142,8 @@ export class PhysicalMemoryAccess {
   }
 
   metadata(): PhysicalMemoryMetadata {
-    const { vtable, container } = this.#handle.check();
+    this.#handle.check();
+    const { vtable, container } = this.#handle;
     const out = new Uint8Array(METADATA.SIZE);
     nativeShim().mf_metadata(vtable, container, out);
     const base = ptr(out);
@@ -140,9 +157,10 @@ export class PhysicalMemoryAccess {
 
   /** Reads into `buffer`; returns the bytes read (the rest could not be read and is left as it was). */
   readInto(address: Address, buffer: Uint8Array): number {
-    const { vtable, container } = this.#handle.check();
+    const handle = this.#handle;
+    handle.check();
     if (buffer.length === 0) return 0;
-    const result = nativeShim().mf_read_into(vtable, container, address, buffer, buffer.length);
+    const result = this.#shim.mf_read_into(handle.vtable, handle.container, address, buffer, buffer.length);
     if (result < 0)
       throw MemflowError.fromInt(
         Number(result),
@@ -167,10 +185,11 @@ export class PhysicalMemoryAccess {
 
   /** Runs a prepared batch of reads (`write` false) or writes in one call. */
   run(batch: TransferBatch, write = false): void {
-    const { vtable, container } = this.#handle.check();
+    const handle = this.#handle;
+    handle.check();
     if (batch.count === 0) return;
-    const shim = nativeShim();
-    const result = (write ? shim.mf_write : shim.mf_read)(vtable, container, batch.requests, batch.count);
+    const shim = this.#shim;
+    const result = (write ? shim.mf_write : shim.mf_read)(handle.vtable, handle.container, batch.requests, batch.count);
     if (result !== 0)
       throw MemflowError.fromInt(result, `${write ? "writing to" : "reading from"} ${this.#handle.label}`);
   }

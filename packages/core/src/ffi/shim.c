@@ -107,6 +107,8 @@ static int32_t batch_next(void *iter, void *out) {
   Batch *batch = iter;
   if (batch->next >= batch->count) return 1;
   Request *request = &batch->requests[batch->next++];
+  request->done = 0;
+  request->failed = 0;
   PhysicalData *item = out;
   item->addr.address = request->address;
   item->addr.page_type = 1; /* PageType::UNKNOWN, as memflow's From<Address> */
@@ -117,11 +119,17 @@ static int32_t batch_next(void *iter, void *out) {
   return 0;
 }
 
-/* Connectors may split a request; find it by where the reported bytes lie. */
+/* Connectors may split a request; find it by where the reported bytes lie. Usually it is the
+   request handed out last, so look there first (TinyCC code is slow: keep this path short). */
 static Request *batch_find(Batch *batch, const uint8_t *data) {
-  for (uint64_t step = 0; step < batch->count; step++) {
-    uint64_t index = (batch->hint + step) % batch->count;
-    Request *request = &batch->requests[index];
+  Request *request = &batch->requests[batch->hint];
+  if (data >= request->data && data < request->data + request->length) return request;
+  if (batch->next > 0) {
+    request = &batch->requests[batch->next - 1];
+    if (data >= request->data && data < request->data + request->length) return request;
+  }
+  for (uint64_t index = 0; index < batch->count; index++) {
+    request = &batch->requests[index];
     if (data >= request->data && data < request->data + request->length) { batch->hint = index; return request; }
   }
   return 0;

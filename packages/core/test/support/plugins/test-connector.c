@@ -228,7 +228,31 @@ static int32_t targets(TargetCallback callback) {
 
 #define TEXT(literal) { (const uint8_t *)(literal), sizeof(literal) - 1 }
 
+/*
+ * Rust plugins point input_layout/output_layout at abi_stable TypeLayouts; C plugins leave them
+ * NULL. -DLAYOUTS=1 adds layouts that look like memflow 0.2's, -DLAYOUTS=2 ones from an
+ * incompatible build (a 72-byte instance from memflow 0.1).
+ */
+#ifdef LAYOUTS
+typedef struct { const void *shared_vars; const void *mono; bool is_nonzero; uint8_t alignment_power_of_two; uint8_t pad[6]; size_t size; } TypeLayout;
+typedef struct { uint8_t shared_vars[24]; const char *name; const char *package_and_version; size_t package_and_version_len; } MonoTypeLayout;
+static const MonoTypeLayout input_mono = { { 0 }, "COption", "cglue;0.2.14", 12 };
+#if LAYOUTS == 1
+static const MonoTypeLayout output_mono = { { 0 }, "ConnectorInstance", "memflow;0.2.4", 13 };
+static const TypeLayout output_layout = { NULL, &output_mono, false, 3, { 0 }, 64 };
+#else
+static const MonoTypeLayout output_mono = { { 0 }, "ConnectorInstance", "memflow;0.1.5", 13 };
+static const TypeLayout output_layout = { NULL, &output_mono, false, 3, { 0 }, 72 };
+#endif
+static const TypeLayout input_layout = { NULL, &input_mono, false, 3, { 0 }, 96 };
+#define INPUT_LAYOUT (&input_layout)
+#define OUTPUT_LAYOUT (&output_layout)
+#else
+#define INPUT_LAYOUT NULL
+#define OUTPUT_LAYOUT NULL
+#endif
+
 __attribute__((visibility("default"))) const PluginDescriptor MEMFLOW_CONNECTOR_TESTMEM = {
-  1, false, NULL, NULL, TEXT("testmem"), TEXT("1.2.3"), TEXT("memory connector for core's tests"),
+  1, false, INPUT_LAYOUT, OUTPUT_LAYOUT, TEXT("testmem"), TEXT("1.2.3"), TEXT("memory connector for core's tests"),
   help, targets, (void *)create,
 };

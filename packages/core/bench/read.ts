@@ -1,0 +1,112 @@
+/**
+ * memflow's read benchmark shapes (memflow-bench: batches of 1 and 64 reads of 8 B and 4 KiB,
+ * and one 1 MiB read) through a C connector plugin, from memflow-ts and, in the same run, from
+ * a small C program calling the plugin's vtable directly (the native baseline). Prints the
+ * median ns per item, the ratio, and bandwidth for the 1 MiB read.
+ */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { formatDuration, median, printTable } from "../../../tooling/bench/measure.ts";
+import { nativeShimKind } from "../src/ffi/shim.ts";
+import { hostFor, Inventory, TransferBatch } from "../src/index.ts";
+
+const here = import.meta.dir;
+const directory = mkdtempSync(join(tmpdir(), "memflow-ts-read-bench-"));
+
+function gcc(args: string[]): void {
+  const run = Bun.spawnSync(["gcc", ...args], { stderr: "pipe" });
+  if (run.exitCode !== 0) throw new Error(`gcc ${args.join(" ")} failed: ${run.stderr.toString()}`);
+}
+
+interface Shape {
+  name: string;
+  count: number;
+  length: number;
+  rounds: number;
+}
+
+const SHAPES: Shape[] = [
+  { name: "1 x 8 B", count: 1, length: 8, rounds: 200_000 },
+  { name: "64 x 8 B", count: 64, length: 8, rounds: 20_000 },
+  { name: "1 x 4 KiB", count: 1, length: 4096, rounds: 100_000 },
+  { name: "64 x 4 KiB", count: 64, length: 4096, rounds: 2_000 },
+  { name: "1 x 1 MiB", count: 1, length: 1 << 20, rounds: 500 },
+];
+
+try {
+  const plugin = join(directory, "libmemflow_testmem.so");
+  gcc([
+    "-O2",
+    "-shared",
+    "-fPIC",
+    "-pthread",
+    "-o",
+    plugin,
+    join(here, "..", "test", "support", "plugins", "test-connector.c"),
+  ]);
+  const native = join(directory, "native-read");
+  gcc(["-O2", "-o", native, join(here, "native-read.c"), "-ldl"]);
+
+  const inventory = Inventory.scanPath(directory, { host: hostFor("linux", process.arch) });
+  using connector = inventory.instantiateConnector("testmem", undefined, ":size=4000k");
+  const addresses = Array.from({ length: 64 }, (_, index) => index * 0x10000 + 0x1000);
+  const buffers = addresses.map(() => new Uint8Array(1 << 20));
+
+  const measureTs = (shape: Shape): number => {
+    const views = buffers.map((buffer) => buffer.subarray(0, shape.length));
+    const batch = new TransferBatch(64);
+    for (let index = 0; index < shape.count; index += 1)
+      batch.add(addresses[index] ?? 0, views[index] ?? new Uint8Array(0));
+    const samples: number[] = [];
+    for (let sample = -2; sample < 15; sample += 1) {
+      const started = Bun.nanoseconds();
+      if (shape.count === 1) {
+        const view = views[0] ?? new Uint8Array(0);
+        for (let round = 0; round < shape.rounds; round += 1) connector.readInto(0x1000, view);
+      } else {
+        for (let round = 0; round < shape.rounds; round += 1) {
+          batch.clear();
+          for (let index = 0; index < shape.count; index += 1)
+            batch.add(addresses[index] ?? 0, views[index] ?? new Uint8Array(0));
+          connector.run(batch);
+        }
+      }
+      if (sample >= 0) samples.push((Bun.nanoseconds() - started) / (shape.rounds * shape.count));
+    }
+    return median(samples);
+  };
+
+  // Interleave: native, then memflow-ts, twice; keep each side's better median.
+  const nativeRuns: Record<string, number>[] = [];
+  const tsRuns: Record<string, number>[] = [];
+  for (let round = 0; round < 2; round += 1) {
+    const output = Bun.spawnSync([native, plugin], { stdout: "pipe", stderr: "pipe" });
+    if (output.exitCode !== 0) throw new Error(`native baseline failed: ${output.stderr.toString()}`);
+    nativeRuns.push(JSON.parse(output.stdout.toString()) as Record<string, number>);
+    tsRuns.push(Object.fromEntries(SHAPES.map((shape) => [shape.name, measureTs(shape)])));
+  }
+  const best = (runs: Record<string, number>[], name: string) =>
+    Math.min(...runs.map((run) => run[name] ?? Number.NaN));
+
+  console.log(
+    `reads through a C connector plugin, median ns per item (Bun ${Bun.version}, shim built by ${nativeShimKind()})\n`,
+  );
+  printTable(
+    ["shape", "native C (baseline)", "memflow-ts", "memflow-ts / native", "memflow-ts bandwidth"],
+    SHAPES.map((shape) => {
+      const nativeNs = best(nativeRuns, shape.name);
+      const tsNs = best(tsRuns, shape.name);
+      const gbPerSecond = shape.length / tsNs;
+      return [
+        shape.name,
+        formatDuration(nativeNs / 1e6),
+        formatDuration(tsNs / 1e6),
+        `${(tsNs / nativeNs).toFixed(2)}×`,
+        `${gbPerSecond.toFixed(2)} GB/s`,
+      ];
+    }),
+  );
+} finally {
+  rmSync(directory, { recursive: true, force: true });
+}
