@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { rmSync } from "node:fs";
 import { join } from "node:path";
-import { hostFor, Inventory, MemflowError } from "../src/index.ts";
+import { hostFor, Inventory, MemflowError, NativePluginHost } from "../src/index.ts";
 import { buildTestPlugin, pluginDirectory } from "./support/build-plugins.ts";
 
 let root: string;
@@ -49,5 +49,31 @@ describe("plugin ABI checks", () => {
     expect((error as Error).message).toContain("output type is 72 bytes");
     expect((error as Error).message).toContain("memflow;0.1.5");
     expect(() => inventory.connectorHelp("testmem")).toThrow(/InvalidAbi|invalid plugin ABI/);
+  });
+});
+
+describe("checks after loading", () => {
+  test("a descriptor whose version is not 1 once loaded is (Inventory, VersionMismatch)", () => {
+    const directory = join(root, "version");
+    Bun.spawnSync(["mkdir", "-p", directory]);
+    // The scan would refuse this file; the load-time check must refuse it on its own too.
+    const path = buildTestPlugin(directory, "test-connector.c", "libmemflow_v2.so", ["-DPLUGIN_VERSION=2"]);
+    const host = new NativePluginHost();
+    let error: unknown;
+    try {
+      host.descriptor({ path, exportName: "MEMFLOW_CONNECTOR_TESTMEM", kind: "connector" });
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error instanceof MemflowError && error.is("Inventory", "VersionMismatch")).toBe(true);
+    expect((error as Error).message).toContain("version 1 required, found 2");
+  });
+
+  test("plugins() says which files have been loaded", () => {
+    const { inventory } = inventoryWith("loaded", []);
+    expect(inventory.plugins().map((entry) => entry.loaded)).toEqual([false]);
+    using connector = inventory.instantiateConnector("testmem");
+    expect(connector.closed).toBe(false);
+    expect(inventory.plugins().map((entry) => entry.loaded)).toEqual([true]);
   });
 });

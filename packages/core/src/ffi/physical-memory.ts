@@ -35,6 +35,7 @@ export interface ReadResult extends TransferResult {
 }
 
 const TWO_32 = 0x1_0000_0000;
+const MAX_EXACT = 2n ** 53n;
 
 /** Splits an address into 32-bit halves without a BigInt when it fits a number. */
 function setWord(words: Uint32Array, index: number, value: number | bigint): void {
@@ -53,6 +54,12 @@ function setWord(words: Uint32Array, index: number, value: number | bigint): voi
  */
 export class TransferBatch {
   readonly capacity: number;
+  /**
+   * Each request's address. Writing `batch.addresses[i] = address` directly is the fastest way
+   * to re-point a request; addresses at or above 2^53 go through `set` (they are stored as NaN
+   * here and in full beside the request).
+   */
+  readonly addresses: Float64Array;
   readonly #words: Uint32Array;
   readonly #pointers: number[];
   readonly #buffers: (Uint8Array | undefined)[];
@@ -60,6 +67,7 @@ export class TransferBatch {
 
   constructor(capacity: number) {
     this.capacity = capacity;
+    this.addresses = new Float64Array(capacity);
     this.#words = new Uint32Array(capacity * SHIM_REQUEST.WORDS);
     this.#pointers = new Array(capacity).fill(0);
     this.#buffers = new Array(capacity).fill(undefined);
@@ -82,7 +90,7 @@ export class TransferBatch {
     if (this.#count >= this.capacity) throw new RangeError(`the batch holds at most ${this.capacity} requests`);
     const index = this.#count++;
     this.#bind(index, buffer);
-    setWord(this.#words, index * SHIM_REQUEST.WORDS, address);
+    this.#setAddress(index, address);
     return index;
   }
 
@@ -95,8 +103,27 @@ export class TransferBatch {
       throw new RangeError(`request ${index} is outside a batch of ${this.capacity}`);
     if (buffer !== undefined) this.#bind(index, buffer);
     else if (this.#buffers[index] === undefined) throw new RangeError(`request ${index} has no buffer yet`);
-    setWord(this.#words, index * SHIM_REQUEST.WORDS, address);
+    this.#setAddress(index, address);
     if (index >= this.#count) this.#count = index + 1;
+  }
+
+  /** Makes the first `count` requests the batch (after writing `addresses` directly). */
+  use(count: number): void {
+    if (count < 0 || count > this.capacity)
+      throw new RangeError(`a batch of ${this.capacity} cannot use ${count} requests`);
+    for (let index = 0; index < count; index += 1) {
+      if (this.#buffers[index] === undefined) throw new RangeError(`request ${index} has no buffer yet`);
+    }
+    this.#count = count;
+  }
+
+  #setAddress(index: number, address: Address): void {
+    if (typeof address === "number" || address < MAX_EXACT) {
+      this.addresses[index] = Number(address);
+      return;
+    }
+    this.addresses[index] = Number.NaN;
+    setWord(this.#words, index * SHIM_REQUEST.WORDS, address);
   }
 
   #bind(index: number, buffer: Uint8Array): void {
@@ -189,7 +216,8 @@ export class PhysicalMemoryAccess {
     handle.check();
     if (batch.count === 0) return;
     const shim = this.#shim;
-    const result = (write ? shim.mf_write : shim.mf_read)(handle.vtable, handle.container, batch.requests, batch.count);
+    const call = write ? shim.mf_write : shim.mf_read;
+    const result = call(handle.vtable, handle.container, batch.requests, batch.addresses, batch.count);
     if (result !== 0)
       throw MemflowError.fromInt(result, `${write ? "writing to" : "reading from"} ${this.#handle.label}`);
   }

@@ -274,9 +274,9 @@ export class Inventory {
     else this.#entries.splice(index, 0, entry);
   }
 
-  /** Every accepted plugin file, newest first. */
-  plugins(): readonly PluginEntry[] {
-    return this.#entries;
+  /** Every accepted plugin file, newest first, and whether it has been loaded yet. */
+  plugins(): readonly (PluginEntry & { readonly loaded: boolean })[] {
+    return this.#entries.map((entry) => ({ ...entry, loaded: this.#pluginHost.isLoaded(entry.path) }));
   }
 
   /** Every file or descriptor that was skipped, with the error that says why. */

@@ -252,7 +252,11 @@ static const TypeLayout input_layout = { NULL, &input_mono, false, 3, { 0 }, 96 
 #define OUTPUT_LAYOUT NULL
 #endif
 
+#ifndef PLUGIN_VERSION
+#define PLUGIN_VERSION 1
+#endif
+
 __attribute__((visibility("default"))) const PluginDescriptor MEMFLOW_CONNECTOR_TESTMEM = {
-  1, false, INPUT_LAYOUT, OUTPUT_LAYOUT, TEXT("testmem"), TEXT("1.2.3"), TEXT("memory connector for core's tests"),
+  PLUGIN_VERSION, false, INPUT_LAYOUT, OUTPUT_LAYOUT, TEXT("testmem"), TEXT("1.2.3"), TEXT("memory connector for core's tests"),
   help, targets, (void *)create,
 };
