@@ -5,11 +5,17 @@
  * occurrence of that quote.
  */
 
+import { MemflowError } from "../error.ts";
+
 const QUOTES = "\"'`";
 
 export function splitStrArgs(input: string, splitChar: string): string[] {
   if (splitChar.length !== 1 || QUOTES.includes(splitChar)) {
-    throw new Error(`splitStrArgs splits on one non-quote character, not ${JSON.stringify(splitChar)}`);
+    throw new MemflowError(
+      "Args",
+      "InvalidArgument",
+      `splitStrArgs splits on one non-quote character, not ${JSON.stringify(splitChar)}`,
+    );
   }
   const parts: string[] = [];
   let quote: string | undefined;

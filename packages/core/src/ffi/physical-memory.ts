@@ -35,6 +35,10 @@ export interface ReadResult extends TransferResult {
 }
 
 const TWO_32 = 0x1_0000_0000;
+
+function batchError(message: string): MemflowError {
+  return new MemflowError("Other", "InvalidArgument", message);
+}
 const MAX_EXACT = 2n ** 53n;
 
 /** Splits an address into 32-bit halves without a BigInt when it fits a number. */
@@ -87,7 +91,7 @@ export class TransferBatch {
 
   /** Adds a request for `buffer.length` bytes at `address`, into or from `buffer`. */
   add(address: Address, buffer: Uint8Array): number {
-    if (this.#count >= this.capacity) throw new RangeError(`the batch holds at most ${this.capacity} requests`);
+    if (this.#count >= this.capacity) throw batchError(`the batch holds at most ${this.capacity} requests`);
     const index = this.#count++;
     this.#bind(index, buffer);
     this.#setAddress(index, address);
@@ -100,9 +104,9 @@ export class TransferBatch {
    */
   set(index: number, address: Address, buffer?: Uint8Array): void {
     if (index < 0 || index >= this.capacity)
-      throw new RangeError(`request ${index} is outside a batch of ${this.capacity}`);
+      throw batchError(`request ${index} is outside a batch of ${this.capacity}`);
     if (buffer !== undefined) this.#bind(index, buffer);
-    else if (this.#buffers[index] === undefined) throw new RangeError(`request ${index} has no buffer yet`);
+    else if (this.#buffers[index] === undefined) throw batchError(`request ${index} has no buffer yet`);
     this.#setAddress(index, address);
     if (index >= this.#count) this.#count = index + 1;
   }
@@ -110,9 +114,9 @@ export class TransferBatch {
   /** Makes the first `count` requests the batch (after writing `addresses` directly). */
   use(count: number): void {
     if (count < 0 || count > this.capacity)
-      throw new RangeError(`a batch of ${this.capacity} cannot use ${count} requests`);
+      throw batchError(`a batch of ${this.capacity} cannot use ${count} requests`);
     for (let index = 0; index < count; index += 1) {
-      if (this.#buffers[index] === undefined) throw new RangeError(`request ${index} has no buffer yet`);
+      if (this.#buffers[index] === undefined) throw batchError(`request ${index} has no buffer yet`);
     }
     this.#count = count;
   }

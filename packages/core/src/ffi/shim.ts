@@ -10,6 +10,7 @@ import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync } from "node:fs";
 import { homedir, tmpdir } from "node:os";
 import { join } from "node:path";
+import { MemflowError } from "../error.ts";
 
 const SYMBOLS = {
   mf_open: { args: ["cstring", "ptr", "u64"], returns: "ptr" },
@@ -102,7 +103,11 @@ function build(): { kind: ShimKind; symbols: Shim } {
     const system = compileWithSystemCompiler();
     if (system) return { kind: "system", symbols: system };
     if (wanted === "system")
-      throw new Error("MEMFLOW_TS_SHIM=system, but no C compiler (cc, gcc, clang) could build the shim");
+      throw new MemflowError(
+        "Ffi",
+        "NotSupported",
+        "MEMFLOW_TS_SHIM=system, but no C compiler (cc, gcc, clang) could build the shim",
+      );
   }
   return { kind: "tinycc", symbols: compileWithTinyCC() };
 }
