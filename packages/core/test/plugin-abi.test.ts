@@ -46,10 +46,17 @@ describe("plugin ABI checks", () => {
     }
     expect(error instanceof MemflowError && error.is("Inventory", "InvalidAbi")).toBe(true);
     expect((error as Error).message).toContain(path);
-    expect((error as Error).message).toContain("output type is 72 bytes");
+    expect((error as Error).message).toContain("output type is ConnectorInstance of 72 bytes");
     expect((error as Error).message).toContain("memflow;0.1.5");
     expect(() => inventory.connectorHelp("testmem")).toThrow(/InvalidAbi|invalid plugin ABI/);
   });
+});
+
+test("a layout naming another type is rejected too", () => {
+  const { inventory } = inventoryWith("wrong-type", ["-DLAYOUTS=3"]);
+  expect(() => inventory.instantiateConnector("testmem")).toThrow(
+    /output type is OsInstance of 64 bytes.*expects ConnectorInstance/,
+  );
 });
 
 describe("checks after loading", () => {

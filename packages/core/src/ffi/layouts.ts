@@ -76,5 +76,14 @@ export const SHIM_STRINGS = { SIZE: 32 } as const;
 
 /** abi_stable 0.10's `TypeLayout`, as far as the host probes it (memflow-core.md §6.9). */
 export const TYPE_LAYOUT = { MONO: 8, ALIGNMENT_POWER: 17, SIZE: 24 } as const;
-/** `MonoTypeLayout`: `package;version` as an RStr. */
-export const MONO_TYPE_LAYOUT = { PACKAGE_AND_VERSION_PTR: 32, PACKAGE_AND_VERSION_LEN: 40 } as const;
+/**
+ * `MonoTypeLayout`: the type's name (not NUL-terminated; its length is the struct's last field)
+ * and `package;version` as an RStr. Offsets verified on memflow's own native dylib, whose layouts
+ * name `COption` (7 bytes) and `OsInstance` (10 bytes).
+ */
+export const MONO_TYPE_LAYOUT = {
+  NAME_PTR: 24,
+  PACKAGE_AND_VERSION_PTR: 32,
+  PACKAGE_AND_VERSION_LEN: 40,
+  NAME_LEN: 150,
+} as const;

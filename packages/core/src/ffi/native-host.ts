@@ -33,10 +33,10 @@ export interface NativePluginHostOptions {
   readonly logLevel?: LevelFilter;
 }
 
-/** What memflow 0.2's types look like to abi_stable: size and the package that defines them. */
-const EXPECTED_LAYOUTS: Record<PluginKind, { input: [number, string]; output: [number, string] }> = {
-  connector: { input: [96, "cglue;0.2."], output: [64, "memflow;0.2."] },
-  os: { input: [72, "cglue;0.2."], output: [88, "memflow;0.2."] },
+/** What memflow 0.2's types look like to abi_stable: size, type name, and the package that defines them. */
+const EXPECTED_LAYOUTS: Record<PluginKind, { input: [number, string, string]; output: [number, string, string] }> = {
+  connector: { input: [96, "COption", "cglue;0.2."], output: [64, "ConnectorInstance", "memflow;0.2."] },
+  os: { input: [72, "COption", "cglue;0.2."], output: [88, "OsInstance", "memflow;0.2."] },
 };
 
 export class NativePluginHost {
@@ -104,19 +104,20 @@ export class NativePluginHost {
       return;
     }
     const expected = EXPECTED_LAYOUTS[location.kind];
-    for (const [which, layout, [size, packagePrefix]] of [
+    for (const [which, layout, [size, name, packagePrefix]] of [
       ["input", descriptor.inputLayout, expected.input],
       ["output", descriptor.outputLayout, expected.output],
     ] as const) {
       const probe = probeLayout(layout);
       const packageOk = probe.packageAndVersion === undefined || probe.packageAndVersion.startsWith(packagePrefix);
-      if (probe.size !== size || probe.alignment !== 8 || !packageOk) {
+      const nameOk = probe.name === undefined || probe.name === name;
+      if (probe.size !== size || probe.alignment !== 8 || !packageOk || !nameOk) {
         throw new MemflowError(
           "Inventory",
           "InvalidAbi",
-          `${location.path}: ${location.exportName}'s ${which} type is ${probe.size} bytes (align ${probe.alignment}` +
-            `${probe.packageAndVersion ? `, from ${probe.packageAndVersion}` : ""}); memflow 0.2 expects ${size} bytes ` +
-            `(align 8, from ${packagePrefix}x)`,
+          `${location.path}: ${location.exportName}'s ${which} type is ${probe.name ?? "a type"} of ${probe.size} bytes ` +
+            `(align ${probe.alignment}${probe.packageAndVersion ? `, from ${probe.packageAndVersion}` : ""}); ` +
+            `memflow 0.2 expects ${name} of ${size} bytes (align 8, from ${packagePrefix}x)`,
         );
       }
     }

@@ -27,6 +27,7 @@ export interface NativeDescriptor {
 export interface LayoutProbe {
   readonly size: number;
   readonly alignment: number;
+  readonly name: string | undefined;
   readonly packageAndVersion: string | undefined;
 }
 
@@ -121,20 +122,26 @@ export class NativeLibrary {
   }
 }
 
-/** Reads an abi_stable `TypeLayout`'s size, alignment and `package;version`. */
+/** Reads an abi_stable `TypeLayout`'s size, alignment, type name and `package;version`. */
 export function probeLayout(layout: Pointer): LayoutProbe {
   const mono = pointerAt(layout, TYPE_LAYOUT.MONO);
-  let packageAndVersion: string | undefined;
-  if (mono !== null) {
-    const text = pointerAt(mono, MONO_TYPE_LAYOUT.PACKAGE_AND_VERSION_PTR);
-    const length = Number(read.u64(mono, MONO_TYPE_LAYOUT.PACKAGE_AND_VERSION_LEN));
-    if (text !== null && length > 0 && length < 256) {
-      packageAndVersion = new TextDecoder().decode(new Uint8Array(toArrayBuffer(text, 0, length)).slice());
-    }
-  }
+  const text = (at: Pointer | null, length: number) =>
+    at === null || length <= 0 || length >= 256
+      ? undefined
+      : new TextDecoder().decode(new Uint8Array(toArrayBuffer(at, 0, length)).slice());
   return {
     size: Number(read.u64(layout, TYPE_LAYOUT.SIZE)),
     alignment: 2 ** read.u8(layout, TYPE_LAYOUT.ALIGNMENT_POWER),
-    packageAndVersion,
+    name:
+      mono === null
+        ? undefined
+        : text(pointerAt(mono, MONO_TYPE_LAYOUT.NAME_PTR), read.u16(mono, MONO_TYPE_LAYOUT.NAME_LEN)),
+    packageAndVersion:
+      mono === null
+        ? undefined
+        : text(
+            pointerAt(mono, MONO_TYPE_LAYOUT.PACKAGE_AND_VERSION_PTR),
+            Number(read.u64(mono, MONO_TYPE_LAYOUT.PACKAGE_AND_VERSION_LEN)),
+          ),
   };
 }

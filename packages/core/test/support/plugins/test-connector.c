@@ -231,18 +231,27 @@ static int32_t targets(TargetCallback callback) {
 /*
  * Rust plugins point input_layout/output_layout at abi_stable TypeLayouts; C plugins leave them
  * NULL. -DLAYOUTS=1 adds layouts that look like memflow 0.2's, -DLAYOUTS=2 ones from an
- * incompatible build (a 72-byte instance from memflow 0.1).
+ * incompatible build (a 72-byte instance from memflow 0.1), -DLAYOUTS=3 a layout of the wrong type.
  */
 #ifdef LAYOUTS
 typedef struct { const void *shared_vars; const void *mono; bool is_nonzero; uint8_t alignment_power_of_two; uint8_t pad[6]; size_t size; } TypeLayout;
-typedef struct { uint8_t shared_vars[24]; const char *name; const char *package_and_version; size_t package_and_version_len; } MonoTypeLayout;
-static const MonoTypeLayout input_mono = { { 0 }, "COption", "cglue;0.2.14", 12 };
+/* The name is not NUL-terminated in abi_stable: its length is the last field, at +150. */
+typedef struct {
+  uint8_t shared_vars[24]; const char *name; const char *package_and_version; size_t package_and_version_len;
+  uint8_t unused[102]; uint16_t name_len;
+} MonoTypeLayout;
+_Static_assert(offsetof(MonoTypeLayout, name_len) == 150, "name_len is the last field of MonoTypeLayout");
+static const MonoTypeLayout input_mono = { { 0 }, "COptioncglue::option", "cglue;0.2.14", 12, { 0 }, 7 };
 #if LAYOUTS == 1
-static const MonoTypeLayout output_mono = { { 0 }, "ConnectorInstance", "memflow;0.2.4", 13 };
+static const MonoTypeLayout output_mono = { { 0 }, "ConnectorInstance", "memflow;0.2.4", 13, { 0 }, 17 };
 static const TypeLayout output_layout = { NULL, &output_mono, false, 3, { 0 }, 64 };
-#else
-static const MonoTypeLayout output_mono = { { 0 }, "ConnectorInstance", "memflow;0.1.5", 13 };
+#elif LAYOUTS == 2
+static const MonoTypeLayout output_mono = { { 0 }, "ConnectorInstance", "memflow;0.1.5", 13, { 0 }, 17 };
 static const TypeLayout output_layout = { NULL, &output_mono, false, 3, { 0 }, 72 };
+#else
+/* The right size and package, but another type: an OS instance where a connector belongs. */
+static const MonoTypeLayout output_mono = { { 0 }, "OsInstance", "memflow;0.2.4", 13, { 0 }, 10 };
+static const TypeLayout output_layout = { NULL, &output_mono, false, 3, { 0 }, 64 };
 #endif
 static const TypeLayout input_layout = { NULL, &input_mono, false, 3, { 0 }, 96 };
 #define INPUT_LAYOUT (&input_layout)
