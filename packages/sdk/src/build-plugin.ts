@@ -1,0 +1,107 @@
+/**
+ * `buildPlugin`: compile a C plugin into a shared library named and described the way
+ * memflowup installs plugins: `libmemflow_<name>_<digest7>.so` (`.dylib`, or
+ * `memflow_<name>_<digest7>.dll`) beside a `.meta` sidecar with its sha256 digest, an empty
+ * signature, a zone-less `created_at` and the descriptors the analyzer reads from the binary.
+ * The binary is renamed into place first, then the `.meta`, each atomically.
+ */
+import { createHash } from "node:crypto";
+import { mkdirSync, readFileSync, renameSync, rmSync } from "node:fs";
+import { join } from "node:path";
+import { type PluginDescriptorInfo, parseDescriptors } from "@memflow-ts/analyzer";
+import { createdAtFromNanoseconds, type HostPlatform, pluginExtension } from "@memflow-ts/core";
+import { BuildError, findCompiler, runCompiler } from "./compiler.ts";
+import { formatPluginMeta, type PluginMetaFile, writeFileAtomically } from "./plugin-meta.ts";
+
+/** Where the SDK's C header lives, for `-I`. */
+export const INCLUDE_DIRECTORY = join(import.meta.dir, "..", "include");
+
+export interface BuildPluginOptions {
+  /** The plugin name, as in `libmemflow_<name>_…` (letters, digits, `_`). */
+  readonly name: string;
+  readonly sources: readonly string[];
+  readonly outDir: string;
+  /** The platform the library is for (default: this one); `win32` builds a DLL. */
+  readonly platform?: HostPlatform;
+  /** The compiler to run (default: `$CC`, `cc`, `gcc`, `clang`); a cross compiler for other targets. */
+  readonly compiler?: string;
+  /** Extra compiler arguments (defines, libraries). */
+  readonly flags?: readonly string[];
+  /** Write the `.meta` sidecar (default true). */
+  readonly meta?: boolean;
+}
+
+export interface BuiltPlugin {
+  readonly path: string;
+  readonly metaPath: string | undefined;
+  readonly digest: string;
+  readonly descriptors: PluginDescriptorInfo[];
+  readonly meta: PluginMetaFile;
+}
+
+const NAME = /^[A-Za-z0-9_]+$/;
+
+function hostPlatform(): HostPlatform {
+  return process.platform === "win32" || process.platform === "darwin" ? process.platform : "linux";
+}
+
+/** memflowup's file name for a plugin: `libmemflow_<name>_<digest7>.<ext>`, no `lib` on Windows. */
+export function installedFileName(name: string, digest: string, platform: HostPlatform): string {
+  const prefix = platform === "win32" ? "" : "lib";
+  return `${prefix}memflow_${name}_${digest.slice(0, 7)}.${pluginExtension(platform)}`;
+}
+
+/** chrono's `Utc::now().naive_utc()` as memflowup writes it: no zone, nanosecond digits. */
+function nowCreatedAt(): string {
+  const nanoseconds = BigInt(Date.now()) * 1_000_000n + (process.hrtime.bigint() % 1_000_000n);
+  return createdAtFromNanoseconds(nanoseconds).text;
+}
+
+export function buildPlugin(options: BuildPluginOptions): BuiltPlugin {
+  if (!NAME.test(options.name))
+    throw new BuildError(`plugin name ${JSON.stringify(options.name)} may only use letters, digits and _`);
+  if (options.sources.length === 0) throw new BuildError("buildPlugin needs at least one source file");
+  const platform = options.platform ?? hostPlatform();
+  const compiler = findCompiler(options.compiler);
+  mkdirSync(options.outDir, { recursive: true });
+  const temporary = join(
+    options.outDir,
+    `.building-${options.name}-${process.pid}-${Math.random().toString(36).slice(2)}`,
+  );
+  const command = [
+    compiler,
+    "-shared",
+    ...(platform === "win32" ? [] : ["-fPIC"]),
+    "-O2",
+    "-std=c11",
+    "-D_DEFAULT_SOURCE",
+    "-D_DARWIN_C_SOURCE",
+    `-I${INCLUDE_DIRECTORY}`,
+    ...(options.flags ?? []),
+    "-o",
+    temporary,
+    ...options.sources,
+  ];
+  try {
+    runCompiler(command);
+    const bytes = new Uint8Array(readFileSync(temporary));
+    const descriptors = parseDescriptors(bytes);
+    if (descriptors.length === 0) {
+      throw new BuildError(
+        `${options.name}: the library exports no memflow descriptor (use MEMFLOW_CONNECTOR(...) from memflow-plugin.h)`,
+      );
+    }
+    const digest = createHash("sha256").update(bytes).digest("hex");
+    const path = join(options.outDir, installedFileName(options.name, digest, platform));
+    renameSync(temporary, path);
+    const meta: PluginMetaFile = { digest, signature: "", created_at: nowCreatedAt(), descriptors };
+    let metaPath: string | undefined;
+    if (options.meta !== false) {
+      metaPath = path.replace(/\.[^./\\]+$/, ".meta");
+      writeFileAtomically(metaPath, formatPluginMeta(meta));
+    }
+    return { path, metaPath, digest, descriptors, meta };
+  } finally {
+    rmSync(temporary, { force: true });
+  }
+}

@@ -1,0 +1,52 @@
+/**
+ * The connectors that ship as C source with the SDK (`native/`): `dummy` and `rawfile`. They are
+ * built on demand with the system compiler into a cache folder, once per source and compiler,
+ * so no prebuilt binary is ever shipped or committed.
+ */
+import { createHash } from "node:crypto";
+import { existsSync, mkdirSync, readdirSync, readFileSync } from "node:fs";
+import { homedir } from "node:os";
+import { join } from "node:path";
+import { buildPlugin, INCLUDE_DIRECTORY } from "./build-plugin.ts";
+import { compilerVersion, findCompiler } from "./compiler.ts";
+
+export type BundledPlugin = "dummy" | "rawfile";
+
+const NATIVE_DIRECTORY = join(import.meta.dir, "..", "native");
+
+export function bundledPluginSource(name: BundledPlugin): string {
+  return join(NATIVE_DIRECTORY, `${name}.c`);
+}
+
+function defaultCacheDirectory(): string {
+  return join(process.env.XDG_CACHE_HOME || join(homedir(), ".cache"), "memflow-ts", "plugins");
+}
+
+/**
+ * The directory holding a built copy of the bundled plugin (with its `.meta`), building it
+ * first when the cache has none for this source and compiler. Point an inventory at it.
+ */
+export function bundledPluginDirectory(name: BundledPlugin, cacheDirectory = defaultCacheDirectory()): string {
+  const compiler = findCompiler();
+  const key = createHash("sha256")
+    .update(readFileSync(bundledPluginSource(name)))
+    .update(readFileSync(join(INCLUDE_DIRECTORY, "memflow-plugin.h")))
+    .update(compilerVersion(compiler))
+    .digest("hex")
+    .slice(0, 16);
+  const directory = join(cacheDirectory, `${name}-${key}`);
+  const built = existsSync(directory) && readdirSync(directory).some((file) => file.endsWith(".meta"));
+  if (!built) {
+    mkdirSync(directory, { recursive: true });
+    buildPlugin({ name, sources: [bundledPluginSource(name)], outDir: directory });
+  }
+  return directory;
+}
+
+/** The path of the built bundled plugin's library. */
+export function bundledPluginPath(name: BundledPlugin, cacheDirectory?: string): string {
+  const directory = bundledPluginDirectory(name, cacheDirectory);
+  const library = readdirSync(directory).find((file) => !file.endsWith(".meta") && !file.startsWith("."));
+  if (!library) throw new Error(`the ${name} plugin cache ${directory} holds no library`);
+  return join(directory, library);
+}

@@ -1,0 +1,47 @@
+/**
+ * Finding and running a C compiler: `$CC`, then `cc`, `gcc`, `clang` on PATH, or the one a
+ * caller names (a cross compiler such as `x86_64-w64-mingw32-gcc`).
+ */
+
+export class BuildError extends Error {
+  override readonly name = "BuildError";
+  /** The command that failed, when one ran. */
+  readonly command: readonly string[] | undefined;
+  /** What the compiler printed. */
+  readonly output: string;
+
+  constructor(message: string, command?: readonly string[], output = "") {
+    super(output ? `${message}\n${output.trim()}` : message);
+    this.command = command;
+    this.output = output;
+  }
+}
+
+/** The compiler to use; throws a BuildError naming what to install when there is none. */
+export function findCompiler(preferred?: string): string {
+  const candidates = preferred
+    ? [preferred]
+    : [process.env.CC, "cc", "gcc", "clang"].filter((name): name is string => !!name);
+  for (const candidate of candidates) {
+    const path = Bun.which(candidate);
+    if (path) return path;
+  }
+  throw new BuildError(
+    preferred
+      ? `the C compiler ${preferred} is not on PATH`
+      : "no C compiler found ($CC, cc, gcc or clang): install one, e.g. `apt-get install gcc` on Debian, or set CC",
+  );
+}
+
+export function compilerVersion(compiler: string): string {
+  const run = Bun.spawnSync([compiler, "--version"], { stdout: "pipe", stderr: "ignore" });
+  return run.stdout.toString().split("\n")[0] ?? "";
+}
+
+/** Runs a compiler command; throws a BuildError with its output when it fails. */
+export function runCompiler(command: readonly string[]): void {
+  const run = Bun.spawnSync([...command], { stdout: "pipe", stderr: "pipe" });
+  if (run.exitCode !== 0) {
+    throw new BuildError(`compiling failed (exit code ${run.exitCode})`, command, `${run.stdout}${run.stderr}`);
+  }
+}
