@@ -7,3 +7,5 @@ export type { PluginMetaFile } from "./plugin-meta.ts";
 export { formatPluginMeta } from "./plugin-meta.ts";
 export type { PluginKind } from "./plugin-names.ts";
 export { descriptorExportName, PluginNameError, pluginFileName } from "./plugin-names.ts";
+export type { PluginProjectOptions } from "./scaffold.ts";
+export { createPluginProject } from "./scaffold.ts";
