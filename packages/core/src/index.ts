@@ -17,6 +17,7 @@ export type { ArgDescriptor, ArgValidator } from "./args/validator.ts";
 export { ArgsValidator, describeArg } from "./args/validator.ts";
 export type { BuildStep, PositionedValue } from "./chain.ts";
 export { ConnectorChain, chainArguments, connectorStep, OsChain, osStep } from "./chain.ts";
+export type { Connector } from "./connector.ts";
 export type { PartialResult } from "./error.ts";
 export {
   decodeError,
@@ -28,7 +29,7 @@ export {
   MemflowError,
   originDisplay,
 } from "./error.ts";
-export type { Connector } from "./ffi/connector.ts";
+export { NativeConnector } from "./ffi/connector.ts";
 export type { HostWarning, NativePluginHostOptions, PluginLocation } from "./ffi/native-host.ts";
 export { NativePluginHost } from "./ffi/native-host.ts";
 export type { Os, PhysicalMemoryView } from "./ffi/os.ts";
@@ -56,3 +57,5 @@ export type { PluginName } from "./inventory/plugin-name.ts";
 export { parsePluginName } from "./inventory/plugin-name.ts";
 export type { HostPlatform, SearchPathInput } from "./plugin-paths.ts";
 export { pluginExtension, pluginSearchPaths, userPluginDirectory } from "./plugin-paths.ts";
+export type { ConnectorDefinition, ScriptMemory } from "./script/connector-definition.ts";
+export { ScriptConnector } from "./script/script-connector.ts";

@@ -177,6 +177,20 @@ describe("OS plugins", () => {
     expect(os.physicalMemory()?.read(0, 2)).toEqual(new Uint8Array([5, 5]));
   });
 
+  test("a TypeScript connector cannot be the input of a native OS plugin, and says so", () => {
+    const local = Inventory.scanPath(directory, { host: hostFor("linux", process.arch) }).register({
+      name: "scripted",
+      version: "0.1.0",
+      description: "a connector written in TypeScript",
+      create: () => ({ metadata: () => ({ realSize: 16 }), read: () => 0 }),
+    });
+    const connector = local.instantiateConnector("scripted");
+    const error = memflowError(() => local.instantiateOs("testos", connector));
+    expect(error.is("Connector", "NotSupported")).toBe(true);
+    expect(error.message).toContain("builtin connector (scripted) cannot be the input");
+    connector.close();
+  });
+
   test("an OS plugin that needs a connector fails without one, with its encoded error", () => {
     expect(memflowError(() => inventory.instantiateOs("testos")).is("ArgsValidator", "ArgNotExists")).toBe(true);
   });

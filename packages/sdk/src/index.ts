@@ -3,6 +3,8 @@ export { buildPlugin, INCLUDE_DIRECTORY, installedFileName } from "./build-plugi
 export type { BundledPlugin } from "./bundled-plugins.ts";
 export { bundledPluginDirectory, bundledPluginPath, bundledPluginSource } from "./bundled-plugins.ts";
 export { BuildError, findCompiler } from "./compiler.ts";
+export { defineConnector } from "./define-connector.ts";
+export { DummyMemory, dummyConnector } from "./dummy-memory.ts";
 export type { PluginMetaFile } from "./plugin-meta.ts";
 export { formatPluginMeta } from "./plugin-meta.ts";
 export type { PluginKind } from "./plugin-names.ts";

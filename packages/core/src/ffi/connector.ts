@@ -1,9 +1,10 @@
 /**
- * A connector instance (memflow's `ConnectorInstance`, 64 bytes) created by a plugin: physical
- * memory access, clone and close. Close drops the instance and then its context; a closed or
- * moved connector refuses every further use.
+ * A connector instance created by a native plugin (memflow's `ConnectorInstance`, 64 bytes):
+ * physical memory access, clone and close. Close drops the instance and then its context; a
+ * closed or moved connector refuses every further use.
  */
 import { type Pointer, ptr } from "bun:ffi";
+import type { Connector } from "../connector.ts";
 import { MemflowError } from "../error.ts";
 import type { InstanceMemory } from "./instance-memory.ts";
 import { CONNECTOR_INSTANCE } from "./layouts.ts";
@@ -18,7 +19,8 @@ import {
 import { PluginInstance } from "./plugin-instance.ts";
 import { nativeShim } from "./shim.ts";
 
-export class Connector extends PluginInstance {
+export class NativeConnector extends PluginInstance implements Connector {
+  readonly origin = "native" as const;
   readonly #access: PhysicalMemoryAccess;
   readonly #wrap: (bytes: Uint8Array, label: string) => InstanceMemory;
 
@@ -69,7 +71,7 @@ export class Connector extends PluginInstance {
   }
 
   /** A second, independent handle on the same connector (`Clone`); close each separately. */
-  clone(): Connector {
+  clone(): NativeConnector {
     const vtable = this.memory.vtable(CONNECTOR_INSTANCE.VTBL_CLONE);
     if (vtable === null) throw new MemflowError("Connector", "NotSupported", `${this.memory.label} cannot be cloned`);
     const source = this.memory.bytes();
@@ -77,6 +79,6 @@ export class Connector extends PluginInstance {
     // cglue's clone returns only the container; the vtables are copied from the source.
     copy.set(source.subarray(0, CONNECTOR_INSTANCE.CONTAINER));
     nativeShim().mf_clone(vtable, this.memory.container(), (ptr(copy) + CONNECTOR_INSTANCE.CONTAINER) as Pointer);
-    return new Connector(this.name, this.#wrap(copy, `${this.memory.label} (clone)`), this.#wrap);
+    return new NativeConnector(this.name, this.#wrap(copy, `${this.memory.label} (clone)`), this.#wrap);
   }
 }

@@ -5,8 +5,9 @@
 import { type Pointer, ptr, read, toArrayBuffer } from "bun:ffi";
 import type { PluginKind } from "@memflow-ts/analyzer";
 import type { ConnectorArgs, OsArgs } from "../args/connector-args.ts";
+import type { Connector } from "../connector.ts";
 import { MemflowError } from "../error.ts";
-import { Connector } from "./connector.ts";
+import { NativeConnector } from "./connector.ts";
 import { InstanceMemory } from "./instance-memory.ts";
 import { CONNECTOR_INSTANCE, OS_INSTANCE, SHIM_STRINGS } from "./layouts.ts";
 import { type MarshalledArgs, marshalConnectorArgs, marshalOsArgs } from "./marshal-args.ts";
@@ -134,10 +135,17 @@ export class NativePluginHost {
       (...call) => nativeShim().mf_create_connector(...call),
     );
     const wrap = (bytes: Uint8Array, label: string) => new InstanceMemory(bytes, CONNECTOR_INSTANCE.CONTAINER, label);
-    return new Connector(descriptor.name, wrap(out, `connector ${descriptor.name}`), wrap);
+    return new NativeConnector(descriptor.name, wrap(out, `connector ${descriptor.name}`), wrap);
   }
 
   instantiateOs(location: PluginLocation, input?: Connector, args?: OsArgs): Os {
+    if (input !== undefined && !(input instanceof NativeConnector)) {
+      throw new MemflowError(
+        "Connector",
+        "NotSupported",
+        `a ${input.origin} connector (${input.name}) cannot be the input of the native OS plugin at ${location.path}`,
+      );
+    }
     const descriptor = this.descriptor(location);
     const out = this.#create(location, descriptor, OS_INSTANCE.SIZE, args && marshalOsArgs(args), input, (...call) =>
       nativeShim().mf_create_os(...call),
@@ -151,7 +159,7 @@ export class NativePluginHost {
     descriptor: NativeDescriptor,
     size: number,
     args: MarshalledArgs | undefined,
-    input: Connector | Os | undefined,
+    input: NativeConnector | Os | undefined,
     create: (
       fn: Pointer,
       args: Uint8Array | null,

@@ -152,6 +152,21 @@ export class TransferBatch {
   buffer(index: number): Uint8Array | undefined {
     return this.#buffers[index];
   }
+
+  /** The address of request `index`. */
+  address(index: number): Address {
+    const address = this.addresses[index] ?? 0;
+    if (!Number.isNaN(address)) return address;
+    const base = index * SHIM_REQUEST.WORDS;
+    return BigInt(this.#words[base] ?? 0) | (BigInt(this.#words[base + 1] ?? 0) << 32n);
+  }
+
+  /** Records a request's outcome (connectors implemented in TypeScript do; the shim writes its own). */
+  setResult(index: number, done: number, failed: number): void {
+    const base = index * SHIM_REQUEST.WORDS;
+    setWord(this.#words, base + 6, done);
+    setWord(this.#words, base + 8, failed);
+  }
 }
 
 /** A live instance's PhysicalMemory vtable and container; `check()` throws once its owner ended. */

@@ -5,8 +5,8 @@
  */
 import { type ConnectorArgs, type OsArgs, parseConnectorArgs, parseOsArgs } from "../args/connector-args.ts";
 import type { BuildStep, ConnectorChain, OsChain } from "../chain.ts";
+import type { Connector } from "../connector.ts";
 import { MemflowError } from "../error.ts";
-import type { Connector } from "../ffi/connector.ts";
 import type { Os } from "../ffi/os.ts";
 
 /** What the builder needs from the inventory. */

@@ -12,12 +12,14 @@ import { join } from "node:path";
 import { AnalyzeError, type PluginDescriptorInfo, type PluginKind } from "@memflow-ts/analyzer";
 import { analyzeFileSync } from "@memflow-ts/analyzer/fs";
 import { type ConnectorArgs, type OsArgs, parseConnectorArgs, parseOsArgs } from "../args/connector-args.ts";
+import type { Connector } from "../connector.ts";
 import { MemflowError } from "../error.ts";
-import type { Connector } from "../ffi/connector.ts";
 import { NativePluginHost } from "../ffi/native-host.ts";
 import type { Os } from "../ffi/os.ts";
 import type { LevelFilter, LogSink } from "../ffi/plugin-logger.ts";
 import { type HostPlatform, pluginExtension, pluginSearchPaths } from "../plugin-paths.ts";
+import type { ConnectorDefinition } from "../script/connector-definition.ts";
+import { ScriptConnector } from "../script/script-connector.ts";
 import { BuilderEmpty } from "./builder.ts";
 import { type CreatedAt, createdAtFromNanoseconds } from "./created-at.ts";
 import { describeTarget, type Host, hostFor, sameArchitecture } from "./host.ts";
@@ -28,7 +30,9 @@ import { parsePluginName, tagMatches } from "./plugin-name.ts";
 export const MEMFLOW_PLUGIN_VERSION = 1;
 
 export interface PluginEntry {
-  /** The path it was found at. */
+  /** `file` for a plugin library; `builtin` for a TypeScript connector given to `register`. */
+  readonly origin: "file" | "builtin";
+  /** The path it was found at (`builtin:<name>` for a registered connector). */
   readonly path: string;
   /** Symlinks and `..` resolved: the identity of the file. */
   readonly realPath: string;
@@ -91,6 +95,7 @@ export class Inventory {
   readonly #directories: SearchedDirectory[] = [];
   readonly #digests = new Map<string, string>();
   readonly #pluginHost: NativePluginHost;
+  readonly #builtins = new Map<string, ConnectorDefinition>();
 
   protected constructor(options: InventoryOptions = {}) {
     this.host = options.host ?? hostFor(currentPlatform(), process.arch);
@@ -234,7 +239,15 @@ export class Inventory {
       throw refused[0]?.error ?? new MemflowError("Inventory", "InvalidExeFile", path);
     }
     this.#rejected.push(...refused);
-    const entry: PluginEntry = { path, realPath, createdAt, createdAtSource, meta, descriptors: accepted };
+    const entry: PluginEntry = {
+      origin: "file",
+      path,
+      realPath,
+      createdAt,
+      createdAtSource,
+      meta,
+      descriptors: accepted,
+    };
     this.#byRealPath.set(realPath, entry);
     this.#insertSorted(entry);
   }
@@ -263,6 +276,49 @@ export class Inventory {
     return undefined;
   }
 
+  /**
+   * Makes a TypeScript connector available by its name, like a plugin file: to
+   * `instantiateConnector`, the builder and chains, `availableConnectors()` and `plugins()`
+   * (origin `builtin`). It is the newest entry, so it wins over files with the same name.
+   * Registering a name again replaces the earlier definition.
+   */
+  register(definition: ConnectorDefinition): this {
+    if (!/^[A-Za-z0-9_]+$/.test(definition.name)) {
+      throw new MemflowError(
+        "Inventory",
+        "InvalidArgument",
+        `connector name ${JSON.stringify(definition.name)} may only use letters, digits and _`,
+      );
+    }
+    const path = `builtin:${definition.name}`;
+    const index = this.#entries.findIndex((entry) => entry.path === path);
+    if (index >= 0) this.#entries.splice(index, 1);
+    this.#builtins.set(path, definition);
+    const now = BigInt(Date.now()) * 1_000_000n;
+    const entry: PluginEntry = {
+      origin: "builtin",
+      path,
+      realPath: path,
+      createdAt: createdAtFromNanoseconds(now),
+      createdAtSource: "mtime",
+      meta: undefined,
+      descriptors: [
+        {
+          plugin_kind: "connector",
+          export_name: `MEMFLOW_CONNECTOR_${definition.name.toUpperCase()}`,
+          file_type: this.host.fileType,
+          architecture: this.host.architecture,
+          plugin_version: MEMFLOW_PLUGIN_VERSION,
+          name: definition.name,
+          version: definition.version,
+          description: definition.description,
+        },
+      ],
+    };
+    this.#entries.unshift(entry);
+    return this;
+  }
+
   /** Newest first; equal timestamps ordered by path so the order never depends on directory listing. */
   #insertSorted(entry: PluginEntry): void {
     const before = (a: PluginEntry, b: PluginEntry) =>
@@ -276,7 +332,7 @@ export class Inventory {
 
   /** Every accepted plugin file, newest first, and whether it has been loaded yet. */
   plugins(): readonly (PluginEntry & { readonly loaded: boolean })[] {
-    return this.#entries.map((entry) => ({ ...entry, loaded: this.#pluginHost.isLoaded(entry.path) }));
+    return this.#entries.map((entry) => ({ ...entry, loaded: this.isLoaded(entry) }));
   }
 
   /** Every file or descriptor that was skipped, with the error that says why. */
@@ -330,7 +386,7 @@ export class Inventory {
 
   /** Whether the plugin file has been loaded (it happens on first use, never during a scan). */
   isLoaded(entry: PluginEntry): boolean {
-    return this.#pluginHost.isLoaded(entry.path);
+    return entry.origin === "builtin" || this.#pluginHost.isLoaded(entry.path);
   }
 
   #location(kind: PluginKind, name: string) {
@@ -344,7 +400,14 @@ export class Inventory {
    */
   instantiateConnector(name: string, input?: Os, args?: ConnectorArgs | string): Connector {
     const parsed = typeof args === "string" ? parseConnectorArgs(args) : args;
-    return this.#pluginHost.instantiateConnector(this.#location("connector", name), input, parsed);
+    const location = this.#location("connector", name);
+    const builtin = this.#builtins.get(location.path);
+    if (builtin) {
+      // A TypeScript connector takes no OS input; like memflow's connectors, it drops one given.
+      input?.close();
+      return ScriptConnector.create(builtin, parsed);
+    }
+    return this.#pluginHost.instantiateConnector(location, input, parsed);
   }
 
   /** Starts an OS plugin; `input`, the connector it reads memory through, is moved into the plugin. */
@@ -354,7 +417,13 @@ export class Inventory {
   }
 
   connectorHelp(name: string): string {
-    return this.#pluginHost.help(this.#location("connector", name));
+    const location = this.#location("connector", name);
+    const builtin = this.#builtins.get(location.path);
+    if (!builtin) return this.#pluginHost.help(location);
+    if (builtin.help === undefined) {
+      throw new MemflowError("Connector", "NotSupported", `Connector \`${builtin.name}\` does not support help text.`);
+    }
+    return builtin.help;
   }
 
   osHelp(name: string): string {
@@ -362,7 +431,17 @@ export class Inventory {
   }
 
   connectorTargetList(name: string): string[] {
-    return this.#pluginHost.targetList(this.#location("connector", name));
+    const location = this.#location("connector", name);
+    const builtin = this.#builtins.get(location.path);
+    if (!builtin) return this.#pluginHost.targetList(location);
+    if (!builtin.targets) {
+      throw new MemflowError(
+        "Connector",
+        "NotSupported",
+        `Connector \`${builtin.name}\` does not support target listing.`,
+      );
+    }
+    return builtin.targets();
   }
 
   /** memflow's `set_max_log_level`: the level of plugin log records, changed in every loaded plugin too. */

@@ -1,21 +1,24 @@
 /**
- * `describePlugin(target, options)`: registers bun:test cases that check a connector plugin
- * against memflow's expectations. A native plugin (any language, Rust-built included) is
- * exercised in child processes: when it crashes, the check it crashed in fails with the signal,
- * and the remaining checks run in a fresh process.
+ * `describePlugin(target, options)`: registers bun:test cases that check a connector against
+ * memflow's expectations: a plugin file, a plugin in an inventory, or a TypeScript definition.
+ * A native plugin (any language, Rust-built included) is exercised in child processes: when it
+ * crashes, the check it crashed in fails with the signal, and the remaining checks run in a
+ * fresh process. TypeScript connectors are checked in this process.
  */
 import { beforeAll, describe, expect, test } from "bun:test";
 import { basename, join } from "node:path";
 import { parseDescriptors } from "@memflow-ts/analyzer";
-import { CHECKS } from "./checks.ts";
+import { type ConnectorDefinition, Inventory } from "@memflow-ts/core";
+import { CHECKS, type CheckContext } from "./checks.ts";
 import type { ChildJob } from "./child.ts";
 
-export interface PluginTarget {
-  /** A plugin library file (.so, .dylib, .dll) to test. */
-  readonly path: string;
-  /** The connector's name; default: the file's first connector descriptor. */
-  readonly name?: string;
-}
+export type PluginTarget =
+  /** A plugin library file (.so, .dylib, .dll); `name` defaults to its first connector. */
+  | { readonly path: string; readonly name?: string }
+  /** A connector an inventory knows by name (a file it scanned, or a registered definition). */
+  | { readonly inventory: Inventory; readonly name: string }
+  /** A TypeScript connector definition. */
+  | { readonly definition: ConnectorDefinition };
 
 export interface DescribePluginOptions {
   /** Arguments the connector should start with; the first is used for the memory checks. */
@@ -77,28 +80,80 @@ async function runChecks(job: Omit<ChildJob, "checks">, checks: readonly string[
   return outcomes;
 }
 
+interface ChildSettings {
+  sampleArgs: readonly string[];
+  badArgs: readonly string[];
+  linear: boolean;
+  cycles: number;
+}
+
+/** Runs checks here, for connectors that cannot crash the process (TypeScript ones). */
+function runInProcess(
+  inventory: Inventory,
+  name: string,
+  settings: ChildSettings,
+  checks: readonly string[],
+): Map<string, Outcome> {
+  const descriptors = inventory
+    .plugins()
+    .flatMap((entry) => entry.descriptors)
+    .filter((descriptor) => descriptor.name === name);
+  const context: CheckContext = { inventory, name, descriptors, ...settings };
+  const outcomes = new Map<string, Outcome>();
+  for (const id of checks) {
+    const check = CHECKS.find((candidate) => candidate.id === id);
+    if (!check) continue;
+    try {
+      outcomes.set(id, check.run(context));
+    } catch (error) {
+      outcomes.set(id, { ok: false, message: `threw ${String(error)}` });
+    }
+  }
+  return outcomes;
+}
+
+function title(target: PluginTarget): string {
+  if ("definition" in target) return `memflow connector ${target.definition.name} (TypeScript)`;
+  if ("inventory" in target) return `memflow connector ${target.name}`;
+  return `memflow plugin ${basename(target.path)}`;
+}
+
 export function describePlugin(target: PluginTarget, options: DescribePluginOptions = {}): void {
   const skip = new Set(options.skip ?? []);
   const checks = CHECKS.filter((check) => !skip.has(check.id));
-  describe(`memflow plugin ${basename(target.path)}`, () => {
+  const settings: ChildSettings = {
+    sampleArgs: options.sampleArgs ?? [],
+    badArgs: options.badArgs ?? [],
+    linear: options.linear ?? true,
+    cycles: options.cycles ?? 1000,
+  };
+  const ids = checks.map((check) => check.id);
+  describe(title(target), () => {
     let outcomes: Map<string, Outcome> | undefined;
     beforeAll(async () => {
-      let name = target.name;
+      if ("definition" in target) {
+        outcomes = runInProcess(Inventory.empty().register(target.definition), target.definition.name, settings, ids);
+        return;
+      }
+      let path: string;
+      let name: string | undefined;
+      if ("inventory" in target) {
+        const { entry } = target.inventory.find("connector", target.name);
+        if (entry.origin === "builtin") {
+          outcomes = runInProcess(target.inventory, target.name, settings, ids);
+          return;
+        }
+        path = entry.path;
+        name = target.name;
+      } else {
+        path = target.path;
+        name = target.name;
+      }
       if (name === undefined) {
-        const descriptors = parseDescriptors(new Uint8Array(await Bun.file(target.path).arrayBuffer()));
+        const descriptors = parseDescriptors(new Uint8Array(await Bun.file(path).arrayBuffer()));
         name = descriptors.find((descriptor) => descriptor.plugin_kind === "connector")?.name ?? "";
       }
-      outcomes = await runChecks(
-        {
-          path: target.path,
-          name,
-          sampleArgs: options.sampleArgs ?? [],
-          badArgs: options.badArgs ?? [],
-          linear: options.linear ?? true,
-          cycles: options.cycles ?? 1000,
-        },
-        checks.map((check) => check.id),
-      );
+      outcomes = await runChecks({ path, name, ...settings }, ids);
     }, options.timeout ?? 60_000);
 
     for (const check of checks) {

@@ -1,0 +1,34 @@
+/**
+ * What every connector offers, whether a native plugin created it or a TypeScript definition
+ * registered with the inventory did.
+ */
+import type {
+  Address,
+  PhysicalMemoryMetadata,
+  ReadResult,
+  TransferBatch,
+  TransferResult,
+} from "./ffi/physical-memory.ts";
+
+export interface Connector extends Disposable {
+  readonly name: string;
+  /** `native` for a plugin library, `builtin` for a registered TypeScript connector. */
+  readonly origin: "native" | "builtin";
+  /** True once closed, or moved into another plugin. */
+  readonly closed: boolean;
+  metadata(): PhysicalMemoryMetadata;
+  /** Reads `length` bytes; throws (PhysicalMemory, PartialData) unless every byte could be read. */
+  read(address: Address, length: number): Uint8Array;
+  /** Reads into `buffer`; returns how many bytes from its start were read. */
+  readInto(address: Address, buffer: Uint8Array): number;
+  /** Reads every request in one batch; each reports what could be read instead of throwing. */
+  readMany(requests: readonly { address: Address; length: number }[]): ReadResult[];
+  /** Writes `bytes`; throws (PhysicalMemory, PartialData) unless every byte was written. */
+  write(address: Address, bytes: Uint8Array): void;
+  writeMany(requests: readonly { address: Address; data: Uint8Array }[]): TransferResult[];
+  /** Runs a reusable batch of reads (or writes) in one call. */
+  run(batch: TransferBatch, write?: boolean): void;
+  /** Another handle on the connector; close each separately. */
+  clone(): Connector;
+  close(): void;
+}

@@ -1,0 +1,157 @@
+/**
+ * A connector backed by a TypeScript definition. It behaves like a native connector: the same
+ * reads, writes, batches, clone and close, with failures reported per request.
+ */
+import { type ConnectorArgs, connectorArgs } from "../args/connector-args.ts";
+import type { Connector } from "../connector.ts";
+import { MemflowError } from "../error.ts";
+import type {
+  Address,
+  PhysicalMemoryMetadata,
+  ReadResult,
+  TransferBatch,
+  TransferResult,
+} from "../ffi/physical-memory.ts";
+import type { ConnectorDefinition, ScriptMemory } from "./connector-definition.ts";
+
+/** Handles on one memory: it closes when the last of them does. */
+interface Shared {
+  memory: ScriptMemory;
+  handles: number;
+}
+
+function wrapError(error: unknown, what: string): MemflowError {
+  if (error instanceof MemflowError) return error;
+  return new MemflowError("Connector", "Unknown", `${what}: ${String(error)}`, { cause: error });
+}
+
+export class ScriptConnector implements Connector {
+  readonly name: string;
+  readonly origin = "builtin" as const;
+  readonly #shared: Shared;
+  #closed = false;
+
+  private constructor(name: string, shared: Shared) {
+    this.name = name;
+    this.#shared = shared;
+  }
+
+  /** Validates the arguments, then calls the definition's `create`. */
+  static create(definition: ConnectorDefinition, args: ConnectorArgs = connectorArgs()): ScriptConnector {
+    definition.args?.validate(args.extraArgs);
+    let memory: ScriptMemory;
+    try {
+      memory = definition.create(args);
+    } catch (error) {
+      throw wrapError(error, `connector ${definition.name} failed to start`);
+    }
+    return new ScriptConnector(definition.name, { memory, handles: 1 });
+  }
+
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  #memory(): ScriptMemory {
+    if (this.#closed) throw new MemflowError("Ffi", "Uninitialized", `connector ${this.name} was closed`);
+    return this.#shared.memory;
+  }
+
+  metadata(): PhysicalMemoryMetadata {
+    const memory = this.#memory();
+    const metadata = memory.metadata();
+    const realSize = BigInt(metadata.realSize);
+    return {
+      maxAddress: metadata.maxAddress === undefined ? realSize - 1n : BigInt(metadata.maxAddress),
+      realSize,
+      readonly: metadata.readonly ?? memory.write === undefined,
+      idealBatchSize: metadata.idealBatchSize ?? 0xffffffff,
+    };
+  }
+
+  readInto(address: Address, buffer: Uint8Array): number {
+    const memory = this.#memory();
+    try {
+      return Math.max(0, Math.min(buffer.length, memory.read(BigInt(address), buffer)));
+    } catch (error) {
+      throw wrapError(error, `reading from connector ${this.name}`);
+    }
+  }
+
+  read(address: Address, length: number): Uint8Array {
+    const buffer = new Uint8Array(length);
+    const done = this.readInto(address, buffer);
+    if (done !== length) {
+      throw new MemflowError(
+        "PhysicalMemory",
+        "PartialData",
+        `${length - done} of ${length} bytes at 0x${address.toString(16)} could not be read from connector ${this.name}`,
+      );
+    }
+    return buffer;
+  }
+
+  readMany(requests: readonly { address: Address; length: number }[]): ReadResult[] {
+    return requests.map(({ address, length }) => {
+      const data = new Uint8Array(length);
+      const done = this.readInto(address, data);
+      return { address: BigInt(address), data, done, failed: length - done, ok: done === length };
+    });
+  }
+
+  #writeInto(address: Address, data: Uint8Array): number {
+    const memory = this.#memory();
+    if (!memory.write) return 0;
+    try {
+      return Math.max(0, Math.min(data.length, memory.write(BigInt(address), data)));
+    } catch (error) {
+      throw wrapError(error, `writing to connector ${this.name}`);
+    }
+  }
+
+  write(address: Address, bytes: Uint8Array): void {
+    const done = this.#writeInto(address, bytes);
+    if (done !== bytes.length) {
+      throw new MemflowError(
+        "PhysicalMemory",
+        "PartialData",
+        `${bytes.length - done} of ${bytes.length} bytes at 0x${address.toString(16)} could not be written to connector ${this.name}`,
+      );
+    }
+  }
+
+  writeMany(requests: readonly { address: Address; data: Uint8Array }[]): TransferResult[] {
+    return requests.map(({ address, data }) => {
+      const done = this.#writeInto(address, data);
+      return { done, failed: data.length - done, ok: done === data.length };
+    });
+  }
+
+  run(batch: TransferBatch, write = false): void {
+    this.#memory();
+    for (let index = 0; index < batch.count; index += 1) {
+      const buffer = batch.buffer(index) ?? new Uint8Array(0);
+      const address = batch.address(index);
+      const done = write ? this.#writeInto(address, buffer) : this.readInto(address, buffer);
+      batch.setResult(index, done, buffer.length - done);
+    }
+  }
+
+  clone(): ScriptConnector {
+    const memory = this.#memory();
+    if (memory.clone) return new ScriptConnector(this.name, { memory: memory.clone(), handles: 1 });
+    this.#shared.handles += 1;
+    return new ScriptConnector(this.name, this.#shared);
+  }
+
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#shared.handles -= 1;
+    if (this.#shared.handles === 0) this.#shared.memory.close?.();
+  }
+
+  [Symbol.dispose](): void {
+    this.close();
+  }
+}

@@ -1,0 +1,79 @@
+/**
+ * memflow's dummy connector in TypeScript: zeroed memory of `size` bytes (memflow's syntax: hex
+ * digits and a lower-case unit, default `2m`), rounded up to whole 4 KiB pages; reads and writes
+ * past the end are reported as failed parts; clones are deep copies, as memflow's DummyMemory.
+ */
+import { ArgsValidator, MemflowError, parseMemflowSize, type ScriptMemory } from "@memflow-ts/core";
+import { defineConnector } from "./define-connector.ts";
+
+const PAGE = 4096;
+
+export class DummyMemory implements ScriptMemory {
+  readonly bytes: Uint8Array;
+
+  constructor(size: number) {
+    this.bytes = new Uint8Array(Math.ceil(size / PAGE) * PAGE);
+  }
+
+  metadata() {
+    return { realSize: this.bytes.length, readonly: false };
+  }
+
+  #range(address: bigint, length: number): [number, number] {
+    if (address >= BigInt(this.bytes.length)) return [0, 0];
+    const start = Number(address);
+    return [start, Math.min(length, this.bytes.length - start)];
+  }
+
+  read(address: bigint, buffer: Uint8Array): number {
+    const [start, count] = this.#range(address, buffer.length);
+    buffer.set(this.bytes.subarray(start, start + count));
+    return count;
+  }
+
+  write(address: bigint, data: Uint8Array): number {
+    const [start, count] = this.#range(address, data.length);
+    this.bytes.set(data.subarray(0, count), start);
+    return count;
+  }
+
+  clone(): DummyMemory {
+    const copy = new DummyMemory(this.bytes.length);
+    copy.bytes.set(this.bytes);
+    return copy;
+  }
+}
+
+/** memflow's `parse_size` errors: (Connector, InvalidMemorySizeUnit / InvalidMemorySize). */
+function dummySize(text: string): number {
+  const parsed = parseMemflowSize(text);
+  if ("error" in parsed) {
+    throw new MemflowError(
+      "Connector",
+      parsed.error === "unit" ? "InvalidMemorySizeUnit" : "InvalidMemorySize",
+      `size ${JSON.stringify(text)}`,
+    );
+  }
+  if (parsed.value === 0n || parsed.value > 1n << 32n) {
+    throw new MemflowError(
+      "Connector",
+      "InvalidMemorySize",
+      `size ${JSON.stringify(text)} must be between 1 byte and 4 GiB here`,
+    );
+  }
+  return Number(parsed.value);
+}
+
+export const dummyConnector = defineConnector({
+  name: "dummy",
+  version: "0.2.4",
+  description: "zeroed memory for testing, with memflow's dummy connector semantics (TypeScript)",
+  help: "dummy: zeroed memory for testing\nsize: size of the memory, hex digits with a unit (kb, k, mb, m, gb, g), default 2m",
+  args: new ArgsValidator().arg({
+    name: "size",
+    description: "size of the memory, hex digits with a unit, default 2m",
+  }),
+  create(args) {
+    return new DummyMemory(dummySize(args.extraArgs.get("size") ?? "2m"));
+  },
+});
