@@ -57,5 +57,12 @@ export type { PluginName } from "./inventory/plugin-name.ts";
 export { parsePluginName } from "./inventory/plugin-name.ts";
 export type { HostPlatform, SearchPathInput } from "./plugin-paths.ts";
 export { pluginExtension, pluginSearchPaths, userPluginDirectory } from "./plugin-paths.ts";
+export {
+  MEMFLOW_REGISTRY_PUBLIC_KEY,
+  parsePrivateKeyPem,
+  parsePublicKeyPem,
+  signPlugin,
+  verifyPluginSignature,
+} from "./registry/signature.ts";
 export type { ConnectorDefinition, ScriptMemory } from "./script/connector-definition.ts";
 export { ScriptConnector } from "./script/script-connector.ts";
