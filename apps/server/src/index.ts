@@ -1,4 +1,13 @@
-export type { App } from "./app.ts";
+export type { App, AppOptions } from "./app.ts";
 export { createApp, SERVER_VERSION } from "./app.ts";
+export type { ConfigRequest, ServerConfig } from "./config.ts";
+export { ConfigError, DEFAULT_ADDRESS, DEFAULT_STORAGE_ROOT, readConfig } from "./config.ts";
 export type { ListenAddress } from "./listen-address.ts";
-export { DEFAULT_LISTEN_ADDRESS, ListenAddressError, parseListenAddress } from "./listen-address.ts";
+export { ListenAddressError, parseListenAddress } from "./listen-address.ts";
+export type { PluginVariant } from "./storage/plugin-index.ts";
+export type { PluginStoreOptions, ReconcileReport, UploadResult } from "./storage/plugin-store.ts";
+export { INDEX_FILE_NAME, PluginStore } from "./storage/plugin-store.ts";
+export { RegistryError } from "./storage/registry-error.ts";
+export type { StoredMetadata } from "./storage/registry-metadata.ts";
+export type { TrustedKeys } from "./trusted-keys.ts";
+export { loadTrustedKeys, TrustedKeyError } from "./trusted-keys.ts";

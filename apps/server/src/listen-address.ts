@@ -1,14 +1,11 @@
 /**
- * Parses memflow-registry's `MEMFLOW_ADDR` (`host:port`, default `0.0.0.0:3000`), including
- * bracketed IPv6 hosts.
+ * Parses memflow-registry's `MEMFLOW_ADDR` (`host:port`), including bracketed IPv6 hosts.
  */
 
 export interface ListenAddress {
   hostname: string;
   port: number;
 }
-
-export const DEFAULT_LISTEN_ADDRESS = "0.0.0.0:3000";
 
 export class ListenAddressError extends Error {
   override readonly name = "ListenAddressError";

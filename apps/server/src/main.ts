@@ -1,23 +1,70 @@
 #!/usr/bin/env bun
-/** The executable: reads the environment, listens, and stops cleanly on SIGINT/SIGTERM. */
-import { createApp } from "./app.ts";
-import { DEFAULT_LISTEN_ADDRESS, ListenAddressError, parseListenAddress } from "./listen-address.ts";
+/** The executable: reads the configuration, opens the storage, listens, stops cleanly on SIGINT/SIGTERM. */
+import { resolve } from "node:path";
+import { createApp, SERVER_VERSION } from "./app.ts";
+import { ConfigError, readConfig, USAGE } from "./config.ts";
+import { MAX_UPLOAD_BODY_BYTES } from "./http/upload-body.ts";
+import { PluginStore } from "./storage/plugin-store.ts";
+import { loadTrustedKeys, TrustedKeyError } from "./trusted-keys.ts";
 
-let address: ReturnType<typeof parseListenAddress>;
-try {
-  address = parseListenAddress(process.env.MEMFLOW_ADDR ?? DEFAULT_LISTEN_ADDRESS);
-} catch (error) {
-  if (!(error instanceof ListenAddressError)) throw error;
-  process.stderr.write(`[X] ${error.message}\n`);
+const log = (line: string) => process.stderr.write(`${new Date().toISOString()} ${line}\n`);
+
+function fail(message: string): never {
+  process.stderr.write(`[X] ${message}\n`);
   process.exit(2);
 }
 
-const app = createApp().listen(address);
-process.stdout.write(`memflow-ts-server listening on http://${address.hostname}:${app.server?.port}\n`);
+let request: ReturnType<typeof readConfig>;
+try {
+  request = readConfig(process.argv.slice(2), process.env);
+} catch (error) {
+  if (error instanceof ConfigError) fail(error.message);
+  throw error;
+}
+if (request.kind === "help") {
+  process.stdout.write(`${USAGE}\n`);
+  process.exit(0);
+}
+if (request.kind === "version") {
+  process.stdout.write(`memflow-ts-server ${SERVER_VERSION}\n`);
+  process.exit(0);
+}
+const { config } = request;
+
+let keys: ReturnType<typeof loadTrustedKeys> | undefined;
+try {
+  keys = config.publicKeyFiles.length > 0 ? loadTrustedKeys(config.publicKeyFiles) : undefined;
+} catch (error) {
+  if (error instanceof TrustedKeyError) fail(error.message);
+  throw error;
+}
+if (config.insecure) {
+  if (keys === undefined) log("warning: no public key, uploads are not verified (--insecure)");
+  if (config.bearerToken === undefined) log("warning: no bearer token, anyone can upload and delete (--insecure)");
+}
+
+let store: PluginStore;
+try {
+  store = new PluginStore(resolve(config.storageRoot), { verifySignature: keys?.verify, warn: log });
+} catch (error) {
+  fail(`cannot open the storage folder ${resolve(config.storageRoot)}: ${(error as Error).message}`);
+}
+const { indexed, parsed, dropped, removedPartial } = store.startup;
+log(
+  `storage ${store.root}: ${indexed} plugin files (${parsed} read from .meta), ${dropped} ignored, ${removedPartial} partial uploads removed`,
+);
+
+const app = createApp({ store, bearerToken: config.bearerToken, log }).listen({
+  ...config.address,
+  // Bun stops reading a body past this; the route answers 413 for anything over the real limit.
+  maxRequestBodySize: MAX_UPLOAD_BODY_BYTES + 1024 * 1024,
+});
+process.stdout.write(`memflow-ts-server listening on http://${config.address.hostname}:${app.server?.port}\n`);
 
 for (const signal of ["SIGINT", "SIGTERM"] as const) {
   process.once(signal, async () => {
     await app.stop();
+    store.close();
     process.exit(0);
   });
 }

@@ -1,29 +1,370 @@
-import { describe, expect, test } from "bun:test";
-import { createApp, parseListenAddress, SERVER_VERSION } from "../src/index.ts";
+import { afterEach, describe, expect, test } from "bun:test";
+import { existsSync, readFileSync, rmSync } from "node:fs";
+import { join } from "node:path";
+import { fixture, keyPair, type Registry, rebuilt, registry, sha256, TOKEN } from "./helpers.ts";
 
-describe("server app", () => {
-  test("GET /health answers with the server version", async () => {
-    const response = await createApp().handle(new Request("http://localhost/health"));
+const gcc = fixture("elf/x86_64-gcc.so");
+
+interface FindBody {
+  plugins: { digest: string; descriptor: Record<string, unknown> }[];
+  skip: number;
+  total: number;
+}
+let open: Registry[] = [];
+afterEach(() => {
+  for (const r of open) r.dispose();
+  open = [];
+});
+function fresh(options?: Parameters<typeof registry>[0]): Registry {
+  const r = registry(options);
+  open.push(r);
+  return r;
+}
+
+describe("GET /health", () => {
+  test('answers "Ok" as memflow-registry does', async () => {
+    const response = await fresh().fetch("/health");
     expect(response.status).toBe(200);
-    expect(await response.json()).toEqual({ status: "ok", version: SERVER_VERSION });
+    expect(await response.text()).toBe('"Ok"');
   });
 
-  test("an unknown route is 404", async () => {
-    const response = await createApp().handle(new Request("http://localhost/nope"));
-    expect(response.status).toBe(404);
+  test("is 503 with memflow-registry's body when the storage folder is gone", async () => {
+    const r = fresh();
+    rmSync(r.root, { recursive: true });
+    const response = await r.fetch("/health");
+    expect(response.status).toBe(503);
+    expect(await response.json()).toEqual({ Error: "database unhealthy" });
   });
 });
 
-describe("MEMFLOW_ADDR", () => {
-  test("parses IPv4, names and bracketed IPv6", () => {
-    expect(parseListenAddress("0.0.0.0:3000")).toEqual({ hostname: "0.0.0.0", port: 3000 });
-    expect(parseListenAddress("localhost:0")).toEqual({ hostname: "localhost", port: 0 });
-    expect(parseListenAddress("[::1]:8080")).toEqual({ hostname: "::1", port: 8080 });
+describe("POST /files", () => {
+  test('stores the bytes and memflow-registry\'s .meta, then answers "AlreadyExists" for the same file', async () => {
+    const r = fresh();
+    const response = await r.upload(gcc);
+    expect(response.status).toBe(200);
+    expect(await response.text()).toBe('"Added"');
+    const digest = sha256(gcc);
+    expect(sha256(readFileSync(join(r.root, `${digest}.plugin`)))).toBe(digest);
+    const meta = readFileSync(join(r.root, `${digest}.meta`), "utf8");
+    // Compact JSON, keys in serde's declaration order.
+    expect(meta).toMatch(
+      new RegExp(
+        `^\\{"digest":"${digest}","signature":"[0-9A-F]+","created_at":"\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d(\\.\\d+)?","descriptors":\\[\\{"plugin_kind":"connector","export_name":"MEMFLOW_CONNECTOR_GCC_X86_64","file_type":"elf","architecture":"x86_64","plugin_version":1,"name":"gcc-x86_64","version":"0.1.0","description":"x86_64 shared object built by gcc and GNU ld"\\}\\]\\}$`,
+      ),
+    );
+    const again = await r.upload(gcc);
+    expect(await again.text()).toBe('"AlreadyExists"');
   });
 
-  test("rejects a missing port, a port out of range and a bare IPv6 address", () => {
-    for (const bad of ["127.0.0.1", "127.0.0.1:70000", "::1:3000", ":3000", ""]) {
-      expect(() => parseListenAddress(bad)).toThrow(/is not host:port/);
+  test("rejects a bad signature with memflow-registry's text", async () => {
+    const r = fresh();
+    const other = keyPair();
+    const response = await r.upload(gcc, { signature: other.sign(gcc) });
+    expect(response.status).toBe(400);
+    expect(await response.text()).toBe("Signature error: file signature is invalid");
+    expect(r.store.names()).toEqual([]);
+  });
+
+  test("accepts uploads signed by any of several trusted keys", async () => {
+    const { writeFileSync, mkdtempSync } = await import("node:fs");
+    const { tmpdir } = await import("node:os");
+    const { loadTrustedKeys } = await import("../src/trusted-keys.ts");
+    const first = keyPair();
+    const second = keyPair();
+    const folder = mkdtempSync(join(tmpdir(), "memflow-ts-keys-"));
+    writeFileSync(join(folder, "keys.pem"), first.publicPem + second.publicPem);
+    const trusted = loadTrustedKeys([join(folder, "keys.pem")]);
+    expect(trusted.count).toBe(2);
+    expect(trusted.verify(gcc, second.sign(gcc))).toBe(true);
+    expect(trusted.verify(gcc, keyPair().sign(gcc))).toBe(false);
+    rmSync(folder, { recursive: true });
+  });
+
+  test("rejects files that are not binaries, and binaries without a plugin descriptor", async () => {
+    const r = fresh();
+    const text = new TextEncoder().encode("#!/bin/sh\necho not a plugin\n");
+    const notBinary = await r.upload(text);
+    expect(notBinary.status).toBe(400);
+    expect(await notBinary.text()).toMatch(/^Memflow error: .*not an ELF, PE or Mach-O/);
+    // memflow-registry answers "Added" and stores a file no listing ever shows.
+    const plain = fixture("elf/x86_64-no-descriptor.so");
+    const response = await r.upload(plain);
+    expect(response.status).toBe(400);
+    expect(await response.text()).toMatch(/no memflow plugin descriptor/);
+    expect(existsSync(join(r.root, `${sha256(plain)}.plugin`))).toBe(false);
+  });
+
+  test("rejects a malformed binary with the analyzer's message", async () => {
+    const r = fresh();
+    const response = await r.upload(fixture("broken/truncated-elf.so"));
+    expect(response.status).toBe(400);
+    expect(await response.text()).toMatch(/^Memflow error: /);
+  });
+
+  test("needs both parts and refuses any other named part", async () => {
+    const r = fresh();
+    const noSignature = new FormData();
+    noSignature.append("file", new Blob([gcc]));
+    const auth = { authorization: `Bearer ${TOKEN}` };
+    let response = await r.fetch("/files", { method: "POST", body: noSignature, headers: auth });
+    expect([response.status, await response.text()]).toEqual([400, "file signature is required"]);
+    const noFile = new FormData();
+    noFile.append("signature", "00");
+    response = await r.fetch("/files", { method: "POST", body: noFile, headers: auth });
+    expect([response.status, await response.text()]).toEqual([400, "file is required"]);
+    response = await r.upload(gcc, { extra: { name: "x" } });
+    expect([response.status, await response.text()]).toEqual([400, "unexpected field in multipart form"]);
+  });
+
+  test("is 401, not 400, without credentials; 401 with a wrong token, which is never logged", async () => {
+    const r = fresh();
+    const missing = await r.upload(gcc, { token: null });
+    expect(missing.status).toBe(401);
+    expect(await missing.text()).toBe("Header of type `authorization` was missing");
+    const wrong = await r.upload(gcc, { token: "guess-1234" });
+    expect(wrong.status).toBe(401);
+    expect(r.logs.join("\n")).toContain("refused upload");
+    expect(r.logs.join("\n")).not.toContain("guess-1234");
+    expect(r.logs.join("\n")).not.toContain(TOKEN);
+    expect(r.store.names()).toEqual([]);
+  });
+
+  test("is 413 for an upload over 20 MiB, declared or streamed", async () => {
+    const r = fresh();
+    const huge = rebuilt(gcc, 20 * 1024 * 1024);
+    const declared = await r.upload(huge);
+    expect(declared.status).toBe(413);
+    const chunk = new Uint8Array(1024 * 1024);
+    let sent = 0;
+    const stream = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        if (sent++ > 21) controller.close();
+        else controller.enqueue(chunk);
+      },
+    });
+    const streamed = await r.fetch("/files", {
+      method: "POST",
+      body: stream,
+      headers: { authorization: `Bearer ${TOKEN}`, "content-type": "multipart/form-data; boundary=x" },
+    });
+    expect(streamed.status).toBe(413);
+  });
+
+  test("gives JSON error bodies to clients that ask for JSON", async () => {
+    const r = fresh();
+    const response = await r.fetch(`/files/${"0".repeat(64)}`, { headers: { accept: "application/json" } });
+    expect(response.status).toBe(404);
+    expect(await response.json()).toEqual({ error: { code: "not-found", message: "plugin not found" } });
+  });
+
+  test("concurrent identical uploads give one entry", async () => {
+    const r = fresh();
+    const results = await Promise.all(Array.from({ length: 8 }, () => r.upload(gcc).then((x) => x.json())));
+    expect(results.filter((x) => x === "Added")).toHaveLength(1);
+    expect(results.filter((x) => x === "AlreadyExists")).toHaveLength(7);
+    expect(r.store.find("gcc-x86_64", {}).total).toBe(1);
+  });
+
+  test("a second process writing the same folder cannot create a duplicate entry", async () => {
+    const r = fresh();
+    const twin = registry({ root: r.root, keys: r.keys });
+    expect(await (await r.upload(gcc)).json()).toBe("Added");
+    // The twin's index has not seen the first upload; the exclusive .meta link stops it.
+    expect(await (await twin.upload(gcc)).json()).toBe("AlreadyExists");
+    twin.store.close();
+  });
+});
+
+describe("GET /plugins and /plugins/:name", () => {
+  async function populated(): Promise<Registry> {
+    const r = fresh();
+    for (const file of [
+      gcc,
+      rebuilt(gcc, 1),
+      rebuilt(gcc, 2),
+      fixture("elf/aarch64-gcc.so"),
+      fixture("elf/x86_64-multi.so"),
+      fixture("elf/x86_64-plugin-version-2.so"),
+    ]) {
+      expect(await (await r.upload(file)).json()).toBe("Added");
     }
+    return r;
+  }
+
+  test("lists each name once, sorted, with its description", async () => {
+    const r = await populated();
+    const body = (await (await r.fetch("/plugins")).json()) as { plugins: { name: string; description: string }[] };
+    expect(body.plugins.map((p) => p.name)).toEqual(["alpha", "beta", "gcc-aarch64", "gcc-x86_64", "plugin-version-2"]);
+    expect(body.plugins[3]).toEqual({
+      name: "gcc-x86_64",
+      description: "x86_64 shared object built by gcc and GNU ld",
+    });
+  });
+
+  test("gives variants newest first, with total; an unknown name gives an empty list", async () => {
+    const r = await populated();
+    const body = (await (await r.fetch("/plugins/gcc-x86_64")).json()) as FindBody;
+    expect(body.total).toBe(3);
+    expect(body.skip).toBe(0);
+    expect(body.plugins.map((p: { digest: string }) => p.digest)).toEqual([
+      sha256(rebuilt(gcc, 2)),
+      sha256(rebuilt(gcc, 1)),
+      sha256(gcc),
+    ]);
+    const [newest] = body.plugins;
+    expect(Object.keys(newest ?? {})).toEqual(["digest", "signature", "created_at", "descriptor"]);
+    expect(Object.keys(newest?.descriptor ?? {})).toEqual([
+      "plugin_kind",
+      "export_name",
+      "file_type",
+      "architecture",
+      "plugin_version",
+      "name",
+      "version",
+      "description",
+    ]);
+    expect(await (await r.fetch("/plugins/nothing")).json()).toEqual({ plugins: [], skip: 0, total: 0 });
+  });
+
+  test("filters by version, digest prefix, ABI, file type and architecture", async () => {
+    const r = await populated();
+    const digests = async (query: string) =>
+      ((await (await r.fetch(`/plugins/${query}`)).json()) as FindBody).plugins.map((p) => p.digest);
+    expect(await digests("gcc-x86_64?version=0.1.0")).toHaveLength(3);
+    expect(await digests(`gcc-x86_64?version=${sha256(gcc).slice(0, 7)}`)).toEqual([sha256(gcc)]);
+    expect(await digests(`gcc-x86_64?version=${sha256(gcc)}`)).toEqual([sha256(gcc)]);
+    // Longer than a digest: memflow-registry's handler panics; here it simply matches nothing.
+    expect(await digests(`gcc-x86_64?version=${"a".repeat(70)}`)).toEqual([]);
+    expect(await digests("gcc-x86_64?memflow_plugin_version=2")).toEqual([]);
+    expect(await digests("plugin-version-2?memflow_plugin_version=2")).toHaveLength(1);
+    expect(await digests("gcc-aarch64?architecture=arm64&file_type=elf")).toHaveLength(1);
+    expect(await digests("gcc-aarch64?architecture=x86_64")).toEqual([]);
+    expect(await digests("gcc-x86_64?file_type=pe")).toEqual([]);
+  });
+
+  test("applies skip after filtering (memflow-registry skips raw entries first)", async () => {
+    const r = await populated();
+    const body = (await (await r.fetch("/plugins/gcc-x86_64?version=0.1.0&skip=1&limit=1")).json()) as FindBody;
+    expect(body.skip).toBe(1);
+    expect(body.total).toBe(3);
+    expect(body.plugins.map((p: { digest: string }) => p.digest)).toEqual([sha256(rebuilt(gcc, 1))]);
+  });
+
+  test("limit defaults to 5 and is capped at 50", async () => {
+    const r = fresh();
+    for (let n = 0; n < 52; n++) await r.upload(rebuilt(gcc, n + 1));
+    const count = async (query: string) =>
+      ((await (await r.fetch(`/plugins/gcc-x86_64${query}`)).json()) as FindBody).plugins.length;
+    expect(await count("")).toBe(5);
+    expect(await count("?limit=500")).toBe(50);
+    expect(await count("?limit=0")).toBe(0);
+  });
+
+  test("rejects values serde would reject, naming the parameter", async () => {
+    const r = fresh();
+    for (const query of ["file_type=PE", "architecture=amd64", "limit=x", "skip=-1", "memflow_plugin_version=1.5"]) {
+      const response = await r.fetch(`/plugins/gcc-x86_64?${query}`);
+      expect(response.status).toBe(400);
+      expect(await response.text()).toStartWith(`Failed to deserialize query string: ${query.split("=")[0]}`);
+    }
+    // Unknown keys are ignored, as serde does.
+    expect((await r.fetch("/plugins/gcc-x86_64?digest_short=abc")).status).toBe(200);
+  });
+});
+
+describe("GET /files/:digest", () => {
+  test("downloads the bytes with the digest as ETag and immutable caching", async () => {
+    const r = fresh();
+    await r.upload(gcc);
+    const digest = sha256(gcc);
+    const response = await r.fetch(`/files/${digest}`);
+    expect(response.status).toBe(200);
+    expect(response.headers.get("content-type")).toBe("application/octet-stream");
+    expect(response.headers.get("etag")).toBe(`"${digest}"`);
+    expect(response.headers.get("cache-control")).toBe("public, max-age=31536000, immutable");
+    expect(sha256(new Uint8Array(await response.arrayBuffer()))).toBe(digest);
+    const cached = await r.fetch(`/files/${digest}`, { headers: { "if-none-match": `"${digest}"` } });
+    expect(cached.status).toBe(304);
+  });
+
+  test("answers byte ranges, suffix ranges and unsatisfiable ranges", async () => {
+    const r = fresh();
+    await r.upload(gcc);
+    const digest = sha256(gcc);
+    const part = await r.fetch(`/files/${digest}`, { headers: { range: "bytes=4-11" } });
+    expect(part.status).toBe(206);
+    expect(part.headers.get("content-range")).toBe(`bytes 4-11/${gcc.byteLength}`);
+    expect(new Uint8Array(await part.arrayBuffer())).toEqual(gcc.slice(4, 12));
+    const tail = await r.fetch(`/files/${digest}`, { headers: { range: "bytes=-16" } });
+    expect(new Uint8Array(await tail.arrayBuffer())).toEqual(gcc.slice(-16));
+    const open = await r.fetch(`/files/${digest}`, { headers: { range: `bytes=${gcc.byteLength - 3}-` } });
+    expect(new Uint8Array(await open.arrayBuffer())).toEqual(gcc.slice(-3));
+    const beyond = await r.fetch(`/files/${digest}`, { headers: { range: `bytes=${gcc.byteLength}-` } });
+    expect(beyond.status).toBe(416);
+    expect(beyond.headers.get("content-range")).toBe(`bytes */${gcc.byteLength}`);
+  });
+
+  test("is 404 with memflow-registry's text for an unknown digest, and metadata too", async () => {
+    const r = fresh();
+    for (const path of [`/files/${"a".repeat(64)}`, `/files/${"a".repeat(64)}/metadata`]) {
+      const response = await r.fetch(path);
+      expect([response.status, await response.text()]).toEqual([404, "plugin not found"]);
+    }
+  });
+
+  test("refuses anything but 64 lower-case hex digits, so no path escapes the folder", async () => {
+    const r = fresh();
+    for (const digest of ["..%2F..%2F..%2Fetc%2Fpasswd", "A".repeat(64), "a".repeat(63), `${"a".repeat(64)}.meta`]) {
+      for (const path of [`/files/${digest}`, `/files/${digest}/metadata`]) {
+        const response = await r.fetch(path);
+        expect(response.status).toBe(400);
+        expect(await response.text()).toMatch(/invalid digest/);
+      }
+      const deleted = await r.fetch(`/files/${digest}`, {
+        method: "DELETE",
+        headers: { authorization: `Bearer ${TOKEN}` },
+      });
+      expect(deleted.status).toBe(400);
+    }
+  });
+
+  test("metadata is the stored .meta", async () => {
+    const r = fresh();
+    await r.upload(gcc);
+    const digest = sha256(gcc);
+    const response = await r.fetch(`/files/${digest}/metadata`);
+    expect(response.headers.get("content-type")).toBe("application/json");
+    expect(await response.text()).toBe(readFileSync(join(r.root, `${digest}.meta`), "utf8"));
+  });
+});
+
+describe("DELETE /files/:digest", () => {
+  test("removes the file and its .meta, so the plugin stays gone after a restart", async () => {
+    const r = fresh();
+    await r.upload(gcc);
+    const digest = sha256(gcc);
+    const unauthorized = await r.fetch(`/files/${digest}`, { method: "DELETE" });
+    expect(unauthorized.status).toBe(401);
+    const response = await r.fetch(`/files/${digest}`, {
+      method: "DELETE",
+      headers: { authorization: `Bearer ${TOKEN}` },
+    });
+    expect([response.status, await response.text()]).toEqual([200, ""]);
+    expect(existsSync(join(r.root, `${digest}.plugin`))).toBe(false);
+    expect(existsSync(join(r.root, `${digest}.meta`))).toBe(false);
+    expect((await r.fetch(`/files/${digest}/metadata`)).status).toBe(404);
+    const restarted = r.reopen();
+    open.push(restarted);
+    open = open.filter((x) => x !== r);
+    expect(await (await restarted.fetch("/plugins/gcc-x86_64")).json()).toEqual({ plugins: [], skip: 0, total: 0 });
+  });
+
+  test("is 404 (memflow-registry: 500) with the same text for an unknown digest", async () => {
+    const r = fresh();
+    const response = await r.fetch(`/files/${"b".repeat(64)}`, {
+      method: "DELETE",
+      headers: { authorization: `Bearer ${TOKEN}` },
+    });
+    expect([response.status, await response.text()]).toEqual([404, "Not found: digest was not found"]);
   });
 });

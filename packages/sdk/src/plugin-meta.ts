@@ -3,7 +3,7 @@
  * JSON with two-space indentation, fields in memflowup's order, `created_at` zone-less.
  */
 import { renameSync, writeFileSync } from "node:fs";
-import type { PluginDescriptorInfo } from "@memflow-ts/analyzer";
+import { descriptorInSerdeOrder, type PluginDescriptorInfo } from "@memflow-ts/analyzer";
 
 export interface PluginMetaFile {
   digest: string;
@@ -18,16 +18,7 @@ export function formatPluginMeta(meta: PluginMetaFile): string {
     digest: meta.digest,
     signature: meta.signature,
     created_at: meta.created_at,
-    descriptors: meta.descriptors.map((descriptor) => ({
-      plugin_kind: descriptor.plugin_kind,
-      export_name: descriptor.export_name,
-      file_type: descriptor.file_type,
-      architecture: descriptor.architecture,
-      plugin_version: descriptor.plugin_version,
-      name: descriptor.name,
-      version: descriptor.version,
-      description: descriptor.description,
-    })),
+    descriptors: meta.descriptors.map(descriptorInSerdeOrder),
   };
   return JSON.stringify(ordered, null, 2);
 }

@@ -1,0 +1,110 @@
+/**
+ * Server configuration: memflow-registry's environment variables (Bun reads `.env` from the
+ * working folder before any of this runs), overridden by command-line flags.
+ */
+import { parseArgs } from "node:util";
+import { type ListenAddress, parseListenAddress } from "./listen-address.ts";
+
+export interface ServerConfig {
+  address: ListenAddress;
+  storageRoot: string;
+  publicKeyFiles: string[];
+  bearerToken: string | undefined;
+  insecure: boolean;
+}
+
+export class ConfigError extends Error {
+  override readonly name = "ConfigError";
+}
+
+export const DEFAULT_STORAGE_ROOT = ".storage";
+/** memflow-registry binds every interface; a registry should be exposed on purpose. */
+export const DEFAULT_ADDRESS = "127.0.0.1:3000";
+
+export const USAGE = `memflow-ts-server: a memflow plugin registry, compatible with memflow-registry
+
+Usage: memflow-ts-server [options]
+
+Options (each overrides its environment variable; a .env file in the working folder is read):
+  --addr <host:port>         listen address        MEMFLOW_ADDR (default ${DEFAULT_ADDRESS})
+  --storage-root <dir>       plugin folder         MEMFLOW_STORAGE_ROOT (default ${DEFAULT_STORAGE_ROOT})
+  --public-key-file <pem>    trusted signing key(s), repeatable
+                                                   MEMFLOW_PUBLIC_KEY_FILE (several: separate with ",")
+  --insecure                 start without a public key or bearer token
+  -h, --help                 this text
+  -V, --version              the version
+
+The bearer token for uploads and deletes is read from MEMFLOW_BEARER_TOKEN only, so it never
+shows in a process list.`;
+
+export type ConfigRequest = { kind: "help" } | { kind: "version" } | { kind: "run"; config: ServerConfig };
+
+export function readConfig(argv: readonly string[], env: Record<string, string | undefined>): ConfigRequest {
+  let parsed: ReturnType<typeof parseFlags>;
+  try {
+    parsed = parseFlags(argv);
+  } catch (error) {
+    throw new ConfigError(`${(error as Error).message}\n\n${USAGE}`);
+  }
+  const flags = parsed.values;
+  if (flags.help) return { kind: "help" };
+  if (flags.version) return { kind: "version" };
+  const fromEnv = (name: string) => {
+    const value = env[name]?.trim();
+    return value === "" ? undefined : value;
+  };
+  let address: ListenAddress;
+  try {
+    address = parseListenAddress(flags.addr ?? fromEnv("MEMFLOW_ADDR") ?? DEFAULT_ADDRESS);
+  } catch (error) {
+    throw new ConfigError((error as Error).message);
+  }
+  const publicKeyFiles = flags["public-key-file"]?.length
+    ? flags["public-key-file"]
+    : (fromEnv("MEMFLOW_PUBLIC_KEY_FILE")
+        ?.split(",")
+        .map((file) => file.trim())
+        .filter(Boolean) ?? []);
+  const bearerToken = fromEnv("MEMFLOW_BEARER_TOKEN");
+  const insecure = flags.insecure ?? false;
+  if (!insecure) {
+    const missing = [
+      publicKeyFiles.length === 0 &&
+        "no public key: set MEMFLOW_PUBLIC_KEY_FILE or --public-key-file to the PEM key uploads must be signed with",
+      bearerToken === undefined &&
+        "no bearer token: set MEMFLOW_BEARER_TOKEN to the token uploads and deletes must carry",
+    ].filter((line): line is string => typeof line === "string");
+    if (missing.length > 0) {
+      throw new ConfigError(
+        `refusing to start an open registry:\n  - ${missing.join("\n  - ")}\n` +
+          "Pass --insecure to run without them (anyone who can reach the server can then upload and delete).",
+      );
+    }
+  }
+  return {
+    kind: "run",
+    config: {
+      address,
+      storageRoot: flags["storage-root"] ?? fromEnv("MEMFLOW_STORAGE_ROOT") ?? DEFAULT_STORAGE_ROOT,
+      publicKeyFiles,
+      bearerToken,
+      insecure,
+    },
+  };
+}
+
+function parseFlags(argv: readonly string[]) {
+  return parseArgs({
+    args: [...argv],
+    strict: true,
+    allowPositionals: false,
+    options: {
+      addr: { type: "string" },
+      "storage-root": { type: "string" },
+      "public-key-file": { type: "string", multiple: true },
+      insecure: { type: "boolean" },
+      help: { type: "boolean", short: "h" },
+      version: { type: "boolean", short: "V" },
+    },
+  });
+}

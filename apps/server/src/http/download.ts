@@ -1,0 +1,53 @@
+/**
+ * `GET /files/:digest`: the stored bytes, with what memflow-registry leaves out. The digest is
+ * the ETag and the content never changes, so caches may keep it forever; single byte ranges
+ * (`Range: bytes=a-b`, `a-`, `-n`) let interrupted downloads resume.
+ */
+
+export const IMMUTABLE = "public, max-age=31536000, immutable";
+
+type ByteRange = { start: number; end: number } | "unsatisfiable" | undefined;
+
+/** One range of a `Range` header; undefined (send everything) for several ranges or another unit. */
+export function parseByteRange(header: string | null, size: number): ByteRange {
+  const match = header === null ? null : /^bytes=(\d*)-(\d*)$/.exec(header.trim());
+  if (!match) return undefined;
+  const [, first = "", last = ""] = match;
+  if (first === "" && last === "") return undefined;
+  if (first === "") {
+    const suffix = Number(last);
+    if (suffix === 0) return "unsatisfiable";
+    return { start: Math.max(0, size - suffix), end: size - 1 };
+  }
+  const start = Number(first);
+  const end = last === "" ? size - 1 : Math.min(Number(last), size - 1);
+  if (start >= size || (last !== "" && Number(last) < start)) return "unsatisfiable";
+  return { start, end };
+}
+
+function etagMatches(header: string | null, etag: string): boolean {
+  if (header === null) return false;
+  return header.split(",").some((candidate) => {
+    const tag = candidate.trim().replace(/^W\//, "");
+    return tag === etag || tag === "*";
+  });
+}
+
+export function fileResponse(request: Request, file: Blob, digest: string): Response {
+  const etag = `"${digest}"`;
+  const headers = new Headers({
+    "content-type": "application/octet-stream",
+    etag,
+    "cache-control": IMMUTABLE,
+    "accept-ranges": "bytes",
+  });
+  if (etagMatches(request.headers.get("if-none-match"), etag)) return new Response(null, { status: 304, headers });
+  const range = parseByteRange(request.headers.get("range"), file.size);
+  if (range === "unsatisfiable") {
+    headers.set("content-range", `bytes */${file.size}`);
+    return new Response(null, { status: 416, headers });
+  }
+  if (range === undefined) return new Response(file, { headers });
+  headers.set("content-range", `bytes ${range.start}-${range.end}/${file.size}`);
+  return new Response(file.slice(range.start, range.end + 1), { status: 206, headers });
+}

@@ -1,0 +1,58 @@
+/**
+ * The query of `GET /plugins/:name` (memflow-registry's `PluginDatabaseFindParams`), checked
+ * the way serde checks it: unknown keys are ignored, a bad value is a 400 naming it.
+ */
+import type { PluginArchitecture, PluginFileType } from "@memflow-ts/analyzer";
+import type { FindParams } from "../storage/plugin-index.ts";
+import { RegistryError } from "../storage/registry-error.ts";
+
+export const DEFAULT_LIMIT = 5;
+export const MAX_LIMIT = 50;
+
+const FILE_TYPES: readonly PluginFileType[] = ["pe", "elf", "mach"];
+const ARCHITECTURES: readonly string[] = ["x86", "x86_64", "arm", "arm64"];
+
+function invalid(message: string): RegistryError {
+  return new RegistryError("bad-request", `Failed to deserialize query string: ${message}`);
+}
+
+function oneOf<T extends string>(key: string, value: string, allowed: readonly string[]): T {
+  if (!allowed.includes(value)) {
+    throw invalid(`${key}: unknown variant \`${value}\`, expected one of ${allowed.map((v) => `\`${v}\``).join(", ")}`);
+  }
+  return value as T;
+}
+
+function integer(key: string, value: string, minimum: number, maximum: number): number {
+  const number = /^-?\d+$/.test(value) ? Number(value) : Number.NaN;
+  if (!Number.isSafeInteger(number) || number < minimum || number > maximum) {
+    throw invalid(`${key}: invalid digit found in string or number out of range (${JSON.stringify(value)})`);
+  }
+  return number;
+}
+
+export interface CheckedFindQuery extends FindParams {
+  skip: number;
+  limit: number;
+}
+
+export function parseFindQuery(query: Record<string, string | undefined>): CheckedFindQuery {
+  const { version, memflow_plugin_version, file_type, architecture, skip, limit } = query;
+  return {
+    version,
+    memflow_plugin_version:
+      memflow_plugin_version === undefined
+        ? undefined
+        : integer("memflow_plugin_version", memflow_plugin_version, -(2 ** 31), 2 ** 31 - 1),
+    file_type: file_type === undefined ? undefined : oneOf<PluginFileType>("file_type", file_type, FILE_TYPES),
+    architecture:
+      architecture === undefined
+        ? undefined
+        : oneOf<PluginArchitecture & string>("architecture", architecture, ARCHITECTURES),
+    skip: skip === undefined ? 0 : integer("skip", skip, 0, Number.MAX_SAFE_INTEGER),
+    limit: Math.min(
+      limit === undefined ? DEFAULT_LIMIT : integer("limit", limit, 0, Number.MAX_SAFE_INTEGER),
+      MAX_LIMIT,
+    ),
+  };
+}

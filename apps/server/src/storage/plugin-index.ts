@@ -1,0 +1,172 @@
+/**
+ * The registry's index in SQLite (bun:sqlite, a file in the storage folder): one row per
+ * (file, descriptor), kept in step with the `.meta` files, which remain the source of truth.
+ * At start-up only `.meta` files that are new or changed since the index saw them are parsed.
+ */
+import { Database } from "bun:sqlite";
+import {
+  descriptorInSerdeOrder,
+  type PluginArchitecture,
+  type PluginDescriptorInfo,
+  type PluginFileType,
+} from "@memflow-ts/analyzer";
+import { parseCreatedAt } from "@memflow-ts/core";
+import type { StoredMetadata } from "./registry-metadata.ts";
+
+export interface PluginVariant {
+  digest: string;
+  signature: string;
+  created_at: string;
+  descriptor: PluginDescriptorInfo;
+}
+
+export interface FindParams {
+  version?: string | undefined;
+  memflow_plugin_version?: number | undefined;
+  file_type?: PluginFileType | undefined;
+  architecture?: PluginArchitecture | undefined;
+  skip?: number | undefined;
+  limit?: number | undefined;
+}
+
+function architectureKey(architecture: PluginArchitecture): string {
+  return typeof architecture === "string" ? architecture : `unknown(${architecture.unknown})`;
+}
+
+export class PluginIndex {
+  readonly #db: Database;
+
+  constructor(path: string) {
+    this.#db = new Database(path, { create: true });
+    this.#db.exec("PRAGMA journal_mode = WAL");
+    this.#db.exec(`
+      CREATE TABLE IF NOT EXISTS files (
+        digest TEXT PRIMARY KEY,
+        meta_mtime_ms REAL NOT NULL
+      );
+      CREATE TABLE IF NOT EXISTS variants (
+        digest TEXT NOT NULL REFERENCES files(digest) ON DELETE CASCADE,
+        position INTEGER NOT NULL,
+        name TEXT NOT NULL,
+        version TEXT NOT NULL,
+        plugin_version INTEGER NOT NULL,
+        file_type TEXT NOT NULL,
+        architecture TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        created_at_ns TEXT NOT NULL,
+        signature TEXT NOT NULL,
+        descriptor TEXT NOT NULL,
+        PRIMARY KEY (digest, position)
+      );
+      CREATE INDEX IF NOT EXISTS variants_by_name ON variants (name, plugin_version DESC, created_at_ns DESC, digest);
+    `);
+    this.#db.exec("PRAGMA foreign_keys = ON");
+  }
+
+  close(): void {
+    this.#db.close();
+  }
+
+  /** Every indexed file and the mtime of the `.meta` it came from. */
+  files(): Map<string, number> {
+    const rows = this.#db
+      .query<{ digest: string; meta_mtime_ms: number }, []>("SELECT digest, meta_mtime_ms FROM files")
+      .all();
+    return new Map(rows.map((row) => [row.digest, row.meta_mtime_ms]));
+  }
+
+  /** Adds or replaces a file's rows. */
+  put(meta: StoredMetadata, metaMtimeMs: number): void {
+    const nanoseconds = (parseCreatedAt(meta.created_at)?.nanoseconds ?? 0n).toString().padStart(24, "0");
+    const insert = this.#db.transaction(() => {
+      this.#db.query("DELETE FROM files WHERE digest = ?").run(meta.digest);
+      this.#db.query("INSERT INTO files (digest, meta_mtime_ms) VALUES (?, ?)").run(meta.digest, metaMtimeMs);
+      const row = this.#db.query(
+        `INSERT INTO variants (digest, position, name, version, plugin_version, file_type, architecture, created_at, created_at_ns, signature, descriptor)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      );
+      meta.descriptors.forEach((descriptor, position) => {
+        row.run(
+          meta.digest,
+          position,
+          descriptor.name,
+          descriptor.version,
+          descriptor.plugin_version,
+          descriptor.file_type,
+          architectureKey(descriptor.architecture),
+          meta.created_at,
+          nanoseconds,
+          meta.signature,
+          JSON.stringify(descriptorInSerdeOrder(descriptor)),
+        );
+      });
+    });
+    insert();
+  }
+
+  remove(digest: string): void {
+    this.#db.query("DELETE FROM files WHERE digest = ?").run(digest);
+  }
+
+  has(digest: string): boolean {
+    return this.#db.query("SELECT 1 FROM files WHERE digest = ?").get(digest) !== null;
+  }
+
+  /** One entry per plugin name, by name; the description of its newest, highest-ABI variant. */
+  names(): { name: string; description: string }[] {
+    const rows = this.#db
+      .query<{ name: string; descriptor: string }, []>(
+        `SELECT name, descriptor FROM (
+           SELECT name, descriptor, ROW_NUMBER() OVER (PARTITION BY name ORDER BY plugin_version DESC, created_at_ns DESC, digest) AS rank
+           FROM variants)
+         WHERE rank = 1 ORDER BY name`,
+      )
+      .all();
+    return rows.map((row) => ({
+      name: row.name,
+      description: (JSON.parse(row.descriptor) as PluginDescriptorInfo).description,
+    }));
+  }
+
+  /** Variants of `name`, newest highest-ABI first, filtered, then skipped and limited; with the total. */
+  find(name: string, params: FindParams): { plugins: PluginVariant[]; total: number } {
+    const where = ["name = $name"];
+    const values: Record<string, string | number> = { $name: name };
+    if (params.version !== undefined) {
+      where.push("(version = $version OR (length($version) <= 64 AND substr(digest, 1, length($version)) = $version))");
+      values.$version = params.version;
+    }
+    if (params.memflow_plugin_version !== undefined) {
+      where.push("plugin_version = $abi");
+      values.$abi = params.memflow_plugin_version;
+    }
+    if (params.file_type !== undefined) {
+      where.push("file_type = $file_type");
+      values.$file_type = params.file_type;
+    }
+    if (params.architecture !== undefined) {
+      where.push("architecture = $architecture");
+      values.$architecture = architectureKey(params.architecture);
+    }
+    const filter = where.join(" AND ");
+    const total =
+      this.#db
+        .query<{ total: number }, typeof values>(`SELECT count(*) AS total FROM variants WHERE ${filter}`)
+        .get(values)?.total ?? 0;
+    const rows = this.#db
+      .query<{ digest: string; signature: string; created_at: string; descriptor: string }, typeof values>(
+        `SELECT digest, signature, created_at, descriptor FROM variants WHERE ${filter}
+         ORDER BY plugin_version DESC, created_at_ns DESC, digest, position LIMIT $limit OFFSET $skip`,
+      )
+      .all({ ...values, $limit: params.limit ?? 5, $skip: params.skip ?? 0 });
+    return {
+      total,
+      plugins: rows.map((row) => ({
+        digest: row.digest,
+        signature: row.signature,
+        created_at: row.created_at,
+        descriptor: JSON.parse(row.descriptor) as PluginDescriptorInfo,
+      })),
+    };
+  }
+}

@@ -1,0 +1,197 @@
+/**
+ * The registry's storage: memflow-registry's flat folder of `<digest>.plugin` and `<digest>.meta`
+ * files, plus an SQLite index beside them. The files are the truth; the index is a cache that
+ * start-up brings back in step by reading only `.meta` files it has not seen at their mtime.
+ *
+ * Crash safety comes from the order of writes: the `.plugin` is complete before the `.meta`
+ * names it, and the `.meta` exists before the index row. A `.plugin` without a `.meta` is an
+ * unfinished upload and is invisible; start-up removes it.
+ */
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
+import { join } from "node:path";
+import { AnalyzeError, isBinary, parseDescriptors } from "@memflow-ts/analyzer";
+import { createdAtFromNanoseconds } from "@memflow-ts/core";
+import { createDurably, replaceDurably, TEMPORARY_PREFIX } from "./durable-write.ts";
+import { type FindParams, PluginIndex, type PluginVariant } from "./plugin-index.ts";
+import { checkedDigest, RegistryError } from "./registry-error.ts";
+import { formatRegistryMetadata, parseRegistryMetadata, type StoredMetadata } from "./registry-metadata.ts";
+
+/** The index's file name inside the storage folder; memflow-registry ignores everything but `*.meta`. */
+export const INDEX_FILE_NAME = ".memflow-ts-index.sqlite";
+
+export type UploadResult = "Added" | "AlreadyExists";
+
+export interface PluginStoreOptions {
+  /** Checks an upload's signature; absent means uploads are not verified (an insecure registry). */
+  verifySignature?: ((file: Uint8Array, signature: string) => boolean) | undefined;
+  /** Told about `.meta` files start-up could not use, and why. */
+  warn?: (message: string) => void;
+  /** Upload time; tests fix it. */
+  now?: () => bigint;
+}
+
+export interface ReconcileReport {
+  indexed: number;
+  parsed: number;
+  dropped: number;
+  removedPartial: number;
+}
+
+function nowNanoseconds(): bigint {
+  // performance.timeOrigin + now() gives sub-millisecond precision, as chrono's Utc::now does.
+  return BigInt(Math.round((performance.timeOrigin + performance.now()) * 1000)) * 1000n;
+}
+
+export class PluginStore {
+  readonly root: string;
+  readonly #index: PluginIndex;
+  readonly #options: PluginStoreOptions;
+  /** What the last reconcile did; start-up logs it. */
+  readonly startup: ReconcileReport;
+
+  constructor(root: string, options: PluginStoreOptions = {}) {
+    mkdirSync(root, { recursive: true });
+    this.root = root;
+    this.#options = options;
+    this.#index = new PluginIndex(join(root, INDEX_FILE_NAME));
+    this.startup = this.reconcile();
+  }
+
+  close(): void {
+    this.#index.close();
+  }
+
+  #path(digest: string, extension: "plugin" | "meta"): string {
+    return join(this.root, `${checkedDigest(digest)}.${extension}`);
+  }
+
+  /** Brings the index in step with the folder and removes what interrupted uploads left. */
+  reconcile(): ReconcileReport {
+    const report: ReconcileReport = { indexed: 0, parsed: 0, dropped: 0, removedPartial: 0 };
+    const names = new Set(readdirSync(this.root));
+    const known = this.#index.files();
+    const seen = new Set<string>();
+    for (const name of names) {
+      if (name.startsWith(TEMPORARY_PREFIX)) {
+        rmSync(join(this.root, name), { force: true });
+        report.removedPartial += 1;
+        continue;
+      }
+      const match = /^([0-9a-f]{64})\.(meta|plugin)$/.exec(name);
+      if (!match?.[1]) continue;
+      const digest = match[1];
+      if (match[2] === "plugin") {
+        if (!names.has(`${digest}.meta`)) {
+          rmSync(join(this.root, name), { force: true });
+          report.removedPartial += 1;
+        }
+        continue;
+      }
+      // memflow-registry's delete left `.meta` files behind; without their `.plugin` they are not served.
+      if (!names.has(`${digest}.plugin`)) {
+        report.dropped += 1;
+        continue;
+      }
+      const mtime = statSync(join(this.root, name)).mtimeMs;
+      seen.add(digest);
+      report.indexed += 1;
+      if (known.get(digest) === mtime) continue;
+      try {
+        const meta = parseRegistryMetadata(readFileSync(join(this.root, name), "utf8"), digest);
+        this.#index.put(meta, mtime);
+        report.parsed += 1;
+      } catch (error) {
+        seen.delete(digest);
+        report.indexed -= 1;
+        report.dropped += 1;
+        this.#options.warn?.(`ignoring ${name}: ${(error as Error).message}`);
+      }
+    }
+    for (const digest of known.keys()) if (!seen.has(digest)) this.#index.remove(digest);
+    return report;
+  }
+
+  /** Checks, analyzes and stores an upload (memflow-registry's `upload`, in a crash-safe order). */
+  upload(file: Uint8Array, signature: string): UploadResult {
+    if (!isBinary(file)) {
+      throw new RegistryError("bad-plugin", "Memflow error: the file is not an ELF, PE or Mach-O binary");
+    }
+    const verify = this.#options.verifySignature;
+    if (verify && !verify(file, signature)) {
+      throw new RegistryError("bad-signature", "Signature error: file signature is invalid");
+    }
+    let descriptors: StoredMetadata["descriptors"];
+    try {
+      descriptors = parseDescriptors(file);
+    } catch (error) {
+      if (!(error instanceof AnalyzeError)) throw error;
+      throw new RegistryError("bad-plugin", `Memflow error: ${error.message}`, { cause: error });
+    }
+    if (descriptors.length === 0) {
+      throw new RegistryError(
+        "bad-plugin",
+        "Memflow error: the file has no memflow plugin descriptor (no MEMFLOW_CONNECTOR_* or MEMFLOW_OS_* export)",
+      );
+    }
+    const digest = new Bun.CryptoHasher("sha256").update(file).digest("hex");
+    const metaPath = this.#path(digest, "meta");
+    if (this.#index.has(digest)) return "AlreadyExists";
+    // A `.meta` the index does not know is a leftover start-up refused (memflow-registry's deletes
+    // leave them, without the file); the new upload takes its place.
+    if (existsSync(metaPath)) rmSync(metaPath);
+    const meta: StoredMetadata = {
+      digest,
+      signature,
+      created_at: createdAtFromNanoseconds((this.#options.now ?? nowNanoseconds)()).text,
+      descriptors,
+    };
+    // Identical bytes under the same name: replacing a twin's finished `.plugin` changes nothing.
+    replaceDurably(this.#path(digest, "plugin"), file);
+    if (!createDurably(metaPath, formatRegistryMetadata(meta))) return "AlreadyExists";
+    this.#index.put(meta, statSync(metaPath).mtimeMs);
+    return "Added";
+  }
+
+  has(digest: string): boolean {
+    return this.#index.has(checkedDigest(digest));
+  }
+
+  /** The path of a stored plugin file; RegistryError not-found when there is none. */
+  pluginPath(digest: string): string {
+    if (!this.has(digest)) throw new RegistryError("not-found", "plugin not found");
+    return this.#path(digest, "plugin");
+  }
+
+  /** The `.meta` text, exactly as stored. */
+  metadataText(digest: string): string {
+    if (!this.has(digest)) throw new RegistryError("not-found", "plugin not found");
+    return readFileSync(this.#path(digest, "meta"), "utf8");
+  }
+
+  /** Removes a plugin: its `.meta` first (so it is gone even if the rest fails), then the index row and the file. */
+  delete(digest: string): void {
+    if (!this.has(digest)) throw new RegistryError("not-found", "Not found: digest was not found");
+    rmSync(this.#path(digest, "meta"), { force: true });
+    this.#index.remove(digest);
+    rmSync(this.#path(digest, "plugin"), { force: true });
+  }
+
+  names(): { name: string; description: string }[] {
+    return this.#index.names();
+  }
+
+  find(name: string, params: FindParams): { plugins: PluginVariant[]; total: number } {
+    return this.#index.find(name, params);
+  }
+
+  /** memflow-registry's health check: the folder can be listed (and, here, the index answers). */
+  healthy(): boolean {
+    try {
+      readdirSync(this.root);
+      this.#index.files();
+      return true;
+    } catch {
+      return false;
+    }
+  }
+}

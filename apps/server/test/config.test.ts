@@ -1,0 +1,68 @@
+import { describe, expect, test } from "bun:test";
+import { ConfigError, readConfig } from "../src/config.ts";
+import { parseListenAddress } from "../src/listen-address.ts";
+
+const secure = { MEMFLOW_PUBLIC_KEY_FILE: "key.pem", MEMFLOW_BEARER_TOKEN: "t" };
+
+describe("configuration", () => {
+  test("reads memflow-registry's variables, binding loopback by default", () => {
+    expect(readConfig([], secure)).toEqual({
+      kind: "run",
+      config: {
+        address: { hostname: "127.0.0.1", port: 3000 },
+        storageRoot: ".storage",
+        publicKeyFiles: ["key.pem"],
+        bearerToken: "t",
+        insecure: false,
+      },
+    });
+    const request = readConfig([], { ...secure, MEMFLOW_ADDR: "0.0.0.0:8080", MEMFLOW_STORAGE_ROOT: "/data" });
+    expect(request.kind === "run" && request.config.address).toEqual({ hostname: "0.0.0.0", port: 8080 });
+    expect(request.kind === "run" && request.config.storageRoot).toBe("/data");
+  });
+
+  test("flags override the environment; several keys may be given", () => {
+    const request = readConfig(
+      ["--addr", "[::1]:9000", "--public-key-file", "a.pem", "--public-key-file", "b.pem", "--storage-root", "s"],
+      { ...secure, MEMFLOW_ADDR: "0.0.0.0:1" },
+    );
+    expect(request.kind === "run" && request.config).toMatchObject({
+      address: { hostname: "::1", port: 9000 },
+      publicKeyFiles: ["a.pem", "b.pem"],
+      storageRoot: "s",
+    });
+    const listed = readConfig([], { ...secure, MEMFLOW_PUBLIC_KEY_FILE: "a.pem, b.pem" });
+    expect(listed.kind === "run" && listed.config.publicKeyFiles).toEqual(["a.pem", "b.pem"]);
+  });
+
+  test("refuses to start without a key or a token unless --insecure, saying what to set", () => {
+    expect(() => readConfig([], {})).toThrow(ConfigError);
+    expect(() => readConfig([], {})).toThrow(/MEMFLOW_PUBLIC_KEY_FILE[\s\S]*MEMFLOW_BEARER_TOKEN[\s\S]*--insecure/);
+    expect(() => readConfig([], { MEMFLOW_PUBLIC_KEY_FILE: "k.pem", MEMFLOW_BEARER_TOKEN: "" })).toThrow(
+      /no bearer token/,
+    );
+    const insecure = readConfig(["--insecure"], {});
+    expect(insecure.kind === "run" && insecure.config.insecure).toBe(true);
+  });
+
+  test("rejects unknown flags and bad addresses with usage", () => {
+    expect(() => readConfig(["--token", "x"], secure)).toThrow(/Usage: memflow-ts-server/);
+    expect(() => readConfig([], { ...secure, MEMFLOW_ADDR: "nowhere" })).toThrow(/is not host:port/);
+    expect(readConfig(["--help"], {})).toEqual({ kind: "help" });
+    expect(readConfig(["-V"], {})).toEqual({ kind: "version" });
+  });
+});
+
+describe("MEMFLOW_ADDR", () => {
+  test("parses IPv4, names and bracketed IPv6", () => {
+    expect(parseListenAddress("0.0.0.0:3000")).toEqual({ hostname: "0.0.0.0", port: 3000 });
+    expect(parseListenAddress("localhost:0")).toEqual({ hostname: "localhost", port: 0 });
+    expect(parseListenAddress("[::1]:8080")).toEqual({ hostname: "::1", port: 8080 });
+  });
+
+  test("rejects a missing port, a port out of range and a bare IPv6 address", () => {
+    for (const bad of ["127.0.0.1", "127.0.0.1:70000", "::1:3000", ":3000", ""]) {
+      expect(() => parseListenAddress(bad)).toThrow(/is not host:port/);
+    }
+  });
+});

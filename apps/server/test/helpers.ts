@@ -1,0 +1,107 @@
+/** Shared by the server tests: real plugin binaries, real keys, a store in a fresh folder. */
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { signPlugin } from "@memflow-ts/core";
+import { secp256k1 } from "@noble/curves/secp256k1.js";
+import { createApp } from "../src/app.ts";
+import { PluginStore, type PluginStoreOptions } from "../src/storage/plugin-store.ts";
+import { loadTrustedKeys } from "../src/trusted-keys.ts";
+
+const FIXTURES = join(import.meta.dir, "../../../packages/analyzer/test/fixtures");
+
+/** A gcc-built ELF fixture of the analyzer. */
+export function fixture(path: string): Uint8Array {
+  return new Uint8Array(readFileSync(join(FIXTURES, path)));
+}
+
+/** The same plugin with `n` bytes appended: same descriptors, another digest (another build). */
+export function rebuilt(file: Uint8Array, n: number): Uint8Array {
+  const copy = new Uint8Array(file.byteLength + n);
+  copy.set(file);
+  copy.fill(0x5a, file.byteLength);
+  return copy;
+}
+
+export function sha256(bytes: Uint8Array): string {
+  return new Bun.CryptoHasher("sha256").update(bytes).digest("hex");
+}
+
+export interface KeyPair {
+  privateKey: Uint8Array;
+  publicPem: string;
+  sign(file: Uint8Array): string;
+}
+
+/** A fresh secp256k1 key pair, the public half as an SPKI PEM as `openssl ec -pubout` writes it. */
+export function keyPair(): KeyPair {
+  const privateKey = secp256k1.utils.randomSecretKey();
+  const point = secp256k1.getPublicKey(privateKey, false);
+  const der = Buffer.concat([Buffer.from("3056301006072a8648ce3d020106052b8104000a034200", "hex"), point]);
+  const body = der.toString("base64").replace(/.{64}/g, "$&\n");
+  const publicPem = `-----BEGIN PUBLIC KEY-----\n${body}\n-----END PUBLIC KEY-----\n`;
+  return { privateKey, publicPem, sign: (file) => signPlugin(file, privateKey) };
+}
+
+export const TOKEN = "s3cret-token";
+
+export interface Registry {
+  root: string;
+  store: PluginStore;
+  app: ReturnType<typeof createApp>;
+  keys: KeyPair;
+  logs: string[];
+  /** Sends a request to the app in-process. */
+  fetch(path: string, init?: RequestInit): Promise<Response>;
+  upload(
+    file: Uint8Array,
+    init?: { signature?: string; token?: string | null; extra?: Record<string, string> },
+  ): Promise<Response>;
+  reopen(): Registry;
+  dispose(): void;
+}
+
+let clock = 1_700_000_000_000_000_000n;
+/** Upload times one second apart, so order in listings follows upload order. */
+export const tickingClock = () => {
+  clock += 1_000_000_000n;
+  return clock;
+};
+
+export function registry(options: { root?: string; keys?: KeyPair; store?: PluginStoreOptions } = {}): Registry {
+  const root = options.root ?? mkdtempSync(join(tmpdir(), "memflow-ts-registry-"));
+  const keys = options.keys ?? keyPair();
+  const keyFile = join(root, "..", `${root.split("/").pop()}-key.pem`);
+  writeFileSync(keyFile, keys.publicPem);
+  const trusted = loadTrustedKeys([keyFile]);
+  const store = new PluginStore(root, { verifySignature: trusted.verify, now: tickingClock, ...options.store });
+  const logs: string[] = [];
+  const app = createApp({ store, bearerToken: TOKEN, log: (line) => logs.push(line) });
+  const self: Registry = {
+    root,
+    store,
+    app,
+    keys,
+    logs,
+    fetch: (path, init) => app.handle(new Request(`http://localhost${path}`, init)),
+    upload(file, init = {}) {
+      const form = new FormData();
+      form.append("file", new Blob([file]), "plugin.so");
+      form.append("signature", init.signature ?? keys.sign(file));
+      for (const [name, value] of Object.entries(init.extra ?? {})) form.append(name, value);
+      const token = init.token === undefined ? TOKEN : init.token;
+      const headers: Record<string, string> = token === null ? {} : { authorization: `Bearer ${token}` };
+      return self.fetch("/files", { method: "POST", body: form, headers });
+    },
+    reopen() {
+      store.close();
+      return registry({ ...options, root, keys });
+    },
+    dispose() {
+      store.close();
+      rmSync(root, { recursive: true, force: true });
+      rmSync(keyFile, { force: true });
+    },
+  };
+  return self;
+}

@@ -1,0 +1,102 @@
+import { afterEach, describe, expect, test } from "bun:test";
+import { copyFileSync, existsSync, mkdtempSync, readdirSync, rmSync, utimesSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { INDEX_FILE_NAME, PluginStore } from "../src/storage/plugin-store.ts";
+import { fixture, registry, sha256 } from "./helpers.ts";
+
+const VOLUME = join(import.meta.dir, "fixtures/memflow-registry-volume");
+const ANALYZER_FIXTURES = join(import.meta.dir, "../../../packages/analyzer/test/fixtures");
+const GCC = "61da62de743f356175d7d77c86aefbafd10e23f7cbb77b2ae570193ebfb728b7";
+const AARCH64 = "3dbc25c93641a2548595b2f8bea098e385ce606f64e39561aae8ac3371507f81";
+
+const folders: string[] = [];
+afterEach(() => {
+  for (const folder of folders.splice(0)) rmSync(folder, { recursive: true, force: true });
+});
+
+/** A copy of the memflow-registry volume fixture with its plugin files in place. */
+function volume(): string {
+  const root = mkdtempSync(join(tmpdir(), "memflow-ts-volume-"));
+  folders.push(root);
+  for (const name of readdirSync(VOLUME))
+    if (name.endsWith(".meta")) copyFileSync(join(VOLUME, name), join(root, name));
+  copyFileSync(join(ANALYZER_FIXTURES, "elf/x86_64-gcc.so"), join(root, `${GCC}.plugin`));
+  copyFileSync(join(ANALYZER_FIXTURES, "elf/aarch64-gcc.so"), join(root, `${AARCH64}.plugin`));
+  return root;
+}
+
+describe("a memflow-registry storage volume", () => {
+  test("is served as is, without the .meta its delete left behind", () => {
+    const root = volume();
+    const store = new PluginStore(root);
+    expect(store.startup).toEqual({ indexed: 2, parsed: 2, dropped: 1, removedPartial: 0 });
+    expect(store.names().map((entry) => entry.name)).toEqual(["gcc-aarch64", "gcc-x86_64"]);
+    const { plugins } = store.find("gcc-x86_64", {});
+    expect(plugins[0]?.created_at).toBe("2024-03-22T18:14:53.402258600");
+    expect(plugins[0]?.digest).toBe(GCC);
+    expect(store.has("e".repeat(64))).toBe(false);
+    // The .meta files are untouched: memflow-registry can still serve the folder.
+    expect(readdirSync(root).sort()).toContain(`${"e".repeat(64)}.meta`);
+    store.close();
+  });
+
+  test("a restart reads no .meta it has already indexed; a changed one is read again", () => {
+    const root = volume();
+    new PluginStore(root).close();
+    const second = new PluginStore(root);
+    expect(second.startup.parsed).toBe(0);
+    expect(second.startup.indexed).toBe(2);
+    second.close();
+    const later = new Date(Date.now() + 5000);
+    utimesSync(join(root, `${GCC}.meta`), later, later);
+    const third = new PluginStore(root);
+    expect(third.startup.parsed).toBe(1);
+    third.close();
+  });
+
+  test("the index is rebuilt when it is missing, and .meta files removed behind its back drop out", () => {
+    const root = volume();
+    new PluginStore(root).close();
+    for (const suffix of ["", "-wal", "-shm"]) rmSync(join(root, INDEX_FILE_NAME + suffix), { force: true });
+    rmSync(join(root, `${AARCH64}.meta`));
+    const store = new PluginStore(root);
+    expect(store.startup.parsed).toBe(1);
+    expect(store.names().map((entry) => entry.name)).toEqual(["gcc-x86_64"]);
+    store.close();
+  });
+
+  test("a .meta that is not valid is skipped with a warning, not a failed start", () => {
+    const root = volume();
+    writeFileSync(join(root, `${GCC}.meta`), "{ not json");
+    const warnings: string[] = [];
+    const store = new PluginStore(root, { warn: (line) => warnings.push(line) });
+    expect(store.names().map((entry) => entry.name)).toEqual(["gcc-aarch64"]);
+    expect(warnings.join("\n")).toMatch(new RegExp(`ignoring ${GCC}\\.meta: not JSON`));
+    store.close();
+  });
+});
+
+describe("crash leftovers", () => {
+  test("temporary files and a .plugin without its .meta are removed at start-up", () => {
+    const root = volume();
+    const orphan = fixture("elf/i686-gcc.so");
+    writeFileSync(join(root, `${sha256(orphan)}.plugin`), orphan);
+    writeFileSync(join(root, ".incoming-123-abc-x.meta"), '{"digest":');
+    const store = new PluginStore(root);
+    expect(store.startup.removedPartial).toBe(2);
+    expect(existsSync(join(root, `${sha256(orphan)}.plugin`))).toBe(false);
+    expect(readdirSync(root).filter((name) => name.startsWith(".incoming-"))).toEqual([]);
+    store.close();
+  });
+
+  test("an upload over a leftover .meta of a deleted plugin indexes the new one", async () => {
+    const r = registry();
+    const gcc = fixture("elf/x86_64-gcc.so");
+    writeFileSync(join(r.root, `${sha256(gcc)}.meta`), "left behind");
+    const reopened = r.reopen();
+    expect(await (await reopened.upload(gcc)).json()).toBe("Added");
+    expect(reopened.store.find("gcc-x86_64", {}).total).toBe(1);
+    reopened.dispose();
+  });
+});
