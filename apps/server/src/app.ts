@@ -4,6 +4,7 @@
  * memflow-registry 0.1 so memflowup and the connectors' CI cannot tell the difference, except
  * where README.md lists a deliberate fix.
  */
+import { openapi } from "@elysiajs/openapi";
 import { Elysia } from "elysia";
 import packageJson from "../package.json" with { type: "json" };
 import { checkBearerToken } from "./bearer-token.ts";
@@ -11,8 +12,12 @@ import { fileResponse } from "./http/download.ts";
 import { errorResponse } from "./http/error-response.ts";
 import { parseFindQuery } from "./http/find-query.ts";
 import { readUploadForm } from "./http/upload-body.ts";
+import { type InventoryAccess, inventoryRoutes } from "./inventory/inventory-routes.ts";
+import type { SessionPool } from "./inventory/session-pool.ts";
 import type { PluginStore } from "./storage/plugin-store.ts";
 import { checkedDigest, RegistryError } from "./storage/registry-error.ts";
+import { downloadFileName } from "./web/download-name.ts";
+import { webRoutes } from "./web/web-routes.ts";
 
 export const SERVER_VERSION: string = packageJson.version;
 
@@ -22,9 +27,15 @@ export interface AppOptions {
   bearerToken?: string | undefined;
   /** Receives one line per upload, delete and refused write. Never sees the token. */
   log?: (line: string) => void;
+  /** Enables the inventory API and page; absent (the default) leaves them out entirely. */
+  inventory?: InventoryAccess | undefined;
+  /** The inventory's session pool (default: a new one); the caller closes it on shutdown. */
+  sessions?: SessionPool | undefined;
 }
 
-export function createApp({ store, bearerToken, log = () => {} }: AppOptions) {
+const registry = (summary: string) => ({ detail: { summary, tags: ["registry"] } });
+
+export function createApp({ store, bearerToken, log = () => {}, inventory, sessions }: AppOptions) {
   const authorize = (request: Request, action: string) => {
     try {
       checkBearerToken(request.headers.get("authorization"), bearerToken);
@@ -34,24 +45,60 @@ export function createApp({ store, bearerToken, log = () => {} }: AppOptions) {
     }
   };
 
-  return new Elysia({ name: "memflow-ts-server" })
-    .onError(({ error, request }) => {
+  const app = new Elysia({ name: "memflow-ts-server" })
+    .onError({ as: "global" }, ({ error, request }) => {
       if (error instanceof RegistryError) return errorResponse(request, error);
     })
-    .get("/health", ({ set }) => {
-      // JSON strings, as axum's Json("Ok") sends them: memflowup parses these bodies as JSON.
-      if (store.healthy()) return Response.json("Ok");
-      set.status = 503;
-      return { Error: "database unhealthy" };
-    })
-    .get("/plugins", () => ({ plugins: store.names() }))
-    .get("/plugins/:name", ({ params, query }) => {
-      const params_ = parseFindQuery(query);
-      const { plugins, total } = store.find(params.name, params_);
-      return { plugins, skip: params_.skip, total };
-    })
-    .get("/files/:digest", ({ params, request }) =>
-      fileResponse(request, Bun.file(store.pluginPath(checkedDigest(params.digest))), params.digest),
+    .use(
+      openapi({
+        documentation: {
+          info: {
+            title: "memflow-ts-server",
+            version: SERVER_VERSION,
+            description: "A memflow plugin registry, compatible with memflow-registry 0.1",
+          },
+        },
+      }),
+    )
+    .use(webRoutes(store, inventory))
+    .get(
+      "/health",
+      ({ set }) => {
+        // JSON strings, as axum's Json("Ok") sends them: memflowup parses these bodies as JSON.
+        if (store.healthy()) return Response.json("Ok");
+        set.status = 503;
+        return { Error: "database unhealthy" };
+      },
+      registry('Health: "Ok", or 503 when the storage cannot be read'),
+    )
+    .get("/plugins", () => ({ plugins: store.names() }), registry("Every plugin name with its description"))
+    .get(
+      "/plugins/:name",
+      ({ params, query }) => {
+        const find = parseFindQuery(query);
+        const { plugins, total } = store.find(params.name, find);
+        return { plugins, skip: find.skip, total };
+      },
+      {
+        detail: {
+          summary: "Variants of a plugin, newest highest-ABI first",
+          description:
+            "Filters: version (a version or a digest prefix), memflow_plugin_version, file_type (pe|elf|mach), " +
+            "architecture (x86|x86_64|arm|arm64); then skip and limit (default 5, at most 50). total counts every match.",
+          tags: ["registry"],
+        },
+      },
+    )
+    .get(
+      "/files/:digest",
+      ({ params, request }) => {
+        const digest = checkedDigest(params.digest);
+        const file = Bun.file(store.pluginPath(digest));
+        const descriptor = store.firstDescriptor(digest);
+        const name = downloadFileName(descriptor?.name ?? "unknown", digest, descriptor?.file_type ?? "elf");
+        return fileResponse(request, file, digest, name);
+      },
+      registry("Download a plugin file (ETag, Range, immutable caching)"),
     )
     .get(
       "/files/:digest/metadata",
@@ -59,6 +106,7 @@ export function createApp({ store, bearerToken, log = () => {} }: AppOptions) {
         new Response(store.metadataText(checkedDigest(params.digest)), {
           headers: { "content-type": "application/json" },
         }),
+      registry("The stored .meta of a plugin file"),
     )
     .post(
       "/files",
@@ -69,14 +117,25 @@ export function createApp({ store, bearerToken, log = () => {} }: AppOptions) {
         log(`upload: ${result} (${file.byteLength} bytes)`);
         return Response.json(result);
       },
-      { parse: "none" },
+      {
+        parse: "none",
+        detail: {
+          summary: 'Upload a plugin: multipart "file" and "signature" (hex DER), bearer token, at most 20 MiB',
+          tags: ["registry"],
+        },
+      },
     )
-    .delete("/files/:digest", ({ params, request }) => {
-      authorize(request, "delete");
-      store.delete(checkedDigest(params.digest));
-      log(`deleted ${params.digest}`);
-      return new Response(null, { status: 200 });
-    });
+    .delete(
+      "/files/:digest",
+      ({ params, request }) => {
+        authorize(request, "delete");
+        store.delete(checkedDigest(params.digest));
+        log(`deleted ${params.digest}`);
+        return new Response(null, { status: 200 });
+      },
+      registry("Delete a plugin file and its metadata (bearer token)"),
+    );
+  return inventory === undefined ? app : app.use(inventoryRoutes(inventory, sessions));
 }
 
 export type App = ReturnType<typeof createApp>;

@@ -11,6 +11,11 @@ export interface ServerConfig {
   publicKeyFiles: string[];
   bearerToken: string | undefined;
   insecure: boolean;
+  /** Set when the inventory API is enabled (MEMFLOW_TS_INVENTORY_TOKEN). */
+  inventoryToken: string | undefined;
+  inventoryAllowRemote: boolean;
+  /** Folders the inventory scans instead of memflow's search path. */
+  pluginDirectories: string[] | undefined;
 }
 
 export class ConfigError extends Error {
@@ -31,11 +36,16 @@ Options (each overrides its environment variable; a .env file in the working fol
   --public-key-file <pem>    trusted signing key(s), repeatable
                                                    MEMFLOW_PUBLIC_KEY_FILE (several: separate with ",")
   --insecure                 start without a public key or bearer token
+  --plugin-dir <dir>         scan this folder for the local inventory (repeatable; default:
+                             memflow's search path, MEMFLOW_PLUGIN_PATH included)
+  --inventory-allow-remote   serve the inventory page and API to other machines too
   -h, --help                 this text
   -V, --version              the version
 
 The bearer token for uploads and deletes is read from MEMFLOW_BEARER_TOKEN only, so it never
-shows in a process list.`;
+shows in a process list. The local inventory (page and /api/inventory, which can read physical
+memory through the machine's plugins) is off unless MEMFLOW_TS_INVENTORY_TOKEN is set; API
+requests must carry it as a bearer token.`;
 
 export type ConfigRequest = { kind: "help" } | { kind: "version" } | { kind: "run"; config: ServerConfig };
 
@@ -89,6 +99,9 @@ export function readConfig(argv: readonly string[], env: Record<string, string |
       publicKeyFiles,
       bearerToken,
       insecure,
+      inventoryToken: fromEnv("MEMFLOW_TS_INVENTORY_TOKEN"),
+      inventoryAllowRemote: flags["inventory-allow-remote"] ?? false,
+      pluginDirectories: flags["plugin-dir"]?.length ? flags["plugin-dir"] : undefined,
     },
   };
 }
@@ -103,6 +116,8 @@ function parseFlags(argv: readonly string[]) {
       "storage-root": { type: "string" },
       "public-key-file": { type: "string", multiple: true },
       insecure: { type: "boolean" },
+      "plugin-dir": { type: "string", multiple: true },
+      "inventory-allow-remote": { type: "boolean" },
       help: { type: "boolean", short: "h" },
       version: { type: "boolean", short: "V" },
     },

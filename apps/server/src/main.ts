@@ -4,6 +4,7 @@ import { resolve } from "node:path";
 import { createApp, SERVER_VERSION } from "./app.ts";
 import { ConfigError, readConfig, USAGE } from "./config.ts";
 import { MAX_UPLOAD_BODY_BYTES } from "./http/upload-body.ts";
+import { SessionPool } from "./inventory/session-pool.ts";
 import { PluginStore } from "./storage/plugin-store.ts";
 import { loadTrustedKeys, TrustedKeyError } from "./trusted-keys.ts";
 
@@ -54,7 +55,18 @@ log(
   `storage ${store.root}: ${indexed} plugin files (${parsed} read from .meta), ${dropped} ignored, ${removedPartial} partial uploads removed`,
 );
 
-const app = createApp({ store, bearerToken: config.bearerToken, log }).listen({
+const sessions = new SessionPool({ pluginDirectories: config.pluginDirectories });
+const inventory =
+  config.inventoryToken === undefined
+    ? undefined
+    : {
+        token: config.inventoryToken,
+        allowRemote: config.inventoryAllowRemote,
+        source: { pluginDirectories: config.pluginDirectories },
+      };
+if (inventory) log(`inventory API enabled${inventory.allowRemote ? " for every client" : " for loopback clients"}`);
+
+const app = createApp({ store, bearerToken: config.bearerToken, log, inventory, sessions }).listen({
   ...config.address,
   // Bun stops reading a body past this; the route answers 413 for anything over the real limit.
   maxRequestBodySize: MAX_UPLOAD_BODY_BYTES + 1024 * 1024,
@@ -64,6 +76,7 @@ process.stdout.write(`memflow-ts-server listening on http://${config.address.hos
 for (const signal of ["SIGINT", "SIGTERM"] as const) {
   process.once(signal, async () => {
     await app.stop();
+    sessions.closeAll();
     store.close();
     process.exit(0);
   });

@@ -282,6 +282,10 @@ describe("GET /files/:digest", () => {
     expect(response.headers.get("content-type")).toBe("application/octet-stream");
     expect(response.headers.get("etag")).toBe(`"${digest}"`);
     expect(response.headers.get("cache-control")).toBe("public, max-age=31536000, immutable");
+    // memflowup's installed name, not Bun's default `<digest>.plugin`.
+    expect(response.headers.get("content-disposition")).toBe(
+      `attachment; filename="libmemflow_gcc-x86_64_${digest.slice(0, 7)}.so"`,
+    );
     expect(sha256(new Uint8Array(await response.arrayBuffer()))).toBe(digest);
     const cached = await r.fetch(`/files/${digest}`, { headers: { "if-none-match": `"${digest}"` } });
     expect(cached.status).toBe(304);

@@ -14,6 +14,9 @@ describe("configuration", () => {
         publicKeyFiles: ["key.pem"],
         bearerToken: "t",
         insecure: false,
+        inventoryToken: undefined,
+        inventoryAllowRemote: false,
+        pluginDirectories: undefined,
       },
     });
     const request = readConfig([], { ...secure, MEMFLOW_ADDR: "0.0.0.0:8080", MEMFLOW_STORAGE_ROOT: "/data" });
@@ -43,6 +46,20 @@ describe("configuration", () => {
     );
     const insecure = readConfig(["--insecure"], {});
     expect(insecure.kind === "run" && insecure.config.insecure).toBe(true);
+  });
+
+  test("the inventory is off unless its token is set", () => {
+    const off = readConfig([], secure);
+    expect(off.kind === "run" && off.config.inventoryToken).toBeUndefined();
+    const on = readConfig(["--plugin-dir", "/p", "--inventory-allow-remote"], {
+      ...secure,
+      MEMFLOW_TS_INVENTORY_TOKEN: "i",
+    });
+    expect(on.kind === "run" && on.config).toMatchObject({
+      inventoryToken: "i",
+      inventoryAllowRemote: true,
+      pluginDirectories: ["/p"],
+    });
   });
 
   test("rejects unknown flags and bad addresses with usage", () => {

@@ -56,7 +56,7 @@ export { metaPathFor, parsePluginMeta } from "./inventory/plugin-meta.ts";
 export type { PluginName } from "./inventory/plugin-name.ts";
 export { parsePluginName } from "./inventory/plugin-name.ts";
 export type { HostPlatform, SearchPathInput } from "./plugin-paths.ts";
-export { pluginExtension, pluginSearchPaths, userPluginDirectory } from "./plugin-paths.ts";
+export { installedFileName, pluginExtension, pluginSearchPaths, userPluginDirectory } from "./plugin-paths.ts";
 export {
   MEMFLOW_REGISTRY_PUBLIC_KEY,
   parsePrivateKeyPem,

@@ -19,6 +19,12 @@ export function pluginExtension(platform: HostPlatform): "so" | "dylib" | "dll" 
   }
 }
 
+/** memflowup's file name for an installed plugin: `libmemflow_<name>_<digest7>.<ext>`, no `lib` on Windows. */
+export function installedFileName(name: string, digest: string, platform: HostPlatform): string {
+  const prefix = platform === "win32" ? "" : "lib";
+  return `${prefix}memflow_${name}_${digest.slice(0, 7)}.${pluginExtension(platform)}`;
+}
+
 export interface SearchPathInput {
   platform: HostPlatform;
   /** The user's home directory (HOME, or the profile folder on Windows). */

@@ -9,7 +9,7 @@ import { createHash } from "node:crypto";
 import { mkdirSync, readFileSync, renameSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { type PluginDescriptorInfo, parseDescriptors } from "@memflow-ts/analyzer";
-import { createdAtFromNanoseconds, type HostPlatform, pluginExtension } from "@memflow-ts/core";
+import { createdAtFromNanoseconds, type HostPlatform, installedFileName } from "@memflow-ts/core";
 import { BuildError, findCompiler, runCompiler } from "./compiler.ts";
 import { formatPluginMeta, type PluginMetaFile, writeFileAtomically } from "./plugin-meta.ts";
 
@@ -43,12 +43,6 @@ const NAME = /^[A-Za-z0-9_]+$/;
 
 function hostPlatform(): HostPlatform {
   return process.platform === "win32" || process.platform === "darwin" ? process.platform : "linux";
-}
-
-/** memflowup's file name for a plugin: `libmemflow_<name>_<digest7>.<ext>`, no `lib` on Windows. */
-export function installedFileName(name: string, digest: string, platform: HostPlatform): string {
-  const prefix = platform === "win32" ? "" : "lib";
-  return `${prefix}memflow_${name}_${digest.slice(0, 7)}.${pluginExtension(platform)}`;
 }
 
 /** chrono's `Utc::now().naive_utc()` as memflowup writes it: no zone, nanosecond digits. */

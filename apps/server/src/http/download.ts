@@ -33,10 +33,12 @@ function etagMatches(header: string | null, etag: string): boolean {
   });
 }
 
-export function fileResponse(request: Request, file: Blob, digest: string): Response {
+export function fileResponse(request: Request, file: Blob, digest: string, fileName: string): Response {
   const etag = `"${digest}"`;
   const headers = new Headers({
     "content-type": "application/octet-stream",
+    // Bun would name a file response after its path (`<digest>.plugin`); memflowup's name is useful.
+    "content-disposition": `attachment; filename="${fileName}"`,
     etag,
     "cache-control": IMMUTABLE,
     "accept-ranges": "bytes",

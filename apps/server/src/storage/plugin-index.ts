@@ -112,6 +112,16 @@ export class PluginIndex {
     return this.#db.query("SELECT 1 FROM files WHERE digest = ?").get(digest) !== null;
   }
 
+  /** The first descriptor of a file (memflowup names files after it); undefined when it has none. */
+  firstDescriptor(digest: string): PluginDescriptorInfo | undefined {
+    const row = this.#db
+      .query<{ descriptor: string }, [string]>(
+        "SELECT descriptor FROM variants WHERE digest = ? ORDER BY position LIMIT 1",
+      )
+      .get(digest);
+    return row ? (JSON.parse(row.descriptor) as PluginDescriptorInfo) : undefined;
+  }
+
   /** One entry per plugin name, by name; the description of its newest, highest-ABI variant. */
   names(): { name: string; description: string }[] {
     const rows = this.#db

@@ -9,7 +9,7 @@
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { join } from "node:path";
-import { AnalyzeError, isBinary, parseDescriptors } from "@memflow-ts/analyzer";
+import { AnalyzeError, isBinary, type PluginDescriptorInfo, parseDescriptors } from "@memflow-ts/analyzer";
 import { createdAtFromNanoseconds } from "@memflow-ts/core";
 import { createDurably, replaceDurably, TEMPORARY_PREFIX } from "./durable-write.ts";
 import { type FindParams, PluginIndex, type PluginVariant } from "./plugin-index.ts";
@@ -160,6 +160,11 @@ export class PluginStore {
   pluginPath(digest: string): string {
     if (!this.has(digest)) throw new RegistryError("not-found", "plugin not found");
     return this.#path(digest, "plugin");
+  }
+
+  /** The first descriptor of a stored file, for naming downloads. */
+  firstDescriptor(digest: string): PluginDescriptorInfo | undefined {
+    return this.#index.firstDescriptor(checkedDigest(digest));
   }
 
   /** The `.meta` text, exactly as stored. */

@@ -11,7 +11,11 @@ export type RegistryErrorCode =
   | "bad-signature"
   | "unauthorized"
   | "too-large"
-  | "unhealthy";
+  | "unhealthy"
+  | "forbidden"
+  | "memory-error"
+  | "too-many-sessions"
+  | "plugin-crashed";
 
 const STATUS: Record<RegistryErrorCode, number> = {
   "invalid-digest": 400,
@@ -22,6 +26,10 @@ const STATUS: Record<RegistryErrorCode, number> = {
   unauthorized: 401,
   "too-large": 413,
   unhealthy: 503,
+  forbidden: 403,
+  "memory-error": 422,
+  "too-many-sessions": 429,
+  "plugin-crashed": 502,
 };
 
 export class RegistryError extends Error {

@@ -1,0 +1,113 @@
+/**
+ * `/api/inventory/…`: the plugins of the server's machine and connector sessions on them.
+ * Reading physical memory is dangerous, so these routes exist only when a token is configured,
+ * answer only loopback clients unless told otherwise, and want the token on every request.
+ */
+import { Elysia } from "elysia";
+import { checkBearerToken } from "../bearer-token.ts";
+import { RegistryError } from "../storage/registry-error.ts";
+import { describeInventory, type InventorySource } from "./local-inventory.ts";
+import { SessionPool } from "./session-pool.ts";
+
+export interface InventoryAccess {
+  /** Bearer token every inventory API request must carry. */
+  token: string;
+  /** Answer clients that are not on this machine (default: loopback only). */
+  allowRemote?: boolean;
+  source: InventorySource;
+}
+
+const LOOPBACK = /^(127\.\d+\.\d+\.\d+|::1|::ffff:127\.\d+\.\d+\.\d+)$/;
+
+/** Throws forbidden for a remote client unless allowed. In-process requests (no socket) are local. */
+export function checkLocalClient(address: string | undefined, access: InventoryAccess): void {
+  if (access.allowRemote || address === undefined || LOOPBACK.test(address)) return;
+  throw new RegistryError(
+    "forbidden",
+    "the inventory is only served to this machine; start the server with --inventory-allow-remote to change that",
+  );
+}
+
+async function chainFrom(request: Request): Promise<string[]> {
+  let body: unknown;
+  try {
+    body = await request.json();
+  } catch {
+    throw new RegistryError("bad-request", 'send JSON such as {"chain": "-c dummy::size=1m"}');
+  }
+  const chain = (body as { chain?: unknown } | null)?.chain;
+  if (typeof chain === "string" && chain.trim() !== "") return chain.trim().split(/\s+/);
+  if (Array.isArray(chain) && chain.length > 0 && chain.every((token) => typeof token === "string")) return chain;
+  throw new RegistryError("bad-request", '"chain" must be a string such as "-c dummy::size=1m" (or its tokens)');
+}
+
+function parseAddress(text: string | undefined): bigint {
+  if (text !== undefined && /^(0x[0-9a-f]{1,16}|\d{1,20})$/i.test(text)) {
+    const address = BigInt(text);
+    if (address < 2n ** 64n) return address;
+  }
+  throw new RegistryError("bad-request", "address must be a 64-bit number, decimal or 0x-prefixed hex");
+}
+
+export function inventoryRoutes(access: InventoryAccess, pool = new SessionPool(access.source)) {
+  return new Elysia({ name: "inventory-api", prefix: "/api/inventory" })
+    .decorate("sessions", pool)
+    .onBeforeHandle(({ request, server }) => {
+      checkLocalClient(server?.requestIP(request)?.address, access);
+      checkBearerToken(request.headers.get("authorization"), access.token);
+    })
+    .get("/plugins", () => describeInventory(access.source), {
+      detail: { summary: "Plugins of the server's machine, accepted and rejected", tags: ["inventory"] },
+    })
+    .post(
+      "/sessions",
+      async ({ request, set }) => {
+        const session = await pool.open(await chainFrom(request));
+        set.status = 201;
+        return session;
+      },
+      {
+        parse: "none",
+        detail: {
+          summary: "Open a connector session from a chain (-c syntax) in its own process",
+          tags: ["inventory"],
+        },
+      },
+    )
+    .get("/sessions/:id", ({ params }) => pool.metadata(params.id), {
+      detail: { summary: "A session's physical memory metadata", tags: ["inventory"] },
+    })
+    .get(
+      "/sessions/:id/memory",
+      async ({ params, query }) => {
+        const address = parseAddress(query.address);
+        const length = Number(query.length ?? "");
+        const bytes = await pool.read(params.id, address, length);
+        if (query.format === "binary") {
+          return new Response(bytes, { headers: { "content-type": "application/octet-stream" } });
+        }
+        if (query.format !== undefined && query.format !== "hex") {
+          throw new RegistryError("bad-request", 'format must be "hex" (default) or "binary"');
+        }
+        return {
+          address: `0x${address.toString(16)}`,
+          length: bytes.byteLength,
+          hex: Buffer.from(bytes).toString("hex"),
+        };
+      },
+      {
+        detail: {
+          summary: "Read physical memory: ?address=0x1000&length=256&format=hex|binary",
+          tags: ["inventory"],
+        },
+      },
+    )
+    .delete(
+      "/sessions/:id",
+      async ({ params, set }) => {
+        await pool.close(params.id);
+        set.status = 204;
+      },
+      { detail: { summary: "Close a session", tags: ["inventory"] } },
+    );
+}

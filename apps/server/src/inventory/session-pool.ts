@@ -1,0 +1,162 @@
+/**
+ * Connector sessions for the inventory API, each in its own worker process. A worker that dies
+ * (a plugin that segfaults, aborts or is killed) ends its session: its pending and later requests
+ * fail with a 502, and the server carries on.
+ */
+import { join } from "node:path";
+import type { Subprocess } from "bun";
+import { RegistryError } from "../storage/registry-error.ts";
+import type { InventorySource } from "./local-inventory.ts";
+import type { SessionMetadata, WorkerReply, WorkerRequest } from "./session-protocol.ts";
+
+const WORKER = join(import.meta.dir, "session-worker.ts");
+
+/** The largest read one request may ask for. */
+export const MAX_READ_BYTES = 16 * 1024 * 1024;
+
+type Pending = { resolve: (reply: WorkerReply) => void; reject: (error: RegistryError) => void };
+type RequestBody = WorkerRequest extends infer R ? (R extends unknown ? Omit<R, "id"> : never) : never;
+
+class Session {
+  readonly #child: Subprocess<"pipe", "pipe", "pipe">;
+  readonly #pending = new Map<number, Pending>();
+  #nextId = 1;
+  #ended: string | undefined;
+  readonly ready: Promise<SessionMetadata>;
+
+  constructor(job: object, onEnd: () => void) {
+    this.#child = Bun.spawn([process.execPath, WORKER, JSON.stringify(job)], {
+      stdin: "pipe",
+      stdout: "pipe",
+      stderr: "pipe",
+    });
+    let settleReady: { resolve: (m: SessionMetadata) => void; reject: (e: RegistryError) => void } | undefined;
+    this.ready = new Promise((resolve, reject) => {
+      settleReady = { resolve, reject };
+    });
+    const stderr = new Response(this.#child.stderr).text();
+    void this.#readReplies((message) => {
+      if ("ready" in message) settleReady?.resolve(message.ready);
+      else if ("failed" in message) settleReady?.reject(new RegistryError("bad-request", message.failed));
+      else {
+        const pending = this.#pending.get(message.id);
+        this.#pending.delete(message.id);
+        pending?.resolve(message);
+      }
+    });
+    void this.#child.exited.then(async (code) => {
+      const signal = this.#child.signalCode;
+      this.#ended ??=
+        signal !== null
+          ? `the plugin crashed: its session process was killed by ${signal}`
+          : `the session process exited with code ${code}${(await stderr).trim() ? `: ${(await stderr).trim().split("\n").at(-1)}` : ""}`;
+      const error = new RegistryError("plugin-crashed", this.#ended);
+      settleReady?.reject(error);
+      for (const pending of this.#pending.values()) pending.reject(error);
+      this.#pending.clear();
+      onEnd();
+    });
+  }
+
+  async #readReplies(handle: (message: WorkerReply) => void): Promise<void> {
+    const decoder = new TextDecoder();
+    let buffered = "";
+    for await (const chunk of this.#child.stdout) {
+      buffered += decoder.decode(chunk, { stream: true });
+      let newline = buffered.indexOf("\n");
+      while (newline >= 0) {
+        const line = buffered.slice(0, newline);
+        buffered = buffered.slice(newline + 1);
+        if (line.trim() !== "") handle(JSON.parse(line) as WorkerReply);
+        newline = buffered.indexOf("\n");
+      }
+    }
+  }
+
+  request(body: RequestBody): Promise<WorkerReply> {
+    if (this.#ended !== undefined) return Promise.reject(new RegistryError("plugin-crashed", this.#ended));
+    const id = this.#nextId++;
+    return new Promise((resolve, reject) => {
+      this.#pending.set(id, { resolve, reject });
+      this.#child.stdin.write(`${JSON.stringify({ id, ...body })}\n`);
+      this.#child.stdin.flush();
+    });
+  }
+
+  kill(): void {
+    this.#ended ??= "the session was closed";
+    this.#child.kill("SIGKILL");
+  }
+}
+
+function failedReply(reply: WorkerReply): never {
+  throw new RegistryError("memory-error", "error" in reply ? reply.error : "unexpected reply from the session process");
+}
+
+export class SessionPool {
+  readonly #sessions = new Map<string, Session>();
+  readonly #source: InventorySource;
+  readonly #maxSessions: number;
+
+  constructor(source: InventorySource, maxSessions = 8) {
+    this.#source = source;
+    this.#maxSessions = maxSessions;
+  }
+
+  get size(): number {
+    return this.#sessions.size;
+  }
+
+  /** Starts a worker for `chain` and waits until its connector is built. */
+  async open(chain: string[]): Promise<{ id: string; metadata: SessionMetadata }> {
+    if (this.#sessions.size >= this.#maxSessions) {
+      throw new RegistryError(
+        "too-many-sessions",
+        `at most ${this.#maxSessions} sessions may be open; close one first`,
+      );
+    }
+    const id = crypto.randomUUID();
+    const session = new Session({ ...this.#source, chain }, () => this.#sessions.delete(id));
+    this.#sessions.set(id, session);
+    try {
+      return { id, metadata: await session.ready };
+    } catch (error) {
+      this.#sessions.delete(id);
+      session.kill();
+      throw error;
+    }
+  }
+
+  #get(id: string): Session {
+    const session = this.#sessions.get(id);
+    if (!session) throw new RegistryError("not-found", `no open session ${id} (closed, crashed or never opened)`);
+    return session;
+  }
+
+  async read(id: string, address: bigint, length: number): Promise<Uint8Array> {
+    if (!Number.isSafeInteger(length) || length < 1 || length > MAX_READ_BYTES) {
+      throw new RegistryError("bad-request", `length must be between 1 and ${MAX_READ_BYTES}`);
+    }
+    const reply = await this.#get(id).request({ op: "read", address: `0x${address.toString(16)}`, length });
+    if (!("data" in reply)) failedReply(reply);
+    return Buffer.from(reply.data, "base64");
+  }
+
+  async metadata(id: string): Promise<SessionMetadata> {
+    const reply = await this.#get(id).request({ op: "metadata" });
+    if (!("metadata" in reply)) failedReply(reply);
+    return reply.metadata;
+  }
+
+  async close(id: string): Promise<void> {
+    const session = this.#get(id);
+    this.#sessions.delete(id);
+    await session.request({ op: "close" }).catch(() => undefined);
+    session.kill();
+  }
+
+  closeAll(): void {
+    for (const session of this.#sessions.values()) session.kill();
+    this.#sessions.clear();
+  }
+}

@@ -1,0 +1,31 @@
+/**
+ * Messages between the server and a session worker: one JSON object per line. The worker owns
+ * the native plugin; the server only ever sees these.
+ */
+import type { InventorySource } from "./local-inventory.ts";
+
+export interface SessionJob extends InventorySource {
+  /** `-c name:args` (and `-o`) tokens, as on a command line. */
+  chain: string[];
+}
+
+export interface SessionMetadata {
+  /** Hex strings: addresses do not fit JSON numbers. */
+  max_address: string;
+  real_size: string;
+  readonly: boolean;
+  ideal_batch_size: number;
+}
+
+export type WorkerRequest =
+  | { id: number; op: "read"; address: string; length: number }
+  | { id: number; op: "metadata" }
+  | { id: number; op: "close" };
+
+export type WorkerReply =
+  | { ready: SessionMetadata }
+  | { failed: string }
+  | { id: number; data: string }
+  | { id: number; metadata: SessionMetadata }
+  | { id: number; closed: true }
+  | { id: number; error: string };

@@ -1,0 +1,71 @@
+/**
+ * The web UI in headless Chromium (Debian `chromium`, driven by playwright-core): browse the
+ * plugin list, search, open a plugin page, download a file and check its sha256.
+ */
+import { afterAll, beforeAll, expect, test } from "bun:test";
+import { readFileSync } from "node:fs";
+import { type Browser, chromium } from "playwright-core";
+import { requireTool } from "../../../tooling/testing/require-tool.ts";
+import { fixture, type Registry, rebuilt, registry, sha256 } from "./helpers.ts";
+
+const browserTool = requireTool("chromium", "chromium");
+let r: Registry;
+let server: ReturnType<Registry["app"]["listen"]>;
+let base = "";
+let browser: Browser;
+const gcc = fixture("elf/x86_64-gcc.so");
+const newest = rebuilt(gcc, 7);
+
+beforeAll(async () => {
+  if (!browserTool.available) return;
+  r = registry();
+  for (const file of [gcc, newest, fixture("elf/x86_64-multi.so"), fixture("elf/aarch64-gcc.so")]) await r.upload(file);
+  server = r.app.listen({ hostname: "127.0.0.1", port: 0 });
+  base = `http://127.0.0.1:${server.server?.port}`;
+  browser = await chromium.launch({
+    executablePath: browserTool.path ?? undefined,
+    // Root in a container has no user namespaces for Chromium's sandbox.
+    args: ["--no-sandbox", "--disable-dev-shm-usage"],
+  });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.stop();
+  r?.dispose();
+});
+
+test.skipIf(!browserTool.available)(
+  "list, search, plugin page, download with a matching sha256",
+  async () => {
+    const context = await browser.newContext({ acceptDownloads: true });
+    const page = await context.newPage();
+    await page.goto(`${base}/`);
+    expect(await page.title()).toBe("Plugins · memflow-ts registry");
+    expect(await page.locator("#plugins tbody tr").count()).toBe(4);
+
+    await page.getByRole("searchbox", { name: "Search plugins" }).fill("aarch64");
+    await page.keyboard.press("Enter");
+    await page.waitForURL(/\?q=aarch64/);
+    expect(await page.locator("#plugins tbody tr").allInnerTexts()).toEqual(["gcc-aarch64\taarch64 RELA relocations"]);
+    expect(await page.locator("#summary").textContent()).toBe("1 of 4 plugins match “aarch64”");
+
+    await page.getByRole("searchbox", { name: "Search plugins" }).fill("gcc-x86");
+    await page.getByRole("button", { name: "Search" }).click();
+    await page.getByRole("link", { name: "gcc-x86_64" }).click();
+    await page.waitForURL(/\/ui\/plugins\/gcc-x86_64$/);
+    const rows = page.locator("#variants tbody tr");
+    expect(await rows.count()).toBe(2);
+    expect(await rows.first().locator("code").textContent()).toBe(sha256(newest));
+
+    const [download] = await Promise.all([
+      page.waitForEvent("download"),
+      rows.first().getByRole("link", { name: "Download" }).click(),
+    ]);
+    expect(download.suggestedFilename()).toBe(`libmemflow_gcc-x86_64_${sha256(newest).slice(0, 7)}.so`);
+    const path = await download.path();
+    expect(sha256(readFileSync(path))).toBe(sha256(newest));
+    await context.close();
+  },
+  60_000,
+);
