@@ -1,39 +1,93 @@
 /**
  * Command dispatch. Takes the arguments after the program name and a context, returns the
- * exit code; it never touches `process` itself.
+ * exit code; it never touches `process` itself. Command modules load lazily, so `memflow-ts
+ * plugins ls` pays only for what it uses.
  */
-import { runDemo } from "./commands/demo.ts";
+import { type CommandEntry, UsageError } from "./command.ts";
+import { AUTHORING_COMMANDS } from "./commands/authoring-commands.ts";
+import { INVENTORY_COMMANDS } from "./commands/inventory-commands.ts";
+import { MEMFLOWUP_COMMANDS } from "./commands/memflowup-commands.ts";
 import { type CliContext, ExitCode } from "./io.ts";
+import { printer } from "./output.ts";
 import { CLI_VERSION } from "./version.ts";
 
-const HELP = `memflow-ts ${CLI_VERSION}: install, inspect and run memflow plugins
+const GROUPS: readonly { title: string; commands: readonly CommandEntry[] }[] = [
+  { title: "Plugins and registries (memflowup-compatible)", commands: MEMFLOWUP_COMMANDS },
+  { title: "The inventory", commands: INVENTORY_COMMANDS },
+  { title: "Setting up and writing plugins", commands: AUTHORING_COMMANDS },
+];
 
-Usage: memflow-ts <command> [options]
+const ALL = GROUPS.flatMap((group) => group.commands);
 
-Commands:
-  demo        scan the plugin directories memflow searches and show what is there
-  help        show this help
+function help(): string {
+  const lines = [
+    `memflow-ts ${CLI_VERSION}: install, inspect and run memflow plugins`,
+    "",
+    "Usage: memflow-ts <command> [options]",
+  ];
+  for (const group of GROUPS) {
+    if (group.commands.length === 0) continue;
+    lines.push("", `${group.title}:`);
+    for (const entry of group.commands) lines.push(`  ${entry.path.join(" ").padEnd(18)} ${entry.summary}`);
+  }
+  lines.push(
+    "",
+    "Options:",
+    "  -h, --help     show help (also after a command: memflow-ts pull --help)",
+    "  -V, --version  print the version",
+    "",
+  );
+  return lines.join("\n");
+}
 
-Options:
-  -h, --help     show this help
-  -V, --version  print the version
-`;
+/** The entry whose name (or alias) is the longest prefix of `args`, and how many words it used. */
+function resolve(args: readonly string[]): { entry: CommandEntry; used: number } | undefined {
+  let best: { entry: CommandEntry; used: number } | undefined;
+  for (const entry of ALL) {
+    for (const path of [entry.path, ...(entry.aliases ?? [])]) {
+      const matches = path.every((word, index) => args[index] === word);
+      if (matches && path.length > (best?.used ?? 0)) best = { entry, used: path.length };
+    }
+  }
+  return best;
+}
 
 export async function runCli(args: readonly string[], context: CliContext): Promise<ExitCode> {
-  const [command, ...rest] = args;
-  if (command === undefined || command === "help" || command === "-h" || command === "--help") {
-    context.stdout.write(HELP);
+  const [first] = args;
+  if (first === undefined || first === "help" || first === "-h" || first === "--help") {
+    context.stdout.write(help());
     return ExitCode.ok;
   }
-  if (command === "-V" || command === "--version") {
+  if (first === "-V" || first === "--version") {
     context.stdout.write(`${CLI_VERSION}\n`);
     return ExitCode.ok;
   }
-  if (command === "demo") {
-    if (rest.length > 0) return usageError(context, `demo takes no arguments (got ${rest.join(" ")})`);
-    return runDemo(context);
+  const found = resolve(args);
+  if (found === undefined) {
+    // `memflow-ts registry` alone: list its subcommands instead of failing (memflowup panics).
+    const group = ALL.filter((entry) => entry.path[0] === first && entry.path.length > 1);
+    if (group.length > 0) {
+      context.stderr.write(
+        `[X] '${first}' needs a subcommand:\n${group.map((entry) => `    ${entry.path.join(" ").padEnd(18)} ${entry.summary}\n`).join("")}`,
+      );
+      return ExitCode.usage;
+    }
+    return usageError(context, `unknown command '${first}'`);
   }
-  return usageError(context, `unknown command '${command}'`);
+  const command = await found.entry.load();
+  const rest = args.slice(found.used);
+  if (rest.includes("--help") || rest.includes("-h")) {
+    context.stdout.write(command.usage.endsWith("\n") ? command.usage : `${command.usage}\n`);
+    return ExitCode.ok;
+  }
+  try {
+    return await command.run(rest, context);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    printer(context).failure(error.message);
+    context.stderr.write(`\n${command.usage.endsWith("\n") ? command.usage : `${command.usage}\n`}`);
+    return ExitCode.usage;
+  }
 }
 
 function usageError(context: CliContext, message: string): ExitCode {

@@ -28,3 +28,11 @@ export const ExitCode = {
   usage: 2,
 } as const;
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
+
+/**
+ * Whether a prompt may be shown: stdin and stdout are terminals and this is not CI. clack under
+ * Bun spins at 100% CPU on a closed stdin, so nothing prompts otherwise.
+ */
+export function canPrompt(context: CliContext): boolean {
+  return context.stdinIsTTY && context.stdout.isTTY && context.env.CI !== "true";
+}

@@ -9,6 +9,7 @@ import { join } from "node:path";
 import { AnalyzeError, type PluginDescriptorInfo } from "@memflow-ts/analyzer";
 import { analyzeFile } from "@memflow-ts/analyzer/fs";
 import { pluginExtension, pluginSearchPaths } from "@memflow-ts/core";
+import { type Command, UsageError } from "../command.ts";
 import { type CliContext, ExitCode } from "../io.ts";
 
 type FileScan = { name: string; descriptors: PluginDescriptorInfo[] } | { name: string; problem: string };
@@ -87,3 +88,11 @@ export async function runDemo(context: CliContext): Promise<ExitCode> {
   );
   return ExitCode.ok;
 }
+
+export const demoCommand: Command = {
+  usage: "Usage: memflow-ts demo\n\nScans the plugin directories memflow searches and shows what is there.",
+  async run(args, context) {
+    if (args.length > 0) throw new UsageError(`demo takes no arguments (got ${args.join(" ")})`);
+    return runDemo(context);
+  },
+};

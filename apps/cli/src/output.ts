@@ -1,0 +1,65 @@
+/**
+ * memflowup's console conventions: `[=]` success, `[-]` information or skip, `[X]` failure,
+ * coloured only when a person is watching (a terminal, and no NO_COLOR), and fixed-width tables
+ * with memflowup's column widths.
+ */
+import type { CliContext, OutputStream } from "./io.ts";
+
+export interface Printer {
+  success(message: string): void;
+  info(message: string): void;
+  failure(message: string): void;
+  /** Plain text to stdout, unless `--quiet`. */
+  line(text?: string): void;
+  /** Machine output to stdout, even with `--quiet`. */
+  json(value: unknown): void;
+  readonly color: boolean;
+}
+
+const CODES = { green: "32", yellow: "33", red: "31", dim: "2", bold: "1", cyan: "36" } as const;
+export type Color = keyof typeof CODES;
+
+export function colorEnabled(stream: OutputStream, env: CliContext["env"]): boolean {
+  return stream.isTTY && env.NO_COLOR === undefined && env.TERM !== "dumb";
+}
+
+export function paint(enabled: boolean, text: string, ...colors: Color[]): string {
+  if (!enabled || colors.length === 0) return text;
+  return `\x1b[${colors.map((color) => CODES[color]).join(";")}m${text}\x1b[0m`;
+}
+
+export function printer(context: CliContext, options: { quiet?: boolean } = {}): Printer {
+  const color = colorEnabled(context.stdout, context.env);
+  const errColor = colorEnabled(context.stderr, context.env);
+  const quiet = options.quiet ?? false;
+  return {
+    color,
+    success: (message) => {
+      if (!quiet) context.stdout.write(`${paint(color, "[=]", "bold", "green")} ${message}\n`);
+    },
+    info: (message) => {
+      if (!quiet) context.stdout.write(`${paint(color, "[-]", "bold", "yellow")} ${message}\n`);
+    },
+    failure: (message) => context.stderr.write(`${paint(errColor, "[X]", "bold", "red")} ${message}\n`),
+    line: (text = "") => {
+      if (!quiet) context.stdout.write(`${text}\n`);
+    },
+    json: (value) => context.stdout.write(`${JSON.stringify(value, null, 2)}\n`),
+  };
+}
+
+/**
+ * Rows padded to fixed widths, as memflowup prints them (`{:<16}`); a value longer than its
+ * column pushes the rest right, as Rust's padding does. The last column is never padded.
+ */
+export function formatTable(widths: readonly number[], rows: readonly (readonly string[])[]): string {
+  return rows
+    .map((row) =>
+      row
+        .map((cell, index) => (index === row.length - 1 ? cell : cell.padEnd(widths[index] ?? 0)))
+        .join(" ")
+        .trimEnd(),
+    )
+    .map((line) => `${line}\n`)
+    .join("");
+}
