@@ -6,7 +6,7 @@
  * The binary is renamed into place first, then the `.meta`, each atomically.
  */
 import { createHash } from "node:crypto";
-import { mkdirSync, readFileSync, renameSync, rmSync } from "node:fs";
+import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { type PluginDescriptorInfo, parseDescriptors } from "@memflow-ts/analyzer";
 import { createdAtFromNanoseconds, type HostPlatform, installedFileName } from "@memflow-ts/core";
@@ -85,16 +85,77 @@ export function buildPlugin(options: BuildPluginOptions): BuiltPlugin {
         `${options.name}: the library exports no memflow descriptor (use MEMFLOW_CONNECTOR(...) from memflow-plugin.h)`,
       );
     }
-    const digest = createHash("sha256").update(bytes).digest("hex");
-    const path = join(options.outDir, installedFileName(options.name, digest, platform));
-    renameSync(temporary, path);
-    const meta: PluginMetaFile = { digest, signature: "", created_at: nowCreatedAt(), descriptors };
-    let metaPath: string | undefined;
-    if (options.meta !== false) {
-      metaPath = path.replace(/\.[^./\\]+$/, ".meta");
-      writeFileAtomically(metaPath, formatPluginMeta(meta));
-    }
-    return { path, metaPath, digest, descriptors, meta };
+    return place(temporary, bytes, descriptors, {
+      name: options.name,
+      platform,
+      outDir: options.outDir,
+      meta: options.meta !== false,
+      signature: "",
+    });
+  } finally {
+    rmSync(temporary, { force: true });
+  }
+}
+
+/**
+ * Moves a finished library from `temporary` (in `outDir`) to memflowup's name for it, then writes
+ * the `.meta`: the binary is complete before the sidecar that names it exists.
+ */
+function place(
+  temporary: string,
+  bytes: Uint8Array,
+  descriptors: PluginDescriptorInfo[],
+  options: { name: string; platform: HostPlatform; outDir: string; meta: boolean; signature: string },
+): BuiltPlugin {
+  const digest = createHash("sha256").update(bytes).digest("hex");
+  const path = join(options.outDir, installedFileName(options.name, digest, options.platform));
+  renameSync(temporary, path);
+  const meta: PluginMetaFile = { digest, signature: options.signature, created_at: nowCreatedAt(), descriptors };
+  let metaPath: string | undefined;
+  if (options.meta) {
+    metaPath = path.replace(/\.[^./\\]+$/, ".meta");
+    writeFileAtomically(metaPath, formatPluginMeta(meta));
+  }
+  return { path, metaPath, digest, descriptors, meta };
+}
+
+const PLATFORM_OF: Record<PluginDescriptorInfo["file_type"], HostPlatform> = {
+  elf: "linux",
+  mach: "darwin",
+  pe: "win32",
+};
+
+export interface InstallPluginOptions {
+  /** The plugin library to install. */
+  readonly file: string;
+  /** The plugin folder (memflowup's is `userPluginDirectory(...)` from core). */
+  readonly outDir: string;
+  /** Its registry signature, kept in the `.meta` (default: none). */
+  readonly signature?: string;
+}
+
+/**
+ * Installs an existing plugin library as memflowup does: named `libmemflow_<name>_<digest7>`
+ * after its first descriptor, with a `.meta` beside it, both written atomically.
+ */
+export function installPluginFile(options: InstallPluginOptions): BuiltPlugin {
+  const bytes = new Uint8Array(readFileSync(options.file));
+  const descriptors = parseDescriptors(bytes);
+  const first = descriptors[0];
+  if (first === undefined) {
+    throw new BuildError(`${options.file} exports no memflow plugin descriptor, so memflow would never load it`);
+  }
+  mkdirSync(options.outDir, { recursive: true });
+  const temporary = join(options.outDir, `.installing-${process.pid}-${Math.random().toString(36).slice(2)}`);
+  try {
+    writeFileSync(temporary, bytes);
+    return place(temporary, bytes, descriptors, {
+      name: first.name,
+      platform: PLATFORM_OF[first.file_type],
+      outDir: options.outDir,
+      meta: true,
+      signature: options.signature ?? "",
+    });
   } finally {
     rmSync(temporary, { force: true });
   }

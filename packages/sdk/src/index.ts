@@ -1,6 +1,6 @@
 export { installedFileName } from "@memflow-ts/core";
-export type { BuildPluginOptions, BuiltPlugin } from "./build-plugin.ts";
-export { buildPlugin, INCLUDE_DIRECTORY } from "./build-plugin.ts";
+export type { BuildPluginOptions, BuiltPlugin, InstallPluginOptions } from "./build-plugin.ts";
+export { buildPlugin, INCLUDE_DIRECTORY, installPluginFile } from "./build-plugin.ts";
 export type { BundledPlugin } from "./bundled-plugins.ts";
 export { bundledPluginDirectory, bundledPluginPath, bundledPluginSource } from "./bundled-plugins.ts";
 export { BuildError, findCompiler } from "./compiler.ts";
@@ -12,3 +12,5 @@ export type { PluginKind } from "./plugin-names.ts";
 export { descriptorExportName, PluginNameError, pluginFileName } from "./plugin-names.ts";
 export type { PluginProjectOptions } from "./scaffold.ts";
 export { createPluginProject } from "./scaffold.ts";
+export type { CheckPluginOptions, CheckReport } from "./testing/run-checks.ts";
+export { checkPluginFile } from "./testing/run-checks.ts";

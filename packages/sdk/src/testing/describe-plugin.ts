@@ -6,11 +6,11 @@
  * fresh process. TypeScript connectors are checked in this process.
  */
 import { beforeAll, describe, expect, test } from "bun:test";
-import { basename, join } from "node:path";
+import { basename } from "node:path";
 import { parseDescriptors } from "@memflow-ts/analyzer";
 import { type ConnectorDefinition, Inventory } from "@memflow-ts/core";
-import { CHECKS, type CheckContext } from "./checks.ts";
-import type { ChildJob } from "./child.ts";
+import { CHECKS } from "./checks.ts";
+import { type ChildSettings, type Outcome, runChecks, runInProcess } from "./run-checks.ts";
 
 export type PluginTarget =
   /** A plugin library file (.so, .dylib, .dll); `name` defaults to its first connector. */
@@ -33,83 +33,6 @@ export interface DescribePluginOptions {
   readonly skip?: readonly string[];
   /** Milliseconds each test may take (default 60 s). */
   readonly timeout?: number;
-}
-
-interface Outcome {
-  ok: boolean;
-  message: string;
-}
-
-const CHILD = join(import.meta.dir, "child.ts");
-
-/** Runs the checks in child processes, restarting after a crash; never throws. */
-async function runChecks(job: Omit<ChildJob, "checks">, checks: readonly string[]): Promise<Map<string, Outcome>> {
-  const outcomes = new Map<string, Outcome>();
-  let remaining = [...checks];
-  while (remaining.length > 0) {
-    const child = Bun.spawn([process.execPath, CHILD, JSON.stringify({ ...job, checks: remaining })], {
-      stdout: "pipe",
-      stderr: "pipe",
-    });
-    const [stdout, stderr, exitCode] = await Promise.all([
-      new Response(child.stdout).text(),
-      new Response(child.stderr).text(),
-      child.exited,
-    ]);
-    let current: string | undefined;
-    for (const line of stdout.split("\n")) {
-      if (line.trim() === "") continue;
-      const event = JSON.parse(line) as { start?: string; id?: string; ok?: boolean; message?: string };
-      if (event.start !== undefined) current = event.start;
-      else if (event.id !== undefined) {
-        outcomes.set(event.id, { ok: event.ok === true, message: event.message ?? "" });
-        current = undefined;
-      }
-    }
-    const unfinished = remaining.filter((id) => !outcomes.has(id));
-    if (unfinished.length === 0) break;
-    const how = child.signalCode ? `was killed by ${child.signalCode}` : `exited with code ${exitCode}`;
-    const culprit = current ?? unfinished[0] ?? "";
-    const lastLines = stderr.trim().split("\n").slice(-3).join("\n");
-    outcomes.set(culprit, {
-      ok: false,
-      message: `the plugin crashed: its test process ${how} during this check${lastLines ? `\n${lastLines}` : ""}`,
-    });
-    remaining = unfinished.filter((id) => id !== culprit);
-  }
-  return outcomes;
-}
-
-interface ChildSettings {
-  sampleArgs: readonly string[];
-  badArgs: readonly string[];
-  linear: boolean;
-  cycles: number;
-}
-
-/** Runs checks here, for connectors that cannot crash the process (TypeScript ones). */
-function runInProcess(
-  inventory: Inventory,
-  name: string,
-  settings: ChildSettings,
-  checks: readonly string[],
-): Map<string, Outcome> {
-  const descriptors = inventory
-    .plugins()
-    .flatMap((entry) => entry.descriptors)
-    .filter((descriptor) => descriptor.name === name);
-  const context: CheckContext = { inventory, name, descriptors, ...settings };
-  const outcomes = new Map<string, Outcome>();
-  for (const id of checks) {
-    const check = CHECKS.find((candidate) => candidate.id === id);
-    if (!check) continue;
-    try {
-      outcomes.set(id, check.run(context));
-    } catch (error) {
-      outcomes.set(id, { ok: false, message: `threw ${String(error)}` });
-    }
-  }
-  return outcomes;
 }
 
 function title(target: PluginTarget): string {

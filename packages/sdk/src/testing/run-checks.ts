@@ -1,0 +1,132 @@
+/**
+ * Running the conformance checks without bun:test: native plugins in child processes that are
+ * restarted after a crash, TypeScript connectors in this process. `describePlugin` turns the
+ * outcomes into test cases; `memflow-ts plugin test` prints them as a report.
+ */
+import { join } from "node:path";
+import { parseDescriptors } from "@memflow-ts/analyzer";
+import type { Inventory } from "@memflow-ts/core";
+import { CHECKS, type CheckContext } from "./checks.ts";
+import type { ChildJob } from "./child.ts";
+
+export interface Outcome {
+  ok: boolean;
+  message: string;
+}
+
+const CHILD = join(import.meta.dir, "child.ts");
+
+/** Runs the checks in child processes, restarting after a crash; never throws. */
+export async function runChecks(
+  job: Omit<ChildJob, "checks">,
+  checks: readonly string[],
+): Promise<Map<string, Outcome>> {
+  const outcomes = new Map<string, Outcome>();
+  let remaining = [...checks];
+  while (remaining.length > 0) {
+    const child = Bun.spawn([process.execPath, CHILD, JSON.stringify({ ...job, checks: remaining })], {
+      stdout: "pipe",
+      stderr: "pipe",
+    });
+    const [stdout, stderr, exitCode] = await Promise.all([
+      new Response(child.stdout).text(),
+      new Response(child.stderr).text(),
+      child.exited,
+    ]);
+    let current: string | undefined;
+    for (const line of stdout.split("\n")) {
+      if (line.trim() === "") continue;
+      const event = JSON.parse(line) as { start?: string; id?: string; ok?: boolean; message?: string };
+      if (event.start !== undefined) current = event.start;
+      else if (event.id !== undefined) {
+        outcomes.set(event.id, { ok: event.ok === true, message: event.message ?? "" });
+        current = undefined;
+      }
+    }
+    const unfinished = remaining.filter((id) => !outcomes.has(id));
+    if (unfinished.length === 0) break;
+    const how = child.signalCode ? `was killed by ${child.signalCode}` : `exited with code ${exitCode}`;
+    const culprit = current ?? unfinished[0] ?? "";
+    const lastLines = stderr.trim().split("\n").slice(-3).join("\n");
+    outcomes.set(culprit, {
+      ok: false,
+      message: `the plugin crashed: its test process ${how} during this check${lastLines ? `\n${lastLines}` : ""}`,
+    });
+    remaining = unfinished.filter((id) => id !== culprit);
+  }
+  return outcomes;
+}
+
+export interface ChildSettings {
+  sampleArgs: readonly string[];
+  badArgs: readonly string[];
+  linear: boolean;
+  cycles: number;
+}
+
+/** Runs checks here, for connectors that cannot crash the process (TypeScript ones). */
+export function runInProcess(
+  inventory: Inventory,
+  name: string,
+  settings: ChildSettings,
+  checks: readonly string[],
+): Map<string, Outcome> {
+  const descriptors = inventory
+    .plugins()
+    .flatMap((entry) => entry.descriptors)
+    .filter((descriptor) => descriptor.name === name);
+  const context: CheckContext = { inventory, name, descriptors, ...settings };
+  const outcomes = new Map<string, Outcome>();
+  for (const id of checks) {
+    const check = CHECKS.find((candidate) => candidate.id === id);
+    if (!check) continue;
+    try {
+      outcomes.set(id, check.run(context));
+    } catch (error) {
+      outcomes.set(id, { ok: false, message: `threw ${String(error)}` });
+    }
+  }
+  return outcomes;
+}
+
+export interface CheckReport {
+  readonly id: string;
+  readonly title: string;
+  readonly ok: boolean;
+  readonly message: string;
+}
+
+export interface CheckPluginOptions {
+  readonly name?: string;
+  readonly sampleArgs?: readonly string[];
+  readonly badArgs?: readonly string[];
+  readonly linear?: boolean;
+  readonly cycles?: number;
+  readonly skip?: readonly string[];
+}
+
+/** Every check against a plugin file, each in a child process; never throws for a bad plugin. */
+export async function checkPluginFile(path: string, options: CheckPluginOptions = {}): Promise<CheckReport[]> {
+  const skip = new Set(options.skip ?? []);
+  const checks = CHECKS.filter((check) => !skip.has(check.id));
+  let name = options.name;
+  if (name === undefined) {
+    const descriptors = parseDescriptors(new Uint8Array(await Bun.file(path).arrayBuffer()));
+    name = descriptors.find((descriptor) => descriptor.plugin_kind === "connector")?.name ?? "";
+  }
+  const outcomes = await runChecks(
+    {
+      path,
+      name,
+      sampleArgs: options.sampleArgs ?? [],
+      badArgs: options.badArgs ?? [],
+      linear: options.linear ?? true,
+      cycles: options.cycles ?? 1000,
+    },
+    checks.map((check) => check.id),
+  );
+  return checks.map((check) => {
+    const outcome = outcomes.get(check.id) ?? { ok: false, message: "the check did not run" };
+    return { id: check.id, title: check.title, ...outcome };
+  });
+}
