@@ -22,7 +22,8 @@ test.skipIf(!gcc.available)("installPluginFile names and describes a library as 
     `libmemflow_dummy_${built.digest.slice(0, 7)}.meta`,
     `libmemflow_dummy_${built.digest.slice(0, 7)}.so`,
   ]);
-  const meta = parsePluginMeta(readFileSync(installed.metaPath ?? "", "utf8"));
+  const metaPath = installed.metaPath ?? "";
+  const meta = parsePluginMeta(readFileSync(metaPath, "utf8"), metaPath);
   expect(meta.digest).toBe(built.digest);
   expect(meta.signature).toBe("3045AB");
   expect(Inventory.scanPath(join(root, "plugins")).availableConnectors()).toEqual(["dummy"]);
