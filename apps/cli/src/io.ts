@@ -19,6 +19,10 @@ export interface CliContext {
   cwd: string;
   home: string;
   platform: HostPlatform;
+  /** The terminal's streams, for prompts (clack); absent in tests without one. */
+  terminal?: { input: NodeJS.ReadStream; output: NodeJS.WriteStream } | undefined;
+  /** The user id on Unix (root is 0); undefined where there is none. */
+  uid?: number | undefined;
 }
 
 /** Exit codes shared by every command. */

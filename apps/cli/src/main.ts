@@ -25,6 +25,8 @@ const context: CliContext = {
   cwd: process.cwd(),
   home: process.env.HOME ?? homedir(),
   platform: hostPlatform(),
+  terminal: { input: process.stdin, output: process.stdout },
+  uid: process.getuid?.(),
 };
 
 process.exitCode = await runCli(process.argv.slice(2), context);

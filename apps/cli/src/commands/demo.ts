@@ -1,8 +1,8 @@
 /**
- * `memflow-ts demo`: the README's main job. For now it shows what the plugin scan sees: every
- * directory memflow searches, each plugin file there and the descriptors the analyzer finds in
- * it, or why the file would be skipped. (The dummy-connector walk-through joins it once core can
- * load plugins.)
+ * `memflow-ts demo`: the README's main job, non-interactive. It shows what the plugin scan sees
+ * (every directory memflow searches, each plugin file there with its descriptors or why it is
+ * skipped), then opens a dummy connector, writes a pattern into its memory, reads it back,
+ * prints a hexdump, and ends with the inventory table.
  */
 import { readdir } from "node:fs/promises";
 import { join } from "node:path";
@@ -10,7 +10,10 @@ import { AnalyzeError, type PluginDescriptorInfo } from "@memflow-ts/analyzer";
 import { analyzeFile } from "@memflow-ts/analyzer/fs";
 import { pluginExtension, pluginSearchPaths } from "@memflow-ts/core";
 import { type Command, UsageError } from "../command.ts";
+import { openDummy } from "../demo/dummy-connector.ts";
+import { formatHexdump } from "../hexdump.ts";
 import { type CliContext, ExitCode } from "../io.ts";
+import { formatTable, printer } from "../output.ts";
 
 type FileScan = { name: string; descriptors: PluginDescriptorInfo[] } | { name: string; problem: string };
 
@@ -86,7 +89,63 @@ export async function runDemo(context: CliContext): Promise<ExitCode> {
       ? "\nNo plugins found. Install one into the first directory above, or set MEMFLOW_PLUGIN_PATH.\n"
       : `\n${plugins} plugin${plugins === 1 ? "" : "s"} found.\n`,
   );
-  return ExitCode.ok;
+  return walkThrough(context);
+}
+
+/** The pattern the demo writes: a greeting, then bytes counting up. */
+export function demoPattern(): Uint8Array {
+  const pattern = new Uint8Array(64);
+  pattern.set(new TextEncoder().encode("memflow-ts demo!"));
+  for (let index = 16; index < pattern.length; index += 1) pattern[index] = index - 16;
+  return pattern;
+}
+
+const DEMO_ADDRESS = 0x1000n;
+
+async function walkThrough(context: CliContext): Promise<ExitCode> {
+  const out = printer(context);
+  out.line();
+  out.line("memflow-ts demo: reading and writing memory through a connector");
+  out.line();
+  const cache = join(context.env.XDG_CACHE_HOME || join(context.home, ".cache"), "memflow-ts", "plugins");
+  const { connector, origin, inventory } = openDummy("1m", cache);
+  try {
+    out.success(`Opened "dummy" with size=1m: ${origin}`);
+    const metadata = connector.metadata();
+    out.line(`    ${metadata.realSize} bytes of physical memory, addresses 0x0-0x${metadata.maxAddress.toString(16)}`);
+    const pattern = demoPattern();
+    connector.write(DEMO_ADDRESS, pattern);
+    out.success(`Wrote ${pattern.byteLength} bytes at 0x${DEMO_ADDRESS.toString(16)}`);
+    const back = connector.read(DEMO_ADDRESS, pattern.byteLength);
+    const same = back.every((byte, index) => byte === pattern[index]);
+    if (!same) {
+      out.failure("the bytes read back differ from the bytes written");
+      return ExitCode.failed;
+    }
+    out.success("Read them back: identical");
+    out.line();
+    out.line(formatHexdump(back, DEMO_ADDRESS).trimEnd());
+    out.line();
+    out.line("Inventory of this run:");
+    const rows = [["NAME", "KIND", "VERSION", "ABI", "SOURCE"]];
+    for (const entry of inventory.plugins()) {
+      for (const descriptor of entry.descriptors) {
+        rows.push([
+          descriptor.name,
+          descriptor.plugin_kind,
+          descriptor.version,
+          String(descriptor.plugin_version),
+          entry.origin === "builtin" ? "TypeScript" : entry.path,
+        ]);
+      }
+    }
+    out.line(formatTable([12, 10, 8, 4], rows).trimEnd());
+    out.line();
+    out.line("Next: memflow-ts setup (interactive), memflow-ts list, memflow-ts read -c dummy 0x1000 64");
+    return ExitCode.ok;
+  } finally {
+    connector.close();
+  }
 }
 
 export const demoCommand: Command = {
