@@ -52,9 +52,14 @@ function resolve(args: readonly string[]): { entry: CommandEntry; used: number }
   return best;
 }
 
-export async function runCli(args: readonly string[], context: CliContext): Promise<ExitCode> {
+/** memflowup's global flag; the connectors' CI passes it. There is no update check to skip here. */
+const SKIP_VERSION_CHECK = "--skip-version-check";
+
+export async function runCli(argv: readonly string[], context: CliContext): Promise<ExitCode> {
+  const args = argv[0] === SKIP_VERSION_CHECK ? argv.slice(1) : argv;
   const [first] = args;
-  if (first === undefined || first === "help" || first === "-h" || first === "--help") {
+  // `help` alone is the command list; `help <plugin>` is a plugin's help text.
+  if (first === undefined || (first === "help" && args.length === 1) || first === "-h" || first === "--help") {
     context.stdout.write(help());
     return ExitCode.ok;
   }

@@ -2,7 +2,6 @@ import { afterAll, describe, expect, test } from "bun:test";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { formatHexdump } from "../src/hexdump.ts";
 import { ExitCode, runCli } from "../src/index.ts";
 import { testContext } from "./capture.ts";
 
@@ -74,12 +73,4 @@ describe("memflow-ts", () => {
     expect(text).toContain("00001000  6d 65 6d 66 6c 6f 77 2d  74 73 20 64 65 6d 6f 21  |memflow-ts demo!|");
     expect(text).toMatch(/^dummy +connector +0\.2\.4 +1 /m);
   }, 60_000);
-
-  test("hexdump: offsets, two groups of eight, printable ASCII, a short last line", () => {
-    const bytes = new Uint8Array([0x41, 0x42, 0x00, 0x7f, ...Array.from({ length: 16 }, (_, i) => 0x30 + i)]);
-    expect(formatHexdump(bytes, 0xfff0n)).toBe(
-      "0000fff0  41 42 00 7f 30 31 32 33  34 35 36 37 38 39 3a 3b  |AB..0123456789:;|\n" +
-        "00010000  3c 3d 3e 3f                                       |<=>?|\n",
-    );
-  });
 });

@@ -3,6 +3,11 @@ import type { CommandEntry } from "../command.ts";
 
 export const AUTHORING_COMMANDS: readonly CommandEntry[] = [
   {
+    path: ["setup"],
+    summary: "interactive set-up: plugin folder, registry, plugins, dummy connector, doctor",
+    load: async () => (await import("./setup.ts")).setupCommand,
+  },
+  {
     path: ["demo"],
     summary: "a guided tour: scan, build the dummy connector, write and read memory",
     load: async () => (await import("./demo.ts")).demoCommand,

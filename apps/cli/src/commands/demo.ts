@@ -11,7 +11,7 @@ import { analyzeFile } from "@memflow-ts/analyzer/fs";
 import { pluginExtension, pluginSearchPaths } from "@memflow-ts/core";
 import { type Command, UsageError } from "../command.ts";
 import { openDummy } from "../demo/dummy-connector.ts";
-import { formatHexdump } from "../hexdump.ts";
+import { hexdump } from "../inventory/hexdump.ts";
 import { type CliContext, ExitCode } from "../io.ts";
 import { formatTable, printer } from "../output.ts";
 
@@ -124,7 +124,7 @@ async function walkThrough(context: CliContext): Promise<ExitCode> {
     }
     out.success("Read them back: identical");
     out.line();
-    out.line(formatHexdump(back, DEMO_ADDRESS).trimEnd());
+    out.line(hexdump(back, DEMO_ADDRESS).trimEnd());
     out.line();
     out.line("Inventory of this run:");
     const rows = [["NAME", "KIND", "VERSION", "ABI", "SOURCE"]];

@@ -1,0 +1,74 @@
+/**
+ * `memflow-ts inspect <file…> [--json]`: the memflow descriptors the analyzer reads from each
+ * file, without loading it. `--json` prints `[{ file, descriptors } | { file, error }]`.
+ */
+import { resolve } from "node:path";
+import { AnalyzeError, type PluginDescriptorInfo } from "@memflow-ts/analyzer";
+import { analyzeFile } from "@memflow-ts/analyzer/fs";
+import { type Command, parseFlags, UsageError } from "../command.ts";
+import { descriptorTitle, targetText } from "../inventory/describe.ts";
+import { LISTING_FLAGS } from "../inventory/listing-flags.ts";
+import { type CliContext, ExitCode } from "../io.ts";
+import { printer } from "../output.ts";
+
+const USAGE = `Usage: memflow-ts inspect <file...> [--json] [--quiet]
+
+Shows the memflow plugin descriptors in each file (ELF, PE or Mach-O), read statically: the
+file is never loaded. Exits 1 when a file cannot be read or analysed.
+
+Options:
+  --json       print [{ "file": ..., "descriptors": [...] } | { "file": ..., "error": "..." }]
+  -q, --quiet  print only the problems
+`;
+
+/** The memflow ABI version memflow 0.2 loads. */
+const PLUGIN_VERSION = 1;
+
+type Inspection = { file: string; descriptors: PluginDescriptorInfo[] } | { file: string; error: string };
+
+async function inspect(context: CliContext, file: string): Promise<Inspection> {
+  try {
+    return { file, descriptors: await analyzeFile(resolve(context.cwd, file)) };
+  } catch (error) {
+    if (error instanceof AnalyzeError) return { file, error: `${error.kind}: ${error.message}` };
+    const code = (error as NodeJS.ErrnoException).code;
+    if (typeof code === "string") return { file, error: (error as Error).message };
+    throw error;
+  }
+}
+
+function printText(context: CliContext, inspections: readonly Inspection[], quiet: boolean): void {
+  const out = printer(context, { quiet });
+  for (const inspection of inspections) {
+    if ("error" in inspection) {
+      out.failure(`${inspection.file}: ${inspection.error}`);
+      continue;
+    }
+    if (inspection.descriptors.length === 0) {
+      out.info(`${inspection.file}: no memflow plugin descriptor (not a memflow plugin)`);
+      continue;
+    }
+    out.line(inspection.file);
+    for (const descriptor of inspection.descriptors) {
+      const abi =
+        descriptor.plugin_version === PLUGIN_VERSION
+          ? `plugin_version ${descriptor.plugin_version}`
+          : `plugin_version ${descriptor.plugin_version} (memflow 0.2 loads only ${PLUGIN_VERSION})`;
+      out.line(`  ${descriptorTitle(descriptor)}  ${descriptor.export_name}  ${targetText(descriptor)}  ${abi}`);
+      if (descriptor.description !== "") out.line(`    ${descriptor.description}`);
+    }
+  }
+}
+
+export const inspectCommand: Command = {
+  usage: USAGE,
+  async run(args, context) {
+    const { values, positionals } = parseFlags(args, LISTING_FLAGS);
+    if (positionals.length === 0) throw new UsageError("inspect needs at least one file");
+    const inspections: Inspection[] = [];
+    for (const file of positionals) inspections.push(await inspect(context, file));
+    if (values.json) printer(context).json(inspections);
+    else printText(context, inspections, values.quiet === true);
+    return inspections.some((inspection) => "error" in inspection) ? ExitCode.failed : ExitCode.ok;
+  },
+};

@@ -1,0 +1,141 @@
+/**
+ * `memflow-ts list [--rejected] [--json] [--quiet]`: the plugins memflow's scan finds, one row a
+ * descriptor, grouped by kind and name; within a name the first row is the file memflow uses
+ * (the newest). `--rejected` adds every file or descriptor the scan skipped and why.
+ */
+import type { PluginDescriptorInfo } from "@memflow-ts/analyzer";
+import type { Inventory, PluginEntry, RejectedPlugin } from "@memflow-ts/core";
+import { type Command, parseFlags, UsageError } from "../command.ts";
+import { plural, targetText } from "../inventory/describe.ts";
+import { LISTING_FLAGS } from "../inventory/listing-flags.ts";
+import { withMemflowErrors } from "../inventory/report-error.ts";
+import { scanInventory } from "../inventory/scan-context.ts";
+import { type CliContext, ExitCode } from "../io.ts";
+import { formatTable, printer } from "../output.ts";
+
+const USAGE = `Usage: memflow-ts list [--rejected] [--json] [--quiet]
+
+Lists the plugins memflow finds: the user plugin directory (~/.local/lib/memflow), each
+MEMFLOW_PLUGIN_PATH directory, then the working directory. For each name the first row is the
+plugin memflow uses (the newest file).
+
+Options:
+  --rejected   also list every file the scan skipped, and why
+  --json       print JSON: { plugins, directories[, rejected] }
+  -q, --quiet  only the rows: no header and no summary
+`;
+
+interface Row {
+  readonly entry: PluginEntry;
+  readonly descriptor: PluginDescriptorInfo;
+  /** True for the row memflow picks for this kind and name. */
+  readonly selected: boolean;
+}
+
+/** One row a descriptor, by kind and name; inventory order (newest first) within a name. */
+function rows(inventory: Inventory): Row[] {
+  const all = inventory.plugins().flatMap((entry) =>
+    entry.descriptors.map((descriptor) => ({
+      entry,
+      descriptor,
+      key: `${descriptor.plugin_kind}\u0000${descriptor.name}`,
+    })),
+  );
+  // Array.prototype.sort is stable: within a name the inventory's order stays.
+  const sorted = all.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  return sorted.map(({ entry, descriptor, key }, index) => ({
+    entry,
+    descriptor,
+    selected: index === 0 || sorted[index - 1]?.key !== key,
+  }));
+}
+
+function rowJson({ entry, descriptor, selected }: Row) {
+  return {
+    name: descriptor.name,
+    plugin_kind: descriptor.plugin_kind,
+    version: descriptor.version,
+    plugin_version: descriptor.plugin_version,
+    file_type: descriptor.file_type,
+    architecture: descriptor.architecture,
+    export_name: descriptor.export_name,
+    description: descriptor.description,
+    path: entry.path,
+    created_at: entry.createdAt.text,
+    digest: entry.meta?.digest ?? null,
+    selected,
+  };
+}
+
+function rejectedJson(rejected: RejectedPlugin) {
+  return {
+    path: rejected.path,
+    ...(rejected.exportName !== undefined && { export_name: rejected.exportName }),
+    error: { origin: rejected.error.origin, kind: rejected.error.kind, message: rejected.error.message },
+  };
+}
+
+function printText(context: CliContext, inventory: Inventory, table: Row[], withRejected: boolean, quiet: boolean) {
+  const out = printer(context, { quiet });
+  const rejected = inventory.rejected();
+  if (table.length === 0) {
+    const searched = inventory.directories().map((directory) => directory.path);
+    out.info(`no plugins found in ${searched.join(", ")}`);
+    out.line("    Install one with 'memflow-ts pull <name>', or set MEMFLOW_PLUGIN_PATH to a directory with plugins.");
+  } else {
+    const cells = table.map(({ entry, descriptor, selected }) => [
+      selected ? descriptor.name : `${descriptor.name}*`,
+      descriptor.plugin_kind,
+      descriptor.version,
+      String(descriptor.plugin_version),
+      targetText(descriptor),
+      entry.path,
+    ]);
+    const header = quiet ? [] : [["NAME", "KIND", "VERSION", "ABI", "ARCH", "PATH"]];
+    context.stdout.write(formatTable([16, 10, 12, 4, 12], [...header, ...cells]));
+    const shadowed = table.filter((row) => !row.selected).length;
+    if (shadowed > 0) {
+      out.line(`* shadowed by a newer file with the same name; memflow uses the first. 'memflow-ts doctor' explains.`);
+    }
+  }
+  if (withRejected && rejected.length > 0) {
+    out.line();
+    out.line("Skipped:");
+    for (const entry of rejected) {
+      context.stdout.write(`  ${entry.path}${entry.exportName ? ` (${entry.exportName})` : ""}\n`);
+      context.stdout.write(`      ${entry.error.message}\n`);
+    }
+  }
+  const files = new Set(table.map((row) => row.entry.path)).size;
+  const skipped = new Set(rejected.map((entry) => entry.path)).size;
+  const summary = `${plural(table.length, "plugin")} in ${plural(files, "file")}`;
+  if (skipped === 0) out.line(`${summary}.`);
+  else
+    out.line(
+      `${summary}; ${plural(skipped, "file")} skipped${withRejected ? "" : " ('memflow-ts list --rejected' says why)"}.`,
+    );
+}
+
+export const listCommand: Command = {
+  usage: USAGE,
+  async run(args, context) {
+    const { values, positionals } = parseFlags(args, { rejected: { type: "boolean" }, ...LISTING_FLAGS });
+    if (positionals.length > 0) throw new UsageError(`list takes no arguments (got ${positionals.join(" ")})`);
+    return withMemflowErrors(context, () => {
+      const inventory = scanInventory(context);
+      const table = rows(inventory);
+      if (values.json) {
+        printer(context).json({
+          plugins: table.map(rowJson),
+          directories: inventory
+            .directories()
+            .map((directory) => ({ path: directory.path, ...(directory.error && { error: directory.error.message }) })),
+          ...(values.rejected && { rejected: inventory.rejected().map(rejectedJson) }),
+        });
+      } else {
+        printText(context, inventory, table, values.rejected === true, values.quiet === true);
+      }
+      return ExitCode.ok;
+    });
+  },
+};

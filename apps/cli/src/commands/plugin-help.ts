@@ -1,0 +1,93 @@
+/**
+ * `memflow-ts help <plugin>`: the help text a plugin gives about itself (memflow's
+ * `connector_help` / `os_help`), for a connector, an OS plugin, or both when both kinds carry
+ * the name. Loads the plugin library; runs none of its `create`.
+ */
+import type { PluginKind } from "@memflow-ts/analyzer";
+import { type Inventory, MemflowError, type PluginMatch } from "@memflow-ts/core";
+import type { Command } from "../command.ts";
+import { descriptorTitle } from "../inventory/describe.ts";
+import { parseNamedListing } from "../inventory/listing-flags.ts";
+import { reportMemflowError, withMemflowErrors } from "../inventory/report-error.ts";
+import { scanInventory } from "../inventory/scan-context.ts";
+import { ExitCode } from "../io.ts";
+import { printer } from "../output.ts";
+
+const USAGE = `Usage: memflow-ts help <plugin> [--json] [--quiet]
+
+Prints the help text of a connector or OS plugin, as the plugin gives it: its arguments and
+what they do. Use the arguments as -c <name>:<target>:<key=value,...> (connectors) or
+-o <name>:<target>:<key=value,...> (OS plugins).
+
+Options:
+  --json       print [{ "kind", "name", "version", "path", "help" | "error" }]
+  -q, --quiet  only the help text
+`;
+
+function findKind(inventory: Inventory, kind: PluginKind, name: string): PluginMatch | undefined {
+  try {
+    return inventory.find(kind, name);
+  } catch (error) {
+    if (error instanceof MemflowError && error.kind === "PluginNotFound") return undefined;
+    throw error;
+  }
+}
+
+function notFound(inventory: Inventory, name: string): MemflowError {
+  const list = (names: string[]) => (names.length === 0 ? "none" : names.join(", "));
+  return new MemflowError(
+    "Inventory",
+    "PluginNotFound",
+    `no connector or os plugin named ${name} (connectors: ${list(inventory.availableConnectors())}; ` +
+      `os plugins: ${list(inventory.availableOs())})`,
+  );
+}
+
+type HelpResult = { match: PluginMatch; help: string } | { match: PluginMatch; error: MemflowError };
+
+export const pluginHelpCommand: Command = {
+  usage: USAGE,
+  async run(args, context) {
+    const { name, json, quiet } = parseNamedListing(args, "help", "plugin name", "dummy");
+    return withMemflowErrors(context, () => {
+      const inventory = scanInventory(context);
+      const matches = (["connector", "os"] as const).flatMap((kind) => findKind(inventory, kind, name) ?? []);
+      if (matches.length === 0) throw notFound(inventory, name);
+      const results = matches.map((match): HelpResult => {
+        const kind = match.descriptor.plugin_kind;
+        try {
+          const help = kind === "connector" ? inventory.connectorHelp(name) : inventory.osHelp(name);
+          return { match, help };
+        } catch (error) {
+          if (error instanceof MemflowError) return { match, error };
+          throw error;
+        }
+      });
+      if (json) {
+        printer(context).json(
+          results.map(({ match, ...result }) => ({
+            kind: match.descriptor.plugin_kind,
+            name: match.descriptor.name,
+            version: match.descriptor.version,
+            path: match.entry.path,
+            ...("help" in result ? { help: result.help } : { error: result.error.message }),
+          })),
+        );
+        return results.every((result) => "help" in result) ? ExitCode.ok : ExitCode.failed;
+      }
+      const out = printer(context, { quiet });
+      let failed = false;
+      for (const [index, result] of results.entries()) {
+        if (index > 0) out.line();
+        out.line(`${descriptorTitle(result.match.descriptor)} (${result.match.entry.path})`);
+        if ("help" in result) {
+          context.stdout.write(result.help.endsWith("\n") ? result.help : `${result.help}\n`);
+        } else {
+          reportMemflowError(context, result.error);
+          failed = true;
+        }
+      }
+      return failed ? ExitCode.failed : ExitCode.ok;
+    });
+  },
+};

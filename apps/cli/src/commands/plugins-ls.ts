@@ -1,0 +1,91 @@
+/**
+ * `memflow-ts plugins ls`: the plugins memflowup manages in the user plugin folder, one line per
+ * descriptor in memflowup's columns and order. Asides on stderr name `.meta` files whose plugin
+ * file is missing and `.meta` files that do not parse (memflowup skips both silently).
+ */
+import { descriptorInSerdeOrder } from "@memflow-ts/analyzer";
+import { userPluginDirectory } from "@memflow-ts/core";
+import { type Command, parseFlags, UsageError } from "../command.ts";
+import { JSON_FLAG, QUIET_FLAG } from "../common-flags.ts";
+import { reportFailure } from "../failure.ts";
+import { ExitCode } from "../io.ts";
+import { createdLabel, note, shortDigest, VERSION_COLUMNS } from "../listing.ts";
+import { type LocalPlugin, localPlugins } from "../local/local-plugins.ts";
+import { formatTable, printer } from "../output.ts";
+import { targetLabel } from "../registry/host-target.ts";
+
+const USAGE = `Usage: memflow-ts plugins ls [<name>] [options]
+
+Lists the installed plugins (those with a .meta) of the user plugin folder, newest first per name.
+
+Options:
+      --wide     add DIGEST_LONG, CREATED and PATH
+      --json     print JSON instead of a table
+  -q, --quiet    print only the table and failures`;
+
+function row(plugin: LocalPlugin, wide: boolean): string[] {
+  const base = [
+    plugin.descriptor.name,
+    plugin.descriptor.version,
+    targetLabel(plugin.descriptor),
+    String(plugin.descriptor.plugin_version),
+    shortDigest(plugin.digest),
+  ];
+  return wide ? [...base, plugin.digest, createdLabel(plugin.createdAt.text), JSON.stringify(plugin.pluginPath)] : base;
+}
+
+function asJson(plugin: LocalPlugin) {
+  return {
+    path: plugin.pluginPath,
+    meta_path: plugin.metaPath,
+    file_exists: plugin.fileExists,
+    digest: plugin.digest,
+    created_at: plugin.createdAt.text,
+    descriptor: descriptorInSerdeOrder(plugin.descriptor),
+  };
+}
+
+export const pluginsLsCommand: Command = {
+  usage: USAGE,
+  async run(args, context) {
+    const { values, positionals } = parseFlags(args, {
+      wide: { type: "boolean" },
+      ...JSON_FLAG,
+      ...QUIET_FLAG,
+    });
+    if (positionals.length > 1)
+      throw new UsageError(`plugins ls takes at most one plugin name (got ${positionals.join(" ")})`);
+    const [name] = positionals;
+    const quiet = values.quiet ?? false;
+    const out = printer(context, { quiet });
+    let listing: ReturnType<typeof localPlugins>;
+    try {
+      listing = localPlugins(userPluginDirectory(context.platform, context.home), context.platform);
+    } catch (error) {
+      reportFailure(out, context, "Unable to list the installed plugins", error);
+      return ExitCode.failed;
+    }
+    const plugins = listing.plugins.filter((plugin) => name === undefined || plugin.descriptor.name === name);
+    if (values.json) {
+      out.json(plugins.map(asJson));
+    } else {
+      const wide = values.wide ?? false;
+      const header = ["NAME", "VERSION", "ARCH", "ABI", "DIGEST", ...(wide ? ["DIGEST_LONG", "CREATED", "PATH"] : [])];
+      // CREATED is padded to chrono's longest form (memflowup leaves it ragged), so PATH lines up.
+      const widths = wide ? [...VERSION_COLUMNS, 29] : VERSION_COLUMNS;
+      context.stdout.write(formatTable(widths, [header, ...plugins.map((plugin) => row(plugin, wide))]));
+    }
+    const missing = new Set(plugins.filter((plugin) => !plugin.fileExists).map((plugin) => plugin.metaPath));
+    for (const metaPath of missing) {
+      note(
+        context.stderr,
+        quiet,
+        `${metaPath} describes a plugin file that is missing; memflow-ts plugins clean removes it`,
+      );
+    }
+    for (const { path, reason } of listing.unreadable) {
+      note(context.stderr, quiet, `${path} is not a memflowup .meta (${reason}); memflow-ts plugins clean removes it`);
+    }
+    return ExitCode.ok;
+  },
+};

@@ -1,0 +1,321 @@
+/**
+ * `memflow-ts setup`: the interactive wizard (clack). Plugin folder, registry and public key,
+ * plugins to pull, the dummy connector built and installed, doctor, and a first read through
+ * the dummy connector. Each answer starts from the current state, so re-running it is a review.
+ * Without a terminal it only runs with `--yes` (defaults and flags, no prompts).
+ */
+import { existsSync } from "node:fs";
+import { isAbsolute, join, resolve } from "node:path";
+import * as prompts from "@clack/prompts";
+import { Inventory, userPluginDirectory } from "@memflow-ts/core";
+import { BuildError, buildPlugin, bundledPluginSource } from "@memflow-ts/sdk";
+import { type Command, parseFlags, UsageError } from "../command.ts";
+import { readConfig, writeConfig } from "../config/memflowup-config.ts";
+import { CliFailure } from "../failure.ts";
+import { runDoctor } from "../inventory/doctor/run-doctor.ts";
+import { hexdump } from "../inventory/hexdump.ts";
+import { type CliContext, canPrompt, ExitCode } from "../io.ts";
+import { localPlugins } from "../local/local-plugins.ts";
+import { printer } from "../output.ts";
+import { hostTarget } from "../registry/host-target.ts";
+import { pullPlugin } from "../registry/pull-plugin.ts";
+import { loadPublicKey } from "../registry/signing-keys.ts";
+import { type PluginChoice, registryChoices } from "../setup/registry-choices.ts";
+import { currentState, type SetupState, savePluginDirectory } from "../setup/setup-state.ts";
+
+const USAGE = `Usage: memflow-ts setup [--yes] [--plugin-dir <dir>] [--registry <url>] [--pub-key <file>] [--pull <name>]… [--no-dummy]
+
+Interactive set-up: plugin folder, registry and public key, plugins to pull, the dummy
+connector, a doctor check and a first memory read. Every question starts from the current
+state. Without a terminal, pass --yes to accept the defaults (changed with the flags).`;
+
+class Cancelled extends Error {}
+
+/** What the run does, once every question is answered. */
+interface Plan extends SetupState {
+  pull: string[];
+  buildDummy: boolean;
+}
+
+function expandHome(path: string, context: CliContext): string {
+  if (path === "~") return context.home;
+  if (path.startsWith("~/")) return join(context.home, path.slice(2));
+  return isAbsolute(path) ? path : resolve(context.cwd, path);
+}
+
+function checkKeyFile(path: string, context: CliContext): string | undefined {
+  if (path === "") return undefined;
+  try {
+    loadPublicKey(expandHome(path, context));
+    return undefined;
+  } catch (error) {
+    return error instanceof Error ? error.message : String(error);
+  }
+}
+
+/** Asks every question, starting from `state`. */
+async function ask(
+  context: CliContext,
+  state: SetupState,
+  flags: { pull: string[] | undefined; dummy: boolean },
+): Promise<Plan> {
+  const io = { input: context.terminal?.input, output: context.terminal?.output };
+  const answer = <T>(value: T): Exclude<T, symbol> => {
+    if (prompts.isCancel(value)) throw new Cancelled();
+    return value as Exclude<T, symbol>;
+  };
+  const userDirectory = userPluginDirectory(context.platform, context.home);
+  const where = answer(
+    await prompts.select({
+      ...io,
+      message: "Where should plugins be installed?",
+      initialValue: state.pluginDirectory === userDirectory ? "user" : "custom",
+      options: [
+        { value: "user", label: userDirectory, hint: "memflow and memflowup use this folder" },
+        { value: "custom", label: "Another folder", hint: "memflow finds it through MEMFLOW_PLUGIN_PATH" },
+      ],
+    }),
+  );
+  let pluginDirectory = userDirectory;
+  if (where === "custom") {
+    const typed = answer(
+      await prompts.text({
+        ...io,
+        message: "Plugin folder",
+        initialValue: state.pluginDirectory === userDirectory ? "" : state.pluginDirectory,
+        validate: (value) => (value?.trim() ? undefined : "give a folder, for example ~/memflow-plugins"),
+      }),
+    );
+    pluginDirectory = expandHome(typed.trim(), context);
+  }
+  const registry = answer(
+    await prompts.text({
+      ...io,
+      message: "Plugin registry",
+      initialValue: state.registry,
+      validate: (value) =>
+        /^https?:\/\/\S+$/.test(value?.trim() ?? "") ? undefined : "a URL such as https://registry.memflow.io",
+    }),
+  ).trim();
+  const publicKeyFile = answer(
+    await prompts.text({
+      ...io,
+      message: "Public key the registry's plugins are signed with (empty: the official memflow key)",
+      initialValue: state.publicKeyFile,
+      validate: (value) => checkKeyFile(value?.trim() ?? "", context),
+    }),
+  ).trim();
+
+  let pull = flags.pull ?? [];
+  if (flags.pull === undefined) {
+    const spin = prompts.spinner({ output: io.output });
+    spin.start(`Asking ${registry} which plugins it has for this machine`);
+    let choices: PluginChoice[] = [];
+    try {
+      const found = await registryChoices(registry, hostTarget(context));
+      choices = found.choices;
+      spin.stop(
+        `${registry} has ${choices.length} plugin${choices.length === 1 ? "" : "s"} for this machine` +
+          (found.unavailable.length > 0 ? ` (and ${found.unavailable.length} built for others)` : ""),
+      );
+    } catch (error) {
+      spin.error(`Could not list ${registry}: ${error instanceof Error ? error.message : String(error)}`);
+    }
+    if (choices.length > 0) {
+      const installed = new Set(
+        localPlugins(pluginDirectory, context.platform).plugins.map((plugin) => plugin.descriptor.name),
+      );
+      const groups: Record<string, { value: string; label: string; hint: string }[]> = {};
+      for (const choice of choices) {
+        const group = choice.kind === "connector" ? "Connectors" : "OS plugins";
+        const members = groups[group] ?? [];
+        groups[group] = members;
+        members.push({
+          value: choice.name,
+          label: `${choice.name}  ${choice.detail}`,
+          hint: choice.description,
+        });
+      }
+      pull = answer(
+        await prompts.groupMultiselect({
+          ...io,
+          message: "Plugins to install or update (space selects, enter confirms)",
+          options: groups,
+          initialValues: choices.filter((choice) => installed.has(choice.name)).map((choice) => choice.name),
+          required: false,
+        }),
+      );
+    }
+  }
+  const buildDummy = flags.dummy
+    ? answer(
+        await prompts.confirm({
+          ...io,
+          message: "Build and install the dummy connector (for trying things out)?",
+          initialValue: true,
+        }),
+      )
+    : false;
+  return { pluginDirectory, registry, publicKeyFile, pull, buildDummy };
+}
+
+/** Carries out the plan; returns how many steps failed. */
+async function apply(
+  context: CliContext,
+  plan: Plan,
+  log: (kind: "success" | "warn" | "info", text: string) => void,
+): Promise<number> {
+  let failures = 0;
+  const config = readConfig(context);
+  const official = plan.registry.replace(/\/+$/, "") === "https://registry.memflow.io";
+  const next = {
+    ...config,
+    registry: official && config.registry === null ? null : plan.registry,
+    pub_key_file: plan.publicKeyFile === "" ? null : expandHome(plan.publicKeyFile, context),
+  };
+  if (next.registry !== config.registry || next.pub_key_file !== config.pub_key_file) {
+    writeConfig(context, next);
+    log("success", "Saved the registry settings to memflowup's config.json");
+  }
+  savePluginDirectory(context, plan.pluginDirectory);
+  if (plan.pluginDirectory !== userPluginDirectory(context.platform, context.home)) {
+    const listed = (context.env.MEMFLOW_PLUGIN_PATH ?? "").split(":").includes(plan.pluginDirectory);
+    if (!listed)
+      log(
+        "info",
+        `memflow finds ${plan.pluginDirectory} only through MEMFLOW_PLUGIN_PATH: add\n  export MEMFLOW_PLUGIN_PATH=${plan.pluginDirectory}\nto your shell profile`,
+      );
+  }
+
+  if (plan.pull.length > 0) {
+    const out = printer(context, { quiet: true });
+    const settings = {
+      defaultRegistry: plan.registry,
+      force: false,
+      key: loadPublicKey(plan.publicKeyFile === "" ? undefined : expandHome(plan.publicKeyFile, context)),
+      host: hostTarget(context),
+      platform: context.platform,
+      pluginDirectory: plan.pluginDirectory,
+    };
+    const quietProgress = { track: () => () => {}, done: () => {}, clear: () => {} };
+    for (const name of plan.pull) {
+      try {
+        const outcome = await pullPlugin(name, settings, out, quietProgress);
+        log("success", outcome === "installed" ? `Installed ${name}` : `${name} is up to date`);
+      } catch (error) {
+        if (!(error instanceof CliFailure)) throw error;
+        log("warn", `Could not install ${name}: ${error.message}`);
+        failures += 1;
+      }
+    }
+  }
+
+  if (plan.buildDummy) {
+    try {
+      const built = buildPlugin({
+        name: "dummy",
+        sources: [bundledPluginSource("dummy")],
+        outDir: plan.pluginDirectory,
+      });
+      log("success", `Installed the dummy connector: ${built.path}`);
+    } catch (error) {
+      if (!(error instanceof BuildError)) throw error;
+      log("warn", `Could not build the dummy connector: ${error.message}`);
+      failures += 1;
+    }
+  }
+
+  const report = runDoctor(
+    { ...context, env: { ...context.env, MEMFLOW_PLUGIN_PATH: plan.pluginDirectory } },
+    {
+      passwdPath: "/etc/passwd",
+    },
+  );
+  const errors = report.findings.filter((finding) => finding.severity === "error");
+  const warnings = report.findings.filter((finding) => finding.severity === "warning");
+  log(
+    errors.length > 0 ? "warn" : "success",
+    `doctor: ${report.plugins} plugin${report.plugins === 1 ? "" : "s"} load, ${errors.length} error${errors.length === 1 ? "" : "s"}, ${warnings.length} warning${warnings.length === 1 ? "" : "s"}` +
+      errors.map((finding) => `\n  - ${finding.message}${finding.fix ? ` (${finding.fix})` : ""}`).join(""),
+  );
+
+  if (plan.buildDummy && existsSync(plan.pluginDirectory)) {
+    try {
+      using connector = Inventory.scanPath(plan.pluginDirectory).instantiateConnector("dummy", undefined, ":size=1m");
+      const greeting = new TextEncoder().encode("hello from setup");
+      connector.write(0x2000n, greeting);
+      log(
+        "success",
+        `Read 16 bytes through the dummy connector:\n${hexdump(connector.read(0x2000n, 16), 0x2000n).trimEnd()}`,
+      );
+    } catch (error) {
+      log(
+        "warn",
+        `Could not read through the dummy connector: ${error instanceof Error ? error.message : String(error)}`,
+      );
+      failures += 1;
+    }
+  }
+  return failures;
+}
+
+export const setupCommand: Command = {
+  usage: USAGE,
+  async run(args, context) {
+    const { values, positionals } = parseFlags(args, {
+      yes: { type: "boolean", short: "y" },
+      "plugin-dir": { type: "string" },
+      registry: { type: "string", short: "r" },
+      "pub-key": { type: "string", short: "p" },
+      pull: { type: "string", multiple: true },
+      "no-dummy": { type: "boolean" },
+    });
+    if (positionals.length > 0) throw new UsageError(`setup takes no arguments (got ${positionals.join(" ")})`);
+    const state = currentState(context);
+    if (values["plugin-dir"]) state.pluginDirectory = expandHome(values["plugin-dir"], context);
+    if (values.registry) state.registry = values.registry;
+    if (values["pub-key"] !== undefined) state.publicKeyFile = values["pub-key"];
+    const out = printer(context);
+
+    if (values.yes) {
+      const keyProblem = checkKeyFile(state.publicKeyFile, context);
+      if (keyProblem) {
+        out.failure(`--pub-key: ${keyProblem}`);
+        return ExitCode.usage;
+      }
+      const plan: Plan = { ...state, pull: values.pull ?? [], buildDummy: !values["no-dummy"] };
+      const failures = await apply(context, plan, (kind, text) =>
+        kind === "success" ? out.success(text) : kind === "warn" ? out.failure(text) : out.info(text),
+      );
+      return failures === 0 ? ExitCode.ok : ExitCode.failed;
+    }
+    if (!canPrompt(context)) {
+      throw new UsageError(
+        "setup asks questions and needs a terminal; without one, run memflow-ts setup --yes (see the flags below)",
+      );
+    }
+    const output = context.terminal?.output;
+    prompts.intro("memflow-ts setup", { output });
+    try {
+      const plan = await ask(context, state, { pull: values.pull, dummy: !values["no-dummy"] });
+      const failures = await apply(context, plan, (kind, text) =>
+        kind === "success"
+          ? prompts.log.success(text, { output })
+          : kind === "warn"
+            ? prompts.log.warn(text, { output })
+            : prompts.log.info(text, { output }),
+      );
+      prompts.outro(
+        failures === 0
+          ? "Setup complete. Next: memflow-ts list, memflow-ts read -c dummy::size=1m 0x2000 16"
+          : `Setup finished with ${failures} problem${failures === 1 ? "" : "s"} (above)`,
+        { output },
+      );
+      return failures === 0 ? ExitCode.ok : ExitCode.failed;
+    } catch (error) {
+      if (!(error instanceof Cancelled)) throw error;
+      prompts.cancel("Setup cancelled; nothing more was changed.", { output });
+      return ExitCode.failed;
+    }
+  },
+};

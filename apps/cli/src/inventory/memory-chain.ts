@@ -1,0 +1,79 @@
+/**
+ * `-c <connector[:args]>` and `-o <os[:args]>` on the command line (memflow's chain syntax,
+ * ordered by position), turned into physical memory to read and write: the connector a chain
+ * ends with, or the physical memory of the OS it ends with.
+ */
+import {
+  ConnectorChain,
+  chainArguments,
+  type Inventory,
+  MemflowError,
+  OsChain,
+  type PhysicalMemoryView,
+  type PositionedValue,
+} from "@memflow-ts/core";
+import { UsageError } from "../command.ts";
+
+export interface ChainArguments {
+  readonly connectors: readonly PositionedValue[];
+  readonly osLayers: readonly PositionedValue[];
+  /** The other arguments, for parseFlags. */
+  readonly rest: readonly string[];
+}
+
+const CHAIN_FLAGS = new Set(["-c", "--connector", "-o", "--os"]);
+
+/** Takes the `-c`/`-o` values out of `args`; a flag without a value is a usage error. */
+export function takeChainArguments(args: readonly string[]): ChainArguments {
+  let positioned: ReturnType<typeof chainArguments>;
+  try {
+    positioned = chainArguments(args);
+  } catch (error) {
+    if (error instanceof MemflowError) throw new UsageError(error.detail ?? error.message);
+    throw error;
+  }
+  const rest: string[] = [];
+  for (let index = 0; index < args.length; index += 1) {
+    const argument = args[index] ?? "";
+    if (CHAIN_FLAGS.has(argument)) index += 1;
+    else if (!argument.startsWith("--connector=") && !argument.startsWith("--os=")) rest.push(argument);
+  }
+  return { ...positioned, rest };
+}
+
+export interface OpenMemory {
+  /** What the memory comes from, for messages: `connector dummy`, `os win32`. */
+  readonly label: string;
+  readonly memory: PhysicalMemoryView;
+  close(): void;
+}
+
+function lastPosition(values: readonly PositionedValue[]): number {
+  return values.reduce((last, [position]) => Math.max(last, position), -1);
+}
+
+/** Builds the chain and opens the physical memory at its end. */
+export function openMemory(inventory: Inventory, chain: ChainArguments, command: string): OpenMemory {
+  if (chain.connectors.length === 0 && chain.osLayers.length === 0) {
+    throw new UsageError(`${command} needs a connector: -c <name[:target[:args]]>, e.g. -c dummy::size=1m`);
+  }
+  if (lastPosition(chain.connectors) > lastPosition(chain.osLayers)) {
+    const connector = inventory
+      .builder()
+      .connectorChain(ConnectorChain.fromArgs(chain.connectors, chain.osLayers))
+      .build();
+    return { label: `connector ${connector.name}`, memory: connector, close: () => connector.close() };
+  }
+  const os = inventory.builder().osChain(OsChain.fromArgs(chain.connectors, chain.osLayers)).build();
+  const memory = os.physicalMemory();
+  const label = `os ${os.name}`;
+  if (memory === undefined) {
+    os.close();
+    throw new MemflowError(
+      "OsLayer",
+      "UnsupportedOptionalFeature",
+      `${label} does not expose physical memory; end the chain with a connector instead`,
+    );
+  }
+  return { label, memory, close: () => os.close() };
+}

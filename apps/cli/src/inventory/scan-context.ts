@@ -1,0 +1,15 @@
+/**
+ * The inventory as the context describes the machine: the context's HOME, working directory and
+ * MEMFLOW_PLUGIN_PATH, never the process's. The host's warnings (a plugin without abi_stable
+ * layouts, which every C plugin is) are not shown: nothing can be done about them.
+ */
+import { Inventory } from "@memflow-ts/core";
+import type { CliContext } from "../io.ts";
+
+export function scanInventory(context: CliContext): Inventory {
+  return Inventory.scan({
+    home: context.home,
+    cwd: context.cwd,
+    pluginPathVariable: context.env.MEMFLOW_PLUGIN_PATH,
+  });
+}

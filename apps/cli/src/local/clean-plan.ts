@@ -1,0 +1,115 @@
+/**
+ * What `plugins clean` deletes, worked out before anything is deleted (memflowup's plugins.rs
+ * `remove_orphaned_plugins` + `remove_old_plugin_versions`, with its defects fixed):
+ *
+ * 1. plugin files whose `.meta` is corrupted or names another digest (with the `.meta`);
+ * 2. plugin files without a `.meta` only with `includeUnmanaged`: memflowup deletes them always,
+ *    which takes plugins copied in by hand;
+ * 3. `.meta` files whose plugin file is missing, and files an interrupted install left;
+ * 4. older versions: every managed file that is not the newest for any of its plugins (memflowup
+ *    deletes a file when any one of its plugins has a newer version, taking the others along).
+ */
+import { type Dirent, existsSync, readdirSync } from "node:fs";
+import { join } from "node:path";
+import { type HostPlatform, metaPathFor, pluginExtension } from "@memflow-ts/core";
+import { TEMPORARY_SUFFIX } from "../atomic-write.ts";
+import { errnoCode, fileFailure } from "../failure.ts";
+import { localPlugins, readLocalMeta } from "./local-plugins.ts";
+import { sha256File } from "./sha256.ts";
+
+export interface Removal {
+  /** What is deleted, the plugin file first. */
+  readonly paths: readonly string[];
+  /** memflowup's wording: `orphaned plugin`, `plugin`, … */
+  readonly what: string;
+  readonly reason: string;
+  /** Whether it counts in "removed N plugins". */
+  readonly isPlugin: boolean;
+}
+
+export interface CleanPlan {
+  readonly removals: Removal[];
+  /** Plugin files without a `.meta`, left alone. */
+  readonly keptUnmanaged: string[];
+}
+
+function digestOf(path: string): string | undefined {
+  try {
+    return sha256File(path);
+  } catch (error) {
+    if (errnoCode(error) === undefined) throw error;
+    return undefined;
+  }
+}
+
+export function planClean(directory: string, platform: HostPlatform, includeUnmanaged: boolean): CleanPlan {
+  let entries: Dirent[];
+  try {
+    entries = readdirSync(directory, { withFileTypes: true });
+  } catch (error) {
+    if (errnoCode(error) === "ENOENT") return { removals: [], keptUnmanaged: [] };
+    throw fileFailure("read the plugin folder", directory, error);
+  }
+  const extension = `.${pluginExtension(platform)}`;
+  const files = entries
+    .filter((entry) => !entry.isDirectory())
+    .map((entry) => entry.name)
+    .sort();
+  const removals: Removal[] = [];
+  const keptUnmanaged: string[] = [];
+  const gone = new Set<string>();
+  const remove = (removal: Removal) => {
+    removals.push(removal);
+    for (const path of removal.paths) gone.add(path);
+  };
+
+  for (const name of files) {
+    const path = join(directory, name);
+    if (name.endsWith(TEMPORARY_SUFFIX)) {
+      remove({ paths: [path], what: "partial file", reason: "left by an interrupted install", isPlugin: false });
+      continue;
+    }
+    if (!name.endsWith(extension)) continue;
+    const metaPath = metaPathFor(path);
+    if (!existsSync(metaPath)) {
+      if (includeUnmanaged)
+        remove({ paths: [path], what: "orphaned plugin", reason: ".meta file missing", isPlugin: true });
+      else keptUnmanaged.push(path);
+      continue;
+    }
+    const meta = readLocalMeta(metaPath);
+    if (typeof meta === "string") {
+      remove({ paths: [path, metaPath], what: "orphaned plugin", reason: "corrupted .meta file", isPlugin: true });
+    } else if (digestOf(path) !== meta.digest) {
+      remove({
+        paths: [path, metaPath],
+        what: "orphaned plugin",
+        reason: "checksum mismatch in .meta file",
+        isPlugin: true,
+      });
+    }
+  }
+
+  for (const name of files) {
+    const metaPath = join(directory, name);
+    if (!name.endsWith(".meta") || gone.has(metaPath)) continue;
+    const pluginPath = join(directory, `${name.slice(0, -".meta".length)}${extension}`);
+    if (!existsSync(pluginPath)) {
+      remove({ paths: [metaPath], what: "orphaned .meta", reason: "its plugin file is missing", isPlugin: true });
+    }
+  }
+
+  const managed = localPlugins(directory, platform).plugins.filter(
+    (plugin) => plugin.fileExists && !gone.has(plugin.pluginPath) && !gone.has(plugin.metaPath),
+  );
+  const newest = new Map<string, string>();
+  for (const plugin of managed)
+    if (!newest.has(plugin.descriptor.name)) newest.set(plugin.descriptor.name, plugin.pluginPath);
+  const keep = new Set(newest.values());
+  for (const plugin of managed) {
+    if (keep.has(plugin.pluginPath) || gone.has(plugin.pluginPath)) continue;
+    const reason = `an older ${plugin.descriptor.name} ${plugin.descriptor.version}; kept ${newest.get(plugin.descriptor.name)}`;
+    remove({ paths: [plugin.pluginPath, plugin.metaPath], what: "plugin", reason, isPlugin: true });
+  }
+  return { removals, keptUnmanaged };
+}

@@ -1,0 +1,115 @@
+/**
+ * The plugins memflowup manages in the user plugin folder (util.rs `local_plugins`,
+ * `find_local_plugin`): every `*.meta` that parses, one entry per descriptor, sorted as the
+ * registry sorts (name, then ABI newest first, then creation newest first). Unlike memflowup it
+ * notes whether the plugin file beside the `.meta` exists, and never panics on a long tag.
+ */
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import type { PluginDescriptorInfo } from "@memflow-ts/analyzer";
+import { type CreatedAt, type HostPlatform, MemflowError, parsePluginMeta, pluginExtension } from "@memflow-ts/core";
+import { errnoCode, fileFailure } from "../failure.ts";
+import { parsePluginUri } from "../registry/plugin-uri.ts";
+
+export interface LocalPlugin {
+  readonly pluginPath: string;
+  readonly metaPath: string;
+  readonly digest: string;
+  readonly signature: string;
+  readonly createdAt: CreatedAt;
+  readonly descriptor: PluginDescriptorInfo;
+  /** Whether the plugin file the `.meta` describes is there. */
+  readonly fileExists: boolean;
+}
+
+export interface LocalListing {
+  readonly plugins: LocalPlugin[];
+  /** `.meta` files that do not parse as memflowup's PluginMetadata (memflowup skips them silently). */
+  readonly unreadable: { readonly path: string; readonly reason: string }[];
+}
+
+const DIGEST = /^[0-9a-f]{64}$/;
+
+/** The `.meta` at `metaPath`, or why it is unusable: every field memflowup's serde struct requires. */
+export function readLocalMeta(
+  metaPath: string,
+): { digest: string; signature: string; createdAt: CreatedAt; descriptors: readonly PluginDescriptorInfo[] } | string {
+  let meta: ReturnType<typeof parsePluginMeta>;
+  try {
+    meta = parsePluginMeta(readFileSync(metaPath, "utf8"), metaPath);
+  } catch (error) {
+    if (error instanceof MemflowError) return error.message;
+    if (errnoCode(error) !== undefined) return (error as Error).message;
+    throw error;
+  }
+  const { digest, signature, createdAt, descriptors } = meta;
+  if (digest === undefined || !DIGEST.test(digest)) return "no sha256 digest";
+  if (signature === undefined) return "no signature";
+  if (createdAt === undefined) return "no created_at";
+  if (descriptors === undefined) return "no descriptors";
+  return { digest, signature, createdAt, descriptors };
+}
+
+/** Every plugin with a `.meta` in `directory`; an absent folder holds none. */
+export function localPlugins(directory: string, platform: HostPlatform): LocalListing {
+  let names: string[];
+  try {
+    names = readdirSync(directory);
+  } catch (error) {
+    if (errnoCode(error) === "ENOENT") return { plugins: [], unreadable: [] };
+    throw fileFailure("read the plugin folder", directory, error);
+  }
+  const present = new Set(names);
+  const extension = pluginExtension(platform);
+  const plugins: LocalPlugin[] = [];
+  const unreadable: { path: string; reason: string }[] = [];
+  for (const name of names.sort()) {
+    if (!name.endsWith(".meta")) continue;
+    const metaPath = join(directory, name);
+    const meta = readLocalMeta(metaPath);
+    if (typeof meta === "string") {
+      unreadable.push({ path: metaPath, reason: meta });
+      continue;
+    }
+    const pluginName = `${name.slice(0, -".meta".length)}.${extension}`;
+    for (const descriptor of meta.descriptors) {
+      plugins.push({
+        pluginPath: join(directory, pluginName),
+        metaPath,
+        digest: meta.digest,
+        signature: meta.signature,
+        createdAt: meta.createdAt,
+        descriptor,
+        fileExists: present.has(pluginName) && existsSync(join(directory, pluginName)),
+      });
+    }
+  }
+  plugins.sort(compareLocal);
+  return { plugins, unreadable };
+}
+
+/** memflowup's order: name ascending, ABI descending, creation time descending. */
+function compareLocal(a: LocalPlugin, b: LocalPlugin): number {
+  if (a.descriptor.name !== b.descriptor.name) return a.descriptor.name < b.descriptor.name ? -1 : 1;
+  if (a.descriptor.plugin_version !== b.descriptor.plugin_version) {
+    return b.descriptor.plugin_version - a.descriptor.plugin_version;
+  }
+  if (a.createdAt.nanoseconds !== b.createdAt.nanoseconds)
+    return a.createdAt.nanoseconds > b.createdAt.nanoseconds ? -1 : 1;
+  return a.pluginPath < b.pluginPath ? -1 : a.pluginPath > b.pluginPath ? 1 : 0;
+}
+
+/**
+ * memflowup's `find_local_plugin`: the first plugin (in listing order) whose full digest is the
+ * whole text, or whose name is the URI's image and whose version or digest prefix is its tag
+ * (`latest` matches any). The URI's registry part is ignored.
+ */
+export function findLocalPlugin(plugins: readonly LocalPlugin[], text: string): LocalPlugin | undefined {
+  const uri = parsePluginUri(text);
+  return plugins.find(
+    (plugin) =>
+      text === plugin.digest ||
+      (plugin.descriptor.name === uri.image &&
+        (uri.tag === "latest" || uri.tag === plugin.descriptor.version || plugin.digest.startsWith(uri.tag))),
+  );
+}

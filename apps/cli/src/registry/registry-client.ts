@@ -1,0 +1,318 @@
+/**
+ * A client for memflow-registry's HTTP API (memflow-registry's client.rs), as memflowup uses it,
+ * with what that client lacks: HTTP statuses are checked, answers are validated before use,
+ * requests time out, downloads are size-capped, and a registry may live under a path prefix
+ * (memflow-registry's client replaces the path, so `https://host/registry` cannot work there).
+ */
+import type { PluginArchitecture, PluginDescriptorInfo, PluginFileType } from "@memflow-ts/analyzer";
+import type { PluginMetaFile } from "@memflow-ts/sdk";
+import { CliFailure } from "../failure.ts";
+import { CLI_VERSION } from "../version.ts";
+import { withScheme } from "./plugin-uri.ts";
+
+export interface RegistryPluginInfo {
+  name: string;
+  description: string;
+}
+
+/** One entry of `GET /plugins/{name}`: a file and one of its descriptors. */
+export interface RegistryVariant {
+  digest: string;
+  signature: string;
+  created_at: string;
+  descriptor: PluginDescriptorInfo;
+}
+
+export interface VariantQuery {
+  /** A descriptor version or a digest prefix; omitted for `latest`. */
+  readonly version?: string | undefined;
+  /** memflow's plugin ABI (`memflow_plugin_version`). */
+  readonly abi?: number | undefined;
+  /** Only files this host can load; absent for every architecture. */
+  readonly target?: { readonly fileType: PluginFileType; readonly architecture: PluginArchitecture } | undefined;
+  readonly limit: number;
+}
+
+export interface DownloadOptions {
+  /** Called as bytes arrive; `total` is the Content-Length when the server sent one. */
+  readonly onProgress?: (received: number, total: number | undefined) => void;
+}
+
+/** A failed request: the registry's answer, or why there was none. `status` is set for HTTP errors. */
+export class RegistryRequestError extends CliFailure {
+  readonly status: number | undefined;
+
+  constructor(message: string, status: number | undefined, hints: readonly string[] = [], cause?: unknown) {
+    super(message, hints, { cause });
+    this.status = status;
+  }
+}
+
+const DIGEST = /^[0-9a-f]{64}$/;
+/** Listing and metadata requests; a download only fails when no byte arrives for this long. */
+const REQUEST_TIMEOUT_MS = 30_000;
+const IDLE_TIMEOUT_MS = 60_000;
+/** memflow-registry refuses uploads over 20 MiB; a download far beyond that is not a plugin. */
+export const MAX_DOWNLOAD_BYTES = 256 * 1024 * 1024;
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+function isDescriptor(value: unknown): value is PluginDescriptorInfo {
+  return (
+    isRecord(value) &&
+    typeof value.name === "string" &&
+    typeof value.version === "string" &&
+    typeof value.description === "string" &&
+    typeof value.plugin_version === "number" &&
+    typeof value.file_type === "string" &&
+    (typeof value.architecture === "string" || isRecord(value.architecture))
+  );
+}
+
+function isVariant(value: unknown): value is RegistryVariant {
+  return (
+    isRecord(value) &&
+    typeof value.digest === "string" &&
+    DIGEST.test(value.digest) &&
+    typeof value.signature === "string" &&
+    typeof value.created_at === "string" &&
+    isDescriptor(value.descriptor)
+  );
+}
+
+/** The message of an error body: memflow-ts-server's JSON `{"error":{"message"}}`, else the text. */
+function bodyMessage(text: string): string {
+  try {
+    const value: unknown = JSON.parse(text);
+    if (isRecord(value) && isRecord(value.error) && typeof value.error.message === "string") return value.error.message;
+    if (typeof value === "string") return value;
+  } catch {
+    // plain text, as memflow-registry sends
+  }
+  const trimmed = text.trim();
+  return trimmed.length > 300 ? `${trimmed.slice(0, 300)}…` : trimmed;
+}
+
+export class RegistryClient {
+  /** The registry's base URL, scheme included, no trailing slash. */
+  readonly url: string;
+
+  constructor(registry: string) {
+    let parsed: URL;
+    try {
+      parsed = new URL(withScheme(registry));
+    } catch {
+      throw new CliFailure(`${JSON.stringify(registry)} is not a registry URL`, [
+        "give one like https://registry.memflow.io or http://127.0.0.1:3000 (--registry, or memflow-ts config set registry)",
+      ]);
+    }
+    this.url = `${parsed.origin}${parsed.pathname.replace(/\/+$/, "")}`;
+  }
+
+  #address(path: string, query: Record<string, string | undefined> = {}): string {
+    const search = new URLSearchParams();
+    for (const [key, value] of Object.entries(query)) if (value !== undefined) search.append(key, value);
+    const text = search.toString();
+    return `${this.url}${path}${text === "" ? "" : `?${text}`}`;
+  }
+
+  async #send(method: string, address: string, init: RequestInit = {}): Promise<Response> {
+    let response: Response;
+    try {
+      response = await fetch(address, {
+        method,
+        signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+        ...init,
+        headers: { "user-agent": `memflow-ts/${CLI_VERSION}`, accept: "application/json", ...init.headers },
+      });
+    } catch (error) {
+      throw new RegistryRequestError(
+        `cannot reach ${this.url} (${method} ${address}): ${(error as Error).message}`,
+        undefined,
+        ["check the registry URL (memflow-ts config get registry) and the network, then try again"],
+        error,
+      );
+    }
+    if (!response.ok) {
+      const message = bodyMessage(await response.text().catch(() => ""));
+      throw new RegistryRequestError(
+        `${method} ${address} answered HTTP ${response.status}${message === "" ? "" : `: ${message}`}`,
+        response.status,
+      );
+    }
+    return response;
+  }
+
+  async #json(method: string, address: string, init?: RequestInit): Promise<unknown> {
+    const response = await this.#send(method, address, init);
+    let text: string;
+    try {
+      text = await response.text();
+    } catch (error) {
+      throw new RegistryRequestError(
+        `the answer to ${method} ${address} broke off: ${(error as Error).message}`,
+        undefined,
+        ["try again"],
+        error,
+      );
+    }
+    try {
+      return JSON.parse(text);
+    } catch {
+      throw this.#unexpected(address, "an answer that is not JSON");
+    }
+  }
+
+  #unexpected(address: string, what: string): RegistryRequestError {
+    return new RegistryRequestError(`${address} sent ${what}; is this a memflow registry?`, undefined, [
+      "check the registry URL (memflow-ts config get registry)",
+    ]);
+  }
+
+  /** `GET /plugins`: every plugin name with its description. */
+  async names(): Promise<RegistryPluginInfo[]> {
+    const address = this.#address("/plugins");
+    const body = await this.#json("GET", address);
+    const plugins = isRecord(body) ? body.plugins : undefined;
+    if (!Array.isArray(plugins)) throw this.#unexpected(address, "no plugin list");
+    return plugins.filter(
+      (entry): entry is RegistryPluginInfo =>
+        isRecord(entry) && typeof entry.name === "string" && typeof entry.description === "string",
+    );
+  }
+
+  /** `GET /plugins/{name}`: variants newest first (highest ABI, then latest upload). */
+  async variants(name: string, query: VariantQuery): Promise<RegistryVariant[]> {
+    const address = this.#address(`/plugins/${encodeURIComponent(name)}`, {
+      version: query.version,
+      memflow_plugin_version: query.abi?.toString(),
+      limit: String(query.limit),
+      file_type: query.target?.fileType,
+      architecture: typeof query.target?.architecture === "string" ? query.target.architecture : undefined,
+    });
+    const body = await this.#json("GET", address);
+    const plugins = isRecord(body) ? body.plugins : undefined;
+    if (!Array.isArray(plugins) || !plugins.every(isVariant))
+      throw this.#unexpected(address, "a malformed plugin list");
+    return plugins;
+  }
+
+  /** `GET /files/{digest}/metadata`: the `.meta` the registry stores for a file. */
+  async metadata(digest: string): Promise<PluginMetaFile> {
+    const address = this.#address(`/files/${checkDigest(digest)}/metadata`);
+    const body = await this.#json("GET", address);
+    if (
+      !isRecord(body) ||
+      body.digest !== digest ||
+      typeof body.signature !== "string" ||
+      typeof body.created_at !== "string" ||
+      !Array.isArray(body.descriptors) ||
+      !body.descriptors.every(isDescriptor)
+    ) {
+      throw this.#unexpected(address, `metadata that does not describe ${digest}`);
+    }
+    return {
+      digest: body.digest,
+      signature: body.signature,
+      created_at: body.created_at,
+      descriptors: body.descriptors,
+    };
+  }
+
+  /** `GET /files/{digest}`: the whole file, checked against Content-Length and the size cap. */
+  async download(digest: string, options: DownloadOptions = {}): Promise<Uint8Array> {
+    const address = this.#address(`/files/${checkDigest(digest)}`);
+    const abort = new AbortController();
+    let timer = setTimeout(() => abort.abort(), IDLE_TIMEOUT_MS);
+    try {
+      const response = await this.#send("GET", address, { signal: abort.signal });
+      const header = response.headers.get("content-length");
+      const total = header !== null && /^\d+$/.test(header) ? Number(header) : undefined;
+      if (total !== undefined && total > MAX_DOWNLOAD_BYTES) throw tooLarge(address, total);
+      const chunks: Uint8Array[] = [];
+      let received = 0;
+      const reader = response.body?.getReader();
+      while (reader) {
+        let chunk: Awaited<ReturnType<typeof reader.read>>;
+        try {
+          chunk = await reader.read();
+        } catch (error) {
+          throw new RegistryRequestError(
+            `the download of ${digest} broke off after ${received} bytes: ${(error as Error).message}`,
+            undefined,
+            ["try again; nothing was installed"],
+            error,
+          );
+        }
+        if (chunk.done) break;
+        clearTimeout(timer);
+        timer = setTimeout(() => abort.abort(), IDLE_TIMEOUT_MS);
+        received += chunk.value.byteLength;
+        if (received > MAX_DOWNLOAD_BYTES) throw tooLarge(address, received);
+        chunks.push(chunk.value);
+        options.onProgress?.(received, total);
+      }
+      if (total !== undefined && received !== total) {
+        throw new RegistryRequestError(
+          `the download of ${digest} ended after ${received} of ${total} bytes`,
+          undefined,
+          ["try again; nothing was installed"],
+        );
+      }
+      return concat(chunks, received);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** `POST /files`: multipart `file` + `signature`, with the bearer token when there is one. */
+  async upload(
+    file: Uint8Array,
+    fileName: string,
+    signature: string,
+    token: string | undefined,
+  ): Promise<"Added" | "AlreadyExists"> {
+    const address = this.#address("/files");
+    const form = new FormData();
+    form.append("file", new File([file], fileName, { type: "application/octet-stream" }));
+    form.append("signature", signature);
+    const body = await this.#json("POST", address, {
+      body: form,
+      headers: token === undefined ? {} : { authorization: `Bearer ${token}` },
+      signal: AbortSignal.timeout(10 * REQUEST_TIMEOUT_MS),
+    });
+    if (body !== "Added" && body !== "AlreadyExists") throw this.#unexpected(address, "an unknown upload result");
+    return body;
+  }
+
+  /** `DELETE /files/{digest}` with the bearer token when there is one. */
+  async remove(digest: string, token: string | undefined): Promise<void> {
+    const address = this.#address(`/files/${checkDigest(digest)}`);
+    await this.#send("DELETE", address, { headers: token === undefined ? {} : { authorization: `Bearer ${token}` } });
+  }
+}
+
+function checkDigest(digest: string): string {
+  if (!DIGEST.test(digest)) throw new CliFailure(`${JSON.stringify(digest)} is not a sha256 digest (64 hex digits)`);
+  return digest;
+}
+
+function tooLarge(address: string, bytes: number): RegistryRequestError {
+  return new RegistryRequestError(
+    `${address} sends ${bytes} bytes or more, over the ${MAX_DOWNLOAD_BYTES}-byte limit for a plugin`,
+    undefined,
+    ["check the registry URL; nothing was installed"],
+  );
+}
+
+function concat(chunks: readonly Uint8Array[], length: number): Uint8Array {
+  const bytes = new Uint8Array(length);
+  let offset = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return bytes;
+}

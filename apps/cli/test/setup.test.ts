@@ -1,0 +1,137 @@
+/**
+ * The setup wizard end to end in a real terminal (tmux): a real registry on 127.0.0.1, a fresh
+ * HOME, keys sent as a person would press them. Then a second run, which must start from the
+ * answers of the first. And the non-terminal paths: --yes, and a clear refusal without it.
+ */
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { requireTool } from "../../../tooling/testing/require-tool.ts";
+import { TmuxTerminal } from "../../../tooling/testing/tmux.ts";
+import { ExitCode, runCli } from "../src/index.ts";
+import { testContext } from "./capture.ts";
+import { elfFixture, HOST_FIXTURE, PUBLIC_KEY_PEM, startRegistry, type TestRegistry } from "./registry-server.ts";
+
+const tmux = requireTool("tmux", "tmux");
+const gcc = requireTool("gcc", "gcc");
+const MAIN = join(import.meta.dir, "../src/main.ts");
+const sandbox = mkdtempSync(join(tmpdir(), "memflow-ts-setup-"));
+let registry: TestRegistry;
+const terminals: TmuxTerminal[] = [];
+
+beforeAll(() => {
+  registry = startRegistry();
+  registry.add(elfFixture(HOST_FIXTURE.file));
+  registry.add(elfFixture(HOST_FIXTURE.other));
+});
+afterAll(async () => {
+  for (const terminal of terminals) terminal.kill();
+  await registry.stop();
+  rmSync(sandbox, { recursive: true, force: true });
+});
+
+function terminal(home: string, args: string): TmuxTerminal {
+  const session = TmuxTerminal.start({
+    command: `${process.execPath} ${MAIN} setup ${args}`,
+    cwd: sandbox,
+    env: { HOME: home, PATH: process.env.PATH ?? "", TERM: "xterm-256color", CI: "" },
+    width: 120,
+    height: 50,
+  });
+  terminals.push(session);
+  return session;
+}
+
+describe.skipIf(!tmux.available || !gcc.available)("memflow-ts setup in a terminal", () => {
+  const home = join(sandbox, "home");
+  const pluginDir = join(home, ".local", "lib", "memflow");
+
+  test("a first run: pick a plugin, build the dummy, read through it", async () => {
+    const term = terminal(home, `--registry ${registry.url} --pub-key ${PUBLIC_KEY_PEM}`);
+    await term.waitFor("Where should plugins be installed?");
+    term.send("Enter");
+    await term.waitFor("Plugin registry");
+    expect(term.screen()).toContain(registry.url);
+    term.send("Enter");
+    await term.waitFor("Public key");
+    term.send("Enter");
+    await term.waitFor("Plugins to install or update", 30_000);
+    const screen = term.screen();
+    expect(screen).toContain(HOST_FIXTURE.name);
+    // Built for another architecture: not offered.
+    expect(screen).not.toContain(HOST_FIXTURE.otherName);
+    expect(screen).toContain("(and 1 built for others)");
+    // The cursor starts on the group: space selects every connector in it.
+    term.send("Space");
+    term.send("Enter");
+    await term.waitFor("Build and install the dummy connector");
+    term.send("Enter");
+    const done = await term.waitFor(/Setup complete|Setup finished|\[exit \d+\]/, 90_000);
+    expect(done).toContain(`Installed ${HOST_FIXTURE.name}`);
+    expect(done).toContain("Installed the dummy connector");
+    expect(done).toContain("hello from setup");
+    expect(await term.exitCode(30_000)).toBe(0);
+
+    const files = readdirSync(pluginDir);
+    expect(files.filter((name) => name.startsWith(`libmemflow_${HOST_FIXTURE.name}_`))).toHaveLength(2);
+    expect(files.filter((name) => name.startsWith("libmemflow_dummy_"))).toHaveLength(2);
+    const config = JSON.parse(readFileSync(join(home, ".config", "memflowup", "config.json"), "utf8"));
+    expect(config).toEqual({ registry: registry.url, token: null, pub_key_file: PUBLIC_KEY_PEM, priv_key_file: null });
+  }, 180_000);
+
+  test("a second run starts from the first run's answers", async () => {
+    const term = terminal(home, "--no-dummy");
+    await term.waitFor("Where should plugins be installed?");
+    term.send("Enter");
+    await term.waitFor("Plugin registry");
+    expect(term.screen()).toContain(registry.url);
+    term.send("Enter");
+    await term.waitFor("Public key");
+    expect(term.screen()).toContain(PUBLIC_KEY_PEM);
+    term.send("Enter");
+    await term.waitFor("Plugins to install or update", 30_000);
+    // Installed plugins start selected.
+    expect(term.screen()).toMatch(new RegExp(`◼ ${HOST_FIXTURE.name}`));
+    term.send("Enter");
+    const done = await term.waitFor(/Setup complete|\[exit \d+\]/, 60_000);
+    expect(done).toContain(`${HOST_FIXTURE.name} is up to date`);
+    expect(await term.exitCode(30_000)).toBe(0);
+  }, 120_000);
+
+  test("Ctrl-C cancels cleanly with exit code 1", async () => {
+    const term = terminal(join(sandbox, "cancel-home"), "");
+    await term.waitFor("Where should plugins be installed?");
+    term.send("C-c");
+    await term.waitFor("Setup cancelled");
+    expect(await term.exitCode()).toBe(1);
+    expect(existsSync(join(sandbox, "cancel-home", ".config", "memflowup", "config.json"))).toBe(false);
+  }, 60_000);
+});
+
+describe("memflow-ts setup without a terminal", () => {
+  test("refuses to prompt and names --yes", async () => {
+    const { context, stderr } = testContext({ home: join(sandbox, "no-tty"), cwd: sandbox });
+    expect(await runCli(["setup"], context)).toBe(ExitCode.usage);
+    expect(stderr.text()).toContain("memflow-ts setup --yes");
+  });
+
+  test.skipIf(!gcc.available)(
+    "--yes installs what the flags say and reads through the dummy",
+    async () => {
+      const home = join(sandbox, "yes-home");
+      const { context, stdout, stderr } = testContext({ home, cwd: sandbox });
+      const code = await runCli(
+        ["setup", "--yes", "--registry", registry.url, "--pub-key", PUBLIC_KEY_PEM, "--pull", HOST_FIXTURE.name],
+        context,
+      );
+      expect(stderr.text()).toBe("");
+      expect(code).toBe(ExitCode.ok);
+      const text = stdout.text();
+      expect(text).toContain(`[=] Installed ${HOST_FIXTURE.name}`);
+      expect(text).toContain("[=] Installed the dummy connector");
+      expect(text).toMatch(/00002000 {2}68 65 6c 6c 6f 20 66 72 {2}6f 6d 20 73 65 74 75 70 {2}\|hello from setup\|/);
+    },
+    120_000,
+  );
+});
