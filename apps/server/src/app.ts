@@ -10,7 +10,9 @@ import packageJson from "../package.json" with { type: "json" };
 import { checkBearerToken } from "./bearer-token.ts";
 import { fileResponse } from "./http/download.ts";
 import { errorResponse } from "./http/error-response.ts";
+import { FileCache } from "./http/file-cache.ts";
 import { parseFindQuery } from "./http/find-query.ts";
+import { jsonResponse, ResponseCache } from "./http/response-cache.ts";
 import { readUploadForm } from "./http/upload-body.ts";
 import { type InventoryAccess, inventoryRoutes } from "./inventory/inventory-routes.ts";
 import type { SessionPool } from "./inventory/session-pool.ts";
@@ -45,6 +47,8 @@ export function createApp({ store, bearerToken, log = () => {}, inventory, sessi
     }
   };
 
+  const listings = new ResponseCache();
+  const files = new FileCache();
   const app = new Elysia({ name: "memflow-ts-server" })
     .onError({ as: "global" }, ({ error, request }) => {
       if (error instanceof RegistryError) return errorResponse(request, error);
@@ -71,13 +75,22 @@ export function createApp({ store, bearerToken, log = () => {}, inventory, sessi
       },
       registry('Health: "Ok", or 503 when the storage cannot be read'),
     )
-    .get("/plugins", () => ({ plugins: store.names() }), registry("Every plugin name with its description"))
+    .get(
+      "/plugins",
+      () => jsonResponse(listings.get("", store.generation, () => ({ plugins: store.names() }))),
+      registry("Every plugin name with its description"),
+    )
     .get(
       "/plugins/:name",
       ({ params, query }) => {
         const find = parseFindQuery(query);
-        const { plugins, total } = store.find(params.name, find);
-        return { plugins, skip: find.skip, total };
+        const key = JSON.stringify([params.name, find]);
+        return jsonResponse(
+          listings.get(key, store.generation, () => {
+            const { plugins, total } = store.find(params.name, find);
+            return { plugins, skip: find.skip, total };
+          }),
+        );
       },
       {
         detail: {
@@ -91,9 +104,10 @@ export function createApp({ store, bearerToken, log = () => {}, inventory, sessi
     )
     .get(
       "/files/:digest",
-      ({ params, request }) => {
+      async ({ params, request }) => {
         const digest = checkedDigest(params.digest);
-        const file = Bun.file(store.pluginPath(digest));
+        const path = store.pluginPath(digest);
+        const file = await files.get(digest, () => Bun.file(path));
         const descriptor = store.firstDescriptor(digest);
         const name = downloadFileName(descriptor?.name ?? "unknown", digest, descriptor?.file_type ?? "elf");
         return fileResponse(request, file, digest, name);
@@ -130,6 +144,7 @@ export function createApp({ store, bearerToken, log = () => {}, inventory, sessi
       ({ params, request }) => {
         authorize(request, "delete");
         store.delete(checkedDigest(params.digest));
+        files.forget(params.digest);
         log(`deleted ${params.digest}`);
         return new Response(null, { status: 200 });
       },

@@ -342,6 +342,25 @@ describe("GET /files/:digest", () => {
   });
 });
 
+describe("cached answers", () => {
+  test("listings and downloads follow uploads and deletes", async () => {
+    const r = fresh();
+    await r.upload(gcc);
+    const list = async () => ((await (await r.fetch("/plugins/gcc-x86_64")).json()) as FindBody).total;
+    expect(await list()).toBe(1);
+    expect((await (await r.fetch("/plugins")).json()) as object).toEqual({
+      plugins: [{ name: "gcc-x86_64", description: "x86_64 shared object built by gcc and GNU ld" }],
+    });
+    await r.upload(rebuilt(gcc, 1));
+    expect(await list()).toBe(2);
+    const digest = sha256(gcc);
+    expect((await r.fetch(`/files/${digest}`)).status).toBe(200);
+    await r.fetch(`/files/${digest}`, { method: "DELETE", headers: { authorization: `Bearer ${TOKEN}` } });
+    expect(await list()).toBe(1);
+    expect((await r.fetch(`/files/${digest}`)).status).toBe(404);
+  });
+});
+
 describe("DELETE /files/:digest", () => {
   test("removes the file and its .meta, so the plugin stays gone after a restart", async () => {
     const r = fresh();

@@ -39,6 +39,8 @@ export class PluginIndex {
   constructor(path: string) {
     this.#db = new Database(path, { create: true });
     this.#db.exec("PRAGMA journal_mode = WAL");
+    // Sorting for ORDER BY stays in memory instead of a temporary file.
+    this.#db.exec("PRAGMA temp_store = MEMORY");
     this.#db.exec(`
       CREATE TABLE IF NOT EXISTS files (
         digest TEXT PRIMARY KEY,
@@ -58,7 +60,9 @@ export class PluginIndex {
         descriptor TEXT NOT NULL,
         PRIMARY KEY (digest, position)
       );
-      CREATE INDEX IF NOT EXISTS variants_by_name ON variants (name, plugin_version DESC, created_at_ns DESC, digest);
+      DROP INDEX IF EXISTS variants_by_name;
+      -- Every ORDER BY column, position included, so listings are read in index order, unsorted.
+      CREATE INDEX IF NOT EXISTS variants_by_name_order ON variants (name, plugin_version DESC, created_at_ns DESC, digest, position);
     `);
     this.#db.exec("PRAGMA foreign_keys = ON");
   }

@@ -48,6 +48,7 @@ export class PluginStore {
   readonly #options: PluginStoreOptions;
   /** What the last reconcile did; start-up logs it. */
   readonly startup: ReconcileReport;
+  #generation = 0;
 
   constructor(root: string, options: PluginStoreOptions = {}) {
     mkdirSync(root, { recursive: true });
@@ -59,6 +60,11 @@ export class PluginStore {
 
   close(): void {
     this.#index.close();
+  }
+
+  /** Counts changes (uploads, deletes, reconciles): cached answers are valid while it stays the same. */
+  get generation(): number {
+    return this.#generation;
   }
 
   #path(digest: string, extension: "plugin" | "meta"): string {
@@ -108,6 +114,7 @@ export class PluginStore {
       }
     }
     for (const digest of known.keys()) if (!seen.has(digest)) this.#index.remove(digest);
+    this.#generation += 1;
     return report;
   }
 
@@ -149,6 +156,7 @@ export class PluginStore {
     replaceDurably(this.#path(digest, "plugin"), file);
     if (!createDurably(metaPath, formatRegistryMetadata(meta))) return "AlreadyExists";
     this.#index.put(meta, statSync(metaPath).mtimeMs);
+    this.#generation += 1;
     return "Added";
   }
 
@@ -178,6 +186,7 @@ export class PluginStore {
     if (!this.has(digest)) throw new RegistryError("not-found", "Not found: digest was not found");
     rmSync(this.#path(digest, "meta"), { force: true });
     this.#index.remove(digest);
+    this.#generation += 1;
     rmSync(this.#path(digest, "plugin"), { force: true });
   }
 

@@ -1,0 +1,33 @@
+/**
+ * Child process of `registry.ts`: the real registry app on 127.0.0.1, an ephemeral port, over an
+ * already filled storage folder (argv[2]). Prints the port on a line of its own, then serves
+ * until SIGTERM/SIGINT or until its stdin closes (the benchmark died without cleaning up).
+ */
+import { createApp } from "../src/app.ts";
+import { PluginStore } from "../src/storage/plugin-store.ts";
+
+const root = process.argv[2];
+if (!root) {
+  process.stderr.write("usage: bun bench/serve-registry.ts <storage folder>\n");
+  process.exit(2);
+}
+
+const store = new PluginStore(root);
+const app = createApp({ store, bearerToken: "t" }).listen({ hostname: "127.0.0.1", port: 0 });
+process.stdout.write(`${app.server?.port}\n`);
+
+let stopping = false;
+async function stop(): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  await app.stop(true);
+  store.close();
+  process.exit(0);
+}
+for (const signal of ["SIGINT", "SIGTERM"] as const) process.once(signal, stop);
+(async () => {
+  for await (const _ of Bun.stdin.stream()) {
+    // Nothing is sent; the loop ends when the parent goes away.
+  }
+  await stop();
+})();
