@@ -43,6 +43,8 @@ try {
   }
   const commands: { label: string; argv: string[] }[] = [
     { label: "baseline: bun -e ''", argv: ["bun", "-e", ""] },
+    // `bun -e ''` only prints Bun's usage and runs no JavaScript; these two show what running any costs.
+    { label: "bun -e '0'", argv: ["bun", "-e", "0"] },
     { label: "bun <empty file>", argv: ["bun", join(root, "empty.ts")] },
     { label: "memflow-ts --version (CLI framework only)", argv: ["bun", main, "--version"] },
     { label: `memflow-ts list (${PLUGINS} plugins)`, argv: ["bun", main, "list"] },

@@ -4,7 +4,6 @@
  * `TEMPORARY_SUFFIX`, which neither memflow's scan (`*.so`) nor memflowup's listing (`*.meta`)
  * looks at; `plugins clean` removes any an interrupted write left.
  */
-import { randomUUID } from "node:crypto";
 import { closeSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 
@@ -12,7 +11,7 @@ export const TEMPORARY_SUFFIX = ".memflow-ts-partial";
 
 /** Writes `data` to `path` atomically and durably; throws Node's error, leaving no temporary file. */
 export function writeFileAtomically(path: string, data: string | Uint8Array, mode = 0o644): void {
-  const temporary = join(dirname(path), `.${basename(path)}.${randomUUID().slice(0, 8)}${TEMPORARY_SUFFIX}`);
+  const temporary = join(dirname(path), `.${basename(path)}.${crypto.randomUUID().slice(0, 8)}${TEMPORARY_SUFFIX}`);
   try {
     const descriptor = openSync(temporary, "wx", mode);
     try {

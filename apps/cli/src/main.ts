@@ -3,6 +3,7 @@
  * The executable. The only file of the CLI that reads `process`: it turns the process into a
  * CliContext, runs the command and sets the exit code.
  */
+import { fstatSync, statSync, writeSync } from "node:fs";
 import { homedir } from "node:os";
 import type { HostPlatform } from "@memflow-ts/core";
 import { runCli } from "./cli.ts";
@@ -13,19 +14,63 @@ function hostPlatform(): HostPlatform {
   return platform === "win32" || platform === "darwin" ? platform : "linux";
 }
 
-function stream(target: NodeJS.WriteStream): OutputStream {
-  return { write: (text) => void target.write(text), isTTY: target.isTTY === true };
+/** Blocks this thread for a moment, while a full pipe drains. */
+const pause = new Int32Array(new SharedArrayBuffer(4));
+
+/** Writes all of `text` to a file descriptor, synchronously, so output keeps its order. */
+function writeAll(fd: number, text: string): void {
+  const bytes = Buffer.from(text);
+  let written = 0;
+  while (written < bytes.byteLength) {
+    try {
+      written += writeSync(fd, bytes, written, bytes.byteLength - written);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "EAGAIN") throw error;
+      Atomics.wait(pause, 0, 0, 1);
+    }
+  }
+}
+
+function nullDevice(): number | undefined {
+  try {
+    return statSync("/dev/null").rdev;
+  } catch {
+    return undefined;
+  }
+}
+const NULL_DEVICE = nullDevice();
+
+/**
+ * Whether a descriptor is a terminal: a character device other than /dev/null. node:tty's
+ * isatty would say it exactly, but importing node:tty (like touching process.stdout) costs
+ * ~18 ms at start-up, most of what `memflow-ts --version` took. The setup wizard checks the
+ * real streams again before it prompts.
+ */
+function isTerminal(fd: number): boolean {
+  try {
+    const stats = fstatSync(fd);
+    return stats.isCharacterDevice() && stats.rdev !== NULL_DEVICE;
+  } catch {
+    return false;
+  }
+}
+
+function stream(fd: 1 | 2): OutputStream {
+  return { write: (text) => writeAll(fd, text), isTTY: isTerminal(fd) };
 }
 
 const context: CliContext = {
-  stdout: stream(process.stdout),
-  stderr: stream(process.stderr),
-  stdinIsTTY: process.stdin.isTTY === true,
+  stdout: stream(1),
+  stderr: stream(2),
+  stdinIsTTY: isTerminal(0),
   env: process.env,
   cwd: process.cwd(),
   home: process.env.HOME ?? homedir(),
   platform: hostPlatform(),
-  terminal: { input: process.stdin, output: process.stdout },
+  // Only the setup wizard's prompts use these streams; built on first use (see stream()).
+  get terminal() {
+    return { input: process.stdin, output: process.stdout };
+  },
   uid: process.getuid?.(),
 };
 

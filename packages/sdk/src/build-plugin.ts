@@ -5,7 +5,6 @@
  * signature, a zone-less `created_at` and the descriptors the analyzer reads from the binary.
  * The binary is renamed into place first, then the `.meta`, each atomically.
  */
-import { createHash } from "node:crypto";
 import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { type PluginDescriptorInfo, parseDescriptors } from "@memflow-ts/analyzer";
@@ -107,7 +106,7 @@ function place(
   descriptors: PluginDescriptorInfo[],
   options: { name: string; platform: HostPlatform; outDir: string; meta: boolean; signature: string },
 ): BuiltPlugin {
-  const digest = createHash("sha256").update(bytes).digest("hex");
+  const digest = new Bun.CryptoHasher("sha256").update(bytes).digest("hex");
   const path = join(options.outDir, installedFileName(options.name, digest, options.platform));
   renameSync(temporary, path);
   const meta: PluginMetaFile = { digest, signature: options.signature, created_at: nowCreatedAt(), descriptors };

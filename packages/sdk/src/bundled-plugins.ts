@@ -3,7 +3,6 @@
  * built on demand with the system compiler into a cache folder, once per source and compiler,
  * so no prebuilt binary is ever shipped or committed.
  */
-import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readdirSync, readFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
@@ -28,7 +27,7 @@ function defaultCacheDirectory(): string {
  */
 export function bundledPluginDirectory(name: BundledPlugin, cacheDirectory = defaultCacheDirectory()): string {
   const compiler = findCompiler();
-  const key = createHash("sha256")
+  const key = new Bun.CryptoHasher("sha256")
     .update(readFileSync(bundledPluginSource(name)))
     .update(readFileSync(join(INCLUDE_DIRECTORY, "memflow-plugin.h")))
     .update(compilerVersion(compiler))

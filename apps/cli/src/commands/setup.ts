@@ -289,7 +289,8 @@ export const setupCommand: Command = {
       );
       return failures === 0 ? ExitCode.ok : ExitCode.failed;
     }
-    if (!canPrompt(context)) {
+    // canPrompt's answer is cheap and approximate; the streams themselves are the last word.
+    if (!canPrompt(context) || context.terminal?.input.isTTY !== true || context.terminal.output.isTTY !== true) {
       throw new UsageError(
         "setup asks questions and needs a terminal; without one, run memflow-ts setup --yes (see the flags below)",
       );

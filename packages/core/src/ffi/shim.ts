@@ -6,7 +6,6 @@
  * docs/decisions/0003-native-shim.md). `MEMFLOW_TS_SHIM=tinycc` or `=system` forces a choice.
  */
 import { cc, dlopen, linkSymbols, type Pointer } from "bun:ffi";
-import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync } from "node:fs";
 import { homedir, tmpdir } from "node:os";
 import { join } from "node:path";
@@ -70,7 +69,7 @@ function compileWithSystemCompiler(): ReturnType<typeof compileWithTinyCC> | und
   const compiler = ["cc", "gcc", "clang"].map((name) => Bun.which(name)).find((path) => path !== null);
   if (!compiler) return undefined;
   const version = Bun.spawnSync([compiler, "--version"], { stdout: "pipe", stderr: "ignore" }).stdout.toString();
-  const key = createHash("sha256")
+  const key = new Bun.CryptoHasher("sha256")
     .update(readFileSync(SOURCE))
     .update(version)
     .update(`${Bun.version}/${process.platform}/${process.arch}`)

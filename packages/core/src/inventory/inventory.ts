@@ -5,7 +5,6 @@
  * file once however it is reached, orders ties deterministically, keeps plugins on filesystems
  * without birth times, and keeps a record of every file it skipped and why.
  */
-import { createHash } from "node:crypto";
 import { existsSync, readdirSync, readFileSync, realpathSync, statSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
@@ -465,7 +464,7 @@ export class Inventory {
     let digest = this.#digests.get(entry.realPath);
     if (digest === undefined) {
       try {
-        digest = createHash("sha256").update(readFileSync(entry.path)).digest("hex");
+        digest = new Bun.CryptoHasher("sha256").update(readFileSync(entry.path)).digest("hex");
       } catch {
         return undefined;
       }

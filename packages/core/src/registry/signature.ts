@@ -5,7 +5,7 @@
  * with RFC 6979 nonces and uppercase hex, as memflowup writes them; verification refuses high-S
  * signatures, as k256 (and so memflow-registry and memflowup) does.
  */
-import { secp256k1 } from "@noble/curves/secp256k1.js";
+import type { secp256k1 as Secp256k1 } from "@noble/curves/secp256k1.js";
 import { MemflowError } from "../error.ts";
 
 /** DER prefixes of secp256k1 SPKI public keys (id-ecPublicKey + secp256k1), uncompressed and compressed. */
@@ -19,6 +19,16 @@ function pemBody(pem: string, label: string): Uint8Array {
   const match = new RegExp(`-----BEGIN ${label}-----([\\s\\S]*?)-----END ${label}-----`).exec(pem);
   if (!match?.[1]) throw new MemflowError("Other", "InvalidArgument", `expected a PEM block "BEGIN ${label}"`);
   return Uint8Array.from(Buffer.from(match[1].replace(/\s+/g, ""), "base64"));
+}
+
+/**
+ * The curve, loaded on first use: importing @noble/curves costs ~20 ms, which every CLI command
+ * would pay at start-up through core's index. `require` keeps the signing API synchronous.
+ */
+let curve: typeof Secp256k1 | undefined;
+function secp256k1(): typeof Secp256k1 {
+  curve ??= (require("@noble/curves/secp256k1.js") as { secp256k1: typeof Secp256k1 }).secp256k1;
+  return curve;
 }
 
 const hex = (bytes: Uint8Array) => Buffer.from(bytes).toString("hex");
@@ -68,7 +78,7 @@ export function verifyPluginSignature(file: Uint8Array, signature: string, publi
   const der = decodeHex(signature);
   if (der === undefined) return false;
   try {
-    return secp256k1.verify(der, file, publicKey, { prehash: true, format: "der", lowS: true });
+    return secp256k1().verify(der, file, publicKey, { prehash: true, format: "der", lowS: true });
   } catch {
     return false;
   }
@@ -76,7 +86,7 @@ export function verifyPluginSignature(file: Uint8Array, signature: string, publi
 
 /** Signs `file` as memflowup does: deterministic nonce, low-S, DER, uppercase hex. */
 export function signPlugin(file: Uint8Array, privateKey: Uint8Array): string {
-  const der = secp256k1.sign(file, privateKey, { prehash: true, format: "der", lowS: true });
+  const der = secp256k1().sign(file, privateKey, { prehash: true, format: "der", lowS: true });
   return hex(der).toUpperCase();
 }
 

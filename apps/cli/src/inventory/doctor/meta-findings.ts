@@ -4,7 +4,6 @@
  * it orders the plugin by the file's birth time and skips it where the filesystem has none.
  * memflow never checks the digest; a mismatch means the file changed after it was installed.
  */
-import { createHash } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { metaPathFor, type PluginEntry, parseCreatedAt } from "@memflow-ts/core";
@@ -25,7 +24,7 @@ function typeOf(value: unknown): string {
 
 function sha256(path: string): string | undefined {
   try {
-    return createHash("sha256").update(readFileSync(path)).digest("hex");
+    return new Bun.CryptoHasher("sha256").update(readFileSync(path)).digest("hex");
   } catch {
     return undefined;
   }
