@@ -36,6 +36,12 @@ describe("memflow-ts", () => {
     expect(stdout.text()).toContain("demo");
   });
 
+  test("memflowup's global --skip-version-check is accepted before the command", async () => {
+    const { context, stdout } = testContext({ home: sandbox, cwd: sandbox });
+    expect(await runCli(["--skip-version-check", "--version"], context)).toBe(ExitCode.ok);
+    expect(stdout.text()).toMatch(/^\d+\.\d+\.\d+\n$/);
+  });
+
   test("an unknown command is a usage error on stderr with exit code 2", async () => {
     const { context, stdout, stderr } = testContext({ home: sandbox, cwd: sandbox });
     expect(await runCli(["frobnicate"], context)).toBe(ExitCode.usage);
