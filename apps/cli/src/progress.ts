@@ -1,6 +1,6 @@
 /**
  * Download progress on one status line of stderr, like memflowup's indicatif bar but shared by
- * parallel downloads: `[#####>-----] 1.2 MiB/3.4 MiB coredump, qemu`. Drawn only when stderr is
+ * parallel downloads: `[#####>-----] 1.2 MiB/3.4 MiB (850.0 KiB/s) coredump, qemu`. Drawn only when stderr is
  * a terminal (never into logs or pipes), at most ten times a second; `clear()` erases it before
  * other output is printed.
  */
@@ -29,6 +29,9 @@ export function downloadProgress(context: CliContext): DownloadProgress {
   const active = new Map<string, { received: number; total: number | undefined }>();
   let drawn = false;
   let last = 0;
+  // For the rate: every byte received since the first download started, finished ones included.
+  let started: number | undefined;
+  let transferred = 0;
   const clear = () => {
     if (drawn) context.stderr.write("\r\x1b[2K");
     drawn = false;
@@ -51,11 +54,15 @@ export function downloadProgress(context: CliContext): DownloadProgress {
       ? `[${"#".repeat(filled)}${filled < WIDTH ? ">" : ""}${"-".repeat(Math.max(0, WIDTH - filled - 1))}]`
       : "[downloading]";
     const amount = known ? `${size(received)}/${size(total)}` : size(received);
-    context.stderr.write(`\r\x1b[2K${bar} ${amount} ${[...active.keys()].join(", ")}`);
+    const seconds = started === undefined ? 0 : (now - started) / 1000;
+    const rate = seconds > 0.2 ? ` (${size(Math.round(transferred / seconds))}/s)` : "";
+    context.stderr.write(`\r\x1b[2K${bar} ${amount}${rate} ${[...active.keys()].join(", ")}`);
     drawn = true;
   };
   return {
     track: (label) => (received, total) => {
+      started ??= Date.now();
+      transferred += Math.max(0, received - (active.get(label)?.received ?? 0));
       active.set(label, { received, total });
       draw(false);
     },
