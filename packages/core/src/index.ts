@@ -40,6 +40,8 @@ export type { Instantiator } from "./inventory/builder.ts";
 export { BuilderEmpty, ConnectorBuilder, OsBuilder } from "./inventory/builder.ts";
 export type { CreatedAt } from "./inventory/created-at.ts";
 export { createdAtFromNanoseconds, parseCreatedAt } from "./inventory/created-at.ts";
+export type { DescriptorCache, FileIdentity } from "./inventory/descriptor-cache.ts";
+export { descriptorCacheKey } from "./inventory/descriptor-cache.ts";
 export type { Host } from "./inventory/host.ts";
 export { hostFor } from "./inventory/host.ts";
 export type {

@@ -21,6 +21,7 @@ import type { ConnectorDefinition } from "../script/connector-definition.ts";
 import { ScriptConnector } from "../script/script-connector.ts";
 import { BuilderEmpty } from "./builder.ts";
 import { type CreatedAt, createdAtFromNanoseconds } from "./created-at.ts";
+import { type DescriptorCache, descriptorCacheKey } from "./descriptor-cache.ts";
 import { describeTarget, type Host, hostFor, sameArchitecture } from "./host.ts";
 import { metaPathFor, type PluginMeta, parsePluginMeta } from "./plugin-meta.ts";
 import { parsePluginName, tagMatches } from "./plugin-name.ts";
@@ -67,6 +68,8 @@ export interface InventoryOptions {
   readonly logLevel?: LevelFilter;
   /** Loads plugins and calls into them (default: a NativePluginHost with the options above). */
   readonly pluginHost?: NativePluginHost;
+  /** Descriptors analysed by earlier scans, to skip analysing unchanged files (default: none). */
+  readonly descriptorCache?: DescriptorCache;
 }
 
 export interface ScanOptions extends InventoryOptions {
@@ -95,8 +98,10 @@ export class Inventory {
   readonly #digests = new Map<string, string>();
   readonly #pluginHost: NativePluginHost;
   readonly #builtins = new Map<string, ConnectorDefinition>();
+  readonly #descriptorCache: DescriptorCache | undefined;
 
   protected constructor(options: InventoryOptions = {}) {
+    this.#descriptorCache = options.descriptorCache;
     this.host = options.host ?? hostFor(currentPlatform(), process.arch);
     this.#pluginHost =
       options.pluginHost ??
@@ -203,9 +208,12 @@ export class Inventory {
         ? [createdAtFromNanoseconds(stats.birthtimeNs), "birthtime" as const]
         : [createdAtFromNanoseconds(stats.mtimeNs), "mtime" as const];
 
+    const cacheKey = this.#descriptorCache && descriptorCacheKey(realPath, stats);
     let found: PluginDescriptorInfo[];
     try {
-      found = analyzeFileSync(path);
+      const cached = cacheKey === undefined ? undefined : this.#descriptorCache?.get(cacheKey);
+      found = cached ?? analyzeFileSync(path);
+      if (cacheKey !== undefined && cached === undefined) this.#descriptorCache?.set(cacheKey, found);
     } catch (cause) {
       if (cause instanceof AnalyzeError) {
         throw new MemflowError(
