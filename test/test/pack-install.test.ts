@@ -120,8 +120,23 @@ describe("installed from tarballs into an empty project", () => {
     const plugin = join(repoRoot, "packages", "analyzer", "test", "fixtures", "elf", "x86_64-gcc.so");
     const node = realNodeBinary();
     const run = await runCommand([node, "--input-type=module", "-e", code, plugin], { cwd: projectDir, env });
-    expect((await runCommand([node, "--version"], { cwd: projectDir })).stdout).toMatch(/^v\d+\./);
-    expect(run.stderr).toBe("");
-    expect(run.stdout.trim()).toBe("true false MEMFLOW_CONNECTOR_GCC_X86_64");
+    // Compared as whole records, so a failure shows the exit code and stderr too.
+    const version = await runCommand([node, "--version"], { cwd: projectDir, env });
+    expect({
+      node,
+      exitCode: version.exitCode,
+      stderr: version.stderr,
+      major: /^v(\d+)\./.exec(version.stdout) !== null,
+    }).toEqual({
+      node,
+      exitCode: 0,
+      stderr: "",
+      major: true,
+    });
+    expect({ exitCode: run.exitCode, stderr: run.stderr, stdout: run.stdout.trim() }).toEqual({
+      exitCode: 0,
+      stderr: "",
+      stdout: "true false MEMFLOW_CONNECTOR_GCC_X86_64",
+    });
   });
 });
