@@ -222,11 +222,13 @@ describe("memflow-ts doctor", () => {
     );
   });
 
-  test("root is inferred from HOME=/root or SUDO_USER (the context has no uid)", () => {
+  test("root is uid 0, or inferred from HOME=/root or SUDO_USER", () => {
     const base = testContext({ home: "/home/alice", cwd: "/" }).context;
     expect(looksLikeRoot(base)).toBe(false);
     expect(looksLikeRoot({ ...base, home: "/root" })).toBe(true);
     expect(looksLikeRoot({ ...base, env: { SUDO_USER: "alice" } })).toBe(true);
+    expect(looksLikeRoot({ ...base, uid: 0 })).toBe(true);
+    expect(looksLikeRoot({ ...base, uid: 1000 })).toBe(false);
     expect(looksLikeRoot({ ...base, env: { SUDO_USER: "root" } })).toBe(false);
     expect(looksLikeRoot({ ...base, home: "/root", platform: "win32" })).toBe(false);
   });

@@ -4,7 +4,8 @@
  * /root, or SUDO_USER is set) the plugin directories of the invoking user (SUDO_USER), or else
  * of every home directory, are checked for plugins the current scan does not find.
  *
- * The context carries no uid yet, so "root" is inferred from HOME and SUDO_USER.
+ * Root is the context's uid 0 where it has one; HOME=/root or SUDO_USER count too, since sudo
+ * without -H keeps the user's HOME.
  */
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -53,11 +54,13 @@ function homeDirectories(homesRoot: string): { user: string; home: string }[] {
   }
 }
 
-/** Whether the context looks like a root shell: HOME is /root, or sudo started it. */
+/** Whether the context looks like a root shell: uid 0, HOME is /root, or sudo started it. */
 export function looksLikeRoot(context: CliContext): boolean {
   if (context.platform === "win32") return false;
   const sudoUser = context.env.SUDO_USER;
-  return context.home === "/root" || (sudoUser !== undefined && sudoUser !== "" && sudoUser !== "root");
+  return (
+    context.uid === 0 || context.home === "/root" || (sudoUser !== undefined && sudoUser !== "" && sudoUser !== "root")
+  );
 }
 
 /** The other users whose plugin directories memflow run from this context would not see. */
