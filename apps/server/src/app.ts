@@ -106,11 +106,15 @@ export function createApp({ store, bearerToken, log = () => {}, inventory, sessi
       "/files/:digest",
       async ({ params, request }) => {
         const digest = checkedDigest(params.digest);
-        const path = store.pluginPath(digest);
-        const file = await files.get(digest, () => Bun.file(path));
-        const descriptor = store.firstDescriptor(digest);
-        const name = downloadFileName(descriptor?.name ?? "unknown", digest, descriptor?.file_type ?? "elf");
-        return fileResponse(request, file, digest, name);
+        const { body, name } = await files.get(digest, () => {
+          const path = store.pluginPath(digest);
+          const descriptor = store.firstDescriptor(digest);
+          return {
+            body: Bun.file(path),
+            name: downloadFileName(descriptor?.name ?? "unknown", digest, descriptor?.file_type ?? "elf"),
+          };
+        });
+        return fileResponse(request, body, digest, name);
       },
       registry("Download a plugin file (ETag, Range, immutable caching)"),
     )

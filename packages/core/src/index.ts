@@ -18,6 +18,8 @@ export { ArgsValidator, describeArg } from "./args/validator.ts";
 export type { BuildStep, PositionedValue } from "./chain.ts";
 export { ConnectorChain, chainArguments, connectorStep, OsChain, osStep } from "./chain.ts";
 export type { Connector } from "./connector.ts";
+export type { DurableWriteOptions } from "./durable-file.ts";
+export { createFileDurably, replaceFileDurably, syncDirectory } from "./durable-file.ts";
 export type { PartialResult } from "./error.ts";
 export {
   decodeError,

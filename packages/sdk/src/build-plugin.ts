@@ -8,9 +8,9 @@
 import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { type PluginDescriptorInfo, parseDescriptors } from "@memflow-ts/analyzer";
-import { createdAtFromNanoseconds, type HostPlatform, installedFileName } from "@memflow-ts/core";
+import { createdAtFromNanoseconds, type HostPlatform, installedFileName, replaceFileDurably } from "@memflow-ts/core";
 import { BuildError, findCompiler, runCompiler } from "./compiler.ts";
-import { formatPluginMeta, type PluginMetaFile, writeFileAtomically } from "./plugin-meta.ts";
+import { formatPluginMeta, type PluginMetaFile } from "./plugin-meta.ts";
 
 /** Where the SDK's C header lives, for `-I`. */
 export const INCLUDE_DIRECTORY = join(import.meta.dir, "..", "include");
@@ -113,7 +113,7 @@ function place(
   let metaPath: string | undefined;
   if (options.meta) {
     metaPath = path.replace(/\.[^./\\]+$/, ".meta");
-    writeFileAtomically(metaPath, formatPluginMeta(meta));
+    replaceFileDurably(metaPath, formatPluginMeta(meta));
   }
   return { path, metaPath, digest, descriptors, meta };
 }

@@ -10,8 +10,7 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { AnalyzeError, isBinary, type PluginDescriptorInfo, parseDescriptors } from "@memflow-ts/analyzer";
-import { createdAtFromNanoseconds } from "@memflow-ts/core";
-import { createDurably, replaceDurably, TEMPORARY_PREFIX } from "./durable-write.ts";
+import { createdAtFromNanoseconds, createFileDurably, replaceFileDurably } from "@memflow-ts/core";
 import { type FindParams, PluginIndex, type PluginVariant } from "./plugin-index.ts";
 import { checkedDigest, RegistryError } from "./registry-error.ts";
 import { formatRegistryMetadata, parseRegistryMetadata, type StoredMetadata } from "./registry-metadata.ts";
@@ -20,6 +19,10 @@ import { formatRegistryMetadata, parseRegistryMetadata, type StoredMetadata } fr
 export const INDEX_FILE_NAME = ".memflow-ts-index.sqlite";
 
 export type UploadResult = "Added" | "AlreadyExists";
+
+/** Prefix of temporary files; start-up removes any a crash left behind. */
+export const TEMPORARY_PREFIX = ".incoming-";
+const temporaryName = (finalName: string) => `${TEMPORARY_PREFIX}${process.pid}-${crypto.randomUUID()}-${finalName}`;
 
 export interface PluginStoreOptions {
   /** Checks an upload's signature; absent means uploads are not verified (an insecure registry). */
@@ -153,8 +156,8 @@ export class PluginStore {
       descriptors,
     };
     // Identical bytes under the same name: replacing a twin's finished `.plugin` changes nothing.
-    replaceDurably(this.#path(digest, "plugin"), file);
-    if (!createDurably(metaPath, formatRegistryMetadata(meta))) return "AlreadyExists";
+    replaceFileDurably(this.#path(digest, "plugin"), file, { temporaryName });
+    if (!createFileDurably(metaPath, formatRegistryMetadata(meta), { temporaryName })) return "AlreadyExists";
     this.#index.put(meta, statSync(metaPath).mtimeMs);
     this.#generation += 1;
     return "Added";

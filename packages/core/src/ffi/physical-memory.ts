@@ -6,6 +6,7 @@
  */
 import { type Pointer, ptr, read } from "bun:ffi";
 import { MemflowError } from "../error.ts";
+import { partialDataError, readWhole } from "../partial-data.ts";
 import { METADATA, SHIM_REQUEST } from "./layouts.ts";
 import { nativeShim } from "./shim.ts";
 
@@ -217,16 +218,7 @@ export class PhysicalMemoryAccess {
 
   /** Reads `length` bytes; throws (PhysicalMemory, PartialData) unless every byte could be read. */
   read(address: Address, length: number): Uint8Array {
-    const buffer = new Uint8Array(length);
-    const done = this.readInto(address, buffer);
-    if (done !== length) {
-      throw new MemflowError(
-        "PhysicalMemory",
-        "PartialData",
-        `${length - done} of ${length} bytes at 0x${address.toString(16)} could not be read from ${this.#handle.label}`,
-      );
-    }
-    return buffer;
+    return readWhole((at, buffer) => this.readInto(at, buffer), address, length, this.#handle.label);
   }
 
   /** Runs a prepared batch of reads (`write` false) or writes in one call. */
@@ -269,11 +261,7 @@ export class PhysicalMemoryAccess {
   write(address: Address, bytes: Uint8Array): void {
     const [result] = this.writeMany([{ address, data: bytes }]);
     if (result && !result.ok) {
-      throw new MemflowError(
-        "PhysicalMemory",
-        "PartialData",
-        `${bytes.length - result.done} of ${bytes.length} bytes at 0x${address.toString(16)} could not be written to ${this.#handle.label}`,
-      );
+      throw partialDataError("written to", result.done, bytes.length, address, this.#handle.label);
     }
   }
 

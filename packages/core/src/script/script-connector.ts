@@ -12,6 +12,7 @@ import type {
   TransferBatch,
   TransferResult,
 } from "../ffi/physical-memory.ts";
+import { partialDataError, readWhole } from "../partial-data.ts";
 import type { ConnectorDefinition, ScriptMemory } from "./connector-definition.ts";
 
 /** Handles on one memory: it closes when the last of them does. */
@@ -79,16 +80,7 @@ export class ScriptConnector implements Connector {
   }
 
   read(address: Address, length: number): Uint8Array {
-    const buffer = new Uint8Array(length);
-    const done = this.readInto(address, buffer);
-    if (done !== length) {
-      throw new MemflowError(
-        "PhysicalMemory",
-        "PartialData",
-        `${length - done} of ${length} bytes at 0x${address.toString(16)} could not be read from connector ${this.name}`,
-      );
-    }
-    return buffer;
+    return readWhole((at, buffer) => this.readInto(at, buffer), address, length, `connector ${this.name}`);
   }
 
   readMany(requests: readonly { address: Address; length: number }[]): ReadResult[] {
@@ -112,11 +104,7 @@ export class ScriptConnector implements Connector {
   write(address: Address, bytes: Uint8Array): void {
     const done = this.#writeInto(address, bytes);
     if (done !== bytes.length) {
-      throw new MemflowError(
-        "PhysicalMemory",
-        "PartialData",
-        `${bytes.length - done} of ${bytes.length} bytes at 0x${address.toString(16)} could not be written to connector ${this.name}`,
-      );
+      throw partialDataError("written to", done, bytes.length, address, `connector ${this.name}`);
     }
   }
 

@@ -1,0 +1,86 @@
+/**
+ * File writes that survive a crash at any point: the data goes to a temporary file in the same
+ * folder and is flushed to disk; only then does it appear under its final name (a rename, or an
+ * exclusive link), after which the folder is flushed so the name is durable too. Readers never
+ * see half a file. Used for everything memflow-ts writes that other tools read: plugins,
+ * `.meta` files, memflowup's config.json, the registry's storage.
+ */
+import { closeSync, fsyncSync, linkSync, openSync, renameSync, rmSync, writeSync } from "node:fs";
+import { basename, dirname, join } from "node:path";
+
+export interface DurableWriteOptions {
+  /** Permissions of a new file (default 0o644). */
+  readonly mode?: number;
+  /**
+   * The temporary file's name, from the final one: callers pick names their own clean-up
+   * recognises (default `.<name>.<random>.partial`).
+   */
+  readonly temporaryName?: (finalName: string) => string;
+}
+
+function defaultTemporaryName(finalName: string): string {
+  return `.${finalName}.${crypto.randomUUID().slice(0, 8)}.partial`;
+}
+
+function writeTemporary(path: string, data: string | Uint8Array, options: DurableWriteOptions): string {
+  const name = (options.temporaryName ?? defaultTemporaryName)(basename(path));
+  const temporary = join(dirname(path), name);
+  const descriptor = openSync(temporary, "wx", options.mode ?? 0o644);
+  try {
+    const bytes = typeof data === "string" ? Buffer.from(data, "utf8") : data;
+    let written = 0;
+    while (written < bytes.byteLength) written += writeSync(descriptor, bytes, written, bytes.byteLength - written);
+    fsyncSync(descriptor);
+  } catch (error) {
+    closeSync(descriptor);
+    rmSync(temporary, { force: true });
+    throw error;
+  }
+  closeSync(descriptor);
+  return temporary;
+}
+
+/** Flushes a folder's entries (the renames into it); a no-op where folders cannot be opened (Windows). */
+export function syncDirectory(directory: string): void {
+  let descriptor: number;
+  try {
+    descriptor = openSync(directory, "r");
+  } catch {
+    return;
+  }
+  try {
+    fsyncSync(descriptor);
+  } finally {
+    closeSync(descriptor);
+  }
+}
+
+/** Writes `data` to `path`, replacing what was there; throws Node's error, leaving no temporary file. */
+export function replaceFileDurably(path: string, data: string | Uint8Array, options: DurableWriteOptions = {}): void {
+  const temporary = writeTemporary(path, data, options);
+  try {
+    renameSync(temporary, path);
+  } catch (error) {
+    rmSync(temporary, { force: true });
+    throw error;
+  }
+  syncDirectory(dirname(path));
+}
+
+/**
+ * Creates `path` with `data` only if nothing has that name yet; false when another writer (in
+ * this process or another) got there first.
+ */
+export function createFileDurably(path: string, data: string | Uint8Array, options: DurableWriteOptions = {}): boolean {
+  const temporary = writeTemporary(path, data, options);
+  try {
+    linkSync(temporary, path);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "EEXIST") return false;
+    throw error;
+  } finally {
+    rmSync(temporary, { force: true });
+  }
+  syncDirectory(dirname(path));
+  return true;
+}
