@@ -3,9 +3,9 @@
  * temporary names ending in `TEMPORARY_SUFFIX`, which neither memflow's scan (`*.so`) nor
  * memflowup's listing (`*.meta`) looks at; `plugins clean` removes any an interrupted write left.
  */
-import { replaceFileDurably } from "@memflow-ts/core";
+import { replaceFileDurably } from "@memflow-ts/core/without-ffi";
 
-export { syncDirectory } from "@memflow-ts/core";
+export { syncDirectory } from "@memflow-ts/core/without-ffi";
 
 export const TEMPORARY_SUFFIX = ".memflow-ts-partial";
 

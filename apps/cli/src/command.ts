@@ -3,7 +3,7 @@
  * list, its help text, and a `run` that takes the arguments after its name and a context and
  * returns an exit code. Commands never touch `process`.
  */
-import { type ParseArgsConfig, parseArgs } from "node:util";
+import { FlagError, type FlagSpecs, type ParsedFlags, parseFlagList } from "./flags.ts";
 import type { CliContext, ExitCode } from "./io.ts";
 
 export interface Command {
@@ -25,21 +25,17 @@ export class UsageError extends Error {
   override readonly name = "UsageError";
 }
 
-type Options = NonNullable<ParseArgsConfig["options"]>;
+const HELP_FLAG = { help: { type: "boolean", short: "h" } } as const;
 
-/**
- * node:util's parseArgs, strict, with positionals; its errors become UsageErrors with a
- * message a user can act on. `--help`/`-h` is always accepted.
- */
-export function parseFlags<O extends Options>(args: readonly string[], options: O) {
+/** Strict flag parsing with positionals; `--help`/`-h` is always accepted. Errors are UsageErrors. */
+export function parseFlags<const O extends FlagSpecs>(
+  args: readonly string[],
+  options: O,
+): ParsedFlags<O & typeof HELP_FLAG> {
   try {
-    return parseArgs({
-      args: [...args],
-      options: { ...options, help: { type: "boolean", short: "h" } },
-      strict: true,
-      allowPositionals: true,
-    });
+    return parseFlagList(args, { ...options, ...HELP_FLAG });
   } catch (error) {
-    throw new UsageError((error as Error).message.replace(/\. To specify a positional argument.*$/s, ""));
+    if (error instanceof FlagError) throw new UsageError(error.message);
+    throw error;
   }
 }

@@ -2,7 +2,7 @@
  * Everything a command may touch of the outside world, passed in so that tests can drive
  * commands with plain strings. Only `main.ts` builds one from `process`.
  */
-import type { HostPlatform } from "@memflow-ts/core";
+import type { HostPlatform } from "@memflow-ts/core/without-ffi";
 
 export interface OutputStream {
   write(text: string): void;

@@ -5,7 +5,7 @@
  */
 import { fstatSync, statSync, writeSync } from "node:fs";
 import { homedir } from "node:os";
-import type { HostPlatform } from "@memflow-ts/core";
+import type { HostPlatform } from "@memflow-ts/core/without-ffi";
 import { runCli } from "./cli.ts";
 import type { CliContext, OutputStream } from "./io.ts";
 

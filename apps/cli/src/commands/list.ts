@@ -4,7 +4,7 @@
  * (the newest). `--rejected` adds every file or descriptor the scan skipped and why.
  */
 import type { PluginDescriptorInfo } from "@memflow-ts/analyzer";
-import type { Inventory, PluginEntry, RejectedPlugin } from "@memflow-ts/core";
+import type { Inventory, PluginEntry, RejectedPlugin } from "@memflow-ts/core/without-ffi";
 import { type Command, parseFlags, UsageError } from "../command.ts";
 import { plural, targetText } from "../inventory/describe.ts";
 import { LISTING_FLAGS } from "../inventory/listing-flags.ts";

@@ -4,7 +4,7 @@
  * the name. Loads the plugin library; runs none of its `create`.
  */
 import type { PluginKind } from "@memflow-ts/analyzer";
-import { type Inventory, MemflowError, type PluginMatch } from "@memflow-ts/core";
+import { type Inventory, MemflowError, type PluginMatch } from "@memflow-ts/core/without-ffi";
 import type { Command } from "../command.ts";
 import { descriptorTitle } from "../inventory/describe.ts";
 import { parseNamedListing } from "../inventory/listing-flags.ts";

@@ -3,8 +3,7 @@
  * descriptor in memflowup's columns and order. Asides on stderr name `.meta` files whose plugin
  * file is missing and `.meta` files that do not parse (memflowup skips both silently).
  */
-import { descriptorInSerdeOrder } from "@memflow-ts/analyzer";
-import { userPluginDirectory } from "@memflow-ts/core";
+import { userPluginDirectory } from "@memflow-ts/core/without-ffi";
 import { type Command, parseFlags, UsageError } from "../command.ts";
 import { JSON_FLAG, QUIET_FLAG } from "../common-flags.ts";
 import { reportFailure } from "../failure.ts";
@@ -13,6 +12,8 @@ import { createdLabel, note, shortDigest, VERSION_COLUMNS } from "../listing.ts"
 import { type LocalPlugin, localPlugins } from "../local/local-plugins.ts";
 import { formatTable, printer } from "../output.ts";
 import { targetLabel } from "../registry/host-target.ts";
+
+type DescriptorInSerdeOrder = typeof import("@memflow-ts/analyzer").descriptorInSerdeOrder;
 
 const USAGE = `Usage: memflow-ts plugins ls [<name>] [options]
 
@@ -34,7 +35,7 @@ function row(plugin: LocalPlugin, wide: boolean): string[] {
   return wide ? [...base, plugin.digest, createdLabel(plugin.createdAt.text), JSON.stringify(plugin.pluginPath)] : base;
 }
 
-function asJson(plugin: LocalPlugin) {
+function asJson(plugin: LocalPlugin, descriptorInSerdeOrder: DescriptorInSerdeOrder) {
   return {
     path: plugin.pluginPath,
     meta_path: plugin.metaPath,
@@ -67,7 +68,9 @@ export const pluginsLsCommand: Command = {
     }
     const plugins = listing.plugins.filter((plugin) => name === undefined || plugin.descriptor.name === name);
     if (values.json) {
-      out.json(plugins.map(asJson));
+      // Loaded only here: the table needs nothing of the analyzer (decision 0007).
+      const { descriptorInSerdeOrder } = await import("@memflow-ts/analyzer");
+      out.json(plugins.map((plugin) => asJson(plugin, descriptorInSerdeOrder)));
     } else {
       const wide = values.wide ?? false;
       const header = ["NAME", "VERSION", "ARCH", "ABI", "DIGEST", ...(wide ? ["DIGEST_LONG", "CREATED", "PATH"] : [])];

@@ -7,7 +7,7 @@
 import { existsSync } from "node:fs";
 import { isAbsolute, join, resolve } from "node:path";
 import * as prompts from "@clack/prompts";
-import { Inventory, userPluginDirectory } from "@memflow-ts/core";
+import { Inventory, userPluginDirectory } from "@memflow-ts/core/without-ffi";
 import { BuildError, buildPlugin, bundledPluginSource } from "@memflow-ts/sdk";
 import { type Command, parseFlags, UsageError } from "../command.ts";
 import { readConfig, writeConfig } from "../config/memflowup-config.ts";

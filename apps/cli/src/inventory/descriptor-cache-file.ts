@@ -7,7 +7,7 @@
 import { mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { PluginDescriptorInfo } from "@memflow-ts/analyzer";
-import type { DescriptorCache } from "@memflow-ts/core";
+import type { DescriptorCache } from "@memflow-ts/core/without-ffi";
 import { writeFileAtomically } from "../atomic-write.ts";
 import type { CliContext } from "../io.ts";
 

@@ -11,7 +11,7 @@ import {
   OsChain,
   type PhysicalMemoryView,
   type PositionedValue,
-} from "@memflow-ts/core";
+} from "@memflow-ts/core/without-ffi";
 import { UsageError } from "../command.ts";
 
 export interface ChainArguments {

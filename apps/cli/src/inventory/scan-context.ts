@@ -4,7 +4,7 @@
  * layouts, which every C plugin is) are not shown: nothing can be done about them. Descriptors
  * of unchanged files come from the cache file instead of being analysed again.
  */
-import { Inventory } from "@memflow-ts/core";
+import { Inventory } from "@memflow-ts/core/without-ffi";
 import type { CliContext } from "../io.ts";
 import { DescriptorCacheFile, descriptorCachePath } from "./descriptor-cache-file.ts";
 

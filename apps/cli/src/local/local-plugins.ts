@@ -7,7 +7,13 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { PluginDescriptorInfo } from "@memflow-ts/analyzer";
-import { type CreatedAt, type HostPlatform, MemflowError, parsePluginMeta, pluginExtension } from "@memflow-ts/core";
+import {
+  type CreatedAt,
+  type HostPlatform,
+  MemflowError,
+  parsePluginMeta,
+  pluginExtension,
+} from "@memflow-ts/core/without-ffi";
 import { errnoCode, fileFailure } from "../failure.ts";
 import { parsePluginUri } from "../registry/plugin-uri.ts";
 

@@ -4,7 +4,7 @@
  */
 import { arch } from "node:os";
 import type { PluginArchitecture, PluginDescriptorInfo, PluginFileType } from "@memflow-ts/analyzer";
-import { type Host, hostFor, MEMFLOW_PLUGIN_VERSION } from "@memflow-ts/core";
+import { type Host, hostFor, MEMFLOW_PLUGIN_VERSION } from "@memflow-ts/core/without-ffi";
 import type { CliContext } from "../io.ts";
 
 export function hostTarget(context: CliContext): Host {

@@ -15,7 +15,7 @@ import {
   MEMFLOW_PLUGIN_VERSION,
   metaPathFor,
   parseCreatedAt,
-} from "@memflow-ts/core";
+} from "@memflow-ts/core/without-ffi";
 import { formatPluginMeta, type PluginMetaFile } from "@memflow-ts/sdk";
 import { CliFailure, errnoCode, fileFailure } from "../failure.ts";
 import { installPlugin } from "../local/install-plugin.ts";

@@ -11,7 +11,7 @@ import {
   parsePrivateKeyPem,
   parsePublicKeyPem,
   verifyPluginSignature,
-} from "@memflow-ts/core";
+} from "@memflow-ts/core/without-ffi";
 import { CliFailure, fileFailure } from "../failure.ts";
 
 export interface PublicKey {

@@ -8,12 +8,11 @@
 import { existsSync, readdirSync, readFileSync, realpathSync, statSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
-import { AnalyzeError, type PluginDescriptorInfo, type PluginKind } from "@memflow-ts/analyzer";
-import { analyzeFileSync } from "@memflow-ts/analyzer/fs";
+import type { PluginDescriptorInfo, PluginKind } from "@memflow-ts/analyzer";
 import { type ConnectorArgs, type OsArgs, parseConnectorArgs, parseOsArgs } from "../args/connector-args.ts";
 import type { Connector } from "../connector.ts";
 import { MemflowError } from "../error.ts";
-import { NativePluginHost } from "../ffi/native-host.ts";
+import type { NativePluginHost, NativePluginHostOptions } from "../ffi/native-host.ts";
 import type { Os } from "../ffi/os.ts";
 import type { LevelFilter, LogSink } from "../ffi/plugin-logger.ts";
 import { type HostPlatform, pluginExtension, pluginSearchPaths } from "../plugin-paths.ts";
@@ -79,6 +78,20 @@ export interface ScanOptions extends InventoryOptions {
   readonly pluginPathVariable?: string | undefined;
 }
 
+/**
+ * The analyzer is loaded on the first file the descriptor cache does not know: a scan answered
+ * from a warm cache never parses a file, and skips loading the parser (decision 0007).
+ */
+function analyzeFile(path: string): PluginDescriptorInfo[] {
+  const { analyzeFileSync } = require("@memflow-ts/analyzer/fs") as typeof import("@memflow-ts/analyzer/fs");
+  return analyzeFileSync(path);
+}
+
+function isAnalyzeError(error: unknown): error is import("@memflow-ts/analyzer").AnalyzeError {
+  const { AnalyzeError } = require("@memflow-ts/analyzer") as typeof import("@memflow-ts/analyzer");
+  return error instanceof AnalyzeError;
+}
+
 function currentPlatform(): HostPlatform {
   return process.platform === "win32" || process.platform === "darwin" ? process.platform : "linux";
 }
@@ -96,20 +109,32 @@ export class Inventory {
   readonly #rejected: RejectedPlugin[] = [];
   readonly #directories: SearchedDirectory[] = [];
   readonly #digests = new Map<string, string>();
-  readonly #pluginHost: NativePluginHost;
+  #pluginHost: NativePluginHost | undefined;
+  #hostOptions: NativePluginHostOptions;
   readonly #builtins = new Map<string, ConnectorDefinition>();
   readonly #descriptorCache: DescriptorCache | undefined;
 
   protected constructor(options: InventoryOptions = {}) {
     this.#descriptorCache = options.descriptorCache;
     this.host = options.host ?? hostFor(currentPlatform(), process.arch);
-    this.#pluginHost =
-      options.pluginHost ??
-      new NativePluginHost({
-        ...(options.warn && { warn: options.warn }),
-        ...(options.log && { log: options.log }),
-        ...(options.logLevel && { logLevel: options.logLevel }),
-      });
+    this.#pluginHost = options.pluginHost;
+    this.#hostOptions = {
+      ...(options.warn && { warn: options.warn }),
+      ...(options.log && { log: options.log }),
+      ...(options.logLevel && { logLevel: options.logLevel }),
+    };
+  }
+
+  /**
+   * The plugin host, made when a native plugin is first used. Importing bun:ffi costs ~8 ms, so
+   * scans and listings, which never load a plugin, do not pay for it (decision 0007).
+   */
+  #host(): NativePluginHost {
+    if (this.#pluginHost === undefined) {
+      const { NativePluginHost: Host } = require("../ffi/native-host.ts") as typeof import("../ffi/native-host.ts");
+      this.#pluginHost = new Host(this.#hostOptions);
+    }
+    return this.#pluginHost;
   }
 
   static empty(options: InventoryOptions = {}): Inventory {
@@ -212,10 +237,10 @@ export class Inventory {
     let found: PluginDescriptorInfo[];
     try {
       const cached = cacheKey === undefined ? undefined : this.#descriptorCache?.get(cacheKey);
-      found = cached ?? analyzeFileSync(path);
+      found = cached ?? analyzeFile(path);
       if (cacheKey !== undefined && cached === undefined) this.#descriptorCache?.set(cacheKey, found);
     } catch (cause) {
-      if (cause instanceof AnalyzeError) {
+      if (isAnalyzeError(cause)) {
         throw new MemflowError(
           "Inventory",
           "UnableToReadFile",
@@ -393,7 +418,7 @@ export class Inventory {
 
   /** Whether the plugin file has been loaded (it happens on first use, never during a scan). */
   isLoaded(entry: PluginEntry): boolean {
-    return entry.origin === "builtin" || this.#pluginHost.isLoaded(entry.path);
+    return entry.origin === "builtin" || (this.#pluginHost?.isLoaded(entry.path) ?? false);
   }
 
   #location(kind: PluginKind, name: string) {
@@ -414,19 +439,19 @@ export class Inventory {
       input?.close();
       return ScriptConnector.create(builtin, parsed);
     }
-    return this.#pluginHost.instantiateConnector(location, input, parsed);
+    return this.#host().instantiateConnector(location, input, parsed);
   }
 
   /** Starts an OS plugin; `input`, the connector it reads memory through, is moved into the plugin. */
   instantiateOs(name: string, input?: Connector, args?: OsArgs | string): Os {
     const parsed = typeof args === "string" ? parseOsArgs(args) : args;
-    return this.#pluginHost.instantiateOs(this.#location("os", name), input, parsed);
+    return this.#host().instantiateOs(this.#location("os", name), input, parsed);
   }
 
   connectorHelp(name: string): string {
     const location = this.#location("connector", name);
     const builtin = this.#builtins.get(location.path);
-    if (!builtin) return this.#pluginHost.help(location);
+    if (!builtin) return this.#host().help(location);
     if (builtin.help === undefined) {
       throw new MemflowError("Connector", "NotSupported", `Connector \`${builtin.name}\` does not support help text.`);
     }
@@ -434,13 +459,13 @@ export class Inventory {
   }
 
   osHelp(name: string): string {
-    return this.#pluginHost.help(this.#location("os", name));
+    return this.#host().help(this.#location("os", name));
   }
 
   connectorTargetList(name: string): string[] {
     const location = this.#location("connector", name);
     const builtin = this.#builtins.get(location.path);
-    if (!builtin) return this.#pluginHost.targetList(location);
+    if (!builtin) return this.#host().targetList(location);
     if (!builtin.targets) {
       throw new MemflowError(
         "Connector",
@@ -453,12 +478,13 @@ export class Inventory {
 
   /** memflow's `set_max_log_level`: the level of plugin log records, changed in every loaded plugin too. */
   setMaxLogLevel(level: LevelFilter): void {
-    this.#pluginHost.setMaxLogLevel(level);
+    if (this.#pluginHost === undefined) this.#hostOptions = { ...this.#hostOptions, logLevel: level };
+    else this.#pluginHost.setMaxLogLevel(level);
   }
 
   /** Delivers plugin log records queued so far. */
   flushLogs(): void {
-    this.#pluginHost.flushLogs();
+    this.#pluginHost?.flushLogs();
   }
 
   /** A builder for connector/OS chains: `inventory.builder().connector("qemu").os("win32").build()`. */

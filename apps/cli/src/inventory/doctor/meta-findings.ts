@@ -6,7 +6,7 @@
  */
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { metaPathFor, type PluginEntry, parseCreatedAt } from "@memflow-ts/core";
+import { metaPathFor, type PluginEntry, parseCreatedAt } from "@memflow-ts/core/without-ffi";
 import type { Finding } from "./finding.ts";
 import type { SearchedDirectory } from "./search-paths.ts";
 

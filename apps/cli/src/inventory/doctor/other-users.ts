@@ -9,7 +9,7 @@
  */
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { Inventory, MemflowError, userPluginDirectory } from "@memflow-ts/core";
+import { Inventory, MemflowError, userPluginDirectory } from "@memflow-ts/core/without-ffi";
 import type { CliContext } from "../../io.ts";
 import type { Finding } from "./finding.ts";
 
