@@ -11,7 +11,11 @@ afterAll(() => rmSync(directory, { recursive: true, force: true }));
 test("the without-ffi entry has every export of the main entry except the native plugin classes", async () => {
   const main = Object.keys(await import("../src/index.ts")).sort();
   const light = Object.keys(await import("../src/without-ffi.ts")).sort();
-  expect(main.filter((name) => !light.includes(name))).toEqual(["NativeConnector", "NativePluginHost", "TransferBatch"]);
+  expect(main.filter((name) => !light.includes(name))).toEqual([
+    "NativeConnector",
+    "NativePluginHost",
+    "TransferBatch",
+  ]);
   expect(light.filter((name) => !main.includes(name))).toEqual([]);
 });
 
