@@ -5,7 +5,7 @@
  * file once however it is reached, orders ties deterministically, keeps plugins on filesystems
  * without birth times, and keeps a record of every file it skipped and why.
  */
-import { existsSync, readdirSync, readFileSync, realpathSync, statSync } from "node:fs";
+import { type Dirent, existsSync, readdirSync, readFileSync, realpathSync, statSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
 import type { PluginDescriptorInfo, PluginKind } from "@memflow-ts/analyzer";
@@ -172,9 +172,9 @@ export class Inventory {
 
   /** Adds every plugin file in `directory` (not recursive). Throws (Inventory, UnableToReadDir) if it cannot be read. */
   addDir(directory: string): this {
-    let names: string[];
+    let entries: Dirent[];
     try {
-      names = readdirSync(directory).sort();
+      entries = readdirSync(directory, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1));
     } catch (cause) {
       const error = new MemflowError(
         "Inventory",
@@ -187,10 +187,18 @@ export class Inventory {
     }
     this.#directories.push({ path: directory });
     const extension = `.${pluginExtension(this.host.platform)}`;
-    for (const name of names) {
-      if (!name.endsWith(extension)) continue;
+    const names = new Set(entries.map((entry) => entry.name));
+    // Resolved once: a regular file's real path is then the folder's plus its name, which saves a
+    // realpath per file (each one an lstat per path component). Symbolic links resolve alone.
+    const realDirectory = realPathOrUndefined(directory);
+    for (const entry of entries) {
+      if (!entry.name.endsWith(extension)) continue;
+      const path = join(directory, entry.name);
       try {
-        this.addFile(join(directory, name));
+        this.#addRecording(path, {
+          realPath: realDirectory !== undefined && entry.isFile() ? join(realDirectory, entry.name) : undefined,
+          metaListed: names.has(basenameOf(metaPathFor(path))),
+        });
       } catch (error) {
         if (!(error instanceof MemflowError)) throw error;
       }
@@ -203,17 +211,21 @@ export class Inventory {
    * also recorded in `rejected()`); a file already in the inventory is recorded and skipped.
    */
   addFile(path: string): this {
+    this.#addRecording(path, {});
+    return this;
+  }
+
+  #addRecording(path: string, known: KnownAboutFile): void {
     try {
-      this.#add(path);
+      this.#add(path, known);
     } catch (error) {
       if (error instanceof MemflowError) this.#rejected.push({ path, error });
       throw error;
     }
-    return this;
   }
 
-  #add(path: string): void {
-    const realPath = resolve(path);
+  #add(path: string, known: KnownAboutFile): void {
+    const realPath = known.realPath ?? resolve(path);
     const existing = this.#byRealPath.get(realPath);
     if (existing) {
       throw new MemflowError(
@@ -226,7 +238,12 @@ export class Inventory {
     if (!stats.isFile()) throw new MemflowError("Inventory", "UnableToReadFile", `${path} is not a regular file`);
 
     const metaPath = metaPathFor(path);
-    const meta = existsSync(metaPath) ? readMeta(metaPath) : undefined;
+    // A listed `.meta` is read straight away (a dangling link reads as absent); without a
+    // listing, existsSync asks first.
+    const meta =
+      known.metaListed === true || (known.metaListed === undefined && existsSync(metaPath))
+        ? readMeta(metaPath)
+        : undefined;
     const [createdAt, createdAtSource] = meta?.createdAt
       ? [meta.createdAt, "meta" as const]
       : stats.birthtimeNs > 0n
@@ -508,6 +525,26 @@ export class Inventory {
   }
 }
 
+/** What a directory listing already tells about a file, so that adding it need not ask again. */
+interface KnownAboutFile {
+  /** Its canonical path, when it is a regular file in a folder whose real path is known. */
+  readonly realPath?: string | undefined;
+  /** Whether the listing holds its `.meta` name; undefined when there was no listing. */
+  readonly metaListed?: boolean;
+}
+
+function realPathOrUndefined(path: string): string | undefined {
+  try {
+    return realpathSync(path);
+  } catch {
+    return undefined;
+  }
+}
+
+function basenameOf(path: string): string {
+  return path.slice(Math.max(path.lastIndexOf("/"), path.lastIndexOf("\\")) + 1);
+}
+
 function resolve(path: string): string {
   try {
     return realpathSync(path);
@@ -534,11 +571,13 @@ function statOf(path: string) {
   }
 }
 
-function readMeta(metaPath: string): PluginMeta {
+/** The `.meta` at `metaPath`; undefined when there is none. */
+function readMeta(metaPath: string): PluginMeta | undefined {
   let text: string;
   try {
     text = readFileSync(metaPath, "utf8");
   } catch (cause) {
+    if ((cause as NodeJS.ErrnoException).code === "ENOENT") return undefined;
     throw new MemflowError(
       "Inventory",
       "UnableToReadFile",
