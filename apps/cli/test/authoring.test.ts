@@ -1,14 +1,16 @@
 /** plugin new → plugin build → plugin test → plugin install, and build --path / from git, with gcc. */
 import { afterAll, describe, expect, test } from "bun:test";
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Inventory } from "@memflow-ts/core";
 import { requireTool } from "../../../tooling/testing/require-tool.ts";
+import { TmuxTerminal } from "../../../tooling/testing/tmux.ts";
 import { ExitCode, runCli } from "../src/index.ts";
 import { testContext } from "./capture.ts";
 
 const gcc = requireTool("gcc", "gcc");
+const tmux = requireTool("tmux", "tmux");
 const sandbox = mkdtempSync(join(tmpdir(), "memflow-ts-authoring-"));
 afterAll(() => rmSync(sandbox, { recursive: true, force: true }));
 const home = join(sandbox, "home");
@@ -31,6 +33,8 @@ describe.skipIf(!gcc.available)("writing a plugin", () => {
     expect(built.code).toBe(ExitCode.ok);
     expect(built.out).toMatch(/\[=\] Built .*dist\/libmemflow_memconn_[0-9a-f]{7}\.so/);
     expect(built.out).toContain("connector memconn 0.1.0 (plugin_version 1)");
+    // stderr is no terminal here: no spinner is drawn into it.
+    expect(built.err).toBe("");
     const library = readdirSync(join(project, "dist")).find((name) => name.endsWith(".so")) ?? "";
 
     const tested = await cli(
@@ -127,3 +131,31 @@ test("a missing project folder is a clear failure", async () => {
   expect(result.code).toBe(ExitCode.failed);
   expect(result.err).toContain("no C sources");
 });
+
+test.skipIf(!gcc.available || !tmux.available)(
+  "plugin build spins in a terminal while the compiler works, then leaves only its result",
+  async () => {
+    const project = join(sandbox, "spinning");
+    expect((await cli(["plugin", "new", "spinning"])).code).toBe(ExitCode.ok);
+    // A compiler slow enough for the spinner to be seen; the SDK takes $CC first.
+    const slowCompiler = join(sandbox, "slow-cc");
+    writeFileSync(slowCompiler, '#!/bin/sh\nsleep 2\nexec gcc "$@"\n');
+    chmodSync(slowCompiler, 0o755);
+    const main = join(import.meta.dir, "../src/main.ts");
+    const terminal = TmuxTerminal.start({
+      command: `${process.execPath} ${main} plugin build`,
+      cwd: project,
+      env: { HOME: home, PATH: process.env.PATH ?? "", CC: slowCompiler, TERM: "xterm-256color" },
+    });
+    try {
+      await terminal.waitFor(/[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏] Building spinning \(\d+\.\d s\)/, 10_000);
+      const done = await terminal.waitFor(/\[exit \d+\]/, 30_000);
+      expect(done).toMatch(/\[=\] Built .*libmemflow_spinning_[0-9a-f]{7}\.so/);
+      expect(done).not.toContain("Building spinning");
+      expect(done).toContain("[exit 0]");
+    } finally {
+      terminal.kill();
+    }
+  },
+  60_000,
+);

@@ -9,7 +9,7 @@ import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node
 import { join } from "node:path";
 import { type PluginDescriptorInfo, parseDescriptors } from "@memflow-ts/analyzer";
 import { createdAtFromNanoseconds, type HostPlatform, installedFileName, replaceFileDurably } from "@memflow-ts/core";
-import { BuildError, findCompiler, runCompiler } from "./compiler.ts";
+import { BuildError, findCompiler, runCompiler, runCompilerAsync } from "./compiler.ts";
 import { formatPluginMeta, type PluginMetaFile } from "./plugin-meta.ts";
 
 /** Where the SDK's C header lives, for `-I`. */
@@ -50,7 +50,16 @@ function nowCreatedAt(): string {
   return createdAtFromNanoseconds(nanoseconds).text;
 }
 
-export function buildPlugin(options: BuildPluginOptions): BuiltPlugin {
+/** A build of one plugin: the compiler command, then what to do with its output. */
+interface BuildPlan {
+  readonly command: readonly string[];
+  /** Analyses and installs the compiled library, then removes the compiler's output file. */
+  finish(): BuiltPlugin;
+  /** Removes whatever a failed compiler left behind. */
+  discard(): void;
+}
+
+function planBuild(options: BuildPluginOptions): BuildPlan {
   if (!NAME.test(options.name))
     throw new BuildError(`plugin name ${JSON.stringify(options.name)} may only use letters, digits and _`);
   if (options.sources.length === 0) throw new BuildError("buildPlugin needs at least one source file");
@@ -75,25 +84,52 @@ export function buildPlugin(options: BuildPluginOptions): BuiltPlugin {
     temporary,
     ...options.sources,
   ];
-  try {
-    runCompiler(command);
-    const bytes = new Uint8Array(readFileSync(temporary));
-    const descriptors = parseDescriptors(bytes);
-    if (descriptors.length === 0) {
-      throw new BuildError(
-        `${options.name}: the library exports no memflow descriptor (use MEMFLOW_CONNECTOR(...) from memflow-plugin.h)`,
-      );
+  const discard = () => rmSync(temporary, { force: true });
+  const finish = () => {
+    try {
+      const bytes = new Uint8Array(readFileSync(temporary));
+      const descriptors = parseDescriptors(bytes);
+      if (descriptors.length === 0) {
+        throw new BuildError(
+          `${options.name}: the library exports no memflow descriptor (use MEMFLOW_CONNECTOR(...) from memflow-plugin.h)`,
+        );
+      }
+      return place(temporary, bytes, descriptors, {
+        name: options.name,
+        platform,
+        outDir: options.outDir,
+        meta: options.meta !== false,
+        signature: "",
+      });
+    } finally {
+      discard();
     }
-    return place(temporary, bytes, descriptors, {
-      name: options.name,
-      platform,
-      outDir: options.outDir,
-      meta: options.meta !== false,
-      signature: "",
-    });
-  } finally {
-    rmSync(temporary, { force: true });
+  };
+  return { command, finish, discard };
+}
+
+/** Compiles and installs a plugin; blocks until the compiler is done. */
+export function buildPlugin(options: BuildPluginOptions): BuiltPlugin {
+  const plan = planBuild(options);
+  try {
+    runCompiler(plan.command);
+  } catch (error) {
+    plan.discard();
+    throw error;
   }
+  return plan.finish();
+}
+
+/** `buildPlugin` that lets the event loop run while the compiler works (for a spinner, say). */
+export async function buildPluginAsync(options: BuildPluginOptions): Promise<BuiltPlugin> {
+  const plan = planBuild(options);
+  try {
+    await runCompilerAsync(plan.command);
+  } catch (error) {
+    plan.discard();
+    throw error;
+  }
+  return plan.finish();
 }
 
 /**

@@ -38,10 +38,23 @@ export function compilerVersion(compiler: string): string {
   return run.stdout.toString().split("\n")[0] ?? "";
 }
 
+function compileFailure(command: readonly string[], exitCode: number | null, output: string): BuildError {
+  return new BuildError(`compiling failed (exit code ${exitCode})`, command, output);
+}
+
 /** Runs a compiler command; throws a BuildError with its output when it fails. */
 export function runCompiler(command: readonly string[]): void {
   const run = Bun.spawnSync([...command], { stdout: "pipe", stderr: "pipe" });
-  if (run.exitCode !== 0) {
-    throw new BuildError(`compiling failed (exit code ${run.exitCode})`, command, `${run.stdout}${run.stderr}`);
-  }
+  if (run.exitCode !== 0) throw compileFailure(command, run.exitCode, `${run.stdout}${run.stderr}`);
+}
+
+/** `runCompiler` without blocking the event loop. */
+export async function runCompilerAsync(command: readonly string[]): Promise<void> {
+  const child = Bun.spawn([...command], { stdout: "pipe", stderr: "pipe" });
+  const [stdout, stderr, exitCode] = await Promise.all([
+    new Response(child.stdout).text(),
+    new Response(child.stderr).text(),
+    child.exited,
+  ]);
+  if (exitCode !== 0) throw compileFailure(command, exitCode, `${stdout}${stderr}`);
 }

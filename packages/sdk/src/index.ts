@@ -1,6 +1,6 @@
 export { installedFileName } from "@memflow-ts/core";
 export type { BuildPluginOptions, BuiltPlugin, InstallPluginOptions } from "./build-plugin.ts";
-export { buildPlugin, INCLUDE_DIRECTORY, installPluginFile } from "./build-plugin.ts";
+export { buildPlugin, buildPluginAsync, INCLUDE_DIRECTORY, installPluginFile } from "./build-plugin.ts";
 export type { BundledPlugin } from "./bundled-plugins.ts";
 export { bundledPluginDirectory, bundledPluginPath, bundledPluginSource } from "./bundled-plugins.ts";
 export { BuildError, findCompiler } from "./compiler.ts";

@@ -1,10 +1,10 @@
 import { afterAll, describe, expect, test } from "bun:test";
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { hostFor, Inventory, parsePluginMeta } from "@memflow-ts/core";
 import { requireTool } from "../../../tooling/testing/require-tool.ts";
-import { BuildError, buildPlugin, bundledPluginSource, installedFileName } from "../src/index.ts";
+import { BuildError, buildPlugin, buildPluginAsync, bundledPluginSource, installedFileName } from "../src/index.ts";
 
 const root = mkdtempSync(join(tmpdir(), "memflow-ts-build-"));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -88,5 +88,45 @@ describe("buildPlugin", () => {
       "letters, digits",
     );
     expect(readdirSync(root).filter((file) => file.startsWith(".building"))).toEqual([]);
+  });
+});
+
+describe("buildPluginAsync", () => {
+  test("builds what buildPlugin builds, and the event loop runs while the compiler works", async () => {
+    // A compiler that takes its time, so a timer has room to tick during the build.
+    const slowCompiler = join(root, "slow-cc");
+    writeFileSync(slowCompiler, '#!/bin/sh\nsleep 0.4\nexec gcc "$@"\n');
+    chmodSync(slowCompiler, 0o755);
+    const outDir = join(root, "async");
+    let ticks = 0;
+    const timer = setInterval(() => {
+      ticks += 1;
+    }, 50);
+    const built = await buildPluginAsync({
+      name: "dummy",
+      sources: [bundledPluginSource("dummy")],
+      outDir,
+      compiler: slowCompiler,
+    }).finally(() => clearInterval(timer));
+    expect(ticks).toBeGreaterThanOrEqual(3);
+    expect(built.path).toBe(join(outDir, `libmemflow_dummy_${built.digest.slice(0, 7)}.so`));
+    expect(built.descriptors.map((descriptor) => descriptor.name)).toEqual(["dummy"]);
+    expect(readdirSync(outDir).sort()).toEqual([
+      `libmemflow_dummy_${built.digest.slice(0, 7)}.meta`,
+      `libmemflow_dummy_${built.digest.slice(0, 7)}.so`,
+    ]);
+  });
+
+  test("a compile error rejects with the compiler's output and leaves nothing behind", async () => {
+    const outDir = join(root, "async-broken");
+    const broken = join(root, "async-broken.c");
+    writeFileSync(broken, "this is not C either\n");
+    const error = await buildPluginAsync({ name: "broken", sources: [broken], outDir }).then(
+      () => undefined,
+      (reason: unknown) => reason,
+    );
+    expect(error).toBeInstanceOf(BuildError);
+    expect((error as BuildError).output).toContain("async-broken.c");
+    expect(readdirSync(outDir)).toEqual([]);
   });
 });

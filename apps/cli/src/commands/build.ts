@@ -12,15 +12,15 @@ import { BuildError, installPluginFile } from "@memflow-ts/sdk";
 import { type Command, parseFlags, UsageError } from "../command.ts";
 import { type CliContext, ExitCode } from "../io.ts";
 import { type Printer, printer } from "../output.ts";
+import { withSpinner } from "../spinner.ts";
 import { buildProject } from "./plugin-build.ts";
 
-async function run(command: string[], cwd: string, out: Printer): Promise<boolean> {
-  const child = Bun.spawn(command, { cwd, stdout: "pipe", stderr: "pipe" });
-  const [stdout, stderr, code] = await Promise.all([
-    new Response(child.stdout).text(),
-    new Response(child.stderr).text(),
-    child.exited,
-  ]);
+/** Runs a command under a spinner; on failure prints its last lines of output. */
+async function run(command: string[], cwd: string, out: Printer, context: CliContext, label: string): Promise<boolean> {
+  const [stdout, stderr, code] = await withSpinner(context, label, () => {
+    const child = Bun.spawn(command, { cwd, stdout: "pipe", stderr: "pipe" });
+    return Promise.all([new Response(child.stdout).text(), new Response(child.stderr).text(), child.exited]);
+  });
   if (code === 0) return true;
   out.failure(
     `${command.join(" ")} failed (exit code ${code}):\n${`${stdout}${stderr}`.trim().split("\n").slice(-15).join("\n")}`,
@@ -39,8 +39,8 @@ async function buildCrate(context: CliContext, dir: string, allFeatures: boolean
     return ExitCode.failed;
   }
   out.info(`Building ${dir} with cargo (release)`);
-  if (!(await run([cargo, "build", "--release", ...(allFeatures ? ["--all-features"] : [])], dir, out)))
-    return ExitCode.failed;
+  const cargoBuild = [cargo, "build", "--release", ...(allFeatures ? ["--all-features"] : [])];
+  if (!(await run(cargoBuild, dir, out, context, "cargo build --release"))) return ExitCode.failed;
   const release = join(dir, "target", "release");
   const libraries = existsSync(release) ? readdirSync(release).filter((name) => LIBRARY.test(name)) : [];
   const outDir = userPluginDirectory(context.platform, context.home);
@@ -90,9 +90,11 @@ cargo, or a C connector project (src/*.c) with the SDK.`,
         clone = mkdtempSync(join(tmpdir(), "memflow-ts-build-"));
         dir = join(clone, "source");
         out.info(`Cloning ${source}`);
-        if (!(await run([git, "clone", "--quiet", source, dir], context.cwd, out))) return ExitCode.failed;
+        if (!(await run([git, "clone", "--quiet", source, dir], context.cwd, out, context, `Cloning ${source}`)))
+          return ExitCode.failed;
         const ref = values.tag ?? values.branch;
-        if (ref && !(await run([git, "checkout", "--quiet", ref], dir, out))) return ExitCode.failed;
+        if (ref && !(await run([git, "checkout", "--quiet", ref], dir, out, context, `Checking out ${ref}`)))
+          return ExitCode.failed;
       } else if (values.branch || values.tag) {
         throw new UsageError("--branch and --tag apply to a repository, not to --path");
       }

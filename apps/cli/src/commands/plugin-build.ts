@@ -4,10 +4,11 @@
  */
 import { existsSync, readdirSync } from "node:fs";
 import { basename, join, resolve } from "node:path";
-import { BuildError, buildPlugin } from "@memflow-ts/sdk";
+import { BuildError, buildPluginAsync } from "@memflow-ts/sdk";
 import { type Command, parseFlags, UsageError } from "../command.ts";
 import { type CliContext, ExitCode } from "../io.ts";
 import { printer } from "../output.ts";
+import { withSpinner } from "../spinner.ts";
 
 /** The C sources of a project: `src/*.c`, or `*.c` at its top when it has no `src/`. */
 export function projectSources(dir: string): string[] {
@@ -40,7 +41,7 @@ export async function buildProject(
   }
   const name = projectPluginName(sources, explicitName);
   try {
-    const built = buildPlugin({ name, sources, outDir });
+    const built = await withSpinner(context, `Building ${name}`, () => buildPluginAsync({ name, sources, outDir }));
     out.success(`Built ${built.path}`);
     for (const descriptor of built.descriptors) {
       out.line(

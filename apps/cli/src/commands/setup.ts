@@ -8,7 +8,7 @@ import { existsSync } from "node:fs";
 import { isAbsolute, join, resolve } from "node:path";
 import * as prompts from "@clack/prompts";
 import { Inventory, userPluginDirectory } from "@memflow-ts/core/without-ffi";
-import { BuildError, buildPlugin, bundledPluginSource } from "@memflow-ts/sdk";
+import { BuildError, buildPluginAsync, bundledPluginSource } from "@memflow-ts/sdk";
 import { type Command, parseFlags, UsageError } from "../command.ts";
 import { readConfig, writeConfig } from "../config/memflowup-config.ts";
 import { CliFailure } from "../failure.ts";
@@ -22,6 +22,7 @@ import { pullPlugin } from "../registry/pull-plugin.ts";
 import { loadPublicKey } from "../registry/signing-keys.ts";
 import { type PluginChoice, registryChoices } from "../setup/registry-choices.ts";
 import { currentState, type SetupState, savePluginDirectory } from "../setup/setup-state.ts";
+import { withSpinner } from "../spinner.ts";
 
 const USAGE = `Usage: memflow-ts setup [--yes] [--plugin-dir <dir>] [--registry <url>] [--pub-key <file>] [--pull <name>]… [--no-dummy]
 
@@ -159,12 +160,16 @@ async function ask(
   return { pluginDirectory, registry, publicKeyFile, pull, buildDummy };
 }
 
+/** How apply() reports: clack's log and spinner in the wizard, the printer and withSpinner with --yes. */
+interface Reporter {
+  log(kind: "success" | "warn" | "info", text: string): void;
+  /** Runs work that takes a while (pulls, compiling) under a spinner labelled `label`. */
+  busy<T>(label: string, work: () => Promise<T>): Promise<T>;
+}
+
 /** Carries out the plan; returns how many steps failed. */
-async function apply(
-  context: CliContext,
-  plan: Plan,
-  log: (kind: "success" | "warn" | "info", text: string) => void,
-): Promise<number> {
+async function apply(context: CliContext, plan: Plan, reporter: Reporter): Promise<number> {
+  const log = reporter.log;
   let failures = 0;
   const config = readConfig(context);
   const official = plan.registry.replace(/\/+$/, "") === "https://registry.memflow.io";
@@ -200,7 +205,7 @@ async function apply(
     const quietProgress = { track: () => () => {}, done: () => {}, clear: () => {} };
     for (const name of plan.pull) {
       try {
-        const outcome = await pullPlugin(name, settings, out, quietProgress);
+        const outcome = await reporter.busy(`Pulling ${name}`, () => pullPlugin(name, settings, out, quietProgress));
         log("success", outcome === "installed" ? `Installed ${name}` : `${name} is up to date`);
       } catch (error) {
         if (!(error instanceof CliFailure)) throw error;
@@ -212,11 +217,9 @@ async function apply(
 
   if (plan.buildDummy) {
     try {
-      const built = buildPlugin({
-        name: "dummy",
-        sources: [bundledPluginSource("dummy")],
-        outDir: plan.pluginDirectory,
-      });
+      const built = await reporter.busy("Building the dummy connector", () =>
+        buildPluginAsync({ name: "dummy", sources: [bundledPluginSource("dummy")], outDir: plan.pluginDirectory }),
+      );
       log("success", `Installed the dummy connector: ${built.path}`);
     } catch (error) {
       if (!(error instanceof BuildError)) throw error;
@@ -284,9 +287,11 @@ export const setupCommand: Command = {
         return ExitCode.usage;
       }
       const plan: Plan = { ...state, pull: values.pull ?? [], buildDummy: !values["no-dummy"] };
-      const failures = await apply(context, plan, (kind, text) =>
-        kind === "success" ? out.success(text) : kind === "warn" ? out.failure(text) : out.info(text),
-      );
+      const failures = await apply(context, plan, {
+        log: (kind, text) =>
+          kind === "success" ? out.success(text) : kind === "warn" ? out.failure(text) : out.info(text),
+        busy: (label, work) => withSpinner(context, label, work),
+      });
       return failures === 0 ? ExitCode.ok : ExitCode.failed;
     }
     // canPrompt's answer is cheap and approximate; the streams themselves are the last word.
@@ -299,13 +304,24 @@ export const setupCommand: Command = {
     prompts.intro("memflow-ts setup", { output });
     try {
       const plan = await ask(context, state, { pull: values.pull, dummy: !values["no-dummy"] });
-      const failures = await apply(context, plan, (kind, text) =>
-        kind === "success"
-          ? prompts.log.success(text, { output })
-          : kind === "warn"
-            ? prompts.log.warn(text, { output })
-            : prompts.log.info(text, { output }),
-      );
+      const failures = await apply(context, plan, {
+        log: (kind, text) =>
+          kind === "success"
+            ? prompts.log.success(text, { output })
+            : kind === "warn"
+              ? prompts.log.warn(text, { output })
+              : prompts.log.info(text, { output }),
+        busy: async (label, work) => {
+          const spin = prompts.spinner({ output });
+          spin.start(label);
+          try {
+            return await work();
+          } finally {
+            // The log line that follows says how it went.
+            spin.clear();
+          }
+        },
+      });
       prompts.outro(
         failures === 0
           ? "Setup complete. Next: memflow-ts list, memflow-ts read -c dummy::size=1m 0x2000 16"
