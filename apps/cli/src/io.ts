@@ -2,7 +2,7 @@
  * Everything a command may touch of the outside world, passed in so that tests can drive
  * commands with plain strings. Only `main.ts` builds one from `process`.
  */
-import type { HostPlatform } from "@memflow-ts/core/without-ffi";
+import type { HostPlatform } from "@memflow-ts/core/plugin-files";
 
 export interface OutputStream {
   write(text: string): void;
@@ -19,6 +19,8 @@ export interface CliContext {
   cwd: string;
   home: string;
   platform: HostPlatform;
+  /** The CPU architecture in Node's names (`x64`, `arm64`, …): which plugins this machine loads. */
+  arch: string;
   /** The terminal's streams, for prompts (clack); absent in tests without one. */
   terminal?: { input: NodeJS.ReadStream; output: NodeJS.WriteStream } | undefined;
   /** The user id on Unix (root is 0); undefined where there is none. */

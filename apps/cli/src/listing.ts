@@ -2,7 +2,7 @@
  * memflowup's listing columns: widths, the CREATED form (chrono's Display of a NaiveDateTime,
  * `2024-04-06 20:05:10.121026023`), and the header rows of its tables.
  */
-import { createdAtFromNanoseconds, parseCreatedAt } from "@memflow-ts/core/without-ffi";
+import { createdAtFromNanoseconds, parseCreatedAt } from "@memflow-ts/core/plugin-files";
 
 /** NAME VERSION ARCH ABI DIGEST DIGEST_LONG CREATED, as memflowup pads them. */
 export const VERSION_COLUMNS = [16, 16, 12, 4, 8, 65] as const;

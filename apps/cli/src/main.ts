@@ -4,8 +4,7 @@
  * CliContext, runs the command and sets the exit code.
  */
 import { fstatSync, statSync, writeSync } from "node:fs";
-import { homedir } from "node:os";
-import type { HostPlatform } from "@memflow-ts/core/without-ffi";
+import type { HostPlatform } from "@memflow-ts/core/plugin-files";
 import { runCli } from "./cli.ts";
 import type { CliContext, OutputStream } from "./io.ts";
 
@@ -59,14 +58,23 @@ function stream(fd: 1 | 2): OutputStream {
   return { write: (text) => writeAll(fd, text), isTTY: isTerminal(fd) };
 }
 
+/** HOME, else the passwd entry; node:os is loaded only then (it costs ~1 ms of start-up). */
+function homeDirectory(): string {
+  const home = process.env.HOME;
+  if (home !== undefined) return home;
+  const { homedir } = require("node:os") as typeof import("node:os");
+  return homedir();
+}
+
 const context: CliContext = {
   stdout: stream(1),
   stderr: stream(2),
   stdinIsTTY: isTerminal(0),
   env: process.env,
   cwd: process.cwd(),
-  home: process.env.HOME ?? homedir(),
+  home: homeDirectory(),
   platform: hostPlatform(),
+  arch: process.arch,
   // Only the setup wizard's prompts use these streams; built on first use (see stream()).
   get terminal() {
     return { input: process.stdin, output: process.stdout };

@@ -13,6 +13,14 @@ export function captureStream(isTTY = false): CapturedStream {
 export function testContext(overrides: Partial<CliContext> & { home: string; cwd: string }) {
   const stdout = captureStream();
   const stderr = captureStream();
-  const context: CliContext = { stdout, stderr, stdinIsTTY: false, env: {}, platform: "linux", ...overrides };
+  const context: CliContext = {
+    stdout,
+    stderr,
+    stdinIsTTY: false,
+    env: {},
+    platform: "linux",
+    arch: process.arch,
+    ...overrides,
+  };
   return { context, stdout, stderr };
 }

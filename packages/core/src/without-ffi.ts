@@ -4,6 +4,7 @@
  * signatures. Importing bun:ffi costs ~8 ms, which commands that only scan and list should not
  * pay (decision 0007). The package's main entry adds the native plugin classes.
  */
+
 export type { ArgEntry } from "./args/args.ts";
 export { Args } from "./args/args.ts";
 export type { ConnectorArgs, ConnectorMiddlewareArgs, OsArgs } from "./args/connector-args.ts";
@@ -26,29 +27,14 @@ export { ConnectorChain, chainArguments, connectorStep, OsChain, osStep } from "
 export type { Connector } from "./connector.ts";
 export type { DurableWriteOptions } from "./durable-file.ts";
 export { createFileDurably, replaceFileDurably, syncDirectory } from "./durable-file.ts";
-export type { PartialResult } from "./error.ts";
-export {
-  decodeError,
-  decodePartialResult,
-  ErrorKind,
-  ErrorOrigin,
-  encodeError,
-  kindDisplay,
-  MemflowError,
-  originDisplay,
-} from "./error.ts";
 export type { HostWarning, NativePluginHostOptions, PluginLocation } from "./ffi/native-host.ts";
 export type { Os, PhysicalMemoryView } from "./ffi/os.ts";
 export type { Address, PhysicalMemoryMetadata, ReadResult, TransferResult } from "./ffi/physical-memory.ts";
 export type { LevelFilter, LogLevel, LogSink, PluginLogRecord } from "./ffi/plugin-logger.ts";
 export type { Instantiator } from "./inventory/builder.ts";
 export { BuilderEmpty, ConnectorBuilder, OsBuilder } from "./inventory/builder.ts";
-export type { CreatedAt } from "./inventory/created-at.ts";
-export { createdAtFromNanoseconds, parseCreatedAt } from "./inventory/created-at.ts";
 export type { DescriptorCache, FileIdentity } from "./inventory/descriptor-cache.ts";
 export { descriptorCacheKey } from "./inventory/descriptor-cache.ts";
-export type { Host } from "./inventory/host.ts";
-export { hostFor } from "./inventory/host.ts";
 export type {
   InventoryOptions,
   PluginEntry,
@@ -57,13 +43,8 @@ export type {
   ScanOptions,
   SearchedDirectory,
 } from "./inventory/inventory.ts";
-export { Inventory, MEMFLOW_PLUGIN_VERSION } from "./inventory/inventory.ts";
-export type { PluginMeta } from "./inventory/plugin-meta.ts";
-export { metaPathFor, parsePluginMeta } from "./inventory/plugin-meta.ts";
-export type { PluginName } from "./inventory/plugin-name.ts";
-export { parsePluginName } from "./inventory/plugin-name.ts";
-export type { HostPlatform, SearchPathInput } from "./plugin-paths.ts";
-export { installedFileName, pluginExtension, pluginSearchPaths, userPluginDirectory } from "./plugin-paths.ts";
+export { Inventory } from "./inventory/inventory.ts";
+export * from "./plugin-files.ts";
 export {
   MEMFLOW_REGISTRY_PUBLIC_KEY,
   parsePrivateKeyPem,

@@ -19,6 +19,25 @@ test("the without-ffi entry has every export of the main entry except the native
   expect(light.filter((name) => !main.includes(name))).toEqual([]);
 });
 
+test("plugin-files is part of without-ffi and loads neither the Inventory nor its arguments", () => {
+  const script = `
+    const files = await import("./src/plugin-files.ts");
+    const loaded = Object.keys(require.cache).filter((path) => path.includes("/core/src/"));
+    const light = await import("./src/without-ffi.ts");
+    console.log(JSON.stringify({
+      missing: Object.keys(files).filter((name) => !(name in light)),
+      inventory: loaded.some((path) => path.endsWith("/inventory/inventory.ts")),
+      args: loaded.some((path) => path.includes("/args/")),
+      modules: loaded.length,
+    }));
+  `;
+  const result = Bun.spawnSync(["bun", "-e", script], { cwd: ROOT, stdout: "pipe", stderr: "pipe" });
+  expect(result.stderr.toString()).toBe("");
+  const report = JSON.parse(result.stdout.toString());
+  expect(report).toMatchObject({ missing: [], inventory: false, args: false });
+  expect(report.modules).toBeLessThanOrEqual(7);
+});
+
 test("a scan loads the analyzer only for files the descriptor cache does not know, and never bun:ffi", () => {
   copyFileSync(FIXTURE, join(directory, "libmemflow_gcc.so"));
   // A fresh process, so that modules this test file loaded do not count. Bun lists every loaded

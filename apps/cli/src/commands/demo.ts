@@ -8,7 +8,7 @@ import { readdir } from "node:fs/promises";
 import { join } from "node:path";
 import { AnalyzeError, type PluginDescriptorInfo } from "@memflow-ts/analyzer";
 import { analyzeFile } from "@memflow-ts/analyzer/fs";
-import { pluginExtension, pluginSearchPaths } from "@memflow-ts/core/without-ffi";
+import { pluginExtension, pluginSearchPaths } from "@memflow-ts/core/plugin-files";
 import { type Command, UsageError } from "../command.ts";
 import { openDummy } from "../demo/dummy-connector.ts";
 import { hexdump } from "../inventory/hexdump.ts";

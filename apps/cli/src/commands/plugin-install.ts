@@ -1,7 +1,7 @@
 /** `memflow-ts plugin install <file…> [--dir <plugin folder>]`: copy into the plugin folder with a `.meta`. */
 import { resolve } from "node:path";
 import { AnalyzeError } from "@memflow-ts/analyzer";
-import { userPluginDirectory } from "@memflow-ts/core/without-ffi";
+import { userPluginDirectory } from "@memflow-ts/core/plugin-files";
 import { BuildError, installPluginFile } from "@memflow-ts/sdk";
 import { type Command, parseFlags, UsageError } from "../command.ts";
 import { ExitCode } from "../io.ts";

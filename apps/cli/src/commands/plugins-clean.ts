@@ -3,7 +3,7 @@
  * plugin folder (see local/clean-plan.ts for what exactly). Plugin files without a `.meta`, such
  * as ones copied in by hand, stay unless `--include-unmanaged` is given.
  */
-import { userPluginDirectory } from "@memflow-ts/core/without-ffi";
+import { userPluginDirectory } from "@memflow-ts/core/plugin-files";
 import { type Command, parseFlags, UsageError } from "../command.ts";
 import { QUIET_FLAG } from "../common-flags.ts";
 import { reportFailure } from "../failure.ts";

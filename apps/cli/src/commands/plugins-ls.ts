@@ -3,7 +3,7 @@
  * descriptor in memflowup's columns and order. Asides on stderr name `.meta` files whose plugin
  * file is missing and `.meta` files that do not parse (memflowup skips both silently).
  */
-import { userPluginDirectory } from "@memflow-ts/core/without-ffi";
+import { userPluginDirectory } from "@memflow-ts/core/plugin-files";
 import { type Command, parseFlags, UsageError } from "../command.ts";
 import { JSON_FLAG, QUIET_FLAG } from "../common-flags.ts";
 import { reportFailure } from "../failure.ts";

@@ -4,7 +4,7 @@
  * plugin file first, then its `.meta`. A URI that matches nothing is reported and the others are
  * still removed; the exit code is then 1.
  */
-import { userPluginDirectory } from "@memflow-ts/core/without-ffi";
+import { userPluginDirectory } from "@memflow-ts/core/plugin-files";
 import { type Command, parseFlags, UsageError } from "../command.ts";
 import { QUIET_FLAG } from "../common-flags.ts";
 import { CliFailure, reportFailure } from "../failure.ts";

@@ -3,7 +3,7 @@
  * download at once; every failure is reported and makes the exit code 1.
  */
 import { resolve } from "node:path";
-import { userPluginDirectory } from "@memflow-ts/core/without-ffi";
+import { userPluginDirectory } from "@memflow-ts/core/plugin-files";
 import { mapBounded } from "../bounded.ts";
 import { type Command, parseFlags, UsageError } from "../command.ts";
 import { QUIET_FLAG, REGISTRY_FLAG } from "../common-flags.ts";

@@ -2,7 +2,7 @@
  * The one place where the inventory commands turn a MemflowError into output and an exit code:
  * `[X] <memflow's text>` on stderr, then what to do next.
  */
-import { type ErrorKind, type ErrorOrigin, MemflowError } from "@memflow-ts/core/without-ffi";
+import { type ErrorKind, type ErrorOrigin, MemflowError } from "@memflow-ts/core/plugin-files";
 import { type CliContext, ExitCode } from "../io.ts";
 import { printer } from "../output.ts";
 

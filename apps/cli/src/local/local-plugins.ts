@@ -13,7 +13,7 @@ import {
   MemflowError,
   parsePluginMeta,
   pluginExtension,
-} from "@memflow-ts/core/without-ffi";
+} from "@memflow-ts/core/plugin-files";
 import { errnoCode, fileFailure } from "../failure.ts";
 import { parsePluginUri } from "../registry/plugin-uri.ts";
 

@@ -2,13 +2,12 @@
  * The file type and architecture this machine loads (memflow-registry's `append_os_arch_filter`,
  * decided at run time instead of compile time), and memflowup's ARCH column for a descriptor.
  */
-import { arch } from "node:os";
 import type { PluginArchitecture, PluginDescriptorInfo, PluginFileType } from "@memflow-ts/analyzer";
-import { type Host, hostFor, MEMFLOW_PLUGIN_VERSION } from "@memflow-ts/core/without-ffi";
+import { type Host, hostFor, MEMFLOW_PLUGIN_VERSION } from "@memflow-ts/core/plugin-files";
 import type { CliContext } from "../io.ts";
 
 export function hostTarget(context: CliContext): Host {
-  return hostFor(context.platform, arch());
+  return hostFor(context.platform, context.arch);
 }
 
 function architectureLabel(architecture: PluginArchitecture): string {

@@ -15,7 +15,7 @@ import {
   MEMFLOW_PLUGIN_VERSION,
   metaPathFor,
   parseCreatedAt,
-} from "@memflow-ts/core/without-ffi";
+} from "@memflow-ts/core/plugin-files";
 import { formatPluginMeta, type PluginMetaFile } from "@memflow-ts/sdk";
 import { CliFailure, errnoCode, fileFailure } from "../failure.ts";
 import { installPlugin } from "../local/install-plugin.ts";

@@ -2,8 +2,8 @@
  * The plugins a registry offers this machine, for the wizard's multiselect: each name's newest
  * variant with ABI 1 for this file type and architecture, grouped by kind.
  */
-import type { Host } from "@memflow-ts/core/without-ffi";
-import { MEMFLOW_PLUGIN_VERSION } from "@memflow-ts/core/without-ffi";
+import type { Host } from "@memflow-ts/core/plugin-files";
+import { MEMFLOW_PLUGIN_VERSION } from "@memflow-ts/core/plugin-files";
 import { targetLabel } from "../registry/host-target.ts";
 import { RegistryClient, type RegistryVariant } from "../registry/registry-client.ts";
 

@@ -5,7 +5,7 @@
  */
 import { mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { userPluginDirectory } from "@memflow-ts/core/without-ffi";
+import { userPluginDirectory } from "@memflow-ts/core/plugin-files";
 import { readConfig } from "../config/memflowup-config.ts";
 import type { CliContext } from "../io.ts";
 import { writeAtomically } from "../local/install-plugin.ts";

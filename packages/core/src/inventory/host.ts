@@ -1,9 +1,12 @@
 /**
  * What the host can load: memflow's `plugin_file_type()` and `plugin_architecture()` (util.rs),
- * from Node-style platform and arch names.
+ * from Node-style platform and arch names, and the one plugin ABI version memflow 0.2 loads.
  */
 import type { PluginArchitecture, PluginFileType } from "@memflow-ts/analyzer";
 import type { HostPlatform } from "../plugin-paths.ts";
+
+/** memflow 0.2's plugin ABI version (`MEMFLOW_PLUGIN_VERSION`). */
+export const MEMFLOW_PLUGIN_VERSION = 1;
 
 export interface Host {
   readonly platform: HostPlatform;

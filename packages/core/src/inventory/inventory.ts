@@ -21,12 +21,9 @@ import { ScriptConnector } from "../script/script-connector.ts";
 import { BuilderEmpty } from "./builder.ts";
 import { type CreatedAt, createdAtFromNanoseconds } from "./created-at.ts";
 import { type DescriptorCache, descriptorCacheKey } from "./descriptor-cache.ts";
-import { describeTarget, type Host, hostFor, sameArchitecture } from "./host.ts";
+import { describeTarget, type Host, hostFor, MEMFLOW_PLUGIN_VERSION, sameArchitecture } from "./host.ts";
 import { metaPathFor, type PluginMeta, parsePluginMeta } from "./plugin-meta.ts";
 import { parsePluginName, tagMatches } from "./plugin-name.ts";
-
-/** memflow 0.2's plugin ABI version (`MEMFLOW_PLUGIN_VERSION`). */
-export const MEMFLOW_PLUGIN_VERSION = 1;
 
 export interface PluginEntry {
   /** `file` for a plugin library; `builtin` for a TypeScript connector given to `register`. */

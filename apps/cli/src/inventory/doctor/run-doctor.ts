@@ -3,7 +3,7 @@
  * there, then findings about the directories, rejected files, `.meta` sidecars, duplicates and
  * other users' plugin directories.
  */
-import { pluginExtension } from "@memflow-ts/core/without-ffi";
+import { pluginExtension } from "@memflow-ts/core/plugin-files";
 import type { CliContext } from "../../io.ts";
 import { scanInventory } from "../scan-context.ts";
 import { directoryFindings } from "./directory-findings.ts";

@@ -9,7 +9,7 @@
  */
 import { readdirSync } from "node:fs";
 import { posix, win32 } from "node:path";
-import { pluginExtension, pluginSearchPaths, userPluginDirectory } from "@memflow-ts/core/without-ffi";
+import { pluginExtension, pluginSearchPaths, userPluginDirectory } from "@memflow-ts/core/plugin-files";
 import type { CliContext } from "../../io.ts";
 
 export interface SearchedDirectory {
