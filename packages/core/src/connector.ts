@@ -10,12 +10,11 @@ import type {
   TransferResult,
 } from "./ffi/physical-memory.ts";
 
-export interface Connector extends Disposable {
-  readonly name: string;
-  /** `native` for a plugin library, `builtin` for a registered TypeScript connector. */
-  readonly origin: "native" | "builtin";
-  /** True once closed, or moved into another plugin. */
-  readonly closed: boolean;
+/**
+ * Physical memory reads and writes: what a connector offers, and what an OS instance exposes of
+ * the memory under it (valid while the OS is open).
+ */
+export interface PhysicalMemoryView {
   metadata(): PhysicalMemoryMetadata;
   /** Reads `length` bytes; throws (PhysicalMemory, PartialData) unless every byte could be read. */
   read(address: Address, length: number): Uint8Array;
@@ -26,6 +25,14 @@ export interface Connector extends Disposable {
   /** Writes `bytes`; throws (PhysicalMemory, PartialData) unless every byte was written. */
   write(address: Address, bytes: Uint8Array): void;
   writeMany(requests: readonly { address: Address; data: Uint8Array }[]): TransferResult[];
+}
+
+export interface Connector extends PhysicalMemoryView, Disposable {
+  readonly name: string;
+  /** `native` for a plugin library, `builtin` for a registered TypeScript connector. */
+  readonly origin: "native" | "builtin";
+  /** True once closed, or moved into another plugin. */
+  readonly closed: boolean;
   /** Runs a reusable batch of reads (or writes) in one call. */
   run(batch: TransferBatch, write?: boolean): void;
   /** Another handle on the connector; close each separately. */

@@ -6,20 +6,10 @@
  */
 import { describe, expect, test } from "bun:test";
 import { existsSync, readFileSync } from "node:fs";
-import { join } from "node:path";
+import { MEMFLOW_DYLIB } from "../../../tooling/testing/shared-fixtures.ts";
 import { MONO_TYPE_LAYOUT, TYPE_LAYOUT } from "../src/ffi/layouts.ts";
 
-const path = join(
-  import.meta.dir,
-  "..",
-  "..",
-  "..",
-  "..",
-  "shared",
-  "fixtures",
-  "memflow",
-  "libmemflow_native.aarch64.dylib",
-);
+const path = MEMFLOW_DYLIB;
 const present = existsSync(path);
 if (!present)
   console.warn(`skipping the TypeLayout offsets check: ${path} is absent (it comes with ../shared/fixtures)`);

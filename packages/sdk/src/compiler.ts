@@ -2,6 +2,7 @@
  * Finding and running a C compiler: `$CC`, then `cc`, `gcc`, `clang` on PATH, or the one a
  * caller names (a cross compiler such as `x86_64-w64-mingw32-gcc`).
  */
+import { runProcess } from "./run-process.ts";
 
 export class BuildError extends Error {
   override readonly name = "BuildError";
@@ -50,11 +51,6 @@ export function runCompiler(command: readonly string[]): void {
 
 /** `runCompiler` without blocking the event loop. */
 export async function runCompilerAsync(command: readonly string[]): Promise<void> {
-  const child = Bun.spawn([...command], { stdout: "pipe", stderr: "pipe" });
-  const [stdout, stderr, exitCode] = await Promise.all([
-    new Response(child.stdout).text(),
-    new Response(child.stderr).text(),
-    child.exited,
-  ]);
+  const { exitCode, stdout, stderr } = await runProcess(command);
   if (exitCode !== 0) throw compileFailure(command, exitCode, `${stdout}${stderr}`);
 }

@@ -4,22 +4,13 @@
  */
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
+import { MEMFLOW_DYLIB } from "../../../../tooling/testing/shared-fixtures.ts";
 import { buildElf } from "./elf-builder.ts";
 import { buildPe } from "./pe-builder.ts";
 
 export const FIXTURES_DIR = join(import.meta.dir, "..", "fixtures");
-export const MEMFLOW_DYLIB = join(
-  import.meta.dir,
-  "..",
-  "..",
-  "..",
-  "..",
-  "..",
-  "shared",
-  "fixtures",
-  "memflow",
-  "libmemflow_native.aarch64.dylib",
-);
+
+export { MEMFLOW_DYLIB };
 
 export interface CorpusFile {
   name: string;

@@ -194,7 +194,7 @@ export class Inventory {
       try {
         this.#addRecording(path, {
           realPath: realDirectory !== undefined && entry.isFile() ? join(realDirectory, entry.name) : undefined,
-          metaListed: names.has(basenameOf(metaPathFor(path))),
+          metaListed: names.has(metaPathFor(entry.name)),
         });
       } catch (error) {
         if (!(error instanceof MemflowError)) throw error;
@@ -536,10 +536,6 @@ function realPathOrUndefined(path: string): string | undefined {
   } catch {
     return undefined;
   }
-}
-
-function basenameOf(path: string): string {
-  return path.slice(Math.max(path.lastIndexOf("/"), path.lastIndexOf("\\")) + 1);
 }
 
 function resolve(path: string): string {

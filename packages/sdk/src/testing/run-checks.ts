@@ -6,6 +6,7 @@
 import { join } from "node:path";
 import { parseDescriptors } from "@memflow-ts/analyzer";
 import type { Inventory } from "@memflow-ts/core";
+import { runProcess } from "../run-process.ts";
 import { CHECKS, type CheckContext } from "./checks.ts";
 import type { ChildJob } from "./child.ts";
 
@@ -24,14 +25,10 @@ export async function runChecks(
   const outcomes = new Map<string, Outcome>();
   let remaining = [...checks];
   while (remaining.length > 0) {
-    const child = Bun.spawn([process.execPath, CHILD, JSON.stringify({ ...job, checks: remaining })], {
-      stdout: "pipe",
-      stderr: "pipe",
-    });
-    const [stdout, stderr, exitCode] = await Promise.all([
-      new Response(child.stdout).text(),
-      new Response(child.stderr).text(),
-      child.exited,
+    const { exitCode, signalCode, stdout, stderr } = await runProcess([
+      process.execPath,
+      CHILD,
+      JSON.stringify({ ...job, checks: remaining }),
     ]);
     let current: string | undefined;
     for (const line of stdout.split("\n")) {
@@ -45,7 +42,7 @@ export async function runChecks(
     }
     const unfinished = remaining.filter((id) => !outcomes.has(id));
     if (unfinished.length === 0) break;
-    const how = child.signalCode ? `was killed by ${child.signalCode}` : `exited with code ${exitCode}`;
+    const how = signalCode ? `was killed by ${signalCode}` : `exited with code ${exitCode}`;
     const culprit = current ?? unfinished[0] ?? "";
     const lastLines = stderr.trim().split("\n").slice(-3).join("\n");
     outcomes.set(culprit, {
