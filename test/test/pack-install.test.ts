@@ -80,7 +80,10 @@ describe("installed from tarballs into an empty project", () => {
       script,
       [
         'import { isBinary } from "@memflow-ts/analyzer";',
-        'import { pluginSearchPaths } from "@memflow-ts/core";',
+        'import { Inventory } from "@memflow-ts/core";',
+        'import { PluginCatalogue } from "@memflow-ts/core/catalogue";',
+        'import { pluginSearchPaths } from "@memflow-ts/core/plugin-files";',
+        'import { isPluginVariant } from "@memflow-ts/core/registry";',
         'import { descriptorExportName } from "@memflow-ts/sdk";',
         'import { runCli } from "@memflow-ts/cli";',
         "console.log(JSON.stringify({",
@@ -88,6 +91,7 @@ describe("installed from tarballs into an empty project", () => {
         '  paths: pluginSearchPaths({ platform: "linux", home: "/h", cwd: "/c" }),',
         '  exportName: descriptorExportName("os", "win32"),',
         "  cli: typeof runCli,",
+        "  core: [typeof Inventory.scan, typeof PluginCatalogue.scan, isPluginVariant({})],",
         "}));",
       ].join("\n"),
     );
@@ -98,6 +102,7 @@ describe("installed from tarballs into an empty project", () => {
       paths: ["/h/.local/lib/memflow", "/c"],
       exportName: "MEMFLOW_OS_WIN32",
       cli: "function",
+      core: ["function", "function", false],
     });
   });
 

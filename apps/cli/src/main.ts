@@ -4,14 +4,9 @@
  * CliContext, runs the command and sets the exit code.
  */
 import { fstatSync, statSync, writeSync } from "node:fs";
-import type { HostPlatform } from "@memflow-ts/core/plugin-files";
+import { hostPlatform } from "@memflow-ts/core/plugin-files";
 import { runCli } from "./cli.ts";
 import type { CliContext, OutputStream } from "./io.ts";
-
-function hostPlatform(): HostPlatform {
-  const platform = process.platform;
-  return platform === "win32" || platform === "darwin" ? platform : "linux";
-}
 
 /** Blocks this thread for a moment, while a full pipe drains. */
 const pause = new Int32Array(new SharedArrayBuffer(4));
@@ -73,7 +68,7 @@ const context: CliContext = {
   env: process.env,
   cwd: process.cwd(),
   home: homeDirectory(),
-  platform: hostPlatform(),
+  platform: hostPlatform(process.platform),
   arch: process.arch,
   // Only the setup wizard's prompts use these streams; built on first use (see stream()).
   get terminal() {

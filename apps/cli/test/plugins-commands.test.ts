@@ -3,8 +3,7 @@ import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, 
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type PluginDescriptorInfo, parseDescriptors } from "@memflow-ts/analyzer";
-import { installedFileName } from "@memflow-ts/core";
-import { formatPluginMeta } from "@memflow-ts/sdk";
+import { formatPluginMetadata, installedFileName } from "@memflow-ts/core/plugin-files";
 import { createdLabel } from "../src/listing.ts";
 import { ELF_FIXTURES, elfFixture, FIXTURES, rebuilt, sha256 } from "./registry-server.ts";
 import { cli } from "./run-cli.ts";
@@ -30,7 +29,7 @@ function install(file: Uint8Array, createdAt: string, descriptors?: PluginDescri
   writeFileSync(join(dir, name), file);
   writeFileSync(
     join(dir, name.replace(/\.so$/, ".meta")),
-    formatPluginMeta({ digest, signature: "", created_at: createdAt, descriptors: found }),
+    formatPluginMetadata({ digest, signature: "", created_at: createdAt, descriptors: found }),
   );
   return name;
 }

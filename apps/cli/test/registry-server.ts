@@ -6,7 +6,7 @@
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { arch, tmpdir } from "node:os";
 import { join } from "node:path";
-import { parsePrivateKeyPem, parsePublicKeyPem, signPlugin, verifyPluginSignature } from "@memflow-ts/core";
+import { parsePrivateKeyPem, parsePublicKeyPem, signPlugin, verifyPluginSignature } from "@memflow-ts/core/registry";
 import { createApp, PluginStore } from "@memflow-ts/server";
 
 export const FIXTURES = join(import.meta.dir, "fixtures");

@@ -4,7 +4,7 @@
  * so a registry can rotate keys without refusing the old key's uploads in between.
  */
 import { readFileSync } from "node:fs";
-import { parsePublicKeyPem, verifyPluginSignature } from "@memflow-ts/core";
+import { parsePublicKeyPem, verifyPluginSignature } from "@memflow-ts/core/registry";
 
 export class TrustedKeyError extends Error {
   override readonly name = "TrustedKeyError";

@@ -2,7 +2,7 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { signPlugin } from "@memflow-ts/core";
+import { signPlugin } from "@memflow-ts/core/registry";
 import { secp256k1 } from "@noble/curves/secp256k1.js";
 import { createApp } from "../src/app.ts";
 import { PluginStore, type PluginStoreOptions } from "../src/storage/plugin-store.ts";

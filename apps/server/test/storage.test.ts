@@ -72,7 +72,7 @@ describe("a memflow-registry storage volume", () => {
     const warnings: string[] = [];
     const store = new PluginStore(root, { warn: (line) => warnings.push(line) });
     expect(store.names().map((entry) => entry.name)).toEqual(["gcc-aarch64"]);
-    expect(warnings.join("\n")).toMatch(new RegExp(`ignoring ${GCC}\\.meta: not JSON`));
+    expect(warnings.join("\n")).toMatch(new RegExp(`ignoring ${GCC}\\.meta is not valid JSON`));
     store.close();
   });
 });

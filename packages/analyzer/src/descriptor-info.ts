@@ -38,20 +38,3 @@ export function architectureTable(
   }
   return (code) => table.get(code) ?? { unknown: code >>> 0 };
 }
-
-/**
- * A copy with its keys in the order memflow's struct declares them, which is the order serde
- * writes them: JSON.stringify of the result matches memflow's output byte for byte.
- */
-export function descriptorInSerdeOrder(descriptor: PluginDescriptorInfo): PluginDescriptorInfo {
-  return {
-    plugin_kind: descriptor.plugin_kind,
-    export_name: descriptor.export_name,
-    file_type: descriptor.file_type,
-    architecture: descriptor.architecture,
-    plugin_version: descriptor.plugin_version,
-    name: descriptor.name,
-    version: descriptor.version,
-    description: descriptor.description,
-  };
-}

@@ -6,7 +6,6 @@ export type {
   PluginFileType,
   PluginKind,
 } from "./descriptor-info.ts";
-export { descriptorInSerdeOrder } from "./descriptor-info.ts";
 export type { RandomAccessReader, SyncRandomAccessReader } from "./drive.ts";
 export type { AnalyzeErrorKind } from "./errors.ts";
 export { AnalyzeError } from "./errors.ts";

@@ -9,7 +9,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { formatDuration, median, printTable } from "../../../tooling/bench/measure.ts";
 import { nativeShimKind } from "../src/ffi/shim.ts";
-import { hostFor, Inventory, TransferBatch } from "../src/index.ts";
+import { Inventory, TransferBatch } from "../src/index.ts";
+import { hostFor } from "../src/plugin-files.ts";
 
 const here = import.meta.dir;
 const directory = mkdtempSync(join(tmpdir(), "memflow-ts-read-bench-"));

@@ -3,7 +3,8 @@ import { appendFileSync, copyFileSync, mkdirSync, mkdtempSync, rmSync } from "no
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { PluginDescriptorInfo } from "@memflow-ts/analyzer";
-import { type DescriptorCache, hostFor, Inventory } from "../src/index.ts";
+import { type DescriptorCache, PluginCatalogue } from "../src/catalogue.ts";
+import { hostFor } from "../src/plugin-files.ts";
 
 const FIXTURE = join(import.meta.dir, "../../analyzer/test/fixtures/elf/x86_64-gcc.so");
 const root = mkdtempSync(join(tmpdir(), "memflow-ts-descriptor-cache-"));
@@ -30,23 +31,23 @@ test("unchanged files come from the cache; a changed file is analysed again", ()
   const cache = new CountingCache();
   const options = { host: hostFor("linux", "x64"), descriptorCache: cache };
 
-  const first = Inventory.scanPath(directory, options);
+  const first = PluginCatalogue.scanPath(directory, options);
   expect(first.availableConnectors()).toEqual(["gcc-x86_64"]);
   expect([cache.entries.size, cache.hits]).toEqual([1, 0]);
 
-  // A hit really replaces analysis: what the cache says is what the inventory reports.
+  // A hit really replaces analysis: what the cache says is what the catalogue reports.
   const [key, descriptors] = [...cache.entries][0] ?? ["", []];
   cache.entries.set(
     key,
     descriptors.map((descriptor) => ({ ...descriptor, version: "9.9.9" })),
   );
-  const second = Inventory.scanPath(directory, options);
+  const second = PluginCatalogue.scanPath(directory, options);
   expect(cache.hits).toBe(1);
   expect(second.plugins()[0]?.descriptors[0]?.version).toBe("9.9.9");
 
   // Writing to the file changes its identity (size, times): analysed again, real version back.
   appendFileSync(path, new Uint8Array(8));
-  const third = Inventory.scanPath(directory, options);
+  const third = PluginCatalogue.scanPath(directory, options);
   expect(cache.hits).toBe(1);
   expect(cache.entries.size).toBe(2);
   expect(third.plugins()[0]?.descriptors[0]?.version).toBe("0.1.0");

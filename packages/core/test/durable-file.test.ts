@@ -2,7 +2,7 @@ import { afterAll, expect, test } from "bun:test";
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createFileDurably, replaceFileDurably } from "../src/index.ts";
+import { createFileDurably, replaceFileDurably, TEMPORARY_SUFFIX } from "../src/plugin-files.ts";
 
 const root = mkdtempSync(join(tmpdir(), "memflow-ts-durable-"));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -33,5 +33,5 @@ test("create succeeds once; a second writer gets false and the first content sta
 
 test("a failed write leaves nothing behind and throws the system error", () => {
   expect(() => replaceFileDurably(join(root, "missing-folder", "x"), "data")).toThrow(/ENOENT/);
-  expect(readdirSync(root).filter((name) => name.includes(".partial"))).toEqual([]);
+  expect(readdirSync(root).filter((name) => name.endsWith(TEMPORARY_SUFFIX))).toEqual([]);
 });

@@ -1,65 +1,108 @@
+/**
+ * The package's entry points: each named by what it offers, each export in one entry only
+ * (memflow's error type aside, which the file conventions throw too), and what each loads in a
+ * fresh process, since commands that only list plugins must not pay for the plugin host.
+ */
 import { afterAll, expect, test } from "bun:test";
-import { copyFileSync, mkdtempSync, rmSync } from "node:fs";
+import { copyFileSync, existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import packageJson from "../package.json" with { type: "json" };
 
 const ROOT = join(import.meta.dir, "..");
 const FIXTURE = join(import.meta.dir, "../../analyzer/test/fixtures/elf/x86_64-gcc.so");
 const directory = mkdtempSync(join(tmpdir(), "memflow-ts-entry-points-"));
 afterAll(() => rmSync(directory, { recursive: true, force: true }));
 
-test("the without-ffi entry has every export of the main entry except the native plugin classes", async () => {
-  const main = Object.keys(await import("../src/index.ts")).sort();
-  const light = Object.keys(await import("../src/without-ffi.ts")).sort();
-  expect(main.filter((name) => !light.includes(name))).toEqual([
-    "NativeConnector",
-    "NativePluginHost",
-    "TransferBatch",
-  ]);
-  expect(light.filter((name) => !main.includes(name))).toEqual([]);
-});
+const ENTRIES = {
+  ".": "./src/index.ts",
+  "./catalogue": "./src/catalogue.ts",
+  "./plugin-files": "./src/plugin-files.ts",
+  "./registry": "./src/registry.ts",
+} as const;
 
-test("plugin-files is part of without-ffi and loads neither the Inventory nor its arguments", () => {
-  const script = `
-    const files = await import("./src/plugin-files.ts");
-    const loaded = Object.keys(require.cache).filter((path) => path.includes("/core/src/"));
-    const light = await import("./src/without-ffi.ts");
-    console.log(JSON.stringify({
-      missing: Object.keys(files).filter((name) => !(name in light)),
-      inventory: loaded.some((path) => path.endsWith("/inventory/inventory.ts")),
-      args: loaded.some((path) => path.includes("/args/")),
-      modules: loaded.length,
-    }));
-  `;
+/** Runs `script` in a fresh Bun in the package folder; returns what it printed as JSON. */
+function inFreshProcess(script: string): unknown {
   const result = Bun.spawnSync(["bun", "-e", script], { cwd: ROOT, stdout: "pipe", stderr: "pipe" });
   expect(result.stderr.toString()).toBe("");
-  const report = JSON.parse(result.stdout.toString());
-  expect(report).toMatchObject({ missing: [], inventory: false, args: false });
-  expect(report.modules).toBeLessThanOrEqual(7);
+  return JSON.parse(result.stdout.toString());
+}
+
+test("the export map names the four entries (and package.json), each a file that exists", () => {
+  expect(packageJson.exports).toEqual({ ...ENTRIES, "./package.json": "./package.json" });
+  for (const file of Object.values(ENTRIES)) expect(existsSync(join(ROOT, file))).toBe(true);
+});
+
+test("every export is in one entry, but for the error type the file conventions throw too", async () => {
+  const names = Object.fromEntries(
+    await Promise.all(
+      Object.entries(ENTRIES).map(async ([entry, file]) => [entry, Object.keys(await import(join(ROOT, file)))]),
+    ),
+  ) as Record<keyof typeof ENTRIES, string[]>;
+  const shared: string[] = [];
+  const entries = Object.keys(ENTRIES) as (keyof typeof ENTRIES)[];
+  for (const [index, first] of entries.entries()) {
+    for (const second of entries.slice(index + 1)) {
+      for (const name of names[first]) if (names[second].includes(name)) shared.push(`${first} ${second} ${name}`);
+    }
+  }
+  expect(shared.sort()).toEqual([
+    ". ./plugin-files ErrorKind",
+    ". ./plugin-files ErrorOrigin",
+    ". ./plugin-files MemflowError",
+  ]);
+  expect(names["."]).toContain("Inventory");
+  expect(names["./catalogue"]).toContain("PluginCatalogue");
+  expect(names["./plugin-files"]).toContain("installPlugin");
+  expect(names["./registry"]).toContain("verifyPluginSignature");
+});
+
+test("only the main entry loads the native plugin host; plugin-files loads no catalogue, analyzer or arguments", () => {
+  const report = inFreshProcess(`
+    const entry = process.argv[1];
+    const loaded = () => Object.keys(require.cache);
+    const report = {};
+    for (const [name, file] of ${JSON.stringify(Object.entries(ENTRIES).reverse())}) {
+      const before = new Set(loaded());
+      await import(file);
+      const added = loaded().filter((path) => !before.has(path));
+      report[name] = {
+        ffi: added.some((path) => path.includes("/core/src/ffi/")),
+        analyzer: added.some((path) => path.includes("/analyzer/src/")),
+        catalogue: added.some((path) => path.includes("/core/src/catalogue/")),
+        args: added.some((path) => path.includes("/core/src/args/")),
+      };
+    }
+    console.log(JSON.stringify(report));
+  `);
+  expect(report).toEqual({
+    "./registry": { ffi: false, analyzer: false, catalogue: false, args: false },
+    "./plugin-files": { ffi: false, analyzer: false, catalogue: false, args: false },
+    "./catalogue": { ffi: false, analyzer: false, catalogue: true, args: false },
+    ".": { ffi: true, analyzer: false, catalogue: false, args: true },
+  });
 });
 
 test("a scan loads the analyzer only for files the descriptor cache does not know, and never bun:ffi", () => {
   copyFileSync(FIXTURE, join(directory, "libmemflow_gcc.so"));
-  // A fresh process, so that modules this test file loaded do not count. Bun lists every loaded
-  // module in require.cache, ES modules included.
-  const script = `
-    import { hostFor, Inventory } from "./src/without-ffi.ts";
+  // Bun lists every loaded module in require.cache, ES modules included.
+  const report = inFreshProcess(`
+    import { PluginCatalogue } from "./src/catalogue.ts";
+    import { hostFor } from "./src/plugin-files.ts";
     const loaded = (part) => Object.keys(require.cache).some((path) => path.includes(part));
     const entries = new Map();
     const descriptorCache = { get: (key) => entries.get(key), set: (key, value) => entries.set(key, value) };
     const options = { host: hostFor("linux", "x64"), descriptorCache };
     const report = [];
     for (const round of ["cold", "warm"]) {
-      const inventory = Inventory.scanPath(${JSON.stringify(directory)}, options);
-      report.push({ round, connectors: inventory.availableConnectors(), analyzer: loaded("/analyzer/src/analyze.ts") });
+      const catalogue = PluginCatalogue.scanPath(${JSON.stringify(directory)}, options);
+      report.push({ round, connectors: catalogue.availableConnectors(), analyzer: loaded("/analyzer/src/analyze.ts") });
       for (const key of Object.keys(require.cache)) if (key.includes("/analyzer/src/")) delete require.cache[key];
     }
-    report.push({ ffi: loaded("/ffi/native-host.ts") || loaded("/ffi/shim.ts") });
+    report.push({ ffi: loaded("/core/src/ffi/") });
     console.log(JSON.stringify(report));
-  `;
-  const result = Bun.spawnSync(["bun", "-e", script], { cwd: ROOT, stdout: "pipe", stderr: "pipe" });
-  expect(result.stderr.toString()).toBe("");
-  expect(JSON.parse(result.stdout.toString())).toEqual([
+  `);
+  expect(report).toEqual([
     { round: "cold", connectors: ["gcc-x86_64"], analyzer: true },
     { round: "warm", connectors: ["gcc-x86_64"], analyzer: false },
     { ffi: false },

@@ -11,7 +11,8 @@ import {
 } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { hostFor, Inventory, MemflowError } from "../src/index.ts";
+import { Inventory, MemflowError } from "../src/index.ts";
+import { hostFor } from "../src/plugin-files.ts";
 import { buildCPlugin } from "./support/c-plugin.ts";
 
 const host = hostFor("linux", "x64");

@@ -6,7 +6,8 @@
 import { dlopen } from "bun:ffi";
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { rmSync } from "node:fs";
-import { hostFor, Inventory, MemflowError, TransferBatch } from "../src/index.ts";
+import { Inventory, MemflowError, TransferBatch } from "../src/index.ts";
+import { hostFor } from "../src/plugin-files.ts";
 import { buildTestPlugin, pluginDirectory } from "./support/build-plugins.ts";
 
 let directory: string;

@@ -5,7 +5,9 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { rmSync } from "node:fs";
 import { join } from "node:path";
-import { hostFor, Inventory, MemflowError, NativePluginHost } from "../src/index.ts";
+import { NativePluginHost } from "../src/ffi/native-host.ts";
+import { Inventory, MemflowError } from "../src/index.ts";
+import { hostFor } from "../src/plugin-files.ts";
 import { buildTestPlugin, pluginDirectory } from "./support/build-plugins.ts";
 
 let root: string;

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { pluginExtension, pluginSearchPaths, userPluginDirectory } from "../src/index.ts";
+import { pluginExtension, pluginSearchPaths, userPluginDirectory } from "../src/plugin-files.ts";
 
 describe("plugin search paths", () => {
   test("visits the user directory, MEMFLOW_PLUGIN_PATH entries, then the working directory", () => {

@@ -3,14 +3,14 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { requireTool } from "../../../tooling/testing/require-tool.ts";
+import { MemflowError } from "../src/index.ts";
 import {
   MEMFLOW_REGISTRY_PUBLIC_KEY,
-  MemflowError,
   parsePrivateKeyPem,
   parsePublicKeyPem,
   signPlugin,
   verifyPluginSignature,
-} from "../src/index.ts";
+} from "../src/registry.ts";
 
 const vectors = join(import.meta.dir, "fixtures", "signatures");
 const read = (name: string) => readFileSync(join(vectors, name), "utf8");

@@ -1,16 +1,22 @@
 /**
- * `buildPlugin`: compile a C plugin into a shared library named and described the way
- * memflowup installs plugins: `libmemflow_<name>_<digest7>.so` (`.dylib`, or
- * `memflow_<name>_<digest7>.dll`) beside a `.meta` sidecar with its sha256 digest, an empty
- * signature, a zone-less `created_at` and the descriptors the analyzer reads from the binary.
- * The binary is renamed into place first, then the `.meta`, each atomically.
+ * `buildPlugin`: compile a C plugin into a shared library installed the way memflowup installs
+ * plugins — `libmemflow_<name>_<digest7>.so` (`.dylib`, or `memflow_<name>_<digest7>.dll`)
+ * beside a `.meta` with its sha256 digest, an empty signature, a zone-less `created_at` and the
+ * descriptors the analyzer reads from the binary — through core's `installPlugin`.
  */
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { type PluginDescriptorInfo, parseDescriptors } from "@memflow-ts/analyzer";
-import { createdAtFromNanoseconds, type HostPlatform, installedFileName, replaceFileDurably } from "@memflow-ts/core";
-import { BuildError, findCompiler, runCompiler, runCompilerAsync } from "./compiler.ts";
-import { formatPluginMeta, type PluginMetaFile } from "./plugin-meta.ts";
+import {
+  createdAtNow,
+  type HostPlatform,
+  hostPlatform,
+  installPlugin,
+  type PluginMetadata,
+  platformOfFileType,
+  pluginNameProblem,
+} from "@memflow-ts/core/plugin-files";
+import { BuildError, pluginCompiler, runCompiler, runCompilerAsync } from "./compiler.ts";
 
 /** Where the SDK's C header lives, for `-I`. */
 export const INCLUDE_DIRECTORY = join(import.meta.dir, "..", "include");
@@ -35,19 +41,7 @@ export interface BuiltPlugin {
   readonly metaPath: string | undefined;
   readonly digest: string;
   readonly descriptors: PluginDescriptorInfo[];
-  readonly meta: PluginMetaFile;
-}
-
-const NAME = /^[A-Za-z0-9_]+$/;
-
-function hostPlatform(): HostPlatform {
-  return process.platform === "win32" || process.platform === "darwin" ? process.platform : "linux";
-}
-
-/** chrono's `Utc::now().naive_utc()` as memflowup writes it: no zone, nanosecond digits. */
-function nowCreatedAt(): string {
-  const nanoseconds = BigInt(Date.now()) * 1_000_000n + (process.hrtime.bigint() % 1_000_000n);
-  return createdAtFromNanoseconds(nanoseconds).text;
+  readonly meta: PluginMetadata;
 }
 
 /** A build of one plugin: the compiler command, then what to do with its output. */
@@ -60,11 +54,11 @@ interface BuildPlan {
 }
 
 function planBuild(options: BuildPluginOptions): BuildPlan {
-  if (!NAME.test(options.name))
-    throw new BuildError(`plugin name ${JSON.stringify(options.name)} may only use letters, digits and _`);
+  const problem = pluginNameProblem(options.name);
+  if (problem !== undefined) throw new BuildError(problem);
   if (options.sources.length === 0) throw new BuildError("buildPlugin needs at least one source file");
-  const platform = options.platform ?? hostPlatform();
-  const compiler = findCompiler(options.compiler);
+  const platform = options.platform ?? hostPlatform(process.platform);
+  const compiler = pluginCompiler(options.compiler);
   mkdirSync(options.outDir, { recursive: true });
   const temporary = join(
     options.outDir,
@@ -94,12 +88,12 @@ function planBuild(options: BuildPluginOptions): BuildPlan {
           `${options.name}: the library exports no memflow descriptor (use MEMFLOW_CONNECTOR(...) from memflow-plugin.h)`,
         );
       }
-      return place(temporary, bytes, descriptors, {
+      return install(bytes, descriptors, {
         name: options.name,
+        directory: options.outDir,
         platform,
-        outDir: options.outDir,
-        meta: options.meta !== false,
         signature: "",
+        meta: options.meta !== false,
       });
     } finally {
       discard();
@@ -132,33 +126,30 @@ export async function buildPluginAsync(options: BuildPluginOptions): Promise<Bui
   return plan.finish();
 }
 
-/**
- * Moves a finished library from `temporary` (in `outDir`) to memflowup's name for it, then writes
- * the `.meta`: the binary is complete before the sidecar that names it exists.
- */
-function place(
-  temporary: string,
-  bytes: Uint8Array,
-  descriptors: PluginDescriptorInfo[],
-  options: { name: string; platform: HostPlatform; outDir: string; meta: boolean; signature: string },
-): BuiltPlugin {
-  const digest = new Bun.CryptoHasher("sha256").update(bytes).digest("hex");
-  const path = join(options.outDir, installedFileName(options.name, digest, options.platform));
-  renameSync(temporary, path);
-  const meta: PluginMetaFile = { digest, signature: options.signature, created_at: nowCreatedAt(), descriptors };
-  let metaPath: string | undefined;
-  if (options.meta) {
-    metaPath = path.replace(/\.[^./\\]+$/, ".meta");
-    replaceFileDurably(metaPath, formatPluginMeta(meta));
-  }
-  return { path, metaPath, digest, descriptors, meta };
+interface InstallSettings {
+  /** The name in the file name; default: the first descriptor's. */
+  readonly name?: string;
+  readonly directory: string;
+  readonly platform: HostPlatform;
+  readonly signature: string;
+  /** Whether to write the `.meta`; without it only the library is installed. */
+  readonly meta: boolean;
 }
 
-const PLATFORM_OF: Record<PluginDescriptorInfo["file_type"], HostPlatform> = {
-  elf: "linux",
-  mach: "darwin",
-  pe: "win32",
-};
+/** Installs a library's bytes with core's installPlugin, stamped now. */
+function install(bytes: Uint8Array, descriptors: PluginDescriptorInfo[], settings: InstallSettings): BuiltPlugin {
+  const digest = new Bun.CryptoHasher("sha256").update(bytes).digest("hex");
+  const meta: PluginMetadata = { digest, signature: settings.signature, created_at: createdAtNow().text, descriptors };
+  const installed = installPlugin({
+    directory: settings.directory,
+    metadata: meta,
+    bytes,
+    platform: settings.platform,
+    name: settings.name,
+    meta: settings.meta,
+  });
+  return { path: installed.path, metaPath: installed.metaPath, digest, descriptors, meta };
+}
 
 export interface InstallPluginOptions {
   /** The plugin library to install. */
@@ -180,18 +171,10 @@ export function installPluginFile(options: InstallPluginOptions): BuiltPlugin {
   if (first === undefined) {
     throw new BuildError(`${options.file} exports no memflow plugin descriptor, so memflow would never load it`);
   }
-  mkdirSync(options.outDir, { recursive: true });
-  const temporary = join(options.outDir, `.installing-${process.pid}-${Math.random().toString(36).slice(2)}`);
-  try {
-    writeFileSync(temporary, bytes);
-    return place(temporary, bytes, descriptors, {
-      name: first.name,
-      platform: PLATFORM_OF[first.file_type],
-      outDir: options.outDir,
-      meta: true,
-      signature: options.signature ?? "",
-    });
-  } finally {
-    rmSync(temporary, { force: true });
-  }
+  return install(bytes, descriptors, {
+    directory: options.outDir,
+    platform: platformOfFileType(first.file_type),
+    signature: options.signature ?? "",
+    meta: true,
+  });
 }

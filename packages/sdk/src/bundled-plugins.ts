@@ -6,8 +6,9 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
+import { cacheDirectory, compilerVersion } from "@memflow-ts/core/plugin-files";
 import { buildPlugin, INCLUDE_DIRECTORY } from "./build-plugin.ts";
-import { compilerVersion, findCompiler } from "./compiler.ts";
+import { BuildError, pluginCompiler } from "./compiler.ts";
 
 export type BundledPlugin = "dummy" | "rawfile";
 
@@ -17,23 +18,27 @@ export function bundledPluginSource(name: BundledPlugin): string {
   return join(NATIVE_DIRECTORY, `${name}.c`);
 }
 
-function defaultCacheDirectory(): string {
-  return join(process.env.XDG_CACHE_HOME || join(homedir(), ".cache"), "memflow-ts", "plugins");
+/** Where built bundled plugins are kept: `plugins/` in memflow-ts's cache folder. */
+export function bundledPluginCache(env: Readonly<Record<string, string | undefined>>, home: string): string {
+  return join(cacheDirectory({ env, home }), "plugins");
 }
 
 /**
  * The directory holding a built copy of the bundled plugin (with its `.meta`), building it
  * first when the cache has none for this source and compiler. Point an inventory at it.
  */
-export function bundledPluginDirectory(name: BundledPlugin, cacheDirectory = defaultCacheDirectory()): string {
-  const compiler = findCompiler();
+export function bundledPluginDirectory(
+  name: BundledPlugin,
+  cache = bundledPluginCache(process.env, homedir()),
+): string {
+  const compiler = pluginCompiler();
   const key = new Bun.CryptoHasher("sha256")
     .update(readFileSync(bundledPluginSource(name)))
     .update(readFileSync(join(INCLUDE_DIRECTORY, "memflow-plugin.h")))
     .update(compilerVersion(compiler))
     .digest("hex")
     .slice(0, 16);
-  const directory = join(cacheDirectory, `${name}-${key}`);
+  const directory = join(cache, `${name}-${key}`);
   const built = existsSync(directory) && readdirSync(directory).some((file) => file.endsWith(".meta"));
   if (!built) {
     mkdirSync(directory, { recursive: true });
@@ -43,9 +48,10 @@ export function bundledPluginDirectory(name: BundledPlugin, cacheDirectory = def
 }
 
 /** The path of the built bundled plugin's library. */
-export function bundledPluginPath(name: BundledPlugin, cacheDirectory?: string): string {
-  const directory = bundledPluginDirectory(name, cacheDirectory);
+export function bundledPluginPath(name: BundledPlugin, cache?: string): string {
+  const directory = bundledPluginDirectory(name, cache);
   const library = readdirSync(directory).find((file) => !file.endsWith(".meta") && !file.startsWith("."));
-  if (!library) throw new Error(`the ${name} plugin cache ${directory} holds no library`);
+  if (!library)
+    throw new BuildError(`the ${name} plugin cache ${directory} holds no library: delete the folder to build it again`);
   return join(directory, library);
 }

@@ -1,7 +1,8 @@
 /**
- * Finding and running a C compiler: `$CC`, then `cc`, `gcc`, `clang` on PATH, or the one a
- * caller names (a cross compiler such as `x86_64-w64-mingw32-gcc`).
+ * Running a C compiler to build a plugin library, with the compiler core's `findCompiler` picks
+ * (`$CC`, `cc`, `gcc`, `clang`, or one a caller names such as `x86_64-w64-mingw32-gcc`).
  */
+import { findCompiler } from "@memflow-ts/core/plugin-files";
 import { runProcess } from "./run-process.ts";
 
 export class BuildError extends Error {
@@ -18,25 +19,18 @@ export class BuildError extends Error {
   }
 }
 
-/** The compiler to use; throws a BuildError naming what to install when there is none. */
-export function findCompiler(preferred?: string): string {
-  const candidates = preferred
-    ? [preferred]
-    : [process.env.CC, "cc", "gcc", "clang"].filter((name): name is string => !!name);
-  for (const candidate of candidates) {
-    const path = Bun.which(candidate);
-    if (path) return path;
-  }
+/**
+ * The path of the system compiler that builds plugin libraries; throws a BuildError naming what
+ * to install when there is none (Bun's TinyCC compiles into memory only, not to a library file).
+ */
+export function pluginCompiler(preferred?: string): string {
+  const choice = findCompiler({ preferred });
+  if (choice?.kind === "system") return choice.path;
   throw new BuildError(
     preferred
       ? `the C compiler ${preferred} is not on PATH`
       : "no C compiler found ($CC, cc, gcc or clang): install one, e.g. `apt-get install gcc` on Debian, or set CC",
   );
-}
-
-export function compilerVersion(compiler: string): string {
-  const run = Bun.spawnSync([compiler, "--version"], { stdout: "pipe", stderr: "ignore" });
-  return run.stdout.toString().split("\n")[0] ?? "";
 }
 
 function compileFailure(command: readonly string[], exitCode: number | null, output: string): BuildError {

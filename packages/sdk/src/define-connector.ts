@@ -3,17 +3,11 @@
  * `inventory.register(definition)` makes it available by name like a native plugin.
  */
 import { type ConnectorDefinition, MemflowError } from "@memflow-ts/core";
-
-const NAME = /^[A-Za-z0-9_]+$/;
+import { pluginNameProblem } from "@memflow-ts/core/plugin-files";
 
 export function defineConnector<Definition extends ConnectorDefinition>(definition: Definition): Definition {
-  if (!NAME.test(definition.name)) {
-    throw new MemflowError(
-      "Connector",
-      "InvalidArgument",
-      `connector name ${JSON.stringify(definition.name)} may only use letters, digits and _`,
-    );
-  }
+  const problem = pluginNameProblem(definition.name, "connector name");
+  if (problem !== undefined) throw new MemflowError("Connector", "InvalidArgument", problem);
   if (definition.version.trim() === "") {
     throw new MemflowError("Connector", "InvalidArgument", `connector ${definition.name} needs a version`);
   }

@@ -1,14 +1,15 @@
-export { installedFileName } from "@memflow-ts/core";
 export type { BuildPluginOptions, BuiltPlugin, InstallPluginOptions } from "./build-plugin.ts";
 export { buildPlugin, buildPluginAsync, INCLUDE_DIRECTORY, installPluginFile } from "./build-plugin.ts";
 export type { BundledPlugin } from "./bundled-plugins.ts";
-export { bundledPluginDirectory, bundledPluginPath, bundledPluginSource } from "./bundled-plugins.ts";
-export { BuildError, findCompiler } from "./compiler.ts";
+export {
+  bundledPluginCache,
+  bundledPluginDirectory,
+  bundledPluginPath,
+  bundledPluginSource,
+} from "./bundled-plugins.ts";
+export { BuildError, pluginCompiler } from "./compiler.ts";
 export { defineConnector } from "./define-connector.ts";
 export { DummyMemory, dummyConnector } from "./dummy-memory.ts";
-export type { PluginMetaFile } from "./plugin-meta.ts";
-export { formatPluginMeta } from "./plugin-meta.ts";
-export type { PluginKind } from "./plugin-names.ts";
 export { descriptorExportName, PluginNameError, pluginFileName } from "./plugin-names.ts";
 export type { PluginProjectOptions } from "./scaffold.ts";
 export { createPluginProject } from "./scaffold.ts";

@@ -1,24 +1,18 @@
 /**
  * The names a memflow plugin is known by: the exported descriptor symbol and the file name
  * memflow's own build produces. Both follow memflow-derive, so a plugin built with the sdk is
- * found by Rust memflow exactly like a Rust one.
+ * found by Rust memflow exactly like a Rust one. Names follow core's plugin-name rule.
  */
-import { type HostPlatform, pluginExtension } from "@memflow-ts/core";
-
-export type PluginKind = "connector" | "os";
-
-const PLUGIN_NAME = /^[a-z0-9_]+$/i;
+import type { PluginKind } from "@memflow-ts/analyzer";
+import { type HostPlatform, pluginExtension, pluginNameProblem } from "@memflow-ts/core/plugin-files";
 
 export class PluginNameError extends Error {
   override readonly name = "PluginNameError";
 }
 
 function checkedName(name: string): string {
-  if (!PLUGIN_NAME.test(name)) {
-    throw new PluginNameError(
-      `plugin name ${JSON.stringify(name)} must be letters, digits and '_' only, because it becomes part of a C symbol`,
-    );
-  }
+  const problem = pluginNameProblem(name);
+  if (problem !== undefined) throw new PluginNameError(problem);
   return name;
 }
 

@@ -5,6 +5,7 @@
  */
 import { existsSync, mkdirSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { pluginNameProblem } from "@memflow-ts/core/plugin-files";
 import packageJson from "../package.json" with { type: "json" };
 import { BuildError } from "./compiler.ts";
 
@@ -16,8 +17,6 @@ export interface PluginProjectOptions {
   /** How the project depends on the SDK (default: `^<this SDK's version>` from npm). */
   readonly sdkDependency?: string;
 }
-
-const NAME = /^[a-z][a-z0-9_]*$/;
 
 function source(name: string): string {
   const symbol = name.toUpperCase();
@@ -103,9 +102,13 @@ MEMFLOW_CONNECTOR(${symbol}, "${name}", "0.1.0", "${name} memory connector", ${n
 
 export function createPluginProject(options: PluginProjectOptions): string[] {
   const { name, dir } = options;
-  if (!NAME.test(name)) {
+  const problem = pluginNameProblem(name);
+  if (problem !== undefined) throw new BuildError(problem);
+  // The name also prefixes the C identifiers of the generated source and names an npm package:
+  // a C identifier cannot start with a digit, an npm name cannot hold capitals.
+  if (!/^[a-z]/.test(name) || name !== name.toLowerCase()) {
     throw new BuildError(
-      `plugin name ${JSON.stringify(name)} must start with a lower-case letter and use only a-z, 0-9 and _`,
+      `plugin name ${JSON.stringify(name)} must start with a lower-case letter and have no capitals`,
     );
   }
   if (existsSync(dir) && readdirSync(dir).length > 0) throw new BuildError(`${dir} already exists and is not empty`);

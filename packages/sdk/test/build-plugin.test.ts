@@ -2,9 +2,10 @@ import { afterAll, describe, expect, test } from "bun:test";
 import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { hostFor, Inventory, parsePluginMeta } from "@memflow-ts/core";
+import { Inventory } from "@memflow-ts/core";
+import { hostFor, installedFileName, parsePluginMetadata } from "@memflow-ts/core/plugin-files";
 import { requireTool } from "../../../tooling/testing/require-tool.ts";
-import { BuildError, buildPlugin, buildPluginAsync, bundledPluginSource, installedFileName } from "../src/index.ts";
+import { BuildError, buildPlugin, buildPluginAsync, bundledPluginSource } from "../src/index.ts";
 
 const root = mkdtempSync(join(tmpdir(), "memflow-ts-build-"));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -35,9 +36,10 @@ describe("buildPlugin", () => {
     expect(Object.keys(JSON.parse(text))).toEqual(["digest", "signature", "created_at", "descriptors"]);
     expect(text.startsWith(`{\n  "digest": "${built.digest}",\n  "signature": "",\n  "created_at": "`)).toBe(true);
     expect(text.endsWith("}")).toBe(true);
-    const meta = parsePluginMeta(text, built.metaPath ?? "");
+    const meta = parsePluginMetadata(text, built.metaPath ?? "");
+    expect(meta.missing).toEqual([]);
     expect(meta.createdAt?.text).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{3}|\.\d{6}|\.\d{9})?$/);
-    expect(meta.descriptors).toEqual([
+    expect(meta.fields.descriptors).toEqual([
       {
         plugin_kind: "connector",
         export_name: "MEMFLOW_CONNECTOR_DUMMY",

@@ -2,7 +2,8 @@ import { afterAll, expect, test } from "bun:test";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Inventory, parsePluginMeta } from "@memflow-ts/core";
+import { Inventory } from "@memflow-ts/core";
+import { parsePluginMetadata } from "@memflow-ts/core/plugin-files";
 import { requireTool } from "../../../tooling/testing/require-tool.ts";
 import { buildPlugin, bundledPluginSource, checkPluginFile, installPluginFile } from "../src/index.ts";
 
@@ -23,7 +24,7 @@ test.skipIf(!gcc.available)("installPluginFile names and describes a library as 
     `libmemflow_dummy_${built.digest.slice(0, 7)}.so`,
   ]);
   const metaPath = installed.metaPath ?? "";
-  const meta = parsePluginMeta(readFileSync(metaPath, "utf8"), metaPath);
+  const meta = parsePluginMetadata(readFileSync(metaPath, "utf8"), metaPath).fields;
   expect(meta.digest).toBe(built.digest);
   expect(meta.signature).toBe("3045AB");
   expect(Inventory.scanPath(join(root, "plugins")).availableConnectors()).toEqual(["dummy"]);

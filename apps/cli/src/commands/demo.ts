@@ -9,6 +9,7 @@ import { join } from "node:path";
 import { AnalyzeError, type PluginDescriptorInfo } from "@memflow-ts/analyzer";
 import { analyzeFile } from "@memflow-ts/analyzer/fs";
 import { pluginExtension, pluginSearchPaths } from "@memflow-ts/core/plugin-files";
+import { bundledPluginCache } from "@memflow-ts/sdk";
 import { type Command, UsageError } from "../command.ts";
 import { openDummy } from "../demo/dummy-connector.ts";
 import { hexdump } from "../inventory/hexdump.ts";
@@ -107,8 +108,7 @@ async function walkThrough(context: CliContext): Promise<ExitCode> {
   out.line();
   out.line("memflow-ts demo: reading and writing memory through a connector");
   out.line();
-  const cache = join(context.env.XDG_CACHE_HOME || join(context.home, ".cache"), "memflow-ts", "plugins");
-  const { connector, origin, inventory } = openDummy("1m", cache);
+  const { connector, origin, inventory } = openDummy("1m", bundledPluginCache(context.env, context.home));
   try {
     out.success(`Opened "dummy" with size=1m: ${origin}`);
     const metadata = connector.metadata();

@@ -4,12 +4,12 @@
  * (the newest). `--rejected` adds every file or descriptor the scan skipped and why.
  */
 import type { PluginDescriptorInfo } from "@memflow-ts/analyzer";
-import type { Inventory, PluginEntry, RejectedPlugin } from "@memflow-ts/core/without-ffi";
+import type { PluginCatalogue, PluginEntry, RejectedPlugin } from "@memflow-ts/core/catalogue";
 import { type Command, parseFlags, UsageError } from "../command.ts";
 import { plural, targetText } from "../inventory/describe.ts";
 import { LISTING_FLAGS } from "../inventory/listing-flags.ts";
 import { withMemflowErrors } from "../inventory/report-error.ts";
-import { scanInventory } from "../inventory/scan-context.ts";
+import { scanCatalogue } from "../inventory/scan-context.ts";
 import { type CliContext, ExitCode } from "../io.ts";
 import { formatTable, printer } from "../output.ts";
 
@@ -33,7 +33,7 @@ interface Row {
 }
 
 /** One row a descriptor, by kind and name; inventory order (newest first) within a name. */
-function rows(inventory: Inventory): Row[] {
+function rows(inventory: PluginCatalogue): Row[] {
   const all = inventory.plugins().flatMap((entry) =>
     entry.descriptors.map((descriptor) => ({
       entry,
@@ -75,7 +75,13 @@ function rejectedJson(rejected: RejectedPlugin) {
   };
 }
 
-function printText(context: CliContext, inventory: Inventory, table: Row[], withRejected: boolean, quiet: boolean) {
+function printText(
+  context: CliContext,
+  inventory: PluginCatalogue,
+  table: Row[],
+  withRejected: boolean,
+  quiet: boolean,
+) {
   const out = printer(context, { quiet });
   const rejected = inventory.rejected();
   if (table.length === 0) {
@@ -122,7 +128,7 @@ export const listCommand: Command = {
     const { values, positionals } = parseFlags(args, { rejected: { type: "boolean" }, ...LISTING_FLAGS });
     if (positionals.length > 0) throw new UsageError(`list takes no arguments (got ${positionals.join(" ")})`);
     return withMemflowErrors(context, () => {
-      const inventory = scanInventory(context);
+      const inventory = scanCatalogue(context);
       const table = rows(inventory);
       if (values.json) {
         printer(context).json({

@@ -4,12 +4,12 @@
  * the name. Loads the plugin library; runs none of its `create`.
  */
 import type { PluginKind } from "@memflow-ts/analyzer";
-import { type Inventory, MemflowError, type PluginMatch } from "@memflow-ts/core/without-ffi";
+import { type Inventory, MemflowError, type PluginMatch } from "@memflow-ts/core";
 import type { Command } from "../command.ts";
 import { descriptorTitle } from "../inventory/describe.ts";
 import { parseNamedListing } from "../inventory/listing-flags.ts";
+import { openInventory } from "../inventory/open-inventory.ts";
 import { reportMemflowError, withMemflowErrors } from "../inventory/report-error.ts";
-import { scanInventory } from "../inventory/scan-context.ts";
 import { ExitCode } from "../io.ts";
 import { printer } from "../output.ts";
 
@@ -50,7 +50,7 @@ export const pluginHelpCommand: Command = {
   async run(args, context) {
     const { name, json, quiet } = parseNamedListing(args, "help", "plugin name", "dummy");
     return withMemflowErrors(context, () => {
-      const inventory = scanInventory(context);
+      const inventory = openInventory(context, "error");
       const matches = (["connector", "os"] as const).flatMap((kind) => findKind(inventory, kind, name) ?? []);
       if (matches.length === 0) throw notFound(inventory, name);
       const results = matches.map((match): HelpResult => {

@@ -9,7 +9,7 @@ import { QUIET_FLAG } from "../common-flags.ts";
 import { reportFailure } from "../failure.ts";
 import { ExitCode } from "../io.ts";
 import { type CleanPlan, planClean } from "../local/clean-plan.ts";
-import { removeFile } from "../local/install-plugin.ts";
+import { removeFile } from "../local/remove-file.ts";
 import { printer } from "../output.ts";
 
 const USAGE = `Usage: memflow-ts plugins clean [options]

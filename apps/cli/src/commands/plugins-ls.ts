@@ -3,7 +3,7 @@
  * descriptor in memflowup's columns and order. Asides on stderr name `.meta` files whose plugin
  * file is missing and `.meta` files that do not parse (memflowup skips both silently).
  */
-import { userPluginDirectory } from "@memflow-ts/core/plugin-files";
+import { descriptorInSerdeOrder, targetLabel, userPluginDirectory } from "@memflow-ts/core/plugin-files";
 import { type Command, parseFlags, UsageError } from "../command.ts";
 import { JSON_FLAG, QUIET_FLAG } from "../common-flags.ts";
 import { reportFailure } from "../failure.ts";
@@ -11,9 +11,6 @@ import { ExitCode } from "../io.ts";
 import { createdLabel, note, shortDigest, VERSION_COLUMNS } from "../listing.ts";
 import { type LocalPlugin, localPlugins } from "../local/local-plugins.ts";
 import { formatTable, printer } from "../output.ts";
-import { targetLabel } from "../registry/host-target.ts";
-
-type DescriptorInSerdeOrder = typeof import("@memflow-ts/analyzer").descriptorInSerdeOrder;
 
 const USAGE = `Usage: memflow-ts plugins ls [<name>] [options]
 
@@ -35,7 +32,7 @@ function row(plugin: LocalPlugin, wide: boolean): string[] {
   return wide ? [...base, plugin.digest, createdLabel(plugin.createdAt.text), JSON.stringify(plugin.pluginPath)] : base;
 }
 
-function asJson(plugin: LocalPlugin, descriptorInSerdeOrder: DescriptorInSerdeOrder) {
+function asJson(plugin: LocalPlugin) {
   return {
     path: plugin.pluginPath,
     meta_path: plugin.metaPath,
@@ -68,9 +65,7 @@ export const pluginsLsCommand: Command = {
     }
     const plugins = listing.plugins.filter((plugin) => name === undefined || plugin.descriptor.name === name);
     if (values.json) {
-      // Loaded only here: the table needs nothing of the analyzer (decision 0007).
-      const { descriptorInSerdeOrder } = await import("@memflow-ts/analyzer");
-      out.json(plugins.map((plugin) => asJson(plugin, descriptorInSerdeOrder)));
+      out.json(plugins.map(asJson));
     } else {
       const wide = values.wide ?? false;
       const header = ["NAME", "VERSION", "ARCH", "ABI", "DIGEST", ...(wide ? ["DIGEST_LONG", "CREATED", "PATH"] : [])];

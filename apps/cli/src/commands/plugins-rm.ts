@@ -9,8 +9,8 @@ import { type Command, parseFlags, UsageError } from "../command.ts";
 import { QUIET_FLAG } from "../common-flags.ts";
 import { CliFailure, reportFailure } from "../failure.ts";
 import { ExitCode } from "../io.ts";
-import { removeFile } from "../local/install-plugin.ts";
 import { findLocalPlugin, localPlugins } from "../local/local-plugins.ts";
+import { removeFile } from "../local/remove-file.ts";
 import { printer } from "../output.ts";
 
 const USAGE = `Usage: memflow-ts plugins rm <plugin-uri…> [options]

@@ -3,7 +3,7 @@
  * download at once; every failure is reported and makes the exit code 1.
  */
 import { resolve } from "node:path";
-import { userPluginDirectory } from "@memflow-ts/core/plugin-files";
+import { hostFor, userPluginDirectory } from "@memflow-ts/core/plugin-files";
 import { mapBounded } from "../bounded.ts";
 import { type Command, parseFlags, UsageError } from "../command.ts";
 import { QUIET_FLAG, REGISTRY_FLAG } from "../common-flags.ts";
@@ -12,7 +12,6 @@ import { reportFailure } from "../failure.ts";
 import { ExitCode } from "../io.ts";
 import { type Printer, printer } from "../output.ts";
 import { downloadProgress } from "../progress.ts";
-import { hostTarget } from "../registry/host-target.ts";
 import { NotBuiltForHost, type PullOutcome, type PullSettings, pullPlugin } from "../registry/pull-plugin.ts";
 import { RegistryClient } from "../registry/registry-client.ts";
 import { loadPublicKey } from "../registry/signing-keys.ts";
@@ -77,7 +76,7 @@ export const pullCommand: Command = {
         defaultRegistry: effectiveRegistry(values.registry, config),
         force: values.force ?? false,
         key: loadPublicKey(keyPath === undefined ? undefined : resolve(context.cwd, keyPath)),
-        host: hostTarget(context),
+        host: hostFor(context.platform, context.arch),
         platform: context.platform,
         pluginDirectory: userPluginDirectory(context.platform, context.home),
       };

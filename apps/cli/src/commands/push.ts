@@ -5,7 +5,8 @@
  */
 import { readFileSync } from "node:fs";
 import { basename, resolve } from "node:path";
-import { signPlugin, userPluginDirectory } from "@memflow-ts/core/without-ffi";
+import { userPluginDirectory } from "@memflow-ts/core/plugin-files";
+import { signPlugin } from "@memflow-ts/core/registry";
 import { type Command, parseFlags, UsageError } from "../command.ts";
 import { QUIET_FLAG, REGISTRY_FLAG, TOKEN_FLAG } from "../common-flags.ts";
 import { effectiveRegistry, readConfig } from "../config/memflowup-config.ts";

@@ -4,13 +4,14 @@
  * to a file (atomically: a temporary file renamed into place).
  */
 import { resolve } from "node:path";
-import { writeFileAtomically } from "../atomic-write.ts";
+import { replaceFileDurably } from "@memflow-ts/core/plugin-files";
 import { type Command, parseFlags, UsageError } from "../command.ts";
 import { hexdump } from "../inventory/hexdump.ts";
+import { LOG_FLAGS, LOG_FLAGS_USAGE, logLevelFrom } from "../inventory/log-flags.ts";
 import { openMemory, takeChainArguments } from "../inventory/memory-chain.ts";
 import { checkRange, formatAddress, parseAddress, parseLength } from "../inventory/numbers.ts";
+import { openInventory } from "../inventory/open-inventory.ts";
 import { withMemflowErrors } from "../inventory/report-error.ts";
-import { scanInventory } from "../inventory/scan-context.ts";
 import { ExitCode } from "../io.ts";
 import { printer } from "../output.ts";
 
@@ -32,6 +33,7 @@ Options:
   -o, --os <name[:target[:args]]>          e.g. -o win32
   --out <file>                             write the bytes to <file> instead of a hexdump
   -q, --quiet                              no message after --out
+${LOG_FLAGS_USAGE}
 
 Example:
   memflow-ts read -c dummy::size=1m 0x1000 64
@@ -44,6 +46,7 @@ export const readCommand: Command = {
     const { values, positionals } = parseFlags(chain.rest, {
       out: { type: "string" },
       quiet: { type: "boolean", short: "q" },
+      ...LOG_FLAGS,
     });
     if (positionals.length !== 2) {
       throw new UsageError(`read needs an address and a length (got ${positionals.join(" ") || "nothing"})`);
@@ -53,7 +56,7 @@ export const readCommand: Command = {
     checkRange(address, length);
     const out = values.out === undefined ? undefined : resolve(context.cwd, values.out);
     return withMemflowErrors(context, () => {
-      const opened = openMemory(scanInventory(context), chain, "read");
+      const opened = openMemory(openInventory(context, logLevelFrom(values)), chain, "read");
       let bytes: Uint8Array;
       try {
         bytes = new Uint8Array(length);
@@ -68,7 +71,7 @@ export const readCommand: Command = {
         return ExitCode.ok;
       }
       try {
-        writeFileAtomically(out, bytes);
+        replaceFileDurably(out, bytes);
       } catch (error) {
         printer(context).failure(`could not write ${out}: ${(error as Error).message}`);
         context.stderr.write("    Check that the directory exists and is writable, or pick another --out.\n");

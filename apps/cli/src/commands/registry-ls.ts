@@ -2,6 +2,8 @@
  * `memflow-ts registry ls`: a registry's plugins (NAME, DESCRIPTION), the newest variant of each
  * for this machine (`-l`), or the variants of one plugin (`<name>`), in memflowup's columns.
  */
+import { hostFor, hostLabel, targetLabel } from "@memflow-ts/core/plugin-files";
+import type { PluginVariant } from "@memflow-ts/core/registry";
 import { mapBounded } from "../bounded.ts";
 import { type Command, parseFlags, UsageError } from "../command.ts";
 import { JSON_FLAG, QUIET_FLAG, REGISTRY_FLAG } from "../common-flags.ts";
@@ -10,8 +12,7 @@ import { reportFailure } from "../failure.ts";
 import { ExitCode } from "../io.ts";
 import { createdLabel, note, shortDigest, VERSION_COLUMNS, VERSION_HEADER } from "../listing.ts";
 import { formatTable, printer } from "../output.ts";
-import { hostLabel, hostTarget, targetLabel } from "../registry/host-target.ts";
-import { RegistryClient, type RegistryVariant } from "../registry/registry-client.ts";
+import { RegistryClient } from "../registry/registry-client.ts";
 
 const USAGE = `Usage: memflow-ts registry ls [<name>] [options]
        memflow-ts registry -r <url> ls [<name>] [options]
@@ -33,7 +34,7 @@ function parseLimit(text: string | undefined): number {
   return Number(text);
 }
 
-function variantRow(name: string, variant: RegistryVariant): string[] {
+function variantRow(name: string, variant: PluginVariant): string[] {
   return [
     name,
     variant.descriptor.version,
@@ -62,7 +63,8 @@ export const registryLsCommand: Command = {
     const limit = parseLimit(values.limit);
     const quiet = values.quiet ?? false;
     const out = printer(context, { quiet });
-    const target = values["all-archs"] || values["all-architectures"] ? undefined : hostTarget(context);
+    const target =
+      values["all-archs"] || values["all-architectures"] ? undefined : hostFor(context.platform, context.arch);
     const [name] = positionals;
 
     try {
@@ -76,7 +78,7 @@ export const registryLsCommand: Command = {
           );
         return ExitCode.ok;
       }
-      let rows: { name: string; variant: RegistryVariant }[];
+      let rows: { name: string; variant: PluginVariant }[];
       if (name !== undefined) {
         rows = (await client.variants(name, { target, limit })).map((variant) => ({ name, variant }));
         if (rows.length === 0) {

@@ -7,7 +7,8 @@
 import { existsSync } from "node:fs";
 import { isAbsolute, join, resolve } from "node:path";
 import * as prompts from "@clack/prompts";
-import { Inventory, userPluginDirectory } from "@memflow-ts/core/without-ffi";
+import { Inventory } from "@memflow-ts/core";
+import { hostFor, userPluginDirectory } from "@memflow-ts/core/plugin-files";
 import { BuildError, buildPluginAsync, bundledPluginSource } from "@memflow-ts/sdk";
 import { type Command, parseFlags, UsageError } from "../command.ts";
 import { readConfig, writeConfig } from "../config/memflowup-config.ts";
@@ -17,7 +18,6 @@ import { hexdump } from "../inventory/hexdump.ts";
 import { type CliContext, canPrompt, ExitCode } from "../io.ts";
 import { localPlugins } from "../local/local-plugins.ts";
 import { printer } from "../output.ts";
-import { hostTarget } from "../registry/host-target.ts";
 import { pullPlugin } from "../registry/pull-plugin.ts";
 import { loadPublicKey } from "../registry/signing-keys.ts";
 import { type PluginChoice, registryChoices } from "../setup/registry-choices.ts";
@@ -113,7 +113,7 @@ async function ask(
     spin.start(`Asking ${registry} which plugins it has for this machine`);
     let choices: PluginChoice[] = [];
     try {
-      const found = await registryChoices(registry, hostTarget(context));
+      const found = await registryChoices(registry, hostFor(context.platform, context.arch));
       choices = found.choices;
       spin.stop(
         `${registry} has ${choices.length} plugin${choices.length === 1 ? "" : "s"} for this machine` +
@@ -198,7 +198,7 @@ async function apply(context: CliContext, plan: Plan, reporter: Reporter): Promi
       defaultRegistry: plan.registry,
       force: false,
       key: loadPublicKey(plan.publicKeyFile === "" ? undefined : expandHome(plan.publicKeyFile, context)),
-      host: hostTarget(context),
+      host: hostFor(context.platform, context.arch),
       platform: context.platform,
       pluginDirectory: plan.pluginDirectory,
     };

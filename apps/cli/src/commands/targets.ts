@@ -4,8 +4,8 @@
  */
 import type { Command } from "../command.ts";
 import { parseNamedListing } from "../inventory/listing-flags.ts";
+import { openInventory } from "../inventory/open-inventory.ts";
 import { withMemflowErrors } from "../inventory/report-error.ts";
-import { scanInventory } from "../inventory/scan-context.ts";
 import { ExitCode } from "../io.ts";
 import { printer } from "../output.ts";
 
@@ -23,7 +23,7 @@ export const targetsCommand: Command = {
   async run(args, context) {
     const { name, json, quiet } = parseNamedListing(args, "targets", "connector name", "qemu");
     return withMemflowErrors(context, () => {
-      const targets = scanInventory(context).connectorTargetList(name);
+      const targets = openInventory(context, "error").connectorTargetList(name);
       if (json) {
         printer(context).json(targets);
         return ExitCode.ok;

@@ -3,10 +3,11 @@
  * in hex to physical memory through a plugin chain.
  */
 import { type Command, parseFlags, UsageError } from "../command.ts";
+import { LOG_FLAGS, LOG_FLAGS_USAGE, logLevelFrom } from "../inventory/log-flags.ts";
 import { openMemory, takeChainArguments } from "../inventory/memory-chain.ts";
 import { checkRange, formatAddress, parseAddress, parseHexBytes } from "../inventory/numbers.ts";
+import { openInventory } from "../inventory/open-inventory.ts";
 import { withMemflowErrors } from "../inventory/report-error.ts";
-import { scanInventory } from "../inventory/scan-context.ts";
 import { ExitCode } from "../io.ts";
 import { printer } from "../output.ts";
 
@@ -20,6 +21,7 @@ Options:
   -c, --connector <name[:target[:args]]>   e.g. -c rawfile:/tmp/memory.raw:writable=true
   -o, --os <name[:target[:args]]>
   -q, --quiet                              no message on success
+${LOG_FLAGS_USAGE}
 
 Example:
   memflow-ts write -c dummy::size=1m 0x1000 48656c6c6f
@@ -29,7 +31,7 @@ export const writeCommand: Command = {
   usage: USAGE,
   async run(args, context) {
     const chain = takeChainArguments(args);
-    const { values, positionals } = parseFlags(chain.rest, { quiet: { type: "boolean", short: "q" } });
+    const { values, positionals } = parseFlags(chain.rest, { quiet: { type: "boolean", short: "q" }, ...LOG_FLAGS });
     const [addressText, ...hex] = positionals;
     if (addressText === undefined || hex.length === 0) {
       throw new UsageError(`write needs an address and the bytes in hex (got ${positionals.join(" ") || "nothing"})`);
@@ -38,7 +40,7 @@ export const writeCommand: Command = {
     const bytes = parseHexBytes(hex);
     checkRange(address, bytes.length);
     return withMemflowErrors(context, () => {
-      const opened = openMemory(scanInventory(context), chain, "write");
+      const opened = openMemory(openInventory(context, logLevelFrom(values)), chain, "write");
       try {
         opened.memory.write(address, bytes);
       } finally {

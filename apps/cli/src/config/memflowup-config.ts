@@ -6,7 +6,7 @@
  */
 import { mkdirSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { writeFileAtomically } from "../atomic-write.ts";
+import { replaceFileDurably } from "@memflow-ts/core/plugin-files";
 import { CliFailure, errnoCode, fileFailure } from "../failure.ts";
 import type { CliContext } from "../io.ts";
 import { DEFAULT_REGISTRY } from "../registry/plugin-uri.ts";
@@ -87,7 +87,7 @@ export function writeConfig(context: CliContext, config: MemflowupConfig): void 
   const path = configFilePath(context);
   try {
     mkdirSync(dirname(path), { recursive: true });
-    writeFileAtomically(path, formatConfig(config), 0o600);
+    replaceFileDurably(path, formatConfig(config), { mode: 0o600 });
   } catch (error) {
     throw fileFailure("write the config file", path, error);
   }

@@ -7,8 +7,8 @@
 import { mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { PluginDescriptorInfo } from "@memflow-ts/analyzer";
-import type { DescriptorCache } from "@memflow-ts/core/without-ffi";
-import { writeFileAtomically } from "../atomic-write.ts";
+import type { DescriptorCache } from "@memflow-ts/core/catalogue";
+import { replaceFileDurably } from "@memflow-ts/core/plugin-files";
 import type { CliContext } from "../io.ts";
 
 const FORMAT = 1;
@@ -61,7 +61,7 @@ export class DescriptorCacheFile implements DescriptorCache {
     if (!this.#changed && this.#used.size === this.#stored.size) return;
     try {
       mkdirSync(join(this.#path, ".."), { recursive: true });
-      writeFileAtomically(this.#path, JSON.stringify({ format: FORMAT, entries: Object.fromEntries(this.#used) }));
+      replaceFileDurably(this.#path, JSON.stringify({ format: FORMAT, entries: Object.fromEntries(this.#used) }));
     } catch {
       // A cache that cannot be written only costs the next run some time.
     }

@@ -9,9 +9,9 @@ import {
   type Inventory,
   MemflowError,
   OsChain,
-  type PhysicalMemoryView,
+  type PhysicalMemory,
   type PositionedValue,
-} from "@memflow-ts/core/without-ffi";
+} from "@memflow-ts/core";
 import { UsageError } from "../command.ts";
 
 export interface ChainArguments {
@@ -44,7 +44,7 @@ export function takeChainArguments(args: readonly string[]): ChainArguments {
 export interface OpenMemory {
   /** What the memory comes from, for messages: `connector dummy`, `os win32`. */
   readonly label: string;
-  readonly memory: PhysicalMemoryView;
+  readonly memory: PhysicalMemory;
   close(): void;
 }
 
@@ -52,7 +52,7 @@ function lastPosition(values: readonly PositionedValue[]): number {
   return values.reduce((last, [position]) => Math.max(last, position), -1);
 }
 
-/** Builds the chain and opens the physical memory at its end. */
+/** Builds the chain and opens the physical memory at its end; closing it delivers what the plugins logged meanwhile. */
 export function openMemory(inventory: Inventory, chain: ChainArguments, command: string): OpenMemory {
   if (chain.connectors.length === 0 && chain.osLayers.length === 0) {
     throw new UsageError(`${command} needs a connector: -c <name[:target[:args]]>, e.g. -c dummy::size=1m`);
@@ -62,7 +62,14 @@ export function openMemory(inventory: Inventory, chain: ChainArguments, command:
       .builder()
       .connectorChain(ConnectorChain.fromArgs(chain.connectors, chain.osLayers))
       .build();
-    return { label: `connector ${connector.name}`, memory: connector, close: () => connector.close() };
+    return {
+      label: `connector ${connector.name}`,
+      memory: connector,
+      close: () => {
+        connector.close();
+        inventory.flushLogs();
+      },
+    };
   }
   const os = inventory.builder().osChain(OsChain.fromArgs(chain.connectors, chain.osLayers)).build();
   const memory = os.physicalMemory();
@@ -75,5 +82,12 @@ export function openMemory(inventory: Inventory, chain: ChainArguments, command:
       `${label} does not expose physical memory; end the chain with a connector instead`,
     );
   }
-  return { label, memory, close: () => os.close() };
+  return {
+    label,
+    memory,
+    close: () => {
+      os.close();
+      inventory.flushLogs();
+    },
+  };
 }

@@ -1,21 +1,23 @@
 /**
- * The inventory as the context describes the machine: the context's HOME, working directory and
- * MEMFLOW_PLUGIN_PATH, never the process's. The host's warnings (a plugin without abi_stable
- * layouts, which every C plugin is) are not shown: nothing can be done about them. Descriptors
- * of unchanged files come from the cache file instead of being analysed again.
+ * The plugin catalogue as the context describes the machine: the context's HOME, working
+ * directory and MEMFLOW_PLUGIN_PATH, never the process's. Descriptors of unchanged files come
+ * from the cache file instead of being analysed again. Listing commands use this alone, so they
+ * never load the plugin host.
  */
-import { Inventory } from "@memflow-ts/core/without-ffi";
+import { PluginCatalogue } from "@memflow-ts/core/catalogue";
+import { hostFor } from "@memflow-ts/core/plugin-files";
 import type { CliContext } from "../io.ts";
 import { DescriptorCacheFile, descriptorCachePath } from "./descriptor-cache-file.ts";
 
-export function scanInventory(context: CliContext): Inventory {
+export function scanCatalogue(context: CliContext): PluginCatalogue {
   const descriptorCache = DescriptorCacheFile.load(descriptorCachePath(context));
-  const inventory = Inventory.scan({
+  const catalogue = PluginCatalogue.scan({
+    host: hostFor(context.platform, context.arch),
     home: context.home,
     cwd: context.cwd,
     pluginPathVariable: context.env.MEMFLOW_PLUGIN_PATH,
     descriptorCache,
   });
   descriptorCache.save();
-  return inventory;
+  return catalogue;
 }

@@ -9,9 +9,11 @@ import { join } from "node:path";
 import type { PluginDescriptorInfo } from "@memflow-ts/analyzer";
 import {
   type CreatedAt,
+  completePluginMetadata,
   type HostPlatform,
+  isSha256Digest,
   MemflowError,
-  parsePluginMeta,
+  parsePluginMetadata,
   pluginExtension,
 } from "@memflow-ts/core/plugin-files";
 import { errnoCode, fileFailure } from "../failure.ts";
@@ -34,26 +36,21 @@ export interface LocalListing {
   readonly unreadable: { readonly path: string; readonly reason: string }[];
 }
 
-const DIGEST = /^[0-9a-f]{64}$/;
-
 /** The `.meta` at `metaPath`, or why it is unusable: every field memflowup's serde struct requires. */
 export function readLocalMeta(
   metaPath: string,
 ): { digest: string; signature: string; createdAt: CreatedAt; descriptors: readonly PluginDescriptorInfo[] } | string {
-  let meta: ReturnType<typeof parsePluginMeta>;
   try {
-    meta = parsePluginMeta(readFileSync(metaPath, "utf8"), metaPath);
+    const reading = parsePluginMetadata(readFileSync(metaPath, "utf8"), metaPath);
+    const { digest, signature, descriptors } = completePluginMetadata(reading, metaPath);
+    if (!isSha256Digest(digest)) return "no sha256 digest";
+    if (reading.createdAt === undefined) return "no created_at";
+    return { digest, signature, createdAt: reading.createdAt, descriptors };
   } catch (error) {
     if (error instanceof MemflowError) return error.message;
     if (errnoCode(error) !== undefined) return (error as Error).message;
     throw error;
   }
-  const { digest, signature, createdAt, descriptors } = meta;
-  if (digest === undefined || !DIGEST.test(digest)) return "no sha256 digest";
-  if (signature === undefined) return "no signature";
-  if (createdAt === undefined) return "no created_at";
-  if (descriptors === undefined) return "no descriptors";
-  return { digest, signature, createdAt, descriptors };
 }
 
 /** Every plugin with a `.meta` in `directory`; an absent folder holds none. */

@@ -7,25 +7,28 @@
  * installed file is written again, and "not found" says which targets the registry does have.
  */
 import { join } from "node:path";
-import type { PluginDescriptorInfo } from "@memflow-ts/analyzer";
 import {
   type Host,
   type HostPlatform,
+  hostLabel,
   installedFileName,
+  installPlugin,
+  loadableOn,
   MEMFLOW_PLUGIN_VERSION,
+  MemflowError,
   metaPathFor,
+  type PluginMetadata,
   parseCreatedAt,
+  targetLabel,
 } from "@memflow-ts/core/plugin-files";
-import { formatPluginMeta, type PluginMetaFile } from "@memflow-ts/sdk";
+import type { PluginVariant } from "@memflow-ts/core/registry";
 import { CliFailure, errnoCode, fileFailure } from "../failure.ts";
-import { installPlugin } from "../local/install-plugin.ts";
 import { readLocalMeta } from "../local/local-plugins.ts";
 import { sha256File, sha256Hex } from "../local/sha256.ts";
 import type { Printer } from "../output.ts";
 import type { DownloadProgress } from "../progress.ts";
-import { hostLabel, loadableOn, targetLabel } from "./host-target.ts";
 import { formatPluginUri, type PluginUri, parsePluginUri } from "./plugin-uri.ts";
-import { RegistryClient, type RegistryVariant } from "./registry-client.ts";
+import { RegistryClient } from "./registry-client.ts";
 import { checkSignature, type PublicKey } from "./signing-keys.ts";
 
 export interface PullSettings {
@@ -43,19 +46,32 @@ export type PullOutcome = "installed" | "up-to-date";
 /** The registry has the plugin, but no build this machine can load: `pull --all` skips these. */
 export class NotBuiltForHost extends CliFailure {}
 
-/** A plugin name that is safe as part of a file name: no separators, nothing `..`-like. */
-function checkFileName(name: string): string {
-  if (name === "" || name === "." || name === ".." || /[/\\\0]/.test(name)) {
+/** memflowup's file name for the plugin, or a failure when the registry's name cannot be one. */
+function fileNameFor(name: string, digest: string, platform: HostPlatform): string {
+  try {
+    return installedFileName(name, digest, platform);
+  } catch (error) {
+    if (!(error instanceof MemflowError)) throw error;
     throw new CliFailure(`the registry names the plugin ${JSON.stringify(name)}, which cannot be a file name`, [
       "nothing was installed; report this to the registry's maintainers",
     ]);
   }
-  return name;
+}
+
+/** Installs through core, a failed write named with the folder to check. */
+function install(settings: PullSettings, metadata: PluginMetadata, bytes?: Uint8Array) {
+  try {
+    return installPlugin({ directory: settings.pluginDirectory, metadata, bytes, platform: settings.platform });
+  } catch (error) {
+    throw fileFailure("install into", settings.pluginDirectory, error, [
+      `check that ${settings.pluginDirectory} is writable`,
+    ]);
+  }
 }
 
 async function explainNotFound(client: RegistryClient, uri: PluginUri, host: Host): Promise<CliFailure> {
   const tag = uri.tag === "latest" ? undefined : uri.tag;
-  let others: RegistryVariant[] = [];
+  let others: PluginVariant[] = [];
   try {
     others = await client.variants(uri.image, { version: tag, limit: 50 });
   } catch {
@@ -79,7 +95,7 @@ async function explainNotFound(client: RegistryClient, uri: PluginUri, host: Hos
   );
 }
 
-function checkMetadata(metadata: PluginMetaFile, variant: RegistryVariant): void {
+function checkMetadata(metadata: PluginMetadata, variant: PluginVariant): void {
   if (metadata.digest !== variant.digest) {
     throw new CliFailure(`the registry's metadata describes ${metadata.digest}, not ${variant.digest}`);
   }
@@ -101,7 +117,7 @@ function installedWithDigest(path: string, digest: string): boolean | undefined 
   }
 }
 
-function verify(bytes: Uint8Array, variant: RegistryVariant, key: PublicKey): void {
+function verify(bytes: Uint8Array, variant: PluginVariant, key: PublicKey): void {
   const digest = sha256Hex(bytes);
   if (digest !== variant.digest) {
     throw new CliFailure(
@@ -153,11 +169,9 @@ export async function pullPlugin(
 
   const metadata = await client.metadata(variant.digest);
   checkMetadata(metadata, variant);
-  const first: PluginDescriptorInfo | undefined = metadata.descriptors[0];
-  const fileName = installedFileName(checkFileName(first?.name ?? "unknown"), variant.digest, settings.platform);
+  const fileName = fileNameFor(metadata.descriptors[0]?.name ?? "unknown", variant.digest, settings.platform);
   const metaName = metaPathFor(fileName);
   const pluginPath = join(settings.pluginDirectory, fileName);
-  const metaText = formatPluginMeta(metadata);
 
   if (!settings.force) {
     const same = installedWithDigest(pluginPath, variant.digest);
@@ -165,7 +179,7 @@ export async function pullPlugin(
       out.info(`Plugin ${JSON.stringify(fileName)} already exists with the same checksum, skipping download.`);
       const meta = readLocalMeta(join(settings.pluginDirectory, metaName));
       if (typeof meta === "string" || meta.digest !== variant.digest) {
-        const written = installPlugin(settings.pluginDirectory, fileName, metaName, undefined, metaText);
+        const written = install(settings, metadata);
         out.success(`Wrote plugin metadata to: ${JSON.stringify(written.metaPath)}`);
       }
       return "up-to-date";
@@ -182,8 +196,8 @@ export async function pullPlugin(
     progress.done(label);
   }
   verify(bytes, variant, settings.key);
-  const written = installPlugin(settings.pluginDirectory, fileName, metaName, bytes, metaText);
-  out.success(`Wrote plugin to: ${JSON.stringify(written.pluginPath)}`);
+  const written = install(settings, metadata, bytes);
+  out.success(`Wrote plugin to: ${JSON.stringify(written.path)}`);
   out.success(`Wrote plugin metadata to: ${JSON.stringify(written.metaPath)}`);
   return "installed";
 }

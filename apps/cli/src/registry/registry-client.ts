@@ -4,24 +4,26 @@
  * requests time out, downloads are size-capped, and a registry may live under a path prefix
  * (memflow-registry's client replaces the path, so `https://host/registry` cannot work there).
  */
-import type { PluginArchitecture, PluginDescriptorInfo, PluginFileType } from "@memflow-ts/analyzer";
-import type { PluginMetaFile } from "@memflow-ts/sdk";
+import type { PluginArchitecture, PluginFileType } from "@memflow-ts/analyzer";
+import {
+  completePluginMetadata,
+  isSha256Digest,
+  MemflowError,
+  type PluginMetadata,
+  parsePluginMetadata,
+} from "@memflow-ts/core/plugin-files";
+import {
+  isUploadResponse,
+  type PluginInfo,
+  type PluginsFindQuery,
+  type PluginVariant,
+  pluginsAllFrom,
+  pluginsFindFrom,
+  type UploadResponse,
+} from "@memflow-ts/core/registry";
 import { CliFailure } from "../failure.ts";
 import { CLI_VERSION } from "../version.ts";
 import { withScheme } from "./plugin-uri.ts";
-
-export interface RegistryPluginInfo {
-  name: string;
-  description: string;
-}
-
-/** One entry of `GET /plugins/{name}`: a file and one of its descriptors. */
-export interface RegistryVariant {
-  digest: string;
-  signature: string;
-  created_at: string;
-  descriptor: PluginDescriptorInfo;
-}
 
 export interface VariantQuery {
   /** A descriptor version or a digest prefix; omitted for `latest`. */
@@ -48,7 +50,6 @@ export class RegistryRequestError extends CliFailure {
   }
 }
 
-const DIGEST = /^[0-9a-f]{64}$/;
 /** Listing and metadata requests; a download only fails when no byte arrives for this long. */
 const REQUEST_TIMEOUT_MS = 30_000;
 const IDLE_TIMEOUT_MS = 60_000;
@@ -57,29 +58,6 @@ export const MAX_DOWNLOAD_BYTES = 256 * 1024 * 1024;
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
-function isDescriptor(value: unknown): value is PluginDescriptorInfo {
-  return (
-    isRecord(value) &&
-    typeof value.name === "string" &&
-    typeof value.version === "string" &&
-    typeof value.description === "string" &&
-    typeof value.plugin_version === "number" &&
-    typeof value.file_type === "string" &&
-    (typeof value.architecture === "string" || isRecord(value.architecture))
-  );
-}
-
-function isVariant(value: unknown): value is RegistryVariant {
-  return (
-    isRecord(value) &&
-    typeof value.digest === "string" &&
-    DIGEST.test(value.digest) &&
-    typeof value.signature === "string" &&
-    typeof value.created_at === "string" &&
-    isDescriptor(value.descriptor)
-  );
 }
 
 /** The message of an error body: memflow-ts-server's JSON `{"error":{"message"}}`, else the text. */
@@ -145,11 +123,10 @@ export class RegistryClient {
     return response;
   }
 
-  async #json(method: string, address: string, init?: RequestInit): Promise<unknown> {
+  async #text(method: string, address: string, init?: RequestInit): Promise<string> {
     const response = await this.#send(method, address, init);
-    let text: string;
     try {
-      text = await response.text();
+      return await response.text();
     } catch (error) {
       throw new RegistryRequestError(
         `the answer to ${method} ${address} broke off: ${(error as Error).message}`,
@@ -158,6 +135,10 @@ export class RegistryClient {
         error,
       );
     }
+  }
+
+  async #json(method: string, address: string, init?: RequestInit): Promise<unknown> {
+    const text = await this.#text(method, address, init);
     try {
       return JSON.parse(text);
     } catch {
@@ -172,53 +153,45 @@ export class RegistryClient {
   }
 
   /** `GET /plugins`: every plugin name with its description. */
-  async names(): Promise<RegistryPluginInfo[]> {
+  async names(): Promise<PluginInfo[]> {
     const address = this.#address("/plugins");
-    const body = await this.#json("GET", address);
-    const plugins = isRecord(body) ? body.plugins : undefined;
-    if (!Array.isArray(plugins)) throw this.#unexpected(address, "no plugin list");
-    return plugins.filter(
-      (entry): entry is RegistryPluginInfo =>
-        isRecord(entry) && typeof entry.name === "string" && typeof entry.description === "string",
-    );
+    const plugins = pluginsAllFrom(await this.#json("GET", address));
+    if (plugins === undefined) throw this.#unexpected(address, "no plugin list");
+    return plugins;
   }
 
   /** `GET /plugins/{name}`: variants newest first (highest ABI, then latest upload). */
-  async variants(name: string, query: VariantQuery): Promise<RegistryVariant[]> {
-    const address = this.#address(`/plugins/${encodeURIComponent(name)}`, {
+  async variants(name: string, query: VariantQuery): Promise<PluginVariant[]> {
+    const find: PluginsFindQuery = {
       version: query.version,
-      memflow_plugin_version: query.abi?.toString(),
-      limit: String(query.limit),
+      memflow_plugin_version: query.abi,
+      limit: query.limit,
       file_type: query.target?.fileType,
+      // Only named architectures can be asked for; `unknown(n)` gets every architecture.
       architecture: typeof query.target?.architecture === "string" ? query.target.architecture : undefined,
-    });
-    const body = await this.#json("GET", address);
-    const plugins = isRecord(body) ? body.plugins : undefined;
-    if (!Array.isArray(plugins) || !plugins.every(isVariant))
-      throw this.#unexpected(address, "a malformed plugin list");
+    };
+    const address = this.#address(
+      `/plugins/${encodeURIComponent(name)}`,
+      Object.fromEntries(Object.entries(find).map(([key, value]) => [key, value?.toString()])),
+    );
+    const plugins = pluginsFindFrom(await this.#json("GET", address));
+    if (plugins === undefined) throw this.#unexpected(address, "a malformed plugin list");
     return plugins;
   }
 
   /** `GET /files/{digest}/metadata`: the `.meta` the registry stores for a file. */
-  async metadata(digest: string): Promise<PluginMetaFile> {
+  async metadata(digest: string): Promise<PluginMetadata> {
     const address = this.#address(`/files/${checkDigest(digest)}/metadata`);
-    const body = await this.#json("GET", address);
-    if (
-      !isRecord(body) ||
-      body.digest !== digest ||
-      typeof body.signature !== "string" ||
-      typeof body.created_at !== "string" ||
-      !Array.isArray(body.descriptors) ||
-      !body.descriptors.every(isDescriptor)
-    ) {
-      throw this.#unexpected(address, `metadata that does not describe ${digest}`);
+    const text = await this.#text("GET", address);
+    let metadata: PluginMetadata;
+    try {
+      metadata = completePluginMetadata(parsePluginMetadata(text, address), address);
+    } catch (error) {
+      if (!(error instanceof MemflowError)) throw error;
+      throw this.#unexpected(address, `metadata memflow cannot read (${error.detail ?? error.message})`);
     }
-    return {
-      digest: body.digest,
-      signature: body.signature,
-      created_at: body.created_at,
-      descriptors: body.descriptors,
-    };
+    if (metadata.digest !== digest) throw this.#unexpected(address, `metadata that does not describe ${digest}`);
+    return metadata;
   }
 
   /** `GET /files/{digest}`: the whole file, checked against Content-Length and the size cap. */
@@ -273,7 +246,7 @@ export class RegistryClient {
     fileName: string,
     signature: string,
     token: string | undefined,
-  ): Promise<"Added" | "AlreadyExists"> {
+  ): Promise<UploadResponse> {
     const address = this.#address("/files");
     const form = new FormData();
     form.append("file", new File([file], fileName, { type: "application/octet-stream" }));
@@ -283,7 +256,7 @@ export class RegistryClient {
       headers: token === undefined ? {} : { authorization: `Bearer ${token}` },
       signal: AbortSignal.timeout(10 * REQUEST_TIMEOUT_MS),
     });
-    if (body !== "Added" && body !== "AlreadyExists") throw this.#unexpected(address, "an unknown upload result");
+    if (!isUploadResponse(body)) throw this.#unexpected(address, "an unknown upload result");
     return body;
   }
 
@@ -295,7 +268,7 @@ export class RegistryClient {
 }
 
 function checkDigest(digest: string): string {
-  if (!DIGEST.test(digest)) throw new CliFailure(`${JSON.stringify(digest)} is not a sha256 digest (64 hex digits)`);
+  if (!isSha256Digest(digest)) throw new CliFailure(`${JSON.stringify(digest)} is not a sha256 digest (64 hex digits)`);
   return digest;
 }
 

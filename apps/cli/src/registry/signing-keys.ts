@@ -5,13 +5,13 @@
  * k256, and so memflow-registry and memflowup, refuses them, and so does this CLI.
  */
 import { readFileSync } from "node:fs";
+import { MemflowError } from "@memflow-ts/core/plugin-files";
 import {
   MEMFLOW_REGISTRY_PUBLIC_KEY,
-  MemflowError,
   parsePrivateKeyPem,
   parsePublicKeyPem,
   verifyPluginSignature,
-} from "@memflow-ts/core/without-ffi";
+} from "@memflow-ts/core/registry";
 import { CliFailure, fileFailure } from "../failure.ts";
 
 export interface PublicKey {

@@ -2,10 +2,9 @@
  * The plugins a registry offers this machine, for the wizard's multiselect: each name's newest
  * variant with ABI 1 for this file type and architecture, grouped by kind.
  */
-import type { Host } from "@memflow-ts/core/plugin-files";
-import { MEMFLOW_PLUGIN_VERSION } from "@memflow-ts/core/plugin-files";
-import { targetLabel } from "../registry/host-target.ts";
-import { RegistryClient, type RegistryVariant } from "../registry/registry-client.ts";
+import { type Host, MEMFLOW_PLUGIN_VERSION, targetLabel } from "@memflow-ts/core/plugin-files";
+import type { PluginVariant } from "@memflow-ts/core/registry";
+import { RegistryClient } from "../registry/registry-client.ts";
 
 export interface PluginChoice {
   name: string;
@@ -26,7 +25,7 @@ const PARALLEL = 6;
 export async function registryChoices(registry: string, host: Host): Promise<RegistryChoices> {
   const client = new RegistryClient(registry);
   const names = await client.names();
-  const newest = new Map<string, RegistryVariant | undefined>();
+  const newest = new Map<string, PluginVariant | undefined>();
   let next = 0;
   const worker = async () => {
     while (next < names.length) {

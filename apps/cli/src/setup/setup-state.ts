@@ -5,10 +5,10 @@
  */
 import { mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { userPluginDirectory } from "@memflow-ts/core/plugin-files";
+import { replaceFileDurably, userPluginDirectory } from "@memflow-ts/core/plugin-files";
 import { readConfig } from "../config/memflowup-config.ts";
+import { fileFailure } from "../failure.ts";
 import type { CliContext } from "../io.ts";
-import { writeAtomically } from "../local/install-plugin.ts";
 import { DEFAULT_REGISTRY } from "../registry/plugin-uri.ts";
 
 export interface SetupState {
@@ -41,6 +41,11 @@ export function currentState(context: CliContext): SetupState {
 }
 
 export function savePluginDirectory(context: CliContext, pluginDirectory: string): void {
-  mkdirSync(stateFolder(context), { recursive: true });
-  writeAtomically(stateFolder(context), STATE_FILE, `${JSON.stringify({ plugin_dir: pluginDirectory }, null, 2)}\n`);
+  const folder = stateFolder(context);
+  try {
+    mkdirSync(folder, { recursive: true });
+    replaceFileDurably(join(folder, STATE_FILE), `${JSON.stringify({ plugin_dir: pluginDirectory }, null, 2)}\n`);
+  } catch (error) {
+    throw fileFailure("write", join(folder, STATE_FILE), error, [`check that ${folder} is writable`]);
+  }
 }

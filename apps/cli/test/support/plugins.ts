@@ -7,13 +7,8 @@
 import { createHash } from "node:crypto";
 import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import {
-  type BuiltPlugin,
-  buildPlugin,
-  bundledPluginSource,
-  formatPluginMeta,
-  installedFileName,
-} from "@memflow-ts/sdk";
+import { formatPluginMetadata, installedFileName } from "@memflow-ts/core/plugin-files";
+import { type BuiltPlugin, buildPlugin, bundledPluginSource } from "@memflow-ts/sdk";
 import { requireTool } from "../../../../tooling/testing/require-tool.ts";
 
 export const gcc = requireTool("gcc", "gcc");
@@ -53,7 +48,7 @@ export function installCopy(built: BuiltPlugin, directory: string, options: Copy
   const path = join(directory, installedFileName(name, digest, "linux"));
   writeFileSync(path, bytes);
   if (!options.withoutMeta) {
-    const meta = formatPluginMeta({ ...built.meta, digest, created_at: options.createdAt });
+    const meta = formatPluginMetadata({ ...built.meta, digest, created_at: options.createdAt });
     writeFileSync(path.replace(/\.so$/, ".meta"), meta);
   }
   return path;

@@ -3,11 +3,8 @@
  * the way serde checks it: unknown keys are ignored, a bad value is a 400 naming it.
  */
 import type { PluginArchitecture, PluginFileType } from "@memflow-ts/analyzer";
-import type { FindParams } from "../storage/plugin-index.ts";
+import { FIND_LIMIT, type PluginsFindQuery } from "@memflow-ts/core/registry";
 import { RegistryError } from "../storage/registry-error.ts";
-
-export const DEFAULT_LIMIT = 5;
-export const MAX_LIMIT = 50;
 
 const FILE_TYPES: readonly PluginFileType[] = ["pe", "elf", "mach"];
 const ARCHITECTURES: readonly string[] = ["x86", "x86_64", "arm", "arm64"];
@@ -31,7 +28,7 @@ function integer(key: string, value: string, minimum: number, maximum: number): 
   return number;
 }
 
-export interface CheckedFindQuery extends FindParams {
+export interface CheckedFindQuery extends PluginsFindQuery {
   skip: number;
   limit: number;
 }
@@ -51,8 +48,8 @@ export function parseFindQuery(query: Record<string, string | undefined>): Check
         : oneOf<PluginArchitecture & string>("architecture", architecture, ARCHITECTURES),
     skip: skip === undefined ? 0 : integer("skip", skip, 0, Number.MAX_SAFE_INTEGER),
     limit: Math.min(
-      limit === undefined ? DEFAULT_LIMIT : integer("limit", limit, 0, Number.MAX_SAFE_INTEGER),
-      MAX_LIMIT,
+      limit === undefined ? FIND_LIMIT.DEFAULT : integer("limit", limit, 0, Number.MAX_SAFE_INTEGER),
+      FIND_LIMIT.MAX,
     ),
   };
 }

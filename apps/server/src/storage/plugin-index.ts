@@ -4,34 +4,14 @@
  * At start-up only `.meta` files that are new or changed since the index saw them are parsed.
  */
 import { Database } from "bun:sqlite";
+import type { PluginDescriptorInfo } from "@memflow-ts/analyzer";
 import {
+  architectureLabel,
   descriptorInSerdeOrder,
-  type PluginArchitecture,
-  type PluginDescriptorInfo,
-  type PluginFileType,
-} from "@memflow-ts/analyzer";
-import { parseCreatedAt } from "@memflow-ts/core";
-import type { StoredMetadata } from "./registry-metadata.ts";
-
-export interface PluginVariant {
-  digest: string;
-  signature: string;
-  created_at: string;
-  descriptor: PluginDescriptorInfo;
-}
-
-export interface FindParams {
-  version?: string | undefined;
-  memflow_plugin_version?: number | undefined;
-  file_type?: PluginFileType | undefined;
-  architecture?: PluginArchitecture | undefined;
-  skip?: number | undefined;
-  limit?: number | undefined;
-}
-
-function architectureKey(architecture: PluginArchitecture): string {
-  return typeof architecture === "string" ? architecture : `unknown(${architecture.unknown})`;
-}
+  type PluginMetadata,
+  parseCreatedAt,
+} from "@memflow-ts/core/plugin-files";
+import { FIND_LIMIT, type PluginInfo, type PluginsFindQuery, type PluginVariant } from "@memflow-ts/core/registry";
 
 export class PluginIndex {
   readonly #db: Database;
@@ -80,7 +60,7 @@ export class PluginIndex {
   }
 
   /** Adds or replaces a file's rows. */
-  put(meta: StoredMetadata, metaMtimeMs: number): void {
+  put(meta: PluginMetadata, metaMtimeMs: number): void {
     const nanoseconds = (parseCreatedAt(meta.created_at)?.nanoseconds ?? 0n).toString().padStart(24, "0");
     const insert = this.#db.transaction(() => {
       this.#db.query("DELETE FROM files WHERE digest = ?").run(meta.digest);
@@ -97,7 +77,7 @@ export class PluginIndex {
           descriptor.version,
           descriptor.plugin_version,
           descriptor.file_type,
-          architectureKey(descriptor.architecture),
+          architectureLabel(descriptor.architecture),
           meta.created_at,
           nanoseconds,
           meta.signature,
@@ -127,7 +107,7 @@ export class PluginIndex {
   }
 
   /** One entry per plugin name, by name; the description of its newest, highest-ABI variant. */
-  names(): { name: string; description: string }[] {
+  names(): PluginInfo[] {
     const rows = this.#db
       .query<{ name: string; descriptor: string }, []>(
         `SELECT name, descriptor FROM (
@@ -143,7 +123,7 @@ export class PluginIndex {
   }
 
   /** Variants of `name`, newest highest-ABI first, filtered, then skipped and limited; with the total. */
-  find(name: string, params: FindParams): { plugins: PluginVariant[]; total: number } {
+  find(name: string, params: PluginsFindQuery): { plugins: PluginVariant[]; total: number } {
     const where = ["name = $name"];
     const values: Record<string, string | number> = { $name: name };
     if (params.version !== undefined) {
@@ -160,7 +140,7 @@ export class PluginIndex {
     }
     if (params.architecture !== undefined) {
       where.push("architecture = $architecture");
-      values.$architecture = architectureKey(params.architecture);
+      values.$architecture = architectureLabel(params.architecture);
     }
     const filter = where.join(" AND ");
     const total =
@@ -172,7 +152,7 @@ export class PluginIndex {
         `SELECT digest, signature, created_at, descriptor FROM variants WHERE ${filter}
          ORDER BY plugin_version DESC, created_at_ns DESC, digest, position LIMIT $limit OFFSET $skip`,
       )
-      .all({ ...values, $limit: params.limit ?? 5, $skip: params.skip ?? 0 });
+      .all({ ...values, $limit: params.limit ?? FIND_LIMIT.DEFAULT, $skip: params.skip ?? 0 });
     return {
       total,
       plugins: rows.map((row) => ({

@@ -10,15 +10,23 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { AnalyzeError, isBinary, type PluginDescriptorInfo, parseDescriptors } from "@memflow-ts/analyzer";
-import { createdAtFromNanoseconds, createFileDurably, replaceFileDurably } from "@memflow-ts/core";
-import { type FindParams, PluginIndex, type PluginVariant } from "./plugin-index.ts";
+import {
+  completePluginMetadata,
+  createdAtFromNanoseconds,
+  createdAtNow,
+  createFileDurably,
+  formatPluginMetadata,
+  MemflowError,
+  type PluginMetadata,
+  parsePluginMetadata,
+  replaceFileDurably,
+} from "@memflow-ts/core/plugin-files";
+import type { PluginInfo, PluginsFindQuery, PluginVariant, UploadResponse } from "@memflow-ts/core/registry";
+import { PluginIndex } from "./plugin-index.ts";
 import { checkedDigest, RegistryError } from "./registry-error.ts";
-import { formatRegistryMetadata, parseRegistryMetadata, type StoredMetadata } from "./registry-metadata.ts";
 
 /** The index's file name inside the storage folder; memflow-registry ignores everything but `*.meta`. */
 export const INDEX_FILE_NAME = ".memflow-ts-index.sqlite";
-
-export type UploadResult = "Added" | "AlreadyExists";
 
 /** Prefix of temporary files; start-up removes any a crash left behind. */
 export const TEMPORARY_PREFIX = ".incoming-";
@@ -40,9 +48,12 @@ export interface ReconcileReport {
   removedPartial: number;
 }
 
-function nowNanoseconds(): bigint {
-  // performance.timeOrigin + now() gives sub-millisecond precision, as chrono's Utc::now does.
-  return BigInt(Math.round((performance.timeOrigin + performance.now()) * 1000)) * 1000n;
+/** A stored `.meta`: complete, and describing the file it is named after. */
+function readStoredMetadata(path: string, name: string, digest: string): PluginMetadata {
+  const meta = completePluginMetadata(parsePluginMetadata(readFileSync(path, "utf8"), name), name);
+  if (meta.digest !== digest)
+    throw new MemflowError("Inventory", "UnableToReadFile", `${name} describes ${meta.digest}`);
+  return meta;
 }
 
 export class PluginStore {
@@ -106,14 +117,15 @@ export class PluginStore {
       report.indexed += 1;
       if (known.get(digest) === mtime) continue;
       try {
-        const meta = parseRegistryMetadata(readFileSync(join(this.root, name), "utf8"), digest);
+        const meta = readStoredMetadata(join(this.root, name), name, digest);
         this.#index.put(meta, mtime);
         report.parsed += 1;
       } catch (error) {
         seen.delete(digest);
         report.indexed -= 1;
         report.dropped += 1;
-        this.#options.warn?.(`ignoring ${name}: ${(error as Error).message}`);
+        if (!(error instanceof MemflowError)) throw error;
+        this.#options.warn?.(`ignoring ${error.detail ?? name}`);
       }
     }
     for (const digest of known.keys()) if (!seen.has(digest)) this.#index.remove(digest);
@@ -122,7 +134,7 @@ export class PluginStore {
   }
 
   /** Checks, analyzes and stores an upload (memflow-registry's `upload`, in a crash-safe order). */
-  upload(file: Uint8Array, signature: string): UploadResult {
+  upload(file: Uint8Array, signature: string): UploadResponse {
     if (!isBinary(file)) {
       throw new RegistryError("bad-plugin", "Memflow error: the file is not an ELF, PE or Mach-O binary");
     }
@@ -130,7 +142,7 @@ export class PluginStore {
     if (verify && !verify(file, signature)) {
       throw new RegistryError("bad-signature", "Signature error: file signature is invalid");
     }
-    let descriptors: StoredMetadata["descriptors"];
+    let descriptors: PluginDescriptorInfo[];
     try {
       descriptors = parseDescriptors(file);
     } catch (error) {
@@ -149,15 +161,16 @@ export class PluginStore {
     // A `.meta` the index does not know is a leftover start-up refused (memflow-registry's deletes
     // leave them, without the file); the new upload takes its place.
     if (existsSync(metaPath)) rmSync(metaPath);
-    const meta: StoredMetadata = {
+    const now = this.#options.now;
+    const meta: PluginMetadata = {
       digest,
       signature,
-      created_at: createdAtFromNanoseconds((this.#options.now ?? nowNanoseconds)()).text,
+      created_at: (now === undefined ? createdAtNow() : createdAtFromNanoseconds(now())).text,
       descriptors,
     };
     // Identical bytes under the same name: replacing a twin's finished `.plugin` changes nothing.
     replaceFileDurably(this.#path(digest, "plugin"), file, { temporaryName });
-    if (!createFileDurably(metaPath, formatRegistryMetadata(meta), { temporaryName })) return "AlreadyExists";
+    if (!createFileDurably(metaPath, formatPluginMetadata(meta, "compact"), { temporaryName })) return "AlreadyExists";
     this.#index.put(meta, statSync(metaPath).mtimeMs);
     this.#generation += 1;
     return "Added";
@@ -193,11 +206,11 @@ export class PluginStore {
     rmSync(this.#path(digest, "plugin"), { force: true });
   }
 
-  names(): { name: string; description: string }[] {
+  names(): PluginInfo[] {
     return this.#index.names();
   }
 
-  find(name: string, params: FindParams): { plugins: PluginVariant[]; total: number } {
+  find(name: string, params: PluginsFindQuery): { plugins: PluginVariant[]; total: number } {
     return this.#index.find(name, params);
   }
 

@@ -1,7 +1,7 @@
 /** The web UI's pages, rendered on the server from the store and the local inventory. */
 import type { PluginArchitecture } from "@memflow-ts/analyzer";
+import type { PluginVariant } from "@memflow-ts/core/registry";
 import type { InventoryReport } from "../inventory/local-inventory.ts";
-import type { PluginVariant } from "../storage/plugin-index.ts";
 import { downloadFileName } from "./download-name.ts";
 import { html } from "./html.ts";
 import { layout } from "./layout.ts";

@@ -5,6 +5,7 @@
  */
 import { type Pointer, ptr, read } from "bun:ffi";
 import { MemflowError } from "../error.ts";
+import { NativePhysicalMemory } from "./native-physical-memory.ts";
 import { nativeShim } from "./shim.ts";
 
 export class InstanceMemory {
@@ -50,6 +51,20 @@ export class InstanceMemory {
   vtable(offset: number): Pointer | null {
     const value = read.ptr(this.base(), offset);
     return value === 0 ? null : (value as Pointer);
+  }
+
+  /** The PhysicalMemory behind the vtable at `offset`, usable while this instance lives; undefined without one. */
+  physicalMemory(offset: number, label: string): NativePhysicalMemory | undefined {
+    const vtable = this.vtable(offset);
+    if (vtable === null) return undefined;
+    return new NativePhysicalMemory({
+      label,
+      vtable,
+      container: this.container(),
+      check: () => {
+        if (!this.live) throw this.usedAfterEnd();
+      },
+    });
   }
 
   bytes(): Uint8Array {

@@ -2,6 +2,7 @@
  * Offsets and sizes of the memflow 0.2 structures the host builds or reads (x86_64 and aarch64
  * share them). memflow asserts the same sizes; `test/ffi-layouts.test.ts` pins them.
  */
+import { TRANSFER_RECORD } from "../memory/transfer-batch.ts";
 
 export const DESCRIPTOR = {
   SIZE: 0x60,
@@ -68,8 +69,8 @@ export const CONTAINER = { SIZE: 40 } as const;
 /** `PhysicalMemoryMetadata`. */
 export const METADATA = { SIZE: 24, MAX_ADDRESS: 0, REAL_SIZE: 8, READONLY: 16, IDEAL_BATCH_SIZE: 20 } as const;
 
-/** One request of the shim's batched read/write: address, data pointer, length, bytes done, bytes failed. */
-export const SHIM_REQUEST = { SIZE: 40, WORDS: 10 } as const;
+/** One request of the shim's batched read/write: a TransferBatch record (address, data pointer, length, done, failed). */
+export const SHIM_REQUEST = { SIZE: TRANSFER_RECORD.WORDS * 4, WORDS: TRANSFER_RECORD.WORDS } as const;
 
 /** The shim's string collector: data pointer, length, capacity, count. */
 export const SHIM_STRINGS = { SIZE: 32 } as const;

@@ -1,37 +1,28 @@
 /**
- * Loads plugin libraries and calls into them: `create` for connectors and OS plugins, help text
- * and target lists. Libraries open lazily, once per file, and stay loaded.
+ * The plugin host for plugin files: loads libraries and calls into them — `create` for
+ * connectors and OS plugins, help text and target lists. Libraries open lazily, once per file,
+ * and stay loaded.
  */
 import { type Pointer, ptr, read, toArrayBuffer } from "bun:ffi";
 import type { PluginKind } from "@memflow-ts/analyzer";
 import type { ConnectorArgs, OsArgs } from "../args/connector-args.ts";
-import type { Connector } from "../connector.ts";
 import { MemflowError } from "../error.ts";
-import { NativeConnector } from "./connector.ts";
+import type { Connector } from "../plugin/connector.ts";
+import type { Os } from "../plugin/os.ts";
+import type { PluginHost, PluginHostOptions, PluginLocation } from "../plugin/plugin-host.ts";
+import type { LevelFilter } from "../plugin/plugin-log.ts";
 import { InstanceMemory } from "./instance-memory.ts";
 import { CONNECTOR_INSTANCE, OS_INSTANCE, SHIM_STRINGS } from "./layouts.ts";
 import { type MarshalledArgs, marshalConnectorArgs, marshalOsArgs } from "./marshal-args.ts";
+import { NativeConnector } from "./native-connector.ts";
 import { type NativeDescriptor, NativeLibrary, probeLayout } from "./native-library.ts";
-import { Os } from "./os.ts";
-import { type LevelFilter, type LogSink, PluginLogHub } from "./plugin-logger.ts";
+import { NativeOs } from "./native-os.ts";
+import { PluginLogHub } from "./plugin-log-hub.ts";
 import { nativeShim } from "./shim.ts";
 
-/** Where a plugin is: its file and the descriptor's export. */
-export interface PluginLocation {
-  readonly path: string;
-  readonly exportName: string;
-  readonly kind: PluginKind;
-}
-
-export type HostWarning = (message: string) => void;
-
-export interface NativePluginHostOptions {
-  /** Warnings from the host itself (a plugin whose ABI cannot be checked). */
-  readonly warn?: HostWarning;
-  /** Receives plugins' log records; without it plugins get no logger and log nothing. */
-  readonly log?: LogSink;
-  /** The most verbose level passed on (default "info"). */
-  readonly logLevel?: LevelFilter;
+/** The host for plugin files, as the Inventory sees it: through the PluginHost interface. */
+export function createNativePluginHost(options: PluginHostOptions = {}): PluginHost {
+  return new NativePluginHost(options);
 }
 
 /** What memflow 0.2's types look like to abi_stable: size, type name, and the package that defines them. */
@@ -40,14 +31,14 @@ const EXPECTED_LAYOUTS: Record<PluginKind, { input: [number, string, string]; ou
   os: { input: [72, "COption", "cglue;0.2."], output: [88, "OsInstance", "memflow;0.2."] },
 };
 
-export class NativePluginHost {
+export class NativePluginHost implements PluginHost {
   readonly #libraries = new Map<string, NativeLibrary>();
   readonly #checked = new Set<string>();
   readonly #loggers = new Map<string, Pointer | null>();
-  readonly #warn: HostWarning;
+  readonly #warn: (message: string) => void;
   readonly #logs: PluginLogHub | undefined;
 
-  constructor(options: NativePluginHostOptions = {}) {
+  constructor(options: PluginHostOptions = {}) {
     this.#warn = options.warn ?? (() => {});
     this.#logs = options.log ? new PluginLogHub(options.log, options.logLevel ?? "info") : undefined;
   }
@@ -124,7 +115,14 @@ export class NativePluginHost {
     }
   }
 
-  instantiateConnector(location: PluginLocation, input?: Os, args?: ConnectorArgs): Connector {
+  instantiateConnector(location: PluginLocation, input: Os | undefined, args: ConnectorArgs | undefined): Connector {
+    if (input !== undefined && !(input instanceof NativeOs)) {
+      throw new MemflowError(
+        "OsLayer",
+        "NotSupported",
+        `an OS that is not a native plugin (${input.name}) cannot be the input of the native connector at ${location.path}`,
+      );
+    }
     const descriptor = this.descriptor(location);
     const out = this.#create(
       location,
@@ -138,7 +136,7 @@ export class NativePluginHost {
     return new NativeConnector(descriptor.name, wrap(out, `connector ${descriptor.name}`), wrap);
   }
 
-  instantiateOs(location: PluginLocation, input?: Connector, args?: OsArgs): Os {
+  instantiateOs(location: PluginLocation, input: Connector | undefined, args: OsArgs | undefined): Os {
     if (input !== undefined && !(input instanceof NativeConnector)) {
       throw new MemflowError(
         "Connector",
@@ -150,7 +148,7 @@ export class NativePluginHost {
     const out = this.#create(location, descriptor, OS_INSTANCE.SIZE, args && marshalOsArgs(args), input, (...call) =>
       nativeShim().mf_create_os(...call),
     );
-    return new Os(descriptor.name, new InstanceMemory(out, OS_INSTANCE.CONTAINER, `os ${descriptor.name}`));
+    return new NativeOs(descriptor.name, new InstanceMemory(out, OS_INSTANCE.CONTAINER, `os ${descriptor.name}`));
   }
 
   /** Calls a plugin's `create`; returns the new instance's bytes or throws the plugin's error. */
@@ -159,7 +157,7 @@ export class NativePluginHost {
     descriptor: NativeDescriptor,
     size: number,
     args: MarshalledArgs | undefined,
-    input: NativeConnector | Os | undefined,
+    input: NativeConnector | NativeOs | undefined,
     create: (
       fn: Pointer,
       args: Uint8Array | null,

@@ -10,6 +10,8 @@ import { existsSync, mkdirSync, readFileSync, renameSync, rmSync } from "node:fs
 import { homedir, tmpdir } from "node:os";
 import { join } from "node:path";
 import { MemflowError } from "../error.ts";
+import { cacheDirectory } from "../plugin-files/cache-directory.ts";
+import { compilerVersion, findCompiler } from "../plugin-files/find-compiler.ts";
 
 const SYMBOLS = {
   mf_open: { args: ["cstring", "ptr", "u64"], returns: "ptr" },
@@ -51,9 +53,9 @@ function compileWithTinyCC() {
   return linkSymbols(withPointers as unknown as Linked).symbols;
 }
 
-function cacheDirectory(): string {
-  const base = process.env.XDG_CACHE_HOME || join(homedir(), ".cache");
-  for (const candidate of [join(base, "memflow-ts"), join(tmpdir(), "memflow-ts-cache")]) {
+/** memflow-ts's cache folder, or one in the temporary folder where that cannot be created. */
+function writableCacheDirectory(): string {
+  for (const candidate of [cacheDirectory({ env: process.env, home: homedir() }), join(tmpdir(), "memflow-ts-cache")]) {
     try {
       mkdirSync(candidate, { recursive: true });
       return candidate;
@@ -66,16 +68,17 @@ function cacheDirectory(): string {
 
 /** The system compiler's build of the shim, compiled once per source, compiler and Bun version. */
 function compileWithSystemCompiler(): ReturnType<typeof compileWithTinyCC> | undefined {
-  const compiler = ["cc", "gcc", "clang"].map((name) => Bun.which(name)).find((path) => path !== null);
-  if (!compiler) return undefined;
-  const version = Bun.spawnSync([compiler, "--version"], { stdout: "pipe", stderr: "ignore" }).stdout.toString();
+  const choice = findCompiler();
+  if (choice?.kind !== "system") return undefined;
+  const compiler = choice.path;
+  const version = compilerVersion(compiler);
   const key = new Bun.CryptoHasher("sha256")
     .update(readFileSync(SOURCE))
     .update(version)
     .update(`${Bun.version}/${process.platform}/${process.arch}`)
     .digest("hex")
     .slice(0, 16);
-  const library = join(cacheDirectory(), `shim-${key}.so`);
+  const library = join(writableCacheDirectory(), `shim-${key}.so`);
   if (!existsSync(library)) {
     // Build beside the target and rename, so a concurrent process never loads half a file.
     const partial = `${library}.${process.pid}.tmp`;
@@ -105,7 +108,7 @@ function build(): { kind: ShimKind; symbols: Shim } {
       throw new MemflowError(
         "Ffi",
         "NotSupported",
-        "MEMFLOW_TS_SHIM=system, but no C compiler (cc, gcc, clang) could build the shim",
+        "MEMFLOW_TS_SHIM=system, but no C compiler ($CC, cc, gcc, clang) could build the shim",
       );
   }
   return { kind: "tinycc", symbols: compileWithTinyCC() };

@@ -5,9 +5,9 @@
  */
 import { type ConnectorArgs, type OsArgs, parseConnectorArgs, parseOsArgs } from "../args/connector-args.ts";
 import type { BuildStep, ConnectorChain, OsChain } from "../chain.ts";
-import type { Connector } from "../connector.ts";
 import { MemflowError } from "../error.ts";
-import type { Os } from "../ffi/os.ts";
+import type { Connector } from "../plugin/connector.ts";
+import type { Os } from "../plugin/os.ts";
 
 /** What the builder needs from the inventory. */
 export interface Instantiator {

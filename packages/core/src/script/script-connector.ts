@@ -3,16 +3,13 @@
  * reads, writes, batches, clone and close, with failures reported per request.
  */
 import { type ConnectorArgs, connectorArgs } from "../args/connector-args.ts";
-import type { Connector } from "../connector.ts";
 import { MemflowError } from "../error.ts";
-import type {
-  Address,
-  PhysicalMemoryMetadata,
-  ReadResult,
-  TransferBatch,
-  TransferResult,
-} from "../ffi/physical-memory.ts";
-import { partialDataError, readWhole } from "../partial-data.ts";
+import type { Address } from "../memory/address.ts";
+import type { ReadRequest, ReadResult, TransferResult, WriteRequest } from "../memory/memory-access.ts";
+import { partialDataError, readWhole } from "../memory/partial-data.ts";
+import type { PhysicalMemoryMetadata } from "../memory/physical-memory.ts";
+import type { TransferBatch } from "../memory/transfer-batch.ts";
+import type { Connector } from "../plugin/connector.ts";
 import type { ConnectorDefinition, ScriptMemory } from "./connector-definition.ts";
 
 /** Handles on one memory: it closes when the last of them does. */
@@ -83,7 +80,7 @@ export class ScriptConnector implements Connector {
     return readWhole((at, buffer) => this.readInto(at, buffer), address, length, `connector ${this.name}`);
   }
 
-  readMany(requests: readonly { address: Address; length: number }[]): ReadResult[] {
+  readMany(requests: readonly ReadRequest[]): ReadResult[] {
     return requests.map(({ address, length }) => {
       const data = new Uint8Array(length);
       const done = this.readInto(address, data);
@@ -108,7 +105,7 @@ export class ScriptConnector implements Connector {
     }
   }
 
-  writeMany(requests: readonly { address: Address; data: Uint8Array }[]): TransferResult[] {
+  writeMany(requests: readonly WriteRequest[]): TransferResult[] {
     return requests.map(({ address, data }) => {
       const done = this.#writeInto(address, data);
       return { done, failed: data.length - done, ok: done === data.length };

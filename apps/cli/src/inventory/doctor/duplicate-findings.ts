@@ -3,7 +3,7 @@
  * `.meta`, else the file's creation time) whatever its version; memflow-ts breaks ties by path.
  * A warning when an older version wins, a note otherwise.
  */
-import type { PluginEntry } from "@memflow-ts/core/without-ffi";
+import type { PluginEntry } from "@memflow-ts/core/catalogue";
 import type { Finding } from "./finding.ts";
 
 /** Compares dotted versions numerically part by part (`0.2.10` > `0.2.9`); text parts as text. */

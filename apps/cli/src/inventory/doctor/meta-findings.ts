@@ -6,21 +6,17 @@
  */
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { metaPathFor, type PluginEntry, parseCreatedAt } from "@memflow-ts/core/without-ffi";
+import type { PluginEntry } from "@memflow-ts/core/catalogue";
+import {
+  MemflowError,
+  metaPathFor,
+  type PluginMetadataReading,
+  parsePluginMetadata,
+} from "@memflow-ts/core/plugin-files";
 import type { Finding } from "./finding.ts";
 import type { SearchedDirectory } from "./search-paths.ts";
 
 const REINSTALL = "Reinstall it with 'memflow-ts pull <name>' (which writes the .meta), or delete the .meta.";
-const REQUIRED: readonly [string, string][] = [
-  ["digest", "string"],
-  ["signature", "string"],
-  ["created_at", "string"],
-  ["descriptors", "array"],
-];
-
-function typeOf(value: unknown): string {
-  return Array.isArray(value) ? "array" : value === null ? "null" : typeof value;
-}
 
 function sha256(path: string): string | undefined {
   try {
@@ -30,63 +26,42 @@ function sha256(path: string): string | undefined {
   }
 }
 
+/** The `.meta`'s reading, or the finding that says why memflow cannot read it at all. */
+function readMeta(metaPath: string, pluginPath: string): PluginMetadataReading | Finding {
+  try {
+    return parsePluginMetadata(readFileSync(metaPath, "utf8"), metaPath);
+  } catch (error) {
+    const reason = error instanceof MemflowError ? (error.detail ?? error.message) : (error as Error).message;
+    return {
+      severity: "error",
+      code: "meta-unparsable",
+      path: pluginPath,
+      message: `${reason}: memflow skips ${pluginPath}`,
+      fix: REINSTALL,
+    };
+  }
+}
+
 /** Problems with the `.meta` beside `pluginPath`; none when there is no `.meta` (see missingMetaFindings). */
 export function metaFindings(pluginPath: string): Finding[] {
   const metaPath = metaPathFor(pluginPath);
   if (!existsSync(metaPath)) return [];
-  let value: unknown;
-  try {
-    value = JSON.parse(readFileSync(metaPath, "utf8"));
-  } catch (error) {
-    return [
-      {
-        severity: "error",
-        code: "meta-unparsable",
-        path: pluginPath,
-        message: `${metaPath} is not valid JSON (${(error as Error).message}): memflow skips ${pluginPath}`,
-        fix: REINSTALL,
-      },
-    ];
-  }
-  if (typeOf(value) !== "object") {
-    return [
-      {
-        severity: "error",
-        code: "meta-unparsable",
-        path: pluginPath,
-        message: `${metaPath} holds a JSON ${typeOf(value)}, not an object: memflow skips ${pluginPath}`,
-        fix: REINSTALL,
-      },
-    ];
-  }
-  const record = value as Record<string, unknown>;
+  const reading = readMeta(metaPath, pluginPath);
+  if (!("fields" in reading)) return [reading];
   const findings: Finding[] = [];
-  const wrong = REQUIRED.filter(([key, type]) => typeOf(record[key]) !== type).map(([key, type]) =>
-    record[key] === undefined ? `${key} is missing` : `${key} is a ${typeOf(record[key])}, not a ${type}`,
-  );
-  if (wrong.length > 0) {
+  if (reading.missing.length > 0) {
     findings.push({
       severity: "error",
       code: "meta-incomplete",
       path: pluginPath,
-      message: `${metaPath}: ${wrong.join(", ")}; memflow 0.2.4 needs all of digest, signature, created_at and descriptors and skips ${pluginPath}`,
+      message: `${metaPath}: ${reading.problems.join(", ")}; memflow 0.2.4 needs all of digest, signature, created_at and descriptors and skips ${pluginPath}`,
       fix: REINSTALL,
     });
   }
-  const createdAt = record.created_at;
-  if (typeof createdAt === "string" && parseCreatedAt(createdAt) === undefined) {
-    findings.push({
-      severity: "error",
-      code: "meta-unparsable",
-      path: pluginPath,
-      message: `${metaPath}: created_at ${JSON.stringify(createdAt)} is not a timestamp like 2024-04-06T20:49:56.440891100 (no zone suffix): memflow skips ${pluginPath}`,
-      fix: REINSTALL,
-    });
-  }
-  const digest = record.digest;
-  if (typeof digest === "string") {
+  const digest = reading.fields.digest;
+  if (digest !== undefined) {
     const actual = sha256(pluginPath);
-    if (actual !== undefined && actual !== digest.toLowerCase()) {
+    if (actual !== undefined && actual !== digest) {
       findings.push({
         severity: "warning",
         code: "digest-mismatch",

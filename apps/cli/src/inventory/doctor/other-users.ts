@@ -9,7 +9,8 @@
  */
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { Inventory, MemflowError, userPluginDirectory } from "@memflow-ts/core/without-ffi";
+import { PluginCatalogue } from "@memflow-ts/core/catalogue";
+import { MemflowError, userPluginDirectory } from "@memflow-ts/core/plugin-files";
 import type { CliContext } from "../../io.ts";
 import type { Finding } from "./finding.ts";
 
@@ -78,19 +79,19 @@ export function otherUsers(context: CliContext, sources: AccountSources): OtherU
     .filter((candidate) => candidate.pluginDirectory !== ownDirectory);
 }
 
-function pluginNames(inventory: Inventory): string[] {
+function pluginNames(inventory: PluginCatalogue): string[] {
   return [...inventory.availableConnectors(), ...inventory.availableOs()];
 }
 
 /** Findings for plugins other users installed that this context's scan does not find. */
-export function otherUserFindings(context: CliContext, sources: AccountSources, inventory: Inventory): Finding[] {
+export function otherUserFindings(context: CliContext, sources: AccountSources, inventory: PluginCatalogue): Finding[] {
   const visible = new Set(pluginNames(inventory));
   const ownDirectory = userPluginDirectory(context.platform, context.home);
   const findings: Finding[] = [];
   for (const other of otherUsers(context, sources)) {
     let theirs: string[];
     try {
-      theirs = pluginNames(Inventory.scanPath(other.pluginDirectory, { host: inventory.host }));
+      theirs = pluginNames(PluginCatalogue.scanPath(other.pluginDirectory, { host: inventory.host }));
     } catch (error) {
       if (error instanceof MemflowError) continue;
       throw error;

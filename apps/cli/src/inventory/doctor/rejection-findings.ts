@@ -5,7 +5,8 @@
  */
 import { AnalyzeError, type PluginDescriptorInfo } from "@memflow-ts/analyzer";
 import { analyzeFileSync } from "@memflow-ts/analyzer/fs";
-import { type Host, MEMFLOW_PLUGIN_VERSION, type RejectedPlugin } from "@memflow-ts/core/without-ffi";
+import type { RejectedPlugin } from "@memflow-ts/core/catalogue";
+import { type Host, MEMFLOW_PLUGIN_VERSION } from "@memflow-ts/core/plugin-files";
 import { descriptorTitle, targetText } from "../describe.ts";
 import type { Finding } from "./finding.ts";
 

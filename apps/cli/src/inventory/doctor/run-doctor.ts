@@ -5,7 +5,7 @@
  */
 import { pluginExtension } from "@memflow-ts/core/plugin-files";
 import type { CliContext } from "../../io.ts";
-import { scanInventory } from "../scan-context.ts";
+import { scanCatalogue } from "../scan-context.ts";
 import { directoryFindings } from "./directory-findings.ts";
 import { duplicateFindings } from "./duplicate-findings.ts";
 import { type Finding, sortFindings } from "./finding.ts";
@@ -24,7 +24,7 @@ export interface DoctorReport {
 }
 
 export function runDoctor(context: CliContext, sources: AccountSources): DoctorReport {
-  const inventory = scanInventory(context);
+  const inventory = scanCatalogue(context);
   const runtimes = runtimeSearches(context);
   const entries = inventory.plugins().filter((entry) => entry.origin === "file");
   const rejections = inventory.rejected();

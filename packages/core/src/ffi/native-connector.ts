@@ -4,70 +4,60 @@
  * closed or moved connector refuses every further use.
  */
 import { type Pointer, ptr } from "bun:ffi";
-import type { Connector } from "../connector.ts";
 import { MemflowError } from "../error.ts";
+import type { Address } from "../memory/address.ts";
+import type { ReadRequest, ReadResult, TransferResult, WriteRequest } from "../memory/memory-access.ts";
+import type { PhysicalMemoryMetadata } from "../memory/physical-memory.ts";
+import type { TransferBatch } from "../memory/transfer-batch.ts";
+import type { Connector } from "../plugin/connector.ts";
 import type { InstanceMemory } from "./instance-memory.ts";
 import { CONNECTOR_INSTANCE } from "./layouts.ts";
-import {
-  type Address,
-  PhysicalMemoryAccess,
-  type PhysicalMemoryMetadata,
-  type ReadResult,
-  type TransferBatch,
-  type TransferResult,
-} from "./physical-memory.ts";
+import type { NativePhysicalMemory } from "./native-physical-memory.ts";
 import { PluginInstance } from "./plugin-instance.ts";
 import { nativeShim } from "./shim.ts";
 
 export class NativeConnector extends PluginInstance implements Connector {
   readonly origin = "native" as const;
-  readonly #access: PhysicalMemoryAccess;
+  readonly #memory: NativePhysicalMemory;
   readonly #wrap: (bytes: Uint8Array, label: string) => InstanceMemory;
 
   /** @internal created by the plugin host. */
   constructor(name: string, memory: InstanceMemory, wrap: (bytes: Uint8Array, label: string) => InstanceMemory) {
     super(name, memory);
     this.#wrap = wrap;
-    const vtable = memory.vtable(CONNECTOR_INSTANCE.VTBL_PHYSICAL_MEMORY);
-    if (vtable === null)
+    const physical = memory.physicalMemory(CONNECTOR_INSTANCE.VTBL_PHYSICAL_MEMORY, memory.label);
+    if (physical === undefined)
       throw new MemflowError("Connector", "InvalidAbi", `${memory.label} has no PhysicalMemory vtable`);
-    this.#access = new PhysicalMemoryAccess({
-      label: memory.label,
-      vtable,
-      container: memory.container(),
-      check: () => {
-        if (!memory.live) throw memory.usedAfterEnd();
-      },
-    });
+    this.#memory = physical;
   }
 
   metadata(): PhysicalMemoryMetadata {
-    return this.#access.metadata();
+    return this.#memory.metadata();
   }
 
   read(address: Address, length: number): Uint8Array {
-    return this.#access.read(address, length);
+    return this.#memory.read(address, length);
   }
 
   readInto(address: Address, buffer: Uint8Array): number {
-    return this.#access.readInto(address, buffer);
+    return this.#memory.readInto(address, buffer);
   }
 
-  readMany(requests: readonly { address: Address; length: number }[]): ReadResult[] {
-    return this.#access.readMany(requests);
+  readMany(requests: readonly ReadRequest[]): ReadResult[] {
+    return this.#memory.readMany(requests);
   }
 
   write(address: Address, bytes: Uint8Array): void {
-    this.#access.write(address, bytes);
+    this.#memory.write(address, bytes);
   }
 
-  writeMany(requests: readonly { address: Address; data: Uint8Array }[]): TransferResult[] {
-    return this.#access.writeMany(requests);
+  writeMany(requests: readonly WriteRequest[]): TransferResult[] {
+    return this.#memory.writeMany(requests);
   }
 
   /** Runs a reusable batch (see TransferBatch) as reads, or as writes. */
   run(batch: TransferBatch, write = false): void {
-    this.#access.run(batch, write);
+    this.#memory.run(batch, write);
   }
 
   /** A second, independent handle on the same connector (`Clone`); close each separately. */

@@ -1,32 +1,12 @@
 /**
- * Log records from plugins. Plugins log through memflow's `PluginLogger`, possibly from their
- * own threads, where no JavaScript may run: the shim queues each record natively, and this hub
- * drains the queue on the JavaScript thread (after every call into a plugin, and on a timer)
+ * Log records from native plugins. Plugins log through memflow's `PluginLogger`, possibly from
+ * their own threads, where no JavaScript may run: the shim queues each record natively, and this
+ * hub drains the queue on the JavaScript thread (after every call into a plugin, and on a timer)
  * and hands the records to the host's sink.
  */
 import type { Pointer } from "bun:ffi";
+import { LEVEL_FILTERS, type LevelFilter, type LogSink, levelFilterOrdinal } from "../plugin/plugin-log.ts";
 import { nativeShim } from "./shim.ts";
-
-export type LogLevel = "error" | "warn" | "info" | "debug" | "trace";
-/** memflow's `LevelFilter`: off, or the most verbose level let through. */
-export type LevelFilter = "off" | LogLevel;
-
-const LEVELS: readonly LevelFilter[] = ["off", "error", "warn", "info", "debug", "trace"];
-
-export function levelNumber(level: LevelFilter): number {
-  return LEVELS.indexOf(level);
-}
-
-export interface PluginLogRecord {
-  readonly level: LogLevel;
-  readonly target: string;
-  readonly message: string;
-  readonly modulePath: string | undefined;
-  readonly file: string | undefined;
-  readonly line: number | undefined;
-}
-
-export type LogSink = (record: PluginLogRecord) => void;
 
 const DRAIN_BYTES = 64 * 1024;
 const DRAIN_INTERVAL_MS = 50;
@@ -51,7 +31,7 @@ export class PluginLogHub {
 
   /** A new PluginLogger for one library, passed to its plugins' `create`. */
   loggerFor(): Pointer | null {
-    const logger = nativeShim().mf_logger_new(levelNumber(this.#level));
+    const logger = nativeShim().mf_logger_new(levelFilterOrdinal(this.#level));
     if (logger === null || logger === 0) return null;
     const pointer = Number(logger) as Pointer;
     this.#loggers.push(pointer);
@@ -61,12 +41,15 @@ export class PluginLogHub {
     return pointer;
   }
 
-  /** memflow's `set_max_log_level`: the host's level, passed on to every plugin that listens. */
+  /**
+   * memflow's `set_max_log_level`: the host's level, passed on to every plugin that listens. Before
+   * the first logger exists there is nothing native to tell: loggers start at the hub's level.
+   */
   setLevel(level: LevelFilter): void {
     this.#level = level;
+    if (this.#loggers.length === 0) return;
     const shim = nativeShim();
-    const number = levelNumber(level);
-    if (this.#loggers.length === 0) shim.mf_logger_set_level(null, number);
+    const number = levelFilterOrdinal(level);
     for (const logger of this.#loggers) shim.mf_logger_set_level(logger, number);
   }
 
@@ -100,7 +83,7 @@ export class PluginLogHub {
       return value;
     };
     while (at < length) {
-      const level = LEVELS[view.getUint32(at, true)] ?? "trace";
+      const level = LEVEL_FILTERS[view.getUint32(at, true)] ?? "trace";
       const line = view.getUint32(at + 4, true);
       at += 8;
       const target = text();

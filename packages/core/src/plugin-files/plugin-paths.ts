@@ -1,26 +1,26 @@
 /**
- * Where memflow 0.2.4 looks for plugins (`Inventory::scan`) and which file names it considers.
+ * Where memflow 0.2.4 looks for plugins (`Inventory::scan`), where memflowup installs them and
+ * under which file name.
  *
  * Pure functions of their inputs: the caller passes HOME, the environment and the working
  * directory, so tests pin every case without touching the real machine.
  */
+import { MemflowError } from "../error.ts";
+import { type HostPlatform, pluginExtension } from "./host-platform.ts";
 
-export type HostPlatform = "linux" | "darwin" | "win32";
-
-/** The only extension memflow loads on each platform (`plugin_extension()` in util.rs). */
-export function pluginExtension(platform: HostPlatform): "so" | "dylib" | "dll" {
-  switch (platform) {
-    case "linux":
-      return "so";
-    case "darwin":
-      return "dylib";
-    case "win32":
-      return "dll";
-  }
-}
-
-/** memflowup's file name for an installed plugin: `libmemflow_<name>_<digest7>.<ext>`, no `lib` on Windows. */
+/**
+ * memflowup's file name for an installed plugin: `libmemflow_<name>_<digest7>.<ext>`, no `lib`
+ * on Windows. The name comes from a descriptor, which anyone can write: one that could leave
+ * the plugin folder or is not a file name at all is refused (Other, InvalidPath).
+ */
 export function installedFileName(name: string, digest: string, platform: HostPlatform): string {
+  if (name === "" || name === "." || name === ".." || /[/\\\0]/.test(name)) {
+    throw new MemflowError(
+      "Other",
+      "InvalidPath",
+      `the plugin name ${JSON.stringify(name)} cannot be part of a file name`,
+    );
+  }
   const prefix = platform === "win32" ? "" : "lib";
   return `${prefix}memflow_${name}_${digest.slice(0, 7)}.${pluginExtension(platform)}`;
 }

@@ -1,9 +1,9 @@
 /**
- * The error every connector gives when only part of a range could be transferred, worded the
- * same whichever kind of connector (native or TypeScript) it came from.
+ * The error every memory gives when only part of a range could be transferred, worded the same
+ * whichever implementation (a native plugin, a TypeScript connector) it came from.
  */
-import { MemflowError } from "./error.ts";
-import type { Address } from "./ffi/physical-memory.ts";
+import { type ErrorOrigin, MemflowError } from "../error.ts";
+import { type Address, formatAddress } from "./address.ts";
 
 export function partialDataError(
   direction: "read from" | "written to",
@@ -11,11 +11,12 @@ export function partialDataError(
   length: number,
   address: Address,
   source: string,
+  origin: ErrorOrigin = "PhysicalMemory",
 ): MemflowError {
   return new MemflowError(
-    "PhysicalMemory",
+    origin,
     "PartialData",
-    `${length - done} of ${length} bytes at 0x${address.toString(16)} could not be ${direction} ${source}`,
+    `${length - done} of ${length} bytes at ${formatAddress(address)} could not be ${direction} ${source}`,
   );
 }
 

@@ -13,13 +13,19 @@ export interface DurableWriteOptions {
   readonly mode?: number;
   /**
    * The temporary file's name, from the final one: callers pick names their own clean-up
-   * recognises (default `.<name>.<random>.partial`).
+   * recognises (default `.<name>.<random>` and TEMPORARY_SUFFIX).
    */
   readonly temporaryName?: (finalName: string) => string;
 }
 
+/**
+ * How every temporary file ends: neither memflow's scan (`*.so`) nor memflowup's listing
+ * (`*.meta`) looks at it, and `memflow-ts plugins clean` removes any an interrupted write left.
+ */
+export const TEMPORARY_SUFFIX = ".memflow-ts-partial";
+
 function defaultTemporaryName(finalName: string): string {
-  return `.${finalName}.${crypto.randomUUID().slice(0, 8)}.partial`;
+  return `.${finalName}.${crypto.randomUUID().slice(0, 8)}${TEMPORARY_SUFFIX}`;
 }
 
 function writeTemporary(path: string, data: string | Uint8Array, options: DurableWriteOptions): string {

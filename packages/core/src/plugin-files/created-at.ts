@@ -52,3 +52,12 @@ export function createdAtFromNanoseconds(nanoseconds: bigint): CreatedAt {
   else if (digits.endsWith("000")) digits = digits.slice(0, 6);
   return { text: digits === "" ? base : `${base}.${digits}`, nanoseconds };
 }
+
+/**
+ * Now, as chrono's `Utc::now().naive_utc()` gives it when memflowup writes a `.meta` or the
+ * registry stamps an upload: sub-millisecond precision (to the microsecond here: a double holds
+ * no more of today's time).
+ */
+export function createdAtNow(): CreatedAt {
+  return createdAtFromNanoseconds(BigInt(Math.round((performance.timeOrigin + performance.now()) * 1000)) * 1000n);
+}

@@ -1,0 +1,20 @@
+/**
+ * Text from a plugin, a `.meta` or a registry, made safe to print: control characters (which
+ * could move the cursor, recolour or retitle the terminal) are shown as escapes instead of sent.
+ */
+
+/** C0 and C1 controls, DEL, and the Unicode line and paragraph separators. */
+function isControl(code: number): boolean {
+  return code <= 0x1f || (code >= 0x7f && code <= 0x9f) || code === 0x2028 || code === 0x2029;
+}
+
+export function printable(text: string): string {
+  let result = "";
+  for (const character of text) {
+    const code = character.charCodeAt(0);
+    if (!isControl(code)) result += character;
+    else
+      result += code <= 0xff ? `\\x${code.toString(16).padStart(2, "0")}` : `\\u${code.toString(16).padStart(4, "0")}`;
+  }
+  return result;
+}

@@ -1,0 +1,258 @@
+/**
+ * memflow's plugin Inventory as a list (inventory.rs, minus loading): the plugin files found in
+ * the search directories, each with its descriptors, newest first. Building it reads
+ * descriptors statically and runs no plugin code, so it is what listing commands use; the
+ * Inventory adds starting plugins on top. Unlike memflow it lists the same file once however
+ * it is reached, orders ties deterministically, and keeps a record of every file it skipped and
+ * why.
+ */
+import { type Dirent, readdirSync, readFileSync, realpathSync } from "node:fs";
+import { homedir } from "node:os";
+import { join } from "node:path";
+import type { PluginKind } from "@memflow-ts/analyzer";
+import { MemflowError } from "../error.ts";
+import { hostPlatform, pluginExtension } from "../plugin-files/host-platform.ts";
+import { metaPathFor } from "../plugin-files/plugin-metadata.ts";
+import { parsePluginName, tagMatches } from "../plugin-files/plugin-name.ts";
+import { pluginSearchPaths } from "../plugin-files/plugin-paths.ts";
+import { type Host, hostFor } from "../plugin-files/plugin-target.ts";
+import type { DescriptorCache } from "./descriptor-cache.ts";
+import type { PluginEntry, PluginMatch, RejectedPlugin, SearchedDirectory } from "./plugin-entry.ts";
+import { type KnownAboutFile, readPluginFile, realPathOf } from "./read-plugin-file.ts";
+
+export interface CatalogueOptions {
+  /** The platform and architecture plugins must be built for (default: this process's). */
+  readonly host?: Host;
+  /** Descriptors analysed by earlier scans, to skip analysing unchanged files (default: none). */
+  readonly descriptorCache?: DescriptorCache;
+}
+
+export interface ScanOptions {
+  readonly home?: string;
+  readonly cwd?: string;
+  /** `MEMFLOW_PLUGIN_PATH` (default: from the environment). */
+  readonly pluginPathVariable?: string | undefined;
+}
+
+/** Newest first; equal timestamps ordered by path so the order never depends on directory listing. */
+function newerThan(a: PluginEntry, b: PluginEntry): boolean {
+  return a.createdAt.nanoseconds !== b.createdAt.nanoseconds
+    ? a.createdAt.nanoseconds > b.createdAt.nanoseconds
+    : a.path < b.path;
+}
+
+function realPathOrUndefined(path: string): string | undefined {
+  try {
+    return realpathSync(path);
+  } catch {
+    return undefined;
+  }
+}
+
+export class PluginCatalogue {
+  readonly host: Host;
+  readonly #entries: PluginEntry[] = [];
+  readonly #byRealPath = new Map<string, PluginEntry>();
+  readonly #rejected: RejectedPlugin[] = [];
+  readonly #directories: SearchedDirectory[] = [];
+  readonly #digests = new Map<string, string>();
+  readonly #descriptorCache: DescriptorCache | undefined;
+
+  constructor(options: CatalogueOptions = {}) {
+    this.host = options.host ?? hostFor(hostPlatform(process.platform), process.arch);
+    this.#descriptorCache = options.descriptorCache;
+  }
+
+  /**
+   * memflow's `Inventory::scan`: the user plugin directory, each `MEMFLOW_PLUGIN_PATH` entry,
+   * then the working directory. Directories that cannot be read are noted in `directories()`;
+   * nothing is created.
+   */
+  static scan(options: CatalogueOptions & ScanOptions = {}): PluginCatalogue {
+    return new PluginCatalogue(options).scanSearchPaths(options);
+  }
+
+  /** memflow's `Inventory::scan_path`: one directory, which must be readable. */
+  static scanPath(directory: string, options: CatalogueOptions = {}): PluginCatalogue {
+    return new PluginCatalogue(options).addDir(directory);
+  }
+
+  /** Adds every directory memflow's scan visits; see `scan`. */
+  scanSearchPaths(options: ScanOptions = {}): this {
+    const directories = pluginSearchPaths({
+      platform: this.host.platform,
+      home: options.home ?? homedir(),
+      pluginPathVariable:
+        "pluginPathVariable" in options ? options.pluginPathVariable : process.env.MEMFLOW_PLUGIN_PATH,
+      cwd: options.cwd ?? process.cwd(),
+    });
+    for (const directory of directories) {
+      try {
+        this.addDir(directory);
+      } catch (error) {
+        if (!(error instanceof MemflowError)) throw error;
+      }
+    }
+    return this;
+  }
+
+  /** Adds every plugin file in `directory` (not recursive). Throws (Inventory, UnableToReadDir) if it cannot be read. */
+  addDir(directory: string): this {
+    let entries: Dirent[];
+    try {
+      entries = readdirSync(directory, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1));
+    } catch (cause) {
+      const error = new MemflowError(
+        "Inventory",
+        "UnableToReadDir",
+        `unable to read plugin directory ${directory}: ${(cause as Error).message}`,
+        { cause },
+      );
+      this.#directories.push({ path: directory, error });
+      throw error;
+    }
+    this.#directories.push({ path: directory });
+    const extension = `.${pluginExtension(this.host.platform)}`;
+    const names = new Set(entries.map((entry) => entry.name));
+    // Resolved once: a regular file's real path is then the folder's plus its name, which saves a
+    // realpath per file (each one an lstat per path component). Symbolic links resolve alone.
+    const realDirectory = realPathOrUndefined(directory);
+    for (const entry of entries) {
+      if (!entry.name.endsWith(extension)) continue;
+      try {
+        this.#addRecording(join(directory, entry.name), {
+          realPath: realDirectory !== undefined && entry.isFile() ? join(realDirectory, entry.name) : undefined,
+          metaListed: names.has(metaPathFor(entry.name)),
+        });
+      } catch (error) {
+        if (!(error instanceof MemflowError)) throw error;
+      }
+    }
+    return this;
+  }
+
+  /**
+   * Adds one plugin file. Throws a MemflowError saying why when the file cannot be used (it is
+   * also recorded in `rejected()`); a file already in the catalogue is recorded and skipped.
+   */
+  addFile(path: string): this {
+    this.#addRecording(path, {});
+    return this;
+  }
+
+  #addRecording(path: string, known: KnownAboutFile): void {
+    try {
+      const realPath = known.realPath ?? realPathOf(path);
+      const existing = this.#byRealPath.get(realPath);
+      if (existing) {
+        throw new MemflowError(
+          "Inventory",
+          "AlreadyExists",
+          `${path} is the same file as ${existing.path}, already in the inventory`,
+        );
+      }
+      const { entry, refused } = readPluginFile(
+        path,
+        { ...known, realPath },
+        {
+          host: this.host,
+          descriptorCache: this.#descriptorCache,
+        },
+      );
+      this.#rejected.push(...refused);
+      this.#byRealPath.set(realPath, entry);
+      this.#insertSorted(entry);
+    } catch (error) {
+      if (error instanceof MemflowError) this.#rejected.push({ path, error });
+      throw error;
+    }
+  }
+
+  /**
+   * Adds a plugin that is not a file (a registered TypeScript plugin) as the newest entry, so
+   * it wins over files with the same name; an entry with the same path is replaced.
+   */
+  addBuiltin(entry: PluginEntry): this {
+    const index = this.#entries.findIndex((other) => other.path === entry.path);
+    if (index >= 0) this.#entries.splice(index, 1);
+    this.#entries.unshift(entry);
+    return this;
+  }
+
+  #insertSorted(entry: PluginEntry): void {
+    const index = this.#entries.findIndex((other) => newerThan(entry, other));
+    if (index < 0) this.#entries.push(entry);
+    else this.#entries.splice(index, 0, entry);
+  }
+
+  /** Every accepted plugin, newest first. */
+  plugins(): readonly PluginEntry[] {
+    return this.#entries;
+  }
+
+  /** Every file or descriptor that was skipped, with the error that says why. */
+  rejected(): readonly RejectedPlugin[] {
+    return this.#rejected;
+  }
+
+  /** The directories searched, in order, with the reason any could not be read. */
+  directories(): readonly SearchedDirectory[] {
+    return this.#directories;
+  }
+
+  #names(kind: PluginKind): string[] {
+    const names = this.#entries.flatMap((entry) =>
+      entry.descriptors.filter((descriptor) => descriptor.plugin_kind === kind).map((descriptor) => descriptor.name),
+    );
+    return [...new Set(names)];
+  }
+
+  /** Connector names, newest plugin first, each once. */
+  availableConnectors(): string[] {
+    return this.#names("connector");
+  }
+
+  availableOs(): string[] {
+    return this.#names("os");
+  }
+
+  /**
+   * The plugin a name selects: the newest entry with a descriptor of that kind and exact name,
+   * narrowed by a tag (`qemu:0.2.1` version, `qemu:ff2adb1` digest prefix; `latest` = none).
+   * Throws (Inventory, PluginNotFound) naming the plugins there are.
+   */
+  find(kind: PluginKind, nameWithTag: string): PluginMatch {
+    const { name, tag } = parsePluginName(nameWithTag);
+    for (const entry of this.#entries) {
+      for (const descriptor of entry.descriptors) {
+        if (descriptor.plugin_kind !== kind || descriptor.name !== name) continue;
+        const needsDigest = tag !== undefined && tag !== descriptor.version;
+        if (tagMatches(tag, descriptor.version, needsDigest ? this.#digest(entry) : undefined))
+          return { entry, descriptor };
+      }
+    }
+    const available = kind === "connector" ? this.availableConnectors() : this.availableOs();
+    throw new MemflowError(
+      "Inventory",
+      "PluginNotFound",
+      `no ${kind === "connector" ? "connector" : "os"} plugin named ${nameWithTag}` +
+        (available.length > 0 ? ` (available: ${available.join(", ")})` : " (no plugins of that kind were found)"),
+    );
+  }
+
+  /** The file's sha256: from `.meta` when present, else computed once. */
+  #digest(entry: PluginEntry): string | undefined {
+    if (entry.meta?.digest) return entry.meta.digest;
+    if (entry.origin !== "file") return undefined;
+    let digest = this.#digests.get(entry.realPath);
+    if (digest === undefined) {
+      try {
+        digest = new Bun.CryptoHasher("sha256").update(readFileSync(entry.path)).digest("hex");
+      } catch {
+        return undefined;
+      }
+      this.#digests.set(entry.realPath, digest);
+    }
+    return digest;
+  }
+}

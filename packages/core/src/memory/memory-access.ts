@@ -1,0 +1,43 @@
+/**
+ * Reads and writes, whatever the memory is: what physical memory (a connector) and a memory view
+ * (a process's virtual memory) both offer. A single read or write throws unless every byte was
+ * transferred; the batched forms report per request what could be transferred instead.
+ */
+import type { Address } from "./address.ts";
+
+export interface ReadRequest {
+  readonly address: Address;
+  readonly length: number;
+}
+
+export interface WriteRequest {
+  readonly address: Address;
+  readonly data: Uint8Array;
+}
+
+export interface TransferResult {
+  /** Bytes transferred. */
+  readonly done: number;
+  /** Bytes the memory reported it could not transfer. */
+  readonly failed: number;
+  /** True when every byte was transferred. */
+  readonly ok: boolean;
+}
+
+export interface ReadResult extends TransferResult {
+  readonly address: bigint;
+  /** The bytes read; parts that could not be read are zero. */
+  readonly data: Uint8Array;
+}
+
+export interface MemoryAccess {
+  /** Reads `length` bytes; throws (…, PartialData) unless every byte could be read. */
+  read(address: Address, length: number): Uint8Array;
+  /** Reads into `buffer`; returns how many bytes from its start were read. */
+  readInto(address: Address, buffer: Uint8Array): number;
+  /** Reads every request in one batch; each reports what could be read instead of throwing. */
+  readMany(requests: readonly ReadRequest[]): ReadResult[];
+  /** Writes `bytes`; throws (…, PartialData) unless every byte was written. */
+  write(address: Address, bytes: Uint8Array): void;
+  writeMany(requests: readonly WriteRequest[]): TransferResult[];
+}
