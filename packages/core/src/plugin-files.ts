@@ -1,9 +1,11 @@
 /**
  * memflow's plugin files, without the Inventory: plugin folders and file names, `.meta`
- * sidecars, `created_at`, what a host can load, and the error type. For tools that manage plugin
- * folders as memflowup does (`memflow-ts plugins ls`): importing this loads six small modules
- * instead of the whole of core (decision 0007). The other entries re-export all of it.
+ * sidecars, `created_at`, what a host can load, the error type, and the folder of the ABI's C
+ * header for tools that build plugins. For tools that manage plugin folders as memflowup does
+ * (`memflow-ts plugins ls`): importing this loads seven small modules instead of the whole of
+ * core (decision 0007). The other entries re-export all of it.
  */
+export { ABI_INCLUDE_DIRECTORY } from "./abi-header.ts";
 export type { PartialResult } from "./error.ts";
 export {
   decodeError,
