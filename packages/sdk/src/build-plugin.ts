@@ -8,11 +8,17 @@
 import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { type PluginDescriptorInfo, parseDescriptors } from "@memflow-ts/analyzer";
-import { createdAtFromNanoseconds, type HostPlatform, installedFileName, replaceFileDurably } from "@memflow-ts/core";
+import {
+  ABI_INCLUDE_DIRECTORY,
+  createdAtFromNanoseconds,
+  type HostPlatform,
+  installedFileName,
+  replaceFileDurably,
+} from "@memflow-ts/core";
 import { BuildError, findCompiler, runCompiler, runCompilerAsync } from "./compiler.ts";
 import { formatPluginMeta, type PluginMetaFile } from "./plugin-meta.ts";
 
-/** Where the SDK's C header lives, for `-I`. */
+/** Where the SDK's C header lives, for `-I` (with core's `ABI_INCLUDE_DIRECTORY`, which it includes). */
 export const INCLUDE_DIRECTORY = join(import.meta.dir, "..", "include");
 
 export interface BuildPluginOptions {
@@ -79,6 +85,7 @@ function planBuild(options: BuildPluginOptions): BuildPlan {
     "-D_DEFAULT_SOURCE",
     "-D_DARWIN_C_SOURCE",
     `-I${INCLUDE_DIRECTORY}`,
+    `-I${ABI_INCLUDE_DIRECTORY}`,
     ...(options.flags ?? []),
     "-o",
     temporary,
