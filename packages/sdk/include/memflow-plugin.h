@@ -258,6 +258,13 @@ static inline void mf__emit(void *context, const char *name) {
 
 #define MF__TEXT(literal) { (const uint8_t *)(literal), sizeof(literal) - 1 }
 
+/* A const object at file scope has internal linkage in C++: extern "C" exports it unmangled. */
+#ifdef __cplusplus
+#define MF__DESCRIPTOR extern "C" MF_EXPORT const mf_plugin_descriptor
+#else
+#define MF__DESCRIPTOR MF_EXPORT const mf_plugin_descriptor
+#endif
+
 /*
  * MEMFLOW_CONNECTOR(SYMBOL, "name", "version", "description", ops) exports
  * MEMFLOW_CONNECTOR_<SYMBOL>; SYMBOL must be the name in upper case, as memflow derives it.
@@ -279,7 +286,7 @@ static inline void mf__emit(void *context, const char *name) {
     return (OPS).target_list(mf__emit, &emit);                                                             \
   }                                                                                                        \
   /* Positional, so C++ accepts it too: the last brace sets create.connector. */                           \
-  MF_EXPORT const mf_plugin_descriptor MEMFLOW_CONNECTOR_##SYMBOL = {                                      \
+  MF__DESCRIPTOR MEMFLOW_CONNECTOR_##SYMBOL = {                                                            \
     MF_PLUGIN_VERSION, false, NULL, NULL, MF__TEXT(NAME), MF__TEXT(VERSION), MF__TEXT(DESCRIPTION),        \
     mf__help_##SYMBOL, mf__targets_##SYMBOL, { mf__create_##SYMBOL },                                       \
   }
