@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, delimiter, dirname, join } from "node:path";
+import { requireTool } from "../../tooling/testing/require-tool.ts";
 import {
   manifestTargets,
   type PackedPackage,
@@ -66,6 +67,11 @@ describe("published tarballs", () => {
     expect(cli?.manifest.dependencies).toMatchObject({ "@memflow-ts/core": core?.version });
   });
 
+  test("core ships memflow-abi.h, which the shim and the SDK's memflow-plugin.h include", () => {
+    expect(packed.get("@memflow-ts/core")?.files).toContain("native/memflow-abi.h");
+    expect(packed.get("@memflow-ts/sdk")?.files).toContain("include/memflow-plugin.h");
+  });
+
   test("the analyzer ships built JavaScript and declarations", () => {
     const files = packed.get("@memflow-ts/analyzer")?.files ?? [];
     expect(files).toContain("dist/index.js");
@@ -105,6 +111,23 @@ describe("installed from tarballs into an empty project", () => {
       core: ["function", "function", false],
     });
   });
+
+  test.skipIf(!requireTool("gcc", "gcc").available)(
+    "the installed SDK builds its dummy connector against the installed core's ABI header",
+    async () => {
+      const script = join(projectDir, "build-dummy.ts");
+      writeFileSync(
+        script,
+        [
+          'import { bundledPluginPath } from "@memflow-ts/sdk";',
+          `console.log(bundledPluginPath("dummy", ${JSON.stringify(join(workDir, "plugin-cache"))}));`,
+        ].join("\n"),
+      );
+      const run = await runCommand([process.execPath, script], { cwd: projectDir, env });
+      expect({ exitCode: run.exitCode, stderr: run.stderr }).toEqual({ exitCode: 0, stderr: "" });
+      expect(run.stdout.trim()).toMatch(/libmemflow_dummy_[0-9a-f]{7}\.(so|dylib)$/);
+    },
+  );
 
   test("memflow-ts --help runs from node_modules/.bin", async () => {
     const run = await runCommand([join(projectDir, "node_modules", ".bin", "memflow-ts"), "--help"], {

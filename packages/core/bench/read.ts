@@ -10,13 +10,13 @@ import { join } from "node:path";
 import { formatDuration, median, printTable } from "../../../tooling/bench/measure.ts";
 import { nativeShimKind } from "../src/ffi/shim.ts";
 import { Inventory, TransferBatch } from "../src/index.ts";
-import { hostFor } from "../src/plugin-files.ts";
+import { ABI_INCLUDE_DIRECTORY, hostFor } from "../src/plugin-files.ts";
 
 const here = import.meta.dir;
 const directory = mkdtempSync(join(tmpdir(), "memflow-ts-read-bench-"));
 
 function gcc(args: string[]): void {
-  const run = Bun.spawnSync(["gcc", ...args], { stderr: "pipe" });
+  const run = Bun.spawnSync(["gcc", `-I${ABI_INCLUDE_DIRECTORY}`, ...args], { stderr: "pipe" });
   if (run.exitCode !== 0) throw new Error(`gcc ${args.join(" ")} failed: ${run.stderr.toString()}`);
 }
 

@@ -2,10 +2,12 @@
  * `@memflow-ts/core/plugin-files`: memflow's file conventions, every one defined once — plugin
  * folders and file names, the plugin-name rule, `.meta` (PluginMetadata) reading and writing,
  * `created_at`, what a host can load, installing a plugin durably, the cache folder and the C
- * compiler lookup — with memflow's error type. For tools that manage plugin folders, as
- * memflowup does; it loads neither the analyzer nor any plugin code.
+ * compiler lookup, where the ABI's C header is — with memflow's error type. For tools that manage
+ * plugin folders, as memflowup does; it loads neither the analyzer nor any plugin code.
  */
+
 export { ErrorKind, ErrorOrigin, MemflowError } from "./error.ts";
+export { ABI_INCLUDE_DIRECTORY } from "./plugin-files/abi-header.ts";
 export type { CacheDirectoryInput } from "./plugin-files/cache-directory.ts";
 export { cacheDirectory } from "./plugin-files/cache-directory.ts";
 export type { CreatedAt } from "./plugin-files/created-at.ts";

@@ -1,11 +1,13 @@
 /*
  * memflow-plugin.h: write memflow 0.2 connector plugins in C.
  *
- * Part of @memflow-ts/sdk (MIT). The layouts are memflow 0.2's plugin ABI (plugin_version 1):
- * memflow's Rust types are repr(C), so a plugin built with this header loads in memflow itself
- * and in @memflow-ts/core. An author writes plain functions and one MEMFLOW_CONNECTOR(...) line;
- * the header produces the exported descriptor, the vtables, the read/write iterators with
- * their out/out_fail reporting, clone, drop, help and target-list plumbing.
+ * Part of @memflow-ts/sdk (MIT). The layouts are memflow 0.2's plugin ABI (plugin_version 1),
+ * from memflow-abi.h in @memflow-ts/core's native/ folder (buildPlugin puts both folders on the
+ * include path): memflow's Rust types are repr(C), so a plugin built with this header loads in
+ * memflow itself and in @memflow-ts/core. An author writes plain functions and one
+ * MEMFLOW_CONNECTOR(...) line; the header produces the exported descriptor, the vtables, the
+ * read/write iterators with their out/out_fail reporting, clone, drop, help and target-list
+ * plumbing.
  *
  *   static void *create(const mf_connector_args *args, int32_t *error);
  *   static int64_t read(void *state, uint64_t address, uint8_t *buffer, uint64_t length);
@@ -19,126 +21,18 @@
 #ifndef MEMFLOW_PLUGIN_H
 #define MEMFLOW_PLUGIN_H
 
-#include <stdbool.h>
-#include <stddef.h>
-#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+
+/* The ABI's structs, MF_ERROR and MF_EXPORT; @memflow-ts/core's ABI_INCLUDE_DIRECTORY holds it. */
+#include "memflow-abi.h"
 
 #ifdef __cplusplus
 extern "C" {
 #endif
 
-#if defined(_WIN32)
-#define MF_EXPORT __declspec(dllexport)
-#else
-#define MF_EXPORT __attribute__((visibility("default")))
-#endif
-
-/* ---- errors: memflow's Error(origin, kind), packed as plugins return it ---- */
-
-enum mf_error_origin {
-  MF_ORIGIN_POINTER, MF_ORIGIN_ARGS, MF_ORIGIN_ARGS_VALIDATOR, MF_ORIGIN_MEMORY, MF_ORIGIN_MMU,
-  MF_ORIGIN_MEMORY_MAP, MF_ORIGIN_PHYSICAL_MEMORY, MF_ORIGIN_VIRTUAL_TRANSLATE, MF_ORIGIN_CACHE,
-  MF_ORIGIN_TLB_CACHE, MF_ORIGIN_PAGE_CACHE, MF_ORIGIN_VIRTUAL_MEMORY, MF_ORIGIN_INVENTORY,
-  MF_ORIGIN_CONNECTOR, MF_ORIGIN_OS_LAYER, MF_ORIGIN_FFI, MF_ORIGIN_OTHER
-};
-
-enum mf_error_kind {
-  MF_KIND_UNINITIALIZED, MF_KIND_NOT_SUPPORTED, MF_KIND_NOT_IMPLEMENTED, MF_KIND_CONFIGURATION,
-  MF_KIND_OFFSET, MF_KIND_HTTP, MF_KIND_ARG_NOT_EXISTS, MF_KIND_ARG_VALIDATION,
-  MF_KIND_REQUIRED_ARG_NOT_FOUND, MF_KIND_INVALID_ARGUMENT, MF_KIND_PARTIAL_DATA, MF_KIND_NOT_FOUND,
-  MF_KIND_OUT_OF_BOUNDS, MF_KIND_OUT_OF_MEMORY_RANGE, MF_KIND_ENCODING, MF_KIND_INVALID_PATH,
-  MF_KIND_READ_ONLY, MF_KIND_UNABLE_TO_READ_DIR, MF_KIND_UNABLE_TO_READ_DIR_ENTRY,
-  MF_KIND_UNABLE_TO_READ_FILE, MF_KIND_UNABLE_TO_CREATE_DIRECTORY, MF_KIND_UNABLE_TO_WRITE_FILE,
-  MF_KIND_UNABLE_TO_SEEK_FILE, MF_KIND_UNABLE_TO_MAP_FILE, MF_KIND_MEMORY_MAP_OUT_OF_RANGE,
-  MF_KIND_UNABLE_TO_READ_MEMORY, MF_KIND_INVALID_ARCHITECTURE, MF_KIND_INVALID_MEMORY_SIZE,
-  MF_KIND_INVALID_MEMORY_SIZE_UNIT, MF_KIND_UNABLE_TO_LOAD_LIBRARY, MF_KIND_INVALID_EXE_FILE,
-  MF_KIND_MEMFLOW_EXPORTS_NOT_FOUND, MF_KIND_VERSION_MISMATCH, MF_KIND_ALREADY_EXISTS,
-  MF_KIND_PLUGIN_NOT_FOUND, MF_KIND_TARGET_NOT_FOUND, MF_KIND_INVALID_ABI,
-  MF_KIND_UNSUPPORTED_OPTIONAL_FEATURE, MF_KIND_PROCESS_NOT_FOUND, MF_KIND_INVALID_PROCESS_INFO,
-  MF_KIND_MODULE_NOT_FOUND, MF_KIND_EXPORT_NOT_FOUND, MF_KIND_IMPORT_NOT_FOUND, MF_KIND_SECTION_NOT_FOUND,
-  MF_KIND_UNKNOWN
-};
-
-/* error.rs IntError::into_int_err: -(1 + ((origin + 1) << 4) + ((kind + 1) << 16)). */
-#define MF_ERROR(origin, kind) ((int32_t)(-(1 + ((((int32_t)(origin)) + 1) << 4) + ((((int32_t)(kind)) + 1) << 16))))
-
-/* ---- memflow 0.2 structures ---- */
-
-typedef struct { const uint8_t *data; size_t len; } mf_slice_ref;
-typedef struct { uint8_t *data; size_t len; } mf_slice_mut;
-typedef struct { void *instance; void (*drop_fn)(void *); } mf_cbox;
-typedef struct { const void *instance; const void *(*clone_fn)(const void *); void (*drop_fn)(const void *); } mf_carc;
-typedef struct { mf_cbox instance; mf_carc context; } mf_container;
-
-typedef struct { char *key; char *value; } mf_arg_entry;
-typedef struct {
-  mf_arg_entry *data; size_t len, capacity;
-  void (*drop_fn)(mf_arg_entry *, size_t, size_t);
-  size_t (*reserve_fn)(void *, size_t);
-} mf_args;
-typedef struct { uint32_t tag; bool value; } mf_option_bool;
-typedef struct {
-  mf_option_bool cache; size_t cache_size; uint64_t cache_validity_time; size_t cache_page_size;
-  uint64_t delay; bool metrics;
-} mf_middleware_args;
-typedef struct { char *target; mf_args extra_args; mf_middleware_args middleware_args; } mf_connector_args;
-
-typedef struct { uint64_t address; uint8_t page_type; uint8_t page_size_log2; } mf_physical_address;
-typedef struct { mf_physical_address addr; uint64_t meta_addr; mf_slice_mut data; } mf_physical_read_data;
-typedef struct { mf_physical_address addr; uint64_t meta_addr; mf_slice_ref data; } mf_physical_write_data;
-typedef struct { uint64_t meta_addr; mf_slice_mut data; } mf_read_data;
-typedef struct { uint64_t meta_addr; mf_slice_ref data; } mf_write_data;
-typedef struct { void *iter; int32_t (*func)(void *iter, void *out); } mf_iterator;
-typedef struct { void *context; bool (*func)(void *context, mf_read_data data); } mf_read_callback;
-typedef struct { void *context; bool (*func)(void *context, mf_write_data data); } mf_write_callback;
-typedef struct { mf_iterator inp; mf_read_callback *out; mf_read_callback *out_fail; } mf_read_ops;
-typedef struct { mf_iterator inp; mf_write_callback *out; mf_write_callback *out_fail; } mf_write_ops;
-
-typedef struct {
-  uint64_t max_address; uint64_t real_size; bool readonly; uint32_t ideal_batch_size;
-} mf_metadata;
-
-typedef struct { mf_container (*clone)(const mf_container *cont); } mf_clone_vtbl;
-typedef struct {
-  int32_t (*phys_read_raw_iter)(mf_container *cont, mf_read_ops ops);
-  int32_t (*phys_write_raw_iter)(mf_container *cont, mf_write_ops ops);
-  mf_metadata (*metadata)(const mf_container *cont);
-  void (*set_mem_map)(mf_container *cont, mf_slice_ref mappings);
-  void *into_phys_view; /* not provided: hosts fall back to the raw iterators */
-  void *phys_view;
-} mf_physical_memory_vtbl;
-typedef struct {
-  const mf_clone_vtbl *vtbl_clone;
-  const mf_physical_memory_vtbl *vtbl_physicalmemory;
-  const void *vtbl_connectorcpustate;
-  mf_container container;
-} mf_connector_instance;
-typedef struct { uint32_t tag; uint32_t pad; const void *vtbls[6]; mf_container container; } mf_option_os_instance;
-
-typedef struct { void *context; bool (*func)(void *context, char *text); } mf_string_callback;
-
-typedef struct {
-  int32_t plugin_version;
-  bool accept_input;
-  const void *input_layout;
-  const void *output_layout;
-  mf_slice_ref name, version, description;
-  void (*help_callback)(mf_string_callback callback);
-  int32_t (*target_list_callback)(mf_string_callback callback);
-  int32_t (*create)(const mf_connector_args *args, mf_option_os_instance input, mf_carc lib, const void *logger,
-                    mf_connector_instance *out);
-} mf_plugin_descriptor;
-
-#if UINTPTR_MAX == 0xffffffffffffffffu
-_Static_assert(sizeof(mf_connector_args) == 96, "ConnectorArgs is 96 bytes");
-_Static_assert(sizeof(mf_connector_instance) == 64, "ConnectorInstance is 64 bytes");
-_Static_assert(sizeof(mf_option_os_instance) == 96, "COption<OsInstance> is 96 bytes");
-_Static_assert(sizeof(mf_plugin_descriptor) == 0x60, "PluginDescriptor is 0x60 bytes");
-#else
-_Static_assert(sizeof(mf_plugin_descriptor) == 0x34, "PluginDescriptor is 0x34 bytes");
-#endif
+/* What an author's metadata function returns: memflow's PhysicalMemoryMetadata. */
+typedef mf_physical_memory_metadata mf_metadata;
 
 /* ---- argument accessors ---- */
 
@@ -300,7 +194,7 @@ static inline mf_metadata mf__metadata(const mf_container *cont) {
   return instance->ops->metadata(instance->state);
 }
 
-static inline void mf__set_mem_map(mf_container *cont, mf_slice_ref mappings) { (void)cont; (void)mappings; }
+static inline void mf__set_mem_map(mf_container *cont, mf_mapping_slice mappings) { (void)cont; (void)mappings; }
 
 static const mf_clone_vtbl mf__clone_vtbl = { mf__clone };
 static const mf_physical_memory_vtbl mf__physical_memory_vtbl = {
@@ -309,8 +203,8 @@ static const mf_physical_memory_vtbl mf__physical_memory_vtbl = {
 
 /* memflow hands the host's optional OS input to every connector; it is dropped unused here. */
 static inline void mf__drop_input(mf_option_os_instance *input) {
-  if (input->tag != 1) return;
-  mf_container *cont = &input->container;
+  if (input->tag != MF_OPTION_SOME) return;
+  mf_container *cont = &input->value.container;
   if (cont->instance.drop_fn && cont->instance.instance) cont->instance.drop_fn(cont->instance.instance);
   if (cont->context.drop_fn && cont->context.instance) cont->context.drop_fn(cont->context.instance);
 }
@@ -353,16 +247,23 @@ static inline char *mf__copy(const char *text) {
   return copy;
 }
 
-typedef struct { mf_string_callback callback; bool stopped; } mf__emit_context;
+typedef struct { mf_target_callback callback; bool stopped; } mf__emit_context;
 
 static inline void mf__emit(void *context, const char *name) {
   mf__emit_context *emit = (mf__emit_context *)context;
   if (emit->stopped) return;
-  char *copy = mf__copy(name);
-  if (copy && !emit->callback.func(emit->callback.context, copy)) emit->stopped = true;
+  mf_target_info target = { mf__copy(name) };
+  if (target.name && !emit->callback.func(emit->callback.context, target)) emit->stopped = true;
 }
 
 #define MF__TEXT(literal) { (const uint8_t *)(literal), sizeof(literal) - 1 }
+
+/* A const object at file scope has internal linkage in C++: extern "C" exports it unmangled. */
+#ifdef __cplusplus
+#define MF__DESCRIPTOR extern "C" MF_EXPORT const mf_plugin_descriptor
+#else
+#define MF__DESCRIPTOR MF_EXPORT const mf_plugin_descriptor
+#endif
 
 /*
  * MEMFLOW_CONNECTOR(SYMBOL, "name", "version", "description", ops) exports
@@ -370,23 +271,24 @@ static inline void mf__emit(void *context, const char *name) {
  */
 #define MEMFLOW_CONNECTOR(SYMBOL, NAME, VERSION, DESCRIPTION, OPS)                                        \
   static int32_t mf__create_##SYMBOL(const mf_connector_args *args, mf_option_os_instance input, mf_carc lib, \
-                                     const void *logger, mf_connector_instance *out) {                     \
+                                     mf_plugin_logger *logger, mf_connector_instance *out) {               \
     (void)logger;                                                                                          \
     return mf__create(&(OPS), args, input, lib, out);                                                      \
   }                                                                                                        \
-  static void mf__help_##SYMBOL(mf_string_callback callback) {                                            \
+  static void mf__help_##SYMBOL(mf_help_callback callback) {                                              \
     if (!(OPS).help) return;                                                                               \
     char *text = mf__copy((OPS).help());                                                                   \
     if (text) callback.func(callback.context, text);                                                       \
   }                                                                                                        \
-  static int32_t mf__targets_##SYMBOL(mf_string_callback callback) {                                      \
+  static int32_t mf__targets_##SYMBOL(mf_target_callback callback) {                                      \
     if (!(OPS).target_list) return 0;                                                                      \
     mf__emit_context emit = { callback, false };                                                           \
     return (OPS).target_list(mf__emit, &emit);                                                             \
   }                                                                                                        \
-  MF_EXPORT const mf_plugin_descriptor MEMFLOW_CONNECTOR_##SYMBOL = {                                      \
-    1, false, NULL, NULL, MF__TEXT(NAME), MF__TEXT(VERSION), MF__TEXT(DESCRIPTION),                        \
-    mf__help_##SYMBOL, mf__targets_##SYMBOL, mf__create_##SYMBOL,                                           \
+  /* Positional, so C++ accepts it too: the last brace sets create.connector. */                           \
+  MF__DESCRIPTOR MEMFLOW_CONNECTOR_##SYMBOL = {                                                            \
+    MF_PLUGIN_VERSION, false, NULL, NULL, MF__TEXT(NAME), MF__TEXT(VERSION), MF__TEXT(DESCRIPTION),        \
+    mf__help_##SYMBOL, mf__targets_##SYMBOL, { mf__create_##SYMBOL },                                       \
   }
 
 #ifdef __cplusplus

@@ -8,6 +8,7 @@ import { mkdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { type PluginDescriptorInfo, parseDescriptors } from "@memflow-ts/analyzer";
 import {
+  ABI_INCLUDE_DIRECTORY,
   createdAtNow,
   type HostPlatform,
   hostPlatform,
@@ -18,7 +19,7 @@ import {
 } from "@memflow-ts/core/plugin-files";
 import { BuildError, pluginCompiler, runCompiler, runCompilerAsync } from "./compiler.ts";
 
-/** Where the SDK's C header lives, for `-I`. */
+/** Where the SDK's C header lives, for `-I` (with core's `ABI_INCLUDE_DIRECTORY`, which it includes). */
 export const INCLUDE_DIRECTORY = join(import.meta.dir, "..", "include");
 
 export interface BuildPluginOptions {
@@ -73,6 +74,7 @@ function planBuild(options: BuildPluginOptions): BuildPlan {
     "-D_DEFAULT_SOURCE",
     "-D_DARWIN_C_SOURCE",
     `-I${INCLUDE_DIRECTORY}`,
+    `-I${ABI_INCLUDE_DIRECTORY}`,
     ...(options.flags ?? []),
     "-o",
     temporary,

@@ -1,12 +1,12 @@
 /**
  * The connectors that ship as C source with the SDK (`native/`): `dummy` and `rawfile`. They are
- * built on demand with the system compiler into a cache folder, once per source and compiler,
- * so no prebuilt binary is ever shipped or committed.
+ * built on demand with the system compiler into a cache folder, once per source (with both
+ * headers) and compiler, so no prebuilt binary is ever shipped or committed.
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
-import { cacheDirectory, compilerVersion } from "@memflow-ts/core/plugin-files";
+import { ABI_INCLUDE_DIRECTORY, cacheDirectory, compilerVersion } from "@memflow-ts/core/plugin-files";
 import { buildPlugin, INCLUDE_DIRECTORY } from "./build-plugin.ts";
 import { BuildError, pluginCompiler } from "./compiler.ts";
 
@@ -35,6 +35,7 @@ export function bundledPluginDirectory(
   const key = new Bun.CryptoHasher("sha256")
     .update(readFileSync(bundledPluginSource(name)))
     .update(readFileSync(join(INCLUDE_DIRECTORY, "memflow-plugin.h")))
+    .update(readFileSync(join(ABI_INCLUDE_DIRECTORY, "memflow-abi.h")))
     .update(compilerVersion(compiler))
     .digest("hex")
     .slice(0, 16);

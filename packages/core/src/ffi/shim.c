@@ -1,47 +1,19 @@
 /*
- * The native half of @memflow-ts/core's plugin host, compiled at run time by bun:ffi's cc
- * (TinyCC, inside Bun). It owns every call bun:ffi cannot express or would make slow:
- * structs passed and returned by value (create, clone, metadata), the read/write iterators and
- * their callbacks (kept in C, so a batch is one call from JavaScript), help/target callbacks,
- * and the plugin logger, which plugins may call from their own threads: records are queued
- * here and drained by JavaScript on its own thread.
+ * The native half of @memflow-ts/core's plugin host, compiled at run time by the system C
+ * compiler, or by Bun's TinyCC (bun:ffi's cc) when there is none (see shim.ts). It owns every
+ * call bun:ffi cannot express or would make slow: structs passed and returned by value (create,
+ * clone, metadata), the read/write iterators and their callbacks (kept in C, so a batch is one
+ * call from JavaScript), help/target callbacks, and the plugin logger, which plugins may call
+ * from their own threads: records are queued here and drained by JavaScript on its own thread.
  *
- * Layouts are memflow 0.2's (see packages/core/src/ffi/layouts.ts and docs/decisions/0003).
+ * memflow's structs come from memflow-abi.h (packages/core/native); see docs/decisions/0003.
  */
 #include <dlfcn.h>
 #include <pthread.h>
-#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
-typedef struct { const uint8_t *data; size_t len; } CSliceRef;
-typedef struct { uint8_t *data; size_t len; } CSliceMut;
-typedef struct { void *instance; void (*drop_fn)(void *); } CBox;
-typedef struct { const void *instance; const void *(*clone_fn)(const void *); void (*drop_fn)(const void *); } CArc;
-typedef struct { CBox instance; CArc context; } Container;
-
-typedef struct { uint64_t address; uint8_t page_type; uint8_t page_size_log2; } PhysicalAddress;
-typedef struct { PhysicalAddress addr; uint64_t meta_addr; CSliceMut data; } PhysicalData;
-typedef struct { uint64_t meta_addr; CSliceMut data; } MetaData;
-typedef struct { void *iter; int32_t (*func)(void *iter, void *out); } CIterator;
-typedef struct { void *context; int (*func)(void *context, MetaData data); } DataCallback;
-typedef struct { CIterator inp; DataCallback *out; DataCallback *out_fail; } MemOps;
-typedef struct { uint64_t max_address; uint64_t real_size; uint8_t readonly; uint32_t ideal_batch_size; } PhysicalMemoryMetadata;
-
-typedef struct { Container (*clone)(const Container *cont); } CloneVtbl;
-typedef struct {
-  int32_t (*phys_read_raw_iter)(Container *cont, MemOps ops);
-  int32_t (*phys_write_raw_iter)(Container *cont, MemOps ops);
-  PhysicalMemoryMetadata (*metadata)(const Container *cont);
-} PhysicalMemoryVtbl;
-
-typedef struct { const void *vtbls[3]; Container container; } ConnectorInstance;
-typedef struct { const void *vtbls[6]; Container container; } OsInstance;
-typedef struct { uint32_t tag; uint32_t pad; ConnectorInstance some; } COptionConnectorInstance;
-typedef struct { uint32_t tag; uint32_t pad; OsInstance some; } COptionOsInstance;
-
-typedef int32_t (*ConnectorCreate)(const void *args, COptionOsInstance input, CArc lib, const void *logger, ConnectorInstance *out);
-typedef int32_t (*OsCreate)(const void *args, COptionConnectorInstance input, CArc lib, const void *logger, OsInstance *out);
+#include "memflow-abi.h"
 
 /* ---- libraries ---- */
 
@@ -59,42 +31,45 @@ void *mf_symbol(void *handle, const char *name) { return dlsym(handle, name); }
 
 /* ---- create ---- */
 
-static size_t reserve_none(void *vec, size_t additional) { (void)vec; (void)additional; return 0; }
+static size_t reserve_none(mf_args *vec, size_t additional) { (void)vec; (void)additional; return 0; }
 
 /* A CVec needs a non-null reserve_fn, though a plugin never grows the host's arguments. */
 void *mf_reserve_fn(void) { return (void *)reserve_none; }
 
-int32_t mf_create_connector(void *create, const void *args, const OsInstance *input, const void *logger, ConnectorInstance *out) {
-  COptionOsInstance option;
+/* The host passes no library reference (a None CArc), so plugins never call back into it. */
+int32_t mf_create_connector(mf_connector_create_fn create, const mf_connector_args *args, const mf_os_instance *input,
+                            mf_plugin_logger *logger, mf_connector_instance *out) {
+  mf_option_os_instance option;
   memset(&option, 0, sizeof option);
-  if (input) { option.tag = 1; option.some = *input; }
-  CArc library = { 0, 0, 0 };
-  return ((ConnectorCreate)create)(args, option, library, logger, out);
+  if (input) { option.tag = MF_OPTION_SOME; option.value = *input; }
+  mf_carc library = { 0, 0, 0 };
+  return create(args, option, library, logger, out);
 }
 
-int32_t mf_create_os(void *create, const void *args, const ConnectorInstance *input, const void *logger, OsInstance *out) {
-  COptionConnectorInstance option;
+int32_t mf_create_os(mf_os_create_fn create, const mf_os_args *args, const mf_connector_instance *input,
+                     mf_plugin_logger *logger, mf_os_instance *out) {
+  mf_option_connector_instance option;
   memset(&option, 0, sizeof option);
-  if (input) { option.tag = 1; option.some = *input; }
-  CArc library = { 0, 0, 0 };
-  return ((OsCreate)create)(args, option, library, logger, out);
+  if (input) { option.tag = MF_OPTION_SOME; option.value = *input; }
+  mf_carc library = { 0, 0, 0 };
+  return create(args, option, library, logger, out);
 }
 
 /* ---- instances ---- */
 
-void mf_clone(const void *vtbl, const Container *source, Container *target) {
-  *target = ((const CloneVtbl *)vtbl)->clone(source);
+void mf_clone(const mf_clone_vtbl *vtbl, const mf_container *source, mf_container *target) {
+  *target = vtbl->clone(source);
 }
 
 /* memflow's drop order: the instance first, then its context (the library reference). */
-void mf_drop(Container *cont) {
+void mf_drop(mf_container *cont) {
   if (cont->instance.drop_fn && cont->instance.instance) cont->instance.drop_fn(cont->instance.instance);
   if (cont->context.drop_fn && cont->context.instance) cont->context.drop_fn(cont->context.instance);
   memset(cont, 0, sizeof *cont);
 }
 
-void mf_metadata(const void *vtbl, const Container *cont, PhysicalMemoryMetadata *out) {
-  *out = ((const PhysicalMemoryVtbl *)vtbl)->metadata(cont);
+void mf_metadata(const mf_physical_memory_vtbl *vtbl, const mf_container *cont, mf_physical_memory_metadata *out) {
+  *out = vtbl->metadata(cont);
 }
 
 /* ---- batched reads and writes ---- */
@@ -106,6 +81,7 @@ typedef struct { uint64_t address; uint8_t *data; uint64_t length; uint64_t done
    32-bit halves. */
 typedef struct { Request *requests; const double *addresses; uint64_t count; uint64_t next; uint64_t hint; } Batch;
 
+/* The iterator for reads and writes alike: a write's item has the same layout, with a const buffer. */
 static int32_t batch_next(void *iter, void *out) {
   Batch *batch = iter;
   if (batch->next >= batch->count) return 1;
@@ -118,9 +94,9 @@ static int32_t batch_next(void *iter, void *out) {
   }
   request->done = 0;
   request->failed = 0;
-  PhysicalData *item = out;
+  mf_physical_read_data *item = out;
   item->addr.address = request->address;
-  item->addr.page_type = 1; /* PageType::UNKNOWN, as memflow's From<Address> */
+  item->addr.page_type = MF_PAGE_TYPE_UNKNOWN; /* as memflow's From<Address> */
   item->addr.page_size_log2 = 0;
   item->meta_addr = request->address;
   item->data.data = request->data;
@@ -144,40 +120,43 @@ static Request *batch_find(Batch *batch, const uint8_t *data) {
   return 0;
 }
 
-static int batch_ok(void *context, MetaData data) {
-  Request *request = batch_find(context, data.data.data);
-  if (request) request->done += data.data.len;
-  return 1;
+/* Adds `length` bytes at `data` to the done or failed count of their request. */
+static bool batch_count(Batch *batch, const uint8_t *data, size_t length, bool failed) {
+  Request *request = batch_find(batch, data);
+  if (request && failed) request->failed += length;
+  else if (request) request->done += length;
+  return true;
 }
 
-static int batch_failed(void *context, MetaData data) {
-  Request *request = batch_find(context, data.data.data);
-  if (request) request->failed += data.data.len;
-  return 1;
-}
+static bool read_done(void *batch, mf_read_data part) { return batch_count(batch, part.data.data, part.data.len, false); }
+static bool read_failed(void *batch, mf_read_data part) { return batch_count(batch, part.data.data, part.data.len, true); }
+static bool write_done(void *batch, mf_write_data part) { return batch_count(batch, part.data.data, part.data.len, false); }
+static bool write_failed(void *batch, mf_write_data part) { return batch_count(batch, part.data.data, part.data.len, true); }
 
-static int32_t run_batch(const void *vtbl, Container *cont, Request *requests, const double *addresses, uint64_t count, int write) {
+int32_t mf_read(const mf_physical_memory_vtbl *vtbl, mf_container *cont, Request *requests, const double *addresses,
+                uint64_t count) {
   Batch batch = { requests, addresses, count, 0, 0 };
-  DataCallback ok = { &batch, batch_ok };
-  DataCallback failed = { &batch, batch_failed };
-  MemOps ops = { { &batch, batch_next }, &ok, &failed };
-  const PhysicalMemoryVtbl *memory = vtbl;
-  return write ? memory->phys_write_raw_iter(cont, ops) : memory->phys_read_raw_iter(cont, ops);
+  mf_read_callback done = { &batch, read_done };
+  mf_read_callback failed = { &batch, read_failed };
+  mf_read_ops ops = { { &batch, batch_next }, &done, &failed };
+  return vtbl->phys_read_raw_iter(cont, ops);
 }
 
-int32_t mf_read(const void *vtbl, Container *cont, Request *requests, const double *addresses, uint64_t count) {
-  return run_batch(vtbl, cont, requests, addresses, count, 0);
-}
-
-int32_t mf_write(const void *vtbl, Container *cont, Request *requests, const double *addresses, uint64_t count) {
-  return run_batch(vtbl, cont, requests, addresses, count, 1);
+int32_t mf_write(const mf_physical_memory_vtbl *vtbl, mf_container *cont, Request *requests, const double *addresses,
+                 uint64_t count) {
+  Batch batch = { requests, addresses, count, 0, 0 };
+  mf_write_callback done = { &batch, write_done };
+  mf_write_callback failed = { &batch, write_failed };
+  mf_write_ops ops = { { &batch, batch_next }, &done, &failed };
+  return vtbl->phys_write_raw_iter(cont, ops);
 }
 
 /* One read without a request array: the bytes read, or a negative error code. A double, so
    JavaScript gets a plain number (exact below 2^53) instead of a BigInt. */
-double mf_read_into(const void *vtbl, Container *cont, uint64_t address, uint8_t *data, uint64_t length) {
+double mf_read_into(const mf_physical_memory_vtbl *vtbl, mf_container *cont, uint64_t address, uint8_t *data,
+                    uint64_t length) {
   Request request = { address, data, length, 0, 0 };
-  int32_t result = run_batch(vtbl, cont, &request, 0, 1, 0);
+  int32_t result = mf_read(vtbl, cont, &request, 0, 1);
   return result != 0 ? (double)result : (double)request.done;
 }
 
@@ -186,15 +165,14 @@ double mf_read_into(const void *vtbl, Container *cont, uint64_t address, uint8_t
 /* Strings a plugin hands over, copied into one NUL-separated buffer (the plugin's own copies are
    leaked: they come from the plugin's allocator, which need not be malloc). */
 typedef struct { char *data; uint64_t length; uint64_t capacity; uint64_t count; } Strings;
-typedef struct { void *context; int (*func)(void *context, char *text); } StringCallback;
 
-static int strings_push(void *context, char *text) {
+static bool strings_push(void *context, char *text) {
   Strings *strings = context;
   size_t length = text ? strlen(text) : 0;
   if (strings->length + length + 1 > strings->capacity) {
     size_t capacity = (strings->capacity + length + 1) * 2;
     char *grown = realloc(strings->data, capacity);
-    if (!grown) return 0;
+    if (!grown) return false;
     strings->data = grown;
     strings->capacity = capacity;
   }
@@ -202,17 +180,19 @@ static int strings_push(void *context, char *text) {
   strings->data[strings->length + length] = 0;
   strings->length += length + 1;
   strings->count++;
-  return 1;
+  return true;
 }
 
-void mf_help(void *help, Strings *out) {
-  StringCallback callback = { out, strings_push };
-  ((void (*)(StringCallback))help)(callback);
+static bool targets_push(void *context, mf_target_info target) { return strings_push(context, target.name); }
+
+void mf_help(mf_help_fn help, Strings *out) {
+  mf_help_callback callback = { out, strings_push };
+  help(callback);
 }
 
-int32_t mf_targets(void *targets, Strings *out) {
-  StringCallback callback = { out, strings_push };
-  return ((int32_t (*)(StringCallback))targets)(callback);
+int32_t mf_targets(mf_target_list_fn targets, Strings *out) {
+  mf_target_callback callback = { out, targets_push };
+  return targets(callback);
 }
 
 void mf_strings_free(Strings *strings) {
@@ -221,29 +201,6 @@ void mf_strings_free(Strings *strings) {
 }
 
 /* ---- the plugin logger ---- */
-
-/* memflow's PluginLogger (40 bytes): the plugin writes on_level_change, the host the rest. */
-typedef struct { size_t level; CSliceRef target; } LogMetadata;
-typedef struct { int32_t (*write_str)(void *cont, CSliceRef text); } WriteVtbl;
-typedef struct { const WriteVtbl *vtbl; void *instance; } WriteMut;
-typedef struct { int32_t (*fmt)(const void *cont, WriteMut *out); } DisplayVtbl;
-typedef struct { uint32_t tag; uint32_t pad; CSliceRef value; } COptionSlice;
-typedef struct {
-  LogMetadata metadata;
-  const DisplayVtbl *message_vtbl;
-  const void *message_instance;
-  COptionSlice module_path;
-  COptionSlice file;
-  uint32_t line_tag;
-  uint32_t line;
-} LogRecord;
-typedef struct {
-  size_t max_level;
-  int (*enabled)(const LogMetadata *metadata);
-  void (*log)(const LogRecord *record);
-  void (*flush)(void);
-  void *on_level_change;
-} PluginLogger;
 
 typedef struct { char *data; size_t length, capacity; } Text;
 
@@ -259,12 +216,13 @@ static void text_append(Text *text, const void *bytes, size_t length) {
   text->length += length;
 }
 
-static int32_t text_write_str(void *cont, CSliceRef part) {
-  text_append(*(Text **)cont, part.data, part.len);
+/* cont points at the writer's instance: the Text being filled. */
+static int32_t text_write_str(void **cont, mf_slice_ref part) {
+  text_append(*cont, part.data, part.len);
   return 0;
 }
 
-static const WriteVtbl text_write_vtbl = { text_write_str };
+static const mf_write_vtbl text_write_vtbl = { text_write_str };
 
 /* Records wait here, serialized, until JavaScript drains them on its own thread. */
 #define LOG_QUEUE_LIMIT (1 << 20)
@@ -279,28 +237,31 @@ static void put_slice(Text *text, const uint8_t *data, size_t length) {
   if (length) text_append(text, data, length);
 }
 
-/* The level a record must not exceed, shared by every logger the host created. */
-static int log_enabled(const LogMetadata *metadata) { return metadata->level <= log_level_all; }
+/* An absent string is queued as an empty one. */
+static void put_option(Text *text, const mf_option_slice_ref *option) {
+  put_slice(text, option->tag ? option->value.data : 0, option->tag ? option->value.len : 0);
+}
 
-static void log_record(const LogRecord *record) {
+/* The level a record must not exceed, shared by every logger the host created. */
+static bool log_enabled(const mf_log_metadata *metadata) { return metadata->level <= log_level_all; }
+
+static void log_record(const mf_log_record *record) {
   if (record->metadata.level > log_level_all) return;
   Text message = { 0, 0, 0 };
-  if (record->message_vtbl && record->message_vtbl->fmt) {
-    Text *target = &message;
-    WriteMut writer = { &text_write_vtbl, target };
-    record->message_vtbl->fmt(&record->message_instance, &writer);
+  if (record->message.vtbl && record->message.vtbl->fmt) {
+    mf_write_mut writer = { &text_write_vtbl, &message };
+    record->message.vtbl->fmt(&record->message.instance, &writer);
   }
   pthread_mutex_lock(&log_lock);
   if (log_queue.length + message.length + record->metadata.target.len + 512 > LOG_QUEUE_LIMIT) {
     log_dropped++;
   } else {
     put_u32(&log_queue, (uint32_t)record->metadata.level);
-    put_u32(&log_queue, record->line_tag ? record->line : 0);
+    put_u32(&log_queue, record->line.tag ? record->line.value : 0);
     put_slice(&log_queue, record->metadata.target.data, record->metadata.target.len);
     put_slice(&log_queue, (const uint8_t *)message.data, message.length);
-    put_slice(&log_queue, record->module_path.tag ? record->module_path.value.data : 0,
-              record->module_path.tag ? record->module_path.value.len : 0);
-    put_slice(&log_queue, record->file.tag ? record->file.value.data : 0, record->file.tag ? record->file.value.len : 0);
+    put_option(&log_queue, &record->module_path);
+    put_option(&log_queue, &record->file);
   }
   pthread_mutex_unlock(&log_lock);
   free(message.data);
@@ -309,8 +270,8 @@ static void log_record(const LogRecord *record) {
 static void log_flush(void) {}
 
 /* A logger for one library; it is never freed, as plugins keep a pointer to it. */
-void *mf_logger_new(uint64_t level) {
-  PluginLogger *logger = calloc(1, sizeof *logger);
+mf_plugin_logger *mf_logger_new(uint64_t level) {
+  mf_plugin_logger *logger = calloc(1, sizeof *logger);
   if (!logger) return 0;
   logger->max_level = level;
   logger->enabled = log_enabled;
@@ -321,13 +282,13 @@ void *mf_logger_new(uint64_t level) {
 }
 
 /* Sets the level for the host side and tells the plugin, if it registered for changes. */
-void mf_logger_set_level(void *logger_pointer, uint64_t level) {
-  PluginLogger *logger = logger_pointer;
+void mf_logger_set_level(mf_plugin_logger *logger, uint64_t level) {
   log_level_all = level;
   if (!logger) return;
   logger->max_level = level;
-  void *change = *(void *volatile *)&logger->on_level_change;
-  if (change) ((void (*)(size_t))change)((size_t)level);
+  /* The plugin may store it from another thread (an AtomicPtr in memflow). */
+  void (*change)(size_t) = ((volatile mf_plugin_logger *)logger)->on_level_change;
+  if (change) change((size_t)level);
 }
 
 /* Moves queued records into `out` (whole records only); returns the bytes written. */

@@ -10,6 +10,7 @@ import { existsSync, mkdirSync, readFileSync, renameSync, rmSync } from "node:fs
 import { homedir, tmpdir } from "node:os";
 import { join } from "node:path";
 import { MemflowError } from "../error.ts";
+import { ABI_INCLUDE_DIRECTORY } from "../plugin-files/abi-header.ts";
 import { cacheDirectory } from "../plugin-files/cache-directory.ts";
 import { compilerVersion, findCompiler } from "../plugin-files/find-compiler.ts";
 
@@ -37,16 +38,15 @@ type Linked = { [Name in keyof typeof SYMBOLS]: (typeof SYMBOLS)[Name] & { ptr: 
 export type ShimKind = "system" | "tinycc";
 
 const SOURCE = join(import.meta.dir, "shim.c");
+const ABI_HEADER = join(ABI_INCLUDE_DIRECTORY, "memflow-abi.h");
 
 /**
  * TinyCC, in memory. Its functions are bound again through `linkSymbols`: calls through `cc`'s
  * own wrappers cost about twice as much (measured 32 ns against 16 ns for an empty call).
  */
 function compileWithTinyCC() {
-  const compiled = cc({ source: SOURCE, symbols: SYMBOLS }).symbols as unknown as Record<
-    string,
-    { ptr: Pointer | null }
-  >;
+  const compiled = cc({ source: SOURCE, include: [ABI_INCLUDE_DIRECTORY], symbols: SYMBOLS })
+    .symbols as unknown as Record<string, { ptr: Pointer | null }>;
   const withPointers = Object.fromEntries(
     Object.entries(SYMBOLS).map(([name, signature]) => [name, { ...signature, ptr: compiled[name]?.ptr ?? null }]),
   );
@@ -66,7 +66,7 @@ function writableCacheDirectory(): string {
   return tmpdir();
 }
 
-/** The system compiler's build of the shim, compiled once per source, compiler and Bun version. */
+/** The system compiler's build of the shim, compiled once per source, ABI header, compiler and Bun version. */
 function compileWithSystemCompiler(): ReturnType<typeof compileWithTinyCC> | undefined {
   const choice = findCompiler();
   if (choice?.kind !== "system") return undefined;
@@ -74,6 +74,7 @@ function compileWithSystemCompiler(): ReturnType<typeof compileWithTinyCC> | und
   const version = compilerVersion(compiler);
   const key = new Bun.CryptoHasher("sha256")
     .update(readFileSync(SOURCE))
+    .update(readFileSync(ABI_HEADER))
     .update(version)
     .update(`${Bun.version}/${process.platform}/${process.arch}`)
     .digest("hex")
@@ -82,10 +83,10 @@ function compileWithSystemCompiler(): ReturnType<typeof compileWithTinyCC> | und
   if (!existsSync(library)) {
     // Build beside the target and rename, so a concurrent process never loads half a file.
     const partial = `${library}.${process.pid}.tmp`;
-    const build = Bun.spawnSync([compiler, "-O2", "-shared", "-fPIC", "-pthread", "-o", partial, SOURCE, "-ldl"], {
-      stdout: "ignore",
-      stderr: "pipe",
-    });
+    const build = Bun.spawnSync(
+      [compiler, "-O2", "-shared", "-fPIC", "-pthread", `-I${ABI_INCLUDE_DIRECTORY}`, "-o", partial, SOURCE, "-ldl"],
+      { stdout: "ignore", stderr: "pipe" },
+    );
     if (build.exitCode !== 0) {
       rmSync(partial, { force: true });
       return undefined;

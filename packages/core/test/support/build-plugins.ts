@@ -4,6 +4,7 @@
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { ABI_INCLUDE_DIRECTORY } from "../../src/plugin-files.ts";
 
 const SOURCES = join(import.meta.dir, "plugins");
 
@@ -25,6 +26,7 @@ export function buildTestPlugin(
       "-fPIC",
       "-O2",
       "-pthread",
+      `-I${ABI_INCLUDE_DIRECTORY}`,
       ...flags,
       "-o",
       path,

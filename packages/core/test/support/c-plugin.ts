@@ -1,9 +1,10 @@
 /**
- * Builds memflow-shaped plugin libraries with gcc for the tests: exported descriptors with the
- * 64-bit `PluginDescriptor` layout, whose `create` is never called by scanning.
+ * Builds memflow-shaped plugin libraries with gcc for the tests: exported descriptors from
+ * memflow-abi.h, whose `create` is never called by scanning.
  */
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { ABI_INCLUDE_DIRECTORY } from "../../src/plugin-files.ts";
 
 export interface CDescriptor {
   kind: "connector" | "os";
@@ -17,20 +18,20 @@ const cString = (text: string) => JSON.stringify(text);
 
 function source(descriptors: readonly CDescriptor[]): string {
   const lines = [
-    "typedef struct { const char *ptr; unsigned long len; } slice;",
-    "typedef struct {",
-    "  int plugin_version; _Bool accept_input; const void *input_layout, *output_layout;",
-    "  slice name, version, description; void *help, *target_list; int (*create)(void);",
-    "} descriptor;",
-    '_Static_assert(sizeof(descriptor) == 0x60, "memflow\'s 64-bit descriptor is 0x60 bytes");',
-    "static int create(void) { return -1; }",
+    '#include "memflow-abi.h"',
+    "static int32_t create_connector(const mf_connector_args *args, mf_option_os_instance input, mf_carc lib,",
+    "                                mf_plugin_logger *logger, mf_connector_instance *out) { return -1; }",
+    "static int32_t create_os(const mf_os_args *args, mf_option_connector_instance input, mf_carc lib,",
+    "                         mf_plugin_logger *logger, mf_os_instance *out) { return -1; }",
   ];
   for (const descriptor of descriptors) {
-    const symbol = `MEMFLOW_${descriptor.kind === "connector" ? "CONNECTOR" : "OS"}_${descriptor.name.toUpperCase()}`;
-    const slice = (text: string) => `{ ${cString(text)}, ${new TextEncoder().encode(text).length} }`;
+    const connector = descriptor.kind === "connector";
+    const symbol = `MEMFLOW_${connector ? "CONNECTOR" : "OS"}_${descriptor.name.toUpperCase()}`;
+    const slice = (text: string) => `{ (const uint8_t *)${cString(text)}, ${new TextEncoder().encode(text).length} }`;
     lines.push(
-      `__attribute__((visibility("default"))) const descriptor ${symbol} = { ${descriptor.pluginVersion ?? 1}, 0, 0, 0, ` +
-        `${slice(descriptor.name)}, ${slice(descriptor.version ?? "0.1.0")}, ${slice(descriptor.description ?? "a test plugin")}, 0, 0, create };`,
+      `MF_EXPORT const mf_plugin_descriptor ${symbol} = { ${descriptor.pluginVersion ?? 1}, 0, 0, 0, ` +
+        `${slice(descriptor.name)}, ${slice(descriptor.version ?? "0.1.0")}, ${slice(descriptor.description ?? "a test plugin")}, ` +
+        `0, 0, { .${connector ? "connector = create_connector" : "os = create_os"} } };`,
     );
   }
   return `${lines.join("\n")}\n`;
@@ -46,7 +47,10 @@ export function buildCPlugin(
   const sourcePath = join(directory, `${fileName}.c`);
   const output = join(directory, fileName);
   writeFileSync(sourcePath, source(descriptors));
-  const gcc = Bun.spawnSync(["gcc", "-shared", "-fPIC", "-O2", ...flags, "-o", output, sourcePath], { stderr: "pipe" });
+  const gcc = Bun.spawnSync(
+    ["gcc", "-shared", "-fPIC", "-O2", `-I${ABI_INCLUDE_DIRECTORY}`, ...flags, "-o", output, sourcePath],
+    { stderr: "pipe" },
+  );
   if (gcc.exitCode !== 0) throw new Error(`gcc failed for ${fileName}: ${gcc.stderr.toString()}`);
   return output;
 }

@@ -28,48 +28,49 @@ const void *testmem_last_logger(void) { return last_logger; }
 
 /* ---- logging through the host's PluginLogger, as the log crate does in a Rust plugin ---- */
 
-static const PluginLogger *host_logger;
+static const mf_plugin_logger *host_logger;
 static int64_t plugin_level = -1;
 
 int64_t testmem_plugin_level(void) { return plugin_level; }
 
 static void on_level_change(size_t level) { plugin_level = (int64_t)level; }
 
-static int32_t message_fmt(const void *cont, WriteMut *out) {
-  const char *text = *(const char *const *)cont;
-  CSliceRef slice = { (const uint8_t *)text, strlen(text) };
-  return ((const WriteVtbl *)out->vtbl)->write_str(&out->instance, slice);
+/* A record's message: its instance is the text itself. */
+static int32_t message_fmt(const void *const *cont, mf_write_mut *out) {
+  const char *text = *cont;
+  mf_slice_ref slice = { (const uint8_t *)text, strlen(text) };
+  return out->vtbl->write_str(&out->instance, slice);
 }
 
-static const DisplayVtbl message_vtbl = { message_fmt };
+static const mf_display_vtbl message_vtbl = { message_fmt };
 
 static void plugin_log(size_t level, const char *text, uint32_t line) {
   if (!host_logger) return;
   static const char target[] = "testmem";
   static const char module[] = "testmem::plugin";
   static const char file[] = "test-connector.c";
-  LogRecord record;
+  mf_log_record record;
   memset(&record, 0, sizeof record);
   record.metadata.level = level;
   record.metadata.target.data = (const uint8_t *)target;
   record.metadata.target.len = sizeof target - 1;
   if (!host_logger->enabled(&record.metadata)) return;
-  record.message_vtbl = &message_vtbl;
-  record.message_instance = text;
-  record.module_path_tag = 1;
-  record.module_path.data = (const uint8_t *)module;
-  record.module_path.len = sizeof module - 1;
-  record.file_tag = 1;
-  record.file.data = (const uint8_t *)file;
-  record.file.len = sizeof file - 1;
-  record.line_tag = 1;
-  record.line = line;
+  record.message.vtbl = &message_vtbl;
+  record.message.instance = text;
+  record.module_path.tag = MF_OPTION_SOME;
+  record.module_path.value.data = (const uint8_t *)module;
+  record.module_path.value.len = sizeof module - 1;
+  record.file.tag = MF_OPTION_SOME;
+  record.file.value.data = (const uint8_t *)file;
+  record.file.value.len = sizeof file - 1;
+  record.line.tag = MF_OPTION_SOME;
+  record.line.value = line;
   host_logger->log(&record);
 }
 
 static void *log_from_thread(void *unused) {
   (void)unused;
-  plugin_log(2, "hello from a plugin thread", __LINE__);
+  plugin_log(MF_LEVEL_WARN, "hello from a plugin thread", __LINE__);
   return NULL;
 }
 
@@ -83,70 +84,70 @@ static void memory_drop(void *instance) {
   live_instances--;
 }
 
-static Container memory_clone(const Container *cont);
-static int32_t memory_read(Container *cont, PhysicalReadMemOps ops);
-static int32_t memory_write(Container *cont, PhysicalWriteMemOps ops);
-static PhysicalMemoryMetadata memory_metadata(const Container *cont);
-static void memory_set_mem_map(Container *cont, CSliceRef mappings) { (void)cont; (void)mappings; }
+static mf_container memory_clone(const mf_container *cont);
+static int32_t memory_read(mf_container *cont, mf_read_ops ops);
+static int32_t memory_write(mf_container *cont, mf_write_ops ops);
+static mf_physical_memory_metadata memory_metadata(const mf_container *cont);
+static void memory_set_mem_map(mf_container *cont, mf_mapping_slice mappings) { (void)cont; (void)mappings; }
 
-static const CloneVtbl clone_vtbl = { memory_clone };
-static const PhysicalMemoryVtbl physical_memory_vtbl = {
+static const mf_clone_vtbl clone_vtbl = { memory_clone };
+static const mf_physical_memory_vtbl physical_memory_vtbl = {
   memory_read, memory_write, memory_metadata, memory_set_mem_map, NULL, NULL,
 };
 
-static Container memory_clone(const Container *cont) {
+static mf_container memory_clone(const mf_container *cont) {
   const Memory *source = cont->instance.instance;
   Memory *copy = malloc(sizeof *copy);
   *copy = *source;
   ++*copy->shares;
   live_instances++;
-  Container result = { { copy, memory_drop }, cont->context };
+  mf_container result = { { copy, memory_drop }, cont->context };
   return result;
 }
 
-static int32_t memory_read(Container *cont, PhysicalReadMemOps ops) {
+static int32_t memory_read(mf_container *cont, mf_read_ops ops) {
   Memory *memory = cont->instance.instance;
-  PhysicalReadData item;
+  mf_physical_read_data item;
   while (ops.inp.func(ops.inp.iter, &item) == 0) {
     uint64_t address = item.addr.address;
     uint64_t length = item.data.len;
     uint64_t inside = address >= memory->size ? 0 : (memory->size - address < length ? memory->size - address : length);
     if (inside > 0) {
       memcpy(item.data.data, memory->bytes + address, inside);
-      ReadData ok = { item.meta_addr, { item.data.data, inside } };
+      mf_read_data ok = { item.meta_addr, { item.data.data, inside } };
       if (ops.out && !ops.out->func(ops.out->context, ok)) return 0;
     }
     if (inside < length) {
-      ReadData failed = { item.meta_addr + inside, { item.data.data + inside, length - inside } };
+      mf_read_data failed = { item.meta_addr + inside, { item.data.data + inside, length - inside } };
       if (ops.out_fail && !ops.out_fail->func(ops.out_fail->context, failed)) return 0;
     }
   }
   return 0;
 }
 
-static int32_t memory_write(Container *cont, PhysicalWriteMemOps ops) {
+static int32_t memory_write(mf_container *cont, mf_write_ops ops) {
   Memory *memory = cont->instance.instance;
-  PhysicalWriteData item;
+  mf_physical_write_data item;
   while (ops.inp.func(ops.inp.iter, &item) == 0) {
     uint64_t address = item.addr.address;
     uint64_t length = item.data.len;
     uint64_t inside = address >= memory->size ? 0 : (memory->size - address < length ? memory->size - address : length);
     if (inside > 0) {
       memcpy(memory->bytes + address, item.data.data, inside);
-      WriteData ok = { item.meta_addr, { item.data.data, inside } };
+      mf_write_data ok = { item.meta_addr, { item.data.data, inside } };
       if (ops.out && !ops.out->func(ops.out->context, ok)) return 0;
     }
     if (inside < length) {
-      WriteData failed = { item.meta_addr + inside, { item.data.data + inside, length - inside } };
+      mf_write_data failed = { item.meta_addr + inside, { item.data.data + inside, length - inside } };
       if (ops.out_fail && !ops.out_fail->func(ops.out_fail->context, failed)) return 0;
     }
   }
   return 0;
 }
 
-static PhysicalMemoryMetadata memory_metadata(const Container *cont) {
+static mf_physical_memory_metadata memory_metadata(const mf_container *cont) {
   const Memory *memory = cont->instance.instance;
-  PhysicalMemoryMetadata metadata = { memory->size - 1, memory->size, false, 0xffffffffu };
+  mf_physical_memory_metadata metadata = { memory->size - 1, memory->size, false, 0xffffffffu };
   return metadata;
 }
 
@@ -161,8 +162,8 @@ static bool parse_size(const char *text, uint64_t *out) {
   return true;
 }
 
-static int32_t create(const ConnectorArgs *args, COptionOsInstance input, CArc lib, const PluginLogger *logger,
-                      ConnectorInstance *out) {
+static int32_t create(const mf_connector_args *args, mf_option_os_instance input, mf_carc lib, mf_plugin_logger *logger,
+                      mf_connector_instance *out) {
   uint64_t size = 0x10000;
   int fill = 0;
   last_input_tag = (int)input.tag;
@@ -170,13 +171,13 @@ static int32_t create(const ConnectorArgs *args, COptionOsInstance input, CArc l
   if (logger) {
     host_logger = logger;
     /* The plugin side of memflow's logger: register for level changes, as PluginLogger::init does. */
-    ((PluginLogger *)logger)->on_level_change = (void *)on_level_change;
+    logger->on_level_change = on_level_change;
     plugin_level = (int64_t)logger->max_level;
   }
   last_target[0] = 0;
   if (args) {
     if (args->target) strncpy(last_target, args->target, sizeof last_target - 1);
-    const MiddlewareArgs *middleware = &args->middleware_args;
+    const mf_middleware_args *middleware = &args->middleware_args;
     last_middleware[0] = middleware->cache.tag ? (middleware->cache.value ? 1 : 0) : -1;
     last_middleware[1] = (int64_t)middleware->cache_size;
     last_middleware[2] = (int64_t)middleware->cache_validity_time;
@@ -184,7 +185,7 @@ static int32_t create(const ConnectorArgs *args, COptionOsInstance input, CArc l
     last_middleware[4] = (int64_t)middleware->delay;
     last_middleware[5] = middleware->metrics;
     for (size_t index = 0; index < args->extra_args.len; index++) {
-      const ArgEntry *entry = &args->extra_args.data[index];
+      const mf_arg_entry *entry = &args->extra_args.data[index];
       if (strcmp(entry->key, "size") == 0) {
         if (!parse_size(entry->value, &size) || size == 0) return MF_ERROR(MF_ORIGIN_CONNECTOR, MF_KIND_INVALID_MEMORY_SIZE);
       } else if (strcmp(entry->key, "fill") == 0) {
@@ -203,8 +204,8 @@ static int32_t create(const ConnectorArgs *args, COptionOsInstance input, CArc l
   live_instances++;
   char message[96];
   snprintf(message, sizeof message, "created testmem with 0x%llx bytes", (unsigned long long)size);
-  plugin_log(3, message, __LINE__);
-  plugin_log(5, "a trace record the default level filters out", __LINE__);
+  plugin_log(MF_LEVEL_INFO, message, __LINE__);
+  plugin_log(MF_LEVEL_TRACE, "a trace record the default level filters out", __LINE__);
   pthread_t thread;
   if (logger && pthread_create(&thread, NULL, log_from_thread, NULL) == 0) pthread_detach(thread);
   out->vtbl_clone = &clone_vtbl;
@@ -216,13 +217,15 @@ static int32_t create(const ConnectorArgs *args, COptionOsInstance input, CArc l
   return 0;
 }
 
-static void help(HelpCallback callback) {
+static void help(mf_help_callback callback) {
   callback.func(callback.context, strdup("testmem: size=<hex>[k|m] fill=<hex byte>"));
 }
 
-static int32_t targets(TargetCallback callback) {
-  if (!callback.func(callback.context, strdup("vm-alpha"))) return 0;
-  callback.func(callback.context, strdup("vm-beta"));
+static int32_t targets(mf_target_callback callback) {
+  mf_target_info alpha = { strdup("vm-alpha") };
+  if (!callback.func(callback.context, alpha)) return 0;
+  mf_target_info beta = { strdup("vm-beta") };
+  callback.func(callback.context, beta);
   return 0;
 }
 
@@ -265,7 +268,7 @@ static const TypeLayout input_layout = { NULL, &input_mono, false, 3, { 0 }, 96 
 #define PLUGIN_VERSION 1
 #endif
 
-__attribute__((visibility("default"))) const PluginDescriptor MEMFLOW_CONNECTOR_TESTMEM = {
+MF_EXPORT const mf_plugin_descriptor MEMFLOW_CONNECTOR_TESTMEM = {
   PLUGIN_VERSION, false, INPUT_LAYOUT, OUTPUT_LAYOUT, TEXT("testmem"), TEXT("1.2.3"), TEXT("memory connector for core's tests"),
-  help, targets, (void *)create,
+  help, targets, { .connector = create },
 };

@@ -1,0 +1,463 @@
+/*
+ * memflow-abi.h: memflow 0.2's plugin ABI (plugin_version 1) in C, and the only copy of it in
+ * memflow-ts. The host's shim (packages/core/src/ffi/shim.c), the SDK's memflow-plugin.h and every
+ * C test plugin include it; packages/core/src/ffi/layouts.ts holds the same offsets for
+ * TypeScript, and packages/core/test/abi-header.test.ts checks that the two agree.
+ *
+ * memflow's types are repr(C), so each struct here mirrors one field for field (memflow 0.2.4 and
+ * cglue 0.2.14: memflow/src/plugins, memflow/src/mem/mem_data.rs, memflow-ffi/memflow.h). Names
+ * are memflow's in snake case behind an mf_ prefix, so they cannot clash with a plugin's own.
+ * Vtables that no C file here fills in or calls (OS, memory view, keyboard, translation, CPU
+ * state) are declared opaque, so the instance structs keep memflow's slot types without them.
+ *
+ * Every size and offset is asserted at the end, for 64-bit targets (x86_64 and aarch64, LP64 and
+ * Windows' LLP64). On 32-bit targets those numbers do not apply and are skipped, except for the
+ * descriptor's 0x34 bytes, which memflow's plugin analyzer reads.
+ *
+ * Plain C11; also usable from C++ (static_assert stands in for _Static_assert there).
+ */
+#ifndef MEMFLOW_ABI_H
+#define MEMFLOW_ABI_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#if defined(_WIN32)
+#define MF_EXPORT __declspec(dllexport)
+#else
+#define MF_EXPORT __attribute__((visibility("default")))
+#endif
+
+/* ---- errors: memflow's Error(origin, kind) with memflow's ordinals (error.rs) ---- */
+
+enum mf_error_origin {
+  MF_ORIGIN_POINTER, MF_ORIGIN_ARGS, MF_ORIGIN_ARGS_VALIDATOR, MF_ORIGIN_MEMORY, MF_ORIGIN_MMU,
+  MF_ORIGIN_MEMORY_MAP, MF_ORIGIN_PHYSICAL_MEMORY, MF_ORIGIN_VIRTUAL_TRANSLATE, MF_ORIGIN_CACHE,
+  MF_ORIGIN_TLB_CACHE, MF_ORIGIN_PAGE_CACHE, MF_ORIGIN_VIRTUAL_MEMORY, MF_ORIGIN_INVENTORY,
+  MF_ORIGIN_CONNECTOR, MF_ORIGIN_OS_LAYER, MF_ORIGIN_FFI, MF_ORIGIN_OTHER
+};
+
+enum mf_error_kind {
+  MF_KIND_UNINITIALIZED, MF_KIND_NOT_SUPPORTED, MF_KIND_NOT_IMPLEMENTED, MF_KIND_CONFIGURATION,
+  MF_KIND_OFFSET, MF_KIND_HTTP, MF_KIND_ARG_NOT_EXISTS, MF_KIND_ARG_VALIDATION,
+  MF_KIND_REQUIRED_ARG_NOT_FOUND, MF_KIND_INVALID_ARGUMENT, MF_KIND_PARTIAL_DATA, MF_KIND_NOT_FOUND,
+  MF_KIND_OUT_OF_BOUNDS, MF_KIND_OUT_OF_MEMORY_RANGE, MF_KIND_ENCODING, MF_KIND_INVALID_PATH,
+  MF_KIND_READ_ONLY, MF_KIND_UNABLE_TO_READ_DIR, MF_KIND_UNABLE_TO_READ_DIR_ENTRY,
+  MF_KIND_UNABLE_TO_READ_FILE, MF_KIND_UNABLE_TO_CREATE_DIRECTORY, MF_KIND_UNABLE_TO_WRITE_FILE,
+  MF_KIND_UNABLE_TO_SEEK_FILE, MF_KIND_UNABLE_TO_MAP_FILE, MF_KIND_MEMORY_MAP_OUT_OF_RANGE,
+  MF_KIND_UNABLE_TO_READ_MEMORY, MF_KIND_INVALID_ARCHITECTURE, MF_KIND_INVALID_MEMORY_SIZE,
+  MF_KIND_INVALID_MEMORY_SIZE_UNIT, MF_KIND_UNABLE_TO_LOAD_LIBRARY, MF_KIND_INVALID_EXE_FILE,
+  MF_KIND_MEMFLOW_EXPORTS_NOT_FOUND, MF_KIND_VERSION_MISMATCH, MF_KIND_ALREADY_EXISTS,
+  MF_KIND_PLUGIN_NOT_FOUND, MF_KIND_TARGET_NOT_FOUND, MF_KIND_INVALID_ABI,
+  MF_KIND_UNSUPPORTED_OPTIONAL_FEATURE, MF_KIND_PROCESS_NOT_FOUND, MF_KIND_INVALID_PROCESS_INFO,
+  MF_KIND_MODULE_NOT_FOUND, MF_KIND_EXPORT_NOT_FOUND, MF_KIND_IMPORT_NOT_FOUND, MF_KIND_SECTION_NOT_FOUND,
+  MF_KIND_UNKNOWN
+};
+
+/* The int result plugins return for an error (IntError::into_int_err); 0 is success. */
+#define MF_ERROR(origin, kind) \
+  ((int32_t)(-(1 + ((((int32_t)(origin) + 1) & 0xfff) << 4) + ((((int32_t)(kind) + 1) & 0xfff) << 16))))
+
+/* ---- cglue's building blocks ---- */
+
+/* CSliceRef<u8> / CSliceMut<u8>: not NUL-terminated. `&str` arguments travel as mf_slice_ref. */
+typedef struct { const uint8_t *data; size_t len; } mf_slice_ref;
+typedef struct { uint8_t *data; size_t len; } mf_slice_mut;
+
+/* CBox<c_void>: drop_fn(instance) frees the object with its owner's allocator. */
+typedef struct { void *instance; void (*drop_fn)(void *instance); } mf_cbox;
+
+/* CArc<c_void>, the library reference; all NULL is None, whose clone is None and drop a no-op. */
+typedef struct {
+  const void *instance;
+  const void *(*clone_fn)(const void *instance);
+  void (*drop_fn)(const void *instance);
+} mf_carc;
+
+/* An instance's container, what every vtable function gets first: the object, then its library. */
+typedef struct { mf_cbox instance; mf_carc context; } mf_container;
+
+/* COption<T>: `value` is meaningful when tag is MF_OPTION_SOME; it sits at T's alignment. */
+enum { MF_OPTION_NONE = 0, MF_OPTION_SOME = 1 };
+typedef struct { uint32_t tag; bool value; } mf_option_bool;
+typedef struct { uint32_t tag; uint32_t value; } mf_option_u32;
+typedef struct { uint32_t tag; mf_slice_ref value; } mf_option_slice_ref;
+
+/*
+ * CIterator<T>: func writes the next T to *out and returns 0, or returns 1 when there is none
+ * (writing nothing). memflow.h declares one per T, differing only in out's type; C here uses this.
+ */
+typedef struct { void *iter; int32_t (*func)(void *iter, void *out); } mf_iterator;
+
+/* ---- arguments given to create (plugins/args.rs, connector.rs, os.rs) ---- */
+
+/* Two NUL-terminated UTF-8 strings. memflow's ArgEntry is not repr(C), but rustc keeps this order. */
+typedef struct { char *key; char *value; } mf_arg_entry;
+
+/* memflow's Args, one CVec<ArgEntry>, laid out as that CVec. drop_fn may be NULL; reserve_fn may
+   not, though a plugin never grows the arguments it borrows. */
+typedef struct mf_args {
+  mf_arg_entry *data;
+  size_t len;
+  size_t capacity;
+  void (*drop_fn)(mf_arg_entry *data, size_t len, size_t capacity);
+  size_t (*reserve_fn)(struct mf_args *vec, size_t additional);
+} mf_args;
+
+/* ConnectorMiddlewareArgs: sizes are bytes, cache_validity_time milliseconds, delay microseconds. */
+typedef struct {
+  mf_option_bool cache;
+  size_t cache_size;
+  uint64_t cache_validity_time;
+  size_t cache_page_size;
+  uint64_t delay;
+  bool metrics;
+} mf_middleware_args;
+
+/* target is NULL for None. */
+typedef struct { char *target; mf_args extra_args; mf_middleware_args middleware_args; } mf_connector_args;
+typedef struct { char *target; mf_args extra_args; } mf_os_args;
+
+/* ---- memory operations (mem/mem_data.rs, mem/phys_mem) ---- */
+
+/* PageType bits. memflow's From<Address> gives UNKNOWN with page_size_log2 0. */
+enum {
+  MF_PAGE_TYPE_NONE = 0, MF_PAGE_TYPE_UNKNOWN = 1, MF_PAGE_TYPE_PAGE_TABLE = 2, MF_PAGE_TYPE_WRITEABLE = 4,
+  MF_PAGE_TYPE_READ_ONLY = 8, MF_PAGE_TYPE_NOEXEC = 16
+};
+typedef struct { uint64_t address; uint8_t page_type; uint8_t page_size_log2; } mf_physical_address;
+
+/* One request: where, the caller's opaque meta_addr (it identifies the request), the buffer. */
+typedef struct { mf_physical_address addr; uint64_t meta_addr; mf_slice_mut data; } mf_physical_read_data;
+typedef struct { mf_physical_address addr; uint64_t meta_addr; mf_slice_ref data; } mf_physical_write_data;
+
+/* What a connector reports back for (part of) a request. */
+typedef struct { uint64_t meta_addr; mf_slice_mut data; } mf_read_data;
+typedef struct { uint64_t meta_addr; mf_slice_ref data; } mf_write_data;
+
+/*
+ * OpaqueCallback<T>. Callbacks return bool, as cglue declares them (callback.rs:
+ * `extern "C" fn(&mut T, F) -> bool`; memflow.h: `bool (*func)(void*, ReadData)`): false asks
+ * the caller to stop. An int-returning function in their place is the wrong type; it works only
+ * because callers read just the low byte of the return register.
+ */
+typedef struct { void *context; bool (*func)(void *context, mf_read_data data); } mf_read_callback;
+typedef struct { void *context; bool (*func)(void *context, mf_write_data data); } mf_write_callback;
+
+/* MemOps: requests come from inp (items are mf_physical_read_data / _write_data); out and
+   out_fail (either may be NULL) hear which bytes were transferred and which were not. */
+typedef struct { mf_iterator inp; mf_read_callback *out; mf_read_callback *out_fail; } mf_read_ops;
+typedef struct { mf_iterator inp; mf_write_callback *out; mf_write_callback *out_fail; } mf_write_ops;
+
+typedef struct {
+  uint64_t max_address;
+  uint64_t real_size;
+  bool readonly;
+  uint32_t ideal_batch_size; /* requests per call the connector prefers */
+} mf_physical_memory_metadata;
+
+typedef struct { uint64_t base; uint64_t size; uint64_t real_base; } mf_physical_memory_mapping;
+typedef struct { const mf_physical_memory_mapping *data; size_t len; } mf_mapping_slice;
+
+/* ---- instances (cglue trait groups; plugins/connector.rs, os.rs) ---- */
+
+struct mf_memory_view_vtbl;
+struct mf_connector_cpu_state_vtbl;
+struct mf_os_vtbl;
+struct mf_os_keyboard_vtbl;
+struct mf_virtual_translate_vtbl;
+
+/* MemoryViewBase, what phys_view returns. */
+typedef struct { const struct mf_memory_view_vtbl *vtbl; mf_container container; } mf_memory_view;
+
+typedef struct { mf_container (*clone)(const mf_container *cont); } mf_clone_vtbl;
+
+/* PhysicalMemory's functions in trait order. Hosts fall back to the raw iterators when the
+   view functions are NULL, as the SDK's and the test plugins' are. */
+typedef struct {
+  int32_t (*phys_read_raw_iter)(mf_container *cont, mf_read_ops ops);
+  int32_t (*phys_write_raw_iter)(mf_container *cont, mf_write_ops ops);
+  mf_physical_memory_metadata (*metadata)(const mf_container *cont);
+  void (*set_mem_map)(mf_container *cont, mf_mapping_slice mappings);
+  mf_memory_view (*into_phys_view)(mf_container cont);
+  mf_memory_view (*phys_view)(mf_container *cont);
+} mf_physical_memory_vtbl;
+
+/* cglue orders a group's vtables mandatory A→Z, then optional A→Z (NULL when not implemented). */
+typedef struct {
+  const mf_clone_vtbl *vtbl_clone;
+  const mf_physical_memory_vtbl *vtbl_physicalmemory;
+  const struct mf_connector_cpu_state_vtbl *vtbl_connectorcpustate; /* optional */
+  mf_container container;
+} mf_connector_instance;
+
+typedef struct {
+  const mf_clone_vtbl *vtbl_clone;
+  const struct mf_os_vtbl *vtbl_os;
+  const struct mf_memory_view_vtbl *vtbl_memoryview;
+  const struct mf_os_keyboard_vtbl *vtbl_oskeyboard;             /* optional */
+  const mf_physical_memory_vtbl *vtbl_physicalmemory;            /* optional */
+  const struct mf_virtual_translate_vtbl *vtbl_virtualtranslate; /* optional */
+  mf_container container;
+} mf_os_instance;
+
+typedef struct { uint32_t tag; mf_connector_instance value; } mf_option_connector_instance;
+typedef struct { uint32_t tag; mf_os_instance value; } mf_option_os_instance;
+
+/* ---- the plugin logger (plugins/logger.rs) ---- */
+
+/* log's LevelFilter; a record's Level is the same numbers without OFF. */
+enum { MF_LEVEL_OFF, MF_LEVEL_ERROR, MF_LEVEL_WARN, MF_LEVEL_INFO, MF_LEVEL_DEBUG, MF_LEVEL_TRACE };
+
+typedef struct { size_t level; mf_slice_ref target; } mf_log_metadata;
+
+/* core::fmt through cglue: fmt writes the message into a writer, piece by piece. Each function
+   gets a pointer to its object's `instance` field, as cglue passes a container. */
+typedef struct { int32_t (*write_str)(void **cont, mf_slice_ref text); } mf_write_vtbl; /* 0 = ok */
+typedef struct { const mf_write_vtbl *vtbl; void *instance; } mf_write_mut;
+typedef struct { int32_t (*fmt)(const void *const *cont, mf_write_mut *out); } mf_display_vtbl;
+typedef struct { const mf_display_vtbl *vtbl; const void *instance; } mf_display_ref;
+
+typedef struct {
+  mf_log_metadata metadata;
+  mf_display_ref message;
+  mf_option_slice_ref module_path;
+  mf_option_slice_ref file;
+  mf_option_u32 line;
+} mf_log_record;
+
+/*
+ * Made by the host and never freed. The plugin stores its level-change function in
+ * on_level_change when it starts logging (memflow's AtomicPtr<c_void>); the host calls it to
+ * change the plugin's level.
+ */
+typedef struct {
+  size_t max_level;
+  bool (*enabled)(const mf_log_metadata *metadata);
+  void (*log)(const mf_log_record *record);
+  void (*flush)(void);
+  void (*on_level_change)(size_t level);
+} mf_plugin_logger;
+
+/* ---- the descriptor (plugins/mod.rs) ---- */
+
+#define MF_PLUGIN_VERSION 1
+
+/* ReprCString is a char * from the plugin's allocator; the receiver owns it. */
+typedef struct { char *name; } mf_target_info;
+typedef struct { void *context; bool (*func)(void *context, char *text); } mf_help_callback;
+typedef struct { void *context; bool (*func)(void *context, mf_target_info target); } mf_target_callback;
+
+typedef void (*mf_help_fn)(mf_help_callback callback);
+typedef int32_t (*mf_target_list_fn)(mf_target_callback callback);
+
+/* CreateFn: args may be NULL (defaults); input and lib are moved into the plugin, which writes
+   *out only on success and returns 0, or an MF_ERROR. */
+typedef int32_t (*mf_connector_create_fn)(const mf_connector_args *args, mf_option_os_instance input, mf_carc lib,
+                                          mf_plugin_logger *logger, mf_connector_instance *out);
+typedef int32_t (*mf_os_create_fn)(const mf_os_args *args, mf_option_connector_instance input, mf_carc lib,
+                                   mf_plugin_logger *logger, mf_os_instance *out);
+
+/*
+ * PluginDescriptor<T>, exported as MEMFLOW_CONNECTOR_<NAME> or MEMFLOW_OS_<NAME>; the export's
+ * prefix says which member of `create` is set. input_layout/output_layout point at abi_stable
+ * TypeLayouts in Rust plugins and are NULL in C ones.
+ */
+typedef struct {
+  int32_t plugin_version;
+  bool accept_input;
+  const void *input_layout;
+  const void *output_layout;
+  mf_slice_ref name;
+  mf_slice_ref version;
+  mf_slice_ref description;
+  mf_help_fn help_callback;               /* optional */
+  mf_target_list_fn target_list_callback; /* optional */
+  union {
+    mf_connector_create_fn connector;
+    mf_os_create_fn os;
+  } create;
+} mf_plugin_descriptor;
+
+/* ---- sizes and offsets (memflow-core.md §6; memflow asserts the instance and descriptor sizes) ---- */
+
+#ifdef __cplusplus
+#define MF__ASSERT(condition, message) static_assert(condition, message)
+#define MF__ALIGNOF(type) alignof(type)
+#else
+#define MF__ASSERT(condition, message) _Static_assert(condition, message)
+#define MF__ALIGNOF(type) _Alignof(type)
+#endif
+#define MF__SIZE(type, size) MF__ASSERT(sizeof(type) == (size), #type " is " #size " bytes")
+#define MF__OFFSET(type, field, offset) MF__ASSERT(offsetof(type, field) == (offset), #type "." #field " is at " #offset)
+
+#if UINTPTR_MAX == 0xffffffffffffffffu
+MF__SIZE(void *, 8);
+MF__SIZE(size_t, 8);
+MF__SIZE(bool, 1);
+
+MF__SIZE(mf_slice_ref, 16);
+MF__OFFSET(mf_slice_ref, len, 8);
+MF__SIZE(mf_slice_mut, 16);
+MF__OFFSET(mf_slice_mut, len, 8);
+MF__SIZE(mf_cbox, 16);
+MF__OFFSET(mf_cbox, drop_fn, 8);
+MF__SIZE(mf_carc, 24);
+MF__OFFSET(mf_carc, clone_fn, 8);
+MF__OFFSET(mf_carc, drop_fn, 16);
+MF__SIZE(mf_container, 40);
+MF__OFFSET(mf_container, context, 16);
+MF__SIZE(mf_iterator, 16);
+MF__OFFSET(mf_iterator, func, 8);
+
+MF__SIZE(mf_option_bool, 8);
+MF__OFFSET(mf_option_bool, value, 4);
+MF__ASSERT(MF__ALIGNOF(mf_option_bool) == 4, "mf_option_bool is 4-aligned");
+MF__SIZE(mf_option_u32, 8);
+MF__OFFSET(mf_option_u32, value, 4);
+MF__SIZE(mf_option_slice_ref, 24);
+MF__OFFSET(mf_option_slice_ref, value, 8);
+
+MF__SIZE(mf_arg_entry, 16);
+MF__OFFSET(mf_arg_entry, value, 8);
+MF__SIZE(mf_args, 40);
+MF__OFFSET(mf_args, len, 8);
+MF__OFFSET(mf_args, capacity, 16);
+MF__OFFSET(mf_args, drop_fn, 24);
+MF__OFFSET(mf_args, reserve_fn, 32);
+MF__SIZE(mf_middleware_args, 48);
+MF__SIZE(mf_connector_args, 96);
+MF__OFFSET(mf_connector_args, extra_args, 8);
+MF__OFFSET(mf_connector_args, middleware_args, 48);
+MF__OFFSET(mf_connector_args, middleware_args.cache.value, 52);
+MF__OFFSET(mf_connector_args, middleware_args.cache_size, 56);
+MF__OFFSET(mf_connector_args, middleware_args.cache_validity_time, 64);
+MF__OFFSET(mf_connector_args, middleware_args.cache_page_size, 72);
+MF__OFFSET(mf_connector_args, middleware_args.delay, 80);
+MF__OFFSET(mf_connector_args, middleware_args.metrics, 88);
+MF__SIZE(mf_os_args, 48);
+MF__OFFSET(mf_os_args, extra_args, 8);
+
+MF__SIZE(mf_physical_address, 16);
+MF__OFFSET(mf_physical_address, page_type, 8);
+MF__OFFSET(mf_physical_address, page_size_log2, 9);
+MF__SIZE(mf_physical_read_data, 40);
+MF__OFFSET(mf_physical_read_data, meta_addr, 16);
+MF__OFFSET(mf_physical_read_data, data.data, 24);
+MF__OFFSET(mf_physical_read_data, data.len, 32);
+MF__SIZE(mf_physical_write_data, 40);
+MF__OFFSET(mf_physical_write_data, meta_addr, 16);
+MF__OFFSET(mf_physical_write_data, data, 24);
+MF__SIZE(mf_read_data, 24);
+MF__OFFSET(mf_read_data, data.data, 8);
+MF__OFFSET(mf_read_data, data.len, 16);
+MF__SIZE(mf_write_data, 24);
+MF__OFFSET(mf_write_data, data, 8);
+MF__SIZE(mf_read_callback, 16);
+MF__OFFSET(mf_read_callback, func, 8);
+MF__SIZE(mf_write_callback, 16);
+MF__OFFSET(mf_write_callback, func, 8);
+MF__SIZE(mf_read_ops, 32);
+MF__OFFSET(mf_read_ops, inp.func, 8);
+MF__OFFSET(mf_read_ops, out, 16);
+MF__OFFSET(mf_read_ops, out_fail, 24);
+MF__SIZE(mf_write_ops, 32);
+MF__OFFSET(mf_write_ops, out, 16);
+MF__OFFSET(mf_write_ops, out_fail, 24);
+MF__SIZE(mf_physical_memory_metadata, 24);
+MF__OFFSET(mf_physical_memory_metadata, real_size, 8);
+MF__OFFSET(mf_physical_memory_metadata, readonly, 16);
+MF__OFFSET(mf_physical_memory_metadata, ideal_batch_size, 20);
+MF__SIZE(mf_physical_memory_mapping, 24);
+MF__OFFSET(mf_physical_memory_mapping, size, 8);
+MF__OFFSET(mf_physical_memory_mapping, real_base, 16);
+MF__SIZE(mf_mapping_slice, 16);
+
+MF__SIZE(mf_memory_view, 48);
+MF__OFFSET(mf_memory_view, container, 8);
+MF__SIZE(mf_clone_vtbl, 8);
+MF__SIZE(mf_physical_memory_vtbl, 48);
+MF__OFFSET(mf_physical_memory_vtbl, phys_write_raw_iter, 8);
+MF__OFFSET(mf_physical_memory_vtbl, metadata, 16);
+MF__OFFSET(mf_physical_memory_vtbl, set_mem_map, 24);
+MF__OFFSET(mf_physical_memory_vtbl, into_phys_view, 32);
+MF__OFFSET(mf_physical_memory_vtbl, phys_view, 40);
+MF__SIZE(mf_connector_instance, 64);
+MF__OFFSET(mf_connector_instance, vtbl_physicalmemory, 8);
+MF__OFFSET(mf_connector_instance, vtbl_connectorcpustate, 16);
+MF__OFFSET(mf_connector_instance, container, 24);
+MF__OFFSET(mf_connector_instance, container.instance.drop_fn, 32);
+MF__OFFSET(mf_connector_instance, container.context.instance, 40);
+MF__OFFSET(mf_connector_instance, container.context.clone_fn, 48);
+MF__OFFSET(mf_connector_instance, container.context.drop_fn, 56);
+MF__SIZE(mf_os_instance, 88);
+MF__OFFSET(mf_os_instance, vtbl_os, 8);
+MF__OFFSET(mf_os_instance, vtbl_memoryview, 16);
+MF__OFFSET(mf_os_instance, vtbl_oskeyboard, 24);
+MF__OFFSET(mf_os_instance, vtbl_physicalmemory, 32);
+MF__OFFSET(mf_os_instance, vtbl_virtualtranslate, 40);
+MF__OFFSET(mf_os_instance, container, 48);
+MF__SIZE(mf_option_connector_instance, 72);
+MF__OFFSET(mf_option_connector_instance, value, 8);
+MF__SIZE(mf_option_os_instance, 96);
+MF__OFFSET(mf_option_os_instance, value, 8);
+
+MF__SIZE(mf_log_metadata, 24);
+MF__OFFSET(mf_log_metadata, target, 8);
+MF__SIZE(mf_write_vtbl, 8);
+MF__SIZE(mf_write_mut, 16);
+MF__OFFSET(mf_write_mut, instance, 8);
+MF__SIZE(mf_display_vtbl, 8);
+MF__SIZE(mf_display_ref, 16);
+MF__SIZE(mf_log_record, 96);
+MF__OFFSET(mf_log_record, message.vtbl, 24);
+MF__OFFSET(mf_log_record, message.instance, 32);
+MF__OFFSET(mf_log_record, module_path.tag, 40);
+MF__OFFSET(mf_log_record, module_path.value.data, 48);
+MF__OFFSET(mf_log_record, module_path.value.len, 56);
+MF__OFFSET(mf_log_record, file.tag, 64);
+MF__OFFSET(mf_log_record, file.value.data, 72);
+MF__OFFSET(mf_log_record, file.value.len, 80);
+MF__OFFSET(mf_log_record, line.tag, 88);
+MF__OFFSET(mf_log_record, line.value, 92);
+MF__SIZE(mf_plugin_logger, 40);
+MF__OFFSET(mf_plugin_logger, enabled, 8);
+MF__OFFSET(mf_plugin_logger, log, 16);
+MF__OFFSET(mf_plugin_logger, flush, 24);
+MF__OFFSET(mf_plugin_logger, on_level_change, 32);
+
+MF__SIZE(mf_target_info, 8);
+MF__SIZE(mf_help_callback, 16);
+MF__OFFSET(mf_help_callback, func, 8);
+MF__SIZE(mf_target_callback, 16);
+MF__OFFSET(mf_target_callback, func, 8);
+MF__SIZE(mf_plugin_descriptor, 0x60);
+MF__OFFSET(mf_plugin_descriptor, accept_input, 0x04);
+MF__OFFSET(mf_plugin_descriptor, input_layout, 0x08);
+MF__OFFSET(mf_plugin_descriptor, output_layout, 0x10);
+MF__OFFSET(mf_plugin_descriptor, name.data, 0x18);
+MF__OFFSET(mf_plugin_descriptor, name.len, 0x20);
+MF__OFFSET(mf_plugin_descriptor, version.data, 0x28);
+MF__OFFSET(mf_plugin_descriptor, version.len, 0x30);
+MF__OFFSET(mf_plugin_descriptor, description.data, 0x38);
+MF__OFFSET(mf_plugin_descriptor, description.len, 0x40);
+MF__OFFSET(mf_plugin_descriptor, help_callback, 0x48);
+MF__OFFSET(mf_plugin_descriptor, target_list_callback, 0x50);
+MF__OFFSET(mf_plugin_descriptor, create, 0x58);
+#elif UINTPTR_MAX == 0xffffffffu
+/* 32-bit: the numbers above are 64-bit ones, so they are skipped. */
+MF__SIZE(mf_plugin_descriptor, 0x34);
+#else
+#error "memflow-abi.h knows memflow's layouts for 64-bit and 32-bit pointers only"
+#endif
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* MEMFLOW_ABI_H */

@@ -1,0 +1,7 @@
+/**
+ * Where memflow-abi.h lives: memflow 0.2's plugin ABI in C, shared by the shim, the SDK's
+ * memflow-plugin.h and C test plugins. Put it on a C compiler's include path (`-I`).
+ */
+import { join } from "node:path";
+
+export const ABI_INCLUDE_DIRECTORY = join(import.meta.dir, "..", "..", "native");
