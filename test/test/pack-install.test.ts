@@ -69,6 +69,7 @@ describe("published tarballs", () => {
 
   test("core ships memflow-abi.h, which the shim and the SDK's memflow-plugin.h include", () => {
     expect(packed.get("@memflow-ts/core")?.files).toContain("native/memflow-abi.h");
+    expect(packed.get("@memflow-ts/core")?.files).toContain("native/memflow-abi-layout.h");
     expect(packed.get("@memflow-ts/sdk")?.files).toContain("include/memflow-plugin.h");
   });
 

@@ -3,13 +3,12 @@
  * with chained fixups. It lives in ../shared and is never copied into the repository.
  */
 import { describe, expect, test } from "bun:test";
-import { existsSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
+import { MEMFLOW_DYLIB, requireMemflowDylib } from "../../../tooling/testing/shared-fixtures.ts";
 import { analyzeFile, bytesReader, isBinary, type PluginDescriptorInfo, parseDescriptors } from "../src/index.ts";
-import { MEMFLOW_DYLIB } from "./support/corpus.ts";
 
 const path = MEMFLOW_DYLIB;
-const present = existsSync(path);
-if (!present) console.warn(`skipping memflow's own test binary: ${path} is absent (it comes with ../shared/fixtures)`);
+const present = requireMemflowDylib("the analyzer's tests on memflow's own test binary");
 
 // memflow 0.2.4, plugin_analyzer.rs, test_mach_arm64.
 const EXPECTED: PluginDescriptorInfo[] = [

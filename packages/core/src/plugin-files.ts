@@ -7,7 +7,7 @@
  */
 
 export { ErrorKind, ErrorOrigin, MemflowError } from "./error.ts";
-export { ABI_INCLUDE_DIRECTORY } from "./plugin-files/abi-header.ts";
+export { ABI_HEADER_FILES, ABI_INCLUDE_DIRECTORY } from "./plugin-files/abi-header.ts";
 export type { CacheDirectoryInput } from "./plugin-files/cache-directory.ts";
 export { cacheDirectory } from "./plugin-files/cache-directory.ts";
 export type { CreatedAt } from "./plugin-files/created-at.ts";

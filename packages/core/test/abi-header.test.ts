@@ -6,24 +6,25 @@
 
 import { cc } from "bun:ffi";
 import { afterAll, describe, expect, test } from "bun:test";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { basename, join } from "node:path";
 import { requireTool } from "../../../tooling/testing/require-tool.ts";
 import * as layouts from "../src/ffi/layouts.ts";
-import { ABI_INCLUDE_DIRECTORY } from "../src/plugin-files.ts";
+import { ABI_HEADER_FILES, ABI_INCLUDE_DIRECTORY } from "../src/plugin-files.ts";
 
 const HEADER = join(ABI_INCLUDE_DIRECTORY, "memflow-abi.h");
 const SHIM_SOURCE = join(import.meta.dir, "..", "src", "ffi", "shim.c");
 const directory = mkdtempSync(join(tmpdir(), "memflow-ts-abi-header-"));
 afterAll(() => rmSync(directory, { recursive: true, force: true }));
 
-/** A copy of the header whose PhysicalMemoryMetadata has a u64 batch size: 32 bytes, not 24. */
+/** A copy of the header (and its layout asserts) whose PhysicalMemoryMetadata has a u64 batch size: 32 bytes, not 24. */
 const BROKEN_FOLDER = join(directory, "broken");
 const BROKEN_ASSERT = "mf_physical_memory_metadata is 24 bytes";
 const broken = readFileSync(HEADER, "utf8").replace("uint32_t ideal_batch_size;", "uint64_t ideal_batch_size;");
 mkdirSync(BROKEN_FOLDER);
 writeFileSync(join(BROKEN_FOLDER, "memflow-abi.h"), broken);
+for (const header of ABI_HEADER_FILES.slice(1)) copyFileSync(header, join(BROKEN_FOLDER, basename(header)));
 
 /** A translation unit that only includes the header, written once per test. */
 function includer(name: string, extra = ""): string {

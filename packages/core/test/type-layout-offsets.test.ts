@@ -5,14 +5,12 @@
  * loaded here, so its pointers are followed statically (chained fixups, identity-mapped file).
  */
 import { describe, expect, test } from "bun:test";
-import { existsSync, readFileSync } from "node:fs";
-import { MEMFLOW_DYLIB } from "../../../tooling/testing/shared-fixtures.ts";
+import { readFileSync } from "node:fs";
+import { MEMFLOW_DYLIB, requireMemflowDylib } from "../../../tooling/testing/shared-fixtures.ts";
 import { MONO_TYPE_LAYOUT, TYPE_LAYOUT } from "../src/ffi/layouts.ts";
 
 const path = MEMFLOW_DYLIB;
-const present = existsSync(path);
-if (!present)
-  console.warn(`skipping the TypeLayout offsets check: ${path} is absent (it comes with ../shared/fixtures)`);
+const present = requireMemflowDylib("the TypeLayout offsets check");
 
 describe.skipIf(!present)("abi_stable TypeLayout offsets", () => {
   test("memflow's native dylib: COption of 72 bytes in, OsInstance of 88 bytes out", () => {

@@ -6,7 +6,7 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
-import { ABI_INCLUDE_DIRECTORY, cacheDirectory, compilerVersion } from "@memflow-ts/core/plugin-files";
+import { ABI_HEADER_FILES, cacheDirectory, compilerVersion } from "@memflow-ts/core/plugin-files";
 import { buildPlugin, INCLUDE_DIRECTORY } from "./build-plugin.ts";
 import { BuildError, pluginCompiler } from "./compiler.ts";
 
@@ -32,13 +32,11 @@ export function bundledPluginDirectory(
   cache = bundledPluginCache(process.env, homedir()),
 ): string {
   const compiler = pluginCompiler();
-  const key = new Bun.CryptoHasher("sha256")
+  const hasher = new Bun.CryptoHasher("sha256")
     .update(readFileSync(bundledPluginSource(name)))
-    .update(readFileSync(join(INCLUDE_DIRECTORY, "memflow-plugin.h")))
-    .update(readFileSync(join(ABI_INCLUDE_DIRECTORY, "memflow-abi.h")))
-    .update(compilerVersion(compiler))
-    .digest("hex")
-    .slice(0, 16);
+    .update(readFileSync(join(INCLUDE_DIRECTORY, "memflow-plugin.h")));
+  for (const header of ABI_HEADER_FILES) hasher.update(readFileSync(header));
+  const key = hasher.update(compilerVersion(compiler)).digest("hex").slice(0, 16);
   const directory = join(cache, `${name}-${key}`);
   const built = existsSync(directory) && readdirSync(directory).some((file) => file.endsWith(".meta"));
   if (!built) {

@@ -10,7 +10,7 @@ import { existsSync, mkdirSync, readFileSync, renameSync, rmSync } from "node:fs
 import { homedir, tmpdir } from "node:os";
 import { join } from "node:path";
 import { MemflowError } from "../error.ts";
-import { ABI_INCLUDE_DIRECTORY } from "../plugin-files/abi-header.ts";
+import { ABI_HEADER_FILES, ABI_INCLUDE_DIRECTORY } from "../plugin-files/abi-header.ts";
 import { cacheDirectory } from "../plugin-files/cache-directory.ts";
 import { compilerVersion, findCompiler } from "../plugin-files/find-compiler.ts";
 
@@ -38,7 +38,6 @@ type Linked = { [Name in keyof typeof SYMBOLS]: (typeof SYMBOLS)[Name] & { ptr: 
 export type ShimKind = "system" | "tinycc";
 
 const SOURCE = join(import.meta.dir, "shim.c");
-const ABI_HEADER = join(ABI_INCLUDE_DIRECTORY, "memflow-abi.h");
 
 /**
  * TinyCC, in memory. Its functions are bound again through `linkSymbols`: calls through `cc`'s
@@ -72,9 +71,9 @@ function compileWithSystemCompiler(): ReturnType<typeof compileWithTinyCC> | und
   if (choice?.kind !== "system") return undefined;
   const compiler = choice.path;
   const version = compilerVersion(compiler);
-  const key = new Bun.CryptoHasher("sha256")
-    .update(readFileSync(SOURCE))
-    .update(readFileSync(ABI_HEADER))
+  const hasher = new Bun.CryptoHasher("sha256").update(readFileSync(SOURCE));
+  for (const header of ABI_HEADER_FILES) hasher.update(readFileSync(header));
+  const key = hasher
     .update(version)
     .update(`${Bun.version}/${process.platform}/${process.arch}`)
     .digest("hex")

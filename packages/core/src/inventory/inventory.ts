@@ -2,7 +2,7 @@
  * memflow's plugin Inventory: the catalogue of plugins found (files, and TypeScript plugins
  * registered by name) and the hosts that start them. It finds a plugin in the catalogue and asks
  * the host for its kind of plugin: files go to the native host, registered definitions to the
- * script host (docs/decisions/0008). Scanning never loads a plugin; the first use does.
+ * script host (docs/decisions/0009). Scanning never loads a plugin; the first use does.
  */
 import type { PluginKind } from "@memflow-ts/analyzer";
 import { type ConnectorArgs, type OsArgs, parseConnectorArgs, parseOsArgs } from "../args/connector-args.ts";

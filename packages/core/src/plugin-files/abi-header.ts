@@ -5,3 +5,8 @@
 import { join } from "node:path";
 
 export const ABI_INCLUDE_DIRECTORY = join(import.meta.dir, "..", "..", "native");
+
+/** The header's files (it includes its layout asserts): what a cache of compiled C depends on. */
+export const ABI_HEADER_FILES: readonly string[] = ["memflow-abi.h", "memflow-abi-layout.h"].map((name) =>
+  join(ABI_INCLUDE_DIRECTORY, name),
+);

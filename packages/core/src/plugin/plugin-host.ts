@@ -2,7 +2,7 @@
  * What runs plugins: a host opens a plugin (a library file, or a TypeScript definition), creates
  * connectors and OS instances from it, and answers its help and target list. The Inventory finds
  * plugins in its catalogue and asks the host that runs each kind: the native host (`ffi/`) for
- * files, the script host (`script/`) for registered definitions (docs/decisions/0008).
+ * files, the script host (`script/`) for registered definitions (docs/decisions/0009).
  */
 import type { PluginKind } from "@memflow-ts/analyzer";
 import type { ConnectorArgs, OsArgs } from "../args/connector-args.ts";
