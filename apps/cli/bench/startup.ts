@@ -9,6 +9,9 @@
  * at all (it prints Bun's usage), so `bun -e '0'` shows what running any costs; and a
  * fifteen-line script that does only the file work of `plugins ls` (read the folder and every
  * `.meta`, print a table) shows the least any Bun program doing that job can take.
+ *
+ * `STARTUP_COMPARE=<another checkout>` adds that checkout's `plugins ls` and `list` to the same
+ * interleaved rounds, to tell whether a change made start-up slower.
  */
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -70,6 +73,14 @@ try {
     { label: `memflow-ts plugins ls (${PLUGINS} plugins)`, argv: ["bun", main, "plugins", "ls"], measured: true },
     { label: `memflow-ts list (${PLUGINS} plugins)`, argv: ["bun", main, "list"], measured: true },
   ];
+  const compare = process.env.STARTUP_COMPARE;
+  if (compare) {
+    const other = join(compare, "apps", "cli", "src", "main.ts");
+    commands.push(
+      { label: `plugins ls, ${compare}`, argv: ["bun", other, "plugins", "ls"] },
+      { label: `list, ${compare}`, argv: ["bun", other, "list"] },
+    );
+  }
   const floorRows = spawn(["bun", floor]).stdout.toString().trimEnd().split("\n").length;
   if (floorRows !== PLUGINS) throw new Error(`the floor script printed ${floorRows} rows, not ${PLUGINS}`);
 

@@ -4,8 +4,6 @@
  * files skipped and why. For commands that list and diagnose; it never loads plugin code or
  * bun:ffi. The main entry's Inventory starts what a catalogue finds.
  */
-export type { DescriptorCache, FileIdentity } from "./catalogue/descriptor-cache.ts";
-export { descriptorCacheKey } from "./catalogue/descriptor-cache.ts";
-export type { CatalogueOptions, ScanOptions } from "./catalogue/plugin-catalogue.ts";
-export { PluginCatalogue } from "./catalogue/plugin-catalogue.ts";
+export { type DescriptorCache, descriptorCacheKey, type FileIdentity } from "./catalogue/descriptor-cache.ts";
+export { type CatalogueOptions, PluginCatalogue, type ScanOptions } from "./catalogue/plugin-catalogue.ts";
 export type { PluginEntry, PluginMatch, RejectedPlugin, SearchedDirectory } from "./catalogue/plugin-entry.ts";

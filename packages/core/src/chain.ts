@@ -49,23 +49,31 @@ function orderedSteps(connectors: readonly PositionedValue[], osLayers: readonly
   return steps.map(({ step }) => step);
 }
 
-/** A sequence of steps whose last is a connector: builds a connector. */
-export class ConnectorChain {
+/** The steps, when the last is of `kind`; memflow's configuration error otherwise. */
+function endingWith(kind: BuildStep["kind"], steps: readonly BuildStep[]): readonly BuildStep[] {
+  if (steps.at(-1)?.kind !== kind) {
+    throw new MemflowError(
+      "Other",
+      "ArgValidation",
+      `invalid builder configuration, last build step has to be a ${kind === "connector" ? "connector" : "os"}`,
+    );
+  }
+  return steps;
+}
+
+/** A sequence of steps: what a builder runs. */
+abstract class Chain {
   readonly steps: readonly BuildStep[];
 
-  private constructor(steps: readonly BuildStep[]) {
+  protected constructor(steps: readonly BuildStep[]) {
     this.steps = steps;
   }
+}
 
+/** A sequence of steps whose last is a connector: builds a connector. */
+export class ConnectorChain extends Chain {
   static fromSteps(steps: readonly BuildStep[]): ConnectorChain {
-    if (steps.at(-1)?.kind !== "connector") {
-      throw new MemflowError(
-        "Other",
-        "ArgValidation",
-        "invalid builder configuration, last build step has to be a connector",
-      );
-    }
-    return new ConnectorChain(steps);
+    return new ConnectorChain(endingWith("connector", steps));
   }
 
   static fromArgs(connectors: readonly PositionedValue[], osLayers: readonly PositionedValue[]): ConnectorChain {
@@ -74,18 +82,9 @@ export class ConnectorChain {
 }
 
 /** A sequence of steps whose last is an OS: builds an OS. The first step may be an OS too (`native`). */
-export class OsChain {
-  readonly steps: readonly BuildStep[];
-
-  private constructor(steps: readonly BuildStep[]) {
-    this.steps = steps;
-  }
-
+export class OsChain extends Chain {
   static fromSteps(steps: readonly BuildStep[]): OsChain {
-    if (steps.at(-1)?.kind !== "os") {
-      throw new MemflowError("Other", "ArgValidation", "invalid builder configuration, last build step has to be a os");
-    }
-    return new OsChain(steps);
+    return new OsChain(endingWith("os", steps));
   }
 
   static fromArgs(connectors: readonly PositionedValue[], osLayers: readonly PositionedValue[]): OsChain {

@@ -5,12 +5,13 @@
  * logs and memflow's errors. File conventions are in `./plugin-files`, the registry's wire
  * format and signatures in `./registry`, listing without starting in `./catalogue`.
  */
-export type { ArgEntry } from "./args/args.ts";
-export { Args } from "./args/args.ts";
-export type { ConnectorArgs, ConnectorMiddlewareArgs, OsArgs } from "./args/connector-args.ts";
+export { type ArgEntry, Args } from "./args/args.ts";
 export {
+  type ConnectorArgs,
+  type ConnectorMiddlewareArgs,
   connectorArgs,
   DEFAULT_MIDDLEWARE_ARGS,
+  type OsArgs,
   osArgs,
   parseConnectorArgs,
   parseMemflowSize,
@@ -20,12 +21,17 @@ export {
 } from "./args/connector-args.ts";
 export { parseRustUnsigned } from "./args/rust-number.ts";
 export { splitStrArgs } from "./args/split.ts";
-export type { ArgDescriptor, ArgValidator } from "./args/validator.ts";
-export { ArgsValidator, describeArg } from "./args/validator.ts";
+export { type ArgDescriptor, ArgsValidator, type ArgValidator, describeArg } from "./args/validator.ts";
 export type { PluginEntry, PluginMatch, RejectedPlugin, SearchedDirectory } from "./catalogue/plugin-entry.ts";
-export type { BuildStep, PositionedValue } from "./chain.ts";
-export { ConnectorChain, chainArguments, connectorStep, OsChain, osStep } from "./chain.ts";
-export type { PartialResult } from "./error.ts";
+export {
+  type BuildStep,
+  ConnectorChain,
+  chainArguments,
+  connectorStep,
+  OsChain,
+  osStep,
+  type PositionedValue,
+} from "./chain.ts";
 export {
   decodeError,
   decodePartialResult,
@@ -35,27 +41,25 @@ export {
   kindDisplay,
   MemflowError,
   originDisplay,
+  type PartialResult,
 } from "./error.ts";
-export type { Instantiator } from "./inventory/builder.ts";
-export { BuilderEmpty, ConnectorBuilder, OsBuilder } from "./inventory/builder.ts";
-export type { InventoryOptions } from "./inventory/inventory.ts";
-export { Inventory } from "./inventory/inventory.ts";
-export type { Address } from "./memory/address.ts";
-export { formatAddress } from "./memory/address.ts";
-export type {
-  MemoryAccess,
-  ReadRequest,
-  ReadResult,
-  TransferResult,
-  WriteRequest,
-} from "./memory/memory-access.ts";
+export { BuilderEmpty, ConnectorBuilder, type Instantiator, OsBuilder } from "./inventory/builder.ts";
+export { Inventory, type InventoryOptions } from "./inventory/inventory.ts";
+export { type Address, formatAddress } from "./memory/address.ts";
+export type { MemoryAccess, ReadRequest, ReadResult, TransferResult, WriteRequest } from "./memory/memory-access.ts";
 export type { MemoryView, MemoryViewMetadata } from "./memory/memory-view.ts";
 export type { PhysicalMemory, PhysicalMemoryMetadata } from "./memory/physical-memory.ts";
 export { TransferBatch } from "./memory/transfer-batch.ts";
 export type { Connector } from "./plugin/connector.ts";
 export type { Os } from "./plugin/os.ts";
 export type { PluginHost, PluginHostOptions, PluginLocation } from "./plugin/plugin-host.ts";
-export type { LevelFilter, LogLevel, LogSink, PluginLogRecord } from "./plugin/plugin-log.ts";
-export { LEVEL_FILTERS, parseLevelFilter } from "./plugin/plugin-log.ts";
+export {
+  LEVEL_FILTERS,
+  type LevelFilter,
+  type LogLevel,
+  type LogSink,
+  type PluginLogRecord,
+  parseLevelFilter,
+} from "./plugin/plugin-log.ts";
 export type { ConnectorDefinition, ScriptMemory } from "./script/connector-definition.ts";
 export { ScriptConnector } from "./script/script-connector.ts";

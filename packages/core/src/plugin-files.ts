@@ -8,24 +8,23 @@
 
 export { ErrorKind, ErrorOrigin, MemflowError } from "./error.ts";
 export { ABI_HEADER_FILES, ABI_INCLUDE_DIRECTORY } from "./plugin-files/abi-header.ts";
-export type { CacheDirectoryInput } from "./plugin-files/cache-directory.ts";
-export { cacheDirectory } from "./plugin-files/cache-directory.ts";
-export type { CreatedAt } from "./plugin-files/created-at.ts";
-export { createdAtFromNanoseconds, createdAtNow, parseCreatedAt } from "./plugin-files/created-at.ts";
-export type { DurableWriteOptions } from "./plugin-files/durable-file.ts";
+export { type CacheDirectoryInput, cacheDirectory } from "./plugin-files/cache-directory.ts";
+export { type CreatedAt, createdAtFromNanoseconds, createdAtNow, parseCreatedAt } from "./plugin-files/created-at.ts";
 export {
   createFileDurably,
+  type DurableWriteOptions,
   replaceFileDurably,
   syncDirectory,
   TEMPORARY_SUFFIX,
 } from "./plugin-files/durable-file.ts";
-export type { CompilerChoice, FindCompilerOptions } from "./plugin-files/find-compiler.ts";
-export { compilerVersion, findCompiler } from "./plugin-files/find-compiler.ts";
-export type { HostPlatform } from "./plugin-files/host-platform.ts";
-export { hostPlatform, pluginExtension } from "./plugin-files/host-platform.ts";
-export type { InstalledPlugin, InstallPluginOptions } from "./plugin-files/install-plugin.ts";
-export { installPlugin } from "./plugin-files/install-plugin.ts";
-export type { PluginMetadata, PluginMetadataReading } from "./plugin-files/plugin-metadata.ts";
+export {
+  type CompilerChoice,
+  compilerVersion,
+  type FindCompilerOptions,
+  findCompiler,
+} from "./plugin-files/find-compiler.ts";
+export { type HostPlatform, hostPlatform, pluginExtension } from "./plugin-files/host-platform.ts";
+export { type InstalledPlugin, type InstallPluginOptions, installPlugin } from "./plugin-files/install-plugin.ts";
 export {
   completePluginMetadata,
   descriptorInSerdeOrder,
@@ -33,15 +32,25 @@ export {
   isPluginDescriptorInfo,
   isSha256Digest,
   metaPathFor,
+  type PluginMetadata,
+  type PluginMetadataReading,
   parsePluginMetadata,
 } from "./plugin-files/plugin-metadata.ts";
-export type { PluginName } from "./plugin-files/plugin-name.ts";
-export { PLUGIN_NAME_PATTERN, parsePluginName, pluginNameProblem } from "./plugin-files/plugin-name.ts";
-export type { SearchPathInput } from "./plugin-files/plugin-paths.ts";
-export { installedFileName, pluginSearchPaths, userPluginDirectory } from "./plugin-files/plugin-paths.ts";
-export type { Host } from "./plugin-files/plugin-target.ts";
+export {
+  PLUGIN_NAME_PATTERN,
+  type PluginName,
+  parsePluginName,
+  pluginNameProblem,
+} from "./plugin-files/plugin-name.ts";
+export {
+  installedFileName,
+  pluginSearchPaths,
+  type SearchPathInput,
+  userPluginDirectory,
+} from "./plugin-files/plugin-paths.ts";
 export {
   architectureLabel,
+  type Host,
   hostFor,
   hostLabel,
   loadableOn,

@@ -3,22 +3,20 @@
  * checks for answers read off the wire — and memflow's plugin signatures. What a registry server
  * writes and a registry client reads, defined once.
  */
-export type {
-  HealthResponse,
-  PluginInfo,
-  PluginsAllResponse,
-  PluginsFindQuery,
-  PluginsFindResponse,
-  PluginVariant,
-  UploadResponse,
-} from "./registry/registry-wire.ts";
 export {
   FIND_LIMIT,
+  type HealthResponse,
   isPluginInfo,
   isPluginVariant,
   isUploadResponse,
+  type PluginInfo,
+  type PluginsAllResponse,
+  type PluginsFindQuery,
+  type PluginsFindResponse,
+  type PluginVariant,
   pluginsAllFrom,
   pluginsFindFrom,
+  type UploadResponse,
 } from "./registry/registry-wire.ts";
 export {
   MEMFLOW_REGISTRY_PUBLIC_KEY,

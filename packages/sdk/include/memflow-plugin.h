@@ -101,6 +101,30 @@ static inline int32_t mf_parse_size(const char *text, uint64_t *out) {
   return MF_ERROR(MF_ORIGIN_CONNECTOR, MF_KIND_INVALID_MEMORY_SIZE_UNIT);
 }
 
+/* ---- memory held in a buffer (a connector over RAM, a mapped file) ---- */
+
+/* How many bytes of [address, address + length) lie inside a memory of `size` bytes from 0. */
+static inline uint64_t mf_bytes_inside(uint64_t size, uint64_t address, uint64_t length) {
+  if (address >= size) return 0;
+  return size - address < length ? size - address : length;
+}
+
+/* A read from `memory` (`size` bytes): the part inside it is copied; returns how many bytes. */
+static inline int64_t mf_memory_read(const uint8_t *memory, uint64_t size, uint64_t address, uint8_t *buffer,
+                                     uint64_t length) {
+  uint64_t count = mf_bytes_inside(size, address, length);
+  memcpy(buffer, memory + address, (size_t)count);
+  return (int64_t)count;
+}
+
+/* A write into `memory` (`size` bytes): the part inside it is copied; returns how many bytes. */
+static inline int64_t mf_memory_write(uint8_t *memory, uint64_t size, uint64_t address, const uint8_t *buffer,
+                                      uint64_t length) {
+  uint64_t count = mf_bytes_inside(size, address, length);
+  memcpy(memory + address, buffer, (size_t)count);
+  return (int64_t)count;
+}
+
 /* ---- what an author provides ---- */
 
 typedef struct {

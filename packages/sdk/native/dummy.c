@@ -43,23 +43,14 @@ static void dummy_drop(void *state) {
   free(memory);
 }
 
-static uint64_t inside(const dummy *memory, uint64_t address, uint64_t length) {
-  if (address >= memory->size) return 0;
-  return memory->size - address < length ? memory->size - address : length;
-}
-
 static int64_t dummy_read(void *state, uint64_t address, uint8_t *buffer, uint64_t length) {
-  dummy *memory = state;
-  uint64_t count = inside(memory, address, length);
-  memcpy(buffer, memory->bytes + address, (size_t)count);
-  return (int64_t)count;
+  const dummy *memory = state;
+  return mf_memory_read(memory->bytes, memory->size, address, buffer, length);
 }
 
 static int64_t dummy_write(void *state, uint64_t address, const uint8_t *buffer, uint64_t length) {
   dummy *memory = state;
-  uint64_t count = inside(memory, address, length);
-  memcpy(memory->bytes + address, buffer, (size_t)count);
-  return (int64_t)count;
+  return mf_memory_write(memory->bytes, memory->size, address, buffer, length);
 }
 
 static mf_metadata dummy_metadata(void *state) {

@@ -65,24 +65,15 @@ static void rawfile_drop(void *state) {
   free(file);
 }
 
-static uint64_t inside(const rawfile *file, uint64_t address, uint64_t length) {
-  if (address >= file->size) return 0;
-  return file->size - address < length ? file->size - address : length;
-}
-
 static int64_t rawfile_read(void *state, uint64_t address, uint8_t *buffer, uint64_t length) {
-  rawfile *file = state;
-  uint64_t count = inside(file, address, length);
-  memcpy(buffer, file->bytes + address, (size_t)count);
-  return (int64_t)count;
+  const rawfile *file = state;
+  return mf_memory_read(file->bytes, file->size, address, buffer, length);
 }
 
+/* A file opened read-only takes no byte (reported as failed, not as an error). */
 static int64_t rawfile_write(void *state, uint64_t address, const uint8_t *buffer, uint64_t length) {
   rawfile *file = state;
-  if (!file->writable) return 0;
-  uint64_t count = inside(file, address, length);
-  memcpy(file->bytes + address, buffer, (size_t)count);
-  return (int64_t)count;
+  return file->writable ? mf_memory_write(file->bytes, file->size, address, buffer, length) : 0;
 }
 
 static mf_metadata rawfile_metadata(void *state) {

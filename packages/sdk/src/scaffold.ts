@@ -57,23 +57,15 @@ static void ${name}_drop(void *pointer) {
   free(state);
 }
 
-static uint64_t available(const ${name}_state *state, uint64_t address, uint64_t length) {
-  if (address >= state->size) return 0;
-  return state->size - address < length ? state->size - address : length;
-}
-
+/* Reads and writes of the part of the range inside the memory; the rest is reported as failed. */
 static int64_t ${name}_read(void *pointer, uint64_t address, uint8_t *buffer, uint64_t length) {
-  ${name}_state *state = pointer;
-  uint64_t count = available(state, address, length);
-  memcpy(buffer, state->bytes + address, (size_t)count);
-  return (int64_t)count;
+  const ${name}_state *state = pointer;
+  return mf_memory_read(state->bytes, state->size, address, buffer, length);
 }
 
 static int64_t ${name}_write(void *pointer, uint64_t address, const uint8_t *buffer, uint64_t length) {
   ${name}_state *state = pointer;
-  uint64_t count = available(state, address, length);
-  memcpy(state->bytes + address, buffer, (size_t)count);
-  return (int64_t)count;
+  return mf_memory_write(state->bytes, state->size, address, buffer, length);
 }
 
 static mf_metadata ${name}_metadata(void *pointer) {

@@ -42,29 +42,28 @@ export const OS_ARGS = { SIZE: 48 } as const;
 /** `ArgEntry`: two NUL-terminated strings, key first. */
 export const ARG_ENTRY = { SIZE: 16, KEY: 0, VALUE: 8 } as const;
 
-/** `ConnectorInstance` (cglue group): three vtable pointers, then the 40-byte container. */
-export const CONNECTOR_INSTANCE = {
-  SIZE: 64,
-  VTBL_CLONE: 0,
-  VTBL_PHYSICAL_MEMORY: 8,
-  VTBL_CPU_STATE: 16,
-  CONTAINER: 24,
-} as const;
-
-/** `OsInstance`: six vtable pointers (mandatory A→Z, optional A→Z), then the container. */
-export const OS_INSTANCE = {
-  SIZE: 88,
-  VTBL_CLONE: 0,
-  VTBL_OS: 8,
-  VTBL_MEMORY_VIEW: 16,
-  VTBL_KEYBOARD: 24,
-  VTBL_PHYSICAL_MEMORY: 32,
-  VTBL_VIRTUAL_TRANSLATE: 40,
-  CONTAINER: 48,
-} as const;
-
 /** `Container` = `CBox` instance + `CArc` context. */
 export const CONTAINER = { SIZE: 40 } as const;
+
+/**
+ * A cglue trait group: one vtable pointer per trait, mandatory traits first and then optional
+ * ones, each group alphabetical (cglue's order), then the container.
+ */
+function traitGroup<const Slot extends string>(...slots: Slot[]) {
+  const vtables = Object.fromEntries(slots.map((slot, index) => [`VTBL_${slot}`, index * 8]));
+  const container = slots.length * 8;
+  return {
+    ...(vtables as { readonly [S in Slot as `VTBL_${S}`]: number }),
+    CONTAINER: container,
+    SIZE: container + CONTAINER.SIZE,
+  };
+}
+
+/** `ConnectorInstance`: Clone, PhysicalMemory, then the optional ConnectorCpuState; 64 bytes. */
+export const CONNECTOR_INSTANCE = traitGroup("CLONE", "PHYSICAL_MEMORY", "CPU_STATE");
+
+/** `OsInstance`: Clone and Os, then MemoryView, OsKeyboard, PhysicalMemory, VirtualTranslate; 88 bytes. */
+export const OS_INSTANCE = traitGroup("CLONE", "OS", "MEMORY_VIEW", "KEYBOARD", "PHYSICAL_MEMORY", "VIRTUAL_TRANSLATE");
 
 /** `PhysicalMemoryMetadata`. */
 export const METADATA = { SIZE: 24, MAX_ADDRESS: 0, REAL_SIZE: 8, READONLY: 16, IDEAL_BATCH_SIZE: 20 } as const;

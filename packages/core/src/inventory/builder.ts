@@ -15,7 +15,7 @@ export interface Instantiator {
   instantiateOs(name: string, input?: Connector, args?: OsArgs): Os;
 }
 
-function run(inventory: Instantiator, steps: readonly BuildStep[]): Connector | Os | undefined {
+function run(inventory: Instantiator, steps: readonly BuildStep[]): Connector | Os {
   let current: Connector | Os | undefined;
   for (const step of steps) {
     current =
@@ -23,13 +23,19 @@ function run(inventory: Instantiator, steps: readonly BuildStep[]): Connector | 
         ? inventory.instantiateConnector(step.name, current as Os | undefined, step.args)
         : inventory.instantiateOs(step.name, current as Connector | undefined, step.args);
   }
+  if (current === undefined) throw new MemflowError("Inventory", "Configuration", "the builder has no steps");
   return current;
 }
 
+/** The steps with the last one's arguments replaced, when it is of `kind`. */
 function withArgs(steps: readonly BuildStep[], kind: BuildStep["kind"], args: ConnectorArgs | OsArgs): BuildStep[] {
   const last = steps.at(-1);
   if (last?.kind !== kind) return [...steps];
   return [...steps.slice(0, -1), { ...last, args } as BuildStep];
+}
+
+function step(kind: BuildStep["kind"], name: string): BuildStep {
+  return { kind, name, args: undefined };
 }
 
 export class BuilderEmpty {
@@ -40,11 +46,11 @@ export class BuilderEmpty {
   }
 
   connector(name: string): OsBuilder {
-    return new OsBuilder(this.#inventory, [{ kind: "connector", name, args: undefined }]);
+    return new OsBuilder(this.#inventory, [step("connector", name)]);
   }
 
   os(name: string): ConnectorBuilder {
-    return new ConnectorBuilder(this.#inventory, [{ kind: "os", name, args: undefined }]);
+    return new ConnectorBuilder(this.#inventory, [step("os", name)]);
   }
 
   connectorChain(chain: ConnectorChain): OsBuilder {
@@ -56,55 +62,47 @@ export class BuilderEmpty {
   }
 }
 
-/** The state after a connector: add an OS, set the connector's arguments, or build the connector. */
-export class OsBuilder {
-  readonly #inventory: Instantiator;
+/** A state with steps: the next step (of the other kind) or arguments make a new state; `build` runs them. */
+abstract class StepsBuilder<Built extends Connector | Os> {
+  protected readonly inventory: Instantiator;
   readonly steps: readonly BuildStep[];
 
   constructor(inventory: Instantiator, steps: readonly BuildStep[]) {
-    this.#inventory = inventory;
+    this.inventory = inventory;
     this.steps = steps;
   }
 
+  protected followedBy(kind: BuildStep["kind"], name: string): BuildStep[] {
+    return [...this.steps, step(kind, name)];
+  }
+
+  build(): Built {
+    return run(this.inventory, this.steps) as Built;
+  }
+}
+
+/** The state after a connector: add an OS, set the connector's arguments, or build the connector. */
+export class OsBuilder extends StepsBuilder<Connector> {
   os(name: string): ConnectorBuilder {
-    return new ConnectorBuilder(this.#inventory, [...this.steps, { kind: "os", name, args: undefined }]);
+    return new ConnectorBuilder(this.inventory, this.followedBy("os", name));
   }
 
   /** Arguments of the last connector, as a `ConnectorArgs` or its string form (`target:extra:middleware`). */
   args(args: ConnectorArgs | string): OsBuilder {
     const parsed = typeof args === "string" ? parseConnectorArgs(args) : args;
-    return new OsBuilder(this.#inventory, withArgs(this.steps, "connector", parsed));
-  }
-
-  build(): Connector {
-    const result = run(this.#inventory, this.steps);
-    if (result === undefined) throw new MemflowError("Inventory", "Configuration", "the builder has no steps");
-    return result as Connector;
+    return new OsBuilder(this.inventory, withArgs(this.steps, "connector", parsed));
   }
 }
 
 /** The state after an OS: add a connector, set the OS's arguments, or build the OS. */
-export class ConnectorBuilder {
-  readonly #inventory: Instantiator;
-  readonly steps: readonly BuildStep[];
-
-  constructor(inventory: Instantiator, steps: readonly BuildStep[]) {
-    this.#inventory = inventory;
-    this.steps = steps;
-  }
-
+export class ConnectorBuilder extends StepsBuilder<Os> {
   connector(name: string): OsBuilder {
-    return new OsBuilder(this.#inventory, [...this.steps, { kind: "connector", name, args: undefined }]);
+    return new OsBuilder(this.inventory, this.followedBy("connector", name));
   }
 
+  /** Arguments of the last OS, as an `OsArgs` or its string form (`target:extra`). */
   args(args: OsArgs | string): ConnectorBuilder {
     const parsed = typeof args === "string" ? parseOsArgs(args) : args;
-    return new ConnectorBuilder(this.#inventory, withArgs(this.steps, "os", parsed));
-  }
-
-  build(): Os {
-    const result = run(this.#inventory, this.steps);
-    if (result === undefined) throw new MemflowError("Inventory", "Configuration", "the builder has no steps");
-    return result as Os;
+    return new ConnectorBuilder(this.inventory, withArgs(this.steps, "os", parsed));
   }
 }

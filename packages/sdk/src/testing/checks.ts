@@ -11,12 +11,10 @@ export interface CheckResult {
   readonly message: string;
 }
 
-export interface CheckContext {
-  readonly inventory: Inventory;
+/** What a run of the checks is told: the same whether they run here or in a child process. */
+export interface CheckSettings {
   /** The connector's name in the inventory. */
   readonly name: string;
-  /** Descriptors read statically from the file. */
-  readonly descriptors: readonly PluginDescriptorInfo[];
   /** Arguments the connector should start with (`target:extra:middleware`). */
   readonly sampleArgs: readonly string[];
   /** Arguments the connector must refuse with a MemflowError. */
@@ -25,6 +23,12 @@ export interface CheckContext {
   readonly linear: boolean;
   /** Create/drop cycles for the leak check. */
   readonly cycles: number;
+}
+
+export interface CheckContext extends CheckSettings {
+  readonly inventory: Inventory;
+  /** Descriptors read statically from the file. */
+  readonly descriptors: readonly PluginDescriptorInfo[];
 }
 
 export interface Check {

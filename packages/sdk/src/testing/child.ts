@@ -6,16 +6,12 @@
 import { dirname } from "node:path";
 import { parseDescriptors } from "@memflow-ts/analyzer";
 import { Inventory } from "@memflow-ts/core";
-import { CHECKS, type CheckContext } from "./checks.ts";
+import { CHECKS, type CheckContext, type CheckSettings } from "./checks.ts";
 
-export interface ChildJob {
+export interface ChildJob extends CheckSettings {
   readonly path: string;
-  readonly name: string;
+  /** The ids of the checks to run. */
   readonly checks: readonly string[];
-  readonly sampleArgs: readonly string[];
-  readonly badArgs: readonly string[];
-  readonly linear: boolean;
-  readonly cycles: number;
 }
 
 const job = JSON.parse(process.argv[2] ?? "{}") as ChildJob;
@@ -25,14 +21,11 @@ const inventory = Inventory.empty();
 let context: CheckContext | undefined;
 try {
   inventory.addFile(job.path);
+  const { path, checks, ...settings } = job;
   context = {
+    ...settings,
     inventory,
-    name: job.name,
-    descriptors: parseDescriptors(new Uint8Array(await Bun.file(job.path).arrayBuffer())),
-    sampleArgs: job.sampleArgs,
-    badArgs: job.badArgs,
-    linear: job.linear,
-    cycles: job.cycles,
+    descriptors: parseDescriptors(new Uint8Array(await Bun.file(path).arrayBuffer())),
   };
 } catch (error) {
   for (const id of job.checks)
