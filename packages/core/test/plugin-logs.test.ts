@@ -63,10 +63,35 @@ describe("plugin logging", () => {
     expect(Number(pluginLevel())).toBe(3);
     inventory.setMaxLogLevel("trace");
     expect(Number(pluginLevel())).toBe(5);
-    using connector = inventory.instantiateConnector("testmem", undefined, ":size=100");
+    // Joined: no thread of this test logs later, into the next test's sinks.
+    using connector = inventory.instantiateConnector("testmem", undefined, ":size=100,join_log_thread=1");
     expect(connector.closed).toBe(false);
     expect(records.some((record) => record.level === "trace")).toBe(true);
     inventory.setMaxLogLevel("off");
     expect(Number(pluginLevel())).toBe(0);
+  });
+});
+
+describe("several inventories in one process", () => {
+  test("each sink takes records up to its own level; plugins send the most verbose; a closed one takes none", () => {
+    inventory.setMaxLogLevel("off");
+    const messages = (list: PluginLogRecord[]) => list.map((record) => `${record.level} ${record.message}`);
+    const warnings: PluginLogRecord[] = [];
+    const debug: PluginLogRecord[] = [];
+    const host = hostFor("linux", process.arch);
+    using quiet = Inventory.scanPath(directory, { host, log: (record) => warnings.push(record), logLevel: "warn" });
+    const chatty = Inventory.scanPath(directory, { host, log: (record) => debug.push(record), logLevel: "debug" });
+    // A plugin's record carries nothing that says which inventory started it (memflow's ABI), so
+    // both sinks see what quiet's connector logs, each up to its level.
+    quiet.instantiateConnector("testmem", undefined, ":size=100,join_log_thread=1").close();
+    expect(messages(warnings)).toEqual(["warn hello from a plugin thread"]);
+    expect(messages(debug)).toEqual(["info created testmem with 0x100 bytes", "warn hello from a plugin thread"]);
+    expect(Number(pluginLevel())).toBe(4);
+
+    chatty.close();
+    expect(Number(pluginLevel())).toBe(2);
+    quiet.instantiateConnector("testmem", undefined, ":size=100,join_log_thread=1").close();
+    expect(warnings).toHaveLength(2);
+    expect(debug).toHaveLength(2);
   });
 });

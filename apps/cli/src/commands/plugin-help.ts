@@ -50,7 +50,7 @@ export const pluginHelpCommand: Command = {
   async run(args, context) {
     const { name, json, quiet } = parseNamedListing(args, "help", "plugin name", "dummy");
     return withMemflowErrors(context, () => {
-      const inventory = openInventory(context, "error");
+      using inventory = openInventory(context, "error");
       const matches = (["connector", "os"] as const).flatMap((kind) => findKind(inventory, kind, name) ?? []);
       if (matches.length === 0) throw notFound(inventory, name);
       const results = matches.map((match): HelpResult => {

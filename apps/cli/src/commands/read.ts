@@ -56,7 +56,9 @@ export const readCommand: Command = {
     checkRange(address, length);
     const out = values.out === undefined ? undefined : resolve(context.cwd, values.out);
     return withMemflowErrors(context, () => {
-      const opened = openMemory(openInventory(context, logLevelFrom(values)), chain, "read");
+      // Closed last: what the plugins logged until then reaches stderr.
+      using inventory = openInventory(context, logLevelFrom(values));
+      const opened = openMemory(inventory, chain, "read");
       let bytes: Uint8Array;
       try {
         bytes = new Uint8Array(length);

@@ -23,7 +23,8 @@ export const targetsCommand: Command = {
   async run(args, context) {
     const { name, json, quiet } = parseNamedListing(args, "targets", "connector name", "qemu");
     return withMemflowErrors(context, () => {
-      const targets = openInventory(context, "error").connectorTargetList(name);
+      using inventory = openInventory(context, "error");
+      const targets = inventory.connectorTargetList(name);
       if (json) {
         printer(context).json(targets);
         return ExitCode.ok;

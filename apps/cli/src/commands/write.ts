@@ -40,7 +40,9 @@ export const writeCommand: Command = {
     const bytes = parseHexBytes(hex);
     checkRange(address, bytes.length);
     return withMemflowErrors(context, () => {
-      const opened = openMemory(openInventory(context, logLevelFrom(values)), chain, "write");
+      // Closed last: what the plugins logged until then reaches stderr.
+      using inventory = openInventory(context, logLevelFrom(values));
+      const opened = openMemory(inventory, chain, "write");
       try {
         opened.memory.write(address, bytes);
       } finally {

@@ -52,7 +52,7 @@ function lastPosition(values: readonly PositionedValue[]): number {
   return values.reduce((last, [position]) => Math.max(last, position), -1);
 }
 
-/** Builds the chain and opens the physical memory at its end; closing it delivers what the plugins logged meanwhile. */
+/** Builds the chain and opens the physical memory at its end. */
 export function openMemory(inventory: Inventory, chain: ChainArguments, command: string): OpenMemory {
   if (chain.connectors.length === 0 && chain.osLayers.length === 0) {
     throw new UsageError(`${command} needs a connector: -c <name[:target[:args]]>, e.g. -c dummy::size=1m`);
@@ -62,14 +62,7 @@ export function openMemory(inventory: Inventory, chain: ChainArguments, command:
       .builder()
       .connectorChain(ConnectorChain.fromArgs(chain.connectors, chain.osLayers))
       .build();
-    return {
-      label: `connector ${connector.name}`,
-      memory: connector,
-      close: () => {
-        connector.close();
-        inventory.flushLogs();
-      },
-    };
+    return { label: `connector ${connector.name}`, memory: connector, close: () => connector.close() };
   }
   const os = inventory.builder().osChain(OsChain.fromArgs(chain.connectors, chain.osLayers)).build();
   const memory = os.physicalMemory();
@@ -82,12 +75,5 @@ export function openMemory(inventory: Inventory, chain: ChainArguments, command:
       `${label} does not expose physical memory; end the chain with a connector instead`,
     );
   }
-  return {
-    label,
-    memory,
-    close: () => {
-      os.close();
-      inventory.flushLogs();
-    },
-  };
+  return { label, memory, close: () => os.close() };
 }

@@ -17,7 +17,7 @@ import { type MarshalledArgs, marshalConnectorArgs, marshalOsArgs } from "./mars
 import { NativeConnector } from "./native-connector.ts";
 import { type NativeDescriptor, NativeLibrary, probeLayout } from "./native-library.ts";
 import { NativeOs } from "./native-os.ts";
-import { PluginLogHub } from "./plugin-log-hub.ts";
+import { type LogSubscription, pluginLogHub } from "./plugin-log-hub.ts";
 import { nativeShim } from "./shim.ts";
 
 /** The host for plugin files, as the Inventory sees it: through the PluginHost interface. */
@@ -31,34 +31,49 @@ const EXPECTED_LAYOUTS: Record<PluginKind, { input: [number, string, string]; ou
   os: { input: [72, "COption", "cglue;0.2."], output: [88, "OsInstance", "memflow;0.2."] },
 };
 
+/** A host that is gone stops receiving records (its sink would otherwise stay subscribed forever). */
+const subscriptions = new FinalizationRegistry<LogSubscription>((subscription) =>
+  pluginLogHub().unsubscribe(subscription),
+);
+
 export class NativePluginHost implements PluginHost {
   readonly #libraries = new Map<string, NativeLibrary>();
   readonly #checked = new Set<string>();
   readonly #loggers = new Map<string, Pointer | null>();
   readonly #warn: (message: string) => void;
-  readonly #logs: PluginLogHub | undefined;
+  readonly #logs: LogSubscription | undefined;
 
   constructor(options: PluginHostOptions = {}) {
     this.#warn = options.warn ?? (() => {});
-    this.#logs = options.log ? new PluginLogHub(options.log, options.logLevel ?? "info") : undefined;
+    if (options.log) {
+      this.#logs = pluginLogHub().subscribe(options.log, options.logLevel ?? "info");
+      subscriptions.register(this, this.#logs, this);
+    }
   }
 
-  /** memflow's `set_max_log_level`, for the host and every loaded plugin that listens. */
+  /** memflow's `set_max_log_level`: the level of this host's records, passed on to the plugins. */
   setMaxLogLevel(level: LevelFilter): void {
-    this.#logs?.setLevel(level);
+    if (this.#logs) pluginLogHub().setLevel(this.#logs, level);
   }
 
   /** Delivers plugin log records queued so far (they also arrive on their own, on a timer). */
   flushLogs(): void {
-    this.#logs?.drain();
+    if (this.#logs) pluginLogHub().drain();
   }
 
-  /** One logger per library, as memflow creates one per loaded library. */
+  close(): void {
+    if (this.#logs === undefined) return;
+    pluginLogHub().drain();
+    pluginLogHub().unsubscribe(this.#logs);
+    subscriptions.unregister(this);
+  }
+
+  /** One logger per library, as memflow creates one per loaded library; none without a sink. */
   #logger(path: string): Pointer | null {
     if (!this.#logs) return null;
     let logger = this.#loggers.get(path);
     if (logger === undefined) {
-      logger = this.#logs.loggerFor();
+      logger = pluginLogHub().loggerFor();
       this.#loggers.set(path, logger);
     }
     return logger;
@@ -172,7 +187,7 @@ export class NativePluginHost implements PluginHost {
     const inputBytes = input?.moveOut() ?? null;
     const result = create(descriptor.create, args?.bytes ?? null, inputBytes, logger, out);
     keep(args?.keepAlive, inputBytes);
-    this.#logs?.drain();
+    if (this.#logs) pluginLogHub().drain();
     if (result !== 0)
       throw MemflowError.fromInt(result, `${location.kind} ${descriptor.name} (${location.path}) failed to start`);
     return out;

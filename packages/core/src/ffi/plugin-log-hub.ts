@@ -1,37 +1,76 @@
 /**
  * Log records from native plugins. Plugins log through memflow's `PluginLogger`, possibly from
- * their own threads, where no JavaScript may run: the shim queues each record natively, and this
+ * their own threads, where no JavaScript may run: the shim queues each record natively, and the
  * hub drains the queue on the JavaScript thread (after every call into a plugin, and on a timer)
- * and hands the records to the host's sink.
+ * and hands each record to the sinks that subscribed.
+ *
+ * The hub is one per process, as memflow's logger is: a plugin's log call carries no handle to
+ * the logger it came through, so the shim has one queue and one native level, and a record
+ * cannot be traced to the plugin host that loaded its plugin. Every subscription (one per host
+ * with a sink) gets each record its own level admits; the native level is the most verbose of
+ * them, so plugins send what at least one subscriber wants.
  */
 import type { Pointer } from "bun:ffi";
-import { LEVEL_FILTERS, type LevelFilter, type LogSink, levelFilterOrdinal } from "../plugin/plugin-log.ts";
+import {
+  LEVEL_FILTERS,
+  type LevelFilter,
+  type LogSink,
+  levelFilterOrdinal,
+  type PluginLogRecord,
+} from "../plugin/plugin-log.ts";
 import { nativeShim } from "./shim.ts";
 
 const DRAIN_BYTES = 64 * 1024;
 const DRAIN_INTERVAL_MS = 50;
 
-export class PluginLogHub {
-  readonly #sink: LogSink;
+/** A sink and the most verbose level it takes. */
+export interface LogSubscription {
+  readonly sink: LogSink;
+  level: LevelFilter;
+}
+
+class PluginLogHub {
+  readonly #subscriptions = new Set<LogSubscription>();
   readonly #loggers: Pointer[] = [];
   readonly #buffer = new Uint8Array(DRAIN_BYTES);
   readonly #dropped = new BigUint64Array(1);
   readonly #decoder = new TextDecoder();
-  #level: LevelFilter;
   #timer: ReturnType<typeof setInterval> | undefined;
 
-  constructor(sink: LogSink, level: LevelFilter) {
-    this.#sink = sink;
-    this.#level = level;
+  subscribe(sink: LogSink, level: LevelFilter): LogSubscription {
+    const subscription = { sink, level };
+    this.#subscriptions.add(subscription);
+    this.#levelChanged();
+    return subscription;
   }
 
-  get level(): LevelFilter {
-    return this.#level;
+  unsubscribe(subscription: LogSubscription): void {
+    if (this.#subscriptions.delete(subscription)) this.#levelChanged();
+  }
+
+  setLevel(subscription: LogSubscription, level: LevelFilter): void {
+    subscription.level = level;
+    this.#levelChanged();
+  }
+
+  /** The most verbose level any subscriber takes: what plugins are told to send. */
+  #nativeLevel(): number {
+    let level = 0;
+    for (const { level: wanted } of this.#subscriptions) level = Math.max(level, levelFilterOrdinal(wanted));
+    return level;
+  }
+
+  /** Before the first logger exists there is nothing native to tell: loggers start at the current level. */
+  #levelChanged(): void {
+    if (this.#loggers.length === 0) return;
+    const shim = nativeShim();
+    const level = this.#nativeLevel();
+    for (const logger of this.#loggers) shim.mf_logger_set_level(logger, level);
   }
 
   /** A new PluginLogger for one library, passed to its plugins' `create`. */
   loggerFor(): Pointer | null {
-    const logger = nativeShim().mf_logger_new(levelFilterOrdinal(this.#level));
+    const logger = nativeShim().mf_logger_new(this.#nativeLevel());
     if (logger === null || logger === 0) return null;
     const pointer = Number(logger) as Pointer;
     this.#loggers.push(pointer);
@@ -41,25 +80,14 @@ export class PluginLogHub {
     return pointer;
   }
 
-  /**
-   * memflow's `set_max_log_level`: the host's level, passed on to every plugin that listens. Before
-   * the first logger exists there is nothing native to tell: loggers start at the hub's level.
-   */
-  setLevel(level: LevelFilter): void {
-    this.#level = level;
-    if (this.#loggers.length === 0) return;
-    const shim = nativeShim();
-    const number = levelFilterOrdinal(level);
-    for (const logger of this.#loggers) shim.mf_logger_set_level(logger, number);
-  }
-
-  /** Delivers every queued record to the sink. */
+  /** Delivers every queued record to the subscribers whose level takes it. */
   drain(): void {
+    if (this.#loggers.length === 0) return;
     const shim = nativeShim();
     for (;;) {
       const length = Number(shim.mf_log_drain(this.#buffer, this.#buffer.length, this.#dropped));
       if (this.#dropped[0] !== 0n) {
-        this.#sink({
+        this.#deliver({
           level: "warn",
           target: "memflow-ts",
           message: `${this.#dropped[0]} plugin log records were dropped (the queue was full)`,
@@ -69,11 +97,18 @@ export class PluginLogHub {
         });
       }
       if (length === 0) return;
-      this.#deliver(length);
+      this.#decode(length);
     }
   }
 
-  #deliver(length: number): void {
+  #deliver(record: PluginLogRecord): void {
+    const level = levelFilterOrdinal(record.level);
+    for (const subscription of this.#subscriptions) {
+      if (level <= levelFilterOrdinal(subscription.level)) subscription.sink(record);
+    }
+  }
+
+  #decode(length: number): void {
     const view = new DataView(this.#buffer.buffer, 0, length);
     let at = 0;
     const text = () => {
@@ -90,7 +125,7 @@ export class PluginLogHub {
       const message = text();
       const modulePath = text();
       const file = text();
-      this.#sink({
+      this.#deliver({
         level: level === "off" ? "error" : level,
         target,
         message,
@@ -100,4 +135,12 @@ export class PluginLogHub {
       });
     }
   }
+}
+
+let hub: PluginLogHub | undefined;
+
+/** The process's hub, made on first use. */
+export function pluginLogHub(): PluginLogHub {
+  hub ??= new PluginLogHub();
+  return hub;
 }

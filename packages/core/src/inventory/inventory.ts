@@ -23,7 +23,7 @@ export interface InventoryOptions extends CatalogueOptions, PluginHostOptions {
   readonly pluginHost?: PluginHost;
 }
 
-export class Inventory {
+export class Inventory implements Disposable {
   /** The plugins found, without starting any. */
   readonly catalogue: PluginCatalogue;
   readonly #files: PluginHost;
@@ -158,6 +158,19 @@ export class Inventory {
   /** Delivers plugin log records queued so far. */
   flushLogs(): void {
     this.#files.flushLogs();
+  }
+
+  /**
+   * Delivers what plugins logged so far and stops delivering their records to this inventory's
+   * sink. Connectors and OS instances it started stay usable; libraries stay loaded.
+   */
+  close(): void {
+    this.#files.close();
+    this.#scripts.close();
+  }
+
+  [Symbol.dispose](): void {
+    this.close();
   }
 
   /** A builder for connector/OS chains: `inventory.builder().connector("qemu").os("win32").build()`. */

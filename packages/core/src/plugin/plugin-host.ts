@@ -42,4 +42,10 @@ export interface PluginHost {
   setMaxLogLevel(level: LevelFilter): void;
   /** Delivers log records queued so far. */
   flushLogs(): void;
+  /**
+   * Ends what the host keeps up for its user: it delivers no more log records. Instances it
+   * created stay usable, and libraries stay loaded (a plugin's instances and threads may outlive
+   * any handle on it).
+   */
+  close(): void;
 }

@@ -108,4 +108,6 @@ export class ScriptPluginHost implements PluginHost {
   setMaxLogLevel(): void {}
 
   flushLogs(): void {}
+
+  close(): void {}
 }

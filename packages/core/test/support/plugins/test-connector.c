@@ -166,6 +166,7 @@ static int32_t create(const mf_connector_args *args, mf_option_os_instance input
                       mf_connector_instance *out) {
   uint64_t size = 0x10000;
   int fill = 0;
+  int join_log_thread = 0;
   last_input_tag = (int)input.tag;
   last_logger = logger;
   if (logger) {
@@ -190,6 +191,9 @@ static int32_t create(const mf_connector_args *args, mf_option_os_instance input
         if (!parse_size(entry->value, &size) || size == 0) return MF_ERROR(MF_ORIGIN_CONNECTOR, MF_KIND_INVALID_MEMORY_SIZE);
       } else if (strcmp(entry->key, "fill") == 0) {
         fill = (int)strtol(entry->value, NULL, 16);
+      } else if (strcmp(entry->key, "join_log_thread") == 0) {
+        /* Waits for the logging thread before returning: its record is queued when create returns. */
+        join_log_thread = 1;
       } else {
         return MF_ERROR(MF_ORIGIN_ARGS_VALIDATOR, MF_KIND_ARG_NOT_EXISTS);
       }
@@ -207,7 +211,10 @@ static int32_t create(const mf_connector_args *args, mf_option_os_instance input
   plugin_log(MF_LEVEL_INFO, message, __LINE__);
   plugin_log(MF_LEVEL_TRACE, "a trace record the default level filters out", __LINE__);
   pthread_t thread;
-  if (logger && pthread_create(&thread, NULL, log_from_thread, NULL) == 0) pthread_detach(thread);
+  if (logger && pthread_create(&thread, NULL, log_from_thread, NULL) == 0) {
+    if (join_log_thread) pthread_join(thread, NULL);
+    else pthread_detach(thread);
+  }
   out->vtbl_clone = &clone_vtbl;
   out->vtbl_physicalmemory = &physical_memory_vtbl;
   out->vtbl_connectorcpustate = NULL;
