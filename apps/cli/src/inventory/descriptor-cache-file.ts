@@ -1,6 +1,6 @@
 /**
- * The Inventory's descriptor cache kept in a file between runs
- * (`$XDG_CACHE_HOME/memflow-ts/descriptors.json`), so `memflow-ts list` analyses only plugins
+ * The catalogue's descriptor cache kept in a file between runs (`descriptors.json` in
+ * memflow-ts's cache folder, `~/.cache/memflow-ts`), so `memflow-ts list` analyses only plugins
  * that are new or changed since the last command. It is only a cache: unreadable means empty,
  * and a failed save is ignored. Entries not used by a scan are dropped when it is saved.
  */
@@ -8,13 +8,13 @@ import { mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { PluginDescriptorInfo } from "@memflow-ts/analyzer";
 import type { DescriptorCache } from "@memflow-ts/core/catalogue";
-import { replaceFileDurably } from "@memflow-ts/core/plugin-files";
+import { cacheDirectory, replaceFileDurably } from "@memflow-ts/core/plugin-files";
 import type { CliContext } from "../io.ts";
 
 const FORMAT = 1;
 
 export function descriptorCachePath(context: CliContext): string {
-  return join(context.env.XDG_CACHE_HOME || join(context.home, ".cache"), "memflow-ts", "descriptors.json");
+  return join(cacheDirectory(context), "descriptors.json");
 }
 
 export class DescriptorCacheFile implements DescriptorCache {

@@ -13,6 +13,7 @@ import {
   type HostPlatform,
   isSha256Digest,
   MemflowError,
+  type PluginMetadata,
   parsePluginMetadata,
   pluginExtension,
 } from "@memflow-ts/core/plugin-files";
@@ -37,15 +38,13 @@ export interface LocalListing {
 }
 
 /** The `.meta` at `metaPath`, or why it is unusable: every field memflowup's serde struct requires. */
-export function readLocalMeta(
-  metaPath: string,
-): { digest: string; signature: string; createdAt: CreatedAt; descriptors: readonly PluginDescriptorInfo[] } | string {
+export function readLocalMeta(metaPath: string): (PluginMetadata & { readonly createdAt: CreatedAt }) | string {
   try {
     const reading = parsePluginMetadata(readFileSync(metaPath, "utf8"), metaPath);
-    const { digest, signature, descriptors } = completePluginMetadata(reading, metaPath);
-    if (!isSha256Digest(digest)) return "no sha256 digest";
+    const metadata = completePluginMetadata(reading, metaPath);
+    if (!isSha256Digest(metadata.digest)) return "no sha256 digest";
     if (reading.createdAt === undefined) return "no created_at";
-    return { digest, signature, createdAt: reading.createdAt, descriptors };
+    return { ...metadata, createdAt: reading.createdAt };
   } catch (error) {
     if (error instanceof MemflowError) return error.message;
     if (errnoCode(error) !== undefined) return (error as Error).message;
