@@ -6,6 +6,7 @@ export type { ListenAddress } from "./listen-address.ts";
 export { ListenAddressError, parseListenAddress } from "./listen-address.ts";
 export type { PluginStoreOptions, ReconcileReport } from "./storage/plugin-store.ts";
 export { INDEX_FILE_NAME, PluginStore } from "./storage/plugin-store.ts";
-export { RegistryError } from "./storage/registry-error.ts";
+export type { StorageErrorReason } from "./storage/storage-error.ts";
+export { StorageError } from "./storage/storage-error.ts";
 export type { TrustedKeys } from "./trusted-keys.ts";
 export { loadTrustedKeys, TrustedKeyError } from "./trusted-keys.ts";

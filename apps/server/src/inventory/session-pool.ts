@@ -5,8 +5,8 @@
  */
 import { join } from "node:path";
 import type { Subprocess } from "bun";
-import { RegistryError } from "../storage/registry-error.ts";
 import type { InventorySource } from "./local-inventory.ts";
+import { SessionError } from "./session-error.ts";
 import type { SessionMetadata, WorkerReply, WorkerRequest } from "./session-protocol.ts";
 
 const WORKER = join(import.meta.dir, "session-worker.ts");
@@ -14,7 +14,7 @@ const WORKER = join(import.meta.dir, "session-worker.ts");
 /** The largest read one request may ask for. */
 export const MAX_READ_BYTES = 16 * 1024 * 1024;
 
-type Pending = { resolve: (reply: WorkerReply) => void; reject: (error: RegistryError) => void };
+type Pending = { resolve: (reply: WorkerReply) => void; reject: (error: SessionError) => void };
 type RequestBody = WorkerRequest extends infer R ? (R extends unknown ? Omit<R, "id"> : never) : never;
 
 class Session {
@@ -30,14 +30,14 @@ class Session {
       stdout: "pipe",
       stderr: "pipe",
     });
-    let settleReady: { resolve: (m: SessionMetadata) => void; reject: (e: RegistryError) => void } | undefined;
+    let settleReady: { resolve: (m: SessionMetadata) => void; reject: (e: SessionError) => void } | undefined;
     this.ready = new Promise((resolve, reject) => {
       settleReady = { resolve, reject };
     });
     const stderr = new Response(this.#child.stderr).text();
     void this.#readReplies((message) => {
       if ("ready" in message) settleReady?.resolve(message.ready);
-      else if ("failed" in message) settleReady?.reject(new RegistryError("bad-request", message.failed));
+      else if ("failed" in message) settleReady?.reject(new SessionError("chain-failed", message.failed));
       else {
         const pending = this.#pending.get(message.id);
         this.#pending.delete(message.id);
@@ -50,7 +50,7 @@ class Session {
         signal !== null
           ? `the plugin crashed: its session process was killed by ${signal}`
           : `the session process exited with code ${code}${(await stderr).trim() ? `: ${(await stderr).trim().split("\n").at(-1)}` : ""}`;
-      const error = new RegistryError("plugin-crashed", this.#ended);
+      const error = new SessionError("plugin-crashed", this.#ended);
       settleReady?.reject(error);
       for (const pending of this.#pending.values()) pending.reject(error);
       this.#pending.clear();
@@ -74,7 +74,7 @@ class Session {
   }
 
   request(body: RequestBody): Promise<WorkerReply> {
-    if (this.#ended !== undefined) return Promise.reject(new RegistryError("plugin-crashed", this.#ended));
+    if (this.#ended !== undefined) return Promise.reject(new SessionError("plugin-crashed", this.#ended));
     const id = this.#nextId++;
     return new Promise((resolve, reject) => {
       this.#pending.set(id, { resolve, reject });
@@ -90,7 +90,7 @@ class Session {
 }
 
 function failedReply(reply: WorkerReply): never {
-  throw new RegistryError("memory-error", "error" in reply ? reply.error : "unexpected reply from the session process");
+  throw new SessionError("memory-error", "error" in reply ? reply.error : "unexpected reply from the session process");
 }
 
 export class SessionPool {
@@ -110,10 +110,7 @@ export class SessionPool {
   /** Starts a worker for `chain` and waits until its connector is built. */
   async open(chain: string[]): Promise<{ id: string; metadata: SessionMetadata }> {
     if (this.#sessions.size >= this.#maxSessions) {
-      throw new RegistryError(
-        "too-many-sessions",
-        `at most ${this.#maxSessions} sessions may be open; close one first`,
-      );
+      throw new SessionError("too-many-sessions", `at most ${this.#maxSessions} sessions may be open; close one first`);
     }
     const id = crypto.randomUUID();
     const session = new Session({ ...this.#source, chain }, () => this.#sessions.delete(id));
@@ -129,13 +126,13 @@ export class SessionPool {
 
   #get(id: string): Session {
     const session = this.#sessions.get(id);
-    if (!session) throw new RegistryError("not-found", `no open session ${id} (closed, crashed or never opened)`);
+    if (!session) throw new SessionError("not-found", `no open session ${id} (closed, crashed or never opened)`);
     return session;
   }
 
   async read(id: string, address: bigint, length: number): Promise<Uint8Array> {
     if (!Number.isSafeInteger(length) || length < 1 || length > MAX_READ_BYTES) {
-      throw new RegistryError("bad-request", `length must be between 1 and ${MAX_READ_BYTES}`);
+      throw new SessionError("invalid-read", `length must be between 1 and ${MAX_READ_BYTES}`);
     }
     const reply = await this.#get(id).request({ op: "read", address: `0x${address.toString(16)}`, length });
     if (!("data" in reply)) failedReply(reply);
