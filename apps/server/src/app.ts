@@ -16,7 +16,7 @@ import { parseFindQuery } from "./http/find-query.ts";
 import { jsonResponse, ResponseCache } from "./http/response-cache.ts";
 import { readUploadForm } from "./http/upload-body.ts";
 import { type InventoryAccess, inventoryRoutes } from "./inventory/inventory-routes.ts";
-import type { SessionPool } from "./inventory/session-pool.ts";
+import { SessionPool } from "./inventory/session-pool.ts";
 import { checkedDigest } from "./storage/checked-digest.ts";
 import type { PluginStore } from "./storage/plugin-store.ts";
 import { downloadFileName } from "./web/download-name.ts";
@@ -32,7 +32,10 @@ export interface AppOptions {
   log?: (line: string) => void;
   /** Enables the inventory API and page; absent (the default) leaves them out entirely. */
   inventory?: InventoryAccess | undefined;
-  /** The inventory's session pool (default: a new one); the caller closes it on shutdown. */
+  /**
+   * The inventory's session pool (default: a new one that writes its plugins' log records to
+   * `log`); the caller closes it on shutdown.
+   */
   sessions?: SessionPool | undefined;
 }
 
@@ -153,7 +156,8 @@ export function createApp({ store, bearerToken, log = () => {}, inventory, sessi
       },
       registry("Delete a plugin file and its metadata (bearer token)"),
     );
-  return inventory === undefined ? app : app.use(inventoryRoutes(inventory, sessions));
+  if (inventory === undefined) return app;
+  return app.use(inventoryRoutes(inventory, sessions ?? new SessionPool(inventory.source, { log })));
 }
 
 export type App = ReturnType<typeof createApp>;

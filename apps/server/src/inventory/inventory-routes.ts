@@ -8,7 +8,7 @@ import { AuthError } from "../auth-error.ts";
 import { checkBearerToken } from "../bearer-token.ts";
 import { RequestError } from "../http/request-error.ts";
 import { describeInventory, type InventorySource } from "./local-inventory.ts";
-import { SessionPool } from "./session-pool.ts";
+import type { SessionPool } from "./session-pool.ts";
 
 export interface InventoryAccess {
   /** Bearer token every inventory API request must carry. */
@@ -50,7 +50,7 @@ function parseAddress(text: string | undefined): bigint {
   throw new RequestError("bad-request", "address must be a 64-bit number, decimal or 0x-prefixed hex");
 }
 
-export function inventoryRoutes(access: InventoryAccess, pool = new SessionPool(access.source)) {
+export function inventoryRoutes(access: InventoryAccess, pool: SessionPool) {
   return new Elysia({ name: "inventory-api", prefix: "/api/inventory" })
     .decorate("sessions", pool)
     .onBeforeHandle(({ request, server }) => {

@@ -1,21 +1,34 @@
 /**
  * Connector sessions for the inventory API, each in its own worker process. A worker that dies
  * (a plugin that segfaults, aborts or is killed) ends its session: its pending and later requests
- * fail with a 502, and the server carries on.
+ * fail with a 502, and the server carries on. What a session's plugins log reaches the server's
+ * log, one line per record, naming the session.
  */
 import { join } from "node:path";
+import type { LevelFilter, PluginLogRecord } from "@memflow-ts/core";
 import type { Subprocess } from "bun";
 import type { InventorySource } from "./local-inventory.ts";
 import { SessionError } from "./session-error.ts";
-import type { SessionMetadata, WorkerReply, WorkerRequest } from "./session-protocol.ts";
+import { sessionLogLine } from "./session-log-line.ts";
+import type { SessionJob, SessionMetadata, WorkerMessage, WorkerReply, WorkerRequest } from "./session-protocol.ts";
 
 const WORKER = join(import.meta.dir, "session-worker.ts");
 
 /** The largest read one request may ask for. */
 export const MAX_READ_BYTES = 16 * 1024 * 1024;
 
+/** memflow's default: what a plugin tells its user, without its debugging. */
+export const DEFAULT_PLUGIN_LOG_LEVEL: LevelFilter = "info";
+
 type Pending = { resolve: (reply: WorkerReply) => void; reject: (error: SessionError) => void };
 type RequestBody = WorkerRequest extends infer R ? (R extends unknown ? Omit<R, "id"> : never) : never;
+
+interface SessionListener {
+  /** A plugin's log record. */
+  log(record: PluginLogRecord): void;
+  /** The worker process is gone. */
+  end(): void;
+}
 
 class Session {
   readonly #child: Subprocess<"pipe", "pipe", "pipe">;
@@ -24,7 +37,7 @@ class Session {
   #ended: string | undefined;
   readonly ready: Promise<SessionMetadata>;
 
-  constructor(job: object, onEnd: () => void) {
+  constructor(job: SessionJob, listener: SessionListener) {
     this.#child = Bun.spawn([process.execPath, WORKER, JSON.stringify(job)], {
       stdin: "pipe",
       stdout: "pipe",
@@ -35,8 +48,9 @@ class Session {
       settleReady = { resolve, reject };
     });
     const stderr = new Response(this.#child.stderr).text();
-    void this.#readReplies((message) => {
-      if ("ready" in message) settleReady?.resolve(message.ready);
+    void this.#readMessages((message) => {
+      if ("log" in message) listener.log(message.log);
+      else if ("ready" in message) settleReady?.resolve(message.ready);
       else if ("failed" in message) settleReady?.reject(new SessionError("chain-failed", message.failed));
       else {
         const pending = this.#pending.get(message.id);
@@ -54,11 +68,11 @@ class Session {
       settleReady?.reject(error);
       for (const pending of this.#pending.values()) pending.reject(error);
       this.#pending.clear();
-      onEnd();
+      listener.end();
     });
   }
 
-  async #readReplies(handle: (message: WorkerReply) => void): Promise<void> {
+  async #readMessages(handle: (message: WorkerMessage) => void): Promise<void> {
     const decoder = new TextDecoder();
     let buffered = "";
     for await (const chunk of this.#child.stdout) {
@@ -67,7 +81,7 @@ class Session {
       while (newline >= 0) {
         const line = buffered.slice(0, newline);
         buffered = buffered.slice(newline + 1);
-        if (line.trim() !== "") handle(JSON.parse(line) as WorkerReply);
+        if (line.trim() !== "") handle(JSON.parse(line) as WorkerMessage);
         newline = buffered.indexOf("\n");
       }
     }
@@ -93,14 +107,27 @@ function failedReply(reply: WorkerReply): never {
   throw new SessionError("memory-error", "error" in reply ? reply.error : "unexpected reply from the session process");
 }
 
+export interface SessionPoolOptions {
+  /** Receives one line per plugin log record, naming the session. */
+  log?: ((line: string) => void) | undefined;
+  /** The most verbose plugin log record passed on (default info). */
+  logLevel?: LevelFilter | undefined;
+  /** Sessions open at once (default 8). */
+  maxSessions?: number | undefined;
+}
+
 export class SessionPool {
   readonly #sessions = new Map<string, Session>();
   readonly #source: InventorySource;
+  readonly #log: (line: string) => void;
+  readonly #logLevel: LevelFilter;
   readonly #maxSessions: number;
 
-  constructor(source: InventorySource, maxSessions = 8) {
+  constructor(source: InventorySource, options: SessionPoolOptions = {}) {
     this.#source = source;
-    this.#maxSessions = maxSessions;
+    this.#log = options.log ?? (() => {});
+    this.#logLevel = options.logLevel ?? DEFAULT_PLUGIN_LOG_LEVEL;
+    this.#maxSessions = options.maxSessions ?? 8;
   }
 
   get size(): number {
@@ -113,7 +140,13 @@ export class SessionPool {
       throw new SessionError("too-many-sessions", `at most ${this.#maxSessions} sessions may be open; close one first`);
     }
     const id = crypto.randomUUID();
-    const session = new Session({ ...this.#source, chain }, () => this.#sessions.delete(id));
+    const session = new Session(
+      { ...this.#source, chain, logLevel: this.#logLevel },
+      {
+        log: (record) => this.#log(sessionLogLine(id, record)),
+        end: () => this.#sessions.delete(id),
+      },
+    );
     this.#sessions.set(id, session);
     try {
       return { id, metadata: await session.ready };
