@@ -1,16 +1,18 @@
 /**
  * What plugins in inventory sessions log reaches the server's log: core's test connector
  * (`testmem`) logs from its `create` and from a thread of its own, and each record must arrive
- * as one escaped line naming the session, unless the level keeps it out.
+ * as one escaped line naming the session, unless the level keeps it out. A plugin that prints to
+ * stdout itself, outside the protocol, must not break the server.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { PluginLogRecord } from "@memflow-ts/core";
+import { buildPlugin } from "@memflow-ts/sdk";
 import { requireTool } from "../../../tooling/testing/require-tool.ts";
 import { createApp } from "../src/app.ts";
-import { sessionLogLine } from "../src/inventory/session-log-line.ts";
+import { sessionLogLine, sessionOutputLine } from "../src/inventory/session-log-line.ts";
 import { SessionPool } from "../src/inventory/session-pool.ts";
 import { PluginStore } from "../src/storage/plugin-store.ts";
 
@@ -34,6 +36,29 @@ function buildTestConnector(): void {
   if (run.exitCode !== 0) throw new Error(`gcc failed for test-connector.c: ${run.stderr.toString()}`);
 }
 
+/** A connector whose `create` writes `printed` to stdout itself, as a C plugin's printf would. */
+function buildPrintingConnector(name: string, printed: string): void {
+  const file = join(folder, `${name}.c`);
+  writeFileSync(
+    file,
+    `#include <stdio.h>
+#include "memflow-plugin.h"
+static void *create(const mf_connector_args *args, int32_t *error) {
+  (void)args; (void)error;
+  fputs("${printed}", stdout);
+  fflush(stdout);
+  return malloc(1);
+}
+static void release(void *state) { free(state); }
+static int64_t zeros(void *state, uint64_t at, uint8_t *out, uint64_t size) { (void)state; (void)at; memset(out, 0, size); return (int64_t)size; }
+static mf_metadata sizes(void *state) { (void)state; mf_metadata result = { 0xfff, 0x1000, false, 1 }; return result; }
+static const mf_connector_ops ops = { .create = create, .drop = release, .read = zeros, .metadata = sizes };
+MEMFLOW_CONNECTOR(${name.toUpperCase()}, "${name}", "1.0.0", "prints to stdout", ops);
+`,
+  );
+  buildPlugin({ name, sources: [file], outDir: pluginDir, meta: false });
+}
+
 /** An app with the inventory on; `logs` is its log; `sessions` as createApp takes it (default: its own). */
 function inventoryServer(logs: string[], sessions?: SessionPool) {
   const app = createApp({
@@ -54,6 +79,7 @@ function inventoryServer(logs: string[], sessions?: SessionPool) {
     },
     read: (id: string) => call(`/api/inventory/sessions/${id}/memory?address=0&length=8`),
     close: (id: string) => call(`/api/inventory/sessions/${id}`, { method: "DELETE" }),
+    health: () => app.handle(new Request("http://localhost/health")),
   };
 }
 
@@ -77,6 +103,8 @@ const THREAD_RECORD = "hello from a plugin thread";
 beforeAll(() => {
   if (!gcc.available) return;
   buildTestConnector();
+  buildPrintingConnector("chatty", "hello \\x1b[31mfrom printf\\n");
+  buildPrintingConnector("forger", '{\\"log\\":null}\\n');
 });
 afterAll(() => {
   for (const sessions of pools) sessions.closeAll();
@@ -107,9 +135,7 @@ describe("a session log line", () => {
     expect(sessionLogLine("s1", forged)).toBe(
       "session s1: plugin WARN t\\x07: ok\\x0a2026-01-01 upload: Added\\x1b[2J (a\\x0db)",
     );
-    expect(sessionLogLine("s1", record({ message: "\u2028\x9b" }))).toBe(
-      "session s1: plugin WARN testmem: \\u2028\\x9b",
-    );
+    expect(sessionOutputLine("s1", "\u2028\x9b")).toBe("session s1: plugin output: \\u2028\\x9b");
   });
 });
 
@@ -142,6 +168,25 @@ describe.skipIf(!gcc.available)("plugin log records of inventory sessions", () =
     expect(errorLogs).toEqual([]);
     expect((await warn.close(warnId)).status).toBe(204);
     expect((await error.close(errorId)).status).toBe(204);
+  });
+
+  test("a plugin printing to stdout keeps its session; its text reaches the log escaped", async () => {
+    const logs: string[] = [];
+    const server = inventoryServer(logs);
+    const id = await server.openId("-c chatty");
+    expect(logs).toContain(`session ${id}: plugin output: hello \\x1b[31mfrom printf`);
+    expect((await server.read(id)).status).toBe(200);
+    expect((await server.close(id)).status).toBe(204);
+  });
+
+  test("a message the server cannot handle ends that session only", async () => {
+    const server = inventoryServer([]);
+    const opened = await server.open("-c forger");
+    expect(opened.status).toBe(502);
+    expect(await opened.text()).toStartWith("the session process broke the protocol");
+    expect((await server.health()).status).toBe(200);
+    const id = await server.openId("-c chatty");
+    expect((await server.close(id)).status).toBe(204);
   });
 });
 

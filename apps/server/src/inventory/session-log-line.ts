@@ -14,3 +14,8 @@ export function sessionLogLine(sessionId: string, record: PluginLogRecord): stri
   const where = record.file === undefined ? "" : ` (${text(record.file)}${line})`;
   return `session ${sessionId}: plugin ${text(record.level).toUpperCase()} ${text(record.target)}: ${text(record.message)}${where}`;
 }
+
+/** A line the worker's stdout carried that is no message: a plugin printing on its own. */
+export function sessionOutputLine(sessionId: string, output: string): string {
+  return `session ${sessionId}: plugin output: ${escapeControl(output)}`;
+}

@@ -9,7 +9,7 @@ import type { LevelFilter, PluginLogRecord } from "@memflow-ts/core";
 import type { Subprocess } from "bun";
 import type { InventorySource } from "./local-inventory.ts";
 import { SessionError } from "./session-error.ts";
-import { sessionLogLine } from "./session-log-line.ts";
+import { sessionLogLine, sessionOutputLine } from "./session-log-line.ts";
 import type { SessionJob, SessionMetadata, WorkerMessage, WorkerReply, WorkerRequest } from "./session-protocol.ts";
 
 const WORKER = join(import.meta.dir, "session-worker.ts");
@@ -26,6 +26,8 @@ type RequestBody = WorkerRequest extends infer R ? (R extends unknown ? Omit<R, 
 interface SessionListener {
   /** A plugin's log record. */
   log(record: PluginLogRecord): void;
+  /** A stdout line that is no message: a plugin writing to stdout itself. */
+  output(line: string): void;
   /** The worker process is gone. */
   end(): void;
 }
@@ -48,7 +50,7 @@ class Session {
       settleReady = { resolve, reject };
     });
     const stderr = new Response(this.#child.stderr).text();
-    void this.#readMessages((message) => {
+    this.#readMessages(listener.output, (message) => {
       if ("log" in message) listener.log(message.log);
       else if ("ready" in message) settleReady?.resolve(message.ready);
       else if ("failed" in message) settleReady?.reject(new SessionError("chain-failed", message.failed));
@@ -57,6 +59,11 @@ class Session {
         this.#pending.delete(message.id);
         pending?.resolve(message);
       }
+    }).catch((error: unknown) => {
+      // The plugin owns the worker's stdout as much as the worker does: whatever it sends that
+      // cannot be handled ends this session, never the server.
+      this.#ended ??= `the session process broke the protocol: ${String(error)}`;
+      this.#child.kill("SIGKILL");
     });
     void this.#child.exited.then(async (code) => {
       const signal = this.#child.signalCode;
@@ -72,17 +79,18 @@ class Session {
     });
   }
 
-  async #readMessages(handle: (message: WorkerMessage) => void): Promise<void> {
+  async #readMessages(stray: (line: string) => void, handle: (message: WorkerMessage) => void): Promise<void> {
     const decoder = new TextDecoder();
     let buffered = "";
     for await (const chunk of this.#child.stdout) {
       buffered += decoder.decode(chunk, { stream: true });
-      let newline = buffered.indexOf("\n");
-      while (newline >= 0) {
+      for (let newline = buffered.indexOf("\n"); newline >= 0; newline = buffered.indexOf("\n")) {
         const line = buffered.slice(0, newline);
         buffered = buffered.slice(newline + 1);
-        if (line.trim() !== "") handle(JSON.parse(line) as WorkerMessage);
-        newline = buffered.indexOf("\n");
+        if (line.trim() === "") continue;
+        const message = parseMessage(line);
+        if (message === undefined) stray(line);
+        else handle(message);
       }
     }
   }
@@ -103,12 +111,22 @@ class Session {
   }
 }
 
+/** A message, or undefined for a line a plugin printed (its text must not end the server). */
+function parseMessage(line: string): WorkerMessage | undefined {
+  try {
+    const value: unknown = JSON.parse(line);
+    return typeof value === "object" && value !== null ? (value as WorkerMessage) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 function failedReply(reply: WorkerReply): never {
   throw new SessionError("memory-error", "error" in reply ? reply.error : "unexpected reply from the session process");
 }
 
 export interface SessionPoolOptions {
-  /** Receives one line per plugin log record, naming the session. */
+  /** Receives one line per plugin log record (or stray stdout line), naming the session. */
   log?: ((line: string) => void) | undefined;
   /** The most verbose plugin log record passed on (default info). */
   logLevel?: LevelFilter | undefined;
@@ -144,6 +162,7 @@ export class SessionPool {
       { ...this.#source, chain, logLevel: this.#logLevel },
       {
         log: (record) => this.#log(sessionLogLine(id, record)),
+        output: (line) => this.#log(sessionOutputLine(id, line)),
         end: () => this.#sessions.delete(id),
       },
     );
