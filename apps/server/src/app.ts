@@ -7,17 +7,18 @@
 import { openapi } from "@elysiajs/openapi";
 import { Elysia } from "elysia";
 import packageJson from "../package.json" with { type: "json" };
+import { AuthError } from "./auth-error.ts";
 import { checkBearerToken } from "./bearer-token.ts";
 import { fileResponse } from "./http/download.ts";
-import { errorResponse } from "./http/error-response.ts";
+import { errorResponse } from "./http/errors.ts";
 import { FileCache } from "./http/file-cache.ts";
 import { parseFindQuery } from "./http/find-query.ts";
 import { jsonResponse, ResponseCache } from "./http/response-cache.ts";
 import { readUploadForm } from "./http/upload-body.ts";
 import { type InventoryAccess, inventoryRoutes } from "./inventory/inventory-routes.ts";
-import type { SessionPool } from "./inventory/session-pool.ts";
+import { SessionPool } from "./inventory/session-pool.ts";
+import { checkedDigest } from "./storage/checked-digest.ts";
 import type { PluginStore } from "./storage/plugin-store.ts";
-import { checkedDigest, RegistryError } from "./storage/registry-error.ts";
 import { downloadFileName } from "./web/download-name.ts";
 import { webRoutes } from "./web/web-routes.ts";
 
@@ -27,11 +28,14 @@ export interface AppOptions {
   store: PluginStore;
   /** Required on uploads and deletes; undefined lets anyone write (`--insecure`). */
   bearerToken?: string | undefined;
-  /** Receives one line per upload, delete and refused write. Never sees the token. */
+  /** Receives one line per upload, delete, refused write and internal error. Never sees the token. */
   log?: (line: string) => void;
   /** Enables the inventory API and page; absent (the default) leaves them out entirely. */
   inventory?: InventoryAccess | undefined;
-  /** The inventory's session pool (default: a new one); the caller closes it on shutdown. */
+  /**
+   * The inventory's session pool (default: a new one that writes its plugins' log records to
+   * `log`); the caller closes it on shutdown.
+   */
   sessions?: SessionPool | undefined;
 }
 
@@ -42,7 +46,7 @@ export function createApp({ store, bearerToken, log = () => {}, inventory, sessi
     try {
       checkBearerToken(request.headers.get("authorization"), bearerToken);
     } catch (error) {
-      if (error instanceof RegistryError) log(`refused ${action}: ${error.message}`);
+      if (error instanceof AuthError) log(`refused ${action}: ${error.message}`);
       throw error;
     }
   };
@@ -50,9 +54,7 @@ export function createApp({ store, bearerToken, log = () => {}, inventory, sessi
   const listings = new ResponseCache();
   const files = new FileCache();
   const app = new Elysia({ name: "memflow-ts-server" })
-    .onError({ as: "global" }, ({ error, request }) => {
-      if (error instanceof RegistryError) return errorResponse(request, error);
-    })
+    .onError({ as: "global" }, ({ error, request }) => errorResponse(request, error, log))
     .use(
       openapi({
         documentation: {
@@ -154,7 +156,8 @@ export function createApp({ store, bearerToken, log = () => {}, inventory, sessi
       },
       registry("Delete a plugin file and its metadata (bearer token)"),
     );
-  return inventory === undefined ? app : app.use(inventoryRoutes(inventory, sessions));
+  if (inventory === undefined) return app;
+  return app.use(inventoryRoutes(inventory, sessions ?? new SessionPool(inventory.source, { log })));
 }
 
 export type App = ReturnType<typeof createApp>;

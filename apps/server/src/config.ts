@@ -3,6 +3,8 @@
  * working folder before any of this runs), overridden by command-line flags.
  */
 import { parseArgs } from "node:util";
+import { LEVEL_FILTERS, type LevelFilter, MemflowError, parseLevelFilter } from "@memflow-ts/core";
+import { DEFAULT_PLUGIN_LOG_LEVEL } from "./inventory/session-pool.ts";
 import { type ListenAddress, parseListenAddress } from "./listen-address.ts";
 
 export interface ServerConfig {
@@ -16,6 +18,8 @@ export interface ServerConfig {
   inventoryAllowRemote: boolean;
   /** Folders the inventory scans instead of memflow's search path. */
   pluginDirectories: string[] | undefined;
+  /** The most verbose plugin log record an inventory session passes to the server's log. */
+  pluginLogLevel: LevelFilter;
 }
 
 export class ConfigError extends Error {
@@ -39,6 +43,9 @@ Options (each overrides its environment variable; a .env file in the working fol
   --plugin-dir <dir>         scan this folder for the local inventory (repeatable; default:
                              memflow's search path, MEMFLOW_PLUGIN_PATH included)
   --inventory-allow-remote   serve the inventory page and API to other machines too
+  --plugin-log-level <level> what inventory sessions' plugins may log to the server's log:
+                             ${LEVEL_FILTERS.join(", ")}
+                                                   MEMFLOW_TS_PLUGIN_LOG_LEVEL (default ${DEFAULT_PLUGIN_LOG_LEVEL})
   -h, --help                 this text
   -V, --version              the version
 
@@ -69,6 +76,9 @@ export function readConfig(argv: readonly string[], env: Record<string, string |
   } catch (error) {
     throw new ConfigError((error as Error).message);
   }
+  const pluginLogLevel = levelFilter(
+    flags["plugin-log-level"] ?? fromEnv("MEMFLOW_TS_PLUGIN_LOG_LEVEL") ?? DEFAULT_PLUGIN_LOG_LEVEL,
+  );
   const publicKeyFiles = flags["public-key-file"]?.length
     ? flags["public-key-file"]
     : (fromEnv("MEMFLOW_PUBLIC_KEY_FILE")
@@ -102,8 +112,19 @@ export function readConfig(argv: readonly string[], env: Record<string, string |
       inventoryToken: fromEnv("MEMFLOW_TS_INVENTORY_TOKEN"),
       inventoryAllowRemote: flags["inventory-allow-remote"] ?? false,
       pluginDirectories: flags["plugin-dir"]?.length ? flags["plugin-dir"] : undefined,
+      pluginLogLevel,
     },
   };
+}
+
+/** Checked at start-up, so a typo stops the server instead of silencing plugins. */
+function levelFilter(text: string): LevelFilter {
+  try {
+    return parseLevelFilter(text);
+  } catch (error) {
+    if (!(error instanceof MemflowError)) throw error;
+    throw new ConfigError(`--plugin-log-level / MEMFLOW_TS_PLUGIN_LOG_LEVEL: ${error.detail ?? error.message}`);
+  }
 }
 
 function parseFlags(argv: readonly string[]) {
@@ -118,6 +139,7 @@ function parseFlags(argv: readonly string[]) {
       insecure: { type: "boolean" },
       "plugin-dir": { type: "string", multiple: true },
       "inventory-allow-remote": { type: "boolean" },
+      "plugin-log-level": { type: "string" },
       help: { type: "boolean", short: "h" },
       version: { type: "boolean", short: "V" },
     },

@@ -55,7 +55,10 @@ log(
   `storage ${store.root}: ${indexed} plugin files (${parsed} read from .meta), ${dropped} ignored, ${removedPartial} partial uploads removed`,
 );
 
-const sessions = new SessionPool({ pluginDirectories: config.pluginDirectories });
+const sessions = new SessionPool(
+  { pluginDirectories: config.pluginDirectories },
+  { log, logLevel: config.pluginLogLevel },
+);
 const inventory =
   config.inventoryToken === undefined
     ? undefined
@@ -64,7 +67,12 @@ const inventory =
         allowRemote: config.inventoryAllowRemote,
         source: { pluginDirectories: config.pluginDirectories },
       };
-if (inventory) log(`inventory API enabled${inventory.allowRemote ? " for every client" : " for loopback clients"}`);
+if (inventory) {
+  log(
+    `inventory API enabled for ${inventory.allowRemote ? "every client" : "loopback clients"}; ` +
+      `its plugins log up to ${config.pluginLogLevel}`,
+  );
+}
 
 const app = createApp({ store, bearerToken: config.bearerToken, log, inventory, sessions }).listen({
   ...config.address,

@@ -17,6 +17,7 @@ describe("configuration", () => {
         inventoryToken: undefined,
         inventoryAllowRemote: false,
         pluginDirectories: undefined,
+        pluginLogLevel: "info",
       },
     });
     const request = readConfig([], { ...secure, MEMFLOW_ADDR: "0.0.0.0:8080", MEMFLOW_STORAGE_ROOT: "/data" });
@@ -60,6 +61,17 @@ describe("configuration", () => {
       inventoryAllowRemote: true,
       pluginDirectories: ["/p"],
     });
+  });
+
+  test("the plugin log level is info unless set; the flag beats the variable; a bad one stops the start", () => {
+    const set = readConfig([], { ...secure, MEMFLOW_TS_PLUGIN_LOG_LEVEL: "Debug" });
+    expect(set.kind === "run" && set.config.pluginLogLevel).toBe("debug");
+    const flag = readConfig(["--plugin-log-level", "off"], { ...secure, MEMFLOW_TS_PLUGIN_LOG_LEVEL: "trace" });
+    expect(flag.kind === "run" && flag.config.pluginLogLevel).toBe("off");
+    expect(() => readConfig([], { ...secure, MEMFLOW_TS_PLUGIN_LOG_LEVEL: "loud" })).toThrow(ConfigError);
+    expect(() => readConfig(["--plugin-log-level", "loud"], secure)).toThrow(
+      'MEMFLOW_TS_PLUGIN_LOG_LEVEL: log level "loud" is not one of off, error, warn, info, debug, trace',
+    );
   });
 
   test("rejects unknown flags and bad addresses with usage", () => {

@@ -4,13 +4,13 @@
  */
 import type { PluginArchitecture, PluginFileType } from "@memflow-ts/analyzer";
 import { FIND_LIMIT, type PluginsFindQuery } from "@memflow-ts/core/registry";
-import { RegistryError } from "../storage/registry-error.ts";
+import { RequestError } from "./request-error.ts";
 
 const FILE_TYPES: readonly PluginFileType[] = ["pe", "elf", "mach"];
 const ARCHITECTURES: readonly string[] = ["x86", "x86_64", "arm", "arm64"];
 
-function invalid(message: string): RegistryError {
-  return new RegistryError("bad-request", `Failed to deserialize query string: ${message}`);
+function invalid(message: string): RequestError {
+  return new RequestError("bad-request", `Failed to deserialize query string: ${message}`);
 }
 
 function oneOf<T extends string>(key: string, value: string, allowed: readonly string[]): T {

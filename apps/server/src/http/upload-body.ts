@@ -2,13 +2,13 @@
  * The multipart body of `POST /files`, read with a size cap so an oversize upload ends in a 413
  * before it is all in memory (memflow-registry answers those with a 400).
  */
-import { RegistryError } from "../storage/registry-error.ts";
+import { RequestError } from "./request-error.ts";
 
 /** memflow-registry's `DefaultBodyLimit::max(20 * 1024 * 1024)`, over the whole request body. */
 export const MAX_UPLOAD_BODY_BYTES = 20 * 1024 * 1024;
 
-function tooLarge(): RegistryError {
-  return new RegistryError("too-large", `the upload is larger than ${MAX_UPLOAD_BODY_BYTES / 1024 / 1024} MiB`);
+function tooLarge(): RequestError {
+  return new RequestError("too-large", `the upload is larger than ${MAX_UPLOAD_BODY_BYTES / 1024 / 1024} MiB`);
 }
 
 async function readCapped(request: Request, limit: number): Promise<Uint8Array> {
@@ -34,13 +34,13 @@ export interface UploadForm {
 export async function readUploadForm(request: Request): Promise<UploadForm> {
   const contentType = request.headers.get("content-type") ?? "";
   if (!contentType.toLowerCase().startsWith("multipart/form-data")) {
-    throw new RegistryError("bad-request", "Invalid `boundary` for `multipart/form-data` request");
+    throw new RequestError("bad-request", "Invalid `boundary` for `multipart/form-data` request");
   }
   const body = await readCapped(request, MAX_UPLOAD_BODY_BYTES);
   const form = await new Response(body, { headers: { "content-type": contentType } })
     .formData()
     .catch((error: Error) => {
-      throw new RegistryError("bad-request", `Error parsing \`multipart/form-data\` request: ${error.message}`);
+      throw new RequestError("bad-request", `Error parsing \`multipart/form-data\` request: ${error.message}`);
     });
   let file: Uint8Array | undefined;
   let signature: string | undefined;
@@ -50,10 +50,10 @@ export async function readUploadForm(request: Request): Promise<UploadForm> {
     } else if (name === "signature") {
       signature = typeof value === "string" ? value : await value.text();
     } else if (name !== "") {
-      throw new RegistryError("bad-request", "unexpected field in multipart form");
+      throw new RequestError("bad-request", "unexpected field in multipart form");
     }
   }
-  if (file === undefined) throw new RegistryError("bad-request", "file is required");
-  if (signature === undefined) throw new RegistryError("bad-request", "file signature is required");
+  if (file === undefined) throw new RequestError("bad-request", "file is required");
+  if (signature === undefined) throw new RequestError("bad-request", "file signature is required");
   return { file, signature: signature.trim() };
 }

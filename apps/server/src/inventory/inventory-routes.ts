@@ -4,10 +4,11 @@
  * answer only loopback clients unless told otherwise, and want the token on every request.
  */
 import { Elysia } from "elysia";
+import { AuthError } from "../auth-error.ts";
 import { checkBearerToken } from "../bearer-token.ts";
-import { RegistryError } from "../storage/registry-error.ts";
+import { RequestError } from "../http/request-error.ts";
 import { describeInventory, type InventorySource } from "./local-inventory.ts";
-import { SessionPool } from "./session-pool.ts";
+import type { SessionPool } from "./session-pool.ts";
 
 export interface InventoryAccess {
   /** Bearer token every inventory API request must carry. */
@@ -22,7 +23,7 @@ const LOOPBACK = /^(127\.\d+\.\d+\.\d+|::1|::ffff:127\.\d+\.\d+\.\d+)$/;
 /** Throws forbidden for a remote client unless allowed. In-process requests (no socket) are local. */
 export function checkLocalClient(address: string | undefined, access: InventoryAccess): void {
   if (access.allowRemote || address === undefined || LOOPBACK.test(address)) return;
-  throw new RegistryError(
+  throw new AuthError(
     "forbidden",
     "the inventory is only served to this machine; start the server with --inventory-allow-remote to change that",
   );
@@ -33,12 +34,12 @@ async function chainFrom(request: Request): Promise<string[]> {
   try {
     body = await request.json();
   } catch {
-    throw new RegistryError("bad-request", 'send JSON such as {"chain": "-c dummy::size=1m"}');
+    throw new RequestError("bad-request", 'send JSON such as {"chain": "-c dummy::size=1m"}');
   }
   const chain = (body as { chain?: unknown } | null)?.chain;
   if (typeof chain === "string" && chain.trim() !== "") return chain.trim().split(/\s+/);
   if (Array.isArray(chain) && chain.length > 0 && chain.every((token) => typeof token === "string")) return chain;
-  throw new RegistryError("bad-request", '"chain" must be a string such as "-c dummy::size=1m" (or its tokens)');
+  throw new RequestError("bad-request", '"chain" must be a string such as "-c dummy::size=1m" (or its tokens)');
 }
 
 function parseAddress(text: string | undefined): bigint {
@@ -46,10 +47,10 @@ function parseAddress(text: string | undefined): bigint {
     const address = BigInt(text);
     if (address < 2n ** 64n) return address;
   }
-  throw new RegistryError("bad-request", "address must be a 64-bit number, decimal or 0x-prefixed hex");
+  throw new RequestError("bad-request", "address must be a 64-bit number, decimal or 0x-prefixed hex");
 }
 
-export function inventoryRoutes(access: InventoryAccess, pool = new SessionPool(access.source)) {
+export function inventoryRoutes(access: InventoryAccess, pool: SessionPool) {
   return new Elysia({ name: "inventory-api", prefix: "/api/inventory" })
     .decorate("sessions", pool)
     .onBeforeHandle(({ request, server }) => {
@@ -87,7 +88,7 @@ export function inventoryRoutes(access: InventoryAccess, pool = new SessionPool(
           return new Response(bytes, { headers: { "content-type": "application/octet-stream" } });
         }
         if (query.format !== undefined && query.format !== "hex") {
-          throw new RegistryError("bad-request", 'format must be "hex" (default) or "binary"');
+          throw new RequestError("bad-request", 'format must be "hex" (default) or "binary"');
         }
         return {
           address: `0x${address.toString(16)}`,

@@ -3,16 +3,17 @@
  * accepted, what was rejected and why, and which folders were searched. Scanning reads
  * descriptors only; no plugin code runs in the server process.
  */
-import { Inventory } from "@memflow-ts/core";
+import { Inventory, type InventoryOptions } from "@memflow-ts/core";
 
 export interface InventorySource {
   /** Folders to scan; absent means memflow's search path (MEMFLOW_PLUGIN_PATH, ~/.local/lib/memflow, …). */
   pluginDirectories?: readonly string[] | undefined;
 }
 
-export function openInventory(source: InventorySource): Inventory {
-  if (source.pluginDirectories === undefined) return Inventory.scan();
-  const inventory = Inventory.empty();
+/** The Inventory of `source`; `options` reach the plugin host (a session worker's log sink). */
+export function openInventory(source: InventorySource, options: InventoryOptions = {}): Inventory {
+  if (source.pluginDirectories === undefined) return Inventory.scan(options);
+  const inventory = Inventory.empty(options);
   for (const directory of source.pluginDirectories) inventory.addDir(directory);
   return inventory;
 }

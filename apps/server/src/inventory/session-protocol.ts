@@ -2,11 +2,14 @@
  * Messages between the server and a session worker: one JSON object per line. The worker owns
  * the native plugin; the server only ever sees these.
  */
+import type { LevelFilter, PluginLogRecord } from "@memflow-ts/core";
 import type { InventorySource } from "./local-inventory.ts";
 
 export interface SessionJob extends InventorySource {
   /** `-c name:args` (and `-o`) tokens, as on a command line. */
   chain: string[];
+  /** The most verbose plugin log record the worker sends back. */
+  logLevel: LevelFilter;
 }
 
 export interface SessionMetadata {
@@ -29,3 +32,12 @@ export type WorkerReply =
   | { id: number; metadata: SessionMetadata }
   | { id: number; closed: true }
   | { id: number; error: string };
+
+/**
+ * A plugin's log record, sent whenever the worker drains them: before each reply, and on core's
+ * timer for records a plugin's own threads log meanwhile. Fields that are undefined are left out.
+ */
+export type WorkerLog = { log: PluginLogRecord };
+
+/** What the worker writes: replies to the server's requests, and log records between them. */
+export type WorkerMessage = WorkerReply | WorkerLog;

@@ -1,13 +1,16 @@
 /**
  * A session worker: a child process that builds one connector chain and serves reads on it, so a
  * plugin that crashes takes down this process only. Reads its job as JSON from argv[2], then
- * requests from stdin; writes replies to stdout (see session-protocol.ts).
+ * requests from stdin; writes replies, and the plugins' log records, to stdout (see
+ * session-protocol.ts).
  */
-import { type Connector, ConnectorChain, chainArguments } from "@memflow-ts/core";
+import { type Connector, ConnectorChain, chainArguments, type Inventory } from "@memflow-ts/core";
 import { openInventory } from "./local-inventory.ts";
-import type { SessionJob, SessionMetadata, WorkerReply, WorkerRequest } from "./session-protocol.ts";
+import type { SessionJob, SessionMetadata, WorkerMessage, WorkerReply, WorkerRequest } from "./session-protocol.ts";
 
-const reply = (message: WorkerReply) => process.stdout.write(`${JSON.stringify(message)}\n`);
+const send = (message: WorkerMessage) => process.stdout.write(`${JSON.stringify(message)}\n`);
+
+const errorText = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
 function metadataOf(connector: Connector): SessionMetadata {
   const metadata = connector.metadata();
@@ -19,36 +22,48 @@ function metadataOf(connector: Connector): SessionMetadata {
   };
 }
 
+function serve(connector: Connector, request: WorkerRequest): WorkerReply {
+  try {
+    if (request.op === "read") {
+      const bytes = connector.read(BigInt(request.address), request.length);
+      return { id: request.id, data: Buffer.from(bytes).toString("base64") };
+    }
+    if (request.op === "metadata") return { id: request.id, metadata: metadataOf(connector) };
+    connector.close();
+    return { id: request.id, closed: true };
+  } catch (error) {
+    return { id: request.id, error: errorText(error) };
+  }
+}
+
+let inventory: Inventory | undefined;
 let connector: Connector;
 try {
   const job = JSON.parse(process.argv[2] ?? "{}") as SessionJob;
+  // Core queues records natively (plugin threads may log at any time) and hands them over on this
+  // thread; each goes to the server as it comes.
+  inventory = openInventory(job, { log: (record) => send({ log: record }), logLevel: job.logLevel });
   const { connectors, osLayers } = chainArguments(job.chain);
   if (connectors.length === 0) throw new Error("the chain has no connector: give one with -c name[:args]");
   if (osLayers.length > 0 && (osLayers.at(-1)?.[0] ?? 0) > (connectors.at(-1)?.[0] ?? 0)) {
     throw new Error("a session reads physical memory: end the chain with a connector (-c), not an OS (-o)");
   }
-  connector = openInventory(job).builder().connectorChain(ConnectorChain.fromArgs(connectors, osLayers)).build();
-  reply({ ready: metadataOf(connector) });
+  connector = inventory.builder().connectorChain(ConnectorChain.fromArgs(connectors, osLayers)).build();
 } catch (error) {
-  reply({ failed: error instanceof Error ? error.message : String(error) });
+  inventory?.flushLogs();
+  send({ failed: errorText(error) });
   process.exit(1);
 }
+// Records logged while the chain was built arrive before the server hears the session is ready.
+inventory.flushLogs();
+send({ ready: metadataOf(connector) });
 
 for await (const line of console) {
   if (line.trim() === "") continue;
   const request = JSON.parse(line) as WorkerRequest;
-  try {
-    if (request.op === "read") {
-      const bytes = connector.read(BigInt(request.address), request.length);
-      reply({ id: request.id, data: Buffer.from(bytes).toString("base64") });
-    } else if (request.op === "metadata") {
-      reply({ id: request.id, metadata: metadataOf(connector) });
-    } else {
-      connector.close();
-      reply({ id: request.id, closed: true });
-      process.exit(0);
-    }
-  } catch (error) {
-    reply({ id: request.id, error: error instanceof Error ? error.message : String(error) });
-  }
+  const reply = serve(connector, request);
+  // What the plugin logged while serving reaches the server before the reply that ends the request.
+  inventory.flushLogs();
+  send(reply);
+  if (request.op === "close") process.exit(0);
 }

@@ -9,7 +9,7 @@
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { join } from "node:path";
-import { AnalyzeError, isBinary, type PluginDescriptorInfo, parseDescriptors } from "@memflow-ts/analyzer";
+import { isBinary, type PluginDescriptorInfo, parseDescriptors } from "@memflow-ts/analyzer";
 import {
   completePluginMetadata,
   createdAtFromNanoseconds,
@@ -22,8 +22,9 @@ import {
   replaceFileDurably,
 } from "@memflow-ts/core/plugin-files";
 import type { PluginInfo, PluginsFindQuery, PluginVariant, UploadResponse } from "@memflow-ts/core/registry";
+import { checkedDigest } from "./checked-digest.ts";
 import { PluginIndex } from "./plugin-index.ts";
-import { checkedDigest, RegistryError } from "./registry-error.ts";
+import { StorageError } from "./storage-error.ts";
 
 /** The index's file name inside the storage folder; memflow-registry ignores everything but `*.meta`. */
 export const INDEX_FILE_NAME = ".memflow-ts-index.sqlite";
@@ -133,24 +134,22 @@ export class PluginStore {
     return report;
   }
 
-  /** Checks, analyzes and stores an upload (memflow-registry's `upload`, in a crash-safe order). */
+  /**
+   * Checks, analyzes and stores an upload (memflow-registry's `upload`, in a crash-safe order).
+   * Throws StorageError for a file that is no plugin or is badly signed, and the analyzer's
+   * AnalyzeError for a binary it cannot parse.
+   */
   upload(file: Uint8Array, signature: string): UploadResponse {
     if (!isBinary(file)) {
-      throw new RegistryError("bad-plugin", "Memflow error: the file is not an ELF, PE or Mach-O binary");
+      throw new StorageError("bad-plugin", "Memflow error: the file is not an ELF, PE or Mach-O binary");
     }
     const verify = this.#options.verifySignature;
     if (verify && !verify(file, signature)) {
-      throw new RegistryError("bad-signature", "Signature error: file signature is invalid");
+      throw new StorageError("bad-signature", "Signature error: file signature is invalid");
     }
-    let descriptors: PluginDescriptorInfo[];
-    try {
-      descriptors = parseDescriptors(file);
-    } catch (error) {
-      if (!(error instanceof AnalyzeError)) throw error;
-      throw new RegistryError("bad-plugin", `Memflow error: ${error.message}`, { cause: error });
-    }
+    const descriptors = parseDescriptors(file);
     if (descriptors.length === 0) {
-      throw new RegistryError(
+      throw new StorageError(
         "bad-plugin",
         "Memflow error: the file has no memflow plugin descriptor (no MEMFLOW_CONNECTOR_* or MEMFLOW_OS_* export)",
       );
@@ -180,9 +179,9 @@ export class PluginStore {
     return this.#index.has(checkedDigest(digest));
   }
 
-  /** The path of a stored plugin file; RegistryError not-found when there is none. */
+  /** The path of a stored plugin file; StorageError not-found when there is none. */
   pluginPath(digest: string): string {
-    if (!this.has(digest)) throw new RegistryError("not-found", "plugin not found");
+    if (!this.has(digest)) throw new StorageError("not-found", "plugin not found");
     return this.#path(digest, "plugin");
   }
 
@@ -193,13 +192,13 @@ export class PluginStore {
 
   /** The `.meta` text, exactly as stored. */
   metadataText(digest: string): string {
-    if (!this.has(digest)) throw new RegistryError("not-found", "plugin not found");
+    if (!this.has(digest)) throw new StorageError("not-found", "plugin not found");
     return readFileSync(this.#path(digest, "meta"), "utf8");
   }
 
   /** Removes a plugin: its `.meta` first (so it is gone even if the rest fails), then the index row and the file. */
   delete(digest: string): void {
-    if (!this.has(digest)) throw new RegistryError("not-found", "Not found: digest was not found");
+    if (!this.has(digest)) throw new StorageError("not-found", "Not found: digest was not found");
     rmSync(this.#path(digest, "meta"), { force: true });
     this.#index.remove(digest);
     this.#generation += 1;
