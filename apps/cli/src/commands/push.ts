@@ -14,7 +14,8 @@ import { CliFailure, fileFailure, reportFailure } from "../failure.ts";
 import { type CliContext, ExitCode } from "../io.ts";
 import { findLocalPlugin, localPlugins } from "../local/local-plugins.ts";
 import { type Printer, printer } from "../output.ts";
-import { RegistryClient, RegistryRequestError } from "../registry/registry-client.ts";
+import { RegistryClient } from "../registry/registry-client.ts";
+import { RegistryRequestError, registryNextSteps } from "../registry/registry-request-error.ts";
 import { loadPrivateKey } from "../registry/signing-keys.ts";
 
 const USAGE = `Usage: memflow-ts push <plugin-uri…> [options]
@@ -32,21 +33,6 @@ Options:
   -q, --quiet            print only failures
 
 Exit code 1 when any plugin could not be found or uploaded, 2 for a usage error.`;
-
-function uploadHints(error: unknown): string[] {
-  if (!(error instanceof RegistryRequestError) || error.status === undefined) return [];
-  if (error.status === 401 || error.status === 403) {
-    return ["the registry refused the token: pass its token with --token, or memflow-ts config set token <token>"];
-  }
-  if (error.status === 413) return ["the registry takes plugin files of at most 20 MiB"];
-  if (/signature/i.test(error.message)) {
-    return [
-      "the registry does not trust this key: sign with the key whose public half is in its MEMFLOW_PUBLIC_KEY_FILE",
-    ];
-  }
-  if (/descriptor|binary/i.test(error.message)) return ["the file is not a memflow plugin this registry accepts"];
-  return [];
-}
 
 /** The files to upload and how memflowup shows them, or undefined after reporting every argument that names nothing. */
 function filesToUpload(
@@ -126,7 +112,7 @@ export const pushCommand: Command = {
       } catch (error) {
         const failure =
           error instanceof RegistryRequestError && error.hints.length === 0
-            ? new CliFailure(error.message, uploadHints(error))
+            ? new CliFailure(error.message, registryNextSteps(error))
             : error;
         reportFailure(out, context, `Unable to upload plugin ${shown}`, failure);
         failed += 1;

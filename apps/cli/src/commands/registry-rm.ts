@@ -10,7 +10,8 @@ import { effectiveRegistry, readConfig } from "../config/memflowup-config.ts";
 import { CliFailure, reportFailure } from "../failure.ts";
 import { ExitCode } from "../io.ts";
 import { printer } from "../output.ts";
-import { RegistryClient, RegistryRequestError } from "../registry/registry-client.ts";
+import { RegistryClient } from "../registry/registry-client.ts";
+import { RegistryRequestError } from "../registry/registry-request-error.ts";
 
 const USAGE = `Usage: memflow-ts registry rm <digest> [options]
        memflow-ts registry -r <url> rm <digest> [options]
