@@ -5,8 +5,6 @@
  * output and an exit code, in one place. This file stays small and import-free because
  * `plugins ls` and the other quick commands load it on every run.
  */
-import type { CliContext } from "./io.ts";
-import type { Printer } from "./output.ts";
 
 export class CliFailure extends Error {
   override readonly name: string = "CliFailure";
@@ -80,11 +78,4 @@ export function fileFailureMessage(action: string, path: string, error: unknown)
 export function fileFailure(action: string, path: string, error: unknown, hints: readonly string[] = []): CliFailure {
   if (errnoCode(error) === undefined) throw error;
   return new CliFailure(fileFailureMessage(action, path, error), hints, { cause: error });
-}
-
-/** Prints `[X] <context>: <message>` and the hints; rethrows what is not a CliFailure. */
-export function reportFailure(out: Printer, context: CliContext, prefix: string, error: unknown): void {
-  if (!(error instanceof CliFailure)) throw error;
-  out.failure(prefix === "" ? error.message : `${prefix}: ${error.message}`);
-  for (const hint of error.hints) context.stderr.write(`    ${hint}\n`);
 }

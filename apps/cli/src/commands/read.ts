@@ -6,12 +6,12 @@
 import { resolve } from "node:path";
 import { replaceFileDurably } from "@memflow-ts/core/plugin-files";
 import { type Command, parseFlags, UsageError } from "../command.ts";
+import { CliFailure, fileProblem } from "../failure.ts";
 import { hexdump } from "../inventory/hexdump.ts";
 import { LOG_FLAGS, LOG_FLAGS_USAGE, logLevelFrom } from "../inventory/log-flags.ts";
 import { openMemory, takeChainArguments } from "../inventory/memory-chain.ts";
 import { checkRange, formatAddress, parseAddress, parseLength } from "../inventory/numbers.ts";
 import { openInventory } from "../inventory/open-inventory.ts";
-import { withMemflowErrors } from "../inventory/report-error.ts";
 import { ExitCode } from "../io.ts";
 import { printer } from "../output.ts";
 
@@ -55,32 +55,32 @@ export const readCommand: Command = {
     const length = parseLength(positionals[1] ?? "", MAX_LENGTH);
     checkRange(address, length);
     const out = values.out === undefined ? undefined : resolve(context.cwd, values.out);
-    return withMemflowErrors(context, () => {
-      const opened = openMemory(openInventory(context, logLevelFrom(values)), chain, "read");
-      let bytes: Uint8Array;
-      try {
-        bytes = new Uint8Array(length);
-        for (let offset = 0; offset < length; offset += CHUNK) {
-          bytes.set(opened.memory.read(address + BigInt(offset), Math.min(CHUNK, length - offset)), offset);
-        }
-      } finally {
-        opened.close();
+    const opened = openMemory(openInventory(context, logLevelFrom(values)), chain, "read");
+    let bytes: Uint8Array;
+    try {
+      bytes = new Uint8Array(length);
+      for (let offset = 0; offset < length; offset += CHUNK) {
+        bytes.set(opened.memory.read(address + BigInt(offset), Math.min(CHUNK, length - offset)), offset);
       }
-      if (out === undefined) {
-        context.stdout.write(hexdump(bytes, address));
-        return ExitCode.ok;
-      }
-      try {
-        replaceFileDurably(out, bytes);
-      } catch (error) {
-        printer(context).failure(`could not write ${out}: ${(error as Error).message}`);
-        context.stderr.write("    Check that the directory exists and is writable, or pick another --out.\n");
-        return ExitCode.failed;
-      }
-      printer(context, { quiet: values.quiet === true }).success(
-        `wrote ${length} bytes from ${formatAddress(address)} (${opened.label}) to ${out}`,
-      );
+    } finally {
+      opened.close();
+    }
+    if (out === undefined) {
+      context.stdout.write(hexdump(bytes, address));
       return ExitCode.ok;
-    });
+    }
+    try {
+      replaceFileDurably(out, bytes);
+    } catch (error) {
+      throw new CliFailure(
+        `could not write ${out}: ${fileProblem(error)}`,
+        ["Check that the directory exists and is writable, or pick another --out."],
+        { cause: error },
+      );
+    }
+    printer(context, { quiet: values.quiet === true }).success(
+      `wrote ${length} bytes from ${formatAddress(address)} (${opened.label}) to ${out}`,
+    );
+    return ExitCode.ok;
   },
 };

@@ -7,7 +7,6 @@ import { LOG_FLAGS, LOG_FLAGS_USAGE, logLevelFrom } from "../inventory/log-flags
 import { openMemory, takeChainArguments } from "../inventory/memory-chain.ts";
 import { checkRange, formatAddress, parseAddress, parseHexBytes } from "../inventory/numbers.ts";
 import { openInventory } from "../inventory/open-inventory.ts";
-import { withMemflowErrors } from "../inventory/report-error.ts";
 import { ExitCode } from "../io.ts";
 import { printer } from "../output.ts";
 
@@ -39,17 +38,15 @@ export const writeCommand: Command = {
     const address = parseAddress(addressText);
     const bytes = parseHexBytes(hex);
     checkRange(address, bytes.length);
-    return withMemflowErrors(context, () => {
-      const opened = openMemory(openInventory(context, logLevelFrom(values)), chain, "write");
-      try {
-        opened.memory.write(address, bytes);
-      } finally {
-        opened.close();
-      }
-      printer(context, { quiet: values.quiet === true }).success(
-        `wrote ${bytes.length} bytes at ${formatAddress(address)} (${opened.label})`,
-      );
-      return ExitCode.ok;
-    });
+    const opened = openMemory(openInventory(context, logLevelFrom(values)), chain, "write");
+    try {
+      opened.memory.write(address, bytes);
+    } finally {
+      opened.close();
+    }
+    printer(context, { quiet: values.quiet === true }).success(
+      `wrote ${bytes.length} bytes at ${formatAddress(address)} (${opened.label})`,
+    );
+    return ExitCode.ok;
   },
 };
