@@ -5,17 +5,9 @@
  * by `error-report.ts` (loaded only then).
  */
 import { type CommandEntry, UsageError } from "./command.ts";
-import { AUTHORING_COMMANDS } from "./commands/authoring-commands.ts";
-import { INVENTORY_COMMANDS } from "./commands/inventory-commands.ts";
-import { MEMFLOWUP_COMMANDS } from "./commands/memflowup-commands.ts";
+import { COMMAND_GROUPS as GROUPS } from "./commands/command-list.ts";
 import { type CliContext, ExitCode } from "./io.ts";
 import { CLI_VERSION } from "./version.ts";
-
-const GROUPS: readonly { title: string; commands: readonly CommandEntry[] }[] = [
-  { title: "Plugins and registries (memflowup-compatible)", commands: MEMFLOWUP_COMMANDS },
-  { title: "The inventory", commands: INVENTORY_COMMANDS },
-  { title: "Setting up and writing plugins", commands: AUTHORING_COMMANDS },
-];
 
 const ALL = GROUPS.flatMap((group) => group.commands);
 
