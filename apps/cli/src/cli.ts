@@ -1,21 +1,13 @@
 /**
  * Command dispatch. Takes the arguments after the program name and a context, returns the
  * exit code; it never touches `process` itself. Command modules load lazily, so `memflow-ts
- * plugins ls` pays only for what it uses.
+ * plugins ls` pays only for what it uses. Whatever a command throws is reported here, once,
+ * by `error-report.ts` (loaded only then).
  */
 import { type CommandEntry, UsageError } from "./command.ts";
-import { AUTHORING_COMMANDS } from "./commands/authoring-commands.ts";
-import { INVENTORY_COMMANDS } from "./commands/inventory-commands.ts";
-import { MEMFLOWUP_COMMANDS } from "./commands/memflowup-commands.ts";
+import { COMMAND_GROUPS as GROUPS } from "./commands/command-list.ts";
 import { type CliContext, ExitCode } from "./io.ts";
-import { printer } from "./output.ts";
 import { CLI_VERSION } from "./version.ts";
-
-const GROUPS: readonly { title: string; commands: readonly CommandEntry[] }[] = [
-  { title: "Plugins and registries (memflowup-compatible)", commands: MEMFLOWUP_COMMANDS },
-  { title: "The inventory", commands: INVENTORY_COMMANDS },
-  { title: "Setting up and writing plugins", commands: AUTHORING_COMMANDS },
-];
 
 const ALL = GROUPS.flatMap((group) => group.commands);
 
@@ -67,35 +59,31 @@ export async function runCli(argv: readonly string[], context: CliContext): Prom
     context.stdout.write(`${CLI_VERSION}\n`);
     return ExitCode.ok;
   }
-  const found = resolve(args);
-  if (found === undefined) {
-    // `memflow-ts registry` alone: list its subcommands instead of failing (memflowup panics).
-    const group = ALL.filter((entry) => entry.path[0] === first && entry.path.length > 1);
-    if (group.length > 0) {
-      context.stderr.write(
-        `[X] '${first}' needs a subcommand:\n${group.map((entry) => `    ${entry.path.join(" ").padEnd(18)} ${entry.summary}\n`).join("")}`,
-      );
-      return ExitCode.usage;
-    }
-    return usageError(context, `unknown command '${first}'`);
-  }
-  const command = await found.entry.load();
-  const rest = args.slice(found.used);
-  if (rest.includes("--help") || rest.includes("-h")) {
-    context.stdout.write(command.usage.endsWith("\n") ? command.usage : `${command.usage}\n`);
-    return ExitCode.ok;
-  }
+  let usage: string | undefined;
   try {
+    const found = resolve(args);
+    if (found === undefined) throw unknownCommand(first);
+    const command = await found.entry.load();
+    usage = command.usage.endsWith("\n") ? command.usage : `${command.usage}\n`;
+    const rest = args.slice(found.used);
+    if (rest.includes("--help") || rest.includes("-h")) {
+      context.stdout.write(usage);
+      return ExitCode.ok;
+    }
     return await command.run(rest, context);
   } catch (error) {
-    if (!(error instanceof UsageError)) throw error;
-    printer(context).failure(error.message);
-    context.stderr.write(`\n${command.usage.endsWith("\n") ? command.usage : `${command.usage}\n`}`);
-    return ExitCode.usage;
+    const { reportError } = await import("./error-report.ts");
+    return reportError(context, error, usage);
   }
 }
 
-function usageError(context: CliContext, message: string): ExitCode {
-  context.stderr.write(`[X] ${message}\n    Run 'memflow-ts --help' for the list of commands.\n`);
-  return ExitCode.usage;
+/** A group name alone (`memflow-ts plugins`) lists its subcommands; any other word is unknown. */
+function unknownCommand(first: string): UsageError {
+  const group = ALL.filter((entry) => entry.path[0] === first && entry.path.length > 1);
+  if (group.length > 0) {
+    return new UsageError(`'${first}' needs a subcommand:`, {
+      hints: group.map((entry) => `${entry.path.join(" ").padEnd(18)} ${entry.summary}`),
+    });
+  }
+  return new UsageError(`unknown command '${first}'`, { hints: ["Run 'memflow-ts --help' for the list of commands."] });
 }

@@ -20,9 +20,21 @@ export interface CommandEntry {
   readonly load: () => Promise<Command>;
 }
 
-/** A usage error: wrong flags or arguments. Exit code 2, message plus the command's usage. */
+/**
+ * A usage error: wrong flags or arguments. Exit code 2; the message, its hints, then the
+ * command's usage unless `showUsage` is false (memflowup answers an unknown config key with
+ * its message alone).
+ */
 export class UsageError extends Error {
   override readonly name = "UsageError";
+  readonly hints: readonly string[];
+  readonly showUsage: boolean;
+
+  constructor(message: string, options: { hints?: readonly string[]; showUsage?: boolean } = {}) {
+    super(message);
+    this.hints = options.hints ?? [];
+    this.showUsage = options.showUsage ?? true;
+  }
 }
 
 const HELP_FLAG = { help: { type: "boolean", short: "h" } } as const;

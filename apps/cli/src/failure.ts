@@ -1,13 +1,13 @@
 /**
- * The CLI's one failure type for the memflowup commands: what went wrong, and what to do about
- * it. Commands print it in memflowup's `[X]` form, the hints indented below, and count it towards
- * exit code 1. Anything else thrown is a bug and is left to surface.
+ * The failures commands throw: a CliFailure says what went wrong and what to do next; a
+ * ContextualError puts a step's name before what a lower layer threw (`Unable to list the
+ * registry: cannot reach …`). Neither is printed here: `error-report.ts` turns every error into
+ * output and an exit code, in one place. This file stays small and import-free because
+ * `plugins ls` and the other quick commands load it on every run.
  */
-import type { CliContext } from "./io.ts";
-import type { Printer } from "./output.ts";
 
 export class CliFailure extends Error {
-  override readonly name = "CliFailure";
+  override readonly name: string = "CliFailure";
   /** One line each: what the user can do next. */
   readonly hints: readonly string[];
 
@@ -17,28 +17,65 @@ export class CliFailure extends Error {
   }
 }
 
-/** Prints `[X] <context>: <message>` and the hints; rethrows what is not a CliFailure. */
-export function reportFailure(out: Printer, context: CliContext, prefix: string, error: unknown): void {
-  if (!(error instanceof CliFailure)) throw error;
-  out.failure(prefix === "" ? error.message : `${prefix}: ${error.message}`);
-  for (const hint of error.hints) context.stderr.write(`    ${hint}\n`);
+/** What `cause` says, reported as `<prefix>: <its message>` with its hints; a bug stays a bug. */
+export class ContextualError extends Error {
+  override readonly name = "ContextualError";
+  readonly prefix: string;
+
+  constructor(prefix: string, cause: unknown) {
+    super(`${prefix}: ${errorMessage(cause)}`, { cause });
+    this.prefix = prefix;
+  }
 }
 
-/** Node's error code of a failed file operation, if it is one. */
+/** Runs `action`; whatever it throws is rethrown with `prefix` as its context. */
+export async function withErrorContext<T>(prefix: string, action: () => T | Promise<T>): Promise<T> {
+  try {
+    return await action();
+  } catch (error) {
+    throw new ContextualError(prefix, error);
+  }
+}
+
+/** The message of anything thrown: an Error's message, else the value as text. */
+export function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** Node's error code of a failed file operation (`ENOENT`, `EACCES`, …), if it is one. */
 export function errnoCode(error: unknown): string | undefined {
-  const code = (error as NodeJS.ErrnoException | undefined)?.code;
-  return typeof code === "string" ? code : undefined;
+  if (!(error instanceof Error) || !("code" in error)) return undefined;
+  return typeof error.code === "string" ? error.code : undefined;
 }
 
-/** A failed file operation as a CliFailure; anything else is rethrown. */
+/** Why a file operation failed, in words, for the codes people meet; else Node's own message. */
+export function fileProblem(error: unknown): string {
+  switch (errnoCode(error)) {
+    case "ENOENT":
+      return "it does not exist";
+    case "EACCES":
+    case "EPERM":
+      return "permission denied";
+    case "EISDIR":
+      return "it is a folder";
+    case "ENOTDIR":
+      return "a part of the path is not a folder";
+    case "EROFS":
+      return "the file system is read-only";
+    case "ENOSPC":
+      return "no space left on the device";
+    default:
+      return errorMessage(error);
+  }
+}
+
+/** `unable to <action> "<path>": <why>`, the one wording of a failed file operation. */
+export function fileFailureMessage(action: string, path: string, error: unknown): string {
+  return `unable to ${action} ${JSON.stringify(path)}: ${fileProblem(error)}`;
+}
+
+/** A failed file operation as a CliFailure with the error as its cause; anything else is rethrown. */
 export function fileFailure(action: string, path: string, error: unknown, hints: readonly string[] = []): CliFailure {
-  const code = errnoCode(error);
-  if (code === undefined) throw error;
-  const reason =
-    code === "ENOENT"
-      ? "it does not exist"
-      : code === "EACCES" || code === "EPERM"
-        ? "permission denied"
-        : (error as Error).message;
-  return new CliFailure(`unable to ${action} ${JSON.stringify(path)}: ${reason}`, hints, { cause: error });
+  if (errnoCode(error) === undefined) throw error;
+  return new CliFailure(fileFailureMessage(action, path, error), hints, { cause: error });
 }

@@ -19,7 +19,7 @@ function writeAll(fd: number, text: string): void {
     try {
       written += writeSync(fd, bytes, written, bytes.byteLength - written);
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== "EAGAIN") throw error;
+      if (!(error instanceof Error && "code" in error && error.code === "EAGAIN")) throw error;
       Atomics.wait(pause, 0, 0, 1);
     }
   }

@@ -18,3 +18,8 @@ export function printable(text: string): string {
   }
   return result;
 }
+
+/** `printable` for text of several lines (a compiler's output in an error): the line breaks stay. */
+export function printableLines(text: string): string {
+  return text.split("\n").map(printable).join("\n");
+}

@@ -10,22 +10,22 @@ import { join, resolve } from "node:path";
 import { userPluginDirectory } from "@memflow-ts/core/plugin-files";
 import { BuildError, installPluginFile } from "@memflow-ts/sdk";
 import { type Command, parseFlags, UsageError } from "../command.ts";
+import { CliFailure } from "../failure.ts";
 import { type CliContext, ExitCode } from "../io.ts";
 import { type Printer, printer } from "../output.ts";
 import { withSpinner } from "../spinner.ts";
 import { buildProject } from "./plugin-build.ts";
 
-/** Runs a command under a spinner; on failure prints its last lines of output. */
-async function run(command: string[], cwd: string, out: Printer, context: CliContext, label: string): Promise<boolean> {
+/** Runs a command under a spinner; a failure carries its last lines of output. */
+async function run(command: string[], cwd: string, context: CliContext, label: string): Promise<void> {
   const [stdout, stderr, code] = await withSpinner(context, label, () => {
     const child = Bun.spawn(command, { cwd, stdout: "pipe", stderr: "pipe" });
     return Promise.all([new Response(child.stdout).text(), new Response(child.stderr).text(), child.exited]);
   });
-  if (code === 0) return true;
-  out.failure(
+  if (code === 0) return;
+  throw new CliFailure(
     `${command.join(" ")} failed (exit code ${code}):\n${`${stdout}${stderr}`.trim().split("\n").slice(-15).join("\n")}`,
   );
-  return false;
 }
 
 const LIBRARY = /\.(so|dylib|dll)$/;
@@ -33,14 +33,13 @@ const LIBRARY = /\.(so|dylib|dll)$/;
 async function buildCrate(context: CliContext, dir: string, allFeatures: boolean, out: Printer): Promise<ExitCode> {
   const cargo = Bun.which("cargo");
   if (!cargo) {
-    out.failure(
+    throw new CliFailure(
       "this is a Rust crate and cargo is not installed: install Rust from https://rustup.rs and run build again",
     );
-    return ExitCode.failed;
   }
   out.info(`Building ${dir} with cargo (release)`);
   const cargoBuild = [cargo, "build", "--release", ...(allFeatures ? ["--all-features"] : [])];
-  if (!(await run(cargoBuild, dir, out, context, "cargo build --release"))) return ExitCode.failed;
+  await run(cargoBuild, dir, context, "cargo build --release");
   const release = join(dir, "target", "release");
   const libraries = existsSync(release) ? readdirSync(release).filter((name) => LIBRARY.test(name)) : [];
   const outDir = userPluginDirectory(context.platform, context.home);
@@ -51,13 +50,11 @@ async function buildCrate(context: CliContext, dir: string, allFeatures: boolean
       out.success(`Installed ${plugin.path}`);
       installed += 1;
     } catch (error) {
+      // cargo also builds libraries that are no plugins (dependencies): skip those.
       if (!(error instanceof BuildError)) throw error;
     }
   }
-  if (installed === 0) {
-    out.failure(`cargo built no library with a memflow plugin descriptor in ${release}`);
-    return ExitCode.failed;
-  }
+  if (installed === 0) throw new CliFailure(`cargo built no library with a memflow plugin descriptor in ${release}`);
   return ExitCode.ok;
 }
 
@@ -83,25 +80,18 @@ cargo, or a C connector project (src/*.c) with the SDK.`,
     try {
       if (!values.path) {
         const git = Bun.which("git");
-        if (!git) {
-          out.failure("git is not installed (Debian package git); or build a local folder with --path");
-          return ExitCode.failed;
-        }
+        if (!git)
+          throw new CliFailure("git is not installed (Debian package git); or build a local folder with --path");
         clone = mkdtempSync(join(tmpdir(), "memflow-ts-build-"));
         dir = join(clone, "source");
         out.info(`Cloning ${source}`);
-        if (!(await run([git, "clone", "--quiet", source, dir], context.cwd, out, context, `Cloning ${source}`)))
-          return ExitCode.failed;
+        await run([git, "clone", "--quiet", source, dir], context.cwd, context, `Cloning ${source}`);
         const ref = values.tag ?? values.branch;
-        if (ref && !(await run([git, "checkout", "--quiet", ref], dir, out, context, `Checking out ${ref}`)))
-          return ExitCode.failed;
+        if (ref) await run([git, "checkout", "--quiet", ref], dir, context, `Checking out ${ref}`);
       } else if (values.branch || values.tag) {
         throw new UsageError("--branch and --tag apply to a repository, not to --path");
       }
-      if (!existsSync(dir)) {
-        out.failure(`${dir} does not exist`);
-        return ExitCode.failed;
-      }
+      if (!existsSync(dir)) throw new CliFailure(`${dir} does not exist`);
       if (existsSync(join(dir, "Cargo.toml")))
         return await buildCrate(context, dir, values["all-features"] ?? false, out);
       return await buildProject(context, dir, userPluginDirectory(context.platform, context.home), values.name);

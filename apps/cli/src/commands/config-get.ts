@@ -14,7 +14,6 @@ import {
   readConfig,
   unknownKeyMessage,
 } from "../config/memflowup-config.ts";
-import { reportFailure } from "../failure.ts";
 import { ExitCode } from "../io.ts";
 import { printer } from "../output.ts";
 import { DEFAULT_REGISTRY } from "../registry/plugin-uri.ts";
@@ -35,24 +34,12 @@ function displayed(config: MemflowupConfig): MemflowupConfig {
 export const configGetCommand: Command = {
   usage: USAGE,
   async run(args, context) {
-    const { values, positionals } = parseFlags(args, {
-      ...JSON_FLAG,
-      ...QUIET_FLAG,
-    });
+    const { values, positionals } = parseFlags(args, { ...JSON_FLAG, ...QUIET_FLAG });
     if (positionals.length > 1) throw new UsageError(`config get takes at most one key (got ${positionals.join(" ")})`);
     const [key] = positionals;
     const out = printer(context, { quiet: values.quiet ?? false });
-    if (key !== undefined && !isConfigKey(key)) {
-      out.failure(unknownKeyMessage(key));
-      return ExitCode.usage;
-    }
-    let config: MemflowupConfig;
-    try {
-      config = readConfig(context);
-    } catch (error) {
-      reportFailure(out, context, "", error);
-      return ExitCode.failed;
-    }
+    if (key !== undefined && !isConfigKey(key)) throw new UsageError(unknownKeyMessage(key), { showUsage: false });
+    const config = readConfig(context);
     if (key === undefined) {
       if (values.json) {
         out.json(displayed(config));

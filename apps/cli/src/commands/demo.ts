@@ -6,12 +6,14 @@
  */
 import { readdir } from "node:fs/promises";
 import { join } from "node:path";
-import { AnalyzeError, type PluginDescriptorInfo } from "@memflow-ts/analyzer";
+import type { PluginDescriptorInfo } from "@memflow-ts/analyzer";
 import { analyzeFile } from "@memflow-ts/analyzer/fs";
 import { pluginExtension, pluginSearchPaths } from "@memflow-ts/core/plugin-files";
 import { bundledPluginCache } from "@memflow-ts/sdk";
 import { type Command, UsageError } from "../command.ts";
 import { openDummy } from "../demo/dummy-connector.ts";
+import { failureMessage } from "../error-report.ts";
+import { CliFailure, errnoCode, fileProblem } from "../failure.ts";
 import { hexdump } from "../inventory/hexdump.ts";
 import { type CliContext, ExitCode } from "../io.ts";
 import { formatTable, printer } from "../output.ts";
@@ -29,8 +31,7 @@ async function scanFile(directory: string, name: string): Promise<FileScan> {
   try {
     return { name, descriptors: await analyzeFile(join(directory, name)) };
   } catch (error) {
-    if (error instanceof AnalyzeError) return { name, problem: `${error.kind}: ${error.message}` };
-    return { name, problem: `unreadable (${(error as NodeJS.ErrnoException).code ?? String(error)})` };
+    return { name, problem: failureMessage(error) };
   }
 }
 
@@ -39,8 +40,9 @@ async function scanDirectory(directory: string, extension: string): Promise<Dire
   try {
     names = await readdir(directory);
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    return { directory, problem: code === "ENOENT" ? "does not exist" : `unreadable (${code ?? "error"})` };
+    const code = errnoCode(error);
+    if (code === undefined) throw error;
+    return { directory, problem: code === "ENOENT" ? "does not exist" : `unreadable: ${fileProblem(error)}` };
   }
   const candidates = names.filter((name) => name.endsWith(`.${extension}`)).sort();
   return { directory, files: await Promise.all(candidates.map((name) => scanFile(directory, name))) };
@@ -118,10 +120,7 @@ async function walkThrough(context: CliContext): Promise<ExitCode> {
     out.success(`Wrote ${pattern.byteLength} bytes at 0x${DEMO_ADDRESS.toString(16)}`);
     const back = connector.read(DEMO_ADDRESS, pattern.byteLength);
     const same = back.every((byte, index) => byte === pattern[index]);
-    if (!same) {
-      out.failure("the bytes read back differ from the bytes written");
-      return ExitCode.failed;
-    }
+    if (!same) throw new CliFailure("the bytes read back differ from the bytes written");
     out.success("Read them back: identical");
     out.line();
     out.line(hexdump(back, DEMO_ADDRESS).trimEnd());

@@ -10,7 +10,6 @@ import type { AccountSources } from "../inventory/doctor/other-users.ts";
 import { renderDoctor } from "../inventory/doctor/render-doctor.ts";
 import { runDoctor } from "../inventory/doctor/run-doctor.ts";
 import { LISTING_FLAGS } from "../inventory/listing-flags.ts";
-import { withMemflowErrors } from "../inventory/report-error.ts";
 import { ExitCode } from "../io.ts";
 import { printer } from "../output.ts";
 
@@ -36,29 +35,27 @@ export function createDoctorCommand(sources: AccountSources): Command {
     async run(args, context) {
       const { values, positionals } = parseFlags(args, LISTING_FLAGS);
       if (positionals.length > 0) throw new UsageError(`doctor takes no arguments (got ${positionals.join(" ")})`);
-      return withMemflowErrors(context, () => {
-        const report = runDoctor(context, sources);
-        if (values.json) {
-          printer(context).json({
-            ok: report.ok,
-            plugins: report.plugins,
-            runtimes: report.runtimes.map((runtime) => ({
-              runtime: runtime.runtime,
-              directories: runtime.directories.map((directory) => ({
-                path: directory.path,
-                source: directory.source,
-                exists: directory.exists,
-                plugin_files: directory.pluginFiles.length,
-                ...(directory.error !== undefined && { error: directory.error }),
-              })),
+      const report = runDoctor(context, sources);
+      if (values.json) {
+        printer(context).json({
+          ok: report.ok,
+          plugins: report.plugins,
+          runtimes: report.runtimes.map((runtime) => ({
+            runtime: runtime.runtime,
+            directories: runtime.directories.map((directory) => ({
+              path: directory.path,
+              source: directory.source,
+              exists: directory.exists,
+              plugin_files: directory.pluginFiles.length,
+              ...(directory.error !== undefined && { error: directory.error }),
             })),
-            findings: report.findings,
-          });
-        } else {
-          context.stdout.write(renderDoctor(context, report, values.quiet === true));
-        }
-        return report.ok ? ExitCode.ok : ExitCode.failed;
-      });
+          })),
+          findings: report.findings,
+        });
+      } else {
+        context.stdout.write(renderDoctor(context, report, values.quiet === true));
+      }
+      return report.ok ? ExitCode.ok : ExitCode.failed;
     },
   };
 }

@@ -3,9 +3,10 @@
  * file, without loading it. `--json` prints `[{ file, descriptors } | { file, error }]`.
  */
 import { resolve } from "node:path";
-import { AnalyzeError, type PluginDescriptorInfo } from "@memflow-ts/analyzer";
+import type { PluginDescriptorInfo } from "@memflow-ts/analyzer";
 import { analyzeFile } from "@memflow-ts/analyzer/fs";
 import { type Command, parseFlags, UsageError } from "../command.ts";
+import { describeError } from "../error-report.ts";
 import { descriptorTitle, targetText } from "../inventory/describe.ts";
 import { LISTING_FLAGS } from "../inventory/listing-flags.ts";
 import { type CliContext, ExitCode } from "../io.ts";
@@ -26,14 +27,14 @@ const PLUGIN_VERSION = 1;
 
 type Inspection = { file: string; descriptors: PluginDescriptorInfo[] } | { file: string; error: string };
 
+/** The file's descriptors, or why it cannot be analysed (the other files are still inspected). */
 async function inspect(context: CliContext, file: string): Promise<Inspection> {
   try {
     return { file, descriptors: await analyzeFile(resolve(context.cwd, file)) };
   } catch (error) {
-    if (error instanceof AnalyzeError) return { file, error: `${error.kind}: ${error.message}` };
-    const code = (error as NodeJS.ErrnoException).code;
-    if (typeof code === "string") return { file, error: (error as Error).message };
-    throw error;
+    const report = describeError(error);
+    if (report.internal) throw error;
+    return { file, error: report.message };
   }
 }
 

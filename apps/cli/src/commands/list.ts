@@ -8,7 +8,6 @@ import type { PluginCatalogue, PluginEntry, RejectedPlugin } from "@memflow-ts/c
 import { type Command, parseFlags, UsageError } from "../command.ts";
 import { plural, targetText } from "../inventory/describe.ts";
 import { LISTING_FLAGS } from "../inventory/listing-flags.ts";
-import { withMemflowErrors } from "../inventory/report-error.ts";
 import { scanCatalogue } from "../inventory/scan-context.ts";
 import { type CliContext, ExitCode } from "../io.ts";
 import { formatTable, printer } from "../output.ts";
@@ -127,21 +126,19 @@ export const listCommand: Command = {
   async run(args, context) {
     const { values, positionals } = parseFlags(args, { rejected: { type: "boolean" }, ...LISTING_FLAGS });
     if (positionals.length > 0) throw new UsageError(`list takes no arguments (got ${positionals.join(" ")})`);
-    return withMemflowErrors(context, () => {
-      const inventory = scanCatalogue(context);
-      const table = rows(inventory);
-      if (values.json) {
-        printer(context).json({
-          plugins: table.map(rowJson),
-          directories: inventory
-            .directories()
-            .map((directory) => ({ path: directory.path, ...(directory.error && { error: directory.error.message }) })),
-          ...(values.rejected && { rejected: inventory.rejected().map(rejectedJson) }),
-        });
-      } else {
-        printText(context, inventory, table, values.rejected === true, values.quiet === true);
-      }
-      return ExitCode.ok;
-    });
+    const inventory = scanCatalogue(context);
+    const table = rows(inventory);
+    if (values.json) {
+      printer(context).json({
+        plugins: table.map(rowJson),
+        directories: inventory
+          .directories()
+          .map((directory) => ({ path: directory.path, ...(directory.error && { error: directory.error.message }) })),
+        ...(values.rejected && { rejected: inventory.rejected().map(rejectedJson) }),
+      });
+    } else {
+      printText(context, inventory, table, values.rejected === true, values.quiet === true);
+    }
+    return ExitCode.ok;
   },
 };

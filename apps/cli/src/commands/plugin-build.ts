@@ -4,8 +4,9 @@
  */
 import { existsSync, readdirSync } from "node:fs";
 import { basename, join, resolve } from "node:path";
-import { BuildError, buildPluginAsync } from "@memflow-ts/sdk";
+import { buildPluginAsync } from "@memflow-ts/sdk";
 import { type Command, parseFlags, UsageError } from "../command.ts";
+import { CliFailure, withErrorContext } from "../failure.ts";
 import { type CliContext, ExitCode } from "../io.ts";
 import { printer } from "../output.ts";
 import { withSpinner } from "../spinner.ts";
@@ -33,27 +34,24 @@ export async function buildProject(
   outDir: string,
   explicitName: string | undefined,
 ): Promise<ExitCode> {
-  const out = printer(context);
   const sources = projectSources(dir);
   if (sources.length === 0) {
-    out.failure(`no C sources in ${dir} (expected src/*.c); create a project with memflow-ts plugin new <name>`);
-    return ExitCode.failed;
+    throw new CliFailure(
+      `no C sources in ${dir} (expected src/*.c); create a project with memflow-ts plugin new <name>`,
+    );
   }
   const name = projectPluginName(sources, explicitName);
-  try {
-    const built = await withSpinner(context, `Building ${name}`, () => buildPluginAsync({ name, sources, outDir }));
-    out.success(`Built ${built.path}`);
-    for (const descriptor of built.descriptors) {
-      out.line(
-        `    ${descriptor.plugin_kind} ${descriptor.name} ${descriptor.version} (plugin_version ${descriptor.plugin_version})`,
-      );
-    }
-    return ExitCode.ok;
-  } catch (error) {
-    if (!(error instanceof BuildError)) throw error;
-    out.failure(`building ${name} failed:\n${error.message}`);
-    return ExitCode.failed;
+  const built = await withErrorContext(`building ${name} failed`, () =>
+    withSpinner(context, `Building ${name}`, () => buildPluginAsync({ name, sources, outDir })),
+  );
+  const out = printer(context);
+  out.success(`Built ${built.path}`);
+  for (const descriptor of built.descriptors) {
+    out.line(
+      `    ${descriptor.plugin_kind} ${descriptor.name} ${descriptor.version} (plugin_version ${descriptor.plugin_version})`,
+    );
   }
+  return ExitCode.ok;
 }
 
 export const pluginBuildCommand: Command = {

@@ -6,10 +6,10 @@
 import type { PluginKind } from "@memflow-ts/analyzer";
 import { type Inventory, MemflowError, type PluginMatch } from "@memflow-ts/core";
 import type { Command } from "../command.ts";
+import { reportFailure } from "../error-report.ts";
 import { descriptorTitle } from "../inventory/describe.ts";
 import { parseNamedListing } from "../inventory/listing-flags.ts";
 import { openInventory } from "../inventory/open-inventory.ts";
-import { reportMemflowError, withMemflowErrors } from "../inventory/report-error.ts";
 import { ExitCode } from "../io.ts";
 import { printer } from "../output.ts";
 
@@ -49,45 +49,43 @@ export const pluginHelpCommand: Command = {
   usage: USAGE,
   async run(args, context) {
     const { name, json, quiet } = parseNamedListing(args, "help", "plugin name", "dummy");
-    return withMemflowErrors(context, () => {
-      using inventory = openInventory(context, "error");
-      const matches = (["connector", "os"] as const).flatMap((kind) => findKind(inventory, kind, name) ?? []);
-      if (matches.length === 0) throw notFound(inventory, name);
-      const results = matches.map((match): HelpResult => {
-        const kind = match.descriptor.plugin_kind;
-        try {
-          const help = kind === "connector" ? inventory.connectorHelp(name) : inventory.osHelp(name);
-          return { match, help };
-        } catch (error) {
-          if (error instanceof MemflowError) return { match, error };
-          throw error;
-        }
-      });
-      if (json) {
-        printer(context).json(
-          results.map(({ match, ...result }) => ({
-            kind: match.descriptor.plugin_kind,
-            name: match.descriptor.name,
-            version: match.descriptor.version,
-            path: match.entry.path,
-            ...("help" in result ? { help: result.help } : { error: result.error.message }),
-          })),
-        );
-        return results.every((result) => "help" in result) ? ExitCode.ok : ExitCode.failed;
+    using inventory = openInventory(context, "error");
+    const matches = (["connector", "os"] as const).flatMap((kind) => findKind(inventory, kind, name) ?? []);
+    if (matches.length === 0) throw notFound(inventory, name);
+    const results = matches.map((match): HelpResult => {
+      const kind = match.descriptor.plugin_kind;
+      try {
+        const help = kind === "connector" ? inventory.connectorHelp(name) : inventory.osHelp(name);
+        return { match, help };
+      } catch (error) {
+        if (error instanceof MemflowError) return { match, error };
+        throw error;
       }
-      const out = printer(context, { quiet });
-      let failed = false;
-      for (const [index, result] of results.entries()) {
-        if (index > 0) out.line();
-        out.line(`${descriptorTitle(result.match.descriptor)} (${result.match.entry.path})`);
-        if ("help" in result) {
-          context.stdout.write(result.help.endsWith("\n") ? result.help : `${result.help}\n`);
-        } else {
-          reportMemflowError(context, result.error);
-          failed = true;
-        }
-      }
-      return failed ? ExitCode.failed : ExitCode.ok;
     });
+    if (json) {
+      printer(context).json(
+        results.map(({ match, ...result }) => ({
+          kind: match.descriptor.plugin_kind,
+          name: match.descriptor.name,
+          version: match.descriptor.version,
+          path: match.entry.path,
+          ...("help" in result ? { help: result.help } : { error: result.error.message }),
+        })),
+      );
+      return results.every((result) => "help" in result) ? ExitCode.ok : ExitCode.failed;
+    }
+    const out = printer(context, { quiet });
+    let failed = false;
+    for (const [index, result] of results.entries()) {
+      if (index > 0) out.line();
+      out.line(`${descriptorTitle(result.match.descriptor)} (${result.match.entry.path})`);
+      if ("help" in result) {
+        context.stdout.write(result.help.endsWith("\n") ? result.help : `${result.help}\n`);
+      } else {
+        reportFailure(out, context, result.error);
+        failed = true;
+      }
+    }
+    return failed ? ExitCode.failed : ExitCode.ok;
   },
 };

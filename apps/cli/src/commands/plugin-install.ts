@@ -1,9 +1,9 @@
 /** `memflow-ts plugin install <file…> [--dir <plugin folder>]`: copy into the plugin folder with a `.meta`. */
 import { resolve } from "node:path";
-import { AnalyzeError } from "@memflow-ts/analyzer";
 import { userPluginDirectory } from "@memflow-ts/core/plugin-files";
-import { BuildError, installPluginFile } from "@memflow-ts/sdk";
+import { installPluginFile } from "@memflow-ts/sdk";
 import { type Command, parseFlags, UsageError } from "../command.ts";
+import { reportFailure } from "../error-report.ts";
 import { ExitCode } from "../io.ts";
 import { printer } from "../output.ts";
 
@@ -25,9 +25,7 @@ user plugin folder (~/.local/lib/memflow) or --dir.`,
           `Installed ${installed.descriptors.map((d) => `${d.name} ${d.version}`).join(", ")} as ${installed.path}`,
         );
       } catch (error) {
-        const known = error instanceof BuildError || error instanceof AnalyzeError;
-        if (!known && (error as NodeJS.ErrnoException).code === undefined) throw error;
-        out.failure(`Unable to install ${file}: ${(error as Error).message}`);
+        reportFailure(out, context, error, `Unable to install ${file}`);
         failures += 1;
       }
     }

@@ -1,6 +1,6 @@
 /** `memflow-ts plugin new <name> [--dir <folder>]`: a C connector project that builds and passes its tests. */
 import { resolve } from "node:path";
-import { BuildError, createPluginProject } from "@memflow-ts/sdk";
+import { createPluginProject } from "@memflow-ts/sdk";
 import { type Command, parseFlags, UsageError } from "../command.ts";
 import { ExitCode } from "../io.ts";
 import { printer } from "../output.ts";
@@ -16,13 +16,7 @@ Creates a C connector project (source, build script, conformance test) in ./<nam
       throw new UsageError("give exactly one plugin name, such as my_connector");
     const dir = resolve(context.cwd, values.dir ?? name);
     const out = printer(context);
-    try {
-      createPluginProject({ name, dir });
-    } catch (error) {
-      if (!(error instanceof BuildError)) throw error;
-      out.failure(error.message);
-      return ExitCode.failed;
-    }
+    createPluginProject({ name, dir });
     out.success(`Created ${dir}`);
     out.line("Next:");
     out.line(`  cd ${dir}`);

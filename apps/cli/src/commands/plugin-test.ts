@@ -7,6 +7,7 @@ import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import { checkPluginFile } from "@memflow-ts/sdk";
 import { type Command, parseFlags, UsageError } from "../command.ts";
+import { CliFailure } from "../failure.ts";
 import { ExitCode } from "../io.ts";
 import { paint, printer } from "../output.ts";
 
@@ -31,11 +32,8 @@ help) against a connector plugin. --args are arguments it should accept (e.g. ":
       throw new UsageError("--cycles must be a positive whole number");
     }
     const path = resolve(context.cwd, file);
+    if (!existsSync(path)) throw new CliFailure(`${path} does not exist`);
     const out = printer(context);
-    if (!existsSync(path)) {
-      out.failure(`${path} does not exist`);
-      return ExitCode.failed;
-    }
     const reports = await checkPluginFile(path, {
       name: values.name,
       sampleArgs: values.args,

@@ -6,9 +6,10 @@
 import { userPluginDirectory } from "@memflow-ts/core/plugin-files";
 import { type Command, parseFlags, UsageError } from "../command.ts";
 import { QUIET_FLAG } from "../common-flags.ts";
-import { reportFailure } from "../failure.ts";
+import { reportFailure } from "../error-report.ts";
+import { withErrorContext } from "../failure.ts";
 import { ExitCode } from "../io.ts";
-import { type CleanPlan, planClean } from "../local/clean-plan.ts";
+import { planClean } from "../local/clean-plan.ts";
 import { removeFile } from "../local/remove-file.ts";
 import { printer } from "../output.ts";
 
@@ -34,17 +35,13 @@ export const pluginsCleanCommand: Command = {
     if (positionals.length > 0) throw new UsageError(`plugins clean takes no arguments (got ${positionals.join(" ")})`);
     const out = printer(context, { quiet: values.quiet ?? false });
     const dryRun = values["dry-run"] ?? false;
-    let plan: CleanPlan;
-    try {
-      plan = planClean(
+    const plan = await withErrorContext("Unable to clean the plugin folder", () =>
+      planClean(
         userPluginDirectory(context.platform, context.home),
         context.platform,
         values["include-unmanaged"] ?? false,
-      );
-    } catch (error) {
-      reportFailure(out, context, "Unable to clean the plugin folder", error);
-      return ExitCode.failed;
-    }
+      ),
+    );
     let removed = 0;
     let failed = 0;
     for (const removal of plan.removals) {
@@ -57,7 +54,7 @@ export const pluginsCleanCommand: Command = {
           for (const path of removal.paths) removeFile(path);
           out.success(`Deleted ${shown}`);
         } catch (error) {
-          reportFailure(out, context, "", error);
+          reportFailure(out, context, error);
           failed += 1;
           continue;
         }

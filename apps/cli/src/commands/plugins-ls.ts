@@ -6,7 +6,7 @@
 import { descriptorInSerdeOrder, targetLabel, userPluginDirectory } from "@memflow-ts/core/plugin-files";
 import { type Command, parseFlags, UsageError } from "../command.ts";
 import { JSON_FLAG, QUIET_FLAG } from "../common-flags.ts";
-import { reportFailure } from "../failure.ts";
+import { withErrorContext } from "../failure.ts";
 import { ExitCode } from "../io.ts";
 import { createdLabel, note, shortDigest, VERSION_COLUMNS } from "../listing.ts";
 import { type LocalPlugin, localPlugins } from "../local/local-plugins.ts";
@@ -56,13 +56,9 @@ export const pluginsLsCommand: Command = {
     const [name] = positionals;
     const quiet = values.quiet ?? false;
     const out = printer(context, { quiet });
-    let listing: ReturnType<typeof localPlugins>;
-    try {
-      listing = localPlugins(userPluginDirectory(context.platform, context.home), context.platform);
-    } catch (error) {
-      reportFailure(out, context, "Unable to list the installed plugins", error);
-      return ExitCode.failed;
-    }
+    const listing = await withErrorContext("Unable to list the installed plugins", () =>
+      localPlugins(userPluginDirectory(context.platform, context.home), context.platform),
+    );
     const plugins = listing.plugins.filter((plugin) => name === undefined || plugin.descriptor.name === name);
     if (values.json) {
       out.json(plugins.map(asJson));

@@ -7,7 +7,8 @@
 import { userPluginDirectory } from "@memflow-ts/core/plugin-files";
 import { type Command, parseFlags, UsageError } from "../command.ts";
 import { QUIET_FLAG } from "../common-flags.ts";
-import { CliFailure, reportFailure } from "../failure.ts";
+import { reportFailure } from "../error-report.ts";
+import { CliFailure } from "../failure.ts";
 import { ExitCode } from "../io.ts";
 import { findLocalPlugin, localPlugins } from "../local/local-plugins.ts";
 import { removeFile } from "../local/remove-file.ts";
@@ -39,7 +40,7 @@ export const pluginsRmCommand: Command = {
         removeFile(plugin.metaPath);
         out.success(`Deleted plugin: ${JSON.stringify(plugin.pluginPath)}`);
       } catch (error) {
-        reportFailure(out, context, "", error);
+        reportFailure(out, context, error);
         failed += 1;
       }
     }

@@ -8,7 +8,7 @@ import { mapBounded } from "../bounded.ts";
 import { type Command, parseFlags, UsageError } from "../command.ts";
 import { QUIET_FLAG, REGISTRY_FLAG } from "../common-flags.ts";
 import { effectiveRegistry, readConfig } from "../config/memflowup-config.ts";
-import { reportFailure } from "../failure.ts";
+import { reportFailure } from "../error-report.ts";
 import { ExitCode } from "../io.ts";
 import { type Printer, printer } from "../output.ts";
 import { downloadProgress } from "../progress.ts";
@@ -67,30 +67,24 @@ export const pullCommand: Command = {
     const progress = downloadProgress(context);
     const out = aroundProgress(printer(context, { quiet: values.quiet ?? false }), progress.clear);
 
-    let settings: PullSettings;
+    const config = readConfig(context);
+    const keyPath = values["pub-key"] ?? config.pub_key_file ?? undefined;
+    const settings: PullSettings = {
+      defaultRegistry: effectiveRegistry(values.registry, config),
+      force: values.force ?? false,
+      key: loadPublicKey(keyPath === undefined ? undefined : resolve(context.cwd, keyPath)),
+      host: hostFor(context.platform, context.arch),
+      platform: context.platform,
+      pluginDirectory: userPluginDirectory(context.platform, context.home),
+    };
     let uris: string[] = positionals;
-    try {
-      const config = readConfig(context);
-      const keyPath = values["pub-key"] ?? config.pub_key_file ?? undefined;
-      settings = {
-        defaultRegistry: effectiveRegistry(values.registry, config),
-        force: values.force ?? false,
-        key: loadPublicKey(keyPath === undefined ? undefined : resolve(context.cwd, keyPath)),
-        host: hostFor(context.platform, context.arch),
-        platform: context.platform,
-        pluginDirectory: userPluginDirectory(context.platform, context.home),
-      };
-      if (values.all) {
-        // memflowup lists the official registry here whatever is configured; this uses the configured one.
-        uris = (await new RegistryClient(settings.defaultRegistry).names()).map((plugin) => plugin.name);
-        if (uris.length === 0) {
-          out.info(`The registry ${settings.defaultRegistry} has no plugins.`);
-          return ExitCode.ok;
-        }
+    if (values.all) {
+      // memflowup lists the official registry here whatever is configured; this uses the configured one.
+      uris = (await new RegistryClient(settings.defaultRegistry).names()).map((plugin) => plugin.name);
+      if (uris.length === 0) {
+        out.info(`The registry ${settings.defaultRegistry} has no plugins.`);
+        return ExitCode.ok;
       }
-    } catch (error) {
-      reportFailure(out, context, "", error);
-      return ExitCode.failed;
     }
 
     const outcomes = await mapBounded(
@@ -105,7 +99,7 @@ export const pullCommand: Command = {
             out.info(`Skipped ${JSON.stringify(uri)}: ${error.message}`);
             return "skipped";
           }
-          reportFailure(out, context, `Error downloading plugin ${JSON.stringify(uri)}`, error);
+          reportFailure(out, context, error, `Error downloading plugin ${JSON.stringify(uri)}`);
           return "failed";
         }
       },

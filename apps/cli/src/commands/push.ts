@@ -10,11 +10,12 @@ import { signPlugin } from "@memflow-ts/core/registry";
 import { type Command, parseFlags, UsageError } from "../command.ts";
 import { QUIET_FLAG, REGISTRY_FLAG, TOKEN_FLAG } from "../common-flags.ts";
 import { effectiveRegistry, readConfig } from "../config/memflowup-config.ts";
-import { CliFailure, fileFailure, reportFailure } from "../failure.ts";
+import { reportFailure } from "../error-report.ts";
+import { CliFailure, fileFailure } from "../failure.ts";
 import { type CliContext, ExitCode } from "../io.ts";
 import { findLocalPlugin, localPlugins } from "../local/local-plugins.ts";
 import { type Printer, printer } from "../output.ts";
-import { RegistryClient, RegistryRequestError } from "../registry/registry-client.ts";
+import { RegistryClient } from "../registry/registry-client.ts";
 import { loadPrivateKey } from "../registry/signing-keys.ts";
 
 const USAGE = `Usage: memflow-ts push <plugin-uri…> [options]
@@ -33,21 +34,6 @@ Options:
 
 Exit code 1 when any plugin could not be found or uploaded, 2 for a usage error.`;
 
-function uploadHints(error: unknown): string[] {
-  if (!(error instanceof RegistryRequestError) || error.status === undefined) return [];
-  if (error.status === 401 || error.status === 403) {
-    return ["the registry refused the token: pass its token with --token, or memflow-ts config set token <token>"];
-  }
-  if (error.status === 413) return ["the registry takes plugin files of at most 20 MiB"];
-  if (/signature/i.test(error.message)) {
-    return [
-      "the registry does not trust this key: sign with the key whose public half is in its MEMFLOW_PUBLIC_KEY_FILE",
-    ];
-  }
-  if (/descriptor|binary/i.test(error.message)) return ["the file is not a memflow plugin this registry accepts"];
-  return [];
-}
-
 /** The files to upload and how memflowup shows them, or undefined after reporting every argument that names nothing. */
 function filesToUpload(
   args: readonly string[],
@@ -62,12 +48,11 @@ function filesToUpload(
   for (const uri of args) {
     const plugin = findLocalPlugin(plugins, uri);
     if (plugin === undefined || !plugin.fileExists) {
-      out.failure(`Plugin \`${uri}\` not found`);
-      context.stderr.write(
+      const hint =
         plugin === undefined
-          ? "    memflow-ts plugins ls lists the installed plugins; push a file with --file <path>\n"
-          : `    ${plugin.metaPath} describes ${plugin.pluginPath}, which is missing; pull or build it again\n`,
-      );
+          ? "memflow-ts plugins ls lists the installed plugins; push a file with --file <path>"
+          : `${plugin.metaPath} describes ${plugin.pluginPath}, which is missing; pull or build it again`;
+      reportFailure(out, context, new CliFailure(`Plugin \`${uri}\` not found`, [hint]));
       missing += 1;
     } else {
       files.push({ path: plugin.pluginPath, shown: plugin.pluginPath });
@@ -89,24 +74,16 @@ export const pushCommand: Command = {
     if (positionals.length === 0) throw new UsageError("name at least one plugin (or a file, with --file)");
     const out = printer(context, { quiet: values.quiet ?? false });
 
-    let client: RegistryClient;
-    let key: Uint8Array;
-    let token: string | undefined;
-    try {
-      const config = readConfig(context);
-      const keyPath = values["priv-key"] ?? config.priv_key_file ?? undefined;
-      if (keyPath === undefined) {
-        throw new CliFailure(
-          "Private key file is required for signing. Either configure it via `memflow-ts config set priv_key_file <pem>` or the `--priv-key` argument",
-        );
-      }
-      key = loadPrivateKey(resolve(context.cwd, keyPath));
-      client = new RegistryClient(effectiveRegistry(values.registry, config));
-      token = values.token ?? config.token ?? undefined;
-    } catch (error) {
-      reportFailure(out, context, "", error);
-      return ExitCode.failed;
+    const config = readConfig(context);
+    const keyPath = values["priv-key"] ?? config.priv_key_file ?? undefined;
+    if (keyPath === undefined) {
+      throw new CliFailure(
+        "Private key file is required for signing. Either configure it via `memflow-ts config set priv_key_file <pem>` or the `--priv-key` argument",
+      );
     }
+    const key = loadPrivateKey(resolve(context.cwd, keyPath));
+    const client = new RegistryClient(effectiveRegistry(values.registry, config));
+    const token = values.token ?? config.token ?? undefined;
 
     const files = filesToUpload(positionals, values.file ?? false, context, out);
     if (files === undefined) return ExitCode.failed;
@@ -124,11 +101,7 @@ export const pushCommand: Command = {
         if (result === "Added") out.success(`Uploaded plugin ${shown}`);
         else out.info(`Plugin ${shown} already exists with the same digest`);
       } catch (error) {
-        const failure =
-          error instanceof RegistryRequestError && error.hints.length === 0
-            ? new CliFailure(error.message, uploadHints(error))
-            : error;
-        reportFailure(out, context, `Unable to upload plugin ${shown}`, failure);
+        reportFailure(out, context, error, `Unable to upload plugin ${shown}`);
         failed += 1;
       }
     }

@@ -8,7 +8,7 @@ import { mapBounded } from "../bounded.ts";
 import { type Command, parseFlags, UsageError } from "../command.ts";
 import { JSON_FLAG, QUIET_FLAG, REGISTRY_FLAG } from "../common-flags.ts";
 import { effectiveRegistry, readConfig } from "../config/memflowup-config.ts";
-import { reportFailure } from "../failure.ts";
+import { withErrorContext } from "../failure.ts";
 import { ExitCode } from "../io.ts";
 import { createdLabel, note, shortDigest, VERSION_COLUMNS, VERSION_HEADER } from "../listing.ts";
 import { formatTable, printer } from "../output.ts";
@@ -67,7 +67,7 @@ export const registryLsCommand: Command = {
       values["all-archs"] || values["all-architectures"] ? undefined : hostFor(context.platform, context.arch);
     const [name] = positionals;
 
-    try {
+    return withErrorContext("Unable to list the registry", async () => {
       const client = new RegistryClient(effectiveRegistry(values.registry, readConfig(context)));
       if (name === undefined && !values.versions) {
         const plugins = await client.names();
@@ -96,9 +96,6 @@ export const registryLsCommand: Command = {
           formatTable(VERSION_COLUMNS, [[...VERSION_HEADER], ...rows.map((row) => variantRow(row.name, row.variant))]),
         );
       return ExitCode.ok;
-    } catch (error) {
-      reportFailure(out, context, "Unable to list the registry", error);
-      return ExitCode.failed;
-    }
+    });
   },
 };

@@ -7,10 +7,10 @@ import { mapBounded } from "../bounded.ts";
 import { type Command, parseFlags, UsageError } from "../command.ts";
 import { QUIET_FLAG, REGISTRY_FLAG, TOKEN_FLAG } from "../common-flags.ts";
 import { effectiveRegistry, readConfig } from "../config/memflowup-config.ts";
-import { CliFailure, reportFailure } from "../failure.ts";
+import { CliFailure, withErrorContext } from "../failure.ts";
 import { ExitCode } from "../io.ts";
 import { printer } from "../output.ts";
-import { RegistryClient, RegistryRequestError } from "../registry/registry-client.ts";
+import { RegistryClient } from "../registry/registry-client.ts";
 
 const USAGE = `Usage: memflow-ts registry rm <digest> [options]
        memflow-ts registry -r <url> rm <digest> [options]
@@ -54,25 +54,14 @@ export const registryRmCommand: Command = {
     if (!/^[0-9a-f]{1,64}$/.test(prefix))
       throw new UsageError(`${JSON.stringify(given)} is not a sha256 digest or a prefix of one`);
     const out = printer(context, { quiet: values.quiet ?? false });
-    try {
+    return withErrorContext("Unable to delete plugin entry from registry", async () => {
       const config = readConfig(context);
       const client = new RegistryClient(effectiveRegistry(values.registry, config));
       const digest = await resolveDigest(client, prefix);
-      try {
-        await client.remove(digest, values.token ?? config.token ?? undefined);
-      } catch (error) {
-        if (error instanceof RegistryRequestError && (error.status === 401 || error.status === 403)) {
-          throw new CliFailure(error.message, [
-            "pass the registry's token with --token, or memflow-ts config set token <token>",
-          ]);
-        }
-        throw error;
-      }
+      // A refused token gets its hint from error-report.ts, as for push.
+      await client.remove(digest, values.token ?? config.token ?? undefined);
       out.success(`Deleted plugin file ${digest} from ${client.url}`);
       return ExitCode.ok;
-    } catch (error) {
-      reportFailure(out, context, "Unable to delete plugin entry from registry", error);
-      return ExitCode.failed;
-    }
+    });
   },
 };

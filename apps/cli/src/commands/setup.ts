@@ -9,10 +9,10 @@ import { isAbsolute, join, resolve } from "node:path";
 import * as prompts from "@clack/prompts";
 import { Inventory } from "@memflow-ts/core";
 import { hostFor, userPluginDirectory } from "@memflow-ts/core/plugin-files";
-import { BuildError, buildPluginAsync, bundledPluginSource } from "@memflow-ts/sdk";
+import { buildPluginAsync, bundledPluginSource } from "@memflow-ts/sdk";
 import { type Command, parseFlags, UsageError } from "../command.ts";
 import { readConfig, writeConfig } from "../config/memflowup-config.ts";
-import { CliFailure } from "../failure.ts";
+import { describeError, failureMessage } from "../error-report.ts";
 import { runDoctor } from "../inventory/doctor/run-doctor.ts";
 import { hexdump } from "../inventory/hexdump.ts";
 import { type CliContext, canPrompt, ExitCode } from "../io.ts";
@@ -50,7 +50,7 @@ function checkKeyFile(path: string, context: CliContext): string | undefined {
     loadPublicKey(expandHome(path, context));
     return undefined;
   } catch (error) {
-    return error instanceof Error ? error.message : String(error);
+    return failureMessage(error);
   }
 }
 
@@ -120,7 +120,8 @@ async function ask(
           (found.unavailable.length > 0 ? ` (and ${found.unavailable.length} built for others)` : ""),
       );
     } catch (error) {
-      spin.error(`Could not list ${registry}: ${error instanceof Error ? error.message : String(error)}`);
+      // Even a bug here only costs the list: the wizard goes on without it.
+      spin.error(`Could not list ${registry}: ${describeError(error).message}`);
     }
     if (choices.length > 0) {
       const installed = new Set(
@@ -208,8 +209,7 @@ async function apply(context: CliContext, plan: Plan, reporter: Reporter): Promi
         const outcome = await reporter.busy(`Pulling ${name}`, () => pullPlugin(name, settings, out, quietProgress));
         log("success", outcome === "installed" ? `Installed ${name}` : `${name} is up to date`);
       } catch (error) {
-        if (!(error instanceof CliFailure)) throw error;
-        log("warn", `Could not install ${name}: ${error.message}`);
+        log("warn", `Could not install ${name}: ${failureMessage(error)}`);
         failures += 1;
       }
     }
@@ -222,8 +222,7 @@ async function apply(context: CliContext, plan: Plan, reporter: Reporter): Promi
       );
       log("success", `Installed the dummy connector: ${built.path}`);
     } catch (error) {
-      if (!(error instanceof BuildError)) throw error;
-      log("warn", `Could not build the dummy connector: ${error.message}`);
+      log("warn", `Could not build the dummy connector: ${failureMessage(error)}`);
       failures += 1;
     }
   }
@@ -252,10 +251,7 @@ async function apply(context: CliContext, plan: Plan, reporter: Reporter): Promi
         `Read 16 bytes through the dummy connector:\n${hexdump(connector.read(0x2000n, 16), 0x2000n).trimEnd()}`,
       );
     } catch (error) {
-      log(
-        "warn",
-        `Could not read through the dummy connector: ${error instanceof Error ? error.message : String(error)}`,
-      );
+      log("warn", `Could not read through the dummy connector: ${failureMessage(error)}`);
       failures += 1;
     }
   }
@@ -282,10 +278,7 @@ export const setupCommand: Command = {
 
     if (values.yes) {
       const keyProblem = checkKeyFile(state.publicKeyFile, context);
-      if (keyProblem) {
-        out.failure(`--pub-key: ${keyProblem}`);
-        return ExitCode.usage;
-      }
+      if (keyProblem) throw new UsageError(`--pub-key: ${keyProblem}`, { showUsage: false });
       const plan: Plan = { ...state, pull: values.pull ?? [], buildDummy: !values["no-dummy"] };
       const failures = await apply(context, plan, {
         log: (kind, text) =>

@@ -5,7 +5,6 @@
 import type { Command } from "../command.ts";
 import { parseNamedListing } from "../inventory/listing-flags.ts";
 import { openInventory } from "../inventory/open-inventory.ts";
-import { withMemflowErrors } from "../inventory/report-error.ts";
 import { ExitCode } from "../io.ts";
 import { printer } from "../output.ts";
 
@@ -22,16 +21,14 @@ export const targetsCommand: Command = {
   usage: USAGE,
   async run(args, context) {
     const { name, json, quiet } = parseNamedListing(args, "targets", "connector name", "qemu");
-    return withMemflowErrors(context, () => {
-      using inventory = openInventory(context, "error");
-      const targets = inventory.connectorTargetList(name);
-      if (json) {
-        printer(context).json(targets);
-        return ExitCode.ok;
-      }
-      if (targets.length === 0) printer(context, { quiet }).info(`${name} lists no targets`);
-      for (const target of targets) context.stdout.write(`${target}\n`);
+    using inventory = openInventory(context, "error");
+    const targets = inventory.connectorTargetList(name);
+    if (json) {
+      printer(context).json(targets);
       return ExitCode.ok;
-    });
+    }
+    if (targets.length === 0) printer(context, { quiet }).info(`${name} lists no targets`);
+    for (const target of targets) context.stdout.write(`${target}\n`);
+    return ExitCode.ok;
   },
 };

@@ -6,7 +6,8 @@
  */
 import { realpathSync } from "node:fs";
 import { resolve } from "node:path";
-import { CliFailure, fileFailure, reportFailure } from "../failure.ts";
+import { UsageError } from "../command.ts";
+import { CliFailure, fileFailure, withErrorContext } from "../failure.ts";
 import { type CliContext, ExitCode } from "../io.ts";
 import { printer } from "../output.ts";
 import { RegistryClient } from "../registry/registry-client.ts";
@@ -46,13 +47,15 @@ function checkedValue(key: ConfigKey, value: string, context: CliContext): strin
 }
 
 /** Sets `key` to `value`, or unsets it when `value` is undefined, and says what it did. */
-export function changeConfig(context: CliContext, key: string, value: string | undefined, quiet: boolean): ExitCode {
+export async function changeConfig(
+  context: CliContext,
+  key: string,
+  value: string | undefined,
+  quiet: boolean,
+): Promise<ExitCode> {
   const out = printer(context, { quiet });
-  if (!isConfigKey(key)) {
-    out.failure(unknownKeyMessage(key));
-    return ExitCode.usage;
-  }
-  try {
+  if (!isConfigKey(key)) throw new UsageError(unknownKeyMessage(key), { showUsage: false });
+  return withErrorContext(`Error setting config option \`${key}\``, () => {
     const config = readConfig(context);
     config[key] = value === undefined ? null : checkedValue(key, value, context);
     writeConfig(context, config);
@@ -60,8 +63,5 @@ export function changeConfig(context: CliContext, key: string, value: string | u
     if (stored === null) out.success(`Unset ${key}`);
     else out.success(`Set ${key} = ${JSON.stringify(key === "token" ? maskToken(stored) : stored)}`);
     return ExitCode.ok;
-  } catch (error) {
-    reportFailure(out, context, `Error setting config option \`${key}\``, error);
-    return ExitCode.failed;
-  }
+  });
 }

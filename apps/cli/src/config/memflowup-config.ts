@@ -7,7 +7,7 @@
 import { mkdirSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { replaceFileDurably } from "@memflow-ts/core/plugin-files";
-import { CliFailure, errnoCode, fileFailure } from "../failure.ts";
+import { CliFailure, errnoCode, errorMessage, fileFailure } from "../failure.ts";
 import type { CliContext } from "../io.ts";
 import { DEFAULT_REGISTRY } from "../registry/plugin-uri.ts";
 
@@ -57,7 +57,7 @@ export function readConfig(context: CliContext): MemflowupConfig {
   try {
     value = JSON.parse(text);
   } catch (error) {
-    throw new CliFailure(`the config file ${path} is not valid JSON: ${(error as Error).message}`, fix);
+    throw new CliFailure(`the config file ${path} is not valid JSON: ${errorMessage(error)}`, fix);
   }
   if (value === null || typeof value !== "object" || Array.isArray(value)) {
     throw new CliFailure(`the config file ${path} does not hold a JSON object`, fix);

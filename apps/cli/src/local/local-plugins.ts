@@ -17,7 +17,7 @@ import {
   parsePluginMetadata,
   pluginExtension,
 } from "@memflow-ts/core/plugin-files";
-import { errnoCode, fileFailure } from "../failure.ts";
+import { errnoCode, errorMessage, fileFailure } from "../failure.ts";
 import { parsePluginUri } from "../registry/plugin-uri.ts";
 
 export interface LocalPlugin {
@@ -47,7 +47,7 @@ export function readLocalMeta(metaPath: string): (PluginMetadata & { readonly cr
     return { ...metadata, createdAt: reading.createdAt };
   } catch (error) {
     if (error instanceof MemflowError) return error.message;
-    if (errnoCode(error) !== undefined) return (error as Error).message;
+    if (errnoCode(error) !== undefined) return errorMessage(error);
     throw error;
   }
 }

@@ -21,9 +21,10 @@ import {
   pluginsFindFrom,
   type UploadResponse,
 } from "@memflow-ts/core/registry";
-import { CliFailure } from "../failure.ts";
+import { CliFailure, errorMessage } from "../failure.ts";
 import { CLI_VERSION } from "../version.ts";
 import { withScheme } from "./plugin-uri.ts";
+import { RegistryRequestError } from "./registry-request-error.ts";
 
 export interface VariantQuery {
   /** A descriptor version or a digest prefix; omitted for `latest`. */
@@ -38,16 +39,6 @@ export interface VariantQuery {
 export interface DownloadOptions {
   /** Called as bytes arrive; `total` is the Content-Length when the server sent one. */
   readonly onProgress?: (received: number, total: number | undefined) => void;
-}
-
-/** A failed request: the registry's answer, or why there was none. `status` is set for HTTP errors. */
-export class RegistryRequestError extends CliFailure {
-  readonly status: number | undefined;
-
-  constructor(message: string, status: number | undefined, hints: readonly string[] = [], cause?: unknown) {
-    super(message, hints, { cause });
-    this.status = status;
-  }
 }
 
 /** Listing and metadata requests; a download only fails when no byte arrives for this long. */
@@ -107,7 +98,7 @@ export class RegistryClient {
       });
     } catch (error) {
       throw new RegistryRequestError(
-        `cannot reach ${this.url} (${method} ${address}): ${(error as Error).message}`,
+        `cannot reach ${this.url} (${method} ${address}): ${errorMessage(error)}`,
         undefined,
         ["check the registry URL (memflow-ts config get registry) and the network, then try again"],
         error,
@@ -129,7 +120,7 @@ export class RegistryClient {
       return await response.text();
     } catch (error) {
       throw new RegistryRequestError(
-        `the answer to ${method} ${address} broke off: ${(error as Error).message}`,
+        `the answer to ${method} ${address} broke off: ${errorMessage(error)}`,
         undefined,
         ["try again"],
         error,
@@ -213,7 +204,7 @@ export class RegistryClient {
           chunk = await reader.read();
         } catch (error) {
           throw new RegistryRequestError(
-            `the download of ${digest} broke off after ${received} bytes: ${(error as Error).message}`,
+            `the download of ${digest} broke off after ${received} bytes: ${errorMessage(error)}`,
             undefined,
             ["try again; nothing was installed"],
             error,

@@ -13,6 +13,7 @@ import {
   type PluginMetadataReading,
   parsePluginMetadata,
 } from "@memflow-ts/core/plugin-files";
+import { errorMessage } from "../../failure.ts";
 import type { Finding } from "./finding.ts";
 import type { SearchedDirectory } from "./search-paths.ts";
 
@@ -31,7 +32,7 @@ function readMeta(metaPath: string, pluginPath: string): PluginMetadataReading |
   try {
     return parsePluginMetadata(readFileSync(metaPath, "utf8"), metaPath);
   } catch (error) {
-    const reason = error instanceof MemflowError ? (error.detail ?? error.message) : (error as Error).message;
+    const reason = error instanceof MemflowError ? (error.detail ?? error.message) : errorMessage(error);
     return {
       severity: "error",
       code: "meta-unparsable",

@@ -10,6 +10,7 @@
 import { readdirSync } from "node:fs";
 import { posix, win32 } from "node:path";
 import { pluginExtension, pluginSearchPaths, userPluginDirectory } from "@memflow-ts/core/plugin-files";
+import { errnoCode, errorMessage } from "../../failure.ts";
 import type { CliContext } from "../../io.ts";
 
 export interface SearchedDirectory {
@@ -43,9 +44,9 @@ export function listDirectory(path: string, source: string, extension: string): 
     const metaFiles = names.filter((name) => name.endsWith(".meta")).sort();
     return { path, source, exists: true, pluginFiles, metaFiles };
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
+    const code = errnoCode(error);
     if (code === "ENOENT" || code === "ENOTDIR") return { path, source, exists: false, pluginFiles: [], metaFiles: [] };
-    return { path, source, exists: true, pluginFiles: [], metaFiles: [], error: (error as Error).message };
+    return { path, source, exists: true, pluginFiles: [], metaFiles: [], error: errorMessage(error) };
   }
 }
 

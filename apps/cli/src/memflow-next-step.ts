@@ -1,18 +1,15 @@
 /**
- * The one place where the inventory commands turn a MemflowError into output and an exit code:
- * `[X] <memflow's text>` on stderr, then what to do next.
+ * What to do next after a MemflowError, by its kind (and origin or detail where the kind alone
+ * is ambiguous): the hint line `error-report.ts` prints below memflow's own text.
  */
-import { type ErrorKind, type ErrorOrigin, MemflowError } from "@memflow-ts/core/plugin-files";
-import { type CliContext, ExitCode } from "../io.ts";
-import { printer } from "../output.ts";
+import type { MemflowError } from "@memflow-ts/core/plugin-files";
 
 const CHECK_SETUP = "Run 'memflow-ts doctor' to see which plugins memflow finds and why others are skipped.";
 const ARGUMENT_SYNTAX =
   "Connector arguments are -c name:target:key=value,... (e.g. -c dummy::size=1m), OS arguments -o name:target:key=value; " +
   "a chain alternates -c and -o in the order given. 'memflow-ts help <plugin>' shows what a plugin accepts.";
 
-/** What to do next, by error kind (and origin or detail where the kind alone is ambiguous). */
-function nextStep(origin: ErrorOrigin, kind: ErrorKind, detail: string): string {
+export function memflowNextStep({ origin, kind, detail = "" }: MemflowError): string {
   switch (kind) {
     case "PluginNotFound":
       return `Run 'memflow-ts list' to see the plugins found; install one with 'memflow-ts pull <name>'. ${CHECK_SETUP}`;
@@ -49,25 +46,5 @@ function nextStep(origin: ErrorOrigin, kind: ErrorKind, detail: string): string 
       return "The instance was closed or handed to another plugin; this is a bug in memflow-ts, please report it.";
     default:
       return CHECK_SETUP;
-  }
-}
-
-/** Prints a MemflowError and the next step; returns the exit code for it. */
-export function reportMemflowError(context: CliContext, error: MemflowError): ExitCode {
-  printer(context).failure(error.message);
-  context.stderr.write(`    ${nextStep(error.origin, error.kind, error.detail ?? "")}\n`);
-  return ExitCode.failed;
-}
-
-/** Runs `action`, reporting a MemflowError it throws; anything else propagates. */
-export async function withMemflowErrors(
-  context: CliContext,
-  action: () => ExitCode | Promise<ExitCode>,
-): Promise<ExitCode> {
-  try {
-    return await action();
-  } catch (error) {
-    if (error instanceof MemflowError) return reportMemflowError(context, error);
-    throw error;
   }
 }

@@ -1,0 +1,74 @@
+/**
+ * What `read` and `write` share: the plugin chain (-c/-o), -q and the plugin log flags; the
+ * part of their usage that explains them; and the chain's memory, opened for one operation and
+ * closed after it, then the inventory (which delivers what the plugins logged meanwhile).
+ */
+import type { PhysicalMemory } from "@memflow-ts/core";
+import { parseFlags } from "../command.ts";
+import type { FlagSpecs } from "../flags.ts";
+import type { CliContext } from "../io.ts";
+import { LOG_FLAGS, LOG_FLAGS_USAGE, logLevelFrom } from "./log-flags.ts";
+import { type ChainArguments, openMemory, takeChainArguments } from "./memory-chain.ts";
+import { openInventory } from "./open-inventory.ts";
+
+const MEMORY_FLAGS = { quiet: { type: "boolean", short: "q" }, ...LOG_FLAGS } as const;
+
+/** The chain, then the command's own flags (`flags`) and the shared ones, and the positionals. */
+export function parseMemoryArgs<const O extends FlagSpecs>(args: readonly string[], flags: O) {
+  const chain = takeChainArguments(args);
+  return { chain, ...parseFlags(chain.rest, { ...flags, ...MEMORY_FLAGS }) };
+}
+
+export interface MemoryUsage {
+  readonly command: "read" | "write";
+  /** What follows the chain flags in the synopsis: `<address> <length> [--out <file>]`. */
+  readonly operands: string;
+  /** The paragraph that says what the command does. */
+  readonly description: string;
+  /** Examples after each chain flag: `e.g. -c dummy::size=1m`. */
+  readonly connector: string;
+  readonly os: string;
+  /** The command's own option lines, aligned with the others. */
+  readonly options: readonly string[];
+  /** What -q leaves out. */
+  readonly quiet: string;
+  /** The operands of the example at the end. */
+  readonly example: string;
+}
+
+export function memoryUsage(usage: MemoryUsage): string {
+  const line = (flag: string, text: string) => `  ${flag.padEnd(39)}  ${text}`.trimEnd();
+  return [
+    `Usage: memflow-ts ${usage.command} -c <connector[:target[:args]]> [-o <os[:target[:args]]>] ${usage.operands}`,
+    "",
+    usage.description,
+    "",
+    "Options:",
+    line("-c, --connector <name[:target[:args]]>", usage.connector),
+    line("-o, --os <name[:target[:args]]>", usage.os),
+    ...usage.options,
+    line("-q, --quiet", usage.quiet),
+    LOG_FLAGS_USAGE,
+    "",
+    "Example:",
+    `  memflow-ts ${usage.command} -c dummy::size=1m ${usage.example}`,
+    "",
+  ].join("\n");
+}
+
+/** Opens the chain's physical memory with the log level the flags ask for, runs `use`, closes it. */
+export function useMemory<T>(
+  context: CliContext,
+  chain: ChainArguments,
+  logFlags: Parameters<typeof logLevelFrom>[0],
+  command: MemoryUsage["command"],
+  use: (memory: PhysicalMemory) => T,
+): { label: string; result: T } {
+  using inventory = openInventory(context, logLevelFrom(logFlags));
+  const opened = openMemory(inventory, chain, command);
+  try {
+    return { label: opened.label, result: use(opened.memory) };
+  } finally {
+    opened.close();
+  }
+}
