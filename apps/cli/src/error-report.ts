@@ -18,7 +18,7 @@
  * memflow's details, a registry's answers and a compiler's output come from files and servers.
  */
 import type { AnalyzeError } from "@memflow-ts/analyzer";
-import { MemflowError } from "@memflow-ts/core/plugin-files";
+import { MemflowError, printable, printableLines } from "@memflow-ts/core/plugin-files";
 import type { BuildError, PluginNameError } from "@memflow-ts/sdk";
 import { UsageError } from "./command.ts";
 import { CliFailure, ContextualError, errnoCode, errorMessage, fileFailureMessage } from "./failure.ts";
@@ -26,7 +26,6 @@ import { type CliContext, ExitCode } from "./io.ts";
 import { memflowNextStep } from "./memflow-next-step.ts";
 import { type Printer, printer } from "./output.ts";
 import { RegistryRequestError, registryNextSteps } from "./registry/registry-request-error.ts";
-import { printable, printableLines } from "./terminal-text.ts";
 
 export interface ErrorReport {
   /** What went wrong: one line, or several for a compiler's output. */

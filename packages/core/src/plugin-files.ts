@@ -2,8 +2,9 @@
  * `@memflow-ts/core/plugin-files`: memflow's file conventions, every one defined once — plugin
  * folders and file names, the plugin-name rule, `.meta` (PluginMetadata) reading and writing,
  * `created_at`, what a host can load, installing a plugin durably, the cache folder and the C
- * compiler lookup, where the ABI's C header is — with memflow's error type. For tools that manage
- * plugin folders, as memflowup does; it loads neither the analyzer nor any plugin code.
+ * compiler lookup, where the ABI's C header is, and how their untrusted text is shown — with
+ * memflow's error type. For tools that manage plugin folders, as memflowup does; it loads
+ * neither the analyzer nor any plugin code.
  */
 
 export { ErrorKind, ErrorOrigin, MemflowError } from "./error.ts";
@@ -58,3 +59,4 @@ export {
   platformOfFileType,
   targetLabel,
 } from "./plugin-files/plugin-target.ts";
+export { printable, printableLines } from "./plugin-files/printable-text.ts";

@@ -4,9 +4,9 @@
  * (a plugin's text is not trusted).
  */
 import { Inventory, type LevelFilter, type PluginLogRecord } from "@memflow-ts/core";
+import { printable } from "@memflow-ts/core/plugin-files";
 import type { CliContext } from "../io.ts";
 import { colorEnabled, paint } from "../output.ts";
-import { printable } from "../terminal-text.ts";
 import { scanCatalogue } from "./scan-context.ts";
 
 const LEVEL_COLOR = { error: "red", warn: "yellow", info: "green", debug: "cyan", trace: "dim" } as const;

@@ -4,9 +4,9 @@
  * process, which can forge any of them, so every one is escaped, not just the message.
  */
 import type { PluginLogRecord } from "@memflow-ts/core";
-import { escapeControl } from "../escape-control.ts";
+import { printable } from "@memflow-ts/core/plugin-files";
 
-const text = (value: unknown) => escapeControl(String(value));
+const text = (value: unknown) => printable(String(value));
 
 /** `session 5b0e…: plugin WARN testmem: hello from a plugin thread (test-connector.c:72)` */
 export function sessionLogLine(sessionId: string, record: PluginLogRecord): string {
@@ -17,5 +17,5 @@ export function sessionLogLine(sessionId: string, record: PluginLogRecord): stri
 
 /** A line the worker's stdout carried that is no message: a plugin printing on its own. */
 export function sessionOutputLine(sessionId: string, output: string): string {
-  return `session ${sessionId}: plugin output: ${escapeControl(output)}`;
+  return `session ${sessionId}: plugin output: ${printable(output)}`;
 }

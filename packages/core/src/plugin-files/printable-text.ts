@@ -1,6 +1,7 @@
 /**
- * Text from a plugin, a `.meta` or a registry, made safe to print: control characters (which
- * could move the cursor, recolour or retitle the terminal) are shown as escapes instead of sent.
+ * Text from a plugin, a `.meta` or a registry, made safe to show on a terminal or in a log line:
+ * control characters (which could move the cursor, recolour or retitle a terminal, or forge the
+ * next line of a log) are shown as escapes instead of sent. Anyone can write a plugin's strings.
  */
 
 /** C0 and C1 controls, DEL, and the Unicode line and paragraph separators. */

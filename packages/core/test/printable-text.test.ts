@@ -1,0 +1,14 @@
+import { expect, test } from "bun:test";
+import { printable, printableLines } from "../src/plugin-files.ts";
+
+test("control characters become escapes; other text, Unicode included, stays as it is", () => {
+  expect(printable("plain text, ünïcödé, 中文, 🦀")).toBe("plain text, ünïcödé, 中文, 🦀");
+  expect(printable("\u001b[2J\u001b]0;title\u0007")).toBe("\\x1b[2J\\x1b]0;title\\x07");
+  expect(printable("forged\nline\r")).toBe("forged\\x0aline\\x0d");
+  expect(printable("\u007f\u0085\u009b")).toBe("\\x7f\\x85\\x9b");
+  expect(printable("a\u2028b\u2029c")).toBe("a\\u2028b\\u2029c");
+});
+
+test("printableLines keeps line breaks and escapes the rest", () => {
+  expect(printableLines("first\u001b[1m\nsecond\r")).toBe("first\\x1b[1m\nsecond\\x0d");
+});
