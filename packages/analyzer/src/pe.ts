@@ -6,17 +6,12 @@
 import type { Fields } from "./bytes.ts";
 import {
   type AddressSpace,
-  DESCRIPTOR_LAYOUT_32,
-  DESCRIPTOR_LAYOUT_64,
-  type DescriptorLayout,
-  readDescriptor,
+  type DescriptorExport,
+  type DescriptorFormat,
+  descriptorLayout,
+  readDescriptors,
 } from "./descriptor.ts";
-import {
-  architectureTable,
-  type PluginArchitecture,
-  type PluginDescriptorInfo,
-  type PluginKind,
-} from "./descriptor-info.ts";
+import { architectureTable, type PluginDescriptorInfo } from "./descriptor-info.ts";
 import { fail } from "./errors.ts";
 import { decodeExportName, pluginKindOfBytes } from "./export-name.ts";
 import type { FileWindow } from "./file-window.ts";
@@ -59,10 +54,9 @@ function rvaToOffset(sections: readonly Section[], rva: number, length: number):
 }
 
 interface PeExports {
-  layout: DescriptorLayout;
+  format: DescriptorFormat;
   space: AddressSpace;
-  architecture: PluginArchitecture;
-  found: { name: string; kind: PluginKind; offset: number }[];
+  found: DescriptorExport[];
 }
 
 /** Headers, sections and the descriptor exports with their file offsets: everything but the descriptors. */
@@ -139,7 +133,7 @@ function readPeExports(window: FileWindow): PeExports | undefined {
     "export ordinal table",
   );
 
-  const layout = wide ? DESCRIPTOR_LAYOUT_64 : DESCRIPTOR_LAYOUT_32;
+  const layout = descriptorLayout(wide);
   const space: AddressSpace = {
     pointer(_at, stored) {
       return stored;
@@ -150,8 +144,7 @@ function readPeExports(window: FileWindow): PeExports | undefined {
       return rva > 0xffffffffn ? undefined : rvaToOffset(sections, Number(rva), length);
     },
   };
-  const architecture = peArchitecture(machine);
-  const found: { name: string; kind: PluginKind; offset: number }[] = [];
+  const found: DescriptorExport[] = [];
   for (let index = 0; index < nameCount; index += 1) {
     const stored = exportName(window, sections, exportRva, exportData, names.u32(index * 4));
     const kind = pluginKindOfBytes(stored.bytes);
@@ -178,21 +171,15 @@ function readPeExports(window: FileWindow): PeExports | undefined {
     }
     found.push({ name, kind, offset });
   }
-  return { layout, space, architecture, found };
+  return { format: { fileType: "pe", architecture: peArchitecture(machine), little: true, layout }, space, found };
 }
 
 export function parsePe(window: FileWindow): PluginDescriptorInfo[] {
   // Parsed once per analysis, however often a reader's fetches re-run us.
   const exports = window.memo("pe-exports", () => readPeExports(window));
   if (exports === undefined) return [];
-  const { layout, space, architecture, found } = exports;
-  window.prefetch(found.map(({ offset }) => [offset, layout.size]));
-  const results: PluginDescriptorInfo[] = [];
-  for (const { name, kind, offset } of found) {
-    const strings = readDescriptor(window, true, offset, layout, space, name);
-    results.push({ plugin_kind: kind, export_name: name, file_type: "pe", architecture, ...strings });
-  }
-  return results;
+  // A PE file stores pointers as the loader leaves them: one address space serves every export.
+  return readDescriptors(window, exports.format, exports.found, () => exports.space);
 }
 
 /** A table the export directory points at: from the export data already read when it lies there. */
