@@ -2,6 +2,7 @@
  * ELF file header, program headers and section headers, for both classes and byte orders, and
  * the virtual-address-to-file-offset map the rest of the ELF parser uses.
  */
+import { AddressMap } from "./address-map.ts";
 import type { Fields } from "./bytes.ts";
 import { fail } from "./errors.ts";
 import type { FileWindow } from "./file-window.ts";
@@ -162,23 +163,10 @@ export function readSectionHeaders(window: FileWindow, header: ElfHeader): Secti
  * loader lays the file out. (memflow maps only the descriptor this way and uses string
  * addresses as file offsets, which breaks when a segment's p_vaddr differs from its p_offset.)
  */
-export class ElfAddressMap {
-  readonly #loads: ProgramHeader[];
-
-  constructor(programHeaders: readonly ProgramHeader[]) {
-    this.#loads = programHeaders.filter((segment) => segment.type === PT_LOAD);
-  }
-
-  get hasSegments(): boolean {
-    return this.#loads.length > 0;
-  }
-
-  /** The file offset of `[address, address + length)`, when the whole range is backed by file bytes. */
-  fileOffset(address: number, length: number): number | undefined {
-    for (const segment of this.#loads) {
-      const delta = address - segment.vaddr;
-      if (delta >= 0 && delta + length <= segment.filesz) return segment.offset + delta;
-    }
-    return undefined;
-  }
+export function elfAddressMap(programHeaders: readonly ProgramHeader[]): AddressMap {
+  return new AddressMap(
+    programHeaders
+      .filter((segment) => segment.type === PT_LOAD)
+      .map((segment) => ({ address: segment.vaddr, fileOffset: segment.offset, fileSize: segment.filesz })),
+  );
 }

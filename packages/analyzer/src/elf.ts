@@ -7,7 +7,7 @@ import { type DescriptorFormat, descriptorLayout, readDescriptors } from "./desc
 import { architectureTable, type PluginDescriptorInfo } from "./descriptor-info.ts";
 import { readDynamic } from "./elf-dynamic.ts";
 import {
-  ElfAddressMap,
+  elfAddressMap,
   readElfHeader,
   readProgramHeaders,
   readSectionHeaders,
@@ -34,7 +34,7 @@ export function parseElf(window: FileWindow): PluginDescriptorInfo[] {
   const { header, addresses, dynamic, dynamicTables } = window.memo("elf-layout", () => {
     const header = readElfHeader(window);
     const programHeaders = readProgramHeaders(window, header);
-    const addresses = new ElfAddressMap(programHeaders);
+    const addresses = elfAddressMap(programHeaders);
     const dynamic = readDynamic(window, header, programHeaders);
     const dynamicTables = dynamic ? dynamicRelocationTables(header, dynamic, addresses) : [];
     return { header, addresses, dynamic, dynamicTables };

@@ -3,6 +3,7 @@
  * read through the section table. Pointers in a PE file hold virtual addresses at the preferred
  * image base, so no relocation is needed; 64-bit image bases stay bigint.
  */
+import { AddressMap, type MappedRange } from "./address-map.ts";
 import type { Fields } from "./bytes.ts";
 import {
   type AddressSpace,
@@ -23,13 +24,6 @@ const EXPORT_DIRECTORY_SIZE = 40;
 /** Longest export name the analyzer reads; real ones are far shorter. */
 const MAX_NAME = 4096;
 
-interface Section {
-  virtualAddress: number;
-  virtualSize: number;
-  rawSize: number;
-  rawPointer: number;
-}
-
 /** COFF machine: 0x14c i386, 0x8664 AMD64, 0x1c0/0x1c4 ARM/ARMNT, 0xaa64 ARM64. */
 export const peArchitecture = architectureTable({
   x86: [0x14c],
@@ -37,21 +31,6 @@ export const peArchitecture = architectureTable({
   arm: [0x1c0, 0x1c4],
   arm64: [0xaa64],
 });
-
-/** File offset of `[rva, rva + length)` when a section stores all of it in the file. */
-function rvaToOffset(sections: readonly Section[], rva: number, length: number): number | undefined {
-  for (const section of sections) {
-    const delta = rva - section.virtualAddress;
-    if (
-      delta >= 0 &&
-      delta + length <= section.rawSize &&
-      delta + length <= Math.max(section.virtualSize, section.rawSize)
-    ) {
-      return section.rawPointer + delta;
-    }
-  }
-  return undefined;
-}
 
 interface PeExports {
   format: DescriptorFormat;
@@ -85,22 +64,24 @@ function readPeExports(window: FileWindow): PeExports | undefined {
     "truncated",
     "the section table",
   );
-  const sections: Section[] = [];
+  // An RVA is in the file where a section's raw data holds it (VirtualAddress, SizeOfRawData,
+  // PointerToRawData); past SizeOfRawData a section is zero-filled memory, not file bytes.
+  const ranges: MappedRange[] = [];
   for (let index = 0; index < sectionCount; index += 1) {
     const at = index * SECTION_HEADER_SIZE;
-    sections.push({
-      virtualSize: sectionTable.u32(at + 8),
-      virtualAddress: sectionTable.u32(at + 12),
-      rawSize: sectionTable.u32(at + 16),
-      rawPointer: sectionTable.u32(at + 20),
+    ranges.push({
+      address: sectionTable.u32(at + 12),
+      fileOffset: sectionTable.u32(at + 20),
+      fileSize: sectionTable.u32(at + 16),
     });
   }
+  const sections = new AddressMap(ranges);
 
   if (directoryCount === 0) return undefined;
   const exportRva = optional.u32(directoriesAt);
   const exportSize = optional.u32(directoriesAt + 4);
   if (exportRva === 0 || exportSize === 0) return undefined;
-  const exportOffset = rvaToOffset(sections, exportRva, Math.min(exportSize, EXPORT_DIRECTORY_SIZE));
+  const exportOffset = sections.fileOffset(exportRva, Math.min(exportSize, EXPORT_DIRECTORY_SIZE));
   if (exportOffset === undefined)
     throw fail("out-of-bounds", optional.fileOffset + directoriesAt, "the export directory is not stored in the file");
   // The directory, its tables and usually all names lie inside the export data; read it once.
@@ -141,7 +122,7 @@ function readPeExports(window: FileWindow): PeExports | undefined {
     fileOffset(address, length) {
       if (address < imageBase) return undefined;
       const rva = address - imageBase;
-      return rva > 0xffffffffn ? undefined : rvaToOffset(sections, Number(rva), length);
+      return rva > 0xffffffffn ? undefined : sections.fileOffset(Number(rva), length);
     },
   };
   const found: DescriptorExport[] = [];
@@ -161,7 +142,7 @@ function readPeExports(window: FileWindow): PeExports | undefined {
     const rva = functions.u32(ordinal * 4);
     // A forwarder's "address" points at a "dll.symbol" string inside the export data.
     if (rva >= exportRva && rva < exportRva + exportSize) continue;
-    const offset = rvaToOffset(sections, rva, layout.size);
+    const offset = sections.fileOffset(rva, layout.size);
     if (offset === undefined) {
       throw fail(
         "not-found",
@@ -185,7 +166,7 @@ export function parsePe(window: FileWindow): PluginDescriptorInfo[] {
 /** A table the export directory points at: from the export data already read when it lies there. */
 function table(
   window: FileWindow,
-  sections: readonly Section[],
+  sections: AddressMap,
   exportRva: number,
   exportData: Fields,
   rva: number,
@@ -195,7 +176,7 @@ function table(
   const inside = rva - exportRva;
   if (inside >= 0 && inside + size <= exportData.length)
     return exportData.slice(inside, size, "out-of-bounds", `the ${what}`);
-  const offset = rvaToOffset(sections, rva, size);
+  const offset = sections.fileOffset(rva, size);
   if (offset === undefined) throw fail("out-of-bounds", exportData.fileOffset, `the ${what} is not stored in the file`);
   return window.read(offset, size, true, "out-of-bounds", `the ${what}`);
 }
@@ -203,7 +184,7 @@ function table(
 /** An export name's bytes (without the NUL) and where they are stored. */
 function exportName(
   window: FileWindow,
-  sections: readonly Section[],
+  sections: AddressMap,
   exportRva: number,
   exportData: Fields,
   rva: number,
@@ -212,7 +193,7 @@ function exportName(
   if (inside >= 0 && inside < exportData.length) {
     return { bytes: exportData.cString(inside, "an export name"), fileOffset: exportData.fileOffset + inside };
   }
-  const offset = rvaToOffset(sections, rva, 1);
+  const offset = sections.fileOffset(rva, 1);
   if (offset === undefined)
     throw fail("out-of-bounds", exportData.fileOffset, "an export name is not stored in the file");
   const length = Math.min(MAX_NAME, window.size - offset);
