@@ -4,6 +4,7 @@
  * offset, which each passes in as an AddressSpace.
  */
 import type { Fields } from "./bytes.ts";
+import type { PluginArchitecture, PluginDescriptorInfo, PluginFileType, PluginKind } from "./descriptor-info.ts";
 import { fail } from "./errors.ts";
 import type { FileWindow } from "./file-window.ts";
 
@@ -23,29 +24,36 @@ export interface DescriptorLayout {
   readonly strings: readonly StringField[];
 }
 
+/**
+ * memflow's `PluginDescriptor` (`repr(C)`) for pointers of `word` bytes: `plugin_version: i32` and
+ * `accept_input: bool`, padded to the `input_layout` and `output_layout` pointers; the `name`,
+ * `version` and `description` slices, each a pointer and a length; then three function pointers.
+ * Both widths come from this one definition, as both come from one struct in memflow.
+ */
+function pluginDescriptorLayout(word: 4 | 8): DescriptorLayout {
+  const slicesAt = 8 + 2 * word;
+  const names = ["name", "version", "description"] as const;
+  return {
+    size: slicesAt + names.length * 2 * word + 3 * word,
+    wide: word === 8,
+    pluginVersionAt: 0,
+    strings: names.map((name, index) => {
+      const pointerAt = slicesAt + index * 2 * word;
+      return { name, pointerAt, lengthAt: pointerAt + word };
+    }),
+  };
+}
+
 /** `PluginDescriptor` on 64-bit targets: 0x60 bytes, align 8 (memflow asserts the size). */
-export const DESCRIPTOR_LAYOUT_64: DescriptorLayout = {
-  size: 0x60,
-  wide: true,
-  pluginVersionAt: 0x00,
-  strings: [
-    { name: "name", pointerAt: 0x18, lengthAt: 0x20 },
-    { name: "version", pointerAt: 0x28, lengthAt: 0x30 },
-    { name: "description", pointerAt: 0x38, lengthAt: 0x40 },
-  ],
-};
+export const DESCRIPTOR_LAYOUT_64: DescriptorLayout = pluginDescriptorLayout(8);
 
 /** `PluginDescriptor` on 32-bit targets: 0x34 bytes, align 4. */
-export const DESCRIPTOR_LAYOUT_32: DescriptorLayout = {
-  size: 0x34,
-  wide: false,
-  pluginVersionAt: 0x00,
-  strings: [
-    { name: "name", pointerAt: 0x10, lengthAt: 0x14 },
-    { name: "version", pointerAt: 0x18, lengthAt: 0x1c },
-    { name: "description", pointerAt: 0x20, lengthAt: 0x24 },
-  ],
-};
+export const DESCRIPTOR_LAYOUT_32: DescriptorLayout = pluginDescriptorLayout(4);
+
+/** The layout for a file whose pointers are 8 bytes (`wide`) or 4. */
+export function descriptorLayout(wide: boolean): DescriptorLayout {
+  return wide ? DESCRIPTOR_LAYOUT_64 : DESCRIPTOR_LAYOUT_32;
+}
 
 /** How one file format turns the descriptor's pointer fields into file offsets. */
 export interface AddressSpace {
@@ -68,8 +76,44 @@ export interface DescriptorStrings {
 
 const utf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
 
+/** A descriptor export a format's parser found: its name and kind, and where the descriptor is stored. */
+export interface DescriptorExport {
+  readonly name: string;
+  readonly kind: PluginKind;
+  readonly offset: number;
+}
+
+/** What all the descriptors of one file (or one slice of a universal Mach-O) share. */
+export interface DescriptorFormat {
+  readonly fileType: PluginFileType;
+  readonly architecture: PluginArchitecture;
+  readonly little: boolean;
+  readonly layout: DescriptorLayout;
+}
+
+/**
+ * The last step of every format: reads the descriptors its parser found and reports each as
+ * memflow does. All of them are asked for in one round before the first is read; `spaceOf`
+ * runs after that, so it may read what it needs (ELF's relocations) in the next round.
+ */
+export function readDescriptors<E extends DescriptorExport>(
+  window: FileWindow,
+  format: DescriptorFormat,
+  found: readonly E[],
+  spaceOf: (entry: E) => AddressSpace,
+): PluginDescriptorInfo[] {
+  window.prefetch(found.map(({ offset }) => [offset, format.layout.size]));
+  return found.map((entry) => ({
+    plugin_kind: entry.kind,
+    export_name: entry.name,
+    file_type: format.fileType,
+    architecture: format.architecture,
+    ...readDescriptor(window, format.little, entry.offset, format.layout, spaceOf(entry), entry.name),
+  }));
+}
+
 /** Reads the descriptor at `offset` in the window, and the three strings it points at. */
-export function readDescriptor(
+function readDescriptor(
   window: FileWindow,
   little: boolean,
   offset: number,

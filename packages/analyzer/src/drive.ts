@@ -80,31 +80,83 @@ function fetchLength(range: Range, size: number): number {
   return Math.min(Math.max(range.length, MIN_READ), size - range.offset);
 }
 
-/** Runs `parse` until it stops asking for bytes, fetching each range it asks for. */
-export async function runAsync<T>(parse: Parser<T>, reader: RandomAccessReader): Promise<T> {
+/** Asks the reader for a range; a reader that throws has failed the read. */
+function readFrom<R>(reader: { read(offset: number, length: number): R }, offset: number, length: number): R {
+  try {
+    return reader.read(offset, length);
+  } catch (error) {
+    throw readFailed(offset, length, error);
+  }
+}
+
+/** Whether `await` would wait for `value` (a promise, or any object with a `then` method). */
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return (
+    (typeof value === "object" || typeof value === "function") &&
+    value !== null &&
+    typeof (value as { then?: unknown }).then === "function"
+  );
+}
+
+/** How the driver gets checked bytes: at once, or (from an asynchronous reader) as a promise. */
+type Fetch = (offset: number, length: number) => Uint8Array | Promise<Uint8Array>;
+
+/**
+ * Runs `parse` until it stops asking for bytes, fetching each range it asks for. The loop is the
+ * same for every reader: it goes on synchronously while `fetch` returns bytes, and resumes after
+ * the promise when it returns one, so a synchronous reader costs no promise per read.
+ */
+function drive<T>(parse: Parser<T>, size: number, fetch: (offset: number, length: number) => Uint8Array): T;
+function drive<T>(parse: Parser<T>, size: number, fetch: Fetch): T | Promise<T>;
+function drive<T>(parse: Parser<T>, size: number, fetch: Fetch): T | Promise<T> {
   const fetched = new FetchedRanges();
   const memos = new Map<string, unknown>();
-  const fetch = async (offset: number, length: number) => {
-    let bytes: Uint8Array;
-    try {
-      bytes = await reader.read(offset, length);
-    } catch (error) {
-      throw readFailed(offset, length, error);
-    }
-    fetched.add(offset, checked(offset, length, bytes));
-  };
-  if (reader.size > 0) await fetch(0, Math.min(FIRST_READ, reader.size));
-  for (let attempt = 0; attempt < MAX_FETCHES; attempt += 1) {
-    try {
-      return parse(new FileWindow(fetched, 0, reader.size, memos));
-    } catch (error) {
-      if (!(error instanceof NeedBytes)) throw error;
-      for (const range of error.ranges) {
-        if (!fetched.has(range.offset, range.length)) await fetch(range.offset, fetchLength(range, reader.size));
+  // Nothing asks for the first read: every format starts with the headers it holds.
+  let wanted: readonly Range[] = size > 0 ? [{ offset: 0, length: FIRST_READ }] : [];
+  let next = 0;
+  let runs = 0;
+  const resume = (): T | Promise<T> => {
+    for (;;) {
+      const range = wanted[next];
+      if (range !== undefined) {
+        next += 1;
+        if (fetched.has(range.offset, range.length)) continue;
+        const bytes = fetch(range.offset, fetchLength(range, size));
+        if (!(bytes instanceof Promise)) {
+          fetched.add(range.offset, bytes);
+          continue;
+        }
+        return bytes.then((arrived) => {
+          fetched.add(range.offset, arrived);
+          return resume();
+        });
+      }
+      if (runs === MAX_FETCHES) throw fail("malformed", 0, `the file needed more than ${MAX_FETCHES} separate reads`);
+      runs += 1;
+      try {
+        return parse(new FileWindow(fetched, 0, size, memos));
+      } catch (error) {
+        if (!(error instanceof NeedBytes)) throw error;
+        wanted = error.ranges;
+        next = 0;
       }
     }
-  }
-  throw fail("malformed", 0, `the file needed more than ${MAX_FETCHES} separate reads`);
+  };
+  return resume();
+}
+
+/** Runs `parse` over a reader whose reads may return promises. */
+export async function runAsync<T>(parse: Parser<T>, reader: RandomAccessReader): Promise<T> {
+  return drive(parse, reader.size, (offset, length) => {
+    const bytes = readFrom(reader, offset, length);
+    if (!isThenable(bytes)) return checked(offset, length, bytes);
+    return Promise.resolve(bytes).then(
+      (arrived) => checked(offset, length, arrived),
+      (error: unknown) => {
+        throw readFailed(offset, length, error);
+      },
+    );
+  });
 }
 
 /** A reader whose reads return at once (a local file read with positioned reads). */
@@ -113,29 +165,7 @@ export interface SyncRandomAccessReader {
   read(offset: number, length: number): Uint8Array;
 }
 
-/** The same as runAsync for a synchronous reader, without a promise per read. */
+/** The same as runAsync for a synchronous reader, without a promise anywhere. */
 export function runBlocking<T>(parse: Parser<T>, reader: SyncRandomAccessReader): T {
-  const fetched = new FetchedRanges();
-  const memos = new Map<string, unknown>();
-  const fetch = (offset: number, length: number) => {
-    let bytes: Uint8Array;
-    try {
-      bytes = reader.read(offset, length);
-    } catch (error) {
-      throw readFailed(offset, length, error);
-    }
-    fetched.add(offset, checked(offset, length, bytes));
-  };
-  if (reader.size > 0) fetch(0, Math.min(FIRST_READ, reader.size));
-  for (let attempt = 0; attempt < MAX_FETCHES; attempt += 1) {
-    try {
-      return parse(new FileWindow(fetched, 0, reader.size, memos));
-    } catch (error) {
-      if (!(error instanceof NeedBytes)) throw error;
-      for (const range of error.ranges) {
-        if (!fetched.has(range.offset, range.length)) fetch(range.offset, fetchLength(range, reader.size));
-      }
-    }
-  }
-  throw fail("malformed", 0, `the file needed more than ${MAX_FETCHES} separate reads`);
+  return drive(parse, reader.size, (offset, length) => checked(offset, length, readFrom(reader, offset, length)));
 }

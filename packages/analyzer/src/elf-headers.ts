@@ -2,6 +2,7 @@
  * ELF file header, program headers and section headers, for both classes and byte orders, and
  * the virtual-address-to-file-offset map the rest of the ELF parser uses.
  */
+import { AddressMap } from "./address-map.ts";
 import type { Fields } from "./bytes.ts";
 import { fail } from "./errors.ts";
 import type { FileWindow } from "./file-window.ts";
@@ -39,12 +40,55 @@ export interface SectionHeader {
   entsize: number;
 }
 
-const EHDR_SIZE_64 = 64;
-const EHDR_SIZE_32 = 52;
-const PHDR_SIZE_64 = 56;
-const PHDR_SIZE_32 = 32;
-const SHDR_SIZE_64 = 64;
-const SHDR_SIZE_32 = 40;
+/**
+ * An ELF structure as the analyzer reads it: its size in each class, and one function that reads
+ * its fields for either class. A field that is 4 bytes in ELFCLASS32 and 8 in ELFCLASS64 (Elf_Addr,
+ * Elf_Off, Elf64_Xword) is a `uword`; each offset reads `wide ? ELFCLASS64 : ELFCLASS32`.
+ */
+interface ElfStruct<T> {
+  readonly size: readonly [elf32: number, elf64: number];
+  read(fields: Fields, at: number, wide: boolean): T;
+}
+
+/** Elf32_Ehdr / Elf64_Ehdr. */
+const EHDR: ElfStruct<ElfHeader> = {
+  size: [52, 64],
+  read: (h, at, wide) => ({
+    wide,
+    little: h.little,
+    machine: h.u16(at + 18),
+    phoff: h.uword(at + (wide ? 32 : 28), wide, "e_phoff"),
+    shoff: h.uword(at + (wide ? 40 : 32), wide, "e_shoff"),
+    phentsize: h.u16(at + (wide ? 54 : 42)),
+    phnum: h.u16(at + (wide ? 56 : 44)),
+    shentsize: h.u16(at + (wide ? 58 : 46)),
+    shnum: h.u16(at + (wide ? 60 : 48)),
+  }),
+};
+
+/** Elf32_Phdr / Elf64_Phdr (ELFCLASS64 moves p_flags up, hence the reordered offsets). */
+const PHDR: ElfStruct<ProgramHeader> = {
+  size: [32, 56],
+  read: (table, at, wide) => ({
+    type: table.u32(at),
+    offset: table.uword(at + (wide ? 8 : 4), wide, "p_offset"),
+    vaddr: table.uword(at + (wide ? 16 : 8), wide, "p_vaddr"),
+    filesz: table.uword(at + (wide ? 32 : 16), wide, "p_filesz"),
+    memsz: table.uword(at + (wide ? 40 : 20), wide, "p_memsz"),
+  }),
+};
+
+/** Elf32_Shdr / Elf64_Shdr. */
+const SHDR: ElfStruct<SectionHeader> = {
+  size: [40, 64],
+  read: (table, at, wide) => ({
+    type: table.u32(at + 4),
+    offset: table.uword(at + (wide ? 24 : 16), wide, "sh_offset"),
+    size: table.uword(at + (wide ? 32 : 20), wide, "sh_size"),
+    link: table.u32(at + (wide ? 40 : 24)),
+    entsize: table.uword(at + (wide ? 56 : 36), wide, "sh_entsize"),
+  }),
+};
 
 export function readElfHeader(window: FileWindow): ElfHeader {
   const ident = window.read(0, 16, true, "truncated", "the ELF identification");
@@ -54,45 +98,21 @@ export function readElfHeader(window: FileWindow): ElfHeader {
   if (data !== 1 && data !== 2) throw fail("malformed", 5, `unknown ELF byte order ${data}`);
   const wide = elfClass === 2;
   const little = data === 1;
-  const h = window.read(0, wide ? EHDR_SIZE_64 : EHDR_SIZE_32, little, "truncated", "the ELF header");
-  const header: ElfHeader = wide
-    ? {
-        wide,
-        little,
-        machine: h.u16(18),
-        phoff: h.offset64(32, "e_phoff"),
-        shoff: h.offset64(40, "e_shoff"),
-        phentsize: h.u16(54),
-        phnum: h.u16(56),
-        shentsize: h.u16(58),
-        shnum: h.u16(60),
-      }
-    : {
-        wide,
-        little,
-        machine: h.u16(18),
-        phoff: h.u32(28),
-        shoff: h.u32(32),
-        phentsize: h.u16(42),
-        phnum: h.u16(44),
-        shentsize: h.u16(46),
-        shnum: h.u16(48),
-      };
-  const minPhent = wide ? PHDR_SIZE_64 : PHDR_SIZE_32;
-  const minShent = wide ? SHDR_SIZE_64 : SHDR_SIZE_32;
-  if (header.phnum > 0 && header.phentsize < minPhent) {
+  const c = wide ? 1 : 0;
+  const header = EHDR.read(window.read(0, EHDR.size[c], little, "truncated", "the ELF header"), 0, wide);
+  if (header.phnum > 0 && header.phentsize < PHDR.size[c]) {
     throw fail("malformed", wide ? 54 : 42, `program header entries of ${header.phentsize} bytes are too small`);
   }
-  if (header.shoff !== 0 && header.shentsize < minShent) {
+  if (header.shoff !== 0 && header.shentsize < SHDR.size[c]) {
     // Stripped files may keep garbage here; only a file that has section headers needs it right.
     header.shoff = 0;
     header.shnum = 0;
   }
   // Counts that do not fit the header live in section header 0 (ELF's extended numbering).
   if (header.shoff !== 0 && (header.shnum === 0 || header.phnum === PN_XNUM)) {
-    const first = window.read(header.shoff, minShent, little, "truncated", "section header 0");
-    if (header.shnum === 0) header.shnum = first.uword(wide ? 32 : 20, wide, "extended e_shnum");
-    if (header.phnum === PN_XNUM) header.phnum = first.u32(wide ? 44 : 28);
+    const first = window.read(header.shoff, SHDR.size[c], little, "truncated", "section header 0");
+    if (header.shnum === 0) header.shnum = first.uword(wide ? 32 : 20, wide, "extended e_shnum"); // sh_size
+    if (header.phnum === PN_XNUM) header.phnum = first.u32(wide ? 44 : 28); // sh_info
   }
   return header;
 }
@@ -112,58 +132,30 @@ export function readTable(
   return window.read(offset, count * stride, header.little, "truncated", `the ${what} table`);
 }
 
+/** Reads a table of `count` structures, `stride` bytes apart, with one read. */
+function readStructs<T>(
+  window: FileWindow,
+  header: ElfHeader,
+  struct: ElfStruct<T>,
+  offset: number,
+  count: number,
+  stride: number,
+  what: string,
+): T[] {
+  const table = readTable(window, header, offset, count, stride, what);
+  const records: T[] = [];
+  for (let index = 0; index < count; index += 1) records.push(struct.read(table, index * stride, header.wide));
+  return records;
+}
+
 export function readProgramHeaders(window: FileWindow, header: ElfHeader): ProgramHeader[] {
   if (header.phnum === 0) return [];
-  const table = readTable(window, header, header.phoff, header.phnum, header.phentsize, "program header");
-  const headers: ProgramHeader[] = [];
-  for (let index = 0; index < header.phnum; index += 1) {
-    const at = index * header.phentsize;
-    headers.push(
-      header.wide
-        ? {
-            type: table.u32(at),
-            offset: table.offset64(at + 8, "p_offset"),
-            vaddr: table.offset64(at + 16, "p_vaddr"),
-            filesz: table.offset64(at + 32, "p_filesz"),
-            memsz: table.offset64(at + 40, "p_memsz"),
-          }
-        : {
-            type: table.u32(at),
-            offset: table.u32(at + 4),
-            vaddr: table.u32(at + 8),
-            filesz: table.u32(at + 16),
-            memsz: table.u32(at + 20),
-          },
-    );
-  }
-  return headers;
+  return readStructs(window, header, PHDR, header.phoff, header.phnum, header.phentsize, "program header");
 }
 
 export function readSectionHeaders(window: FileWindow, header: ElfHeader): SectionHeader[] {
   if (header.shoff === 0 || header.shnum === 0) return [];
-  const table = readTable(window, header, header.shoff, header.shnum, header.shentsize, "section header");
-  const sections: SectionHeader[] = [];
-  for (let index = 0; index < header.shnum; index += 1) {
-    const at = index * header.shentsize;
-    sections.push(
-      header.wide
-        ? {
-            type: table.u32(at + 4),
-            offset: table.offset64(at + 24, "sh_offset"),
-            size: table.offset64(at + 32, "sh_size"),
-            link: table.u32(at + 40),
-            entsize: table.offset64(at + 56, "sh_entsize"),
-          }
-        : {
-            type: table.u32(at + 4),
-            offset: table.u32(at + 16),
-            size: table.u32(at + 20),
-            link: table.u32(at + 24),
-            entsize: table.u32(at + 36),
-          },
-    );
-  }
-  return sections;
+  return readStructs(window, header, SHDR, header.shoff, header.shnum, header.shentsize, "section header");
 }
 
 /**
@@ -171,23 +163,10 @@ export function readSectionHeaders(window: FileWindow, header: ElfHeader): Secti
  * loader lays the file out. (memflow maps only the descriptor this way and uses string
  * addresses as file offsets, which breaks when a segment's p_vaddr differs from its p_offset.)
  */
-export class ElfAddressMap {
-  readonly #loads: ProgramHeader[];
-
-  constructor(programHeaders: readonly ProgramHeader[]) {
-    this.#loads = programHeaders.filter((segment) => segment.type === PT_LOAD);
-  }
-
-  get hasSegments(): boolean {
-    return this.#loads.length > 0;
-  }
-
-  /** The file offset of `[address, address + length)`, when the whole range is backed by file bytes. */
-  fileOffset(address: number, length: number): number | undefined {
-    for (const segment of this.#loads) {
-      const delta = address - segment.vaddr;
-      if (delta >= 0 && delta + length <= segment.filesz) return segment.offset + delta;
-    }
-    return undefined;
-  }
+export function elfAddressMap(programHeaders: readonly ProgramHeader[]): AddressMap {
+  return new AddressMap(
+    programHeaders
+      .filter((segment) => segment.type === PT_LOAD)
+      .map((segment) => ({ address: segment.vaddr, fileOffset: segment.offset, fileSize: segment.filesz })),
+  );
 }

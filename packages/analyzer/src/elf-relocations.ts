@@ -4,9 +4,10 @@
  * relative relocations, `-z pack-relative-relocs`), found through the dynamic segment or, when a
  * file has none there, through its section headers.
  */
+import type { AddressMap } from "./address-map.ts";
 import type { Fields } from "./bytes.ts";
 import { DT, type DynamicEntries } from "./elf-dynamic.ts";
-import type { ElfAddressMap, ElfHeader, SectionHeader } from "./elf-headers.ts";
+import type { ElfHeader, SectionHeader } from "./elf-headers.ts";
 import type { DynamicSymbols } from "./elf-symbols.ts";
 import { fail } from "./errors.ts";
 import type { FileWindow } from "./file-window.ts";
@@ -51,7 +52,7 @@ const SHT_RELR = 19;
 export function dynamicRelocationTables(
   header: ElfHeader,
   dynamic: DynamicEntries,
-  addresses: ElfAddressMap,
+  addresses: AddressMap,
 ): RelocationTable[] {
   const tables: RelocationTable[] = [];
   const word = header.wide ? 8 : 4;

@@ -3,10 +3,11 @@
  * through the dynamic segment when there is one (stripped files have no section headers) and
  * through the SHT_DYNSYM section otherwise.
  */
+import type { AddressMap } from "./address-map.ts";
 import type { Fields } from "./bytes.ts";
 import type { PluginKind } from "./descriptor-info.ts";
 import { countFromGnuHash, countFromSysvHash, DT, type DynamicEntries } from "./elf-dynamic.ts";
-import { type ElfAddressMap, type ElfHeader, readTable, type SectionHeader } from "./elf-headers.ts";
+import { type ElfHeader, readTable, type SectionHeader } from "./elf-headers.ts";
 import { fail } from "./errors.ts";
 import { decodeExportName, pluginKindOfBytes } from "./export-name.ts";
 import type { FileWindow } from "./file-window.ts";
@@ -43,7 +44,7 @@ export function readDynamicSymbols(
   window: FileWindow,
   header: ElfHeader,
   dynamic: DynamicEntries | undefined,
-  addresses: ElfAddressMap,
+  addresses: AddressMap,
   sections: () => SectionHeader[],
 ): DynamicSymbols | undefined {
   const location =
@@ -84,7 +85,7 @@ function locateThroughDynamic(
   window: FileWindow,
   header: ElfHeader,
   dynamic: DynamicEntries,
-  addresses: ElfAddressMap,
+  addresses: AddressMap,
   sections: () => SectionHeader[],
 ): SymbolTableLocation | undefined {
   const symtab = dynamic.get(DT.SYMTAB);
@@ -127,7 +128,7 @@ function locateThroughSections(sections: readonly SectionHeader[]): SymbolTableL
   };
 }
 
-function mapped(addresses: ElfAddressMap, address: number, length: number, what: string): number {
+function mapped(addresses: AddressMap, address: number, length: number, what: string): number {
   const offset = addresses.fileOffset(address, length);
   if (offset === undefined)
     throw fail("out-of-bounds", 0, `${what} 0x${address.toString(16)} is not stored in the file`);

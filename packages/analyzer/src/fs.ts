@@ -4,7 +4,7 @@
  *
  * The reader uses synchronous positioned reads: a plugin needs a few small reads, and a
  * thread-pool round trip per read costs more than the read itself (see
- * docs/decisions/0002-analyzer-file-reads.md).
+ * docs/decisions/0002-analyzer-reads-on-demand.md).
  */
 import { closeSync, fstatSync, openSync, readSync } from "node:fs";
 import { analyzeFile as analyzeReader, analyzeFileSync as analyzeSyncReader } from "./analyze.ts";

@@ -3,13 +3,7 @@
  * export trie, pointers decoded from chained fixups (or taken as stored, with classic rebase
  * info), and every address mapped to a file offset through the segments.
  */
-import {
-  type AddressSpace,
-  DESCRIPTOR_LAYOUT_32,
-  DESCRIPTOR_LAYOUT_64,
-  type DescriptorLayout,
-  readDescriptor,
-} from "./descriptor.ts";
+import { type DescriptorFormat, descriptorLayout, readDescriptors } from "./descriptor.ts";
 import { architectureTable, type PluginDescriptorInfo } from "./descriptor-info.ts";
 import { fail } from "./errors.ts";
 import { decodeExportName, pluginKindOfBytes } from "./export-name.ts";
@@ -168,8 +162,7 @@ function parseThin(window: FileWindow): PluginDescriptorInfo[] {
   const segmentIndexOf = (address: bigint) =>
     segments.findIndex((segment) => address >= segment.vmaddr && address - segment.vmaddr < segment.vmsize);
 
-  const layout: DescriptorLayout = wide ? DESCRIPTOR_LAYOUT_64 : DESCRIPTOR_LAYOUT_32;
-  const architecture = machArchitecture(cputype);
+  const layout = descriptorLayout(wide);
   const found = exports.flatMap((entry) => {
     // Mach-O prefixes C symbols with `_`; memflow reports (and dlsym wants) the name without it.
     const stripped = entry.name[0] === 0x5f ? entry.name.subarray(1) : entry.name;
@@ -183,20 +176,16 @@ function parseThin(window: FileWindow): PluginDescriptorInfo[] {
     }
     return [{ name, kind, address, offset }];
   });
-  window.prefetch(found.map(({ offset }) => [offset, layout.size]));
-  const results: PluginDescriptorInfo[] = [];
-  for (const { name, kind, address, offset } of found) {
-    const format = formats?.get(segmentIndexOf(address));
-    const space: AddressSpace = {
+  const format: DescriptorFormat = { fileType: "mach", architecture: machArchitecture(cputype), little, layout };
+  return readDescriptors(window, format, found, ({ name, address, offset }) => {
+    const pointerFormat = formats?.get(segmentIndexOf(address));
+    return {
       pointer(fieldAt, stored) {
-        if (format === undefined) return stored;
+        if (pointerFormat === undefined) return stored;
         const at = window.base + offset + fieldAt;
-        return decodeChainedPointer(format, stored, imageBase, at, `${name}+0x${fieldAt.toString(16)}`);
+        return decodeChainedPointer(pointerFormat, stored, imageBase, at, `${name}+0x${fieldAt.toString(16)}`);
       },
       fileOffset,
     };
-    const strings = readDescriptor(window, little, offset, layout, space, name);
-    results.push({ plugin_kind: kind, export_name: name, file_type: "mach", architecture, ...strings });
-  }
-  return results;
+  });
 }

@@ -3,20 +3,16 @@
  * read through the section table. Pointers in a PE file hold virtual addresses at the preferred
  * image base, so no relocation is needed; 64-bit image bases stay bigint.
  */
+import { AddressMap, type MappedRange } from "./address-map.ts";
 import type { Fields } from "./bytes.ts";
 import {
   type AddressSpace,
-  DESCRIPTOR_LAYOUT_32,
-  DESCRIPTOR_LAYOUT_64,
-  type DescriptorLayout,
-  readDescriptor,
+  type DescriptorExport,
+  type DescriptorFormat,
+  descriptorLayout,
+  readDescriptors,
 } from "./descriptor.ts";
-import {
-  architectureTable,
-  type PluginArchitecture,
-  type PluginDescriptorInfo,
-  type PluginKind,
-} from "./descriptor-info.ts";
+import { architectureTable, type PluginDescriptorInfo } from "./descriptor-info.ts";
 import { fail } from "./errors.ts";
 import { decodeExportName, pluginKindOfBytes } from "./export-name.ts";
 import type { FileWindow } from "./file-window.ts";
@@ -28,13 +24,6 @@ const EXPORT_DIRECTORY_SIZE = 40;
 /** Longest export name the analyzer reads; real ones are far shorter. */
 const MAX_NAME = 4096;
 
-interface Section {
-  virtualAddress: number;
-  virtualSize: number;
-  rawSize: number;
-  rawPointer: number;
-}
-
 /** COFF machine: 0x14c i386, 0x8664 AMD64, 0x1c0/0x1c4 ARM/ARMNT, 0xaa64 ARM64. */
 export const peArchitecture = architectureTable({
   x86: [0x14c],
@@ -43,26 +32,10 @@ export const peArchitecture = architectureTable({
   arm64: [0xaa64],
 });
 
-/** File offset of `[rva, rva + length)` when a section stores all of it in the file. */
-function rvaToOffset(sections: readonly Section[], rva: number, length: number): number | undefined {
-  for (const section of sections) {
-    const delta = rva - section.virtualAddress;
-    if (
-      delta >= 0 &&
-      delta + length <= section.rawSize &&
-      delta + length <= Math.max(section.virtualSize, section.rawSize)
-    ) {
-      return section.rawPointer + delta;
-    }
-  }
-  return undefined;
-}
-
 interface PeExports {
-  layout: DescriptorLayout;
+  format: DescriptorFormat;
   space: AddressSpace;
-  architecture: PluginArchitecture;
-  found: { name: string; kind: PluginKind; offset: number }[];
+  found: DescriptorExport[];
 }
 
 /** Headers, sections and the descriptor exports with their file offsets: everything but the descriptors. */
@@ -91,22 +64,24 @@ function readPeExports(window: FileWindow): PeExports | undefined {
     "truncated",
     "the section table",
   );
-  const sections: Section[] = [];
+  // An RVA is in the file where a section's raw data holds it (VirtualAddress, SizeOfRawData,
+  // PointerToRawData); past SizeOfRawData a section is zero-filled memory, not file bytes.
+  const ranges: MappedRange[] = [];
   for (let index = 0; index < sectionCount; index += 1) {
     const at = index * SECTION_HEADER_SIZE;
-    sections.push({
-      virtualSize: sectionTable.u32(at + 8),
-      virtualAddress: sectionTable.u32(at + 12),
-      rawSize: sectionTable.u32(at + 16),
-      rawPointer: sectionTable.u32(at + 20),
+    ranges.push({
+      address: sectionTable.u32(at + 12),
+      fileOffset: sectionTable.u32(at + 20),
+      fileSize: sectionTable.u32(at + 16),
     });
   }
+  const sections = new AddressMap(ranges);
 
   if (directoryCount === 0) return undefined;
   const exportRva = optional.u32(directoriesAt);
   const exportSize = optional.u32(directoriesAt + 4);
   if (exportRva === 0 || exportSize === 0) return undefined;
-  const exportOffset = rvaToOffset(sections, exportRva, Math.min(exportSize, EXPORT_DIRECTORY_SIZE));
+  const exportOffset = sections.fileOffset(exportRva, Math.min(exportSize, EXPORT_DIRECTORY_SIZE));
   if (exportOffset === undefined)
     throw fail("out-of-bounds", optional.fileOffset + directoriesAt, "the export directory is not stored in the file");
   // The directory, its tables and usually all names lie inside the export data; read it once.
@@ -139,7 +114,7 @@ function readPeExports(window: FileWindow): PeExports | undefined {
     "export ordinal table",
   );
 
-  const layout = wide ? DESCRIPTOR_LAYOUT_64 : DESCRIPTOR_LAYOUT_32;
+  const layout = descriptorLayout(wide);
   const space: AddressSpace = {
     pointer(_at, stored) {
       return stored;
@@ -147,11 +122,10 @@ function readPeExports(window: FileWindow): PeExports | undefined {
     fileOffset(address, length) {
       if (address < imageBase) return undefined;
       const rva = address - imageBase;
-      return rva > 0xffffffffn ? undefined : rvaToOffset(sections, Number(rva), length);
+      return rva > 0xffffffffn ? undefined : sections.fileOffset(Number(rva), length);
     },
   };
-  const architecture = peArchitecture(machine);
-  const found: { name: string; kind: PluginKind; offset: number }[] = [];
+  const found: DescriptorExport[] = [];
   for (let index = 0; index < nameCount; index += 1) {
     const stored = exportName(window, sections, exportRva, exportData, names.u32(index * 4));
     const kind = pluginKindOfBytes(stored.bytes);
@@ -168,7 +142,7 @@ function readPeExports(window: FileWindow): PeExports | undefined {
     const rva = functions.u32(ordinal * 4);
     // A forwarder's "address" points at a "dll.symbol" string inside the export data.
     if (rva >= exportRva && rva < exportRva + exportSize) continue;
-    const offset = rvaToOffset(sections, rva, layout.size);
+    const offset = sections.fileOffset(rva, layout.size);
     if (offset === undefined) {
       throw fail(
         "not-found",
@@ -178,27 +152,21 @@ function readPeExports(window: FileWindow): PeExports | undefined {
     }
     found.push({ name, kind, offset });
   }
-  return { layout, space, architecture, found };
+  return { format: { fileType: "pe", architecture: peArchitecture(machine), little: true, layout }, space, found };
 }
 
 export function parsePe(window: FileWindow): PluginDescriptorInfo[] {
   // Parsed once per analysis, however often a reader's fetches re-run us.
   const exports = window.memo("pe-exports", () => readPeExports(window));
   if (exports === undefined) return [];
-  const { layout, space, architecture, found } = exports;
-  window.prefetch(found.map(({ offset }) => [offset, layout.size]));
-  const results: PluginDescriptorInfo[] = [];
-  for (const { name, kind, offset } of found) {
-    const strings = readDescriptor(window, true, offset, layout, space, name);
-    results.push({ plugin_kind: kind, export_name: name, file_type: "pe", architecture, ...strings });
-  }
-  return results;
+  // A PE file stores pointers as the loader leaves them: one address space serves every export.
+  return readDescriptors(window, exports.format, exports.found, () => exports.space);
 }
 
 /** A table the export directory points at: from the export data already read when it lies there. */
 function table(
   window: FileWindow,
-  sections: readonly Section[],
+  sections: AddressMap,
   exportRva: number,
   exportData: Fields,
   rva: number,
@@ -208,7 +176,7 @@ function table(
   const inside = rva - exportRva;
   if (inside >= 0 && inside + size <= exportData.length)
     return exportData.slice(inside, size, "out-of-bounds", `the ${what}`);
-  const offset = rvaToOffset(sections, rva, size);
+  const offset = sections.fileOffset(rva, size);
   if (offset === undefined) throw fail("out-of-bounds", exportData.fileOffset, `the ${what} is not stored in the file`);
   return window.read(offset, size, true, "out-of-bounds", `the ${what}`);
 }
@@ -216,7 +184,7 @@ function table(
 /** An export name's bytes (without the NUL) and where they are stored. */
 function exportName(
   window: FileWindow,
-  sections: readonly Section[],
+  sections: AddressMap,
   exportRva: number,
   exportData: Fields,
   rva: number,
@@ -225,7 +193,7 @@ function exportName(
   if (inside >= 0 && inside < exportData.length) {
     return { bytes: exportData.cString(inside, "an export name"), fileOffset: exportData.fileOffset + inside };
   }
-  const offset = rvaToOffset(sections, rva, 1);
+  const offset = sections.fileOffset(rva, 1);
   if (offset === undefined)
     throw fail("out-of-bounds", exportData.fileOffset, "an export name is not stored in the file");
   const length = Math.min(MAX_NAME, window.size - offset);
