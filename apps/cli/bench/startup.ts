@@ -110,6 +110,15 @@ try {
       ];
     }),
   );
+  if (compare) {
+    // The compared rows are the last two, after `plugins ls` and `list` (the measured rows).
+    const [ls, list] = commands.flatMap((command, index) => (command.measured ? [index] : []));
+    const last = commands.length - 2;
+    console.log(
+      `\nthis checkout ÷ ${compare}, median of per-round ratios: plugins ls ${ratioTo(ls ?? 0, last).toFixed(3)}×, ` +
+        `list ${ratioTo(list ?? 0, last + 1).toFixed(3)}×`,
+    );
+  }
 } finally {
   rmSync(root, { recursive: true, force: true });
 }

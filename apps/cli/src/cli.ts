@@ -7,13 +7,17 @@
 import { type CommandEntry, UsageError } from "./command.ts";
 import { COMMAND_GROUPS as GROUPS } from "./commands/command-list.ts";
 import { type CliContext, ExitCode } from "./io.ts";
-import { CLI_VERSION } from "./version.ts";
 
 const ALL = GROUPS.flatMap((group) => group.commands);
 
-function help(): string {
+/** The version, read from package.json when it is printed: other commands do not load it. */
+async function cliVersion(): Promise<string> {
+  return (await import("./version.ts")).CLI_VERSION;
+}
+
+function help(version: string): string {
   const lines = [
-    `memflow-ts ${CLI_VERSION}: install, inspect and run memflow plugins`,
+    `memflow-ts ${version}: install, inspect and run memflow plugins`,
     "",
     "Usage: memflow-ts <command> [options]",
   ];
@@ -52,11 +56,11 @@ export async function runCli(argv: readonly string[], context: CliContext): Prom
   const [first] = args;
   // `help` alone is the command list; `help <plugin>` is a plugin's help text.
   if (first === undefined || (first === "help" && args.length === 1) || first === "-h" || first === "--help") {
-    context.stdout.write(help());
+    context.stdout.write(help(await cliVersion()));
     return ExitCode.ok;
   }
   if (first === "-V" || first === "--version") {
-    context.stdout.write(`${CLI_VERSION}\n`);
+    context.stdout.write(`${await cliVersion()}\n`);
     return ExitCode.ok;
   }
   let usage: string | undefined;

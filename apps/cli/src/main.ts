@@ -4,7 +4,7 @@
  * CliContext, runs the command and sets the exit code.
  */
 import { fstatSync, statSync, writeSync } from "node:fs";
-import { hostPlatform } from "@memflow-ts/core/plugin-files";
+import type { HostPlatform } from "@memflow-ts/core/plugin-files";
 import { runCli } from "./cli.ts";
 import type { CliContext, OutputStream } from "./io.ts";
 
@@ -61,6 +61,19 @@ function homeDirectory(): string {
   return homedir();
 }
 
+let platform: HostPlatform | undefined;
+
+/**
+ * memflow's platform for this process, by core's rule. Core's file conventions are loaded when a
+ * command first asks: `--version` and `--help` need none, and loading them is a tenth of their
+ * start-up (decision 0007). `require` is what loads a module on demand, synchronously.
+ */
+function pluginPlatform(): HostPlatform {
+  const { hostPlatform } = require("@memflow-ts/core/plugin-files") as typeof import("@memflow-ts/core/plugin-files");
+  platform ??= hostPlatform(process.platform);
+  return platform;
+}
+
 const context: CliContext = {
   stdout: stream(1),
   stderr: stream(2),
@@ -68,7 +81,9 @@ const context: CliContext = {
   env: process.env,
   cwd: process.cwd(),
   home: homeDirectory(),
-  platform: hostPlatform(process.platform),
+  get platform() {
+    return platform ?? pluginPlatform();
+  },
   arch: process.arch,
   // Only the setup wizard's prompts use these streams; built on first use (see stream()).
   get terminal() {

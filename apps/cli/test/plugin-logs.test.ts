@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { ABI_INCLUDE_DIRECTORY } from "@memflow-ts/core/plugin-files";
+import { ABI_INCLUDE_DIRECTORY } from "@memflow-ts/core/install";
 import { formatLogRecord } from "../src/inventory/open-inventory.ts";
 import { ExitCode } from "../src/io.ts";
 import { cli } from "./run-cli.ts";

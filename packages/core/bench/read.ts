@@ -10,7 +10,8 @@ import { join } from "node:path";
 import { formatDuration, median, printTable } from "../../../tooling/bench/measure.ts";
 import { nativeShimKind } from "../src/ffi/shim.ts";
 import { Inventory, TransferBatch } from "../src/index.ts";
-import { ABI_INCLUDE_DIRECTORY, hostFor } from "../src/plugin-files.ts";
+import { ABI_INCLUDE_DIRECTORY } from "../src/install.ts";
+import { hostFor } from "../src/plugin-files.ts";
 
 const here = import.meta.dir;
 const directory = mkdtempSync(join(tmpdir(), "memflow-ts-read-bench-"));

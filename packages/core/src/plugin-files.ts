@@ -1,31 +1,13 @@
 /**
- * `@memflow-ts/core/plugin-files`: memflow's file conventions, every one defined once — plugin
- * folders and file names, the plugin-name rule, `.meta` (PluginMetadata) reading and writing,
- * `created_at`, what a host can load, installing a plugin durably, the cache folder and the C
- * compiler lookup, where the ABI's C header is, and how their untrusted text is shown — with
- * memflow's error type. For tools that manage plugin folders, as memflowup does; it loads
- * neither the analyzer nor any plugin code.
+ * `@memflow-ts/core/plugin-files`: memflow's plugin file conventions, every one defined once —
+ * plugin folders and file names, the plugin-name rule, what a host can load, `.meta`
+ * (PluginMetadata) reading and writing, `created_at`, and how their untrusted text is shown —
+ * with memflow's error type. For tools that read plugin folders, as memflowup does; it loads
+ * neither the analyzer nor any plugin code. Putting files in place is `./install`.
  */
 
 export { ErrorKind, ErrorOrigin, MemflowError } from "./error.ts";
-export { ABI_HEADER_FILES, ABI_INCLUDE_DIRECTORY } from "./plugin-files/abi-header.ts";
-export { type CacheDirectoryInput, cacheDirectory } from "./plugin-files/cache-directory.ts";
 export { type CreatedAt, createdAtFromNanoseconds, createdAtNow, parseCreatedAt } from "./plugin-files/created-at.ts";
-export {
-  createFileDurably,
-  type DurableWriteOptions,
-  replaceFileDurably,
-  syncDirectory,
-  TEMPORARY_SUFFIX,
-} from "./plugin-files/durable-file.ts";
-export {
-  type CompilerChoice,
-  compilerVersion,
-  type FindCompilerOptions,
-  findCompiler,
-} from "./plugin-files/find-compiler.ts";
-export { type HostPlatform, hostPlatform, pluginExtension } from "./plugin-files/host-platform.ts";
-export { type InstalledPlugin, type InstallPluginOptions, installPlugin } from "./plugin-files/install-plugin.ts";
 export {
   completePluginMetadata,
   descriptorInSerdeOrder,
@@ -52,11 +34,14 @@ export {
 export {
   architectureLabel,
   type Host,
+  type HostPlatform,
   hostFor,
   hostLabel,
+  hostPlatform,
   loadableOn,
   MEMFLOW_PLUGIN_VERSION,
   platformOfFileType,
+  pluginExtension,
   targetLabel,
 } from "./plugin-files/plugin-target.ts";
 export { printable, printableLines } from "./plugin-files/printable-text.ts";

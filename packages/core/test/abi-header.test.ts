@@ -11,7 +11,7 @@ import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
 import { requireTool } from "../../../tooling/testing/require-tool.ts";
 import * as layouts from "../src/ffi/layouts.ts";
-import { ABI_HEADER_FILES, ABI_INCLUDE_DIRECTORY } from "../src/plugin-files.ts";
+import { ABI_HEADER_FILES, ABI_INCLUDE_DIRECTORY } from "../src/install.ts";
 
 const HEADER = join(ABI_INCLUDE_DIRECTORY, "memflow-abi.h");
 const SHIM_SOURCE = join(import.meta.dir, "..", "src", "ffi", "shim.c");

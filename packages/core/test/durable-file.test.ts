@@ -2,7 +2,7 @@ import { afterAll, expect, test } from "bun:test";
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createFileDurably, replaceFileDurably, TEMPORARY_SUFFIX } from "../src/plugin-files.ts";
+import { createFileDurably, replaceFileDurably, TEMPORARY_SUFFIX } from "../src/install.ts";
 
 const root = mkdtempSync(join(tmpdir(), "memflow-ts-durable-"));
 afterAll(() => rmSync(root, { recursive: true, force: true }));

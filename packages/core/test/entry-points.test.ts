@@ -17,6 +17,7 @@ afterAll(() => rmSync(directory, { recursive: true, force: true }));
 const ENTRIES = {
   ".": "./src/index.ts",
   "./catalogue": "./src/catalogue.ts",
+  "./install": "./src/install.ts",
   "./plugin-files": "./src/plugin-files.ts",
   "./registry": "./src/registry.ts",
 } as const;
@@ -28,7 +29,7 @@ function inFreshProcess(script: string): unknown {
   return JSON.parse(result.stdout.toString());
 }
 
-test("the export map names the four entries (and package.json), each a file that exists", () => {
+test("the export map names the five entries (and package.json), each a file that exists", () => {
   expect(packageJson.exports).toEqual({ ...ENTRIES, "./package.json": "./package.json" });
   for (const file of Object.values(ENTRIES)) expect(existsSync(join(ROOT, file))).toBe(true);
 });
@@ -53,11 +54,12 @@ test("every export is in one entry, but for the error type the file conventions 
   ]);
   expect(names["."]).toContain("Inventory");
   expect(names["./catalogue"]).toContain("PluginCatalogue");
-  expect(names["./plugin-files"]).toContain("installPlugin");
+  expect(names["./plugin-files"]).toContain("parsePluginMetadata");
+  expect(names["./install"]).toContain("installPlugin");
   expect(names["./registry"]).toContain("verifyPluginSignature");
 });
 
-test("only the main entry loads the native plugin host; plugin-files loads no catalogue, analyzer or arguments", () => {
+test("only the main entry loads the native plugin host; plugin-files loads no catalogue, analyzer, arguments or install", () => {
   const report = inFreshProcess(`
     const entry = process.argv[1];
     const loaded = () => Object.keys(require.cache);
@@ -71,15 +73,17 @@ test("only the main entry loads the native plugin host; plugin-files loads no ca
         analyzer: added.some((path) => path.includes("/analyzer/src/")),
         catalogue: added.some((path) => path.includes("/core/src/catalogue/")),
         args: added.some((path) => path.includes("/core/src/args/")),
+        install: added.some((path) => ["install.ts", "install-plugin.ts", "durable-file.ts", "native-toolchain.ts"].some((name) => path.endsWith("/" + name))),
       };
     }
     console.log(JSON.stringify(report));
   `);
   expect(report).toEqual({
-    "./registry": { ffi: false, analyzer: false, catalogue: false, args: false },
-    "./plugin-files": { ffi: false, analyzer: false, catalogue: false, args: false },
-    "./catalogue": { ffi: false, analyzer: false, catalogue: true, args: false },
-    ".": { ffi: true, analyzer: false, catalogue: false, args: true },
+    "./registry": { ffi: false, analyzer: false, catalogue: false, args: false, install: false },
+    "./plugin-files": { ffi: false, analyzer: false, catalogue: false, args: false, install: false },
+    "./install": { ffi: false, analyzer: false, catalogue: false, args: false, install: true },
+    "./catalogue": { ffi: false, analyzer: false, catalogue: true, args: false, install: false },
+    ".": { ffi: true, analyzer: false, catalogue: false, args: true, install: false },
   });
 });
 

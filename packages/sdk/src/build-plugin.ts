@@ -7,12 +7,11 @@
 import { mkdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { type PluginDescriptorInfo, parseDescriptors } from "@memflow-ts/analyzer";
+import { ABI_INCLUDE_DIRECTORY, installPlugin } from "@memflow-ts/core/install";
 import {
-  ABI_INCLUDE_DIRECTORY,
   createdAtNow,
   type HostPlatform,
   hostPlatform,
-  installPlugin,
   type PluginMetadata,
   platformOfFileType,
   pluginNameProblem,

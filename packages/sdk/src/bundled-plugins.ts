@@ -6,7 +6,7 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
-import { ABI_HEADER_FILES, cacheDirectory, compilerVersion } from "@memflow-ts/core/plugin-files";
+import { ABI_HEADER_FILES, cacheDirectory, compilerVersion } from "@memflow-ts/core/install";
 import { buildPlugin, INCLUDE_DIRECTORY } from "./build-plugin.ts";
 import { BuildError, pluginCompiler } from "./compiler.ts";
 

@@ -2,7 +2,7 @@
  * Running a C compiler to build a plugin library, with the compiler core's `findCompiler` picks
  * (`$CC`, `cc`, `gcc`, `clang`, or one a caller names such as `x86_64-w64-mingw32-gcc`).
  */
-import { findCompiler } from "@memflow-ts/core/plugin-files";
+import { findCompiler } from "@memflow-ts/core/install";
 import { runProcess } from "./run-process.ts";
 
 export class BuildError extends Error {

@@ -10,7 +10,8 @@ import { QUIET_FLAG } from "../common-flags.ts";
 import { reportFailure } from "../error-report.ts";
 import { CliFailure } from "../failure.ts";
 import { ExitCode } from "../io.ts";
-import { findLocalPlugin, localPlugins } from "../local/local-plugins.ts";
+import { findLocalPlugin } from "../local/find-local-plugin.ts";
+import { localPlugins } from "../local/local-plugins.ts";
 import { removeFile } from "../local/remove-file.ts";
 import { printer } from "../output.ts";
 

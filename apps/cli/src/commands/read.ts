@@ -4,7 +4,7 @@
  * to a file (atomically: a temporary file renamed into place).
  */
 import { resolve } from "node:path";
-import { replaceFileDurably } from "@memflow-ts/core/plugin-files";
+import { replaceFileDurably } from "@memflow-ts/core/install";
 import { type Command, UsageError } from "../command.ts";
 import { CliFailure, fileProblem } from "../failure.ts";
 import { hexdump } from "../inventory/hexdump.ts";

@@ -6,7 +6,7 @@
  */
 import { mkdirSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { replaceFileDurably } from "@memflow-ts/core/plugin-files";
+import { replaceFileDurably } from "@memflow-ts/core/install";
 import { CliFailure, errnoCode, errorMessage, fileFailure } from "../failure.ts";
 import type { CliContext } from "../io.ts";
 import { DEFAULT_REGISTRY } from "../registry/plugin-uri.ts";

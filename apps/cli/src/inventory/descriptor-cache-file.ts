@@ -8,7 +8,7 @@ import { mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { PluginDescriptorInfo } from "@memflow-ts/analyzer";
 import type { DescriptorCache } from "@memflow-ts/core/catalogue";
-import { cacheDirectory, replaceFileDurably } from "@memflow-ts/core/plugin-files";
+import { cacheDirectory, replaceFileDurably } from "@memflow-ts/core/install";
 import type { CliContext } from "../io.ts";
 
 const FORMAT = 1;

@@ -11,7 +11,8 @@
  */
 import { type Dirent, existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
-import { type HostPlatform, metaPathFor, pluginExtension, TEMPORARY_SUFFIX } from "@memflow-ts/core/plugin-files";
+import { TEMPORARY_SUFFIX } from "@memflow-ts/core/install";
+import { type HostPlatform, metaPathFor, pluginExtension } from "@memflow-ts/core/plugin-files";
 import { errnoCode, fileFailure } from "../failure.ts";
 import { localPlugins, readLocalMeta } from "./local-plugins.ts";
 import { sha256File } from "./sha256.ts";

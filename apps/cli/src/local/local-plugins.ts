@@ -18,7 +18,6 @@ import {
   pluginExtension,
 } from "@memflow-ts/core/plugin-files";
 import { errnoCode, errorMessage, fileFailure } from "../failure.ts";
-import { parsePluginUri } from "../registry/plugin-uri.ts";
 
 export interface LocalPlugin {
   readonly pluginPath: string;
@@ -99,19 +98,4 @@ function compareLocal(a: LocalPlugin, b: LocalPlugin): number {
   if (a.createdAt.nanoseconds !== b.createdAt.nanoseconds)
     return a.createdAt.nanoseconds > b.createdAt.nanoseconds ? -1 : 1;
   return a.pluginPath < b.pluginPath ? -1 : a.pluginPath > b.pluginPath ? 1 : 0;
-}
-
-/**
- * memflowup's `find_local_plugin`: the first plugin (in listing order) whose full digest is the
- * whole text, or whose name is the URI's image and whose version or digest prefix is its tag
- * (`latest` matches any). The URI's registry part is ignored.
- */
-export function findLocalPlugin(plugins: readonly LocalPlugin[], text: string): LocalPlugin | undefined {
-  const uri = parsePluginUri(text);
-  return plugins.find(
-    (plugin) =>
-      text === plugin.digest ||
-      (plugin.descriptor.name === uri.image &&
-        (uri.tag === "latest" || uri.tag === plugin.descriptor.version || plugin.digest.startsWith(uri.tag))),
-  );
 }

@@ -7,12 +7,12 @@
  * installed file is written again, and "not found" says which targets the registry does have.
  */
 import { join } from "node:path";
+import { installPlugin } from "@memflow-ts/core/install";
 import {
   type Host,
   type HostPlatform,
   hostLabel,
   installedFileName,
-  installPlugin,
   loadableOn,
   MEMFLOW_PLUGIN_VERSION,
   MemflowError,

@@ -5,7 +5,8 @@
  */
 import { mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { replaceFileDurably, userPluginDirectory } from "@memflow-ts/core/plugin-files";
+import { replaceFileDurably } from "@memflow-ts/core/install";
+import { userPluginDirectory } from "@memflow-ts/core/plugin-files";
 import { readConfig } from "../config/memflowup-config.ts";
 import { fileFailure } from "../failure.ts";
 import type { CliContext } from "../io.ts";

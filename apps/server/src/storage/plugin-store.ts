@@ -10,16 +10,15 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { isBinary, type PluginDescriptorInfo, parseDescriptors } from "@memflow-ts/analyzer";
+import { createFileDurably, replaceFileDurably } from "@memflow-ts/core/install";
 import {
   completePluginMetadata,
   createdAtFromNanoseconds,
   createdAtNow,
-  createFileDurably,
   formatPluginMetadata,
   MemflowError,
   type PluginMetadata,
   parsePluginMetadata,
-  replaceFileDurably,
 } from "@memflow-ts/core/plugin-files";
 import type { PluginInfo, PluginsFindQuery, PluginVariant, UploadResponse } from "@memflow-ts/core/registry";
 import { checkedDigest } from "./checked-digest.ts";

@@ -10,9 +10,13 @@ import { existsSync, mkdirSync, readFileSync, renameSync, rmSync } from "node:fs
 import { homedir, tmpdir } from "node:os";
 import { join } from "node:path";
 import { MemflowError } from "../error.ts";
-import { ABI_HEADER_FILES, ABI_INCLUDE_DIRECTORY } from "../plugin-files/abi-header.ts";
 import { cacheDirectory } from "../plugin-files/cache-directory.ts";
-import { compilerVersion, findCompiler } from "../plugin-files/find-compiler.ts";
+import {
+  ABI_HEADER_FILES,
+  ABI_INCLUDE_DIRECTORY,
+  compilerVersion,
+  findCompiler,
+} from "../plugin-files/native-toolchain.ts";
 
 const SYMBOLS = {
   mf_open: { args: ["cstring", "ptr", "u64"], returns: "ptr" },

@@ -8,9 +8,9 @@
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { replaceFileDurably, syncDirectory } from "./durable-file.ts";
-import type { HostPlatform } from "./host-platform.ts";
 import { formatPluginMetadata, metaPathFor, type PluginMetadata } from "./plugin-metadata.ts";
 import { installedFileName } from "./plugin-paths.ts";
+import type { HostPlatform } from "./plugin-target.ts";
 
 export interface InstallPluginOptions {
   /** The plugin folder (memflowup's is `userPluginDirectory(...)`); created when missing. */

@@ -89,16 +89,30 @@ export function parsePluginMetadata(text: string, source: string): PluginMetadat
       `${source}: created_at ${JSON.stringify(createdText)} is not a timestamp like 2024-04-06T20:49:56.440891100`,
     );
   }
-  const fields: { -readonly [Key in keyof PluginMetadata]?: PluginMetadata[Key] } = {};
-  // Any string, as memflow's serde reads it; a registry checks it is a sha256 (isSha256Digest).
-  if (typeof value.digest === "string") fields.digest = value.digest;
-  if (typeof value.signature === "string") fields.signature = value.signature;
-  if (createdText !== undefined) fields.created_at = createdText;
-  if (Array.isArray(value.descriptors) && value.descriptors.every(isPluginDescriptorInfo)) {
-    fields.descriptors = value.descriptors;
+  const fields: Partial<PluginMetadata> = {
+    // Any string, as memflow's serde reads it; a registry checks it is a sha256 (isSha256Digest).
+    digest: typeof value.digest === "string" ? value.digest : undefined,
+    signature: typeof value.signature === "string" ? value.signature : undefined,
+    created_at: createdText,
+    descriptors: areDescriptors(value.descriptors) ? value.descriptors : undefined,
+  };
+  if (
+    fields.digest !== undefined &&
+    fields.signature !== undefined &&
+    createdText !== undefined &&
+    fields.descriptors
+  ) {
+    return { fields, createdAt, missing: [], problems: [] };
   }
   const missing = FIELDS.filter((field) => fields[field] === undefined);
   return { fields, createdAt, missing, problems: missing.map((field) => fieldProblem(field, value[field])) };
+}
+
+/** A plain loop: `.meta` files are read by the hundred at start-up, before any of this code is warm. */
+function areDescriptors(value: unknown): value is PluginDescriptorInfo[] {
+  if (!Array.isArray(value)) return false;
+  for (const descriptor of value) if (!isPluginDescriptorInfo(descriptor)) return false;
+  return true;
 }
 
 function jsonType(value: unknown): string {

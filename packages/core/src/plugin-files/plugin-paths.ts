@@ -6,7 +6,7 @@
  * directory, so tests pin every case without touching the real machine.
  */
 import { MemflowError } from "../error.ts";
-import { type HostPlatform, pluginExtension } from "./host-platform.ts";
+import { type HostPlatform, pluginExtension } from "./plugin-target.ts";
 
 /**
  * memflowup's file name for an installed plugin: `libmemflow_<name>_<digest7>.<ext>`, no `lib`

@@ -1,10 +1,32 @@
 /**
- * What a host can load: memflow's `plugin_file_type()` and `plugin_architecture()` (util.rs),
- * from Node-style platform and arch names, the one plugin ABI version memflow 0.2 loads, and the
- * label memflowup prints for a target (`elf/x86_64`).
+ * What a host is and what it can load: the platform in memflow's sense (and the one library
+ * extension memflow loads there, `plugin_extension()`), memflow's `plugin_file_type()` and
+ * `plugin_architecture()` (util.rs) from Node-style platform and arch names, the one plugin ABI
+ * version memflow 0.2 loads, and the label memflowup prints for a target (`elf/x86_64`).
  */
 import type { PluginArchitecture, PluginDescriptorInfo, PluginFileType } from "@memflow-ts/analyzer";
-import type { HostPlatform } from "./host-platform.ts";
+
+export type HostPlatform = "linux" | "darwin" | "win32";
+
+/**
+ * The plugin platform of a Node platform name (`process.platform`). memflow treats every Unix
+ * other than macOS like Linux: ELF libraries named `.so`.
+ */
+export function hostPlatform(platform: string): HostPlatform {
+  return platform === "win32" || platform === "darwin" ? platform : "linux";
+}
+
+/** The only extension memflow loads on each platform. */
+export function pluginExtension(platform: HostPlatform): "so" | "dylib" | "dll" {
+  switch (platform) {
+    case "linux":
+      return "so";
+    case "darwin":
+      return "dylib";
+    case "win32":
+      return "dll";
+  }
+}
 
 /** memflow 0.2's plugin ABI version (`MEMFLOW_PLUGIN_VERSION`). */
 export const MEMFLOW_PLUGIN_VERSION = 1;

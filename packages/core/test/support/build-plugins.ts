@@ -4,7 +4,7 @@
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { ABI_INCLUDE_DIRECTORY } from "../../src/plugin-files.ts";
+import { ABI_INCLUDE_DIRECTORY } from "../../src/install.ts";
 
 const SOURCES = join(import.meta.dir, "plugins");
 

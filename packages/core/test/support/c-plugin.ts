@@ -4,7 +4,7 @@
  */
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { ABI_INCLUDE_DIRECTORY } from "../../src/plugin-files.ts";
+import { ABI_INCLUDE_DIRECTORY } from "../../src/install.ts";
 
 export interface CDescriptor {
   kind: "connector" | "os";

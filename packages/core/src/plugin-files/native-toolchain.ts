@@ -1,9 +1,20 @@
 /**
- * Which C compiler builds native code here: the one a caller names (a cross compiler such as
- * `x86_64-w64-mingw32-gcc`), else `$CC`, `cc`, `gcc` or `clang` on PATH, else Bun's built-in
- * TinyCC. TinyCC compiles into memory only: enough for the plugin host's shim, not for a plugin
- * library that must exist as a file.
+ * Building C against memflow's plugin ABI here: the compiler to use, and where memflow-abi.h is.
+ *
+ * The compiler is the one a caller names (a cross compiler such as `x86_64-w64-mingw32-gcc`),
+ * else `$CC`, `cc`, `gcc` or `clang` on PATH, else Bun's built-in TinyCC. TinyCC compiles into
+ * memory only: enough for the plugin host's shim, not for a plugin library that must exist as a
+ * file. memflow-abi.h is memflow 0.2's plugin ABI in C, shared by the shim, the SDK's
+ * memflow-plugin.h and C test plugins; put its folder on the include path (`-I`).
  */
+import { join } from "node:path";
+
+export const ABI_INCLUDE_DIRECTORY = join(import.meta.dir, "..", "..", "native");
+
+/** The header's files (it includes its layout asserts): what a cache of compiled C depends on. */
+export const ABI_HEADER_FILES: readonly string[] = ["memflow-abi.h", "memflow-abi-layout.h"].map((name) =>
+  join(ABI_INCLUDE_DIRECTORY, name),
+);
 
 export type CompilerChoice = { readonly kind: "system"; readonly path: string } | { readonly kind: "tinycc" };
 

@@ -1,0 +1,24 @@
+/**
+ * `@memflow-ts/core/install`: putting plugins and other files on this machine — `installPlugin`
+ * (memflowup's file name and `.meta`, written durably), durable file writes, memflow-ts's cache
+ * folder, and building C against memflow's ABI (the compiler lookup, the ABI header's folder).
+ * The rules live in `src/plugin-files/` beside the conventions they write; this entry is apart so
+ * that tools which only read plugin folders do not load it (decision 0007).
+ */
+export { type CacheDirectoryInput, cacheDirectory } from "./plugin-files/cache-directory.ts";
+export {
+  createFileDurably,
+  type DurableWriteOptions,
+  replaceFileDurably,
+  syncDirectory,
+  TEMPORARY_SUFFIX,
+} from "./plugin-files/durable-file.ts";
+export { type InstalledPlugin, type InstallPluginOptions, installPlugin } from "./plugin-files/install-plugin.ts";
+export {
+  ABI_HEADER_FILES,
+  ABI_INCLUDE_DIRECTORY,
+  type CompilerChoice,
+  compilerVersion,
+  type FindCompilerOptions,
+  findCompiler,
+} from "./plugin-files/native-toolchain.ts";
