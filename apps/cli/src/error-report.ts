@@ -99,7 +99,8 @@ function describeUnescaped(error: unknown): ErrorReport {
       internal: false,
     };
   }
-  if (error instanceof RegistryRequestError) return failure(error.message, registryNextSteps(error));
+  // A registry's answer is one line here, whatever line breaks it sent.
+  if (error instanceof RegistryRequestError) return failure(printable(error.message), registryNextSteps(error));
   if (error instanceof CliFailure) return failure(error.message, error.hints);
   if (error instanceof MemflowError) return failure(error.message, [memflowNextStep(error)]);
   if (isNamed<AnalyzeError>(error, "AnalyzeError")) return failure(`${error.kind}: ${error.message}`);

@@ -1,8 +1,10 @@
 /**
  * memflowup's console conventions: `[=]` success, `[-]` information or skip, `[X]` failure,
  * coloured only when a person is watching (a terminal, and no NO_COLOR), and fixed-width tables
- * with memflowup's column widths.
+ * with memflowup's column widths. Table cells are made printable: they hold names and versions
+ * read from plugins, `.meta` files and registries.
  */
+import { printable } from "@memflow-ts/core/plugin-files";
 import type { CliContext, OutputStream } from "./io.ts";
 
 export interface Printer {
@@ -56,6 +58,7 @@ export function formatTable(widths: readonly number[], rows: readonly (readonly 
   return rows
     .map((row) =>
       row
+        .map(printable)
         .map((cell, index) => (index === row.length - 1 ? cell : cell.padEnd(widths[index] ?? 0)))
         .join(" ")
         .trimEnd(),

@@ -9,6 +9,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { PluginLogRecord } from "@memflow-ts/core";
+import { ABI_INCLUDE_DIRECTORY } from "@memflow-ts/core/install";
 import { buildPlugin } from "@memflow-ts/sdk";
 import { requireTool } from "../../../tooling/testing/require-tool.ts";
 import { createApp } from "../src/app.ts";
@@ -18,8 +19,6 @@ import { PluginStore } from "../src/storage/plugin-store.ts";
 
 const gcc = requireTool("gcc", "gcc");
 const CORE_TEST_PLUGINS = join(import.meta.dir, "../../../packages/core/test/support/plugins");
-// memflow-abi.h is moving from the test plugins' folder to core's native folder: either will do.
-const CORE_NATIVE = join(import.meta.dir, "../../../packages/core/native");
 const TOKEN = "inventory-secret";
 const folder = mkdtempSync(join(tmpdir(), "memflow-ts-session-logs-"));
 const pluginDir = join(folder, "plugins");
@@ -30,8 +29,7 @@ const pools: SessionPool[] = [];
 function buildTestConnector(): void {
   mkdirSync(pluginDir, { recursive: true });
   const output = join(pluginDir, "libmemflow_testmem.so");
-  const include = [`-I${CORE_TEST_PLUGINS}`, `-I${CORE_NATIVE}`];
-  const command = ["gcc", "-shared", "-fPIC", "-O2", "-pthread", ...include, "-o", output];
+  const command = ["gcc", "-shared", "-fPIC", "-O2", "-pthread", `-I${ABI_INCLUDE_DIRECTORY}`, "-o", output];
   const run = Bun.spawnSync([...command, join(CORE_TEST_PLUGINS, "test-connector.c")], { stderr: "pipe" });
   if (run.exitCode !== 0) throw new Error(`gcc failed for test-connector.c: ${run.stderr.toString()}`);
 }
@@ -104,6 +102,7 @@ beforeAll(() => {
   if (!gcc.available) return;
   buildTestConnector();
   buildPrintingConnector("chatty", "hello \\x1b[31mfrom printf\\n");
+  buildPrintingConnector("unfinished", "connecting...");
   buildPrintingConnector("forger", '{\\"log\\":null}\\n');
 });
 afterAll(() => {
@@ -175,6 +174,15 @@ describe.skipIf(!gcc.available)("plugin log records of inventory sessions", () =
     const server = inventoryServer(logs);
     const id = await server.openId("-c chatty");
     expect(logs).toContain(`session ${id}: plugin output: hello \\x1b[31mfrom printf`);
+    expect((await server.read(id)).status).toBe(200);
+    expect((await server.close(id)).status).toBe(204);
+  });
+
+  test("a plugin that printed part of a line does not swallow the message after it", async () => {
+    const logs: string[] = [];
+    const server = inventoryServer(logs);
+    const id = await server.openId("-c unfinished");
+    expect(logs).toContain(`session ${id}: plugin output: connecting...`);
     expect((await server.read(id)).status).toBe(200);
     expect((await server.close(id)).status).toBe(204);
   });

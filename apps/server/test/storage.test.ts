@@ -1,5 +1,14 @@
 import { afterEach, describe, expect, test } from "bun:test";
-import { copyFileSync, existsSync, mkdtempSync, readdirSync, rmSync, utimesSync, writeFileSync } from "node:fs";
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  rmSync,
+  utimesSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { INDEX_FILE_NAME, PluginStore } from "../src/storage/plugin-store.ts";
@@ -75,6 +84,17 @@ describe("a memflow-registry storage volume", () => {
     expect(warnings.join("\n")).toMatch(new RegExp(`ignoring ${GCC}\\.meta is not valid JSON`));
     store.close();
   });
+});
+
+test("a .meta the file system will not read (a folder of that name) is skipped too", () => {
+  const root = volume();
+  rmSync(join(root, `${GCC}.meta`));
+  mkdirSync(join(root, `${GCC}.meta`));
+  const warnings: string[] = [];
+  const store = new PluginStore(root, { warn: (line) => warnings.push(line) });
+  expect(store.names().map((entry) => entry.name)).toEqual(["gcc-aarch64"]);
+  expect(warnings.join("\n")).toContain(`ignoring ${GCC}.meta: EISDIR`);
+  store.close();
 });
 
 describe("crash leftovers", () => {

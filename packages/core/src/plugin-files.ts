@@ -42,6 +42,7 @@ export {
   MEMFLOW_PLUGIN_VERSION,
   platformOfFileType,
   pluginExtension,
+  sameArchitecture,
   targetLabel,
 } from "./plugin-files/plugin-target.ts";
 export { printable, printableLines } from "./plugin-files/printable-text.ts";

@@ -60,30 +60,30 @@ test("every export is in one entry, but for the error type the file conventions 
 });
 
 test("only the main entry loads the native plugin host; plugin-files loads no catalogue, analyzer, arguments or install", () => {
-  const report = inFreshProcess(`
-    const entry = process.argv[1];
-    const loaded = () => Object.keys(require.cache);
-    const report = {};
-    for (const [name, file] of ${JSON.stringify(Object.entries(ENTRIES).reverse())}) {
-      const before = new Set(loaded());
-      await import(file);
-      const added = loaded().filter((path) => !before.has(path));
-      report[name] = {
-        ffi: added.some((path) => path.includes("/core/src/ffi/")),
-        analyzer: added.some((path) => path.includes("/analyzer/src/")),
-        catalogue: added.some((path) => path.includes("/core/src/catalogue/")),
-        args: added.some((path) => path.includes("/core/src/args/")),
-        install: added.some((path) => ["install.ts", "install-plugin.ts", "durable-file.ts", "native-toolchain.ts"].some((name) => path.endsWith("/" + name))),
-      };
-    }
-    console.log(JSON.stringify(report));
-  `);
+  // Each entry in a fresh process of its own, so that modules another entry loaded do not count.
+  const report = Object.fromEntries(
+    Object.entries(ENTRIES).map(([name, file]) => [
+      name,
+      inFreshProcess(`
+        await import(${JSON.stringify(file)});
+        const loaded = Object.keys(require.cache);
+        const any = (test) => loaded.some(test);
+        console.log(JSON.stringify({
+          ffi: any((path) => path.includes("/core/src/ffi/")),
+          analyzer: any((path) => path.includes("/analyzer/src/")),
+          catalogue: any((path) => path.includes("/core/src/catalogue/")),
+          args: any((path) => path.includes("/core/src/args/")),
+          install: any((path) => ["/install.ts", "/install-plugin.ts", "/durable-file.ts", "/native-toolchain.ts"].some((name) => path.endsWith(name))),
+        }));
+      `),
+    ]),
+  );
   expect(report).toEqual({
-    "./registry": { ffi: false, analyzer: false, catalogue: false, args: false, install: false },
-    "./plugin-files": { ffi: false, analyzer: false, catalogue: false, args: false, install: false },
-    "./install": { ffi: false, analyzer: false, catalogue: false, args: false, install: true },
+    ".": { ffi: true, analyzer: false, catalogue: true, args: true, install: true },
     "./catalogue": { ffi: false, analyzer: false, catalogue: true, args: false, install: false },
-    ".": { ffi: true, analyzer: false, catalogue: false, args: true, install: false },
+    "./install": { ffi: false, analyzer: false, catalogue: false, args: false, install: true },
+    "./plugin-files": { ffi: false, analyzer: false, catalogue: false, args: false, install: false },
+    "./registry": { ffi: false, analyzer: false, catalogue: false, args: false, install: false },
   });
 });
 

@@ -72,6 +72,20 @@ describe("plugin logging", () => {
   });
 });
 
+test("a record longer than the drain buffer arrives cut, and the records after it arrive too", () => {
+  inventory.setMaxLogLevel("info");
+  const before = records.length;
+  inventory.instantiateConnector("testmem", undefined, ":size=100,long_log=70000,join_log_thread=1").close();
+  const arrived = records.slice(before);
+  const long = arrived.find((record) => record.message.startsWith("xxx"));
+  expect(long?.message).toHaveLength(8192);
+  expect(long?.message.endsWith("x [cut]")).toBe(true);
+  expect(arrived.map((record) => record.message).slice(1)).toEqual([
+    "created testmem with 0x100 bytes",
+    "hello from a plugin thread",
+  ]);
+});
+
 describe("several inventories in one process", () => {
   test("each sink takes records up to its own level; plugins send the most verbose; a closed one takes none", () => {
     inventory.setMaxLogLevel("off");

@@ -9,6 +9,6 @@ test("control characters become escapes; other text, Unicode included, stays as 
   expect(printable("a\u2028b\u2029c")).toBe("a\\u2028b\\u2029c");
 });
 
-test("printableLines keeps line breaks and escapes the rest", () => {
-  expect(printableLines("first\u001b[1m\nsecond\r")).toBe("first\\x1b[1m\nsecond\\x0d");
+test("printableLines keeps line breaks and tabs and escapes the rest", () => {
+  expect(printableLines("first\u001b[1m\nsecond\r\tthird")).toBe("first\\x1b[1m\nsecond\\x0d\tthird");
 });

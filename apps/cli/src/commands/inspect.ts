@@ -5,9 +5,10 @@
 import { resolve } from "node:path";
 import type { PluginDescriptorInfo } from "@memflow-ts/analyzer";
 import { analyzeFile } from "@memflow-ts/analyzer/fs";
+import { MEMFLOW_PLUGIN_VERSION, printable, targetLabel } from "@memflow-ts/core/plugin-files";
 import { type Command, parseFlags, UsageError } from "../command.ts";
 import { describeError } from "../error-report.ts";
-import { descriptorTitle, targetText } from "../inventory/describe.ts";
+import { descriptorTitle } from "../inventory/describe.ts";
 import { LISTING_FLAGS } from "../inventory/listing-flags.ts";
 import { type CliContext, ExitCode } from "../io.ts";
 import { printer } from "../output.ts";
@@ -21,9 +22,6 @@ Options:
   --json       print [{ "file": ..., "descriptors": [...] } | { "file": ..., "error": "..." }]
   -q, --quiet  print only the problems
 `;
-
-/** The memflow ABI version memflow 0.2 loads. */
-const PLUGIN_VERSION = 1;
 
 type Inspection = { file: string; descriptors: PluginDescriptorInfo[] } | { file: string; error: string };
 
@@ -52,11 +50,13 @@ function printText(context: CliContext, inspections: readonly Inspection[], quie
     out.line(inspection.file);
     for (const descriptor of inspection.descriptors) {
       const abi =
-        descriptor.plugin_version === PLUGIN_VERSION
+        descriptor.plugin_version === MEMFLOW_PLUGIN_VERSION
           ? `plugin_version ${descriptor.plugin_version}`
-          : `plugin_version ${descriptor.plugin_version} (memflow 0.2 loads only ${PLUGIN_VERSION})`;
-      out.line(`  ${descriptorTitle(descriptor)}  ${descriptor.export_name}  ${targetText(descriptor)}  ${abi}`);
-      if (descriptor.description !== "") out.line(`    ${descriptor.description}`);
+          : `plugin_version ${descriptor.plugin_version} (memflow 0.2 loads only ${MEMFLOW_PLUGIN_VERSION})`;
+      out.line(
+        printable(`  ${descriptorTitle(descriptor)}  ${descriptor.export_name}  ${targetLabel(descriptor)}  ${abi}`),
+      );
+      if (descriptor.description !== "") out.line(`    ${printable(descriptor.description)}`);
     }
   }
 }

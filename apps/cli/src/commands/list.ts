@@ -5,8 +5,9 @@
  */
 import type { PluginDescriptorInfo } from "@memflow-ts/analyzer";
 import type { PluginCatalogue, PluginEntry, RejectedPlugin } from "@memflow-ts/core/catalogue";
+import { targetLabel } from "@memflow-ts/core/plugin-files";
 import { type Command, parseFlags, UsageError } from "../command.ts";
-import { plural, targetText } from "../inventory/describe.ts";
+import { plural } from "../inventory/describe.ts";
 import { LISTING_FLAGS } from "../inventory/listing-flags.ts";
 import { scanCatalogue } from "../inventory/scan-context.ts";
 import { type CliContext, ExitCode } from "../io.ts";
@@ -93,7 +94,7 @@ function printText(
       descriptor.plugin_kind,
       descriptor.version,
       String(descriptor.plugin_version),
-      targetText(descriptor),
+      targetLabel(descriptor),
       entry.path,
     ]);
     const header = quiet ? [] : [["NAME", "KIND", "VERSION", "ABI", "ARCH", "PATH"]];

@@ -5,6 +5,7 @@
  */
 import type { PluginKind } from "@memflow-ts/analyzer";
 import { type Inventory, MemflowError, type PluginMatch } from "@memflow-ts/core";
+import { printable, printableLines } from "@memflow-ts/core/plugin-files";
 import type { Command } from "../command.ts";
 import { reportFailure } from "../error-report.ts";
 import { descriptorTitle } from "../inventory/describe.ts";
@@ -78,9 +79,10 @@ export const pluginHelpCommand: Command = {
     let failed = false;
     for (const [index, result] of results.entries()) {
       if (index > 0) out.line();
-      out.line(`${descriptorTitle(result.match.descriptor)} (${result.match.entry.path})`);
+      out.line(printable(`${descriptorTitle(result.match.descriptor)} (${result.match.entry.path})`));
       if ("help" in result) {
-        context.stdout.write(result.help.endsWith("\n") ? result.help : `${result.help}\n`);
+        const help = printableLines(result.help);
+        context.stdout.write(help.endsWith("\n") ? help : `${help}\n`);
       } else {
         reportFailure(out, context, result.error);
         failed = true;

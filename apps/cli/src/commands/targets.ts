@@ -2,6 +2,7 @@
  * `memflow-ts targets <connector>`: the targets a connector offers (memflow's
  * `connector_target_list`), such as the virtual machines qemu can attach to: one a line.
  */
+import { printable } from "@memflow-ts/core/plugin-files";
 import type { Command } from "../command.ts";
 import { parseNamedListing } from "../inventory/listing-flags.ts";
 import { openInventory } from "../inventory/open-inventory.ts";
@@ -28,7 +29,7 @@ export const targetsCommand: Command = {
       return ExitCode.ok;
     }
     if (targets.length === 0) printer(context, { quiet }).info(`${name} lists no targets`);
-    for (const target of targets) context.stdout.write(`${target}\n`);
+    for (const target of targets) context.stdout.write(`${printable(target)}\n`);
     return ExitCode.ok;
   },
 };

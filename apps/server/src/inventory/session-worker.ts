@@ -4,11 +4,15 @@
  * requests from stdin; writes replies, and the plugins' log records, to stdout (see
  * session-protocol.ts).
  */
-import { type Connector, ConnectorChain, chainArguments, type Inventory } from "@memflow-ts/core";
+import { type Connector, ConnectorChain, chainArguments, type Inventory, MemflowError } from "@memflow-ts/core";
 import { openInventory } from "./local-inventory.ts";
 import type { SessionJob, SessionMetadata, WorkerMessage, WorkerReply, WorkerRequest } from "./session-protocol.ts";
 
-const send = (message: WorkerMessage) => process.stdout.write(`${JSON.stringify(message)}\n`);
+/**
+ * Each message on a line of its own: a plugin that printed part of a line (no newline yet) would
+ * otherwise glue its text onto the message, and the server would take both for plugin output.
+ */
+const send = (message: WorkerMessage) => process.stdout.write(`\n${JSON.stringify(message)}\n`);
 
 const errorText = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
@@ -38,25 +42,33 @@ function serve(connector: Connector, request: WorkerRequest): WorkerReply {
 
 let inventory: Inventory | undefined;
 let connector: Connector;
+let ready: SessionMetadata;
 try {
   const job = JSON.parse(process.argv[2] ?? "{}") as SessionJob;
   // Core queues records natively (plugin threads may log at any time) and hands them over on this
   // thread; each goes to the server as it comes.
   inventory = openInventory(job, { log: (record) => send({ log: record }), logLevel: job.logLevel });
   const { connectors, osLayers } = chainArguments(job.chain);
-  if (connectors.length === 0) throw new Error("the chain has no connector: give one with -c name[:args]");
+  if (connectors.length === 0) {
+    throw new MemflowError("Other", "ArgValidation", "the chain has no connector: give one with -c name[:args]");
+  }
   if (osLayers.length > 0 && (osLayers.at(-1)?.[0] ?? 0) > (connectors.at(-1)?.[0] ?? 0)) {
-    throw new Error("a session reads physical memory: end the chain with a connector (-c), not an OS (-o)");
+    throw new MemflowError(
+      "Other",
+      "ArgValidation",
+      "a session reads physical memory: end the chain with a connector (-c), not an OS (-o)",
+    );
   }
   connector = inventory.builder().connectorChain(ConnectorChain.fromArgs(connectors, osLayers)).build();
+  ready = metadataOf(connector);
+  // Records logged while the chain was built arrive before the server hears the session is ready.
+  inventory.flushLogs();
 } catch (error) {
   inventory?.flushLogs();
   send({ failed: errorText(error) });
   process.exit(1);
 }
-// Records logged while the chain was built arrive before the server hears the session is ready.
-inventory.flushLogs();
-send({ ready: metadataOf(connector) });
+send({ ready });
 
 for await (const line of console) {
   if (line.trim() === "") continue;

@@ -48,6 +48,11 @@ export interface ReconcileReport {
   removedPartial: number;
 }
 
+/** An error of a file operation (it carries Node's errno code). */
+function isFileError(error: unknown): error is NodeJS.ErrnoException {
+  return error instanceof Error && typeof (error as NodeJS.ErrnoException).code === "string";
+}
+
 /** A stored `.meta`: complete, and describing the file it is named after. */
 function readStoredMetadata(path: string, name: string, digest: string): PluginMetadata {
   const meta = completePluginMetadata(parsePluginMetadata(readFileSync(path, "utf8"), name), name);
@@ -124,8 +129,10 @@ export class PluginStore {
         seen.delete(digest);
         report.indexed -= 1;
         report.dropped += 1;
-        if (!(error instanceof MemflowError)) throw error;
-        this.#options.warn?.(`ignoring ${error.detail ?? name}`);
+        // A `.meta` memflow cannot read, or one the file system will not give: drop that file, keep the rest.
+        if (error instanceof MemflowError) this.#options.warn?.(`ignoring ${error.detail ?? name}`);
+        else if (isFileError(error)) this.#options.warn?.(`ignoring ${name}: ${error.message}`);
+        else throw error;
       }
     }
     for (const digest of known.keys()) if (!seen.has(digest)) this.#index.remove(digest);

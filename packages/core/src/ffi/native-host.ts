@@ -10,14 +10,14 @@ import { MemflowError } from "../error.ts";
 import type { Connector } from "../plugin/connector.ts";
 import type { Os } from "../plugin/os.ts";
 import type { PluginHost, PluginHostOptions, PluginLocation } from "../plugin/plugin-host.ts";
-import type { LevelFilter } from "../plugin/plugin-log.ts";
+import type { LevelFilter, LogSink, PluginLogRecord } from "../plugin/plugin-log.ts";
 import { InstanceMemory } from "./instance-memory.ts";
 import { CONNECTOR_INSTANCE, OS_INSTANCE, SHIM_STRINGS } from "./layouts.ts";
 import { type MarshalledArgs, marshalConnectorArgs, marshalOsArgs } from "./marshal-args.ts";
 import { NativeConnector } from "./native-connector.ts";
 import { type NativeDescriptor, NativeLibrary, probeLayout } from "./native-library.ts";
 import { NativeOs } from "./native-os.ts";
-import { type LogSubscription, pluginLogHub } from "./plugin-log-hub.ts";
+import { type LogReceiver, type LogSubscription, pluginLogHub } from "./plugin-log-hub.ts";
 import { nativeShim } from "./shim.ts";
 
 /** The host for plugin files, as the Inventory sees it: through the PluginHost interface. */
@@ -36,19 +36,26 @@ const subscriptions = new FinalizationRegistry<LogSubscription>((subscription) =
   pluginLogHub().unsubscribe(subscription),
 );
 
-export class NativePluginHost implements PluginHost {
+export class NativePluginHost implements PluginHost, LogReceiver {
   readonly #libraries = new Map<string, NativeLibrary>();
   readonly #checked = new Set<string>();
   readonly #loggers = new Map<string, Pointer | null>();
   readonly #warn: (message: string) => void;
   readonly #logs: LogSubscription | undefined;
+  readonly #sink: LogSink | undefined;
 
   constructor(options: PluginHostOptions = {}) {
     this.#warn = options.warn ?? (() => {});
     if (options.log) {
-      this.#logs = pluginLogHub().subscribe(options.log, options.logLevel ?? "info");
+      this.#sink = options.log;
+      this.#logs = pluginLogHub().subscribe(this, options.logLevel ?? "info");
       subscriptions.register(this, this.#logs, this);
     }
+  }
+
+  /** @internal a record for this host's sink, from the process's log hub. */
+  receive(record: PluginLogRecord): void {
+    this.#sink?.(record);
   }
 
   /** memflow's `set_max_log_level`: the level of this host's records, passed on to the plugins. */

@@ -11,21 +11,24 @@
  * them, so plugins send what at least one subscriber wants.
  */
 import type { Pointer } from "bun:ffi";
-import {
-  LEVEL_FILTERS,
-  type LevelFilter,
-  type LogSink,
-  levelFilterOrdinal,
-  type PluginLogRecord,
-} from "../plugin/plugin-log.ts";
+import { LEVEL_FILTERS, type LevelFilter, levelFilterOrdinal, type PluginLogRecord } from "../plugin/plugin-log.ts";
 import { nativeShim } from "./shim.ts";
 
 const DRAIN_BYTES = 64 * 1024;
 const DRAIN_INTERVAL_MS = 50;
 
-/** A sink and the most verbose level it takes. */
+/** What receives records: a plugin host, which hands them to its user's sink. */
+export interface LogReceiver {
+  receive(record: PluginLogRecord): void;
+}
+
+/**
+ * A receiver and the most verbose level it takes. The hub holds the receiver weakly: a host that
+ * is dropped without `close()` stops receiving once it is collected, even when its sink refers
+ * back to the Inventory that holds it.
+ */
 export interface LogSubscription {
-  readonly sink: LogSink;
+  readonly receiver: WeakRef<LogReceiver>;
   level: LevelFilter;
 }
 
@@ -37,8 +40,8 @@ class PluginLogHub {
   readonly #decoder = new TextDecoder();
   #timer: ReturnType<typeof setInterval> | undefined;
 
-  subscribe(sink: LogSink, level: LevelFilter): LogSubscription {
-    const subscription = { sink, level };
+  subscribe(receiver: LogReceiver, level: LevelFilter): LogSubscription {
+    const subscription = { receiver: new WeakRef(receiver), level };
     this.#subscriptions.add(subscription);
     this.#levelChanged();
     return subscription;
@@ -104,7 +107,9 @@ class PluginLogHub {
   #deliver(record: PluginLogRecord): void {
     const level = levelFilterOrdinal(record.level);
     for (const subscription of this.#subscriptions) {
-      if (level <= levelFilterOrdinal(subscription.level)) subscription.sink(record);
+      const receiver = subscription.receiver.deref();
+      if (receiver === undefined) this.unsubscribe(subscription);
+      else if (level <= levelFilterOrdinal(subscription.level)) receiver.receive(record);
     }
   }
 

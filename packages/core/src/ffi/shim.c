@@ -226,15 +226,23 @@ static const mf_write_vtbl text_write_vtbl = { text_write_str };
 
 /* Records wait here, serialized, until JavaScript drains them on its own thread. */
 #define LOG_QUEUE_LIMIT (1 << 20)
+/* Each string of a record is cut to this, so a record always fits the host's 64 KiB drain buffer
+   (a longer one would sit at the head of the queue forever). */
+#define LOG_FIELD_LIMIT (8 << 10)
 static pthread_mutex_t log_lock = PTHREAD_MUTEX_INITIALIZER;
 static Text log_queue;
 static uint64_t log_dropped;
 static size_t log_level_all = 0;
 
 static void put_u32(Text *text, uint32_t value) { text_append(text, &value, 4); }
+/* A string of a record: its length, then its bytes, cut to LOG_FIELD_LIMIT with a visible mark. */
 static void put_slice(Text *text, const uint8_t *data, size_t length) {
-  put_u32(text, (uint32_t)length);
-  if (length) text_append(text, data, length);
+  static const char cut[] = " [cut]";
+  bool long_text = length > LOG_FIELD_LIMIT;
+  size_t kept = long_text ? LOG_FIELD_LIMIT - (sizeof cut - 1) : length;
+  put_u32(text, (uint32_t)(long_text ? LOG_FIELD_LIMIT : length));
+  if (kept) text_append(text, data, kept);
+  if (long_text) text_append(text, cut, sizeof cut - 1);
 }
 
 /* An absent string is queued as an empty one. */

@@ -96,7 +96,13 @@ function compileWithSystemCompiler(): ReturnType<typeof compileWithTinyCC> | und
     }
     renameSync(partial, library);
   }
-  return dlopen(library, SYMBOLS as unknown as Linked).symbols;
+  try {
+    return dlopen(library, SYMBOLS as unknown as Linked).symbols;
+  } catch {
+    // Built, but not for this process ($CC a cross compiler, say): TinyCC builds one that is.
+    rmSync(library, { force: true });
+    return undefined;
+  }
 }
 
 export type Shim = ReturnType<typeof compileWithTinyCC>;

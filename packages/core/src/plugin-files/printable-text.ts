@@ -20,7 +20,10 @@ export function printable(text: string): string {
   return result;
 }
 
-/** `printable` for text of several lines (a compiler's output in an error): the line breaks stay. */
+/** `printable` for text of several lines (a compiler's output, a plugin's help): line breaks and tabs stay. */
 export function printableLines(text: string): string {
-  return text.split("\n").map(printable).join("\n");
+  return text
+    .split("\n")
+    .map((line) => line.split("\t").map(printable).join("\t"))
+    .join("\n");
 }

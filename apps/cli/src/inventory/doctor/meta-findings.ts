@@ -62,7 +62,7 @@ export function metaFindings(pluginPath: string): Finding[] {
   const digest = reading.fields.digest;
   if (digest !== undefined) {
     const actual = sha256(pluginPath);
-    if (actual !== undefined && actual !== digest) {
+    if (actual !== undefined && actual !== digest.toLowerCase()) {
       findings.push({
         severity: "warning",
         code: "digest-mismatch",

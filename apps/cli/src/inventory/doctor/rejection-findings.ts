@@ -6,8 +6,14 @@
 import { AnalyzeError, type PluginDescriptorInfo } from "@memflow-ts/analyzer";
 import { analyzeFileSync } from "@memflow-ts/analyzer/fs";
 import type { RejectedPlugin } from "@memflow-ts/core/catalogue";
-import { type Host, MEMFLOW_PLUGIN_VERSION } from "@memflow-ts/core/plugin-files";
-import { descriptorTitle, targetText } from "../describe.ts";
+import {
+  type Host,
+  hostLabel,
+  MEMFLOW_PLUGIN_VERSION,
+  sameArchitecture,
+  targetLabel,
+} from "@memflow-ts/core/plugin-files";
+import { descriptorTitle } from "../describe.ts";
 import type { Finding } from "./finding.ts";
 
 function descriptorsOf(rejected: RejectedPlugin): PluginDescriptorInfo[] {
@@ -52,13 +58,14 @@ function abiFindings(rejected: RejectedPlugin): Finding[] {
 }
 
 function architectureFindings(rejected: RejectedPlugin, host: Host): Finding[] {
-  const hostTarget = targetText({ file_type: host.fileType, architecture: host.architecture });
+  const hostTarget = hostLabel(host);
   return descriptorFindings(
     rejected,
     "architecture-mismatch",
-    (descriptor) => targetText(descriptor) !== hostTarget,
+    (descriptor) =>
+      descriptor.file_type !== host.fileType || !sameArchitecture(descriptor.architecture, host.architecture),
     (descriptor) => ({
-      problem: `was built for ${targetText(descriptor)}; this machine loads ${hostTarget} plugins`,
+      problem: `was built for ${targetLabel(descriptor)}; this machine loads ${hostTarget} plugins`,
       fix: `Install the ${hostTarget} build ('memflow-ts pull ${descriptor.name}' picks it), then remove this file.`,
     }),
   );

@@ -167,6 +167,7 @@ static int32_t create(const mf_connector_args *args, mf_option_os_instance input
   uint64_t size = 0x10000;
   int fill = 0;
   int join_log_thread = 0;
+  size_t long_log = 0;
   last_input_tag = (int)input.tag;
   last_logger = logger;
   if (logger) {
@@ -191,6 +192,9 @@ static int32_t create(const mf_connector_args *args, mf_option_os_instance input
         if (!parse_size(entry->value, &size) || size == 0) return MF_ERROR(MF_ORIGIN_CONNECTOR, MF_KIND_INVALID_MEMORY_SIZE);
       } else if (strcmp(entry->key, "fill") == 0) {
         fill = (int)strtol(entry->value, NULL, 16);
+      } else if (strcmp(entry->key, "long_log") == 0) {
+        /* Logs one warning of this many bytes, before the usual records. */
+        long_log = (size_t)strtoull(entry->value, NULL, 10);
       } else if (strcmp(entry->key, "join_log_thread") == 0) {
         /* Waits for the logging thread before returning: its record is queued when create returns. */
         join_log_thread = 1;
@@ -206,6 +210,13 @@ static int32_t create(const mf_connector_args *args, mf_option_os_instance input
   memory->shares = malloc(sizeof *memory->shares);
   *memory->shares = 1;
   live_instances++;
+  if (long_log) {
+    char *text = malloc(long_log + 1);
+    memset(text, 'x', long_log);
+    text[long_log] = 0;
+    plugin_log(MF_LEVEL_WARN, text, __LINE__);
+    free(text);
+  }
   char message[96];
   snprintf(message, sizeof message, "created testmem with 0x%llx bytes", (unsigned long long)size);
   plugin_log(MF_LEVEL_INFO, message, __LINE__);
