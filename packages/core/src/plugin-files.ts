@@ -45,4 +45,4 @@ export {
   sameArchitecture,
   targetLabel,
 } from "./plugin-files/plugin-target.ts";
-export { printable, printableLines } from "./plugin-files/printable-text.ts";
+export { isPrintable, printable, printableLines } from "./plugin-files/printable-text.ts";

@@ -1,5 +1,5 @@
 import { expect, test } from "bun:test";
-import { printable, printableLines } from "../src/plugin-files.ts";
+import { isPrintable, printable, printableLines } from "../src/plugin-files.ts";
 
 test("control characters become escapes; other text, Unicode included, stays as it is", () => {
   expect(printable("plain text, ünïcödé, 中文, 🦀")).toBe("plain text, ünïcödé, 中文, 🦀");
@@ -7,6 +7,14 @@ test("control characters become escapes; other text, Unicode included, stays as 
   expect(printable("forged\nline\r")).toBe("forged\\x0aline\\x0d");
   expect(printable("\u007f\u0085\u009b")).toBe("\\x7f\\x85\\x9b");
   expect(printable("a\u2028b\u2029c")).toBe("a\\u2028b\\u2029c");
+});
+
+test("isPrintable says whether printable would change the text, again and again", () => {
+  for (let round = 0; round < 2; round += 1) {
+    expect(isPrintable("plain, ünïcödé, 🦀")).toBe(true);
+    expect(isPrintable("bell\u0007")).toBe(false);
+    expect(isPrintable("")).toBe(true);
+  }
 });
 
 test("printableLines keeps line breaks and tabs and escapes the rest", () => {

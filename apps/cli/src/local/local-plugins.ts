@@ -4,8 +4,8 @@
  * registry sorts (name, then ABI newest first, then creation newest first). Unlike memflowup it
  * notes whether the plugin file beside the `.meta` exists, and never panics on a long tag.
  */
-import { existsSync, readdirSync, readFileSync } from "node:fs";
-import { join } from "node:path";
+import { type Dirent, existsSync, readdirSync, readFileSync } from "node:fs";
+import { join, sep } from "node:path";
 import type { PluginDescriptorInfo } from "@memflow-ts/analyzer";
 import {
   type CreatedAt,
@@ -53,20 +53,26 @@ export function readLocalMeta(metaPath: string): (PluginMetadata & { readonly cr
 
 /** Every plugin with a `.meta` in `directory`; an absent folder holds none. */
 export function localPlugins(directory: string, platform: HostPlatform): LocalListing {
-  let names: string[];
+  let entries: Dirent[];
   try {
-    names = readdirSync(directory);
+    entries = readdirSync(directory, { withFileTypes: true });
   } catch (error) {
     if (errnoCode(error) === "ENOENT") return { plugins: [], unreadable: [] };
     throw fileFailure("read the plugin folder", directory, error);
   }
-  const present = new Set(names);
+  // The listing says which names are files; only a link needs asking whether it leads anywhere.
+  const files = new Set(entries.filter((entry) => entry.isFile()).map((entry) => entry.name));
+  const links = new Set(entries.filter((entry) => entry.isSymbolicLink()).map((entry) => entry.name));
+  // Names of this listing need no normalising: the folder's path, joined once, and the name.
+  const folder = join(directory, sep);
+  const exists = (name: string) => files.has(name) || (links.has(name) && existsSync(folder + name));
+  const names = entries.map((entry) => entry.name);
   const extension = pluginExtension(platform);
   const plugins: LocalPlugin[] = [];
   const unreadable: { path: string; reason: string }[] = [];
   for (const name of names.sort()) {
     if (!name.endsWith(".meta")) continue;
-    const metaPath = join(directory, name);
+    const metaPath = folder + name;
     const meta = readLocalMeta(metaPath);
     if (typeof meta === "string") {
       unreadable.push({ path: metaPath, reason: meta });
@@ -75,13 +81,13 @@ export function localPlugins(directory: string, platform: HostPlatform): LocalLi
     const pluginName = `${name.slice(0, -".meta".length)}.${extension}`;
     for (const descriptor of meta.descriptors) {
       plugins.push({
-        pluginPath: join(directory, pluginName),
+        pluginPath: folder + pluginName,
         metaPath,
         digest: meta.digest,
         signature: meta.signature,
         createdAt: meta.createdAt,
         descriptor,
-        fileExists: present.has(pluginName) && existsSync(join(directory, pluginName)),
+        fileExists: exists(pluginName),
       });
     }
   }

@@ -24,6 +24,8 @@ export interface PluginMetadata {
 
 /** The fields in memflowup's (serde's) order. */
 const FIELDS = ["digest", "signature", "created_at", "descriptors"] as const;
+/** Shared by every complete reading: `.meta` files are read by the hundred at start-up. */
+const NOTHING_MISSING: readonly never[] = Object.freeze([]);
 
 export interface PluginMetadataReading {
   /** The fields that are present and well-formed. */
@@ -52,16 +54,20 @@ function isRecord(value: unknown): value is Record<string, unknown> {
  * memflow added them after the first registry volumes were written.
  */
 export function isPluginDescriptorInfo(value: unknown): value is PluginDescriptorInfo {
+  // Inline checks, no helper calls: this runs for every descriptor of every `.meta` at start-up.
+  // (An array passes the first test but has no `name`.)
+  if (typeof value !== "object" || value === null) return false;
+  const record = value as Record<string, unknown>;
   return (
-    isRecord(value) &&
-    typeof value.name === "string" &&
-    typeof value.version === "string" &&
-    typeof value.description === "string" &&
-    typeof value.plugin_version === "number" &&
-    typeof value.file_type === "string" &&
-    (typeof value.architecture === "string" || isRecord(value.architecture)) &&
-    (value.plugin_kind === undefined || typeof value.plugin_kind === "string") &&
-    (value.export_name === undefined || typeof value.export_name === "string")
+    typeof record.name === "string" &&
+    typeof record.version === "string" &&
+    typeof record.description === "string" &&
+    typeof record.plugin_version === "number" &&
+    typeof record.file_type === "string" &&
+    (typeof record.architecture === "string" ||
+      (typeof record.architecture === "object" && record.architecture !== null)) &&
+    (record.plugin_kind === undefined || typeof record.plugin_kind === "string") &&
+    (record.export_name === undefined || typeof record.export_name === "string")
   );
 }
 
@@ -102,16 +108,16 @@ export function parsePluginMetadata(text: string, source: string): PluginMetadat
     createdText !== undefined &&
     fields.descriptors
   ) {
-    return { fields, createdAt, missing: [], problems: [] };
+    return { fields, createdAt, missing: NOTHING_MISSING, problems: NOTHING_MISSING };
   }
   const missing = FIELDS.filter((field) => fields[field] === undefined);
   return { fields, createdAt, missing, problems: missing.map((field) => fieldProblem(field, value[field])) };
 }
 
-/** A plain loop: `.meta` files are read by the hundred at start-up, before any of this code is warm. */
+/** An indexed loop: `.meta` files are read by the hundred at start-up, before any of this code is warm. */
 function areDescriptors(value: unknown): value is PluginDescriptorInfo[] {
   if (!Array.isArray(value)) return false;
-  for (const descriptor of value) if (!isPluginDescriptorInfo(descriptor)) return false;
+  for (let index = 0; index < value.length; index += 1) if (!isPluginDescriptorInfo(value[index])) return false;
   return true;
 }
 
@@ -127,11 +133,9 @@ function fieldProblem(field: keyof PluginMetadata, value: unknown): string {
 
 /** The reading as complete PluginMetadata; throws (Inventory, UnableToReadFile) naming what is missing. */
 export function completePluginMetadata(reading: PluginMetadataReading, source: string): PluginMetadata {
-  const { digest, signature, created_at, descriptors } = reading.fields;
-  if (digest === undefined || signature === undefined || created_at === undefined || descriptors === undefined) {
-    throw unreadable(`${source}: ${reading.problems.join(", ")}`);
-  }
-  return { digest, signature, created_at, descriptors };
+  if (reading.missing.length > 0) throw unreadable(`${source}: ${reading.problems.join(", ")}`);
+  // Nothing is missing: every field is there.
+  return reading.fields as PluginMetadata;
 }
 
 /**

@@ -5,19 +5,23 @@
  */
 
 /** C0 and C1 controls, DEL, and the Unicode line and paragraph separators. */
-function isControl(code: number): boolean {
-  return code <= 0x1f || (code >= 0x7f && code <= 0x9f) || code === 0x2028 || code === 0x2029;
+// biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point.
+const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g;
+
+function escapeControl(character: string): string {
+  const code = character.charCodeAt(0);
+  return code <= 0xff ? `\\x${code.toString(16).padStart(2, "0")}` : `\\u${code.toString(16).padStart(4, "0")}`;
 }
 
+/** Whether the text has no control character: `printable` would return it as it is. */
+export function isPrintable(text: string): boolean {
+  CONTROL.lastIndex = 0;
+  return !CONTROL.test(text);
+}
+
+/** The text with every control character escaped (`\x1b`, `\u2028`); other text, Unicode included, unchanged. */
 export function printable(text: string): string {
-  let result = "";
-  for (const character of text) {
-    const code = character.charCodeAt(0);
-    if (!isControl(code)) result += character;
-    else
-      result += code <= 0xff ? `\\x${code.toString(16).padStart(2, "0")}` : `\\u${code.toString(16).padStart(4, "0")}`;
-  }
-  return result;
+  return text.replace(CONTROL, escapeControl);
 }
 
 /** `printable` for text of several lines (a compiler's output, a plugin's help): line breaks and tabs stay. */
