@@ -146,8 +146,11 @@ function locateString(
 ): LocatedString {
   const what = `${exportName}.${field.name}`;
   const fieldOffset = raw.fileOffset + field.pointerAt;
-  const address = space.pointer(field.pointerAt, raw.word(field.pointerAt, layout.wide));
   const length = raw.word(field.lengthAt, layout.wide);
+  // No bytes to read, so the pointer does not matter: Rust stores a dangling one (0x1) for an
+  // empty slice, which no format maps into the file. Checked before the pointer is relocated.
+  if (length === 0n) return { empty: true, field: field.name };
+  const address = space.pointer(field.pointerAt, raw.word(field.pointerAt, layout.wide));
   if (address === 0n) {
     // memflow allows a null pointer for an empty string (length 0 or 1).
     if (length <= 1n) return { empty: true, field: field.name };

@@ -111,6 +111,24 @@ describe("ELF", () => {
     expect(descriptor).toMatchObject({ plugin_kind: "os", plugin_version: 2, name: "win32", description: "" });
   });
 
+  test.each([
+    ["64-bit", "rela", true],
+    ["32-bit", "rel", false],
+  ] as const)("a zero-length string is empty whatever its pointer (%s, %s)", async (_, storage, wide) => {
+    // Rust stores a dangling pointer (0x1) for an empty slice; with the image at 0x200000 no
+    // segment maps it, nor the far one.
+    const dangling = { text: "", pointer: 1n };
+    const far = { text: "", pointer: 0x7fff_0000n };
+    const [descriptor] = await analyze({
+      wide,
+      machine: wide ? 62 : 3,
+      vaddrDelta: 0x200000n,
+      storage,
+      descriptors: [{ ...QEMU, name: dangling, version: far, description: dangling }],
+    });
+    expect(descriptor).toMatchObject({ export_name: "MEMFLOW_CONNECTOR_QEMU", name: "", version: "", description: "" });
+  });
+
   test("reads unicode strings and ignores exports without the memflow prefix", async () => {
     const result = await analyze({
       descriptors: [
@@ -139,7 +157,7 @@ describe("ELF", () => {
   });
 
   test("a string pointing outside the file is out-of-bounds", () => {
-    const far = buildElf({ descriptors: [{ ...QEMU, name: { pointer: 0x7fff_0000n } }] });
+    const far = buildElf({ descriptors: [{ ...QEMU, name: { text: "qemu", pointer: 0x7fff_0000n } }] });
     expect(errorOf(() => parseDescriptors(far)).kind).toBe("out-of-bounds");
     const long = buildElf({ descriptors: [{ ...QEMU, description: { text: "x", length: 1n << 40n } }] });
     expect(errorOf(() => parseDescriptors(long)).kind).toBe("out-of-bounds");

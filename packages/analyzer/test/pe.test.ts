@@ -74,6 +74,19 @@ describe("PE", () => {
     expect(errorKind(buildPe({ exports: [{ name: COREDUMP.name, descriptor: nullName }] }))).toBe("not-found");
   });
 
+  test("a zero-length string is empty whatever its pointer, and the other descriptors stay", () => {
+    // Rust stores a dangling pointer (0x1) for an empty slice: below every image base.
+    const dangling = { ...COREDUMP.descriptor, description: { text: "", pointer: 1n } };
+    const other: PeExport = { ...COREDUMP, name: "MEMFLOW_CONNECTOR_OTHER" };
+    for (const wide of [false, true]) {
+      const bytes = buildPe({ wide, exports: [{ name: COREDUMP.name, descriptor: dangling }, other] });
+      expect(parseDescriptors(bytes).map(({ export_name, description }) => [export_name, description])).toEqual([
+        ["MEMFLOW_CONNECTOR_COREDUMP", ""],
+        ["MEMFLOW_CONNECTOR_OTHER", "win32 coredump connector for the memflow physical memory introspection framework"],
+      ]);
+    }
+  });
+
   test("an ordinal past the address table is malformed", () => {
     expect(errorKind(buildPe({ exports: [{ name: "MEMFLOW_OS_BROKEN", badOrdinal: true }] }))).toBe("malformed");
   });
