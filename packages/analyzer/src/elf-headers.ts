@@ -90,14 +90,18 @@ const SHDR: ElfStruct<SectionHeader> = {
   }),
 };
 
-export function readElfHeader(window: FileWindow): ElfHeader {
+/** e_ident's class and data bytes: 64-bit (ELFCLASS64) and little-endian (ELFDATA2LSB) or not. */
+export function readElfIdent(window: FileWindow): { wide: boolean; little: boolean } {
   const ident = window.read(0, 16, true, "truncated", "the ELF identification");
   const elfClass = ident.u8(4);
   const data = ident.u8(5);
   if (elfClass !== 1 && elfClass !== 2) throw fail("malformed", 4, `unknown ELF class ${elfClass}`);
   if (data !== 1 && data !== 2) throw fail("malformed", 5, `unknown ELF byte order ${data}`);
-  const wide = elfClass === 2;
-  const little = data === 1;
+  return { wide: elfClass === 2, little: data === 1 };
+}
+
+export function readElfHeader(window: FileWindow): ElfHeader {
+  const { wide, little } = readElfIdent(window);
   const c = wide ? 1 : 0;
   const header = EHDR.read(window.read(0, EHDR.size[c], little, "truncated", "the ELF header"), 0, wide);
   if (header.phnum > 0 && header.phentsize < PHDR.size[c]) {

@@ -34,9 +34,15 @@ interface Segment {
 export const machArchitecture = architectureTable({ x86: [7], x86_64: [0x01000007], arm: [12], arm64: [0x0100000c] });
 
 export function parseMachO(window: FileWindow): PluginDescriptorInfo[] {
+  const fat = fatMagic(window);
+  if (fat === undefined) return parseThin(window);
+  return eachSlice(window, fat.wide, parseThin).flat();
+}
+
+/** A universal file's magic (stored big-endian, FAT_MAGIC or FAT_MAGIC_64), or undefined for a thin file. */
+function fatMagic(window: FileWindow): { wide: boolean } | undefined {
   const magic = window.read(0, 4, false, "truncated", "the Mach-O magic").u32(0);
-  if (magic === 0xcafebabe || magic === 0xcafebabf) return parseFat(window, magic === 0xcafebabf);
-  return parseThin(window);
+  return magic === 0xcafebabe || magic === 0xcafebabf ? { wide: magic === 0xcafebabf } : undefined;
 }
 
 const FAT_ARCH_SIZE = 20;
@@ -44,13 +50,14 @@ const FAT_ARCH_64_SIZE = 32;
 /** More slices than this is no universal binary (0xcafebabe also starts Java class files). */
 const MAX_FAT_ARCHES = 64;
 
-function parseFat(window: FileWindow, wide: boolean): PluginDescriptorInfo[] {
+/** `each` applied to every slice of a universal file, in order; a static archive slice is unsupported. */
+function eachSlice<T>(window: FileWindow, wide: boolean, each: (slice: FileWindow) => T): T[] {
   const head = window.read(0, 8, false, "truncated", "the universal header");
   const count = head.u32(4);
   if (count > MAX_FAT_ARCHES) throw fail("bad-magic", 0, `a universal binary with ${count} slices is not plausible`);
   const entrySize = wide ? FAT_ARCH_64_SIZE : FAT_ARCH_SIZE;
   const arches = window.read(8, count * entrySize, false, "truncated", "the universal slice table");
-  const results: PluginDescriptorInfo[] = [];
+  const results: T[] = [];
   for (let index = 0; index < count; index += 1) {
     const at = index * entrySize;
     const offset = wide ? arches.offset64(at + 8, "slice offset") : arches.u32(at + 8);
@@ -62,9 +69,18 @@ function parseFat(window: FileWindow, wide: boolean): PluginDescriptorInfo[] {
         throw fail("unsupported", slice.base, `universal slice ${index} is a static archive, not a library`);
       }
     }
-    results.push(...parseThin(slice));
+    results.push(each(slice));
   }
   return results;
+}
+
+/** A thin Mach-O header's byte order and width, from its magic. */
+function thinMagic(window: FileWindow): { little: boolean; wide: boolean } {
+  const magic = window.read(0, 4, true, "truncated", "the Mach-O magic").u32(0);
+  const little = magic === 0xfeedface || magic === 0xfeedfacf;
+  const swapped = magic === 0xcefaedfe || magic === 0xcffaedfe;
+  if (!little && !swapped) throw fail("bad-magic", window.base, `0x${magic.toString(16)} is not a thin Mach-O magic`);
+  return { little, wide: magic === 0xfeedfacf || magic === 0xcffaedfe };
 }
 
 interface LoadCommands {
@@ -77,11 +93,7 @@ interface LoadCommands {
 }
 
 function readLoadCommands(window: FileWindow): LoadCommands {
-  const magic = window.read(0, 4, true, "truncated", "the Mach-O magic").u32(0);
-  const little = magic === 0xfeedface || magic === 0xfeedfacf;
-  const swapped = magic === 0xcefaedfe || magic === 0xcffaedfe;
-  if (!little && !swapped) throw fail("bad-magic", window.base, `0x${magic.toString(16)} is not a thin Mach-O magic`);
-  const wide = magic === 0xfeedfacf || magic === 0xcffaedfe;
+  const { little, wide } = thinMagic(window);
   const headerSize = wide ? 32 : 28;
   const header = window.read(0, headerSize, little, "truncated", "the Mach-O header");
   const commandCount = header.u32(16);
