@@ -2,6 +2,7 @@
  * The analyzer's entry points: from bytes in memory, or from a random-access reader that is
  * asked only for the ranges the parsers need.
  */
+import { type FileByteOrder, readByteOrder } from "./byte-order.ts";
 import type { PluginDescriptorInfo } from "./descriptor-info.ts";
 import { type RandomAccessReader, runAsync, runBlocking, runSync, type SyncRandomAccessReader } from "./drive.ts";
 import { AnalyzeError } from "./errors.ts";
@@ -26,6 +27,27 @@ export async function analyzeFile(reader: RandomAccessReader): Promise<PluginDes
 export function analyzeFileSync(reader: SyncRandomAccessReader): PluginDescriptorInfo[] {
   checkSize(reader.size);
   return guard(() => runBlocking(parseAny, reader));
+}
+
+/**
+ * The byte order of an ELF, PE or Mach-O file (`mixed` for a universal Mach-O file whose slices
+ * differ), from the header bytes that decide it. The descriptors of a file are read in this
+ * order; `PluginDescriptorInfo`, memflow's shape, does not say it. Throws AnalyzeError.
+ */
+export function fileByteOrder(bytes: Uint8Array): FileByteOrder {
+  return guard(() => runSync(readByteOrder, bytes));
+}
+
+/** The same as `fileByteOrder`, reading only the byte ranges it needs from `reader`. */
+export async function analyzeByteOrder(reader: RandomAccessReader): Promise<FileByteOrder> {
+  checkSize(reader.size);
+  return guard(() => runAsync(readByteOrder, reader));
+}
+
+/** The same as `analyzeByteOrder` for a reader whose reads return at once, without promises. */
+export function analyzeByteOrderSync(reader: SyncRandomAccessReader): FileByteOrder {
+  checkSize(reader.size);
+  return guard(() => runBlocking(readByteOrder, reader));
 }
 
 function checkSize(size: number): void {

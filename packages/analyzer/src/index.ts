@@ -1,4 +1,13 @@
-export { analyzeFile, analyzeFileSync, bytesReader, parseDescriptors } from "./analyze.ts";
+export {
+  analyzeByteOrder,
+  analyzeByteOrderSync,
+  analyzeFile,
+  analyzeFileSync,
+  bytesReader,
+  fileByteOrder,
+  parseDescriptors,
+} from "./analyze.ts";
+export type { ByteOrder, FileByteOrder } from "./byte-order.ts";
 export { DESCRIPTOR_LAYOUT_32, DESCRIPTOR_LAYOUT_64 } from "./descriptor.ts";
 export type {
   PluginArchitecture,

@@ -39,6 +39,18 @@ export function parseMachO(window: FileWindow): PluginDescriptorInfo[] {
   return eachSlice(window, fat.wide, parseThin).flat();
 }
 
+/**
+ * Whether each image in a Mach-O file is little-endian: the thin file's, or every slice's of a
+ * universal one, in slice order. A universal file without slices holds no image: `malformed`.
+ */
+export function machOImagesLittleEndian(window: FileWindow): boolean[] {
+  const fat = fatMagic(window);
+  if (fat === undefined) return [thinMagic(window).little];
+  const orders = eachSlice(window, fat.wide, (slice) => thinMagic(slice).little);
+  if (orders.length === 0) throw fail("malformed", 4, "a universal file without slices holds no code");
+  return orders;
+}
+
 /** A universal file's magic (stored big-endian, FAT_MAGIC or FAT_MAGIC_64), or undefined for a thin file. */
 function fatMagic(window: FileWindow): { wide: boolean } | undefined {
   const magic = window.read(0, 4, false, "truncated", "the Mach-O magic").u32(0);

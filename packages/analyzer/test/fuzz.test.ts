@@ -5,7 +5,14 @@
  * to explore other inputs.
  */
 import { expect, test } from "bun:test";
-import { AnalyzeError, analyzeFile, bytesReader, parseDescriptors } from "../src/index.ts";
+import {
+  AnalyzeError,
+  analyzeByteOrder,
+  analyzeFile,
+  bytesReader,
+  fileByteOrder,
+  parseDescriptors,
+} from "../src/index.ts";
 import { builtFiles, type CorpusFile, fixtureFiles, memflowDylib } from "./support/corpus.ts";
 import { Random } from "./support/random.ts";
 
@@ -96,6 +103,16 @@ function outcome(run: () => unknown): string {
   }
 }
 
+/** What an analysis through a reader gave, in `outcome`'s terms. */
+async function settled(run: () => Promise<unknown>): Promise<string> {
+  try {
+    return JSON.stringify(await run());
+  } catch (error) {
+    if (!(error instanceof AnalyzeError)) throw error;
+    return `error:${error.kind}`;
+  }
+}
+
 test(`${ITERATIONS} mutated inputs return or throw AnalyzeError, promptly`, async () => {
   const seeds = [...fixtureFiles(), ...builtFiles(), ...memflowDylib()];
   expect(seeds.length).toBeGreaterThan(0);
@@ -106,8 +123,10 @@ test(`${ITERATIONS} mutated inputs return or throw AnalyzeError, promptly`, asyn
     const input = mutate(random, seeds);
     const started = performance.now();
     let result: string;
+    let order: string;
     try {
       result = outcome(() => parseDescriptors(input));
+      order = outcome(() => fileByteOrder(input));
     } catch (error) {
       const hex = Buffer.from(input.subarray(0, 64)).toString("hex");
       throw new Error(`input ${iteration} (seed ${SEED}, ${input.length} bytes, starts ${hex}) broke the invariant`, {
@@ -117,17 +136,13 @@ test(`${ITERATIONS} mutated inputs return or throw AnalyzeError, promptly`, asyn
     const elapsed = performance.now() - started;
     slowest = Math.max(slowest, elapsed);
     expect(elapsed).toBeLessThan(PER_INPUT_LIMIT_MS);
+    // Descriptors are read in the file's byte order, so a file that has some has one.
+    if (result !== "[]" && !result.startsWith("error:")) expect(order).not.toStartWith("error:");
     const kind = result.startsWith("error:") ? result : "ok";
     kinds.set(kind, (kinds.get(kind) ?? 0) + 1);
     if (iteration % READER_EVERY === 0) {
-      let fromReader: string;
-      try {
-        fromReader = JSON.stringify(await analyzeFile(bytesReader(input)));
-      } catch (error) {
-        if (!(error instanceof AnalyzeError)) throw error;
-        fromReader = `error:${error.kind}`;
-      }
-      expect(fromReader).toBe(result);
+      expect(await settled(() => analyzeFile(bytesReader(input)))).toBe(result);
+      expect(await settled(() => analyzeByteOrder(bytesReader(input)))).toBe(order);
     }
   }
   // Most mutations must still reach the parsers' later stages, or the fuzzer tests little.

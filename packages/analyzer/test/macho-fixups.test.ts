@@ -1,6 +1,6 @@
 import { describe, expect, test } from "bun:test";
-import { AnalyzeError } from "../src/index.ts";
 import { DYLD_CHAINED_PTR, decodeChainedPointer } from "../src/macho-fixups.ts";
+import { errorKind } from "./support/error-kind.ts";
 
 const BASE = 0x1_0000_0000n; // a typical executable's __TEXT address
 
@@ -13,16 +13,6 @@ const arm64e = (fields: { target: bigint; high8?: bigint; next?: bigint; auth?: 
   ((fields.next ?? 0n) << 51n) |
   ((fields.bind ?? 0n) << 62n) |
   ((fields.auth ?? 0n) << 63n);
-
-function errorKind(run: () => unknown): string {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof AnalyzeError) return error.kind;
-    throw error;
-  }
-  return "no error";
-}
 
 describe("chained fixup pointers", () => {
   test("a stored 0 is a null pointer, whatever the format", () => {
