@@ -47,6 +47,10 @@ describe("web UI", () => {
     expect((await text("/ui/plugins/nothing")).status).toBe(404);
   });
 
+  test("a repeated search is a 400, not a fault of the server", async () => {
+    expect(await text("/?q=a&q=b")).toMatchObject({ status: 400, body: "q: give one search" });
+  });
+
   test("the inventory link is absent while the inventory is off", async () => {
     expect((await text("/")).body).not.toContain("/ui/inventory");
   });

@@ -1,6 +1,7 @@
 /** The web UI: `/` (plugins with search), `/ui/plugins/:name` and, when enabled, `/ui/inventory`. */
 import { Elysia } from "elysia";
 import { failure, html as htmlResponse, INTERNAL_ERROR } from "../http/api-docs.ts";
+import { RequestError } from "../http/request-error.ts";
 import { routeValidator } from "../http/route-validator.ts";
 import { checkLocalClient, type InventoryAccess } from "../inventory/inventory-routes.ts";
 import { describeInventory } from "../inventory/local-inventory.ts";
@@ -11,10 +12,17 @@ import { inventoryPage, pluginListPage, pluginPage } from "./pages.ts";
 /** Enough for every variant of one plugin on one page. */
 const ALL_VARIANTS = 10_000;
 
-const search = routeValidator(({ q }) => ({ q: q ?? "" }), {
-  type: "object",
-  properties: { q: { type: "string", description: "words to find in plugin names and descriptions" } },
-});
+const search = routeValidator(
+  ({ q }: Record<string, unknown>) => {
+    // `?q=a&q=b` arrives as an array; the page has one search box.
+    if (q !== undefined && typeof q !== "string") throw new RequestError("bad-request", "q: give one search");
+    return { q: q ?? "" };
+  },
+  {
+    type: "object",
+    properties: { q: { type: "string", description: "words to find in plugin names and descriptions" } },
+  },
+);
 
 export function webRoutes(store: PluginStore, inventory: InventoryAccess | undefined) {
   const options = { inventory: inventory !== undefined };
