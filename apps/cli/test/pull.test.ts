@@ -2,6 +2,7 @@ import { afterAll, afterEach, beforeEach, describe, expect, test } from "bun:tes
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { arch, tmpdir } from "node:os";
 import { join } from "node:path";
+import { parseDescriptors } from "@memflow-ts/analyzer";
 import { Inventory } from "@memflow-ts/core";
 import { startFaultyProxy } from "./faulty-proxy.ts";
 import {
@@ -10,7 +11,9 @@ import {
   HOST_FIXTURE,
   PUBLIC_KEY_PEM,
   rebuilt,
+  registryFixture,
   sha256,
+  sign,
   startRegistry,
   type TestRegistry,
 } from "./registry-server.ts";
@@ -19,8 +22,22 @@ import { cli } from "./run-cli.ts";
 const sandbox = mkdtempSync(join(tmpdir(), "memflow-ts-pull-"));
 afterAll(() => rmSync(sandbox, { recursive: true, force: true }));
 const x64 = arch() === "x64";
-const hostPlugin = elfFixture(HOST_FIXTURE.file);
-const vector = (name: string) => readFileSync(join(FIXTURES, "signatures", name), "utf8").trim();
+/** The host's fixture as registries take it, named gcc_x86_64 (or gcc_aarch64). */
+const hostPlugin = registryFixture(HOST_FIXTURE.file);
+
+/** secp256k1's group order. */
+const ORDER = 0xfffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141n;
+
+/** The other valid signature of the same (r, s): s replaced by n − s, as `openssl dgst -sign` writes half the time. */
+function highS(signature: string): string {
+  const der = Buffer.from(signature, "hex");
+  const rLength = der[3] ?? 0;
+  const r = der.subarray(2, 4 + rLength);
+  const s = BigInt(`0x${der.subarray(6 + rLength).toString("hex")}`);
+  const high = Buffer.from((ORDER - s).toString(16).padStart(64, "0"), "hex");
+  const integer = Buffer.concat([Buffer.from([0x02, high.length + 1, 0]), high]);
+  return Buffer.concat([Buffer.from([0x30, r.length + integer.length]), r, integer]).toString("hex");
+}
 
 let home = "";
 let pluginDir = "";
@@ -34,45 +51,95 @@ afterEach(async () => {
   registry = undefined;
 });
 
+/**
+ * A registry holding what memflow-ts-server refuses to take, as an older registry may: the
+ * host's fixture as built, listed under `name`, in a memflow-registry volume (served as is).
+ */
+function registryHolding(name: string): TestRegistry {
+  const file = elfFixture(HOST_FIXTURE.file);
+  const digest = sha256(file);
+  const meta = JSON.stringify({
+    digest,
+    signature: sign(file),
+    created_at: "2024-04-06T20:49:56.440891100",
+    descriptors: [{ ...parseDescriptors(file)[0], name }],
+  });
+  return startRegistry({ volume: { [`${digest}.plugin`]: file, [`${digest}.meta`]: meta } });
+}
+
 const pull = (...args: string[]) => cli(home, ["pull", ...args]);
 const installed = () => (existsSync(pluginDir) ? readdirSync(pluginDir).sort() : []);
 
 describe("pull", () => {
   test.skipIf(!x64)("writes the plugin and a .meta byte for byte as memflowup writes it", async () => {
+    // The fixtures are memflow-registry's and memflowup's files for the analyzer's fixture as
+    // built (gcc-x86_64); the same files for its renamed copy differ in name, digest and signature.
     const digest = sha256(hostPlugin);
-    registry = startRegistry({
-      volume: {
-        [`${digest}.plugin`]: hostPlugin,
-        [`${digest}.meta`]: readFileSync(join(FIXTURES, "meta/registry-storage.meta"), "utf8"),
-      },
-    });
-    const run = await pull("-r", registry.url, "-p", PUBLIC_KEY_PEM, "gcc-x86_64");
+    const signature = sign(hostPlugin);
+    const stored = readFileSync(join(FIXTURES, "meta/registry-storage.meta"), "utf8");
+    const asBuilt = JSON.parse(stored) as { digest: string; signature: string };
+    const renamed = (text: string) =>
+      text
+        .replace(asBuilt.digest, digest)
+        .replace(asBuilt.signature, signature)
+        .replace('"gcc-x86_64"', '"gcc_x86_64"');
+    registry = startRegistry({ volume: { [`${digest}.plugin`]: hostPlugin, [`${digest}.meta`]: renamed(stored) } });
+    const run = await pull("-r", registry.url, "-p", PUBLIC_KEY_PEM, "gcc_x86_64");
     expect(run.code).toBe(0);
-    expect(installed()).toEqual(["libmemflow_gcc-x86_64_61da62d.meta", "libmemflow_gcc-x86_64_61da62d.so"]);
-    expect(readFileSync(join(pluginDir, "libmemflow_gcc-x86_64_61da62d.meta"), "utf8")).toBe(
-      readFileSync(join(FIXTURES, "meta/memflowup-pulled.meta"), "utf8"),
+    const file = `libmemflow_gcc_x86_64_${digest.slice(0, 7)}`;
+    expect(installed()).toEqual([`${file}.meta`, `${file}.so`]);
+    expect(readFileSync(join(pluginDir, `${file}.meta`), "utf8")).toBe(
+      renamed(readFileSync(join(FIXTURES, "meta/memflowup-pulled.meta"), "utf8")),
     );
-    expect(sha256(readFileSync(join(pluginDir, "libmemflow_gcc-x86_64_61da62d.so")))).toBe(digest);
+    expect(sha256(readFileSync(join(pluginDir, `${file}.so`)))).toBe(digest);
     expect(run.stdout).toBe(
-      `[=] Wrote plugin to: "${pluginDir}/libmemflow_gcc-x86_64_61da62d.so"\n` +
-        `[=] Wrote plugin metadata to: "${pluginDir}/libmemflow_gcc-x86_64_61da62d.meta"\n`,
+      `[=] Wrote plugin to: "${pluginDir}/${file}.so"\n` +
+        `[=] Wrote plugin metadata to: "${pluginDir}/${file}.meta"\n`,
     );
     expect(run.stderr).toBe("");
   });
 
-  test.skipIf(!x64)("accepts a low-S openssl signature in lowercase hex", async () => {
+  test("refuses a registry's plugin whose name breaks memflow's rule, and installs nothing", async () => {
+    // The analyzer's fixture as built: gcc-x86_64 (or gcc-aarch64).
+    const name = HOST_FIXTURE.name.replace("_", "-");
+    registry = registryHolding(name);
+    const run = await pull("-r", registry.url, "-p", PUBLIC_KEY_PEM, name);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toBe(
+      `[X] Error downloading plugin "${name}": the registry offers a plugin whose name breaks memflow's rule: ` +
+        `plugin name "${name}" must be letters, digits and '_' only: ` +
+        "it becomes part of a C symbol (MEMFLOW_CONNECTOR_<NAME>) and of the plugin's file name\n" +
+        "    nothing was installed; report this to the registry's maintainers\n",
+    );
+    expect(installed()).toEqual([]);
+  });
+
+  test("refuses a registry's plugin named with terminal controls, showing them escaped", async () => {
+    const name = "evil\u001b]0;owned\u0007";
+    registry = registryHolding(name);
+    const run = await pull("-r", registry.url, "-p", PUBLIC_KEY_PEM, name);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain("the registry offers a plugin whose name breaks memflow's rule");
+    expect(run.stderr).toContain("evil\\u001b]0;owned\\u0007");
+    expect(run.stderr).not.toContain("\u001b");
+    expect(installed()).toEqual([]);
+  });
+
+  test("accepts a low-S signature in lowercase hex, as openssl writes it", async () => {
     registry = startRegistry();
-    registry.add(hostPlugin, vector("openssl-low-s.sig.hex"));
-    expect((await pull("-r", registry.url, "-p", PUBLIC_KEY_PEM, "gcc-x86_64")).code).toBe(0);
+    registry.add(hostPlugin, sign(hostPlugin).toLowerCase());
+    expect((await pull("-r", registry.url, "-p", PUBLIC_KEY_PEM, HOST_FIXTURE.name)).code).toBe(0);
     expect(installed()).toHaveLength(2);
   });
 
-  test.skipIf(!x64)("refuses a high-S signature, says to re-sign, and installs nothing", async () => {
+  test("refuses a high-S signature, says to re-sign, and installs nothing", async () => {
     registry = startRegistry({ verify: false });
-    registry.add(hostPlugin, vector("openssl-high-s.sig.hex"));
-    const run = await pull("-r", registry.url, "-p", PUBLIC_KEY_PEM, "gcc-x86_64");
+    registry.add(hostPlugin, highS(sign(hostPlugin)));
+    const run = await pull("-r", registry.url, "-p", PUBLIC_KEY_PEM, HOST_FIXTURE.name);
     expect(run.code).toBe(1);
-    expect(run.stderr).toContain('[X] Error downloading plugin "gcc-x86_64": Plugin signature verification failed');
+    expect(run.stderr).toContain(
+      `[X] Error downloading plugin "${HOST_FIXTURE.name}": Plugin signature verification failed`,
+    );
     expect(run.stderr).toContain("high-S");
     expect(run.stderr).toContain("re-sign with memflow-ts push/memflowup");
     expect(installed()).toEqual([]);
@@ -109,13 +176,13 @@ describe("pull", () => {
 
   test.skipIf(!x64)("does not pull a plugin built for another ABI, and says what the registry has", async () => {
     registry = startRegistry();
-    registry.add(elfFixture("x86_64-plugin-version-2.so"));
-    registry.add(elfFixture("aarch64-gcc.so"));
-    const abi = await pull("-r", registry.url, "-p", PUBLIC_KEY_PEM, "plugin-version-2");
+    registry.add(registryFixture("x86_64-plugin-version-2.so"));
+    registry.add(registryFixture("aarch64-gcc.so"));
+    const abi = await pull("-r", registry.url, "-p", PUBLIC_KEY_PEM, "plugin_version_2");
     expect(abi.code).toBe(1);
     expect(abi.stderr).toContain("not found for this machine (elf/x86_64, plugin ABI 1)");
     expect(abi.stderr).toContain("the registry has it only for: elf/x86_64 ABI 2");
-    const other = await pull("-r", registry.url, "-p", PUBLIC_KEY_PEM, "gcc-aarch64");
+    const other = await pull("-r", registry.url, "-p", PUBLIC_KEY_PEM, "gcc_aarch64");
     expect(other.stderr).toContain("the registry has it only for: elf/arm64 ABI 1");
     expect(installed()).toEqual([]);
   });
@@ -160,7 +227,7 @@ describe("pull", () => {
     registry = startRegistry();
     registry.add(hostPlugin);
     registry.add(rebuilt(hostPlugin, 3));
-    registry.add(elfFixture(HOST_FIXTURE.other));
+    registry.add(registryFixture(HOST_FIXTURE.other));
     mkdirSync(join(home, ".config/memflowup"), { recursive: true });
     writeFileSync(
       join(home, ".config/memflowup/config.json"),
@@ -181,7 +248,7 @@ describe("pull", () => {
   test("pulls several plugins at once and reports each failure with exit code 1", async () => {
     registry = startRegistry();
     registry.add(hostPlugin);
-    if (x64) registry.add(elfFixture("x86_64-multi.so"));
+    if (x64) registry.add(registryFixture("x86_64-multi.so"));
     const names = x64 ? [HOST_FIXTURE.name, "alpha", "missing"] : [HOST_FIXTURE.name, "missing"];
     const run = await pull("-r", registry.url, "-p", PUBLIC_KEY_PEM, ...names);
     expect(run.code).toBe(1);

@@ -4,11 +4,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import {
   ELF_FIXTURES,
-  elfFixture,
   FIXTURES,
   HOST_FIXTURE,
   PRIVATE_KEY_PEM,
   PUBLIC_KEY_PEM,
+  registryFixture,
   sha256,
   startRegistry,
   type TestRegistry,
@@ -18,7 +18,10 @@ import { cli } from "./run-cli.ts";
 
 const sandbox = mkdtempSync(join(tmpdir(), "memflow-ts-push-"));
 afterAll(() => rmSync(sandbox, { recursive: true, force: true }));
-const pluginFile = join(ELF_FIXTURES, HOST_FIXTURE.file);
+/** The host's fixture with a name registries take (`gcc_x86_64`). */
+const plugin = registryFixture(HOST_FIXTURE.file);
+const pluginFile = join(sandbox, HOST_FIXTURE.file);
+writeFileSync(pluginFile, plugin);
 
 let home = "";
 let registry: TestRegistry;
@@ -36,14 +39,14 @@ describe("push", () => {
     const args = ["--file", pluginFile, "-r", registry.url, "-t", TOKEN, "-p", PRIVATE_KEY_PEM];
     const first = await push(...args);
     expect(first).toEqual({ code: 0, stdout: `[=] Uploaded plugin "${pluginFile}"\n`, stderr: "" });
-    expect(stored()).toEqual([sha256(elfFixture(HOST_FIXTURE.file))]);
+    expect(stored()).toEqual([sha256(plugin)]);
     const again = await push(...args);
     expect(again.code).toBe(0);
     expect(again.stdout).toBe(`[-] Plugin "${pluginFile}" already exists with the same digest\n`);
   });
 
   test("without --file, pushes installed plugins found by name, taking registry, token and key from config.json", async () => {
-    registry.add(elfFixture(HOST_FIXTURE.file));
+    registry.add(plugin);
     expect((await cli(home, ["pull", "-r", registry.url, "-p", PUBLIC_KEY_PEM, HOST_FIXTURE.name])).code).toBe(0);
     const target = startRegistry();
     try {
@@ -59,6 +62,22 @@ describe("push", () => {
     } finally {
       await target.stop();
     }
+  });
+
+  test("a plugin whose name breaks memflow's rule is refused before it is sent", async () => {
+    // The analyzer's fixture as built: its descriptor says gcc-x86_64 (or gcc-aarch64).
+    const misnamed = join(ELF_FIXTURES, HOST_FIXTURE.file);
+    const run = await push("--file", misnamed, pluginFile, "-r", registry.url, "-t", TOKEN, "-p", PRIVATE_KEY_PEM);
+    expect(run.code).toBe(1);
+    // The CLI's own words: the registry's answer would be an HTTP 400 starting "Memflow error:".
+    expect(run.stderr).toBe(
+      `[X] Unable to upload plugin "${misnamed}": plugin name "${HOST_FIXTURE.name.replace("_", "-")}" must be letters, digits and '_' only: ` +
+        "it becomes part of a C symbol (MEMFLOW_CONNECTOR_<NAME>) and of the plugin's file name\n" +
+        "    rename the plugin in its descriptor and build it again; nothing was uploaded\n",
+    );
+    // The other file still goes up.
+    expect(run.stdout).toBe(`[=] Uploaded plugin "${pluginFile}"\n`);
+    expect(registry.store.names().map((entry) => entry.name)).toEqual([HOST_FIXTURE.name]);
   });
 
   test("a name that is not installed fails with exit code 1 before anything is uploaded", async () => {

@@ -3,9 +3,9 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import {
-  elfFixture,
   HOST_FIXTURE,
   rebuilt,
+  registryFixture,
   sha256,
   startRegistry,
   type TestRegistry,
@@ -14,9 +14,9 @@ import {
 import { cli } from "./run-cli.ts";
 
 const home = mkdtempSync(join(tmpdir(), "memflow-ts-registry-commands-"));
-const host = elfFixture(HOST_FIXTURE.file);
+const host = registryFixture(HOST_FIXTURE.file);
 const newer = rebuilt(host, 9);
-const other = elfFixture(HOST_FIXTURE.other);
+const other = registryFixture(HOST_FIXTURE.other);
 let registry: TestRegistry;
 
 beforeAll(() => {
@@ -45,8 +45,8 @@ describe("registry ls", () => {
     expect(run.code).toBe(0);
     expect(run.stdout).toBe(
       "NAME             DESCRIPTION\n" +
-        "gcc-aarch64      aarch64 RELA relocations\n" +
-        "gcc-x86_64       x86_64 shared object built by gcc and GNU ld\n",
+        "gcc_aarch64      aarch64 RELA relocations\n" +
+        "gcc_x86_64       x86_64 shared object built by gcc and GNU ld\n",
     );
   });
 
@@ -88,8 +88,8 @@ describe("registry ls", () => {
   test("--json prints the registry's own objects", async () => {
     const names = JSON.parse((await cli(home, ["registry", "ls", "--json", "-r", registry.url])).stdout);
     expect(names).toEqual([
-      { name: "gcc-aarch64", description: "aarch64 RELA relocations" },
-      { name: "gcc-x86_64", description: "x86_64 shared object built by gcc and GNU ld" },
+      { name: "gcc_aarch64", description: "aarch64 RELA relocations" },
+      { name: "gcc_x86_64", description: "x86_64 shared object built by gcc and GNU ld" },
     ]);
     const variants = JSON.parse(
       (await cli(home, ["registry", "ls", HOST_FIXTURE.name, "--json", "-r", registry.url])).stdout,
@@ -106,7 +106,7 @@ describe("registry ls", () => {
       join(configured, ".config/memflowup/config.json"),
       JSON.stringify({ registry: registry.url, token: null, pub_key_file: null, priv_key_file: null }),
     );
-    expect((await cli(configured, ["registry", "ls"])).stdout).toContain("gcc-x86_64");
+    expect((await cli(configured, ["registry", "ls"])).stdout).toContain("gcc_x86_64");
     const down = await cli(home, ["registry", "ls", "-r", "http://127.0.0.1:9"]);
     expect(down.code).toBe(1);
     expect(down.stderr).toContain("[X] Unable to list the registry: cannot reach http://127.0.0.1:9");

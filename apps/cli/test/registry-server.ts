@@ -1,13 +1,17 @@
 /**
  * A real registry for the CLI's tests: @memflow-ts/server's app over a PluginStore in a temporary
  * folder, listening on 127.0.0.1 with an ephemeral port. Plugins are real binaries: the
- * analyzer's gcc-built ELF fixtures, or plugins the SDK builds.
+ * analyzer's gcc-built ELF fixtures (renamed for the registry, see registryFixture), or plugins
+ * the SDK builds.
  */
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { arch, tmpdir } from "node:os";
 import { join } from "node:path";
+import { parseDescriptors } from "@memflow-ts/analyzer";
+import { pluginNameProblem } from "@memflow-ts/core/plugin-files";
 import { parsePrivateKeyPem, parsePublicKeyPem, signPlugin, verifyPluginSignature } from "@memflow-ts/core/registry";
 import { createApp, PluginStore } from "@memflow-ts/server";
+import { withValidPluginNames } from "../../../tooling/testing/valid-plugin-names.ts";
 
 export const FIXTURES = join(import.meta.dir, "fixtures");
 export const ELF_FIXTURES = join(import.meta.dir, "../../../packages/analyzer/test/fixtures/elf");
@@ -25,22 +29,35 @@ export function elfFixture(name: string): Uint8Array {
   return new Uint8Array(readFileSync(join(ELF_FIXTURES, name)));
 }
 
-/** The gcc-built fixture this machine can load, and its plugin name. */
+/**
+ * An ELF fixture as a registry takes it: `gcc-x86_64` renamed `gcc_x86_64` (and so on) in place,
+ * because registries and pull refuse names that break memflow's plugin-name rule.
+ */
+export function registryFixture(name: string): Uint8Array {
+  const file = elfFixture(name);
+  const invalid = parseDescriptors(file).filter((descriptor) => pluginNameProblem(descriptor.name) !== undefined);
+  return withValidPluginNames(
+    file,
+    invalid.map((descriptor) => descriptor.name),
+  );
+}
+
+/** The gcc-built fixture this machine can load, and its plugin name in a registry (registryFixture). */
 export const HOST_FIXTURE =
   arch() === "arm64"
     ? {
         file: "aarch64-gcc.so",
-        name: "gcc-aarch64",
+        name: "gcc_aarch64",
         architecture: "arm64",
         other: "x86_64-gcc.so",
-        otherName: "gcc-x86_64",
+        otherName: "gcc_x86_64",
       }
     : {
         file: "x86_64-gcc.so",
-        name: "gcc-x86_64",
+        name: "gcc_x86_64",
         architecture: "x86_64",
         other: "aarch64-gcc.so",
-        otherName: "gcc-aarch64",
+        otherName: "gcc_aarch64",
       };
 
 /** The same plugin with bytes appended: same descriptors, another digest (another build). */

@@ -11,7 +11,7 @@ import { requireTool } from "../../../tooling/testing/require-tool.ts";
 import { TmuxTerminal } from "../../../tooling/testing/tmux.ts";
 import { ExitCode, runCli } from "../src/index.ts";
 import { testContext } from "./capture.ts";
-import { elfFixture, HOST_FIXTURE, PUBLIC_KEY_PEM, startRegistry, type TestRegistry } from "./registry-server.ts";
+import { HOST_FIXTURE, PUBLIC_KEY_PEM, registryFixture, startRegistry, type TestRegistry } from "./registry-server.ts";
 
 const tmux = requireTool("tmux", "tmux");
 const gcc = requireTool("gcc", "gcc");
@@ -22,8 +22,8 @@ const terminals: TmuxTerminal[] = [];
 
 beforeAll(() => {
   registry = startRegistry();
-  registry.add(elfFixture(HOST_FIXTURE.file));
-  registry.add(elfFixture(HOST_FIXTURE.other));
+  registry.add(registryFixture(HOST_FIXTURE.file));
+  registry.add(registryFixture(HOST_FIXTURE.other));
 });
 afterAll(async () => {
   for (const terminal of terminals) terminal.kill();

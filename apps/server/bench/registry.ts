@@ -10,12 +10,14 @@ import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Subprocess } from "bun";
 import { formatBytes, median, printTable } from "../../../tooling/bench/measure.ts";
+import { withValidPluginNames } from "../../../tooling/testing/valid-plugin-names.ts";
 import { PluginStore } from "../src/storage/plugin-store.ts";
 import type { BareRoute } from "./serve-bare.ts";
 
 const here = import.meta.dir;
 const FIXTURE = join(here, "../../../packages/analyzer/test/fixtures/elf/x86_64-gcc.so");
-const PLUGIN_NAME = "gcc-x86_64";
+/** The fixture says gcc-x86_64, which uploads refuse (memflow's plugin-name rule): it is renamed in place. */
+const PLUGIN_NAME = "gcc_x86_64";
 const LARGE_EXTRA = 4 * 1024 * 1024;
 const ROUNDS = 3;
 const DURATION = "3s";
@@ -172,7 +174,7 @@ async function main(): Promise<void> {
   const storage = join(directory, "storage");
 
   // Fill the storage folder, then close it: the registry process opens it as `main.ts` would.
-  const plugin = new Uint8Array(readFileSync(FIXTURE));
+  const plugin = withValidPluginNames(new Uint8Array(readFileSync(FIXTURE)), ["gcc-x86_64"]);
   const large = withAppended(plugin, LARGE_EXTRA);
   const files = [plugin, withAppended(plugin, 1), withAppended(plugin, 2), withAppended(plugin, 3), large];
   const store = new PluginStore(storage);

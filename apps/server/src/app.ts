@@ -9,16 +9,19 @@ import { Elysia } from "elysia";
 import packageJson from "../package.json" with { type: "json" };
 import { AuthError } from "./auth-error.ts";
 import { checkBearerToken } from "./bearer-token.ts";
+import { OPENAPI_COMPONENTS } from "./http/api-docs.ts";
+import { digestParam } from "./http/digest-param.ts";
 import { fileResponse } from "./http/download.ts";
 import { errorResponse } from "./http/errors.ts";
 import { FileCache } from "./http/file-cache.ts";
-import { parseFindQuery } from "./http/find-query.ts";
+import { findQuery } from "./http/find-query.ts";
+import { registryDocs } from "./http/registry-docs.ts";
 import { jsonResponse, ResponseCache } from "./http/response-cache.ts";
 import { readUploadForm } from "./http/upload-body.ts";
 import { type InventoryAccess, inventoryRoutes } from "./inventory/inventory-routes.ts";
 import { SessionPool } from "./inventory/session-pool.ts";
-import { checkedDigest } from "./storage/checked-digest.ts";
 import type { PluginStore } from "./storage/plugin-store.ts";
+import { apiReferenceRoutes } from "./web/api-reference.ts";
 import { downloadFileName } from "./web/download-name.ts";
 import { webRoutes } from "./web/web-routes.ts";
 
@@ -39,8 +42,6 @@ export interface AppOptions {
   sessions?: SessionPool | undefined;
 }
 
-const registry = (summary: string) => ({ detail: { summary, tags: ["registry"] } });
-
 export function createApp({ store, bearerToken, log = () => {}, inventory, sessions }: AppOptions) {
   const authorize = (request: Request, action: string) => {
     try {
@@ -51,21 +52,26 @@ export function createApp({ store, bearerToken, log = () => {}, inventory, sessi
     }
   };
 
+  const docs = registryDocs(bearerToken !== undefined);
   const listings = new ResponseCache();
   const files = new FileCache();
   const app = new Elysia({ name: "memflow-ts-server" })
     .onError({ as: "global" }, ({ error, request }) => errorResponse(request, error, log))
     .use(
       openapi({
+        // The viewer is served from the package by apiReferenceRoutes, not from a CDN.
+        provider: null,
         documentation: {
           info: {
             title: "memflow-ts-server",
             version: SERVER_VERSION,
             description: "A memflow plugin registry, compatible with memflow-registry 0.1",
           },
+          components: OPENAPI_COMPONENTS,
         },
       }),
     )
+    .use(apiReferenceRoutes())
     .use(webRoutes(store, inventory))
     .get(
       "/health",
@@ -75,17 +81,14 @@ export function createApp({ store, bearerToken, log = () => {}, inventory, sessi
         set.status = 503;
         return { Error: "database unhealthy" };
       },
-      registry('Health: "Ok", or 503 when the storage cannot be read'),
+      { detail: docs.health },
     )
-    .get(
-      "/plugins",
-      () => jsonResponse(listings.get("", store.generation, () => ({ plugins: store.names() }))),
-      registry("Every plugin name with its description"),
-    )
+    .get("/plugins", () => jsonResponse(listings.get("", store.generation, () => ({ plugins: store.names() }))), {
+      detail: docs.names,
+    })
     .get(
       "/plugins/:name",
-      ({ params, query }) => {
-        const find = parseFindQuery(query);
+      ({ params, query: find }) => {
         const key = JSON.stringify([params.name, find]);
         return jsonResponse(
           listings.get(key, store.generation, () => {
@@ -94,20 +97,11 @@ export function createApp({ store, bearerToken, log = () => {}, inventory, sessi
           }),
         );
       },
-      {
-        detail: {
-          summary: "Variants of a plugin, newest highest-ABI first",
-          description:
-            "Filters: version (a version or a digest prefix), memflow_plugin_version, file_type (pe|elf|mach), " +
-            "architecture (x86|x86_64|arm|arm64); then skip and limit (default 5, at most 50). total counts every match.",
-          tags: ["registry"],
-        },
-      },
+      { query: findQuery, detail: docs.find },
     )
     .get(
       "/files/:digest",
-      async ({ params, request }) => {
-        const digest = checkedDigest(params.digest);
+      async ({ params: { digest }, request }) => {
         const { body, name } = await files.get(digest, () => {
           const path = store.pluginPath(digest);
           const descriptor = store.firstDescriptor(digest);
@@ -118,15 +112,15 @@ export function createApp({ store, bearerToken, log = () => {}, inventory, sessi
         });
         return fileResponse(request, body, digest, name);
       },
-      registry("Download a plugin file (ETag, Range, immutable caching)"),
+      { params: digestParam, detail: docs.download },
     )
     .get(
       "/files/:digest/metadata",
       ({ params }) =>
-        new Response(store.metadataText(checkedDigest(params.digest)), {
+        new Response(store.metadataText(params.digest), {
           headers: { "content-type": "application/json" },
         }),
-      registry("The stored .meta of a plugin file"),
+      { params: digestParam, detail: docs.metadata },
     )
     .post(
       "/files",
@@ -137,24 +131,19 @@ export function createApp({ store, bearerToken, log = () => {}, inventory, sessi
         log(`upload: ${result} (${file.byteLength} bytes)`);
         return Response.json(result);
       },
-      {
-        parse: "none",
-        detail: {
-          summary: 'Upload a plugin: multipart "file" and "signature" (hex DER), bearer token, at most 20 MiB',
-          tags: ["registry"],
-        },
-      },
+      // The handler reads the form itself, capped (http/upload-body.ts); detail documents it.
+      { parse: "none", detail: docs.upload },
     )
     .delete(
       "/files/:digest",
       ({ params, request }) => {
         authorize(request, "delete");
-        store.delete(checkedDigest(params.digest));
+        store.delete(params.digest);
         files.forget(params.digest);
         log(`deleted ${params.digest}`);
         return new Response(null, { status: 200 });
       },
-      registry("Delete a plugin file and its metadata (bearer token)"),
+      { params: digestParam, detail: docs.remove },
     );
   if (inventory === undefined) return app;
   return app.use(inventoryRoutes(inventory, sessions ?? new SessionPool(inventory.source, { log })));

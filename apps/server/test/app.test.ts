@@ -49,7 +49,7 @@ describe("POST /files", () => {
     // Compact JSON, keys in serde's declaration order.
     expect(meta).toMatch(
       new RegExp(
-        `^\\{"digest":"${digest}","signature":"[0-9A-F]+","created_at":"\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d(\\.\\d+)?","descriptors":\\[\\{"plugin_kind":"connector","export_name":"MEMFLOW_CONNECTOR_GCC_X86_64","file_type":"elf","architecture":"x86_64","plugin_version":1,"name":"gcc-x86_64","version":"0.1.0","description":"x86_64 shared object built by gcc and GNU ld"\\}\\]\\}$`,
+        `^\\{"digest":"${digest}","signature":"[0-9A-F]+","created_at":"\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d(\\.\\d+)?","descriptors":\\[\\{"plugin_kind":"connector","export_name":"MEMFLOW_CONNECTOR_GCC_X86_64","file_type":"elf","architecture":"x86_64","plugin_version":1,"name":"gcc_x86_64","version":"0.1.0","description":"x86_64 shared object built by gcc and GNU ld"\\}\\]\\}$`,
       ),
     );
     const again = await r.upload(gcc);
@@ -162,7 +162,7 @@ describe("POST /files", () => {
     const results = await Promise.all(Array.from({ length: 8 }, () => r.upload(gcc).then((x) => x.json())));
     expect(results.filter((x) => x === "Added")).toHaveLength(1);
     expect(results.filter((x) => x === "AlreadyExists")).toHaveLength(7);
-    expect(r.store.find("gcc-x86_64", {}).total).toBe(1);
+    expect(r.store.find("gcc_x86_64", {}).total).toBe(1);
   });
 
   test("a second process writing the same folder cannot create a duplicate entry", async () => {
@@ -194,16 +194,16 @@ describe("GET /plugins and /plugins/:name", () => {
   test("lists each name once, sorted, with its description", async () => {
     const r = await populated();
     const body = (await (await r.fetch("/plugins")).json()) as { plugins: { name: string; description: string }[] };
-    expect(body.plugins.map((p) => p.name)).toEqual(["alpha", "beta", "gcc-aarch64", "gcc-x86_64", "plugin-version-2"]);
+    expect(body.plugins.map((p) => p.name)).toEqual(["alpha", "beta", "gcc_aarch64", "gcc_x86_64", "plugin_version_2"]);
     expect(body.plugins[3]).toEqual({
-      name: "gcc-x86_64",
+      name: "gcc_x86_64",
       description: "x86_64 shared object built by gcc and GNU ld",
     });
   });
 
   test("gives variants newest first, with total; an unknown name gives an empty list", async () => {
     const r = await populated();
-    const body = (await (await r.fetch("/plugins/gcc-x86_64")).json()) as FindBody;
+    const body = (await (await r.fetch("/plugins/gcc_x86_64")).json()) as FindBody;
     expect(body.total).toBe(3);
     expect(body.skip).toBe(0);
     expect(body.plugins.map((p: { digest: string }) => p.digest)).toEqual([
@@ -230,21 +230,21 @@ describe("GET /plugins and /plugins/:name", () => {
     const r = await populated();
     const digests = async (query: string) =>
       ((await (await r.fetch(`/plugins/${query}`)).json()) as FindBody).plugins.map((p) => p.digest);
-    expect(await digests("gcc-x86_64?version=0.1.0")).toHaveLength(3);
-    expect(await digests(`gcc-x86_64?version=${sha256(gcc).slice(0, 7)}`)).toEqual([sha256(gcc)]);
-    expect(await digests(`gcc-x86_64?version=${sha256(gcc)}`)).toEqual([sha256(gcc)]);
+    expect(await digests("gcc_x86_64?version=0.1.0")).toHaveLength(3);
+    expect(await digests(`gcc_x86_64?version=${sha256(gcc).slice(0, 7)}`)).toEqual([sha256(gcc)]);
+    expect(await digests(`gcc_x86_64?version=${sha256(gcc)}`)).toEqual([sha256(gcc)]);
     // Longer than a digest: memflow-registry's handler panics; here it simply matches nothing.
-    expect(await digests(`gcc-x86_64?version=${"a".repeat(70)}`)).toEqual([]);
-    expect(await digests("gcc-x86_64?memflow_plugin_version=2")).toEqual([]);
-    expect(await digests("plugin-version-2?memflow_plugin_version=2")).toHaveLength(1);
-    expect(await digests("gcc-aarch64?architecture=arm64&file_type=elf")).toHaveLength(1);
-    expect(await digests("gcc-aarch64?architecture=x86_64")).toEqual([]);
-    expect(await digests("gcc-x86_64?file_type=pe")).toEqual([]);
+    expect(await digests(`gcc_x86_64?version=${"a".repeat(70)}`)).toEqual([]);
+    expect(await digests("gcc_x86_64?memflow_plugin_version=2")).toEqual([]);
+    expect(await digests("plugin_version_2?memflow_plugin_version=2")).toHaveLength(1);
+    expect(await digests("gcc_aarch64?architecture=arm64&file_type=elf")).toHaveLength(1);
+    expect(await digests("gcc_aarch64?architecture=x86_64")).toEqual([]);
+    expect(await digests("gcc_x86_64?file_type=pe")).toEqual([]);
   });
 
   test("applies skip after filtering (memflow-registry skips raw entries first)", async () => {
     const r = await populated();
-    const body = (await (await r.fetch("/plugins/gcc-x86_64?version=0.1.0&skip=1&limit=1")).json()) as FindBody;
+    const body = (await (await r.fetch("/plugins/gcc_x86_64?version=0.1.0&skip=1&limit=1")).json()) as FindBody;
     expect(body.skip).toBe(1);
     expect(body.total).toBe(3);
     expect(body.plugins.map((p: { digest: string }) => p.digest)).toEqual([sha256(rebuilt(gcc, 1))]);
@@ -254,7 +254,7 @@ describe("GET /plugins and /plugins/:name", () => {
     const r = fresh();
     for (let n = 0; n < 52; n++) await r.upload(rebuilt(gcc, n + 1));
     const count = async (query: string) =>
-      ((await (await r.fetch(`/plugins/gcc-x86_64${query}`)).json()) as FindBody).plugins.length;
+      ((await (await r.fetch(`/plugins/gcc_x86_64${query}`)).json()) as FindBody).plugins.length;
     expect(await count("")).toBe(5);
     expect(await count("?limit=500")).toBe(50);
     expect(await count("?limit=0")).toBe(0);
@@ -263,12 +263,12 @@ describe("GET /plugins and /plugins/:name", () => {
   test("rejects values serde would reject, naming the parameter", async () => {
     const r = fresh();
     for (const query of ["file_type=PE", "architecture=amd64", "limit=x", "skip=-1", "memflow_plugin_version=1.5"]) {
-      const response = await r.fetch(`/plugins/gcc-x86_64?${query}`);
+      const response = await r.fetch(`/plugins/gcc_x86_64?${query}`);
       expect(response.status).toBe(400);
       expect(await response.text()).toStartWith(`Failed to deserialize query string: ${query.split("=")[0]}`);
     }
     // Unknown keys are ignored, as serde does.
-    expect((await r.fetch("/plugins/gcc-x86_64?digest_short=abc")).status).toBe(200);
+    expect((await r.fetch("/plugins/gcc_x86_64?digest_short=abc")).status).toBe(200);
   });
 });
 
@@ -284,7 +284,7 @@ describe("GET /files/:digest", () => {
     expect(response.headers.get("cache-control")).toBe("public, max-age=31536000, immutable");
     // memflowup's installed name, not Bun's default `<digest>.plugin`.
     expect(response.headers.get("content-disposition")).toBe(
-      `attachment; filename="libmemflow_gcc-x86_64_${digest.slice(0, 7)}.so"`,
+      `attachment; filename="libmemflow_gcc_x86_64_${digest.slice(0, 7)}.so"`,
     );
     expect(sha256(new Uint8Array(await response.arrayBuffer()))).toBe(digest);
     const cached = await r.fetch(`/files/${digest}`, { headers: { "if-none-match": `"${digest}"` } });
@@ -346,10 +346,10 @@ describe("cached answers", () => {
   test("listings and downloads follow uploads and deletes", async () => {
     const r = fresh();
     await r.upload(gcc);
-    const list = async () => ((await (await r.fetch("/plugins/gcc-x86_64")).json()) as FindBody).total;
+    const list = async () => ((await (await r.fetch("/plugins/gcc_x86_64")).json()) as FindBody).total;
     expect(await list()).toBe(1);
     expect((await (await r.fetch("/plugins")).json()) as object).toEqual({
-      plugins: [{ name: "gcc-x86_64", description: "x86_64 shared object built by gcc and GNU ld" }],
+      plugins: [{ name: "gcc_x86_64", description: "x86_64 shared object built by gcc and GNU ld" }],
     });
     await r.upload(rebuilt(gcc, 1));
     expect(await list()).toBe(2);
@@ -379,7 +379,7 @@ describe("DELETE /files/:digest", () => {
     const restarted = r.reopen();
     open.push(restarted);
     open = open.filter((x) => x !== r);
-    expect(await (await restarted.fetch("/plugins/gcc-x86_64")).json()).toEqual({ plugins: [], skip: 0, total: 0 });
+    expect(await (await restarted.fetch("/plugins/gcc_x86_64")).json()).toEqual({ plugins: [], skip: 0, total: 0 });
   });
 
   test("is 404 (memflow-registry: 500) with the same text for an unknown digest", async () => {

@@ -2,17 +2,38 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { parseDescriptors } from "@memflow-ts/analyzer";
+import { pluginNameProblem } from "@memflow-ts/core/plugin-files";
 import { signPlugin } from "@memflow-ts/core/registry";
 import { secp256k1 } from "@noble/curves/secp256k1.js";
+import { withValidPluginNames } from "../../../tooling/testing/valid-plugin-names.ts";
 import { createApp } from "../src/app.ts";
 import { PluginStore, type PluginStoreOptions } from "../src/storage/plugin-store.ts";
 import { loadTrustedKeys } from "../src/trusted-keys.ts";
 
 const FIXTURES = join(import.meta.dir, "../../../packages/analyzer/test/fixtures");
 
-/** A gcc-built ELF fixture of the analyzer. */
-export function fixture(path: string): Uint8Array {
+/** A fixture of the analyzer, byte for byte. */
+export function rawFixture(path: string): Uint8Array {
   return new Uint8Array(readFileSync(join(FIXTURES, path)));
+}
+
+/**
+ * A fixture of the analyzer as the registry takes it: `gcc-x86_64` renamed `gcc_x86_64` (and so
+ * on), because uploads must follow memflow's plugin-name rule. Files the analyzer cannot read stay as they are.
+ */
+export function fixture(path: string): Uint8Array {
+  const file = rawFixture(path);
+  let names: string[];
+  try {
+    names = parseDescriptors(file).map((descriptor) => descriptor.name);
+  } catch {
+    return file;
+  }
+  return withValidPluginNames(
+    file,
+    names.filter((name) => pluginNameProblem(name) !== undefined),
+  );
 }
 
 /** The same plugin with `n` bytes appended: same descriptors, another digest (another build). */

@@ -90,7 +90,7 @@ describe("memflow-ts-server", () => {
     expect(statuses).toContain("cut");
 
     const restarted = await start(cwd, ["--insecure"], env);
-    const listing = (await (await fetch(`${restarted}/plugins/gcc-x86_64?limit=50`)).json()) as {
+    const listing = (await (await fetch(`${restarted}/plugins/gcc_x86_64?limit=50`)).json()) as {
       plugins: { digest: string }[];
       total: number;
     };

@@ -116,7 +116,7 @@ describe("crash leftovers", () => {
     writeFileSync(join(r.root, `${sha256(gcc)}.meta`), "left behind");
     const reopened = r.reopen();
     expect(await (await reopened.upload(gcc)).json()).toBe("Added");
-    expect(reopened.store.find("gcc-x86_64", {}).total).toBe(1);
+    expect(reopened.store.find("gcc_x86_64", {}).total).toBe(1);
     reopened.dispose();
   });
 });

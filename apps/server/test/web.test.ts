@@ -1,11 +1,8 @@
 import { afterAll, describe, expect, test } from "bun:test";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { buildPlugin } from "@memflow-ts/sdk";
 import { requireTool } from "../../../tooling/testing/require-tool.ts";
 import { escapeHtml, html } from "../src/web/html.ts";
 import { fixture, type Registry, rebuilt, registry, sha256 } from "./helpers.ts";
+import { namedPlugin } from "./named-plugin.ts";
 
 const r: Registry = registry();
 afterAll(() => r.dispose());
@@ -25,7 +22,7 @@ describe("web UI", () => {
     expect(page.status).toBe(200);
     expect(page.type).toBe("text/html; charset=utf-8");
     expect(page.body).toStartWith("<!doctype html>");
-    for (const name of ["alpha", "beta", "gcc-x86_64"])
+    for (const name of ["alpha", "beta", "gcc_x86_64"])
       expect(page.body).toContain(`<a href="/ui/plugins/${name}">${name}</a>`);
     expect(page.body).toContain("3 plugins");
   });
@@ -33,13 +30,13 @@ describe("web UI", () => {
   test("search filters by name and description", async () => {
     const page = await text("/?q=GCC");
     expect(page.body).toContain("1 of 3 plugins match “GCC”");
-    expect(page.body).toContain("/ui/plugins/gcc-x86_64");
+    expect(page.body).toContain("/ui/plugins/gcc_x86_64");
     expect(page.body).not.toContain("/ui/plugins/alpha");
     expect((await text("/?q=second")).body).toContain("/ui/plugins/beta");
   });
 
   test("a plugin page shows every variant with its download link", async () => {
-    const page = await text("/ui/plugins/gcc-x86_64");
+    const page = await text("/ui/plugins/gcc_x86_64");
     expect(page.status).toBe(200);
     for (const file of [gcc, rebuilt(gcc, 1)]) {
       expect(page.body).toContain(`<code title="${sha256(file)}">${sha256(file)}</code>`);
@@ -48,6 +45,10 @@ describe("web UI", () => {
     expect(page.body).toContain("<td>0.1.0</td>");
     expect(page.body).toContain("<td>x86_64</td>");
     expect((await text("/ui/plugins/nothing")).status).toBe(404);
+  });
+
+  test("a repeated search is a 400, not a fault of the server", async () => {
+    expect(await text("/?q=a&q=b")).toMatchObject({ status: 400, body: "q: give one search" });
   });
 
   test("the inventory link is absent while the inventory is off", async () => {
@@ -63,27 +64,13 @@ describe("escaping", () => {
 
   const gccTool = requireTool("gcc", "gcc");
   test.skipIf(!gccTool.available)("a plugin whose description is HTML shows it as text", async () => {
-    const folder = mkdtempSync(join(tmpdir(), "memflow-ts-web-"));
-    const source = join(folder, "hostile.c");
-    writeFileSync(
-      source,
-      `#include "memflow-plugin.h"
-static void *create(const mf_connector_args *a, int32_t *e) { (void)a; (void)e; return malloc(1); }
-static void drop(void *s) { free(s); }
-static int64_t read_(void *s, uint64_t a, uint8_t *b, uint64_t l) { (void)s; (void)a; (void)b; return (int64_t)l; }
-static mf_metadata meta(void *s) { (void)s; mf_metadata m = { 0xfff, 0x1000, false, 1 }; return m; }
-static const mf_connector_ops ops = { .create = create, .drop = drop, .read = read_, .metadata = meta };
-MEMFLOW_CONNECTOR(HOSTILE, "hostile", "1.0.0", "<script>alert(1)</script>", ops);
-`,
-    );
-    const built = buildPlugin({ name: "hostile", sources: [source], outDir: folder, meta: false });
-    expect(await (await r.upload(new Uint8Array(await Bun.file(built.path).arrayBuffer()))).json()).toBe("Added");
+    const hostile = await namedPlugin("hostile", "1.0.0", "<script>alert(1)</script>");
+    expect(await (await r.upload(hostile)).json()).toBe("Added");
     for (const path of ["/", "/ui/plugins/hostile"]) {
       const page = await text(path);
       expect(page.body).toContain("&lt;script&gt;alert(1)&lt;/script&gt;");
       expect(page.body).not.toContain("<script>");
     }
-    rmSync(folder, { recursive: true });
   });
 });
 

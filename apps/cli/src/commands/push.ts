@@ -5,7 +5,8 @@
  */
 import { readFileSync } from "node:fs";
 import { basename, resolve } from "node:path";
-import { userPluginDirectory } from "@memflow-ts/core/plugin-files";
+import { parseDescriptors } from "@memflow-ts/analyzer";
+import { pluginNameProblem, userPluginDirectory } from "@memflow-ts/core/plugin-files";
 import { signPlugin } from "@memflow-ts/core/registry";
 import { type Command, parseFlags, UsageError } from "../command.ts";
 import { QUIET_FLAG, REGISTRY_FLAG, TOKEN_FLAG } from "../common-flags.ts";
@@ -24,7 +25,8 @@ const USAGE = `Usage: memflow-ts push <plugin-uri…> [options]
 
 Signs each plugin (ECDSA secp256k1 over SHA-256 of the file, low-S, DER hex) and uploads it.
 Without --file the arguments name installed plugins: name, name:version, name:digest-prefix or
-a full digest. A plugin the registry already has counts as success.
+a full digest. A plugin the registry already has counts as success; one whose name is not
+letters, digits and '_' (memflow's plugin-name rule) is not uploaded.
 
 Options:
   -f, --file             the arguments are plugin files
@@ -34,6 +36,26 @@ Options:
   -q, --quiet            print only failures
 
 Exit code 1 when any plugin could not be found or uploaded, 2 for a usage error.`;
+
+/**
+ * Refuses a plugin whose name breaks memflow's plugin-name rule before it is uploaded: a
+ * registry refuses it too, and no machine could pull it. A file the analyzer cannot read is
+ * left to the registry, which says what is wrong with it.
+ */
+function checkPluginNames(bytes: Uint8Array): void {
+  let names: string[];
+  try {
+    names = parseDescriptors(bytes).map((descriptor) => descriptor.name);
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    const problem = pluginNameProblem(name);
+    if (problem !== undefined) {
+      throw new CliFailure(problem, ["rename the plugin in its descriptor and build it again; nothing was uploaded"]);
+    }
+  }
+}
 
 /** The files to upload and how memflowup shows them, or undefined after reporting every argument that names nothing. */
 function filesToUpload(
@@ -98,6 +120,7 @@ export const pushCommand: Command = {
         } catch (error) {
           throw fileFailure("read", file, error);
         }
+        checkPluginNames(bytes);
         const result = await client.upload(bytes, basename(file), signPlugin(bytes, key), token);
         if (result === "Added") out.success(`Uploaded plugin ${shown}`);
         else out.info(`Plugin ${shown} already exists with the same digest`);

@@ -15,10 +15,10 @@ import {
   installedFileName,
   loadableOn,
   MEMFLOW_PLUGIN_VERSION,
-  MemflowError,
   metaPathFor,
   type PluginMetadata,
   parseCreatedAt,
+  pluginNameProblem,
   targetLabel,
 } from "@memflow-ts/core/plugin-files";
 import type { PluginVariant } from "@memflow-ts/core/registry";
@@ -46,16 +46,23 @@ export type PullOutcome = "installed" | "up-to-date";
 /** The registry has the plugin, but no build this machine can load: `pull --all` skips these. */
 export class NotBuiltForHost extends CliFailure {}
 
-/** memflowup's file name for the plugin, or a failure when the registry's name cannot be one. */
+/**
+ * Refuses a name from the registry that memflow's plugin-name rule refuses: it could leave the
+ * plugin folder, break the file name or reach the terminal raw, and memflow-ts-server would not
+ * have taken it (an older registry, or another server, might).
+ */
+function checkRegistryName(name: string): void {
+  const problem = pluginNameProblem(name);
+  if (problem === undefined) return;
+  throw new CliFailure(`the registry offers a plugin whose name breaks memflow's rule: ${problem}`, [
+    "nothing was installed; report this to the registry's maintainers",
+  ]);
+}
+
+/** memflowup's file name for the plugin, named after the file's first descriptor. */
 function fileNameFor(name: string, digest: string, platform: HostPlatform): string {
-  try {
-    return installedFileName(name, digest, platform);
-  } catch (error) {
-    if (!(error instanceof MemflowError)) throw error;
-    throw new CliFailure(`the registry names the plugin ${JSON.stringify(name)}, which cannot be a file name`, [
-      "nothing was installed; report this to the registry's maintainers",
-    ]);
-  }
+  checkRegistryName(name);
+  return installedFileName(name, digest, platform);
 }
 
 /** Installs through core, a failed write named with the folder to check. */
@@ -166,6 +173,7 @@ export async function pullPlugin(
   // A registry that ignores the filters must not get another machine's plugin installed.
   const variant = found.find((entry) => loadableOn(settings.host, entry.descriptor));
   if (variant === undefined) throw await explainNotFound(client, uri, settings.host);
+  checkRegistryName(variant.descriptor.name);
 
   const metadata = await client.metadata(variant.digest);
   checkMetadata(metadata, variant);

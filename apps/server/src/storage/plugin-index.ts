@@ -12,6 +12,36 @@ import {
   parseCreatedAt,
 } from "@memflow-ts/core/plugin-files";
 import { FIND_LIMIT, type PluginInfo, type PluginsFindQuery, type PluginVariant } from "@memflow-ts/core/registry";
+import type { ByteOrder } from "./byte-order.ts";
+
+/** The registry's query, plus the byte order (absent: any). */
+export interface VariantQuery extends PluginsFindQuery {
+  readonly byte_order?: ByteOrder | undefined;
+}
+
+/** A variant as the web UI lists it: what the registry's JSON says, and the file's byte order. */
+export interface ListedVariant {
+  readonly variant: PluginVariant;
+  readonly byteOrder: ByteOrder;
+}
+
+interface VariantRow {
+  digest: string;
+  signature: string;
+  created_at: string;
+  descriptor: string;
+  byte_order: ByteOrder;
+}
+
+/**
+ * Indexes made before a column was added are dropped and rebuilt from the folder at start-up (the
+ * index is a cache of the `.meta` files and plugin headers).
+ */
+function dropOutdatedTables(db: Database): void {
+  const columns = db.query<{ name: string }, []>("PRAGMA table_info(variants)").all();
+  if (columns.length === 0 || columns.some((column) => column.name === "byte_order")) return;
+  db.exec("DROP TABLE variants; DROP TABLE files;");
+}
 
 export class PluginIndex {
   readonly #db: Database;
@@ -21,6 +51,7 @@ export class PluginIndex {
     this.#db.exec("PRAGMA journal_mode = WAL");
     // Sorting for ORDER BY stays in memory instead of a temporary file.
     this.#db.exec("PRAGMA temp_store = MEMORY");
+    dropOutdatedTables(this.#db);
     this.#db.exec(`
       CREATE TABLE IF NOT EXISTS files (
         digest TEXT PRIMARY KEY,
@@ -34,6 +65,7 @@ export class PluginIndex {
         plugin_version INTEGER NOT NULL,
         file_type TEXT NOT NULL,
         architecture TEXT NOT NULL,
+        byte_order TEXT NOT NULL,
         created_at TEXT NOT NULL,
         created_at_ns TEXT NOT NULL,
         signature TEXT NOT NULL,
@@ -60,14 +92,14 @@ export class PluginIndex {
   }
 
   /** Adds or replaces a file's rows. */
-  put(meta: PluginMetadata, metaMtimeMs: number): void {
+  put(meta: PluginMetadata, metaMtimeMs: number, byteOrder: ByteOrder): void {
     const nanoseconds = (parseCreatedAt(meta.created_at)?.nanoseconds ?? 0n).toString().padStart(24, "0");
     const insert = this.#db.transaction(() => {
       this.#db.query("DELETE FROM files WHERE digest = ?").run(meta.digest);
       this.#db.query("INSERT INTO files (digest, meta_mtime_ms) VALUES (?, ?)").run(meta.digest, metaMtimeMs);
       const row = this.#db.query(
-        `INSERT INTO variants (digest, position, name, version, plugin_version, file_type, architecture, created_at, created_at_ns, signature, descriptor)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO variants (digest, position, name, version, plugin_version, file_type, architecture, byte_order, created_at, created_at_ns, signature, descriptor)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       );
       meta.descriptors.forEach((descriptor, position) => {
         row.run(
@@ -78,6 +110,7 @@ export class PluginIndex {
           descriptor.plugin_version,
           descriptor.file_type,
           architectureLabel(descriptor.architecture),
+          byteOrder,
           meta.created_at,
           nanoseconds,
           meta.signature,
@@ -123,7 +156,18 @@ export class PluginIndex {
   }
 
   /** Variants of `name`, newest highest-ABI first, filtered, then skipped and limited; with the total. */
-  find(name: string, params: PluginsFindQuery): { plugins: PluginVariant[]; total: number } {
+  find(name: string, params: VariantQuery): { plugins: PluginVariant[]; total: number } {
+    const { rows, total } = this.#select(name, params);
+    return { total, plugins: rows.map(variantOf) };
+  }
+
+  /** `find` with each variant's byte order. */
+  listed(name: string, params: VariantQuery): { plugins: ListedVariant[]; total: number } {
+    const { rows, total } = this.#select(name, params);
+    return { total, plugins: rows.map((row) => ({ variant: variantOf(row), byteOrder: row.byte_order })) };
+  }
+
+  #select(name: string, params: VariantQuery): { rows: VariantRow[]; total: number } {
     const where = ["name = $name"];
     const values: Record<string, string | number> = { $name: name };
     if (params.version !== undefined) {
@@ -142,25 +186,30 @@ export class PluginIndex {
       where.push("architecture = $architecture");
       values.$architecture = architectureLabel(params.architecture);
     }
+    if (params.byte_order !== undefined) {
+      where.push("byte_order = $byte_order");
+      values.$byte_order = params.byte_order;
+    }
     const filter = where.join(" AND ");
     const total =
       this.#db
         .query<{ total: number }, typeof values>(`SELECT count(*) AS total FROM variants WHERE ${filter}`)
         .get(values)?.total ?? 0;
     const rows = this.#db
-      .query<{ digest: string; signature: string; created_at: string; descriptor: string }, typeof values>(
-        `SELECT digest, signature, created_at, descriptor FROM variants WHERE ${filter}
+      .query<VariantRow, typeof values>(
+        `SELECT digest, signature, created_at, descriptor, byte_order FROM variants WHERE ${filter}
          ORDER BY plugin_version DESC, created_at_ns DESC, digest, position LIMIT $limit OFFSET $skip`,
       )
       .all({ ...values, $limit: params.limit ?? FIND_LIMIT.DEFAULT, $skip: params.skip ?? 0 });
-    return {
-      total,
-      plugins: rows.map((row) => ({
-        digest: row.digest,
-        signature: row.signature,
-        created_at: row.created_at,
-        descriptor: JSON.parse(row.descriptor) as PluginDescriptorInfo,
-      })),
-    };
+    return { rows, total };
   }
+}
+
+function variantOf(row: VariantRow): PluginVariant {
+  return {
+    digest: row.digest,
+    signature: row.signature,
+    created_at: row.created_at,
+    descriptor: JSON.parse(row.descriptor) as PluginDescriptorInfo,
+  };
 }

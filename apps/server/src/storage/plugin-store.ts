@@ -20,9 +20,11 @@ import {
   type PluginMetadata,
   parsePluginMetadata,
 } from "@memflow-ts/core/plugin-files";
-import type { PluginInfo, PluginsFindQuery, PluginVariant, UploadResponse } from "@memflow-ts/core/registry";
+import type { PluginInfo, PluginVariant, UploadResponse } from "@memflow-ts/core/registry";
+import { type ByteOrder, byteOrderOfBytes, byteOrderOfFile } from "./byte-order.ts";
 import { checkedDigest } from "./checked-digest.ts";
-import { PluginIndex } from "./plugin-index.ts";
+import { checkDescriptorNames } from "./descriptor-names.ts";
+import { type ListedVariant, PluginIndex, type VariantQuery } from "./plugin-index.ts";
 import { StorageError } from "./storage-error.ts";
 
 /** The index's file name inside the storage folder; memflow-registry ignores everything but `*.meta`. */
@@ -123,7 +125,7 @@ export class PluginStore {
       if (known.get(digest) === mtime) continue;
       try {
         const meta = readStoredMetadata(join(this.root, name), name, digest);
-        this.#index.put(meta, mtime);
+        this.#index.put(meta, mtime, byteOrderOfFile(this.#path(digest, "plugin")));
         report.parsed += 1;
       } catch (error) {
         seen.delete(digest);
@@ -160,6 +162,8 @@ export class PluginStore {
         "Memflow error: the file has no memflow plugin descriptor (no MEMFLOW_CONNECTOR_* or MEMFLOW_OS_* export)",
       );
     }
+    checkDescriptorNames(descriptors);
+    const byteOrder: ByteOrder = byteOrderOfBytes(file);
     const digest = new Bun.CryptoHasher("sha256").update(file).digest("hex");
     const metaPath = this.#path(digest, "meta");
     if (this.#index.has(digest)) return "AlreadyExists";
@@ -176,7 +180,7 @@ export class PluginStore {
     // Identical bytes under the same name: replacing a twin's finished `.plugin` changes nothing.
     replaceFileDurably(this.#path(digest, "plugin"), file, { temporaryName });
     if (!createFileDurably(metaPath, formatPluginMetadata(meta, "compact"), { temporaryName })) return "AlreadyExists";
-    this.#index.put(meta, statSync(metaPath).mtimeMs);
+    this.#index.put(meta, statSync(metaPath).mtimeMs, byteOrder);
     this.#generation += 1;
     return "Added";
   }
@@ -215,8 +219,13 @@ export class PluginStore {
     return this.#index.names();
   }
 
-  find(name: string, params: PluginsFindQuery): { plugins: PluginVariant[]; total: number } {
+  find(name: string, params: VariantQuery): { plugins: PluginVariant[]; total: number } {
     return this.#index.find(name, params);
+  }
+
+  /** `find` with each variant's byte order, which the registry's JSON does not carry (the web UI shows it). */
+  listed(name: string, params: VariantQuery): { plugins: ListedVariant[]; total: number } {
+    return this.#index.listed(name, params);
   }
 
   /** memflow-registry's health check: the folder can be listed (and, here, the index answers). */

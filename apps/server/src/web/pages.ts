@@ -1,7 +1,7 @@
 /** The web UI's pages, rendered on the server from the store and the local inventory. */
 import type { PluginArchitecture } from "@memflow-ts/analyzer";
-import type { PluginVariant } from "@memflow-ts/core/registry";
 import type { InventoryReport } from "../inventory/local-inventory.ts";
+import type { ListedVariant } from "../storage/plugin-index.ts";
 import { downloadFileName } from "./download-name.ts";
 import { html } from "./html.ts";
 import { layout } from "./layout.ts";
@@ -47,7 +47,8 @@ ${shown.map(
   );
 }
 
-export function pluginPage(name: string, variants: readonly PluginVariant[], options: PageOptions) {
+export function pluginPage(name: string, listed: readonly ListedVariant[], options: PageOptions) {
+  const variants = listed.map((entry) => entry.variant);
   const description = variants[0]?.descriptor.description ?? "";
   return layout(
     name,
@@ -58,15 +59,16 @@ ${
     ? html`<p class="error">No plugin of this name is stored here.</p>`
     : html`<p class="muted">${variants.length} variants, newest and highest ABI first.</p>
 <table id="variants">
-<thead><tr><th>Version</th><th>ABI</th><th>Kind</th><th>File type</th><th>Architecture</th><th>Uploaded (UTC)</th><th>Digest</th><th></th></tr></thead>
+<thead><tr><th>Version</th><th>ABI</th><th>Kind</th><th>File type</th><th>Architecture</th><th>Byte order</th><th>Uploaded (UTC)</th><th>Digest</th><th></th></tr></thead>
 <tbody>
-${variants.map(
-  (variant) => html`<tr>
+${listed.map(
+  ({ variant, byteOrder }) => html`<tr>
 <td>${variant.descriptor.version}</td>
 <td>${variant.descriptor.plugin_version}</td>
 <td>${variant.descriptor.plugin_kind}</td>
 <td>${variant.descriptor.file_type}</td>
 <td>${architecture(variant.descriptor.architecture)}</td>
+<td class="byte-order">${byteOrder === "big" ? html`<strong title="memflow loads little-endian plugins only">big-endian</strong>` : "little-endian"}</td>
 <td>${variant.created_at.replace("T", " ").replace(/\.\d+$/, "")}</td>
 <td><code title="${variant.digest}">${variant.digest}</code></td>
 <td><a class="download" href="/files/${variant.digest}" download="${downloadFileName(variant.descriptor.name, variant.digest, variant.descriptor.file_type)}">Download</a>
