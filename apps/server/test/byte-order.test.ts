@@ -54,6 +54,7 @@ describe("the byte order of a file", () => {
     const fat = new Uint8Array(64);
     fat.set([0xca, 0xfe, 0xba, 0xbe, 0, 0, 0, 1]);
     fat.set([0, 0, 0, 48], 8 + 8); // the slice's offset
+    fat.set([0, 0, 0, 16], 8 + 12); // and size
     fat.set(thin, 48);
     expect(byteOrderOfBytes(fat)).toBe("big");
     fat.set([0xcf, 0xfa, 0xed, 0xfe], 48);

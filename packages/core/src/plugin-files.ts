@@ -20,10 +20,13 @@ export {
   parsePluginMetadata,
 } from "./plugin-files/plugin-metadata.ts";
 export {
+  PLUGIN_NAME_MAX_LENGTH,
   PLUGIN_NAME_PATTERN,
+  PLUGIN_VERSION_MAX_LENGTH,
   type PluginName,
   parsePluginName,
   pluginNameProblem,
+  pluginVersionProblem,
 } from "./plugin-files/plugin-name.ts";
 export {
   installedFileName,
