@@ -6,20 +6,29 @@
 import { fstatSync, statSync, writeSync } from "node:fs";
 import type { HostPlatform } from "@memflow-ts/core/plugin-files";
 import { runCli } from "./cli.ts";
-import type { CliContext, OutputStream } from "./io.ts";
+import { type CliContext, OutputClosedError, type OutputStream } from "./io.ts";
 
 /** Blocks this thread for a moment, while a full pipe drains. */
 const pause = new Int32Array(new SharedArrayBuffer(4));
 
-/** Writes all of `text` to a file descriptor, synchronously, so output keeps its order. */
-function writeAll(fd: number, text: string): void {
+function errorCode(error: unknown): unknown {
+  return error instanceof Error && "code" in error ? error.code : undefined;
+}
+
+/**
+ * Writes all of `text` to a file descriptor, synchronously, so output keeps its order. A reader
+ * that went away (EPIPE: Bun ignores SIGPIPE) is an OutputClosedError, which ends the command.
+ */
+function writeAll(fd: 1 | 2, text: string): void {
   const bytes = Buffer.from(text);
   let written = 0;
   while (written < bytes.byteLength) {
     try {
       written += writeSync(fd, bytes, written, bytes.byteLength - written);
     } catch (error) {
-      if (!(error instanceof Error && "code" in error && error.code === "EAGAIN")) throw error;
+      const code = errorCode(error);
+      if (code === "EPIPE") throw new OutputClosedError(fd === 1 ? "stdout" : "stderr", { cause: error });
+      if (code !== "EAGAIN") throw error;
       Atomics.wait(pause, 0, 0, 1);
     }
   }
