@@ -197,12 +197,20 @@ export function reportFailure(out: Printer, context: CliContext, error: unknown,
   print(out, context, report);
 }
 
-/**
- * The message of a failure, for a line of its own (the setup wizard's log), without its hints;
- * a bug or a closed output is rethrown.
- */
-export function failureMessage(error: unknown): string {
+/** The report of a failure a command shows among its own lines; a bug or a closed output is rethrown. */
+function shownFailure(error: unknown): ErrorReport {
   const report = describeError(error);
   if (report.internal || report.exitCode === ExitCode.outputClosed) throw error;
-  return report.message;
+  return report;
+}
+
+/** The message of a failure alone, for a line of its own (a prompt's validation, the demo's scan). */
+export function failureMessage(error: unknown): string {
+  return shownFailure(error).message;
+}
+
+/** A failure with its hints on the lines below, indented, for a log (the setup wizard's). */
+export function failureText(error: unknown): string {
+  const report = shownFailure(error);
+  return [report.message, ...report.hints.map((hint) => `    ${hint}`)].join("\n");
 }
