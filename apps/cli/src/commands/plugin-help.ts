@@ -34,12 +34,21 @@ function findKind(inventory: Inventory, kind: PluginKind, name: string): PluginM
   }
 }
 
-/** A name that is no plugin: most likely a command's name or a typo, so a usage error. */
+/**
+ * A name that is no plugin: most likely a command's name or a typo, so a usage error. Files the
+ * scan skipped that may have been the plugin are named with why (core's rule for which).
+ */
 function notFound(inventory: Inventory, name: string): UsageError {
   const list = (names: string[]) => (names.length === 0 ? "none" : names.join(", "));
+  const skipped = new Set(
+    (["connector", "os"] as const)
+      .flatMap((kind) => inventory.catalogue.rejectedCandidates(kind, name))
+      .map((rejected) => `skipped: ${rejected.path} (${rejected.error.detail ?? rejected.error.message})`),
+  );
   return new UsageError(`no connector or os plugin named ${name}`, {
     hints: [
       `connectors: ${list(inventory.availableConnectors())}; os plugins: ${list(inventory.availableOs())}`,
+      ...skipped,
       "'memflow-ts list --rejected' shows the plugins found and the files skipped; a command's options: memflow-ts <command> --help",
     ],
     showUsage: false,
