@@ -12,6 +12,7 @@ import { TmuxTerminal } from "../../../tooling/testing/tmux.ts";
 import { ExitCode, runCli } from "../src/index.ts";
 import { testContext } from "./capture.ts";
 import { elfFixture, HOST_FIXTURE, PUBLIC_KEY_PEM, startRegistry, type TestRegistry } from "./registry-server.ts";
+import { startHostileRegistry } from "./support/hostile-registry.ts";
 
 const tmux = requireTool("tmux", "tmux");
 const gcc = requireTool("gcc", "gcc");
@@ -131,6 +132,31 @@ describe.skipIf(!tmux.available || !gcc.available)("memflow-ts setup in a termin
     const config = JSON.parse(readFileSync(join(deadHome, ".config", "memflowup", "config.json"), "utf8"));
     expect(config.registry).toBe(registry.url);
   }, 120_000);
+
+  test("a registry's escape sequences reach the screen as text and never retitle the terminal", async () => {
+    const hostile = startHostileRegistry(registry.url, "text");
+    try {
+      const term = terminal(join(sandbox, "hostile-home"), `--registry ${hostile.url} --no-dummy`);
+      await term.waitFor("Where should plugins be installed?");
+      term.send("Enter");
+      await term.waitFor("Plugin registry");
+      term.send("Enter");
+      await term.waitFor("Public key", 30_000);
+      term.send("Enter");
+      // The option's label holds the version; its hint, shown for the option under the cursor, the description.
+      await term.waitFor("Plugins to install or update", 30_000);
+      expect(term.screen()).toContain("0.1.0\\x1b]0;PWNED\\x07\\x1b[31m\\x9b2J");
+      term.send("Down");
+      // clack wraps the hint: its end is enough.
+      await term.waitFor("\\x1b]0;PWNED\\x07\\x1b[31m\\x9b2J)");
+      const title = Bun.spawnSync(["tmux", "display-message", "-p", "-t", term.session, "#{pane_title}"]);
+      expect(title.stdout.toString()).not.toContain("PWNED");
+      term.send("C-c");
+      expect(await term.exitCode()).toBe(1);
+    } finally {
+      await hostile.stop();
+    }
+  }, 60_000);
 
   test("Ctrl-C cancels cleanly with exit code 1", async () => {
     const term = terminal(join(sandbox, "cancel-home"), "");

@@ -4,7 +4,7 @@
  * as ones copied in by hand, stay unless `--include-unmanaged` is given; a plugin file whose
  * `.meta` is damaged always stays, and its `.meta` goes only with `--remove-damaged-meta`.
  */
-import { userPluginDirectory } from "@memflow-ts/core/plugin-files";
+import { printable, userPluginDirectory } from "@memflow-ts/core/plugin-files";
 import { type Command, parseFlags, UsageError } from "../command.ts";
 import { QUIET_FLAG } from "../common-flags.ts";
 import { reportFailure } from "../error-report.ts";
@@ -50,7 +50,8 @@ export const pluginsCleanCommand: Command = {
     let failed = 0;
     for (const removal of plan.removals) {
       const [first] = removal.paths;
-      const shown = `${removal.what}: ${JSON.stringify(first)} (${removal.reason})`;
+      // Paths and reasons quote the folder and its .meta files.
+      const shown = printable(`${removal.what}: ${JSON.stringify(first)} (${removal.reason})`);
       if (dryRun) {
         out.info(`Would delete ${shown}`);
       } else {
@@ -68,14 +69,14 @@ export const pluginsCleanCommand: Command = {
     if (!values["remove-damaged-meta"]) {
       for (const { pluginPath, reason } of plan.damagedMeta) {
         out.info(
-          `Kept ${JSON.stringify(pluginPath)}: its .meta is damaged (${reason}), so memflow skips it; ` +
+          `${printable(`Kept ${JSON.stringify(pluginPath)}: its .meta is damaged (${reason})`)}, so memflow skips it; ` +
             "--remove-damaged-meta removes the .meta (memflow then loads the plugin), or reinstall it with memflow-ts pull",
         );
       }
     }
     if (plan.keptUnmanaged.length > 0) {
       out.info(
-        `Kept ${plan.keptUnmanaged.length} plugin file${plan.keptUnmanaged.length === 1 ? "" : "s"} without a .meta (copied by hand?): ${plan.keptUnmanaged.map((path) => JSON.stringify(path)).join(", ")}; --include-unmanaged deletes them too`,
+        `Kept ${plan.keptUnmanaged.length} plugin file${plan.keptUnmanaged.length === 1 ? "" : "s"} without a .meta (copied by hand?): ${printable(plan.keptUnmanaged.map((path) => JSON.stringify(path)).join(", "))}; --include-unmanaged deletes them too`,
       );
     }
     if (dryRun) out.info(`Dry run: would remove ${removed} plugins.`);

@@ -7,6 +7,7 @@
  */
 import { resolve } from "node:path";
 import { replaceFileDurably } from "@memflow-ts/core/install";
+import { printable } from "@memflow-ts/core/plugin-files";
 import { type Command, UsageError } from "../command.ts";
 import { CliFailure, fileProblem } from "../failure.ts";
 import { hexdump } from "../inventory/hexdump.ts";
@@ -61,8 +62,9 @@ function reportGaps(
   strict: boolean,
 ) {
   const mark = strict ? paint(colorEnabled(context.stderr, context.env), "[X]", "bold", "red") : "[-]";
+  // The label names the plugin as it names itself.
   context.stderr.write(
-    `${mark} ${read.missing} of ${read.bytes.length} bytes could not be read (${label}): ${gapList(start, read.gaps)}; ${where}\n`,
+    `${mark} ${printable(`${read.missing} of ${read.bytes.length} bytes could not be read (${label}): ${gapList(start, read.gaps)}; ${where}`)}\n`,
   );
 }
 

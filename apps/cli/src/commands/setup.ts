@@ -8,7 +8,7 @@ import { existsSync } from "node:fs";
 import { isAbsolute, join, resolve } from "node:path";
 import * as prompts from "@clack/prompts";
 import { Inventory } from "@memflow-ts/core";
-import { hostFor, userPluginDirectory } from "@memflow-ts/core/plugin-files";
+import { hostFor, printable, printableLines, userPluginDirectory } from "@memflow-ts/core/plugin-files";
 import { buildPluginAsync, bundledPluginSource } from "@memflow-ts/sdk";
 import { type Command, parseFlags, UsageError } from "../command.ts";
 import { readConfig, writeConfig } from "../config/memflowup-config.ts";
@@ -170,11 +170,13 @@ async function apply(context: CliContext, plan: Plan, reporter: Reporter): Promi
     };
     const quietProgress = { track: () => () => {}, done: () => {}, clear: () => {} };
     for (const name of plan.pull) {
+      // The registry named it (the plugin question's answers are its names).
+      const shown = printable(name);
       try {
-        const outcome = await reporter.busy(`Pulling ${name}`, () => pullPlugin(name, settings, out, quietProgress));
-        log("success", outcome === "installed" ? `Installed ${name}` : `${name} is up to date`);
+        const outcome = await reporter.busy(`Pulling ${shown}`, () => pullPlugin(name, settings, out, quietProgress));
+        log("success", outcome === "installed" ? `Installed ${shown}` : `${shown} is up to date`);
       } catch (error) {
-        log("warn", `Could not install ${name}: ${failureText(error)}`);
+        log("warn", `Could not install ${shown}: ${failureText(error)}`);
         failures += 1;
       }
     }
@@ -203,7 +205,9 @@ async function apply(context: CliContext, plan: Plan, reporter: Reporter): Promi
   log(
     errors.length > 0 ? "warn" : "success",
     `doctor: ${report.plugins} plugin${report.plugins === 1 ? "" : "s"} load, ${errors.length} error${errors.length === 1 ? "" : "s"}, ${warnings.length} warning${warnings.length === 1 ? "" : "s"}` +
-      errors.map((finding) => `\n  - ${finding.message}${finding.fix ? ` (${finding.fix})` : ""}`).join(""),
+      errors
+        .map((finding) => `\n  - ${printable(`${finding.message}${finding.fix ? ` (${finding.fix})` : ""}`)}`)
+        .join(""),
   );
 
   if (plan.buildDummy && existsSync(plan.pluginDirectory)) {
@@ -262,16 +266,17 @@ export const setupCommand: Command = {
     prompts.intro("memflow-ts setup", { output });
     try {
       const plan = await ask(context, state, { pull: values.pull, dummy: !values["no-dummy"] });
+      // clack draws whatever it is given: what came from outside is escaped here, line breaks kept.
       const failures = await apply(context, plan, {
         log: (kind, text) =>
           kind === "success"
-            ? prompts.log.success(text, { output })
+            ? prompts.log.success(printableLines(text), { output })
             : kind === "warn"
-              ? prompts.log.warn(text, { output })
-              : prompts.log.info(text, { output }),
+              ? prompts.log.warn(printableLines(text), { output })
+              : prompts.log.info(printableLines(text), { output }),
         busy: async (label, work) => {
           const spin = prompts.spinner({ output });
-          spin.start(label);
+          spin.start(printable(label));
           try {
             return await work();
           } finally {
