@@ -33,7 +33,8 @@ function help(version: string): string {
     "  -V, --version  print the version",
     "  --debug        on an error, also print where it happened (stack traces); MEMFLOW_TS_DEBUG=1 too",
     "",
-    "Exit codes: 0 ok, 1 failed, 2 usage error, 141 output closed by its reader (| head).",
+    "Exit codes: 0 ok, 1 failed, 2 usage error, 141 output closed by its reader (| head),",
+    "128+N a plugin crashed the process with signal N (139: SIGSEGV; stderr names the plugin).",
     "",
   );
   return lines.join("\n");
