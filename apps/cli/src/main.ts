@@ -70,6 +70,27 @@ function homeDirectory(): string {
   return homedir();
 }
 
+let workingDirectory: string | undefined;
+
+/**
+ * The working directory, asked when a command first needs it. One that was removed under the
+ * shell is a failure the user can act on; Bun's own error would come with a stack trace.
+ */
+function currentDirectory(): string {
+  if (workingDirectory !== undefined) return workingDirectory;
+  try {
+    workingDirectory = process.cwd();
+    return workingDirectory;
+  } catch (error) {
+    const { CliFailure } = require("./failure.ts") as typeof import("./failure.ts");
+    throw new CliFailure(
+      "the working directory no longer exists (it was removed or moved)",
+      ["cd to an existing folder and run the command again"],
+      { cause: error },
+    );
+  }
+}
+
 let platform: HostPlatform | undefined;
 
 /**
@@ -88,7 +109,9 @@ const context: CliContext = {
   stderr: stream(2),
   stdinIsTTY: isTerminal(0),
   env: process.env,
-  cwd: process.cwd(),
+  get cwd() {
+    return currentDirectory();
+  },
   home: homeDirectory(),
   get platform() {
     return platform ?? pluginPlatform();

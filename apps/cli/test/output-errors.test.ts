@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ExitCode, runCli } from "../src/index.ts";
 import { testContext } from "./capture.ts";
-import { runIntoHead } from "./support/binary.ts";
+import { MAIN, runIntoHead } from "./support/binary.ts";
 import { buildDummy, gcc } from "./support/plugins.ts";
 
 const sandbox = mkdtempSync(join(tmpdir(), "memflow-ts-output-"));
@@ -87,6 +87,23 @@ describe("no stack trace for a user error; --debug prints one", () => {
       expect(tested.stderr.trimEnd().split("\n")).toHaveLength(1);
     }
   });
+});
+
+test("a working directory removed under the shell is a message, not Bun's stack trace", async () => {
+  const gone = join(sandbox, "gone");
+  const script = `mkdir "$GONE" && cd "$GONE" && rmdir "$GONE" && exec "$BUN" "$MAIN" list`;
+  const child = Bun.spawn(["sh", "-c", script], {
+    cwd: sandbox,
+    env: { PATH: process.env.PATH ?? "", HOME: join(sandbox, "home"), GONE: gone, BUN: process.execPath, MAIN },
+    stdout: "pipe",
+    stderr: "pipe",
+  });
+  const [stderr, code] = await Promise.all([child.stderr.text(), child.exited]);
+  expect(stderr).toBe(
+    "[X] the working directory no longer exists (it was removed or moved)\n" +
+      "    cd to an existing folder and run the command again\n",
+  );
+  expect(code).toBe(ExitCode.failed);
 });
 
 describe("--debug is a global flag", () => {
