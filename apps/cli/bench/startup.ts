@@ -13,11 +13,10 @@
  * `STARTUP_COMPARE=<another checkout>` adds that checkout's `plugins ls` and `list` to the same
  * interleaved rounds, to tell whether a change made start-up slower.
  */
-import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { formatDuration, median, printTable } from "../../../tooling/bench/measure.ts";
+import { formatDuration, printTable } from "../../../tooling/bench/measure.ts";
 import { buildDummy, gcc, installCopy } from "../test/support/plugins.ts";
+import { inSandbox, spawnRounds } from "./spawn-rounds.ts";
 
 const PLUGINS = 200;
 
@@ -38,13 +37,8 @@ const ROUNDS = 31;
 const TARGET = 1.5;
 
 if (!gcc.available) process.exit(0);
-const main = join(import.meta.dir, "..", "src", "main.ts");
-const root = mkdtempSync(join(tmpdir(), "memflow-ts-startup-"));
 
-try {
-  const home = join(root, "home");
-  const cwd = join(root, "cwd");
-  mkdirSync(cwd, { recursive: true });
+await inSandbox("startup", async ({ root, home, cwd, main }) => {
   const dummy = buildDummy(join(root, "build"));
   const pluginDirectory = join(home, ".local", "lib", "memflow");
   for (let index = 0; index < PLUGINS; index += 1) {
@@ -84,16 +78,11 @@ try {
   const floorRows = spawn(["bun", floor]).stdout.toString().trimEnd().split("\n").length;
   if (floorRows !== PLUGINS) throw new Error(`the floor script printed ${floorRows} rows, not ${PLUGINS}`);
 
-  const times = commands.map(() => [] as number[]);
-  for (let round = -2; round < ROUNDS; round += 1) {
-    for (const [index, command] of commands.entries()) {
-      const started = Bun.nanoseconds();
-      spawn(command.argv);
-      if (round >= 0) times[index]?.push((Bun.nanoseconds() - started) / 1e6);
-    }
-  }
-  const ratioTo = (index: number, baseline: number) =>
-    median((times[index] ?? []).map((time, round) => time / (times[baseline]?.[round] ?? Number.NaN)));
+  const { medianOf, ratioTo } = spawnRounds(
+    commands.map((command) => command.argv),
+    ROUNDS,
+    { cwd, env },
+  );
   console.log(
     `start-up over ${PLUGINS} installed plugins, median wall time of ${ROUNDS} interleaved rounds (Bun ${Bun.version})\n`,
   );
@@ -103,7 +92,7 @@ try {
       const ratio = ratioTo(index, 0);
       return [
         command.label,
-        formatDuration(median(times[index] ?? [])),
+        formatDuration(medianOf(index)),
         `${ratio.toFixed(2)}×`,
         `${ratioTo(index, 1).toFixed(2)}×`,
         command.measured ? (ratio <= TARGET ? "met" : "missed") : "",
@@ -119,6 +108,4 @@ try {
         `list ${ratioTo(list ?? 0, last + 1).toFixed(3)}×`,
     );
   }
-} finally {
-  rmSync(root, { recursive: true, force: true });
-}
+});

@@ -2,7 +2,7 @@
  * Command dispatch. Takes the arguments after the program name and a context, returns the
  * exit code; it never touches `process` itself. Command modules load lazily, so `memflow-ts
  * plugins ls` pays only for what it uses. Whatever a command throws is reported here, once,
- * by `error-report.ts` (loaded only then).
+ * by `error-report.ts` (loaded only then), a closed stdout included.
  */
 import { type CommandEntry, UsageError } from "./command.ts";
 import { COMMAND_GROUPS as GROUPS } from "./commands/command-list.ts";
@@ -31,6 +31,10 @@ function help(version: string): string {
     "Options:",
     "  -h, --help     show help (also after a command: memflow-ts pull --help)",
     "  -V, --version  print the version",
+    "  --debug        on an error, also print where it happened (stack traces); MEMFLOW_TS_DEBUG=1 too",
+    "",
+    "Exit codes: 0 ok, 1 failed, 2 usage error, 141 output closed by its reader (| head),",
+    "128+N a plugin crashed the process with signal N (139: SIGSEGV; stderr names the plugin).",
     "",
   );
   return lines.join("\n");
@@ -50,21 +54,34 @@ function resolve(args: readonly string[]): { entry: CommandEntry; used: number }
 
 /** memflowup's global flag; the connectors' CI passes it. There is no update check to skip here. */
 const SKIP_VERSION_CHECK = "--skip-version-check";
+const DEBUG = "--debug";
+
+/**
+ * The global flags, taken out of the arguments: `--skip-version-check` first (memflowup's place)
+ * and `--debug` anywhere before a `--`, so it can be added at the end of any command line.
+ */
+function globalFlags(argv: readonly string[]): { args: readonly string[]; debug: boolean } {
+  const rest = argv[0] === SKIP_VERSION_CHECK ? argv.slice(1) : argv;
+  const end = rest.indexOf("--");
+  const flags = end < 0 ? rest : rest.slice(0, end);
+  if (!flags.includes(DEBUG)) return { args: rest, debug: false };
+  return { args: [...flags.filter((arg) => arg !== DEBUG), ...(end < 0 ? [] : rest.slice(end))], debug: true };
+}
 
 export async function runCli(argv: readonly string[], context: CliContext): Promise<ExitCode> {
-  const args = argv[0] === SKIP_VERSION_CHECK ? argv.slice(1) : argv;
-  const [first] = args;
-  // `help` alone is the command list; `help <plugin>` is a plugin's help text.
-  if (first === undefined || (first === "help" && args.length === 1) || first === "-h" || first === "--help") {
-    context.stdout.write(help(await cliVersion()));
-    return ExitCode.ok;
-  }
-  if (first === "-V" || first === "--version") {
-    context.stdout.write(`${await cliVersion()}\n`);
-    return ExitCode.ok;
-  }
+  const { args, debug } = globalFlags(argv);
   let usage: string | undefined;
   try {
+    const [first] = args;
+    // `help` alone is the command list; `help <plugin>` is a plugin's help text.
+    if (first === undefined || (first === "help" && args.length === 1) || first === "-h" || first === "--help") {
+      context.stdout.write(help(await cliVersion()));
+      return ExitCode.ok;
+    }
+    if (first === "-V" || first === "--version") {
+      context.stdout.write(`${await cliVersion()}\n`);
+      return ExitCode.ok;
+    }
     const found = resolve(args);
     if (found === undefined) throw unknownCommand(first);
     const command = await found.entry.load();
@@ -77,7 +94,7 @@ export async function runCli(argv: readonly string[], context: CliContext): Prom
     return await command.run(rest, context);
   } catch (error) {
     const { reportError } = await import("./error-report.ts");
-    return reportError(context, error, usage);
+    return reportError(context, error, { usage, debug: debug || context.env.MEMFLOW_TS_DEBUG === "1" });
   }
 }
 

@@ -12,17 +12,19 @@
  * | AnalyzeError (analyzer)              | `<kind>: <message>`                                      | 1    |
  * | BuildError, PluginNameError (SDK)    | the message                                              | 1    |
  * | a Node system error (`ENOENT`, …)    | `unable to <action> "<path>": it does not exist`         | 1    |
+ * | OutputClosedError (stdout's reader went away) | nothing                                         | 141  |
  * | anything else: a bug                 | `internal error: <message>` and "please report this"     | 1    |
  *
- * A stack trace is printed only with MEMFLOW_TS_DEBUG=1. Every message and hint is escaped:
- * memflow's details, a registry's answers and a compiler's output come from files and servers.
+ * A stack trace is printed only with `--debug` (or MEMFLOW_TS_DEBUG=1). Every message and hint is
+ * escaped: memflow's details, a registry's answers and a compiler's output come from files and
+ * servers.
  */
 import type { AnalyzeError } from "@memflow-ts/analyzer";
 import { MemflowError, printable, printableLines } from "@memflow-ts/core/plugin-files";
 import type { BuildError, PluginNameError } from "@memflow-ts/sdk";
 import { UsageError } from "./command.ts";
 import { CliFailure, ContextualError, errnoCode, errorMessage, fileFailureMessage } from "./failure.ts";
-import { type CliContext, ExitCode } from "./io.ts";
+import { type CliContext, ExitCode, OutputClosedError } from "./io.ts";
 import { memflowNextStep } from "./memflow-next-step.ts";
 import { type Printer, printer } from "./output.ts";
 import { RegistryRequestError, registryNextSteps } from "./registry/registry-request-error.ts";
@@ -40,11 +42,20 @@ export interface ErrorReport {
 }
 
 const INTERNAL_HINT =
-  "this is a bug in memflow-ts; please report this with the command you ran (MEMFLOW_TS_DEBUG=1 prints where it happened)";
+  "this is a bug in memflow-ts; please report this with the command you ran (--debug prints where it happened)";
 
 function failure(message: string, hints: readonly string[] = []): ErrorReport {
   return { message, hints, exitCode: ExitCode.failed, showUsage: false, internal: false };
 }
+
+/** Nothing to say: whoever would read it has gone. */
+const OUTPUT_CLOSED: ErrorReport = {
+  message: "",
+  hints: [],
+  exitCode: ExitCode.outputClosed,
+  showUsage: false,
+  internal: false,
+};
 
 /**
  * Whether `error` is the SDK's or the analyzer's error class called `name`. Importing those
@@ -87,9 +98,10 @@ const ACTIONS: Readonly<Record<string, string>> = {
 function describeUnescaped(error: unknown): ErrorReport {
   if (error instanceof ContextualError) {
     const cause = describeUnescaped(error.cause);
-    if (cause.internal || cause.exitCode === ExitCode.usage) return cause;
+    if (cause.internal || cause.exitCode !== ExitCode.failed) return cause;
     return { ...cause, message: `${error.prefix}: ${cause.message}` };
   }
+  if (error instanceof OutputClosedError) return OUTPUT_CLOSED;
   if (error instanceof UsageError) {
     return {
       message: error.message,
@@ -137,7 +149,7 @@ function print(out: Printer, context: CliContext, report: ErrorReport): void {
   for (const hint of report.hints) context.stderr.write(`    ${hint}\n`);
 }
 
-/** Each error of the cause chain with its stack, for MEMFLOW_TS_DEBUG=1. */
+/** Each error of the cause chain with its stack, for --debug. */
 function stacks(error: unknown): string {
   const parts: string[] = [];
   let current = error;
@@ -148,31 +160,57 @@ function stacks(error: unknown): string {
   return parts.length === 0 ? "" : `${parts.join("\ncaused by: ")}\n`;
 }
 
+export interface ReportOptions {
+  /** The command's usage, printed after a usage error. */
+  readonly usage?: string | undefined;
+  /** Print the stack of the error and its causes (`--debug`). */
+  readonly debug?: boolean;
+}
+
 /**
  * Prints what a command threw and returns its exit code: `[X] <message>`, the hints indented
- * below, and for a usage error the command's `usage`.
+ * below, and for a usage error the command's `usage`. When stderr is closed too, the exit code
+ * is all there is to give.
  */
-export function reportError(context: CliContext, error: unknown, usage?: string): ExitCode {
+export function reportError(context: CliContext, error: unknown, options: ReportOptions = {}): ExitCode {
   const report = describeError(error);
-  print(printer(context), context, report);
-  if (report.showUsage && usage !== undefined) context.stderr.write(`\n${usage.endsWith("\n") ? usage : `${usage}\n`}`);
-  if (context.env.MEMFLOW_TS_DEBUG === "1") context.stderr.write(stacks(error));
+  try {
+    if (report.exitCode !== ExitCode.outputClosed) print(printer(context), context, report);
+    const usage = options.usage;
+    if (report.showUsage && usage !== undefined)
+      context.stderr.write(`\n${usage.endsWith("\n") ? usage : `${usage}\n`}`);
+    if (options.debug) context.stderr.write(stacks(error));
+  } catch (failed) {
+    if (!(failed instanceof OutputClosedError)) throw failed;
+  }
   return report.exitCode;
 }
 
 /**
  * Prints one item's failure, `[X] <prefix>: <message>` and its hints, so the command can go on
- * with the next item. A bug or a usage error is rethrown: it is not about this item.
+ * with the next item. A bug, a usage error or a closed output is rethrown: it is not about this
+ * item.
  */
 export function reportFailure(out: Printer, context: CliContext, error: unknown, prefix?: string): void {
   const report = describeError(prefix === undefined ? error : new ContextualError(prefix, error));
-  if (report.internal || report.exitCode === ExitCode.usage) throw error;
+  if (report.internal || report.exitCode !== ExitCode.failed) throw error;
   print(out, context, report);
 }
 
-/** The message of a failure, for a line of its own (the setup wizard's log); a bug is rethrown. */
-export function failureMessage(error: unknown): string {
+/** The report of a failure a command shows among its own lines; a bug or a closed output is rethrown. */
+function shownFailure(error: unknown): ErrorReport {
   const report = describeError(error);
-  if (report.internal) throw error;
-  return report.message;
+  if (report.internal || report.exitCode === ExitCode.outputClosed) throw error;
+  return report;
+}
+
+/** The message of a failure alone, for a line of its own (a prompt's validation, the demo's scan). */
+export function failureMessage(error: unknown): string {
+  return shownFailure(error).message;
+}
+
+/** A failure with its hints on the lines below, indented, for a log (the setup wizard's). */
+export function failureText(error: unknown): string {
+  const report = shownFailure(error);
+  return [report.message, ...report.hints.map((hint) => `    ${hint}`)].join("\n");
 }

@@ -5,6 +5,7 @@
 import type { HostPlatform } from "@memflow-ts/core/plugin-files";
 
 export interface OutputStream {
+  /** Throws OutputClosedError once the reader has gone (a closed pipe: `memflow-ts read … | head`). */
   write(text: string): void;
   /** True when a person is watching: colours and prompts are allowed. */
   readonly isTTY: boolean;
@@ -27,11 +28,15 @@ export interface CliContext {
   uid?: number | undefined;
 }
 
-/** Exit codes shared by every command. */
+/**
+ * Exit codes shared by every command. `outputClosed` is what a shell reports for a program that
+ * SIGPIPE ended (128 + 13), as `cat` in `cat big | head` is: the reader went away, nothing failed.
+ */
 export const ExitCode = {
   ok: 0,
   failed: 1,
   usage: 2,
+  outputClosed: 141,
 } as const;
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
 
@@ -41,4 +46,16 @@ export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
  */
 export function canPrompt(context: CliContext): boolean {
   return context.stdinIsTTY && context.stdout.isTTY && context.env.CI !== "true";
+}
+
+/**
+ * stdout or stderr can no longer be written: its reader went away (EPIPE). The command stops
+ * where it is and the CLI ends quietly with `ExitCode.outputClosed`.
+ */
+export class OutputClosedError extends Error {
+  override readonly name = "OutputClosedError";
+
+  constructor(stream: "stdout" | "stderr", options?: { cause?: unknown }) {
+    super(`${stream} was closed by its reader`, options);
+  }
 }

@@ -2,7 +2,7 @@
  * memflowup's listing columns: widths, the CREATED form (chrono's Display of a NaiveDateTime,
  * `2024-04-06 20:05:10.121026023`), and the header rows of its tables.
  */
-import { createdAtFromNanoseconds, parseCreatedAt } from "@memflow-ts/core/plugin-files";
+import { createdAtFromNanoseconds, parseCreatedAt, printable } from "@memflow-ts/core/plugin-files";
 
 /** NAME VERSION ARCH ABI DIGEST DIGEST_LONG CREATED, as memflowup pads them. */
 export const VERSION_COLUMNS = [16, 16, 12, 4, 8, 65] as const;
@@ -20,7 +20,10 @@ export function shortDigest(digest: string): string {
   return digest.slice(0, 7);
 }
 
-/** An aside to stderr (`[-] …`), so that a table or JSON on stdout stays clean; silent with --quiet. */
+/**
+ * An aside to stderr (`[-] …`), so that a table or JSON on stdout stays clean; silent with
+ * --quiet. One line: it names files and plugins, so every control character is escaped.
+ */
 export function note(stderr: { write(text: string): void }, quiet: boolean, message: string): void {
-  if (!quiet) stderr.write(`[-] ${message}\n`);
+  if (!quiet) stderr.write(`[-] ${printable(message)}\n`);
 }

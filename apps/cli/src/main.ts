@@ -6,20 +6,29 @@
 import { fstatSync, statSync, writeSync } from "node:fs";
 import type { HostPlatform } from "@memflow-ts/core/plugin-files";
 import { runCli } from "./cli.ts";
-import type { CliContext, OutputStream } from "./io.ts";
+import { type CliContext, OutputClosedError, type OutputStream } from "./io.ts";
 
 /** Blocks this thread for a moment, while a full pipe drains. */
 const pause = new Int32Array(new SharedArrayBuffer(4));
 
-/** Writes all of `text` to a file descriptor, synchronously, so output keeps its order. */
-function writeAll(fd: number, text: string): void {
+function errorCode(error: unknown): unknown {
+  return error instanceof Error && "code" in error ? error.code : undefined;
+}
+
+/**
+ * Writes all of `text` to a file descriptor, synchronously, so output keeps its order. A reader
+ * that went away (EPIPE: Bun ignores SIGPIPE) is an OutputClosedError, which ends the command.
+ */
+function writeAll(fd: 1 | 2, text: string): void {
   const bytes = Buffer.from(text);
   let written = 0;
   while (written < bytes.byteLength) {
     try {
       written += writeSync(fd, bytes, written, bytes.byteLength - written);
     } catch (error) {
-      if (!(error instanceof Error && "code" in error && error.code === "EAGAIN")) throw error;
+      const code = errorCode(error);
+      if (code === "EPIPE") throw new OutputClosedError(fd === 1 ? "stdout" : "stderr", { cause: error });
+      if (code !== "EAGAIN") throw error;
       Atomics.wait(pause, 0, 0, 1);
     }
   }
@@ -61,6 +70,27 @@ function homeDirectory(): string {
   return homedir();
 }
 
+let workingDirectory: string | undefined;
+
+/**
+ * The working directory, asked when a command first needs it. One that was removed under the
+ * shell is a failure the user can act on; Bun's own error would come with a stack trace.
+ */
+function currentDirectory(): string {
+  if (workingDirectory !== undefined) return workingDirectory;
+  try {
+    workingDirectory = process.cwd();
+    return workingDirectory;
+  } catch (error) {
+    const { CliFailure } = require("./failure.ts") as typeof import("./failure.ts");
+    throw new CliFailure(
+      "the working directory no longer exists (it was removed or moved)",
+      ["cd to an existing folder and run the command again"],
+      { cause: error },
+    );
+  }
+}
+
 let platform: HostPlatform | undefined;
 
 /**
@@ -79,7 +109,9 @@ const context: CliContext = {
   stderr: stream(2),
   stdinIsTTY: isTerminal(0),
   env: process.env,
-  cwd: process.cwd(),
+  get cwd() {
+    return currentDirectory();
+  },
   home: homeDirectory(),
   get platform() {
     return platform ?? pluginPlatform();

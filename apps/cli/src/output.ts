@@ -1,10 +1,12 @@
 /**
  * memflowup's console conventions: `[=]` success, `[-]` information or skip, `[X]` failure,
  * coloured only when a person is watching (a terminal, and no NO_COLOR), and fixed-width tables
- * with memflowup's column widths. Table cells are made printable: they hold names and versions
- * read from plugins, `.meta` files and registries.
+ * with memflowup's column widths. Messages and table cells are made printable: they hold names,
+ * versions and paths read from plugins, `.meta` files and registries. Line breaks in a message
+ * stay (a hexdump, a compiler's output), so whoever puts a name from outside into a one-line
+ * message escapes it first (`printable`), line breaks included.
  */
-import { isPrintable, printable } from "@memflow-ts/core/plugin-files";
+import { isPrintable, printable, printableLines } from "@memflow-ts/core/plugin-files";
 import type { CliContext, OutputStream } from "./io.ts";
 
 export interface Printer {
@@ -30,6 +32,9 @@ export function paint(enabled: boolean, text: string, ...colors: Color[]): strin
   return `\x1b[${colors.map((color) => CODES[color]).join(";")}m${text}\x1b[0m`;
 }
 
+/** Text for the terminal: control characters escaped, line breaks and tabs kept. */
+const shown = printableLines;
+
 export function printer(context: CliContext, options: { quiet?: boolean } = {}): Printer {
   const color = colorEnabled(context.stdout, context.env);
   const errColor = colorEnabled(context.stderr, context.env);
@@ -37,14 +42,14 @@ export function printer(context: CliContext, options: { quiet?: boolean } = {}):
   return {
     color,
     success: (message) => {
-      if (!quiet) context.stdout.write(`${paint(color, "[=]", "bold", "green")} ${message}\n`);
+      if (!quiet) context.stdout.write(`${paint(color, "[=]", "bold", "green")} ${shown(message)}\n`);
     },
     info: (message) => {
-      if (!quiet) context.stdout.write(`${paint(color, "[-]", "bold", "yellow")} ${message}\n`);
+      if (!quiet) context.stdout.write(`${paint(color, "[-]", "bold", "yellow")} ${shown(message)}\n`);
     },
-    failure: (message) => context.stderr.write(`${paint(errColor, "[X]", "bold", "red")} ${message}\n`),
+    failure: (message) => context.stderr.write(`${paint(errColor, "[X]", "bold", "red")} ${shown(message)}\n`),
     line: (text = "") => {
-      if (!quiet) context.stdout.write(`${text}\n`);
+      if (!quiet) context.stdout.write(`${shown(text)}\n`);
     },
     json: (value) => context.stdout.write(`${JSON.stringify(value, null, 2)}\n`),
   };

@@ -4,6 +4,7 @@
  * a terminal (never into logs or pipes), at most ten times a second; `clear()` erases it before
  * other output is printed.
  */
+import { printable } from "@memflow-ts/core/plugin-files";
 import type { CliContext } from "./io.ts";
 
 export interface DownloadProgress {
@@ -56,7 +57,8 @@ export function downloadProgress(context: CliContext): DownloadProgress {
     const amount = known ? `${size(received)}/${size(total)}` : size(received);
     const seconds = started === undefined ? 0 : (now - started) / 1000;
     const rate = seconds > 0.2 ? ` (${size(Math.round(transferred / seconds))}/s)` : "";
-    context.stderr.write(`\r\x1b[2K${bar} ${amount}${rate} ${[...active.keys()].join(", ")}`);
+    // Labels name plugins, which a registry names: escaped.
+    context.stderr.write(`\r\x1b[2K${bar} ${amount}${rate} ${printable([...active.keys()].join(", "))}`);
     drawn = true;
   };
   return {

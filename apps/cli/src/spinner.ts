@@ -4,6 +4,7 @@
  * terminal; it erases itself when the work ends, so the command's own result line is all that
  * stays.
  */
+import { printable } from "@memflow-ts/core/plugin-files";
 import type { CliContext } from "./io.ts";
 
 const FRAMES = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
@@ -13,10 +14,12 @@ const INTERVAL_MS = 80;
 export async function withSpinner<T>(context: CliContext, label: string, work: () => Promise<T>): Promise<T> {
   if (!context.stderr.isTTY) return work();
   const started = Date.now();
+  // A label may name a plugin or a folder: escaped once.
+  const shown = printable(label);
   let frame = 0;
   const draw = () => {
     const seconds = ((Date.now() - started) / 1000).toFixed(1);
-    context.stderr.write(`\r\x1b[2K${FRAMES[frame % FRAMES.length]} ${label} (${seconds} s)`);
+    context.stderr.write(`\r\x1b[2K${FRAMES[frame % FRAMES.length]} ${shown} (${seconds} s)`);
     frame += 1;
   };
   draw();

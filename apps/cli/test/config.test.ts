@@ -130,7 +130,8 @@ describe("config set / unset", () => {
     expect(sec1.stderr).toContain("openssl pkcs8");
     const missing = await config("set", "priv_key_file", "nowhere.pem");
     expect(missing.stderr).toContain("it does not exist");
-    expect((await config("set", "registry", "http://exa mple")).code).toBe(1);
+    // A registry that is no URL is a usage error.
+    expect((await config("set", "registry", "http://exa mple")).code).toBe(2);
     expect(readFileSync(configFile, "utf8")).toBe(fixture("memflowup-config.json"));
   });
 

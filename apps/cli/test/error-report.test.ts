@@ -12,9 +12,9 @@ import { RegistryRequestError } from "../src/registry/registry-request-error.ts"
 import { testContext } from "./capture.ts";
 
 /** What reportError prints for `error` (after `usage`, when given), and the exit code. */
-function report(error: unknown, usage?: string, env: Record<string, string> = {}) {
-  const { context, stdout, stderr } = testContext({ home: "/nonexistent", cwd: "/", env });
-  const code = reportError(context, error, usage);
+function report(error: unknown, usage?: string, debug = false) {
+  const { context, stdout, stderr } = testContext({ home: "/nonexistent", cwd: "/" });
+  const code = reportError(context, error, { usage, debug });
   return { code, stdout: stdout.text(), stderr: stderr.text() };
 }
 
@@ -133,7 +133,7 @@ describe("anything else is a bug", () => {
     expect(run.code).toBe(ExitCode.failed);
     expect(run.stderr).toBe(
       "[X] internal error: TypeError: undefined is not an object\n" +
-        "    this is a bug in memflow-ts; please report this with the command you ran (MEMFLOW_TS_DEBUG=1 prints where it happened)\n",
+        "    this is a bug in memflow-ts; please report this with the command you ran (--debug prints where it happened)\n",
     );
     expect(run.stderr).not.toContain("    at ");
   });
@@ -152,10 +152,8 @@ describe("anything else is a bug", () => {
     expect(described.message).toBe("internal error: RangeError: bad");
   });
 
-  test("MEMFLOW_TS_DEBUG=1 prints the stack, and the cause's", () => {
-    const run = report(new ContextualError("Unable to list", new TypeError("boom")), undefined, {
-      MEMFLOW_TS_DEBUG: "1",
-    });
+  test("--debug prints the stack, and the cause's", () => {
+    const run = report(new ContextualError("Unable to list", new TypeError("boom")), undefined, true);
     expect(run.stderr).toStartWith("[X] internal error: TypeError: boom\n");
     expect(run.stderr).toContain("caused by: TypeError: boom");
     expect(run.stderr).toContain("    at ");

@@ -65,9 +65,9 @@ describe.skipIf(!gcc.available)("memflow-ts help <plugin>", () => {
 
   test("an unknown name lists the connectors and OS plugins there are", async () => {
     const { context, stderr } = setup();
-    expect(await runHelp(["qemu"], context)).toBe(ExitCode.failed);
+    expect(await runHelp(["qemu"], context)).toBe(ExitCode.usage);
     expect(stderr.text()).toStartWith(
-      "[X] inventory: plugin not found (no connector or os plugin named qemu (connectors: targets, dummy; os plugins: none))\n",
+      "[X] no connector or os plugin named qemu\n    connectors: targets, dummy; os plugins: none\n",
     );
   });
 

@@ -174,13 +174,12 @@ describe("plugins clean", () => {
     const dry = await cli(home, ["plugins", "clean", "--dry-run"]);
     expect(dry.code).toBe(0);
     expect(files()).toEqual(before);
-    expect(dry.stdout).toContain("[-] Dry run: would remove 4 plugins.");
+    expect(dry.stdout).toContain("[-] Dry run: would remove 3 plugins.");
 
     const run = await cli(home, ["plugins", "clean"]);
     expect(run.code).toBe(0);
-    expect(run.stdout).toContain(
-      `[=] Deleted orphaned plugin: "${join(dir, "libmemflow_corrupt_1111111.so")}" (corrupted .meta file)`,
-    );
+    // A damaged .meta never costs its plugin file (memflowup deleted it).
+    expect(run.stdout).toContain(`[-] Kept "${join(dir, "libmemflow_corrupt_1111111.so")}": its .meta is damaged`);
     expect(run.stdout).toContain(
       `[=] Deleted orphaned plugin: "${join(dir, names.mismatch)}" (checksum mismatch in .meta file)`,
     );
@@ -188,7 +187,7 @@ describe("plugins clean", () => {
       `[=] Deleted plugin: "${join(dir, names.old)}" (an older gcc-x86_64 0.1.0; kept ${join(dir, names.current)})`,
     );
     expect(run.stdout).toContain("Kept 1 plugin file without a .meta (copied by hand?)");
-    expect(run.stdout).toContain("[=] Plugins cleaned, removed 4 plugins.");
+    expect(run.stdout).toContain("[=] Plugins cleaned, removed 3 plugins.");
     const meta = (name: string) => name.replace(/\.so$/, ".meta");
     expect(files()).toEqual(
       [
@@ -199,6 +198,8 @@ describe("plugins clean", () => {
         names.alphaOnly,
         meta(names.alphaOnly),
         "libmemflow_handmade.so",
+        "libmemflow_corrupt_1111111.so",
+        "libmemflow_corrupt_1111111.meta",
         "notes.txt",
       ].sort(),
     );

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ExitCode, runCli } from "../src/index.ts";
 import { testContext } from "./capture.ts";
-import { buildDummy, buildRawfile, gcc } from "./support/plugins.ts";
+import { buildDummy, buildHoley, buildRawfile, gcc } from "./support/plugins.ts";
 
 const sandbox = mkdtempSync(join(tmpdir(), "memflow-ts-read-"));
 afterAll(() => rmSync(sandbox, { recursive: true, force: true }));
@@ -16,6 +16,7 @@ beforeAll(() => {
   if (!gcc.available) return;
   buildDummy(plugins);
   buildRawfile(plugins);
+  buildHoley(plugins);
 });
 
 /** The plugins come through MEMFLOW_PLUGIN_PATH; HOME has none. */
@@ -85,15 +86,6 @@ describe.skipIf(!gcc.available)("memflow-ts read and write", () => {
     expect(read.stderr).toStartWith(`[X] could not write ${join(cwd, "nowhere", "x.bin")}: `);
   });
 
-  test("a range past the end of the connector's memory fails with memflow's error and a hint", async () => {
-    const read = await run(["read", "-c", "dummy::size=1m", "0xffff0", "0x20"]);
-    expect(read.code).toBe(ExitCode.failed);
-    expect(read.stdout).toBe("");
-    expect(read.stderr).toStartWith(
-      "[X] physical memory: partial data (16 of 32 bytes at 0xffff0 could not be read from connector dummy)\n    Part of the range",
-    );
-  });
-
   test("a read-only connector refuses writes", async () => {
     const memory = join(sandbox, "readonly.raw");
     writeFileSync(memory, new Uint8Array(16));
@@ -106,9 +98,9 @@ describe.skipIf(!gcc.available)("memflow-ts read and write", () => {
   test("an unknown connector names the ones there are and what to run next", async () => {
     const read = await run(["read", "-c", "qemu:win10", "0", "4"]);
     expect(read.code).toBe(ExitCode.failed);
-    // Newest first: rawfile was built after dummy.
+    // Newest first: holey was built last.
     expect(read.stderr).toBe(
-      "[X] inventory: plugin not found (no connector plugin named qemu (available: rawfile, dummy))\n" +
+      "[X] inventory: plugin not found (no connector plugin named qemu (available: holey, rawfile, dummy))\n" +
         "    Run 'memflow-ts list' to see the plugins found; install one with 'memflow-ts pull <name>'. " +
         "Run 'memflow-ts doctor' to see which plugins memflow finds and why others are skipped.\n",
     );
@@ -159,4 +151,81 @@ describe("memflow-ts read and write usage errors", () => {
   test("write without bytes", () =>
     usage(["write", "-c", "dummy", "0"], "write needs an address and the bytes in hex (got 0)"));
   test("an unknown flag", () => usage(["read", "-c", "dummy", "0", "4", "--bogus"], "Unknown option '--bogus'"));
+});
+
+/*
+ * memflow's partial reads: the bytes that could be read are shown, the others are `??` in the
+ * hexdump and named as ranges on stderr; the exit code is 1 only when nothing could be read, or
+ * with --strict. The dummy is readable up to its size in whole pages, rawfile up to the file's
+ * end anywhere in a page, and holey-connector.c has a hole in the middle of its memory.
+ */
+const read = (...args: string[]) => run(["read", ...args]);
+
+const UNREADABLE_LINE = "?? ?? ?? ?? ?? ?? ?? ??  ?? ?? ?? ?? ?? ?? ?? ??  |????????????????|";
+
+describe.skipIf(!gcc.available)("memflow-ts read with part of the range unreadable", () => {
+  test("the end of the dummy's memory: the readable bytes, ?? for the rest, the range on stderr, exit 0", async () => {
+    const run = await read("-c", "dummy::size=4m", "0x3ffff0", "32");
+    expect(run).toEqual({
+      code: ExitCode.ok,
+      stdout:
+        "003ffff0  00 00 00 00 00 00 00 00  00 00 00 00 00 00 00 00  |................|\n" +
+        `00400000  ${UNREADABLE_LINE}\n`,
+      stderr: "[-] 16 of 32 bytes could not be read (connector dummy): 0x400000-0x40000f; shown as ??\n",
+    });
+  });
+
+  test("--strict: the same output, exit 1", async () => {
+    const run = await read("-c", "dummy::size=4m", "0x3ffff0", "32", "--strict");
+    expect(run.code).toBe(ExitCode.failed);
+    expect(run.stdout).toContain(`00400000  ${UNREADABLE_LINE}\n`);
+    expect(run.stderr).toBe("[X] 16 of 32 bytes could not be read (connector dummy): 0x400000-0x40000f; shown as ??\n");
+  });
+
+  test("nothing readable: exit 1 and no hexdump", async () => {
+    const run = await read("-c", "dummy::size=1m", "0x200000", "16");
+    expect(run.code).toBe(ExitCode.failed);
+    expect(run.stdout).toBe("");
+    expect(run.stderr).toStartWith("[X] none of the 16 bytes at 0x200000 could be read (connector dummy)\n");
+  });
+
+  test("a hole in the middle is found to the byte, the bytes after it are shown", async () => {
+    const run = await read("-c", "holey", "0xff8", "0x1010");
+    expect(run.code).toBe(ExitCode.ok);
+    const lines = run.stdout.split("\n");
+    expect(lines[0]).toBe(`00000ff8  f8 f9 fa fb fc fd fe ff  ${"?? ".repeat(8)} |........????????|`);
+    expect(lines[1]).toBe(`00001008  ${UNREADABLE_LINE}`);
+    expect(lines.at(-2)).toBe("00001ff8  ?? ?? ?? ?? ?? ?? ?? ??  00 01 02 03 04 05 06 07  |????????........|");
+    expect(run.stderr).toBe("[-] 4096 of 4112 bytes could not be read (connector holey): 0x1000-0x1fff; shown as ??\n");
+  });
+
+  test("memory that ends inside a page is found to the byte", async () => {
+    // A 0x1008-byte file: its last page is readable up to 0x1007 only, one request says "24 of 64".
+    const file = join(sandbox, "short.raw");
+    writeFileSync(file, new Uint8Array(0x1008).fill(0x41));
+    const run = await read("-c", `rawfile:${file}`, "0xff0", "0x40");
+    expect(run.code).toBe(ExitCode.ok);
+    expect(run.stdout.split("\n").slice(0, 2)).toEqual([
+      "00000ff0  41 41 41 41 41 41 41 41  41 41 41 41 41 41 41 41  |AAAAAAAAAAAAAAAA|",
+      `00001000  41 41 41 41 41 41 41 41  ${"?? ".repeat(8)} |AAAAAAAA????????|`,
+    ]);
+    expect(run.stderr).toBe("[-] 40 of 64 bytes could not be read (connector rawfile): 0x1008-0x102f; shown as ??\n");
+  });
+
+  test("--out writes what was read, zeros where nothing could be, and names the missing ranges", async () => {
+    const out = join(sandbox, "holey.bin");
+    const run = await read("-c", "holey", "0x800", "0x2000", "--out", out);
+    expect(run.code).toBe(ExitCode.ok);
+    expect(run.stdout).toBe(`[=] wrote 8192 bytes from 0x800 (connector holey) to ${out}\n`);
+    expect(run.stderr).toBe(
+      `[-] 4096 of 8192 bytes could not be read (connector holey): 0x1000-0x1fff; they are zeros in ${out}\n`,
+    );
+    const bytes = readFileSync(out);
+    expect(bytes.length).toBe(0x2000);
+    expect(bytes[0]).toBe(0x00);
+    expect(bytes[0x7ff]).toBe(0xff);
+    expect(bytes.subarray(0x800, 0x1800).every((byte) => byte === 0)).toBe(true);
+    expect(bytes[0x1800]).toBe(0x00);
+    expect(bytes[0x1801]).toBe(0x01);
+  });
 });

@@ -12,6 +12,7 @@ import { TmuxTerminal } from "../../../tooling/testing/tmux.ts";
 import { ExitCode, runCli } from "../src/index.ts";
 import { testContext } from "./capture.ts";
 import { HOST_FIXTURE, PUBLIC_KEY_PEM, registryFixture, startRegistry, type TestRegistry } from "./registry-server.ts";
+import { startHostileRegistry } from "./support/hostile-registry.ts";
 
 const tmux = requireTool("tmux", "tmux");
 const gcc = requireTool("gcc", "gcc");
@@ -30,6 +31,14 @@ afterAll(async () => {
   await registry.stop();
   rmSync(sandbox, { recursive: true, force: true });
 });
+
+/** A URL on 127.0.0.1 where nothing listens (a server was there a moment ago). */
+async function closedPortUrl(): Promise<string> {
+  const server = Bun.serve({ hostname: "127.0.0.1", port: 0, fetch: () => new Response("") });
+  const url = `http://127.0.0.1:${server.port}`;
+  await server.stop(true);
+  return url;
+}
 
 function terminal(home: string, args: string): TmuxTerminal {
   const session = TmuxTerminal.start({
@@ -99,6 +108,56 @@ describe.skipIf(!tmux.available || !gcc.available)("memflow-ts setup in a termin
     expect(await term.exitCode(30_000)).toBe(0);
   }, 120_000);
 
+  test("a registry that cannot be reached is asked again, not saved, unless the user keeps it", async () => {
+    const deadHome = join(sandbox, "dead-registry-home");
+    const dead = await closedPortUrl();
+    const term = terminal(deadHome, `--registry ${dead} --no-dummy`);
+    await term.waitFor("Where should plugins be installed?");
+    term.send("Enter");
+    await term.waitFor("Plugin registry");
+    term.send("Enter");
+    await term.waitFor("although it could not be reached?", 30_000);
+    expect(term.screen()).toContain(`Could not reach ${dead}`);
+    // The default answer is no: the question comes again, with the URL to correct.
+    term.send("Enter");
+    await term.waitFor(/Plugin registry[\s\S]*Plugin registry/);
+    term.send("-N", String(dead.length), "BSpace");
+    term.type(registry.url);
+    term.send("Enter");
+    await term.waitFor("Public key");
+    term.send("Enter");
+    await term.waitFor("Plugins to install or update", 30_000);
+    term.send("Enter");
+    expect(await term.exitCode(60_000)).toBe(0);
+    const config = JSON.parse(readFileSync(join(deadHome, ".config", "memflowup", "config.json"), "utf8"));
+    expect(config.registry).toBe(registry.url);
+  }, 120_000);
+
+  test("a registry's escape sequences reach the screen as text and never retitle the terminal", async () => {
+    const hostile = startHostileRegistry(registry.url, "text");
+    try {
+      const term = terminal(join(sandbox, "hostile-home"), `--registry ${hostile.url} --no-dummy`);
+      await term.waitFor("Where should plugins be installed?");
+      term.send("Enter");
+      await term.waitFor("Plugin registry");
+      term.send("Enter");
+      await term.waitFor("Public key", 30_000);
+      term.send("Enter");
+      // The option's label holds the version; its hint, shown for the option under the cursor, the description.
+      await term.waitFor("Plugins to install or update", 30_000);
+      expect(term.screen()).toContain("0.1.0\\x1b]0;PWNED\\x07\\x1b[31m\\x9b2J");
+      term.send("Down");
+      // clack wraps the hint: its end is enough.
+      await term.waitFor("\\x1b]0;PWNED\\x07\\x1b[31m\\x9b2J)");
+      const title = Bun.spawnSync(["tmux", "display-message", "-p", "-t", term.session, "#{pane_title}"]);
+      expect(title.stdout.toString()).not.toContain("PWNED");
+      term.send("C-c");
+      expect(await term.exitCode()).toBe(1);
+    } finally {
+      await hostile.stop();
+    }
+  }, 60_000);
+
   test("Ctrl-C cancels cleanly with exit code 1", async () => {
     const term = terminal(join(sandbox, "cancel-home"), "");
     await term.waitFor("Where should plugins be installed?");
@@ -114,6 +173,20 @@ describe("memflow-ts setup without a terminal", () => {
     const { context, stderr } = testContext({ home: join(sandbox, "no-tty"), cwd: sandbox });
     expect(await runCli(["setup"], context)).toBe(ExitCode.usage);
     expect(stderr.text()).toContain("memflow-ts setup --yes");
+  });
+
+  test("--yes keeps pull's hint when the plugins are signed with another key than the one given", async () => {
+    const home = join(sandbox, "yes-wrong-key");
+    const { context, stderr } = testContext({ home, cwd: sandbox });
+    const code = await runCli(
+      ["setup", "--yes", "--registry", registry.url, "--pull", HOST_FIXTURE.name, "--no-dummy"],
+      context,
+    );
+    expect(code).toBe(ExitCode.failed);
+    const text = stderr.text();
+    expect(text).toContain(`[X] Could not install ${HOST_FIXTURE.name}: Plugin signature verification failed\n`);
+    expect(text).toContain("    in case you're using a self-hosted registry, please provide its public key:\n");
+    expect(text).toContain("    --pub-key <pem>, or memflow-ts config set pub_key_file <pem>");
   });
 
   test.skipIf(!gcc.available)(

@@ -229,4 +229,20 @@ describe("Inventory lookup", () => {
     }
     expect(() => inventory.find("connector", "pcileech")).toThrow(/available: qemu, kvm/);
   });
+
+  test("not found names the skipped files that may have been the plugin, and why", () => {
+    const dir = join(root, "skipped");
+    const damaged = place(dir, "libmemflow_qemu_ccccccc.so", join(build, "qemu-new.so"));
+    writeFileSync(damaged.replace(/\.so$/, ".meta"), "{");
+    place(dir, "libmemflow_mixed_ddddddd.so", join(build, "mixed.so"), "2024-01-01T00:00:00");
+    const scanned = scanOf(dir);
+    expect(() => scanned.find("connector", "qemu:0.2.1")).toThrow(
+      new RegExp(`\\(available: good\\); skipped: ${damaged} \\(.*is not valid JSON`),
+    );
+    // A refused descriptor of a file that is otherwise used: found by its export name.
+    expect(() => scanned.find("os", "future")).toThrow(
+      /skipped: .*libmemflow_mixed_ddddddd\.so \(plugin with incompatible version/,
+    );
+    expect(scanned.catalogue.rejectedCandidates("connector", "kvm")).toEqual([]);
+  });
 });

@@ -4,6 +4,7 @@
  * official registry).
  */
 
+import { printable } from "@memflow-ts/core/plugin-files";
 import { type Command, parseFlags, UsageError } from "../command.ts";
 import { JSON_FLAG, QUIET_FLAG } from "../common-flags.ts";
 import {
@@ -44,17 +45,20 @@ export const configGetCommand: Command = {
       if (values.json) {
         out.json(displayed(config));
       } else {
+        // The file may have been written by anyone: its values are escaped.
         const shown = displayed(config);
         context.stdout.write(
-          `registry = "${shown.registry ?? ""}"\ntoken = "${shown.token ?? ""}"\n` +
-            `pub_key_file = ${JSON.stringify(shown.pub_key_file ?? "")}\npriv_key_file = ${JSON.stringify(shown.priv_key_file ?? "")}\n`,
+          printable(`registry = "${shown.registry ?? ""}"`) +
+            `\n${printable(`token = "${shown.token ?? ""}"`)}\n` +
+            `${printable(`pub_key_file = ${JSON.stringify(shown.pub_key_file ?? "")}`)}\n` +
+            `${printable(`priv_key_file = ${JSON.stringify(shown.priv_key_file ?? "")}`)}\n`,
         );
       }
       return ExitCode.ok;
     }
     const value = key === "registry" ? (config.registry ?? DEFAULT_REGISTRY) : config[key];
     if (values.json) out.json({ [key]: value });
-    else if (value !== null) context.stdout.write(`${value}\n`);
+    else if (value !== null) context.stdout.write(`${printable(value)}\n`);
     return ExitCode.ok;
   },
 };

@@ -8,7 +8,7 @@ import { readdir } from "node:fs/promises";
 import { join } from "node:path";
 import type { PluginDescriptorInfo } from "@memflow-ts/analyzer";
 import { analyzeFile } from "@memflow-ts/analyzer/fs";
-import { pluginExtension, pluginSearchPaths } from "@memflow-ts/core/plugin-files";
+import { pluginExtension, pluginSearchPaths, printable } from "@memflow-ts/core/plugin-files";
 import { bundledPluginCache } from "@memflow-ts/sdk";
 import { type Command, UsageError } from "../command.ts";
 import { openDummy } from "../demo/dummy-connector.ts";
@@ -48,12 +48,15 @@ async function scanDirectory(directory: string, extension: string): Promise<Dire
   return { directory, files: await Promise.all(candidates.map((name) => scanFile(directory, name))) };
 }
 
+/** A descriptor in one line; its name and version are the plugin's, so escaped. */
 function describe(descriptor: PluginDescriptorInfo): string {
   const architecture =
     typeof descriptor.architecture === "string"
       ? descriptor.architecture
       : `unknown(${descriptor.architecture.unknown})`;
-  return `${descriptor.plugin_kind} ${descriptor.name} ${descriptor.version} (${descriptor.file_type}/${architecture}, plugin_version ${descriptor.plugin_version})`;
+  return printable(
+    `${descriptor.plugin_kind} ${descriptor.name} ${descriptor.version} (${descriptor.file_type}/${architecture}, plugin_version ${descriptor.plugin_version})`,
+  );
 }
 
 export async function runDemo(context: CliContext): Promise<ExitCode> {
@@ -70,18 +73,21 @@ export async function runDemo(context: CliContext): Promise<ExitCode> {
   out.write(`memflow-ts demo: plugin scan (memflow 0.2.4 search order, *.${extension})\n\n`);
   let plugins = 0;
   for (const scan of scans) {
+    // Folder and file names come from the environment and the folders: escaped.
+    const directory = printable(scan.directory);
     if (scan.files === undefined) {
-      out.write(`  ${scan.directory}  (${scan.problem})\n`);
+      out.write(`  ${directory}  (${scan.problem})\n`);
       continue;
     }
-    out.write(`  ${scan.directory}  (${scan.files.length} file${scan.files.length === 1 ? "" : "s"})\n`);
+    out.write(`  ${directory}  (${scan.files.length} file${scan.files.length === 1 ? "" : "s"})\n`);
     for (const file of scan.files) {
+      const name = printable(file.name);
       if ("problem" in file) {
-        out.write(`    ${file.name}: skipped, ${file.problem}\n`);
+        out.write(`    ${name}: skipped, ${file.problem}\n`);
       } else if (file.descriptors.length === 0) {
-        out.write(`    ${file.name}: skipped, no memflow descriptor\n`);
+        out.write(`    ${name}: skipped, no memflow descriptor\n`);
       } else {
-        out.write(`    ${file.name}\n`);
+        out.write(`    ${name}\n`);
         for (const descriptor of file.descriptors) out.write(`      ${describe(descriptor)}\n`);
         plugins += file.descriptors.length;
       }

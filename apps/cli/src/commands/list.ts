@@ -5,7 +5,7 @@
  */
 import type { PluginDescriptorInfo } from "@memflow-ts/analyzer";
 import type { PluginCatalogue, PluginEntry, RejectedPlugin } from "@memflow-ts/core/catalogue";
-import { targetLabel } from "@memflow-ts/core/plugin-files";
+import { printable, targetLabel } from "@memflow-ts/core/plugin-files";
 import { type Command, parseFlags, UsageError } from "../command.ts";
 import { plural } from "../inventory/describe.ts";
 import { LISTING_FLAGS } from "../inventory/listing-flags.ts";
@@ -107,9 +107,10 @@ function printText(
   if (withRejected && rejected.length > 0) {
     out.line();
     out.line("Skipped:");
+    // A file's name and why it was skipped come from the plugin folder and the file.
     for (const entry of rejected) {
-      context.stdout.write(`  ${entry.path}${entry.exportName ? ` (${entry.exportName})` : ""}\n`);
-      context.stdout.write(`      ${entry.error.message}\n`);
+      context.stdout.write(`  ${printable(`${entry.path}${entry.exportName ? ` (${entry.exportName})` : ""}`)}\n`);
+      context.stdout.write(`      ${printable(entry.error.message)}\n`);
     }
   }
   const files = new Set(table.map((row) => row.entry.path)).size;

@@ -6,7 +6,7 @@
 import type { PluginKind } from "@memflow-ts/analyzer";
 import { type Inventory, MemflowError, type PluginMatch } from "@memflow-ts/core";
 import { printable, printableLines } from "@memflow-ts/core/plugin-files";
-import type { Command } from "../command.ts";
+import { type Command, UsageError } from "../command.ts";
 import { reportFailure } from "../error-report.ts";
 import { descriptorTitle } from "../inventory/describe.ts";
 import { parseNamedListing } from "../inventory/listing-flags.ts";
@@ -34,14 +34,25 @@ function findKind(inventory: Inventory, kind: PluginKind, name: string): PluginM
   }
 }
 
-function notFound(inventory: Inventory, name: string): MemflowError {
+/**
+ * A name that is no plugin: most likely a command's name or a typo, so a usage error. Files the
+ * scan skipped that may have been the plugin are named with why (core's rule for which).
+ */
+function notFound(inventory: Inventory, name: string): UsageError {
   const list = (names: string[]) => (names.length === 0 ? "none" : names.join(", "));
-  return new MemflowError(
-    "Inventory",
-    "PluginNotFound",
-    `no connector or os plugin named ${name} (connectors: ${list(inventory.availableConnectors())}; ` +
-      `os plugins: ${list(inventory.availableOs())})`,
+  const skipped = new Set(
+    (["connector", "os"] as const)
+      .flatMap((kind) => inventory.catalogue.rejectedCandidates(kind, name))
+      .map((rejected) => `skipped: ${rejected.path} (${rejected.error.detail ?? rejected.error.message})`),
   );
+  return new UsageError(`no connector or os plugin named ${name}`, {
+    hints: [
+      `connectors: ${list(inventory.availableConnectors())}; os plugins: ${list(inventory.availableOs())}`,
+      ...skipped,
+      "'memflow-ts list --rejected' shows the plugins found and the files skipped; a command's options: memflow-ts <command> --help",
+    ],
+    showUsage: false,
+  });
 }
 
 type HelpResult = { match: PluginMatch; help: string } | { match: PluginMatch; error: MemflowError };

@@ -1,6 +1,6 @@
 /** `memflow-ts plugin install <file…> [--dir <plugin folder>]`: copy into the plugin folder with a `.meta`. */
 import { resolve } from "node:path";
-import { userPluginDirectory } from "@memflow-ts/core/plugin-files";
+import { printable, userPluginDirectory } from "@memflow-ts/core/plugin-files";
 import { installPluginFile } from "@memflow-ts/sdk";
 import { type Command, parseFlags, UsageError } from "../command.ts";
 import { reportFailure } from "../error-report.ts";
@@ -21,8 +21,11 @@ user plugin folder (~/.local/lib/memflow) or --dir.`,
     for (const file of positionals) {
       try {
         const installed = installPluginFile({ file: resolve(context.cwd, file), outDir });
+        // The names and versions are the file's own.
         out.success(
-          `Installed ${installed.descriptors.map((d) => `${d.name} ${d.version}`).join(", ")} as ${installed.path}`,
+          printable(
+            `Installed ${installed.descriptors.map((d) => `${d.name} ${d.version}`).join(", ")} as ${installed.path}`,
+          ),
         );
       } catch (error) {
         reportFailure(out, context, error, `Unable to install ${file}`);

@@ -1,22 +1,46 @@
 /**
  * `memflow-ts plugin test <file>`: the SDK's conformance checks against a plugin file, outside
  * bun test, as a pass/fail report. Each check runs in a child process, so a crash fails only
- * the check it happened in.
+ * the check it happened in. The file is read first: one that is not a plugin, has no connector
+ * or no connector of the `--name` given is refused before any check runs.
  */
 import { existsSync } from "node:fs";
 import { resolve } from "node:path";
+import { analyzeFile } from "@memflow-ts/analyzer/fs";
+import { printable } from "@memflow-ts/core/plugin-files";
 import { checkPluginFile } from "@memflow-ts/sdk";
 import { type Command, parseFlags, UsageError } from "../command.ts";
-import { CliFailure } from "../failure.ts";
+import { CliFailure, withErrorContext } from "../failure.ts";
 import { ExitCode } from "../io.ts";
 import { paint, printer } from "../output.ts";
+
+/** The connector to check: `--name`, else the file's first connector. */
+async function connectorName(path: string, name: string | undefined): Promise<string> {
+  const descriptors = await withErrorContext(`cannot test ${path}`, () => analyzeFile(path));
+  const connectors = descriptors.filter((descriptor) => descriptor.plugin_kind === "connector").map((d) => d.name);
+  const [first] = connectors;
+  if (first === undefined) {
+    throw new CliFailure(`cannot test ${path}: it holds no memflow connector`, [
+      "plugin test checks connector plugins; 'memflow-ts inspect <file>' shows what the file holds",
+    ]);
+  }
+  if (name === undefined) return first;
+  if (!connectors.includes(name)) {
+    throw new UsageError(`--name ${name}: ${path} has no connector named ${name}`, {
+      hints: [`its connectors: ${connectors.join(", ")}`],
+      showUsage: false,
+    });
+  }
+  return name;
+}
 
 export const pluginTestCommand: Command = {
   usage: `Usage: memflow-ts plugin test <file> [--name <connector>] [--args <a>]… [--bad-args <a>]… [--cycles <n>] [--json]
 
 Runs the conformance checks (descriptor, create, metadata, read/write round trips, clone, leaks,
 help) against a connector plugin. --args are arguments it should accept (e.g. ":size=2m"),
---bad-args ones it must refuse. Exit 1 when a check fails.`,
+--bad-args ones it must refuse; --name picks a connector of the file (default: its first).
+Exit 1 when a check fails.`,
   async run(args, context) {
     const { values, positionals } = parseFlags(args, {
       name: { type: "string" },
@@ -33,9 +57,10 @@ help) against a connector plugin. --args are arguments it should accept (e.g. ":
     }
     const path = resolve(context.cwd, file);
     if (!existsSync(path)) throw new CliFailure(`${path} does not exist`);
+    const name = await connectorName(path, values.name);
     const out = printer(context);
     const reports = await checkPluginFile(path, {
-      name: values.name,
+      name,
       sampleArgs: values.args,
       badArgs: values["bad-args"],
       cycles,
@@ -46,9 +71,11 @@ help) against a connector plugin. --args are arguments it should accept (e.g. ":
     } else {
       for (const report of reports) {
         const mark = report.ok ? paint(out.color, "pass", "green") : paint(out.color, "FAIL", "red", "bold");
-        out.line(`${mark}  ${report.title}`);
+        // Written as is: the mark's colour must reach the terminal; the title is this CLI's own.
+        context.stdout.write(`${mark}  ${report.title}\n`);
         if (!report.ok || report.id === "clone") {
-          for (const line of report.message.split("\n")) out.line(`      ${line}`);
+          // A check's message quotes the plugin (its errors, its help text): escaped.
+          for (const line of report.message.split("\n")) out.line(`      ${printable(line)}`);
         }
       }
       out.line();

@@ -78,7 +78,11 @@ export const pluginsLsCommand: Command = {
       );
     }
     for (const { path, reason } of listing.unreadable) {
-      note(context.stderr, quiet, `${path} is not a memflowup .meta (${reason}); memflow-ts plugins clean removes it`);
+      note(
+        context.stderr,
+        quiet,
+        `${path} is not a memflowup .meta (${reason}); memflow-ts plugins clean --remove-damaged-meta removes it`,
+      );
     }
     return ExitCode.ok;
   },

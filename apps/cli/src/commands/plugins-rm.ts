@@ -4,7 +4,7 @@
  * plugin file first, then its `.meta`. A URI that matches nothing is reported and the others are
  * still removed; the exit code is then 1.
  */
-import { userPluginDirectory } from "@memflow-ts/core/plugin-files";
+import { printable, userPluginDirectory } from "@memflow-ts/core/plugin-files";
 import { type Command, parseFlags, UsageError } from "../command.ts";
 import { QUIET_FLAG } from "../common-flags.ts";
 import { reportFailure } from "../error-report.ts";
@@ -39,7 +39,7 @@ export const pluginsRmCommand: Command = {
         }
         removeFile(plugin.pluginPath);
         removeFile(plugin.metaPath);
-        out.success(`Deleted plugin: ${JSON.stringify(plugin.pluginPath)}`);
+        out.success(`Deleted plugin: ${printable(JSON.stringify(plugin.pluginPath))}`);
       } catch (error) {
         reportFailure(out, context, error);
         failed += 1;

@@ -8,11 +8,11 @@ import { existsSync } from "node:fs";
 import { isAbsolute, join, resolve } from "node:path";
 import * as prompts from "@clack/prompts";
 import { Inventory } from "@memflow-ts/core";
-import { hostFor, userPluginDirectory } from "@memflow-ts/core/plugin-files";
+import { hostFor, printable, printableLines, userPluginDirectory } from "@memflow-ts/core/plugin-files";
 import { buildPluginAsync, bundledPluginSource } from "@memflow-ts/sdk";
 import { type Command, parseFlags, UsageError } from "../command.ts";
 import { readConfig, writeConfig } from "../config/memflowup-config.ts";
-import { describeError, failureMessage } from "../error-report.ts";
+import { failureMessage, failureText } from "../error-report.ts";
 import { runDoctor } from "../inventory/doctor/run-doctor.ts";
 import { hexdump } from "../inventory/hexdump.ts";
 import { type CliContext, canPrompt, ExitCode } from "../io.ts";
@@ -20,7 +20,7 @@ import { localPlugins } from "../local/local-plugins.ts";
 import { printer } from "../output.ts";
 import { pullPlugin } from "../registry/pull-plugin.ts";
 import { loadPublicKey } from "../registry/signing-keys.ts";
-import { type PluginChoice, registryChoices } from "../setup/registry-choices.ts";
+import { askRegistry, pluginOptions } from "../setup/registry-question.ts";
 import { currentState, type SetupState, savePluginDirectory } from "../setup/setup-state.ts";
 import { withSpinner } from "../spinner.ts";
 
@@ -89,15 +89,7 @@ async function ask(
     );
     pluginDirectory = expandHome(typed.trim(), context);
   }
-  const registry = answer(
-    await prompts.text({
-      ...io,
-      message: "Plugin registry",
-      initialValue: state.registry,
-      validate: (value) =>
-        /^https?:\/\/\S+$/.test(value?.trim() ?? "") ? undefined : "a URL such as https://registry.memflow.io",
-    }),
-  ).trim();
+  const { registry, choices } = await askRegistry(io, answer, state.registry, hostFor(context.platform, context.arch));
   const publicKeyFile = answer(
     await prompts.text({
       ...io,
@@ -108,46 +100,19 @@ async function ask(
   ).trim();
 
   let pull = flags.pull ?? [];
-  if (flags.pull === undefined) {
-    const spin = prompts.spinner({ output: io.output });
-    spin.start(`Asking ${registry} which plugins it has for this machine`);
-    let choices: PluginChoice[] = [];
-    try {
-      const found = await registryChoices(registry, hostFor(context.platform, context.arch));
-      choices = found.choices;
-      spin.stop(
-        `${registry} has ${choices.length} plugin${choices.length === 1 ? "" : "s"} for this machine` +
-          (found.unavailable.length > 0 ? ` (and ${found.unavailable.length} built for others)` : ""),
-      );
-    } catch (error) {
-      // Even a bug here only costs the list: the wizard goes on without it.
-      spin.error(`Could not list ${registry}: ${describeError(error).message}`);
-    }
-    if (choices.length > 0) {
-      const installed = new Set(
-        localPlugins(pluginDirectory, context.platform).plugins.map((plugin) => plugin.descriptor.name),
-      );
-      const groups: Record<string, { value: string; label: string; hint: string }[]> = {};
-      for (const choice of choices) {
-        const group = choice.kind === "connector" ? "Connectors" : "OS plugins";
-        const members = groups[group] ?? [];
-        groups[group] = members;
-        members.push({
-          value: choice.name,
-          label: `${choice.name}  ${choice.detail}`,
-          hint: choice.description,
-        });
-      }
-      pull = answer(
-        await prompts.groupMultiselect({
-          ...io,
-          message: "Plugins to install or update (space selects, enter confirms)",
-          options: groups,
-          initialValues: choices.filter((choice) => installed.has(choice.name)).map((choice) => choice.name),
-          required: false,
-        }),
-      );
-    }
+  if (flags.pull === undefined && choices.length > 0) {
+    const installed = new Set(
+      localPlugins(pluginDirectory, context.platform).plugins.map((plugin) => plugin.descriptor.name),
+    );
+    pull = answer(
+      await prompts.groupMultiselect({
+        ...io,
+        message: "Plugins to install or update (space selects, enter confirms)",
+        options: pluginOptions(choices),
+        initialValues: choices.filter((choice) => installed.has(choice.name)).map((choice) => choice.name),
+        required: false,
+      }),
+    );
   }
   const buildDummy = flags.dummy
     ? answer(
@@ -205,11 +170,13 @@ async function apply(context: CliContext, plan: Plan, reporter: Reporter): Promi
     };
     const quietProgress = { track: () => () => {}, done: () => {}, clear: () => {} };
     for (const name of plan.pull) {
+      // The registry named it (the plugin question's answers are its names).
+      const shown = printable(name);
       try {
-        const outcome = await reporter.busy(`Pulling ${name}`, () => pullPlugin(name, settings, out, quietProgress));
-        log("success", outcome === "installed" ? `Installed ${name}` : `${name} is up to date`);
+        const outcome = await reporter.busy(`Pulling ${shown}`, () => pullPlugin(name, settings, out, quietProgress));
+        log("success", outcome === "installed" ? `Installed ${shown}` : `${shown} is up to date`);
       } catch (error) {
-        log("warn", `Could not install ${name}: ${failureMessage(error)}`);
+        log("warn", `Could not install ${shown}: ${failureText(error)}`);
         failures += 1;
       }
     }
@@ -222,7 +189,7 @@ async function apply(context: CliContext, plan: Plan, reporter: Reporter): Promi
       );
       log("success", `Installed the dummy connector: ${built.path}`);
     } catch (error) {
-      log("warn", `Could not build the dummy connector: ${failureMessage(error)}`);
+      log("warn", `Could not build the dummy connector: ${failureText(error)}`);
       failures += 1;
     }
   }
@@ -238,7 +205,9 @@ async function apply(context: CliContext, plan: Plan, reporter: Reporter): Promi
   log(
     errors.length > 0 ? "warn" : "success",
     `doctor: ${report.plugins} plugin${report.plugins === 1 ? "" : "s"} load, ${errors.length} error${errors.length === 1 ? "" : "s"}, ${warnings.length} warning${warnings.length === 1 ? "" : "s"}` +
-      errors.map((finding) => `\n  - ${finding.message}${finding.fix ? ` (${finding.fix})` : ""}`).join(""),
+      errors
+        .map((finding) => `\n  - ${printable(`${finding.message}${finding.fix ? ` (${finding.fix})` : ""}`)}`)
+        .join(""),
   );
 
   if (plan.buildDummy && existsSync(plan.pluginDirectory)) {
@@ -251,7 +220,7 @@ async function apply(context: CliContext, plan: Plan, reporter: Reporter): Promi
         `Read 16 bytes through the dummy connector:\n${hexdump(connector.read(0x2000n, 16), 0x2000n).trimEnd()}`,
       );
     } catch (error) {
-      log("warn", `Could not read through the dummy connector: ${failureMessage(error)}`);
+      log("warn", `Could not read through the dummy connector: ${failureText(error)}`);
       failures += 1;
     }
   }
@@ -297,16 +266,17 @@ export const setupCommand: Command = {
     prompts.intro("memflow-ts setup", { output });
     try {
       const plan = await ask(context, state, { pull: values.pull, dummy: !values["no-dummy"] });
+      // clack draws whatever it is given: what came from outside is escaped here, line breaks kept.
       const failures = await apply(context, plan, {
         log: (kind, text) =>
           kind === "success"
-            ? prompts.log.success(text, { output })
+            ? prompts.log.success(printableLines(text), { output })
             : kind === "warn"
-              ? prompts.log.warn(text, { output })
-              : prompts.log.info(text, { output }),
+              ? prompts.log.warn(printableLines(text), { output })
+              : prompts.log.info(printableLines(text), { output }),
         busy: async (label, work) => {
           const spin = prompts.spinner({ output });
-          spin.start(label);
+          spin.start(printable(label));
           try {
             return await work();
           } finally {

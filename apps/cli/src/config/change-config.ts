@@ -10,7 +10,7 @@ import { UsageError } from "../command.ts";
 import { CliFailure, fileFailure, withErrorContext } from "../failure.ts";
 import { type CliContext, ExitCode } from "../io.ts";
 import { printer } from "../output.ts";
-import { RegistryClient } from "../registry/registry-client.ts";
+import { registryUrl } from "../registry/registry-url.ts";
 import { loadPrivateKey, loadPublicKey } from "../registry/signing-keys.ts";
 import {
   type ConfigKey,
@@ -25,7 +25,7 @@ import {
 function checkedValue(key: ConfigKey, value: string, context: CliContext): string {
   switch (key) {
     case "registry":
-      new RegistryClient(value);
+      registryUrl(value);
       return value;
     case "token":
       if (value === "") throw new CliFailure("the token is empty", ["unset it instead: memflow-ts config unset token"]);

@@ -23,7 +23,19 @@ export interface ChainArguments {
 
 const CHAIN_FLAGS = new Set(["-c", "--connector", "-o", "--os"]);
 
-/** Takes the `-c`/`-o` values out of `args`; a flag without a value is a usage error. */
+/** A `-c`/`-o` value must start with a plugin name: `-c ''` or `-c :size=1m` names none. */
+function checkNamed(values: readonly PositionedValue[], flag: "-c" | "-o"): void {
+  for (const [, value] of values) {
+    if (!value.startsWith(":") && value !== "") continue;
+    const example = flag === "-c" ? "-c dummy::size=1m" : "-o win32";
+    throw new UsageError(
+      `${flag} ${JSON.stringify(value)} names no plugin: write ${flag} <name[:target[:args]]>, e.g. ${example}`,
+      { hints: ["'memflow-ts list' shows the plugins found"] },
+    );
+  }
+}
+
+/** Takes the `-c`/`-o` values out of `args`; a flag without a value, or without a name, is a usage error. */
 export function takeChainArguments(args: readonly string[]): ChainArguments {
   let positioned: ReturnType<typeof chainArguments>;
   try {
@@ -32,6 +44,8 @@ export function takeChainArguments(args: readonly string[]): ChainArguments {
     if (error instanceof MemflowError) throw new UsageError(error.detail ?? error.message);
     throw error;
   }
+  checkNamed(positioned.connectors, "-c");
+  checkNamed(positioned.osLayers, "-o");
   const rest: string[] = [];
   for (let index = 0; index < args.length; index += 1) {
     const argument = args[index] ?? "";

@@ -2,7 +2,9 @@
  * What `plugins clean` deletes, worked out before anything is deleted (memflowup's plugins.rs
  * `remove_orphaned_plugins` + `remove_old_plugin_versions`, with its defects fixed):
  *
- * 1. plugin files whose `.meta` is corrupted or names another digest (with the `.meta`);
+ * 1. plugin files whose `.meta` names another digest (with the `.meta`); a `.meta` that cannot be
+ *    read costs its plugin nothing (memflowup deletes the library): the `.meta` goes only with
+ *    `removeDamagedMeta`, and the plugin file stays either way;
  * 2. plugin files without a `.meta` only with `includeUnmanaged`: memflowup deletes them always,
  *    which takes plugins copied in by hand;
  * 3. `.meta` files whose plugin file is missing, and files an interrupted install left;
@@ -27,10 +29,26 @@ export interface Removal {
   readonly isPlugin: boolean;
 }
 
+export interface DamagedMeta {
+  readonly pluginPath: string;
+  readonly metaPath: string;
+  /** Why the `.meta` cannot be read. */
+  readonly reason: string;
+}
+
 export interface CleanPlan {
   readonly removals: Removal[];
   /** Plugin files without a `.meta`, left alone. */
   readonly keptUnmanaged: string[];
+  /** Plugin files kept although their `.meta` cannot be read; the `.meta` is in `removals` when asked for. */
+  readonly damagedMeta: DamagedMeta[];
+}
+
+export interface CleanOptions {
+  /** Delete plugin files without a `.meta` too (memflowup's behaviour). */
+  readonly includeUnmanaged: boolean;
+  /** Delete `.meta` files that cannot be read (never their plugin file). */
+  readonly removeDamagedMeta: boolean;
 }
 
 function digestOf(path: string): string | undefined {
@@ -42,12 +60,12 @@ function digestOf(path: string): string | undefined {
   }
 }
 
-export function planClean(directory: string, platform: HostPlatform, includeUnmanaged: boolean): CleanPlan {
+export function planClean(directory: string, platform: HostPlatform, options: CleanOptions): CleanPlan {
   let entries: Dirent[];
   try {
     entries = readdirSync(directory, { withFileTypes: true });
   } catch (error) {
-    if (errnoCode(error) === "ENOENT") return { removals: [], keptUnmanaged: [] };
+    if (errnoCode(error) === "ENOENT") return { removals: [], keptUnmanaged: [], damagedMeta: [] };
     throw fileFailure("read the plugin folder", directory, error);
   }
   const extension = `.${pluginExtension(platform)}`;
@@ -57,6 +75,7 @@ export function planClean(directory: string, platform: HostPlatform, includeUnma
     .sort();
   const removals: Removal[] = [];
   const keptUnmanaged: string[] = [];
+  const damagedMeta: DamagedMeta[] = [];
   const gone = new Set<string>();
   const remove = (removal: Removal) => {
     removals.push(removal);
@@ -72,14 +91,16 @@ export function planClean(directory: string, platform: HostPlatform, includeUnma
     if (!name.endsWith(extension)) continue;
     const metaPath = metaPathFor(path);
     if (!existsSync(metaPath)) {
-      if (includeUnmanaged)
+      if (options.includeUnmanaged)
         remove({ paths: [path], what: "orphaned plugin", reason: ".meta file missing", isPlugin: true });
       else keptUnmanaged.push(path);
       continue;
     }
     const meta = readLocalMeta(metaPath);
     if (typeof meta === "string") {
-      remove({ paths: [path, metaPath], what: "orphaned plugin", reason: "corrupted .meta file", isPlugin: true });
+      damagedMeta.push({ pluginPath: path, metaPath, reason: meta });
+      const reason = `${meta}; kept the plugin ${JSON.stringify(path)}`;
+      if (options.removeDamagedMeta) remove({ paths: [metaPath], what: "damaged .meta", reason, isPlugin: false });
     } else if (digestOf(path) !== meta.digest) {
       remove({
         paths: [path, metaPath],
@@ -111,5 +132,5 @@ export function planClean(directory: string, platform: HostPlatform, includeUnma
     const reason = `an older ${plugin.descriptor.name} ${plugin.descriptor.version}; kept ${newest.get(plugin.descriptor.name)}`;
     remove({ paths: [plugin.pluginPath, plugin.metaPath], what: "plugin", reason, isPlugin: true });
   }
-  return { removals, keptUnmanaged };
+  return { removals, keptUnmanaged, damagedMeta };
 }

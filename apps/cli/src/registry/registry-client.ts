@@ -23,8 +23,8 @@ import {
 } from "@memflow-ts/core/registry";
 import { CliFailure, errorMessage } from "../failure.ts";
 import { CLI_VERSION } from "../version.ts";
-import { withScheme } from "./plugin-uri.ts";
 import { RegistryRequestError } from "./registry-request-error.ts";
+import { registryUrl } from "./registry-url.ts";
 
 export interface VariantQuery {
   /** A descriptor version or a digest prefix; omitted for `latest`. */
@@ -68,15 +68,9 @@ export class RegistryClient {
   /** The registry's base URL, scheme included, no trailing slash. */
   readonly url: string;
 
+  /** Throws a UsageError when `registry` cannot name a registry (see registry-url.ts). */
   constructor(registry: string) {
-    let parsed: URL;
-    try {
-      parsed = new URL(withScheme(registry));
-    } catch {
-      throw new CliFailure(`${JSON.stringify(registry)} is not a registry URL`, [
-        "give one like https://registry.memflow.io or http://127.0.0.1:3000 (--registry, or memflow-ts config set registry)",
-      ]);
-    }
+    const parsed = registryUrl(registry);
     this.url = `${parsed.origin}${parsed.pathname.replace(/\/+$/, "")}`;
   }
 

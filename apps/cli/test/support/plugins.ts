@@ -1,8 +1,9 @@
 /**
  * Real plugins for the inventory commands' tests, built with gcc through the SDK: the bundled
- * dummy and rawfile connectors and `targets-connector.c` (targets, no help). `installCopy`
- * installs a copy of a built plugin the way memflowup names them, with distinct bytes appended
- * so that its digest differs, and a `.meta` with a chosen `created_at`.
+ * dummy and rawfile connectors, `targets-connector.c` (targets, no help), `holey-connector.c`
+ * (memory with an unreadable hole) and `crashy-connector.c` (crashes where it is told to).
+ * `installCopy` installs a copy of a built plugin the way memflowup names them, with distinct
+ * bytes appended so that its digest differs, and a `.meta` with a chosen `created_at`.
  */
 import { createHash } from "node:crypto";
 import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
@@ -29,6 +30,15 @@ export function buildRawfile(outDir: string): BuiltPlugin {
 
 export function buildTargets(outDir: string): BuiltPlugin {
   return buildPlugin({ name: "targets", sources: [join(import.meta.dir, "targets-connector.c")], outDir });
+}
+
+export function buildHoley(outDir: string): BuiltPlugin {
+  return buildPlugin({ name: "holey", sources: [join(import.meta.dir, "holey-connector.c")], outDir });
+}
+
+export function buildCrashy(outDir: string): BuiltPlugin {
+  const sources = [join(import.meta.dir, "crashy-connector.c")];
+  return buildPlugin({ name: "crashy", sources, outDir, flags: ["-pthread"] });
 }
 
 export interface CopyOptions {

@@ -8,12 +8,12 @@
  */
 import { type Dirent, readdirSync, readFileSync, realpathSync } from "node:fs";
 import { homedir } from "node:os";
-import { join } from "node:path";
+import { basename, join } from "node:path";
 import type { PluginKind } from "@memflow-ts/analyzer";
 import { MemflowError } from "../error.ts";
 import { metaPathFor } from "../plugin-files/plugin-metadata.ts";
 import { parsePluginName, tagMatches } from "../plugin-files/plugin-name.ts";
-import { pluginSearchPaths } from "../plugin-files/plugin-paths.ts";
+import { pluginNameOfFile, pluginSearchPaths } from "../plugin-files/plugin-paths.ts";
 import { type Host, hostFor, hostPlatform, pluginExtension } from "../plugin-files/plugin-target.ts";
 import type { DescriptorCache } from "./descriptor-cache.ts";
 import type { PluginEntry, PluginMatch, RejectedPlugin, SearchedDirectory } from "./plugin-entry.ts";
@@ -216,9 +216,24 @@ export class PluginCatalogue {
   }
 
   /**
+   * The skipped files and descriptors that may have been the plugin `name` of `kind`: a refused
+   * descriptor with that export name, or a file refused as a whole (a damaged `.meta`, say) whose
+   * file name carries that plugin name (`libmemflow_<name>_<digest7>`).
+   */
+  rejectedCandidates(kind: PluginKind, name: string): RejectedPlugin[] {
+    const exportName = `MEMFLOW_${kind === "connector" ? "CONNECTOR" : "OS"}_${name.toUpperCase()}`;
+    return this.#rejected.filter((rejected) =>
+      rejected.exportName === undefined
+        ? pluginNameOfFile(basename(rejected.path), this.host.platform) === name
+        : rejected.exportName === exportName,
+    );
+  }
+
+  /**
    * The plugin a name selects: the newest entry with a descriptor of that kind and exact name,
    * narrowed by a tag (`qemu:0.2.1` version, `qemu:ff2adb1` digest prefix; `latest` = none).
-   * Throws (Inventory, PluginNotFound) naming the plugins there are.
+   * Throws (Inventory, PluginNotFound) naming the plugins there are, and the files skipped that
+   * may have been the one asked for, with why.
    */
   find(kind: PluginKind, nameWithTag: string): PluginMatch {
     const { name, tag } = parsePluginName(nameWithTag);
@@ -231,11 +246,15 @@ export class PluginCatalogue {
       }
     }
     const available = kind === "connector" ? this.availableConnectors() : this.availableOs();
+    const skipped = this.rejectedCandidates(kind, name).map(
+      (rejected) => `; skipped: ${rejected.path} (${rejected.error.detail ?? rejected.error.message})`,
+    );
     throw new MemflowError(
       "Inventory",
       "PluginNotFound",
       `no ${kind === "connector" ? "connector" : "os"} plugin named ${nameWithTag}` +
-        (available.length > 0 ? ` (available: ${available.join(", ")})` : " (no plugins of that kind were found)"),
+        (available.length > 0 ? ` (available: ${available.join(", ")})` : " (no plugins of that kind were found)") +
+        skipped.join(""),
     );
   }
 

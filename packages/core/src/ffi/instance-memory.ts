@@ -6,20 +6,24 @@
 import { type Pointer, ptr, read } from "bun:ffi";
 import { MemflowError } from "../error.ts";
 import { NativePhysicalMemory } from "./native-physical-memory.ts";
+import type { PluginLabel } from "./plugin-label.ts";
 import { nativeShim } from "./shim.ts";
 
 export class InstanceMemory {
   readonly label: string;
+  /** The plugin, as a crash report names it: kept with the instance, which is what calls into it. */
+  readonly plugin: PluginLabel;
   readonly containerOffset: number;
   #bytes: Uint8Array | undefined;
   #state: "live" | "closed" | "moved" = "live";
   /** Cached: the bytes never move (JSC does not move typed arrays' storage). */
   readonly #base: Pointer;
 
-  constructor(bytes: Uint8Array, containerOffset: number, label: string) {
+  constructor(bytes: Uint8Array, containerOffset: number, label: string, plugin: PluginLabel) {
     this.#bytes = bytes;
     this.containerOffset = containerOffset;
     this.label = label;
+    this.plugin = plugin;
     this.#base = ptr(bytes);
   }
 
@@ -59,6 +63,7 @@ export class InstanceMemory {
     if (vtable === null) return undefined;
     return new NativePhysicalMemory({
       label,
+      plugin: this.plugin.pointer,
       vtable,
       container: this.container(),
       check: () => {
@@ -75,7 +80,7 @@ export class InstanceMemory {
   /** Drops the instance (instance first, then its context), once. */
   drop(): void {
     if (this.#state !== "live") return;
-    nativeShim().mf_drop(this.container());
+    nativeShim().mf_drop(this.container(), this.plugin.pointer);
     this.#state = "closed";
     this.#bytes = undefined;
   }

@@ -68,7 +68,12 @@ export class NativeConnector extends PluginInstance implements Connector {
     const copy = new Uint8Array(CONNECTOR_INSTANCE.SIZE);
     // cglue's clone returns only the container; the vtables are copied from the source.
     copy.set(source.subarray(0, CONNECTOR_INSTANCE.CONTAINER));
-    nativeShim().mf_clone(vtable, this.memory.container(), (ptr(copy) + CONNECTOR_INSTANCE.CONTAINER) as Pointer);
+    nativeShim().mf_clone(
+      vtable,
+      this.memory.container(),
+      (ptr(copy) + CONNECTOR_INSTANCE.CONTAINER) as Pointer,
+      this.memory.plugin.pointer,
+    );
     return new NativeConnector(this.name, this.#wrap(copy, `${this.memory.label} (clone)`), this.#wrap);
   }
 }

@@ -17,6 +17,7 @@ import { type MarshalledArgs, marshalConnectorArgs, marshalOsArgs } from "./mars
 import { NativeConnector } from "./native-connector.ts";
 import { type NativeDescriptor, NativeLibrary, probeLayout } from "./native-library.ts";
 import { NativeOs } from "./native-os.ts";
+import { type PluginLabel, pluginLabel } from "./plugin-label.ts";
 import { type LogReceiver, type LogSubscription, pluginLogHub } from "./plugin-log-hub.ts";
 import { nativeShim } from "./shim.ts";
 
@@ -145,16 +146,12 @@ export class NativePluginHost implements PluginHost, LogReceiver {
         `an OS that is not a native plugin (${input.name}) cannot be the input of the native connector at ${location.path}`,
       );
     }
-    const descriptor = this.descriptor(location);
-    const out = this.#create(
-      location,
-      descriptor,
-      CONNECTOR_INSTANCE.SIZE,
-      args && marshalConnectorArgs(args),
-      input,
-      (...call) => nativeShim().mf_create_connector(...call),
+    const marshalled = args && marshalConnectorArgs(args);
+    const { descriptor, plugin, out } = this.#create(location, CONNECTOR_INSTANCE.SIZE, marshalled, input, (...call) =>
+      nativeShim().mf_create_connector(...call),
     );
-    const wrap = (bytes: Uint8Array, label: string) => new InstanceMemory(bytes, CONNECTOR_INSTANCE.CONTAINER, label);
+    const wrap = (bytes: Uint8Array, label: string) =>
+      new InstanceMemory(bytes, CONNECTOR_INSTANCE.CONTAINER, label, plugin);
     return new NativeConnector(descriptor.name, wrap(out, `connector ${descriptor.name}`), wrap);
   }
 
@@ -166,17 +163,19 @@ export class NativePluginHost implements PluginHost, LogReceiver {
         `a ${input.origin} connector (${input.name}) cannot be the input of the native OS plugin at ${location.path}`,
       );
     }
-    const descriptor = this.descriptor(location);
-    const out = this.#create(location, descriptor, OS_INSTANCE.SIZE, args && marshalOsArgs(args), input, (...call) =>
+    const created = this.#create(location, OS_INSTANCE.SIZE, args && marshalOsArgs(args), input, (...call) =>
       nativeShim().mf_create_os(...call),
     );
-    return new NativeOs(descriptor.name, new InstanceMemory(out, OS_INSTANCE.CONTAINER, `os ${descriptor.name}`));
+    const name = created.descriptor.name;
+    return new NativeOs(name, new InstanceMemory(created.out, OS_INSTANCE.CONTAINER, `os ${name}`, created.plugin));
   }
 
-  /** Calls a plugin's `create`; returns the new instance's bytes or throws the plugin's error. */
+  /**
+   * Calls a plugin's `create`; returns its descriptor, its crash-report label and the new
+   * instance's bytes, or throws the plugin's error.
+   */
   #create(
     location: PluginLocation,
-    descriptor: NativeDescriptor,
     size: number,
     args: MarshalledArgs | undefined,
     input: NativeConnector | NativeOs | undefined,
@@ -186,18 +185,21 @@ export class NativePluginHost implements PluginHost, LogReceiver {
       input: Uint8Array | null,
       logger: Pointer | null,
       out: Uint8Array,
+      plugin: Pointer,
     ) => number,
-  ): Uint8Array {
+  ): { descriptor: NativeDescriptor; plugin: PluginLabel; out: Uint8Array } {
+    const descriptor = this.descriptor(location);
+    const plugin = labelOf(location, descriptor);
     const out = new Uint8Array(size);
     const logger = this.#logger(location.path);
     // The plugin owns the input from here on, whether create succeeds or not.
     const inputBytes = input?.moveOut() ?? null;
-    const result = create(descriptor.create, args?.bytes ?? null, inputBytes, logger, out);
+    const result = create(descriptor.create, args?.bytes ?? null, inputBytes, logger, out, plugin.pointer);
     keep(args?.keepAlive, inputBytes);
     if (this.#logs) pluginLogHub().drain();
     if (result !== 0)
       throw MemflowError.fromInt(result, `${location.kind} ${descriptor.name} (${location.path}) failed to start`);
-    return out;
+    return { descriptor, plugin, out };
   }
 
   /** The plugin's help text (memflow keeps the first string it is given). */
@@ -208,7 +210,9 @@ export class NativePluginHost implements PluginHost, LogReceiver {
     // memflow reports OS plugins' help errors with origin Connector; OsLayer is the right one.
     const origin = location.kind === "connector" ? "Connector" : "OsLayer";
     if (descriptor.help === null) throw new MemflowError(origin, "NotSupported", `${what} does not support help text.`);
-    const [text] = collectStrings((strings) => nativeShim().mf_help(descriptor.help, strings));
+    const plugin = labelOf(location, descriptor);
+    const [text] = collectStrings((strings) => nativeShim().mf_help(descriptor.help, strings, plugin.pointer));
+    keep(plugin);
     if (text === undefined) throw new MemflowError(origin, "NotSupported", `${what} did not return any help text.`);
     return text;
   }
@@ -225,12 +229,19 @@ export class NativePluginHost implements PluginHost, LogReceiver {
       );
     }
     let result = 0;
+    const plugin = labelOf(location, descriptor);
     const names = collectStrings((strings) => {
-      result = nativeShim().mf_targets(descriptor.targetList, strings);
+      result = nativeShim().mf_targets(descriptor.targetList, strings, plugin.pointer);
     });
+    keep(plugin);
     if (result !== 0) throw MemflowError.fromInt(result, `listing the targets of connector ${descriptor.name}`);
     return names;
   }
+}
+
+/** `connector dummy 0.2.4 (/path/libmemflow_dummy_5c0d1e2.so)`: the plugin a crash report names. */
+function labelOf(location: PluginLocation, descriptor: NativeDescriptor): PluginLabel {
+  return pluginLabel(`${location.kind} ${descriptor.name} ${descriptor.version} (${location.path})`);
 }
 
 /** Keeps buffers a native call used reachable until after the call. */

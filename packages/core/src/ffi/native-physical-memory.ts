@@ -18,6 +18,8 @@ export interface PhysicalMemoryHandle {
   readonly vtable: Pointer;
   readonly container: Pointer;
   readonly label: string;
+  /** The plugin's crash-report label (see plugin-label.ts). */
+  readonly plugin: Pointer;
   /** Throws when the instance was closed or moved. */
   check(): void;
 }
@@ -43,9 +45,9 @@ export class NativePhysicalMemory implements PhysicalMemory {
 
   metadata(): PhysicalMemoryMetadata {
     this.#handle.check();
-    const { vtable, container } = this.#handle;
+    const { vtable, container, plugin } = this.#handle;
     const out = new Uint8Array(METADATA.SIZE);
-    this.#shim.mf_metadata(vtable, container, out);
+    this.#shim.mf_metadata(vtable, container, out, plugin);
     const base = ptr(out);
     return {
       maxAddress: read.u64(base, METADATA.MAX_ADDRESS),
@@ -60,7 +62,14 @@ export class NativePhysicalMemory implements PhysicalMemory {
     const handle = this.#handle;
     handle.check();
     if (buffer.length === 0) return 0;
-    const result = this.#shim.mf_read_into(handle.vtable, handle.container, address, buffer, buffer.length);
+    const result = this.#shim.mf_read_into(
+      handle.vtable,
+      handle.container,
+      address,
+      buffer,
+      buffer.length,
+      handle.plugin,
+    );
     if (result < 0)
       throw MemflowError.fromInt(
         Number(result),
@@ -81,7 +90,7 @@ export class NativePhysicalMemory implements PhysicalMemory {
     bindBuffers(batch);
     const shim = this.#shim;
     const call = write ? shim.mf_write : shim.mf_read;
-    const result = call(handle.vtable, handle.container, batch.records, batch.addresses, batch.count);
+    const result = call(handle.vtable, handle.container, batch.records, batch.addresses, batch.count, handle.plugin);
     if (result !== 0) throw MemflowError.fromInt(result, `${write ? "writing to" : "reading from"} ${handle.label}`);
   }
 

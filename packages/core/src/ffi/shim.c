@@ -5,6 +5,8 @@
  * clone, metadata), the read/write iterators and their callbacks (kept in C, so a batch is one
  * call from JavaScript), help/target callbacks, and the plugin logger, which plugins may call
  * from their own threads: records are queued here and drained by JavaScript on its own thread.
+ * It also tells a crash in plugin code from a crash of Bun (crash-guard.h, decision 0010): every
+ * call into a plugin is marked with the plugin and the call.
  *
  * memflow's structs come from memflow-abi.h (packages/core/native); see docs/decisions/0003.
  */
@@ -15,10 +17,14 @@
 
 #include "memflow-abi.h"
 
+#include "crash-guard.h"
+
 /* ---- libraries ---- */
 
 void *mf_open(const char *path, char *error, size_t capacity) {
+  enter(path, "initialisers (while loading)");
   void *handle = dlopen(path, RTLD_NOW | RTLD_LOCAL);
+  leave();
   if (!handle && capacity > 0) {
     const char *message = dlerror();
     strncpy(error, message ? message : "dlopen failed", capacity - 1);
@@ -38,38 +44,51 @@ void *mf_reserve_fn(void) { return (void *)reserve_none; }
 
 /* The host passes no library reference (a None CArc), so plugins never call back into it. */
 int32_t mf_create_connector(mf_connector_create_fn create, const mf_connector_args *args, const mf_os_instance *input,
-                            mf_plugin_logger *logger, mf_connector_instance *out) {
+                            mf_plugin_logger *logger, mf_connector_instance *out, const char *who) {
   mf_option_os_instance option;
   memset(&option, 0, sizeof option);
   if (input) { option.tag = MF_OPTION_SOME; option.value = *input; }
   mf_carc library = { 0, 0, 0 };
-  return create(args, option, library, logger, out);
+  enter(who, "create");
+  int32_t result = create(args, option, library, logger, out);
+  leave();
+  return result;
 }
 
 int32_t mf_create_os(mf_os_create_fn create, const mf_os_args *args, const mf_connector_instance *input,
-                     mf_plugin_logger *logger, mf_os_instance *out) {
+                     mf_plugin_logger *logger, mf_os_instance *out, const char *who) {
   mf_option_connector_instance option;
   memset(&option, 0, sizeof option);
   if (input) { option.tag = MF_OPTION_SOME; option.value = *input; }
   mf_carc library = { 0, 0, 0 };
-  return create(args, option, library, logger, out);
+  enter(who, "create");
+  int32_t result = create(args, option, library, logger, out);
+  leave();
+  return result;
 }
 
 /* ---- instances ---- */
 
-void mf_clone(const mf_clone_vtbl *vtbl, const mf_container *source, mf_container *target) {
+void mf_clone(const mf_clone_vtbl *vtbl, const mf_container *source, mf_container *target, const char *who) {
+  enter(who, "clone");
   *target = vtbl->clone(source);
+  leave();
 }
 
 /* memflow's drop order: the instance first, then its context (the library reference). */
-void mf_drop(mf_container *cont) {
+void mf_drop(mf_container *cont, const char *who) {
+  enter(who, "drop");
   if (cont->instance.drop_fn && cont->instance.instance) cont->instance.drop_fn(cont->instance.instance);
   if (cont->context.drop_fn && cont->context.instance) cont->context.drop_fn(cont->context.instance);
+  leave();
   memset(cont, 0, sizeof *cont);
 }
 
-void mf_metadata(const mf_physical_memory_vtbl *vtbl, const mf_container *cont, mf_physical_memory_metadata *out) {
+void mf_metadata(const mf_physical_memory_vtbl *vtbl, const mf_container *cont, mf_physical_memory_metadata *out,
+                 const char *who) {
+  enter(who, "metadata");
   *out = vtbl->metadata(cont);
+  leave();
 }
 
 /* ---- batched reads and writes ---- */
@@ -134,29 +153,35 @@ static bool write_done(void *batch, mf_write_data part) { return batch_count(bat
 static bool write_failed(void *batch, mf_write_data part) { return batch_count(batch, part.data.data, part.data.len, true); }
 
 int32_t mf_read(const mf_physical_memory_vtbl *vtbl, mf_container *cont, Request *requests, const double *addresses,
-                uint64_t count) {
+                uint64_t count, const char *who) {
   Batch batch = { requests, addresses, count, 0, 0 };
   mf_read_callback done = { &batch, read_done };
   mf_read_callback failed = { &batch, read_failed };
   mf_read_ops ops = { { &batch, batch_next }, &done, &failed };
-  return vtbl->phys_read_raw_iter(cont, ops);
+  enter(who, "read");
+  int32_t result = vtbl->phys_read_raw_iter(cont, ops);
+  leave();
+  return result;
 }
 
 int32_t mf_write(const mf_physical_memory_vtbl *vtbl, mf_container *cont, Request *requests, const double *addresses,
-                 uint64_t count) {
+                 uint64_t count, const char *who) {
   Batch batch = { requests, addresses, count, 0, 0 };
   mf_write_callback done = { &batch, write_done };
   mf_write_callback failed = { &batch, write_failed };
   mf_write_ops ops = { { &batch, batch_next }, &done, &failed };
-  return vtbl->phys_write_raw_iter(cont, ops);
+  enter(who, "write");
+  int32_t result = vtbl->phys_write_raw_iter(cont, ops);
+  leave();
+  return result;
 }
 
 /* One read without a request array: the bytes read, or a negative error code. A double, so
    JavaScript gets a plain number (exact below 2^53) instead of a BigInt. */
 double mf_read_into(const mf_physical_memory_vtbl *vtbl, mf_container *cont, uint64_t address, uint8_t *data,
-                    uint64_t length) {
+                    uint64_t length, const char *who) {
   Request request = { address, data, length, 0, 0 };
-  int32_t result = mf_read(vtbl, cont, &request, 0, 1);
+  int32_t result = mf_read(vtbl, cont, &request, 0, 1, who);
   return result != 0 ? (double)result : (double)request.done;
 }
 
@@ -185,14 +210,19 @@ static bool strings_push(void *context, char *text) {
 
 static bool targets_push(void *context, mf_target_info target) { return strings_push(context, target.name); }
 
-void mf_help(mf_help_fn help, Strings *out) {
+void mf_help(mf_help_fn help, Strings *out, const char *who) {
   mf_help_callback callback = { out, strings_push };
+  enter(who, "help");
   help(callback);
+  leave();
 }
 
-int32_t mf_targets(mf_target_list_fn targets, Strings *out) {
+int32_t mf_targets(mf_target_list_fn targets, Strings *out, const char *who) {
   mf_target_callback callback = { out, targets_push };
-  return targets(callback);
+  enter(who, "target list");
+  int32_t result = targets(callback);
+  leave();
+  return result;
 }
 
 void mf_strings_free(Strings *strings) {
@@ -296,7 +326,11 @@ void mf_logger_set_level(mf_plugin_logger *logger, uint64_t level) {
   logger->max_level = level;
   /* The plugin may store it from another thread (an AtomicPtr in memflow). */
   void (*change)(size_t) = ((volatile mf_plugin_logger *)logger)->on_level_change;
-  if (change) change((size_t)level);
+  if (!change) return;
+  /* A logger serves a library, not an instance: the plugin is not known here by name. */
+  enter(0, "log level callback");
+  change((size_t)level);
+  leave();
 }
 
 /* Moves queued records into `out` (whole records only); returns the bytes written. */

@@ -22,26 +22,30 @@ const SYMBOLS = {
   mf_open: { args: ["cstring", "ptr", "u64"], returns: "ptr" },
   mf_symbol: { args: ["ptr", "cstring"], returns: "ptr" },
   mf_reserve_fn: { args: [], returns: "ptr" },
-  mf_create_connector: { args: ["ptr", "ptr", "ptr", "ptr", "ptr"], returns: "i32" },
-  mf_create_os: { args: ["ptr", "ptr", "ptr", "ptr", "ptr"], returns: "i32" },
-  mf_clone: { args: ["ptr", "ptr", "ptr"], returns: "void" },
-  mf_drop: { args: ["ptr"], returns: "void" },
-  mf_metadata: { args: ["ptr", "ptr", "ptr"], returns: "void" },
-  mf_read: { args: ["ptr", "ptr", "ptr", "ptr", "u64"], returns: "i32" },
-  mf_write: { args: ["ptr", "ptr", "ptr", "ptr", "u64"], returns: "i32" },
-  mf_read_into: { args: ["ptr", "ptr", "u64", "ptr", "u64"], returns: "f64" },
-  mf_help: { args: ["ptr", "ptr"], returns: "void" },
-  mf_targets: { args: ["ptr", "ptr"], returns: "i32" },
+  // The last "ptr" of each call into a plugin names the plugin for a crash report (pluginLabel).
+  mf_create_connector: { args: ["ptr", "ptr", "ptr", "ptr", "ptr", "ptr"], returns: "i32" },
+  mf_create_os: { args: ["ptr", "ptr", "ptr", "ptr", "ptr", "ptr"], returns: "i32" },
+  mf_clone: { args: ["ptr", "ptr", "ptr", "ptr"], returns: "void" },
+  mf_drop: { args: ["ptr", "ptr"], returns: "void" },
+  mf_metadata: { args: ["ptr", "ptr", "ptr", "ptr"], returns: "void" },
+  mf_read: { args: ["ptr", "ptr", "ptr", "ptr", "u64", "ptr"], returns: "i32" },
+  mf_write: { args: ["ptr", "ptr", "ptr", "ptr", "u64", "ptr"], returns: "i32" },
+  mf_read_into: { args: ["ptr", "ptr", "u64", "ptr", "u64", "ptr"], returns: "f64" },
+  mf_help: { args: ["ptr", "ptr", "ptr"], returns: "void" },
+  mf_targets: { args: ["ptr", "ptr", "ptr"], returns: "i32" },
   mf_strings_free: { args: ["ptr"], returns: "void" },
   mf_logger_new: { args: ["u64"], returns: "ptr" },
   mf_logger_set_level: { args: ["ptr", "u64"], returns: "void" },
   mf_log_drain: { args: ["ptr", "u64", "ptr"], returns: "u64" },
+  mf_guard_install: { args: [], returns: "void" },
 } as const;
 
 type Linked = { [Name in keyof typeof SYMBOLS]: (typeof SYMBOLS)[Name] & { ptr: Pointer } };
 export type ShimKind = "system" | "tinycc";
 
 const SOURCE = join(import.meta.dir, "shim.c");
+/** What shim.c includes from beside it: part of its cache key. */
+const LOCAL_HEADERS = [join(import.meta.dir, "crash-guard.h")];
 
 /**
  * TinyCC, in memory. Its functions are bound again through `linkSymbols`: calls through `cc`'s
@@ -76,7 +80,7 @@ function compileWithSystemCompiler(): ReturnType<typeof compileWithTinyCC> | und
   const compiler = choice.path;
   const version = compilerVersion(compiler);
   const hasher = new Bun.CryptoHasher("sha256").update(readFileSync(SOURCE));
-  for (const header of ABI_HEADER_FILES) hasher.update(readFileSync(header));
+  for (const header of [...LOCAL_HEADERS, ...ABI_HEADER_FILES]) hasher.update(readFileSync(header));
   const key = hasher
     .update(version)
     .update(`${Bun.version}/${process.platform}/${process.arch}`)
@@ -124,13 +128,20 @@ function build(): { kind: ShimKind; symbols: Shim } {
   return { kind: "tinycc", symbols: compileWithTinyCC() };
 }
 
+/** The shim, built on first use; from then on a crash in plugin code is reported as the plugin's. */
+function loaded(): { kind: ShimKind; symbols: Shim } {
+  if (shim === undefined) {
+    shim = build();
+    shim.symbols.mf_guard_install();
+  }
+  return shim;
+}
+
 export function nativeShim(): Shim {
-  shim ??= build();
-  return shim.symbols;
+  return loaded().symbols;
 }
 
 /** Which compiler built the shim in use. */
 export function nativeShimKind(): ShimKind {
-  shim ??= build();
-  return shim.kind;
+  return loaded().kind;
 }

@@ -25,6 +25,20 @@ export function installedFileName(name: string, digest: string, platform: HostPl
   return `${prefix}memflow_${name}_${digest.slice(0, 7)}.${pluginExtension(platform)}`;
 }
 
+/**
+ * The plugin name a file's name carries, by memflowup's convention (`libmemflow_<name>_<digest7>`)
+ * or cargo's (`libmemflow_<name>`), or undefined for any other name. Only a hint: the name inside
+ * the file is what counts; this serves when the file could not be read.
+ */
+export function pluginNameOfFile(fileName: string, platform: HostPlatform): string | undefined {
+  const extension = `.${pluginExtension(platform)}`;
+  if (!fileName.endsWith(extension)) return undefined;
+  const stem = fileName.slice(0, -extension.length).replace(/^lib/, "");
+  if (!stem.startsWith("memflow_")) return undefined;
+  const name = stem.slice("memflow_".length).replace(/_[0-9a-f]{7}$/, "");
+  return name === "" ? undefined : name;
+}
+
 export interface SearchPathInput {
   platform: HostPlatform;
   /** The user's home directory (HOME, or the profile folder on Windows). */

@@ -17,6 +17,15 @@ export interface Outcome {
 
 const CHILD = join(import.meta.dir, "child.ts");
 
+/**
+ * The last lines the test process printed before it died, without Bun's crash report: a crash
+ * there is the plugin's (core reports it as such when it can), whatever Bun's report claims.
+ */
+function lastWords(stderr: string): string {
+  const report = stderr.search(/^=+\nBun v/m);
+  return (report < 0 ? stderr : stderr.slice(0, report)).trim().split("\n").slice(-3).join("\n");
+}
+
 /** Runs the checks in child processes, restarting after a crash; never throws. */
 export async function runChecks(
   job: Omit<ChildJob, "checks">,
@@ -44,7 +53,7 @@ export async function runChecks(
     if (unfinished.length === 0) break;
     const how = signalCode ? `was killed by ${signalCode}` : `exited with code ${exitCode}`;
     const culprit = current ?? unfinished[0] ?? "";
-    const lastLines = stderr.trim().split("\n").slice(-3).join("\n");
+    const lastLines = lastWords(stderr);
     outcomes.set(culprit, {
       ok: false,
       message: `the plugin crashed: its test process ${how} during this check${lastLines ? `\n${lastLines}` : ""}`,

@@ -17,7 +17,9 @@ import { errorMessage } from "../../failure.ts";
 import type { Finding } from "./finding.ts";
 import type { SearchedDirectory } from "./search-paths.ts";
 
-const REINSTALL = "Reinstall it with 'memflow-ts pull <name>' (which writes the .meta), or delete the .meta.";
+const REINSTALL =
+  "Reinstall it with 'memflow-ts pull <name>' (which writes the .meta), or delete the .meta " +
+  "('memflow-ts plugins clean --remove-damaged-meta' does, keeping the plugin file).";
 
 function sha256(path: string): string | undefined {
   try {

@@ -1,5 +1,8 @@
-/** The doctor's report as text: the directories per memflow generation, then the findings. */
-
+/**
+ * The doctor's report as text: the directories per memflow generation, then the findings. Paths,
+ * names and versions in them come from plugin folders and files: every line is escaped.
+ */
+import { printable } from "@memflow-ts/core/plugin-files";
 import type { CliContext } from "../../io.ts";
 import { colorEnabled, paint } from "../../output.ts";
 import { plural } from "../describe.ts";
@@ -21,8 +24,8 @@ function findingLines(finding: Finding, color: boolean): string {
         ? paint(color, "[-]", "bold", "yellow")
         : paint(color, "[-]", "dim");
   const label = finding.severity === "error" ? "" : `${finding.severity}: `;
-  const fix = finding.fix === undefined ? "" : `    ${paint(color, "fix:", "bold")} ${finding.fix}\n`;
-  return `${marker} ${label}${finding.message}\n${fix}`;
+  const fix = finding.fix === undefined ? "" : `    ${paint(color, "fix:", "bold")} ${printable(finding.fix)}\n`;
+  return `${marker} ${label}${printable(finding.message)}\n${fix}`;
 }
 
 export function renderDoctor(context: CliContext, report: DoctorReport, quiet: boolean): string {
@@ -35,7 +38,9 @@ export function renderDoctor(context: CliContext, report: DoctorReport, quiet: b
       const width = Math.max(...runtime.directories.map((directory) => directory.path.length));
       for (const [index, directory] of runtime.directories.entries()) {
         const state = directoryState(directory);
-        lines.push(`  ${index + 1}. ${directory.path.padEnd(width)}  ${directory.source}: ${state}\n`);
+        lines.push(
+          `  ${index + 1}. ${printable(directory.path.padEnd(width))}  ${directory.source}: ${printable(state)}\n`,
+        );
       }
       lines.push("     then the MEMFLOW_PLUGIN_PATH the program was compiled with, if any\n");
     }

@@ -1,0 +1,119 @@
+/**
+ * Output that cannot be written, and files that are not plugins: a reader that goes away
+ * (`| head`) ends the command quietly with exit 141; a user error never prints a stack trace,
+ * `--debug` does.
+ */
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { ExitCode, runCli } from "../src/index.ts";
+import { testContext } from "./capture.ts";
+import { MAIN, runIntoHead } from "./support/binary.ts";
+import { buildDummy, gcc } from "./support/plugins.ts";
+
+const sandbox = mkdtempSync(join(tmpdir(), "memflow-ts-output-"));
+const plugins = join(sandbox, "plugins");
+let dummyPath = "";
+beforeAll(() => {
+  if (gcc.available) dummyPath = buildDummy(plugins).path;
+});
+afterAll(() => rmSync(sandbox, { recursive: true, force: true }));
+
+/** A stack trace's frames, as V8 and JavaScriptCore print them. */
+const STACK_FRAME = /^\s+at .+/m;
+
+async function run(args: string[]) {
+  const { context, stdout, stderr } = testContext({
+    home: join(sandbox, "home"),
+    cwd: sandbox,
+    env: { MEMFLOW_PLUGIN_PATH: plugins },
+  });
+  const code = await runCli(args, context);
+  return { code, stdout: stdout.text(), stderr: stderr.text() };
+}
+
+describe.skipIf(!gcc.available)("a closed stdout", () => {
+  test("read into `head` ends quietly with exit 141, no stack and no EPIPE message", async () => {
+    const env = { HOME: join(sandbox, "home"), MEMFLOW_PLUGIN_PATH: plugins };
+    const piped = await runIntoHead(["read", "-c", "dummy::size=1m", "0", "0x100000"], 200, env, sandbox);
+    expect(piped.head).toStartWith("00000000  00 00 00 00");
+    expect(piped.stderr).toBe("");
+    expect(piped.code).toBe(ExitCode.outputClosed);
+  }, 60_000);
+
+  test("with stderr into the same closed pipe (2>&1 | head), it still ends with exit 141", async () => {
+    const env = { HOME: join(sandbox, "home"), MEMFLOW_PLUGIN_PATH: plugins };
+    const args = ["read", "-c", "dummy::size=1m", "0", "0x100000"];
+    const piped = await runIntoHead(args, 200, env, sandbox, { stderrToo: true });
+    expect(piped.head).toStartWith("00000000  00 00 00 00");
+    expect(piped.code).toBe(ExitCode.outputClosed);
+  }, 60_000);
+});
+
+describe("no stack trace for a user error; --debug prints one", () => {
+  test.skipIf(!gcc.available)("a plugin not found: the message, and the stack only with --debug", async () => {
+    const plain = await run(["read", "-c", "nosuch", "0", "4"]);
+    expect(plain.code).toBe(ExitCode.failed);
+    expect(plain.stderr).toStartWith("[X] inventory: plugin not found");
+    expect(plain.stderr).not.toMatch(STACK_FRAME);
+    const debug = await run(["read", "-c", "nosuch", "0", "4", "--debug"]);
+    expect(debug.code).toBe(ExitCode.failed);
+    expect(debug.stderr).toStartWith("[X] inventory: plugin not found");
+    expect(debug.stderr).toMatch(STACK_FRAME);
+    // A global flag: before the command too.
+    expect((await run(["--debug", "read", "-c", "nosuch", "0", "4"])).stderr).toMatch(STACK_FRAME);
+  });
+
+  test("plugin test on a file that is not a plugin says so once, without a stack", async () => {
+    const notes = join(sandbox, "notes.so");
+    writeFileSync(notes, "not a library\n");
+    const tested = await run(["plugin", "test", notes]);
+    expect(tested.code).toBe(ExitCode.failed);
+    expect(tested.stdout).toBe("");
+    expect(tested.stderr).toBe(
+      `[X] cannot test ${notes}: bad-magic: unknown file magic 0x6e6f7420: not an ELF, PE or Mach-O file (at file offset 0x0)\n`,
+    );
+  });
+
+  test.skipIf(!gcc.available)("plugin test on a truncated plugin says so once, --name or not", async () => {
+    const truncated = join(sandbox, "truncated.so");
+    writeFileSync(truncated, readFileSync(dummyPath).subarray(0, 1000));
+    for (const args of [[], ["--name", "dummy"]]) {
+      const tested = await run(["plugin", "test", truncated, ...args]);
+      expect(tested.code).toBe(ExitCode.failed);
+      expect(tested.stdout).toBe("");
+      expect(tested.stderr).toStartWith(`[X] cannot test ${truncated}: truncated: the file ends before`);
+      expect(tested.stderr.trimEnd().split("\n")).toHaveLength(1);
+    }
+  });
+});
+
+test("a working directory removed under the shell is a message, not Bun's stack trace", async () => {
+  const gone = join(sandbox, "gone");
+  const script = `mkdir "$GONE" && cd "$GONE" && rmdir "$GONE" && exec "$BUN" "$MAIN" list`;
+  const child = Bun.spawn(["sh", "-c", script], {
+    cwd: sandbox,
+    env: { PATH: process.env.PATH ?? "", HOME: join(sandbox, "home"), GONE: gone, BUN: process.execPath, MAIN },
+    stdout: "pipe",
+    stderr: "pipe",
+  });
+  const [stderr, code] = await Promise.all([child.stderr.text(), child.exited]);
+  expect(stderr).toBe(
+    "[X] the working directory no longer exists (it was removed or moved)\n" +
+      "    cd to an existing folder and run the command again\n",
+  );
+  expect(code).toBe(ExitCode.failed);
+});
+
+describe("--debug is a global flag", () => {
+  test("it is listed in --help", async () => {
+    expect((await run(["--help"])).stdout).toContain("--debug");
+  });
+
+  test("it is taken out before the command sees its arguments", async () => {
+    mkdirSync(join(sandbox, "home"), { recursive: true });
+    const listed = await run(["plugins", "ls", "--debug", "--json"]);
+    expect(listed).toEqual({ code: ExitCode.ok, stdout: "[]\n", stderr: "" });
+  });
+});
