@@ -57,6 +57,8 @@ describe("PathConfinement", () => {
     expect(confinement.problemOf("shortcut")).toStartWith("is outside");
     expect(confinement.problemOf("link/../secret")).toStartWith("is outside");
     expect(confinement.problemOf("~/secret")).toStartWith("starts with ~");
+    // A C plugin would open "memory.raw" in its working folder, whatever the folders are.
+    expect(new PathConfinement([]).problemOf("memory.raw\0x")).toBe("contains a NUL character");
     expect(new PathConfinement([]).problemOf("/tmp/x")).toContain("no data folder is configured");
   });
 

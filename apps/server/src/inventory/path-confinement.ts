@@ -7,8 +7,9 @@
  * it contains `/` or `\`, starts with `.` or `~`, or names something that exists in the sessions'
  * working folder (where a plugin would find a bare file name). A path must resolve, with every
  * symbolic link followed, inside one of the data folders; `~` is refused outright (a plugin may
- * expand it to a home folder the server cannot see). Values that are not paths (`size=1m`,
- * `win10`) pass untouched.
+ * expand it to a home folder the server cannot see), and so is any value holding a NUL (a C plugin
+ * would read only what comes before it). Values that are not paths (`size=1m`, `win10`) pass
+ * untouched.
  */
 import { lstatSync, readlinkSync } from "node:fs";
 import { isAbsolute, join, resolve } from "node:path";
@@ -95,6 +96,9 @@ export class PathConfinement {
 
   /** Why `value` may not be passed to a plugin, or undefined when it may. */
   problemOf(value: string): string | undefined {
+    // A C plugin stops reading at NUL, so "secret\0x" would be no path here and the file "secret"
+    // there. Core's argument marshalling refuses NUL too; the policy does not count on it.
+    if (value.includes("\0")) return "contains a NUL character";
     if (!this.looksLikePath(value)) return undefined;
     if (value.startsWith("~")) return "starts with ~: give the path without it, absolute or relative to a data folder";
     if (this.folders.length === 0) {
