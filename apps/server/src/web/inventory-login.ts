@@ -47,8 +47,10 @@ export class InventoryLogin {
       ?.slice(LOGIN_COOKIE.length + 1);
     const match = value === undefined ? null : /^(\d{1,16})\.([A-Za-z0-9_-]{43})$/.exec(value);
     if (!match?.[1] || !match[2]) return false;
-    const signature = Buffer.from(match[2], "base64url");
-    return timingSafeEqual(signature, this.#sign(match[1])) && Number(match[1]) > this.#now();
+    // Compared as text: base64url's last character has two unused bits, so decoding first would
+    // accept four spellings of one signature.
+    const expected = Buffer.from(this.#sign(match[1]).toString("base64url"));
+    return timingSafeEqual(Buffer.from(match[2]), expected) && Number(match[1]) > this.#now();
   }
 }
 
