@@ -4,6 +4,13 @@
  */
 import { parseArgs } from "node:util";
 import { LEVEL_FILTERS, type LevelFilter, MemflowError, parseLevelFilter } from "@memflow-ts/core";
+import { ConfigError } from "./config-error.ts";
+import {
+  INVENTORY_FLAGS,
+  INVENTORY_USAGE,
+  type InventorySettings,
+  readInventorySettings,
+} from "./inventory/inventory-settings.ts";
 import { DEFAULT_PLUGIN_LOG_LEVEL } from "./inventory/session-pool.ts";
 import { type ListenAddress, parseListenAddress } from "./listen-address.ts";
 
@@ -20,11 +27,11 @@ export interface ServerConfig {
   pluginDirectories: string[] | undefined;
   /** The most verbose plugin log record an inventory session passes to the server's log. */
   pluginLogLevel: LevelFilter;
+  /** What inventory sessions may start and touch, and their limits. */
+  inventorySettings: InventorySettings;
 }
 
-export class ConfigError extends Error {
-  override readonly name = "ConfigError";
-}
+export { ConfigError };
 
 export const DEFAULT_STORAGE_ROOT = ".storage";
 /** memflow-registry binds every interface; a registry should be exposed on purpose. */
@@ -46,13 +53,15 @@ Options (each overrides its environment variable; a .env file in the working fol
   --plugin-log-level <level> what inventory sessions' plugins may log to the server's log:
                              ${LEVEL_FILTERS.join(", ")}
                                                    MEMFLOW_TS_PLUGIN_LOG_LEVEL (default ${DEFAULT_PLUGIN_LOG_LEVEL})
+${INVENTORY_USAGE}
   -h, --help                 this text
   -V, --version              the version
 
 The bearer token for uploads and deletes is read from MEMFLOW_BEARER_TOKEN only, so it never
 shows in a process list. The local inventory (page and /api/inventory, which can read physical
-memory through the machine's plugins) is off unless MEMFLOW_TS_INVENTORY_TOKEN is set; API
-requests must carry it as a bearer token.`;
+memory through the machine's plugins) is off unless MEMFLOW_TS_INVENTORY_TOKEN is set (at least
+16 characters, not the bearer token); API requests must carry it as a bearer token, the page asks
+for it once and keeps an HttpOnly cookie.`;
 
 export type ConfigRequest = { kind: "help" } | { kind: "version" } | { kind: "run"; config: ServerConfig };
 
@@ -86,6 +95,8 @@ export function readConfig(argv: readonly string[], env: Record<string, string |
         .map((file) => file.trim())
         .filter(Boolean) ?? []);
   const bearerToken = fromEnv("MEMFLOW_BEARER_TOKEN");
+  const inventoryToken = fromEnv("MEMFLOW_TS_INVENTORY_TOKEN");
+  const inventorySettings = readInventorySettings(flags, fromEnv, { inventory: inventoryToken, bearer: bearerToken });
   const insecure = flags.insecure ?? false;
   if (!insecure) {
     const missing = [
@@ -109,10 +120,11 @@ export function readConfig(argv: readonly string[], env: Record<string, string |
       publicKeyFiles,
       bearerToken,
       insecure,
-      inventoryToken: fromEnv("MEMFLOW_TS_INVENTORY_TOKEN"),
+      inventoryToken,
       inventoryAllowRemote: flags["inventory-allow-remote"] ?? false,
       pluginDirectories: flags["plugin-dir"]?.length ? flags["plugin-dir"] : undefined,
       pluginLogLevel,
+      inventorySettings,
     },
   };
 }
@@ -140,6 +152,7 @@ function parseFlags(argv: readonly string[]) {
       "plugin-dir": { type: "string", multiple: true },
       "inventory-allow-remote": { type: "boolean" },
       "plugin-log-level": { type: "string" },
+      ...INVENTORY_FLAGS,
       help: { type: "boolean", short: "h" },
       version: { type: "boolean", short: "V" },
     },

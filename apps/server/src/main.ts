@@ -4,6 +4,9 @@ import { resolve } from "node:path";
 import { createApp, SERVER_VERSION } from "./app.ts";
 import { ConfigError, readConfig, USAGE } from "./config.ts";
 import { MAX_UPLOAD_BODY_BYTES } from "./http/upload-body.ts";
+import { ChainPolicy } from "./inventory/chain-policy.ts";
+import { describeInventorySettings } from "./inventory/inventory-settings.ts";
+import { canonicalPath, PathConfinement } from "./inventory/path-confinement.ts";
 import { SessionPool } from "./inventory/session-pool.ts";
 import { PluginStore } from "./storage/plugin-store.ts";
 import { loadTrustedKeys, TrustedKeyError } from "./trusted-keys.ts";
@@ -55,9 +58,18 @@ log(
   `storage ${store.root}: ${indexed} plugin files (${parsed} read from .meta), ${dropped} ignored, ${removedPartial} partial uploads removed`,
 );
 
+const { plugins, dataDirectories, ...limits } = config.inventorySettings;
+const policy = new ChainPolicy(plugins, new PathConfinement(dataDirectories));
+// A data folder around the storage would hand its index (and every stored plugin) to sessions.
+const storage = canonicalPath(store.root, "/");
+if ("path" in storage && policy.confinement.contains(storage.path)) {
+  fail(
+    `the inventory's data folders (${dataDirectories.join(", ")}) must not contain the storage folder ${storage.path}`,
+  );
+}
 const sessions = new SessionPool(
   { pluginDirectories: config.pluginDirectories },
-  { log, logLevel: config.pluginLogLevel },
+  { log, logLevel: config.pluginLogLevel, policy, ...limits },
 );
 const inventory =
   config.inventoryToken === undefined
@@ -70,7 +82,7 @@ const inventory =
 if (inventory) {
   log(
     `inventory API enabled for ${inventory.allowRemote ? "every client" : "loopback clients"}; ` +
-      `its plugins log up to ${config.pluginLogLevel}`,
+      `its plugins log up to ${config.pluginLogLevel}; ${describeInventorySettings(config.inventorySettings)}`,
   );
 }
 

@@ -4,8 +4,9 @@
  */
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import { readFileSync } from "node:fs";
-import { type Browser, chromium } from "playwright-core";
+import type { Browser } from "playwright-core";
 import { requireTool } from "../../../tooling/testing/require-tool.ts";
+import { launchChromium } from "./chromium.ts";
 import { fixture, type Registry, rebuilt, registry, sha256 } from "./helpers.ts";
 
 const browserTool = requireTool("chromium", "chromium");
@@ -22,11 +23,7 @@ beforeAll(async () => {
   for (const file of [gcc, newest, fixture("elf/x86_64-multi.so"), fixture("elf/aarch64-gcc.so")]) await r.upload(file);
   server = r.app.listen({ hostname: "127.0.0.1", port: 0 });
   base = `http://127.0.0.1:${server.server?.port}`;
-  browser = await chromium.launch({
-    executablePath: browserTool.path ?? undefined,
-    // Root in a container has no user namespaces for Chromium's sandbox.
-    args: ["--no-sandbox", "--disable-dev-shm-usage"],
-  });
+  browser = await launchChromium(browserTool);
 });
 
 afterAll(async () => {

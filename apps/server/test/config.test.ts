@@ -1,4 +1,7 @@
-import { describe, expect, test } from "bun:test";
+import { afterAll, describe, expect, test } from "bun:test";
+import { mkdirSync, mkdtempSync, realpathSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { ConfigError, readConfig } from "../src/config.ts";
 import { parseListenAddress } from "../src/listen-address.ts";
 
@@ -18,6 +21,14 @@ describe("configuration", () => {
         inventoryAllowRemote: false,
         pluginDirectories: undefined,
         pluginLogLevel: "info",
+        inventorySettings: {
+          plugins: [],
+          dataDirectories: [],
+          maxSessions: 8,
+          createTimeoutMs: 30_000,
+          requestTimeoutMs: 10_000,
+          idleTimeoutMs: 300_000,
+        },
       },
     });
     const request = readConfig([], { ...secure, MEMFLOW_ADDR: "0.0.0.0:8080", MEMFLOW_STORAGE_ROOT: "/data" });
@@ -54,10 +65,10 @@ describe("configuration", () => {
     expect(off.kind === "run" && off.config.inventoryToken).toBeUndefined();
     const on = readConfig(["--plugin-dir", "/p", "--inventory-allow-remote"], {
       ...secure,
-      MEMFLOW_TS_INVENTORY_TOKEN: "i",
+      MEMFLOW_TS_INVENTORY_TOKEN: "inventory-token-0123",
     });
     expect(on.kind === "run" && on.config).toMatchObject({
-      inventoryToken: "i",
+      inventoryToken: "inventory-token-0123",
       inventoryAllowRemote: true,
       pluginDirectories: ["/p"],
     });
@@ -79,6 +90,97 @@ describe("configuration", () => {
     expect(() => readConfig([], { ...secure, MEMFLOW_ADDR: "nowhere" })).toThrow(/is not host:port/);
     expect(readConfig(["--help"], {})).toEqual({ kind: "help" });
     expect(readConfig(["-V"], {})).toEqual({ kind: "version" });
+  });
+});
+
+describe("inventory settings", () => {
+  const folder = realpathSync(mkdtempSync(join(tmpdir(), "memflow-ts-config-")));
+  mkdirSync(join(folder, "dumps"));
+  symlinkSync(join(folder, "dumps"), join(folder, "link"));
+  writeFileSync(join(folder, "file"), "");
+  afterAll(() => rmSync(folder, { recursive: true, force: true }));
+  const on = { ...secure, MEMFLOW_TS_INVENTORY_TOKEN: "inventory-token-0123" };
+  const settings = (argv: string[], env: Record<string, string> = {}) => {
+    const request = readConfig(argv, { ...on, ...env });
+    return request.kind === "run" ? request.config.inventorySettings : undefined;
+  };
+
+  test("plugins, data folders and limits come from flags, else variables; folders are canonical", () => {
+    expect(
+      settings([
+        "--inventory-plugin",
+        "rawfile:write",
+        "--inventory-plugin",
+        "dummy",
+        "--inventory-data-dir",
+        join(folder, "link"),
+        "--inventory-max-sessions",
+        "2",
+        "--inventory-create-timeout",
+        "1m",
+        "--inventory-request-timeout",
+        "500ms",
+        "--inventory-idle-timeout",
+        "1h",
+      ]),
+    ).toEqual({
+      plugins: [
+        { name: "rawfile", write: true },
+        { name: "dummy", write: false },
+      ],
+      dataDirectories: [join(folder, "dumps")],
+      maxSessions: 2,
+      createTimeoutMs: 60_000,
+      requestTimeoutMs: 500,
+      idleTimeoutMs: 3_600_000,
+    });
+    const fromEnv = settings([], {
+      MEMFLOW_TS_INVENTORY_PLUGINS: "qemu, kvm:write",
+      MEMFLOW_TS_INVENTORY_DATA_DIRS: `${join(folder, "dumps")},${folder}`,
+      MEMFLOW_TS_INVENTORY_IDLE_TIMEOUT: "30s",
+    });
+    expect(fromEnv).toMatchObject({
+      plugins: [
+        { name: "qemu", write: false },
+        { name: "kvm", write: true },
+      ],
+      dataDirectories: [join(folder, "dumps"), folder],
+      idleTimeoutMs: 30_000,
+    });
+    expect(settings(["--inventory-plugin", "dummy"], { MEMFLOW_TS_INVENTORY_PLUGINS: "rawfile" })?.plugins).toEqual([
+      { name: "dummy", write: false },
+    ]);
+  });
+
+  test("a setting that does not parse stops the start, naming it", () => {
+    const refused: [string[], RegExp][] = [
+      [["--inventory-plugin", "raw-file"], /--inventory-plugin .*"raw-file" must be letters, digits and '_' only/],
+      [["--inventory-plugin", "rawfile:rw"], /"rawfile:rw" is not <name> or <name>:write/],
+      [["--inventory-data-dir", join(folder, "missing")], /--inventory-data-dir .*missing" does not exist/],
+      [["--inventory-data-dir", join(folder, "file")], /file" is not a folder/],
+      [["--inventory-create-timeout", "10"], /--inventory-create-timeout .*"10" is not a duration from 1ms to 24h/],
+      [["--inventory-request-timeout", "0s"], /"0s" is not a duration/],
+      [["--inventory-idle-timeout", "25h"], /"25h" is not a duration/],
+      [["--inventory-max-sessions", "0"], /--inventory-max-sessions .*"0" is not a number from 1 to 1000/],
+    ];
+    for (const [argv, message] of refused) {
+      expect(() => readConfig(argv, on)).toThrow(ConfigError);
+      expect(() => readConfig(argv, on)).toThrow(message);
+    }
+  });
+
+  test("the inventory token must be long and not the upload token; settings without it stop the start", () => {
+    expect(() => readConfig([], { ...secure, MEMFLOW_TS_INVENTORY_TOKEN: "short" })).toThrow(
+      /MEMFLOW_TS_INVENTORY_TOKEN must be at least 16 characters/,
+    );
+    const same = "the-same-token-for-both";
+    expect(() => readConfig([], { ...secure, MEMFLOW_BEARER_TOKEN: same, MEMFLOW_TS_INVENTORY_TOKEN: same })).toThrow(
+      /must differ from MEMFLOW_BEARER_TOKEN/,
+    );
+    expect(() => readConfig(["--inventory-plugin", "dummy"], secure)).toThrow(
+      /inventory settings are given but the inventory is off: set MEMFLOW_TS_INVENTORY_TOKEN/,
+    );
+    expect(() => readConfig([], { ...secure, MEMFLOW_TS_INVENTORY_IDLE_TIMEOUT: "1m" })).toThrow(/inventory is off/);
   });
 });
 

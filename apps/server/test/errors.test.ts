@@ -32,6 +32,8 @@ const CASES: Case[] = [
   [new SessionError("memory-error", "connector: out of bounds"), 422, "memory-error"],
   [new SessionError("too-many-sessions", "at most 8 sessions may be open"), 429, "too-many-sessions"],
   [new SessionError("plugin-crashed", "killed by SIGSEGV"), 502, "plugin-crashed"],
+  [new SessionError("not-allowed", "the inventory does not allow the plugin"), 403, "not-allowed"],
+  [new SessionError("timed-out", "the plugin hang did not finish read within 300 ms"), 504, "plugin-timed-out"],
   [
     new AnalyzeError("truncated", 0x40, "headers run past the end"),
     400,

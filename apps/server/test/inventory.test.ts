@@ -9,7 +9,9 @@ import { join } from "node:path";
 import { buildPlugin, bundledPluginSource } from "@memflow-ts/sdk";
 import { requireTool } from "../../../tooling/testing/require-tool.ts";
 import { createApp } from "../src/app.ts";
+import { ChainPolicy } from "../src/inventory/chain-policy.ts";
 import { checkLocalClient } from "../src/inventory/inventory-routes.ts";
+import { PathConfinement } from "../src/inventory/path-confinement.ts";
 import { SessionPool } from "../src/inventory/session-pool.ts";
 import { PluginStore } from "../src/storage/plugin-store.ts";
 
@@ -19,7 +21,12 @@ const INVENTORY_TOKEN = "inventory-secret";
 const folder = mkdtempSync(join(tmpdir(), "memflow-ts-inventory-"));
 const pluginDir = join(folder, "plugins");
 const store = new PluginStore(join(folder, "storage"));
-const sessions = new SessionPool({ pluginDirectories: [pluginDir] });
+// "nothing" is allowed but not installed, so building it fails in the worker.
+const allowed = ["dummy", "crashing", "nothing"].map((name) => ({ name, write: false }));
+const sessions = new SessionPool(
+  { pluginDirectories: [pluginDir] },
+  { policy: new ChainPolicy(allowed, new PathConfinement([])) },
+);
 const app = createApp({
   store,
   bearerToken: "t",
@@ -130,7 +137,7 @@ describe.skipIf(!gcc.available)("the inventory API", () => {
   });
 
   test("the inventory page lists accepted plugins", async () => {
-    const response = await app.handle(new Request("http://localhost/ui/inventory"));
+    const response = await call("/ui/inventory");
     expect(response.status).toBe(200);
     const text = await response.text();
     expect(text).toContain("<h2>Accepted (2)</h2>");

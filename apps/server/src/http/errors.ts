@@ -57,6 +57,8 @@ const SESSION: Record<SessionErrorReason, Answer> = {
   "invalid-read": BAD_REQUEST,
   "memory-error": MEMORY_ERROR,
   "too-many-sessions": { status: 429, code: "too-many-sessions" },
+  "not-allowed": { status: 403, code: "not-allowed" },
+  "timed-out": { status: 504, code: "plugin-timed-out" },
   // The plugin failed, not the server: a gateway whose upstream died.
   "plugin-crashed": { status: 502, code: "plugin-crashed" },
 };

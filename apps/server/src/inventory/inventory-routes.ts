@@ -1,14 +1,16 @@
 /**
  * `/api/inventory/…`: the plugins of the server's machine and connector sessions on them.
  * Reading physical memory is dangerous, so these routes exist only when a token is configured,
- * answer only loopback clients unless told otherwise, and want the token on every request.
+ * answer only loopback clients unless told otherwise, and want the token on every request, in
+ * the `Authorization` header only (never a cookie, so no other site can make a browser call them).
+ * What a session may start is the pool's policy.
  */
 import { Elysia } from "elysia";
 import { AuthError } from "../auth-error.ts";
 import { checkBearerToken } from "../bearer-token.ts";
 import { RequestError } from "../http/request-error.ts";
 import { describeInventory, type InventorySource } from "./local-inventory.ts";
-import type { SessionPool } from "./session-pool.ts";
+import { MAX_READ_BYTES, type SessionPool } from "./session-pool.ts";
 
 export interface InventoryAccess {
   /** Bearer token every inventory API request must carry. */
@@ -50,6 +52,15 @@ function parseAddress(text: string | undefined): bigint {
   throw new RequestError("bad-request", "address must be a 64-bit number, decimal or 0x-prefixed hex");
 }
 
+/** The body of a write: raw bytes, refused before reading when it says it is too large. */
+async function bytesFrom(request: Request): Promise<Uint8Array> {
+  const tooLarge = () => new RequestError("too-large", `a write may carry at most ${MAX_READ_BYTES} bytes`);
+  if (Number(request.headers.get("content-length") ?? "0") > MAX_READ_BYTES) throw tooLarge();
+  const bytes = new Uint8Array(await request.arrayBuffer());
+  if (bytes.byteLength > MAX_READ_BYTES) throw tooLarge();
+  return bytes;
+}
+
 export function inventoryRoutes(access: InventoryAccess, pool: SessionPool) {
   return new Elysia({ name: "inventory-api", prefix: "/api/inventory" })
     .decorate("sessions", pool)
@@ -63,7 +74,8 @@ export function inventoryRoutes(access: InventoryAccess, pool: SessionPool) {
     .post(
       "/sessions",
       async ({ request, set }) => {
-        const session = await pool.open(await chainFrom(request));
+        // A client that hangs up while a plugin is still starting gives its slot back.
+        const session = await pool.open(await chainFrom(request), { signal: request.signal });
         set.status = 201;
         return session;
       },
@@ -75,6 +87,12 @@ export function inventoryRoutes(access: InventoryAccess, pool: SessionPool) {
         },
       },
     )
+    .get("/sessions", () => ({ sessions: pool.list() }), {
+      detail: {
+        summary: "Every session, opening ones too: id, chain, state, worker pid, age and last use",
+        tags: ["inventory"],
+      },
+    })
     .get("/sessions/:id", ({ params }) => pool.metadata(params.id), {
       detail: { summary: "A session's physical memory metadata", tags: ["inventory"] },
     })
@@ -103,12 +121,26 @@ export function inventoryRoutes(access: InventoryAccess, pool: SessionPool) {
         },
       },
     )
+    .put(
+      "/sessions/:id/memory",
+      async ({ params, query, request, set }) => {
+        await pool.write(params.id, parseAddress(query.address), await bytesFrom(request));
+        set.status = 204;
+      },
+      {
+        parse: "none",
+        detail: {
+          summary: "Write physical memory: ?address=0x1000, the bytes as the body (plugins allowed to write only)",
+          tags: ["inventory"],
+        },
+      },
+    )
     .delete(
       "/sessions/:id",
       async ({ params, set }) => {
         await pool.close(params.id);
         set.status = 204;
       },
-      { detail: { summary: "Close a session", tags: ["inventory"] } },
+      { detail: { summary: "Close a session (an operator may close any, opening or busy)", tags: ["inventory"] } },
     );
 }

@@ -15,6 +15,10 @@ export type SessionErrorReason =
   | "memory-error"
   /** The pool is full. */
   | "too-many-sessions"
+  /** The operator's policy refuses it: a plugin not allowed, a path outside the data folders, a write. */
+  | "not-allowed"
+  /** The plugin did not answer within its deadline; its process was killed and the session ended. */
+  | "timed-out"
   /** The session's process died (a plugin that segfaulted or aborted), or was closed meanwhile. */
   | "plugin-crashed";
 

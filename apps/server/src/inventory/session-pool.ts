@@ -1,211 +1,270 @@
 /**
- * Connector sessions for the inventory API, each in its own worker process. A worker that dies
- * (a plugin that segfaults, aborts or is killed) ends its session: its pending and later requests
- * fail with a 502, and the server carries on. What a session's plugins log reaches the server's
- * log, one line per record, naming the session.
+ * Connector sessions for the inventory API, each in its own worker process (session.ts). The pool
+ * decides what may run (the operator's ChainPolicy), how many run at once, how long each call may
+ * take and how long a session may sit unused; operators list and close sessions through it. What
+ * a session's plugins log reaches the server's log, one line per record, naming the session, and
+ * so does how each session ended.
  */
-import { join } from "node:path";
-import type { LevelFilter, PluginLogRecord } from "@memflow-ts/core";
-import type { Subprocess } from "bun";
+import type { LevelFilter } from "@memflow-ts/core";
+import { printable } from "@memflow-ts/core/plugin-files";
+import { ChainPolicy } from "./chain-policy.ts";
 import type { InventorySource } from "./local-inventory.ts";
+import { PathConfinement } from "./path-confinement.ts";
+import { type RequestBody, Session } from "./session.ts";
 import { SessionError } from "./session-error.ts";
 import { sessionLogLine, sessionOutputLine } from "./session-log-line.ts";
-import type { SessionJob, SessionMetadata, WorkerMessage, WorkerReply, WorkerRequest } from "./session-protocol.ts";
+import type { SessionMetadata, WorkerReply } from "./session-protocol.ts";
 
-const WORKER = join(import.meta.dir, "session-worker.ts");
-
-/** The largest read one request may ask for. */
+/** The largest read or write one request may ask for. */
 export const MAX_READ_BYTES = 16 * 1024 * 1024;
 
 /** memflow's default: what a plugin tells its user, without its debugging. */
 export const DEFAULT_PLUGIN_LOG_LEVEL: LevelFilter = "info";
 
-type Pending = { resolve: (reply: WorkerReply) => void; reject: (error: SessionError) => void };
-type RequestBody = WorkerRequest extends infer R ? (R extends unknown ? Omit<R, "id"> : never) : never;
-
-interface SessionListener {
-  /** A plugin's log record. */
-  log(record: PluginLogRecord): void;
-  /** A stdout line that is no message: a plugin writing to stdout itself. */
-  output(line: string): void;
-  /** The worker process is gone. */
-  end(): void;
+export interface SessionLimits {
+  /** Sessions open (or opening) at once. */
+  maxSessions: number;
+  /** How long building a chain (the plugins' `create`) may take. */
+  createTimeoutMs: number;
+  /** How long one read, write or metadata request may take. */
+  requestTimeoutMs: number;
+  /** How long a session may go unused before it is closed. */
+  idleTimeoutMs: number;
 }
 
-class Session {
-  readonly #child: Subprocess<"pipe", "pipe", "pipe">;
-  readonly #pending = new Map<number, Pending>();
-  #nextId = 1;
-  #ended: string | undefined;
-  readonly ready: Promise<SessionMetadata>;
+export const DEFAULT_SESSION_LIMITS: Readonly<SessionLimits> = Object.freeze({
+  maxSessions: 8,
+  // A real connector may map a machine's memory, an OS layer scan it: seconds, not minutes.
+  createTimeoutMs: 30_000,
+  requestTimeoutMs: 10_000,
+  idleTimeoutMs: 5 * 60_000,
+});
 
-  constructor(job: SessionJob, listener: SessionListener) {
-    this.#child = Bun.spawn([process.execPath, WORKER, JSON.stringify(job)], {
-      stdin: "pipe",
-      stdout: "pipe",
-      stderr: "pipe",
-    });
-    let settleReady: { resolve: (m: SessionMetadata) => void; reject: (e: SessionError) => void } | undefined;
-    this.ready = new Promise((resolve, reject) => {
-      settleReady = { resolve, reject };
-    });
-    const stderr = new Response(this.#child.stderr).text();
-    this.#readMessages(listener.output, (message) => {
-      if ("log" in message) listener.log(message.log);
-      else if ("ready" in message) settleReady?.resolve(message.ready);
-      else if ("failed" in message) settleReady?.reject(new SessionError("chain-failed", message.failed));
-      else {
-        const pending = this.#pending.get(message.id);
-        this.#pending.delete(message.id);
-        pending?.resolve(message);
-      }
-    }).catch((error: unknown) => {
-      // The plugin owns the worker's stdout as much as the worker does: whatever it sends that
-      // cannot be handled ends this session, never the server.
-      this.#ended ??= `the session process broke the protocol: ${String(error)}`;
-      this.#child.kill("SIGKILL");
-    });
-    void this.#child.exited.then(async (code) => {
-      const signal = this.#child.signalCode;
-      this.#ended ??=
-        signal !== null
-          ? `the plugin crashed: its session process was killed by ${signal}`
-          : `the session process exited with code ${code}${(await stderr).trim() ? `: ${(await stderr).trim().split("\n").at(-1)}` : ""}`;
-      const error = new SessionError("plugin-crashed", this.#ended);
-      settleReady?.reject(error);
-      for (const pending of this.#pending.values()) pending.reject(error);
-      this.#pending.clear();
-      listener.end();
-    });
-  }
-
-  async #readMessages(stray: (line: string) => void, handle: (message: WorkerMessage) => void): Promise<void> {
-    const decoder = new TextDecoder();
-    let buffered = "";
-    for await (const chunk of this.#child.stdout) {
-      buffered += decoder.decode(chunk, { stream: true });
-      for (let newline = buffered.indexOf("\n"); newline >= 0; newline = buffered.indexOf("\n")) {
-        const line = buffered.slice(0, newline);
-        buffered = buffered.slice(newline + 1);
-        if (line.trim() === "") continue;
-        const message = parseMessage(line);
-        if (message === undefined) stray(line);
-        else handle(message);
-      }
-    }
-  }
-
-  request(body: RequestBody): Promise<WorkerReply> {
-    if (this.#ended !== undefined) return Promise.reject(new SessionError("plugin-crashed", this.#ended));
-    const id = this.#nextId++;
-    return new Promise((resolve, reject) => {
-      this.#pending.set(id, { resolve, reject });
-      this.#child.stdin.write(`${JSON.stringify({ id, ...body })}\n`);
-      this.#child.stdin.flush();
-    });
-  }
-
-  kill(): void {
-    this.#ended ??= "the session was closed";
-    this.#child.kill("SIGKILL");
-  }
+export interface SessionPoolOptions extends Partial<SessionLimits> {
+  /** Receives one line per plugin log record (or stray stdout line) and per session that ends. */
+  log?: ((line: string) => void) | undefined;
+  /** The most verbose plugin log record passed on (default info). */
+  logLevel?: LevelFilter | undefined;
+  /** What sessions may start (default: nothing, so every session is refused). */
+  policy?: ChainPolicy | undefined;
 }
 
-/** A message, or undefined for a line a plugin printed (its text must not end the server). */
-function parseMessage(line: string): WorkerMessage | undefined {
-  try {
-    const value: unknown = JSON.parse(line);
-    return typeof value === "object" && value !== null ? (value as WorkerMessage) : undefined;
-  } catch {
-    return undefined;
-  }
+/** A session as an operator sees it (`GET /api/inventory/sessions`). */
+export interface SessionInfo {
+  id: string;
+  chain: string;
+  plugins: readonly string[];
+  state: "opening" | "open";
+  writable: boolean;
+  pid: number;
+  opened_at: string;
+  last_used_at: string;
+  age_ms: number;
+  idle_ms: number;
 }
+
+interface Entry {
+  readonly session: Session;
+  readonly chain: readonly string[];
+  readonly plugins: readonly string[];
+  readonly writable: boolean;
+  readonly openedAt: number;
+  state: "opening" | "open";
+  lastUsedAt: number;
+  /** Requests in flight; the idle clock runs only at zero. */
+  users: number;
+  idle: ReturnType<typeof setTimeout> | undefined;
+}
+
+const closed = (why: string) => new SessionError("plugin-crashed", why);
 
 function failedReply(reply: WorkerReply): never {
   throw new SessionError("memory-error", "error" in reply ? reply.error : "unexpected reply from the session process");
 }
 
-export interface SessionPoolOptions {
-  /** Receives one line per plugin log record (or stray stdout line), naming the session. */
-  log?: ((line: string) => void) | undefined;
-  /** The most verbose plugin log record passed on (default info). */
-  logLevel?: LevelFilter | undefined;
-  /** Sessions open at once (default 8). */
-  maxSessions?: number | undefined;
-}
-
 export class SessionPool {
-  readonly #sessions = new Map<string, Session>();
+  readonly #sessions = new Map<string, Entry>();
   readonly #source: InventorySource;
   readonly #log: (line: string) => void;
   readonly #logLevel: LevelFilter;
-  readonly #maxSessions: number;
+  readonly #policy: ChainPolicy;
+  readonly limits: Readonly<SessionLimits>;
 
   constructor(source: InventorySource, options: SessionPoolOptions = {}) {
     this.#source = source;
     this.#log = options.log ?? (() => {});
     this.#logLevel = options.logLevel ?? DEFAULT_PLUGIN_LOG_LEVEL;
-    this.#maxSessions = options.maxSessions ?? 8;
+    this.#policy = options.policy ?? new ChainPolicy([], new PathConfinement([]));
+    const { maxSessions, createTimeoutMs, requestTimeoutMs, idleTimeoutMs } = { ...DEFAULT_SESSION_LIMITS, ...options };
+    this.limits = { maxSessions, createTimeoutMs, requestTimeoutMs, idleTimeoutMs };
   }
 
   get size(): number {
     return this.#sessions.size;
   }
 
-  /** Starts a worker for `chain` and waits until its connector is built. */
-  async open(chain: string[]): Promise<{ id: string; metadata: SessionMetadata }> {
-    if (this.#sessions.size >= this.#maxSessions) {
-      throw new SessionError("too-many-sessions", `at most ${this.#maxSessions} sessions may be open; close one first`);
+  /**
+   * Starts a worker for `chain`, if the policy allows it, and waits until its connector is built.
+   * A client that goes away meanwhile (`signal`) ends the session, so its slot is not held.
+   */
+  async open(
+    chain: string[],
+    options: { signal?: AbortSignal | undefined } = {},
+  ): Promise<{ id: string; metadata: SessionMetadata; writable: boolean }> {
+    const { plugins, writable } = this.#policy.check(chain);
+    if (this.#sessions.size >= this.limits.maxSessions) {
+      throw new SessionError(
+        "too-many-sessions",
+        `at most ${this.limits.maxSessions} sessions may be open; close one first`,
+      );
     }
     const id = crypto.randomUUID();
     const session = new Session(
-      { ...this.#source, chain, logLevel: this.#logLevel },
+      {
+        job: { ...this.#source, chain, logLevel: this.#logLevel, writable },
+        cwd: this.#policy.confinement.workingDirectory,
+        plugins,
+        createTimeoutMs: this.limits.createTimeoutMs,
+      },
       {
         log: (record) => this.#log(sessionLogLine(id, record)),
         output: (line) => this.#log(sessionOutputLine(id, line)),
-        end: () => this.#sessions.delete(id),
+        end: (reason) => this.#ended(id, reason),
       },
     );
-    this.#sessions.set(id, session);
+    const now = Date.now();
+    const entry: Entry = {
+      session,
+      chain,
+      plugins,
+      writable,
+      openedAt: now,
+      lastUsedAt: now,
+      state: "opening",
+      users: 0,
+      idle: undefined,
+    };
+    this.#sessions.set(id, entry);
+    this.#log(`session ${id}: opening ${shortened(printable(chain.join(" ")))} (worker pid ${session.pid})`);
+    const gone = () => session.end(closed("the client went away while the session was opening"));
+    options.signal?.addEventListener("abort", gone, { once: true });
+    if (options.signal?.aborted) gone();
     try {
-      return { id, metadata: await session.ready };
-    } catch (error) {
-      this.#sessions.delete(id);
-      session.kill();
-      throw error;
+      const metadata = await session.ready;
+      entry.state = "open";
+      this.#startIdleClock(entry);
+      return { id, metadata, writable };
+    } finally {
+      options.signal?.removeEventListener("abort", gone);
     }
   }
 
-  #get(id: string): Session {
-    const session = this.#sessions.get(id);
-    if (!session) throw new SessionError("not-found", `no open session ${id} (closed, crashed or never opened)`);
-    return session;
+  #ended(id: string, reason: SessionError): void {
+    const entry = this.#sessions.get(id);
+    if (entry === undefined) return;
+    clearTimeout(entry.idle);
+    this.#sessions.delete(id);
+    this.#log(`session ${id}: ended: ${printable(reason.message)}`);
+  }
+
+  #startIdleClock(entry: Entry): void {
+    const ms = this.limits.idleTimeoutMs;
+    entry.idle = setTimeout(() => entry.session.end(closed(`closed after ${ms} ms unused`)), ms);
+    // The clock alone must not keep a process alive.
+    entry.idle.unref();
+  }
+
+  #get(id: string): Entry {
+    const entry = this.#sessions.get(id);
+    if (!entry) throw new SessionError("not-found", `no open session ${id} (closed, crashed or never opened)`);
+    return entry;
+  }
+
+  /** Sends one request with the request deadline, holding the idle clock meanwhile. */
+  async #request(id: string, body: RequestBody, check: (entry: Entry) => void = () => {}): Promise<WorkerReply> {
+    const entry = this.#get(id);
+    if (entry.state === "opening") throw new SessionError("not-found", `session ${id} is still opening`);
+    check(entry);
+    clearTimeout(entry.idle);
+    entry.users += 1;
+    try {
+      return await entry.session.request(body, this.limits.requestTimeoutMs);
+    } finally {
+      entry.users -= 1;
+      entry.lastUsedAt = Date.now();
+      if (entry.users === 0 && this.#sessions.get(id) === entry) this.#startIdleClock(entry);
+    }
   }
 
   async read(id: string, address: bigint, length: number): Promise<Uint8Array> {
-    if (!Number.isSafeInteger(length) || length < 1 || length > MAX_READ_BYTES) {
-      throw new SessionError("invalid-read", `length must be between 1 and ${MAX_READ_BYTES}`);
-    }
-    const reply = await this.#get(id).request({ op: "read", address: `0x${address.toString(16)}`, length });
+    checkLength(length);
+    const reply = await this.#request(id, { op: "read", address: `0x${address.toString(16)}`, length });
     if (!("data" in reply)) failedReply(reply);
     return Buffer.from(reply.data, "base64");
   }
 
+  /** Writes `bytes`, if the policy lets every plugin of the session's chain write. */
+  async write(id: string, address: bigint, bytes: Uint8Array): Promise<void> {
+    checkLength(bytes.byteLength);
+    const data = Buffer.from(bytes).toString("base64");
+    const reply = await this.#request(id, { op: "write", address: `0x${address.toString(16)}`, data }, (entry) => {
+      if (entry.writable) return;
+      throw new SessionError(
+        "not-allowed",
+        `this session may not write: writes need every plugin of its chain (${entry.plugins.join(", ")}) ` +
+          "allowed to write (--inventory-plugin <name>:write, MEMFLOW_TS_INVENTORY_PLUGINS)",
+      );
+    });
+    if (!("written" in reply)) failedReply(reply);
+  }
+
   async metadata(id: string): Promise<SessionMetadata> {
-    const reply = await this.#get(id).request({ op: "metadata" });
+    const reply = await this.#request(id, { op: "metadata" });
     if (!("metadata" in reply)) failedReply(reply);
     return reply.metadata;
   }
 
+  /** Every session, opening ones too, oldest first. */
+  list(): SessionInfo[] {
+    const now = Date.now();
+    return [...this.#sessions].map(([id, entry]) => ({
+      id,
+      chain: entry.chain.join(" "),
+      plugins: entry.plugins,
+      state: entry.state,
+      writable: entry.writable,
+      pid: entry.session.pid,
+      opened_at: new Date(entry.openedAt).toISOString(),
+      last_used_at: new Date(entry.lastUsedAt).toISOString(),
+      age_ms: now - entry.openedAt,
+      idle_ms: entry.users > 0 ? 0 : now - entry.lastUsedAt,
+    }));
+  }
+
+  /**
+   * Closes a session, opening or open: an idle one lets its plugins clean up first (within the
+   * request deadline); a busy or opening one is killed at once, since its plugin is not answering.
+   */
   async close(id: string): Promise<void> {
-    const session = this.#get(id);
-    this.#sessions.delete(id);
-    await session.request({ op: "close" }).catch(() => undefined);
-    session.kill();
+    const { session, state } = this.#get(id);
+    if (state === "open" && !session.busy) {
+      await session.request({ op: "close" }, this.limits.requestTimeoutMs).catch(() => undefined);
+    }
+    session.end(closed("closed on request"));
   }
 
   closeAll(): void {
-    for (const session of this.#sessions.values()) session.kill();
-    this.#sessions.clear();
+    for (const { session } of [...this.#sessions.values()]) session.end(closed("the server is stopping"));
+  }
+}
+
+/** A client's chain as the log shows it: whole up to a few hundred characters. */
+function shortened(text: string): string {
+  return text.length <= 300 ? text : `${text.slice(0, 300)}…`;
+}
+
+function checkLength(length: number): void {
+  if (!Number.isSafeInteger(length) || length < 1 || length > MAX_READ_BYTES) {
+    throw new SessionError("invalid-read", `length must be between 1 and ${MAX_READ_BYTES}`);
   }
 }

@@ -10,6 +10,8 @@ export interface SessionJob extends InventorySource {
   chain: string[];
   /** The most verbose plugin log record the worker sends back. */
   logLevel: LevelFilter;
+  /** Whether the policy lets this session write; the worker refuses writes otherwise. */
+  writable: boolean;
 }
 
 export interface SessionMetadata {
@@ -22,6 +24,7 @@ export interface SessionMetadata {
 
 export type WorkerRequest =
   | { id: number; op: "read"; address: string; length: number }
+  | { id: number; op: "write"; address: string; data: string }
   | { id: number; op: "metadata" }
   | { id: number; op: "close" };
 
@@ -29,6 +32,7 @@ export type WorkerReply =
   | { ready: SessionMetadata }
   | { failed: string }
   | { id: number; data: string }
+  | { id: number; written: true }
   | { id: number; metadata: SessionMetadata }
   | { id: number; closed: true }
   | { id: number; error: string };

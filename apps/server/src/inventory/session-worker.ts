@@ -1,8 +1,10 @@
 /**
  * A session worker: a child process that builds one connector chain and serves reads on it, so a
  * plugin that crashes takes down this process only. Reads its job as JSON from argv[2], then
- * requests from stdin; writes replies, and the plugins' log records, to stdout (see
- * session-protocol.ts).
+ * requests from stdin (on a thread of its own, session-worker-input.ts, which ends this process
+ * when stdin closes); writes replies, and the plugins' log records, to stdout (see
+ * session-protocol.ts). Its working folder is the inventory's first data folder (the pool sets it),
+ * where relative paths in the chain were checked.
  */
 import { type Connector, ConnectorChain, chainArguments, type Inventory, MemflowError } from "@memflow-ts/core";
 import { openInventory } from "./local-inventory.ts";
@@ -26,11 +28,17 @@ function metadataOf(connector: Connector): SessionMetadata {
   };
 }
 
-function serve(connector: Connector, request: WorkerRequest): WorkerReply {
+function serve(connector: Connector, request: WorkerRequest, writable: boolean): WorkerReply {
   try {
     if (request.op === "read") {
       const bytes = connector.read(BigInt(request.address), request.length);
       return { id: request.id, data: Buffer.from(bytes).toString("base64") };
+    }
+    if (request.op === "write") {
+      // The pool refuses first; this is the second lock on the same door.
+      if (!writable) return { id: request.id, error: "this session may not write" };
+      connector.write(BigInt(request.address), Buffer.from(request.data, "base64"));
+      return { id: request.id, written: true };
     }
     if (request.op === "metadata") return { id: request.id, metadata: metadataOf(connector) };
     connector.close();
@@ -40,11 +48,17 @@ function serve(connector: Connector, request: WorkerRequest): WorkerReply {
   }
 }
 
+const job = JSON.parse(process.argv[2] ?? "{}") as SessionJob;
+// Reading stdin before any plugin code runs: a `create` that hangs must not outlive the server.
+const input = new Worker(new URL("./session-worker-input.ts", import.meta.url).href);
+await new Promise((resolve) => {
+  input.onmessage = resolve;
+});
+
 let inventory: Inventory | undefined;
 let connector: Connector;
 let ready: SessionMetadata;
 try {
-  const job = JSON.parse(process.argv[2] ?? "{}") as SessionJob;
   // Core queues records natively (plugin threads may log at any time) and hands them over on this
   // thread; each goes to the server as it comes.
   inventory = openInventory(job, { log: (record) => send({ log: record }), logLevel: job.logLevel });
@@ -68,14 +82,15 @@ try {
   send({ failed: errorText(error) });
   process.exit(1);
 }
-send({ ready });
 
-for await (const line of console) {
-  if (line.trim() === "") continue;
-  const request = JSON.parse(line) as WorkerRequest;
-  const reply = serve(connector, request);
+// Set before the server hears of the session: it sends no request before that.
+input.onmessage = (event: MessageEvent<string>) => {
+  if (event.data.trim() === "") return;
+  const request = JSON.parse(event.data) as WorkerRequest;
+  const reply = serve(connector, request, job.writable);
   // What the plugin logged while serving reaches the server before the reply that ends the request.
-  inventory.flushLogs();
+  inventory?.flushLogs();
   send(reply);
   if (request.op === "close") process.exit(0);
-}
+};
+send({ ready });

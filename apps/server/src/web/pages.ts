@@ -82,10 +82,26 @@ ${listed.map(
   );
 }
 
+/** Asks for the inventory token; the form posts it, so it never appears in a URL. */
+export function loginPage(problem: string | undefined, options: PageOptions) {
+  return layout(
+    "Sign in",
+    html`<h1>Local inventory</h1>
+<p>This page shows the plugins of the server's machine. Give the inventory token (<code>MEMFLOW_TS_INVENTORY_TOKEN</code>) to see it.</p>
+${problem ? html`<p class="error" id="problem">${problem}</p>` : ""}
+<form method="post" action="/ui/inventory/login">
+<input type="password" name="token" autocomplete="current-password" required aria-label="Inventory token">
+<button type="submit">Sign in</button>
+</form>`,
+    options,
+  );
+}
+
 export function inventoryPage(report: InventoryReport, options: PageOptions) {
   return layout(
     "Local inventory",
     html`<h1>Local inventory</h1>
+<form method="post" action="/ui/inventory/logout"><button type="submit">Sign out</button></form>
 <p class="muted">The plugins this server's machine would load, as <code>memflow-ts doctor</code> shows them.</p>
 <h2>Accepted (${report.plugins.length})</h2>
 <table id="accepted">
