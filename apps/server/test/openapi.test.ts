@@ -3,9 +3,17 @@
  * security) from the validators the routes run, and `/openapi` is served from this package.
  */
 import { afterAll, describe, expect, test } from "bun:test";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { isSha256Digest } from "@memflow-ts/core/plugin-files";
 import { getSchemaValidator, type TSchema } from "elysia";
+import { createApp } from "../src/app.ts";
 import * as schemas from "../src/http/api-schemas.ts";
+import { ChainPolicy } from "../src/inventory/chain-policy.ts";
+import { PathConfinement } from "../src/inventory/path-confinement.ts";
+import { SessionPool } from "../src/inventory/session-pool.ts";
+import { PluginStore } from "../src/storage/plugin-store.ts";
 import { fixture, type Registry, registry, sha256, TOKEN } from "./helpers.ts";
 
 interface Parameter {
@@ -162,5 +170,83 @@ describe("the API reference page", () => {
       expect({ reference, status: asset.status }).toEqual({ reference, status: 200 });
     }
     expect((await r.fetch("/openapi/assets/__proto__")).status).toBe(404);
+  });
+});
+
+describe("the OpenAPI document of a server with the inventory API", () => {
+  const folder = mkdtempSync(join(tmpdir(), "memflow-ts-openapi-inventory-"));
+  const sessions = new SessionPool({ pluginDirectories: [] }, { policy: new ChainPolicy([], new PathConfinement([])) });
+  const store = new PluginStore(join(folder, "storage"));
+  const app = createApp({
+    store,
+    bearerToken: TOKEN,
+    inventory: { token: "inventory-secret-token", source: { pluginDirectories: [] } },
+    sessions,
+  });
+  afterAll(() => {
+    sessions.closeAll();
+    store.close();
+    rmSync(folder, { recursive: true, force: true });
+  });
+  const call = (path: string) =>
+    app.handle(new Request(`http://localhost${path}`, { headers: { authorization: "Bearer inventory-secret-token" } }));
+
+  test("documents every inventory route with its token, its failures and its query", async () => {
+    const inventoryDoc = (await (await call("/openapi/json")).json()) as Document;
+    expect(inventoryDoc.components.securitySchemes.inventoryToken).toMatchObject({ type: "http", scheme: "bearer" });
+    const inventoryRoutes = Object.entries(inventoryDoc.paths)
+      .filter(([path]) => path.startsWith("/api/inventory/"))
+      .flatMap(([path, methods]) =>
+        Object.entries(methods).map(([method, described]) => ({ path, method, described })),
+      );
+    expect(inventoryRoutes.map(({ method, path }) => `${method} ${path}`).sort()).toEqual([
+      "delete /api/inventory/sessions/{id}",
+      "get /api/inventory/plugins",
+      "get /api/inventory/sessions",
+      "get /api/inventory/sessions/{id}",
+      "get /api/inventory/sessions/{id}/memory",
+      "post /api/inventory/sessions",
+      "put /api/inventory/sessions/{id}/memory",
+    ]);
+    for (const { method, path, described } of inventoryRoutes) {
+      const statuses = Object.keys(described.responses ?? {});
+      expect({ route: `${method} ${path}`, summary: typeof described.summary, security: described.security }).toEqual({
+        route: `${method} ${path}`,
+        summary: "string",
+        security: [{ inventoryToken: [] }],
+      });
+      expect({ route: `${method} ${path}`, guarded: ["401", "403", "500"].every((s) => statuses.includes(s)) }).toEqual(
+        {
+          route: `${method} ${path}`,
+          guarded: true,
+        },
+      );
+    }
+    const read = inventoryDoc.paths["/api/inventory/sessions/{id}/memory"]?.get?.parameters ?? [];
+    const query = Object.fromEntries(read.filter((p) => p.in === "query").map((p) => [p.name, p]));
+    expect(Object.keys(query).sort()).toEqual(["address", "format", "length"]);
+    expect(query.format?.schema.enum).toEqual(["hex", "binary"]);
+    expect([query.address?.required, query.length?.required, query.format?.required]).toEqual([true, true, false]);
+    // The documented address pattern is the one the route checks.
+    const address = new RegExp(query.address?.schema.pattern ?? "");
+    expect(["0x1000", "4096", "0X1f", "0x", "-1", "1e3", "0x1g"].map((sample) => address.test(sample))).toEqual([
+      true,
+      true,
+      true,
+      false,
+      false,
+      false,
+      false,
+    ]);
+  });
+
+  test("checks a read's query before it looks for the session", async () => {
+    const response = await call("/api/inventory/sessions/none/memory?address=0x1000&length=16&format=base64");
+    expect([response.status, await response.text()]).toEqual([
+      400,
+      expect.stringContaining('"hex" (default) or "binary"'),
+    ]);
+    expect((await call("/api/inventory/sessions/none/memory?address=0x1g&length=16")).status).toBe(400);
+    expect((await call("/api/inventory/sessions/none/memory?address=0x1000&length=16")).status).toBe(404);
   });
 });

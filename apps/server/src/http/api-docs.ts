@@ -8,6 +8,8 @@ import { ERROR_BODY } from "./api-schemas.ts";
 
 /** The security scheme of uploads and deletes: `Authorization: Bearer <MEMFLOW_BEARER_TOKEN>`. */
 export const REGISTRY_TOKEN = "registryToken";
+/** The security scheme of the inventory API: `Authorization: Bearer <MEMFLOW_TS_INVENTORY_TOKEN>`. */
+export const INVENTORY_TOKEN = "inventoryToken";
 
 /** The document's `components`: the security scheme, and the error body every failure refers to. */
 export const OPENAPI_COMPONENTS = {
@@ -16,6 +18,11 @@ export const OPENAPI_COMPONENTS = {
       type: "http",
       scheme: "bearer",
       description: "MEMFLOW_BEARER_TOKEN of the server; a server started with --insecure needs none",
+    },
+    [INVENTORY_TOKEN]: {
+      type: "http",
+      scheme: "bearer",
+      description: "MEMFLOW_TS_INVENTORY_TOKEN of the server: every inventory route wants it, in this header only",
     },
   },
   schemas: { ErrorBody: ERROR_BODY },

@@ -9,6 +9,8 @@ import { Elysia } from "elysia";
 import { AuthError } from "../auth-error.ts";
 import { checkBearerToken } from "../bearer-token.ts";
 import { RequestError } from "../http/request-error.ts";
+import { routeValidator } from "../http/route-validator.ts";
+import { inventoryDocs } from "./inventory-docs.ts";
 import { describeInventory, type InventorySource } from "./local-inventory.ts";
 import { MAX_READ_BYTES, type SessionPool } from "./session-pool.ts";
 
@@ -44,13 +46,52 @@ async function chainFrom(request: Request): Promise<string[]> {
   throw new RequestError("bad-request", '"chain" must be a string such as "-c dummy::size=1m" (or its tokens)');
 }
 
+/** An address as a query gives it: decimal, or hex after `0x`; the document shows the same pattern. */
+const ADDRESS_PATTERN = "^(0[xX][0-9a-fA-F]{1,16}|[0-9]{1,20})$";
+const ADDRESS = new RegExp(ADDRESS_PATTERN);
+const ADDRESS_SCHEMA = {
+  type: "string",
+  pattern: ADDRESS_PATTERN,
+  description: "a 64-bit physical address, decimal or 0x-prefixed hex",
+} as const;
+
 function parseAddress(text: string | undefined): bigint {
-  if (text !== undefined && /^(0x[0-9a-f]{1,16}|\d{1,20})$/i.test(text)) {
+  if (text !== undefined && ADDRESS.test(text)) {
     const address = BigInt(text);
     if (address < 2n ** 64n) return address;
   }
   throw new RequestError("bad-request", "address must be a 64-bit number, decimal or 0x-prefixed hex");
 }
+
+function parseFormat(text: string | undefined): "hex" | "binary" {
+  if (text === undefined || text === "hex" || text === "binary") return text ?? "hex";
+  throw new RequestError("bad-request", 'format must be "hex" (default) or "binary"');
+}
+
+/** `?address=…&length=…&format=…` of a read, checked before the plugin is asked. */
+const readQuery = routeValidator(
+  ({ address, length, format }) => ({
+    address: parseAddress(address),
+    length: Number(length ?? ""),
+    format: parseFormat(format),
+  }),
+  {
+    type: "object",
+    properties: {
+      address: ADDRESS_SCHEMA,
+      length: { type: "integer", minimum: 1, maximum: MAX_READ_BYTES, description: "bytes to read" },
+      format: { type: "string", enum: ["hex", "binary"], description: "hex in JSON (default) or raw bytes" },
+    },
+    required: ["address", "length"],
+  },
+);
+
+/** `?address=…` of a write. */
+const writeQuery = routeValidator(({ address }) => ({ address: parseAddress(address) }), {
+  type: "object",
+  properties: { address: ADDRESS_SCHEMA },
+  required: ["address"],
+});
 
 /** The body of a write: raw bytes, refused before reading when it says it is too large. */
 async function bytesFrom(request: Request): Promise<Uint8Array> {
@@ -68,9 +109,7 @@ export function inventoryRoutes(access: InventoryAccess, pool: SessionPool) {
       checkLocalClient(server?.requestIP(request)?.address, access);
       checkBearerToken(request.headers.get("authorization"), access.token);
     })
-    .get("/plugins", () => describeInventory(access.source), {
-      detail: { summary: "Plugins of the server's machine, accepted and rejected", tags: ["inventory"] },
-    })
+    .get("/plugins", () => describeInventory(access.source), { detail: inventoryDocs.plugins })
     .post(
       "/sessions",
       async ({ request, set }) => {
@@ -79,34 +118,16 @@ export function inventoryRoutes(access: InventoryAccess, pool: SessionPool) {
         set.status = 201;
         return session;
       },
-      {
-        parse: "none",
-        detail: {
-          summary: "Open a connector session from a chain (-c syntax) in its own process",
-          tags: ["inventory"],
-        },
-      },
+      { parse: "none", detail: inventoryDocs.open },
     )
-    .get("/sessions", () => ({ sessions: pool.list() }), {
-      detail: {
-        summary: "Every session, opening ones too: id, chain, state, worker pid, age and last use",
-        tags: ["inventory"],
-      },
-    })
-    .get("/sessions/:id", ({ params }) => pool.metadata(params.id), {
-      detail: { summary: "A session's physical memory metadata", tags: ["inventory"] },
-    })
+    .get("/sessions", () => ({ sessions: pool.list() }), { detail: inventoryDocs.list })
+    .get("/sessions/:id", ({ params }) => pool.metadata(params.id), { detail: inventoryDocs.metadata })
     .get(
       "/sessions/:id/memory",
-      async ({ params, query }) => {
-        const address = parseAddress(query.address);
-        const length = Number(query.length ?? "");
+      async ({ params, query: { address, length, format } }) => {
         const bytes = await pool.read(params.id, address, length);
-        if (query.format === "binary") {
+        if (format === "binary") {
           return new Response(bytes, { headers: { "content-type": "application/octet-stream" } });
-        }
-        if (query.format !== undefined && query.format !== "hex") {
-          throw new RequestError("bad-request", 'format must be "hex" (default) or "binary"');
         }
         return {
           address: `0x${address.toString(16)}`,
@@ -114,26 +135,15 @@ export function inventoryRoutes(access: InventoryAccess, pool: SessionPool) {
           hex: Buffer.from(bytes).toString("hex"),
         };
       },
-      {
-        detail: {
-          summary: "Read physical memory: ?address=0x1000&length=256&format=hex|binary",
-          tags: ["inventory"],
-        },
-      },
+      { query: readQuery, detail: inventoryDocs.read },
     )
     .put(
       "/sessions/:id/memory",
       async ({ params, query, request, set }) => {
-        await pool.write(params.id, parseAddress(query.address), await bytesFrom(request));
+        await pool.write(params.id, query.address, await bytesFrom(request));
         set.status = 204;
       },
-      {
-        parse: "none",
-        detail: {
-          summary: "Write physical memory: ?address=0x1000, the bytes as the body (plugins allowed to write only)",
-          tags: ["inventory"],
-        },
-      },
+      { parse: "none", query: writeQuery, detail: inventoryDocs.write },
     )
     .delete(
       "/sessions/:id",
@@ -141,6 +151,6 @@ export function inventoryRoutes(access: InventoryAccess, pool: SessionPool) {
         await pool.close(params.id);
         set.status = 204;
       },
-      { detail: { summary: "Close a session (an operator may close any, opening or busy)", tags: ["inventory"] } },
+      { detail: inventoryDocs.close },
     );
 }
