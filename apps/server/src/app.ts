@@ -84,8 +84,8 @@ export function createApp({ store, bearerToken, log = () => {}, inventory, sessi
     )
     .get(
       "/plugins/:name",
-      ({ params, query }) => {
-        const find = parseFindQuery(query);
+      ({ params, request }) => {
+        const find = parseFindQuery(new URL(request.url).searchParams);
         const key = JSON.stringify([params.name, find]);
         return jsonResponse(
           listings.get(key, store.generation, () => {

@@ -270,6 +270,21 @@ describe("GET /plugins and /plugins/:name", () => {
     // Unknown keys are ignored, as serde does.
     expect((await r.fetch("/plugins/gcc-x86_64?digest_short=abc")).status).toBe(200);
   });
+
+  test("refuses a parameter given twice, naming it, as serde does", async () => {
+    const r = fresh();
+    for (const [query, key] of [
+      ["limit=1&limit=2", "limit"],
+      ["version=0.1.0&architecture=x86_64&version=0.2.0", "version"],
+      ["file_type=elf&file_type=elf", "file_type"],
+    ]) {
+      const response = await r.fetch(`/plugins/gcc-x86_64?${query}`);
+      expect(response.status).toBe(400);
+      expect(await response.text()).toBe(`Failed to deserialize query string: duplicate field \`${key}\``);
+    }
+    // Unknown keys stay ignored, however often they come.
+    expect((await r.fetch("/plugins/gcc-x86_64?x=1&x=2")).status).toBe(200);
+  });
 });
 
 describe("GET /files/:digest", () => {
@@ -308,6 +323,15 @@ describe("GET /files/:digest", () => {
     expect(beyond.headers.get("content-range")).toBe(`bytes */${gcc.byteLength}`);
   });
 
+  test("ignores an invalid range (last before first) and sends the whole file, as RFC 9110 says", async () => {
+    const r = fresh();
+    await r.upload(gcc);
+    const response = await r.fetch(`/files/${sha256(gcc)}`, { headers: { range: "bytes=5-2" } });
+    expect(response.status).toBe(200);
+    expect(response.headers.get("content-range")).toBeNull();
+    expect(sha256(new Uint8Array(await response.arrayBuffer()))).toBe(sha256(gcc));
+  });
+
   test("is 404 with memflow-registry's text for an unknown digest, and metadata too", async () => {
     const r = fresh();
     for (const path of [`/files/${"a".repeat(64)}`, `/files/${"a".repeat(64)}/metadata`]) {
@@ -316,20 +340,27 @@ describe("GET /files/:digest", () => {
     }
   });
 
-  test("refuses anything but 64 lower-case hex digits, so no path escapes the folder", async () => {
+  test("is 404, as memflow-registry answers, for anything but 64 lower-case hex digits; no path escapes the folder", async () => {
     const r = fresh();
-    for (const digest of ["..%2F..%2F..%2Fetc%2Fpasswd", "A".repeat(64), "a".repeat(63), `${"a".repeat(64)}.meta`]) {
-      for (const path of [`/files/${digest}`, `/files/${digest}/metadata`]) {
+    await r.upload(gcc);
+    const digest = sha256(gcc);
+    // An upper-case or shortened spelling of a stored digest names no stored file either.
+    const names = ["..%2F..%2F..%2Fetc%2Fpasswd", digest.toUpperCase(), digest.slice(0, 7), `${digest}.meta`];
+    for (const name of names) {
+      for (const path of [`/files/${name}`, `/files/${name}/metadata`]) {
         const response = await r.fetch(path);
-        expect(response.status).toBe(400);
-        expect(await response.text()).toMatch(/invalid digest/);
+        expect(response.status).toBe(404);
+        expect(await response.text()).toStartWith("plugin not found");
+        const json = await r.fetch(path, { headers: { accept: "application/json" } });
+        expect(((await json.json()) as { error: { code: string } }).error.code).toBe("invalid-digest");
       }
-      const deleted = await r.fetch(`/files/${digest}`, {
+      const deleted = await r.fetch(`/files/${name}`, {
         method: "DELETE",
         headers: { authorization: `Bearer ${TOKEN}` },
       });
-      expect(deleted.status).toBe(400);
+      expect(deleted.status).toBe(404);
     }
+    expect(r.store.has(digest)).toBe(true);
   });
 
   test("metadata is the stored .meta", async () => {

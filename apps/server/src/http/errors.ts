@@ -34,7 +34,8 @@ const INTERNAL: HttpError = { status: 500, code: "internal-error", message: "int
 
 const STORAGE: Record<StorageErrorReason, Answer> = {
   "not-found": NOT_FOUND,
-  "invalid-digest": { status: 400, code: "invalid-digest" },
+  // No stored file has a name that is not a digest: memflow-registry's 404, with a code of its own.
+  "invalid-digest": { status: 404, code: "invalid-digest" },
   "bad-plugin": BAD_PLUGIN,
   "bad-signature": { status: 400, code: "bad-signature" },
 };

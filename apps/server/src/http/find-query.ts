@@ -1,6 +1,7 @@
 /**
  * The query of `GET /plugins/:name` (memflow-registry's `PluginDatabaseFindParams`), checked
- * the way serde checks it: unknown keys are ignored, a bad value is a 400 naming it.
+ * the way serde checks it: unknown keys are ignored, a bad value or a known key given twice is a
+ * 400 naming it (a router's query object would silently keep one of the two).
  */
 import type { PluginArchitecture, PluginFileType } from "@memflow-ts/analyzer";
 import { FIND_LIMIT, type PluginsFindQuery } from "@memflow-ts/core/registry";
@@ -33,8 +34,22 @@ export interface CheckedFindQuery extends PluginsFindQuery {
   limit: number;
 }
 
-export function parseFindQuery(query: Record<string, string | undefined>): CheckedFindQuery {
-  const { version, memflow_plugin_version, file_type, architecture, skip, limit } = query;
+const KEYS = ["version", "memflow_plugin_version", "file_type", "architecture", "skip", "limit"] as const;
+
+/** Each known key's value; serde_urlencoded's error for one that comes twice. */
+function knownValues(search: URLSearchParams): Partial<Record<(typeof KEYS)[number], string>> {
+  const values: Partial<Record<(typeof KEYS)[number], string>> = {};
+  for (const key of KEYS) {
+    const given = search.getAll(key);
+    if (given.length > 1) throw invalid(`duplicate field \`${key}\``);
+    values[key] = given[0];
+  }
+  return values;
+}
+
+/** The query string of the request URL (`new URL(request.url).searchParams`). */
+export function parseFindQuery(search: URLSearchParams): CheckedFindQuery {
+  const { version, memflow_plugin_version, file_type, architecture, skip, limit } = knownValues(search);
   return {
     version,
     memflow_plugin_version:

@@ -8,7 +8,7 @@ import { DomainError } from "../domain-error.ts";
 export type StorageErrorReason =
   /** No stored plugin file has that digest. */
   | "not-found"
-  /** A digest that is not 64 lower-case hex digits (and so might hide a path). */
+  /** A digest that is not 64 lower-case hex digits (it names no stored file, and might hide a path). */
   | "invalid-digest"
   /** An upload that is not a plugin the registry can list. */
   | "bad-plugin"
