@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, test } from "bun:test";
-import { existsSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
+import { HEALTH_SAMPLE_INTERVAL_MS } from "../src/storage/storage-health.ts";
 import { fixture, keyPair, type Registry, rebuilt, registry, sha256, TOKEN } from "./helpers.ts";
 
 const gcc = fixture("elf/x86_64-gcc.so");
@@ -28,12 +29,33 @@ describe("GET /health", () => {
     expect(await response.text()).toBe('"Ok"');
   });
 
-  test("is 503 with memflow-registry's body when the storage folder is gone", async () => {
-    const r = fresh();
+  test("answers from memory: the file system is asked at most once per interval, not per request", async () => {
+    let now = 0;
+    const r = fresh({ store: { clock: () => now } });
     rmSync(r.root, { recursive: true });
+    // The folder is gone, but the last sample is recent: no request makes the server look.
+    expect((await r.fetch("/health")).status).toBe(200);
+    now += HEALTH_SAMPLE_INTERVAL_MS;
     const response = await r.fetch("/health");
     expect(response.status).toBe(503);
     expect(await response.json()).toEqual({ Error: "database unhealthy" });
+    expect(r.logs.join("\n")).toContain("storage unhealthy");
+  });
+
+  test("is 503 after a write failed, until a write succeeds", async () => {
+    const r = fresh();
+    // A folder where the plugin file should go: renaming the upload into place fails.
+    mkdirSync(join(r.root, `${sha256(gcc)}.plugin`, "in-the-way"), { recursive: true });
+    expect((await r.upload(gcc)).status).toBe(500);
+    expect((await r.fetch("/health")).status).toBe(503);
+    expect(await (await r.upload(rebuilt(gcc, 1))).json()).toBe("Added");
+    expect(await (await r.fetch("/health")).json()).toBe("Ok");
+  });
+
+  test("is 503 once the storage is closed", async () => {
+    const r = fresh();
+    r.store.close();
+    expect((await r.fetch("/health")).status).toBe(503);
   });
 });
 

@@ -50,6 +50,7 @@ export interface Registry {
   store: PluginStore;
   app: ReturnType<typeof createApp>;
   keys: KeyPair;
+  /** What the app and the store logged. */
   logs: string[];
   /** Sends a request to the app in-process. */
   fetch(path: string, init?: RequestInit): Promise<Response>;
@@ -74,8 +75,13 @@ export function registry(options: { root?: string; keys?: KeyPair; store?: Plugi
   const keyFile = join(root, "..", `${root.split("/").pop()}-key.pem`);
   writeFileSync(keyFile, keys.publicPem);
   const trusted = loadTrustedKeys([keyFile]);
-  const store = new PluginStore(root, { verifySignature: trusted.verify, now: tickingClock, ...options.store });
   const logs: string[] = [];
+  const store = new PluginStore(root, {
+    verifySignature: trusted.verify,
+    now: tickingClock,
+    warn: (line) => logs.push(line),
+    ...options.store,
+  });
   const app = createApp({ store, bearerToken: TOKEN, log: (line) => logs.push(line) });
   const self: Registry = {
     root,

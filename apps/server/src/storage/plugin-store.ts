@@ -24,6 +24,7 @@ import type { PluginInfo, PluginsFindQuery, PluginVariant, UploadResponse } from
 import { checkedDigest } from "./checked-digest.ts";
 import { PluginIndex } from "./plugin-index.ts";
 import { StorageError } from "./storage-error.ts";
+import { StorageHealth } from "./storage-health.ts";
 
 /** The index's file name inside the storage folder; memflow-registry ignores everything but `*.meta`. */
 export const INDEX_FILE_NAME = ".memflow-ts-index.sqlite";
@@ -39,6 +40,8 @@ export interface PluginStoreOptions {
   warn?: (message: string) => void;
   /** Upload time; tests fix it. */
   now?: () => bigint;
+  /** Milliseconds on a monotonic clock, for sampling the file system's health; tests move it. */
+  clock?: () => number;
 }
 
 export interface ReconcileReport {
@@ -65,6 +68,7 @@ export class PluginStore {
   readonly root: string;
   readonly #index: PluginIndex;
   readonly #options: PluginStoreOptions;
+  readonly #health: StorageHealth;
   /** What the last reconcile did; start-up logs it. */
   readonly startup: ReconcileReport;
   #generation = 0;
@@ -75,9 +79,11 @@ export class PluginStore {
     this.#options = options;
     this.#index = new PluginIndex(join(root, INDEX_FILE_NAME));
     this.startup = this.reconcile();
+    this.#health = new StorageHealth(root, { clock: options.clock, warn: options.warn });
   }
 
   close(): void {
+    this.#health.close();
     this.#index.close();
   }
 
@@ -173,10 +179,14 @@ export class PluginStore {
       created_at: (now === undefined ? createdAtNow() : createdAtFromNanoseconds(now())).text,
       descriptors,
     };
-    // Identical bytes under the same name: replacing a twin's finished `.plugin` changes nothing.
-    replaceFileDurably(this.#path(digest, "plugin"), file, { temporaryName });
-    if (!createFileDurably(metaPath, formatPluginMetadata(meta, "compact"), { temporaryName })) return "AlreadyExists";
-    this.#index.put(meta, statSync(metaPath).mtimeMs);
+    const added = this.#writing(() => {
+      // Identical bytes under the same name: replacing a twin's finished `.plugin` changes nothing.
+      replaceFileDurably(this.#path(digest, "plugin"), file, { temporaryName });
+      if (!createFileDurably(metaPath, formatPluginMetadata(meta, "compact"), { temporaryName })) return false;
+      this.#index.put(meta, statSync(metaPath).mtimeMs);
+      return true;
+    });
+    if (!added) return "AlreadyExists";
     this.#generation += 1;
     return "Added";
   }
@@ -205,10 +215,25 @@ export class PluginStore {
   /** Removes a plugin: its `.meta` first (so it is gone even if the rest fails), then the index row and the file. */
   delete(digest: string): void {
     if (!this.has(digest)) throw new StorageError("not-found", "Not found: digest was not found");
-    rmSync(this.#path(digest, "meta"), { force: true });
-    this.#index.remove(digest);
-    this.#generation += 1;
-    rmSync(this.#path(digest, "plugin"), { force: true });
+    this.#writing(() => {
+      rmSync(this.#path(digest, "meta"), { force: true });
+      this.#index.remove(digest);
+      this.#generation += 1;
+      rmSync(this.#path(digest, "plugin"), { force: true });
+    });
+  }
+
+  /** Runs a write to the folder or the index, telling the health check whether it failed. */
+  #writing<T>(write: () => T): T {
+    let result: T;
+    try {
+      result = write();
+    } catch (error) {
+      this.#health.recordWrite(error instanceof Error ? error.message : String(error));
+      throw error;
+    }
+    this.#health.recordWrite();
+    return result;
   }
 
   names(): PluginInfo[] {
@@ -219,14 +244,12 @@ export class PluginStore {
     return this.#index.find(name, params);
   }
 
-  /** memflow-registry's health check: the folder can be listed (and, here, the index answers). */
+  /**
+   * memflow-registry's health check (the folder can be listed), answered from memory: the index
+   * is open, the last write did not fail, the file system was reachable with room to spare when
+   * last sampled (storage-health.ts).
+   */
   healthy(): boolean {
-    try {
-      readdirSync(this.root);
-      this.#index.files();
-      return true;
-    } catch {
-      return false;
-    }
+    return this.#health.problem() === undefined;
   }
 }
