@@ -6,13 +6,15 @@ import { ConfigError, readConfig, USAGE } from "./config.ts";
 import { MAX_UPLOAD_BODY_BYTES } from "./http/upload-body.ts";
 import { SessionPool } from "./inventory/session-pool.ts";
 import { PluginStore } from "./storage/plugin-store.ts";
+import { StorageInUseError } from "./storage/storage-lock.ts";
 import { loadTrustedKeys, TrustedKeyError } from "./trusted-keys.ts";
 
 const log = (line: string) => process.stderr.write(`${new Date().toISOString()} ${line}\n`);
 
-function fail(message: string): never {
+/** Exit codes: 2 for a configuration the server refuses, 3 for a storage folder another server holds. */
+function fail(message: string, code: 2 | 3 = 2): never {
   process.stderr.write(`[X] ${message}\n`);
-  process.exit(2);
+  process.exit(code);
 }
 
 let request: ReturnType<typeof readConfig>;
@@ -48,11 +50,13 @@ let store: PluginStore;
 try {
   store = new PluginStore(resolve(config.storageRoot), { verifySignature: keys?.verify, warn: log });
 } catch (error) {
+  if (error instanceof StorageInUseError) fail(error.message, 3);
   fail(`cannot open the storage folder ${resolve(config.storageRoot)}: ${(error as Error).message}`);
 }
-const { indexed, parsed, dropped, removedPartial } = store.startup;
+const { indexed, parsed, dropped, removedPartial, imported } = store.startup;
 log(
-  `storage ${store.root}: ${indexed} plugin files (${parsed} read from .meta), ${dropped} ignored, ${removedPartial} partial uploads removed`,
+  `storage ${store.root}: ${indexed} plugin files (${parsed} read from .meta, ${imported} imported without one), ` +
+    `${dropped} ignored, ${removedPartial} partial uploads removed`,
 );
 
 const sessions = new SessionPool(

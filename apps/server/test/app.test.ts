@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, test } from "bun:test";
-import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { HEALTH_SAMPLE_INTERVAL_MS } from "../src/storage/storage-health.ts";
 import { fixture, keyPair, type Registry, rebuilt, registry, sha256, TOKEN } from "./helpers.ts";
@@ -185,15 +185,6 @@ describe("POST /files", () => {
     expect(results.filter((x) => x === "Added")).toHaveLength(1);
     expect(results.filter((x) => x === "AlreadyExists")).toHaveLength(7);
     expect(r.store.find("gcc-x86_64", {}).total).toBe(1);
-  });
-
-  test("a second process writing the same folder cannot create a duplicate entry", async () => {
-    const r = fresh();
-    const twin = registry({ root: r.root, keys: r.keys });
-    expect(await (await r.upload(gcc)).json()).toBe("Added");
-    // The twin's index has not seen the first upload; the exclusive .meta link stops it.
-    expect(await (await twin.upload(gcc)).json()).toBe("AlreadyExists");
-    twin.store.close();
   });
 });
 
@@ -383,6 +374,41 @@ describe("GET /files/:digest", () => {
       expect(deleted.status).toBe(404);
     }
     expect(r.store.has(digest)).toBe(true);
+  });
+
+  test("a .meta damaged after start-up is not served: 500 with a clear message, withdrawn, and logged", async () => {
+    const r = fresh();
+    await r.upload(gcc);
+    await r.upload(rebuilt(gcc, 1));
+    const digest = sha256(gcc);
+    // Without change notifications (as on NFS, for changes made by other machines) serving is
+    // where the damage shows.
+    const reopened = r.reopen({ watchFolder: false });
+    open = open.filter((x) => x !== r).concat(reopened);
+    writeFileSync(join(reopened.root, `${digest}.meta`), '{"digest": "damaged');
+    const response = await reopened.fetch(`/files/${digest}/metadata`);
+    expect(response.status).toBe(500);
+    expect(await response.text()).toBe(
+      "the stored metadata of this plugin is damaged; the server has withdrawn it (its log says why)",
+    );
+    expect(reopened.logs.join("\n")).toContain(`withdrawing ${digest}: ${digest}.meta is not valid JSON`);
+    expect((await reopened.fetch(`/files/${digest}/metadata`)).status).toBe(404);
+    const listing = (await (await reopened.fetch("/plugins/gcc-x86_64")).json()) as FindBody;
+    expect(listing.plugins.map((p) => p.digest)).toEqual([sha256(rebuilt(gcc, 1))]);
+  });
+
+  test("a .meta that describes another file, or whose plugin file is gone, leaves the listings unasked", async () => {
+    const r = fresh();
+    const [first, second, third] = [gcc, rebuilt(gcc, 1), rebuilt(gcc, 2)];
+    for (const file of [first, second, third]) await r.upload(file);
+    const metaOf = (file: Uint8Array) => join(r.root, `${sha256(file)}.meta`);
+    writeFileSync(metaOf(first), readFileSync(metaOf(second)));
+    await r.logged(`withdrawing ${sha256(first)}: ${sha256(first)}.meta describes ${sha256(second)}`);
+    rmSync(join(r.root, `${sha256(third)}.plugin`));
+    await r.logged(`withdrawing ${sha256(third)}: ${sha256(third)}.plugin is gone`);
+    const listing = (await (await r.fetch("/plugins/gcc-x86_64")).json()) as FindBody;
+    expect(listing.plugins.map((p) => p.digest)).toEqual([sha256(second)]);
+    expect((await r.fetch(`/files/${sha256(first)}`)).status).toBe(404);
   });
 
   test("metadata is the stored .meta", async () => {

@@ -52,13 +52,16 @@ export interface Registry {
   keys: KeyPair;
   /** What the app and the store logged. */
   logs: string[];
+  /** Resolves with the first log line, logged already or later, that contains `text`. */
+  logged(text: string): Promise<string>;
   /** Sends a request to the app in-process. */
   fetch(path: string, init?: RequestInit): Promise<Response>;
   upload(
     file: Uint8Array,
     init?: { signature?: string; token?: string | null; extra?: Record<string, string> },
   ): Promise<Response>;
-  reopen(): Registry;
+  /** Closes the store and opens the folder again, with other store options if given. */
+  reopen(store?: PluginStoreOptions): Registry;
   dispose(): void;
 }
 
@@ -76,19 +79,33 @@ export function registry(options: { root?: string; keys?: KeyPair; store?: Plugi
   writeFileSync(keyFile, keys.publicPem);
   const trusted = loadTrustedKeys([keyFile]);
   const logs: string[] = [];
+  const waiting = new Set<{ text: string; found: (line: string) => void }>();
+  const log = (line: string) => {
+    logs.push(line);
+    for (const waiter of waiting) {
+      if (!line.includes(waiter.text)) continue;
+      waiting.delete(waiter);
+      waiter.found(line);
+    }
+  };
   const store = new PluginStore(root, {
     verifySignature: trusted.verify,
     now: tickingClock,
-    warn: (line) => logs.push(line),
+    warn: log,
     ...options.store,
   });
-  const app = createApp({ store, bearerToken: TOKEN, log: (line) => logs.push(line) });
+  const app = createApp({ store, bearerToken: TOKEN, log });
   const self: Registry = {
     root,
     store,
     app,
     keys,
     logs,
+    logged(text) {
+      const line = logs.find((candidate) => candidate.includes(text));
+      if (line !== undefined) return Promise.resolve(line);
+      return new Promise((found) => waiting.add({ text, found }));
+    },
     fetch: (path, init) => app.handle(new Request(`http://localhost${path}`, init)),
     upload(file, init = {}) {
       const form = new FormData();
@@ -99,9 +116,9 @@ export function registry(options: { root?: string; keys?: KeyPair; store?: Plugi
       const headers: Record<string, string> = token === null ? {} : { authorization: `Bearer ${token}` };
       return self.fetch("/files", { method: "POST", body: form, headers });
     },
-    reopen() {
+    reopen(storeOptions) {
       store.close();
-      return registry({ ...options, root, keys });
+      return registry({ ...options, root, keys, store: { ...options.store, ...storeOptions } });
     },
     dispose() {
       store.close();

@@ -68,6 +68,18 @@ describe("memflow-ts-server", () => {
     expect(readdirSync(join(cwd, "plugins"))).toContain(".memflow-ts-index.sqlite");
   });
 
+  test("a second server on the same storage folder is refused with exit code 3, naming the first", async () => {
+    const cwd = folder();
+    const env = { MEMFLOW_ADDR: "127.0.0.1:0", MEMFLOW_STORAGE_ROOT: "plugins" };
+    await start(cwd, ["--insecure"], env);
+    const second = Bun.spawn([process.execPath, MAIN, "--insecure"], { cwd, env: cleanEnv(env), stderr: "pipe" });
+    processes.push(second);
+    expect(await second.exited).toBe(3);
+    const stderr = await new Response(second.stderr).text();
+    expect(stderr).toContain(`is in use by another memflow-ts-server (pid ${processes[0]?.pid}, since `);
+    expect(stderr).toContain("run one server per folder");
+  });
+
   test("after SIGKILL during uploads, the restarted server lists only complete files", async () => {
     const cwd = folder();
     const env = { MEMFLOW_ADDR: "127.0.0.1:0", MEMFLOW_STORAGE_ROOT: "plugins", MEMFLOW_BEARER_TOKEN: "t" };

@@ -38,6 +38,8 @@ const STORAGE: Record<StorageErrorReason, Answer> = {
   "invalid-digest": { status: 404, code: "invalid-digest" },
   "bad-plugin": BAD_PLUGIN,
   "bad-signature": { status: 400, code: "bad-signature" },
+  // The server's own files failed it: a server fault, but one the message can name.
+  damaged: { status: 500, code: "damaged" },
 };
 
 const AUTH: Record<AuthErrorReason, Answer> = {

@@ -92,6 +92,13 @@ export class PluginIndex {
     this.#db.query("DELETE FROM files WHERE digest = ?").run(digest);
   }
 
+  /** The mtime of the `.meta` a file's rows came from; undefined when it is not indexed. */
+  metaMtimeMs(digest: string): number | undefined {
+    return this.#db
+      .query<{ meta_mtime_ms: number }, [string]>("SELECT meta_mtime_ms FROM files WHERE digest = ?")
+      .get(digest)?.meta_mtime_ms;
+  }
+
   has(digest: string): boolean {
     return this.#db.query("SELECT 1 FROM files WHERE digest = ?").get(digest) !== null;
   }

@@ -13,7 +13,9 @@ export type StorageErrorReason =
   /** An upload that is not a plugin the registry can list. */
   | "bad-plugin"
   /** An upload whose signature no trusted key made. */
-  | "bad-signature";
+  | "bad-signature"
+  /** A stored file that no longer parses or no longer describes its plugin; the plugin is withdrawn. */
+  | "damaged";
 
 export class StorageError extends DomainError<StorageErrorReason> {
   override readonly name = "StorageError";

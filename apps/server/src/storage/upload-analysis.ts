@@ -1,0 +1,40 @@
+/**
+ * What the registry checks in an upload before it stores it, in memflow-registry's order: a
+ * binary, signed by a trusted key, with at least one plugin descriptor. Pure and synchronous: it
+ * runs in the upload worker for uploads over HTTP, and on the caller's thread for `upload()`.
+ */
+import { isBinary, type PluginDescriptorInfo, parseDescriptors } from "@memflow-ts/analyzer";
+import { StorageError } from "./storage-error.ts";
+
+/** Checks an upload's signature over the whole file. */
+export type SignatureCheck = (file: Uint8Array, signature: string) => boolean;
+
+/** memflow-registry's first check, which it runs as soon as four bytes have arrived. */
+export function checkBinaryHead(head: Uint8Array): void {
+  if (!isBinary(head)) {
+    throw new StorageError("bad-plugin", "Memflow error: the file is not an ELF, PE or Mach-O binary");
+  }
+}
+
+/**
+ * The upload's descriptors. Throws StorageError for a file that is no plugin or is badly signed,
+ * and the analyzer's AnalyzeError for a binary it cannot parse.
+ */
+export function analyzeUpload(
+  file: Uint8Array,
+  signature: string,
+  verify: SignatureCheck | undefined,
+): PluginDescriptorInfo[] {
+  checkBinaryHead(file);
+  if (verify && !verify(file, signature)) {
+    throw new StorageError("bad-signature", "Signature error: file signature is invalid");
+  }
+  const descriptors = parseDescriptors(file);
+  if (descriptors.length === 0) {
+    throw new StorageError(
+      "bad-plugin",
+      "Memflow error: the file has no memflow plugin descriptor (no MEMFLOW_CONNECTOR_* or MEMFLOW_OS_* export)",
+    );
+  }
+  return descriptors;
+}
