@@ -14,7 +14,8 @@ import { errorResponse } from "./http/errors.ts";
 import { FileCache } from "./http/file-cache.ts";
 import { parseFindQuery } from "./http/find-query.ts";
 import { jsonResponse, ResponseCache } from "./http/response-cache.ts";
-import { readUploadForm } from "./http/upload-body.ts";
+import { receiveUpload } from "./http/upload-body.ts";
+import { UploadSlots } from "./http/upload-slots.ts";
 import { type InventoryAccess, inventoryRoutes } from "./inventory/inventory-routes.ts";
 import { SessionPool } from "./inventory/session-pool.ts";
 import { checkedDigest } from "./storage/checked-digest.ts";
@@ -30,6 +31,8 @@ export interface AppOptions {
   bearerToken?: string | undefined;
   /** Receives one line per upload, delete, refused write and internal error. Never sees the token. */
   log?: (line: string) => void;
+  /** Uploads received at once; one more is answered 503 with Retry-After (default 8). */
+  maxUploads?: number | undefined;
   /** Enables the inventory API and page; absent (the default) leaves them out entirely. */
   inventory?: InventoryAccess | undefined;
   /**
@@ -41,7 +44,7 @@ export interface AppOptions {
 
 const registry = (summary: string) => ({ detail: { summary, tags: ["registry"] } });
 
-export function createApp({ store, bearerToken, log = () => {}, inventory, sessions }: AppOptions) {
+export function createApp({ store, bearerToken, log = () => {}, inventory, sessions, maxUploads }: AppOptions) {
   const authorize = (request: Request, action: string) => {
     try {
       checkBearerToken(request.headers.get("authorization"), bearerToken);
@@ -53,6 +56,7 @@ export function createApp({ store, bearerToken, log = () => {}, inventory, sessi
 
   const listings = new ResponseCache();
   const files = new FileCache();
+  const uploads = new UploadSlots(maxUploads);
   const app = new Elysia({ name: "memflow-ts-server" })
     .onError({ as: "global" }, ({ error, request }) => errorResponse(request, error, log))
     .use(
@@ -132,10 +136,18 @@ export function createApp({ store, bearerToken, log = () => {}, inventory, sessi
       "/files",
       async ({ request }) => {
         authorize(request, "upload");
-        const { file, signature } = await readUploadForm(request);
-        const result = store.upload(file, signature);
-        log(`upload: ${result} (${file.byteLength} bytes)`);
-        return Response.json(result);
+        const release = uploads.take();
+        try {
+          const [result, size] = await receiveUpload(
+            request,
+            () => store.incomingFile(),
+            async ({ file, signature }) => [await store.uploadReceived(file, signature), file.size] as const,
+          );
+          log(`upload: ${result} (${size} bytes)`);
+          return Response.json(result);
+        } finally {
+          release();
+        }
       },
       {
         parse: "none",

@@ -4,6 +4,7 @@
  */
 import { parseArgs } from "node:util";
 import { LEVEL_FILTERS, type LevelFilter, MemflowError, parseLevelFilter } from "@memflow-ts/core";
+import { DEFAULT_MAX_UPLOADS } from "./http/upload-slots.ts";
 import { DEFAULT_PLUGIN_LOG_LEVEL } from "./inventory/session-pool.ts";
 import { type ListenAddress, parseListenAddress } from "./listen-address.ts";
 
@@ -20,6 +21,8 @@ export interface ServerConfig {
   pluginDirectories: string[] | undefined;
   /** The most verbose plugin log record an inventory session passes to the server's log. */
   pluginLogLevel: LevelFilter;
+  /** Uploads received at once; more get 503 with Retry-After. */
+  maxUploads: number;
 }
 
 export class ConfigError extends Error {
@@ -40,6 +43,8 @@ Options (each overrides its environment variable; a .env file in the working fol
   --public-key-file <pem>    trusted signing key(s), repeatable
                                                    MEMFLOW_PUBLIC_KEY_FILE (several: separate with ",")
   --insecure                 start without a public key or bearer token
+  --max-uploads <n>          uploads received at once; more are told to retry (503)
+                                                   MEMFLOW_TS_MAX_UPLOADS (default ${DEFAULT_MAX_UPLOADS})
   --plugin-dir <dir>         scan this folder for the local inventory (repeatable; default:
                              memflow's search path, MEMFLOW_PLUGIN_PATH included)
   --inventory-allow-remote   serve the inventory page and API to other machines too
@@ -113,8 +118,21 @@ export function readConfig(argv: readonly string[], env: Record<string, string |
       inventoryAllowRemote: flags["inventory-allow-remote"] ?? false,
       pluginDirectories: flags["plugin-dir"]?.length ? flags["plugin-dir"] : undefined,
       pluginLogLevel,
+      maxUploads: maxUploads(flags["max-uploads"] ?? fromEnv("MEMFLOW_TS_MAX_UPLOADS")),
     },
   };
+}
+
+/** A whole number of uploads, at least one (with none, no upload could ever be made). */
+function maxUploads(text: string | undefined): number {
+  if (text === undefined) return DEFAULT_MAX_UPLOADS;
+  const value = /^\d+$/.test(text) ? Number(text) : Number.NaN;
+  if (!Number.isSafeInteger(value) || value < 1 || value > 1024) {
+    throw new ConfigError(
+      `--max-uploads / MEMFLOW_TS_MAX_UPLOADS: expected a whole number from 1 to 1024, got ${text}`,
+    );
+  }
+  return value;
 }
 
 /** Checked at start-up, so a typo stops the server instead of silencing plugins. */
@@ -140,6 +158,7 @@ function parseFlags(argv: readonly string[]) {
       "plugin-dir": { type: "string", multiple: true },
       "inventory-allow-remote": { type: "boolean" },
       "plugin-log-level": { type: "string" },
+      "max-uploads": { type: "string" },
       help: { type: "boolean", short: "h" },
       version: { type: "boolean", short: "V" },
     },

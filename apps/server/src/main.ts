@@ -48,7 +48,11 @@ if (config.insecure) {
 
 let store: PluginStore;
 try {
-  store = new PluginStore(resolve(config.storageRoot), { verifySignature: keys?.verify, warn: log });
+  store = new PluginStore(resolve(config.storageRoot), {
+    verifySignature: keys?.verify,
+    publicKeys: keys?.publicKeys,
+    warn: log,
+  });
 } catch (error) {
   if (error instanceof StorageInUseError) fail(error.message, 3);
   fail(`cannot open the storage folder ${resolve(config.storageRoot)}: ${(error as Error).message}`);
@@ -78,7 +82,14 @@ if (inventory) {
   );
 }
 
-const app = createApp({ store, bearerToken: config.bearerToken, log, inventory, sessions }).listen({
+const app = createApp({
+  store,
+  bearerToken: config.bearerToken,
+  log,
+  inventory,
+  sessions,
+  maxUploads: config.maxUploads,
+}).listen({
   ...config.address,
   // Bun stops reading a body past this; the route answers 413 for anything over the real limit.
   maxRequestBodySize: MAX_UPLOAD_BODY_BYTES + 1024 * 1024,

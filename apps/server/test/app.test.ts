@@ -1,8 +1,8 @@
-import { afterEach, describe, expect, test } from "bun:test";
+import { describe, expect, test } from "bun:test";
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { HEALTH_SAMPLE_INTERVAL_MS } from "../src/storage/storage-health.ts";
-import { fixture, keyPair, type Registry, rebuilt, registry, sha256, TOKEN } from "./helpers.ts";
+import { fixture, freshRegistries, keyPair, type Registry, rebuilt, sha256, TOKEN } from "./helpers.ts";
 
 const gcc = fixture("elf/x86_64-gcc.so");
 
@@ -11,16 +11,7 @@ interface FindBody {
   skip: number;
   total: number;
 }
-let open: Registry[] = [];
-afterEach(() => {
-  for (const r of open) r.dispose();
-  open = [];
-});
-function fresh(options?: Parameters<typeof registry>[0]): Registry {
-  const r = registry(options);
-  open.push(r);
-  return r;
-}
+const fresh = freshRegistries();
 
 describe("GET /health", () => {
   test('answers "Ok" as memflow-registry does', async () => {
@@ -265,7 +256,11 @@ describe("GET /plugins and /plugins/:name", () => {
 
   test("limit defaults to 5 and is capped at 50", async () => {
     const r = fresh();
-    for (let n = 0; n < 52; n++) await r.upload(rebuilt(gcc, n + 1));
+    // Stored directly: this is about listings, and 52 uploads over HTTP take a while.
+    for (let n = 0; n < 52; n++) {
+      const file = rebuilt(gcc, n + 1);
+      r.store.upload(file, r.keys.sign(file));
+    }
     const count = async (query: string) =>
       ((await (await r.fetch(`/plugins/gcc-x86_64${query}`)).json()) as FindBody).plugins.length;
     expect(await count("")).toBe(5);
@@ -384,7 +379,6 @@ describe("GET /files/:digest", () => {
     // Without change notifications (as on NFS, for changes made by other machines) serving is
     // where the damage shows.
     const reopened = r.reopen({ watchFolder: false });
-    open = open.filter((x) => x !== r).concat(reopened);
     writeFileSync(join(reopened.root, `${digest}.meta`), '{"digest": "damaged');
     const response = await reopened.fetch(`/files/${digest}/metadata`);
     expect(response.status).toBe(500);
@@ -456,8 +450,6 @@ describe("DELETE /files/:digest", () => {
     expect(existsSync(join(r.root, `${digest}.meta`))).toBe(false);
     expect((await r.fetch(`/files/${digest}/metadata`)).status).toBe(404);
     const restarted = r.reopen();
-    open.push(restarted);
-    open = open.filter((x) => x !== r);
     expect(await (await restarted.fetch("/plugins/gcc-x86_64")).json()).toEqual({ plugins: [], skip: 0, total: 0 });
   });
 

@@ -18,6 +18,7 @@ describe("configuration", () => {
         inventoryAllowRemote: false,
         pluginDirectories: undefined,
         pluginLogLevel: "info",
+        maxUploads: 8,
       },
     });
     const request = readConfig([], { ...secure, MEMFLOW_ADDR: "0.0.0.0:8080", MEMFLOW_STORAGE_ROOT: "/data" });
@@ -72,6 +73,18 @@ describe("configuration", () => {
     expect(() => readConfig(["--plugin-log-level", "loud"], secure)).toThrow(
       'MEMFLOW_TS_PLUGIN_LOG_LEVEL: log level "loud" is not one of off, error, warn, info, debug, trace',
     );
+  });
+
+  test("uploads at once: 8 unless set, the flag beats the variable, anything but 1 to 1024 stops the start", () => {
+    const set = readConfig([], { ...secure, MEMFLOW_TS_MAX_UPLOADS: "2" });
+    expect(set.kind === "run" && set.config.maxUploads).toBe(2);
+    const flag = readConfig(["--max-uploads", "32"], { ...secure, MEMFLOW_TS_MAX_UPLOADS: "2" });
+    expect(flag.kind === "run" && flag.config.maxUploads).toBe(32);
+    for (const bad of ["0", "-1", "1.5", "many", "1025"]) {
+      expect(() => readConfig([`--max-uploads=${bad}`], secure)).toThrow(
+        `--max-uploads / MEMFLOW_TS_MAX_UPLOADS: expected a whole number from 1 to 1024, got ${bad}`,
+      );
+    }
   });
 
   test("rejects unknown flags and bad addresses with usage", () => {

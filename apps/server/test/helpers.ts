@@ -1,10 +1,11 @@
 /** Shared by the server tests: real plugin binaries, real keys, a store in a fresh folder. */
+import { afterEach } from "bun:test";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { signPlugin } from "@memflow-ts/core/registry";
 import { secp256k1 } from "@noble/curves/secp256k1.js";
-import { createApp } from "../src/app.ts";
+import { type AppOptions, createApp } from "../src/app.ts";
 import { PluginStore, type PluginStoreOptions } from "../src/storage/plugin-store.ts";
 import { loadTrustedKeys } from "../src/trusted-keys.ts";
 
@@ -72,7 +73,15 @@ export const tickingClock = () => {
   return clock;
 };
 
-export function registry(options: { root?: string; keys?: KeyPair; store?: PluginStoreOptions } = {}): Registry {
+export interface RegistryOptions {
+  root?: string;
+  keys?: KeyPair;
+  store?: PluginStoreOptions;
+  /** createApp's options other than the store, the token and the log. */
+  app?: Omit<AppOptions, "store" | "bearerToken" | "log">;
+}
+
+export function registry(options: RegistryOptions = {}): Registry {
   const root = options.root ?? mkdtempSync(join(tmpdir(), "memflow-ts-registry-"));
   const keys = options.keys ?? keyPair();
   const keyFile = join(root, "..", `${root.split("/").pop()}-key.pem`);
@@ -90,11 +99,13 @@ export function registry(options: { root?: string; keys?: KeyPair; store?: Plugi
   };
   const store = new PluginStore(root, {
     verifySignature: trusted.verify,
+    // As main.ts does: uploads over HTTP are checked in the upload workers.
+    publicKeys: trusted.publicKeys,
     now: tickingClock,
     warn: log,
     ...options.store,
   });
-  const app = createApp({ store, bearerToken: TOKEN, log });
+  const app = createApp({ ...options.app, store, bearerToken: TOKEN, log });
   const self: Registry = {
     root,
     store,
@@ -127,4 +138,22 @@ export function registry(options: { root?: string; keys?: KeyPair; store?: Plugi
     },
   };
   return self;
+}
+
+/**
+ * `fresh(options)`: a registry the test file disposes of after each test, and so every registry
+ * its `reopen` gives.
+ */
+export function freshRegistries(): (options?: RegistryOptions) => Registry {
+  const open: Registry[] = [];
+  afterEach(() => {
+    for (const r of open.splice(0)) r.dispose();
+  });
+  const track = (r: Registry): Registry => {
+    open.push(r);
+    const reopen = r.reopen;
+    r.reopen = (store) => track(reopen(store));
+    return r;
+  };
+  return (options) => track(registry(options));
 }

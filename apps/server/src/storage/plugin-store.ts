@@ -8,34 +8,26 @@
  * before the `.meta` names it, and the `.meta` exists before the index row. One server holds a
  * folder at a time (storage-lock.ts).
  */
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
+import { mkdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import type { PluginDescriptorInfo } from "@memflow-ts/analyzer";
-import { createFileDurably } from "@memflow-ts/core/install";
-import {
-  createdAtFromNanoseconds,
-  createdAtNow,
-  formatPluginMetadata,
-  type PluginMetadata,
-} from "@memflow-ts/core/plugin-files";
+import { createdAtFromNanoseconds, createdAtNow, type PluginMetadata } from "@memflow-ts/core/plugin-files";
 import type { PluginInfo, PluginsFindQuery, PluginVariant, UploadResponse } from "@memflow-ts/core/registry";
 import { checkedDigest } from "./checked-digest.ts";
 import { commitUpload } from "./commit-upload.ts";
 import { type FolderWatcher, watchStorageFolder } from "./folder-watcher.ts";
+import { IncomingFile, type ReceivedFile } from "./incoming-file.ts";
+import { IndexSync, type ReconcileReport } from "./index-sync.ts";
 import { PluginIndex } from "./plugin-index.ts";
 import { StorageError } from "./storage-error.ts";
 import { StorageHealth } from "./storage-health.ts";
-import {
-  committingDigest,
-  INDEX_FILE_NAME,
-  storedFileName,
-  TEMPORARY_PREFIX,
-  temporaryName,
-} from "./storage-layout.ts";
+import { INCOMING_FOLDER, INDEX_FILE_NAME } from "./storage-layout.ts";
 import { StorageLock } from "./storage-lock.ts";
-import { checkStoredMetadata, importedMetadata, readStoredMetadata, unusableReason } from "./stored-metadata.ts";
+import { checkStoredMetadata, unusableReason } from "./stored-metadata.ts";
 import { analyzeUpload, type SignatureCheck } from "./upload-analysis.ts";
+import { type CheckedUpload, DEFAULT_UPLOAD_WORKERS, UploadWorkerError, UploadWorkers } from "./upload-workers.ts";
 
+export type { ReconcileReport } from "./index-sync.ts";
 export { INDEX_FILE_NAME, TEMPORARY_PREFIX } from "./storage-layout.ts";
 
 export interface PluginStoreOptions {
@@ -45,6 +37,14 @@ export interface PluginStoreOptions {
   warn?: (message: string) => void;
   /** Upload time; tests fix it. */
   now?: () => bigint;
+  /**
+   * secp256k1 public keys (SEC1 points, `TrustedKeys.publicKeys`) that uploads received over
+   * HTTP must be signed with, checked in the upload workers. Without them such uploads are checked
+   * with `verifySignature`, on the event loop.
+   */
+  publicKeys?: readonly Uint8Array[] | undefined;
+  /** How many threads check and commit uploads received over HTTP (default: one per two cores). */
+  uploadWorkers?: number;
   /** Milliseconds on a monotonic clock, for sampling the file system's health; tests move it. */
   clock?: () => number;
   /**
@@ -55,30 +55,19 @@ export interface PluginStoreOptions {
   watchFolder?: boolean;
 }
 
-export interface ReconcileReport {
-  indexed: number;
-  parsed: number;
-  /** `.meta` files (and `.plugin` files without one) that could not be used; they are left in place. */
-  dropped: number;
-  /** Temporary files, and `.plugin` files of uploads a crash cut before their `.meta`. */
-  removedPartial: number;
-  /** `.plugin` files without a `.meta` (a memflow-registry volume's) that got one. */
-  imported: number;
-}
-
-/** What refreshing one file's index rows did. */
-type Refreshed = "unchanged" | "indexed" | "dropped" | "absent";
-
 const DAMAGED_MESSAGE = "the stored metadata of this plugin is damaged; the server has withdrawn it (its log says why)";
 
 export class PluginStore {
   readonly root: string;
   readonly #lock: StorageLock;
   readonly #index: PluginIndex;
+  readonly #sync: IndexSync;
   readonly #options: PluginStoreOptions;
   readonly #warn: (message: string) => void;
   readonly #health: StorageHealth;
   readonly #watcher: FolderWatcher;
+  readonly #workers: UploadWorkers;
+  readonly #incoming: string;
   /** What the last reconcile did; start-up logs it. */
   readonly startup: ReconcileReport;
   #generation = 0;
@@ -98,7 +87,17 @@ export class PluginStore {
       this.#lock.release();
       throw error;
     }
+    this.#incoming = join(root, INCOMING_FOLDER);
+    // Whatever is there was being received when the last server stopped.
+    rmSync(this.#incoming, { recursive: true, force: true });
+    mkdirSync(this.#incoming);
+    this.#sync = new IndexSync(root, this.#index, this.#warn, () => {
+      this.#generation += 1;
+    });
     this.startup = this.reconcile();
+    this.#workers = new UploadWorkers(options.uploadWorkers ?? DEFAULT_UPLOAD_WORKERS, {
+      publicKeys: options.publicKeys,
+    });
     this.#health = new StorageHealth(root, { clock: options.clock, warn: this.#warn });
     this.#watcher =
       options.watchFolder === false
@@ -110,6 +109,7 @@ export class PluginStore {
     if (this.#closed) return;
     this.#closed = true;
     this.#watcher.close();
+    this.#workers.close();
     this.#health.close();
     this.#index.close();
     this.#lock.release();
@@ -126,120 +126,13 @@ export class PluginStore {
 
   /** Brings the index in step with the folder, removes what interrupted uploads left and imports orphans. */
   reconcile(): ReconcileReport {
-    const report: ReconcileReport = { indexed: 0, parsed: 0, dropped: 0, removedPartial: 0, imported: 0 };
-    const names = new Set(readdirSync(this.root));
-    const known = this.#index.files();
-    const interrupted = new Set<string>();
-    for (const name of names) {
-      if (!name.startsWith(TEMPORARY_PREFIX)) continue;
-      const digest = committingDigest(name);
-      if (digest !== undefined) interrupted.add(digest);
-      rmSync(join(this.root, name), { force: true });
-      report.removedPartial += 1;
-    }
-    const seen = new Set<string>();
-    for (const name of names) {
-      const stored = storedFileName(name);
-      if (stored === undefined) continue;
-      const { digest } = stored;
-      if (stored.kind === "plugin") {
-        if (names.has(`${digest}.meta`)) continue;
-        if (interrupted.has(digest)) {
-          rmSync(join(this.root, name), { force: true });
-          report.removedPartial += 1;
-        } else if (this.#import(digest)) {
-          seen.add(digest);
-          report.imported += 1;
-          report.indexed += 1;
-        } else {
-          report.dropped += 1;
-        }
-        continue;
-      }
-      // memflow-registry's delete left `.meta` files behind; without their `.plugin` they are not served.
-      if (!names.has(`${digest}.plugin`)) {
-        report.dropped += 1;
-        continue;
-      }
-      const refreshed = this.#refresh(digest, known.get(digest), "ignoring");
-      if (refreshed === "dropped" || refreshed === "absent") {
-        report.dropped += 1;
-        continue;
-      }
-      seen.add(digest);
-      report.indexed += 1;
-      if (refreshed === "indexed") report.parsed += 1;
-    }
-    for (const digest of known.keys()) if (!seen.has(digest)) this.#index.remove(digest);
-    this.#generation += 1;
-    return report;
-  }
-
-  /** Writes and indexes the `.meta` of a `.plugin` found without one; false (and a warning) when it is no plugin. */
-  #import(digest: string): boolean {
-    const name = `${digest}.plugin`;
-    let meta: PluginMetadata;
-    try {
-      meta = importedMetadata(this.#path(digest, "plugin"), digest);
-    } catch (error) {
-      if (!(error instanceof StorageError)) throw error;
-      this.#warn(`leaving ${name} alone (it has no .meta, and cannot be given one): ${error.message}`);
-      return false;
-    }
-    const metaPath = this.#path(digest, "meta");
-    createFileDurably(metaPath, formatPluginMetadata(meta, "compact"), { temporaryName });
-    this.#index.put(meta, statSync(metaPath).mtimeMs);
-    const names = meta.descriptors.map((descriptor) => `${descriptor.name} ${descriptor.version}`).join(", ");
-    this.#warn(`imported ${name}, which had no .meta: ${names}; created_at from its mtime, no signature`);
-    return true;
-  }
-
-  /**
-   * Brings one file's index rows in step with its `.meta`: re-reads a `.meta` whose mtime is not
-   * the indexed one, and drops the rows of one that is gone, no longer parses or no longer
-   * describes its file (`verb` says so in the warning).
-   */
-  #refresh(digest: string, indexedMtime: number | undefined, verb: string): Refreshed {
-    const name = `${digest}.meta`;
-    const path = this.#path(digest, "meta");
-    const missing = [`${digest}.plugin`, name].find((file) => !existsSync(join(this.root, file)));
-    if (missing !== undefined) {
-      if (indexedMtime === undefined) return "absent";
-      this.#warn(`${verb} ${missing} is gone`);
-      this.#drop(digest);
-      return "absent";
-    }
-    let mtime: number;
-    try {
-      mtime = statSync(path).mtimeMs;
-    } catch (error) {
-      this.#warn(`${verb} ${unusableReason(error, name) ?? name}`);
-      if (indexedMtime !== undefined) this.#drop(digest);
-      return "dropped";
-    }
-    if (indexedMtime === mtime) return "unchanged";
-    try {
-      this.#index.put(readStoredMetadata(path, name, digest), mtime);
-      this.#generation += 1;
-      return "indexed";
-    } catch (error) {
-      const reason = unusableReason(error, name);
-      if (reason === undefined) throw error;
-      this.#warn(`${verb} ${reason}`);
-      if (indexedMtime !== undefined) this.#drop(digest);
-      return "dropped";
-    }
-  }
-
-  #drop(digest: string): void {
-    this.#index.remove(digest);
-    this.#generation += 1;
+    return this.#sync.reconcile();
   }
 
   /** The watcher saw one of the digest's files change. */
   #changed(digest: string): void {
     if (this.#closed) return;
-    this.#refresh(digest, this.#index.metaMtimeMs(digest), `withdrawing ${digest}:`);
+    this.#sync.refresh(digest, this.#index.metaMtimeMs(digest), `withdrawing ${digest}:`);
   }
 
   /**
@@ -251,18 +144,57 @@ export class PluginStore {
     const descriptors = analyzeUpload(file, signature, this.#options.verifySignature);
     const digest = new Bun.CryptoHasher("sha256").update(file).digest("hex");
     if (this.#index.has(digest)) return "AlreadyExists";
-    const now = this.#options.now;
-    const meta: PluginMetadata = {
-      digest,
-      signature,
-      created_at: (now === undefined ? createdAtNow() : createdAtFromNanoseconds(now())).text,
-      descriptors,
-    };
+    const meta: PluginMetadata = { digest, signature, created_at: this.#createdAt(), descriptors };
     const { added, metaMtimeMs } = this.#writing(() => commitUpload(this.root, { bytes: file }, meta));
     if (!added) return "AlreadyExists";
     this.#index.put(meta, metaMtimeMs);
     this.#generation += 1;
     return "Added";
+  }
+
+  /** A new file to receive an upload into (then `uploadReceived`); the caller discards it after. */
+  incomingFile(): Promise<IncomingFile> {
+    return IncomingFile.create(this.#incoming);
+  }
+
+  /**
+   * `upload` for a file received into `incomingFile()`: checked and committed in an upload
+   * worker, off the event loop. Throws as `upload` does, and UploadWorkerError (a server fault).
+   */
+  async uploadReceived(file: ReceivedFile, signature: string): Promise<UploadResponse> {
+    const verify = this.#options.verifySignature;
+    if (this.#options.publicKeys === undefined && verify !== undefined) {
+      if (!verify(await Bun.file(file.path).bytes(), signature)) {
+        throw new StorageError("bad-signature", "Signature error: file signature is invalid");
+      }
+    }
+    const job = {
+      root: this.root,
+      temporaryPath: file.path,
+      digest: file.digest,
+      signature,
+      created_at: this.#createdAt(),
+      known: this.#index.has(file.digest),
+    };
+    let checked: CheckedUpload;
+    try {
+      checked = await this.#workers.run(job);
+    } catch (error) {
+      if (error instanceof UploadWorkerError) this.#health.recordWrite(error.message);
+      throw error;
+    }
+    if (!checked.added) return "AlreadyExists";
+    this.#health.recordWrite();
+    // Closed meanwhile: the files are in place, and the next start indexes them.
+    if (this.#closed) return "Added";
+    this.#index.put(checked.meta, checked.metaMtimeMs);
+    this.#generation += 1;
+    return "Added";
+  }
+
+  #createdAt(): string {
+    const now = this.#options.now;
+    return (now === undefined ? createdAtNow() : createdAtFromNanoseconds(now())).text;
   }
 
   has(digest: string): boolean {
@@ -296,7 +228,7 @@ export class PluginStore {
       const reason = unusableReason(error, name);
       if (reason === undefined) throw error;
       this.#warn(`withdrawing ${digest}: ${reason}`);
-      this.#drop(digest);
+      this.#sync.drop(digest);
       throw new StorageError("damaged", DAMAGED_MESSAGE, { cause: error });
     }
   }
@@ -306,7 +238,7 @@ export class PluginStore {
     if (!this.has(digest)) throw new StorageError("not-found", "Not found: digest was not found");
     this.#writing(() => {
       rmSync(this.#path(digest, "meta"), { force: true });
-      this.#drop(digest);
+      this.#sync.drop(digest);
       rmSync(this.#path(digest, "plugin"), { force: true });
     });
   }

@@ -10,6 +10,12 @@ export const INDEX_FILE_NAME = ".memflow-ts-index.sqlite";
 /** The file a running server holds locked (storage-lock.ts). */
 export const LOCK_FILE_NAME = ".memflow-ts-server.lock";
 
+/**
+ * Where uploads are received, inside the storage folder (so a commit is a rename): a folder of its
+ * own, so that writing them wakes no watcher of the storage folder. Start-up empties it.
+ */
+export const INCOMING_FOLDER = ".memflow-ts-incoming";
+
 /** Prefix of temporary files; start-up removes any a crash left behind. */
 export const TEMPORARY_PREFIX = ".incoming-";
 
