@@ -1,18 +1,18 @@
 /**
- * An upload's file on its way in: written to a temporary file as its bytes arrive and hashed on
- * the way, so a body is never whole in memory; its first four bytes are checked as soon as they
- * are there (memflow-registry's early `is_binary`), so a file that is no binary is refused before
- * the rest of it is sent. Writes go through the thread pool (node:fs/promises), never blocking
- * the event loop on the disk.
+ * An upload's file on its way in: written to a temporary file as its bytes arrive, so a body is
+ * never whole in memory; its first four bytes are checked as soon as they are there
+ * (memflow-registry's early `is_binary`), so a file that is no binary is refused before the rest
+ * of it is sent. Writes go through the thread pool (node:fs/promises), never blocking the event
+ * loop on the disk; the file is hashed by the upload worker that checks it, not here, because
+ * hashing is most of what receiving costs per byte (measured: 0.5 of 0.7 ms per MiB).
  */
 import { type FileHandle, open, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { checkBinaryHead } from "./upload-analysis.ts";
 
-/** A finished incoming file: where it is, its sha256 and its size. */
+/** A finished incoming file: where it is and its size. */
 export interface ReceivedFile {
   readonly path: string;
-  readonly digest: string;
   readonly size: number;
 }
 
@@ -21,7 +21,6 @@ const HEAD_BYTES = 4;
 export class IncomingFile {
   readonly path: string;
   readonly #handle: FileHandle;
-  readonly #hasher = new Bun.CryptoHasher("sha256");
   #head = new Uint8Array(0);
   #size = 0;
   #open = true;
@@ -44,7 +43,6 @@ export class IncomingFile {
       this.#head = Buffer.concat([this.#head, bytes.subarray(0, HEAD_BYTES - this.#head.byteLength)]);
       if (this.#head.byteLength === HEAD_BYTES) checkBinaryHead(this.#head);
     }
-    this.#hasher.update(bytes);
     this.#size += bytes.byteLength;
     let written = 0;
     while (written < bytes.byteLength) {
@@ -56,7 +54,7 @@ export class IncomingFile {
   async finish(): Promise<ReceivedFile> {
     await this.#close();
     if (this.#head.byteLength < HEAD_BYTES) checkBinaryHead(this.#head);
-    return { path: this.path, digest: this.#hasher.digest("hex"), size: this.#size };
+    return { path: this.path, size: this.#size };
   }
 
   /** Removes the file, unless a commit renamed it into place; safe to call at any point, and twice. */

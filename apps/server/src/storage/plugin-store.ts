@@ -168,14 +168,7 @@ export class PluginStore {
         throw new StorageError("bad-signature", "Signature error: file signature is invalid");
       }
     }
-    const job = {
-      root: this.root,
-      temporaryPath: file.path,
-      digest: file.digest,
-      signature,
-      created_at: this.#createdAt(),
-      known: this.#index.has(file.digest),
-    };
+    const job = { root: this.root, temporaryPath: file.path, signature, created_at: this.#createdAt() };
     let checked: CheckedUpload;
     try {
       checked = await this.#workers.run(job);

@@ -1,9 +1,11 @@
 /**
  * What the registry checks in an upload before it stores it, in memflow-registry's order: a
- * binary, signed by a trusted key, with at least one plugin descriptor. Pure and synchronous: it
- * runs in the upload worker for uploads over HTTP, and on the caller's thread for `upload()`.
+ * binary, signed by a trusted key, with at least one plugin descriptor. Synchronous: it runs in
+ * the upload worker for uploads over HTTP, and on the caller's thread for `upload()`.
  */
-import { isBinary, type PluginDescriptorInfo, parseDescriptors } from "@memflow-ts/analyzer";
+import { readFileSync } from "node:fs";
+import { analyzeFileSync, isBinary, type PluginDescriptorInfo, parseDescriptors } from "@memflow-ts/analyzer";
+import { openFileReader } from "@memflow-ts/analyzer/fs";
 import { StorageError } from "./storage-error.ts";
 
 /** Checks an upload's signature over the whole file. */
@@ -29,7 +31,30 @@ export function analyzeUpload(
   if (verify && !verify(file, signature)) {
     throw new StorageError("bad-signature", "Signature error: file signature is invalid");
   }
-  const descriptors = parseDescriptors(file);
+  return someDescriptors(parseDescriptors(file));
+}
+
+/**
+ * `analyzeUpload` for a file on disk. Read whole only when a signature is to be checked (it signs
+ * every byte); otherwise the analyzer reads the few parts it needs, so a worker holds no upload
+ * in memory.
+ */
+export function analyzeUploadFile(
+  path: string,
+  signature: string,
+  verify: SignatureCheck | undefined,
+): PluginDescriptorInfo[] {
+  if (verify) return analyzeUpload(readFileSync(path), signature, verify);
+  const reader = openFileReader(path);
+  try {
+    checkBinaryHead(reader.read(0, 4));
+    return someDescriptors(analyzeFileSync(reader));
+  } finally {
+    reader.close();
+  }
+}
+
+function someDescriptors(descriptors: PluginDescriptorInfo[]): PluginDescriptorInfo[] {
   if (descriptors.length === 0) {
     throw new StorageError(
       "bad-plugin",

@@ -1,6 +1,7 @@
 /**
  * Messages between the store and its upload workers (structured clones, one job at a time per
- * worker). A worker analyzes a received upload and, unless the store already has it, commits it.
+ * worker). A worker hashes and analyzes a received upload and, unless the folder already holds
+ * it, commits it.
  */
 import type { PluginMetadata } from "@memflow-ts/core/plugin-files";
 import type { StorageErrorReason } from "./storage-error.ts";
@@ -16,17 +17,14 @@ export interface UploadJob {
   root: string;
   /** The received file, in the storage folder's incoming folder. */
   temporaryPath: string;
-  digest: string;
   signature: string;
   created_at: string;
-  /** The index had the digest when the job was sent: check it, but store nothing. */
-  known: boolean;
 }
 
 export type UploadWorkerRequest = { init: UploadWorkerInit } | { job: UploadJob };
 
 export type UploadWorkerReply =
-  /** Checked and, unless known or a twin got there first, committed; the store adds the index row. */
+  /** Checked and, unless stored already, committed; the store adds the index row. */
   | { added: boolean; meta: PluginMetadata; metaMtimeMs: number }
   /** The upload is refused, with storage's reason and memflow-registry's text. */
   | { refused: Exclude<StorageErrorReason, "not-found">; message: string }

@@ -1,33 +1,45 @@
 /**
- * An upload worker (a Bun Worker, one thread): reads a received upload from disk, runs the
- * registry's checks on it (signature, descriptors) and commits it with its fsyncs, all off the
+ * An upload worker (a Bun Worker, one thread): reads a received upload from disk, hashes it, runs
+ * the registry's checks on it (signature, descriptors) and commits it with its fsyncs, all off the
  * event loop that serves requests. Its main is this file; see upload-protocol.ts for the messages.
  */
-import { readFileSync } from "node:fs";
+import { closeSync, existsSync, openSync, readSync } from "node:fs";
+import { join } from "node:path";
 import { AnalyzeError } from "@memflow-ts/analyzer";
 import type { PluginMetadata } from "@memflow-ts/core/plugin-files";
 import { verifyPluginSignature } from "@memflow-ts/core/registry";
 import { commitUpload } from "./commit-upload.ts";
 import { StorageError } from "./storage-error.ts";
-import { analyzeUpload, type SignatureCheck } from "./upload-analysis.ts";
+import { analyzeUploadFile, type SignatureCheck } from "./upload-analysis.ts";
 import type { UploadJob, UploadWorkerReply, UploadWorkerRequest } from "./upload-protocol.ts";
 
 declare const self: Worker;
 
 let verify: SignatureCheck | undefined;
+/** Reused for every file this worker hashes. */
+const chunk = Buffer.allocUnsafe(1024 * 1024);
+
+function sha256(path: string): string {
+  const hasher = new Bun.CryptoHasher("sha256");
+  const descriptor = openSync(path, "r");
+  try {
+    for (let read = readSync(descriptor, chunk); read > 0; read = readSync(descriptor, chunk)) {
+      hasher.update(chunk.subarray(0, read));
+    }
+  } finally {
+    closeSync(descriptor);
+  }
+  return hasher.digest("hex");
+}
 
 function run(job: UploadJob): UploadWorkerReply {
   try {
-    // Whole in memory here, one upload per worker: the workers' count bounds what this costs.
-    const bytes = readFileSync(job.temporaryPath);
-    const descriptors = analyzeUpload(bytes, job.signature, verify);
-    const meta: PluginMetadata = {
-      digest: job.digest,
-      signature: job.signature,
-      created_at: job.created_at,
-      descriptors,
-    };
-    if (job.known) return { added: false, meta, metaMtimeMs: 0 };
+    const descriptors = analyzeUploadFile(job.temporaryPath, job.signature, verify);
+    const digest = sha256(job.temporaryPath);
+    const meta: PluginMetadata = { digest, signature: job.signature, created_at: job.created_at, descriptors };
+    // Stored already (a `.meta` alone is a leftover the commit replaces): memflow-registry's AlreadyExists.
+    const stored = (extension: string) => existsSync(join(job.root, `${digest}.${extension}`));
+    if (stored("plugin") && stored("meta")) return { added: false, meta, metaMtimeMs: 0 };
     return { ...commitUpload(job.root, { temporaryPath: job.temporaryPath }, meta), meta };
   } catch (error) {
     if (error instanceof StorageError && error.reason !== "not-found") {
