@@ -15,6 +15,7 @@ import { FileCache } from "./http/file-cache.ts";
 import { parseFindQuery } from "./http/find-query.ts";
 import { jsonResponse, ResponseCache } from "./http/response-cache.ts";
 import { receiveUpload } from "./http/upload-body.ts";
+import { DEFAULT_UPLOAD_MIB_PER_SECOND, UploadRate } from "./http/upload-rate.ts";
 import { UploadSlots } from "./http/upload-slots.ts";
 import { type InventoryAccess, inventoryRoutes } from "./inventory/inventory-routes.ts";
 import { SessionPool } from "./inventory/session-pool.ts";
@@ -33,6 +34,8 @@ export interface AppOptions {
   log?: (line: string) => void;
   /** Uploads received at once; one more is answered 503 with Retry-After (default 8). */
   maxUploads?: number | undefined;
+  /** Upload bytes taken in per second, all uploads together (default 128 MiB/s; 0: no limit). */
+  uploadBytesPerSecond?: number | undefined;
   /** Enables the inventory API and page; absent (the default) leaves them out entirely. */
   inventory?: InventoryAccess | undefined;
   /**
@@ -44,7 +47,7 @@ export interface AppOptions {
 
 const registry = (summary: string) => ({ detail: { summary, tags: ["registry"] } });
 
-export function createApp({ store, bearerToken, log = () => {}, inventory, sessions, maxUploads }: AppOptions) {
+export function createApp({ store, bearerToken, log = () => {}, inventory, sessions, ...uploading }: AppOptions) {
   const authorize = (request: Request, action: string) => {
     try {
       checkBearerToken(request.headers.get("authorization"), bearerToken);
@@ -56,7 +59,8 @@ export function createApp({ store, bearerToken, log = () => {}, inventory, sessi
 
   const listings = new ResponseCache();
   const files = new FileCache();
-  const uploads = new UploadSlots(maxUploads);
+  const uploads = new UploadSlots(uploading.maxUploads);
+  const uploadRate = new UploadRate(uploading.uploadBytesPerSecond ?? DEFAULT_UPLOAD_MIB_PER_SECOND * 1024 * 1024);
   const app = new Elysia({ name: "memflow-ts-server" })
     .onError({ as: "global" }, ({ error, request }) => errorResponse(request, error, log))
     .use(
@@ -140,6 +144,7 @@ export function createApp({ store, bearerToken, log = () => {}, inventory, sessi
         try {
           const [result, size] = await receiveUpload(
             request,
+            uploadRate,
             () => store.incomingFile(),
             async ({ file, signature }) => [await store.uploadReceived(file, signature), file.size] as const,
           );

@@ -4,6 +4,7 @@
  */
 import { parseArgs } from "node:util";
 import { LEVEL_FILTERS, type LevelFilter, MemflowError, parseLevelFilter } from "@memflow-ts/core";
+import { DEFAULT_UPLOAD_MIB_PER_SECOND } from "./http/upload-rate.ts";
 import { DEFAULT_MAX_UPLOADS } from "./http/upload-slots.ts";
 import { DEFAULT_PLUGIN_LOG_LEVEL } from "./inventory/session-pool.ts";
 import { type ListenAddress, parseListenAddress } from "./listen-address.ts";
@@ -23,6 +24,8 @@ export interface ServerConfig {
   pluginLogLevel: LevelFilter;
   /** Uploads received at once; more get 503 with Retry-After. */
   maxUploads: number;
+  /** MiB of upload bodies taken in per second, all uploads together; 0: no limit. */
+  uploadMiBPerSecond: number;
 }
 
 export class ConfigError extends Error {
@@ -45,6 +48,8 @@ Options (each overrides its environment variable; a .env file in the working fol
   --insecure                 start without a public key or bearer token
   --max-uploads <n>          uploads received at once; more are told to retry (503)
                                                    MEMFLOW_TS_MAX_UPLOADS (default ${DEFAULT_MAX_UPLOADS})
+  --upload-rate <MiB/s>      upload bytes taken in per second, all uploads together (0: no limit)
+                                                   MEMFLOW_TS_UPLOAD_RATE (default ${DEFAULT_UPLOAD_MIB_PER_SECOND})
   --plugin-dir <dir>         scan this folder for the local inventory (repeatable; default:
                              memflow's search path, MEMFLOW_PLUGIN_PATH included)
   --inventory-allow-remote   serve the inventory page and API to other machines too
@@ -118,18 +123,26 @@ export function readConfig(argv: readonly string[], env: Record<string, string |
       inventoryAllowRemote: flags["inventory-allow-remote"] ?? false,
       pluginDirectories: flags["plugin-dir"]?.length ? flags["plugin-dir"] : undefined,
       pluginLogLevel,
-      maxUploads: maxUploads(flags["max-uploads"] ?? fromEnv("MEMFLOW_TS_MAX_UPLOADS")),
+      // At least one upload at once: with none, no upload could ever be made.
+      maxUploads: wholeNumber("max-uploads", flags["max-uploads"] ?? fromEnv("MEMFLOW_TS_MAX_UPLOADS"), 1, 1024),
+      uploadMiBPerSecond: wholeNumber("upload-rate", flags["upload-rate"] ?? fromEnv("MEMFLOW_TS_UPLOAD_RATE"), 0, 1e6),
     },
   };
 }
 
-/** A whole number of uploads, at least one (with none, no upload could ever be made). */
-function maxUploads(text: string | undefined): number {
-  if (text === undefined) return DEFAULT_MAX_UPLOADS;
+const NUMBER_SETTINGS = {
+  "max-uploads": ["MEMFLOW_TS_MAX_UPLOADS", DEFAULT_MAX_UPLOADS],
+  "upload-rate": ["MEMFLOW_TS_UPLOAD_RATE", DEFAULT_UPLOAD_MIB_PER_SECOND],
+} as const;
+
+/** A whole number from `minimum` to `maximum` for `--flag` or its variable; its default when unset. */
+function wholeNumber(flag: keyof typeof NUMBER_SETTINGS, text: string | undefined, minimum: number, maximum: number) {
+  const [variable, fallback] = NUMBER_SETTINGS[flag];
+  if (text === undefined) return fallback;
   const value = /^\d+$/.test(text) ? Number(text) : Number.NaN;
-  if (!Number.isSafeInteger(value) || value < 1 || value > 1024) {
+  if (!Number.isSafeInteger(value) || value < minimum || value > maximum) {
     throw new ConfigError(
-      `--max-uploads / MEMFLOW_TS_MAX_UPLOADS: expected a whole number from 1 to 1024, got ${text}`,
+      `--${flag} / ${variable}: expected a whole number from ${minimum} to ${maximum}, got ${text}`,
     );
   }
   return value;
@@ -159,6 +172,7 @@ function parseFlags(argv: readonly string[]) {
       "inventory-allow-remote": { type: "boolean" },
       "plugin-log-level": { type: "string" },
       "max-uploads": { type: "string" },
+      "upload-rate": { type: "string" },
       help: { type: "boolean", short: "h" },
       version: { type: "boolean", short: "V" },
     },

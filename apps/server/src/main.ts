@@ -89,6 +89,7 @@ const app = createApp({
   inventory,
   sessions,
   maxUploads: config.maxUploads,
+  uploadBytesPerSecond: config.uploadMiBPerSecond * 1024 * 1024,
 }).listen({
   ...config.address,
   // Bun stops reading a body past this; the route answers 413 for anything over the real limit.

@@ -19,6 +19,7 @@ describe("configuration", () => {
         pluginDirectories: undefined,
         pluginLogLevel: "info",
         maxUploads: 8,
+        uploadMiBPerSecond: 128,
       },
     });
     const request = readConfig([], { ...secure, MEMFLOW_ADDR: "0.0.0.0:8080", MEMFLOW_STORAGE_ROOT: "/data" });
@@ -85,6 +86,16 @@ describe("configuration", () => {
         `--max-uploads / MEMFLOW_TS_MAX_UPLOADS: expected a whole number from 1 to 1024, got ${bad}`,
       );
     }
+  });
+
+  test("the upload rate is 128 MiB/s unless set, 0 lifts it; anything but a whole number stops the start", () => {
+    const set = readConfig([], { ...secure, MEMFLOW_TS_UPLOAD_RATE: "0" });
+    expect(set.kind === "run" && set.config.uploadMiBPerSecond).toBe(0);
+    const flag = readConfig(["--upload-rate", "512"], { ...secure, MEMFLOW_TS_UPLOAD_RATE: "0" });
+    expect(flag.kind === "run" && flag.config.uploadMiBPerSecond).toBe(512);
+    expect(() => readConfig(["--upload-rate=fast"], secure)).toThrow(
+      "--upload-rate / MEMFLOW_TS_UPLOAD_RATE: expected a whole number from 0 to 1000000, got fast",
+    );
   });
 
   test("rejects unknown flags and bad addresses with usage", () => {

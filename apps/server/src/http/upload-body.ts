@@ -7,6 +7,7 @@
 import type { IncomingFile, ReceivedFile } from "../storage/incoming-file.ts";
 import { multipartBoundary, type PartSink, readMultipart } from "./multipart-stream.ts";
 import { RequestError } from "./request-error.ts";
+import type { UploadRate } from "./upload-rate.ts";
 
 /** memflow-registry's `DefaultBodyLimit::max(20 * 1024 * 1024)`, over the whole request body. */
 export const MAX_UPLOAD_BODY_BYTES = 20 * 1024 * 1024;
@@ -17,12 +18,18 @@ function tooLarge(): RequestError {
   return new RequestError("too-large", `the upload is larger than ${MAX_UPLOAD_BODY_BYTES / 1024 / 1024} MiB`);
 }
 
-async function* capped(body: ReadableStream<Uint8Array> | null, limit: number): AsyncIterable<Uint8Array> {
+/** The body's chunks, at most `limit` bytes in all, each let in by `rate`. */
+async function* metered(
+  body: ReadableStream<Uint8Array> | null,
+  limit: number,
+  rate: UploadRate,
+): AsyncIterable<Uint8Array> {
   if (body === null) return;
   let total = 0;
   for await (const chunk of body) {
     total += chunk.byteLength;
     if (total > limit) throw tooLarge();
+    await rate.take(chunk.byteLength);
     yield chunk;
   }
 }
@@ -55,11 +62,12 @@ export interface UploadForm {
 }
 
 /**
- * Receives the form into `openFile()`'s files and hands it to `use`; the received file is
- * discarded after `use` (a commit will have renamed it away), and on any error.
+ * Receives the form into `openFile()`'s files, as fast as `rate` lets it, and hands it to `use`;
+ * the received file is discarded after `use` (a commit will have renamed it away), and on any error.
  */
 export async function receiveUpload<T>(
   request: Request,
+  rate: UploadRate,
   openFile: () => Promise<IncomingFile>,
   use: (form: UploadForm) => Promise<T>,
 ): Promise<T> {
@@ -72,7 +80,7 @@ export async function receiveUpload<T>(
   const opened: IncomingFile[] = [];
   const form: { file?: IncomingFile; signature?: TextPart } = {};
   try {
-    await readMultipart(capped(request.body, MAX_UPLOAD_BODY_BYTES), boundary, async ({ name }) => {
+    await readMultipart(metered(request.body, MAX_UPLOAD_BODY_BYTES, rate), boundary, async ({ name }) => {
       // A part named twice: the last one counts, as in memflow-registry.
       if (name === "file") {
         const file = await openFile();
