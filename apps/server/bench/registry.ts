@@ -144,7 +144,7 @@ async function underUploads(wrk: string, url: string, path: string, duration: st
 async function latency(wrk: string, url: string, path: string): Promise<UploadRound[]> {
   const idleRun = () =>
     runWrk(wrk, { url: `${url}${path}`, connections: LATENCY_CONNECTIONS, duration: DURATION, latency: true }, track);
-  // The first uploads add their files (the later ones are "AlreadyExists"): not measured.
+  // Not measured: the first uploads start the server's upload workers.
   await underUploads(wrk, url, path, WARMUP_DURATION);
   const rounds: UploadRound[] = [];
   for (let round = 0; round < ROUNDS; round += 1) {

@@ -1,7 +1,7 @@
 /**
  * Child process of `registry.ts`: keeps `lanes` uploads of a plugin of `size` bytes in flight
- * against a registry, each lane uploading its own file again as soon as the last upload ends (the
- * first round adds them, later rounds are "AlreadyExists", which the server checks the same way).
+ * against a registry, each lane uploading a new build of its plugin (the same file with another
+ * counter at its end, so every upload is stored, fsyncs and all) as soon as the last one ends.
  * argv: url, token, lanes, size. Prints "uploading" once every lane has started, then, when its
  * stdin closes, the counts of answers as JSON, and exits.
  */
@@ -22,12 +22,17 @@ const answers: Record<string, number> = {};
 let bytes = 0;
 let running = true;
 
+/** Every upload of every run a new file: the process id and a counter in the last 16 bytes. */
+let uploads = 0;
+
 async function lane(file: Uint8Array): Promise<void> {
-  const signature = placeholderSignature(file);
+  const counter = new DataView(file.buffer, file.byteLength - 16);
   while (running) {
+    counter.setFloat64(0, process.pid);
+    counter.setFloat64(8, uploads++);
     const form = new FormData();
     form.append("file", new Blob([file]), "plugin.so");
-    form.append("signature", signature);
+    form.append("signature", placeholderSignature(file));
     let answer: string;
     try {
       const response = await fetch(`${url}/files`, {
