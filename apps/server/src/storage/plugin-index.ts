@@ -19,6 +19,9 @@ export class PluginIndex {
   constructor(path: string) {
     this.#db = new Database(path, { create: true });
     this.#db.exec("PRAGMA journal_mode = WAL");
+    // No fsync per commit on the event loop: the `.meta` files are the truth, and start-up re-reads
+    // any whose mtime a lost commit left out of the index.
+    this.#db.exec("PRAGMA synchronous = NORMAL");
     // Sorting for ORDER BY stays in memory instead of a temporary file.
     this.#db.exec("PRAGMA temp_store = MEMORY");
     this.#db.exec(`

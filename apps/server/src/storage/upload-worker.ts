@@ -3,7 +3,8 @@
  * the registry's checks on it (signature, descriptors) and commits it with its fsyncs, all off the
  * event loop that serves requests. Its main is this file; see upload-protocol.ts for the messages.
  */
-import { closeSync, existsSync, openSync, readSync } from "node:fs";
+import { closeSync, existsSync, openSync, readlinkSync, readSync } from "node:fs";
+import { setPriority } from "node:os";
 import { join } from "node:path";
 import { AnalyzeError } from "@memflow-ts/analyzer";
 import type { PluginMetadata } from "@memflow-ts/core/plugin-files";
@@ -14,6 +15,21 @@ import { analyzeUploadFile, type SignatureCheck } from "./upload-analysis.ts";
 import type { UploadJob, UploadWorkerReply, UploadWorkerRequest } from "./upload-protocol.ts";
 
 declare const self: Worker;
+
+/**
+ * Lets the event loop that serves requests go first: on Linux a thread has a priority of its own,
+ * and this one's is lowered (nice 10), so when the CPU is short a check waits, not a request.
+ * Elsewhere the worker keeps its process's priority.
+ */
+function yieldToRequests(): void {
+  try {
+    const thread = Number(readlinkSync("/proc/thread-self").split("/").pop());
+    if (Number.isInteger(thread)) setPriority(thread, 10);
+  } catch {
+    // No /proc/thread-self: not Linux.
+  }
+}
+yieldToRequests();
 
 let verify: SignatureCheck | undefined;
 /** Reused for every file this worker hashes. */
