@@ -34,7 +34,7 @@ export interface AppOptions {
   log?: (line: string) => void;
   /** Uploads received at once; one more is answered 503 with Retry-After (default 8). */
   maxUploads?: number | undefined;
-  /** Upload bytes taken in per second, all uploads together (default 128 MiB/s; 0: no limit). */
+  /** Upload bytes taken in per second, all uploads together (default 64 MiB/s; 0: no limit). */
   uploadBytesPerSecond?: number | undefined;
   /** Enables the inventory API and page; absent (the default) leaves them out entirely. */
   inventory?: InventoryAccess | undefined;

@@ -19,7 +19,7 @@ describe("configuration", () => {
         pluginDirectories: undefined,
         pluginLogLevel: "info",
         maxUploads: 8,
-        uploadMiBPerSecond: 128,
+        uploadMiBPerSecond: 64,
       },
     });
     const request = readConfig([], { ...secure, MEMFLOW_ADDR: "0.0.0.0:8080", MEMFLOW_STORAGE_ROOT: "/data" });
@@ -88,7 +88,7 @@ describe("configuration", () => {
     }
   });
 
-  test("the upload rate is 128 MiB/s unless set, 0 lifts it; anything but a whole number stops the start", () => {
+  test("the upload rate is 64 MiB/s unless set, 0 lifts it; anything but a whole number stops the start", () => {
     const set = readConfig([], { ...secure, MEMFLOW_TS_UPLOAD_RATE: "0" });
     expect(set.kind === "run" && set.config.uploadMiBPerSecond).toBe(0);
     const flag = readConfig(["--upload-rate", "512"], { ...secure, MEMFLOW_TS_UPLOAD_RATE: "0" });
