@@ -12,6 +12,7 @@ import {
 } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { isPrintable } from "@memflow-ts/core/plugin-files";
 import { INDEX_FILE_NAME, PluginStore } from "../src/storage/plugin-store.ts";
 import { StorageInUseError } from "../src/storage/storage-lock.ts";
 import { fixture, registry, sha256 } from "./helpers.ts";
@@ -182,4 +183,19 @@ describe("one server per folder", () => {
     expect(second.names()).toHaveLength(2);
     second.close();
   });
+});
+
+test("what a .meta or a plugin says reaches the log escaped, so it cannot forge lines or drive a terminal", () => {
+  const root = volume();
+  const hostile = JSON.stringify({
+    digest: "\u001b]0;owned\u0007\nforged log line",
+    signature: "",
+    created_at: "2024-03-22T18:14:53",
+    descriptors: [],
+  });
+  writeFileSync(join(root, `${GCC}.meta`), hostile);
+  const warnings: string[] = [];
+  new PluginStore(root, { warn: (line) => warnings.push(line) }).close();
+  expect(warnings).toContain(`ignoring ${GCC}.meta describes \\x1b]0;owned\\x07\\x0aforged log line`);
+  expect(warnings.every(isPrintable)).toBe(true);
 });

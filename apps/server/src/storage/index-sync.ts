@@ -6,7 +6,7 @@
 import { existsSync, readdirSync, rmSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { createFileDurably } from "@memflow-ts/core/install";
-import { formatPluginMetadata, type PluginMetadata } from "@memflow-ts/core/plugin-files";
+import { formatPluginMetadata, type PluginMetadata, printable } from "@memflow-ts/core/plugin-files";
 import type { PluginIndex } from "./plugin-index.ts";
 import { StorageError } from "./storage-error.ts";
 import { committingDigest, storedFileName, TEMPORARY_PREFIX, temporaryName } from "./storage-layout.ts";
@@ -99,13 +99,16 @@ export class IndexSync {
       meta = importedMetadata(join(this.#root, name), digest);
     } catch (error) {
       if (!(error instanceof StorageError)) throw error;
-      this.#warn(`leaving ${name} alone (it has no .meta, and cannot be given one): ${error.message}`);
+      this.#warn(`leaving ${name} alone (it has no .meta, and cannot be given one): ${printable(error.message)}`);
       return false;
     }
     const metaPath = join(this.#root, `${digest}.meta`);
     createFileDurably(metaPath, formatPluginMetadata(meta, "compact"), { temporaryName });
     this.#index.put(meta, statSync(metaPath).mtimeMs);
-    const names = meta.descriptors.map((descriptor) => `${descriptor.name} ${descriptor.version}`).join(", ");
+    // A plugin's own strings: escaped before they reach the log.
+    const names = meta.descriptors
+      .map((descriptor) => printable(`${descriptor.name} ${descriptor.version}`))
+      .join(", ");
     this.#warn(`imported ${name}, which had no .meta: ${names}; created_at from its mtime, no signature`);
     return true;
   }

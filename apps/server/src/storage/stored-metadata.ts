@@ -10,6 +10,7 @@ import {
   MemflowError,
   type PluginMetadata,
   parsePluginMetadata,
+  printable,
 } from "@memflow-ts/core/plugin-files";
 import { StorageError } from "./storage-error.ts";
 import { analyzeUpload } from "./upload-analysis.ts";
@@ -31,10 +32,13 @@ export function isFileError(error: unknown): error is NodeJS.ErrnoException {
   return error instanceof Error && typeof (error as NodeJS.ErrnoException).code === "string";
 }
 
-/** Why a `.meta` cannot be used, for the log; undefined for an error that is not about the file (a bug). */
+/**
+ * Why a `.meta` cannot be used, for the log, escaped (it quotes the file, which anyone who could
+ * upload or write the folder chose); undefined for an error that is not about the file (a bug).
+ */
 export function unusableReason(error: unknown, name: string): string | undefined {
-  if (error instanceof MemflowError) return error.detail ?? name;
-  if (isFileError(error)) return `${name}: ${error.message}`;
+  if (error instanceof MemflowError) return printable(error.detail ?? name);
+  if (isFileError(error)) return printable(`${name}: ${error.message}`);
   return undefined;
 }
 
