@@ -183,6 +183,16 @@ describe("one server per folder", () => {
     expect(second.names()).toHaveLength(2);
     second.close();
   });
+
+  test("a store that fails to open lets the folder go", () => {
+    const root = volume();
+    mkdirSync(join(root, INDEX_FILE_NAME));
+    expect(() => new PluginStore(root)).toThrow();
+    rmSync(join(root, INDEX_FILE_NAME), { recursive: true });
+    const store = new PluginStore(root);
+    expect(store.names()).toHaveLength(2);
+    store.close();
+  });
 });
 
 test("what a .meta or a plugin says reaches the log escaped, so it cannot forge lines or drive a terminal", () => {

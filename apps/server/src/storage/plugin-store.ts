@@ -81,20 +81,23 @@ export class PluginStore {
     this.#warn = options.warn ?? (() => {});
     // Before anything else touches the folder: start-up removes temporary files, which would be another server's.
     this.#lock = StorageLock.acquire(root);
+    let index: PluginIndex | undefined;
     try {
-      this.#index = new PluginIndex(join(root, INDEX_FILE_NAME));
+      index = new PluginIndex(join(root, INDEX_FILE_NAME));
+      this.#incoming = join(root, INCOMING_FOLDER);
+      // Whatever is there was being received when the last server stopped.
+      rmSync(this.#incoming, { recursive: true, force: true });
+      mkdirSync(this.#incoming);
+      this.#sync = new IndexSync(root, index, this.#warn, () => {
+        this.#generation += 1;
+      });
+      this.startup = this.#sync.reconcile();
     } catch (error) {
+      index?.close();
       this.#lock.release();
       throw error;
     }
-    this.#incoming = join(root, INCOMING_FOLDER);
-    // Whatever is there was being received when the last server stopped.
-    rmSync(this.#incoming, { recursive: true, force: true });
-    mkdirSync(this.#incoming);
-    this.#sync = new IndexSync(root, this.#index, this.#warn, () => {
-      this.#generation += 1;
-    });
-    this.startup = this.reconcile();
+    this.#index = index;
     this.#workers = new UploadWorkers(options.uploadWorkers ?? DEFAULT_UPLOAD_WORKERS, {
       publicKeys: options.publicKeys,
     });
