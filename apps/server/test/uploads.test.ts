@@ -148,6 +148,23 @@ describe("the upload form", () => {
     expect(r.store.has(sha256(other))).toBe(false);
   });
 
+  test("a form of many file parts keeps one received file at a time", async () => {
+    const r = fresh();
+    const form = new FormData();
+    for (let n = 0; n < 50; n++) form.append("file", new Blob([gcc]));
+    form.append("signature", "00");
+    const upload = r.fetch("/files", { method: "POST", body: form, headers: { authorization: `Bearer ${TOKEN}` } });
+    const folder = join(r.root, INCOMING_FOLDER);
+    let most = 0;
+    const watcher = watch(folder, () => {
+      most = Math.max(most, readdirSync(folder).length);
+    });
+    expect((await upload).status).toBe(400);
+    watcher.close();
+    expect(most).toBeLessThanOrEqual(1);
+    expect(readdirSync(folder)).toEqual([]);
+  });
+
   test("a body that is not multipart, or ends early, is a 400", async () => {
     const r = fresh();
     const auth = { authorization: `Bearer ${TOKEN}` };

@@ -77,14 +77,13 @@ export async function receiveUpload<T>(
   }
   const declared = request.headers.get("content-length");
   if (declared !== null && Number(declared) > MAX_UPLOAD_BODY_BYTES) throw tooLarge();
-  const opened: IncomingFile[] = [];
   const form: { file?: IncomingFile; signature?: TextPart } = {};
   try {
     await readMultipart(metered(request.body, MAX_UPLOAD_BODY_BYTES, rate), boundary, async ({ name }) => {
-      // A part named twice: the last one counts, as in memflow-registry.
+      // A part named twice: the last one counts, as in memflow-registry (and one file is open at a time).
       if (name === "file") {
+        await form.file?.discard();
         const file = await openFile();
-        opened.push(file);
         form.file = file;
         return { write: (bytes) => file.write(bytes), end() {} };
       }
@@ -100,6 +99,6 @@ export async function receiveUpload<T>(
     const file = await form.file.finish();
     return await use({ file, signature: form.signature.text().trim() });
   } finally {
-    await Promise.all(opened.map((file) => file.discard()));
+    await form.file?.discard();
   }
 }
