@@ -32,7 +32,7 @@ export interface AppOptions {
   bearerToken?: string | undefined;
   /** Receives one line per upload, delete, refused write and internal error. Never sees the token. */
   log?: (line: string) => void;
-  /** Uploads received at once; one more is answered 503 with Retry-After (default 8). */
+  /** Uploads received at once; one more is answered 503 with Retry-After (default 16). */
   maxUploads?: number | undefined;
   /** Upload bytes taken in per second, all uploads together (default 64 MiB/s; 0: no limit). */
   uploadBytesPerSecond?: number | undefined;

@@ -18,7 +18,7 @@ describe("configuration", () => {
         inventoryAllowRemote: false,
         pluginDirectories: undefined,
         pluginLogLevel: "info",
-        maxUploads: 8,
+        maxUploads: 16,
         uploadMiBPerSecond: 64,
       },
     });
@@ -76,7 +76,7 @@ describe("configuration", () => {
     );
   });
 
-  test("uploads at once: 8 unless set, the flag beats the variable, anything but 1 to 1024 stops the start", () => {
+  test("uploads at once: 16 unless set, the flag beats the variable, anything but 1 to 1024 stops the start", () => {
     const set = readConfig([], { ...secure, MEMFLOW_TS_MAX_UPLOADS: "2" });
     expect(set.kind === "run" && set.config.maxUploads).toBe(2);
     const flag = readConfig(["--max-uploads", "32"], { ...secure, MEMFLOW_TS_MAX_UPLOADS: "2" });

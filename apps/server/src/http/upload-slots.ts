@@ -6,7 +6,11 @@
  */
 import { RequestError } from "./request-error.ts";
 
-export const DEFAULT_MAX_UPLOADS = 8;
+/**
+ * memflowup does not retry a 503: a connector's CI pushes each of its builds (9 targets for
+ * memflow's own connectors) from a job of its own, at about the same time, and all must get in.
+ */
+export const DEFAULT_MAX_UPLOADS = 16;
 /** What a refused client is told to wait: an upload of 20 MiB takes well under a second here. */
 export const UPLOAD_RETRY_AFTER_SECONDS = 2;
 
