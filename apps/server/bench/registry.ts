@@ -1,27 +1,33 @@
 /**
  * Load benchmark of the registry over HTTP, driven by wrk: the real app (`createApp` over a
- * `PluginStore` holding a real gcc-built plugin and rebuilt variants of it) against, in the same
- * run, a bare `Bun.serve` answering the same paths with the same bytes and headers. Each side
- * runs in its own Bun process so neither shares a JS thread with the other or with this script.
- * Runs are short and interleaved (the machine is shared and noisy); medians are reported.
+ * `PluginStore` holding a real gcc-built plugin, rebuilt variants of it and 5,000 other plugins)
+ * against, in the same run, a bare `Bun.serve` answering the same paths with the same bytes and
+ * headers; then the latency of a listing while 20 clients upload 20 MiB plugins, against its
+ * latency idle (the server as configured by default, but for 20 uploads in flight instead of 8). Each side runs in its own Bun process so neither shares a JS thread with the
+ * other or with this script. Runs are short and interleaved (the machine is shared and noisy);
+ * medians are reported.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
-import type { Subprocess } from "bun";
 import { formatBytes, median, printTable } from "../../../tooling/bench/measure.ts";
-import { withValidPluginNames } from "../../../tooling/testing/valid-plugin-names.ts";
-import { PluginStore } from "../src/storage/plugin-store.ts";
+import { DEFAULT_UPLOAD_MIB_PER_SECOND } from "../src/http/upload-rate.ts";
+import { cleanUp, Lines, peakMemory, removeAtEnd, startScript, startServer, track } from "./children.ts";
+import { fillStorage, PLUGIN_NAME, sha256 } from "./fill-storage.ts";
 import type { BareRoute } from "./serve-bare.ts";
+import { runWrk, type WrkResult, wrkPath } from "./wrk.ts";
 
-const here = import.meta.dir;
-const FIXTURE = join(here, "../../../packages/analyzer/test/fixtures/elf/x86_64-gcc.so");
-/** The fixture says gcc-x86_64, which uploads refuse (memflow's plugin-name rule): it is renamed in place. */
-const PLUGIN_NAME = "gcc_x86_64";
-const LARGE_EXTRA = 4 * 1024 * 1024;
 const ROUNDS = 3;
 const DURATION = "3s";
 const WARMUP_DURATION = "1s";
+const OTHER_PLUGINS = 5_000;
+const UPLOAD_LANES = 20;
+/** 20 MiB bodies: the file, and the form around it, within the 20 MiB limit. */
+const UPLOAD_SIZE = 20 * 1024 * 1024 - 64 * 1024;
+/** As the listing's throughput run: the issue's idle p99 (1.24 ms) was measured so. */
+const LATENCY_CONNECTIONS = 32;
+/** The listing's p99 during the uploads may be at most this many times its p99 idle. */
+const LATENCY_TARGET = 5;
 
 interface Scenario {
   name: string;
@@ -30,121 +36,6 @@ interface Scenario {
   connections: number;
   /** The registry's value over the bare server's must be at least this. */
   target: number;
-}
-
-interface WrkResult {
-  requestsPerSecond: number;
-  bytesPerSecond: number;
-}
-
-// --- wrk -------------------------------------------------------------------------------------
-
-function wrkPath(): string | null {
-  return Bun.which("wrk");
-}
-
-const UNITS: Record<string, number> = { B: 1, KB: 1024, MB: 1024 ** 2, GB: 1024 ** 3, TB: 1024 ** 4 };
-
-/** Reads wrk's summary lines; wrk's KB/MB/GB are powers of 1024. */
-function parseWrk(output: string): WrkResult {
-  const requests = /^Requests\/sec:\s+([\d.]+)\s*$/m.exec(output);
-  const transfer = /^Transfer\/sec:\s+([\d.]+)([KMGT]?B)\s*$/m.exec(output);
-  if (!requests?.[1] || !transfer?.[1] || !transfer[2]) throw new Error(`cannot read wrk's output:\n${output}`);
-  const problems = [/^\s*Non-2xx or 3xx responses: .*$/m, /^\s*Socket errors: .*$/m]
-    .map((pattern) => pattern.exec(output)?.[0]?.trim())
-    .filter((line) => line !== undefined);
-  // Timeouts alone are reported but tolerated; refused/failed responses invalidate the run.
-  const fatal = problems.filter((line) => !/^Socket errors: connect 0, read 0, write 0, timeout \d+$/.test(line));
-  if (fatal.length > 0) throw new Error(`wrk saw failures:\n${output}`);
-  return {
-    requestsPerSecond: Number(requests[1]),
-    bytesPerSecond: Number(transfer[1]) * (UNITS[transfer[2]] ?? Number.NaN),
-  };
-}
-
-async function runWrk(wrk: string, url: string, connections: number, duration: string): Promise<WrkResult> {
-  const child = Bun.spawn([wrk, "-t1", `-c${connections}`, `-d${duration}`, url], { stdout: "pipe", stderr: "pipe" });
-  children.add(child);
-  const [stdout, stderr, code] = await Promise.all([
-    new Response(child.stdout).text(),
-    new Response(child.stderr).text(),
-    child.exited,
-  ]);
-  children.delete(child);
-  if (code !== 0) throw new Error(`wrk exited with ${code}: ${stderr}${stdout}`);
-  return parseWrk(stdout);
-}
-
-// --- child processes and clean-up ------------------------------------------------------------
-
-const children = new Set<Subprocess>();
-let directory: string | undefined;
-
-function cleanUp(): void {
-  for (const child of children) child.kill("SIGKILL");
-  children.clear();
-  if (directory !== undefined) rmSync(directory, { recursive: true, force: true });
-  directory = undefined;
-}
-
-for (const [signal, code] of [
-  ["SIGINT", 130],
-  ["SIGTERM", 143],
-] as const) {
-  process.once(signal, () => {
-    cleanUp();
-    process.exit(code);
-  });
-}
-
-/** Starts `bench/<script>` in its own Bun process and resolves with the base URL it prints. */
-async function startServer(script: string, argument: string): Promise<{ url: string; child: Subprocess }> {
-  // stdin stays an open pipe: the child exits when it closes, should this process die unannounced.
-  const child = Bun.spawn([process.execPath, join(here, script), argument], {
-    cwd: join(here, ".."),
-    stdin: "pipe",
-    stdout: "pipe",
-    stderr: "inherit",
-  });
-  children.add(child);
-  const reader = child.stdout.getReader();
-  const decoder = new TextDecoder();
-  let text = "";
-  const timeout = setTimeout(() => child.kill("SIGKILL"), 15_000);
-  try {
-    while (!text.includes("\n")) {
-      const { value, done } = await reader.read();
-      if (done) throw new Error(`${script} exited before printing its port (exit code ${await child.exited})`);
-      text += decoder.decode(value, { stream: true });
-    }
-  } finally {
-    clearTimeout(timeout);
-    reader.releaseLock();
-  }
-  const port = Number(text.trim());
-  if (!Number.isInteger(port) || port <= 0) throw new Error(`${script} printed ${JSON.stringify(text)}, not a port`);
-  return { url: `http://127.0.0.1:${port}`, child };
-}
-
-// --- the plugin files --------------------------------------------------------------------------
-
-/** The plugin with `n` bytes appended: the same descriptor under another digest, as a rebuild gives. */
-function withAppended(file: Uint8Array, n: number): Uint8Array {
-  const copy = new Uint8Array(file.byteLength + n);
-  copy.set(file);
-  copy.fill(0x5a, file.byteLength);
-  return copy;
-}
-
-function sha256(bytes: Uint8Array): string {
-  return new Bun.CryptoHasher("sha256").update(bytes).digest("hex");
-}
-
-/** Not verified (the store has no key), but as long as a real DER signature, so the JSON is realistic. */
-function placeholderSignature(file: Uint8Array): string {
-  const r = sha256(file);
-  const s = sha256(new TextEncoder().encode(r));
-  return `30440220${r}0220${s}`.toUpperCase();
 }
 
 /** Headers the bare server repeats: everything but what Bun sets per response or per connection. */
@@ -159,7 +50,115 @@ function formatRate(scenario: Scenario, value: number): string {
     : `${formatBytes(value)}/s`;
 }
 
-// --- the benchmark -------------------------------------------------------------------------
+const formatMs = (ms: number) => `${ms.toFixed(2)} ms`;
+
+/** The bare server, answering every scenario's path with exactly what the registry answered. */
+async function startBare(registryUrl: string, scenarios: Scenario[], directory: string) {
+  const routes: BareRoute[] = [];
+  for (const [index, scenario] of scenarios.entries()) {
+    const response = await fetch(`${registryUrl}${scenario.path}`);
+    if (response.status !== 200) throw new Error(`${scenario.name}: the registry answered ${response.status}`);
+    const bodyFile = join(directory, `body-${index}`);
+    writeFileSync(bodyFile, new Uint8Array(await response.arrayBuffer()));
+    routes.push({ path: scenario.path, bodyFile, headers: copiedHeaders(response) });
+  }
+  const routesFile = join(directory, "routes.json");
+  writeFileSync(routesFile, JSON.stringify(routes));
+  const bare = await startServer("serve-bare.ts", [routesFile]);
+  // Same status, content-type and bytes from both, or the comparison means nothing.
+  for (const scenario of scenarios) {
+    const [fromRegistry, fromBare] = await Promise.all([
+      fetch(`${registryUrl}${scenario.path}`),
+      fetch(`${bare.url}${scenario.path}`),
+    ]);
+    const [a, b] = await Promise.all([fromRegistry.bytes(), fromBare.bytes()]);
+    const sameType = fromRegistry.headers.get("content-type") === fromBare.headers.get("content-type");
+    if (fromBare.status !== 200 || !sameType || Buffer.compare(a, b) !== 0) {
+      throw new Error(`${scenario.name}: the bare server does not answer like the registry`);
+    }
+  }
+  return { bare, routes };
+}
+
+/** The registry's throughput against the bare server's, interleaved rounds; prints each round. */
+async function throughput(wrk: string, scenarios: Scenario[], sides: { name: string; url: string }[]) {
+  const value = (scenario: Scenario, result: WrkResult) =>
+    scenario.metric === "requests" ? result.requestsPerSecond : result.bytesPerSecond;
+  const samples = scenarios.map(() => ({ registry: [] as number[], bare: [] as number[], ratios: [] as number[] }));
+  for (const scenario of scenarios) {
+    for (const side of sides) {
+      await runWrk(
+        wrk,
+        { url: `${side.url}${scenario.path}`, connections: scenario.connections, duration: WARMUP_DURATION },
+        track,
+      );
+    }
+  }
+  for (let round = 0; round < ROUNDS; round += 1) {
+    for (const [index, scenario] of scenarios.entries()) {
+      // Alternate which side goes first, so neither always runs right after the other's load.
+      const order = round % 2 === 0 ? sides : [...sides].reverse();
+      const measured: Record<string, number> = {};
+      for (const side of order) {
+        const run = { url: `${side.url}${scenario.path}`, connections: scenario.connections, duration: DURATION };
+        measured[side.name] = value(scenario, await runWrk(wrk, run, track));
+      }
+      const registryValue = measured.registry ?? Number.NaN;
+      const bareValue = measured.bare ?? Number.NaN;
+      samples[index]?.registry.push(registryValue);
+      samples[index]?.bare.push(bareValue);
+      samples[index]?.ratios.push(registryValue / bareValue);
+      console.log(
+        `  round ${round + 1} ${scenario.name}: registry ${formatRate(scenario, registryValue)}, ` +
+          `bare ${formatRate(scenario, bareValue)} (${(registryValue / bareValue).toFixed(2)}×)`,
+      );
+    }
+  }
+  return samples;
+}
+
+interface UploadRound {
+  idle: number;
+  loaded: number;
+  answers: Record<string, number>;
+  bytesPerSecond: number;
+}
+
+/** One wrk run of the listing while `UPLOAD_LANES` clients upload; the uploads' own numbers too. */
+async function underUploads(wrk: string, url: string, path: string, duration: string) {
+  const load = startScript("upload-load.ts", [url, "t", String(UPLOAD_LANES), String(UPLOAD_SIZE)]);
+  const lines = new Lines(load, "upload-load.ts");
+  await lines.next();
+  const result = await runWrk(
+    wrk,
+    { url: `${url}${path}`, connections: LATENCY_CONNECTIONS, duration, latency: true },
+    track,
+  );
+  load.stdin.end();
+  const report = JSON.parse(await lines.next()) as Omit<UploadRound, "idle" | "loaded">;
+  await load.exited;
+  return { p99: result.p99Ms ?? Number.NaN, ...report };
+}
+
+/** The listing's p99 idle and during the uploads, interleaved rounds; prints each round. */
+async function latency(wrk: string, url: string, path: string): Promise<UploadRound[]> {
+  const idleRun = () =>
+    runWrk(wrk, { url: `${url}${path}`, connections: LATENCY_CONNECTIONS, duration: DURATION, latency: true }, track);
+  // Not measured: the first uploads start the server's upload workers.
+  await underUploads(wrk, url, path, WARMUP_DURATION);
+  const rounds: UploadRound[] = [];
+  for (let round = 0; round < ROUNDS; round += 1) {
+    const idle = (await idleRun()).p99Ms ?? Number.NaN;
+    const loaded = await underUploads(wrk, url, path, DURATION);
+    rounds.push({ idle, loaded: loaded.p99, answers: loaded.answers, bytesPerSecond: loaded.bytesPerSecond });
+    console.log(
+      `  round ${round + 1} GET ${path} p99: idle ${formatMs(idle)}, during uploads ${formatMs(loaded.p99)} ` +
+        `(${(loaded.p99 / idle).toFixed(2)}×); uploads received ${formatBytes(loaded.bytesPerSecond)}/s, ` +
+        `answers ${JSON.stringify(loaded.answers)}`,
+    );
+  }
+  return rounds;
+}
 
 async function main(): Promise<void> {
   const wrk = wrkPath();
@@ -169,115 +168,56 @@ async function main(): Promise<void> {
     );
     process.exit(process.env.CI === "true" ? 1 : 0);
   }
-
-  directory = mkdtempSync(join(tmpdir(), "memflow-ts-registry-bench-"));
+  const directory = mkdtempSync(join(tmpdir(), "memflow-ts-registry-bench-"));
+  removeAtEnd(directory);
   const storage = join(directory, "storage");
-
-  // Fill the storage folder, then close it: the registry process opens it as `main.ts` would.
-  const plugin = withValidPluginNames(new Uint8Array(readFileSync(FIXTURE)), ["gcc-x86_64"]);
-  const large = withAppended(plugin, LARGE_EXTRA);
-  const files = [plugin, withAppended(plugin, 1), withAppended(plugin, 2), withAppended(plugin, 3), large];
-  const store = new PluginStore(storage);
-  try {
-    for (const file of files) {
-      const result = store.upload(file, placeholderSignature(file));
-      if (result !== "Added") throw new Error(`upload of a ${file.byteLength}-byte variant: ${result}`);
-    }
-  } finally {
-    store.close();
-  }
-  const largeDigest = sha256(large);
-
+  const { largeDigest, largeBytes } = fillStorage(storage, OTHER_PLUGINS);
+  const listingPath = `/plugins/${PLUGIN_NAME}`;
   const scenarios: Scenario[] = [
+    { name: `GET ${listingPath}`, path: listingPath, metric: "requests", connections: 32, target: 0.6 },
     {
-      name: `GET /plugins/${PLUGIN_NAME}`,
-      path: `/plugins/${PLUGIN_NAME}`,
-      metric: "requests",
-      connections: 32,
-      target: 0.6,
-    },
-    {
-      name: `GET /files/<digest> (${formatBytes(large.byteLength)})`,
+      name: `GET /files/<digest> (${formatBytes(largeBytes)})`,
       path: `/files/${largeDigest}`,
       metric: "bytes",
       connections: 32,
       target: 0.8,
     },
+    {
+      name: `GET /health (${OTHER_PLUGINS + 5} plugins)`,
+      path: "/health",
+      metric: "requests",
+      connections: 32,
+      target: 0.5,
+    },
   ];
 
-  const registry = await startServer("serve-registry.ts", storage);
-
-  // The bare server answers with exactly what the registry answered, read once.
-  const bareRoutes: BareRoute[] = [];
-  for (const [index, scenario] of scenarios.entries()) {
-    const response = await fetch(`${registry.url}${scenario.path}`);
-    if (response.status !== 200) throw new Error(`${scenario.name}: the registry answered ${response.status}`);
-    const body = new Uint8Array(await response.arrayBuffer());
-    const bodyFile = join(directory, `body-${index}`);
-    writeFileSync(bodyFile, body);
-    bareRoutes.push({ path: scenario.path, bodyFile, headers: copiedHeaders(response) });
-  }
-  const listing = JSON.parse(readFileSync(bareRoutes[0]?.bodyFile ?? "", "utf8")) as { plugins: unknown[] };
+  const registry = await startServer("serve-registry.ts", [storage, String(UPLOAD_LANES)]);
+  const { bare, routes } = await startBare(registry.url, scenarios, directory);
+  const download = await (await fetch(`${registry.url}/files/${largeDigest}`)).bytes();
+  if (sha256(download) !== largeDigest) throw new Error("the registry sent the wrong bytes");
+  const listing = JSON.parse(readFileSync(routes[0]?.bodyFile ?? "", "utf8")) as { plugins: unknown[] };
   if (listing.plugins.length !== 5)
     throw new Error(`expected 5 variants, the registry listed ${listing.plugins.length}`);
-  const routesFile = join(directory, "routes.json");
-  writeFileSync(routesFile, JSON.stringify(bareRoutes));
-  const bare = await startServer("serve-bare.ts", routesFile);
-
-  // Same status, content-type and bytes from both, or the comparison means nothing.
-  for (const [index, scenario] of scenarios.entries()) {
-    const [fromRegistry, fromBare] = await Promise.all([
-      fetch(`${registry.url}${scenario.path}`),
-      fetch(`${bare.url}${scenario.path}`),
-    ]);
-    const [a, b] = await Promise.all([fromRegistry.bytes(), fromBare.bytes()]);
-    const sameType = fromRegistry.headers.get("content-type") === fromBare.headers.get("content-type");
-    if (fromBare.status !== 200 || !sameType || Buffer.compare(a, b) !== 0) {
-      throw new Error(`${scenario.name}: the bare server does not answer like the registry`);
-    }
-    if (index === 1 && sha256(a) !== largeDigest) throw new Error(`${scenario.name}: wrong bytes downloaded`);
-  }
 
   console.log(
     `registry load benchmark: wrk -t1 -c<connections> -d${DURATION}, ${ROUNDS} interleaved rounds, ` +
       `Bun ${Bun.version}, ${navigator.hardwareConcurrency} cores, load average ${loadavg()[0]?.toFixed(2)}\n` +
-      `GET /plugins/${PLUGIN_NAME} lists ${listing.plugins.length} variants (${formatBytes(readFileSync(bareRoutes[0]?.bodyFile ?? "").byteLength)} of JSON)\n`,
+      `${OTHER_PLUGINS + 5} plugins stored; GET ${listingPath} lists ${listing.plugins.length} variants ` +
+      `(${formatBytes(readFileSync(routes[0]?.bodyFile ?? "").byteLength)} of JSON)\n`,
   );
-
-  const sides: { name: "registry" | "bare"; url: string }[] = [
+  const sides = [
     { name: "registry", url: registry.url },
     { name: "bare", url: bare.url },
   ];
-  const value = (scenario: Scenario, result: WrkResult) =>
-    scenario.metric === "requests" ? result.requestsPerSecond : result.bytesPerSecond;
-  const samples = scenarios.map(() => ({ registry: [] as number[], bare: [] as number[], ratios: [] as number[] }));
-
-  for (const scenario of scenarios) {
-    for (const side of sides) await runWrk(wrk, `${side.url}${scenario.path}`, scenario.connections, WARMUP_DURATION);
-  }
-  for (let round = 0; round < ROUNDS; round += 1) {
-    for (const [index, scenario] of scenarios.entries()) {
-      // Alternate which side goes first, so neither always runs right after the other's load.
-      const order = round % 2 === 0 ? sides : [...sides].reverse();
-      const measured: Record<string, number> = {};
-      for (const side of order) {
-        measured[side.name] = value(
-          scenario,
-          await runWrk(wrk, `${side.url}${scenario.path}`, scenario.connections, DURATION),
-        );
-      }
-      const registryValue = measured.registry ?? Number.NaN;
-      const bareValue = measured.bare ?? Number.NaN;
-      const sample = samples[index];
-      sample?.registry.push(registryValue);
-      sample?.bare.push(bareValue);
-      sample?.ratios.push(registryValue / bareValue);
-      console.log(
-        `  round ${round + 1} ${scenario.name}: registry ${formatRate(scenario, registryValue)}, ` +
-          `bare ${formatRate(scenario, bareValue)} (${(registryValue / bareValue).toFixed(2)}×)`,
-      );
-    }
-  }
+  const samples = await throughput(wrk, scenarios, sides);
+  const memoryBefore = await peakMemory(registry.pid);
+  console.log(
+    `\nGET ${listingPath} with wrk -c${LATENCY_CONNECTIONS} --latency, idle and while ${UPLOAD_LANES} clients ` +
+      `upload ${formatBytes(UPLOAD_SIZE)} plugins (up to ${UPLOAD_LANES} uploads in flight, the default ` +
+      `${DEFAULT_UPLOAD_MIB_PER_SECOND} MiB/s upload rate):`,
+  );
+  const rounds = await latency(wrk, registry.url, listingPath);
+  const memoryAfter = await peakMemory(registry.pid);
   console.log("");
 
   printTable(
@@ -295,6 +235,25 @@ async function main(): Promise<void> {
         ratio >= scenario.target ? "yes" : "NO",
       ];
     }),
+  );
+  console.log("");
+  const idle = median(rounds.map((round) => round.idle));
+  const loaded = median(rounds.map((round) => round.loaded));
+  printTable(
+    ["scenario", "p99 idle (median)", "p99 during uploads (median)", "during / idle", "target", "meets"],
+    [
+      [
+        `GET ${listingPath}, ${UPLOAD_LANES} × ${formatBytes(UPLOAD_SIZE)} uploads`,
+        formatMs(idle),
+        formatMs(loaded),
+        `${(loaded / idle).toFixed(2)}× (per round: ${rounds.map((r) => (r.loaded / r.idle).toFixed(2)).join(", ")})`,
+        `≤ ${LATENCY_TARGET}×`,
+        loaded / idle <= LATENCY_TARGET ? "yes" : "NO",
+      ],
+    ],
+  );
+  console.log(
+    `\nregistry peak RSS: ${formatBytes(memoryBefore)} before the uploads, ${formatBytes(memoryAfter)} after them`,
   );
 }
 

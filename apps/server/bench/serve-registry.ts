@@ -1,9 +1,11 @@
 /**
  * Child process of `registry.ts`: the real registry app on 127.0.0.1, an ephemeral port, over an
- * already filled storage folder (argv[2]). Prints the port on a line of its own, then serves
- * until SIGTERM/SIGINT or until its stdin closes (the benchmark died without cleaning up).
+ * already filled storage folder (argv[2]), taking up to argv[3] uploads at once. Prints the port on
+ * a line of its own, then serves until SIGTERM/SIGINT or until its stdin closes (the benchmark
+ * died without cleaning up).
  */
 import { createApp } from "../src/app.ts";
+import { MAX_UPLOAD_BODY_BYTES } from "../src/http/upload-body.ts";
 import { PluginStore } from "../src/storage/plugin-store.ts";
 
 const root = process.argv[2];
@@ -13,7 +15,12 @@ if (!root) {
 }
 
 const store = new PluginStore(root);
-const app = createApp({ store, bearerToken: "t" }).listen({ hostname: "127.0.0.1", port: 0 });
+const app = createApp({ store, bearerToken: "t", maxUploads: Number(process.argv[3] ?? 8) }).listen({
+  hostname: "127.0.0.1",
+  port: 0,
+  // As main.ts does.
+  maxRequestBodySize: MAX_UPLOAD_BODY_BYTES + 1024 * 1024,
+});
 process.stdout.write(`${app.server?.port}\n`);
 
 let stopping = false;

@@ -17,7 +17,9 @@ import { FileCache } from "./http/file-cache.ts";
 import { findQuery } from "./http/find-query.ts";
 import { registryDocs } from "./http/registry-docs.ts";
 import { jsonResponse, ResponseCache } from "./http/response-cache.ts";
-import { readUploadForm } from "./http/upload-body.ts";
+import { receiveUpload } from "./http/upload-body.ts";
+import { DEFAULT_UPLOAD_MIB_PER_SECOND, UploadRate } from "./http/upload-rate.ts";
+import { UploadSlots } from "./http/upload-slots.ts";
 import { type InventoryAccess, inventoryRoutes } from "./inventory/inventory-routes.ts";
 import { SessionPool } from "./inventory/session-pool.ts";
 import type { PluginStore } from "./storage/plugin-store.ts";
@@ -33,6 +35,10 @@ export interface AppOptions {
   bearerToken?: string | undefined;
   /** Receives one line per upload, delete, refused write and internal error. Never sees the token. */
   log?: (line: string) => void;
+  /** Uploads received at once; one more is answered 503 with Retry-After (default 16). */
+  maxUploads?: number | undefined;
+  /** Upload bytes taken in per second, all uploads together (default 64 MiB/s; 0: no limit). */
+  uploadBytesPerSecond?: number | undefined;
   /** Enables the inventory API and page; absent (the default) leaves them out entirely. */
   inventory?: InventoryAccess | undefined;
   /**
@@ -42,7 +48,7 @@ export interface AppOptions {
   sessions?: SessionPool | undefined;
 }
 
-export function createApp({ store, bearerToken, log = () => {}, inventory, sessions }: AppOptions) {
+export function createApp({ store, bearerToken, log = () => {}, inventory, sessions, ...uploading }: AppOptions) {
   const authorize = (request: Request, action: string) => {
     try {
       checkBearerToken(request.headers.get("authorization"), bearerToken);
@@ -55,6 +61,8 @@ export function createApp({ store, bearerToken, log = () => {}, inventory, sessi
   const docs = registryDocs(bearerToken !== undefined);
   const listings = new ResponseCache();
   const files = new FileCache();
+  const uploads = new UploadSlots(uploading.maxUploads);
+  const uploadRate = new UploadRate(uploading.uploadBytesPerSecond ?? DEFAULT_UPLOAD_MIB_PER_SECOND * 1024 * 1024);
   const app = new Elysia({ name: "memflow-ts-server" })
     .onError({ as: "global" }, ({ error, request }) => errorResponse(request, error, log))
     .use(
@@ -126,10 +134,19 @@ export function createApp({ store, bearerToken, log = () => {}, inventory, sessi
       "/files",
       async ({ request }) => {
         authorize(request, "upload");
-        const { file, signature } = await readUploadForm(request);
-        const result = store.upload(file, signature);
-        log(`upload: ${result} (${file.byteLength} bytes)`);
-        return Response.json(result);
+        const release = uploads.take();
+        try {
+          const [result, size] = await receiveUpload(
+            request,
+            uploadRate,
+            () => store.incomingFile(),
+            async ({ file, signature }) => [await store.uploadReceived(file, signature), file.size] as const,
+          );
+          log(`upload: ${result} (${size} bytes)`);
+          return Response.json(result);
+        } finally {
+          release();
+        }
       },
       // The handler reads the form itself, capped (http/upload-body.ts); detail documents it.
       { parse: "none", detail: docs.upload },

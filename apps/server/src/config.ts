@@ -5,6 +5,8 @@
 import { parseArgs } from "node:util";
 import { LEVEL_FILTERS, type LevelFilter, MemflowError, parseLevelFilter } from "@memflow-ts/core";
 import { ConfigError } from "./config-error.ts";
+import { DEFAULT_UPLOAD_MIB_PER_SECOND } from "./http/upload-rate.ts";
+import { DEFAULT_MAX_UPLOADS } from "./http/upload-slots.ts";
 import {
   INVENTORY_FLAGS,
   INVENTORY_USAGE,
@@ -29,6 +31,10 @@ export interface ServerConfig {
   pluginLogLevel: LevelFilter;
   /** What inventory sessions may start and touch, and their limits. */
   inventorySettings: InventorySettings;
+  /** Uploads received at once; more get 503 with Retry-After. */
+  maxUploads: number;
+  /** MiB of upload bodies taken in per second, all uploads together; 0: no limit. */
+  uploadMiBPerSecond: number;
 }
 
 export { ConfigError };
@@ -47,6 +53,10 @@ Options (each overrides its environment variable; a .env file in the working fol
   --public-key-file <pem>    trusted signing key(s), repeatable
                                                    MEMFLOW_PUBLIC_KEY_FILE (several: separate with ",")
   --insecure                 start without a public key or bearer token
+  --max-uploads <n>          uploads received at once; more are told to retry (503)
+                                                   MEMFLOW_TS_MAX_UPLOADS (default ${DEFAULT_MAX_UPLOADS})
+  --upload-rate <MiB/s>      upload bytes taken in per second, all uploads together (0: no limit)
+                                                   MEMFLOW_TS_UPLOAD_RATE (default ${DEFAULT_UPLOAD_MIB_PER_SECOND})
   --plugin-dir <dir>         scan this folder for the local inventory (repeatable; default:
                              memflow's search path, MEMFLOW_PLUGIN_PATH included)
   --inventory-allow-remote   serve the inventory page and API to other machines too
@@ -125,8 +135,29 @@ export function readConfig(argv: readonly string[], env: Record<string, string |
       pluginDirectories: flags["plugin-dir"]?.length ? flags["plugin-dir"] : undefined,
       pluginLogLevel,
       inventorySettings,
+      // At least one upload at once: with none, no upload could ever be made.
+      maxUploads: wholeNumber("max-uploads", flags["max-uploads"] ?? fromEnv("MEMFLOW_TS_MAX_UPLOADS"), 1, 1024),
+      uploadMiBPerSecond: wholeNumber("upload-rate", flags["upload-rate"] ?? fromEnv("MEMFLOW_TS_UPLOAD_RATE"), 0, 1e6),
     },
   };
+}
+
+const NUMBER_SETTINGS = {
+  "max-uploads": ["MEMFLOW_TS_MAX_UPLOADS", DEFAULT_MAX_UPLOADS],
+  "upload-rate": ["MEMFLOW_TS_UPLOAD_RATE", DEFAULT_UPLOAD_MIB_PER_SECOND],
+} as const;
+
+/** A whole number from `minimum` to `maximum` for `--flag` or its variable; its default when unset. */
+function wholeNumber(flag: keyof typeof NUMBER_SETTINGS, text: string | undefined, minimum: number, maximum: number) {
+  const [variable, fallback] = NUMBER_SETTINGS[flag];
+  if (text === undefined) return fallback;
+  const value = /^\d+$/.test(text) ? Number(text) : Number.NaN;
+  if (!Number.isSafeInteger(value) || value < minimum || value > maximum) {
+    throw new ConfigError(
+      `--${flag} / ${variable}: expected a whole number from ${minimum} to ${maximum}, got ${text}`,
+    );
+  }
+  return value;
 }
 
 /** Checked at start-up, so a typo stops the server instead of silencing plugins. */
@@ -153,6 +184,8 @@ function parseFlags(argv: readonly string[]) {
       "inventory-allow-remote": { type: "boolean" },
       "plugin-log-level": { type: "string" },
       ...INVENTORY_FLAGS,
+      "max-uploads": { type: "string" },
+      "upload-rate": { type: "string" },
       help: { type: "boolean", short: "h" },
       version: { type: "boolean", short: "V" },
     },

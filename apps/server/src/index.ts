@@ -16,5 +16,6 @@ export type { PluginStoreOptions, ReconcileReport } from "./storage/plugin-store
 export { INDEX_FILE_NAME, PluginStore } from "./storage/plugin-store.ts";
 export type { StorageErrorReason } from "./storage/storage-error.ts";
 export { StorageError } from "./storage/storage-error.ts";
+export { StorageInUseError } from "./storage/storage-lock.ts";
 export type { TrustedKeys } from "./trusted-keys.ts";
 export { loadTrustedKeys, TrustedKeyError } from "./trusted-keys.ts";

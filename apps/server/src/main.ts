@@ -9,13 +9,15 @@ import { describeInventorySettings } from "./inventory/inventory-settings.ts";
 import { canonicalPath, PathConfinement } from "./inventory/path-confinement.ts";
 import { SessionPool } from "./inventory/session-pool.ts";
 import { PluginStore } from "./storage/plugin-store.ts";
+import { StorageInUseError } from "./storage/storage-lock.ts";
 import { loadTrustedKeys, TrustedKeyError } from "./trusted-keys.ts";
 
 const log = (line: string) => process.stderr.write(`${new Date().toISOString()} ${line}\n`);
 
-function fail(message: string): never {
+/** Exit codes: 2 for a configuration the server refuses, 3 for a storage folder another server holds. */
+function fail(message: string, code: 2 | 3 = 2): never {
   process.stderr.write(`[X] ${message}\n`);
-  process.exit(2);
+  process.exit(code);
 }
 
 let request: ReturnType<typeof readConfig>;
@@ -49,13 +51,19 @@ if (config.insecure) {
 
 let store: PluginStore;
 try {
-  store = new PluginStore(resolve(config.storageRoot), { verifySignature: keys?.verify, warn: log });
+  store = new PluginStore(resolve(config.storageRoot), {
+    verifySignature: keys?.verify,
+    publicKeys: keys?.publicKeys,
+    warn: log,
+  });
 } catch (error) {
+  if (error instanceof StorageInUseError) fail(error.message, 3);
   fail(`cannot open the storage folder ${resolve(config.storageRoot)}: ${(error as Error).message}`);
 }
-const { indexed, parsed, dropped, removedPartial } = store.startup;
+const { indexed, parsed, dropped, removedPartial, imported } = store.startup;
 log(
-  `storage ${store.root}: ${indexed} plugin files (${parsed} read from .meta), ${dropped} ignored, ${removedPartial} partial uploads removed`,
+  `storage ${store.root}: ${indexed} plugin files (${parsed} read from .meta, ${imported} imported without one), ` +
+    `${dropped} ignored, ${removedPartial} partial uploads removed`,
 );
 
 const { plugins, dataDirectories, ...limits } = config.inventorySettings;
@@ -86,7 +94,15 @@ if (inventory) {
   );
 }
 
-const app = createApp({ store, bearerToken: config.bearerToken, log, inventory, sessions }).listen({
+const app = createApp({
+  store,
+  bearerToken: config.bearerToken,
+  log,
+  inventory,
+  sessions,
+  maxUploads: config.maxUploads,
+  uploadBytesPerSecond: config.uploadMiBPerSecond * 1024 * 1024,
+}).listen({
   ...config.address,
   // Bun stops reading a body past this; the route answers 413 for anything over the real limit.
   maxRequestBodySize: MAX_UPLOAD_BODY_BYTES + 1024 * 1024,

@@ -12,6 +12,8 @@ export class TrustedKeyError extends Error {
 
 export interface TrustedKeys {
   readonly count: number;
+  /** The keys as SEC1 points, for checks in another thread (the store's upload workers). */
+  readonly publicKeys: readonly Uint8Array[];
   verify(file: Uint8Array, signature: string): boolean;
 }
 
@@ -41,6 +43,7 @@ export function loadTrustedKeys(files: readonly string[]): TrustedKeys {
   }
   return {
     count: keys.length,
+    publicKeys: keys,
     verify(file, signature) {
       return keys.some((key) => verifyPluginSignature(file, signature, key));
     },

@@ -1,7 +1,8 @@
-import { afterEach, describe, expect, test } from "bun:test";
-import { existsSync, readFileSync, rmSync } from "node:fs";
+import { describe, expect, test } from "bun:test";
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { fixture, keyPair, type Registry, rebuilt, registry, sha256, TOKEN } from "./helpers.ts";
+import { HEALTH_SAMPLE_INTERVAL_MS } from "../src/storage/storage-health.ts";
+import { fixture, freshRegistries, keyPair, type Registry, rebuilt, sha256, TOKEN } from "./helpers.ts";
 
 const gcc = fixture("elf/x86_64-gcc.so");
 
@@ -10,16 +11,7 @@ interface FindBody {
   skip: number;
   total: number;
 }
-let open: Registry[] = [];
-afterEach(() => {
-  for (const r of open) r.dispose();
-  open = [];
-});
-function fresh(options?: Parameters<typeof registry>[0]): Registry {
-  const r = registry(options);
-  open.push(r);
-  return r;
-}
+const fresh = freshRegistries();
 
 describe("GET /health", () => {
   test('answers "Ok" as memflow-registry does', async () => {
@@ -28,12 +20,33 @@ describe("GET /health", () => {
     expect(await response.text()).toBe('"Ok"');
   });
 
-  test("is 503 with memflow-registry's body when the storage folder is gone", async () => {
-    const r = fresh();
+  test("answers from memory: the file system is asked at most once per interval, not per request", async () => {
+    let now = 0;
+    const r = fresh({ store: { clock: () => now } });
     rmSync(r.root, { recursive: true });
+    // The folder is gone, but the last sample is recent: no request makes the server look.
+    expect((await r.fetch("/health")).status).toBe(200);
+    now += HEALTH_SAMPLE_INTERVAL_MS;
     const response = await r.fetch("/health");
     expect(response.status).toBe(503);
     expect(await response.json()).toEqual({ Error: "database unhealthy" });
+    expect(r.logs.join("\n")).toContain("storage unhealthy");
+  });
+
+  test("is 503 after a write failed, until a write succeeds", async () => {
+    const r = fresh();
+    // A folder where the plugin file should go: renaming the upload into place fails.
+    mkdirSync(join(r.root, `${sha256(gcc)}.plugin`, "in-the-way"), { recursive: true });
+    expect((await r.upload(gcc)).status).toBe(500);
+    expect((await r.fetch("/health")).status).toBe(503);
+    expect(await (await r.upload(rebuilt(gcc, 1))).json()).toBe("Added");
+    expect(await (await r.fetch("/health")).json()).toBe("Ok");
+  });
+
+  test("is 503 once the storage is closed", async () => {
+    const r = fresh();
+    r.store.close();
+    expect((await r.fetch("/health")).status).toBe(503);
   });
 });
 
@@ -164,15 +177,6 @@ describe("POST /files", () => {
     expect(results.filter((x) => x === "AlreadyExists")).toHaveLength(7);
     expect(r.store.find("gcc_x86_64", {}).total).toBe(1);
   });
-
-  test("a second process writing the same folder cannot create a duplicate entry", async () => {
-    const r = fresh();
-    const twin = registry({ root: r.root, keys: r.keys });
-    expect(await (await r.upload(gcc)).json()).toBe("Added");
-    // The twin's index has not seen the first upload; the exclusive .meta link stops it.
-    expect(await (await twin.upload(gcc)).json()).toBe("AlreadyExists");
-    twin.store.close();
-  });
 });
 
 describe("GET /plugins and /plugins/:name", () => {
@@ -252,7 +256,11 @@ describe("GET /plugins and /plugins/:name", () => {
 
   test("limit defaults to 5 and is capped at 50", async () => {
     const r = fresh();
-    for (let n = 0; n < 52; n++) await r.upload(rebuilt(gcc, n + 1));
+    // Stored directly: this is about listings, and 52 uploads over HTTP take a while.
+    for (let n = 0; n < 52; n++) {
+      const file = rebuilt(gcc, n + 1);
+      r.store.upload(file, r.keys.sign(file));
+    }
     const count = async (query: string) =>
       ((await (await r.fetch(`/plugins/gcc_x86_64${query}`)).json()) as FindBody).plugins.length;
     expect(await count("")).toBe(5);
@@ -269,6 +277,21 @@ describe("GET /plugins and /plugins/:name", () => {
     }
     // Unknown keys are ignored, as serde does.
     expect((await r.fetch("/plugins/gcc_x86_64?digest_short=abc")).status).toBe(200);
+  });
+
+  test("refuses a parameter given twice, naming it, as serde does", async () => {
+    const r = fresh();
+    for (const [query, key] of [
+      ["limit=1&limit=2", "limit"],
+      ["version=0.1.0&architecture=x86_64&version=0.2.0", "version"],
+      ["file_type=elf&file_type=elf", "file_type"],
+    ]) {
+      const response = await r.fetch(`/plugins/gcc_x86_64?${query}`);
+      expect(response.status).toBe(400);
+      expect(await response.text()).toBe(`Failed to deserialize query string: duplicate field \`${key}\``);
+    }
+    // Unknown keys stay ignored, however often they come.
+    expect((await r.fetch("/plugins/gcc_x86_64?x=1&x=2")).status).toBe(200);
   });
 });
 
@@ -308,6 +331,15 @@ describe("GET /files/:digest", () => {
     expect(beyond.headers.get("content-range")).toBe(`bytes */${gcc.byteLength}`);
   });
 
+  test("ignores an invalid range (last before first) and sends the whole file, as RFC 9110 says", async () => {
+    const r = fresh();
+    await r.upload(gcc);
+    const response = await r.fetch(`/files/${sha256(gcc)}`, { headers: { range: "bytes=5-2" } });
+    expect(response.status).toBe(200);
+    expect(response.headers.get("content-range")).toBeNull();
+    expect(sha256(new Uint8Array(await response.arrayBuffer()))).toBe(sha256(gcc));
+  });
+
   test("is 404 with memflow-registry's text for an unknown digest, and metadata too", async () => {
     const r = fresh();
     for (const path of [`/files/${"a".repeat(64)}`, `/files/${"a".repeat(64)}/metadata`]) {
@@ -316,20 +348,61 @@ describe("GET /files/:digest", () => {
     }
   });
 
-  test("refuses anything but 64 lower-case hex digits, so no path escapes the folder", async () => {
+  test("is 404, as memflow-registry answers, for anything but 64 lower-case hex digits; no path escapes the folder", async () => {
     const r = fresh();
-    for (const digest of ["..%2F..%2F..%2Fetc%2Fpasswd", "A".repeat(64), "a".repeat(63), `${"a".repeat(64)}.meta`]) {
-      for (const path of [`/files/${digest}`, `/files/${digest}/metadata`]) {
+    await r.upload(gcc);
+    const digest = sha256(gcc);
+    // An upper-case or shortened spelling of a stored digest names no stored file either.
+    const names = ["..%2F..%2F..%2Fetc%2Fpasswd", digest.toUpperCase(), digest.slice(0, 7), `${digest}.meta`];
+    for (const name of names) {
+      for (const path of [`/files/${name}`, `/files/${name}/metadata`]) {
         const response = await r.fetch(path);
-        expect(response.status).toBe(400);
-        expect(await response.text()).toMatch(/invalid digest/);
+        expect(response.status).toBe(404);
+        expect(await response.text()).toStartWith("plugin not found");
+        const json = await r.fetch(path, { headers: { accept: "application/json" } });
+        expect(((await json.json()) as { error: { code: string } }).error.code).toBe("invalid-digest");
       }
-      const deleted = await r.fetch(`/files/${digest}`, {
+      const deleted = await r.fetch(`/files/${name}`, {
         method: "DELETE",
         headers: { authorization: `Bearer ${TOKEN}` },
       });
-      expect(deleted.status).toBe(400);
+      expect(deleted.status).toBe(404);
     }
+    expect(r.store.has(digest)).toBe(true);
+  });
+
+  test("a .meta damaged after start-up is not served: 500 with a clear message, withdrawn, and logged", async () => {
+    const r = fresh();
+    await r.upload(gcc);
+    await r.upload(rebuilt(gcc, 1));
+    const digest = sha256(gcc);
+    // Without change notifications (as on NFS, for changes made by other machines) serving is
+    // where the damage shows.
+    const reopened = r.reopen({ watchFolder: false });
+    writeFileSync(join(reopened.root, `${digest}.meta`), '{"digest": "damaged');
+    const response = await reopened.fetch(`/files/${digest}/metadata`);
+    expect(response.status).toBe(500);
+    expect(await response.text()).toBe(
+      "the stored metadata of this plugin is damaged; the server has withdrawn it (its log says why)",
+    );
+    expect(reopened.logs.join("\n")).toContain(`withdrawing ${digest}: ${digest}.meta is not valid JSON`);
+    expect((await reopened.fetch(`/files/${digest}/metadata`)).status).toBe(404);
+    const listing = (await (await reopened.fetch("/plugins/gcc_x86_64")).json()) as FindBody;
+    expect(listing.plugins.map((p) => p.digest)).toEqual([sha256(rebuilt(gcc, 1))]);
+  });
+
+  test("a .meta that describes another file, or whose plugin file is gone, leaves the listings unasked", async () => {
+    const r = fresh();
+    const [first, second, third] = [gcc, rebuilt(gcc, 1), rebuilt(gcc, 2)];
+    for (const file of [first, second, third]) await r.upload(file);
+    const metaOf = (file: Uint8Array) => join(r.root, `${sha256(file)}.meta`);
+    writeFileSync(metaOf(first), readFileSync(metaOf(second)));
+    await r.logged(`withdrawing ${sha256(first)}: ${sha256(first)}.meta describes ${sha256(second)}`);
+    rmSync(join(r.root, `${sha256(third)}.plugin`));
+    await r.logged(`withdrawing ${sha256(third)}: ${sha256(third)}.plugin is gone`);
+    const listing = (await (await r.fetch("/plugins/gcc_x86_64")).json()) as FindBody;
+    expect(listing.plugins.map((p) => p.digest)).toEqual([sha256(second)]);
+    expect((await r.fetch(`/files/${sha256(first)}`)).status).toBe(404);
   });
 
   test("metadata is the stored .meta", async () => {
@@ -377,8 +450,6 @@ describe("DELETE /files/:digest", () => {
     expect(existsSync(join(r.root, `${digest}.meta`))).toBe(false);
     expect((await r.fetch(`/files/${digest}/metadata`)).status).toBe(404);
     const restarted = r.reopen();
-    open.push(restarted);
-    open = open.filter((x) => x !== r);
     expect(await (await restarted.fetch("/plugins/gcc_x86_64")).json()).toEqual({ plugins: [], skip: 0, total: 0 });
   });
 

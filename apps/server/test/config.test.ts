@@ -29,6 +29,8 @@ describe("configuration", () => {
           requestTimeoutMs: 10_000,
           idleTimeoutMs: 300_000,
         },
+        maxUploads: 16,
+        uploadMiBPerSecond: 64,
       },
     });
     const request = readConfig([], { ...secure, MEMFLOW_ADDR: "0.0.0.0:8080", MEMFLOW_STORAGE_ROOT: "/data" });
@@ -82,6 +84,28 @@ describe("configuration", () => {
     expect(() => readConfig([], { ...secure, MEMFLOW_TS_PLUGIN_LOG_LEVEL: "loud" })).toThrow(ConfigError);
     expect(() => readConfig(["--plugin-log-level", "loud"], secure)).toThrow(
       'MEMFLOW_TS_PLUGIN_LOG_LEVEL: log level "loud" is not one of off, error, warn, info, debug, trace',
+    );
+  });
+
+  test("uploads at once: 16 unless set, the flag beats the variable, anything but 1 to 1024 stops the start", () => {
+    const set = readConfig([], { ...secure, MEMFLOW_TS_MAX_UPLOADS: "2" });
+    expect(set.kind === "run" && set.config.maxUploads).toBe(2);
+    const flag = readConfig(["--max-uploads", "32"], { ...secure, MEMFLOW_TS_MAX_UPLOADS: "2" });
+    expect(flag.kind === "run" && flag.config.maxUploads).toBe(32);
+    for (const bad of ["0", "-1", "1.5", "many", "1025"]) {
+      expect(() => readConfig([`--max-uploads=${bad}`], secure)).toThrow(
+        `--max-uploads / MEMFLOW_TS_MAX_UPLOADS: expected a whole number from 1 to 1024, got ${bad}`,
+      );
+    }
+  });
+
+  test("the upload rate is 64 MiB/s unless set, 0 lifts it; anything but a whole number stops the start", () => {
+    const set = readConfig([], { ...secure, MEMFLOW_TS_UPLOAD_RATE: "0" });
+    expect(set.kind === "run" && set.config.uploadMiBPerSecond).toBe(0);
+    const flag = readConfig(["--upload-rate", "512"], { ...secure, MEMFLOW_TS_UPLOAD_RATE: "0" });
+    expect(flag.kind === "run" && flag.config.uploadMiBPerSecond).toBe(512);
+    expect(() => readConfig(["--upload-rate=fast"], secure)).toThrow(
+      "--upload-rate / MEMFLOW_TS_UPLOAD_RATE: expected a whole number from 0 to 1000000, got fast",
     );
   });
 

@@ -19,7 +19,7 @@ type Case = [error: Error, status: number, code: string, text?: string];
 
 const CASES: Case[] = [
   [new StorageError("not-found", "plugin not found"), 404, "not-found"],
-  [new StorageError("invalid-digest", "invalid digest: x"), 400, "invalid-digest"],
+  [new StorageError("invalid-digest", "plugin not found: x"), 404, "invalid-digest"],
   [new StorageError("bad-plugin", "Memflow error: no descriptor"), 400, "bad-plugin"],
   [new StorageError("bad-signature", "Signature error: file signature is invalid"), 400, "bad-signature"],
   [new AuthError("unauthorized", "invalid token"), 401, "unauthorized"],

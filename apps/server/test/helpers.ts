@@ -1,4 +1,5 @@
 /** Shared by the server tests: real plugin binaries, real keys, a store in a fresh folder. */
+import { afterEach } from "bun:test";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -7,7 +8,7 @@ import { pluginNameProblem } from "@memflow-ts/core/plugin-files";
 import { signPlugin } from "@memflow-ts/core/registry";
 import { secp256k1 } from "@noble/curves/secp256k1.js";
 import { withValidPluginNames } from "../../../tooling/testing/valid-plugin-names.ts";
-import { createApp } from "../src/app.ts";
+import { type AppOptions, createApp } from "../src/app.ts";
 import { PluginStore, type PluginStoreOptions } from "../src/storage/plugin-store.ts";
 import { loadTrustedKeys } from "../src/trusted-keys.ts";
 
@@ -71,14 +72,18 @@ export interface Registry {
   store: PluginStore;
   app: ReturnType<typeof createApp>;
   keys: KeyPair;
+  /** What the app and the store logged. */
   logs: string[];
+  /** Resolves with the first log line, logged already or later, that contains `text`. */
+  logged(text: string): Promise<string>;
   /** Sends a request to the app in-process. */
   fetch(path: string, init?: RequestInit): Promise<Response>;
   upload(
     file: Uint8Array,
     init?: { signature?: string; token?: string | null; extra?: Record<string, string> },
   ): Promise<Response>;
-  reopen(): Registry;
+  /** Closes the store and opens the folder again, with other store options if given. */
+  reopen(store?: PluginStoreOptions): Registry;
   dispose(): void;
 }
 
@@ -89,21 +94,50 @@ export const tickingClock = () => {
   return clock;
 };
 
-export function registry(options: { root?: string; keys?: KeyPair; store?: PluginStoreOptions } = {}): Registry {
+export interface RegistryOptions {
+  root?: string;
+  keys?: KeyPair;
+  store?: PluginStoreOptions;
+  /** createApp's options other than the store, the token and the log. */
+  app?: Omit<AppOptions, "store" | "bearerToken" | "log">;
+}
+
+export function registry(options: RegistryOptions = {}): Registry {
   const root = options.root ?? mkdtempSync(join(tmpdir(), "memflow-ts-registry-"));
   const keys = options.keys ?? keyPair();
   const keyFile = join(root, "..", `${root.split("/").pop()}-key.pem`);
   writeFileSync(keyFile, keys.publicPem);
   const trusted = loadTrustedKeys([keyFile]);
-  const store = new PluginStore(root, { verifySignature: trusted.verify, now: tickingClock, ...options.store });
   const logs: string[] = [];
-  const app = createApp({ store, bearerToken: TOKEN, log: (line) => logs.push(line) });
+  const waiting = new Set<{ text: string; found: (line: string) => void }>();
+  const log = (line: string) => {
+    logs.push(line);
+    for (const waiter of waiting) {
+      if (!line.includes(waiter.text)) continue;
+      waiting.delete(waiter);
+      waiter.found(line);
+    }
+  };
+  const store = new PluginStore(root, {
+    verifySignature: trusted.verify,
+    // As main.ts does: uploads over HTTP are checked in the upload workers.
+    publicKeys: trusted.publicKeys,
+    now: tickingClock,
+    warn: log,
+    ...options.store,
+  });
+  const app = createApp({ ...options.app, store, bearerToken: TOKEN, log });
   const self: Registry = {
     root,
     store,
     app,
     keys,
     logs,
+    logged(text) {
+      const line = logs.find((candidate) => candidate.includes(text));
+      if (line !== undefined) return Promise.resolve(line);
+      return new Promise((found) => waiting.add({ text, found }));
+    },
     fetch: (path, init) => app.handle(new Request(`http://localhost${path}`, init)),
     upload(file, init = {}) {
       const form = new FormData();
@@ -114,9 +148,9 @@ export function registry(options: { root?: string; keys?: KeyPair; store?: Plugi
       const headers: Record<string, string> = token === null ? {} : { authorization: `Bearer ${token}` };
       return self.fetch("/files", { method: "POST", body: form, headers });
     },
-    reopen() {
+    reopen(storeOptions) {
       store.close();
-      return registry({ ...options, root, keys });
+      return registry({ ...options, root, keys, store: { ...options.store, ...storeOptions } });
     },
     dispose() {
       store.close();
@@ -125,4 +159,22 @@ export function registry(options: { root?: string; keys?: KeyPair; store?: Plugi
     },
   };
   return self;
+}
+
+/**
+ * `fresh(options)`: a registry the test file disposes of after each test, and so every registry
+ * its `reopen` gives.
+ */
+export function freshRegistries(): (options?: RegistryOptions) => Registry {
+  const open: Registry[] = [];
+  afterEach(() => {
+    for (const r of open.splice(0)) r.dispose();
+  });
+  const track = (r: Registry): Registry => {
+    open.push(r);
+    const reopen = r.reopen;
+    r.reopen = (store) => track(reopen(store));
+    return r;
+  };
+  return (options) => track(registry(options));
 }

@@ -5,14 +5,17 @@ import {
   mkdirSync,
   mkdtempSync,
   readdirSync,
+  readFileSync,
   rmSync,
   utimesSync,
   writeFileSync,
 } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { isPrintable } from "@memflow-ts/core/plugin-files";
 import { INDEX_FILE_NAME, PluginStore } from "../src/storage/plugin-store.ts";
-import { fixture, registry, sha256 } from "./helpers.ts";
+import { StorageInUseError } from "../src/storage/storage-lock.ts";
+import { fixture, rawFixture, registry, sha256 } from "./helpers.ts";
 
 const VOLUME = join(import.meta.dir, "fixtures/memflow-registry-volume");
 const ANALYZER_FIXTURES = join(import.meta.dir, "../../../packages/analyzer/test/fixtures");
@@ -39,7 +42,7 @@ describe("a memflow-registry storage volume", () => {
   test("is served as is, without the .meta its delete left behind", () => {
     const root = volume();
     const store = new PluginStore(root);
-    expect(store.startup).toEqual({ indexed: 2, parsed: 2, dropped: 1, removedPartial: 0 });
+    expect(store.startup).toEqual({ indexed: 2, parsed: 2, dropped: 1, removedPartial: 0, imported: 0 });
     expect(store.names().map((entry) => entry.name)).toEqual(["gcc-aarch64", "gcc-x86_64"]);
     const { plugins } = store.find("gcc-x86_64", {});
     expect(plugins[0]?.created_at).toBe("2024-03-22T18:14:53.402258600");
@@ -64,11 +67,11 @@ describe("a memflow-registry storage volume", () => {
     third.close();
   });
 
-  test("the index is rebuilt when it is missing, and .meta files removed behind its back drop out", () => {
+  test("the index is rebuilt when it is missing, and plugin files removed behind its back drop out", () => {
     const root = volume();
     new PluginStore(root).close();
     for (const suffix of ["", "-wal", "-shm"]) rmSync(join(root, INDEX_FILE_NAME + suffix), { force: true });
-    rmSync(join(root, `${AARCH64}.meta`));
+    rmSync(join(root, `${AARCH64}.plugin`));
     const store = new PluginStore(root);
     expect(store.startup.parsed).toBe(1);
     expect(store.names().map((entry) => entry.name)).toEqual(["gcc-x86_64"]);
@@ -97,15 +100,77 @@ test("a .meta the file system will not read (a folder of that name) is skipped t
   store.close();
 });
 
-describe("crash leftovers", () => {
-  test("temporary files and a .plugin without its .meta are removed at start-up", () => {
+/** The volume with one more plugin file, which has no .meta beside it. */
+function volumeWithOrphan(): { root: string; digest: string } {
+  const root = volume();
+  const orphan = fixture("elf/i686-gcc.so");
+  const digest = sha256(orphan);
+  writeFileSync(join(root, `${digest}.plugin`), orphan);
+  return { root, digest };
+}
+
+describe("a .plugin without its .meta", () => {
+  test("is imported: its own descriptors, created_at from its mtime, no signature, and a warning", () => {
+    const { root, digest } = volumeWithOrphan();
+    const mtime = new Date("2024-05-06T07:08:09.250Z");
+    utimesSync(join(root, `${digest}.plugin`), mtime, mtime);
+    const warnings: string[] = [];
+    const store = new PluginStore(root, { warn: (line) => warnings.push(line) });
+    expect(store.startup).toMatchObject({ imported: 1, indexed: 3, removedPartial: 0 });
+    const [variant] = store.find("gcc_i686", {}).plugins;
+    expect(variant).toMatchObject({ digest, signature: "", created_at: "2024-05-06T07:08:09.250" });
+    expect(variant?.descriptor).toMatchObject({ name: "gcc_i686", architecture: "x86", file_type: "elf" });
+    const meta = JSON.parse(readFileSync(join(root, `${digest}.meta`), "utf8"));
+    expect(meta).toMatchObject({ digest, signature: "", created_at: "2024-05-06T07:08:09.250" });
+    expect(warnings.join("\n")).toContain(`imported ${digest}.plugin, which had no .meta: gcc_i686 0.5.0`);
+    store.close();
+    // The next start finds an ordinary entry.
+    const again = new PluginStore(root);
+    expect(again.startup).toMatchObject({ imported: 0, indexed: 3, parsed: 0 });
+    again.close();
+  });
+
+  test("is left in place, with a warning, when its content is not what its name says or is no plugin", () => {
     const root = volume();
-    const orphan = fixture("elf/i686-gcc.so");
-    writeFileSync(join(root, `${sha256(orphan)}.plugin`), orphan);
+    const partial = fixture("elf/i686-gcc.so");
+    const wrongName = `${sha256(partial)}.plugin`;
+    writeFileSync(join(root, wrongName), partial.subarray(0, 100));
+    const plain = fixture("elf/x86_64-no-descriptor.so");
+    const noPlugin = `${sha256(plain)}.plugin`;
+    writeFileSync(join(root, noPlugin), plain);
+    const warnings: string[] = [];
+    const store = new PluginStore(root, { warn: (line) => warnings.push(line) });
+    expect(store.startup).toMatchObject({ imported: 0, dropped: 3, indexed: 2 });
+    expect(existsSync(join(root, wrongName))).toBe(true);
+    expect(existsSync(join(root, noPlugin))).toBe(true);
+    expect(warnings.join("\n")).toContain(`leaving ${wrongName} alone`);
+    expect(warnings.join("\n")).toMatch(new RegExp(`leaving ${noPlugin} alone .*no memflow plugin descriptor`));
+    store.close();
+  });
+
+  test("is left in place when its plugin's name breaks the rule uploads follow (it could not be pulled)", () => {
+    const root = volume();
+    const dashed = rawFixture("elf/i686-gcc.so");
+    const name = `${sha256(dashed)}.plugin`;
+    writeFileSync(join(root, name), dashed);
+    const warnings: string[] = [];
+    const store = new PluginStore(root, { warn: (line) => warnings.push(line) });
+    expect(store.startup).toMatchObject({ imported: 0, dropped: 2, indexed: 2 });
+    expect(existsSync(join(root, name))).toBe(true);
+    expect(warnings.join("\n")).toContain(`leaving ${name} alone`);
+    expect(warnings.join("\n")).toContain(`plugin name "gcc-i686" must be letters, digits and '_' only`);
+    store.close();
+  });
+});
+
+describe("crash leftovers", () => {
+  test("temporary files, and the .plugin of an upload a crash cut before its .meta, are removed at start-up", () => {
+    const { root, digest } = volumeWithOrphan();
+    writeFileSync(join(root, `.incoming-123-abc-${digest}.committing`), "");
     writeFileSync(join(root, ".incoming-123-abc-x.meta"), '{"digest":');
     const store = new PluginStore(root);
-    expect(store.startup.removedPartial).toBe(2);
-    expect(existsSync(join(root, `${sha256(orphan)}.plugin`))).toBe(false);
+    expect(store.startup).toMatchObject({ removedPartial: 3, imported: 0 });
+    expect(existsSync(join(root, `${digest}.plugin`))).toBe(false);
     expect(readdirSync(root).filter((name) => name.startsWith(".incoming-"))).toEqual([]);
     store.close();
   });
@@ -119,4 +184,42 @@ describe("crash leftovers", () => {
     expect(reopened.store.find("gcc_x86_64", {}).total).toBe(1);
     reopened.dispose();
   });
+});
+
+describe("one server per folder", () => {
+  test("a second store on the same folder in this process is refused until the first closes", () => {
+    const root = volume();
+    const first = new PluginStore(root);
+    expect(() => new PluginStore(root)).toThrow(StorageInUseError);
+    expect(() => new PluginStore(join(root, "."))).toThrow(/is already open in this process/);
+    first.close();
+    const second = new PluginStore(root);
+    expect(second.names()).toHaveLength(2);
+    second.close();
+  });
+
+  test("a store that fails to open lets the folder go", () => {
+    const root = volume();
+    mkdirSync(join(root, INDEX_FILE_NAME));
+    expect(() => new PluginStore(root)).toThrow();
+    rmSync(join(root, INDEX_FILE_NAME), { recursive: true });
+    const store = new PluginStore(root);
+    expect(store.names()).toHaveLength(2);
+    store.close();
+  });
+});
+
+test("what a .meta or a plugin says reaches the log escaped, so it cannot forge lines or drive a terminal", () => {
+  const root = volume();
+  const hostile = JSON.stringify({
+    digest: "\u001b]0;owned\u0007\nforged log line",
+    signature: "",
+    created_at: "2024-03-22T18:14:53",
+    descriptors: [],
+  });
+  writeFileSync(join(root, `${GCC}.meta`), hostile);
+  const warnings: string[] = [];
+  new PluginStore(root, { warn: (line) => warnings.push(line) }).close();
+  expect(warnings).toContain(`ignoring ${GCC}.meta describes \\x1b]0;owned\\x07\\x0aforged log line`);
+  expect(warnings.every(isPrintable)).toBe(true);
 });

@@ -2,7 +2,8 @@
 import { checkedDigest } from "../storage/checked-digest.ts";
 import { routeValidator } from "./route-validator.ts";
 
-export const digestParam = routeValidator(({ digest }) => ({ digest: checkedDigest(digest ?? "") }), {
+// A path parameter is always one string.
+export const digestParam = routeValidator(({ digest }) => ({ digest: checkedDigest(String(digest ?? "")) }), {
   type: "object",
   properties: {
     digest: {

@@ -8,7 +8,11 @@ export const IMMUTABLE = "public, max-age=31536000, immutable";
 
 type ByteRange = { start: number; end: number } | "unsatisfiable" | undefined;
 
-/** One range of a `Range` header; undefined (send everything) for several ranges or another unit. */
+/**
+ * One range of a `Range` header; undefined (send everything) for several ranges, another unit or
+ * an invalid range such as `bytes=5-2` (RFC 9110 §14.2: a server ignores a Range it cannot use).
+ * Only a valid range that starts past the end is unsatisfiable (416).
+ */
 export function parseByteRange(header: string | null, size: number): ByteRange {
   const match = header === null ? null : /^bytes=(\d*)-(\d*)$/.exec(header.trim());
   if (!match) return undefined;
@@ -20,9 +24,9 @@ export function parseByteRange(header: string | null, size: number): ByteRange {
     return { start: Math.max(0, size - suffix), end: size - 1 };
   }
   const start = Number(first);
-  const end = last === "" ? size - 1 : Math.min(Number(last), size - 1);
-  if (start >= size || (last !== "" && Number(last) < start)) return "unsatisfiable";
-  return { start, end };
+  if (last !== "" && Number(last) < start) return undefined;
+  if (start >= size) return "unsatisfiable";
+  return { start, end: last === "" ? size - 1 : Math.min(Number(last), size - 1) };
 }
 
 function etagMatches(header: string | null, etag: string): boolean {

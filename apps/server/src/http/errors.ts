@@ -22,6 +22,8 @@ export interface HttpError {
   readonly status: number;
   readonly code: string;
   readonly message: string;
+  /** Sent as Retry-After. */
+  readonly retryAfterSeconds?: number | undefined;
 }
 
 type Answer = Pick<HttpError, "status" | "code">;
@@ -34,9 +36,12 @@ const INTERNAL: HttpError = { status: 500, code: "internal-error", message: "int
 
 const STORAGE: Record<StorageErrorReason, Answer> = {
   "not-found": NOT_FOUND,
-  "invalid-digest": { status: 400, code: "invalid-digest" },
+  // No stored file has a name that is not a digest: memflow-registry's 404, with a code of its own.
+  "invalid-digest": { status: 404, code: "invalid-digest" },
   "bad-plugin": BAD_PLUGIN,
   "bad-signature": { status: 400, code: "bad-signature" },
+  // The server's own files failed it: a server fault, but one the message can name.
+  damaged: { status: 500, code: "damaged" },
 };
 
 const AUTH: Record<AuthErrorReason, Answer> = {
@@ -49,6 +54,7 @@ const REQUEST: Record<RequestErrorReason, Answer> = {
   "bad-request": BAD_REQUEST,
   // memflow-registry answers an oversize body with a 400; 413 says what happened.
   "too-large": { status: 413, code: "too-large" },
+  busy: { status: 503, code: "busy" },
 };
 
 const SESSION: Record<SessionErrorReason, Answer> = {
@@ -113,7 +119,7 @@ function reasoned<Reason extends string>(table: Record<Reason, Answer>, error: D
 export function httpErrorOf(error: unknown): HttpError | undefined {
   if (error instanceof StorageError) return reasoned(STORAGE, error);
   if (error instanceof AuthError) return reasoned(AUTH, error);
-  if (error instanceof RequestError) return reasoned(REQUEST, error);
+  if (error instanceof RequestError) return { ...reasoned(REQUEST, error), retryAfterSeconds: error.retryAfterSeconds };
   if (error instanceof SessionError) return reasoned(SESSION, error);
   // The analyzer only meets a binary on upload; memflow-registry words its parse failures so.
   if (error instanceof AnalyzeError) return { ...BAD_PLUGIN, message: `Memflow error: ${error.message}` };
@@ -138,11 +144,15 @@ function describe(error: unknown): string {
 export function errorResponse(request: Request, error: unknown, log: (line: string) => void): Response {
   const answer = httpErrorOf(error) ?? INTERNAL;
   if (answer.status === 500) log(`${request.method} ${new URL(request.url).pathname} failed: ${describe(error)}`);
+  const retry = answer.retryAfterSeconds === undefined ? {} : { "retry-after": String(answer.retryAfterSeconds) };
   if (wantsJson(request)) {
-    return Response.json({ error: { code: answer.code, message: answer.message } }, { status: answer.status });
+    return Response.json(
+      { error: { code: answer.code, message: answer.message } },
+      { status: answer.status, headers: retry },
+    );
   }
   return new Response(answer.message, {
     status: answer.status,
-    headers: { "content-type": "text/plain; charset=utf-8" },
+    headers: { "content-type": "text/plain; charset=utf-8", ...retry },
   });
 }

@@ -1,6 +1,7 @@
 /**
  * The query of `GET /plugins/:name` (memflow-registry's `PluginDatabaseFindParams`), checked
- * the way serde checks it: unknown keys are ignored, a bad value is a 400 naming it. Each key is
+ * the way serde checks it: unknown keys are ignored, a bad value or a known key given twice is a
+ * 400 naming it (Elysia hands a repeated key over as an array, so none is silently dropped). Each key is
  * defined once, in KEYS: the parser checks it and the OpenAPI document is generated from it.
  *
  * `byte_order` is memflow-ts-server's addition. memflow runs only on little-endian hosts, so a
@@ -13,7 +14,7 @@ import { BYTE_ORDERS, type ByteOrder } from "../storage/byte-order.ts";
 import type { VariantQuery } from "../storage/plugin-index.ts";
 import { FILE_TYPES, NAMED_ARCHITECTURES } from "./api-schemas.ts";
 import { RequestError } from "./request-error.ts";
-import { type ObjectJsonSchema, routeValidator } from "./route-validator.ts";
+import { type ObjectJsonSchema, type QueryValues, routeValidator } from "./route-validator.ts";
 
 type Rule =
   | { readonly kind: "text" }
@@ -76,10 +77,11 @@ export interface CheckedFindQuery extends VariantQuery {
   limit: number;
 }
 
-export function parseFindQuery(query: Record<string, string | undefined>): CheckedFindQuery {
+export function parseFindQuery(query: QueryValues): CheckedFindQuery {
   const value = (key: KeyName) => {
     const given = query[key];
-    return given === undefined ? undefined : checked(key, given);
+    if (Array.isArray(given)) throw invalid(`duplicate field \`${key}\``);
+    return given === undefined ? undefined : checked(key, given as string);
   };
   const file_type = value("file_type") as PluginFileType | undefined;
   const architecture = value("architecture") as (PluginArchitecture & string) | undefined;

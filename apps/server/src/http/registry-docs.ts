@@ -16,8 +16,10 @@ import {
 } from "./api-schemas.ts";
 
 const TAGS = ["registry"];
-const INVALID_DIGEST = failure("`invalid-digest`: the digest is not 64 lower-case hex digits");
-const NO_FILE = failure("`not-found`: no stored file has that digest");
+/** memflow-registry answers 404 for a digest that is not one; the JSON code still tells the two apart. */
+const NO_FILE = failure(
+  "`not-found`: no stored file has that digest, or `invalid-digest`: it is not 64 lower-case hex digits",
+);
 const UNAUTHORIZED = failure("`unauthorized`: no bearer token, or the wrong one");
 
 const binary = (description: string, status: string): ResponseObject => ({
@@ -32,11 +34,14 @@ const binary = (description: string, status: string): ResponseObject => ({
 export function registryDocs(tokenRequired: boolean) {
   return {
     health: {
-      summary: 'Health: "Ok", or 503 when the storage cannot be read',
+      summary: 'Health: "Ok", or 503 when the storage is closed, its last write failed, or its disk is nearly full',
       tags: TAGS,
       responses: {
         200: json("the storage answers", HEALTH_OK),
-        503: json("the storage cannot be read", HEALTH_FAILED),
+        503: json(
+          "answered from memory: the index is closed, the last write failed, or the file system was unreachable or under 64 MiB free when last sampled (every 5 s at most)",
+          HEALTH_FAILED,
+        ),
         500: INTERNAL_ERROR,
       },
     },
@@ -51,7 +56,9 @@ export function registryDocs(tokenRequired: boolean) {
       tags: TAGS,
       responses: {
         200: json("the matching variants", PLUGINS_FIND),
-        400: failure("`bad-request`: a value that does not parse (`Failed to deserialize query string: …`)"),
+        400: failure(
+          "`bad-request`: a value that does not parse, or a key given twice (`Failed to deserialize query string: …`)",
+        ),
         500: INTERNAL_ERROR,
       },
     },
@@ -63,9 +70,8 @@ export function registryDocs(tokenRequired: boolean) {
         200: binary("the file", "200"),
         206: binary("the requested range", "206"),
         304: { description: "If-None-Match named the digest" },
-        400: INVALID_DIGEST,
         404: NO_FILE,
-        416: { description: "the range starts past the end of the file" },
+        416: { description: "the range starts past the end of the file (a range that does not parse is ignored: 200)" },
         500: INTERNAL_ERROR,
       },
     },
@@ -74,9 +80,10 @@ export function registryDocs(tokenRequired: boolean) {
       tags: TAGS,
       responses: {
         200: json("the .meta as stored (memflow-registry writes it compact)", METADATA),
-        400: INVALID_DIGEST,
         404: NO_FILE,
-        500: INTERNAL_ERROR,
+        500: failure(
+          "`damaged`: the stored .meta no longer parses or no longer names its file; the plugin is withdrawn (or `internal-error`)",
+        ),
       },
     },
     upload: {
@@ -94,6 +101,12 @@ export function registryDocs(tokenRequired: boolean) {
         401: UNAUTHORIZED,
         413: failure("`too-large`: the request is over 20 MiB"),
         500: INTERNAL_ERROR,
+        503: {
+          ...failure(
+            "`busy`: as many uploads as the server takes at once are in flight; retry after `Retry-After` seconds",
+          ),
+          headers: { "Retry-After": { description: "seconds to wait", schema: t.String({ pattern: "^[0-9]+$" }) } },
+        },
       },
     },
     remove: {
@@ -102,9 +115,8 @@ export function registryDocs(tokenRequired: boolean) {
       security: tokenSecurity(tokenRequired),
       responses: {
         200: { description: "deleted (empty body)" },
-        400: INVALID_DIGEST,
         401: UNAUTHORIZED,
-        404: failure("`not-found`: `Not found: digest was not found`"),
+        404: failure("`not-found`: `Not found: digest was not found` (or `invalid-digest`)"),
         500: INTERNAL_ERROR,
       },
     },

@@ -24,15 +24,18 @@ export interface RouteValidator<Output> {
   };
 }
 
+/** A query as Elysia hands it to a validator: a key given more than once holds every value. */
+export type QueryValues = Readonly<Record<string, string | readonly string[] | undefined>>;
+
 export function routeValidator<Output>(
-  parse: (value: Record<string, string | undefined>) => Output,
+  parse: (value: QueryValues) => Output,
   jsonSchema: ObjectJsonSchema,
 ): RouteValidator<Output> {
   return {
     "~standard": {
       version: 1,
       vendor: "memflow-ts",
-      validate: (value) => ({ value: parse((value ?? {}) as Record<string, string | undefined>) }),
+      validate: (value) => ({ value: parse((value ?? {}) as QueryValues) }),
       jsonSchema: { input: () => jsonSchema, output: () => jsonSchema },
     },
   };

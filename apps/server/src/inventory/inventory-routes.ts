@@ -9,7 +9,7 @@ import { Elysia } from "elysia";
 import { AuthError } from "../auth-error.ts";
 import { checkBearerToken } from "../bearer-token.ts";
 import { RequestError } from "../http/request-error.ts";
-import { routeValidator } from "../http/route-validator.ts";
+import { type QueryValues, routeValidator } from "../http/route-validator.ts";
 import { inventoryDocs } from "./inventory-docs.ts";
 import { describeInventory, type InventorySource } from "./local-inventory.ts";
 import { MAX_READ_BYTES, type SessionPool } from "./session-pool.ts";
@@ -68,12 +68,19 @@ function parseFormat(text: string | undefined): "hex" | "binary" {
   throw new RequestError("bad-request", 'format must be "hex" (default) or "binary"');
 }
 
+/** The one value of a query key; a key given twice is refused rather than one of its values guessed. */
+function one(query: QueryValues, key: string): string | undefined {
+  const value = query[key];
+  if (typeof value === "string" || value === undefined) return value;
+  throw new RequestError("bad-request", `${key} is given more than once`);
+}
+
 /** `?address=…&length=…&format=…` of a read, checked before the plugin is asked. */
 const readQuery = routeValidator(
-  ({ address, length, format }) => ({
-    address: parseAddress(address),
-    length: Number(length ?? ""),
-    format: parseFormat(format),
+  (query) => ({
+    address: parseAddress(one(query, "address")),
+    length: Number(one(query, "length") ?? ""),
+    format: parseFormat(one(query, "format")),
   }),
   {
     type: "object",
@@ -87,7 +94,7 @@ const readQuery = routeValidator(
 );
 
 /** `?address=…` of a write. */
-const writeQuery = routeValidator(({ address }) => ({ address: parseAddress(address) }), {
+const writeQuery = routeValidator((query) => ({ address: parseAddress(one(query, "address")) }), {
   type: "object",
   properties: { address: ADDRESS_SCHEMA },
   required: ["address"],

@@ -49,6 +49,9 @@ export class PluginIndex {
   constructor(path: string) {
     this.#db = new Database(path, { create: true });
     this.#db.exec("PRAGMA journal_mode = WAL");
+    // No fsync per commit on the event loop: the `.meta` files are the truth, and start-up re-reads
+    // any whose mtime a lost commit left out of the index.
+    this.#db.exec("PRAGMA synchronous = NORMAL");
     // Sorting for ORDER BY stays in memory instead of a temporary file.
     this.#db.exec("PRAGMA temp_store = MEMORY");
     dropOutdatedTables(this.#db);
@@ -123,6 +126,13 @@ export class PluginIndex {
 
   remove(digest: string): void {
     this.#db.query("DELETE FROM files WHERE digest = ?").run(digest);
+  }
+
+  /** The mtime of the `.meta` a file's rows came from; undefined when it is not indexed. */
+  metaMtimeMs(digest: string): number | undefined {
+    return this.#db
+      .query<{ meta_mtime_ms: number }, [string]>("SELECT meta_mtime_ms FROM files WHERE digest = ?")
+      .get(digest)?.meta_mtime_ms;
   }
 
   has(digest: string): boolean {

@@ -1,86 +1,121 @@
 /**
  * The registry's storage: memflow-registry's flat folder of `<digest>.plugin` and `<digest>.meta`
  * files, plus an SQLite index beside them. The files are the truth; the index is a cache that
- * start-up brings back in step by reading only `.meta` files it has not seen at their mtime.
+ * start-up brings back in step by reading only `.meta` files it has not seen at their mtime, and
+ * that a watcher keeps in step while the server runs.
  *
- * Crash safety comes from the order of writes: the `.plugin` is complete before the `.meta`
- * names it, and the `.meta` exists before the index row. A `.plugin` without a `.meta` is an
- * unfinished upload and is invisible; start-up removes it.
+ * Crash safety comes from the order of writes (commit-upload.ts): the `.plugin` is complete
+ * before the `.meta` names it, and the `.meta` exists before the index row. One server holds a
+ * folder at a time (storage-lock.ts).
  */
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
+import { mkdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import { isBinary, type PluginDescriptorInfo, parseDescriptors } from "@memflow-ts/analyzer";
-import { createFileDurably, replaceFileDurably } from "@memflow-ts/core/install";
-import {
-  completePluginMetadata,
-  createdAtFromNanoseconds,
-  createdAtNow,
-  formatPluginMetadata,
-  MemflowError,
-  type PluginMetadata,
-  parsePluginMetadata,
-} from "@memflow-ts/core/plugin-files";
+import type { PluginDescriptorInfo } from "@memflow-ts/analyzer";
+import { createdAtFromNanoseconds, createdAtNow, type PluginMetadata } from "@memflow-ts/core/plugin-files";
 import type { PluginInfo, PluginVariant, UploadResponse } from "@memflow-ts/core/registry";
-import { type ByteOrder, byteOrderOfBytes, byteOrderOfFile } from "./byte-order.ts";
 import { checkedDigest } from "./checked-digest.ts";
-import { checkDescriptorNames } from "./descriptor-names.ts";
+import { commitUpload } from "./commit-upload.ts";
+import { type FolderWatcher, watchStorageFolder } from "./folder-watcher.ts";
+import { IncomingFile, type ReceivedFile } from "./incoming-file.ts";
+import { IndexSync, type ReconcileReport } from "./index-sync.ts";
 import { type ListedVariant, PluginIndex, type VariantQuery } from "./plugin-index.ts";
 import { StorageError } from "./storage-error.ts";
+import { StorageHealth } from "./storage-health.ts";
+import { INCOMING_FOLDER, INDEX_FILE_NAME } from "./storage-layout.ts";
+import { StorageLock } from "./storage-lock.ts";
+import { checkStoredMetadata, unusableReason } from "./stored-metadata.ts";
+import { analyzeUpload, type SignatureCheck } from "./upload-analysis.ts";
+import { type CheckedUpload, DEFAULT_UPLOAD_WORKERS, UploadWorkerError, UploadWorkers } from "./upload-workers.ts";
 
-/** The index's file name inside the storage folder; memflow-registry ignores everything but `*.meta`. */
-export const INDEX_FILE_NAME = ".memflow-ts-index.sqlite";
-
-/** Prefix of temporary files; start-up removes any a crash left behind. */
-export const TEMPORARY_PREFIX = ".incoming-";
-const temporaryName = (finalName: string) => `${TEMPORARY_PREFIX}${process.pid}-${crypto.randomUUID()}-${finalName}`;
+export type { ReconcileReport } from "./index-sync.ts";
+export { INDEX_FILE_NAME, TEMPORARY_PREFIX } from "./storage-layout.ts";
 
 export interface PluginStoreOptions {
   /** Checks an upload's signature; absent means uploads are not verified (an insecure registry). */
-  verifySignature?: ((file: Uint8Array, signature: string) => boolean) | undefined;
-  /** Told about `.meta` files start-up could not use, and why. */
+  verifySignature?: SignatureCheck | undefined;
+  /** Told about files the store could not use or imported, and why. */
   warn?: (message: string) => void;
   /** Upload time; tests fix it. */
   now?: () => bigint;
+  /**
+   * secp256k1 public keys (SEC1 points, `TrustedKeys.publicKeys`) that uploads received over
+   * HTTP must be signed with, checked in the upload workers. Without them such uploads are checked
+   * with `verifySignature`, on the event loop.
+   */
+  publicKeys?: readonly Uint8Array[] | undefined;
+  /** How many threads check and commit uploads received over HTTP (default: one per two cores). */
+  uploadWorkers?: number;
+  /** Milliseconds on a monotonic clock, for sampling the file system's health; tests move it. */
+  clock?: () => number;
+  /**
+   * Watch the folder for files changed behind the store's back (default true). Without it, or
+   * where the file system does not report changes (NFS, for other machines' writes), a damaged
+   * `.meta` is noticed when its metadata is served.
+   */
+  watchFolder?: boolean;
 }
 
-export interface ReconcileReport {
-  indexed: number;
-  parsed: number;
-  dropped: number;
-  removedPartial: number;
-}
-
-/** An error of a file operation (it carries Node's errno code). */
-function isFileError(error: unknown): error is NodeJS.ErrnoException {
-  return error instanceof Error && typeof (error as NodeJS.ErrnoException).code === "string";
-}
-
-/** A stored `.meta`: complete, and describing the file it is named after. */
-function readStoredMetadata(path: string, name: string, digest: string): PluginMetadata {
-  const meta = completePluginMetadata(parsePluginMetadata(readFileSync(path, "utf8"), name), name);
-  if (meta.digest !== digest)
-    throw new MemflowError("Inventory", "UnableToReadFile", `${name} describes ${meta.digest}`);
-  return meta;
-}
+const DAMAGED_MESSAGE = "the stored metadata of this plugin is damaged; the server has withdrawn it (its log says why)";
 
 export class PluginStore {
   readonly root: string;
+  readonly #lock: StorageLock;
   readonly #index: PluginIndex;
+  readonly #sync: IndexSync;
   readonly #options: PluginStoreOptions;
+  readonly #warn: (message: string) => void;
+  readonly #health: StorageHealth;
+  readonly #watcher: FolderWatcher;
+  readonly #workers: UploadWorkers;
+  readonly #incoming: string;
   /** What the last reconcile did; start-up logs it. */
   readonly startup: ReconcileReport;
   #generation = 0;
+  #closed = false;
 
+  /** Opens a storage folder; throws StorageInUseError when another store holds it. */
   constructor(root: string, options: PluginStoreOptions = {}) {
     mkdirSync(root, { recursive: true });
     this.root = root;
     this.#options = options;
-    this.#index = new PluginIndex(join(root, INDEX_FILE_NAME));
-    this.startup = this.reconcile();
+    this.#warn = options.warn ?? (() => {});
+    // Before anything else touches the folder: start-up removes temporary files, which would be another server's.
+    this.#lock = StorageLock.acquire(root);
+    let index: PluginIndex | undefined;
+    try {
+      index = new PluginIndex(join(root, INDEX_FILE_NAME));
+      this.#incoming = join(root, INCOMING_FOLDER);
+      // Whatever is there was being received when the last server stopped.
+      rmSync(this.#incoming, { recursive: true, force: true });
+      mkdirSync(this.#incoming);
+      this.#sync = new IndexSync(root, index, this.#warn, () => {
+        this.#generation += 1;
+      });
+      this.startup = this.#sync.reconcile();
+    } catch (error) {
+      index?.close();
+      this.#lock.release();
+      throw error;
+    }
+    this.#index = index;
+    this.#workers = new UploadWorkers(options.uploadWorkers ?? DEFAULT_UPLOAD_WORKERS, {
+      publicKeys: options.publicKeys,
+    });
+    this.#health = new StorageHealth(root, { clock: options.clock, warn: this.#warn });
+    this.#watcher =
+      options.watchFolder === false
+        ? { close() {} }
+        : watchStorageFolder(root, (digest) => this.#changed(digest), this.#warn);
   }
 
   close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#watcher.close();
+    this.#workers.close();
+    this.#health.close();
     this.#index.close();
+    this.#lock.release();
   }
 
   /** Counts changes (uploads, deletes, reconciles): cached answers are valid while it stays the same. */
@@ -92,54 +127,15 @@ export class PluginStore {
     return join(this.root, `${checkedDigest(digest)}.${extension}`);
   }
 
-  /** Brings the index in step with the folder and removes what interrupted uploads left. */
+  /** Brings the index in step with the folder, removes what interrupted uploads left and imports orphans. */
   reconcile(): ReconcileReport {
-    const report: ReconcileReport = { indexed: 0, parsed: 0, dropped: 0, removedPartial: 0 };
-    const names = new Set(readdirSync(this.root));
-    const known = this.#index.files();
-    const seen = new Set<string>();
-    for (const name of names) {
-      if (name.startsWith(TEMPORARY_PREFIX)) {
-        rmSync(join(this.root, name), { force: true });
-        report.removedPartial += 1;
-        continue;
-      }
-      const match = /^([0-9a-f]{64})\.(meta|plugin)$/.exec(name);
-      if (!match?.[1]) continue;
-      const digest = match[1];
-      if (match[2] === "plugin") {
-        if (!names.has(`${digest}.meta`)) {
-          rmSync(join(this.root, name), { force: true });
-          report.removedPartial += 1;
-        }
-        continue;
-      }
-      // memflow-registry's delete left `.meta` files behind; without their `.plugin` they are not served.
-      if (!names.has(`${digest}.plugin`)) {
-        report.dropped += 1;
-        continue;
-      }
-      const mtime = statSync(join(this.root, name)).mtimeMs;
-      seen.add(digest);
-      report.indexed += 1;
-      if (known.get(digest) === mtime) continue;
-      try {
-        const meta = readStoredMetadata(join(this.root, name), name, digest);
-        this.#index.put(meta, mtime, byteOrderOfFile(this.#path(digest, "plugin")));
-        report.parsed += 1;
-      } catch (error) {
-        seen.delete(digest);
-        report.indexed -= 1;
-        report.dropped += 1;
-        // A `.meta` memflow cannot read, or one the file system will not give: drop that file, keep the rest.
-        if (error instanceof MemflowError) this.#options.warn?.(`ignoring ${error.detail ?? name}`);
-        else if (isFileError(error)) this.#options.warn?.(`ignoring ${name}: ${error.message}`);
-        else throw error;
-      }
-    }
-    for (const digest of known.keys()) if (!seen.has(digest)) this.#index.remove(digest);
-    this.#generation += 1;
-    return report;
+    return this.#sync.reconcile();
+  }
+
+  /** The watcher saw one of the digest's files change. */
+  #changed(digest: string): void {
+    if (this.#closed) return;
+    this.#sync.refresh(digest, this.#index.metaMtimeMs(digest), `withdrawing ${digest}:`);
   }
 
   /**
@@ -148,41 +144,53 @@ export class PluginStore {
    * AnalyzeError for a binary it cannot parse.
    */
   upload(file: Uint8Array, signature: string): UploadResponse {
-    if (!isBinary(file)) {
-      throw new StorageError("bad-plugin", "Memflow error: the file is not an ELF, PE or Mach-O binary");
-    }
-    const verify = this.#options.verifySignature;
-    if (verify && !verify(file, signature)) {
-      throw new StorageError("bad-signature", "Signature error: file signature is invalid");
-    }
-    const descriptors = parseDescriptors(file);
-    if (descriptors.length === 0) {
-      throw new StorageError(
-        "bad-plugin",
-        "Memflow error: the file has no memflow plugin descriptor (no MEMFLOW_CONNECTOR_* or MEMFLOW_OS_* export)",
-      );
-    }
-    checkDescriptorNames(descriptors);
-    const byteOrder: ByteOrder = byteOrderOfBytes(file);
+    const descriptors = analyzeUpload(file, signature, this.#options.verifySignature);
     const digest = new Bun.CryptoHasher("sha256").update(file).digest("hex");
-    const metaPath = this.#path(digest, "meta");
     if (this.#index.has(digest)) return "AlreadyExists";
-    // A `.meta` the index does not know is a leftover start-up refused (memflow-registry's deletes
-    // leave them, without the file); the new upload takes its place.
-    if (existsSync(metaPath)) rmSync(metaPath);
-    const now = this.#options.now;
-    const meta: PluginMetadata = {
-      digest,
-      signature,
-      created_at: (now === undefined ? createdAtNow() : createdAtFromNanoseconds(now())).text,
-      descriptors,
-    };
-    // Identical bytes under the same name: replacing a twin's finished `.plugin` changes nothing.
-    replaceFileDurably(this.#path(digest, "plugin"), file, { temporaryName });
-    if (!createFileDurably(metaPath, formatPluginMetadata(meta, "compact"), { temporaryName })) return "AlreadyExists";
-    this.#index.put(meta, statSync(metaPath).mtimeMs, byteOrder);
+    const meta: PluginMetadata = { digest, signature, created_at: this.#createdAt(), descriptors };
+    const { added, metaMtimeMs } = this.#writing(() => commitUpload(this.root, { bytes: file }, meta));
+    if (!added) return "AlreadyExists";
+    this.#sync.put(meta, metaMtimeMs);
     this.#generation += 1;
     return "Added";
+  }
+
+  /** A new file to receive an upload into (then `uploadReceived`); the caller discards it after. */
+  incomingFile(): Promise<IncomingFile> {
+    return IncomingFile.create(this.#incoming);
+  }
+
+  /**
+   * `upload` for a file received into `incomingFile()`: checked and committed in an upload
+   * worker, off the event loop. Throws as `upload` does, and UploadWorkerError (a server fault).
+   */
+  async uploadReceived(file: ReceivedFile, signature: string): Promise<UploadResponse> {
+    const verify = this.#options.verifySignature;
+    if (this.#options.publicKeys === undefined && verify !== undefined) {
+      if (!verify(await Bun.file(file.path).bytes(), signature)) {
+        throw new StorageError("bad-signature", "Signature error: file signature is invalid");
+      }
+    }
+    const job = { root: this.root, temporaryPath: file.path, signature, created_at: this.#createdAt() };
+    let checked: CheckedUpload;
+    try {
+      checked = await this.#workers.run(job);
+    } catch (error) {
+      if (error instanceof UploadWorkerError) this.#health.recordWrite(error.message);
+      throw error;
+    }
+    if (!checked.added) return "AlreadyExists";
+    this.#health.recordWrite();
+    // Closed meanwhile: the files are in place, and the next start indexes them.
+    if (this.#closed) return "Added";
+    this.#sync.put(checked.meta, checked.metaMtimeMs);
+    this.#generation += 1;
+    return "Added";
+  }
+
+  #createdAt(): string {
+    const now = this.#options.now;
+    return (now === undefined ? createdAtNow() : createdAtFromNanoseconds(now())).text;
   }
 
   has(digest: string): boolean {
@@ -200,19 +208,48 @@ export class PluginStore {
     return this.#index.firstDescriptor(checkedDigest(digest));
   }
 
-  /** The `.meta` text, exactly as stored. */
+  /**
+   * The `.meta` text, exactly as stored, once it is checked: a `.meta` that no longer parses or
+   * no longer describes its file is withdrawn from the index and logged, and the caller gets
+   * StorageError damaged.
+   */
   metadataText(digest: string): string {
     if (!this.has(digest)) throw new StorageError("not-found", "plugin not found");
-    return readFileSync(this.#path(digest, "meta"), "utf8");
+    const name = `${digest}.meta`;
+    try {
+      const text = readFileSync(this.#path(digest, "meta"), "utf8");
+      checkStoredMetadata(text, name, digest);
+      return text;
+    } catch (error) {
+      const reason = unusableReason(error, name);
+      if (reason === undefined) throw error;
+      this.#warn(`withdrawing ${digest}: ${reason}`);
+      this.#sync.drop(digest);
+      throw new StorageError("damaged", DAMAGED_MESSAGE, { cause: error });
+    }
   }
 
   /** Removes a plugin: its `.meta` first (so it is gone even if the rest fails), then the index row and the file. */
   delete(digest: string): void {
     if (!this.has(digest)) throw new StorageError("not-found", "Not found: digest was not found");
-    rmSync(this.#path(digest, "meta"), { force: true });
-    this.#index.remove(digest);
-    this.#generation += 1;
-    rmSync(this.#path(digest, "plugin"), { force: true });
+    this.#writing(() => {
+      rmSync(this.#path(digest, "meta"), { force: true });
+      this.#sync.drop(digest);
+      rmSync(this.#path(digest, "plugin"), { force: true });
+    });
+  }
+
+  /** Runs a write to the folder or the index, telling the health check whether it failed. */
+  #writing<T>(write: () => T): T {
+    let result: T;
+    try {
+      result = write();
+    } catch (error) {
+      this.#health.recordWrite(error instanceof Error ? error.message : String(error));
+      throw error;
+    }
+    this.#health.recordWrite();
+    return result;
   }
 
   names(): PluginInfo[] {
@@ -228,14 +265,12 @@ export class PluginStore {
     return this.#index.listed(name, params);
   }
 
-  /** memflow-registry's health check: the folder can be listed (and, here, the index answers). */
+  /**
+   * memflow-registry's health check (the folder can be listed), answered from memory: the index
+   * is open, the last write did not fail, the file system was reachable with room to spare when
+   * last sampled (storage-health.ts).
+   */
   healthy(): boolean {
-    try {
-      readdirSync(this.root);
-      this.#index.files();
-      return true;
-    } catch {
-      return false;
-    }
+    return this.#health.problem() === undefined;
   }
 }

@@ -1,0 +1,55 @@
+/**
+ * Putting a checked upload in place, in an order that leaves nothing wrong after a crash at any
+ * point: a marker names the digest being committed; the `.plugin` appears complete under its name
+ * (written to a temporary file, flushed, renamed); the `.meta` is created exclusively, so of two
+ * identical uploads exactly one is "Added"; then the marker goes. The caller adds the index row
+ * last. Synchronous, with fsyncs: over HTTP it runs in the upload worker, off the event loop.
+ */
+import { closeSync, existsSync, fsyncSync, openSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { createFileDurably, replaceFileDurably, syncDirectory } from "@memflow-ts/core/install";
+import { formatPluginMetadata, type PluginMetadata } from "@memflow-ts/core/plugin-files";
+import { committingMarkerName, temporaryName } from "./storage-layout.ts";
+
+/** The upload's bytes in memory, or a finished temporary file in the storage folder to rename. */
+export type UploadSource = { readonly bytes: Uint8Array } | { readonly temporaryPath: string };
+
+export interface CommitResult {
+  /** False when an identical upload got there first ("AlreadyExists"). */
+  added: boolean;
+  /** The new `.meta`'s mtime, for the index. */
+  metaMtimeMs: number;
+}
+
+function flush(path: string): void {
+  const descriptor = openSync(path, "r");
+  try {
+    fsyncSync(descriptor);
+  } finally {
+    closeSync(descriptor);
+  }
+}
+
+export function commitUpload(root: string, source: UploadSource, meta: PluginMetadata): CommitResult {
+  const pluginPath = join(root, `${meta.digest}.plugin`);
+  const metaPath = join(root, `${meta.digest}.meta`);
+  const marker = join(root, committingMarkerName(meta.digest));
+  writeFileSync(marker, "");
+  try {
+    // A `.meta` without its `.plugin` is a leftover (memflow-registry's deletes leave them): every
+    // writer puts the `.plugin` first, so none is in the middle of writing this one.
+    if (!existsSync(pluginPath)) rmSync(metaPath, { force: true });
+    // Identical bytes under the same name: replacing a twin's finished `.plugin` changes nothing.
+    if ("bytes" in source) {
+      replaceFileDurably(pluginPath, source.bytes, { temporaryName });
+    } else {
+      flush(source.temporaryPath);
+      renameSync(source.temporaryPath, pluginPath);
+      syncDirectory(root);
+    }
+    const added = createFileDurably(metaPath, formatPluginMetadata(meta, "compact"), { temporaryName });
+    return { added, metaMtimeMs: added ? statSync(metaPath).mtimeMs : 0 };
+  } finally {
+    rmSync(marker, { force: true });
+  }
+}

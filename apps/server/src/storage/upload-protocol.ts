@@ -1,0 +1,32 @@
+/**
+ * Messages between the store and its upload workers (structured clones, one job at a time per
+ * worker). A worker hashes and analyzes a received upload and, unless the folder already holds
+ * it, commits it.
+ */
+import type { PluginMetadata } from "@memflow-ts/core/plugin-files";
+import type { StorageErrorReason } from "./storage-error.ts";
+
+/** The first message to every worker. */
+export interface UploadWorkerInit {
+  /** secp256k1 public keys (SEC1 points) an upload must be signed with; absent: not verified. */
+  publicKeys: readonly Uint8Array[] | undefined;
+}
+
+export interface UploadJob {
+  /** The storage folder. */
+  root: string;
+  /** The received file, in the storage folder's incoming folder. */
+  temporaryPath: string;
+  signature: string;
+  created_at: string;
+}
+
+export type UploadWorkerRequest = { init: UploadWorkerInit } | { job: UploadJob };
+
+export type UploadWorkerReply =
+  /** Checked and, unless stored already, committed; the store adds the index row. */
+  | { added: boolean; meta: PluginMetadata; metaMtimeMs: number }
+  /** The upload is refused, with storage's reason and memflow-registry's text. */
+  | { refused: Exclude<StorageErrorReason, "not-found">; message: string }
+  /** Something failed that is not the upload's fault (the disk, a bug): a 500. */
+  | { fault: string };
