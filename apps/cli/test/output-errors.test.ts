@@ -91,7 +91,8 @@ describe("no stack trace for a user error; --debug prints one", () => {
 
 test("a working directory removed under the shell is a message, not Bun's stack trace", async () => {
   const gone = join(sandbox, "gone");
-  const script = `mkdir "$GONE" && cd "$GONE" && rmdir "$GONE" && exec "$BUN" "$MAIN" list`;
+  // mkdir and rm, not rmdir: the fewer tools a fresh machine's PATH must have, the better.
+  const script = `mkdir "$GONE" && cd "$GONE" && rm -r "$GONE" && exec "$BUN" "$MAIN" list`;
   const child = Bun.spawn(["sh", "-c", script], {
     cwd: sandbox,
     env: { PATH: process.env.PATH ?? "", HOME: join(sandbox, "home"), GONE: gone, BUN: process.execPath, MAIN },
