@@ -7,8 +7,9 @@
  * memflow's types are repr(C), so each struct here mirrors one field for field (memflow 0.2.4 and
  * cglue 0.2.14: memflow/src/plugins, memflow/src/mem/mem_data.rs, memflow-ffi/memflow.h). Names
  * are memflow's in snake case behind an mf_ prefix, so they cannot clash with a plugin's own.
- * Vtables that no C file here fills in or calls (OS, memory view, keyboard, translation, CPU
- * state) are declared opaque, so the instance structs keep memflow's slot types without them.
+ * The OS layer (processes, modules, virtual memory, translation, the keyboard) is in
+ * memflow-abi-os.h, which this header includes; ConnectorCpuState's vtable, which no C file here
+ * fills in or calls, is declared opaque, so the instance struct keeps memflow's slot type.
  *
  * Every size and offset is asserted (memflow-abi-layout.h, included at the end) for 64-bit
  * targets (x86_64 and aarch64, LP64 and Windows' LLP64). On 32-bit targets those numbers do not apply and are skipped, except for the
@@ -287,6 +288,10 @@ typedef struct {
 /* ---- every size and offset, asserted ---- */
 
 #include "memflow-abi-layout.h"
+
+/* ---- the OS layer: processes, modules, virtual memory (its own asserts at its end) ---- */
+
+#include "memflow-abi-os.h"
 
 #ifdef __cplusplus
 }

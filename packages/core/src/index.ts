@@ -50,8 +50,25 @@ export type { MemoryAccess, ReadRequest, ReadResult, TransferResult, WriteReques
 export type { MemoryView, MemoryViewMetadata } from "./memory/memory-view.ts";
 export type { PhysicalMemory, PhysicalMemoryMetadata } from "./memory/physical-memory.ts";
 export { TransferBatch } from "./memory/transfer-batch.ts";
+export type { ArchitectureIdent } from "./os/architecture.ts";
+export { formatArchitecture, sameArchitecture } from "./os/architecture.ts";
+export type { Keyboard, KeyboardState } from "./os/keyboard.ts";
+export type {
+  ExportInfo,
+  ImportInfo,
+  ModuleAddressInfo,
+  ModuleContents,
+  ModuleInfo,
+  SectionInfo,
+} from "./os/module-info.ts";
+export type { MemoryRange, Page, PhysicalAddress } from "./os/page.ts";
+export { PAGE_TYPE } from "./os/page.ts";
+export type { Process } from "./os/process.ts";
+export type { ProcessInfo, ProcessState } from "./os/process-info.ts";
+export { INVALID_ADDRESS } from "./os/process-info.ts";
+export type { VirtualTranslate, VirtualTranslation, VirtualTranslationFailure } from "./os/virtual-translate.ts";
 export type { Connector } from "./plugin/connector.ts";
-export type { Os } from "./plugin/os.ts";
+export type { Os, OsInfo } from "./plugin/os.ts";
 export type { PluginHost, PluginHostOptions, PluginLocation } from "./plugin/plugin-host.ts";
 export {
   LEVEL_FILTERS,

@@ -12,9 +12,12 @@ import { join } from "node:path";
 export const ABI_INCLUDE_DIRECTORY = join(import.meta.dir, "..", "..", "native");
 
 /** The header's files (it includes its layout asserts): what a cache of compiled C depends on. */
-export const ABI_HEADER_FILES: readonly string[] = ["memflow-abi.h", "memflow-abi-layout.h"].map((name) =>
-  join(ABI_INCLUDE_DIRECTORY, name),
-);
+export const ABI_HEADER_FILES: readonly string[] = [
+  "memflow-abi.h",
+  "memflow-abi-layout.h",
+  "memflow-abi-os.h",
+  "memflow-abi-os-layout.h",
+].map((name) => join(ABI_INCLUDE_DIRECTORY, name));
 
 export type CompilerChoice = { readonly kind: "system"; readonly path: string } | { readonly kind: "tinycc" };
 

@@ -1,0 +1,38 @@
+/**
+ * memflow's `VirtualTranslate`, optional on an OS (its kernel's address space) and on a process:
+ * which physical memory a virtual address is, and the map of an address space.
+ */
+import type { Address } from "../memory/address.ts";
+import type { MemoryRange, Page, PhysicalAddress } from "./page.ts";
+
+export interface VirtualTranslation {
+  readonly inVirtual: bigint;
+  readonly size: bigint;
+  readonly outPhysical: PhysicalAddress;
+}
+
+export interface VirtualTranslationFailure {
+  readonly from: bigint;
+  readonly size: bigint;
+}
+
+export interface VirtualTranslate {
+  /** Throws (VirtualTranslate, OutOfBounds) for an address that is not mapped. */
+  virtToPhys(address: Address): PhysicalAddress;
+  /** The page an address is in; throws as virtToPhys. */
+  virtPageInfo(address: Address): Page;
+  /** Each range translated in page-sized pieces, and the parts that did not translate. */
+  virtToPhysList(ranges: readonly { address: Address; size: Address }[]): {
+    translations: VirtualTranslation[];
+    failures: VirtualTranslationFailure[];
+  };
+  /** Translations of [start, end), neighbours contiguous in both spaces merged (memflow's translation map). */
+  virtTranslationMap(start?: Address, end?: Address): VirtualTranslation[];
+  /**
+   * Mapped ranges of [start, end), gaps up to `gapSize` bytes between ranges of one type filled
+   * (-1: none filled), as memflow's `virt_page_map_range`.
+   */
+  virtPageMap(gapSize: number | bigint, start?: Address, end?: Address): MemoryRange[];
+  /** The virtual address whose merged translation run starts at `physical`, or undefined (memflow's rule). */
+  physToVirt(physical: Address): bigint | undefined;
+}
