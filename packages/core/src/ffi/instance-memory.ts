@@ -5,7 +5,7 @@
  */
 import { type Pointer, ptr, read } from "bun:ffi";
 import { MemflowError } from "../error.ts";
-import { NativePhysicalMemory } from "./native-physical-memory.ts";
+import type { TransferHandle } from "./native-transfer.ts";
 import type { PluginLabel } from "./plugin-label.ts";
 import { nativeShim } from "./shim.ts";
 
@@ -16,6 +16,8 @@ export class InstanceMemory {
   readonly containerOffset: number;
   #bytes: Uint8Array | undefined;
   #state: "live" | "closed" | "moved" = "live";
+  /** Where a moved instance went, for the use-after-move error. */
+  #movedInto = "another plugin";
   /** Cached: the bytes never move (JSC does not move typed arrays' storage). */
   readonly #base: Pointer;
 
@@ -43,7 +45,7 @@ export class InstanceMemory {
 
   /** The error for any use after close or move. */
   usedAfterEnd(): MemflowError {
-    const how = this.#state === "moved" ? "moved into another plugin" : "closed";
+    const how = this.#state === "moved" ? `moved into ${this.#movedInto}` : "closed";
     return new MemflowError("Ffi", "Uninitialized", `${this.label} was ${how}`);
   }
 
@@ -57,19 +59,24 @@ export class InstanceMemory {
     return value === 0 ? null : (value as Pointer);
   }
 
-  /** The PhysicalMemory behind the vtable at `offset`, usable while this instance lives; undefined without one. */
-  physicalMemory(offset: number, label: string): NativePhysicalMemory | undefined {
+  /**
+   * The vtable at `offset` with this instance's container, usable while `check` passes (by
+   * default: while the instance lives); undefined when the plugin left that vtable out.
+   */
+  handle(offset: number, label: string, check?: () => void): TransferHandle | undefined {
     const vtable = this.vtable(offset);
     if (vtable === null) return undefined;
-    return new NativePhysicalMemory({
+    return {
       label,
       plugin: this.plugin.pointer,
       vtable,
       container: this.container(),
-      check: () => {
-        if (!this.live) throw this.usedAfterEnd();
-      },
-    });
+      check:
+        check ??
+        (() => {
+          if (!this.live) throw this.usedAfterEnd();
+        }),
+    };
   }
 
   bytes(): Uint8Array {
@@ -85,10 +92,11 @@ export class InstanceMemory {
     this.#bytes = undefined;
   }
 
-  /** Hands the bytes to a plugin that takes ownership; this side must never drop them. */
-  move(): Uint8Array {
+  /** Hands the bytes to a plugin (or a process, `into`) that takes ownership; this side must never drop them. */
+  move(into = "another plugin"): Uint8Array {
     const bytes = this.bytes();
     this.#state = "moved";
+    this.#movedInto = into;
     this.#bytes = undefined;
     return bytes;
   }

@@ -65,11 +65,26 @@ export const CONNECTOR_INSTANCE = traitGroup("CLONE", "PHYSICAL_MEMORY", "CPU_ST
 /** `OsInstance`: Clone and Os, then MemoryView, OsKeyboard, PhysicalMemory, VirtualTranslate; 88 bytes. */
 export const OS_INSTANCE = traitGroup("CLONE", "OS", "MEMORY_VIEW", "KEYBOARD", "PHYSICAL_MEMORY", "VIRTUAL_TRANSLATE");
 
+/** `ProcessInstance`: MemoryView and Process, then the optional VirtualTranslate; borrows the OS. */
+export const PROCESS_INSTANCE = traitGroup("MEMORY_VIEW", "PROCESS", "VIRTUAL_TRANSLATE");
+
+/** `IntoProcessInstance`: Clone, MemoryView, Process, then VirtualTranslate; owns the OS. */
+export const INTO_PROCESS_INSTANCE = traitGroup("CLONE", "MEMORY_VIEW", "PROCESS", "VIRTUAL_TRANSLATE");
+
+/** `KeyboardBase`, what `keyboard()` gives: borrows the OS. */
+export const KEYBOARD_INSTANCE = traitGroup("KEYBOARD");
+
+/** `IntoKeyboard`: owns the OS. */
+export const INTO_KEYBOARD_INSTANCE = traitGroup("CLONE", "KEYBOARD");
+
 /** `PhysicalMemoryMetadata`. */
 export const METADATA = { SIZE: 24, MAX_ADDRESS: 0, REAL_SIZE: 8, READONLY: 16, IDEAL_BATCH_SIZE: 20 } as const;
 
 /** One request of the shim's batched read/write: a TransferBatch record (address, data pointer, length, done, failed). */
 export const SHIM_REQUEST = { SIZE: TRANSFER_RECORD.WORDS * 4, WORDS: TRANSFER_RECORD.WORDS } as const;
+
+/** How the shim runs a batch (`mf_transfer`'s `how`): a read or a write, of physical memory or of a view. */
+export const SHIM_TRANSFER = { READ: 0, WRITE: 1, VIEW: 2 } as const;
 
 /** The shim's string collector: data pointer, length, capacity, count. */
 export const SHIM_STRINGS = { SIZE: 32 } as const;

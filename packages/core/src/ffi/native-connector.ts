@@ -12,7 +12,7 @@ import type { TransferBatch } from "../memory/transfer-batch.ts";
 import type { Connector } from "../plugin/connector.ts";
 import type { InstanceMemory } from "./instance-memory.ts";
 import { CONNECTOR_INSTANCE } from "./layouts.ts";
-import type { NativePhysicalMemory } from "./native-physical-memory.ts";
+import { NativePhysicalMemory } from "./native-physical-memory.ts";
 import { PluginInstance } from "./plugin-instance.ts";
 import { nativeShim } from "./shim.ts";
 
@@ -25,10 +25,10 @@ export class NativeConnector extends PluginInstance implements Connector {
   constructor(name: string, memory: InstanceMemory, wrap: (bytes: Uint8Array, label: string) => InstanceMemory) {
     super(name, memory);
     this.#wrap = wrap;
-    const physical = memory.physicalMemory(CONNECTOR_INSTANCE.VTBL_PHYSICAL_MEMORY, memory.label);
+    const physical = memory.handle(CONNECTOR_INSTANCE.VTBL_PHYSICAL_MEMORY, memory.label);
     if (physical === undefined)
       throw new MemflowError("Connector", "InvalidAbi", `${memory.label} has no PhysicalMemory vtable`);
-    this.#memory = physical;
+    this.#memory = new NativePhysicalMemory(physical);
   }
 
   metadata(): PhysicalMemoryMetadata {

@@ -76,12 +76,16 @@ void mf_clone(const mf_clone_vtbl *vtbl, const mf_container *source, mf_containe
 }
 
 /* memflow's drop order: the instance first, then its context (the library reference). */
-void mf_drop(mf_container *cont, const char *who) {
-  enter(who, "drop");
+static void drop_container(mf_container *cont) {
   if (cont->instance.drop_fn && cont->instance.instance) cont->instance.drop_fn(cont->instance.instance);
   if (cont->context.drop_fn && cont->context.instance) cont->context.drop_fn(cont->context.instance);
-  leave();
   memset(cont, 0, sizeof *cont);
+}
+
+void mf_drop(mf_container *cont, const char *who) {
+  enter(who, "drop");
+  drop_container(cont);
+  leave();
 }
 
 void mf_metadata(const mf_physical_memory_vtbl *vtbl, const mf_container *cont, mf_physical_memory_metadata *out,
@@ -91,99 +95,9 @@ void mf_metadata(const mf_physical_memory_vtbl *vtbl, const mf_container *cont, 
   leave();
 }
 
-/* ---- batched reads and writes ---- */
+/* ---- batched reads and writes, of physical and of virtual memory ---- */
 
-/* One request as JavaScript lays it out: 40 bytes. */
-typedef struct { uint64_t address; uint8_t *data; uint64_t length; uint64_t done; uint64_t failed; } Request;
-/* `addresses`, when given, holds each request's address as a double (exact below 2^53; NaN
-   means "use the request's own 64-bit field"): JavaScript writes a double far faster than two
-   32-bit halves. */
-typedef struct { Request *requests; const double *addresses; uint64_t count; uint64_t next; uint64_t hint; } Batch;
-
-/* The iterator for reads and writes alike: a write's item has the same layout, with a const buffer. */
-static int32_t batch_next(void *iter, void *out) {
-  Batch *batch = iter;
-  if (batch->next >= batch->count) return 1;
-  uint64_t index = batch->next++;
-  Request *request = &batch->requests[index];
-  if (batch->addresses) {
-    double address = batch->addresses[index];
-    /* via int64_t: one instruction, where a direct double-to-unsigned conversion is a slow helper in TinyCC */
-    if (address == address) request->address = (uint64_t)(int64_t)address;
-  }
-  request->done = 0;
-  request->failed = 0;
-  mf_physical_read_data *item = out;
-  item->addr.address = request->address;
-  item->addr.page_type = MF_PAGE_TYPE_UNKNOWN; /* as memflow's From<Address> */
-  item->addr.page_size_log2 = 0;
-  item->meta_addr = request->address;
-  item->data.data = request->data;
-  item->data.len = request->length;
-  return 0;
-}
-
-/* Connectors may split a request; find it by where the reported bytes lie. Usually it is the
-   request handed out last, so look there first (TinyCC code is slow: keep this path short). */
-static Request *batch_find(Batch *batch, const uint8_t *data) {
-  Request *request = &batch->requests[batch->hint];
-  if (data >= request->data && data < request->data + request->length) return request;
-  if (batch->next > 0) {
-    request = &batch->requests[batch->next - 1];
-    if (data >= request->data && data < request->data + request->length) return request;
-  }
-  for (uint64_t index = 0; index < batch->count; index++) {
-    request = &batch->requests[index];
-    if (data >= request->data && data < request->data + request->length) { batch->hint = index; return request; }
-  }
-  return 0;
-}
-
-/* Adds `length` bytes at `data` to the done or failed count of their request. */
-static bool batch_count(Batch *batch, const uint8_t *data, size_t length, bool failed) {
-  Request *request = batch_find(batch, data);
-  if (request && failed) request->failed += length;
-  else if (request) request->done += length;
-  return true;
-}
-
-static bool read_done(void *batch, mf_read_data part) { return batch_count(batch, part.data.data, part.data.len, false); }
-static bool read_failed(void *batch, mf_read_data part) { return batch_count(batch, part.data.data, part.data.len, true); }
-static bool write_done(void *batch, mf_write_data part) { return batch_count(batch, part.data.data, part.data.len, false); }
-static bool write_failed(void *batch, mf_write_data part) { return batch_count(batch, part.data.data, part.data.len, true); }
-
-int32_t mf_read(const mf_physical_memory_vtbl *vtbl, mf_container *cont, Request *requests, const double *addresses,
-                uint64_t count, const char *who) {
-  Batch batch = { requests, addresses, count, 0, 0 };
-  mf_read_callback done = { &batch, read_done };
-  mf_read_callback failed = { &batch, read_failed };
-  mf_read_ops ops = { { &batch, batch_next }, &done, &failed };
-  enter(who, "read");
-  int32_t result = vtbl->phys_read_raw_iter(cont, ops);
-  leave();
-  return result;
-}
-
-int32_t mf_write(const mf_physical_memory_vtbl *vtbl, mf_container *cont, Request *requests, const double *addresses,
-                 uint64_t count, const char *who) {
-  Batch batch = { requests, addresses, count, 0, 0 };
-  mf_write_callback done = { &batch, write_done };
-  mf_write_callback failed = { &batch, write_failed };
-  mf_write_ops ops = { { &batch, batch_next }, &done, &failed };
-  enter(who, "write");
-  int32_t result = vtbl->phys_write_raw_iter(cont, ops);
-  leave();
-  return result;
-}
-
-/* One read without a request array: the bytes read, or a negative error code. A double, so
-   JavaScript gets a plain number (exact below 2^53) instead of a BigInt. */
-double mf_read_into(const mf_physical_memory_vtbl *vtbl, mf_container *cont, uint64_t address, uint8_t *data,
-                    uint64_t length, const char *who) {
-  Request request = { address, data, length, 0, 0 };
-  int32_t result = mf_read(vtbl, cont, &request, 0, 1, who);
-  return result != 0 ? (double)result : (double)request.done;
-}
+#include "transfer.h"
 
 /* ---- help text and target lists ---- */
 
@@ -355,3 +269,8 @@ uint64_t mf_log_drain(uint8_t *out, uint64_t capacity, uint64_t *dropped) {
   pthread_mutex_unlock(&log_lock);
   return taken;
 }
+
+/* ---- the OS layer: processes, modules, virtual memory, translation, the keyboard ---- */
+
+#include "os-list.h"
+#include "os-calls.h"

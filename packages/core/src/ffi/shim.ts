@@ -8,7 +8,7 @@
 import { cc, dlopen, linkSymbols, type Pointer } from "bun:ffi";
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync } from "node:fs";
 import { homedir, tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { MemflowError } from "../error.ts";
 import { cacheDirectory } from "../plugin-files/cache-directory.ts";
 import {
@@ -28,9 +28,12 @@ const SYMBOLS = {
   mf_clone: { args: ["ptr", "ptr", "ptr", "ptr"], returns: "void" },
   mf_drop: { args: ["ptr", "ptr"], returns: "void" },
   mf_metadata: { args: ["ptr", "ptr", "ptr", "ptr"], returns: "void" },
-  mf_read: { args: ["ptr", "ptr", "ptr", "ptr", "u64", "ptr"], returns: "i32" },
-  mf_write: { args: ["ptr", "ptr", "ptr", "ptr", "u64", "ptr"], returns: "i32" },
-  mf_read_into: { args: ["ptr", "ptr", "u64", "ptr", "u64", "ptr"], returns: "f64" },
+  // A batch of reads or writes, physical or virtual (`how`: transfer.h's TRANSFER_*).
+  mf_transfer: { args: ["ptr", "ptr", "ptr", "ptr", "u64", "u32", "ptr"], returns: "i32" },
+  mf_read_into: { args: ["ptr", "ptr", "u64", "ptr", "u64", "u32", "ptr"], returns: "f64" },
+  // Any other call of the OS layer: shape, entry, container, arguments, out, the entry's name (os-calls.h).
+  mf_os_call: { args: ["u32", "ptr", "ptr", "ptr", "ptr", "ptr", "ptr"], returns: "i32" },
+  mf_list_free: { args: ["ptr"], returns: "void" },
   mf_help: { args: ["ptr", "ptr", "ptr"], returns: "void" },
   mf_targets: { args: ["ptr", "ptr", "ptr"], returns: "i32" },
   mf_strings_free: { args: ["ptr"], returns: "void" },
@@ -44,8 +47,25 @@ type Linked = { [Name in keyof typeof SYMBOLS]: (typeof SYMBOLS)[Name] & { ptr: 
 export type ShimKind = "system" | "tinycc";
 
 const SOURCE = join(import.meta.dir, "shim.c");
-/** What shim.c includes from beside it: part of its cache key. */
-const LOCAL_HEADERS = [join(import.meta.dir, "crash-guard.h")];
+
+/**
+ * shim.c and every file it includes from beside it, at any depth (`#include "x.h"`; the ABI
+ * headers are in ABI_INCLUDE_DIRECTORY): what the compiled shim is built from, so all of it is
+ * in its cache key.
+ */
+export function shimSources(): string[] {
+  const found: string[] = [];
+  const visit = (path: string) => {
+    if (found.includes(path)) return;
+    found.push(path);
+    for (const [, name = ""] of readFileSync(path, "utf8").matchAll(/^#include "([^"]+)"/gm)) {
+      const local = join(dirname(path), name);
+      if (existsSync(local)) visit(local);
+    }
+  };
+  visit(SOURCE);
+  return found;
+}
 
 /**
  * TinyCC, in memory. Its functions are bound again through `linkSymbols`: calls through `cc`'s
@@ -79,8 +99,8 @@ function compileWithSystemCompiler(): ReturnType<typeof compileWithTinyCC> | und
   if (choice?.kind !== "system") return undefined;
   const compiler = choice.path;
   const version = compilerVersion(compiler);
-  const hasher = new Bun.CryptoHasher("sha256").update(readFileSync(SOURCE));
-  for (const header of [...LOCAL_HEADERS, ...ABI_HEADER_FILES]) hasher.update(readFileSync(header));
+  const hasher = new Bun.CryptoHasher("sha256");
+  for (const file of [...shimSources(), ...ABI_HEADER_FILES]) hasher.update(readFileSync(file));
   const key = hasher
     .update(version)
     .update(`${Bun.version}/${process.platform}/${process.arch}`)

@@ -6,6 +6,7 @@
  */
 import type { Address } from "../memory/address.ts";
 import type { MemoryView } from "../memory/memory-view.ts";
+import type { TransferBatch } from "../memory/transfer-batch.ts";
 import type { ArchitectureIdent } from "./architecture.ts";
 import type { ModuleAddressInfo, ModuleContents, ModuleInfo } from "./module-info.ts";
 import type { MemoryRange } from "./page.ts";
@@ -17,7 +18,7 @@ export interface Process extends MemoryView, ModuleContents, Disposable {
   readonly name: string;
   /** True once closed, or once the OS it borrows was closed. */
   readonly closed: boolean;
-  /** What the plugin knows of the process, as of when it was opened. */
+  /** What the plugin knows of the process: its state as of when it was opened (`state()` asks now), its dtbs as set. */
   info(): ProcessInfo;
   /** Asked of the plugin now: a process may have died since it was opened. */
   state(): ProcessState;
@@ -38,6 +39,8 @@ export interface Process extends MemoryView, ModuleContents, Disposable {
    * bytes between ranges of one type filled (-1: none filled).
    */
   mappedMemRange(gapSize: number | bigint, start?: Address, end?: Address): MemoryRange[];
+  /** Runs a reusable batch of virtual reads (or writes) in one call, as `Connector.run` does. */
+  run(batch: TransferBatch, write?: boolean): void;
   /** The process's address translation, when the plugin offers it; valid while the process is open. */
   virtualTranslate(): VirtualTranslate | undefined;
   /** Drops the process (and, for an owning one, the OS and the connector under it); later calls do nothing. */

@@ -26,6 +26,8 @@ export interface VirtualTranslate {
     translations: VirtualTranslation[];
     failures: VirtualTranslationFailure[];
   };
+  /** Each page-sized piece of [start, end) that translates, unmerged (memflow's `virt_to_phys_range`). */
+  virtToPhysRange(start: Address, end: Address): VirtualTranslation[];
   /** Translations of [start, end), neighbours contiguous in both spaces merged (memflow's translation map). */
   virtTranslationMap(start?: Address, end?: Address): VirtualTranslation[];
   /**

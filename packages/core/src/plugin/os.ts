@@ -70,6 +70,11 @@ export interface Os extends ModuleContents, Disposable {
   virtualTranslate(): VirtualTranslate | undefined;
   /** The keyboard, which borrows the OS as a process does. */
   keyboard(): Keyboard | undefined;
+  /**
+   * A keyboard that owns this OS, which is spent afterwards (as `intoProcessBy…`). Throws
+   * (OsLayer, UnsupportedOptionalFeature), leaving the OS as it was, when the plugin has no keyboard.
+   */
+  intoKeyboard(): Keyboard;
 
   /** Drops what borrows the OS, then the instance and the connector it owns; later calls do nothing. */
   close(): void;

@@ -1,0 +1,203 @@
+/**
+ * memflow's OS-layer structs, as the shim's List holds them (os-list.h: the plugin's own struct
+ * with its strings moved out), turned into plain frozen objects with exact bigint addresses.
+ * Architectures and process states repeat across a list, so each distinct one is made once.
+ */
+import type { MemoryViewMetadata } from "../memory/memory-view.ts";
+import type { ArchitectureIdent } from "../os/architecture.ts";
+import type { ExportInfo, ImportInfo, ModuleAddressInfo, ModuleInfo, SectionInfo } from "../os/module-info.ts";
+import type { MemoryRange, Page, PhysicalAddress } from "../os/page.ts";
+import type { ProcessInfo, ProcessState } from "../os/process-info.ts";
+import type { VirtualTranslation, VirtualTranslationFailure } from "../os/virtual-translate.ts";
+import type { OsInfo } from "../plugin/os.ts";
+import type { RecordType } from "./native-list.ts";
+import {
+  ARCHITECTURE_IDENT,
+  ARCHITECTURE_TAG,
+  IMPORT_INFO,
+  MEMORY_RANGE,
+  MEMORY_VIEW_METADATA,
+  MODULE_ADDRESS_INFO,
+  MODULE_INFO,
+  OS_INFO,
+  PAGE,
+  PHYSICAL_ADDRESS,
+  PROCESS_INFO,
+  PROCESS_STATE,
+  PROCESS_STATE_TAG,
+  SECTION_INFO,
+  VIRTUAL_TRANSLATION,
+  VIRTUAL_TRANSLATION_FAIL,
+} from "./os-layouts.ts";
+
+const u64 = (view: DataView, at: number) => view.getBigUint64(at, true);
+const freeze = Object.freeze;
+
+/** X86 architectures by bits * 2 + address extensions; the others by tag and payload. */
+const x86Architectures = new Map<number, ArchitectureIdent>();
+const otherArchitectures = new Map<string, ArchitectureIdent>();
+
+/** memflow's ArchitectureIdent at `at`: its tag, and only the payload the tag uses. */
+export function architectureAt(view: DataView, at: number): ArchitectureIdent {
+  const tag = view.getUint32(at + ARCHITECTURE_IDENT.TAG, true);
+  if (tag === ARCHITECTURE_TAG.X86) {
+    const bits = view.getUint8(at + ARCHITECTURE_IDENT.X86_BITS);
+    const addressExtensions = view.getUint8(at + ARCHITECTURE_IDENT.X86_ADDRESS_EXTENSIONS) !== 0;
+    const key = bits * 2 + (addressExtensions ? 1 : 0);
+    let arch = x86Architectures.get(key);
+    if (arch === undefined) x86Architectures.set(key, (arch = freeze({ kind: "X86", bits, addressExtensions })));
+    return arch;
+  }
+  const value = u64(view, at + ARCHITECTURE_IDENT.VALUE);
+  const aarch64 = tag === ARCHITECTURE_TAG.AARCH64;
+  const key = `${aarch64} ${value}`;
+  let arch = otherArchitectures.get(key);
+  if (arch === undefined) {
+    arch = aarch64 ? freeze({ kind: "AArch64", pageSize: value }) : freeze({ kind: "Unknown", id: value });
+    otherArchitectures.set(key, arch);
+  }
+  return arch;
+}
+
+const UNKNOWN: ProcessState = freeze({ kind: "Unknown" });
+const ALIVE: ProcessState = freeze({ kind: "Alive" });
+
+export function processStateAt(view: DataView, at: number): ProcessState {
+  const tag = view.getUint32(at + PROCESS_STATE.TAG, true);
+  if (tag === PROCESS_STATE_TAG.ALIVE) return ALIVE;
+  if (tag === PROCESS_STATE_TAG.DEAD)
+    return freeze({ kind: "Dead", exitCode: view.getInt32(at + PROCESS_STATE.EXIT_CODE, true) });
+  return UNKNOWN;
+}
+
+export function osInfoAt(view: DataView, at: number): OsInfo {
+  return freeze({
+    base: u64(view, at + OS_INFO.BASE),
+    size: u64(view, at + OS_INFO.SIZE_FIELD),
+    arch: architectureAt(view, at + OS_INFO.ARCH),
+  });
+}
+
+/** memflow's encoding: page_size_log2 holds bit_length(size) − 2, and 0 means no page was known. */
+export function physicalAddressAt(view: DataView, at: number): PhysicalAddress {
+  const log2 = view.getUint8(at + PHYSICAL_ADDRESS.PAGE_SIZE_LOG2);
+  return freeze({
+    address: u64(view, at + PHYSICAL_ADDRESS.ADDRESS),
+    pageType: view.getUint8(at + PHYSICAL_ADDRESS.PAGE_TYPE),
+    pageSize: log2 === 0 ? undefined : 2n << BigInt(log2),
+  });
+}
+
+export function pageAt(view: DataView, at: number): Page {
+  return freeze({
+    pageType: view.getUint8(at + PAGE.PAGE_TYPE),
+    pageBase: u64(view, at + PAGE.PAGE_BASE),
+    pageSize: u64(view, at + PAGE.PAGE_SIZE),
+  });
+}
+
+export const ADDRESS: RecordType<bigint> = { size: 8, strings: 0, decode: (view, at) => u64(view, at) };
+
+export const PROCESS_INFO_RECORD: RecordType<ProcessInfo> = {
+  size: PROCESS_INFO.SIZE,
+  strings: 3,
+  decode: (view, at, strings, first) =>
+    freeze({
+      address: u64(view, at + PROCESS_INFO.ADDRESS),
+      pid: view.getUint32(at + PROCESS_INFO.PID, true),
+      state: processStateAt(view, at + PROCESS_INFO.STATE),
+      name: strings[first] ?? "",
+      path: strings[first + 1] ?? "",
+      commandLine: strings[first + 2] ?? "",
+      sysArch: architectureAt(view, at + PROCESS_INFO.SYS_ARCH),
+      procArch: architectureAt(view, at + PROCESS_INFO.PROC_ARCH),
+      dtb1: u64(view, at + PROCESS_INFO.DTB1),
+      dtb2: u64(view, at + PROCESS_INFO.DTB2),
+    }),
+};
+
+export const MODULE_INFO_RECORD: RecordType<ModuleInfo> = {
+  size: MODULE_INFO.SIZE,
+  strings: 2,
+  decode: (view, at, strings, first) =>
+    freeze({
+      address: u64(view, at + MODULE_INFO.ADDRESS),
+      parentProcess: u64(view, at + MODULE_INFO.PARENT_PROCESS),
+      base: u64(view, at + MODULE_INFO.BASE),
+      size: u64(view, at + MODULE_INFO.SIZE_FIELD),
+      name: strings[first] ?? "",
+      path: strings[first + 1] ?? "",
+      arch: architectureAt(view, at + MODULE_INFO.ARCH),
+    }),
+};
+
+export const MODULE_ADDRESS_INFO_RECORD: RecordType<ModuleAddressInfo> = {
+  size: MODULE_ADDRESS_INFO.SIZE,
+  strings: 0,
+  decode: (view, at) =>
+    freeze({
+      address: u64(view, at + MODULE_ADDRESS_INFO.ADDRESS),
+      arch: architectureAt(view, at + MODULE_ADDRESS_INFO.ARCH),
+    }),
+};
+
+/** ImportInfo and ExportInfo are laid out alike (the shim keeps exports in ImportInfo records). */
+export const NAMED_OFFSET_RECORD: RecordType<ImportInfo & ExportInfo> = {
+  size: IMPORT_INFO.SIZE,
+  strings: 1,
+  decode: (view, at, strings, first) =>
+    freeze({ name: strings[first] ?? "", offset: u64(view, at + IMPORT_INFO.OFFSET) }),
+};
+
+export const SECTION_INFO_RECORD: RecordType<SectionInfo> = {
+  size: SECTION_INFO.SIZE,
+  strings: 1,
+  decode: (view, at, strings, first) =>
+    freeze({
+      name: strings[first] ?? "",
+      base: u64(view, at + SECTION_INFO.BASE),
+      size: u64(view, at + SECTION_INFO.SIZE_FIELD),
+    }),
+};
+
+export const MEMORY_RANGE_RECORD: RecordType<MemoryRange> = {
+  size: MEMORY_RANGE.SIZE,
+  strings: 0,
+  decode: (view, at) =>
+    freeze({
+      address: u64(view, at + MEMORY_RANGE.ADDRESS),
+      size: u64(view, at + MEMORY_RANGE.SIZE_FIELD),
+      pageType: view.getUint8(at + MEMORY_RANGE.PAGE_TYPE),
+    }),
+};
+
+export const TRANSLATION_RECORD: RecordType<VirtualTranslation> = {
+  size: VIRTUAL_TRANSLATION.SIZE,
+  strings: 0,
+  decode: (view, at) =>
+    freeze({
+      inVirtual: u64(view, at + VIRTUAL_TRANSLATION.IN_VIRTUAL),
+      size: u64(view, at + VIRTUAL_TRANSLATION.SIZE_FIELD),
+      outPhysical: physicalAddressAt(view, at + VIRTUAL_TRANSLATION.OUT_PHYSICAL),
+    }),
+};
+
+export const TRANSLATION_FAILURE_RECORD: RecordType<VirtualTranslationFailure> = {
+  size: VIRTUAL_TRANSLATION_FAIL.SIZE,
+  strings: 0,
+  decode: (view, at) =>
+    freeze({
+      from: u64(view, at + VIRTUAL_TRANSLATION_FAIL.FROM),
+      size: u64(view, at + VIRTUAL_TRANSLATION_FAIL.SIZE_FIELD),
+    }),
+};
+
+export function memoryViewMetadataAt(view: DataView, at: number): MemoryViewMetadata {
+  return freeze({
+    maxAddress: u64(view, at + MEMORY_VIEW_METADATA.MAX_ADDRESS),
+    realSize: u64(view, at + MEMORY_VIEW_METADATA.REAL_SIZE),
+    readonly: view.getUint8(at + MEMORY_VIEW_METADATA.READONLY) !== 0,
+    littleEndian: view.getUint8(at + MEMORY_VIEW_METADATA.LITTLE_ENDIAN) !== 0,
+    archBits: view.getUint8(at + MEMORY_VIEW_METADATA.ARCH_BITS),
+  });
+}
