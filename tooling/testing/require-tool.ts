@@ -10,11 +10,25 @@ export interface ToolRequirement {
   readonly path: string | null;
 }
 
+/** Says why the test skips, or throws under CI=true. */
+function missing(what: string, debianPackage: string): void {
+  const message = `${what} (Debian package ${debianPackage})`;
+  if (process.env.CI === "true") throw new Error(`${message}; CI must install it`);
+  console.warn(`skipping: ${message}`);
+}
+
 export function requireTool(command: string, debianPackage: string): ToolRequirement {
   const path = Bun.which(command);
   if (path) return { available: true, path };
-  const message = `${command} is not installed (Debian package ${debianPackage})`;
-  if (process.env.CI === "true") throw new Error(`${message}; CI must install it`);
-  console.warn(`skipping: ${message}`);
+  missing(`${command} is not installed`, debianPackage);
   return { available: false, path: null };
+}
+
+/**
+ * The same for what is not a command on PATH (a compiler's runtime library, such as the
+ * sanitizers'): `available` says whether it is there; returns it.
+ */
+export function requireFeature(feature: string, debianPackage: string, available: boolean): boolean {
+  if (!available) missing(`${feature} is not available`, debianPackage);
+  return available;
 }

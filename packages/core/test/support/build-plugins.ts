@@ -1,5 +1,6 @@
 /**
- * Builds the C test plugins in `support/plugins/` with gcc into a folder, once per test file.
+ * Builds the C test plugins in `support/plugins/` with gcc into a folder, once per test file,
+ * and the C programs that drive them (`support/testos-host/`).
  */
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -7,6 +8,29 @@ import { join } from "node:path";
 import { ABI_INCLUDE_DIRECTORY } from "../../src/install.ts";
 
 const SOURCES = join(import.meta.dir, "plugins");
+const TESTOS_HOST = join(import.meta.dir, "testos-host", "host.c");
+
+/** gcc with the warnings the test sources must build clean under; libraries go after the source. */
+function gcc(source: string, path: string, flags: readonly string[], libraries: readonly string[] = []): void {
+  const run = Bun.spawnSync(
+    [
+      "gcc",
+      "-Wall",
+      "-Wextra",
+      "-Werror",
+      "-O2",
+      "-pthread",
+      `-I${ABI_INCLUDE_DIRECTORY}`,
+      ...flags,
+      "-o",
+      path,
+      source,
+      ...libraries,
+    ],
+    { stderr: "pipe" },
+  );
+  if (run.exitCode !== 0) throw new Error(`gcc failed for ${source}: ${run.stderr.toString()}`);
+}
 
 /** Compiles `support/plugins/<source>` into `directory/<output>`; returns the output path. */
 export function buildTestPlugin(
@@ -16,25 +40,14 @@ export function buildTestPlugin(
   flags: readonly string[] = [],
 ): string {
   const path = join(directory, output);
-  const gcc = Bun.spawnSync(
-    [
-      "gcc",
-      "-Wall",
-      "-Wextra",
-      "-Werror",
-      "-shared",
-      "-fPIC",
-      "-O2",
-      "-pthread",
-      `-I${ABI_INCLUDE_DIRECTORY}`,
-      ...flags,
-      "-o",
-      path,
-      join(SOURCES, source),
-    ],
-    { stderr: "pipe" },
-  );
-  if (gcc.exitCode !== 0) throw new Error(`gcc failed for ${source}: ${gcc.stderr.toString()}`);
+  gcc(join(SOURCES, source), path, ["-shared", "-fPIC", ...flags]);
+  return path;
+}
+
+/** Compiles the C host that checks the testos plugin against its contract; returns the program's path. */
+export function buildTestosHost(directory: string, output: string, flags: readonly string[] = []): string {
+  const path = join(directory, output);
+  gcc(TESTOS_HOST, path, flags, ["-ldl"]);
   return path;
 }
 

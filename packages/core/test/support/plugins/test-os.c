@@ -1,71 +1,110 @@
 /*
- * An OS plugin with memflow 0.2's exact ABI, for core's tests: it must be given a connector,
- * takes ownership of it, exposes the connector's memory through its optional PhysicalMemory
- * vtable, and drops the connector when dropped.
+ * testos: an OS plugin with memflow 0.2's exact ABI (memflow-abi.h) for core's tests. Its
+ * contract, every value the tests may rely on, is test-os.md beside this file; this file creates
+ * the OS and includes the rest.
+ *
+ * One translation unit made of the files in test-os/, one concept each (processes, modules,
+ * translation, virtual memory, the Process, Os and keyboard vtables): they share static
+ * helpers and data, so the plugin exports only its descriptor and counters, and the tests build
+ * it as any other test plugin, `buildTestPlugin(directory, "test-os.c", …)` with one source.
+ * `-DTESTOS_MINIMAL` builds `testosmin`, in which every optional vtable is NULL.
  */
+#define _POSIX_C_SOURCE 200809L /* strdup */
+#include <errno.h>
+#include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "memflow-abi.h"
 
+#include "test-os/translation.c"
+#include "test-os/objects.c"
+#include "test-os/processes.c"
+#include "test-os/modules.c"
+#include "test-os/memory-view.c"
+#include "test-os/virtual-translate.c"
+#include "test-os/process-vtable.c"
+#include "test-os/keyboard.c"
+#include "test-os/os-vtable.c"
+
+/* ---- log=thread: one record from a thread of the plugin's own, as Rust plugins' threads log ---- */
+
+static int32_t message_fmt(const void *const *cont, mf_write_mut *out) {
+  mf_slice_ref text = { *cont, strlen(*cont) };
+  return out->vtbl->write_str(&out->instance, text);
+}
+
+static const mf_display_vtbl message_vtbl = { message_fmt };
+
+static void *log_started(void *context) {
+  const mf_plugin_logger *logger = context;
+  static const char target[] = "testos";
+  mf_log_record record = {
+    .metadata = { MF_LEVEL_INFO, { (const uint8_t *)target, sizeof target - 1 } },
+    .message = { &message_vtbl, "testos started on its own thread" },
+  };
+  if (logger->enabled(&record.metadata)) logger->log(&record);
+  return NULL;
+}
+
+/* ---- create ---- */
+
 typedef struct {
-  mf_connector_instance connector;
-} TestOs;
+  uint64_t processes;
+  bool log_thread;
+} Options;
 
-static int live_os;
-int testos_live(void) { return live_os; }
-
-static void connector_drop(mf_connector_instance *connector) {
-  mf_container *cont = &connector->container;
-  if (cont->instance.drop_fn && cont->instance.instance) cont->instance.drop_fn(cont->instance.instance);
-  if (cont->context.drop_fn && cont->context.instance) cont->context.drop_fn(cont->context.instance);
+/* processes=<decimal> and log=thread; other keys are not the plugin's and are ignored. */
+static int32_t parse_options(const mf_os_args *args, Options *options) {
+  memset(options, 0, sizeof *options);
+  for (size_t index = 0; args && index < args->extra_args.len; index++) {
+    const mf_arg_entry *entry = &args->extra_args.data[index];
+    if (strcmp(entry->key, "processes") == 0) {
+      char *end;
+      errno = 0;
+      options->processes = strtoull(entry->value, &end, 10);
+      if (*entry->value < '0' || *entry->value > '9' || *end != 0 || errno != 0)
+        return MF_ERROR(MF_ORIGIN_ARGS_VALIDATOR, MF_KIND_ARG_VALIDATION);
+    } else if (strcmp(entry->key, "log") == 0) {
+      if (strcmp(entry->value, "thread") != 0) return MF_ERROR(MF_ORIGIN_ARGS_VALIDATOR, MF_KIND_ARG_VALIDATION);
+      options->log_thread = true;
+    }
+  }
+  return 0;
 }
 
-static void os_drop(void *instance) {
-  TestOs *os = instance;
-  connector_drop(&os->connector);
-  free(os);
-  live_os--;
-}
-
-static int32_t os_read(mf_container *cont, mf_read_ops ops) {
-  TestOs *os = cont->instance.instance;
-  return os->connector.vtbl_physicalmemory->phys_read_raw_iter(&os->connector.container, ops);
-}
-
-static int32_t os_write(mf_container *cont, mf_write_ops ops) {
-  TestOs *os = cont->instance.instance;
-  return os->connector.vtbl_physicalmemory->phys_write_raw_iter(&os->connector.container, ops);
-}
-
-static mf_physical_memory_metadata os_metadata(const mf_container *cont) {
-  const TestOs *os = cont->instance.instance;
-  return os->connector.vtbl_physicalmemory->metadata(&os->connector.container);
-}
-
-static void os_set_mem_map(mf_container *cont, mf_mapping_slice mappings) { (void)cont; (void)mappings; }
-
-static mf_container os_clone(const mf_container *cont) {
-  mf_container none = { { NULL, NULL }, cont->context };
-  return none;
-}
-
-static const mf_clone_vtbl clone_vtbl = { os_clone };
-static const mf_physical_memory_vtbl physical_memory_vtbl = { os_read, os_write, os_metadata, os_set_mem_map, NULL, NULL };
-/* vtbl_os is mandatory in memflow, so it points somewhere; nothing here calls its 26 functions. */
-static const void *os_vtbl_placeholder[26];
-
+/* Like a Rust plugin, create owns `input` and `lib` from the call on: a failure drops them. */
 static int32_t create(const mf_os_args *args, mf_option_connector_instance input, mf_carc lib, mf_plugin_logger *logger,
                       mf_os_instance *out) {
-  (void)args;
-  (void)logger;
-  if (input.tag != MF_OPTION_SOME) return MF_ERROR(MF_ORIGIN_ARGS_VALIDATOR, MF_KIND_ARG_NOT_EXISTS);
-  TestOs *os = malloc(sizeof *os);
+  Options options;
+  int32_t invalid = input.tag != MF_OPTION_SOME ? MF_ERROR(MF_ORIGIN_ARGS_VALIDATOR, MF_KIND_ARG_NOT_EXISTS)
+                                                : parse_options(args, &options);
+  if (invalid != 0) {
+    if (input.tag == MF_OPTION_SOME) connector_drop(&input.value);
+    carc_drop(lib);
+    return invalid;
+  }
+  if (options.log_thread && logger) {
+    pthread_t thread;
+    if (pthread_create(&thread, NULL, log_started, logger) == 0) pthread_join(thread, NULL);
+  }
+  TestOs *os = calloc(1, sizeof *os);
+  os->space.os = os;
+  os->space.kernel = true;
+  os->space.table = kernel_table();
+  os->space.arch_bits = 64;
   os->connector = input.value;
+  mf_os_info info = { 0xfffff80000000000, 0x800000, arch_x86(64) };
+  os->info = info;
+  os->generated = options.processes;
   live_os++;
   memset(out, 0, sizeof *out);
   out->vtbl_clone = &clone_vtbl;
-  out->vtbl_os = (const struct mf_os_vtbl *)os_vtbl_placeholder;
-  out->vtbl_physicalmemory = &physical_memory_vtbl;
+  out->vtbl_os = &os_vtbl;
+  out->vtbl_memoryview = OPTIONAL_VTBL(&memory_view_vtbl);
+  out->vtbl_oskeyboard = OPTIONAL_VTBL(&os_keyboard_vtbl);
+  out->vtbl_physicalmemory = OPTIONAL_VTBL(&physical_memory_vtbl);
+  out->vtbl_virtualtranslate = OPTIONAL_VTBL(&virtual_translate_vtbl);
   out->container.instance.instance = os;
   out->container.instance.drop_fn = os_drop;
   out->container.context = lib;
@@ -74,7 +113,14 @@ static int32_t create(const mf_os_args *args, mf_option_connector_instance input
 
 #define TEXT(literal) { (const uint8_t *)(literal), sizeof(literal) - 1 }
 
+#ifdef TESTOS_MINIMAL
+MF_EXPORT const mf_plugin_descriptor MEMFLOW_OS_TESTOSMIN = {
+  MF_PLUGIN_VERSION, true, NULL, NULL, TEXT("testosmin"), TEXT("0.9.0"),
+  TEXT("OS plugin for core's tests, without its optional vtables"), NULL, NULL, { .os = create },
+};
+#else
 MF_EXPORT const mf_plugin_descriptor MEMFLOW_OS_TESTOS = {
   MF_PLUGIN_VERSION, true, NULL, NULL, TEXT("testos"), TEXT("0.9.0"), TEXT("OS plugin for core's tests"), NULL, NULL,
   { .os = create },
 };
+#endif
