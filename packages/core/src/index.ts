@@ -66,6 +66,12 @@ export { PAGE_TYPE } from "./os/page.ts";
 export type { Process } from "./os/process.ts";
 export type { ProcessInfo, ProcessState } from "./os/process-info.ts";
 export { INVALID_ADDRESS } from "./os/process-info.ts";
+export {
+  type PageTableRoot,
+  type PageTranslation,
+  type TranslationFailureReason,
+  translate,
+} from "./os/translate/translate.ts";
 export type { VirtualTranslate, VirtualTranslation, VirtualTranslationFailure } from "./os/virtual-translate.ts";
 export type { Connector } from "./plugin/connector.ts";
 export type { Os, OsInfo } from "./plugin/os.ts";
