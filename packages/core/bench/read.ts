@@ -10,16 +10,10 @@ import { join } from "node:path";
 import { formatDuration, median, printTable } from "../../../tooling/bench/measure.ts";
 import { nativeShimKind } from "../src/ffi/shim.ts";
 import { Inventory, TransferBatch } from "../src/index.ts";
-import { ABI_INCLUDE_DIRECTORY } from "../src/install.ts";
 import { hostFor } from "../src/plugin-files.ts";
+import { buildBenchPrograms } from "./bench-programs.ts";
 
-const here = import.meta.dir;
 const directory = mkdtempSync(join(tmpdir(), "memflow-ts-read-bench-"));
-
-function gcc(args: string[]): void {
-  const run = Bun.spawnSync(["gcc", `-I${ABI_INCLUDE_DIRECTORY}`, ...args], { stderr: "pipe" });
-  if (run.exitCode !== 0) throw new Error(`gcc ${args.join(" ")} failed: ${run.stderr.toString()}`);
-}
 
 interface Shape {
   name: string;
@@ -37,18 +31,7 @@ const SHAPES: Shape[] = [
 ];
 
 try {
-  const plugin = join(directory, "libmemflow_testmem.so");
-  gcc([
-    "-O2",
-    "-shared",
-    "-fPIC",
-    "-pthread",
-    "-o",
-    plugin,
-    join(here, "..", "test", "support", "plugins", "test-connector.c"),
-  ]);
-  const native = join(directory, "native-read");
-  gcc(["-O2", "-o", native, join(here, "native-read.c"), "-ldl"]);
+  const { plugin, native } = buildBenchPrograms(directory, "native-read");
 
   const inventory = Inventory.scanPath(directory, { host: hostFor("linux", process.arch) });
   using connector = inventory.instantiateConnector("testmem", undefined, ":size=4000k");

@@ -1,35 +1,27 @@
 /**
  * The batched page-table walk: every address of a batch goes down the tables together, so each
  * level costs one batched physical read (one `run` of a TransferBatch when the memory offers it,
- * else one `readMany`), whatever the number of addresses. A walk's results are kept in typed
- * arrays that the walker reuses, so translating the same batch size again allocates nothing;
- * `translate()` (translate.ts) turns them into objects.
+ * else one `readMany`), whatever the number of addresses.
+ *
+ * Addresses of a batch are usually close to each other, and neighbours share their upper
+ * entries. Before walking, each address is compared with the one before it: how many levels, from
+ * the root down, they share (`depth`). At each level only the addresses that need an entry of
+ * their own are walked (the "leaders"; memflow groups addresses the same way); one that shares
+ * the entry with its predecessor follows it, and takes the verdict of the leader it followed at
+ * the end (its own offset into the same page). So the work per level follows the number of
+ * distinct entries, not of addresses.
  */
 import { MemflowError } from "../../error.ts";
 import type { Address } from "../../memory/address.ts";
 import type { PhysicalMemory } from "../../memory/physical-memory.ts";
 import { TransferBatch } from "../../memory/transfer-batch.ts";
 import { ENTRY, type PageTableFormat, pageTypeOf } from "./page-table-format.ts";
+import { WALK, type WalkResults } from "./walk-results.ts";
 
 /** A PhysicalMemory that may run a reusable batch in one call (a Connector does). */
 export interface BatchedPhysicalMemory extends PhysicalMemory {
   run?(batch: TransferBatch, write?: boolean): void;
 }
-
-/** How a walk ended for one address. */
-export const WALK = {
-  /** Translated: `physical`, `pageSize`, `pageType` are set. */
-  OK: 0,
-  /** An entry on the way was not present (or, on AArch64, not a valid descriptor for its level). */
-  NOT_PRESENT: 1,
-  /** The address is outside what the architecture translates (not canonical, or above 4 GiB on 32-bit x86). */
-  OUT_OF_RANGE: 2,
-  /** A table could not be read: the root or an entry points outside physical memory. */
-  TABLE_UNREADABLE: 3,
-} as const;
-
-const TWO_32 = 0x1_0000_0000;
-const MAX_U64 = 0xffff_ffff_ffff_ffffn;
 
 /** The roots of a walk as exact doubles; `upper` serves the upper half where the format has two roots. */
 export interface WalkRoots {
@@ -37,35 +29,14 @@ export interface WalkRoots {
   readonly upper: number;
 }
 
-/** One walk's results, a slot per address, in reusable typed arrays. */
-export class WalkResults {
-  status = new Uint8Array(0);
-  /** The level whose entry or table ended the walk (for OK: the level of the page's entry). */
-  level = new Uint8Array(0);
-  physical = new Float64Array(0);
-  pageSize = new Float64Array(0);
-  pageType = new Uint8Array(0);
-  count = 0;
-
-  /** Makes room for `count` results. */
-  reset(count: number): void {
-    if (this.status.length < count) {
-      const capacity = Math.max(count, this.status.length * 2, 16);
-      this.status = new Uint8Array(capacity);
-      this.level = new Uint8Array(capacity);
-      this.physical = new Float64Array(capacity);
-      this.pageSize = new Float64Array(capacity);
-      this.pageType = new Uint8Array(capacity);
-    }
-    this.count = count;
-  }
-}
+const TWO_32 = 0x1_0000_0000;
+const MAX_U64 = 0xffff_ffff_ffff_ffffn;
 
 function invalidAddress(address: Address): MemflowError {
   return new MemflowError("VirtualTranslate", "InvalidArgument", `${String(address)} is not a 64-bit address`);
 }
 
-/** Splits a 64-bit address into its 32-bit halves. */
+/** Splits a 64-bit address into its 32-bit halves at `out[index * 2]` (low) and `out[index * 2 + 1]`. */
 export function splitAddress(address: Address, out: Uint32Array, index: number): void {
   if (typeof address === "number") {
     if (!(address >= 0 && address < 2 ** 64) || !Number.isInteger(address)) throw invalidAddress(address);
@@ -78,33 +49,43 @@ export function splitAddress(address: Address, out: Uint32Array, index: number):
   out[index * 2 + 1] = Number(address >> 32n);
 }
 
+/** The bits of an entry's high half that are address bits. */
+function highMaskOf(format: PageTableFormat): number {
+  return format.physicalBits > 32 ? 2 ** (format.physicalBits - 32) - 1 : 0;
+}
+
 /** A physical root as an exact double, aligned as the format requires. */
 export function rootOf(format: PageTableFormat, dtb: Address): number {
   const halves = new Uint32Array(2);
   splitAddress(dtb, halves, 0);
-  const low = (halves[0] ?? 0) & ~((1 << format.rootAlignBits) - 1);
-  return physicalFrom(format, low >>> 0, halves[1] ?? 0);
-}
-
-/** The physical address an entry's (or root's) address bits give, as an exact double. */
-function physicalFrom(format: PageTableFormat, low: number, high: number): number {
-  const highBits = format.physicalBits - 32;
-  const highPart = highBits > 0 ? high & (2 ** highBits - 1) : 0;
-  return highPart * TWO_32 + (low >>> 0);
+  const low = ((halves[0] ?? 0) & ~((1 << format.rootAlignBits) - 1)) >>> 0;
+  return ((halves[1] ?? 0) & highMaskOf(format)) * TWO_32 + low;
 }
 
 export class PageWalker {
   readonly format: PageTableFormat;
   readonly #memory: BatchedPhysicalMemory;
+  readonly #shifts: Int32Array;
+  readonly #indexMasks: Int32Array;
+  readonly #highMask: number;
+  /** Per address: its halves, levels shared with its predecessor, the leader it follows, where it is. */
   #halves = new Uint32Array(0);
+  #depth = new Uint8Array(0);
+  #parent = new Int32Array(0);
+  /** The level an address is walking at (255 once it has a verdict of its own). */
+  #reached = new Uint8Array(0);
   #table = new Float64Array(0);
   #allowWrite = new Uint8Array(0);
   #noExecute = new Uint8Array(0);
+  /** Per level: the addresses that start needing entries of their own there. */
+  #joining: Int32Array[] = [];
+  #joiningCount: Int32Array;
   #pending = new Int32Array(0);
   #next = new Int32Array(0);
-  /** Entry bytes, 8 per request whatever the entry size. */
+  /** Entry bytes, 8 per request whatever the entry size, and whether each was read whole. */
   #entries = new Uint8Array(0);
   #words = new Uint32Array(0);
+  #readOk = new Uint8Array(0);
   #batch: TransferBatch | undefined;
   /** How many physical batches this walker ran (each level of each walk is one). */
   physicalBatches = 0;
@@ -112,19 +93,28 @@ export class PageWalker {
   constructor(memory: BatchedPhysicalMemory, format: PageTableFormat) {
     this.#memory = memory;
     this.format = format;
+    this.#shifts = Int32Array.from(format.levels, (level) => level.shift);
+    this.#indexMasks = Int32Array.from(format.levels, (level) => 2 ** level.bits - 1);
+    this.#highMask = highMaskOf(format);
+    this.#joiningCount = new Int32Array(format.levels.length);
   }
 
   #reserve(count: number): void {
     if (this.#table.length >= count) return;
     const capacity = Math.max(count, this.#table.length * 2, 16);
     this.#halves = new Uint32Array(capacity * 2);
+    this.#depth = new Uint8Array(capacity);
+    this.#parent = new Int32Array(capacity);
+    this.#reached = new Uint8Array(capacity);
     this.#table = new Float64Array(capacity);
     this.#allowWrite = new Uint8Array(capacity);
     this.#noExecute = new Uint8Array(capacity);
+    this.#joining = this.format.levels.map(() => new Int32Array(capacity));
     this.#pending = new Int32Array(capacity);
     this.#next = new Int32Array(capacity);
     this.#entries = new Uint8Array(capacity * 8);
     this.#words = new Uint32Array(this.#entries.buffer);
+    this.#readOk = new Uint8Array(capacity);
     if (this.#memory.run) {
       const batch = new TransferBatch(capacity);
       for (let index = 0; index < capacity; index += 1)
@@ -138,42 +128,105 @@ export class PageWalker {
     const count = addresses.length;
     results.reset(count);
     this.#reserve(count);
-    const format = this.format;
-    const halves = this.#halves;
-    const topShift = format.virtualBits - 33;
-    let pendingCount = 0;
-    for (let index = 0; index < count; index += 1) {
-      splitAddress(addresses[index] as Address, halves, index);
-      const high = halves[index * 2 + 1] as number;
-      let upper = false;
-      if (format.signExtended) {
-        const top = (high | 0) >> topShift;
-        if (top !== 0 && top !== -1) {
-          results.status[index] = WALK.OUT_OF_RANGE;
-          results.level[index] = 0;
-          continue;
-        }
-        upper = top === -1;
-      } else if (high !== 0) {
-        results.status[index] = WALK.OUT_OF_RANGE;
-        results.level[index] = 0;
-        continue;
-      }
-      this.#table[index] = upper && format.splitRoots ? roots.upper : roots.lower;
-      this.#allowWrite[index] = 1;
-      this.#noExecute[index] = 0;
-      this.#pending[pendingCount++] = index;
+    let pendingCount = this.#prepare(roots, addresses, results);
+    const levels = this.format.levels.length;
+    for (let level = 0; level < levels; level += 1) {
+      pendingCount = this.#join(level, pendingCount);
+      if (pendingCount > 0) pendingCount = this.#step(level, pendingCount, results);
     }
-    for (let level = 0; level < format.levels.length && pendingCount > 0; level += 1)
-      pendingCount = this.#step(level, pendingCount, results);
+    this.#inherit(count, results);
   }
 
-  /** Reads the entry of `level` for every pending address (one batch); returns how many go on down. */
+  /**
+   * Splits each address, refuses those out of range, and finds how many levels it shares with the
+   * address before it; those sharing none start at the root. Returns how many start there.
+   */
+  #prepare(roots: WalkRoots, addresses: readonly Address[], results: WalkResults): number {
+    const format = this.format;
+    const halves = this.#halves;
+    const depth = this.#depth;
+    const shifts = this.#shifts;
+    const levels = shifts.length;
+    const topShift = format.virtualBits - 33;
+    const lastAtMost = new Int32Array(levels);
+    const joiningCount = this.#joiningCount.fill(0);
+    let previous = -1;
+    let previousUpper = false;
+    let pendingCount = 0;
+    for (let index = 0; index < addresses.length; index += 1) {
+      const address = addresses[index] as Address;
+      // Numbers below 2^53 are the common case: split them here, without a call.
+      if (typeof address === "number" && address >= 0 && address <= Number.MAX_SAFE_INTEGER && address % 1 === 0) {
+        halves[index * 2] = address >>> 0;
+        halves[index * 2 + 1] = (address / TWO_32) >>> 0;
+      } else splitAddress(address, halves, index);
+      const low = halves[index * 2] as number;
+      const high = halves[index * 2 + 1] as number;
+      const top = format.signExtended ? (high | 0) >> topShift : high === 0 ? 0 : 1;
+      if (top !== 0 && (top !== -1 || !format.signExtended)) {
+        results.status[index] = WALK.OUT_OF_RANGE;
+        results.level[index] = 0;
+        this.#reached[index] = 255;
+        continue;
+      }
+      const upper = top === -1;
+      let shared = 0;
+      if (previous >= 0 && upper === previousUpper) {
+        const highDiff = high ^ (halves[previous * 2 + 1] as number);
+        const lowDiff = low ^ (halves[previous * 2] as number);
+        const highestDifferent = highDiff !== 0 ? 63 - Math.clz32(highDiff) : 31 - Math.clz32(lowDiff);
+        while (shared < levels && (shifts[shared] as number) > highestDifferent) shared += 1;
+      }
+      depth[index] = shared;
+      this.#reached[index] = 0;
+      if (shared === 0) {
+        this.#table[index] = upper && format.splitRoots ? roots.upper : roots.lower;
+        this.#allowWrite[index] = 1;
+        this.#noExecute[index] = 0;
+        this.#pending[pendingCount++] = index;
+      } else {
+        // It follows, down to level shared - 1, the last address that needed that level's entry.
+        this.#parent[index] = lastAtMost[shared - 1] as number;
+        if (shared < levels) {
+          const joining = this.#joining[shared] as Int32Array;
+          joining[joiningCount[shared] as number] = index;
+          joiningCount[shared] = (joiningCount[shared] as number) + 1;
+        }
+      }
+      for (let level = shared; level < levels; level += 1) lastAtMost[level] = index;
+      previous = index;
+      previousUpper = upper;
+    }
+    return pendingCount;
+  }
+
+  /** Adds to the walkers of `level` the addresses that need its entry whose leader got this far. */
+  #join(level: number, pendingCount: number): number {
+    const joining = this.#joining[level] as Int32Array;
+    const joiningCount = this.#joiningCount[level] as number;
+    const reached = this.#reached;
+    let count = pendingCount;
+    for (let slot = 0; slot < joiningCount; slot += 1) {
+      const index = joining[slot] as number;
+      const parent = this.#parent[index] as number;
+      if (reached[parent] !== level) continue;
+      this.#table[index] = this.#table[parent] as number;
+      this.#allowWrite[index] = this.#allowWrite[parent] as number;
+      this.#noExecute[index] = this.#noExecute[parent] as number;
+      reached[index] = level;
+      this.#pending[count++] = index;
+    }
+    return count;
+  }
+
+  /** Reads the entry of `level` of every walking address (one batch); returns how many go on down. */
   #step(level: number, pendingCount: number, results: WalkResults): number {
     const format = this.format;
-    const { shift, bits } = format.levels[level] ?? { shift: 0, bits: 0 };
-    const mask = 2 ** bits - 1;
+    const shift = this.#shifts[level] as number;
+    const mask = this.#indexMasks[level] as number;
+    const entrySize = format.entrySize;
     const halves = this.#halves;
+    const table = this.#table;
     const pending = this.#pending;
     const entryAddresses = this.#batch?.addresses ?? new Float64Array(pendingCount);
     for (let slot = 0; slot < pendingCount; slot += 1) {
@@ -181,60 +234,100 @@ export class PageWalker {
       const low = halves[index * 2] as number;
       const high = halves[index * 2 + 1] as number;
       const entry = shift >= 32 ? high >>> (shift - 32) : (low >>> shift) | (high << (32 - shift));
-      entryAddresses[slot] = (this.#table[index] as number) + (entry & mask) * format.entrySize;
+      entryAddresses[slot] = (table[index] as number) + (entry & mask) * entrySize;
     }
-    const readOk = this.#readEntries(entryAddresses, pendingCount);
+    this.#readEntries(entryAddresses, pendingCount);
+    const readOk = this.#readOk;
     const words = this.#words;
     const next = this.#next;
+    const reached = this.#reached;
+    const allowWrite = this.#allowWrite;
+    const noExecute = this.#noExecute;
+    const highMask = this.#highMask;
+    const offsetMask = 2 ** shift - 1;
     let nextCount = 0;
     for (let slot = 0; slot < pendingCount; slot += 1) {
       const index = pending[slot] as number;
       results.level[index] = level;
-      if (!readOk(slot)) {
+      if (readOk[slot] === 0) {
         results.status[index] = WALK.TABLE_UNREADABLE;
+        reached[index] = 255;
         continue;
       }
       const low = words[slot * 2] as number;
-      const high = format.entrySize === 8 ? (words[slot * 2 + 1] as number) : 0;
+      const high = entrySize === 8 ? (words[slot * 2 + 1] as number) : 0;
       const kind = format.kind(low, high, level);
       if (kind === ENTRY.INVALID) {
         results.status[index] = WALK.NOT_PRESENT;
+        reached[index] = 255;
         continue;
       }
-      if (!format.writeable(low, high, level)) this.#allowWrite[index] = 0;
-      if (format.noExecute(low, high, level)) this.#noExecute[index] = 1;
-      const target = physicalFrom(format, low & 0xffff_f000, high);
+      if (!format.writeable(low, high, level)) allowWrite[index] = 0;
+      if (format.noExecute(low, high, level)) noExecute[index] = 1;
+      const highPart = (high & highMask) * TWO_32;
       if (kind === ENTRY.TABLE) {
-        this.#table[index] = target;
+        table[index] = highPart + ((low & 0xffff_f000) >>> 0);
+        reached[index] = level + 1;
         next[nextCount++] = index;
         continue;
       }
-      const size = 2 ** shift;
-      const offset = ((halves[index * 2] as number) & (size - 1)) >>> 0;
+      // A page of 2^shift bytes (at most 1 GiB): its base keeps the entry's bits above the size.
+      const base = (low & 0xffff_f000 & ~offsetMask) >>> 0;
       results.status[index] = WALK.OK;
-      results.physical[index] = target - (target % size) + offset;
-      results.pageSize[index] = size;
-      results.pageType[index] = pageTypeOf(this.#allowWrite[index] === 1, this.#noExecute[index] === 1);
+      results.physical[index] = highPart + base + (((halves[index * 2] as number) & offsetMask) >>> 0);
+      results.pageSize[index] = offsetMask + 1;
+      results.pageType[index] = pageTypeOf(allowWrite[index] === 1, noExecute[index] === 1);
+      reached[index] = 255;
     }
     this.#next = pending;
     this.#pending = next;
     return nextCount;
   }
 
-  /** Reads `count` entries in one batch into #entries; returns whether entry `slot` was read whole. */
-  #readEntries(addresses: Float64Array, count: number): (slot: number) => boolean {
+  /**
+   * Gives each address that never needed an entry of its own the verdict of the leader it
+   * followed: the same failure, or the same page at its own offset.
+   */
+  #inherit(count: number, results: WalkResults): void {
+    const { status, level, physical, pageSize, pageType } = results;
+    const halves = this.#halves;
+    for (let index = 0; index < count; index += 1) {
+      if (this.#reached[index] === 255) continue;
+      const parent = this.#parent[index] as number;
+      status[index] = status[parent] as number;
+      level[index] = level[parent] as number;
+      if (status[parent] !== WALK.OK) continue;
+      const size = pageSize[parent] as number;
+      const offsetMask = size - 1;
+      const parentOffset = ((halves[parent * 2] as number) & offsetMask) >>> 0;
+      physical[index] =
+        (physical[parent] as number) - parentOffset + (((halves[index * 2] as number) & offsetMask) >>> 0);
+      pageSize[index] = size;
+      pageType[index] = pageType[parent] as number;
+      this.#reached[index] = 255;
+    }
+  }
+
+  /** Reads `count` entries in one batch into #entries; #readOk says which were read whole. */
+  #readEntries(addresses: Float64Array, count: number): void {
     this.physicalBatches += 1;
     const size = this.format.entrySize;
     const batch = this.#batch;
     const memory = this.#memory;
+    const readOk = this.#readOk;
     if (batch && memory.run) {
       batch.use(count);
       memory.run(batch);
-      return (slot) => batch.done(slot) === size;
+      for (let request = 0; request < count; request += 1) readOk[request] = batch.done(request) === size ? 1 : 0;
+      return;
     }
-    const requests = Array.from({ length: count }, (_, slot) => ({ address: addresses[slot] as number, length: size }));
-    const read = memory.readMany(requests);
-    for (const [slot, result] of read.entries()) this.#entries.set(result.data.subarray(0, size), slot * 8);
-    return (slot) => read[slot]?.ok === true;
+    const requests = Array.from({ length: count }, (_, request) => ({
+      address: addresses[request] as number,
+      length: size,
+    }));
+    for (const [request, result] of memory.readMany(requests).entries()) {
+      this.#entries.set(result.data.subarray(0, size), request * 8);
+      readOk[request] = result.ok ? 1 : 0;
+    }
   }
 }

@@ -8,7 +8,8 @@ import type { Address } from "../../memory/address.ts";
 import type { PhysicalMemory } from "../../memory/physical-memory.ts";
 import type { ArchitectureIdent } from "../architecture.ts";
 import { type PageTableFormat, pageTableFormat } from "./page-table-format.ts";
-import { type BatchedPhysicalMemory, PageWalker, rootOf, WALK, WalkResults, type WalkRoots } from "./page-walk.ts";
+import { type BatchedPhysicalMemory, PageWalker, rootOf, type WalkRoots } from "./page-walk.ts";
+import { WALK, WalkResults } from "./walk-results.ts";
 
 /**
  * The root of an address space: one table address (CR3, TTBR), or two where the upper half has its
