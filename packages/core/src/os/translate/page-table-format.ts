@@ -22,9 +22,11 @@ export interface PageTableLevel {
   readonly mapsPages: boolean;
 }
 
-/** What an entry is. */
-export const ENTRY = { INVALID: 0, TABLE: 1, PAGE: 2 } as const;
-export type EntryKind = (typeof ENTRY)[keyof typeof ENTRY];
+/**
+ * What an entry says, packed in one small integer (one call per entry on the hot path): its kind
+ * in the low two bits (`& ENTRY.KIND`), and whether it allows writes and forbids execution below it.
+ */
+export const ENTRY = { INVALID: 0, TABLE: 1, PAGE: 2, KIND: 3, WRITEABLE: 4, NO_EXECUTE: 8 } as const;
 
 export interface PageTableFormat {
   /** memflow's display of the architecture (`x86_64`, `x86_32 PAE`, `AArch64`). */
@@ -44,12 +46,11 @@ export interface PageTableFormat {
   readonly splitRoots: boolean;
   /** 32 or 64: pointer width in the address space (MemoryViewMetadata.archBits). */
   readonly archBits: number;
-  /** What the entry at `level` is. */
-  kind(low: number, high: number, level: number): EntryKind;
-  /** Whether this entry allows writes below it (all levels must, for a page to be writeable). */
-  writeable(low: number, high: number, level: number): boolean;
-  /** Whether this entry forbids execution below it (any level may). */
-  noExecute(low: number, high: number, level: number): boolean;
+  /**
+   * What the entry at `level` says (ENTRY bits): its kind; WRITEABLE when it allows writes below it
+   * (every level must, for a page to be writeable); NO_EXECUTE when it forbids execution (any level may).
+   */
+  decode(low: number, high: number, level: number): number;
 }
 
 /**
@@ -72,6 +73,7 @@ function x86Format(
     return { shift, bits, mapsPages };
   });
   const last = levels.length - 1;
+  const mapsPages = Uint8Array.from(levels, (level) => (level.mapsPages ? 1 : 0));
   return {
     name,
     levels,
@@ -82,13 +84,16 @@ function x86Format(
     rootAlignBits,
     splitRoots: false,
     archBits: virtualBits > 32 ? 64 : 32,
-    kind(low, _high, level) {
+    decode(low, high, level) {
       if ((low & 1) === 0) return ENTRY.INVALID;
-      if (level === last || ((low & 0x80) !== 0 && levels[level]?.mapsPages === true)) return ENTRY.PAGE;
-      return ENTRY.TABLE;
+      const page = level === last || ((low & 0x80) !== 0 && mapsPages[level] === 1);
+      if (level < permissionsFrom) return (page ? ENTRY.PAGE : ENTRY.TABLE) | ENTRY.WRITEABLE;
+      return (
+        (page ? ENTRY.PAGE : ENTRY.TABLE) |
+        ((low & 2) !== 0 ? ENTRY.WRITEABLE : 0) |
+        (hasNoExecute && (high & 0x8000_0000) !== 0 ? ENTRY.NO_EXECUTE : 0)
+      );
     },
-    writeable: (low, _high, level) => level < permissionsFrom || (low & 2) !== 0,
-    noExecute: (_low, high, level) => hasNoExecute && level >= permissionsFrom && (high & 0x8000_0000) !== 0,
   };
 }
 
@@ -176,20 +181,18 @@ export const AARCH64_4K: PageTableFormat = {
   rootAlignBits: 12,
   splitRoots: true,
   archBits: 64,
-  kind(low, _high, level) {
+  decode(low, high, level) {
     if ((low & 1) === 0) return ENTRY.INVALID;
-    const table = (low & 2) !== 0;
-    if (level === 3) return table ? ENTRY.PAGE : ENTRY.INVALID;
-    if (table) return ENTRY.TABLE;
-    return level === 0 ? ENTRY.INVALID : ENTRY.PAGE;
-  },
-  writeable(low, high, level) {
-    const table = level < 3 && (low & 2) !== 0;
-    return table ? (high & 0x4000_0000) === 0 : (low & 0x80) === 0;
-  },
-  noExecute(low, high, level) {
-    const table = level < 3 && (low & 2) !== 0;
-    return table ? (high & 0x1000_0000) !== 0 : (high & 0x40_0000) !== 0;
+    const tableBit = (low & 2) !== 0;
+    if (level < 3 && tableBit) {
+      return (
+        ENTRY.TABLE |
+        ((high & 0x4000_0000) === 0 ? ENTRY.WRITEABLE : 0) |
+        ((high & 0x1000_0000) !== 0 ? ENTRY.NO_EXECUTE : 0)
+      );
+    }
+    if (level === 0 || (level === 3 && !tableBit)) return ENTRY.INVALID;
+    return ENTRY.PAGE | ((low & 0x80) === 0 ? ENTRY.WRITEABLE : 0) | ((high & 0x40_0000) !== 0 ? ENTRY.NO_EXECUTE : 0);
   },
 };
 

@@ -156,7 +156,12 @@ export class PageWalker {
     for (let index = 0; index < addresses.length; index += 1) {
       const address = addresses[index] as Address;
       // Numbers below 2^53 are the common case: split them here, without a call.
-      if (typeof address === "number" && address >= 0 && address <= Number.MAX_SAFE_INTEGER && address % 1 === 0) {
+      if (
+        typeof address === "number" &&
+        address >= 0 &&
+        address <= Number.MAX_SAFE_INTEGER &&
+        address === Math.floor(address)
+      ) {
         halves[index * 2] = address >>> 0;
         halves[index * 2 + 1] = (address / TWO_32) >>> 0;
       } else splitAddress(address, halves, index);
@@ -256,14 +261,15 @@ export class PageWalker {
       }
       const low = words[slot * 2] as number;
       const high = entrySize === 8 ? (words[slot * 2 + 1] as number) : 0;
-      const kind = format.kind(low, high, level);
+      const decoded = format.decode(low, high, level);
+      const kind = decoded & ENTRY.KIND;
       if (kind === ENTRY.INVALID) {
         results.status[index] = WALK.NOT_PRESENT;
         reached[index] = 255;
         continue;
       }
-      if (!format.writeable(low, high, level)) allowWrite[index] = 0;
-      if (format.noExecute(low, high, level)) noExecute[index] = 1;
+      if ((decoded & ENTRY.WRITEABLE) === 0) allowWrite[index] = 0;
+      if ((decoded & ENTRY.NO_EXECUTE) !== 0) noExecute[index] = 1;
       const highPart = (high & highMask) * TWO_32;
       if (kind === ENTRY.TABLE) {
         table[index] = highPart + ((low & 0xffff_f000) >>> 0);

@@ -57,22 +57,58 @@ export function walkRoots(format: PageTableFormat, dtb: PageTableRoot): WalkRoot
   return { lower: root, upper: root };
 }
 
+/** Page sizes as bigints, made once: there are only a handful. */
+const PAGE_SIZES = new Map<number, bigint>();
+
+function pageSizeBigInt(size: number): bigint {
+  let value = PAGE_SIZES.get(size);
+  if (value === undefined) {
+    value = BigInt(size);
+    PAGE_SIZES.set(size, value);
+  }
+  return value;
+}
+
 /** One address's result as an object. */
 export function translationAt(results: WalkResults, index: number, address: Address): PageTranslation {
-  const virtual = BigInt(address);
+  const virtual = typeof address === "bigint" ? address : BigInt(address);
   const status = results.status[index] ?? WALK.NOT_PRESENT;
   const level = results.level[index] ?? 0;
   if (status !== WALK.OK) return { ok: false, address: virtual, reason: REASONS[status] ?? "not-present", level };
   const physical = results.physical[index] ?? 0;
   const pageSize = results.pageSize[index] ?? 0;
+  const pageBase = BigInt(physical - (physical % pageSize));
   return {
     ok: true,
     address: virtual,
-    physical: BigInt(physical),
-    pageBase: BigInt(physical - (physical % pageSize)),
-    pageSize: BigInt(pageSize),
+    physical: pageBase + BigInt(physical % pageSize),
+    pageBase,
+    pageSize: pageSizeBigInt(pageSize),
     pageType: results.pageType[index] ?? 0,
   };
+}
+
+/** A walker and its results, kept per memory and format while not in use, so repeated calls set up nothing. */
+interface Walk {
+  readonly walker: PageWalker;
+  readonly results: WalkResults;
+  busy: boolean;
+}
+
+const walks = new WeakMap<PhysicalMemory, Map<PageTableFormat, Walk>>();
+
+function walkFor(memory: PhysicalMemory, format: PageTableFormat): Walk {
+  let byFormat = walks.get(memory);
+  if (byFormat === undefined) {
+    byFormat = new Map();
+    walks.set(memory, byFormat);
+  }
+  const kept = byFormat.get(format);
+  // A walk already under way (a memory whose reads translate through itself) gets a fresh one.
+  if (kept && !kept.busy) return kept;
+  const walk = { walker: new PageWalker(memory, format), results: new WalkResults(), busy: false };
+  if (!kept) byFormat.set(format, walk);
+  return walk;
 }
 
 /**
@@ -88,17 +124,12 @@ export function translate(
   addresses: readonly Address[],
 ): PageTranslation[] {
   const format = pageTableFormat(architecture);
-  const walker = new PageWalker(memory, format);
-  return translateWith(walker, walkRoots(format, dtb), addresses, new WalkResults());
-}
-
-/** `translate` with a walker and results kept by the caller (no per-call set-up). */
-export function translateWith(
-  walker: PageWalker,
-  roots: WalkRoots,
-  addresses: readonly Address[],
-  results: WalkResults,
-): PageTranslation[] {
-  walker.walk(roots, addresses, results);
-  return addresses.map((address, index) => translationAt(results, index, address));
+  const walk = walkFor(memory, format);
+  walk.busy = true;
+  try {
+    walk.walker.walk(walkRoots(format, dtb), addresses, walk.results);
+    return addresses.map((address, index) => translationAt(walk.results, index, address));
+  } finally {
+    walk.busy = false;
+  }
 }
