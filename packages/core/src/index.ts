@@ -75,6 +75,7 @@ export {
   translate,
   walkRoots,
 } from "./os/translate/translate.ts";
+export { VirtualMemory } from "./os/translate/virtual-memory.ts";
 export { WALK, WalkResults } from "./os/translate/walk-results.ts";
 export type { VirtualTranslate, VirtualTranslation, VirtualTranslationFailure } from "./os/virtual-translate.ts";
 export type { Connector } from "./plugin/connector.ts";
