@@ -87,13 +87,19 @@ export class PageTableWriter {
     return physical | 1n | (writeable ? 2n : 0n) | large | (flags.noExecute ? 1n << 63n : 0n);
   }
 
-  /** The table at `level` on the way to `virtual`, creating missing ones; `level` 0 is the root. */
+  /** Whether a present entry at `level` maps a page (so it is no table to go through). */
+  #mapsPage(entry: bigint, level: number): boolean {
+    if (this.arch === "aarch64") return (entry & 2n) === 0n;
+    return (entry & 0x80n) !== 0n && LAYOUTS[this.arch].large.includes(level);
+  }
+
+  /** The table at `level` on the way to `virtual`, creating missing ones (and replacing a large page in the way); `level` 0 is the root. */
   tableFor(virtual: bigint, level: number): number {
     let table = this.root;
     for (let step = 0; step < level; step += 1) {
       const at = this.entryAddress(table, virtual, step);
       const entry = this.readEntry(at);
-      if ((entry & 1n) === 0n) {
+      if ((entry & 1n) === 0n || this.#mapsPage(entry, step)) {
         const created = this.allocateTable();
         this.writeEntry(at, this.tableEntry(created, step));
         table = created;

@@ -5,7 +5,8 @@
  * requests are cut at page boundaries, translated together, and the pieces contiguous in physical
  * memory joined again. As core's MemoryAccess promises, batched calls report per request what was
  * transferred, unread bytes are zero, and `read`/`write` throw (VirtualMemory, PartialData) unless
- * every byte was transferred. It is also the address space's VirtualTranslate (page-map.ts).
+ * every byte was transferred. It is also the address space's VirtualTranslate (page-map.ts), as
+ * memflow's VirtualDma is.
  */
 import type { Address } from "../../memory/address.ts";
 import type { ReadRequest, ReadResult, TransferResult, WriteRequest } from "../../memory/memory-access.ts";
@@ -14,6 +15,9 @@ import { partialDataError } from "../../memory/partial-data.ts";
 import type { PhysicalMemory } from "../../memory/physical-memory.ts";
 import { TransferBatch } from "../../memory/transfer-batch.ts";
 import type { ArchitectureIdent } from "../architecture.ts";
+import type { MemoryRange, Page, PhysicalAddress } from "../page.ts";
+import type { VirtualTranslate, VirtualTranslation, VirtualTranslationFailure } from "../virtual-translate.ts";
+import { PageTableTranslate } from "./page-map.ts";
 import { type PageTableFormat, pageTableFormat } from "./page-table-format.ts";
 import { type BatchedPhysicalMemory, PageWalker, type WalkRoots } from "./page-walk.ts";
 import { type PageTableRoot, walkRoots } from "./translate.ts";
@@ -30,12 +34,13 @@ interface Tally {
   prefix: number[];
 }
 
-export class VirtualMemory implements MemoryView {
+export class VirtualMemory implements MemoryView, VirtualTranslate {
   readonly physicalMemory: BatchedPhysicalMemory;
   readonly format: PageTableFormat;
   readonly roots: WalkRoots;
   readonly #walker: PageWalker;
   readonly #results = new WalkResults();
+  readonly #translate: PageTableTranslate;
 
   /** The address space whose tables start at `dtb`, in `memory`, as `architecture` walks them. */
   constructor(memory: PhysicalMemory | BatchedPhysicalMemory, architecture: ArchitectureIdent, dtb: PageTableRoot) {
@@ -43,6 +48,7 @@ export class VirtualMemory implements MemoryView {
     this.format = pageTableFormat(architecture);
     this.roots = walkRoots(this.format, dtb);
     this.#walker = new PageWalker(memory, this.format);
+    this.#translate = new PageTableTranslate(memory, this.format, this.roots, this.#walker);
   }
 
   /** memflow's VirtualDma metadata: the physical memory's sizes, the address space's pointer width. */
@@ -63,7 +69,7 @@ export class VirtualMemory implements MemoryView {
   }
 
   /** Translates the start of every piece in one walk; `physical(piece)` is where it is, or undefined. */
-  #translate(pieces: VirtualPieces): (piece: number) => number | undefined {
+  #translatePieces(pieces: VirtualPieces): (piece: number) => number | undefined {
     const results = this.#results;
     this.#walker.walk(this.roots, pieces.virtual, results);
     return (piece) => (results.status[piece] === WALK.OK ? results.physical[piece] : undefined);
@@ -79,7 +85,7 @@ export class VirtualMemory implements MemoryView {
     write: boolean,
   ): Tally {
     const pieces = VirtualPieces.of(requests);
-    const physical = this.#translate(pieces);
+    const physical = this.#translatePieces(pieces);
     const runs = physicalRuns(pieces, physical);
     const runDone = this.#runPhysical(runs, buffers, write);
     const tally: Tally = {
@@ -181,5 +187,38 @@ export class VirtualMemory implements MemoryView {
     const [result] = this.writeMany([{ address, data: bytes }]);
     if (result && !result.ok)
       throw partialDataError("written to", result.done, bytes.length, address, SOURCE, "VirtualMemory");
+  }
+
+  // The address space's VirtualTranslate (page-map.ts).
+
+  virtToPhys(address: Address): PhysicalAddress {
+    return this.#translate.virtToPhys(address);
+  }
+
+  virtPageInfo(address: Address): Page {
+    return this.#translate.virtPageInfo(address);
+  }
+
+  virtToPhysList(ranges: readonly { address: Address; size: Address }[]): {
+    translations: VirtualTranslation[];
+    failures: VirtualTranslationFailure[];
+  } {
+    return this.#translate.virtToPhysList(ranges);
+  }
+
+  virtToPhysRange(start: Address, end: Address): VirtualTranslation[] {
+    return this.#translate.virtToPhysRange(start, end);
+  }
+
+  virtTranslationMap(start?: Address, end?: Address): VirtualTranslation[] {
+    return this.#translate.virtTranslationMap(start, end);
+  }
+
+  virtPageMap(gapSize: number | bigint, start?: Address, end?: Address): MemoryRange[] {
+    return this.#translate.virtPageMap(gapSize, start, end);
+  }
+
+  physToVirt(physical: Address): bigint | undefined {
+    return this.#translate.physToVirt(physical);
   }
 }
