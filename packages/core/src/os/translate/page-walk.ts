@@ -14,7 +14,7 @@
 import { MemflowError } from "../../error.ts";
 import type { Address } from "../../memory/address.ts";
 import type { PhysicalMemory } from "../../memory/physical-memory.ts";
-import { TransferBatch } from "../../memory/transfer-batch.ts";
+import { TRANSFER_RECORD, TransferBatch } from "../../memory/transfer-batch.ts";
 import { ENTRY, type PageTableFormat, pageTypeOf } from "./page-table-format.ts";
 import { WALK, type WalkResults } from "./walk-results.ts";
 
@@ -150,6 +150,15 @@ export class PageWalker {
     const topShift = format.virtualBits - 33;
     const lastAtMost = new Int32Array(levels);
     const joiningCount = this.#joiningCount.fill(0);
+    // Private fields read once: in a loop, each read costs.
+    const reached = this.#reached;
+    const table = this.#table;
+    const allowWrite = this.#allowWrite;
+    const noExecute = this.#noExecute;
+    const pending = this.#pending;
+    const parent = this.#parent;
+    const joiningLists = this.#joining;
+    const signExtended = format.signExtended;
     let previous = -1;
     let previousUpper = false;
     let pendingCount = 0;
@@ -167,11 +176,11 @@ export class PageWalker {
       } else splitAddress(address, halves, index);
       const low = halves[index * 2] as number;
       const high = halves[index * 2 + 1] as number;
-      const top = format.signExtended ? (high | 0) >> topShift : high === 0 ? 0 : 1;
-      if (top !== 0 && (top !== -1 || !format.signExtended)) {
+      const top = signExtended ? (high | 0) >> topShift : high === 0 ? 0 : 1;
+      if (top !== 0 && (top !== -1 || !signExtended)) {
         results.status[index] = WALK.OUT_OF_RANGE;
         results.level[index] = 0;
-        this.#reached[index] = 255;
+        reached[index] = 255;
         continue;
       }
       const upper = top === -1;
@@ -183,17 +192,17 @@ export class PageWalker {
         while (shared < levels && (shifts[shared] as number) > highestDifferent) shared += 1;
       }
       depth[index] = shared;
-      this.#reached[index] = 0;
+      reached[index] = 0;
       if (shared === 0) {
-        this.#table[index] = upper && format.splitRoots ? roots.upper : roots.lower;
-        this.#allowWrite[index] = 1;
-        this.#noExecute[index] = 0;
-        this.#pending[pendingCount++] = index;
+        table[index] = upper && format.splitRoots ? roots.upper : roots.lower;
+        allowWrite[index] = 1;
+        noExecute[index] = 0;
+        pending[pendingCount++] = index;
       } else {
         // It follows, down to level shared - 1, the last address that needed that level's entry.
-        this.#parent[index] = lastAtMost[shared - 1] as number;
+        parent[index] = lastAtMost[shared - 1] as number;
         if (shared < levels) {
-          const joining = this.#joining[shared] as Int32Array;
+          const joining = joiningLists[shared] as Int32Array;
           joining[joiningCount[shared] as number] = index;
           joiningCount[shared] = (joiningCount[shared] as number) + 1;
         }
@@ -210,16 +219,21 @@ export class PageWalker {
     const joining = this.#joining[level] as Int32Array;
     const joiningCount = this.#joiningCount[level] as number;
     const reached = this.#reached;
+    const parents = this.#parent;
+    const table = this.#table;
+    const allowWrite = this.#allowWrite;
+    const noExecute = this.#noExecute;
+    const pending = this.#pending;
     let count = pendingCount;
     for (let slot = 0; slot < joiningCount; slot += 1) {
       const index = joining[slot] as number;
-      const parent = this.#parent[index] as number;
+      const parent = parents[index] as number;
       if (reached[parent] !== level) continue;
-      this.#table[index] = this.#table[parent] as number;
-      this.#allowWrite[index] = this.#allowWrite[parent] as number;
-      this.#noExecute[index] = this.#noExecute[parent] as number;
+      table[index] = table[parent] as number;
+      allowWrite[index] = allowWrite[parent] as number;
+      noExecute[index] = noExecute[parent] as number;
       reached[index] = level;
-      this.#pending[count++] = index;
+      pending[count++] = index;
     }
     return count;
   }
@@ -250,12 +264,13 @@ export class PageWalker {
     const noExecute = this.#noExecute;
     const highMask = this.#highMask;
     const offsetMask = 2 ** shift - 1;
+    const { status, level: levels, physical, pageSize, pageType } = results;
     let nextCount = 0;
     for (let slot = 0; slot < pendingCount; slot += 1) {
       const index = pending[slot] as number;
-      results.level[index] = level;
+      levels[index] = level;
       if (readOk[slot] === 0) {
-        results.status[index] = WALK.TABLE_UNREADABLE;
+        status[index] = WALK.TABLE_UNREADABLE;
         reached[index] = 255;
         continue;
       }
@@ -264,7 +279,7 @@ export class PageWalker {
       const decoded = format.decode(low, high, level);
       const kind = decoded & ENTRY.KIND;
       if (kind === ENTRY.INVALID) {
-        results.status[index] = WALK.NOT_PRESENT;
+        status[index] = WALK.NOT_PRESENT;
         reached[index] = 255;
         continue;
       }
@@ -279,10 +294,10 @@ export class PageWalker {
       }
       // A page of 2^shift bytes (at most 1 GiB): its base keeps the entry's bits above the size.
       const base = (low & 0xffff_f000 & ~offsetMask) >>> 0;
-      results.status[index] = WALK.OK;
-      results.physical[index] = highPart + base + (((halves[index * 2] as number) & offsetMask) >>> 0);
-      results.pageSize[index] = offsetMask + 1;
-      results.pageType[index] = pageTypeOf(allowWrite[index] === 1, noExecute[index] === 1);
+      status[index] = WALK.OK;
+      physical[index] = highPart + base + (((halves[index * 2] as number) & offsetMask) >>> 0);
+      pageSize[index] = offsetMask + 1;
+      pageType[index] = pageTypeOf(allowWrite[index] === 1, noExecute[index] === 1);
       reached[index] = 255;
     }
     this.#next = pending;
@@ -297,9 +312,11 @@ export class PageWalker {
   #inherit(count: number, results: WalkResults): void {
     const { status, level, physical, pageSize, pageType } = results;
     const halves = this.#halves;
+    const reached = this.#reached;
+    const parents = this.#parent;
     for (let index = 0; index < count; index += 1) {
-      if (this.#reached[index] === 255) continue;
-      const parent = this.#parent[index] as number;
+      if (reached[index] === 255) continue;
+      const parent = parents[index] as number;
       status[index] = status[parent] as number;
       level[index] = level[parent] as number;
       if (status[parent] !== WALK.OK) continue;
@@ -310,7 +327,7 @@ export class PageWalker {
         (physical[parent] as number) - parentOffset + (((halves[index * 2] as number) & offsetMask) >>> 0);
       pageSize[index] = size;
       pageType[index] = pageType[parent] as number;
-      this.#reached[index] = 255;
+      reached[index] = 255;
     }
   }
 
@@ -324,7 +341,12 @@ export class PageWalker {
     if (batch && memory.run) {
       batch.use(count);
       memory.run(batch);
-      for (let request = 0; request < count; request += 1) readOk[request] = batch.done(request) === size ? 1 : 0;
+      // Each request's count of bytes done, straight from its record (an entry's size fits the low word).
+      const records = batch.records;
+      for (let request = 0; request < count; request += 1) {
+        const at = request * TRANSFER_RECORD.WORDS + TRANSFER_RECORD.DONE;
+        readOk[request] = records[at] === size && records[at + 1] === 0 ? 1 : 0;
+      }
       return;
     }
     const requests = Array.from({ length: count }, (_, request) => ({
