@@ -16,7 +16,7 @@ import { PageWalker } from "../src/os/translate/page-walk.ts";
 import { translate, walkRoots } from "../src/os/translate/translate.ts";
 import { WalkResults } from "../src/os/translate/walk-results.ts";
 import { hostFor } from "../src/plugin-files.ts";
-import { PageTableWriter } from "../test/support/page-tables.ts";
+import { PageTableWriter, seededRandom } from "../test/support/page-tables.ts";
 import { buildBenchPrograms } from "./bench-programs.ts";
 
 const directory = mkdtempSync(join(tmpdir(), "memflow-ts-translate-bench-"));
@@ -41,13 +41,7 @@ try {
   // so its own page table: 130 distinct entries per walk).
   const bytes = new Uint8Array(4 * 1024 * 1024);
   const tables = new PageTableWriter(bytes, "x64", TABLES_FROM);
-  let seed = 0x2545f491;
-  const nextRandom = () => {
-    seed ^= seed << 13;
-    seed ^= seed >>> 17;
-    seed ^= seed << 5;
-    return seed >>> 0;
-  };
+  const nextRandom = seededRandom(0x2545f491);
   const SHAPES = [
     {
       name: "memflow-bench vat (base + rand(0..0x2000))",

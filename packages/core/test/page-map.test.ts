@@ -9,7 +9,7 @@ import type { ArchitectureIdent } from "../src/os/architecture.ts";
 import { PAGE_TYPE } from "../src/os/page.ts";
 import { translate } from "../src/os/translate/translate.ts";
 import { VirtualMemory } from "../src/os/translate/virtual-memory.ts";
-import { countingMemory, PageTableWriter } from "./support/page-tables.ts";
+import { countingMemory, PageTableWriter, seededRandom } from "./support/page-tables.ts";
 
 const X64: ArchitectureIdent = { kind: "X86", bits: 64, addressExtensions: false };
 const AARCH64: ArchitectureIdent = { kind: "AArch64", pageSize: 4096n };
@@ -114,13 +114,7 @@ test("AArch64: the scan covers both halves through their own roots", () => {
 });
 
 test("on random tables, every scanned page translates to where the scan says, and addresses off the map do not", () => {
-  let seed = 0x1234_5678;
-  const next = () => {
-    seed ^= seed << 13;
-    seed ^= seed >>> 17;
-    seed ^= seed << 5;
-    return seed >>> 0;
-  };
+  const next = seededRandom(0x1234_5678);
   for (let round = 0; round < 10; round += 1) {
     const bytes = new Uint8Array(1024 * 1024);
     for (let index = 0; index < 0x4_0000; index += 1) bytes[index] = next() & 0xff;

@@ -123,6 +123,18 @@ export class PageTableWriter {
   }
 }
 
+/** xorshift32: the same numbers for the same seed, for tables and addresses a failure can be replayed from. */
+export function seededRandom(seed: number): () => number {
+  let state = seed >>> 0 || 1;
+  return () => {
+    state ^= state << 13;
+    state ^= state >>> 17;
+    state ^= state << 5;
+    state >>>= 0;
+    return state;
+  };
+}
+
 /**
  * Physical memory over `bytes` (a real ScriptConnector), counting the batched calls it serves;
  * with `run` false it offers only PhysicalMemory's readMany, as a memory without batches would.

@@ -62,30 +62,60 @@ export function rootOf(format: PageTableFormat, dtb: Address): number {
   return ((halves[1] ?? 0) & highMaskOf(format)) * TWO_32 + low;
 }
 
+/** A walker's working arrays, per address of a batch unless said otherwise. */
+interface WalkState {
+  /** Each address as two 32-bit halves. */
+  halves: Uint32Array;
+  /** How many levels, from the root, it shares with the address before it. */
+  depth: Uint8Array;
+  /** The address it follows down to that depth. */
+  parent: Int32Array;
+  /** The level it is walking at (255 once it has a verdict of its own). */
+  reached: Uint8Array;
+  /** The table it is at, and what the entries on its way allowed. */
+  table: Float64Array;
+  allowWrite: Uint8Array;
+  noExecute: Uint8Array;
+  /** Per level: the addresses that start needing entries of their own there, and how many. */
+  joining: Int32Array[];
+  joiningCount: Int32Array;
+  /** The addresses walking at the current level, and those going on down. */
+  pending: Int32Array;
+  next: Int32Array;
+  /** Per request: the entry read (8 bytes whatever the entry size), and whether it was read whole. */
+  entries: Uint8Array;
+  words: Uint32Array;
+  readOk: Uint8Array;
+}
+
+function walkState(capacity: number, levels: number): WalkState {
+  const entries = new Uint8Array(capacity * 8);
+  return {
+    halves: new Uint32Array(capacity * 2),
+    depth: new Uint8Array(capacity),
+    parent: new Int32Array(capacity),
+    reached: new Uint8Array(capacity),
+    table: new Float64Array(capacity),
+    allowWrite: new Uint8Array(capacity),
+    noExecute: new Uint8Array(capacity),
+    joining: Array.from({ length: levels }, () => new Int32Array(capacity)),
+    joiningCount: new Int32Array(levels),
+    pending: new Int32Array(capacity),
+    next: new Int32Array(capacity),
+    entries,
+    words: new Uint32Array(entries.buffer),
+    readOk: new Uint8Array(capacity),
+  };
+}
+
 export class PageWalker {
   readonly format: PageTableFormat;
   readonly #memory: BatchedPhysicalMemory;
   readonly #shifts: Int32Array;
   readonly #indexMasks: Int32Array;
   readonly #highMask: number;
-  /** Per address: its halves, levels shared with its predecessor, the leader it follows, where it is. */
-  #halves = new Uint32Array(0);
-  #depth = new Uint8Array(0);
-  #parent = new Int32Array(0);
-  /** The level an address is walking at (255 once it has a verdict of its own). */
-  #reached = new Uint8Array(0);
-  #table = new Float64Array(0);
-  #allowWrite = new Uint8Array(0);
-  #noExecute = new Uint8Array(0);
-  /** Per level: the addresses that start needing entries of their own there. */
-  #joining: Int32Array[] = [];
-  #joiningCount: Int32Array;
-  #pending = new Int32Array(0);
-  #next = new Int32Array(0);
-  /** Entry bytes, 8 per request whatever the entry size, and whether each was read whole. */
-  #entries = new Uint8Array(0);
-  #words = new Uint32Array(0);
-  #readOk = new Uint8Array(0);
+  /** The walk's working arrays, sized for the largest batch so far (walk-state below). */
+  #state = walkState(0, 0);
   #batch: TransferBatch | undefined;
   /** How many physical batches this walker ran (each level of each walk is one). */
   physicalBatches = 0;
@@ -96,29 +126,16 @@ export class PageWalker {
     this.#shifts = Int32Array.from(format.levels, (level) => level.shift);
     this.#indexMasks = Int32Array.from(format.levels, (level) => 2 ** level.bits - 1);
     this.#highMask = highMaskOf(format);
-    this.#joiningCount = new Int32Array(format.levels.length);
   }
 
   #reserve(count: number): void {
-    if (this.#table.length >= count) return;
-    const capacity = Math.max(count, this.#table.length * 2, 16);
-    this.#halves = new Uint32Array(capacity * 2);
-    this.#depth = new Uint8Array(capacity);
-    this.#parent = new Int32Array(capacity);
-    this.#reached = new Uint8Array(capacity);
-    this.#table = new Float64Array(capacity);
-    this.#allowWrite = new Uint8Array(capacity);
-    this.#noExecute = new Uint8Array(capacity);
-    this.#joining = this.format.levels.map(() => new Int32Array(capacity));
-    this.#pending = new Int32Array(capacity);
-    this.#next = new Int32Array(capacity);
-    this.#entries = new Uint8Array(capacity * 8);
-    this.#words = new Uint32Array(this.#entries.buffer);
-    this.#readOk = new Uint8Array(capacity);
+    if (this.#state.table.length >= count) return;
+    const capacity = Math.max(count, this.#state.table.length * 2, 16);
+    this.#state = walkState(capacity, this.format.levels.length);
     if (this.#memory.run) {
       const batch = new TransferBatch(capacity);
       for (let index = 0; index < capacity; index += 1)
-        batch.add(0, this.#entries.subarray(index * 8, index * 8 + this.format.entrySize));
+        batch.add(0, this.#state.entries.subarray(index * 8, index * 8 + this.format.entrySize));
       this.#batch = batch;
     }
   }
@@ -143,21 +160,13 @@ export class PageWalker {
    */
   #prepare(roots: WalkRoots, addresses: readonly Address[], results: WalkResults): number {
     const format = this.format;
-    const halves = this.#halves;
-    const depth = this.#depth;
+    const { halves, depth, reached, table, allowWrite, noExecute, pending, parent, joining, joiningCount } =
+      this.#state;
     const shifts = this.#shifts;
     const levels = shifts.length;
     const topShift = format.virtualBits - 33;
     const lastAtMost = new Int32Array(levels);
-    const joiningCount = this.#joiningCount.fill(0);
-    // Private fields read once: in a loop, each read costs.
-    const reached = this.#reached;
-    const table = this.#table;
-    const allowWrite = this.#allowWrite;
-    const noExecute = this.#noExecute;
-    const pending = this.#pending;
-    const parent = this.#parent;
-    const joiningLists = this.#joining;
+    joiningCount.fill(0);
     const signExtended = format.signExtended;
     let previous = -1;
     let previousUpper = false;
@@ -202,8 +211,8 @@ export class PageWalker {
         // It follows, down to level shared - 1, the last address that needed that level's entry.
         parent[index] = lastAtMost[shared - 1] as number;
         if (shared < levels) {
-          const joining = joiningLists[shared] as Int32Array;
-          joining[joiningCount[shared] as number] = index;
+          const joiningAt = joining[shared] as Int32Array;
+          joiningAt[joiningCount[shared] as number] = index;
           joiningCount[shared] = (joiningCount[shared] as number) + 1;
         }
       }
@@ -216,14 +225,9 @@ export class PageWalker {
 
   /** Adds to the walkers of `level` the addresses that need its entry whose leader got this far. */
   #join(level: number, pendingCount: number): number {
-    const joining = this.#joining[level] as Int32Array;
-    const joiningCount = this.#joiningCount[level] as number;
-    const reached = this.#reached;
-    const parents = this.#parent;
-    const table = this.#table;
-    const allowWrite = this.#allowWrite;
-    const noExecute = this.#noExecute;
-    const pending = this.#pending;
+    const { reached, parent: parents, table, allowWrite, noExecute, pending } = this.#state;
+    const joining = this.#state.joining[level] as Int32Array;
+    const joiningCount = this.#state.joiningCount[level] as number;
     let count = pendingCount;
     for (let slot = 0; slot < joiningCount; slot += 1) {
       const index = joining[slot] as number;
@@ -244,9 +248,8 @@ export class PageWalker {
     const shift = this.#shifts[level] as number;
     const mask = this.#indexMasks[level] as number;
     const entrySize = format.entrySize;
-    const halves = this.#halves;
-    const table = this.#table;
-    const pending = this.#pending;
+    const state = this.#state;
+    const { halves, table, pending, readOk, words, next, reached, allowWrite, noExecute } = state;
     const entryAddresses = this.#batch?.addresses ?? new Float64Array(pendingCount);
     for (let slot = 0; slot < pendingCount; slot += 1) {
       const index = pending[slot] as number;
@@ -256,12 +259,6 @@ export class PageWalker {
       entryAddresses[slot] = (table[index] as number) + (entry & mask) * entrySize;
     }
     this.#readEntries(entryAddresses, pendingCount);
-    const readOk = this.#readOk;
-    const words = this.#words;
-    const next = this.#next;
-    const reached = this.#reached;
-    const allowWrite = this.#allowWrite;
-    const noExecute = this.#noExecute;
     const highMask = this.#highMask;
     const offsetMask = 2 ** shift - 1;
     const { status, level: levels, physical, pageSize, pageType } = results;
@@ -300,8 +297,8 @@ export class PageWalker {
       pageType[index] = pageTypeOf(allowWrite[index] === 1, noExecute[index] === 1);
       reached[index] = 255;
     }
-    this.#next = pending;
-    this.#pending = next;
+    state.next = pending;
+    state.pending = next;
     return nextCount;
   }
 
@@ -311,9 +308,7 @@ export class PageWalker {
    */
   #inherit(count: number, results: WalkResults): void {
     const { status, level, physical, pageSize, pageType } = results;
-    const halves = this.#halves;
-    const reached = this.#reached;
-    const parents = this.#parent;
+    const { halves, reached, parent: parents } = this.#state;
     for (let index = 0; index < count; index += 1) {
       if (reached[index] === 255) continue;
       const parent = parents[index] as number;
@@ -331,13 +326,13 @@ export class PageWalker {
     }
   }
 
-  /** Reads `count` entries in one batch into #entries; #readOk says which were read whole. */
+  /** Reads `count` entries in one batch into the state's entries; its readOk says which were read whole. */
   #readEntries(addresses: Float64Array, count: number): void {
     this.physicalBatches += 1;
     const size = this.format.entrySize;
     const batch = this.#batch;
     const memory = this.#memory;
-    const readOk = this.#readOk;
+    const { readOk, entries } = this.#state;
     if (batch && memory.run) {
       batch.use(count);
       memory.run(batch);
@@ -354,7 +349,7 @@ export class PageWalker {
       length: size,
     }));
     for (const [request, result] of memory.readMany(requests).entries()) {
-      this.#entries.set(result.data.subarray(0, size), request * 8);
+      entries.set(result.data.subarray(0, size), request * 8);
       readOk[request] = result.ok ? 1 : 0;
     }
   }
