@@ -148,3 +148,24 @@ describe("over core's native test connector", () => {
     expect(fromNative.filter((result) => result.done > 0)).toHaveLength(4);
   });
 });
+
+test("a 32-bit PAE address space: reads across its pages, 32-bit pointers, nothing above 4 GiB", () => {
+  const bytes = new Uint8Array(MIB);
+  for (let index = 0; index < bytes.length; index += 1) bytes[index] = (index * 13) & 0xff;
+  const tables = new PageTableWriter(bytes, "x86-pae", 0x8_0000);
+  tables.map(0x0804_8000n, 0x2000n, 2);
+  tables.map(0x0804_9000n, 0x7000n, 2);
+  const view = new VirtualMemory(
+    countingMemory(bytes),
+    { kind: "X86", bits: 32, addressExtensions: true },
+    tables.root,
+  );
+  const across = view.read(0x0804_8ffc, 8);
+  expect(across).toEqual(new Uint8Array([...expectedAt(bytes, 0x2ffc, 4), ...expectedAt(bytes, 0x7000, 4)]));
+  expect(view.metadata().archBits).toBe(32);
+  const [above] = view.readMany([{ address: 0x1_0804_8000, length: 4 }]);
+  expect({ done: above?.done, failed: above?.failed }).toEqual({ done: 0, failed: 4 });
+  expect(view.readMany([{ address: 0x0804_8000, length: 0 }])).toEqual([
+    { address: 0x0804_8000n, data: new Uint8Array(0), done: 0, failed: 0, ok: true },
+  ]);
+});
