@@ -1,0 +1,410 @@
+/**
+ * The bundled dummy OS plugin (native/dummy-os.c) against its contract (native/dummy-os.md),
+ * built with the system compiler and driven through core's Inventory over the bundled dummy
+ * connector, as `memflow-ts … -c dummy -o dummy` does.
+ */
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import {
+  INVALID_ADDRESS,
+  Inventory,
+  MemflowError,
+  type ModuleInfo,
+  type Os,
+  PAGE_TYPE,
+  type Process,
+} from "@memflow-ts/core";
+import { bundledPluginDirectory } from "../src/index.ts";
+import { contentBytes, KIB4, layoutOf, MIB2 } from "./support/dummy-os-contract.ts";
+
+const cache = mkdtempSync(join(tmpdir(), "memflow-ts-dummy-os-"));
+afterAll(() => rmSync(cache, { recursive: true, force: true }));
+
+const inventory = Inventory.scanPath(bundledPluginDirectory("dummy", cache));
+inventory.addDir(bundledPluginDirectory("dummy-os", cache));
+
+/** `-c dummy:<connectorArgs> -o dummy:<osArgs>`. */
+function openOs(connectorArgs: string, osArgs: string): Os {
+  return inventory.builder().connector("dummy").args(`:${connectorArgs}`).os("dummy").args(`:${osArgs}`).build();
+}
+
+/** One OS for the tests of a describe block: opened before them, closed after. */
+function sharedOs(connectorArgs: string, osArgs: string): () => Os {
+  let os: Os | undefined;
+  beforeAll(() => {
+    os = openOs(connectorArgs, osArgs);
+  });
+  afterAll(() => os?.close());
+  return () => {
+    if (!os) throw new Error("the shared OS is not open yet");
+    return os;
+  };
+}
+
+/** The MemflowError `run` throws; anything else (or nothing) fails the test. */
+function errorOf(run: () => unknown): MemflowError {
+  let caught: unknown;
+  try {
+    run();
+  } catch (error) {
+    caught = error;
+  }
+  if (caught instanceof MemflowError) return caught;
+  throw new Error(`expected a MemflowError, got ${String(caught)}`);
+}
+
+const hex = (bytes: Uint8Array) => Buffer.from(bytes).toString("hex");
+
+describe("processes", () => {
+  const shared = sharedOs("size=8m", "procs=3,seed=7");
+
+  test("lists procs processes, pids 1 to n, named dummy<pid>, alive, x86_64, with their dtb", () => {
+    const os = shared();
+    const list = os.processInfoList();
+    expect(list.map((info) => [info.pid, info.name, info.path, info.commandLine])).toEqual([
+      [1, "dummy1", "/usr/bin/dummy1", "/usr/bin/dummy1 --seed 7"],
+      [2, "dummy2", "/usr/bin/dummy2", "/usr/bin/dummy2 --seed 7"],
+      [3, "dummy3", "/usr/bin/dummy3", "/usr/bin/dummy3 --seed 7"],
+    ]);
+    for (const info of list) {
+      expect(info.state).toEqual({ kind: "Alive" });
+      expect(info.sysArch).toEqual({ kind: "X86", bits: 64, addressExtensions: false });
+      expect(info.procArch).toEqual(info.sysArch);
+      expect(info.dtb2).toBe(INVALID_ADDRESS);
+      expect(info.dtb1 % BigInt(KIB4)).toBe(0n);
+      // The process's address is its base: 2 GiB-aligned in [4 GiB, 16 TiB).
+      expect(info.address % 0x8000_0000n).toBe(0n);
+      expect(info.address >= 0x1_0000_0000n && info.address < 1n << 44n).toBe(true);
+    }
+    expect(new Set(list.map((info) => info.address)).size).toBe(3);
+    expect(os.processAddressList()).toEqual(list.map((info) => info.address));
+  });
+
+  test("finds every process by pid, by name and by address", () => {
+    const os = shared();
+    for (const info of os.processInfoList()) {
+      expect(os.processInfoByPid(info.pid)).toEqual(info);
+      expect(os.processInfoByName(info.name)).toEqual(info);
+      expect(os.processInfoByAddress(info.address)).toEqual(info);
+    }
+  });
+
+  test("unknown pids, names and addresses fail with (OsLayer, ProcessNotFound)", () => {
+    const os = shared();
+    expect(errorOf(() => os.processInfoByPid(4)).is("OsLayer", "ProcessNotFound")).toBe(true);
+    expect(errorOf(() => os.processInfoByName("dummy4")).is("OsLayer", "ProcessNotFound")).toBe(true);
+    expect(errorOf(() => os.processInfoByName("dummy")).is("OsLayer", "ProcessNotFound")).toBe(true);
+    expect(errorOf(() => os.processInfoByAddress(0x1234n)).is("OsLayer", "ProcessNotFound")).toBe(true);
+    expect(errorOf(() => os.processByPid(99)).is("OsLayer", "ProcessNotFound")).toBe(true);
+  });
+});
+
+describe("modules and their images", () => {
+  const shared = sharedOs("size=8m", "procs=2,seed=7");
+
+  test("the executable comes first, libraries follow at base + j MiB, each 8 to 15 pages", () => {
+    const os = shared();
+    for (const info of os.processInfoList()) {
+      using process = os.processByPid(info.pid);
+      const modules = process.moduleList();
+      expect(modules.length).toBeGreaterThanOrEqual(2);
+      expect(modules.length).toBeLessThanOrEqual(4);
+      expect(modules.map((module) => module.name)).toEqual(
+        [info.name, "libc.so.6", "libm.so.6", "libdummy.so"].slice(0, modules.length),
+      );
+      expect(modules[0]?.path).toBe(info.path);
+      modules.forEach((module, index) => {
+        expect(module.base).toBe(info.address + BigInt(index) * 0x10_0000n);
+        expect(module.address).toBe(module.base);
+        expect(module.parentProcess).toBe(info.address);
+        expect(module.size % BigInt(KIB4)).toBe(0n);
+        expect(module.size / BigInt(KIB4) >= 8n && module.size / BigInt(KIB4) <= 15n).toBe(true);
+        expect(process.moduleByName(module.name)).toEqual(module);
+        expect(process.moduleByAddress(module.address, module.arch)).toEqual(module);
+      });
+      expect(process.primaryModule()).toEqual(modules[0] as ModuleInfo);
+      expect(process.primaryModuleAddress()).toBe(info.address);
+      expect(process.moduleAddressList().map((entry) => entry.address)).toEqual(
+        modules.map((module) => module.address),
+      );
+      expect(process.moduleList({ kind: "X86", bits: 32, addressExtensions: false })).toEqual([]);
+    }
+  });
+
+  test("exports lie inside their module at the contract's offsets, with imports and sections", () => {
+    const os = shared();
+    using process = os.processByPid(1);
+    for (const module of process.moduleList()) {
+      const exports = process.moduleExportList(module);
+      expect(exports.length).toBeGreaterThanOrEqual(2);
+      expect(exports.map((entry) => entry.name)).toEqual(
+        ["start", "run", "stop", "open", "close"].slice(0, exports.length),
+      );
+      exports.forEach((entry, index) => {
+        expect(entry.offset).toBe(0x1000n + 0x100n * BigInt(index));
+        expect(entry.offset < module.size).toBe(true);
+        expect(process.moduleExportByName(module, entry.name)).toEqual(entry);
+      });
+      const imports = process.moduleImportList(module);
+      expect(imports.map((entry) => [entry.name, entry.offset])).toEqual(
+        [
+          ["malloc", 0x3000n],
+          ["free", 0x3008n],
+          ["memcpy", 0x3010n],
+        ].slice(0, imports.length),
+      );
+      expect(imports.length).toBeGreaterThanOrEqual(1);
+      expect(process.moduleSectionList(module)).toEqual([
+        { name: ".text", base: module.base + 0x1000n, size: 0x2000n },
+        { name: ".rodata", base: module.base + 0x3000n, size: 0x1000n },
+        { name: ".data", base: module.base + 0x4000n, size: module.size - 0x4000n },
+      ]);
+      expect(process.moduleSectionByName(module, ".data").base).toBe(module.base + 0x4000n);
+    }
+  });
+
+  test("unknown modules, exports, imports and sections give memflow's errors", () => {
+    const os = shared();
+    using process = os.processByPid(2);
+    const module = process.primaryModule();
+    expect(errorOf(() => process.moduleByName("missing.so")).is("OsLayer", "ModuleNotFound")).toBe(true);
+    expect(
+      errorOf(() => process.moduleByAddress(module.address + 1n, module.arch)).is("OsLayer", "ModuleNotFound"),
+    ).toBe(true);
+    expect(errorOf(() => process.moduleExportByName(module, "missing")).is("OsLayer", "ExportNotFound")).toBe(true);
+    expect(errorOf(() => process.moduleImportByName(module, "missing")).is("OsLayer", "ImportNotFound")).toBe(true);
+    expect(errorOf(() => process.moduleSectionByName(module, ".bss")).is("OsLayer", "SectionNotFound")).toBe(true);
+    const stranger = { ...module, base: module.base + 0x1000n };
+    expect(errorOf(() => process.moduleExportList(stranger)).is("Other", "InvalidExeFile")).toBe(true);
+  });
+});
+
+describe("virtual memory", () => {
+  const shared = sharedOs("size=8m", "procs=2,seed=7");
+
+  test("reads of module pages return the seeded contents", () => {
+    const os = shared();
+    for (const address of os.processAddressList()) {
+      using process = os.processByAddress(address);
+      const pid = process.info().pid;
+      for (const module of process.moduleList()) {
+        const at = module.base + 0x1ff8n; // across the boundary of pages 1 and 2
+        expect(hex(process.read(at, 32))).toBe(hex(contentBytes(7n, pid, at, 32)));
+        expect(hex(process.read(module.base, 8))).toBe(hex(contentBytes(7n, pid, module.base, 8)));
+      }
+    }
+  });
+
+  test("a read across a module's hole is zero-filled there and reported", () => {
+    const os = shared();
+    using process = os.processByPid(1);
+    const module = process.primaryModule();
+    const hole = module.base + (module.size / BigInt(KIB4) / 2n) * BigInt(KIB4);
+    const [result] = process.readMany([{ address: hole - 16n, length: KIB4 + 32 }]);
+    expect(result?.done).toBe(32);
+    expect(result?.failed).toBe(KIB4);
+    expect(result?.ok).toBe(false);
+    const data = result?.data ?? new Uint8Array();
+    expect(hex(data.subarray(0, 16))).toBe(hex(contentBytes(7n, 1, hole - 16n, 16)));
+    expect(data.subarray(16, 16 + KIB4).every((byte) => byte === 0)).toBe(true);
+    expect(hex(data.subarray(16 + KIB4))).toBe(hex(contentBytes(7n, 1, hole + BigInt(KIB4), 16)));
+    expect(errorOf(() => process.read(hole, 8)).kind).toBe("PartialData");
+  });
+
+  test("virtToPhys then a physical read gives the bytes of the virtual read", () => {
+    const os = shared();
+    using process = os.processByPid(2);
+    const translate = process.virtualTranslate();
+    expect(translate).toBeDefined();
+    const addresses = process.moduleList().flatMap((module) => [module.base, module.base + 0x1234n]);
+    const physicalReads = addresses.map((address) => translate?.virtToPhys(address).address ?? 0n);
+    const virtual = addresses.map((address) => hex(process.read(address, 64)));
+    process.close();
+    const physical = os.physicalMemory();
+    expect(physicalReads.map((address) => hex(physical?.read(address, 64) ?? new Uint8Array()))).toEqual(virtual);
+  });
+
+  test("writes through a process land where its reads find them", () => {
+    const os = shared();
+    using process = os.processByPid(1);
+    const at = process.primaryModule().base + 0x4100n;
+    process.write(at, Uint8Array.of(1, 2, 3, 4));
+    expect([...process.read(at, 4)]).toEqual([1, 2, 3, 4]);
+  });
+
+  test("mappedMemRange lists the module pages around their holes, read-only below 0x4000", () => {
+    const os = shared();
+    using process = os.processByPid(1);
+    const module = process.primaryModule();
+    const pages = module.size / BigInt(KIB4);
+    const hole = module.base + (pages / 2n) * BigInt(KIB4);
+    const ranges = process.mappedMemRange(-1, module.base, module.base + module.size);
+    expect(ranges).toEqual([
+      { address: module.base, size: 0x4000n, pageType: PAGE_TYPE.READ_ONLY },
+      ...(hole > module.base + 0x4000n
+        ? [
+            {
+              address: module.base + 0x4000n,
+              size: hole - module.base - 0x4000n,
+              pageType: PAGE_TYPE.WRITEABLE | PAGE_TYPE.NOEXEC,
+            },
+          ]
+        : []),
+      {
+        address: hole + BigInt(KIB4),
+        size: module.base + module.size - hole - BigInt(KIB4),
+        pageType: PAGE_TYPE.WRITEABLE | PAGE_TYPE.NOEXEC,
+      },
+    ]);
+  });
+
+  test("the kernel has its own address space, modules and translation", () => {
+    const os = shared();
+    const info = os.info();
+    const modules = os.moduleList();
+    expect(modules.map((module) => [module.name, module.path])).toEqual([
+      ["dummy-kernel", "/boot/dummy-kernel"],
+      ["dummy-driver", "/lib/modules/dummy-driver.ko"],
+    ]);
+    expect(info.base).toBe(modules[0]?.base ?? 0n);
+    expect(info.size).toBe(modules[0]?.size ?? 0n);
+    expect(os.primaryModule()).toEqual(modules[0] as ModuleInfo);
+    expect(modules.every((module) => module.parentProcess === 0n)).toBe(true);
+    expect(info.base >= 0xffff_f800_0000_0000n).toBe(true);
+    const kernel = os.memoryView();
+    expect(hex(kernel?.read(info.base + 0x10n, 16) ?? new Uint8Array())).toBe(
+      hex(contentBytes(7n, 0, info.base + 0x10n, 16)),
+    );
+    const page = os.virtualTranslate()?.virtPageInfo(info.base);
+    expect(page?.pageSize).toBe(BigInt(KIB4));
+    expect(page?.pageType).toBe(PAGE_TYPE.READ_ONLY);
+  });
+});
+
+describe("page sizes", () => {
+  // 2 GiB: the first process gets gigabyte 1 as a 1 GiB page, both get a 2 MiB page.
+  const shared = sharedOs("size=2g", "procs=2,seed=3");
+
+  function pageAt(process: Process, address: bigint) {
+    return process.virtualTranslate()?.virtPageInfo(address);
+  }
+
+  test("maps 4 KiB module pages, a 2 MiB heap page and a 1 GiB page where the contract says", () => {
+    const os = shared();
+    const first = os.processInfoByPid(1);
+    using process = os.processByPid(1);
+    const layout = layoutOf(first.address);
+    expect(pageAt(process, layout.modules)?.pageSize).toBe(BigInt(KIB4));
+    expect(pageAt(process, layout.heap + 0x1234n)).toEqual({
+      pageType: PAGE_TYPE.WRITEABLE | PAGE_TYPE.NOEXEC,
+      pageBase: (1024n / 2n - 1n) * BigInt(MIB2),
+      pageSize: BigInt(MIB2),
+    });
+    expect(pageAt(process, layout.huge + 0x3456_7890n)).toEqual({
+      pageType: PAGE_TYPE.WRITEABLE | PAGE_TYPE.NOEXEC,
+      pageBase: 0x4000_0000n,
+      pageSize: 0x4000_0000n,
+    });
+    const translate = process.virtualTranslate();
+    expect(translate?.virtToPhys(layout.huge + 0x3456_7890n).address).toBe(0x4000_0000n + 0x3456_7890n);
+    const ranges = process.mappedMemRange(-1);
+    expect(ranges.slice(-2)).toEqual([
+      { address: layout.heap, size: BigInt(MIB2), pageType: PAGE_TYPE.WRITEABLE | PAGE_TYPE.NOEXEC },
+      { address: layout.huge, size: 0x4000_0000n, pageType: PAGE_TYPE.WRITEABLE | PAGE_TYPE.NOEXEC },
+    ]);
+  });
+
+  test("the large pages hold the seeded contents: all of the 2 MiB page, the ends of the 1 GiB one", () => {
+    const os = shared();
+    const first = os.processInfoByPid(1);
+    using process = os.processByPid(1);
+    const layout = layoutOf(first.address);
+    for (const at of [
+      layout.heap,
+      layout.heap + BigInt(MIB2) - 8n,
+      layout.heap + 0x12_3458n,
+      layout.huge,
+      layout.huge + 0x3fff_fff0n,
+    ]) {
+      expect(hex(process.read(at, 8))).toBe(hex(contentBytes(3n, 1, at, 8)));
+    }
+    expect(process.read(layout.huge + 0x2000_0000n, 8).every((byte) => byte === 0)).toBe(true);
+  });
+
+  test("the second process has a 2 MiB page but no 1 GiB page: gigabyte 2 is past the memory", () => {
+    const os = shared();
+    const second = os.processInfoByPid(2);
+    using process = os.processByPid(2);
+    const layout = layoutOf(second.address);
+    expect(pageAt(process, layout.heap)?.pageBase).toBe((1024n / 2n - 2n) * BigInt(MIB2));
+    expect(errorOf(() => pageAt(process, layout.huge)).is("VirtualTranslate", "OutOfBounds")).toBe(true);
+  });
+});
+
+describe("seeds and arguments", () => {
+  function snapshot(osArgs: string): string[] {
+    using os = openOs("size=4m", osArgs);
+    return os.processInfoList().flatMap((info) => {
+      using process = os.processByPid(info.pid);
+      const modules = process.moduleList();
+      return [
+        `${info.pid} ${info.address} ${info.dtb1}`,
+        ...modules.map(
+          (module) => `${module.name} ${module.base} ${module.size} ${process.moduleExportList(module).length}`,
+        ),
+        hex(process.read(modules[0]?.base ?? 0n, 16)),
+      ];
+    });
+  }
+
+  test("the same seed lays out the same OS, another seed another", () => {
+    const first = snapshot("procs=3,seed=42");
+    expect(snapshot("procs=3,seed=42")).toEqual(first);
+    expect(snapshot("procs=3,seed=43")).not.toEqual(first);
+    expect(snapshot("procs=3")).toEqual(snapshot("procs=3,seed=1"));
+  });
+
+  test("without procs there is one process, as in memflow's dummy", () => {
+    using os = openOs("size=4m", "seed=5");
+    expect(os.processInfoList().map((info) => info.pid)).toEqual([1]);
+  });
+
+  test("bad arguments fail with memflow's argument errors", () => {
+    const failure = (osArgs: string, connectorArgs = "size=4m") => errorOf(() => openOs(connectorArgs, osArgs));
+    expect(failure("colour=red").is("ArgsValidator", "ArgNotExists")).toBe(true);
+    expect(failure("procs=many").is("ArgsValidator", "ArgValidation")).toBe(true);
+    expect(failure("procs=-1").is("ArgsValidator", "ArgValidation")).toBe(true);
+    expect(failure("seed=0x").is("ArgsValidator", "ArgValidation")).toBe(true);
+    expect(failure("size=4q").is("Connector", "InvalidMemorySizeUnit")).toBe(true);
+    expect(failure("size=4M").is("Connector", "InvalidMemorySize")).toBe(true); // memflow trims units case-sensitively
+    expect(failure("size=8m").is("ArgsValidator", "ArgValidation")).toBe(true); // more than the connector has
+    expect(failure("procs=400", "size=1m").is("ArgsValidator", "ArgValidation")).toBe(true); // no room
+  });
+
+  test("without an input it lays out in memory of its own of `size`", () => {
+    using os = inventory.instantiateOs("dummy", undefined, ":size=4m,procs=2,seed=7");
+    expect(os.physicalMemory()?.metadata().realSize).toBe(0x40_0000n);
+    using same = openOs("size=4m", "procs=2,seed=7");
+    expect(os.processInfoList()).toEqual(same.processInfoList());
+  });
+});
+
+describe("owning processes", () => {
+  test("a process from intoProcessByPid owns the OS and reads as a borrowed one", () => {
+    const os = openOs("size=4m", "procs=2,seed=9");
+    const info = os.processInfoByPid(2);
+    using process = os.intoProcessByPid(2);
+    expect(os.closed).toBe(true);
+    expect(process.info()).toEqual(info);
+    const base = process.primaryModule().base;
+    expect(hex(process.read(base, 16))).toBe(hex(contentBytes(9n, 2, base, 16)));
+  });
+
+  test("an unknown pid spends the OS and fails with ProcessNotFound", () => {
+    const os = openOs("size=4m", "procs=1");
+    expect(errorOf(() => os.intoProcessByPid(7)).is("OsLayer", "ProcessNotFound")).toBe(true);
+    expect(os.closed).toBe(true);
+  });
+});
