@@ -8,7 +8,7 @@
 #define MODULE_STRIDE 0x100000ull    /* module j of an address space is at base + j MiB */
 #define HEAP_OFFSET 0x20000000ull    /* the 2 MiB page, from a process's base */
 #define HUGE_OFFSET 0x40000000ull    /* the 1 GiB page, from a process's base */
-#define READ_ONLY_END 0x4000ull      /* module pages below this offset are read-only and executable */
+#define READ_ONLY_END 0x4000ull      /* module pages below this offset: leaf RW and NX clear (code) */
 #define KERNEL_BASE 0xfffff80000000000ull
 #define PROCESS_BASE 0x100000000ull
 #define PROCESS_SLOTS 8190ull        /* 2 GiB-aligned bases in [4 GiB, 16 TiB) */

@@ -2,7 +2,8 @@
  * dummy OS: x86-64 4-level paging in physical memory (dummy-os.md "Page tables"). Mappings are
  * written as genuine PML4/PDPT/PD/PT entries; translation is the MMU's walk, reading each entry
  * from physical memory and honouring the PS bit of PDPT (1 GiB) and PD (2 MiB) entries, so any
- * x64 walk over the same connector gets the same answers. Part of dummy-os.c.
+ * x64 walk over the same connector gets the same answers; page types follow memflow's x64 rule
+ * (below). Part of dummy-os.c.
  */
 
 #define KIB4 0x1000ull
@@ -30,7 +31,14 @@ static bool canonical(uint64_t address) {
 
 static uint64_t sign_extend48(uint64_t address) { return (address & (1ull << 47)) ? address | 0xffff000000000000ull : address; }
 
-/* memflow's page type of a leaf: WRITEABLE or READ_ONLY, plus NOEXEC. */
+/*
+ * memflow's page type of a mapping (mmu/spec.rs get_phys_page with x64's bits): WRITEABLE when
+ * ANY entry of the walk has RW set, else READ_ONLY; NOEXEC when any has NX. (The CPU needs RW
+ * on every level instead; the tables here set RW on every table entry, so a page the CPU sees
+ * read-only is still WRITEABLE to memflow: the rule followed is memflow's.) `entry` is the OR of
+ * the walk's entries.
+ */
+#define PTE_INHERITED (PTE_WRITABLE | PTE_NO_EXECUTE)
 static uint8_t entry_page_type(uint64_t entry) {
   uint8_t type = (entry & PTE_WRITABLE) ? MF_PAGE_TYPE_WRITEABLE : MF_PAGE_TYPE_READ_ONLY;
   return (entry & PTE_NO_EXECUTE) ? (uint8_t)(type | MF_PAGE_TYPE_NOEXEC) : type;
@@ -44,7 +52,7 @@ typedef struct {
   uint64_t virtual_base; /* the page's first virtual address */
   uint64_t physical_base;
   uint64_t size;
-  uint64_t entry; /* the leaf entry, for its flags */
+  uint64_t entry; /* the leaf entry, with the RW and NX bits of every entry above it ORed in */
 } Leaf;
 
 static mf_physical_address leaf_physical(const Leaf *leaf, uint64_t address) {
@@ -56,11 +64,13 @@ static mf_physical_address leaf_physical(const Leaf *leaf, uint64_t address) {
 /* The walk of one address from `dtb`: false when it is not canonical, an entry is not present or unreadable. */
 static bool translate_address(mf_connector_instance *connector, uint64_t dtb, uint64_t address, Leaf *leaf) {
   if (!canonical(address)) return false;
-  uint64_t table = dtb & PTE_ADDRESS;
+  uint64_t table = dtb & PTE_ADDRESS, inherited = 0;
   for (int level = 4; level >= 1; level--) {
     uint64_t entry;
     if (!physical_read(connector, table + 8ull * level_index(address, level), &entry, 8)) return false;
     if (!(entry & PTE_PRESENT)) return false;
+    entry |= inherited;
+    inherited = entry & PTE_INHERITED;
     bool leaf_here = level == 1 || ((level == 2 || level == 3) && (entry & PTE_LARGE));
     if (leaf_here) {
       uint64_t size = level_page_size(level);
@@ -90,7 +100,7 @@ typedef struct {
  * from `base`) that meet [start, end): leaves go to visit, tables are walked in turn. A table
  * page is read whole, once. False when visit stopped the walk.
  */
-static bool walk_table(RangeWalk *walk, uint64_t table, int level, uint64_t base) {
+static bool walk_table(RangeWalk *walk, uint64_t table, int level, uint64_t base, uint64_t inherited) {
   uint64_t entries[512];
   if (!physical_read(walk->connector, table, entries, sizeof entries)) return true;
   uint64_t span = 1ull << (12 + 9 * (level - 1));
@@ -101,10 +111,11 @@ static bool walk_table(RangeWalk *walk, uint64_t table, int level, uint64_t base
     if (first >= walk->end) break;
     uint64_t entry = entries[index];
     if (!(entry & PTE_PRESENT)) continue;
+    entry |= inherited;
     if (level == 1 || ((level == 2 || level == 3) && (entry & PTE_LARGE))) {
       Leaf leaf = { first, entry & PTE_ADDRESS & ~(span - 1), span, entry };
       if (!walk->visit(walk->context, &leaf)) return false;
-    } else if (!walk_table(walk, entry & PTE_ADDRESS, level - 1, first)) {
+    } else if (!walk_table(walk, entry & PTE_ADDRESS, level - 1, first, entry & PTE_INHERITED)) {
       return false;
     }
   }
@@ -116,5 +127,5 @@ static bool walk_range(mf_connector_instance *connector, uint64_t dtb, uint64_t 
                        void *context) {
   if (end <= start) return true;
   RangeWalk walk = { connector, start, end, visit, context };
-  return walk_table(&walk, dtb & PTE_ADDRESS, 4, 0);
+  return walk_table(&walk, dtb & PTE_ADDRESS, 4, 0, 0);
 }
