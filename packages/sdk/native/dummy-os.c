@@ -10,6 +10,7 @@
  * One translation unit made of the files in dummy-os/, one concept each; they share static
  * helpers, so the library exports only its descriptor.
  */
+#define _POSIX_C_SOURCE 200809L /* strdup, under -std=c11 without _DEFAULT_SOURCE too */
 #include <stdio.h>
 #include "dummy-memory.h"
 
@@ -88,30 +89,34 @@ static int32_t open_memory(mf_option_connector_instance input, Options *options,
   return mf_connector_from_state(&dummy_ops, memory, none, connector);
 }
 
+/* Lays out the OS in its connector's memory: 0, or the error that stops it. */
+static int32_t os_build(DummyOs *os, const Options *options) {
+  os->processes = calloc(options->processes ? options->processes : 1, sizeof *os->processes);
+  if (!os->processes) return MF_ERROR(MF_ORIGIN_OS_LAYER, MF_KIND_UNKNOWN);
+  return build_layout(&os->connector, options->size, options->seed, &os->kernel, os->processes, options->processes);
+}
+
 /* As a Rust plugin, create owns `input` and `lib` from the call on: a failure drops them. */
 static int32_t dummy_os_create(const mf_os_args *args, mf_option_connector_instance input, mf_carc lib,
                                mf_plugin_logger *logger, mf_os_instance *out) {
   (void)logger;
   Options options;
   int32_t error = parse_options(args, &options);
-  DummyOs *os = error == 0 ? calloc(1, sizeof *os) : NULL;
-  bool have_connector = false;
+  DummyOs *os = calloc(1, sizeof *os);
   if (error == 0 && !os) error = MF_ERROR(MF_ORIGIN_OS_LAYER, MF_KIND_UNKNOWN);
-  if (error == 0) {
-    have_connector = input.tag == MF_OPTION_SOME;
-    error = open_memory(input, &options, &os->connector);
-    have_connector = have_connector || error == 0;
-  }
-  if (error == 0) {
-    os->processes = calloc(options.processes ? options.processes : 1, sizeof *os->processes);
-    if (!os->processes) error = MF_ERROR(MF_ORIGIN_OS_LAYER, MF_KIND_UNKNOWN);
-  }
-  if (error == 0)
-    error = build_layout(&os->connector, options.size, options.seed, &os->kernel, os->processes, options.processes);
   if (error != 0) {
-    if (have_connector) connector_drop(&os->connector);
-    else if (input.tag == MF_OPTION_SOME) connector_drop(&input.value);
-    if (os) free(os->processes);
+    if (input.tag == MF_OPTION_SOME) connector_drop(&input.value);
+    free(os);
+    lib_drop(lib);
+    return error;
+  }
+  /* open_memory moves the input into os->connector even when it fails; its own memory only on success. */
+  error = open_memory(input, &options, &os->connector);
+  bool owns_connector = error == 0 || input.tag == MF_OPTION_SOME;
+  if (error == 0) error = os_build(os, &options);
+  if (error != 0) {
+    if (owns_connector) connector_drop(&os->connector);
+    free(os->processes);
     free(os);
     lib_drop(lib);
     return error;

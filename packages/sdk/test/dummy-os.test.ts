@@ -155,6 +155,11 @@ describe("seeds and arguments", () => {
     expect(snapshot("procs=3")).toEqual(snapshot("procs=3,seed=1"));
   });
 
+  test("its help names the three arguments", () => {
+    const help = inventory.osHelp("dummy");
+    for (const key of ["size:", "procs:", "seed:"]) expect(help).toContain(`\n${key}`);
+  });
+
   test("without procs there is one process, as in memflow's dummy", () => {
     using os = openOs("size=4m", "seed=5");
     expect(os.processInfoList().map((info) => info.pid)).toEqual([1]);

@@ -59,7 +59,7 @@ static void os_free(void *instance) {
   free(os);
 }
 
-/* ProcessInfo of a space, its strings made by `copy` (malloc'd ones for the host, which frees them). */
+/* ProcessInfo of a space; its strings are malloc'd, the receiver's to free. */
 static mf_process_info space_process_info(const Space *space) {
   mf_process_info info;
   memset(&info, 0, sizeof info);
