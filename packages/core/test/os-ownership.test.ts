@@ -82,6 +82,17 @@ describe("a borrowed process", () => {
     });
   });
 
+  test("a lent OS refuses to move into a connector (a nested chain), and is not spent", () => {
+    const os = plugins.open("testos");
+    const process = os.processByPid(1);
+    expectRefused(os, process, (os) => plugins.inventory.instantiateConnector("testmem", os, ":size=1000"));
+    expect(os.closed).toBe(false);
+    process.close();
+    using connector = plugins.inventory.instantiateConnector("testmem", os, ":size=1000");
+    expect(os.closed).toBe(true);
+    expect(ledger.read()).toMatchObject({ testos_live: 1, testmem_live_instances: 2 });
+  });
+
   test("a borrowed keyboard borrows the OS just as a process does", () => {
     using os = plugins.open("testos");
     const keyboard = os.keyboard();
