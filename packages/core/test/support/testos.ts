@@ -78,7 +78,7 @@ export function physicalByte(address: number): number {
 }
 
 /** The physical bytes at [address, address + length), as `physicalByte` fills them. */
-export function physicalBytes(address: number, length: number): Uint8Array {
+export function physicalBytes(address: number, length: number): Uint8Array<ArrayBuffer> {
   return Uint8Array.from({ length }, (_, index) => physicalByte(address + index));
 }
 
@@ -105,7 +105,7 @@ export function processPhysical(k: number, address: number): number | undefined 
 }
 
 /** What reading [address, address + length) of fixed process k must give: mapped bytes, zero elsewhere. */
-export function processBytes(k: number, address: number, length: number): Uint8Array {
+export function processBytes(k: number, address: number, length: number): Uint8Array<ArrayBuffer> {
   return Uint8Array.from({ length }, (_, index) => {
     const physical = processPhysical(k, address + index);
     return physical === undefined ? 0 : physicalByte(physical);
