@@ -352,6 +352,19 @@ describe("a process that owns the OS", () => {
   });
 });
 
+test("an integer the plugin cannot take as 64 bits is refused before the call, not sent as another value", () => {
+  withOs((os) => {
+    using process = os.processByPid(36);
+    expectMemflowError(() => process.setDtb(2n ** 64n), "OsLayer", "InvalidArgument");
+    expectMemflowError(() => process.setDtb(0x10000, 2 ** 60), "OsLayer", "InvalidArgument");
+    expectMemflowError(() => process.moduleByAddress(Number.NaN, X86_64), "OsLayer", "InvalidArgument");
+    expectMemflowError(() => process.mappedMemRange(1.5), "OsLayer", "InvalidArgument");
+    expectMemflowError(() => process.mappedMemRange(2n ** 63n), "OsLayer", "InvalidArgument");
+    expect(process.info().dtb1).toBe(SHELL.dtb1);
+    expect(process.mappedMemRange(2n ** 63n - 1n)).toEqual([{ address: 0x400000n, size: 0x10000n, pageType: 4 }]);
+  });
+});
+
 test("a dead process is still opened by pid, and its memory still read", () => {
   withOs((os) => {
     using process = os.processByPid(20);
