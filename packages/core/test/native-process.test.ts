@@ -306,6 +306,7 @@ describe("a process that owns the OS", () => {
       connectors: counters.liveConnectors(),
       owning: counters.liveOwningProcesses(),
     };
+    const violations = counters.borrowViolations();
     const borrowedOs = plugins.open();
     const borrowed = borrowedOs.processByPid(36);
     const requests = [
@@ -315,6 +316,8 @@ describe("a process that owns the OS", () => {
     const seen = { reads: borrowed.readMany(requests), modules: borrowed.moduleList(), info: borrowed.info() };
     borrowedOs.close();
     expect(borrowed.closed).toBe(true);
+    // Closing the OS closed its process first: the plugin saw no OS call, or drop, while it was lent.
+    expect(counters.borrowViolations()).toBe(violations);
 
     const os = plugins.open();
     expect(counters.liveOs()).toBe(before.os + 1);

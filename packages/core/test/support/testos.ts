@@ -22,7 +22,6 @@ function openCounters(testos: string, testmem: string) {
     testos_live: { args: [], returns: "i32" },
     testos_live_processes: { args: [], returns: "i32" },
     testos_live_owning_processes: { args: [], returns: "i32" },
-    testos_strings_out: { args: [], returns: "i32" },
     testos_borrow_violations: { args: [], returns: "i32" },
   }).symbols;
   const memory = dlopen(testmem, { testmem_live_instances: { args: [], returns: "i32" } }).symbols;
@@ -30,7 +29,6 @@ function openCounters(testos: string, testmem: string) {
     liveOs: () => os.testos_live(),
     liveProcesses: () => os.testos_live_processes(),
     liveOwningProcesses: () => os.testos_live_owning_processes(),
-    stringsOut: () => os.testos_strings_out(),
     borrowViolations: () => os.testos_borrow_violations(),
     liveConnectors: () => memory.testmem_live_instances(),
   };
