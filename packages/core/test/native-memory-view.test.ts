@@ -206,6 +206,22 @@ describe("a process's writes", () => {
     }
   });
 
+  test("a write over several pages lands on each of them", () => {
+    const os = plugins.open();
+    try {
+      const bytes = Uint8Array.from({ length: 0x2c00 }, (_, index) => (index * 31) & 0xff);
+      const process = os.processByPid(1);
+      process.write(0x401a00, bytes);
+      expect(process.read(0x401000, 0x4000)).toEqual(
+        Uint8Array.from([...processBytes(0, 0x401000, 0xa00), ...bytes, ...processBytes(0, 0x404600, 0xa00)]),
+      );
+      process.close();
+      expect(os.physicalMemory()?.read(0x101a00, bytes.length)).toEqual(bytes);
+    } finally {
+      os.close();
+    }
+  });
+
   test("write throws (VirtualMemory, PartialData) into the hole, having written the mapped part", () => {
     withProcess(36, (process) => {
       const bytes = new Uint8Array(16).fill(0x5a);
