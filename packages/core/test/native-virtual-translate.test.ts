@@ -46,6 +46,14 @@ describe("a process's translation", () => {
     });
   });
 
+  test("Process.virtToPhys is the translation's, when there is one", () => {
+    withShell((translate, process) => {
+      expect(process.virtToPhys(0x406abc)).toEqual(translate.virtToPhys(0x406abc));
+      expect(process.virtToPhys(0x406abc)).toMatchObject({ address: 0x126abcn });
+      expectMemflowError(() => process.virtToPhys(0x405000), "VirtualTranslate", "OutOfBounds");
+    });
+  });
+
   test("virtToPhysList translates in page pieces and reports each unmapped stretch once", () => {
     withShell((translate) => {
       expect(
@@ -172,6 +180,8 @@ describe("the minimal build", () => {
       expect(os.physicalMemory()).toBeUndefined();
       using process = os.processByPid(36);
       expect(process.virtualTranslate()).toBeUndefined();
+      const error = expectMemflowError(() => process.virtToPhys(0x400000), "OsLayer", "UnsupportedOptionalFeature");
+      expect(error.message).toContain("process shell (pid 36)");
     });
   });
 
