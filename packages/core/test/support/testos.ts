@@ -22,7 +22,6 @@ function openCounters(testos: string, testmem: string) {
     testos_live: { args: [], returns: "i32" },
     testos_live_processes: { args: [], returns: "i32" },
     testos_live_owning_processes: { args: [], returns: "i32" },
-    testos_strings_out: { args: [], returns: "i32" },
     testos_borrow_violations: { args: [], returns: "i32" },
   }).symbols;
   const memory = dlopen(testmem, { testmem_live_instances: { args: [], returns: "i32" } }).symbols;
@@ -30,7 +29,6 @@ function openCounters(testos: string, testmem: string) {
     liveOs: () => os.testos_live(),
     liveProcesses: () => os.testos_live_processes(),
     liveOwningProcesses: () => os.testos_live_owning_processes(),
-    stringsOut: () => os.testos_strings_out(),
     borrowViolations: () => os.testos_borrow_violations(),
     liveConnectors: () => memory.testmem_live_instances(),
   };
@@ -78,7 +76,7 @@ export function physicalByte(address: number): number {
 }
 
 /** The physical bytes at [address, address + length), as `physicalByte` fills them. */
-export function physicalBytes(address: number, length: number): Uint8Array {
+export function physicalBytes(address: number, length: number): Uint8Array<ArrayBuffer> {
   return Uint8Array.from({ length }, (_, index) => physicalByte(address + index));
 }
 
@@ -105,7 +103,7 @@ export function processPhysical(k: number, address: number): number | undefined 
 }
 
 /** What reading [address, address + length) of fixed process k must give: mapped bytes, zero elsewhere. */
-export function processBytes(k: number, address: number, length: number): Uint8Array {
+export function processBytes(k: number, address: number, length: number): Uint8Array<ArrayBuffer> {
   return Uint8Array.from({ length }, (_, index) => {
     const physical = processPhysical(k, address + index);
     return physical === undefined ? 0 : physicalByte(physical);
