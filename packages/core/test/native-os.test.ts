@@ -6,7 +6,7 @@
  */
 import { afterAll, afterEach, describe, expect, test } from "bun:test";
 import { encodeError, INVALID_ADDRESS, type ModuleInfo, type Os, type ProcessInfo } from "../src/index.ts";
-import { buildTestos, expectMemflowError, physicalBytes, X86_32, X86_64 } from "./support/testos.ts";
+import { buildTestos, expectMemflowError, FIXED_PROCESSES, physicalBytes, X86_64 } from "./support/testos.ts";
 import { openLedger } from "./support/testos-ledger.ts";
 
 const plugins = buildTestos("memflow-ts-os-");
@@ -14,46 +14,8 @@ const ledger = openLedger(plugins);
 afterEach(() => ledger.expectNothingAlive());
 afterAll(() => plugins.remove());
 
-/** Runs `check` with a fresh OS, closed afterwards whatever happens. */
-function withOs(check: (os: Os) => void, plugin: "testos" | "testosmin" = "testos", extraArgs?: string): void {
-  const os = plugins.open(plugin, extraArgs);
-  try {
-    check(os);
-  } finally {
-    os.close();
-  }
-}
-
-function processInfo(
-  k: number,
-  pid: number,
-  name: string,
-  state: ProcessInfo["state"],
-  path: string,
-  commandLine: string,
-): ProcessInfo {
-  return {
-    address: BigInt((k + 1) * 0x1000),
-    pid,
-    state,
-    name,
-    path,
-    commandLine,
-    sysArch: X86_64,
-    procArch: pid === 300 ? X86_32 : X86_64,
-    dtb1: BigInt((k + 1) * 0x10000),
-    dtb2: INVALID_ADDRESS,
-  };
-}
-
-/** test-os.md's five fixed processes, in list order. */
-const PROCESSES = [
-  processInfo(0, 1, "init", { kind: "Alive" }, "/sbin/init", "/sbin/init splash"),
-  processInfo(1, 20, "shell", { kind: "Dead", exitCode: 3 }, "/bin/sh", 'sh -c "exit 3"'),
-  processInfo(2, 36, "shell", { kind: "Alive" }, "/bin/sh", "/bin/sh -l"),
-  processInfo(3, 300, "legacy32", { kind: "Alive" }, "C:\\legacy\\legacy32.exe", "legacy32.exe /quiet"),
-  processInfo(4, 4242, "dæmon", { kind: "Unknown" }, "/usr/sbin/dæmon", "dæmon --foreground"),
-] as const;
+const { withOs } = plugins;
+const PROCESSES = FIXED_PROCESSES;
 
 /** The kernel's two modules. */
 const NTOSKRNL: ModuleInfo = {

@@ -4,48 +4,16 @@
  */
 import { afterAll, describe, expect, test } from "bun:test";
 import { INVALID_ADDRESS, type ModuleInfo, type Os, type ProcessInfo } from "../src/index.ts";
-import { buildTestos, expectMemflowError, processBytes, X86_32, X86_64 } from "./support/testos.ts";
+import { buildTestos, expectMemflowError, FIXED_PROCESSES, processBytes, X86_32, X86_64 } from "./support/testos.ts";
+import { openLedger } from "./support/testos-ledger.ts";
 
 const plugins = buildTestos("memflow-ts-process-");
+const ledger = openLedger(plugins);
 afterAll(() => plugins.remove());
 
-/** Runs `check` with a fresh OS, closed afterwards whatever happens. */
-function withOs(check: (os: Os) => void, extraArgs?: string): void {
-  const os = plugins.open("testos", extraArgs);
-  try {
-    check(os);
-  } finally {
-    os.close();
-  }
-}
-
-const fixed = (
-  k: number,
-  pid: number,
-  name: string,
-  state: ProcessInfo["state"],
-  path: string,
-  commandLine: string,
-): ProcessInfo => ({
-  address: BigInt((k + 1) * 0x1000),
-  pid,
-  state,
-  name,
-  path,
-  commandLine,
-  sysArch: X86_64,
-  procArch: pid === 300 ? X86_32 : X86_64,
-  dtb1: BigInt((k + 1) * 0x10000),
-  dtb2: INVALID_ADDRESS,
-});
-
-const PROCESSES: readonly ProcessInfo[] = [
-  fixed(0, 1, "init", { kind: "Alive" }, "/sbin/init", "/sbin/init splash"),
-  fixed(1, 20, "shell", { kind: "Dead", exitCode: 3 }, "/bin/sh", 'sh -c "exit 3"'),
-  fixed(2, 36, "shell", { kind: "Alive" }, "/bin/sh", "/bin/sh -l"),
-  fixed(3, 300, "legacy32", { kind: "Alive" }, "C:\\legacy\\legacy32.exe", "legacy32.exe /quiet"),
-  fixed(4, 4242, "dæmon", { kind: "Unknown" }, "/usr/sbin/dæmon", "dæmon --foreground"),
-];
+/** Opens the full build, with `extraArgs`, for `check`. */
+const withOs = (check: (os: Os) => void, extraArgs?: string) => plugins.withOs(check, "testos", extraArgs);
+const PROCESSES = FIXED_PROCESSES;
 
 /** Module `index` of fixed process k (test-os.md's module table). */
 function moduleOf(info: ProcessInfo, index: 0 | 1 | 2): ModuleInfo {
@@ -300,13 +268,12 @@ describe("mappedMemRange", () => {
 
 describe("a process that owns the OS", () => {
   test("intoProcessByPid reads and lists modules as a borrowed one does; its close drops the OS and the connector", () => {
-    const { counters } = plugins;
     const before = {
-      os: counters.liveOs(),
-      connectors: counters.liveConnectors(),
-      owning: counters.liveOwningProcesses(),
+      os: ledger.read().testos_live,
+      connectors: ledger.read().testmem_live_instances,
+      owning: ledger.read().testos_live_owning_processes,
     };
-    const violations = counters.borrowViolations();
+    const violations = ledger.read().testos_borrow_violations;
     const borrowedOs = plugins.open();
     const borrowed = borrowedOs.processByPid(36);
     const requests = [
@@ -317,14 +284,14 @@ describe("a process that owns the OS", () => {
     borrowedOs.close();
     expect(borrowed.closed).toBe(true);
     // Closing the OS closed its process first: the plugin saw no OS call, or drop, while it was lent.
-    expect(counters.borrowViolations()).toBe(violations);
+    expect(ledger.read().testos_borrow_violations).toBe(violations);
 
     const os = plugins.open();
-    expect(counters.liveOs()).toBe(before.os + 1);
+    expect(ledger.read().testos_live).toBe(before.os + 1);
     const process = os.intoProcessByPid(36);
     expect(os.closed).toBe(true);
     expectMemflowError(() => os.processInfoList(), "Ffi", "Uninitialized");
-    expect(counters.liveOwningProcesses()).toBe(before.owning + 1);
+    expect(ledger.read().testos_live_owning_processes).toBe(before.owning + 1);
     expect({ reads: process.readMany(requests), modules: process.moduleList(), info: process.info() }).toEqual(seen);
     expect(process.primaryModule()).toEqual(moduleOf(SHELL, 0));
     expect(process.moduleExportList(process.primaryModule())).toHaveLength(2);
@@ -333,25 +300,24 @@ describe("a process that owns the OS", () => {
     process.close();
     expect(process.closed).toBe(true);
     expect({
-      os: counters.liveOs(),
-      connectors: counters.liveConnectors(),
-      owning: counters.liveOwningProcesses(),
+      os: ledger.read().testos_live,
+      connectors: ledger.read().testmem_live_instances,
+      owning: ledger.read().testos_live_owning_processes,
     }).toEqual(before);
     expectMemflowError(() => process.read(0x400000, 1), "Ffi", "Uninitialized");
     expectMemflowError(() => process.info(), "Ffi", "Uninitialized");
     process.close();
-    expect(counters.liveOs()).toBe(before.os);
+    expect(ledger.read().testos_live).toBe(before.os);
   });
 
   test("an into… call that fails spends the OS all the same, and the plugin drops it", () => {
-    const { counters } = plugins;
-    const before = { os: counters.liveOs(), connectors: counters.liveConnectors() };
+    const before = { os: ledger.read().testos_live, connectors: ledger.read().testmem_live_instances };
     const os = plugins.open();
     expectMemflowError(() => os.intoProcessByName("no such process"), "OsLayer", "ProcessNotFound");
     expect(os.closed).toBe(true);
-    expect({ os: counters.liveOs(), connectors: counters.liveConnectors() }).toEqual(before);
+    expect({ os: ledger.read().testos_live, connectors: ledger.read().testmem_live_instances }).toEqual(before);
     os.close();
-    expect(counters.liveOs()).toBe(before.os);
+    expect(ledger.read().testos_live).toBe(before.os);
   });
 });
 

@@ -8,6 +8,7 @@
 import { nativeShimKind } from "../../src/ffi/shim.ts";
 import { MemflowError } from "../../src/index.ts";
 import { buildTestos } from "./testos.ts";
+import { openLedger } from "./testos-ledger.ts";
 
 function outcome(run: () => unknown): unknown {
   try {
@@ -64,8 +65,8 @@ try {
   byInfo.close();
   slice.badInfo = outcome(() => os.processByInfo({ ...shell, address: 0x9000n }));
   os.close();
-  const { counters } = plugins;
-  slice.counters = { liveOs: counters.liveOs(), liveProcesses: counters.liveProcesses() };
+  const counts = openLedger(plugins).read();
+  slice.counters = { liveOs: counts.testos_live, liveProcesses: counts.testos_live_processes };
   console.log(JSON.stringify({ shim: nativeShimKind(), slice }, encode));
 } finally {
   plugins.remove();

@@ -1,57 +1,41 @@
 /**
- * The testos and testmem plugins built for one test file, an Inventory over them, the plugins'
- * counters (read through dlopen, which shares the library the Inventory loaded), and the values of
- * test-os.md the Process and virtual-memory tests compare against.
+ * The testos and testmem plugins built for one test file, an Inventory over them, and the values
+ * of test-os.md the OS, Process and virtual-memory tests compare against (the plugins' counters
+ * are testos-ledger.ts).
  */
-import { dlopen } from "bun:ffi";
 import { expect } from "bun:test";
 import { rmSync } from "node:fs";
 import {
   type ArchitectureIdent,
   type ErrorKind,
   type ErrorOrigin,
+  INVALID_ADDRESS,
   Inventory,
   MemflowError,
   type Os,
+  type ProcessInfo,
 } from "../../src/index.ts";
 import { hostFor } from "../../src/plugin-files.ts";
 import { buildTestPlugin, pluginDirectory } from "./build-plugins.ts";
 
-function openCounters(testos: string, testmem: string) {
-  const os = dlopen(testos, {
-    testos_live: { args: [], returns: "i32" },
-    testos_live_processes: { args: [], returns: "i32" },
-    testos_live_owning_processes: { args: [], returns: "i32" },
-    testos_borrow_violations: { args: [], returns: "i32" },
-  }).symbols;
-  const memory = dlopen(testmem, { testmem_live_instances: { args: [], returns: "i32" } }).symbols;
-  return {
-    liveOs: () => os.testos_live(),
-    liveProcesses: () => os.testos_live_processes(),
-    liveOwningProcesses: () => os.testos_live_owning_processes(),
-    borrowViolations: () => os.testos_borrow_violations(),
-    liveConnectors: () => memory.testmem_live_instances(),
-  };
-}
-
 export interface TestosPlugins {
   readonly inventory: Inventory;
-  readonly counters: ReturnType<typeof openCounters>;
   /** `testos` (full) or `testosmin` over a fresh `testmem:size=300000` whose bytes are `physicalByte`. */
   open(plugin?: "testos" | "testosmin", extraArgs?: string): Os;
+  /** Runs `check` with a fresh OS from `open`, closed afterwards whatever happens. */
+  withOs(check: (os: Os) => void, plugin?: "testos" | "testosmin", extraArgs?: string): void;
   remove(): void;
 }
 
 /** Builds the connector and both OS builds into a temporary folder. */
 export function buildTestos(prefix: string): TestosPlugins {
   const directory = pluginDirectory(prefix);
-  const testmem = buildTestPlugin(directory, "test-connector.c", "libmemflow_testmem.so");
-  const testos = buildTestPlugin(directory, "test-os.c", "libmemflow_testos.so");
+  buildTestPlugin(directory, "test-connector.c", "libmemflow_testmem.so");
+  buildTestPlugin(directory, "test-os.c", "libmemflow_testos.so");
   buildTestPlugin(directory, "test-os.c", "libmemflow_testosmin.so", ["-DTESTOS_MINIMAL"]);
   const inventory = Inventory.scanPath(directory, { host: hostFor("linux", process.arch), warn: () => {} });
-  return {
+  const plugins: TestosPlugins = {
     inventory,
-    counters: openCounters(testos, testmem),
     open(plugin = "testos", extraArgs = "") {
       const os = inventory
         .builder()
@@ -63,8 +47,17 @@ export function buildTestos(prefix: string): TestosPlugins {
       fillPhysical(os);
       return os;
     },
+    withOs(check, plugin, extraArgs) {
+      const os = plugins.open(plugin, extraArgs);
+      try {
+        check(os);
+      } finally {
+        os.close();
+      }
+    },
     remove: () => rmSync(directory, { recursive: true, force: true }),
   };
+  return plugins;
 }
 
 /** The connector's size in the tests. */
@@ -89,6 +82,38 @@ function fillPhysical(os: Os): void {
 
 export const X86_64: ArchitectureIdent = { kind: "X86", bits: 64, addressExtensions: false };
 export const X86_32: ArchitectureIdent = { kind: "X86", bits: 32, addressExtensions: false };
+
+/** Fixed process k of test-os.md: at (k + 1)·1000, dtb (k + 1)·10000, legacy32 (pid 300) emulated x86-32. */
+function fixedProcess(
+  k: number,
+  pid: number,
+  name: string,
+  state: ProcessInfo["state"],
+  path: string,
+  commandLine: string,
+): ProcessInfo {
+  return {
+    address: BigInt((k + 1) * 0x1000),
+    pid,
+    state,
+    name,
+    path,
+    commandLine,
+    sysArch: X86_64,
+    procArch: pid === 300 ? X86_32 : X86_64,
+    dtb1: BigInt((k + 1) * 0x10000),
+    dtb2: INVALID_ADDRESS,
+  };
+}
+
+/** test-os.md's five fixed processes, in list order. */
+export const FIXED_PROCESSES = [
+  fixedProcess(0, 1, "init", { kind: "Alive" }, "/sbin/init", "/sbin/init splash"),
+  fixedProcess(1, 20, "shell", { kind: "Dead", exitCode: 3 }, "/bin/sh", 'sh -c "exit 3"'),
+  fixedProcess(2, 36, "shell", { kind: "Alive" }, "/bin/sh", "/bin/sh -l"),
+  fixedProcess(3, 300, "legacy32", { kind: "Alive" }, "C:\\legacy\\legacy32.exe", "legacy32.exe /quiet"),
+  fixedProcess(4, 4242, "dæmon", { kind: "Unknown" }, "/usr/sbin/dæmon", "dæmon --foreground"),
+] as const;
 
 /** Fixed process k's table: 400000–410000 at 100000 + k·10000, hole 405000–406000 (test-os.md). */
 export const PROCESS_MEMORY = { START: 0x400000, END: 0x410000, HOLE: 0x405000, HOLE_END: 0x406000 } as const;
