@@ -2,7 +2,8 @@
  * The testmem connector (plugins/test-connector.c) from a C host, as memflow's host makes it:
  * created through its descriptor with ConnectorArgs `size=<hex>`, and its whole memory written
  * in one phys_write_raw_iter. Shared by the C programs that drive the test plugins: the testos
- * checker (testos-host/) and core's native benchmarks (bench/). Include memflow-abi.h first.
+ * checker (testos-host/) and core's native benchmarks (bench/). Include memflow-abi.h first. The
+ * functions are inline so a program that uses only some of them builds clean under -Werror.
  */
 #ifndef MEMFLOW_TS_TESTMEM_HOST_H
 #define MEMFLOW_TS_TESTMEM_HOST_H
@@ -12,7 +13,7 @@
 #include <string.h>
 
 /* A testmem connector of `size` bytes (hex, as testmem parses it); exits when create fails. */
-static mf_connector_instance testmem_create(const mf_plugin_descriptor *testmem, const char *size) {
+static inline mf_connector_instance testmem_create(const mf_plugin_descriptor *testmem, const char *size) {
   char key[] = "size", value[32];
   snprintf(value, sizeof value, "%s", size);
   mf_arg_entry entry = { key, value };
@@ -31,7 +32,7 @@ static mf_connector_instance testmem_create(const mf_plugin_descriptor *testmem,
   return connector;
 }
 
-static int32_t testmem_next_one(void *iter, void *out) {
+static inline int32_t testmem_next_one(void *iter, void *out) {
   mf_physical_write_data **item = iter;
   if (!*item) return 1;
   memcpy(out, *item, sizeof **item);
@@ -40,7 +41,7 @@ static int32_t testmem_next_one(void *iter, void *out) {
 }
 
 /* Writes `byte(address)` to every byte of the connector's memory. */
-static void testmem_fill(mf_connector_instance *connector, uint8_t (*byte)(uint64_t address)) {
+static inline void testmem_fill(mf_connector_instance *connector, uint8_t (*byte)(uint64_t address)) {
   const mf_physical_memory_vtbl *memory = connector->vtbl_physicalmemory;
   uint64_t size = memory->metadata(&connector->container).real_size;
   uint8_t *bytes = malloc(size);
