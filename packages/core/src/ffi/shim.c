@@ -270,6 +270,43 @@ uint64_t mf_log_drain(uint8_t *out, uint64_t capacity, uint64_t *dropped) {
   return taken;
 }
 
+/* ---- the allocator shared with plugins ---- */
+
+/*
+ * An OS plugin's strings are malloc'd by the plugin and freed by the host, and the strings of a
+ * ProcessInfo the host hands over the other way round (memflow-os.md §8): both sides must use
+ * the C library's malloc and free, the ones the dynamic linker gave every plugin. Under Bun's
+ * TinyCC, `malloc` and `free` in this file are Bun's own allocator (mimalloc) instead, and freeing
+ * a plugin's string with it corrupts the heap; so the C library's are looked up by name in the
+ * process's global scope, once. (Buffers this file both allocates and frees keep plain malloc.)
+ */
+#ifndef RTLD_DEFAULT
+#define RTLD_DEFAULT ((void *)0)
+#endif
+
+static void *libc_function(const char *name, void *fallback) {
+  void *found = dlsym(RTLD_DEFAULT, name);
+  return found ? found : fallback;
+}
+
+static void *plugin_malloc(size_t size) {
+  static void *(*libc_malloc)(size_t);
+  if (!libc_malloc) {
+    void *found = libc_function("malloc", (void *)malloc);
+    memcpy(&libc_malloc, &found, sizeof found);
+  }
+  return libc_malloc(size);
+}
+
+static void plugin_free(void *pointer) {
+  static void (*libc_free)(void *);
+  if (!libc_free) {
+    void *found = libc_function("free", (void *)free);
+    memcpy(&libc_free, &found, sizeof found);
+  }
+  libc_free(pointer);
+}
+
 /* ---- the OS layer: processes, modules, virtual memory, translation, the keyboard ---- */
 
 #include "os-list.h"
