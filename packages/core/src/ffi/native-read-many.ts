@@ -9,20 +9,20 @@
  */
 import { type Pointer, ptr } from "bun:ffi";
 import type { ReadRequest, ReadResult } from "../memory/memory-access.ts";
-import { setRecordWord, TRANSFER_RECORD } from "../memory/transfer-batch.ts";
+import { TRANSFER_RECORD } from "../memory/transfer-batch.ts";
 
 /** Reads of at most this many bytes in all take the fast path (each memory keeps a buffer this large at most). */
 export const SMALL_READS = 16 * 1024;
 /** Requests up to this long are copied byte by byte; longer ones with `slice`. */
 const SHORT = 32;
 const TWO_32 = 0x1_0000_0000;
-/** Addresses from here on do not fit a double exactly (the shim then reads the record's own field). */
-const MAX_EXACT = 2 ** 53;
 const { WORDS, ADDRESS, DATA, LENGTH, DONE, FAILED } = TRANSFER_RECORD;
 
 export class SmallReads {
   /** TransferBatch's record layout, as the shim's mf_transfer reads it. */
   records = new Uint32Array(0);
+  /** The same records as 64-bit words, where a bigint address is stored in one go. */
+  #records64 = new BigUint64Array(0);
   addresses = new Float64Array(0);
   #bytes = new Uint8Array(0);
   #base = 0;
@@ -32,6 +32,7 @@ export class SmallReads {
     const count = requests.length;
     if (this.addresses.length < count) {
       this.records = new Uint32Array(count * WORDS);
+      this.#records64 = new BigUint64Array(this.records.buffer);
       this.addresses = new Float64Array(count);
     }
     if (this.#bytes.length < total) {
@@ -41,17 +42,19 @@ export class SmallReads {
       this.#bytes.fill(0, 0, total);
     }
     const records = this.records;
+    const records64 = this.#records64;
     const addresses = this.addresses;
     let data = this.#base;
     for (let index = 0; index < count; index += 1) {
       const request = requests[index] as ReadRequest;
       const address = request.address;
       const record = index * WORDS;
-      if (typeof address === "number" || address < MAX_EXACT) {
-        addresses[index] = Number(address);
+      if (typeof address === "number") {
+        addresses[index] = address;
       } else {
+        // NaN: the shim reads the record's own 64-bit field instead (exact past 2^53, and no Number()).
         addresses[index] = Number.NaN;
-        setRecordWord(records, record + ADDRESS, address);
+        records64[(record + ADDRESS) / 2] = address;
       }
       records[record + DATA] = data >>> 0;
       records[record + DATA + 1] = Math.floor(data / TWO_32);
@@ -82,7 +85,15 @@ export class SmallReads {
       const record = index * WORDS;
       const done = (records[record + DONE] as number) + (records[record + DONE + 1] as number) * TWO_32;
       const failed = (records[record + FAILED] as number) + (records[record + FAILED + 1] as number) * TWO_32;
-      results[index] = { address: BigInt(request.address), data, done, failed, ok: done === length };
+      const address = request.address;
+      // A bigint address is the caller's own (immutable) value: handing it back costs nothing.
+      results[index] = {
+        address: typeof address === "bigint" ? address : BigInt(address),
+        data,
+        done,
+        failed,
+        ok: done === length,
+      };
     }
     return results;
   }
