@@ -1,0 +1,59 @@
+/*
+ * What the native baselines of bench/ share (included by native-read.c and native-os.c, each one
+ * program): a monotonic clock, the median of timed samples, loading a plugin's descriptor; and,
+ * from test/support/testmem-host.h, the testmem connector as memflow's host creates it.
+ */
+#ifndef MEMFLOW_TS_NATIVE_BENCH_H
+#define MEMFLOW_TS_NATIVE_BENCH_H
+
+#include <dlfcn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include "memflow-abi.h"
+#include "testmem-host.h" /* test/support: built with -I there */
+
+/* Samples per measurement, after WARMUP unmeasured ones; the median is reported. */
+enum { SAMPLES = 15, WARMUP = 2 };
+
+static double now_ns(void) {
+  struct timespec time;
+  clock_gettime(CLOCK_MONOTONIC, &time);
+  return (double)time.tv_sec * 1e9 + (double)time.tv_nsec;
+}
+
+static int compare_doubles(const void *a, const void *b) {
+  double x = *(const double *)a, y = *(const double *)b;
+  return (x > y) - (x < y);
+}
+
+/* The median over SAMPLES of the time of `rounds` runs of `run`, in ns per item (`items` per run).
+   Static, and called with constant arguments, so gcc -O2 inlines `run` into the loop. */
+static double median_ns(void (*run)(void *), void *context, uint64_t rounds, uint64_t items) {
+  double samples[SAMPLES];
+  for (int sample = -WARMUP; sample < SAMPLES; sample++) {
+    double started = now_ns();
+    for (uint64_t round = 0; round < rounds; round++) run(context);
+    double elapsed = now_ns() - started;
+    if (sample >= 0) samples[sample] = elapsed / (double)(rounds * items);
+  }
+  qsort(samples, SAMPLES, sizeof samples[0], compare_doubles);
+  return samples[SAMPLES / 2];
+}
+
+static void fail(const char *what) {
+  fprintf(stderr, "%s\n", what);
+  exit(1);
+}
+
+/* The descriptor `name` of the plugin at `path`. */
+static const mf_plugin_descriptor *load_descriptor(const char *path, const char *name) {
+  void *library = dlopen(path, RTLD_NOW);
+  if (!library) fail(dlerror());
+  const mf_plugin_descriptor *descriptor = dlsym(library, name);
+  if (!descriptor) fail(dlerror());
+  return descriptor;
+}
+
+#endif
