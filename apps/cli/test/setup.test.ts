@@ -79,12 +79,14 @@ describe.skipIf(!tmux.available || !gcc.available)("memflow-ts setup in a termin
     const done = await term.waitFor(/Setup complete|Setup finished|\[exit \d+\]/, 90_000);
     expect(done).toContain(`Installed ${HOST_FIXTURE.name}`);
     expect(done).toContain("Installed the dummy connector");
+    expect(done).toContain("Installed the dummy OS");
     expect(done).toContain("hello from setup");
     expect(await term.exitCode(30_000)).toBe(0);
 
     const files = readdirSync(pluginDir);
     expect(files.filter((name) => name.startsWith(`libmemflow_${HOST_FIXTURE.name}_`))).toHaveLength(2);
-    expect(files.filter((name) => name.startsWith("libmemflow_dummy_"))).toHaveLength(2);
+    // The dummy connector and the dummy OS, each a library with its .meta (both named after their descriptor, `dummy`).
+    expect(files.filter((name) => name.startsWith("libmemflow_dummy_"))).toHaveLength(4);
     const config = JSON.parse(readFileSync(join(home, ".config", "memflowup", "config.json"), "utf8"));
     expect(config).toEqual({ registry: registry.url, token: null, pub_key_file: PUBLIC_KEY_PEM, priv_key_file: null });
   }, 180_000);
@@ -203,7 +205,18 @@ describe("memflow-ts setup without a terminal", () => {
       const text = stdout.text();
       expect(text).toContain(`[=] Installed ${HOST_FIXTURE.name}`);
       expect(text).toContain("[=] Installed the dummy connector");
+      expect(text).toContain("[=] Installed the dummy OS");
       expect(text).toMatch(/00002000 {2}68 65 6c 6c 6f 20 66 72 {2}6f 6d 20 73 65 74 75 70 {2}\|hello from setup\|/);
+
+      // What setup installed serves a chain of both: the OS's physical memory is the connector's.
+      const chain = testContext({ home, cwd: sandbox });
+      const read = await runCli(
+        ["read", "-c", "dummy::size=4m", "-o", "dummy::procs=2,seed=7", "0x0", "16"],
+        chain.context,
+      );
+      expect(chain.stderr.text()).toBe("");
+      expect(read).toBe(ExitCode.ok);
+      expect(chain.stdout.text()).toMatch(/^00000000 {2}00 00 00 00/);
     },
     120_000,
   );

@@ -3,19 +3,52 @@
  * calls its PhysicalMemory vtable directly, with memflow's batch shapes, and prints the median
  * nanoseconds per item of each shape as JSON.
  *
- *   gcc -O2 -I../native -o native-read native-read.c -ldl && ./native-read libmemflow_testmem.so
+ *   gcc -O2 -I../native -I../test/support -o native-read native-read.c -ldl && ./native-read libmemflow_testmem.so
  */
 #include "native-bench.h"
+
+typedef struct { uint64_t *addresses; uint8_t **buffers; uint64_t length; uint64_t count; uint64_t next; } Batch;
+
+static int32_t next_item(void *iter, void *out) {
+  Batch *batch = iter;
+  if (batch->next >= batch->count) return 1;
+  mf_physical_read_data *item = out;
+  item->addr.address = batch->addresses[batch->next];
+  item->addr.page_type = MF_PAGE_TYPE_UNKNOWN;
+  item->addr.page_size_log2 = 0;
+  item->meta_addr = batch->addresses[batch->next];
+  item->data.data = batch->buffers[batch->next];
+  item->data.len = batch->length;
+  batch->next++;
+  return 0;
+}
 
 static uint64_t done_bytes;
 static bool on_ok(void *context, mf_read_data data) { (void)context; done_bytes += data.data.len; return true; }
 static bool on_fail(void *context, mf_read_data data) { (void)context; (void)data; return true; }
 
+/* One round of a shape: its batch through the connector's PhysicalMemory vtable. */
+typedef struct {
+  mf_connector_instance *instance;
+  uint64_t *addresses;
+  uint8_t **buffers;
+  uint64_t length;
+  uint64_t count;
+} Round;
+
+static void run_round(void *context) {
+  Round *round = context;
+  Batch batch = { round->addresses, round->buffers, round->length, round->count, 0 };
+  mf_read_callback ok = { NULL, on_ok }, failed = { NULL, on_fail };
+  mf_read_ops ops = { { &batch, next_item }, &ok, &failed };
+  round->instance->vtbl_physicalmemory->phys_read_raw_iter(&round->instance->container, ops);
+}
+
 int main(int argc, char **argv) {
   if (argc < 2) { fprintf(stderr, "usage: native-read <plugin>\n"); return 2; }
+  const mf_plugin_descriptor *descriptor = load_descriptor(argv[1], "MEMFLOW_CONNECTOR_TESTMEM");
   /* 64 MiB of memory, through ConnectorArgs `size=4000k`. */
-  mf_connector_instance instance;
-  if (!create_testmem(argv[1], "4000k", &instance)) return 1;
+  mf_connector_instance instance = testmem_create(descriptor, "4000k");
 
   const struct { const char *name; uint64_t count; uint64_t length; uint64_t rounds; } shapes[] = {
     { "1 x 8 B", 1, 8, 200000 },
@@ -30,21 +63,11 @@ int main(int argc, char **argv) {
     addresses[index] = (uint64_t)index * 0x10000 + 0x1000;
     buffers[index] = malloc(1 << 20);
   }
-  mf_read_callback ok = { NULL, on_ok }, failed = { NULL, on_fail };
   printf("{");
   for (size_t shape = 0; shape < sizeof shapes / sizeof shapes[0]; shape++) {
-    double samples[15];
-    for (int sample = -2; sample < 15; sample++) {
-      double started = now_ns();
-      for (uint64_t round = 0; round < shapes[shape].rounds; round++) {
-        Batch batch = { addresses, buffers, shapes[shape].length, shapes[shape].count, 0 };
-        mf_read_ops ops = { { &batch, next_item }, &ok, &failed };
-        instance.vtbl_physicalmemory->phys_read_raw_iter(&instance.container, ops);
-      }
-      double elapsed = now_ns() - started;
-      if (sample >= 0) samples[sample] = elapsed / (double)(shapes[shape].rounds * shapes[shape].count);
-    }
-    printf("%s\"%s\": %.3f", shape ? ", " : "", shapes[shape].name, median_of(samples, 15));
+    Round round = { &instance, addresses, buffers, shapes[shape].length, shapes[shape].count };
+    double ns = median_ns(run_round, &round, shapes[shape].rounds, shapes[shape].count);
+    printf("%s\"%s\": %.3f", shape ? ", " : "", shapes[shape].name, ns);
   }
   printf("}\n");
   return done_bytes == 0;

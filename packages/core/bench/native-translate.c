@@ -6,7 +6,7 @@
  * own connector instance, walks the batch again and again, and prints the median nanoseconds per
  * address and a checksum of the physical addresses found (so the two sides are seen to agree).
  *
- *   gcc -O2 -I../native -o native-translate native-translate.c -ldl
+ *   gcc -O2 -I../native -I../test/support -o native-translate native-translate.c -ldl
  *   ./native-translate libmemflow_testmem.so <size arg> <input file>
  *
  * Input file: u64 tables_base, u64 tables_length, u64 dtb, u64 count, u64 addresses[count], the
@@ -15,6 +15,30 @@
 #include "native-bench.h"
 
 #define MAX_BATCH 1024
+
+/* A batch of physical reads as memflow's read iterator hands them out: each request's address
+   (also its meta address), its buffer, one length for all. */
+typedef struct {
+  const uint64_t *addresses;
+  uint8_t **buffers;
+  uint64_t length;
+  uint64_t count;
+  uint64_t next;
+} Batch;
+
+static int32_t next_item(void *iter, void *out) {
+  Batch *batch = iter;
+  if (batch->next >= batch->count) return 1;
+  mf_physical_read_data *item = out;
+  item->addr.address = batch->addresses[batch->next];
+  item->addr.page_type = MF_PAGE_TYPE_UNKNOWN;
+  item->addr.page_size_log2 = 0;
+  item->meta_addr = batch->addresses[batch->next];
+  item->data.data = batch->buffers[batch->next];
+  item->data.len = batch->length;
+  batch->next++;
+  return 0;
+}
 #define ADDRESS_MASK 0x000ffffffffff000ull
 
 static uint8_t failed[MAX_BATCH];
@@ -94,6 +118,20 @@ static void walk(mf_connector_instance *instance, uint64_t dtb, const uint64_t *
   }
 }
 
+/* What median_ns runs: one walk of the whole batch. */
+typedef struct {
+  mf_connector_instance *instance;
+  uint64_t dtb;
+  const uint64_t *addresses;
+  uint64_t count;
+  uint64_t *physical;
+} Walk;
+
+static void walk_once(void *context) {
+  Walk *run = context;
+  walk(run->instance, run->dtb, run->addresses, run->count, run->physical);
+}
+
 int main(int argc, char **argv) {
   if (argc < 4) { fprintf(stderr, "usage: native-translate <plugin> <size> <input>\n"); return 2; }
   FILE *input = fopen(argv[3], "rb");
@@ -109,8 +147,7 @@ int main(int argc, char **argv) {
   }
   fclose(input);
 
-  mf_connector_instance instance;
-  if (!create_testmem(argv[1], argv[2], &instance)) return 1;
+  mf_connector_instance instance = testmem_create(load_descriptor(argv[1], "MEMFLOW_CONNECTOR_TESTMEM"), argv[2]);
 
   WriteOne one = { tables, tables_base, tables_length, false };
   mf_write_ops write = { { &one, next_write }, NULL, NULL };
@@ -120,15 +157,8 @@ int main(int argc, char **argv) {
   }
 
   uint64_t physical[MAX_BATCH];
-  const uint64_t rounds = 20000;
-  double samples[15];
-  for (int sample = -2; sample < 15; sample++) {
-    double started = now_ns();
-    for (uint64_t round = 0; round < rounds; round++) walk(&instance, dtb, addresses, count, physical);
-    double elapsed = now_ns() - started;
-    if (sample >= 0) samples[sample] = elapsed / (double)(rounds * count);
-  }
-  double ns = median_of(samples, 15);
+  Walk run = { &instance, dtb, addresses, count, physical };
+  double ns = median_ns(walk_once, &run, 20000, count);
   uint64_t checksum = 0;
   for (uint64_t index = 0; index < count; index++) checksum = checksum * 31 + physical[index];
   printf("{\"ns\": %.3f, \"checksum\": \"%llx\"}\n", ns, (unsigned long long)checksum);

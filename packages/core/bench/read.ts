@@ -4,16 +4,16 @@
  * a small C program calling the plugin's vtable directly (the native baseline). Prints the
  * median ns per item, the ratio, and bandwidth for the 1 MiB read.
  */
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { rmSync } from "node:fs";
 import { join } from "node:path";
-import { formatDuration, median, printTable } from "../../../tooling/bench/measure.ts";
+import { formatDuration, printTable } from "../../../tooling/bench/measure.ts";
 import { nativeShimKind } from "../src/ffi/shim.ts";
 import { Inventory, TransferBatch } from "../src/index.ts";
 import { hostFor } from "../src/plugin-files.ts";
-import { buildBenchPrograms } from "./bench-programs.ts";
+import { buildProgram, buildTestPlugin, pluginDirectory } from "../test/support/build-plugins.ts";
+import { interleave, medianNs } from "./support.ts";
 
-const directory = mkdtempSync(join(tmpdir(), "memflow-ts-read-bench-"));
+const directory = pluginDirectory("memflow-ts-read-bench-");
 
 interface Shape {
   name: string;
@@ -31,7 +31,8 @@ const SHAPES: Shape[] = [
 ];
 
 try {
-  const { plugin, native } = buildBenchPrograms(directory, "native-read");
+  const plugin = buildTestPlugin(directory, "test-connector.c", "libmemflow_testmem.so");
+  const native = buildProgram(directory, join(import.meta.dir, "native-read.c"), "native-read");
 
   const inventory = Inventory.scanPath(directory, { host: hostFor("linux", process.arch) });
   using connector = inventory.instantiateConnector("testmem", undefined, ":size=4000k");
@@ -43,40 +44,27 @@ try {
     const batch = new TransferBatch(64);
     for (let index = 0; index < shape.count; index += 1)
       batch.add(addresses[index] ?? 0, views[index] ?? new Uint8Array(0));
-    const samples: number[] = [];
-    for (let sample = -2; sample < 15; sample += 1) {
-      const started = Bun.nanoseconds();
-      if (shape.count === 1) {
-        const view = views[0] ?? new Uint8Array(0);
-        for (let round = 0; round < shape.rounds; round += 1) connector.readInto(0x1000, view);
-      } else {
-        for (let round = 0; round < shape.rounds; round += 1) {
-          batch.clear();
-          for (let index = 0; index < shape.count; index += 1)
-            batch.add(addresses[index] ?? 0, views[index] ?? new Uint8Array(0));
-          connector.run(batch);
-        }
-      }
-      if (sample >= 0) samples.push((Bun.nanoseconds() - started) / (shape.rounds * shape.count));
+    if (shape.count === 1) {
+      const view = views[0] ?? new Uint8Array(0);
+      return medianNs(() => connector.readInto(0x1000, view), shape.rounds, 1);
     }
-    return median(samples);
+    return medianNs(
+      () => {
+        batch.clear();
+        for (let index = 0; index < shape.count; index += 1)
+          batch.add(addresses[index] ?? 0, views[index] ?? new Uint8Array(0));
+        connector.run(batch);
+      },
+      shape.rounds,
+      shape.count,
+    );
   };
 
-  // Interleave native and memflow-ts runs; the ratio is taken per round (the two sides measured
-  // moments apart) and its median reported, which keeps the machine's drift out of it.
+  // Native and memflow-ts runs interleaved, the ratio taken per round (support.ts).
   const ROUNDS = 5;
-  const nativeRuns: Record<string, number>[] = [];
-  const tsRuns: Record<string, number>[] = [];
-  for (let round = 0; round < ROUNDS; round += 1) {
-    const output = Bun.spawnSync([native, plugin], { stdout: "pipe", stderr: "pipe" });
-    if (output.exitCode !== 0) throw new Error(`native baseline failed: ${output.stderr.toString()}`);
-    nativeRuns.push(JSON.parse(output.stdout.toString()) as Record<string, number>);
-    tsRuns.push(Object.fromEntries(SHAPES.map((shape) => [shape.name, measureTs(shape)])));
-  }
-  const medianOf = (runs: Record<string, number>[], name: string) => median(runs.map((run) => run[name] ?? Number.NaN));
-  const ratioOf = (name: string) =>
-    median(nativeRuns.map((run, index) => (tsRuns[index]?.[name] ?? Number.NaN) / (run[name] ?? Number.NaN)));
-
+  const runs = interleave(ROUNDS, [native, plugin], () =>
+    Object.fromEntries(SHAPES.map((shape) => [shape.name, measureTs(shape)])),
+  );
   console.log(
     `reads through a C connector plugin, median ns per item over ${ROUNDS} interleaved rounds ` +
       `(Bun ${Bun.version}, shim built by ${nativeShimKind()})\n`,
@@ -84,14 +72,14 @@ try {
   printTable(
     ["shape", "native C (baseline)", "memflow-ts", "memflow-ts / native (median per round)", "memflow-ts bandwidth"],
     SHAPES.map((shape) => {
-      const nativeNs = medianOf(nativeRuns, shape.name);
-      const tsNs = medianOf(tsRuns, shape.name);
+      const nativeNs = runs.native(shape.name);
+      const tsNs = runs.ts(shape.name);
       const gbPerSecond = shape.length / tsNs;
       return [
         shape.name,
         formatDuration(nativeNs / 1e6),
         formatDuration(tsNs / 1e6),
-        `${ratioOf(shape.name).toFixed(2)}×`,
+        `${runs.ratio(shape.name).toFixed(2)}×`,
         `${gbPerSecond.toFixed(2)} GB/s`,
       ];
     }),

@@ -16,8 +16,8 @@ import { PageWalker } from "../src/os/translate/page-walk.ts";
 import { translate, walkRoots } from "../src/os/translate/translate.ts";
 import { WalkResults } from "../src/os/translate/walk-results.ts";
 import { hostFor } from "../src/plugin-files.ts";
+import { buildProgram, buildTestPlugin } from "../test/support/build-plugins.ts";
 import { PageTableWriter, seededRandom } from "../test/support/page-tables.ts";
-import { buildBenchPrograms } from "./bench-programs.ts";
 
 const directory = mkdtempSync(join(tmpdir(), "memflow-ts-translate-bench-"));
 const ARCH = { kind: "X86", bits: 64, addressExtensions: false } as const;
@@ -34,7 +34,8 @@ function checksum(physical: readonly bigint[]): string {
 }
 
 try {
-  const { plugin, native } = buildBenchPrograms(directory, "native-translate");
+  const plugin = buildTestPlugin(directory, "test-connector.c", "libmemflow_testmem.so");
+  const native = buildProgram(directory, join(import.meta.dir, "native-translate.c"), "native-translate");
 
   // Two shapes of 64 addresses, 4 KiB pages: memflow-bench's (vat::chunk_vat: base + rand(0..0x2000),
   // so the batch shares its upper entries) and a spread one (each address in its own 2 MiB region,

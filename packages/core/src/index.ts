@@ -51,7 +51,7 @@ export type { MemoryView, MemoryViewMetadata } from "./memory/memory-view.ts";
 export type { PhysicalMemory, PhysicalMemoryMetadata } from "./memory/physical-memory.ts";
 export { TransferBatch } from "./memory/transfer-batch.ts";
 export type { ArchitectureIdent } from "./os/architecture.ts";
-export { formatArchitecture, sameArchitecture } from "./os/architecture.ts";
+export { formatArchitecture, sameArchitectureIdent } from "./os/architecture.ts";
 export type { Keyboard, KeyboardState } from "./os/keyboard.ts";
 export type {
   ExportInfo,

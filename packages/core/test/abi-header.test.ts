@@ -12,9 +12,9 @@ import { basename, join } from "node:path";
 import { requireTool } from "../../../tooling/testing/require-tool.ts";
 import * as layouts from "../src/ffi/layouts.ts";
 import { ABI_HEADER_FILES, ABI_INCLUDE_DIRECTORY } from "../src/install.ts";
+import { type CExpressions, fieldNames, valuesFromGcc } from "./support/c-values.ts";
 
 const HEADER = join(ABI_INCLUDE_DIRECTORY, "memflow-abi.h");
-const SHIM_SOURCE = join(import.meta.dir, "..", "src", "ffi", "shim.c");
 const directory = mkdtempSync(join(tmpdir(), "memflow-ts-abi-header-"));
 afterAll(() => rmSync(directory, { recursive: true, force: true }));
 
@@ -106,7 +106,7 @@ describe("memflow-abi.h with each compiler", () => {
 });
 
 /** What each of layouts.ts's constants is in C: memflow-abi.h's types, and the shim's own. */
-const C_EXPRESSIONS: Record<string, Record<string, string>> = {
+const C_EXPRESSIONS: CExpressions = {
   DESCRIPTOR: {
     SIZE: "sizeof(mf_plugin_descriptor)",
     PLUGIN_VERSION: "offsetof(mf_plugin_descriptor, plugin_version)",
@@ -167,7 +167,34 @@ const C_EXPRESSIONS: Record<string, Record<string, string>> = {
     READONLY: "offsetof(mf_physical_memory_metadata, readonly)",
     IDEAL_BATCH_SIZE: "offsetof(mf_physical_memory_metadata, ideal_batch_size)",
   },
+  PROCESS_INSTANCE: {
+    SIZE: "sizeof(mf_process_instance)",
+    VTBL_MEMORY_VIEW: "offsetof(mf_process_instance, vtbl_memoryview)",
+    VTBL_PROCESS: "offsetof(mf_process_instance, vtbl_process)",
+    VTBL_VIRTUAL_TRANSLATE: "offsetof(mf_process_instance, vtbl_virtualtranslate)",
+    CONTAINER: "offsetof(mf_process_instance, container)",
+  },
+  INTO_PROCESS_INSTANCE: {
+    SIZE: "sizeof(mf_into_process_instance)",
+    VTBL_CLONE: "offsetof(mf_into_process_instance, vtbl_clone)",
+    VTBL_MEMORY_VIEW: "offsetof(mf_into_process_instance, vtbl_memoryview)",
+    VTBL_PROCESS: "offsetof(mf_into_process_instance, vtbl_process)",
+    VTBL_VIRTUAL_TRANSLATE: "offsetof(mf_into_process_instance, vtbl_virtualtranslate)",
+    CONTAINER: "offsetof(mf_into_process_instance, container)",
+  },
+  KEYBOARD_INSTANCE: {
+    SIZE: "sizeof(mf_keyboard)",
+    VTBL_KEYBOARD: "offsetof(mf_keyboard, vtbl)",
+    CONTAINER: "offsetof(mf_keyboard, container)",
+  },
+  INTO_KEYBOARD_INSTANCE: {
+    SIZE: "sizeof(mf_into_keyboard)",
+    VTBL_CLONE: "offsetof(mf_into_keyboard, vtbl_clone)",
+    VTBL_KEYBOARD: "offsetof(mf_into_keyboard, vtbl_keyboard)",
+    CONTAINER: "offsetof(mf_into_keyboard, container)",
+  },
   SHIM_REQUEST: { SIZE: "sizeof(Request)", WORDS: "sizeof(Request) / 4" },
+  SHIM_TRANSFER: { READ: "TRANSFER_READ", WRITE: "TRANSFER_WRITE", VIEW: "TRANSFER_VIEW" },
   SHIM_STRINGS: { SIZE: "sizeof(Strings)" },
 };
 
@@ -175,40 +202,16 @@ const C_EXPRESSIONS: Record<string, Record<string, string>> = {
 const NOT_IN_C = ["TYPE_LAYOUT", "MONO_TYPE_LAYOUT"];
 
 const gcc = SYSTEM_COMPILERS[0]?.tool ?? { available: false };
+const inC = Object.fromEntries(Object.entries(layouts).filter(([name]) => !NOT_IN_C.includes(name)));
 
 describe("layouts.ts against memflow-abi.h", () => {
   test("every constant in layouts.ts has a C expression here, or is abi_stable's", () => {
-    const inLayouts = Object.entries(layouts)
-      .filter(([name]) => !NOT_IN_C.includes(name))
-      .map(([name, fields]) => [name, Object.keys(fields).sort()]);
-    const inTable = Object.entries(C_EXPRESSIONS).map(([name, fields]) => [name, Object.keys(fields).sort()]);
-    expect(Object.fromEntries(inTable)).toEqual(Object.fromEntries(inLayouts));
+    expect(fieldNames(C_EXPRESSIONS)).toEqual(fieldNames(inC));
   });
 
   test.skipIf(!gcc.available)("each size and offset equals what gcc computes from the header and the shim", () => {
-    const lines = Object.entries(C_EXPRESSIONS).flatMap(([name, fields]) =>
-      Object.entries(fields).map(
-        ([field, expression]) => `  printf("${name}.${field}=%zu\\n", (size_t)(${expression}));`,
-      ),
-    );
-    // The shim's source is included whole, for its own Request and Strings.
-    const source = join(directory, "layouts.c");
-    writeFileSync(
-      source,
-      `#include <stdio.h>\n#include "${SHIM_SOURCE}"\n\nint main(void) {\n${lines.join("\n")}\n  return 0;\n}\n`,
-    );
-    const program = join(directory, "layouts");
-    const build = Bun.spawnSync(["gcc", "-pthread", `-I${ABI_INCLUDE_DIRECTORY}`, "-o", program, source, "-ldl"], {
-      stderr: "pipe",
-    });
-    expect(build.stderr.toString()).toBe("");
-    const printed = Bun.spawnSync([program], { stdout: "pipe" }).stdout.toString();
-    const fromC: Record<string, Record<string, number>> = {};
-    for (const line of printed.trim().split("\n")) {
-      const [, name = "", field = "", value = ""] = /^(\w+)\.(\w+)=(\d+)$/.exec(line) ?? [];
-      fromC[name] = { ...fromC[name], [field]: Number(value) };
-    }
-    const fromTypeScript = Object.fromEntries(Object.entries(layouts).filter(([name]) => !NOT_IN_C.includes(name)));
-    expect(fromC).toEqual(fromTypeScript);
+    const { errors, values } = valuesFromGcc(directory, "layouts", C_EXPRESSIONS);
+    expect(errors).toBe("");
+    expect(values).toEqual(inC);
   });
 });

@@ -49,3 +49,45 @@ test("a shim the system compiler builds but this process cannot load gives way t
     rmSync(root, { recursive: true, force: true });
   }
 });
+
+test("the OS layer gives identical results with the TinyCC-built shim: lists, lookups, reads across the hole, translation, errors", () => {
+  const run = (shim: string) => {
+    const child = Bun.spawnSync([process.execPath, join(import.meta.dir, "support", "os-slice.ts")], {
+      env: { ...process.env, MEMFLOW_TS_SHIM: shim },
+      stdout: "pipe",
+      stderr: "pipe",
+    });
+    expect({ shim, stderr: child.stderr.toString(), exitCode: child.exitCode }).toEqual({
+      shim,
+      stderr: "",
+      exitCode: 0,
+    });
+    return JSON.parse(child.stdout.toString()) as { shim: string; slice: Record<string, unknown> };
+  };
+  const system = run("system");
+  const tinycc = run("tinycc");
+  expect([system.shim, tinycc.shim]).toEqual(["system", "tinycc"]);
+  expect(tinycc.slice).toEqual(system.slice);
+  // What both gave is test-os.md's, not merely the same.
+  expect(system.slice).toMatchObject({
+    missingProcess: { error: "OsLayer/ProcessNotFound" },
+    missingModule: { error: "OsLayer/ModuleNotFound" },
+    missingExport: { error: "OsLayer/ExportNotFound" },
+    unmapped: { error: "VirtualTranslate/OutOfBounds" },
+    partialRead: { error: "VirtualMemory/PartialData" },
+    translation: { address: "0x130123n", pageType: 4, pageSize: "0x1000n" },
+    physToVirt: "0x406000n",
+    writes: [{ done: 2, failed: 2, ok: false }],
+    byInfo: { pid: 36, name: "shell", commandLine: "/bin/sh -l" },
+    badInfo: { error: "OsLayer/InvalidProcessInfo" },
+    counters: { liveOs: 0, liveProcesses: 0 },
+  });
+  const names = (system.slice.processInfoList as { name: string }[]).map((info) => info.name);
+  expect(names).toEqual(["init", "shell", "shell", "legacy32", "dæmon", "proc0", "proc1", "proc2"]);
+  const reads = system.slice.reads as { done: number; failed: number }[];
+  expect(reads.map(({ done, failed }) => [done, failed])).toEqual([
+    [16, 16],
+    [0, 8],
+    [4, 4],
+  ]);
+}, 60_000);

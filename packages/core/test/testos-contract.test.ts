@@ -5,9 +5,9 @@
  * TypeScript host, so a failure in the OS-layer tests is the host's, not the plugin's.
  */
 import { afterAll, expect, test } from "bun:test";
-import { rmSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { rmSync } from "node:fs";
 import { requireFeature } from "../../../tooling/testing/require-tool.ts";
+import { SANITIZER_ENV, SANITIZER_FLAGS, sanitizersWork } from "../../../tooling/testing/sanitizers.ts";
 import { buildTestosHost, buildTestPlugin, pluginDirectory } from "./support/build-plugins.ts";
 
 const directory = pluginDirectory("memflow-ts-testos-contract-");
@@ -46,19 +46,11 @@ test("the full and minimal builds keep every promise of test-os.md, checked from
   expect(result.exitCode).toBe(0);
 });
 
-const SANITIZERS = ["-fsanitize=address,undefined", "-fno-sanitize-recover=undefined", "-fno-omit-frame-pointer"];
-
-function sanitizersWork(): boolean {
-  const probe = join(directory, "probe.c");
-  writeFileSync(probe, "int main(void) { return 0; }\n");
-  const build = Bun.spawnSync(["gcc", ...SANITIZERS, "-o", join(directory, "probe"), probe], { stderr: "pipe" });
-  return build.exitCode === 0 && Bun.spawnSync([join(directory, "probe")]).exitCode === 0;
-}
-
 test("under AddressSanitizer and UBSan: no leak, no invalid access, no undefined behaviour", () => {
-  if (!requireFeature("gcc's AddressSanitizer and UBSan runtimes", "libasan8 libubsan1", sanitizersWork())) return;
+  if (!requireFeature("gcc's AddressSanitizer and UBSan runtimes", "libasan8 libubsan1", sanitizersWork(directory)))
+    return;
   // Leaks fail the run (exit 23), as does any sanitizer report (halt_on_error).
-  const result = runHost("sanitized", SANITIZERS, { ASAN_OPTIONS: "detect_leaks=1:halt_on_error=1" });
+  const result = runHost("sanitized", SANITIZER_FLAGS, SANITIZER_ENV);
   expect(result.stderr).toBe("");
   expect(summary(result.stdout)).toEqual({ passed: expect.any(Number), failed: 0 });
   expect(summary(result.stdout).passed).toBeGreaterThan(CHECKS);

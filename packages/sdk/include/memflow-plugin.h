@@ -39,27 +39,35 @@ typedef mf_physical_memory_metadata mf_metadata;
 /* The connector target (`qemu:<target>`), or NULL. */
 static inline const char *mf_args_target(const mf_connector_args *args) { return args ? args->target : NULL; }
 
-/* The value of `key` in the extra arguments, or NULL; a bare first value is key "default". */
-static inline const char *mf_args_get(const mf_connector_args *args, const char *key) {
-  if (!args) return NULL;
-  for (size_t index = 0; index < args->extra_args.len; index++) {
-    if (strcmp(args->extra_args.data[index].key, key) == 0) return args->extra_args.data[index].value;
+/* The value of `key` in extra arguments (a connector's or an OS's), or NULL; a bare first value is key "default". */
+static inline const char *mf_extra_args_get(const mf_args *extra, const char *key) {
+  if (!extra) return NULL;
+  for (size_t index = 0; index < extra->len; index++) {
+    if (strcmp(extra->data[index].key, key) == 0) return extra->data[index].value;
   }
   return NULL;
+}
+
+static inline const char *mf_args_get(const mf_connector_args *args, const char *key) {
+  return mf_extra_args_get(args ? &args->extra_args : NULL, key);
 }
 
 static inline const char *mf_args_default(const mf_connector_args *args) { return mf_args_get(args, "default"); }
 
 /* Returns a negative error code for the first argument whose key is not in `known` (a
    NULL-terminated list), or 0: memflow's ArgsValidator `ArgNotExists` check. */
-static inline int32_t mf_args_check_known(const mf_connector_args *args, const char *const *known) {
-  if (!args) return 0;
-  for (size_t index = 0; index < args->extra_args.len; index++) {
+static inline int32_t mf_extra_args_check_known(const mf_args *extra, const char *const *known) {
+  if (!extra) return 0;
+  for (size_t index = 0; index < extra->len; index++) {
     bool found = false;
-    for (const char *const *name = known; *name && !found; name++) found = strcmp(*name, args->extra_args.data[index].key) == 0;
+    for (const char *const *name = known; *name && !found; name++) found = strcmp(*name, extra->data[index].key) == 0;
     if (!found) return MF_ERROR(MF_ORIGIN_ARGS_VALIDATOR, MF_KIND_ARG_NOT_EXISTS);
   }
   return 0;
+}
+
+static inline int32_t mf_args_check_known(const mf_connector_args *args, const char *const *known) {
+  return mf_extra_args_check_known(args ? &args->extra_args : NULL, known);
 }
 
 /* memflow's size syntax (`parse_size`): hex digits and a unit among kb, k, mb, m, gb, g, found
@@ -233,21 +241,20 @@ static inline void mf__drop_input(mf_option_os_instance *input) {
   if (cont->context.drop_fn && cont->context.instance) cont->context.drop_fn(cont->context.instance);
 }
 
-static inline int32_t mf__create(const mf_connector_ops *ops, const mf_connector_args *args, mf_option_os_instance input,
-                                 mf_carc lib, mf_connector_instance *out) {
-  mf__drop_input(&input);
-  int32_t error = MF_ERROR(MF_ORIGIN_CONNECTOR, MF_KIND_UNKNOWN);
-  void *state = ops->create(args, &error);
-  if (!state) {
-    if (lib.drop_fn && lib.instance) lib.drop_fn(lib.instance);
-    return error < 0 ? error : MF_ERROR(MF_ORIGIN_CONNECTOR, MF_KIND_UNKNOWN);
-  }
+/*
+ * A connector instance over a state made by the caller (ops->create is not called): how a plugin
+ * that needs memory of its own (an OS plugin given no input, say) makes one that behaves as any
+ * connector. It owns `state` and `lib` from the call on, and drops them if it fails.
+ */
+static inline int32_t mf_connector_from_state(const mf_connector_ops *ops, void *state, mf_carc lib,
+                                              mf_connector_instance *out) {
   mf__instance *instance = (mf__instance *)malloc(sizeof *instance);
   int *shares = ops->clone ? NULL : (int *)malloc(sizeof(int));
   if (!instance || (!ops->clone && !shares)) {
     free(instance);
     free(shares);
     if (ops->drop) ops->drop(state);
+    if (lib.drop_fn && lib.instance) lib.drop_fn(lib.instance);
     return MF_ERROR(MF_ORIGIN_CONNECTOR, MF_KIND_UNKNOWN);
   }
   if (shares) *shares = 1;
@@ -261,6 +268,18 @@ static inline int32_t mf__create(const mf_connector_ops *ops, const mf_connector
   out->container.instance.drop_fn = mf__drop;
   out->container.context = lib;
   return 0;
+}
+
+static inline int32_t mf__create(const mf_connector_ops *ops, const mf_connector_args *args, mf_option_os_instance input,
+                                 mf_carc lib, mf_connector_instance *out) {
+  mf__drop_input(&input);
+  int32_t error = MF_ERROR(MF_ORIGIN_CONNECTOR, MF_KIND_UNKNOWN);
+  void *state = ops->create(args, &error);
+  if (!state) {
+    if (lib.drop_fn && lib.instance) lib.drop_fn(lib.instance);
+    return error < 0 ? error : MF_ERROR(MF_ORIGIN_CONNECTOR, MF_KIND_UNKNOWN);
+  }
+  return mf_connector_from_state(ops, state, lib, out);
 }
 
 /* Strings handed to the host come from malloc, as memflow's Rust host frees them with free(). */

@@ -11,6 +11,7 @@ export type { BuildPluginOptions, BuiltPlugin, InstallPluginOptions } from "./bu
 export { buildPlugin, buildPluginAsync, INCLUDE_DIRECTORY, installPluginFile } from "./build-plugin.ts";
 export type { BundledPlugin } from "./bundled-plugins.ts";
 export {
+  bundledPluginBuild,
   bundledPluginCache,
   bundledPluginDirectory,
   bundledPluginPath,

@@ -1,7 +1,7 @@
 /**
  * `memflow-ts setup`: the interactive wizard (clack). Plugin folder, registry and public key,
- * plugins to pull, the dummy connector built and installed, doctor, and a first read through
- * the dummy connector. Each answer starts from the current state, so re-running it is a review.
+ * plugins to pull, the dummy connector and the dummy OS built and installed, doctor, and a first
+ * read through the dummy connector. Each answer starts from the current state, so re-running it is a review.
  * Without a terminal it only runs with `--yes` (defaults and flags, no prompts).
  */
 import { existsSync } from "node:fs";
@@ -9,7 +9,7 @@ import { isAbsolute, join, resolve } from "node:path";
 import * as prompts from "@clack/prompts";
 import { Inventory } from "@memflow-ts/core";
 import { hostFor, printable, printableLines, userPluginDirectory } from "@memflow-ts/core/plugin-files";
-import { buildPluginAsync, bundledPluginSource } from "@memflow-ts/sdk";
+import { type BundledPlugin, buildPluginAsync, bundledPluginBuild } from "@memflow-ts/sdk";
 import { type Command, parseFlags, UsageError } from "../command.ts";
 import { readConfig, writeConfig } from "../config/memflowup-config.ts";
 import { failureMessage, failureText } from "../error-report.ts";
@@ -27,7 +27,7 @@ import { withSpinner } from "../spinner.ts";
 const USAGE = `Usage: memflow-ts setup [--yes] [--plugin-dir <dir>] [--registry <url>] [--pub-key <file>] [--pull <name>]… [--no-dummy]
 
 Interactive set-up: plugin folder, registry and public key, plugins to pull, the dummy
-connector, a doctor check and a first memory read. Every question starts from the current
+connector and OS, a doctor check and a first memory read. Every question starts from the current
 state. Without a terminal, pass --yes to accept the defaults (changed with the flags).`;
 
 class Cancelled extends Error {}
@@ -118,7 +118,7 @@ async function ask(
     ? answer(
         await prompts.confirm({
           ...io,
-          message: "Build and install the dummy connector (for trying things out)?",
+          message: "Build and install the dummy connector and the dummy OS (for trying things out)?",
           initialValue: true,
         }),
       )
@@ -183,14 +183,21 @@ async function apply(context: CliContext, plan: Plan, reporter: Reporter): Promi
   }
 
   if (plan.buildDummy) {
-    try {
-      const built = await reporter.busy("Building the dummy connector", () =>
-        buildPluginAsync({ name: "dummy", sources: [bundledPluginSource("dummy")], outDir: plan.pluginDirectory }),
-      );
-      log("success", `Installed the dummy connector: ${built.path}`);
-    } catch (error) {
-      log("warn", `Could not build the dummy connector: ${failureText(error)}`);
-      failures += 1;
+    // Two libraries, each with its own descriptor: `-c dummy -o dummy` then works from the CLI.
+    const bundled: readonly [BundledPlugin, string][] = [
+      ["dummy", "the dummy connector"],
+      ["dummy-os", "the dummy OS"],
+    ];
+    for (const [plugin, what] of bundled) {
+      try {
+        const built = await reporter.busy(`Building ${what}`, () =>
+          buildPluginAsync(bundledPluginBuild(plugin, plan.pluginDirectory)),
+        );
+        log("success", `Installed ${what}: ${built.path}`);
+      } catch (error) {
+        log("warn", `Could not build ${what}: ${failureText(error)}`);
+        failures += 1;
+      }
     }
   }
 

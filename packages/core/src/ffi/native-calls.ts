@@ -107,6 +107,25 @@ function setWord(offset: number, value: number | bigint): void {
   setRecordWord(argumentWords, offset / 4, value);
 }
 
+const I64_MIN = -(2n ** 63n);
+const U64_END = 2n ** 64n;
+
+/**
+ * An integer an entry takes as 64 bits: an address (unsigned) or a gap size (signed). Anything
+ * else (a fraction, NaN, a number past 2^53 that is no longer exact, a bigint of more than 64
+ * bits) would reach the plugin as some other value, silently.
+ */
+function checkWord(value: number | bigint): number | bigint {
+  const fits = typeof value === "bigint" ? value >= I64_MIN && value < U64_END : Number.isSafeInteger(value);
+  if (!fits)
+    throw new MemflowError(
+      "OsLayer",
+      "InvalidArgument",
+      `${value} is not a 64-bit integer (pass a bigint for addresses from 2^53 on)`,
+    );
+  return value;
+}
+
 /** Lays `args` out in the shared Arguments; returns the buffers its pointers point at. */
 function writeArguments(args: CallArguments): unknown[] {
   argumentBytes.fill(0);
@@ -116,7 +135,7 @@ function writeArguments(args: CallArguments): unknown[] {
     if (bytes.length > 0) setWord(offset, ptr(bytes));
   };
   args.numbers?.forEach((value, index) => {
-    setWord(SHIM_ARGUMENTS.NUMBER + index * 8, value);
+    setWord(SHIM_ARGUMENTS.NUMBER + index * 8, checkWord(value));
   });
   if (args.name !== undefined) {
     const name = encodeName(args.name);
@@ -238,6 +257,9 @@ export function memoryRanges(
   start: Address | undefined,
   end: Address | undefined,
 ): MemoryRange[] {
+  // memflow's gap size is an i64: a larger bigint would arrive negative, that is "fill no gap".
+  if (typeof gapSize === "bigint" && gapSize >= -I64_MIN)
+    throw new MemflowError("OsLayer", "InvalidArgument", `the gap size ${gapSize} is past memflow's i64`);
   if (start === undefined && end === undefined)
     return calls.list(SHIM_CALL.ALL_MEMORY_RANGES, whole, MEMORY_RANGE_RECORD, { numbers: [gapSize] });
   checkRange(start ?? 0, end ?? INVALID_ADDRESS);

@@ -12,7 +12,7 @@ import type { MemoryViewMetadata } from "../memory/memory-view.ts";
 import type { TransferBatch } from "../memory/transfer-batch.ts";
 import type { ArchitectureIdent } from "../os/architecture.ts";
 import type { ExportInfo, ImportInfo, ModuleAddressInfo, ModuleInfo, SectionInfo } from "../os/module-info.ts";
-import type { MemoryRange } from "../os/page.ts";
+import type { MemoryRange, PhysicalAddress } from "../os/page.ts";
 import type { Process } from "../os/process.ts";
 import { INVALID_ADDRESS, type ProcessInfo, type ProcessState } from "../os/process-info.ts";
 import { InstanceMemory } from "./instance-memory.ts";
@@ -178,6 +178,13 @@ export class NativeProcess implements Process {
   virtualTranslate(): NativeVirtualTranslate | undefined {
     if (!this.#memory.live) throw this.#memory.usedAfterEnd();
     return this.#translate;
+  }
+
+  virtToPhys(address: Address): PhysicalAddress {
+    const translate = this.virtualTranslate();
+    if (translate === undefined)
+      throw new MemflowError("OsLayer", "UnsupportedOptionalFeature", `${this.label} has no VirtualTranslate`);
+    return translate.virtToPhys(address);
   }
 
   metadata(): MemoryViewMetadata {

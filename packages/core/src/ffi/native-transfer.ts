@@ -13,6 +13,7 @@ import type { MemoryAccess, ReadRequest, ReadResult, TransferResult, WriteReques
 import { partialDataError } from "../memory/partial-data.ts";
 import { setRecordWord, TRANSFER_RECORD, TransferBatch } from "../memory/transfer-batch.ts";
 import { SHIM_TRANSFER } from "./layouts.ts";
+import { SMALL_READS, SmallReads } from "./native-read-many.ts";
 import { nativeShim } from "./shim.ts";
 
 /** A live object's vtable and container; `check()` throws once the object may not be used. */
@@ -43,6 +44,7 @@ export abstract class NativeTransfer implements MemoryAccess {
   readonly #view: number;
   readonly #origin: ErrorOrigin;
   #scratch: TransferBatch | undefined;
+  #small: SmallReads | undefined;
 
   protected constructor(handle: TransferHandle, kind: "physical" | "virtual") {
     this.handle = handle;
@@ -117,8 +119,10 @@ export abstract class NativeTransfer implements MemoryAccess {
   }
 
   readMany(requests: readonly ReadRequest[]): ReadResult[] {
+    let total = 0;
+    for (const request of requests) total += request.length;
+    if (total <= SMALL_READS && requests.length > 0) return this.#readSmall(requests, total);
     const batch = this.#batch(requests.length);
-    const total = requests.reduce((sum, request) => sum + request.length, 0);
     const backing = new Uint8Array(total);
     let offset = 0;
     for (const request of requests) {
@@ -137,6 +141,29 @@ export abstract class NativeTransfer implements MemoryAccess {
         ok: done === request.length,
       };
     });
+  }
+
+  /** readMany of few bytes in all, through buffers kept across calls (native-read-many.ts). */
+  #readSmall(requests: readonly ReadRequest[], total: number): ReadResult[] {
+    const handle = this.handle;
+    handle.check();
+    const small = this.#small ?? new SmallReads();
+    this.#small = small;
+    small.prepare(requests, total);
+    const result = this.#shim.mf_transfer(
+      handle.vtable,
+      handle.container,
+      small.records,
+      small.addresses,
+      requests.length,
+      SHIM_TRANSFER.READ | this.#view,
+      handle.plugin,
+    );
+    if (result !== 0) {
+      const failure = this.#failure(result, "reading from");
+      if (failure) throw failure;
+    }
+    return small.results(requests);
   }
 
   write(address: Address, bytes: Uint8Array): void {

@@ -45,7 +45,10 @@ export function architectureAt(view: DataView, at: number): ArchitectureIdent {
     const addressExtensions = view.getUint8(at + ARCHITECTURE_IDENT.X86_ADDRESS_EXTENSIONS) !== 0;
     const key = bits * 2 + (addressExtensions ? 1 : 0);
     let arch = x86Architectures.get(key);
-    if (arch === undefined) x86Architectures.set(key, (arch = freeze({ kind: "X86", bits, addressExtensions })));
+    if (arch === undefined) {
+      arch = freeze({ kind: "X86", bits, addressExtensions });
+      x86Architectures.set(key, arch);
+    }
     return arch;
   }
   const value = u64(view, at + ARCHITECTURE_IDENT.VALUE);

@@ -9,7 +9,8 @@
  *
  * Strings: an OS plugin's strings (memflow's ReprCString) are malloc'd and belong to whoever
  * receives them (memflow-os.md §0.8, §8): memflow's own host frees them with free(), and so does
- * this file, once copied. (The help and target strings of a plugin's descriptor are copied and
+ * this file, once copied, with the C library's free (plugin-allocator.h: under TinyCC, plain
+ * free is Bun's allocator). (The help and target strings of a plugin's descriptor are copied and
  * left alone instead, see shim.c: a handful per process, so a plugin whose allocator is not
  * malloc costs a few bytes there, where here it would be one free() per process listed.)
  * Strings the host only borrows (the ProcessInfo behind a process's `info()`) are copied and
@@ -71,7 +72,7 @@ static bool list_record(List *list, const void *record, size_t size, char *const
     list->failed = 1;
   }
   if (owned)
-    for (size_t index = 0; index < string_count; index++) free(strings[index]);
+    for (size_t index = 0; index < string_count; index++) plugin_free(strings[index]);
   return !list->failed;
 }
 

@@ -6,10 +6,10 @@
 #ifndef MEMFLOW_TS_OS_OBJECTS_H
 #define MEMFLOW_TS_OS_OBJECTS_H
 
-/* A malloc'd copy, as memflow's host makes a ReprCString (the plugin frees it). */
+/* A copy from the C library's malloc, as memflow's host makes a ReprCString (the plugin frees it). */
 static char *malloc_copy(const char *text) {
   size_t length = text ? strlen(text) : 0;
-  char *copy = malloc(length + 1);
+  char *copy = plugin_malloc(length + 1);
   if (!copy) return NULL;
   if (length) memcpy(copy, text, length);
   copy[length] = 0;

@@ -272,5 +272,6 @@ uint64_t mf_log_drain(uint8_t *out, uint64_t capacity, uint64_t *dropped) {
 
 /* ---- the OS layer: processes, modules, virtual memory, translation, the keyboard ---- */
 
+#include "plugin-allocator.h"
 #include "os-list.h"
 #include "os-calls.h"

@@ -74,17 +74,27 @@ static int32_t batch_next_raw(void *iter, void *out) {
 }
 
 /* Plugins may split a request; find it by where the reported bytes lie. Usually it is the
-   request handed out last, so look there first (TinyCC code is slow: keep this path short). */
+   request of the last report, or the one after it (a memory view translates every request before
+   it reads, so its reports come in request order after the iterator has ended), or the request
+   handed out last. Look there first: a scan per report would make a batch quadratic (and TinyCC
+   code is slow: keep this path short). */
+static bool batch_holds(const Request *request, const uint8_t *data) {
+  return data >= request->data && data < request->data + request->length;
+}
+
 static Request *batch_find(Batch *batch, const uint8_t *data) {
-  Request *request = &batch->requests[batch->hint];
-  if (data >= request->data && data < request->data + request->length) return request;
-  if (batch->next > 0) {
-    request = &batch->requests[batch->next - 1];
-    if (data >= request->data && data < request->data + request->length) return request;
+  uint64_t hint = batch->hint;
+  if (batch_holds(&batch->requests[hint], data)) return &batch->requests[hint];
+  if (hint + 1 < batch->count && batch_holds(&batch->requests[hint + 1], data)) {
+    batch->hint = hint + 1;
+    return &batch->requests[hint + 1];
   }
+  if (batch->next > 0 && batch_holds(&batch->requests[batch->next - 1], data)) return &batch->requests[batch->next - 1];
   for (uint64_t index = 0; index < batch->count; index++) {
-    request = &batch->requests[index];
-    if (data >= request->data && data < request->data + request->length) { batch->hint = index; return request; }
+    if (batch_holds(&batch->requests[index], data)) {
+      batch->hint = index;
+      return &batch->requests[index];
+    }
   }
   return 0;
 }

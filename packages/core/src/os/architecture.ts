@@ -25,7 +25,7 @@ export function formatArchitecture(arch: ArchitectureIdent): string {
 }
 
 /** Equal as memflow compares them: the kind and the payload the kind uses. */
-export function sameArchitecture(a: ArchitectureIdent, b: ArchitectureIdent): boolean {
+export function sameArchitectureIdent(a: ArchitectureIdent, b: ArchitectureIdent): boolean {
   if (a.kind === "X86" && b.kind === "X86") return a.bits === b.bits && a.addressExtensions === b.addressExtensions;
   if (a.kind === "AArch64" && b.kind === "AArch64") return a.pageSize === b.pageSize;
   if (a.kind === "Unknown" && b.kind === "Unknown") return a.id === b.id;

@@ -9,7 +9,7 @@ import type { MemoryView } from "../memory/memory-view.ts";
 import type { TransferBatch } from "../memory/transfer-batch.ts";
 import type { ArchitectureIdent } from "./architecture.ts";
 import type { ModuleAddressInfo, ModuleContents, ModuleInfo } from "./module-info.ts";
-import type { MemoryRange } from "./page.ts";
+import type { MemoryRange, PhysicalAddress } from "./page.ts";
 import type { ProcessInfo, ProcessState } from "./process-info.ts";
 import type { VirtualTranslate } from "./virtual-translate.ts";
 
@@ -43,6 +43,11 @@ export interface Process extends MemoryView, ModuleContents, Disposable {
   run(batch: TransferBatch, write?: boolean): void;
   /** The process's address translation, when the plugin offers it; valid while the process is open. */
   virtualTranslate(): VirtualTranslate | undefined;
+  /**
+   * memflow's `virt_to_phys` on the process: throws (VirtualTranslate, OutOfBounds) for an
+   * unmapped address, and (OsLayer, UnsupportedOptionalFeature) when the plugin offers no translation.
+   */
+  virtToPhys(address: Address): PhysicalAddress;
   /** Drops the process (and, for an owning one, the OS and the connector under it); later calls do nothing. */
   close(): void;
 }

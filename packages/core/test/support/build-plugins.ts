@@ -1,6 +1,6 @@
 /**
  * Builds the C test plugins in `support/plugins/` with gcc into a folder, once per test file,
- * and the C programs that drive them (`support/testos-host/`).
+ * and the C programs that drive them (`support/testos-host/`, and core's native benchmarks).
  */
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -44,11 +44,19 @@ export function buildTestPlugin(
   return path;
 }
 
+/**
+ * Compiles a C program that drives the test plugins (it may include this folder's headers, such
+ * as testmem-host.h) into `directory/<output>`, linked with libdl; returns its path.
+ */
+export function buildProgram(directory: string, source: string, output: string, flags: readonly string[] = []): string {
+  const path = join(directory, output);
+  gcc(source, path, [`-I${import.meta.dir}`, ...flags], ["-ldl"]);
+  return path;
+}
+
 /** Compiles the C host that checks the testos plugin against its contract; returns the program's path. */
 export function buildTestosHost(directory: string, output: string, flags: readonly string[] = []): string {
-  const path = join(directory, output);
-  gcc(TESTOS_HOST, path, flags, ["-ldl"]);
-  return path;
+  return buildProgram(directory, TESTOS_HOST, output, flags);
 }
 
 export function pluginDirectory(prefix: string): string {

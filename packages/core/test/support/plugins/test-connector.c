@@ -1,6 +1,8 @@
 /*
  * A connector plugin with memflow 0.2's exact ABI, for core's tests: memory of `size` bytes
  * (hex, optional k/m suffix), help text, two targets, argument validation, clone/drop counting.
+ * An OS given as input (a nested chain, `-o testos -c testmem`) is owned, as memflow's connectors
+ * own theirs, and dropped with the last clone; its memory is not used.
  */
 #include <pthread.h>
 #include <stdio.h>
@@ -12,6 +14,7 @@ typedef struct {
   uint8_t *bytes;
   uint64_t size;
   int *shares; /* clones share the bytes */
+  mf_os_instance *input; /* the OS given to create, or NULL; shared with the bytes */
 } Memory;
 
 static int live_instances;
@@ -74,11 +77,21 @@ static void *log_from_thread(void *unused) {
   return NULL;
 }
 
+/* As memflow drops a container: the instance, then its context. */
+static void drop_container(mf_container *cont) {
+  if (cont->instance.instance && cont->instance.drop_fn) cont->instance.drop_fn(cont->instance.instance);
+  if (cont->context.instance && cont->context.drop_fn) cont->context.drop_fn(cont->context.instance);
+}
+
 static void memory_drop(void *instance) {
   Memory *memory = instance;
   if (--*memory->shares == 0) {
     free(memory->bytes);
     free(memory->shares);
+    if (memory->input) {
+      drop_container(&memory->input->container);
+      free(memory->input);
+    }
   }
   free(memory);
   live_instances--;
@@ -189,7 +202,10 @@ static int32_t create(const mf_connector_args *args, mf_option_os_instance input
     for (size_t index = 0; index < args->extra_args.len; index++) {
       const mf_arg_entry *entry = &args->extra_args.data[index];
       if (strcmp(entry->key, "size") == 0) {
-        if (!parse_size(entry->value, &size) || size == 0) return MF_ERROR(MF_ORIGIN_CONNECTOR, MF_KIND_INVALID_MEMORY_SIZE);
+        if (!parse_size(entry->value, &size) || size == 0) {
+          if (input.tag == MF_OPTION_SOME) drop_container(&input.value.container);
+          return MF_ERROR(MF_ORIGIN_CONNECTOR, MF_KIND_INVALID_MEMORY_SIZE);
+        }
       } else if (strcmp(entry->key, "fill") == 0) {
         fill = (int)strtol(entry->value, NULL, 16);
       } else if (strcmp(entry->key, "long_log") == 0) {
@@ -199,6 +215,7 @@ static int32_t create(const mf_connector_args *args, mf_option_os_instance input
         /* Waits for the logging thread before returning: its record is queued when create returns. */
         join_log_thread = 1;
       } else {
+        if (input.tag == MF_OPTION_SOME) drop_container(&input.value.container);
         return MF_ERROR(MF_ORIGIN_ARGS_VALIDATOR, MF_KIND_ARG_NOT_EXISTS);
       }
     }
@@ -209,6 +226,11 @@ static int32_t create(const mf_connector_args *args, mf_option_os_instance input
   memory->size = size;
   memory->shares = malloc(sizeof *memory->shares);
   *memory->shares = 1;
+  memory->input = NULL;
+  if (input.tag == MF_OPTION_SOME) {
+    memory->input = malloc(sizeof *memory->input);
+    *memory->input = input.value;
+  }
   live_instances++;
   if (long_log) {
     char *text = malloc(long_log + 1);

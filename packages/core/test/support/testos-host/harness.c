@@ -203,39 +203,11 @@ static bool patterned(const uint8_t *bytes, uint64_t length, uint64_t pa) {
   return true;
 }
 
-static int32_t next_one(void *iter, void *out) {
-  mf_physical_write_data **item = iter;
-  if (!*item) return 1;
-  memcpy(out, *item, sizeof **item);
-  *item = NULL;
-  return 0;
-}
-
 /* A testmem connector of `size` bytes (hex, as testmem parses it) filled with the pattern, behind the spy. */
 static mf_connector_instance make_connector(const char *size) {
-  char key[] = "size", value[32];
-  snprintf(value, sizeof value, "%s", size);
-  mf_arg_entry entry = { key, value };
-  mf_connector_args args;
-  memset(&args, 0, sizeof args);
-  args.extra_args.data = &entry;
-  args.extra_args.len = args.extra_args.capacity = 1;
-  mf_option_os_instance none;
-  memset(&none, 0, sizeof none);
-  mf_carc no_lib = { NULL, NULL, NULL };
-  mf_connector_instance connector;
-  if (testmem->create.connector(&args, none, no_lib, NULL, &connector) != 0) {
-    fprintf(stderr, "testmem create failed\n");
-    exit(2);
-  }
+  mf_connector_instance connector = testmem_create(testmem, size);
   real_memory = connector.vtbl_physicalmemory;
-  uint64_t bytes = real_memory->metadata(&connector.container).real_size;
-  uint8_t *fill = malloc(bytes);
-  for (uint64_t pa = 0; pa < bytes; pa++) fill[pa] = pattern(pa);
-  mf_physical_write_data item = { { 0, MF_PAGE_TYPE_UNKNOWN, 0 }, 0, { fill, bytes } }, *next = &item;
-  mf_write_ops ops = { { &next, next_one }, NULL, NULL };
-  real_memory->phys_write_raw_iter(&connector.container, ops);
-  free(fill);
+  testmem_fill(&connector, pattern);
   connector.vtbl_physicalmemory = &spy_memory;
   return connector;
 }

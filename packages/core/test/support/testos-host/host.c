@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "memflow-abi.h"
+#include "../testmem-host.h"
 
 #include "harness.c"
 #include "collect.c"

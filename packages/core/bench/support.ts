@@ -1,0 +1,57 @@
+/**
+ * What core's benches share (their C baselines are built by test/support/build-plugins.ts, as the
+ * plugins they call): the baseline run as a program that prints its medians as JSON, sampling, and
+ * the interleaving of baseline and memflow-ts rounds (the ratio is taken per round, the two sides
+ * measured moments apart, and its median reported, which keeps the shared machine's drift out of it).
+ */
+import { median } from "../../../tooling/bench/measure.ts";
+
+/** Medians by name, as a baseline prints them and as the TypeScript side measures them. */
+export type Medians = Record<string, number>;
+
+function runBaseline(command: readonly string[]): Medians {
+  const output = Bun.spawnSync([...command], { stdout: "pipe", stderr: "pipe" });
+  if (output.exitCode !== 0) throw new Error(`native baseline failed: ${output.stderr.toString()}`);
+  return JSON.parse(output.stdout.toString()) as Medians;
+}
+
+export interface Interleaved {
+  /** The median over the rounds of the baseline's value for `name`. */
+  native(name: string): number;
+  /** The same for memflow-ts. */
+  ts(name: string): number;
+  /** The median over the rounds of ts / native, each round's two values taken together. */
+  ratio(name: string, tsName?: string): number;
+}
+
+/** Runs the baseline program and `measureTs` one after the other, `rounds` times. */
+export function interleave(rounds: number, baseline: readonly string[], measureTs: () => Medians): Interleaved {
+  const nativeRuns: Medians[] = [];
+  const tsRuns: Medians[] = [];
+  for (let round = 0; round < rounds; round += 1) {
+    nativeRuns.push(runBaseline(baseline));
+    tsRuns.push(measureTs());
+  }
+  const medianOf = (runs: Medians[], name: string) => median(runs.map((run) => run[name] ?? Number.NaN));
+  return {
+    native: (name) => medianOf(nativeRuns, name),
+    ts: (name) => medianOf(tsRuns, name),
+    ratio: (name, tsName = name) =>
+      median(nativeRuns.map((run, index) => (tsRuns[index]?.[tsName] ?? Number.NaN) / (run[name] ?? Number.NaN))),
+  };
+}
+
+/** As native-bench.h: samples per measurement, after unmeasured warm-up ones. */
+const SAMPLES = 15;
+const WARMUP = 2;
+
+/** The median over SAMPLES of the time of `rounds` runs of `run`, in ns per item (`items` per run). */
+export function medianNs(run: () => void, rounds: number, items: number): number {
+  const samples: number[] = [];
+  for (let sample = -WARMUP; sample < SAMPLES; sample += 1) {
+    const started = Bun.nanoseconds();
+    for (let round = 0; round < rounds; round += 1) run();
+    if (sample >= 0) samples.push((Bun.nanoseconds() - started) / (rounds * items));
+  }
+  return median(samples);
+}
