@@ -16,29 +16,6 @@
 
 #define MAX_BATCH 1024
 
-/* A batch of physical reads as memflow's read iterator hands them out: each request's address
-   (also its meta address), its buffer, one length for all. */
-typedef struct {
-  const uint64_t *addresses;
-  uint8_t **buffers;
-  uint64_t length;
-  uint64_t count;
-  uint64_t next;
-} Batch;
-
-static int32_t next_item(void *iter, void *out) {
-  Batch *batch = iter;
-  if (batch->next >= batch->count) return 1;
-  mf_physical_read_data *item = out;
-  item->addr.address = batch->addresses[batch->next];
-  item->addr.page_type = MF_PAGE_TYPE_UNKNOWN;
-  item->addr.page_size_log2 = 0;
-  item->meta_addr = batch->addresses[batch->next];
-  item->data.data = batch->buffers[batch->next];
-  item->data.len = batch->length;
-  batch->next++;
-  return 0;
-}
 #define ADDRESS_MASK 0x000ffffffffff000ull
 
 static uint8_t failed[MAX_BATCH];
