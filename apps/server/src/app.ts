@@ -21,6 +21,7 @@ import { receiveUpload } from "./http/upload-body.ts";
 import { DEFAULT_UPLOAD_MIB_PER_SECOND, UploadRate } from "./http/upload-rate.ts";
 import { UploadSlots } from "./http/upload-slots.ts";
 import { type InventoryAccess, inventoryRoutes } from "./inventory/inventory-routes.ts";
+import { osRoutes } from "./inventory/os-routes.ts";
 import { SessionPool } from "./inventory/session-pool.ts";
 import type { PluginStore } from "./storage/plugin-store.ts";
 import { apiReferenceRoutes } from "./web/api-reference.ts";
@@ -163,7 +164,8 @@ export function createApp({ store, bearerToken, log = () => {}, inventory, sessi
       { params: digestParam, detail: docs.remove },
     );
   if (inventory === undefined) return app;
-  return app.use(inventoryRoutes(inventory, sessions ?? new SessionPool(inventory.source, { log })));
+  const pool = sessions ?? new SessionPool(inventory.source, { log });
+  return app.use(inventoryRoutes(inventory, pool)).use(osRoutes(inventory, pool));
 }
 
 export type App = ReturnType<typeof createApp>;
