@@ -60,6 +60,7 @@ export function createApp({ store, bearerToken, log = () => {}, inventory, sessi
   };
 
   const docs = registryDocs(bearerToken !== undefined);
+  const pool = inventory && (sessions ?? new SessionPool(inventory.source, { log }));
   const listings = new ResponseCache();
   const files = new FileCache();
   const uploads = new UploadSlots(uploading.maxUploads);
@@ -81,7 +82,7 @@ export function createApp({ store, bearerToken, log = () => {}, inventory, sessi
       }),
     )
     .use(apiReferenceRoutes())
-    .use(webRoutes(store, inventory))
+    .use(webRoutes(store, pool && inventory && { access: inventory, pool }))
     .get(
       "/health",
       ({ set }) => {
@@ -163,8 +164,7 @@ export function createApp({ store, bearerToken, log = () => {}, inventory, sessi
       },
       { params: digestParam, detail: docs.remove },
     );
-  if (inventory === undefined) return app;
-  const pool = sessions ?? new SessionPool(inventory.source, { log });
+  if (inventory === undefined || pool === undefined) return app;
   return app.use(inventoryRoutes(inventory, pool)).use(osRoutes(inventory, pool));
 }
 

@@ -5,51 +5,23 @@
  * unmapped memory reported rather than failed, and a crashing OS plugin that ends only its session.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { getSchemaValidator, type TSchema } from "elysia";
 import { contentBytes } from "../../../packages/sdk/test/support/dummy-os-contract.ts";
 import { requireTool } from "../../../tooling/testing/require-tool.ts";
-import { createApp } from "../src/app.ts";
 import { ChainPolicy } from "../src/inventory/chain-policy.ts";
 import * as schemas from "../src/inventory/os-schemas.ts";
 import { PathConfinement } from "../src/inventory/path-confinement.ts";
 import { SessionPool } from "../src/inventory/session-pool.ts";
-import { PluginStore } from "../src/storage/plugin-store.ts";
-import { buildOsPlugins, CRASHOS_CHAIN, DUMMY_OS_CHAIN, DUMMY_SEED, osPolicy, TESTOS_CHAIN } from "./os-plugins.ts";
+import { buildOsPlugins, CRASHOS_CHAIN, DUMMY_OS_CHAIN, DUMMY_SEED, osServer, TESTOS_CHAIN } from "./os-plugins.ts";
 
 const gcc = requireTool("gcc", "gcc");
-const INVENTORY_TOKEN = "inventory-os-secret";
-const folder = mkdtempSync(join(tmpdir(), "memflow-ts-inventory-os-"));
-const pluginDir = join(folder, "plugins");
-const store = new PluginStore(join(folder, "storage"));
-const source = { pluginDirectories: [pluginDir] };
-const logs: string[] = [];
-const sessions = new SessionPool(source, { policy: osPolicy(), log: (line) => logs.push(line) });
-const app = createApp({ store, bearerToken: "t", inventory: { token: INVENTORY_TOKEN, source }, sessions });
-
-function call(path: string, init: RequestInit = {}, token: string | null = INVENTORY_TOKEN): Promise<Response> {
-  const headers = new Headers(init.headers);
-  if (token !== null) headers.set("authorization", `Bearer ${token}`);
-  return app.handle(new Request(`http://localhost${path}`, { ...init, headers }));
-}
+const server = osServer();
+const { call, open, logs, pluginDir } = server;
 
 async function json<T = Record<string, unknown>>(path: string, init?: RequestInit): Promise<T> {
   const response = await call(path, init);
   if (response.status !== 200) throw new Error(`${path}: ${response.status} ${await response.text()}`);
   return (await response.json()) as T;
-}
-
-async function open(chain: string): Promise<string> {
-  const response = await call("/api/inventory/sessions", {
-    method: "POST",
-    body: JSON.stringify({ chain }),
-    headers: { "content-type": "application/json" },
-  });
-  const body = (await response.json()) as { id: string };
-  if (response.status !== 201) throw new Error(`${chain}: ${response.status} ${JSON.stringify(body)}`);
-  return body.id;
 }
 
 /** The JSON error body's code and the status, for a client that asks for JSON. */
@@ -81,11 +53,7 @@ interface Module {
 beforeAll(() => {
   if (gcc.available) buildOsPlugins(pluginDir);
 });
-afterAll(() => {
-  sessions.closeAll();
-  store.close();
-  rmSync(folder, { recursive: true, force: true });
-});
+afterAll(() => server.dispose());
 
 describe.skipIf(!gcc.available)("a session on the SDK's dummy OS", () => {
   let id = "";
@@ -307,9 +275,12 @@ describe.skipIf(!gcc.available)("the OS routes' guards", () => {
   });
 
   test("an OS the operator did not allow is refused before it starts", async () => {
-    const strict = new SessionPool(source, {
-      policy: new ChainPolicy([{ name: "dummy", write: false }], new PathConfinement([])),
-    });
+    const strict = new SessionPool(
+      { pluginDirectories: [pluginDir] },
+      {
+        policy: new ChainPolicy([{ name: "dummy", write: false }], new PathConfinement([])),
+      },
+    );
     const refused = await strict.open(["-c", "dummy", "-o", "testos"]).catch((error: Error) => error);
     expect(refused).toMatchObject({ reason: "not-allowed", message: expect.stringContaining('"testos" (-o)') });
     expect(strict.size).toBe(0);
@@ -326,7 +297,11 @@ describe.skipIf(!gcc.available)("an OS plugin that crashes in process_info_list"
     expect(crashed).toMatchObject({ status: 502, code: "plugin-crashed" });
     expect(crashed.message).toBe("the plugin crashos crashed: its session process was killed by SIGSEGV");
     expect(logs.some((line) => line.includes(`session ${id}: ended: the plugin crashos crashed`))).toBe(true);
-    expect((await call(`/api/inventory/sessions/${id}/processes`)).status).toBe(404);
+    const gone = await failure(`/api/inventory/sessions/${id}/processes`);
+    expect(gone).toMatchObject({
+      status: 404,
+      message: expect.stringContaining("has ended: the plugin crashos crashed"),
+    });
     expect((await call("/health")).status).toBe(200);
     expect((await json<{ processes: unknown[] }>(`/api/inventory/sessions/${other}/processes`)).processes).toHaveLength(
       4,

@@ -4,11 +4,16 @@
  * connector and test OS (`testmem`, `testos`, whose contract is core's test-os.md), and
  * `crashos`, the dummy OS crashing in process_info_list (fixtures/crashing-os/).
  */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { buildPlugin, bundledPluginBuild, bundledPluginSource } from "@memflow-ts/sdk";
 import { buildTestPlugin } from "../../../packages/core/test/support/build-plugins.ts";
+import { createApp } from "../src/app.ts";
 import { ChainPolicy } from "../src/inventory/chain-policy.ts";
 import { PathConfinement } from "../src/inventory/path-confinement.ts";
+import { SessionPool } from "../src/inventory/session-pool.ts";
+import { PluginStore } from "../src/storage/plugin-store.ts";
 
 const CRASHING_OS = join(import.meta.dir, "fixtures/crashing-os/crashing-os.c");
 
@@ -40,4 +45,57 @@ export function osPolicy(): ChainPolicy {
     { name: "testos", write: false },
   ];
   return new ChainPolicy(allowed, new PathConfinement([]));
+}
+
+export const INVENTORY_TOKEN = "inventory-os-secret";
+
+/** A server with the inventory on, sessions allowed by osPolicy(), over a plugin folder `build` fills. */
+export interface OsServer {
+  readonly pluginDir: string;
+  readonly sessions: SessionPool;
+  readonly app: ReturnType<typeof createApp>;
+  /** What the pool logged. */
+  readonly logs: string[];
+  /** A request to the app in-process, with the inventory token unless `token` says otherwise (null: none). */
+  call(path: string, init?: RequestInit, token?: string | null): Promise<Response>;
+  /** Opens a session through the API; returns its id. */
+  open(chain: string): Promise<string>;
+  dispose(): void;
+}
+
+export function osServer(): OsServer {
+  const folder = mkdtempSync(join(tmpdir(), "memflow-ts-inventory-os-"));
+  const pluginDir = join(folder, "plugins");
+  const store = new PluginStore(join(folder, "storage"));
+  const source = { pluginDirectories: [pluginDir] };
+  const logs: string[] = [];
+  const sessions = new SessionPool(source, { policy: osPolicy(), log: (line) => logs.push(line) });
+  const app = createApp({ store, bearerToken: "t", inventory: { token: INVENTORY_TOKEN, source }, sessions });
+  const call = (path: string, init: RequestInit = {}, token: string | null = INVENTORY_TOKEN) => {
+    const headers = new Headers(init.headers);
+    if (token !== null) headers.set("authorization", `Bearer ${token}`);
+    return app.handle(new Request(`http://localhost${path}`, { ...init, headers }));
+  };
+  return {
+    pluginDir,
+    sessions,
+    app,
+    logs,
+    call,
+    async open(chain) {
+      const response = await call("/api/inventory/sessions", {
+        method: "POST",
+        body: JSON.stringify({ chain }),
+        headers: { "content-type": "application/json" },
+      });
+      const body = (await response.json()) as { id: string };
+      if (response.status !== 201) throw new Error(`${chain}: ${response.status} ${JSON.stringify(body)}`);
+      return body.id;
+    },
+    dispose() {
+      sessions.closeAll();
+      store.close();
+      rmSync(folder, { recursive: true, force: true });
+    },
+  };
 }

@@ -13,7 +13,6 @@ import { checkLocalClient, type InventoryAccess } from "./inventory-routes.ts";
 import { osDocs } from "./os-docs.ts";
 import { hex } from "./os-json.ts";
 import { type ModuleContentsKind, type ProcessSelector, processSelector } from "./os-protocol.ts";
-import { SessionError } from "./session-error.ts";
 import type { SessionPool } from "./session-pool.ts";
 
 /** The process a path names; a pid out of range is a 400 before any plugin is asked. */
@@ -36,31 +35,29 @@ export function osRoutes(access: InventoryAccess, pool: SessionPool) {
   const contents =
     (kind: ModuleContentsKind) =>
     ({ params }: { params: { id: string; process: string; module: string } }) =>
-      pool
-        .os(params.id, {
-          op: "module-contents",
-          process: processParam(params.process),
-          module: params.module,
-          what: kind,
-        })
-        .then(bodyOf);
+      pool.osValue(params.id, {
+        op: "module-contents",
+        process: processParam(params.process),
+        module: params.module,
+        what: kind,
+      });
   let app = new Elysia({ name: "inventory-os-api", prefix: "/api/inventory/sessions/:id" })
     .onBeforeHandle(({ request, server }) => {
       checkLocalClient(server?.requestIP(request)?.address, access);
       checkBearerToken(request.headers.get("authorization"), access.token);
     })
-    .get("/os", ({ params }) => pool.os(params.id, { op: "os-info" }).then(bodyOf), { detail: osDocs.info })
-    .get("/processes", ({ params }) => pool.os(params.id, { op: "processes" }).then(bodyOf), {
+    .get("/os", ({ params }) => pool.osValue(params.id, { op: "os-info" }), { detail: osDocs.info })
+    .get("/processes", ({ params }) => pool.osValue(params.id, { op: "processes" }), {
       detail: osDocs.processes,
     })
     .get(
       "/processes/:process",
-      ({ params }) => pool.os(params.id, { op: "process", process: processParam(params.process) }).then(bodyOf),
+      ({ params }) => pool.osValue(params.id, { op: "process", process: processParam(params.process) }),
       { detail: osDocs.process },
     )
     .get(
       "/processes/:process/modules",
-      ({ params }) => pool.os(params.id, { op: "modules", process: processParam(params.process) }).then(bodyOf),
+      ({ params }) => pool.osValue(params.id, { op: "modules", process: processParam(params.process) }),
       { detail: osDocs.modules },
     )
     .get(
@@ -68,28 +65,21 @@ export function osRoutes(access: InventoryAccess, pool: SessionPool) {
       async ({ params, query: { address, length, format } }) => {
         const process = processParam(params.process);
         checkRange(address, length);
-        const reply = await pool.os(params.id, {
-          op: "virtual-read",
-          process,
-          address: hex(address),
-          length,
-        });
-        if (!("data" in reply)) return bodyOf(reply);
-        const bytes = Buffer.from(reply.data, "base64");
+        const { pid, bytes, unreadable } = await pool.virtualRead(params.id, process, address, length);
         if (format === "binary") {
           return new Response(bytes, {
             headers: {
               "content-type": "application/octet-stream",
-              "x-memflow-unreadable": JSON.stringify(reply.unreadable),
+              "x-memflow-unreadable": JSON.stringify(unreadable),
             },
           });
         }
         return {
-          pid: reply.pid,
+          pid,
           address: hex(address),
           length: bytes.byteLength,
           hex: bytes.toString("hex"),
-          unreadable: reply.unreadable,
+          unreadable,
         };
       },
       { query: memoryReadQuery("virtual"), detail: osDocs.read },
@@ -114,10 +104,4 @@ export function osRoutes(access: InventoryAccess, pool: SessionPool) {
     app = app.get(`/processes/:process/modules/:module/${kind}`, contents(kind), { detail: osDocs[kind] });
   }
   return app;
-}
-
-/** The JSON body of a reply; a reply of another shape is a worker that broke the protocol. */
-function bodyOf(reply: object): unknown {
-  if ("value" in reply) return reply.value;
-  throw new SessionError("plugin-crashed", "the session process answered with something else than was asked");
 }

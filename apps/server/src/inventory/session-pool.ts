@@ -9,13 +9,16 @@ import { type LevelFilter, MemflowError } from "@memflow-ts/core";
 import { printable } from "@memflow-ts/core/plugin-files";
 import { ChainPolicy } from "./chain-policy.ts";
 import type { InventorySource } from "./local-inventory.ts";
-import { memflowErrorOf, type OsReply, type OsRequest } from "./os-protocol.ts";
+import { memflowErrorOf, type OsReply, type OsRequest, type ProcessSelector } from "./os-protocol.ts";
 import type { OsInfoJson } from "./os-schemas.ts";
 import { PathConfinement } from "./path-confinement.ts";
 import { type RequestBody, Session } from "./session.ts";
 import { SessionError } from "./session-error.ts";
 import { sessionLogLine, sessionOutputLine } from "./session-log-line.ts";
 import type { SessionMetadata, WorkerReply } from "./session-protocol.ts";
+
+/** How many ended sessions' reasons are kept. */
+const REMEMBERED_ENDINGS = 64;
 
 /** The largest read or write one request may ask for. */
 export const MAX_READ_BYTES = 16 * 1024 * 1024;
@@ -88,6 +91,8 @@ function failedReply(reply: WorkerReply): never {
 
 export class SessionPool {
   readonly #sessions = new Map<string, Entry>();
+  /** Why the last sessions ended, so a later request (a page reloaded after a crash) hears it. */
+  readonly #endings = new Map<string, string>();
   readonly #source: InventorySource;
   readonly #log: (line: string) => void;
   readonly #logLevel: LevelFilter;
@@ -170,6 +175,8 @@ export class SessionPool {
     if (entry === undefined) return;
     clearTimeout(entry.idle);
     this.#sessions.delete(id);
+    this.#endings.set(id, reason.message);
+    if (this.#endings.size > REMEMBERED_ENDINGS) this.#endings.delete(this.#endings.keys().next().value ?? "");
     this.#log(`session ${id}: ended: ${printable(reason.message)}`);
   }
 
@@ -182,8 +189,14 @@ export class SessionPool {
 
   #get(id: string): Entry {
     const entry = this.#sessions.get(id);
-    if (!entry) throw new SessionError("not-found", `no open session ${id} (closed, crashed or never opened)`);
-    return entry;
+    if (entry) return entry;
+    const ending = this.#endings.get(id);
+    throw new SessionError(
+      "not-found",
+      ending === undefined
+        ? `no open session ${id} (closed, crashed or never opened)`
+        : `session ${id} has ended: ${ending}`,
+    );
   }
 
   /** Sends one request with the request deadline, holding the idle clock meanwhile. */
@@ -246,7 +259,21 @@ export class SessionPool {
       throw new MemflowError("Other", "Unknown", reply.error);
     }
     if ("value" in reply || "unreadable" in reply) return reply;
-    throw new SessionError("plugin-crashed", "unexpected reply from the session process");
+    throw unexpectedReply();
+  }
+
+  /** The JSON body (os-schemas.ts) the OS's answer to `body` carries. */
+  async osValue(id: string, body: Exclude<OsRequestBody, { op: "virtual-read" }>): Promise<unknown> {
+    const reply = await this.os(id, body);
+    if (!("value" in reply)) throw unexpectedReply();
+    return reply.value;
+  }
+
+  /** A process's virtual memory: the bytes (unreadable ones zero), the stretches that could not be read, the pid. */
+  async virtualRead(id: string, process: ProcessSelector, address: bigint, length: number) {
+    const reply = await this.os(id, { op: "virtual-read", process, address: `0x${address.toString(16)}`, length });
+    if (!("data" in reply)) throw unexpectedReply();
+    return { pid: reply.pid, bytes: Buffer.from(reply.data, "base64"), unreadable: reply.unreadable };
   }
 
   /** Every session, opening ones too, oldest first. */
@@ -284,6 +311,11 @@ export class SessionPool {
 }
 
 type OsRequestBody = Extract<RequestBody, { op: OsRequest["op"] }>;
+
+/** A worker that answered with something else than was asked broke the protocol. */
+function unexpectedReply(): SessionError {
+  return new SessionError("plugin-crashed", "the session process answered with something else than was asked");
+}
 
 function checkWritable(entry: Entry): void {
   if (entry.writable) return;
