@@ -8,10 +8,10 @@
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
-import type { Browser, Page } from "playwright-core";
+import type { Page } from "playwright-core";
 import { contentBytes } from "../../../packages/sdk/test/support/dummy-os-contract.ts";
 import { requireTool } from "../../../tooling/testing/require-tool.ts";
-import { launchChromium } from "./chromium.ts";
+import { type ServedApp, serveToChromium } from "./chromium.ts";
 import {
   buildOsPlugins,
   CRASHOS_CHAIN,
@@ -26,34 +26,35 @@ const browserTool = requireTool("chromium", "chromium");
 const gcc = requireTool("gcc", "gcc");
 const ready = browserTool.available && gcc.available;
 const ARTEFACTS = join(import.meta.dir, "artefacts", "os-explorer");
-let server: OsServer;
-let listening: ReturnType<OsServer["app"]["listen"]>;
+let server: OsServer | undefined;
+let served: ServedApp | undefined;
 let base = "";
-let browser: Browser;
 
 beforeAll(async () => {
   if (!ready) return;
   mkdirSync(ARTEFACTS, { recursive: true });
   server = osServer();
   buildOsPlugins(server.pluginDir);
-  listening = server.app.listen({ hostname: "127.0.0.1", port: 0 });
-  base = `http://127.0.0.1:${listening.server?.port}`;
-  browser = await launchChromium(browserTool);
+  served = await serveToChromium(server.app, browserTool);
+  base = served.base;
 });
 
 afterAll(async () => {
-  await browser?.close();
-  await listening?.stop();
+  await served?.close();
   server?.dispose();
 });
 
 const shoot = (page: Page, name: string) => page.screenshot({ path: join(ARTEFACTS, `${name}.png`), fullPage: true });
 
-async function signIn(page: Page): Promise<void> {
+/** A page of a new browser context, signed in to the inventory pages. */
+async function signedInPage(height: number): Promise<Page> {
+  const context = await (served as ServedApp).browser.newContext({ viewport: { width: 1280, height } });
+  const page = await context.newPage();
   await page.goto(`${base}/ui/inventory`);
   await page.getByRole("textbox", { name: "Inventory token" }).fill(INVENTORY_TOKEN);
   await page.getByRole("button", { name: "Sign in" }).click();
   await page.waitForURL(`${base}/ui/inventory`);
+  return page;
 }
 
 async function openSession(page: Page, chain: string): Promise<void> {
@@ -68,9 +69,7 @@ const pids = (page: Page) => page.locator("#processes tbody tr td:first-child").
 test.skipIf(!ready)(
   "sign in, open a dummy OS, filter and sort its processes, its modules, a module's memory page by page",
   async () => {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-    const page = await context.newPage();
-    await signIn(page);
+    const page = await signedInPage(900);
     await openSession(page, DUMMY_OS_CHAIN);
     expect(await page.title()).toBe("Processes · memflow-ts registry");
     expect(await pids(page)).toEqual(["1", "2", "3", "4"]);
@@ -94,13 +93,15 @@ test.skipIf(!ready)(
     await page.waitForURL(/\/processes\/2$/);
     const moduleRows = page.locator("#modules tbody tr");
     expect(await moduleRows.count()).toBeGreaterThanOrEqual(2);
-    const moduleBase = BigInt((await moduleRows.first().locator("td").nth(1).innerText()).trim());
-    const pages = Number(BigInt((await moduleRows.first().locator("td").nth(2).innerText()).trim()) / 0x1000n);
+    const cell = async (index: number) =>
+      BigInt((await moduleRows.first().locator("td").nth(index).textContent()) ?? "");
+    const moduleBase = await cell(1);
+    const pages = Number((await cell(2)) / 0x1000n);
     await shoot(page, "4-modules");
 
     await moduleRows.first().getByRole("link").click();
     await page.waitForURL(/\/modules\/dummy2\/memory$/);
-    const firstLine = (await page.locator("#hex").innerText()).split("\n")[0] ?? "";
+    const firstLine = ((await page.locator("#hex").textContent()) ?? "").split("\n")[0] ?? "";
     const [address, ...words] = firstLine.trim().split(/\s+/);
     expect(BigInt(`0x${address}`)).toBe(moduleBase);
     expect(words.slice(0, 16).join("")).toBe(Buffer.from(contentBytes(DUMMY_SEED, 2, moduleBase, 16)).toString("hex"));
@@ -118,7 +119,7 @@ test.skipIf(!ready)(
     await page.getByRole("link", { name: "« First" }).click();
     await page.waitForURL(/offset=0x0$/);
     expect(await page.locator("#unreadable").count()).toBe(0);
-    await context.close();
+    await page.context().close();
   },
   120_000,
 );
@@ -126,9 +127,7 @@ test.skipIf(!ready)(
 test.skipIf(!ready)(
   "an OS plugin that crashes is reported on the page; the server carries on",
   async () => {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 600 } });
-    const page = await context.newPage();
-    await signIn(page);
+    const page = await signedInPage(600);
     await openSession(page, CRASHOS_CHAIN);
     expect(await page.locator("h1").textContent()).toBe("The session's plugin crashed");
     expect(await page.locator("#problem").textContent()).toBe(
@@ -139,7 +138,7 @@ test.skipIf(!ready)(
     expect(await page.locator("#problem").textContent()).toContain("has ended: the plugin crashos crashed");
     await openSession(page, DUMMY_OS_CHAIN);
     expect(await pids(page)).toEqual(["1", "2", "3", "4"]);
-    await context.close();
+    await page.context().close();
   },
   60_000,
 );
