@@ -20,12 +20,13 @@ function addressSchema(space: AddressSpace) {
   } as const;
 }
 
-function parseAddress(text: string | undefined): bigint {
+/** A 64-bit number as a query gives it; `what` names the key in the message. */
+export function parseAddress(text: string | undefined, what = "address"): bigint {
   if (text !== undefined && ADDRESS.test(text)) {
     const address = BigInt(text);
     if (address < 2n ** 64n) return address;
   }
-  throw new RequestError("bad-request", "address must be a 64-bit number, decimal or 0x-prefixed hex");
+  throw new RequestError("bad-request", `${what} must be a 64-bit number, decimal or 0x-prefixed hex`);
 }
 
 function parseFormat(text: string | undefined): "hex" | "binary" {

@@ -11,8 +11,10 @@ import { Elysia } from "elysia";
 import { failure, html as htmlResponse, INTERNAL_ERROR } from "../http/api-docs.ts";
 import { httpErrorOf } from "../http/errors.ts";
 import { RequestError } from "../http/request-error.ts";
+import type { QueryValues } from "../http/route-validator.ts";
+import { one, parseAddress } from "../inventory/inventory-query.ts";
 import { checkLocalClient, type InventoryAccess } from "../inventory/inventory-routes.ts";
-import { processSelector } from "../inventory/os-protocol.ts";
+import { processParam } from "../inventory/os-routes.ts";
 import type { ModuleInfoJson, ProcessInfoJson } from "../inventory/os-schemas.ts";
 import type { SessionPool } from "../inventory/session-pool.ts";
 import {
@@ -60,12 +62,11 @@ function errorPage(error: unknown, options: PageOptions): Response {
   return page(explorerErrorPage(title, answer.message, options), answer.status);
 }
 
-function offsetOf(text: unknown, size: bigint): bigint {
+/** `?offset=` of the hex view, from the module's base, rounded down to a row. */
+function offsetOf(query: Record<string, unknown>, size: bigint): bigint {
+  const text = one(query as QueryValues, "offset");
   if (text === undefined) return 0n;
-  if (typeof text !== "string" || !/^(0x[0-9a-f]{1,16}|[0-9]{1,20})$/i.test(text)) {
-    throw new RequestError("bad-request", "offset must be a number, decimal or 0x-prefixed hex");
-  }
-  const offset = BigInt(text);
+  const offset = parseAddress(text, "offset");
   if (offset >= size && offset > 0n) throw new RequestError("bad-request", `offset ${text} is past the module's end`);
   return offset - (offset % 16n);
 }
@@ -76,11 +77,8 @@ export function explorerRoutes(options: ExplorerOptions) {
     const listed = pool.list().find((session) => session.id === id);
     return { id, chain: listed?.chain ?? "" };
   };
-  const processOf = async (id: string, text: string) => {
-    const process = processSelector(text);
-    if (process === undefined) throw new RequestError("bad-request", `pid ${text} is out of range`);
-    return (await pool.osValue(id, { op: "process", process })) as ProcessInfoJson;
-  };
+  const processOf = async (id: string, text: string) =>
+    (await pool.osValue(id, { op: "process", process: processParam(text) })) as ProcessInfoJson;
   /** Runs `render` when signed in, and shows what failed as a page. */
   const guarded =
     <P>(render: (context: { params: P; query: Record<string, unknown>; request: Request }) => Promise<Response>) =>
@@ -151,7 +149,7 @@ export function explorerRoutes(options: ExplorerOptions) {
             );
           }
           const size = BigInt(module.size);
-          const offset = offsetOf(query.offset, size);
+          const offset = offsetOf(query, size);
           const length = Number(size - offset < BigInt(HEX_PAGE_BYTES) ? size - offset : BigInt(HEX_PAGE_BYTES));
           const address = BigInt(module.base) + offset;
           const read =
