@@ -12,7 +12,15 @@ import { ChainPolicy } from "../src/inventory/chain-policy.ts";
 import * as schemas from "../src/inventory/os-schemas.ts";
 import { PathConfinement } from "../src/inventory/path-confinement.ts";
 import { SessionPool } from "../src/inventory/session-pool.ts";
-import { buildOsPlugins, CRASHOS_CHAIN, DUMMY_OS_CHAIN, DUMMY_SEED, osServer, TESTOS_CHAIN } from "./os-plugins.ts";
+import {
+  BUILD_TIMEOUT_MS,
+  buildOsPlugins,
+  CRASHOS_CHAIN,
+  DUMMY_OS_CHAIN,
+  DUMMY_SEED,
+  osServer,
+  TESTOS_CHAIN,
+} from "./os-plugins.ts";
 
 const gcc = requireTool("gcc", "gcc");
 const server = osServer();
@@ -52,14 +60,14 @@ interface Module {
 
 beforeAll(() => {
   if (gcc.available) buildOsPlugins(pluginDir);
-});
+}, BUILD_TIMEOUT_MS);
 afterAll(() => server.dispose());
 
 describe.skipIf(!gcc.available)("a session on the SDK's dummy OS", () => {
   let id = "";
   beforeAll(async () => {
     id = await open(DUMMY_OS_CHAIN);
-  });
+  }, BUILD_TIMEOUT_MS);
 
   test("opens with the OS's info beside the physical memory's metadata", async () => {
     const listed = (await json<{ sessions: { id: string }[] }>("/api/inventory/sessions")).sessions;
@@ -207,7 +215,7 @@ describe.skipIf(!gcc.available)("a session on core's test OS", () => {
   let id = "";
   beforeAll(async () => {
     id = await open(TESTOS_CHAIN);
-  });
+  }, BUILD_TIMEOUT_MS);
 
   test("lists its five processes, dead and unknown ones too, UTF-8 names intact", async () => {
     const { processes } = await json<{ processes: Process[] }>(`/api/inventory/sessions/${id}/processes`);

@@ -13,6 +13,7 @@ import { contentBytes } from "../../../packages/sdk/test/support/dummy-os-contra
 import { requireTool } from "../../../tooling/testing/require-tool.ts";
 import { type ServedApp, serveToChromium } from "./chromium.ts";
 import {
+  BUILD_TIMEOUT_MS,
   buildOsPlugins,
   CRASHOS_CHAIN,
   DUMMY_OS_CHAIN,
@@ -37,7 +38,7 @@ beforeAll(async () => {
   buildOsPlugins(server.pluginDir);
   served = await serveToChromium(server.app, browserTool);
   base = served.base;
-});
+}, BUILD_TIMEOUT_MS);
 
 afterAll(async () => {
   await served?.close();

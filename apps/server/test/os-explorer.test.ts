@@ -9,13 +9,21 @@ import { contentBytes } from "../../../packages/sdk/test/support/dummy-os-contra
 import { requireTool } from "../../../tooling/testing/require-tool.ts";
 import type { ProcessInfoJson } from "../src/inventory/os-schemas.ts";
 import { processRows, tableQuery } from "../src/web/process-table.ts";
-import { buildOsPlugins, CRASHOS_CHAIN, DUMMY_OS_CHAIN, DUMMY_SEED, osServer, TESTOS_CHAIN } from "./os-plugins.ts";
+import {
+  BUILD_TIMEOUT_MS,
+  buildOsPlugins,
+  CRASHOS_CHAIN,
+  DUMMY_OS_CHAIN,
+  DUMMY_SEED,
+  osServer,
+  TESTOS_CHAIN,
+} from "./os-plugins.ts";
 
 const gcc = requireTool("gcc", "gcc");
 const server = osServer();
 beforeAll(() => {
   if (gcc.available) buildOsPlugins(server.pluginDir);
-});
+}, BUILD_TIMEOUT_MS);
 afterAll(() => server.dispose());
 
 async function page(path: string, init?: RequestInit, token?: string | null) {

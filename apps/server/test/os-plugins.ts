@@ -22,6 +22,8 @@ export const DUMMY_OS_CHAIN = "-c dummy::size=4m -o dummy::procs=4,seed=7";
 export const DUMMY_SEED = 7n;
 export const TESTOS_CHAIN = "-c testmem::size=300000 -o testos";
 export const CRASHOS_CHAIN = "-c dummy::size=4m -o crashos::procs=2";
+/** For the hook that builds the plugins: five gcc runs, slow on a loaded machine. */
+export const BUILD_TIMEOUT_MS = 120_000;
 
 export function buildOsPlugins(pluginDir: string): void {
   buildPlugin(bundledPluginBuild("dummy", pluginDir));
