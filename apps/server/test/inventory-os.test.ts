@@ -4,7 +4,7 @@
  * contract, dummy-os.md) and core's test OS (test-os.md), with memflow's errors as HTTP statuses,
  * unmapped memory reported rather than failed, and a crashing OS plugin that ends only its session.
  */
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { beforeAll, describe, expect, test } from "bun:test";
 import { getSchemaValidator, type TSchema } from "elysia";
 import { contentBytes } from "../../../packages/sdk/test/support/dummy-os-contract.ts";
 import { requireTool } from "../../../tooling/testing/require-tool.ts";
@@ -14,16 +14,15 @@ import { PathConfinement } from "../src/inventory/path-confinement.ts";
 import { SessionPool } from "../src/inventory/session-pool.ts";
 import {
   BUILD_TIMEOUT_MS,
-  buildOsPlugins,
   CRASHOS_CHAIN,
   DUMMY_OS_CHAIN,
   DUMMY_SEED,
-  osServer,
+  osServerForTests,
   TESTOS_CHAIN,
 } from "./os-plugins.ts";
 
 const gcc = requireTool("gcc", "gcc");
-const server = osServer();
+const server = osServerForTests(gcc.available);
 const { call, open, logs, pluginDir } = server;
 
 async function json<T = Record<string, unknown>>(path: string, init?: RequestInit): Promise<T> {
@@ -57,11 +56,6 @@ interface Module {
   size: string;
   arch: string;
 }
-
-beforeAll(() => {
-  if (gcc.available) buildOsPlugins(pluginDir);
-}, BUILD_TIMEOUT_MS);
-afterAll(() => server.dispose());
 
 describe.skipIf(!gcc.available)("a session on the SDK's dummy OS", () => {
   let id = "";

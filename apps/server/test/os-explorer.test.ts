@@ -4,27 +4,15 @@
  * paging and its unmapped page, what a plugin names escaped, and a crashing OS plugin reported on
  * the page while the server carries on. The same pages in real Chromium: os-explorer-browser.test.ts.
  */
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { describe, expect, test } from "bun:test";
 import { contentBytes } from "../../../packages/sdk/test/support/dummy-os-contract.ts";
 import { requireTool } from "../../../tooling/testing/require-tool.ts";
 import type { ProcessInfoJson } from "../src/inventory/os-schemas.ts";
 import { processRows, tableQuery } from "../src/web/process-table.ts";
-import {
-  BUILD_TIMEOUT_MS,
-  buildOsPlugins,
-  CRASHOS_CHAIN,
-  DUMMY_OS_CHAIN,
-  DUMMY_SEED,
-  osServer,
-  TESTOS_CHAIN,
-} from "./os-plugins.ts";
+import { CRASHOS_CHAIN, DUMMY_OS_CHAIN, DUMMY_SEED, osServerForTests, TESTOS_CHAIN } from "./os-plugins.ts";
 
 const gcc = requireTool("gcc", "gcc");
-const server = osServer();
-beforeAll(() => {
-  if (gcc.available) buildOsPlugins(server.pluginDir);
-}, BUILD_TIMEOUT_MS);
-afterAll(() => server.dispose());
+const server = osServerForTests(gcc.available);
 
 async function page(path: string, init?: RequestInit, token?: string | null) {
   const response = await server.call(path, init, token);

@@ -4,6 +4,7 @@
  * connector and test OS (`testmem`, `testos`, whose contract is core's test-os.md), and
  * `crashos`, the dummy OS crashing in process_info_list (fixtures/crashing-os/).
  */
+import { afterAll, beforeAll } from "bun:test";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
@@ -100,4 +101,17 @@ export function osServer(): OsServer {
       rmSync(folder, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * An osServer for a test file: its plugins built before the file's tests when `build` (gcc is
+ * there), the server disposed of after them.
+ */
+export function osServerForTests(build: boolean): OsServer {
+  const server = osServer();
+  beforeAll(() => {
+    if (build) buildOsPlugins(server.pluginDir);
+  }, BUILD_TIMEOUT_MS);
+  afterAll(() => server.dispose());
+  return server;
 }
