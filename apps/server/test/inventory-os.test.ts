@@ -19,6 +19,7 @@ import {
   DUMMY_SEED,
   osServerForTests,
   TESTOS_CHAIN,
+  TESTOSMIN_CHAIN,
 } from "./os-plugins.ts";
 
 const gcc = requireTool("gcc", "gcc");
@@ -257,6 +258,25 @@ describe.skipIf(!gcc.available)("a session on core's test OS", () => {
       body: new Uint8Array(4),
     });
     expect(refused).toMatchObject({ status: 403, code: "not-allowed" });
+  });
+});
+
+describe.skipIf(!gcc.available)("a session on an OS that exposes no physical memory", () => {
+  test("opens with null metadata; physical reads are refused, its processes' memory is not", async () => {
+    const response = await call("/api/inventory/sessions", {
+      method: "POST",
+      body: JSON.stringify({ chain: TESTOSMIN_CHAIN }),
+      headers: { "content-type": "application/json" },
+    });
+    const opened = (await response.json()) as { id: string; metadata: unknown; os: { arch: string } };
+    expect([response.status, opened.metadata, opened.os.arch]).toEqual([201, null, "x86_64"]);
+    const physical = await failure(`/api/inventory/sessions/${opened.id}/memory?address=0&length=8`);
+    expect(physical).toMatchObject({ status: 422, message: expect.stringContaining("exposes no physical memory") });
+    expect((await failure(`/api/inventory/sessions/${opened.id}`)).status).toBe(422);
+    const read = await json<{ unreadable: unknown[] }>(
+      `/api/inventory/sessions/${opened.id}/processes/init/memory?address=0x400000&length=16`,
+    );
+    expect(read.unreadable).toEqual([]);
   });
 });
 

@@ -1,7 +1,8 @@
 /**
  * The OS plugins the server's OS tests run, built by gcc into one plugin folder: the SDK's dummy
  * connector and dummy OS (both named `dummy`, as `memflow-ts setup` installs them), core's test
- * connector and test OS (`testmem`, `testos`, whose contract is core's test-os.md), and
+ * connector and test OS (`testmem`, `testos`, and `testosmin` without its optional parts, whose
+ * contract is core's test-os.md), and
  * `crashos`, the dummy OS crashing in process_info_list (fixtures/crashing-os/).
  */
 import { afterAll, beforeAll } from "bun:test";
@@ -23,6 +24,8 @@ export const DUMMY_OS_CHAIN = "-c dummy::size=4m -o dummy::procs=4,seed=7";
 export const DUMMY_SEED = 7n;
 export const TESTOS_CHAIN = "-c testmem::size=300000 -o testos";
 export const CRASHOS_CHAIN = "-c dummy::size=4m -o crashos::procs=2";
+/** core's test OS without optional parts: no physical memory, no translation. */
+export const TESTOSMIN_CHAIN = "-c testmem::size=300000 -o testosmin";
 /** For the hook that builds the plugins: five gcc runs, slow on a loaded machine. */
 export const BUILD_TIMEOUT_MS = 120_000;
 
@@ -37,6 +40,7 @@ export function buildOsPlugins(pluginDir: string): void {
   });
   buildTestPlugin(pluginDir, "test-connector.c", "libmemflow_testmem.so");
   buildTestPlugin(pluginDir, "test-os.c", "libmemflow_testos.so");
+  buildTestPlugin(pluginDir, "test-os.c", "libmemflow_testosmin.so", ["-DTESTOS_MINIMAL"]);
 }
 
 /** Every plugin above allowed; only the dummy ones may write. */
@@ -46,6 +50,7 @@ export function osPolicy(): ChainPolicy {
     { name: "crashos", write: false },
     { name: "testmem", write: false },
     { name: "testos", write: false },
+    { name: "testosmin", write: false },
   ];
   return new ChainPolicy(allowed, new PathConfinement([]));
 }

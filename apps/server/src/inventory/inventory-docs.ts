@@ -64,6 +64,7 @@ export const inventoryDocs = {
   metadata: inventoryRoute("A session's physical memory metadata", {
     200: json("max_address, real_size, readonly, ideal_batch_size", OBJECT),
     404: NO_SESSION,
+    422: failure("`memory-error`: the session's OS exposes no physical memory"),
     ...SESSION_FAILED,
   }),
   read: inventoryRoute("Read physical memory", {
