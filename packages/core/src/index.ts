@@ -79,4 +79,9 @@ export {
   parseLevelFilter,
 } from "./plugin/plugin-log.ts";
 export type { ConnectorDefinition, ScriptMemory } from "./script/connector-definition.ts";
+export { defineOs } from "./script/define-os.ts";
+export type { OsDefinition, ScriptModules, ScriptOsParts, ScriptProcessParts } from "./script/os-definition.ts";
 export { ScriptConnector } from "./script/script-connector.ts";
+export type { ScriptDefinition } from "./script/script-host.ts";
+export { ScriptOs } from "./script/script-os.ts";
+export { ScriptProcess } from "./script/script-process.ts";

@@ -1,3 +1,5 @@
+// Defined in core, beside the script host that runs it; re-exported for plugin authors as defineConnector is.
+export { defineOs } from "@memflow-ts/core";
 export type { BuildPluginOptions, BuiltPlugin, InstallPluginOptions } from "./build-plugin.ts";
 export { buildPlugin, buildPluginAsync, INCLUDE_DIRECTORY, installPluginFile } from "./build-plugin.ts";
 export type { BundledPlugin } from "./bundled-plugins.ts";

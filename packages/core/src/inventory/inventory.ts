@@ -14,8 +14,7 @@ import type { Os } from "../plugin/os.ts";
 import type { PluginHost, PluginHostOptions, PluginLocation } from "../plugin/plugin-host.ts";
 import type { LevelFilter } from "../plugin/plugin-log.ts";
 import type { Host } from "../plugin-files/plugin-target.ts";
-import type { ConnectorDefinition } from "../script/connector-definition.ts";
-import { ScriptPluginHost } from "../script/script-host.ts";
+import { type ScriptDefinition, ScriptPluginHost } from "../script/script-host.ts";
 import { BuilderEmpty } from "./builder.ts";
 
 export interface InventoryOptions extends CatalogueOptions, PluginHostOptions {
@@ -66,12 +65,13 @@ export class Inventory implements Disposable {
   }
 
   /**
-   * Makes a TypeScript connector available by its name, like a plugin file: to
-   * `instantiateConnector`, the builder and chains, `availableConnectors()` and `plugins()`
-   * (origin `builtin`). It is the newest entry, so it wins over files with the same name.
-   * Registering a name again replaces the earlier definition.
+   * Makes a TypeScript connector or OS layer (`defineOs`) available by its name, like a plugin
+   * file: to `instantiateConnector`/`instantiateOs`, the builder and chains,
+   * `availableConnectors()`/`availableOs()` and `plugins()` (origin `builtin`). It is the newest
+   * entry, so it wins over files with the same name. Registering a name again replaces the
+   * earlier definition of its kind.
    */
-  register(definition: ConnectorDefinition): this {
+  register(definition: ScriptDefinition): this {
     this.catalogue.addBuiltin(this.#scripts.register(definition, this.host));
     return this;
   }
