@@ -35,9 +35,10 @@ export class ScriptPluginHost implements PluginHost {
 
   /**
    * Keeps a definition (replacing one of the same kind and name) and returns the catalogue
-   * entry that finds it: a descriptor for `host`, created now.
+   * entry that finds it: a descriptor for `host`, created now; its real path is the file the
+   * definition came from, when it came from one.
    */
-  register(definition: ScriptDefinition, host: Host): PluginEntry {
+  register(definition: ScriptDefinition, host: Host, file?: string): PluginEntry {
     const kind = isOs(definition) ? "os" : "connector";
     const problem = pluginNameProblem(definition.name, `${kind === "os" ? "OS" : "connector"} name`);
     if (problem !== undefined) throw new MemflowError("Inventory", "InvalidArgument", problem);
@@ -46,7 +47,7 @@ export class ScriptPluginHost implements PluginHost {
     return {
       origin: "builtin",
       path,
-      realPath: path,
+      realPath: file ?? path,
       createdAt: createdAtNow(),
       createdAtSource: "mtime",
       meta: undefined,
