@@ -5,6 +5,7 @@
  */
 import { describe, expect, test } from "bun:test";
 import {
+  type Connector,
   Inventory,
   type MemoryRange,
   type ProcessInfo,
@@ -105,6 +106,8 @@ describe("the script host with OS definitions", () => {
     // A TypeScript connector under a TypeScript OS: its physical memory is the connector.
     using os = inventory.builder().connector("tiny").os("tiny").build();
     expect(os.physicalMemory()?.metadata().realSize).toBe(0x1000n);
+    // Getters work through the guard too: the connector's `closed` reads a private field.
+    expect((os.physicalMemory() as Connector | undefined)?.closed).toBe(false);
   });
 
   test("a process's memory map comes from its translation; setDtb reaches the author and the info", () => {

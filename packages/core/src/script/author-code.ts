@@ -26,8 +26,9 @@ export function authorCall<T>(origin: ErrorOrigin, what: string, call: () => T):
  */
 export function guarded<T extends object>(target: T, origin: ErrorOrigin, label: string, usable: () => void): T {
   return new Proxy(target, {
-    get(object, key, receiver) {
-      const value = Reflect.get(object, key, receiver);
+    get(object, key) {
+      // Read on the object itself: its getters and methods may use private fields, which the proxy lacks.
+      const value = Reflect.get(object, key);
       if (typeof value !== "function") return value;
       return (...args: unknown[]) => {
         usable();
