@@ -38,7 +38,8 @@ export class ScriptProcess extends ScriptModuleLookup implements Process {
   readonly readMany: MemoryAccess["readMany"];
   readonly write: MemoryAccess["write"];
   readonly writeMany: MemoryAccess["writeMany"];
-  readonly #translate: VirtualTranslate | undefined;
+  /** The author's translation, asked for on first use (so opening a process runs no more author code than needed). */
+  #translate: { readonly value: VirtualTranslate | undefined } | undefined;
   /** What closing an owning process closes after it: the OS. */
   readonly #owned: (() => void) | undefined;
   #info: ProcessInfo;
@@ -61,8 +62,6 @@ export class ScriptProcess extends ScriptModuleLookup implements Process {
       write: this.write,
       writeMany: this.writeMany,
     } = guarded(parts.memory, "OsLayer", this.label, usable));
-    const translate = parts.virtualTranslate && this.#call("virtualTranslate", () => parts.virtualTranslate?.());
-    this.#translate = translate && guarded(translate, "VirtualTranslate", this.label, usable);
   }
 
   get closed(): boolean {
@@ -112,13 +111,21 @@ export class ScriptProcess extends ScriptModuleLookup implements Process {
     const mapped = this.#parts.mappedMemRange;
     if (mapped !== undefined)
       return this.#call("mappedMemRange", () => mapped.call(this.#parts, BigInt(gapSize), BigInt(start), last));
-    if (this.#translate !== undefined) return this.#translate.virtPageMap(gapSize, start, last);
+    const translate = this.virtualTranslate();
+    if (translate !== undefined) return translate.virtPageMap(gapSize, start, last);
     throw new MemflowError("OsLayer", "UnsupportedOptionalFeature", `${this.label} has no memory map`);
   }
 
   virtualTranslate(): VirtualTranslate | undefined {
     this.#usable();
-    return this.#translate;
+    if (this.#translate === undefined) {
+      const given = this.#parts.virtualTranslate;
+      const translate = given && this.#call("virtualTranslate", () => given.call(this.#parts));
+      this.#translate = {
+        value: translate && guarded(translate, "VirtualTranslate", this.label, () => this.#usable()),
+      };
+    }
+    return this.#translate.value;
   }
 
   virtToPhys(address: Address): PhysicalAddress {
