@@ -62,6 +62,14 @@ const tiny = defineOs({
   }),
 });
 
+/** A TypeScript connector of 4 KiB that reads nothing: an input for the OS layers below. */
+const CONNECTOR = {
+  name: "tiny",
+  version: "1.0.0",
+  description: "a TypeScript connector",
+  create: () => ({ metadata: () => ({ realSize: 0x1000 }), read: () => 0 }),
+};
+
 /** What `run` throws (undefined when it returns), to match against `{ origin, kind }`. */
 function thrown(run: () => unknown): unknown {
   try {
@@ -88,13 +96,7 @@ describe("defineOs", () => {
 
 describe("the script host with OS definitions", () => {
   test("an OS and a connector may share a name; OS help and target lists fail with memflow's words", () => {
-    const connector = {
-      name: "tiny",
-      version: "1.0.0",
-      description: "a TypeScript connector",
-      create: () => ({ metadata: () => ({ realSize: 0x1000 }), read: () => 0 }),
-    };
-    const inventory = Inventory.empty().register(tiny).register(connector);
+    const inventory = Inventory.empty().register(tiny).register(CONNECTOR);
     expect([inventory.availableOs(), inventory.availableConnectors()]).toEqual([["tiny"], ["tiny"]]);
     expect(inventory.plugins().map((entry) => entry.path)).toEqual(["builtin:tiny", "builtin:os/tiny"]);
     expect(thrown(() => inventory.osHelp("tiny"))).toMatchObject({
@@ -137,5 +139,50 @@ describe("the script host with OS definitions", () => {
     expect(kernel?.virtToPhys(0).address).toBe(0x5000n);
     os.close();
     expect(thrown(() => kernel?.virtToPhys(0))).toMatchObject({ origin: "Ffi", kind: "Uninitialized" });
+  });
+});
+
+describe("the keyboard of a TypeScript OS", () => {
+  const pressed = new Set<number>();
+  const withKeyboard = defineOs({
+    ...tiny,
+    name: "keys",
+    create: (input) => ({
+      ...tiny.create(input),
+      keyboard: () => ({
+        isDown: (key) => pressed.has(key),
+        setDown: (key, down) => void (down ? pressed.add(key) : pressed.delete(key)),
+      }),
+    }),
+  });
+  const inventory = Inventory.empty().register(withKeyboard).register(CONNECTOR);
+
+  test("borrows the OS: keys set, a snapshot that does not follow later changes, bad codes refused", () => {
+    using os = inventory.instantiateOs("keys");
+    const keyboard = os.keyboard();
+    if (keyboard === undefined) throw new Error("the keys OS has a keyboard");
+    expect(thrown(() => os.processInfoList())).toMatchObject({
+      origin: "OsLayer",
+      kind: "AlreadyExists",
+      detail: expect.stringContaining("lent to the keyboard of os keys"),
+    });
+    keyboard.setDown(0x41, true);
+    const snapshot = keyboard.state();
+    keyboard.setDown(0x41, false);
+    expect([snapshot.isDown(0x41), keyboard.isDown(0x41), snapshot.isDown(0x42)]).toEqual([true, false, false]);
+    expect(thrown(() => keyboard.isDown(1.5))).toMatchObject({ origin: "OsLayer", kind: "InvalidArgument" });
+    keyboard.close();
+    expect(os.processInfoList()).toHaveLength(1);
+    expect(thrown(() => keyboard.isDown(0x41))).toMatchObject({ origin: "Ffi", kind: "Uninitialized" });
+  });
+
+  test("intoKeyboard moves the OS into the keyboard, which closes it and its connector", () => {
+    const input = inventory.instantiateConnector("tiny");
+    const os = inventory.instantiateOs("keys", input);
+    const keyboard = os.intoKeyboard();
+    expect([os.closed, input.closed]).toEqual([true, false]);
+    expect(thrown(() => os.info())).toMatchObject({ origin: "Ffi", kind: "Uninitialized" });
+    keyboard.close();
+    expect(input.closed).toBe(true);
   });
 });

@@ -37,3 +37,15 @@ export function guarded<T extends object>(target: T, origin: ErrorOrigin, label:
     },
   });
 }
+
+/**
+ * Closes an author's part, then what it owns (an owning process's or keyboard's OS, an OS's
+ * connector), the latter even when the author's `close` throws.
+ */
+export function closeThenOwned(label: string, close: (() => void) | undefined, owned: (() => void) | undefined): void {
+  try {
+    authorCall("OsLayer", `${label}: close`, () => close?.());
+  } finally {
+    owned?.();
+  }
+}

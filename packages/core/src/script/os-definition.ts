@@ -41,6 +41,14 @@ export interface ScriptProcessParts extends ScriptModules {
   close?(): void;
 }
 
+/** The keyboard of the machine the OS runs on (virtual-key codes as win32's VK_*). */
+export interface ScriptKeyboardParts {
+  isDown(virtualKey: number): boolean;
+  setDown(virtualKey: number, down: boolean): void;
+  /** Called once, when the keyboard is closed. */
+  close?(): void;
+}
+
 /** An OS instance as its author sees it; the input connector stays the host's to close. */
 export interface ScriptOsParts {
   info(): OsInfo;
@@ -56,6 +64,8 @@ export interface ScriptOsParts {
   physicalMemory?(): PhysicalMemory;
   memoryView?(): MemoryView;
   virtualTranslate?(): VirtualTranslate;
+  /** Opens the keyboard; without it the OS has none. */
+  keyboard?(): ScriptKeyboardParts;
   /** Called once, when the OS is closed (after its borrower, before its connector). */
   close?(): void;
 }

@@ -16,8 +16,9 @@ import { checkPid, type ProcessInfo } from "../os/process-info.ts";
 import type { VirtualTranslate } from "../os/virtual-translate.ts";
 import type { Connector } from "../plugin/connector.ts";
 import type { Os, OsInfo } from "../plugin/os.ts";
-import { authorCall, guarded } from "./author-code.ts";
+import { authorCall, closeThenOwned, guarded } from "./author-code.ts";
 import type { OsDefinition, ScriptModules, ScriptOsParts } from "./os-definition.ts";
+import { ScriptKeyboard } from "./script-keyboard.ts";
 import { ScriptModuleLookup } from "./script-module-lookup.ts";
 import { ScriptProcess } from "./script-process.ts";
 
@@ -169,22 +170,28 @@ export class ScriptOs extends ScriptModuleLookup implements Os {
 
   /**
    * memflow moves the OS into the call: from here on it is spent, and on failure it is dropped
-   * (with its connector), whatever failed. Lookups run before the move, so they may use the OS.
+   * (with its connector), whatever failed. `open` may still use the OS (lookups run before the move).
    */
-  #intoProcess(lookup: () => ProcessInfo): ScriptProcess {
+  #moveInto<T>(open: () => { readonly value: T; readonly into: string }): T {
     this.#usable();
-    let info: ProcessInfo | undefined;
     try {
-      info = lookup();
-      const found = info;
-      const parts = this.#call(`process pid ${found.pid}`, (os) => os.process(found));
-      this.#state = { movedInto: `process ${found.name} (pid ${found.pid})` };
-      return new ScriptProcess(this.name, this.label, found, parts, () => this.#drop());
+      const { value, into } = open();
+      this.#state = { movedInto: into };
+      return value;
     } catch (error) {
-      this.#state = { movedInto: "a process that failed to open" };
+      this.#state = { movedInto: "a call that failed" };
       this.#drop();
       throw error;
     }
+  }
+
+  #intoProcess(lookup: () => ProcessInfo): ScriptProcess {
+    return this.#moveInto(() => {
+      const info = lookup();
+      const parts = this.#call(`process pid ${info.pid}`, (os) => os.process(info));
+      const process = new ScriptProcess(this.name, this.label, info, parts, () => this.#drop());
+      return { value: process, into: process.label };
+    });
   }
 
   moduleAddressList(): bigint[] {
@@ -213,24 +220,38 @@ export class ScriptOs extends ScriptModuleLookup implements Os {
     return this.#part("virtualTranslate", this.#parts.virtualTranslate);
   }
 
-  /** TypeScript OS layers offer no keyboard (yet). */
+  /** The keyboard, borrowing the OS until it is closed; undefined when the layer offers none. */
   keyboard(): Keyboard | undefined {
     this.#usable();
-    return undefined;
+    const open = this.#parts.keyboard;
+    if (open === undefined) return undefined;
+    const keyboard = new ScriptKeyboard(
+      this.#keyboardLabel,
+      this.#call("keyboard", (os) => open.call(os)),
+    );
+    this.#lending.lend(keyboard);
+    return keyboard;
   }
 
+  /** A keyboard that owns the OS; (OsLayer, UnsupportedOptionalFeature), the OS left as it was, without one. */
   intoKeyboard(): Keyboard {
     this.#usable();
-    throw new MemflowError("OsLayer", "UnsupportedOptionalFeature", `${this.label} has no keyboard`);
+    const open = this.#parts.keyboard;
+    if (open === undefined)
+      throw new MemflowError("OsLayer", "UnsupportedOptionalFeature", `${this.label} has no keyboard`);
+    return this.#moveInto(() => {
+      const parts = this.#call("intoKeyboard", (os) => open.call(os));
+      return { value: new ScriptKeyboard(this.#keyboardLabel, parts, () => this.#drop()), into: "a keyboard" };
+    });
+  }
+
+  get #keyboardLabel(): string {
+    return `the keyboard of ${this.label}`;
   }
 
   /** Drops the author's instance, then the connector it read through. */
   #drop(): void {
-    try {
-      authorCall("OsLayer", `${this.label}: close`, () => this.#parts.close?.());
-    } finally {
-      this.#input?.close();
-    }
+    closeThenOwned(this.label, this.#parts.close?.bind(this.#parts), () => this.#input?.close());
   }
 
   /** Closes what borrows the OS, then the OS and its connector; later calls (and a moved OS) do nothing. */

@@ -17,6 +17,7 @@ import { INVALID_ADDRESS, type ProcessInfo, type ProcessState } from "../os/proc
 import { type VirtualTranslate, virtToPhysThrough } from "../os/virtual-translate.ts";
 import { authorCall, guarded } from "./author-code.ts";
 import type { ScriptProcessParts } from "./os-definition.ts";
+import { PartLife } from "./part-life.ts";
 import { runBatch } from "./run-batch.ts";
 import { ScriptModuleLookup } from "./script-module-lookup.ts";
 
@@ -40,10 +41,8 @@ export class ScriptProcess extends ScriptModuleLookup implements Process {
   readonly writeMany: MemoryAccess["writeMany"];
   /** The author's translation, asked for on first use (so opening a process runs no more author code than needed). */
   #translate: { readonly value: VirtualTranslate | undefined } | undefined;
-  /** What closing an owning process closes after it: the OS. */
-  readonly #owned: (() => void) | undefined;
   #info: ProcessInfo;
-  #closed = false;
+  readonly #life: PartLife;
 
   /** @internal opened by ScriptOs; `owned` closes the OS an owning process took. */
   constructor(name: string, osLabel: string, info: ProcessInfo, parts: ScriptProcessParts, owned?: () => void) {
@@ -53,7 +52,7 @@ export class ScriptProcess extends ScriptModuleLookup implements Process {
     this.label = `process ${info.name} (pid ${info.pid}) of ${osLabel}`;
     this.#parts = parts;
     this.#info = info;
-    this.#owned = owned;
+    this.#life = new PartLife(this.label, parts.close?.bind(parts), owned);
     const usable = () => this.#usable();
     ({
       read: this.read,
@@ -65,7 +64,7 @@ export class ScriptProcess extends ScriptModuleLookup implements Process {
   }
 
   get closed(): boolean {
-    return this.#closed;
+    return this.#life.closed;
   }
 
   protected override modulesGiven(): ScriptProcessParts {
@@ -77,7 +76,7 @@ export class ScriptProcess extends ScriptModuleLookup implements Process {
   }
 
   #usable(): void {
-    if (this.#closed) throw new MemflowError("Ffi", "Uninitialized", `${this.label} was closed`);
+    this.#life.check();
   }
 
   #call<T>(what: string, call: () => T): T {
@@ -152,13 +151,7 @@ export class ScriptProcess extends ScriptModuleLookup implements Process {
 
   /** Drops the process, then (for an owning one) the OS and its connector; later calls do nothing. */
   close(): void {
-    if (this.#closed) return;
-    this.#closed = true;
-    try {
-      authorCall("OsLayer", `${this.label}: close`, () => this.#parts.close?.());
-    } finally {
-      this.#owned?.();
-    }
+    this.#life.end();
   }
 
   [Symbol.dispose](): void {
