@@ -81,7 +81,13 @@ export {
 } from "./plugin/plugin-log.ts";
 export type { ConnectorDefinition, ScriptMemory } from "./script/connector-definition.ts";
 export { defineOs } from "./script/define-os.ts";
-export type { OsDefinition, ScriptModules, ScriptOsParts, ScriptProcessParts } from "./script/os-definition.ts";
+export type {
+  OsDefinition,
+  ScriptKeyboardParts,
+  ScriptModules,
+  ScriptOsParts,
+  ScriptProcessParts,
+} from "./script/os-definition.ts";
 export { ScriptConnector } from "./script/script-connector.ts";
 export type { ScriptDefinition } from "./script/script-host.ts";
 export { ScriptOs } from "./script/script-os.ts";
