@@ -14,5 +14,7 @@ export { DummyMemory, dummyConnector } from "./dummy-memory.ts";
 export { descriptorExportName, PluginNameError, pluginFileName } from "./plugin-names.ts";
 export type { PluginProjectOptions } from "./scaffold.ts";
 export { createPluginProject } from "./scaffold.ts";
+export type { CheckOsPluginOptions } from "./testing/check-os-plugin.ts";
+export { checkOsPluginFile, DEFAULT_INPUT_CONNECTOR } from "./testing/check-os-plugin.ts";
 export type { CheckPluginOptions, CheckReport } from "./testing/run-checks.ts";
 export { checkPluginFile } from "./testing/run-checks.ts";
