@@ -137,3 +137,32 @@ describe.skipIf(!gcc.available)("OS plugins that break a rule fail the check for
     );
   }, 120_000);
 });
+
+describe.skipIf(!gcc.available)("describeOsPlugin", () => {
+  test("gives one bun:test case per check: the dummy OS's all pass, a broken plugin's fault fails by title", async () => {
+    const connectorDirectories = [bundledPluginDirectory("dummy", join(root, "cache"))];
+    const plugins = [bundledPluginPath("dummy-os", join(root, "cache")), brokenPlugin("export")];
+    const suite = join(root, "os-plugins.test.ts");
+    await Bun.write(
+      suite,
+      `import { describeOsPlugin } from ${JSON.stringify(join(import.meta.dir, "..", "src", "testing", "index.ts"))};\n` +
+        plugins
+          .map(
+            (path) =>
+              `describeOsPlugin({ path: ${JSON.stringify(path)} }, { cycles: 5, connectorDirectories: ${JSON.stringify(connectorDirectories)} });\n`,
+          )
+          .join(""),
+    );
+    const child = Bun.spawn([process.execPath, "test", suite], { cwd: root, stdout: "pipe", stderr: "pipe" });
+    const [stderr, exitCode] = await Promise.all([new Response(child.stderr).text(), child.exited]);
+    expect(exitCode).toBe(1);
+    // bun lists a failed test where it ran and again in its summary: each title once.
+    const failed = new Set(
+      [...stderr.matchAll(/^\(fail\) memflow OS plugin ([^ ]+) > (.+?)(?: \[|$)/gm)].map(
+        (match) => `${match[1]?.replace(/_[0-9a-f]{7}\.so$/, "")} > ${match[2]}`,
+      ),
+    );
+    expect([...failed]).toEqual(["libmemflow_brokenexport > exports lie inside their module"]);
+    expect(stderr).toMatch(/\n 21 pass\n 1 fail\n/);
+  }, 120_000);
+});

