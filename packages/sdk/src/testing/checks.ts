@@ -5,13 +5,11 @@
  */
 import type { PluginDescriptorInfo } from "@memflow-ts/analyzer";
 import { type Connector, type Inventory, MemflowError } from "@memflow-ts/core";
+import { type CheckResult, fail, pass } from "./check-result.ts";
 import { descriptorCheck } from "./descriptor-check.ts";
 import { leakCheck } from "./leak-check.ts";
 
-export interface CheckResult {
-  readonly ok: boolean;
-  readonly message: string;
-}
+export type { CheckResult } from "./check-result.ts";
 
 /** What a run of the checks is told: the same whether they run here or in a child process. */
 export interface CheckSettings {
@@ -38,9 +36,6 @@ export interface Check {
   readonly title: string;
   run(context: CheckContext): CheckResult;
 }
-
-const pass = (message = "ok"): CheckResult => ({ ok: true, message });
-const fail = (message: string): CheckResult => ({ ok: false, message });
 
 function start(context: CheckContext): Connector {
   return context.inventory.instantiateConnector(context.name, undefined, context.sampleArgs[0]);

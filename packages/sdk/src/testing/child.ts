@@ -6,7 +6,8 @@
 import { dirname } from "node:path";
 import { type PluginDescriptorInfo, parseDescriptors } from "@memflow-ts/analyzer";
 import { Inventory } from "@memflow-ts/core";
-import { CHECKS, type CheckResult, type CheckSettings } from "./checks.ts";
+import type { CheckResult } from "./check-result.ts";
+import { CHECKS, type CheckSettings } from "./checks.ts";
 import type { OsCheckSettings } from "./os-check-context.ts";
 import { OS_CHECKS } from "./os-checks.ts";
 

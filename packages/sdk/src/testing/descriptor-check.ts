@@ -4,7 +4,7 @@
  * (memflow 0.2), and a name and a version.
  */
 import type { PluginDescriptorInfo } from "@memflow-ts/analyzer";
-import type { CheckResult } from "./checks.ts";
+import type { CheckResult } from "./check-result.ts";
 
 const PREFIX = { connector: "MEMFLOW_CONNECTOR_", os: "MEMFLOW_OS_" } as const;
 

@@ -3,7 +3,7 @@
  * compare resident memory before and after. A leak of a plugin's state shows as growth far above
  * the allocator's noise; 32 MiB is that line for the cycle counts the checks use.
  */
-import type { CheckResult } from "./checks.ts";
+import type { CheckResult } from "./check-result.ts";
 
 const LIMIT = 32 * 1024 * 1024;
 

@@ -5,7 +5,7 @@
  */
 import type { PluginDescriptorInfo } from "@memflow-ts/analyzer";
 import { connectorStep, type Inventory, MemflowError, type Os, type Process, type ProcessInfo } from "@memflow-ts/core";
-import type { CheckResult } from "./checks.ts";
+import type { CheckResult } from "./check-result.ts";
 
 /** The same whether the checks run here or in a child process (plain JSON). */
 export interface OsCheckSettings {
@@ -33,8 +33,7 @@ export interface OsCheck {
   run(context: OsCheckContext): CheckResult;
 }
 
-export const pass = (message = "ok"): CheckResult => ({ ok: true, message });
-export const fail = (message: string): CheckResult => ({ ok: false, message });
+export { fail, pass } from "./check-result.ts";
 
 /** A fresh OS over a fresh input connector; the OS owns the connector. */
 export function openOs(context: OsCheckContext, args = context.sampleArgs[0]): Os {

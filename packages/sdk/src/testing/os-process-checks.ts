@@ -4,7 +4,7 @@
  * by name (the first listed with that name that is not dead) — and their errors.
  */
 import type { Os, ProcessInfo } from "@memflow-ts/core";
-import type { CheckResult } from "./checks.ts";
+import type { CheckResult } from "./check-result.ts";
 import { descriptorCheck } from "./descriptor-check.ts";
 import {
   fail,
