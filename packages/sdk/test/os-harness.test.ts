@@ -89,9 +89,23 @@ describe.skipIf(!gcc.available)("OS plugins that keep memflow's rules pass", () 
       );
       // Its dead "shell" (pid 20) is listed before the live one (pid 36): by name skipped it.
       expect(messageOf(reports, "process-by-name")).toContain("1 dead");
+      expect(messageOf(reports, "translate")).toBe("6 pages compared");
       const skipped = await check(path, { sampleArgs, skip: ["module-base"] });
       expect(failedIds(skipped)).toEqual([]);
     }
+  }, 120_000);
+
+  test("testosmin, without any optional part, passes the checks that need none of them", async () => {
+    const path = buildPlugin({
+      name: "testosmin",
+      sources: [TESTOS_SOURCE],
+      outDir: join(root, "testosmin"),
+      flags: ["-pthread", "-DTESTOS_MINIMAL"],
+    }).path;
+    const reports = await check(path, { skip: ["module-base"] });
+    expect(failedIds(reports)).toEqual([]);
+    expect(messageOf(reports, "translate")).toBe("no physical memory offered");
+    expect(messageOf(reports, "partial-read")).toBe("5 processes");
   }, 120_000);
 });
 
