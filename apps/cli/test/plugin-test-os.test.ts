@@ -20,6 +20,7 @@ const BROKEN = join(import.meta.dir, "../../../packages/sdk/test/support");
 let dummyOs = "";
 let byName = "";
 let crash = "";
+let hang = "";
 let dummyConnector = "";
 beforeAll(() => {
   mkdirSync(home, { recursive: true });
@@ -30,6 +31,7 @@ beforeAll(() => {
     buildPlugin({ name, sources: [join(BROKEN, file)], outDir: built, flags: [`-I${SDK_NATIVE}`] }).path;
   byName = broken("brokenbyname", "broken-os-by-name.c");
   crash = broken("brokencrash", "broken-os-crash.c");
+  hang = broken("brokenhang", "broken-os-hang.c");
   dummyConnector = buildDummy(plugins).path;
   buildTargets(plugins);
 });
@@ -84,6 +86,18 @@ describe.skipIf(!gcc.available)("plugin test on an OS plugin", () => {
       `the plugin os brokencrash 0.0.1 (${crash}) crashed in its process_info_list_callback: SIGSEGV`,
     );
     expect(run.stdout).toEndWith("\n1 passed, 10 failed\n");
+  }, 120_000);
+
+  test("--timeout: a check that hangs is killed after that many seconds and fails as hung", async () => {
+    const run = await test_([hang, "--timeout", "2"]);
+    expect(run.code).toBe(ExitCode.failed);
+    expect(run.stdout).toMatch(
+      /FAIL {2}by name gives the first listed process of that name that is not dead\n {6}the plugin libmemflow_brokenhang_[0-9a-f]{7}\.so hung: this check gave no answer within 2 s, so its test process was killed\n/,
+    );
+    expect(run.stdout).toEndWith("\n9 passed, 2 failed\n");
+    const zero = await test_([hang, "--timeout", "0"]);
+    expect(zero.code).toBe(ExitCode.usage);
+    expect(zero.stderr).toContain("--timeout must be a positive number of seconds");
   }, 120_000);
 
   test("--connector picks the input and its arguments", async () => {

@@ -63,6 +63,8 @@ interface TestFlags {
   readonly badArgs: string[] | undefined;
   readonly connector: string | undefined;
   readonly cycles: number | undefined;
+  /** Milliseconds. */
+  readonly timeout: number | undefined;
 }
 
 /** The plugin folders `--connector` is found in; refused here, once, rather than by every check in its child. */
@@ -100,11 +102,12 @@ function checkOs(path: string, name: string, flags: TestFlags, context: CliConte
     ],
     sampleArgs: flags.args,
     cycles: flags.cycles,
+    timeout: flags.timeout,
   });
 }
 
 export const pluginTestCommand: Command = {
-  usage: `Usage: memflow-ts plugin test <file> [--name <plugin>] [--args <a>]… [--bad-args <a>]… [--connector <step>] [--cycles <n>] [--json]
+  usage: `Usage: memflow-ts plugin test <file> [--name <plugin>] [--args <a>]… [--bad-args <a>]… [--connector <step>] [--cycles <n>] [--timeout <s>] [--json]
 
 Runs the conformance checks against a plugin file. A connector: descriptor, create, metadata,
 read/write round trips, clone, leaks, help. An OS plugin: descriptor, create, processes found by
@@ -114,7 +117,8 @@ over the input connector --connector names as a chain step (default "${DEFAULT_I
 the SDK's bundled dummy; others are found where plugins are installed).
 --args are arguments the plugin should accept (e.g. ":size=2m", ":procs=3"), --bad-args ones a
 connector must refuse; --name picks a plugin of the file (default: its first connector, else its
-first OS plugin). Exit 1 when a check fails.`,
+first OS plugin). A check silent for --timeout seconds (default 60) fails as hung. Exit 1 when a
+check fails.`,
   async run(args, context) {
     const { values, positionals } = parseFlags(args, {
       name: { type: "string" },
@@ -122,6 +126,7 @@ first OS plugin). Exit 1 when a check fails.`,
       "bad-args": { type: "string", multiple: true },
       connector: { type: "string" },
       cycles: { type: "string" },
+      timeout: { type: "string" },
       json: { type: "boolean" },
     });
     const [file, ...extra] = positionals;
@@ -130,10 +135,21 @@ first OS plugin). Exit 1 when a check fails.`,
     if (cycles !== undefined && (!Number.isInteger(cycles) || cycles < 1)) {
       throw new UsageError("--cycles must be a positive whole number");
     }
+    const seconds = values.timeout === undefined ? undefined : Number(values.timeout);
+    if (seconds !== undefined && !(Number.isFinite(seconds) && seconds > 0)) {
+      throw new UsageError("--timeout must be a positive number of seconds");
+    }
+    const timeout = seconds === undefined ? undefined : seconds * 1000;
     const path = resolve(context.cwd, file);
     if (!existsSync(path)) throw new CliFailure(`${path} does not exist`);
     const plugin = await pluginToTest(path, values.name);
-    const flags: TestFlags = { args: values.args, badArgs: values["bad-args"], connector: values.connector, cycles };
+    const flags: TestFlags = {
+      args: values.args,
+      badArgs: values["bad-args"],
+      connector: values.connector,
+      cycles,
+      timeout,
+    };
     if (plugin.kind === "connector" && flags.connector !== undefined) {
       throw new UsageError(`--connector applies to OS plugins: ${plugin.name} is a connector`, { showUsage: false });
     }
@@ -141,7 +157,13 @@ first OS plugin). Exit 1 when a check fails.`,
     const reports =
       plugin.kind === "os"
         ? await checkOs(path, plugin.name, flags, context)
-        : await checkPluginFile(path, { name: plugin.name, sampleArgs: flags.args, badArgs: flags.badArgs, cycles });
+        : await checkPluginFile(path, {
+            name: plugin.name,
+            sampleArgs: flags.args,
+            badArgs: flags.badArgs,
+            cycles,
+            timeout,
+          });
     const failed = reports.filter((report) => !report.ok);
     if (values.json) {
       const input = plugin.kind === "os" ? { connector: flags.connector ?? DEFAULT_INPUT_CONNECTOR } : {};

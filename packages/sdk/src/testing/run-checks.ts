@@ -157,6 +157,8 @@ export interface CheckPluginOptions {
   readonly linear?: boolean;
   readonly cycles?: number;
   readonly skip?: readonly string[];
+  /** Milliseconds a check may run before the plugin counts as hung (default 60 s). */
+  readonly timeout?: number;
 }
 
 /** Every check against a plugin file, each in a child process; never throws for a bad plugin. */
@@ -178,6 +180,7 @@ export async function checkPluginFile(path: string, options: CheckPluginOptions 
       cycles: options.cycles ?? 1000,
     },
     checks.map((check) => check.id),
+    options.timeout,
   );
   return checks.map((check) => {
     const outcome = outcomes.get(check.id) ?? { ok: false, message: "the check did not run" };
