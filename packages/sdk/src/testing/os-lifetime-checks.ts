@@ -3,7 +3,6 @@
  * OS, a process that consumed its OS, a failed `intoProcessBy…` that spends the OS anyway — ends
  * in the state memflow's ownership gives (decision 0012) and, repeated, does not grow memory.
  */
-import type { Os } from "@memflow-ts/core";
 import { leakCheck } from "./leak-check.ts";
 import {
   fail,
@@ -66,12 +65,8 @@ const ORDERS: readonly [string, Order][] = [
 ];
 
 function firstPid(context: OsCheckContext): number | undefined {
-  const os: Os = openOs(context);
-  try {
-    return os.processInfoList()[0]?.pid;
-  } finally {
-    os.close();
-  }
+  using os = openOs(context);
+  return os.processInfoList()[0]?.pid;
 }
 
 export const OS_LIFETIME_CHECKS: readonly OsCheck[] = [
