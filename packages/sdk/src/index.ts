@@ -1,3 +1,12 @@
+// Translation for OS layers written in TypeScript: core's, named here for plugin authors (decision 0013).
+export {
+  type PageTableRoot,
+  type PageTranslation,
+  PageWalker,
+  translate,
+  VirtualMemory,
+  WalkResults,
+} from "@memflow-ts/core";
 export type { BuildPluginOptions, BuiltPlugin, InstallPluginOptions } from "./build-plugin.ts";
 export { buildPlugin, buildPluginAsync, INCLUDE_DIRECTORY, installPluginFile } from "./build-plugin.ts";
 export type { BundledPlugin } from "./bundled-plugins.ts";
