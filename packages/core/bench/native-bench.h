@@ -1,6 +1,7 @@
 /*
- * What the native baselines of bench/ share (included by native-read.c and native-os.c, each one
- * program): a monotonic clock, the median of timed samples, loading a plugin's descriptor; and,
+ * What the native baselines of bench/ share (native-read.c, native-os.c, native-translate.c, each one
+ * program): a monotonic clock, the median of timed samples, loading a plugin's descriptor, a batch
+ * of physical reads with its iterator; and,
  * from test/support/testmem-host.h, the testmem connector as memflow's host creates it.
  */
 #ifndef MEMFLOW_TS_NATIVE_BENCH_H
@@ -54,6 +55,30 @@ static const mf_plugin_descriptor *load_descriptor(const char *path, const char 
   const mf_plugin_descriptor *descriptor = dlsym(library, name);
   if (!descriptor) fail(dlerror());
   return descriptor;
+}
+
+/* A batch of physical reads as memflow's read iterator hands them out: each request's address
+   (also its meta address), its buffer, one length for all. */
+typedef struct {
+  const uint64_t *addresses;
+  uint8_t **buffers;
+  uint64_t length;
+  uint64_t count;
+  uint64_t next;
+} Batch;
+
+static int32_t next_item(void *iter, void *out) {
+  Batch *batch = iter;
+  if (batch->next >= batch->count) return 1;
+  mf_physical_read_data *item = out;
+  item->addr.address = batch->addresses[batch->next];
+  item->addr.page_type = MF_PAGE_TYPE_UNKNOWN;
+  item->addr.page_size_log2 = 0;
+  item->meta_addr = batch->addresses[batch->next];
+  item->data.data = batch->buffers[batch->next];
+  item->data.len = batch->length;
+  batch->next++;
+  return 0;
 }
 
 #endif

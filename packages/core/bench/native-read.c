@@ -7,22 +7,6 @@
  */
 #include "native-bench.h"
 
-typedef struct { uint64_t *addresses; uint8_t **buffers; uint64_t length; uint64_t count; uint64_t next; } Batch;
-
-static int32_t next_item(void *iter, void *out) {
-  Batch *batch = iter;
-  if (batch->next >= batch->count) return 1;
-  mf_physical_read_data *item = out;
-  item->addr.address = batch->addresses[batch->next];
-  item->addr.page_type = MF_PAGE_TYPE_UNKNOWN;
-  item->addr.page_size_log2 = 0;
-  item->meta_addr = batch->addresses[batch->next];
-  item->data.data = batch->buffers[batch->next];
-  item->data.len = batch->length;
-  batch->next++;
-  return 0;
-}
-
 static uint64_t done_bytes;
 static bool on_ok(void *context, mf_read_data data) { (void)context; done_bytes += data.data.len; return true; }
 static bool on_fail(void *context, mf_read_data data) { (void)context; (void)data; return true; }

@@ -67,6 +67,17 @@ export { PAGE_TYPE } from "./os/page.ts";
 export type { Process } from "./os/process.ts";
 export type { ProcessInfo, ProcessState } from "./os/process-info.ts";
 export { INVALID_ADDRESS } from "./os/process-info.ts";
+export { type PageTableFormat, pageTableFormat } from "./os/translate/page-table-format.ts";
+export { type BatchedPhysicalMemory, PageWalker, type WalkRoots } from "./os/translate/page-walk.ts";
+export {
+  type PageTableRoot,
+  type PageTranslation,
+  type TranslationFailureReason,
+  translate,
+  walkRoots,
+} from "./os/translate/translate.ts";
+export { VirtualMemory } from "./os/translate/virtual-memory.ts";
+export { WALK, WalkResults } from "./os/translate/walk-results.ts";
 export type { VirtualTranslate, VirtualTranslation, VirtualTranslationFailure } from "./os/virtual-translate.ts";
 export type { Connector } from "./plugin/connector.ts";
 export type { Os, OsInfo } from "./plugin/os.ts";

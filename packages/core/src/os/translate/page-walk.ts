@@ -1,0 +1,356 @@
+/**
+ * The batched page-table walk: every address of a batch goes down the tables together, so each
+ * level costs one batched physical read (one `run` of a TransferBatch when the memory offers it,
+ * else one `readMany`), whatever the number of addresses.
+ *
+ * Addresses of a batch are usually close to each other, and neighbours share their upper
+ * entries. Before walking, each address is compared with the one before it: how many levels, from
+ * the root down, they share (`depth`). At each level only the addresses that need an entry of
+ * their own are walked (the "leaders"; memflow groups addresses the same way); one that shares
+ * the entry with its predecessor follows it, and takes the verdict of the leader it followed at
+ * the end (its own offset into the same page). So the work per level follows the number of
+ * distinct entries, not of addresses.
+ */
+import { MemflowError } from "../../error.ts";
+import type { Address } from "../../memory/address.ts";
+import type { PhysicalMemory } from "../../memory/physical-memory.ts";
+import { TRANSFER_RECORD, TransferBatch } from "../../memory/transfer-batch.ts";
+import { ENTRY, type PageTableFormat, pageTypeOf } from "./page-table-format.ts";
+import { WALK, type WalkResults } from "./walk-results.ts";
+
+/** A PhysicalMemory that may run a reusable batch in one call (a Connector does). */
+export interface BatchedPhysicalMemory extends PhysicalMemory {
+  run?(batch: TransferBatch, write?: boolean): void;
+}
+
+/** The roots of a walk as exact doubles; `upper` serves the upper half where the format has two roots. */
+export interface WalkRoots {
+  readonly lower: number;
+  readonly upper: number;
+}
+
+const TWO_32 = 0x1_0000_0000;
+const MAX_U64 = 0xffff_ffff_ffff_ffffn;
+
+function invalidAddress(address: Address): MemflowError {
+  return new MemflowError("VirtualTranslate", "InvalidArgument", `${String(address)} is not a 64-bit address`);
+}
+
+/** Splits a 64-bit address into its 32-bit halves at `out[index * 2]` (low) and `out[index * 2 + 1]`. */
+export function splitAddress(address: Address, out: Uint32Array, index: number): void {
+  if (typeof address === "number") {
+    if (!(address >= 0 && address < 2 ** 64) || !Number.isInteger(address)) throw invalidAddress(address);
+    out[index * 2] = address >>> 0;
+    out[index * 2 + 1] = Math.floor(address / TWO_32) >>> 0;
+    return;
+  }
+  if (address < 0n || address > MAX_U64) throw invalidAddress(address);
+  out[index * 2] = Number(address & 0xffff_ffffn);
+  out[index * 2 + 1] = Number(address >> 32n);
+}
+
+/** The bits of an entry's high half that are address bits. */
+function highMaskOf(format: PageTableFormat): number {
+  return format.physicalBits > 32 ? 2 ** (format.physicalBits - 32) - 1 : 0;
+}
+
+/** A physical root as an exact double, aligned as the format requires. */
+export function rootOf(format: PageTableFormat, dtb: Address): number {
+  const halves = new Uint32Array(2);
+  splitAddress(dtb, halves, 0);
+  const low = ((halves[0] ?? 0) & ~((1 << format.rootAlignBits) - 1)) >>> 0;
+  return ((halves[1] ?? 0) & highMaskOf(format)) * TWO_32 + low;
+}
+
+/** A walker's working arrays, per address of a batch unless said otherwise. */
+interface WalkState {
+  /** Each address as two 32-bit halves. */
+  halves: Uint32Array;
+  /** How many levels, from the root, it shares with the address before it. */
+  depth: Uint8Array;
+  /** The address it follows down to that depth. */
+  parent: Int32Array;
+  /** The level it is walking at (255 once it has a verdict of its own). */
+  reached: Uint8Array;
+  /** The table it is at, and what the entries on its way allowed. */
+  table: Float64Array;
+  allowWrite: Uint8Array;
+  noExecute: Uint8Array;
+  /** Per level: the addresses that start needing entries of their own there, and how many. */
+  joining: Int32Array[];
+  joiningCount: Int32Array;
+  /** The addresses walking at the current level, and those going on down. */
+  pending: Int32Array;
+  next: Int32Array;
+  /** Per request: the entry read (8 bytes whatever the entry size), and whether it was read whole. */
+  entries: Uint8Array;
+  words: Uint32Array;
+  readOk: Uint8Array;
+}
+
+function walkState(capacity: number, levels: number): WalkState {
+  const entries = new Uint8Array(capacity * 8);
+  return {
+    halves: new Uint32Array(capacity * 2),
+    depth: new Uint8Array(capacity),
+    parent: new Int32Array(capacity),
+    reached: new Uint8Array(capacity),
+    table: new Float64Array(capacity),
+    allowWrite: new Uint8Array(capacity),
+    noExecute: new Uint8Array(capacity),
+    joining: Array.from({ length: levels }, () => new Int32Array(capacity)),
+    joiningCount: new Int32Array(levels),
+    pending: new Int32Array(capacity),
+    next: new Int32Array(capacity),
+    entries,
+    words: new Uint32Array(entries.buffer),
+    readOk: new Uint8Array(capacity),
+  };
+}
+
+export class PageWalker {
+  readonly format: PageTableFormat;
+  readonly #memory: BatchedPhysicalMemory;
+  readonly #shifts: Int32Array;
+  readonly #indexMasks: Int32Array;
+  readonly #highMask: number;
+  /** The walk's working arrays, sized for the largest batch so far (walk-state below). */
+  #state = walkState(0, 0);
+  #batch: TransferBatch | undefined;
+  /** How many physical batches this walker ran (each level of each walk is one). */
+  physicalBatches = 0;
+
+  constructor(memory: BatchedPhysicalMemory, format: PageTableFormat) {
+    this.#memory = memory;
+    this.format = format;
+    this.#shifts = Int32Array.from(format.levels, (level) => level.shift);
+    this.#indexMasks = Int32Array.from(format.levels, (level) => 2 ** level.bits - 1);
+    this.#highMask = highMaskOf(format);
+  }
+
+  #reserve(count: number): void {
+    if (this.#state.table.length >= count) return;
+    const capacity = Math.max(count, this.#state.table.length * 2, 16);
+    this.#state = walkState(capacity, this.format.levels.length);
+    if (this.#memory.run) {
+      const batch = new TransferBatch(capacity);
+      for (let index = 0; index < capacity; index += 1)
+        batch.add(0, this.#state.entries.subarray(index * 8, index * 8 + this.format.entrySize));
+      this.#batch = batch;
+    }
+  }
+
+  /** Translates `addresses`; results land in `results`, one slot per address. */
+  walk(roots: WalkRoots, addresses: readonly Address[], results: WalkResults): void {
+    const count = addresses.length;
+    results.reset(count);
+    this.#reserve(count);
+    let pendingCount = this.#prepare(roots, addresses, results);
+    const levels = this.format.levels.length;
+    for (let level = 0; level < levels; level += 1) {
+      pendingCount = this.#join(level, pendingCount);
+      if (pendingCount > 0) pendingCount = this.#step(level, pendingCount, results);
+    }
+    this.#inherit(count, results);
+  }
+
+  /**
+   * Splits each address, refuses those out of range, and finds how many levels it shares with the
+   * address before it; those sharing none start at the root. Returns how many start there.
+   */
+  #prepare(roots: WalkRoots, addresses: readonly Address[], results: WalkResults): number {
+    const format = this.format;
+    const { halves, depth, reached, table, allowWrite, noExecute, pending, parent, joining, joiningCount } =
+      this.#state;
+    const shifts = this.#shifts;
+    const levels = shifts.length;
+    const topShift = format.virtualBits - 33;
+    const lastAtMost = new Int32Array(levels);
+    joiningCount.fill(0);
+    const signExtended = format.signExtended;
+    let previous = -1;
+    let previousUpper = false;
+    let pendingCount = 0;
+    for (let index = 0; index < addresses.length; index += 1) {
+      const address = addresses[index] as Address;
+      // Numbers below 2^53 are the common case: split them here, without a call.
+      if (
+        typeof address === "number" &&
+        address >= 0 &&
+        address <= Number.MAX_SAFE_INTEGER &&
+        address === Math.floor(address)
+      ) {
+        halves[index * 2] = address >>> 0;
+        halves[index * 2 + 1] = (address / TWO_32) >>> 0;
+      } else splitAddress(address, halves, index);
+      const low = halves[index * 2] as number;
+      const high = halves[index * 2 + 1] as number;
+      const top = signExtended ? (high | 0) >> topShift : high === 0 ? 0 : 1;
+      if (top !== 0 && (top !== -1 || !signExtended)) {
+        results.status[index] = WALK.OUT_OF_RANGE;
+        results.level[index] = 0;
+        reached[index] = 255;
+        continue;
+      }
+      const upper = top === -1;
+      let shared = 0;
+      if (previous >= 0 && upper === previousUpper) {
+        const highDiff = high ^ (halves[previous * 2 + 1] as number);
+        const lowDiff = low ^ (halves[previous * 2] as number);
+        const highestDifferent = highDiff !== 0 ? 63 - Math.clz32(highDiff) : 31 - Math.clz32(lowDiff);
+        while (shared < levels && (shifts[shared] as number) > highestDifferent) shared += 1;
+      }
+      depth[index] = shared;
+      reached[index] = 0;
+      if (shared === 0) {
+        table[index] = upper && format.splitRoots ? roots.upper : roots.lower;
+        allowWrite[index] = 1;
+        noExecute[index] = 0;
+        pending[pendingCount++] = index;
+      } else {
+        // It follows, down to level shared - 1, the last address that needed that level's entry.
+        parent[index] = lastAtMost[shared - 1] as number;
+        if (shared < levels) {
+          const joiningAt = joining[shared] as Int32Array;
+          joiningAt[joiningCount[shared] as number] = index;
+          joiningCount[shared] = (joiningCount[shared] as number) + 1;
+        }
+      }
+      for (let level = shared; level < levels; level += 1) lastAtMost[level] = index;
+      previous = index;
+      previousUpper = upper;
+    }
+    return pendingCount;
+  }
+
+  /** Adds to the walkers of `level` the addresses that need its entry whose leader got this far. */
+  #join(level: number, pendingCount: number): number {
+    const { reached, parent: parents, table, allowWrite, noExecute, pending } = this.#state;
+    const joining = this.#state.joining[level] as Int32Array;
+    const joiningCount = this.#state.joiningCount[level] as number;
+    let count = pendingCount;
+    for (let slot = 0; slot < joiningCount; slot += 1) {
+      const index = joining[slot] as number;
+      const parent = parents[index] as number;
+      if (reached[parent] !== level) continue;
+      table[index] = table[parent] as number;
+      allowWrite[index] = allowWrite[parent] as number;
+      noExecute[index] = noExecute[parent] as number;
+      reached[index] = level;
+      pending[count++] = index;
+    }
+    return count;
+  }
+
+  /** Reads the entry of `level` of every walking address (one batch); returns how many go on down. */
+  #step(level: number, pendingCount: number, results: WalkResults): number {
+    const format = this.format;
+    const shift = this.#shifts[level] as number;
+    const mask = this.#indexMasks[level] as number;
+    const entrySize = format.entrySize;
+    const state = this.#state;
+    const { halves, table, pending, readOk, words, next, reached, allowWrite, noExecute } = state;
+    const entryAddresses = this.#batch?.addresses ?? new Float64Array(pendingCount);
+    for (let slot = 0; slot < pendingCount; slot += 1) {
+      const index = pending[slot] as number;
+      const low = halves[index * 2] as number;
+      const high = halves[index * 2 + 1] as number;
+      const entry = shift >= 32 ? high >>> (shift - 32) : (low >>> shift) | (high << (32 - shift));
+      entryAddresses[slot] = (table[index] as number) + (entry & mask) * entrySize;
+    }
+    this.#readEntries(entryAddresses, pendingCount);
+    const highMask = this.#highMask;
+    const offsetMask = 2 ** shift - 1;
+    const { status, level: levels, physical, pageSize, pageType } = results;
+    let nextCount = 0;
+    for (let slot = 0; slot < pendingCount; slot += 1) {
+      const index = pending[slot] as number;
+      levels[index] = level;
+      if (readOk[slot] === 0) {
+        status[index] = WALK.TABLE_UNREADABLE;
+        reached[index] = 255;
+        continue;
+      }
+      const low = words[slot * 2] as number;
+      const high = entrySize === 8 ? (words[slot * 2 + 1] as number) : 0;
+      const decoded = format.decode(low, high, level);
+      const kind = decoded & ENTRY.KIND;
+      if (kind === ENTRY.INVALID) {
+        status[index] = WALK.NOT_PRESENT;
+        reached[index] = 255;
+        continue;
+      }
+      if ((decoded & ENTRY.WRITEABLE) === 0) allowWrite[index] = 0;
+      if ((decoded & ENTRY.NO_EXECUTE) !== 0) noExecute[index] = 1;
+      const highPart = (high & highMask) * TWO_32;
+      if (kind === ENTRY.TABLE) {
+        table[index] = highPart + ((low & 0xffff_f000) >>> 0);
+        reached[index] = level + 1;
+        next[nextCount++] = index;
+        continue;
+      }
+      // A page of 2^shift bytes (at most 1 GiB): its base keeps the entry's bits above the size.
+      const base = (low & 0xffff_f000 & ~offsetMask) >>> 0;
+      status[index] = WALK.OK;
+      physical[index] = highPart + base + (((halves[index * 2] as number) & offsetMask) >>> 0);
+      pageSize[index] = offsetMask + 1;
+      pageType[index] = pageTypeOf(allowWrite[index] === 1, noExecute[index] === 1);
+      reached[index] = 255;
+    }
+    state.next = pending;
+    state.pending = next;
+    return nextCount;
+  }
+
+  /**
+   * Gives each address that never needed an entry of its own the verdict of the leader it
+   * followed: the same failure, or the same page at its own offset.
+   */
+  #inherit(count: number, results: WalkResults): void {
+    const { status, level, physical, pageSize, pageType } = results;
+    const { halves, reached, parent: parents } = this.#state;
+    for (let index = 0; index < count; index += 1) {
+      if (reached[index] === 255) continue;
+      const parent = parents[index] as number;
+      status[index] = status[parent] as number;
+      level[index] = level[parent] as number;
+      if (status[parent] !== WALK.OK) continue;
+      const size = pageSize[parent] as number;
+      const offsetMask = size - 1;
+      const parentOffset = ((halves[parent * 2] as number) & offsetMask) >>> 0;
+      physical[index] =
+        (physical[parent] as number) - parentOffset + (((halves[index * 2] as number) & offsetMask) >>> 0);
+      pageSize[index] = size;
+      pageType[index] = pageType[parent] as number;
+      reached[index] = 255;
+    }
+  }
+
+  /** Reads `count` entries in one batch into the state's entries; its readOk says which were read whole. */
+  #readEntries(addresses: Float64Array, count: number): void {
+    this.physicalBatches += 1;
+    const size = this.format.entrySize;
+    const batch = this.#batch;
+    const memory = this.#memory;
+    const { readOk, entries } = this.#state;
+    if (batch && memory.run) {
+      batch.use(count);
+      memory.run(batch);
+      // Each request's count of bytes done, straight from its record (an entry's size fits the low word).
+      const records = batch.records;
+      for (let request = 0; request < count; request += 1) {
+        const at = request * TRANSFER_RECORD.WORDS + TRANSFER_RECORD.DONE;
+        readOk[request] = records[at] === size && records[at + 1] === 0 ? 1 : 0;
+      }
+      return;
+    }
+    const requests = Array.from({ length: count }, (_, request) => ({
+      address: addresses[request] as number,
+      length: size,
+    }));
+    for (const [request, result] of memory.readMany(requests).entries()) {
+      entries.set(result.data.subarray(0, size), request * 8);
+      readOk[request] = result.ok ? 1 : 0;
+    }
+  }
+}
