@@ -32,6 +32,9 @@ export function memflowNextStep({ origin, kind, detail = "" }: MemflowError): st
     case "PartialData":
     case "OutOfBounds":
     case "OutOfMemoryRange":
+      if (origin === "VirtualMemory") {
+        return "Part of the range is not mapped in the process: 'memflow-ts modules -c <connector> -o <os> <pid|name>' shows where its modules are.";
+      }
       return detail.includes("could not be written")
         ? "The range is outside the connector's memory, or the connector is read-only ('memflow-ts help <plugin>' says how to open it writable)."
         : "Part of the range is outside the connector's memory: read a smaller range or give the connector more memory.";

@@ -4,28 +4,18 @@
  * C test OS, whose every value is fixed by packages/core/test/support/plugins/test-os.md (a dead
  * process sharing a name with a live one, a 32-bit process, a UTF-8 name).
  */
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { describe, expect, test } from "bun:test";
 import { ExitCode } from "../src/index.ts";
-import { cli } from "./run-cli.ts";
 import { buildDummyWithOs, buildTestOs, TESTOS_CHAIN } from "./support/os-plugins.ts";
+import { osSandbox } from "./support/os-sandbox.ts";
 import { gcc } from "./support/plugins.ts";
 
-const sandbox = mkdtempSync(join(tmpdir(), "memflow-ts-os-"));
-const home = join(sandbox, "home");
-const plugins = join(sandbox, "plugins");
-afterAll(() => rmSync(sandbox, { recursive: true, force: true }));
-beforeAll(() => {
-  mkdirSync(home, { recursive: true });
-  if (!gcc.available) return;
+const { run } = osSandbox("memflow-ts-os-", (plugins) => {
   buildDummyWithOs(plugins);
   buildTestOs(plugins);
 });
 
 const DUMMY = ["-c", "dummy::size=4m", "-o", "dummy::procs=2,seed=7"];
-const run = (args: readonly string[]) => cli(home, args, { env: { MEMFLOW_PLUGIN_PATH: plugins } });
 const testos = (command: string, ...args: string[]) => run([command, ...TESTOS_CHAIN, ...args]);
 
 describe.skipIf(!gcc.available)("ps", () => {

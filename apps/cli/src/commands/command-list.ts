@@ -35,6 +35,8 @@ const LOADERS = {
   imports: async () => (await import("./module-contents.ts")).importsCommand,
   sections: async () => (await import("./module-contents.ts")).sectionsCommand,
   info: async () => (await import("./os-info.ts")).osInfoCommand,
+  dump: async () => (await import("./dump.ts")).dumpCommand,
+  find: async () => (await import("./find.ts")).findCommand,
   setup: async () => (await import("./setup.ts")).setupCommand,
   demo: async () => (await import("./demo.ts")).demoCommand,
   build: async () => (await import("./build.ts")).buildCommand,
@@ -90,6 +92,8 @@ export const COMMAND_GROUPS: readonly CommandGroup[] = [
     ["imports", "a module's imports: imports <pid|name> <module>"],
     ["sections", "a module's sections: sections <pid|name> <module>"],
     ["info", "the OS's kernel: base, size, architecture"],
+    ["dump", "write a module's image to a file: dump -p <pid|name> --module <name> --out <file>"],
+    ["find", "search a process's memory: find -p <pid|name> <hex | text>"],
   ]),
   group("Setting up and writing plugins", [
     ["setup", "interactive set-up: plugin folder, registry, plugins, dummy connector, doctor"],
