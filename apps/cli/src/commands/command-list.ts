@@ -36,6 +36,7 @@ const LOADERS = {
   sections: async () => (await import("./module-contents.ts")).sectionsCommand,
   info: async () => (await import("./os-info.ts")).osInfoCommand,
   dump: async () => (await import("./dump.ts")).dumpCommand,
+  explore: async () => (await import("./explore.ts")).exploreCommand,
   find: async () => (await import("./find.ts")).findCommand,
   setup: async () => (await import("./setup.ts")).setupCommand,
   demo: async () => (await import("./demo.ts")).demoCommand,
@@ -94,6 +95,7 @@ export const COMMAND_GROUPS: readonly CommandGroup[] = [
     ["info", "the OS's kernel: base, size, architecture"],
     ["dump", "write a module's image to a file: dump -p <pid|name> --module <name> --out <file>"],
     ["find", "search a process's memory: find -p <pid|name> <hex | text>"],
+    ["explore", "browse processes, modules and memory interactively on a terminal"],
   ]),
   group("Setting up and writing plugins", [
     ["setup", "interactive set-up: plugin folder, registry, plugins, dummy connector, doctor"],
