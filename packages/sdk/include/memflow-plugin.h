@@ -17,6 +17,9 @@
  * `read` and `write` return how many bytes from the start of the range they transferred (the
  * rest is reported to the caller as failed, which is not an error), or a negative memflow error
  * code (MF_ERROR) for a hard failure.
+ *
+ * OS plugins fill memflow's vtables themselves (memflow-abi-os.h); the helpers below the
+ * connector's handle what every OS plugin repeats: library references, containers, strings.
  */
 #ifndef MEMFLOW_PLUGIN_H
 #define MEMFLOW_PLUGIN_H
@@ -297,6 +300,49 @@ static inline void mf__emit(void *context, const char *name) {
   if (emit->stopped) return;
   mf_target_info target = { mf__copy(name) };
   if (target.name && !emit->callback.func(emit->callback.context, target)) emit->stopped = true;
+}
+
+/* ---- OS plugins: references, containers and strings (ownership: memflow-abi-os.h) ---- */
+
+/* A container's context is a reference on the plugin library, which keeps it loaded: every
+   object handed to the host holds one, cloned from the object it came from. */
+static inline mf_carc mf_lib_clone(mf_carc lib) {
+  if (lib.instance && lib.clone_fn) lib.instance = lib.clone_fn(lib.instance);
+  return lib;
+}
+
+static inline void mf_lib_drop(mf_carc lib) {
+  if (lib.instance && lib.drop_fn) lib.drop_fn(lib.instance);
+}
+
+/* Drops what a container owns: its instance, then its library reference. */
+static inline void mf_container_drop(mf_container container) {
+  if (container.instance.instance && container.instance.drop_fn) container.instance.drop_fn(container.instance.instance);
+  mf_lib_drop(container.context);
+}
+
+/* What a clone entry returns: `instance` with a clone of `lib`, or, for a NULL instance (the copy
+   failed), the empty container that tells the host so. */
+static inline mf_container mf_container_new(void *instance, void (*drop_fn)(void *instance), mf_carc lib) {
+  mf_container container;
+  memset(&container, 0, sizeof container);
+  if (!instance) return container;
+  container.instance.instance = instance;
+  container.instance.drop_fn = drop_fn;
+  container.context = mf_lib_clone(lib);
+  return container;
+}
+
+/* Frees a ProcessInfo's strings: one the plugin made, or one it was handed by value. */
+static inline void mf_process_info_free(mf_process_info *info) {
+  free(info->name);
+  free(info->path);
+  free(info->command_line);
+}
+
+/* Whether a name the host passed (a slice, not NUL-terminated) is `text`. */
+static inline bool mf_slice_is(mf_slice_ref slice, const char *text) {
+  return strlen(text) == slice.len && memcmp(text, slice.data, slice.len) == 0;
 }
 
 #define MF__TEXT(literal) { (const uint8_t *)(literal), sizeof(literal) - 1 }
