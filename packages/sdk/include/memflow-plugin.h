@@ -345,6 +345,32 @@ static inline bool mf_slice_is(mf_slice_ref slice, const char *text) {
   return strlen(text) == slice.len && memcmp(text, slice.data, slice.len) == 0;
 }
 
+/*
+ * MF_FORWARD_PHYSICAL_MEMORY(VTBL, INPUT_OF) defines `VTBL`, a PhysicalMemory vtable whose entries
+ * call the input connector's: INPUT_OF(const mf_container *) returns the OS's mf_connector_instance *.
+ * An OS that offers it can end a chain that reads physical memory (`-c dummy -o myos`).
+ */
+#define MF_FORWARD_PHYSICAL_MEMORY(VTBL, INPUT_OF)                                                         \
+  static int32_t VTBL##_read(mf_container *cont, mf_read_ops ops) {                                          \
+    mf_connector_instance *input = INPUT_OF(cont);                                                         \
+    return input->vtbl_physicalmemory->phys_read_raw_iter(&input->container, ops);                         \
+  }                                                                                                        \
+  static int32_t VTBL##_write(mf_container *cont, mf_write_ops ops) {                                        \
+    mf_connector_instance *input = INPUT_OF(cont);                                                         \
+    return input->vtbl_physicalmemory->phys_write_raw_iter(&input->container, ops);                        \
+  }                                                                                                        \
+  static mf_physical_memory_metadata VTBL##_metadata(const mf_container *cont) {                             \
+    mf_connector_instance *input = INPUT_OF(cont);                                                         \
+    return input->vtbl_physicalmemory->metadata(&input->container);                                        \
+  }                                                                                                        \
+  static void VTBL##_set_mem_map(mf_container *cont, mf_mapping_slice mappings) {                            \
+    mf_connector_instance *input = INPUT_OF(cont);                                                         \
+    input->vtbl_physicalmemory->set_mem_map(&input->container, mappings);                                  \
+  }                                                                                                        \
+  /* The view entries stay NULL: hosts build views on the raw iterators. */                                \
+  static const mf_physical_memory_vtbl VTBL = { VTBL##_read, VTBL##_write, VTBL##_metadata,               \
+                                                VTBL##_set_mem_map, NULL, NULL }
+
 #define MF__TEXT(literal) { (const uint8_t *)(literal), sizeof(literal) - 1 }
 
 /* A const object at file scope has internal linkage in C++: extern "C" exports it unmangled. */

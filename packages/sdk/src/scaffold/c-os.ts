@@ -100,6 +100,8 @@ describe(\`\${built.path}\`, () => {
     }
     // The same bytes in physical memory, through the OS's own view of it (virtual = physical).
     expect(new TextDecoder().decode(os.memoryView()?.read(physical, 5))).toBe("hello");
+    // And through the OS's PhysicalMemory, which is its input connector's.
+    expect(new TextDecoder().decode(os.physicalMemory()?.read(physical, 5))).toBe("hello");
   });
 
   test("a read that runs past the image is partial: the rest is reported failed", () => {
@@ -139,7 +141,8 @@ bun run test    # builds it and drives it through @memflow-ts/core over the dumm
 \`\`\`
 
 Install the built plugin by copying both files from \`dist/\` to \`~/.local/lib/memflow/\`, then
-use it over any connector: \`memflow-ts … -c dummy::size=4m -o ${name}::procs=3\`.
+use it over any connector, as in \`memflow-ts read -c dummy::size=4m -o ${name}::procs=3 0x1000 16\`
+(the OS passes physical memory through from its connector).
 `;
 }
 

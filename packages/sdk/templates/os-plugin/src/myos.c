@@ -79,8 +79,8 @@ static int32_t myos_create(const mf_os_args *args, mf_option_connector_instance 
     mf_lib_drop(lib);
     return error;
   }
-  /* Required: clone, Os, MemoryView. Optional: keyboard (none), PhysicalMemory (none), VirtualTranslate. */
-  mf_os_instance instance = { &os_clone_vtbl, &os_vtbl, &view_vtbl, NULL, NULL, &translate_vtbl,
+  /* Required: clone, Os, MemoryView. Optional (NULL when not offered): keyboard, PhysicalMemory, VirtualTranslate. */
+  mf_os_instance instance = { &os_clone_vtbl, &os_vtbl, &view_vtbl, NULL, &os_physical_vtbl, &translate_vtbl,
                               { { os, os_free }, lib } };
   *out = instance;
   return 0;

@@ -148,3 +148,9 @@ static mf_container os_clone(const mf_container *cont) {
 }
 
 static const mf_clone_vtbl os_clone_vtbl = { os_clone };
+
+/* ---- PhysicalMemory: the input connector's, so the OS can end a chain that reads physical memory ---- */
+
+static mf_connector_instance *input_of(const mf_container *cont) { return &os_of(cont)->connector; }
+
+MF_FORWARD_PHYSICAL_MEMORY(os_physical_vtbl, input_of);
