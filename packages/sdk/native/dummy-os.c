@@ -13,6 +13,7 @@
 #define _POSIX_C_SOURCE 200809L /* strdup, under -std=c11 without _DEFAULT_SOURCE too */
 #include <stdio.h>
 #include "dummy-memory.h"
+#include "memflow-os-plugin.h"
 
 #include "dummy-os/random.c"
 #include "dummy-os/physical.c"

@@ -12,7 +12,7 @@
  */
 #define _POSIX_C_SOURCE 200809L /* strdup */
 #include <stdio.h>
-#include "memflow-plugin.h"
+#include "memflow-os-plugin.h"
 
 #include "myos/objects.c"
 #include "myos/memory.c"

@@ -47,7 +47,7 @@ static OsObject *os_of(const mf_container *cont) { return cont->instance.instanc
 
 static void os_free(void *instance) {
   OsObject *os = instance;
-  mf_container_drop(os->connector.container); /* helpers named mf_* are memflow-plugin.h's */
+  mf_container_drop(os->connector.container); /* helpers named mf_* are memflow-os-plugin.h's */
   free(os->rows);
   free(os);
 }
