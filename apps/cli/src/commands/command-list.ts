@@ -101,7 +101,7 @@ export const COMMAND_GROUPS: readonly CommandGroup[] = [
     ["setup", "interactive set-up: plugin folder, registry, plugins, dummy connector, doctor"],
     ["demo", "a guided tour: scan, build the dummy connector, write and read memory"],
     ["build", "build a plugin from a repository or folder (cargo or C) and install it"],
-    ["plugin new", "create a C connector project"],
+    ["plugin new", "create a plugin project: a C connector or OS plugin, or a TypeScript connector"],
     ["plugin build", "compile a C connector project"],
     ["plugin test", "run the conformance checks against a plugin file"],
     ["plugin install", "install plugin files into the plugin folder, with .meta"],
