@@ -2,7 +2,7 @@
  * What to do next after a MemflowError, by its kind (and origin or detail where the kind alone
  * is ambiguous): the hint line `error-report.ts` prints below memflow's own text.
  */
-import type { MemflowError } from "@memflow-ts/core/plugin-files";
+import { type MemflowError, SCRIPT_PLUGIN_SUFFIX } from "@memflow-ts/core/plugin-files";
 
 const CHECK_SETUP = "Run 'memflow-ts doctor' to see which plugins memflow finds and why others are skipped.";
 const ARGUMENT_SYNTAX =
@@ -19,6 +19,12 @@ export function memflowNextStep({ origin, kind, detail = "" }: MemflowError): st
       return `The plugin was built for another memflow ABI or machine. ${CHECK_SETUP}`;
     case "UnableToLoadLibrary":
     case "MemflowExportsNotFound":
+      if (detail.includes(SCRIPT_PLUGIN_SUFFIX)) {
+        return (
+          "A TypeScript plugin file must import (fix what the message names) and export at least one " +
+          "defineConnector or defineOs result as a named export; 'bun test' in its project shows the problem in place."
+        );
+      }
       return "The library could not be loaded: check its dependencies with 'ldd <file>' and reinstall it.";
     case "InvalidMemorySize":
     case "InvalidMemorySizeUnit":

@@ -4,7 +4,7 @@
  * through. (The generated projects' own tests run in the SDK's scaffold tests.)
  */
 import { describe, expect, test } from "bun:test";
-import { existsSync, mkdirSync, readdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { Inventory } from "@memflow-ts/core";
 import { buildPlugin, bundledPluginBuild } from "@memflow-ts/sdk";
@@ -54,22 +54,28 @@ describe("bad input, from the executable", () => {
     expect(empty.code).toBe(ExitCode.usage);
     expect(existsSync(join(sandbox, "thing"))).toBe(false);
   });
-
-  test("--lang ts --kind os is refused until defineOs lands, with no project left behind", async () => {
-    const run = await spawned(["tsos", "--lang", "ts", "--kind", "os"]);
-    expect(run.code).toBe(ExitCode.failed);
-    expect(run.stderr).toContain("TypeScript OS layers: after defineOs lands");
-    expect(existsSync(join(sandbox, "tsos"))).toBe(false);
-  });
 });
 
-test("--lang ts creates a TypeScript connector project and says how to test and use it", async () => {
+test("--lang ts creates a TypeScript connector project and says how to test, install and use it", async () => {
   const created = await cli(["plugin", "new", "sparse", "--lang", "ts"]);
   expect(created.code).toBe(ExitCode.ok);
   expect(created.out).toContain(`[=] Created ${join(sandbox, "sparse")}`);
   expect(created.out).toContain("bun test");
-  expect(created.out).toContain("Inventory.scan().register(...)");
-  expect(readdirSync(join(sandbox, "sparse", "src"))).toEqual(["sparse.ts"]);
+  expect(created.out).toContain("memflow-ts plugin install src/sparse.memflow.ts");
+  expect(created.out).toContain("memflow-ts read -c sparse::size=1m 0x0 16");
+  expect(readdirSync(join(sandbox, "sparse", "src"))).toEqual(["sparse.memflow.ts"]);
+});
+
+test("--lang ts --kind os creates a TypeScript OS layer project and says how to install and use it", async () => {
+  const created = await cli(["plugin", "new", "paged", "--lang", "ts", "--kind", "os"]);
+  expect(created.code).toBe(ExitCode.ok);
+  expect(created.out).toContain("memflow-ts plugin test src/paged.memflow.ts");
+  expect(created.out).toContain("memflow-ts plugin install src/paged.memflow.ts");
+  expect(created.out).toContain("memflow-ts ps -c dummy -o paged");
+  expect(readdirSync(join(sandbox, "paged", "src"))).toEqual(["paged.memflow.ts"]);
+  expect(readFileSync(join(sandbox, "paged", "src", "paged.memflow.ts"), "utf8")).toContain(
+    "export const paged = defineOs(",
+  );
 });
 
 describe.skipIf(!gcc.available)("an OS plugin from new to a chain", () => {

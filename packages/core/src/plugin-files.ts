@@ -30,8 +30,11 @@ export {
 } from "./plugin-files/plugin-name.ts";
 export {
   installedFileName,
+  installedScriptFileName,
   pluginSearchPaths,
+  SCRIPT_PLUGIN_SUFFIX,
   type SearchPathInput,
+  scriptPluginNameOfFile,
   userPluginDirectory,
 } from "./plugin-files/plugin-paths.ts";
 export {

@@ -25,6 +25,13 @@ export { DummyMemory, dummyConnector } from "./dummy-memory.ts";
 export { descriptorExportName, PluginNameError, pluginFileName } from "./plugin-names.ts";
 export type { PluginProjectKind, PluginProjectLanguage, PluginProjectOptions } from "./scaffold.ts";
 export { createPluginProject, PLUGIN_PROJECT_KINDS, PLUGIN_PROJECT_LANGUAGES } from "./scaffold.ts";
+export type {
+  InstalledScriptPlugin,
+  InstallScriptPluginOptions,
+} from "./script-plugins/install-script-file.ts";
+export { installScriptPluginFile } from "./script-plugins/install-script-file.ts";
+export { isScriptPluginFile } from "./script-plugins/open-script-file.ts";
+export { readScriptPluginFile, SCRIPT_IMPORT_TIMEOUT } from "./script-plugins/read-script-file.ts";
 export type { CheckOsPluginOptions } from "./testing/check-os-plugin.ts";
 export { checkOsPluginFile, DEFAULT_INPUT_CONNECTOR } from "./testing/check-os-plugin.ts";
 export type { CheckPluginOptions, CheckReport } from "./testing/run-checks.ts";

@@ -1,8 +1,8 @@
 /**
  * `createPluginProject`: a ready plugin project that builds and passes its own tests as
- * generated: a C connector (the default), a C OS plugin (`kind: "os"`) or a TypeScript
- * connector (`lang: "ts"`). The CLI exposes it as `memflow-ts plugin new`. The templates are in
- * scaffold/, one file per kind.
+ * generated: a C connector (the default), a C OS plugin (`kind: "os"`), a TypeScript connector
+ * (`lang: "ts"`) or a TypeScript OS layer (`lang: "ts", kind: "os"`). The CLI exposes it as
+ * `memflow-ts plugin new`. The templates are in scaffold/, one file per language and kind.
  */
 import { existsSync, mkdirSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -12,6 +12,7 @@ import { cConnectorProject } from "./scaffold/c-connector.ts";
 import { cOsProject } from "./scaffold/c-os.ts";
 import { templateContext } from "./scaffold/project-files.ts";
 import { tsConnectorProject } from "./scaffold/ts-connector.ts";
+import { tsOsProject } from "./scaffold/ts-os.ts";
 
 export const PLUGIN_PROJECT_KINDS = ["connector", "os"] as const;
 export const PLUGIN_PROJECT_LANGUAGES = ["c", "ts"] as const;
@@ -33,10 +34,10 @@ export interface PluginProjectOptions {
   readonly coreDependency?: string;
 }
 
-/** The templates by language and kind; a missing one is a combination that does not exist yet. */
-const PROJECTS: Record<PluginProjectLanguage, Partial<Record<PluginProjectKind, typeof cConnectorProject>>> = {
+/** The templates by language and kind. */
+const PROJECTS: Record<PluginProjectLanguage, Record<PluginProjectKind, typeof cConnectorProject>> = {
   c: { connector: cConnectorProject, os: cOsProject },
-  ts: { connector: tsConnectorProject },
+  ts: { connector: tsConnectorProject, os: tsOsProject },
 };
 
 function oneOf<T extends string>(what: string, value: string, allowed: readonly T[]): T {
@@ -49,10 +50,6 @@ export function createPluginProject(options: PluginProjectOptions): string[] {
   const kind = oneOf("plugin kind", options.kind ?? "connector", PLUGIN_PROJECT_KINDS);
   const lang = oneOf("language", options.lang ?? "c", PLUGIN_PROJECT_LANGUAGES);
   const project = PROJECTS[lang][kind];
-  if (project === undefined) {
-    // defineOs (OS layers in TypeScript) is not in @memflow-ts/core yet: no stub project meanwhile.
-    throw new BuildError("TypeScript OS layers: after defineOs lands; write the OS plugin in C (--kind os)");
-  }
   const problem = pluginNameProblem(name);
   if (problem !== undefined) throw new BuildError(problem);
   // The name also prefixes C identifiers and names an npm package: a C identifier cannot start

@@ -93,18 +93,34 @@ test("a scaffolded C OS plugin project builds and passes its own Inventory tests
 
 test("a scaffolded TypeScript connector project passes the harness and its Inventory test", async () => {
   const { dir, files } = scaffold({ name: "sparse_mem", lang: "ts" }, "memflow-sparse");
-  expect(files).toEqual([".gitignore", "README.md", "package.json", "src/sparse_mem.ts", "test/sparse_mem.test.ts"]);
-  expect(readFileSync(join(dir, "src", "sparse_mem.ts"), "utf8")).toContain(
+  expect(files).toEqual([
+    ".gitignore",
+    "README.md",
+    "package.json",
+    "src/sparse_mem.memflow.ts",
+    "test/sparse_mem.test.ts",
+  ]);
+  expect(readFileSync(join(dir, "src", "sparse_mem.memflow.ts"), "utf8")).toContain(
     "export const sparseMem = defineConnector(",
   );
   await expectOwnTestsPass(dir, 11);
 }, 120_000);
 
-test("refuses a TypeScript OS layer until defineOs exists, and unknown kinds and languages", () => {
+test("a scaffolded TypeScript OS layer passes the OS checks on its file and reads through its page tables", async () => {
+  const { dir, files } = scaffold({ name: "paged_os", lang: "ts", kind: "os" }, "memflow-paged-os");
+  expect(files).toEqual([
+    ".gitignore",
+    "README.md",
+    "package.json",
+    "src/paged_os.memflow.ts",
+    "test/paged_os.test.ts",
+  ]);
+  expect(readFileSync(join(dir, "src", "paged_os.memflow.ts"), "utf8")).toContain("export const pagedOs = defineOs(");
+  await expectOwnTestsPass(dir, 12);
+}, 180_000);
+
+test("refuses unknown kinds and languages", () => {
   const dir = join(root, "never");
-  expect(() => createPluginProject({ name: "tsos", dir, lang: "ts", kind: "os" })).toThrow(
-    /TypeScript OS layers: after defineOs lands/,
-  );
   const options = { name: "x", dir } as const;
   // @ts-expect-error: a kind the type does not allow, as a JavaScript caller could pass it
   expect(() => createPluginProject({ ...options, kind: "driver" })).toThrow(/unknown plugin kind "driver"/);

@@ -1,17 +1,36 @@
-/** `memflow-ts plugin install <file…> [--dir <plugin folder>]`: copy into the plugin folder with a `.meta`. */
+/**
+ * `memflow-ts plugin install <file…> [--dir <plugin folder>]`: a library is copied into the plugin
+ * folder with a `.meta`, as memflowup does; a TypeScript plugin file (`*.memflow.ts`) is imported
+ * in a child process first and, when it defines plugins, copied as `<name>.memflow.ts`.
+ */
 import { resolve } from "node:path";
+import type { PluginDescriptorInfo } from "@memflow-ts/analyzer";
 import { printable, userPluginDirectory } from "@memflow-ts/core/plugin-files";
-import { installPluginFile } from "@memflow-ts/sdk";
+import { installPluginFile, installScriptPluginFile, isScriptPluginFile } from "@memflow-ts/sdk";
 import { type Command, parseFlags, UsageError } from "../command.ts";
 import { reportFailure } from "../error-report.ts";
 import { ExitCode } from "../io.ts";
 import { printer } from "../output.ts";
 
+/** Either kind of file, installed; its path and the plugins it holds. */
+async function install(
+  file: string,
+  outDir: string,
+): Promise<{ path: string; descriptors: readonly PluginDescriptorInfo[]; language: string }> {
+  if (isScriptPluginFile(file))
+    return { ...(await installScriptPluginFile({ file, outDir })), language: "TypeScript " };
+  return { ...installPluginFile({ file, outDir }), language: "" };
+}
+
 export const pluginInstallCommand: Command = {
   usage: `Usage: memflow-ts plugin install <file…> [--dir <plugin folder>]
 
-Installs plugin files as memflowup does: libmemflow_<name>_<digest7>.so with a .meta, in the
-user plugin folder (~/.local/lib/memflow) or --dir.`,
+Installs plugin files in the user plugin folder (~/.local/lib/memflow) or --dir. A library as
+memflowup does: libmemflow_<name>_<digest7>.so with a .meta. A TypeScript plugin
+(<name>.memflow.ts, from plugin new --lang ts) as <name>.memflow.ts after its first definition,
+replacing an earlier one; it is imported in a child process first, and a file that does not
+import or defines no plugin is refused and not installed. It must be one file: the CLI serves it
+@memflow-ts/core and @memflow-ts/sdk, nothing else.`,
   async run(args, context) {
     const { values, positionals } = parseFlags(args, { dir: { type: "string" } });
     if (positionals.length === 0) throw new UsageError("give at least one plugin file");
@@ -20,11 +39,11 @@ user plugin folder (~/.local/lib/memflow) or --dir.`,
     let failures = 0;
     for (const file of positionals) {
       try {
-        const installed = installPluginFile({ file: resolve(context.cwd, file), outDir });
+        const installed = await install(resolve(context.cwd, file), outDir);
         // The names and versions are the file's own.
         out.success(
           printable(
-            `Installed ${installed.descriptors.map((d) => `${d.name} ${d.version}`).join(", ")} as ${installed.path}`,
+            `Installed ${installed.language}${installed.descriptors.map((d) => `${d.plugin_kind} ${d.name} ${d.version}`).join(", ")} as ${installed.path}`,
           ),
         );
       } catch (error) {

@@ -23,8 +23,15 @@ function choice<T extends string>(flag: string, value: string | undefined, allow
 /** What to run next in the new project, by what it is. */
 function nextSteps(out: Printer, name: string, kind: PluginProjectKind, lang: PluginProjectLanguage): void {
   if (lang === "ts") {
-    out.line("  bun test                  # the conformance harness on the definition, and an Inventory test");
-    out.line(`Use it from a program: Inventory.scan().register(...) with the definition in src/${name}.ts.`);
+    const file = `src/${name}.memflow.ts`;
+    out.line("  bun test                  # the conformance checks on it, and an Inventory test");
+    out.line(`  memflow-ts plugin test ${file}`);
+    out.line(`  memflow-ts plugin install ${file}`);
+    out.line(
+      kind === "os"
+        ? `  memflow-ts ps -c dummy -o ${name}        # then read -c dummy -o ${name} -p init 0x400000 32`
+        : `  memflow-ts read -c ${name}::size=1m 0x0 16`,
+    );
     return;
   }
   out.line("  memflow-ts plugin build   # dist/libmemflow_<name>_<digest>.so and its .meta");
@@ -44,7 +51,9 @@ Creates a plugin project in ./<name> or --dir, which builds and passes its own t
   --kind connector --lang c   a C connector: source, build script, conformance test (the default)
   --kind os --lang c          a C OS plugin: processes, a module, virtual memory over its input connector
   --lang ts                   a TypeScript connector (defineConnector) and its tests
-TypeScript OS layers come after defineOs lands.`,
+  --kind os --lang ts         a TypeScript OS layer (defineOs): processes read through x64 page
+                              tables it writes into its input connector
+A TypeScript plugin is installed as it is: memflow-ts plugin install src/<name>.memflow.ts.`,
   async run(args, context) {
     const { values, positionals } = parseFlags(args, {
       dir: { type: "string" },

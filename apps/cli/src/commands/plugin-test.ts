@@ -3,8 +3,9 @@
  * bun test, as a pass/fail report. Each check runs in a child process, so a crash or a hang fails
  * only the check it happened in. A connector gets the connector checks; an OS plugin the OS
  * checks, over the input connector `--connector` names (default: the SDK's bundled dummy). The
- * file is read first: one that is not a plugin, holds neither kind or not the `--name` given is
- * refused before any check runs.
+ * file is read first (a TypeScript plugin file, `*.memflow.ts`, is imported in a child process):
+ * one that is not a plugin, holds neither kind or not the `--name` given is refused before any
+ * check runs.
  */
 import { existsSync } from "node:fs";
 import { resolve } from "node:path";
@@ -18,6 +19,8 @@ import {
   checkOsPluginFile,
   checkPluginFile,
   DEFAULT_INPUT_CONNECTOR,
+  isScriptPluginFile,
+  readScriptPluginFile,
 } from "@memflow-ts/sdk";
 import { type Command, parseFlags, UsageError } from "../command.ts";
 import { CliFailure, withErrorContext } from "../failure.ts";
@@ -33,7 +36,9 @@ interface PluginToTest {
 
 /** `--name`, else the file's first connector, else its first OS plugin. */
 async function pluginToTest(path: string, name: string | undefined): Promise<PluginToTest> {
-  const descriptors = await withErrorContext(`cannot test ${path}`, () => analyzeFile(path));
+  const descriptors = await withErrorContext(`cannot test ${path}`, () =>
+    isScriptPluginFile(path) ? readScriptPluginFile(path) : analyzeFile(path),
+  );
   const named = (kind: PluginToTest["kind"]) =>
     descriptors.filter((descriptor) => descriptor.plugin_kind === kind).map((descriptor) => descriptor.name);
   const connectors = named("connector");
@@ -109,7 +114,8 @@ function checkOs(path: string, name: string, flags: TestFlags, context: CliConte
 export const pluginTestCommand: Command = {
   usage: `Usage: memflow-ts plugin test <file> [--name <plugin>] [--args <a>]… [--bad-args <a>]… [--connector <step>] [--cycles <n>] [--timeout <s>] [--json]
 
-Runs the conformance checks against a plugin file. A connector: descriptor, create, metadata,
+Runs the conformance checks against a plugin file: a library, or a TypeScript plugin file
+(<name>.memflow.ts, imported in each check's child process as the CLI imports it). A connector: descriptor, create, metadata,
 read/write round trips, clone, leaks, help. An OS plugin: descriptor, create, processes found by
 pid, address and name (skipping dead ones), ProcessNotFound, mapped module bases, exports inside
 their module, virtToPhys against physical memory, partial reads, closing in any order, leaks —

@@ -10,10 +10,10 @@ import { readdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { plugin } from "bun";
 import { MemflowError } from "../error.ts";
+import { SCRIPT_PLUGIN_SUFFIX } from "../plugin-files/plugin-paths.ts";
 import type { ScriptDefinition } from "../script/script-host.ts";
 
-/** The file convention: `<anything>.memflow.ts`. */
-export const SCRIPT_PLUGIN_SUFFIX = ".memflow.ts";
+export { SCRIPT_PLUGIN_SUFFIX };
 
 export interface ScriptPluginOptions {
   /**
@@ -65,6 +65,18 @@ function isDefinition(value: unknown): value is ScriptDefinition {
 }
 
 /**
+ * Why an import failed, in one line: Bun reports a syntax error as an AggregateError of build
+ * messages, whose own text ("2 errors building …") names no line; each message has one.
+ */
+function importProblem(cause: unknown): string {
+  if (!(cause instanceof AggregateError)) return String(cause);
+  const first = cause.errors[0] as { message?: unknown; position?: { line?: unknown; column?: unknown } } | undefined;
+  if (first === undefined || typeof first.message !== "string") return String(cause);
+  const where = first.position ? ` (line ${String(first.position.line)}, column ${String(first.position.column)})` : "";
+  return `${first.message}${where}`;
+}
+
+/**
  * Imports a plugin file and returns the definitions it exports. Throws (Inventory,
  * UnableToLoadLibrary) when it cannot be imported, (Inventory, MemflowExportsNotFound) when it
  * exports no definition.
@@ -75,7 +87,7 @@ export function loadScriptPlugin(path: string, options: ScriptPluginOptions = {}
   try {
     exports = require(resolve(path));
   } catch (cause) {
-    throw new MemflowError("Inventory", "UnableToLoadLibrary", `unable to import ${path}: ${String(cause)}`, {
+    throw new MemflowError("Inventory", "UnableToLoadLibrary", `unable to import ${path}: ${importProblem(cause)}`, {
       cause,
     });
   }

@@ -8,12 +8,7 @@
 import { MemflowError } from "../error.ts";
 import { type HostPlatform, pluginExtension } from "./plugin-target.ts";
 
-/**
- * memflowup's file name for an installed plugin: `libmemflow_<name>_<digest7>.<ext>`, no `lib`
- * on Windows. The name comes from a descriptor, which anyone can write: one that could leave
- * the plugin folder or is not a file name at all is refused (Other, InvalidPath).
- */
-export function installedFileName(name: string, digest: string, platform: HostPlatform): string {
+function refuseNonFileName(name: string): void {
   if (name === "" || name === "." || name === ".." || /[/\\\0]/.test(name)) {
     throw new MemflowError(
       "Other",
@@ -21,6 +16,35 @@ export function installedFileName(name: string, digest: string, platform: HostPl
       `the plugin name ${JSON.stringify(name)} cannot be part of a file name`,
     );
   }
+}
+
+/** A plugin written in TypeScript is a file named `<anything>.memflow.ts` in a plugin folder (decision 0014). */
+export const SCRIPT_PLUGIN_SUFFIX = ".memflow.ts";
+
+/**
+ * The file name `memflow-ts plugin install` gives a TypeScript plugin file: `<name>.memflow.ts`
+ * after its first definition, one file per name (installing it again replaces it). No digest:
+ * the name is what `plugins ls` and `plugins rm` know it by without running its code.
+ */
+export function installedScriptFileName(name: string): string {
+  refuseNonFileName(name);
+  return `${name}${SCRIPT_PLUGIN_SUFFIX}`;
+}
+
+/** The plugin name a TypeScript plugin file's name carries (`table.memflow.ts` → `table`), or undefined. */
+export function scriptPluginNameOfFile(fileName: string): string | undefined {
+  if (!fileName.endsWith(SCRIPT_PLUGIN_SUFFIX)) return undefined;
+  const name = fileName.slice(0, -SCRIPT_PLUGIN_SUFFIX.length);
+  return name === "" ? undefined : name;
+}
+
+/**
+ * memflowup's file name for an installed plugin: `libmemflow_<name>_<digest7>.<ext>`, no `lib`
+ * on Windows. The name comes from a descriptor, which anyone can write: one that could leave
+ * the plugin folder or is not a file name at all is refused (Other, InvalidPath).
+ */
+export function installedFileName(name: string, digest: string, platform: HostPlatform): string {
+  refuseNonFileName(name);
   const prefix = platform === "win32" ? "" : "lib";
   return `${prefix}memflow_${name}_${digest.slice(0, 7)}.${pluginExtension(platform)}`;
 }

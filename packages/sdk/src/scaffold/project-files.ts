@@ -39,6 +39,45 @@ export function projectPackageJson(
   return `${JSON.stringify(manifest, null, 2)}\n`;
 }
 
+/** `my_device` → `myDevice`: the name a TypeScript project exports its definition as. */
+export function camelCase(name: string): string {
+  return name.replace(/_+([a-z0-9])/g, (_, letter: string) => letter.toUpperCase()).replaceAll("_", "");
+}
+
+/** What makes a TypeScript project: its templates, each given the plugin name and the exported definition's name. */
+export interface TsProjectTemplates {
+  source(name: string, variable: string): string;
+  test(name: string, variable: string): string;
+  readme(name: string, variable: string): string;
+}
+
+/** A TypeScript project's files: the plugin in one `src/<name>.memflow.ts`, installable as it is. */
+export function tsProjectFiles(context: TemplateContext, templates: TsProjectTemplates): Record<string, string> {
+  const { name } = context;
+  const variable = camelCase(name);
+  return {
+    "package.json": projectPackageJson(context, { test: "bun test" }, true),
+    [`src/${name}.memflow.ts`]: templates.source(name, variable),
+    [`test/${name}.test.ts`]: templates.test(name, variable),
+    ".gitignore": GITIGNORE,
+    "README.md": templates.readme(name, variable),
+  };
+}
+
+/** The README section of a TypeScript project on installing it and using it from the CLI (`uses`: command lines). */
+export function tsInstallSection(name: string, uses: readonly string[]): string {
+  const fence = "`".repeat(3);
+  return `Install it and use it from the command line (the plugin folder needs no node_modules: the CLI
+serves the file its own @memflow-ts/core and @memflow-ts/sdk; keep the plugin in this one file):
+
+${fence}sh
+memflow-ts plugin install src/${name}.memflow.ts
+${uses.join("\n")}
+memflow-ts plugin test src/${name}.memflow.ts
+${fence}
+`;
+}
+
 export const GITIGNORE = "node_modules/\ndist/\n";
 
 /** The build script of a C project: dist/libmemflow_<name>_<digest>.so and its .meta. */

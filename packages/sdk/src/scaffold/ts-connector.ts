@@ -1,14 +1,10 @@
 /**
  * The TypeScript connector project: a connector written with defineConnector, and tests that run
  * the conformance harness on the definition and use it through an Inventory, as a program that
- * registers it does.
+ * registers it does. The source is a `*.memflow.ts` file, so `memflow-ts plugin install` takes it
+ * as it is.
  */
-import { GITIGNORE, projectPackageJson, type TemplateContext } from "./project-files.ts";
-
-/** `my_device` → `myDevice`: the exported definition's name. */
-function camelCase(name: string): string {
-  return name.replace(/_+([a-z0-9])/g, (_, letter: string) => letter.toUpperCase()).replaceAll("_", "");
-}
+import { type TemplateContext, tsInstallSection, tsProjectFiles } from "./project-files.ts";
 
 function source(name: string, variable: string): string {
   return `/**
@@ -100,7 +96,7 @@ function testFile(name: string, variable: string): string {
 import { expect, test } from "bun:test";
 import { Inventory } from "@memflow-ts/core";
 import { describePlugin } from "@memflow-ts/sdk/testing";
-import { ${variable} } from "../src/${name}.ts";
+import { ${variable} } from "../src/${name}.memflow.ts";
 
 describePlugin({ definition: ${variable} }, { sampleArgs: [":size=2m"], badArgs: [":size=4M", ":colour=red"] });
 
@@ -125,12 +121,13 @@ bun install
 bun run test    # the memflow-ts conformance harness, in-process
 \`\`\`
 
-Use it from a program by registering it with an inventory; it is then found, started and
+${tsInstallSection(name, [`memflow-ts read -c ${name}::size=1m 0x0 16`])}
+Or use it from a program by registering it with an inventory; it is then found, started and
 chained by name like a plugin file:
 
 \`\`\`ts
 import { Inventory } from "@memflow-ts/core";
-import { ${variable} } from "./src/${name}.ts";
+import { ${variable} } from "./src/${name}.memflow.ts";
 
 const inventory = Inventory.scan().register(${variable});
 using connector = inventory.instantiateConnector("${name}", undefined, ":size=4m");
@@ -139,13 +136,5 @@ using connector = inventory.instantiateConnector("${name}", undefined, ":size=4m
 }
 
 export function tsConnectorProject(context: TemplateContext): Record<string, string> {
-  const { name } = context;
-  const variable = camelCase(name);
-  return {
-    "package.json": projectPackageJson(context, { test: "bun test" }, true),
-    [`src/${name}.ts`]: source(name, variable),
-    [`test/${name}.test.ts`]: testFile(name, variable),
-    ".gitignore": GITIGNORE,
-    "README.md": readme(name, variable),
-  };
+  return tsProjectFiles(context, { source, test: testFile, readme });
 }

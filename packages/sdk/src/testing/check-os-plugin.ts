@@ -1,10 +1,11 @@
 /**
- * `checkOsPluginFile(path, options)`: the OS-plugin checks against a plugin file, each in a child
- * process (a crash or a hang fails the check it happened in, and the rest carry on), over an
- * input connector named as a chain step — by default the SDK's bundled dummy connector.
+ * `checkOsPluginFile(path, options)`: the OS-plugin checks against a plugin file (a library or a
+ * TypeScript `*.memflow.ts`), each in a child process (a crash or a hang fails the check it
+ * happened in, and the rest carry on), over an input connector named as a chain step — by
+ * default the SDK's bundled dummy connector.
  */
-import { parseDescriptors } from "@memflow-ts/analyzer";
 import { bundledPluginDirectory } from "../bundled-plugins.ts";
+import { firstPluginName } from "../script-plugins/file-descriptors.ts";
 import { OS_CHECKS } from "./os-checks.ts";
 import { CHECK_TIMEOUT, type CheckReport, runChecks } from "./run-checks.ts";
 
@@ -34,12 +35,7 @@ export interface CheckOsPluginOptions {
 export async function checkOsPluginFile(path: string, options: CheckOsPluginOptions = {}): Promise<CheckReport[]> {
   const skip = new Set(options.skip ?? []);
   const checks = OS_CHECKS.filter((check) => !skip.has(check.id));
-  const name =
-    options.name ??
-    parseDescriptors(new Uint8Array(await Bun.file(path).arrayBuffer())).find(
-      (descriptor) => descriptor.plugin_kind === "os",
-    )?.name ??
-    "";
+  const name = options.name ?? (await firstPluginName(path, "os"));
   const outcomes = await runChecks(
     {
       kind: "os",

@@ -1,11 +1,12 @@
 /**
- * Runs conformance checks against a native plugin in its own process, so that a crashing plugin
- * takes only this process down. Reads its job as JSON from argv[2]; writes one JSON line per
+ * Runs conformance checks against a plugin file in its own process, so that a crashing plugin
+ * (or a TypeScript one that throws at import or hangs) takes only this process down. Reads its job as JSON from argv[2]; writes one JSON line per
  * event to stdout: `{"start": id}` before a check, `{"id", "ok", "message"}` after it.
  */
 import { dirname } from "node:path";
 import { type PluginDescriptorInfo, parseDescriptors } from "@memflow-ts/analyzer";
 import { Inventory } from "@memflow-ts/core";
+import { isScriptPluginFile, openScriptPluginFile } from "../script-plugins/open-script-file.ts";
 import type { CheckResult } from "./check-result.ts";
 import { CHECKS, type CheckSettings } from "./checks.ts";
 import type { OsCheckSettings } from "./os-check-context.ts";
@@ -44,11 +45,17 @@ function runnerFor(inventory: Inventory, descriptors: PluginDescriptorInfo[]): R
   };
 }
 
-const inventory = Inventory.empty();
+/** The inventory holding the plugin, and its descriptors: a library read statically, a TypeScript file imported. */
+async function openTarget(): Promise<{ inventory: Inventory; descriptors: PluginDescriptorInfo[] }> {
+  if (isScriptPluginFile(job.path)) return openScriptPluginFile(job.path);
+  const inventory = Inventory.empty().addFile(job.path);
+  return { inventory, descriptors: parseDescriptors(new Uint8Array(await Bun.file(job.path).arrayBuffer())) };
+}
+
 let runner: Runner | undefined;
 try {
-  inventory.addFile(job.path);
-  runner = runnerFor(inventory, parseDescriptors(new Uint8Array(await Bun.file(job.path).arrayBuffer())));
+  const { inventory, descriptors } = await openTarget();
+  runner = runnerFor(inventory, descriptors);
 } catch (error) {
   for (const id of job.checks)
     emit({ id, ok: false, message: `${job.path} (in ${dirname(job.path)}) cannot be used: ${String(error)}` });

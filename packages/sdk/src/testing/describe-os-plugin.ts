@@ -10,7 +10,7 @@ import { OS_CHECKS } from "./os-checks.ts";
 import { CHECK_TIMEOUT, type CheckReport } from "./run-checks.ts";
 
 export interface OsPluginTarget {
-  /** A plugin library file (.so, .dylib, .dll). */
+  /** A plugin library file (.so, .dylib, .dll), or a TypeScript plugin file (`*.memflow.ts`). */
   readonly path: string;
   /** Its OS plugin to check (default: its first). */
   readonly name?: string;

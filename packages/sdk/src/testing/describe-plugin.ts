@@ -7,13 +7,13 @@
  */
 import { beforeAll, describe, expect, test } from "bun:test";
 import { basename } from "node:path";
-import { parseDescriptors } from "@memflow-ts/analyzer";
 import { type ConnectorDefinition, Inventory } from "@memflow-ts/core";
+import { firstPluginName } from "../script-plugins/file-descriptors.ts";
 import { CHECKS } from "./checks.ts";
 import { type ChildSettings, type Outcome, runChecks, runInProcess } from "./run-checks.ts";
 
 export type PluginTarget =
-  /** A plugin library file (.so, .dylib, .dll); `name` defaults to its first connector. */
+  /** A plugin library file (.so, .dylib, .dll) or a `*.memflow.ts` file; `name` defaults to its first connector. */
   | { readonly path: string; readonly name?: string }
   /** A connector an inventory knows by name (a file it scanned, or a registered definition). */
   | { readonly inventory: Inventory; readonly name: string }
@@ -72,10 +72,7 @@ export function describePlugin(target: PluginTarget, options: DescribePluginOpti
         path = target.path;
         name = target.name;
       }
-      if (name === undefined) {
-        const descriptors = parseDescriptors(new Uint8Array(await Bun.file(path).arrayBuffer()));
-        name = descriptors.find((descriptor) => descriptor.plugin_kind === "connector")?.name ?? "";
-      }
+      name ??= await firstPluginName(path, "connector");
       outcomes = await runChecks({ path, name, ...settings }, ids);
     }, options.timeout ?? 60_000);
 

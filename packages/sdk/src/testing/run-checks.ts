@@ -4,8 +4,8 @@
  * outcomes into test cases; `memflow-ts plugin test` prints them as a report.
  */
 import { basename, join } from "node:path";
-import { parseDescriptors } from "@memflow-ts/analyzer";
 import type { Inventory } from "@memflow-ts/core";
+import { firstPluginName } from "../script-plugins/file-descriptors.ts";
 import { CHECKS, type CheckContext } from "./checks.ts";
 import type { ChildJob, ChildTarget } from "./child.ts";
 
@@ -161,15 +161,11 @@ export interface CheckPluginOptions {
   readonly timeout?: number;
 }
 
-/** Every check against a plugin file, each in a child process; never throws for a bad plugin. */
+/** Every check against a plugin file (a library or a `*.memflow.ts`), each in a child process; never throws for a bad plugin. */
 export async function checkPluginFile(path: string, options: CheckPluginOptions = {}): Promise<CheckReport[]> {
   const skip = new Set(options.skip ?? []);
   const checks = CHECKS.filter((check) => !skip.has(check.id));
-  let name = options.name;
-  if (name === undefined) {
-    const descriptors = parseDescriptors(new Uint8Array(await Bun.file(path).arrayBuffer()));
-    name = descriptors.find((descriptor) => descriptor.plugin_kind === "connector")?.name ?? "";
-  }
+  const name = options.name ?? (await firstPluginName(path, "connector"));
   const outcomes = await runChecks(
     {
       path,
