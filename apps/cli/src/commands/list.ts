@@ -1,8 +1,11 @@
 /**
  * `memflow-ts list [--rejected] [--json] [--quiet]`: the plugins memflow's scan finds, one row a
  * descriptor, grouped by kind and name; within a name the first row is the file memflow uses
- * (the newest). `--rejected` adds every file or descriptor the scan skipped and why.
+ * (the newest). `--rejected` adds every file or descriptor the scan skipped and why. TypeScript
+ * plugin files (`*.memflow.ts`) of the folders commands load them from follow, from their file
+ * names alone: list imports no plugin (decision 0014).
  */
+import { resolve } from "node:path";
 import type { PluginDescriptorInfo } from "@memflow-ts/analyzer";
 import type { PluginCatalogue, PluginEntry, RejectedPlugin } from "@memflow-ts/core/catalogue";
 import { printable, targetLabel } from "@memflow-ts/core/plugin-files";
@@ -11,17 +14,20 @@ import { plural } from "../inventory/describe.ts";
 import { LISTING_FLAGS } from "../inventory/listing-flags.ts";
 import { scanCatalogue } from "../inventory/scan-context.ts";
 import { type CliContext, ExitCode } from "../io.ts";
+import { type ScriptPluginFile, scriptPluginFilesIn } from "../local/script-plugin-files.ts";
 import { formatTable, printer } from "../output.ts";
 
 const USAGE = `Usage: memflow-ts list [--rejected] [--json] [--quiet]
 
 Lists the plugins memflow finds: the user plugin directory (~/.local/lib/memflow), each
 MEMFLOW_PLUGIN_PATH directory, then the working directory. For each name the first row is the
-plugin memflow uses (the newest file).
+plugin memflow uses (the newest file). TypeScript plugin files (<name>.memflow.ts; not from the
+working directory, where commands never load them) follow with ARCH typescript: listed by file
+name without running them, so their kind and version show as -.
 
 Options:
   --rejected   also list every file the scan skipped, and why
-  --json       print JSON: { plugins, directories[, rejected] }
+  --json       print JSON: { plugins, typescript, directories[, rejected] }
   -q, --quiet  only the rows: no header and no summary
 `;
 
@@ -67,6 +73,17 @@ function rowJson({ entry, descriptor, selected }: Row) {
   };
 }
 
+/**
+ * The TypeScript plugin files commands load: those of the scanned folders that could be read,
+ * except the working directory (Inventory.loadScriptPlugins' rule).
+ */
+function scriptFiles(inventory: PluginCatalogue, context: CliContext): ScriptPluginFile[] {
+  return inventory
+    .directories()
+    .filter((directory) => directory.error === undefined && resolve(directory.path) !== resolve(context.cwd))
+    .flatMap((directory) => scriptPluginFilesIn(directory.path));
+}
+
 function rejectedJson(rejected: RejectedPlugin) {
   return {
     path: rejected.path,
@@ -79,12 +96,13 @@ function printText(
   context: CliContext,
   inventory: PluginCatalogue,
   table: Row[],
+  scripts: ScriptPluginFile[],
   withRejected: boolean,
   quiet: boolean,
 ) {
   const out = printer(context, { quiet });
   const rejected = inventory.rejected();
-  if (table.length === 0) {
+  if (table.length === 0 && scripts.length === 0) {
     const searched = inventory.directories().map((directory) => directory.path);
     out.info(`no plugins found in ${searched.join(", ")}`);
     out.line("    Install one with 'memflow-ts pull <name>', or set MEMFLOW_PLUGIN_PATH to a directory with plugins.");
@@ -97,6 +115,7 @@ function printText(
       targetLabel(descriptor),
       entry.path,
     ]);
+    for (const script of scripts) cells.push([script.name, "-", "-", "-", "typescript", script.path]);
     const header = quiet ? [] : [["NAME", "KIND", "VERSION", "ABI", "ARCH", "PATH"]];
     context.stdout.write(formatTable([16, 10, 12, 4, 12], [...header, ...cells]));
     const shadowed = table.filter((row) => !row.selected).length;
@@ -115,7 +134,8 @@ function printText(
   }
   const files = new Set(table.map((row) => row.entry.path)).size;
   const skipped = new Set(rejected.map((entry) => entry.path)).size;
-  const summary = `${plural(table.length, "plugin")} in ${plural(files, "file")}`;
+  const typescript = scripts.length === 0 ? "" : ` and ${plural(scripts.length, "TypeScript plugin file")}`;
+  const summary = `${plural(table.length, "plugin")} in ${plural(files, "file")}${typescript}`;
   if (skipped === 0) out.line(`${summary}.`);
   else
     out.line(
@@ -130,16 +150,18 @@ export const listCommand: Command = {
     if (positionals.length > 0) throw new UsageError(`list takes no arguments (got ${positionals.join(" ")})`);
     const inventory = scanCatalogue(context);
     const table = rows(inventory);
+    const scripts = scriptFiles(inventory, context);
     if (values.json) {
       printer(context).json({
         plugins: table.map(rowJson),
+        typescript: scripts.map(({ name, path, digest, createdAt }) => ({ name, path, digest, created_at: createdAt })),
         directories: inventory
           .directories()
           .map((directory) => ({ path: directory.path, ...(directory.error && { error: directory.error.message }) })),
         ...(values.rejected && { rejected: inventory.rejected().map(rejectedJson) }),
       });
     } else {
-      printText(context, inventory, table, values.rejected === true, values.quiet === true);
+      printText(context, inventory, table, scripts, values.rejected === true, values.quiet === true);
     }
     return ExitCode.ok;
   },

@@ -1,7 +1,9 @@
 /**
  * `memflow-ts plugins ls`: the plugins memflowup manages in the user plugin folder, one line per
- * descriptor in memflowup's columns and order. Asides on stderr name `.meta` files whose plugin
- * file is missing and `.meta` files that do not parse (memflowup skips both silently).
+ * descriptor in memflowup's columns and order, then the TypeScript plugin files installed there
+ * (`<name>.memflow.ts`, ARCH `typescript`; shown from the file, never imported, so without kind or
+ * version). Asides on stderr name `.meta` files whose plugin file is missing and `.meta` files
+ * that do not parse (memflowup skips both silently).
  */
 import { descriptorInSerdeOrder, targetLabel, userPluginDirectory } from "@memflow-ts/core/plugin-files";
 import { type Command, parseFlags, UsageError } from "../command.ts";
@@ -10,11 +12,14 @@ import { withErrorContext } from "../failure.ts";
 import { ExitCode } from "../io.ts";
 import { createdLabel, note, shortDigest, VERSION_COLUMNS } from "../listing.ts";
 import { type LocalPlugin, localPlugins } from "../local/local-plugins.ts";
+import { type ScriptPluginFile, scriptPluginFilesIn } from "../local/script-plugin-files.ts";
 import { formatTable, printer } from "../output.ts";
 
 const USAGE = `Usage: memflow-ts plugins ls [<name>] [options]
 
-Lists the installed plugins (those with a .meta) of the user plugin folder, newest first per name.
+Lists the installed plugins (those with a .meta) of the user plugin folder, newest first per name,
+then its TypeScript plugin files (<name>.memflow.ts, ARCH typescript). Those are not imported to
+be listed, so their VERSION and ABI show as -; 'memflow-ts plugin test <file>' names what they hold.
 
 Options:
       --wide     add DIGEST_LONG, CREATED and PATH
@@ -30,6 +35,26 @@ function row(plugin: LocalPlugin, wide: boolean): string[] {
     shortDigest(plugin.digest),
   ];
   return wide ? [...base, plugin.digest, createdLabel(plugin.createdAt.text), JSON.stringify(plugin.pluginPath)] : base;
+}
+
+/** A TypeScript plugin file's row: its name, file and digest, nothing that needs its code run. */
+function scriptRow(plugin: ScriptPluginFile, wide: boolean): string[] {
+  const base = [plugin.name, "-", "typescript", "-", shortDigest(plugin.digest)];
+  return wide ? [...base, plugin.digest, createdLabel(plugin.createdAt), JSON.stringify(plugin.path)] : base;
+}
+
+/** `descriptor: null` and `language`: a TypeScript file's descriptor is known only by importing it. */
+function scriptJson(plugin: ScriptPluginFile) {
+  return {
+    path: plugin.path,
+    meta_path: null,
+    file_exists: true,
+    digest: plugin.digest,
+    created_at: plugin.createdAt,
+    descriptor: null,
+    language: "typescript",
+    name: plugin.name,
+  };
 }
 
 function asJson(plugin: LocalPlugin) {
@@ -56,18 +81,25 @@ export const pluginsLsCommand: Command = {
     const [name] = positionals;
     const quiet = values.quiet ?? false;
     const out = printer(context, { quiet });
-    const listing = await withErrorContext("Unable to list the installed plugins", () =>
-      localPlugins(userPluginDirectory(context.platform, context.home), context.platform),
-    );
+    const directory = userPluginDirectory(context.platform, context.home);
+    const [listing, scripts] = await withErrorContext("Unable to list the installed plugins", () => [
+      localPlugins(directory, context.platform),
+      scriptPluginFilesIn(directory),
+    ]);
     const plugins = listing.plugins.filter((plugin) => name === undefined || plugin.descriptor.name === name);
+    const scriptFiles = scripts.filter((plugin) => name === undefined || plugin.name === name);
     if (values.json) {
-      out.json(plugins.map(asJson));
+      out.json([...plugins.map(asJson), ...scriptFiles.map(scriptJson)]);
     } else {
       const wide = values.wide ?? false;
       const header = ["NAME", "VERSION", "ARCH", "ABI", "DIGEST", ...(wide ? ["DIGEST_LONG", "CREATED", "PATH"] : [])];
       // CREATED is padded to chrono's longest form (memflowup leaves it ragged), so PATH lines up.
       const widths = wide ? [...VERSION_COLUMNS, 29] : VERSION_COLUMNS;
-      context.stdout.write(formatTable(widths, [header, ...plugins.map((plugin) => row(plugin, wide))]));
+      const rows = [
+        ...plugins.map((plugin) => row(plugin, wide)),
+        ...scriptFiles.map((plugin) => scriptRow(plugin, wide)),
+      ];
+      context.stdout.write(formatTable(widths, [header, ...rows]));
     }
     const missing = new Set(plugins.filter((plugin) => !plugin.fileExists).map((plugin) => plugin.metaPath));
     for (const metaPath of missing) {
