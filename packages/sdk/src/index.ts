@@ -31,6 +31,7 @@ export type {
 } from "./script-plugins/install-script-file.ts";
 export { installScriptPluginFile } from "./script-plugins/install-script-file.ts";
 export { isScriptPluginFile } from "./script-plugins/open-script-file.ts";
+export type { ReadScriptPluginOptions } from "./script-plugins/read-script-file.ts";
 export { readScriptPluginFile, SCRIPT_IMPORT_TIMEOUT } from "./script-plugins/read-script-file.ts";
 export type { CheckOsPluginOptions } from "./testing/check-os-plugin.ts";
 export { checkOsPluginFile, DEFAULT_INPUT_CONNECTOR } from "./testing/check-os-plugin.ts";

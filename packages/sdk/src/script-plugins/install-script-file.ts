@@ -1,8 +1,8 @@
 /**
  * `installScriptPluginFile`: puts a TypeScript plugin file (`*.memflow.ts`) into a plugin folder,
  * where a scan with the `scripts` option (the CLI's) finds it. The file is imported first, in a
- * child process: one that does not import or exports no definition is refused and nothing is
- * written. It is installed as `<name>.memflow.ts` after its first definition, written durably
+ * child process, and each definition started once there: one that does not import, exports no
+ * definition or whose create fails as a bug does is refused and nothing is written. It is installed as `<name>.memflow.ts` after its first definition, written durably
  * (core's replaceFileDurably: a reader sees the old file or the new one, never half of either).
  *
  * No `.meta` is written: memflowup's PluginMetadata describes a library — file_type (ELF, PE,
@@ -33,8 +33,8 @@ export interface InstalledScriptPlugin {
 
 /**
  * Installs the file. Throws (Other, InvalidPath) for a file not named `*.memflow.ts`, and what
- * `readScriptPluginFile` throws for one that cannot be used: (Inventory, UnableToLoadLibrary)
- * or (Inventory, MemflowExportsNotFound).
+ * `readScriptPluginFile` throws for one that cannot be used: (Inventory, UnableToLoadLibrary),
+ * (Inventory, MemflowExportsNotFound), or (Connector or OsLayer, Unknown) when a create fails.
  */
 export async function installScriptPluginFile(options: InstallScriptPluginOptions): Promise<InstalledScriptPlugin> {
   const { file, outDir } = options;
@@ -45,7 +45,7 @@ export async function installScriptPluginFile(options: InstallScriptPluginOption
       `${file}: a TypeScript plugin file is named <name>${SCRIPT_PLUGIN_SUFFIX}, which is how plugin folders tell it apart`,
     );
   }
-  const descriptors = await readScriptPluginFile(file);
+  const descriptors = await readScriptPluginFile(file, { start: true });
   const first = descriptors[0];
   if (first === undefined) {
     throw new MemflowError("Inventory", "MemflowExportsNotFound", `${file} exports no plugin definition`);

@@ -14,6 +14,16 @@ const CHILD = join(import.meta.dir, "script-file-child.ts");
 /** Milliseconds importing a plugin file may take: its top level should only define. */
 export const SCRIPT_IMPORT_TIMEOUT = 30_000;
 
+export interface ReadScriptPluginOptions {
+  /** Milliseconds the child may take (default SCRIPT_IMPORT_TIMEOUT). */
+  readonly timeout?: number;
+  /**
+   * Also start each definition once with no arguments (an OS over a dummy connector) and close
+   * it: a `create` that throws anything but a MemflowError makes the file (…, Unknown).
+   */
+  readonly start?: boolean;
+}
+
 interface ChildAnswer {
   readonly descriptors?: PluginDescriptorInfo[];
   readonly error?: { readonly origin: ErrorOrigin; readonly kind: ErrorKind; readonly detail?: string };
@@ -26,14 +36,19 @@ function unusable(path: string, why: string): MemflowError {
 /**
  * The file's definitions as descriptors (export order). Throws (Inventory, UnableToLoadLibrary)
  * when it cannot be imported (a syntax error, a throwing or hanging top level), (Inventory,
- * MemflowExportsNotFound) when it exports no definition.
+ * MemflowExportsNotFound) when it exports no definition, and with `start` (Connector or OsLayer,
+ * Unknown) naming a definition whose create fails as a bug does.
  */
 export async function readScriptPluginFile(
   path: string,
-  options: { readonly timeout?: number } = {},
+  options: ReadScriptPluginOptions = {},
 ): Promise<PluginDescriptorInfo[]> {
   const timeout = options.timeout ?? SCRIPT_IMPORT_TIMEOUT;
-  const child = Bun.spawn([process.execPath, CHILD, path], { stdin: "ignore", stdout: "pipe", stderr: "pipe" });
+  const child = Bun.spawn([process.execPath, CHILD, path, ...(options.start ? ["start"] : [])], {
+    stdin: "ignore",
+    stdout: "pipe",
+    stderr: "pipe",
+  });
   let hung = false;
   const timer = setTimeout(() => {
     hung = true;
@@ -42,7 +57,11 @@ export async function readScriptPluginFile(
   const [stdout, stderr] = await Promise.all([new Response(child.stdout).text(), new Response(child.stderr).text()]);
   await child.exited;
   clearTimeout(timer);
-  if (hung) throw unusable(path, `importing it did not finish within ${timeout / 1000} s`);
+  if (hung)
+    throw unusable(
+      path,
+      `importing${options.start ? " and starting" : ""} it did not finish within ${timeout / 1000} s`,
+    );
   const line = stdout.trim().split("\n").at(-1) ?? "";
   let answer: ChildAnswer | undefined;
   try {
