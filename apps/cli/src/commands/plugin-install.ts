@@ -6,7 +6,7 @@
 import { resolve } from "node:path";
 import type { PluginDescriptorInfo } from "@memflow-ts/analyzer";
 import { printable, userPluginDirectory } from "@memflow-ts/core/plugin-files";
-import { installPluginFile, installScriptPluginFile, isScriptPluginFile } from "@memflow-ts/sdk";
+import { installPluginFile, installScriptPluginFile } from "@memflow-ts/sdk";
 import { type Command, parseFlags, UsageError } from "../command.ts";
 import { reportFailure } from "../error-report.ts";
 import { ExitCode } from "../io.ts";
@@ -17,8 +17,8 @@ async function install(
   file: string,
   outDir: string,
 ): Promise<{ path: string; descriptors: readonly PluginDescriptorInfo[]; language: string }> {
-  if (isScriptPluginFile(file))
-    return { ...(await installScriptPluginFile({ file, outDir })), language: "TypeScript " };
+  // Any TypeScript file goes the TypeScript way, so one misnamed is told the naming rule.
+  if (file.endsWith(".ts")) return { ...(await installScriptPluginFile({ file, outDir })), language: "TypeScript " };
   return { ...installPluginFile({ file, outDir }), language: "" };
 }
 
