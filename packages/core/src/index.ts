@@ -45,7 +45,7 @@ export {
 } from "./error.ts";
 export { BuilderEmpty, ConnectorBuilder, type Instantiator, OsBuilder } from "./inventory/builder.ts";
 export { Inventory, type InventoryOptions } from "./inventory/inventory.ts";
-export { SCRIPT_PLUGIN_SUFFIX, type ScriptPluginOptions } from "./inventory/script-files.ts";
+export type { ScriptPluginOptions } from "./inventory/script-files.ts";
 export { type Address, formatAddress } from "./memory/address.ts";
 export type { MemoryAccess, ReadRequest, ReadResult, TransferResult, WriteRequest } from "./memory/memory-access.ts";
 export type { MemoryView, MemoryViewMetadata } from "./memory/memory-view.ts";

@@ -13,8 +13,6 @@ import { MemflowError } from "../error.ts";
 import { SCRIPT_PLUGIN_SUFFIX } from "../plugin-files/plugin-paths.ts";
 import type { ScriptDefinition } from "../script/script-host.ts";
 
-export { SCRIPT_PLUGIN_SUFFIX };
-
 export interface ScriptPluginOptions {
   /**
    * Modules plugin files may import, by specifier, each the host's own copy, asked for when a

@@ -8,7 +8,8 @@
 import { join, resolve } from "node:path";
 import type { PluginDescriptorInfo } from "@memflow-ts/analyzer";
 import * as core from "@memflow-ts/core";
-import { Inventory, SCRIPT_PLUGIN_SUFFIX, type ScriptPluginOptions } from "@memflow-ts/core";
+import { Inventory, type ScriptPluginOptions } from "@memflow-ts/core";
+import { SCRIPT_PLUGIN_SUFFIX } from "@memflow-ts/core/plugin-files";
 
 /** The SDK's entry, loaded by file when a plugin imports it (the SDK's index imports this file). */
 const SDK_INDEX = join(import.meta.dir, "..", "index.ts");
