@@ -101,9 +101,9 @@ export const COMMAND_GROUPS: readonly CommandGroup[] = [
     ["setup", "interactive set-up: plugin folder, registry, plugins, dummy connector, doctor"],
     ["demo", "a guided tour: scan, build the dummy connector, write and read memory"],
     ["build", "build a plugin from a repository or folder (cargo or C) and install it"],
-    ["plugin new", "create a plugin project: a C connector or OS plugin, or a TypeScript connector"],
+    ["plugin new", "create a plugin project: a connector or an OS plugin, in C or TypeScript"],
     ["plugin build", "compile a C connector project"],
-    ["plugin test", "run the conformance checks against a plugin file"],
-    ["plugin install", "install plugin files into the plugin folder, with .meta"],
+    ["plugin test", "run the conformance checks against a plugin file (a library or *.memflow.ts)"],
+    ["plugin install", "install plugin files into the plugin folder (libraries with .meta, *.memflow.ts)"],
   ]),
 ];
