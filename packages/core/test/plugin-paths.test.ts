@@ -1,5 +1,12 @@
 import { describe, expect, test } from "bun:test";
-import { pluginExtension, pluginSearchPaths, userPluginDirectory } from "../src/plugin-files.ts";
+import {
+  installedScriptFileName,
+  MemflowError,
+  pluginExtension,
+  pluginSearchPaths,
+  scriptPluginNameOfFile,
+  userPluginDirectory,
+} from "../src/plugin-files.ts";
 
 describe("plugin search paths", () => {
   test("visits the user directory, MEMFLOW_PLUGIN_PATH entries, then the working directory", () => {
@@ -38,5 +45,29 @@ describe("plugin search paths", () => {
     expect(pluginExtension("darwin")).toBe("dylib");
     expect(pluginExtension("linux")).toBe("so");
     expect(pluginExtension("win32")).toBe("dll");
+  });
+});
+
+describe("TypeScript plugin file names", () => {
+  test("install names a file after its plugin, and the name is read back from the file name alone", () => {
+    expect(installedScriptFileName("table")).toBe("table.memflow.ts");
+    expect(scriptPluginNameOfFile("table.memflow.ts")).toBe("table");
+    expect(scriptPluginNameOfFile("my-layer.memflow.ts")).toBe("my-layer");
+  });
+
+  test("a file that is not a TypeScript plugin carries no name, and a name that leaves the folder is refused", () => {
+    for (const file of ["table.ts", ".memflow.ts", "libmemflow_table_abc1234.so", "table.memflow.ts.bak"]) {
+      expect(scriptPluginNameOfFile(file)).toBeUndefined();
+    }
+    for (const name of ["../escape", "a/b", "..", ""]) {
+      const error = (() => {
+        try {
+          installedScriptFileName(name);
+        } catch (thrown) {
+          return thrown;
+        }
+      })();
+      expect(error instanceof MemflowError && error.is("Other", "InvalidPath")).toBe(true);
+    }
   });
 });
