@@ -5,8 +5,8 @@
  * unmapped memory reported rather than failed, and a crashing OS plugin that ends only its session.
  */
 import { beforeAll, describe, expect, test } from "bun:test";
+import { dummyOsBytes } from "@memflow-ts/sdk";
 import { getSchemaValidator, type TSchema } from "elysia";
-import { contentBytes } from "../../../packages/sdk/test/support/dummy-os-contract.ts";
 import { requireTool } from "../../../tooling/testing/require-tool.ts";
 import { ChainPolicy } from "../src/inventory/chain-policy.ts";
 import * as schemas from "../src/inventory/os-schemas.ts";
@@ -129,16 +129,16 @@ describe.skipIf(!gcc.available)("a session on the SDK's dummy OS", () => {
     expect(read.pid).toBe(1);
     expect(read.unreadable).toEqual([{ address: `0x${hole.toString(16)}`, length: 0x1000 }]);
     const bytes = Buffer.from(read.hex, "hex");
-    expect(bytes.subarray(0, 0x800)).toEqual(Buffer.from(contentBytes(DUMMY_SEED, 1, start, 0x800)));
+    expect(bytes.subarray(0, 0x800)).toEqual(Buffer.from(dummyOsBytes(DUMMY_SEED, 1, start, 0x800)));
     expect(bytes.subarray(0x800, 0x1800)).toEqual(Buffer.alloc(0x1000));
-    expect(bytes.subarray(0x1800)).toEqual(Buffer.from(contentBytes(DUMMY_SEED, 1, hole + 0x1000n, 0x800)));
+    expect(bytes.subarray(0x1800)).toEqual(Buffer.from(dummyOsBytes(DUMMY_SEED, 1, hole + 0x1000n, 0x800)));
 
     const binary = await call(
       `/api/inventory/sessions/${id}/processes/1/memory?address=${base}&length=16&format=binary`,
     );
     expect(binary.headers.get("content-type")).toBe("application/octet-stream");
     expect(JSON.parse(binary.headers.get("x-memflow-unreadable") ?? "")).toEqual([]);
-    expect(Buffer.from(await binary.arrayBuffer())).toEqual(Buffer.from(contentBytes(DUMMY_SEED, 1, base, 16)));
+    expect(Buffer.from(await binary.arrayBuffer())).toEqual(Buffer.from(dummyOsBytes(DUMMY_SEED, 1, base, 16)));
   });
 
   test("answers with the bodies the OpenAPI document describes", async () => {
