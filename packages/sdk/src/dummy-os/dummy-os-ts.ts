@@ -23,6 +23,7 @@ import {
   VirtualMemory,
 } from "@memflow-ts/core";
 import { dummyConnector } from "../dummy-memory.ts";
+import { parseSizeArgument } from "../size-argument.ts";
 import { type DummyLayout, type DummySpace, layOut } from "./layout.ts";
 import { spaceModules, X86_64 } from "./modules.ts";
 import { type DummyOsOptions, dummyOsArgs, dummyOsOptions } from "./options.ts";
@@ -58,9 +59,9 @@ function openMemory(input: Connector | undefined, options: DummyOsOptions): { me
       );
     return { memory: input, size: options.size ?? available };
   }
-  const size = options.sizeText ?? OWN_MEMORY_SIZE;
-  const memory = ScriptConnector.create(dummyConnector, connectorArgs(undefined, Args.new().insert("size", size)));
-  return { memory, size: options.size ?? 0x20_0000n };
+  const sizeText = options.sizeText ?? OWN_MEMORY_SIZE;
+  const memory = ScriptConnector.create(dummyConnector, connectorArgs(undefined, Args.new().insert("size", sizeText)));
+  return { memory, size: options.size ?? parseSizeArgument(OWN_MEMORY_SIZE) };
 }
 
 /** Puts the layout in memory: (PhysicalMemory, OutOfBounds) when the connector refuses part of it. */
@@ -84,7 +85,8 @@ function osParts(memory: Connector, layout: DummyLayout, close: (() => void) | u
       const space = layout.processes.find((candidate) => candidate.base === info.address);
       if (space === undefined)
         throw new MemflowError("OsLayer", "InvalidProcessInfo", `no dummy process at 0x${info.address.toString(16)}`);
-      const view = new ProcessSpace(memory, info.dtb1);
+      // The walk starts at the process's own tables, whatever dtb the given info carries (as the native plugin).
+      const view = new ProcessSpace(memory, space.dtb);
       return {
         ...spaceModules(space),
         memory: view,

@@ -5,13 +5,11 @@
  * one's memory byte for byte. `layOut` returns the spaces and the writes that put them in memory.
  */
 import { MemflowError, type WriteRequest } from "@memflow-ts/core";
-import { dummyOsBytes, GIB1, KIB4, MIB2 } from "./content.ts";
+import { dummyOsBytes, dummyOsRegions, GIB1, KIB4, MIB2 } from "./content.ts";
 import { PageTables, PTE } from "./page-tables.ts";
 import { DummyOsRandom } from "./random.ts";
 
 const MODULE_STRIDE = 0x10_0000n;
-const HEAP_OFFSET = 0x2000_0000n;
-const HUGE_OFFSET = 0x4000_0000n;
 /** Module pages below this offset are code: leaf RW and NX clear. */
 const CODE_END = 0x4000;
 const KERNEL_BASE = 0xffff_f800_0000_0000n;
@@ -136,15 +134,17 @@ function buildProcess(
   for (const [offset, library] of LIBRARIES.slice(0, count - 1).entries())
     modules.push(builder.module(pid, dtb, base, offset + 1, library, `/usr/lib/${library}`));
   const data = PTE.USER | PTE.WRITABLE | PTE.NO_EXECUTE;
+  const regions = dummyOsRegions(base);
   if (heap !== undefined) {
-    builder.tables.map(dtb, base + HEAP_OFFSET, heap, MIB2, data);
-    builder.fill(pid, base + HEAP_OFFSET, heap, MIB2);
+    builder.tables.map(dtb, regions.heap, heap, MIB2, data);
+    builder.fill(pid, regions.heap, heap, MIB2);
   }
   if (huge !== undefined) {
+    // Only the first and the last 4 KiB of the gigabyte hold contents (the rest is left as it was).
     const last = BigInt(GIB1 - KIB4);
-    builder.tables.map(dtb, base + HUGE_OFFSET, huge, GIB1, data);
-    builder.fill(pid, base + HUGE_OFFSET, huge, KIB4);
-    builder.fill(pid, base + HUGE_OFFSET + last, huge + last, KIB4);
+    builder.tables.map(dtb, regions.huge, huge, GIB1, data);
+    builder.fill(pid, regions.huge, huge, KIB4);
+    builder.fill(pid, regions.huge + last, huge + last, KIB4);
   }
   return { pid, dtb, base, modules, name, path, commandLine: `${path} --seed ${seed}` };
 }
