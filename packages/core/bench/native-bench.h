@@ -67,7 +67,7 @@ typedef struct {
   uint64_t next;
 } Batch;
 
-static int32_t next_item(void *iter, void *out) {
+static inline int32_t next_item(void *iter, void *out) {
   Batch *batch = iter;
   if (batch->next >= batch->count) return 1;
   mf_physical_read_data *item = out;
