@@ -46,6 +46,7 @@ export {
 export { BuilderEmpty, ConnectorBuilder, type Instantiator, OsBuilder } from "./inventory/builder.ts";
 export { Inventory, type InventoryOptions } from "./inventory/inventory.ts";
 export { type Address, formatAddress } from "./memory/address.ts";
+export { ReadResults, TransferResults } from "./memory/batch-results.ts";
 export type { MemoryAccess, ReadRequest, ReadResult, TransferResult, WriteRequest } from "./memory/memory-access.ts";
 export type { MemoryView, MemoryViewMetadata } from "./memory/memory-view.ts";
 export type { PhysicalMemory, PhysicalMemoryMetadata } from "./memory/physical-memory.ts";
