@@ -15,7 +15,7 @@ import { nativeShimKind } from "../src/ffi/shim.ts";
 import { Inventory, TransferBatch } from "../src/index.ts";
 import { hostFor } from "../src/plugin-files.ts";
 import { buildProgram, buildTestPlugin, pluginDirectory } from "../test/support/build-plugins.ts";
-import { interleave, medianNs } from "./support.ts";
+import { interleave, medianNs, readEveryByte } from "./support.ts";
 
 /** What every physical byte holds: the same function as native-os.c's. */
 const pattern = (pa: number) => (pa ^ (pa >> 8) ^ (pa >> 16)) & 0xff;
@@ -26,16 +26,6 @@ const REGION_PHYSICAL = 0x200000;
 const MIB = 1 << 20;
 const PROCESSES = 1005;
 const ITEMS = 64;
-
-/** Where the measured calls put what they compute from the bytes they read (so no JIT can skip reading them). */
-const sink = { value: 0 };
-
-/** Every byte of `length` at `offset` XORed together: reading a result as a caller would. */
-function xorBytes(bytes: Uint8Array, offset: number, length: number): number {
-  let sum = 0;
-  for (let at = 0; at < length; at += 1) sum ^= bytes[offset + at] as number;
-  return sum;
-}
 
 function check(ok: boolean, what: string): void {
   if (!ok) throw new Error(`os bench: ${what}`);
@@ -81,41 +71,9 @@ try {
     using init = os.processByPid(1);
     // Every 64 × 8 B call reads every byte it was given, as a caller would (and as native-os.c does).
     const medians = {
-      "64 x 8 B batch": medianNs(
-        () => {
-          const results = init.readBatch(requests);
-          const bytes = results.bytes;
-          let sum = 0;
-          for (let index = 0; index < results.count; index += 1)
-            if (results.ok(index)) sum ^= xorBytes(bytes, results.offset(index), results.length(index));
-          sink.value ^= sum;
-        },
-        20_000,
-        ITEMS,
-      ),
-      "64 x 8 B": medianNs(
-        () => {
-          let sum = 0;
-          for (const result of init.readMany(requests))
-            if (result.ok) sum ^= xorBytes(result.data, 0, result.data.length);
-          sink.value ^= sum;
-        },
-        20_000,
-        ITEMS,
-      ),
-      "64 x 8 B run": medianNs(
-        () => {
-          init.run(batch);
-          let sum = 0;
-          for (let index = 0; index < ITEMS; index += 1) {
-            const bytes = batch.buffer(index) as Uint8Array;
-            if (batch.done(index) === bytes.length) sum ^= xorBytes(bytes, 0, bytes.length);
-          }
-          sink.value ^= sum;
-        },
-        20_000,
-        ITEMS,
-      ),
+      "64 x 8 B batch": medianNs(() => readEveryByte.batch(init, requests), 20_000, ITEMS),
+      "64 x 8 B": medianNs(() => readEveryByte.many(init, requests), 20_000, ITEMS),
+      "64 x 8 B run": medianNs(() => readEveryByte.run(init, batch), 20_000, ITEMS),
       "process list": listed,
       "1 MiB": medianNs(() => init.readInto(REGION, large), 500, 1),
     };
