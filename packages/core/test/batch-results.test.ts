@@ -208,6 +208,7 @@ describe("edges", () => {
       expectMemflowError(() => results.done(1), "Other", "InvalidArgument");
       expectMemflowError(() => results.offset(-1), "Other", "InvalidArgument");
       expectMemflowError(() => results.ok(Number.NaN), "Other", "InvalidArgument");
+      expectMemflowError(() => results.address(0.5), "Other", "InvalidArgument");
     });
   });
 

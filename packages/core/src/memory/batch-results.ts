@@ -11,8 +11,8 @@
  */
 import { MemflowError } from "../error.ts";
 import type { Address } from "./address.ts";
-import type { ReadRequest, ReadResult, TransferResult, WriteRequest } from "./memory-access.ts";
 import { TRANSFER_RECORD } from "./transfer-batch.ts";
+import type { ReadRequest, ReadResult, TransferResult, WriteRequest } from "./transfer-requests.ts";
 
 const { WORDS, ADDRESS, DATA, LENGTH, DONE, FAILED } = TRANSFER_RECORD;
 const TWO_32 = 0x1_0000_0000;
@@ -57,10 +57,11 @@ export class TransferResults implements Iterable<TransferResult> {
   protected place(index: number, address: Address, offset: number, length: number): void {
     const records = this.records;
     const record = index * WORDS;
-    if (typeof address === "number" && address < MAX_EXACT) {
+    if (typeof address === "number" && address >= 0 && address < MAX_EXACT) {
       records[record + ADDRESS] = address >>> 0;
       records[record + ADDRESS + 1] = (address / TWO_32) >>> 0;
     } else {
+      // Past 2^53 (or negative, which wraps as a u64 does): exact only as a bigint.
       const big = BigInt(address);
       records[record + ADDRESS] = Number(big & 0xffff_ffffn);
       records[record + ADDRESS + 1] = Number((big >> 32n) & 0xffff_ffffn);
@@ -81,7 +82,8 @@ export class TransferResults implements Iterable<TransferResult> {
   }
 
   protected check(index: number): number {
-    if (!(index >= 0 && index < this.count)) throw outOfRange(index, this.count);
+    // One test for negative, fractional and NaN indices as well as those past the end.
+    if (index >>> 0 !== index || index >= this.count) throw outOfRange(index, this.count);
     return index * WORDS;
   }
 

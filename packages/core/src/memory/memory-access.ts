@@ -5,31 +5,9 @@
  */
 import type { Address } from "./address.ts";
 import type { ReadResults, TransferResults } from "./batch-results.ts";
+import type { ReadRequest, ReadResult, TransferResult, WriteRequest } from "./transfer-requests.ts";
 
-export interface ReadRequest {
-  readonly address: Address;
-  readonly length: number;
-}
-
-export interface WriteRequest {
-  readonly address: Address;
-  readonly data: Uint8Array;
-}
-
-export interface TransferResult {
-  /** Bytes transferred. */
-  readonly done: number;
-  /** Bytes the memory reported it could not transfer. */
-  readonly failed: number;
-  /** True when every byte was transferred. */
-  readonly ok: boolean;
-}
-
-export interface ReadResult extends TransferResult {
-  readonly address: bigint;
-  /** The bytes read; parts that could not be read are zero. */
-  readonly data: Uint8Array;
-}
+export type { ReadRequest, ReadResult, TransferResult, WriteRequest };
 
 export interface MemoryAccess {
   /** Reads `length` bytes; throws (…, PartialData) unless every byte could be read. */
