@@ -101,13 +101,15 @@ export class VirtualMemory implements MemoryView, VirtualTranslate {
       const offset = pieces.offset[piece] as number;
       const length = pieces.length[piece] as number;
       const current = runs[run];
-      if (physical(piece) === undefined || current === undefined) {
+      if (physical(piece) === undefined) {
         tally.failed[request] = (tally.failed[request] as number) + length;
         if (tally.prefix[request] === -1) tally.prefix[request] = offset;
         continue;
       }
-      // Pieces of one run share its outcome; account for the run at its first piece.
-      if (current.offset !== offset || current.request !== request) continue;
+      // Pieces of one run share its outcome; account for the run at its first piece. A translated
+      // piece that starts no run continues the one before (also the last run: then `current` is
+      // past the end), whose count has it already.
+      if (current === undefined || current.offset !== offset || current.request !== request) continue;
       const done = runDone[run] as number;
       tally.done[request] = (tally.done[request] as number) + done;
       tally.failed[request] = (tally.failed[request] as number) + current.length - done;
