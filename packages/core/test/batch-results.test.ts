@@ -109,7 +109,14 @@ describe("readBatch on a native OS", () => {
         expect(results.offset(index)).toBe(index * 8);
         const inHole = address + 8 > HOLE && address < HOLE_END;
         expect(results.ok(index)).toBe(!inHole);
-        if (!inHole) expect(columnBytes(results, index)).toEqual(processBytes(2, address, 8));
+        if (!inHole) {
+          const expected = processBytes(2, address, 8);
+          expect(columnBytes(results, index)).toEqual(expected);
+          // The README's way to a pointer: the DataView over every request's bytes.
+          expect(results.view.getBigUint64(results.offset(index), true)).toBe(
+            new DataView(expected.buffer).getBigUint64(0, true),
+          );
+        }
       }
       expect(process.readMany(requests)).toEqual([...results]);
     });
