@@ -142,7 +142,17 @@ export class VirtualMemory implements MemoryView, VirtualTranslate {
   }
 
   readMany(requests: readonly ReadRequest[]): ReadResult[] {
-    const buffers = requests.map((request) => new Uint8Array(request.length));
+    // One allocation for all the results' bytes, each a view of it: a typed array per request
+    // (a page each, say) costs far more than the read itself.
+    let total = 0;
+    for (const request of requests) total += request.length;
+    const backing = new Uint8Array(total);
+    let offset = 0;
+    const buffers = requests.map((request) => {
+      const buffer = backing.subarray(offset, offset + request.length);
+      offset += request.length;
+      return buffer;
+    });
     const tally = this.#transfer(requests, buffers, false);
     return requests.map((request, index) => {
       const done = tally.done[index] as number;
