@@ -49,6 +49,11 @@ export function splitAddress(address: Address, out: Uint32Array, index: number):
   out[index * 2 + 1] = Number(address >> 32n);
 }
 
+/** The page type of each value of WalkState.access. */
+const PAGE_TYPE_OF = Uint8Array.from({ length: 16 }, (_, access) =>
+  pageTypeOf((access & ENTRY.WRITEABLE) !== 0, (access & ENTRY.NO_EXECUTE) !== 0),
+);
+
 /** The bits of an entry's high half that are address bits. */
 function highMaskOf(format: PageTableFormat): number {
   return format.physicalBits > 32 ? 2 ** (format.physicalBits - 32) - 1 : 0;
@@ -70,10 +75,13 @@ interface WalkState {
   parent: Int32Array;
   /** The level it is walking at (255 once it has a verdict of its own). */
   reached: Uint8Array;
-  /** The table it is at, and what the entries on its way allowed. */
+  /**
+   * The table it goes on to once its entry at the current level is read (the table of the next
+   * level, which the addresses that follow it there start from).
+   */
   table: Float64Array;
-  allowWrite: Uint8Array;
-  noExecute: Uint8Array;
+  /** What the entries on its way allowed: ENTRY.WRITEABLE while every one did, ENTRY.NO_EXECUTE once one forbade it. */
+  access: Uint8Array;
   /** Per level: the addresses that start needing entries of their own there, and how many. */
   joining: Int32Array[];
   joiningCount: Int32Array;
@@ -101,8 +109,7 @@ function walkState(capacity: number, levels: number): WalkState {
     parent: new Int32Array(capacity),
     reached: new Uint8Array(capacity),
     table: new Float64Array(capacity),
-    allowWrite: new Uint8Array(capacity),
-    noExecute: new Uint8Array(capacity),
+    access: new Uint8Array(capacity),
     joining: Array.from({ length: levels }, () => new Int32Array(capacity)),
     joiningCount: new Int32Array(levels),
     lastAtMost: new Int32Array(levels),
@@ -186,8 +193,7 @@ export class PageWalker {
    */
   #prepare(roots: WalkRoots, addresses: readonly Address[], results: WalkResults): number {
     const format = this.format;
-    const { halves, reached, table, allowWrite, noExecute, pending, parent, joining, joiningCount, lastAtMost } =
-      this.#state;
+    const { halves, reached, access, pending, parent, joining, joiningCount, lastAtMost } = this.#state;
     const entryAddresses = this.#state.entryAddresses;
     const sharedBelow = this.#sharedBelow;
     const levels = this.#shifts.length;
@@ -237,9 +243,7 @@ export class PageWalker {
       reached[index] = 0;
       if (shared === 0) {
         const root = upper ? upperRoot : lowerRoot;
-        table[index] = root;
-        allowWrite[index] = 1;
-        noExecute[index] = 0;
+        access[index] = ENTRY.WRITEABLE;
         entryAddresses[pendingCount] = this.#entryAddress(index, 0, root);
         pending[pendingCount++] = index;
       } else {
@@ -262,7 +266,7 @@ export class PageWalker {
 
   /** Adds to the walkers of `level` the addresses that need its entry whose leader got this far. */
   #join(level: number, pendingCount: number): number {
-    const { reached, parent: parents, table, allowWrite, noExecute, pending, entryAddresses } = this.#state;
+    const { reached, parent: parents, table, access, pending, entryAddresses } = this.#state;
     const joining = this.#state.joining[level] as Int32Array;
     const joiningCount = this.#state.joiningCount[level] as number;
     let count = pendingCount;
@@ -270,12 +274,9 @@ export class PageWalker {
       const index = joining[slot] as number;
       const parent = parents[index] as number;
       if (reached[parent] !== level) continue;
-      const at = table[parent] as number;
-      table[index] = at;
-      allowWrite[index] = allowWrite[parent] as number;
-      noExecute[index] = noExecute[parent] as number;
+      access[index] = access[parent] as number;
       reached[index] = level;
-      entryAddresses[count] = this.#entryAddress(index, level, at);
+      entryAddresses[count] = this.#entryAddress(index, level, table[parent] as number);
       pending[count++] = index;
     }
     return count;
@@ -287,7 +288,7 @@ export class PageWalker {
     const shift = this.#shifts[level] as number;
     const entrySize = format.entrySize;
     const state = this.#state;
-    const { halves, table, pending, readOk, words, next, reached, allowWrite, noExecute, entryAddresses } = state;
+    const { halves, table, pending, readOk, words, next, reached, access, entryAddresses } = state;
     // Where each request's outcome is: its record's count of bytes done (an entry's size fits the
     // low word), or the readOk of a memory without `run`.
     const records = this.#readEntries(entryAddresses, pendingCount);
@@ -298,7 +299,8 @@ export class PageWalker {
     for (let slot = 0; slot < pendingCount; slot += 1) {
       const index = pending[slot] as number;
       const at = slot * TRANSFER_RECORD.WORDS + TRANSFER_RECORD.DONE;
-      if (records ? records[at] !== entrySize || records[at + 1] !== 0 : readOk[slot] === 0) {
+      // The count of bytes done is at most the entry's size: its high word is always zero.
+      if (records ? records[at] !== entrySize : readOk[slot] === 0) {
         status[index] = WALK.TABLE_UNREADABLE;
         levels[index] = level;
         reached[index] = 255;
@@ -314,8 +316,8 @@ export class PageWalker {
         reached[index] = 255;
         continue;
       }
-      if ((decoded & ENTRY.WRITEABLE) === 0) allowWrite[index] = 0;
-      if ((decoded & ENTRY.NO_EXECUTE) !== 0) noExecute[index] = 1;
+      const allowed = ((access[index] as number) & (decoded | ~ENTRY.WRITEABLE)) | (decoded & ENTRY.NO_EXECUTE);
+      access[index] = allowed;
       const highPart = (high & highMask) * TWO_32;
       if (kind === ENTRY.TABLE) {
         // The next level's request goes where this one's was read (slot >= nextCount): already used.
@@ -332,7 +334,7 @@ export class PageWalker {
       levels[index] = level;
       physical[index] = highPart + base + (((halves[index * 2] as number) & offsetMask) >>> 0);
       pageSize[index] = offsetMask + 1;
-      pageType[index] = pageTypeOf(allowWrite[index] === 1, noExecute[index] === 1);
+      pageType[index] = PAGE_TYPE_OF[allowed] as number;
       reached[index] = 255;
     }
     state.next = pending;
