@@ -96,9 +96,14 @@ interface WalkState {
    * memory runs batches, so nothing is copied).
    */
   entryAddresses: Float64Array;
-  /** Per request: the entry read (8 bytes whatever the entry size), and whether it was read whole. */
+  /**
+   * Per request: the entry read (8 bytes whatever the entry size), and whether it was read whole.
+   * Its words are read signed: an entry's high word has its top bit set whenever NX is, and a
+   * Uint32Array would hand such words to the JIT as doubles (slower to mask); the bit operations
+   * below do not care about the sign.
+   */
   entries: Uint8Array;
-  words: Uint32Array;
+  words: Int32Array;
   readOk: Uint8Array;
 }
 
@@ -117,7 +122,7 @@ function walkState(capacity: number, levels: number): WalkState {
     next: new Int32Array(capacity),
     entryAddresses: new Float64Array(capacity),
     entries,
-    words: new Uint32Array(entries.buffer),
+    words: new Int32Array(entries.buffer),
     readOk: new Uint8Array(capacity),
   };
 }
