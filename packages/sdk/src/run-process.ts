@@ -1,7 +1,6 @@
 /**
  * Running a child process to its end without blocking the event loop, and collecting what it
- * printed: for the compiler (so a caller can draw a spinner meanwhile) and the conformance
- * checks' child processes.
+ * printed: for the compiler (so a caller can draw a spinner meanwhile).
  */
 import type { Subprocess } from "bun";
 

@@ -5,11 +5,11 @@
  */
 import type { PluginDescriptorInfo } from "@memflow-ts/analyzer";
 import { type Connector, type Inventory, MemflowError } from "@memflow-ts/core";
+import { type CheckResult, fail, pass } from "./check-result.ts";
+import { descriptorCheck } from "./descriptor-check.ts";
+import { leakCheck } from "./leak-check.ts";
 
-export interface CheckResult {
-  readonly ok: boolean;
-  readonly message: string;
-}
+export type { CheckResult } from "./check-result.ts";
 
 /** What a run of the checks is told: the same whether they run here or in a child process. */
 export interface CheckSettings {
@@ -37,9 +37,6 @@ export interface Check {
   run(context: CheckContext): CheckResult;
 }
 
-const pass = (message = "ok"): CheckResult => ({ ok: true, message });
-const fail = (message: string): CheckResult => ({ ok: false, message });
-
 function start(context: CheckContext): Connector {
   return context.inventory.instantiateConnector(context.name, undefined, context.sampleArgs[0]);
 }
@@ -57,20 +54,7 @@ export const CHECKS: readonly Check[] = [
     id: "descriptor",
     title: "descriptor: export named after the plugin, plugin_version 1, a version, valid strings",
     run({ descriptors, name }) {
-      const connectors = descriptors.filter((descriptor) => descriptor.plugin_kind === "connector");
-      if (connectors.length === 0) return fail("the file exports no MEMFLOW_CONNECTOR_* descriptor");
-      const descriptor = connectors.find((candidate) => candidate.name === name) ?? connectors[0];
-      if (!descriptor) return fail("no connector descriptor");
-      const problems: string[] = [];
-      const expected = `MEMFLOW_CONNECTOR_${descriptor.name.toUpperCase()}`;
-      if (descriptor.export_name !== expected) problems.push(`export ${descriptor.export_name} should be ${expected}`);
-      if (descriptor.plugin_version !== 1)
-        problems.push(`plugin_version is ${descriptor.plugin_version}, memflow 0.2 needs 1`);
-      if (descriptor.version.trim() === "") problems.push("the version is empty");
-      if (descriptor.name.trim() === "") problems.push("the name is empty");
-      return problems.length === 0
-        ? pass(`${descriptor.export_name} ${descriptor.version}`)
-        : fail(problems.join("; "));
+      return descriptorCheck(descriptors, "connector", name);
     },
   },
   {
@@ -222,17 +206,7 @@ export const CHECKS: readonly Check[] = [
     id: "leaks",
     title: "create/drop cycles do not grow memory",
     run(context) {
-      const cycle = () => start(context).close();
-      for (let index = 0; index < Math.min(100, context.cycles); index += 1) cycle();
-      Bun.gc(true);
-      const before = process.memoryUsage.rss();
-      for (let index = 0; index < context.cycles; index += 1) cycle();
-      Bun.gc(true);
-      const growth = process.memoryUsage.rss() - before;
-      const limit = 32 * 1024 * 1024;
-      return growth < limit
-        ? pass(`${context.cycles} cycles, resident memory grew ${(growth / 1024).toFixed(0)} KiB`)
-        : fail(`${context.cycles} create/drop cycles grew resident memory by ${(growth / 1048576).toFixed(1)} MiB`);
+      return leakCheck(() => start(context).close(), context.cycles, "create/drop cycles");
     },
   },
   {

@@ -3,12 +3,11 @@
  * restarted after a crash, TypeScript connectors in this process. `describePlugin` turns the
  * outcomes into test cases; `memflow-ts plugin test` prints them as a report.
  */
-import { join } from "node:path";
+import { basename, join } from "node:path";
 import { parseDescriptors } from "@memflow-ts/analyzer";
 import type { Inventory } from "@memflow-ts/core";
-import { runProcess } from "../run-process.ts";
 import { CHECKS, type CheckContext } from "./checks.ts";
-import type { ChildJob } from "./child.ts";
+import type { ChildJob, ChildTarget } from "./child.ts";
 
 export interface Outcome {
   ok: boolean;
@@ -26,21 +25,63 @@ function lastWords(stderr: string): string {
   return (report < 0 ? stderr : stderr.slice(0, report)).trim().split("\n").slice(-3).join("\n");
 }
 
-/** Runs the checks in child processes, restarting after a crash; never throws. */
+/** What one child process printed, and how it ended. */
+interface ChildRun {
+  readonly stdout: string;
+  readonly stderr: string;
+  /** How it ended when it did not finish its checks: "was killed by SIGSEGV", "hung". */
+  readonly how: string;
+  readonly hung: boolean;
+}
+
+/**
+ * Runs one child process, killing it when it prints nothing for `timeout` ms: every check prints
+ * when it starts and when it ends, so silence that long is a check that hangs.
+ */
+async function runChild(job: ChildJob, timeout: number): Promise<ChildRun> {
+  const child = Bun.spawn([process.execPath, CHILD, JSON.stringify(job)], {
+    stdin: "ignore",
+    stdout: "pipe",
+    stderr: "pipe",
+  });
+  const stderr = new Response(child.stderr).text();
+  let hung = false;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const arm = () => {
+    clearTimeout(timer);
+    timer = setTimeout(() => {
+      hung = true;
+      child.kill("SIGKILL");
+    }, timeout);
+  };
+  let stdout = "";
+  const decoder = new TextDecoder();
+  arm();
+  for await (const chunk of child.stdout) {
+    stdout += decoder.decode(chunk, { stream: true });
+    arm();
+  }
+  clearTimeout(timer);
+  const exitCode = await child.exited;
+  const how = child.signalCode ? `was killed by ${child.signalCode}` : `exited with code ${exitCode}`;
+  return { stdout, stderr: await stderr, how, hung };
+}
+
+/** Milliseconds a check may run before its plugin counts as hung (default of `runChecks`). */
+export const CHECK_TIMEOUT = 60_000;
+
+/** Runs the checks in child processes, restarting after a crash or a hang; never throws. */
 export async function runChecks(
-  job: Omit<ChildJob, "checks">,
+  target: ChildTarget,
   checks: readonly string[],
+  timeout = CHECK_TIMEOUT,
 ): Promise<Map<string, Outcome>> {
   const outcomes = new Map<string, Outcome>();
   let remaining = [...checks];
   while (remaining.length > 0) {
-    const { exitCode, signalCode, stdout, stderr } = await runProcess([
-      process.execPath,
-      CHILD,
-      JSON.stringify({ ...job, checks: remaining }),
-    ]);
+    const run = await runChild({ ...target, checks: remaining }, timeout);
     let current: string | undefined;
-    for (const line of stdout.split("\n")) {
+    for (const line of run.stdout.split("\n")) {
       if (line.trim() === "") continue;
       const event = JSON.parse(line) as { start?: string; id?: string; ok?: boolean; message?: string };
       if (event.start !== undefined) current = event.start;
@@ -51,13 +92,20 @@ export async function runChecks(
     }
     const unfinished = remaining.filter((id) => !outcomes.has(id));
     if (unfinished.length === 0) break;
-    const how = signalCode ? `was killed by ${signalCode}` : `exited with code ${exitCode}`;
     const culprit = current ?? unfinished[0] ?? "";
-    const lastLines = lastWords(stderr);
-    outcomes.set(culprit, {
-      ok: false,
-      message: `the plugin crashed: its test process ${how} during this check${lastLines ? `\n${lastLines}` : ""}`,
-    });
+    const plugin = basename(target.path);
+    if (run.hung) {
+      outcomes.set(culprit, {
+        ok: false,
+        message: `the plugin ${plugin} hung: this check gave no answer within ${timeout / 1000} s, so its test process was killed`,
+      });
+    } else {
+      const lastLines = lastWords(run.stderr);
+      outcomes.set(culprit, {
+        ok: false,
+        message: `the plugin crashed: its test process ${run.how} during this check (${plugin})${lastLines ? `\n${lastLines}` : ""}`,
+      });
+    }
     remaining = unfinished.filter((id) => id !== culprit);
   }
   return outcomes;
@@ -109,6 +157,8 @@ export interface CheckPluginOptions {
   readonly linear?: boolean;
   readonly cycles?: number;
   readonly skip?: readonly string[];
+  /** Milliseconds a check may run before the plugin counts as hung (default 60 s). */
+  readonly timeout?: number;
 }
 
 /** Every check against a plugin file, each in a child process; never throws for a bad plugin. */
@@ -130,6 +180,7 @@ export async function checkPluginFile(path: string, options: CheckPluginOptions 
       cycles: options.cycles ?? 1000,
     },
     checks.map((check) => check.id),
+    options.timeout,
   );
   return checks.map((check) => {
     const outcome = outcomes.get(check.id) ?? { ok: false, message: "the check did not run" };
