@@ -62,6 +62,8 @@ export type {
   ModuleInfo,
   SectionInfo,
 } from "./os/module-info.ts";
+export type { ModuleInfoJson, OsInfoJson, ProcessInfoJson, SectionJson, SymbolJson } from "./os/os-json.ts";
+export { moduleInfoJson, osInfoJson, processInfoJson, sectionJson, symbolJson } from "./os/os-json.ts";
 export type { MemoryRange, Page, PhysicalAddress } from "./os/page.ts";
 export { PAGE_TYPE } from "./os/page.ts";
 export type { Process } from "./os/process.ts";
