@@ -3,6 +3,9 @@
  * `send-keys`, the screen read with `capture-pane`. For interactive CLI tests (clack prompts
  * need a TTY and raw mode; piped input never submits).
  */
+import { rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 
 export interface TerminalOptions {
   /** The command line to run, through `sh -c`. */
@@ -15,10 +18,18 @@ export interface TerminalOptions {
 
 export class TmuxTerminal {
   readonly session: string;
+  /**
+   * Each terminal has a tmux server of its own, on a socket file of its own (`-S`, removed by
+   * `kill`): with one shared server, a session started just as the last one was killed can meet
+   * that server shutting down ("server exited unexpectedly"), and test runs in other checkouts
+   * would share it too.
+   */
+  readonly #socket: string;
   #exited = false;
 
   private constructor(session: string) {
     this.session = session;
+    this.#socket = join(tmpdir(), `${session}.tmux`);
   }
 
   static start(options: TerminalOptions): TmuxTerminal {
@@ -27,7 +38,8 @@ export class TmuxTerminal {
     const exports = Object.entries(options.env)
       .map(([key, value]) => `export ${key}=${shellQuote(value)};`)
       .join(" ");
-    tmux([
+    const terminal = new TmuxTerminal(session);
+    tmux(terminal.#socket, [
       "new-session",
       "-d",
       "-s",
@@ -40,20 +52,25 @@ export class TmuxTerminal {
       options.cwd,
       `${exports} ${options.command}; echo "[exit $?]"; sleep 600`,
     ]);
-    return new TmuxTerminal(session);
+    return terminal;
   }
 
   /** Sends keys: tmux key names (`Enter`, `Down`, `Space`, `C-c`) or literal text with `literal`. */
   send(...keys: string[]): void {
-    tmux(["send-keys", "-t", this.session, ...keys]);
+    tmux(this.#socket, ["send-keys", "-t", this.session, ...keys]);
   }
 
   type(text: string): void {
-    tmux(["send-keys", "-t", this.session, "-l", text]);
+    tmux(this.#socket, ["send-keys", "-t", this.session, "-l", text]);
+  }
+
+  /** The pane's title, as a program may have set it with an escape sequence. */
+  paneTitle(): string {
+    return tmux(this.#socket, ["display-message", "-p", "-t", this.session, "#{pane_title}"]);
   }
 
   screen(): string {
-    return tmux(["capture-pane", "-p", "-t", this.session, "-S", "-200"]);
+    return tmux(this.#socket, ["capture-pane", "-p", "-t", this.session, "-S", "-200"]);
   }
 
   /** Waits until the screen matches, or throws with the screen after `timeoutMs`. */
@@ -78,12 +95,13 @@ export class TmuxTerminal {
   kill(): void {
     if (this.#exited) return;
     this.#exited = true;
-    Bun.spawnSync(["tmux", "kill-session", "-t", this.session], { stderr: "ignore" });
+    Bun.spawnSync(["tmux", "-S", this.#socket, "kill-server"], { stderr: "ignore" });
+    rmSync(this.#socket, { force: true });
   }
 }
 
-function tmux(args: string[]): string {
-  const run = Bun.spawnSync(["tmux", ...args], { stdout: "pipe", stderr: "pipe" });
+function tmux(socket: string, args: string[]): string {
+  const run = Bun.spawnSync(["tmux", "-S", socket, ...args], { stdout: "pipe", stderr: "pipe" });
   if (run.exitCode !== 0) throw new Error(`tmux ${args[0]} failed: ${run.stderr.toString().trim()}`);
   return run.stdout.toString();
 }

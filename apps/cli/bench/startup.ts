@@ -10,12 +10,20 @@
  * fifteen-line script that does only the file work of `plugins ls` (read the folder and every
  * `.meta`, print a table) shows the least any Bun program doing that job can take.
  *
+ * With the connectors, the SDK's dummy OS is installed, and `memflow-ts ps` over it with 1,000
+ * processes is measured against `plugins ls` (issue 16's target: at most 1.5×). `info` on the same
+ * chain creates the OS and lists nothing, so the two rows apart show what creating the dummy OS's
+ * layout costs and what listing 1,000 processes costs. (`size=200m` is 512 MiB, about what 1,000
+ * processes need: see packages/sdk/native/dummy-os.md.)
+ *
  * `STARTUP_COMPARE=<another checkout>` adds that checkout's `plugins ls` and `list` to the same
  * interleaved rounds, to tell whether a change made start-up slower.
  */
+import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { formatDuration, printTable } from "../../../tooling/bench/measure.ts";
-import { buildDummy, gcc, installCopy } from "../test/support/plugins.ts";
+import { buildDummyWithOs, buildTestOs } from "../test/support/os-plugins.ts";
+import { gcc, installCopy } from "../test/support/plugins.ts";
 import { inSandbox, spawnRounds } from "./spawn-rounds.ts";
 
 const PLUGINS = 200;
@@ -35,12 +43,22 @@ fs.writeSync(1, rows.map((row) => row.map((cell) => cell.padEnd(12)).join(" ")).
 `;
 const ROUNDS = 31;
 const TARGET = 1.5;
+/** `ps` over the dummy OS with 1,000 processes, its own memory big enough for them. */
+const PS = ["ps", "-o", "dummy::size=200m,procs=1000"];
+/** `ps` over core's test OS with 1,000 processes (its fixed five and 995 generated), which lays out no memory. */
+const PS_TESTOS = ["ps", "-c", "testmem::size=300000", "-o", "testos::processes=995"];
 
 if (!gcc.available) process.exit(0);
 
 await inSandbox("startup", async ({ root, home, cwd, main }) => {
-  const dummy = buildDummy(join(root, "build"));
+  const { connector: dummy, os: dummyOs } = buildDummyWithOs(join(root, "build"));
   const pluginDirectory = join(home, ".local", "lib", "memflow");
+  installCopy(dummyOs, pluginDirectory, { salt: "the dummy OS", createdAt: "2024-04-06T21:00:00" });
+  // Core's test OS and its connector, in a folder only the test OS's row scans (through env).
+  const testOs = join(root, "testos");
+  mkdirSync(testOs, { recursive: true });
+  buildTestOs(testOs);
+  const withTestOs = ["env", `MEMFLOW_PLUGIN_PATH=${testOs}`];
   for (let index = 0; index < PLUGINS; index += 1) {
     const second = String(index % 60).padStart(2, "0");
     const minute = String(Math.floor(index / 60)).padStart(2, "0");
@@ -54,7 +72,8 @@ await inSandbox("startup", async ({ root, home, cwd, main }) => {
 
   const listed = spawn(["bun", main, "list", "--quiet"]);
   const rows = listed.stdout.toString().trimEnd().split("\n").length;
-  if (listed.exitCode !== 0 || rows !== PLUGINS) {
+  // The connectors and the dummy OS.
+  if (listed.exitCode !== 0 || rows !== PLUGINS + 1) {
     throw new Error(`memflow-ts list failed or listed ${rows} rows: ${listed.stderr.toString()}`);
   }
   const floor = join(root, "floor.js");
@@ -66,7 +85,17 @@ await inSandbox("startup", async ({ root, home, cwd, main }) => {
     { label: "memflow-ts --version (CLI framework only)", argv: ["bun", main, "--version"] },
     { label: `memflow-ts plugins ls (${PLUGINS} plugins)`, argv: ["bun", main, "plugins", "ls"], measured: true },
     { label: `memflow-ts list (${PLUGINS} plugins)`, argv: ["bun", main, "list"], measured: true },
+    { label: "memflow-ts ps, dummy OS with 1,000 processes", argv: ["bun", main, ...PS] },
+    { label: "memflow-ts info, same chain (creates the OS only)", argv: ["bun", main, "info", ...PS.slice(1)] },
+    { label: "memflow-ts ps, core's test OS with 1,000 processes", argv: [...withTestOs, "bun", main, ...PS_TESTOS] },
   ];
+  for (const args of [PS, PS_TESTOS]) {
+    const ps = spawn([...(args === PS ? [] : withTestOs), "bun", main, ...args]);
+    const processes = ps.stdout.toString().trimEnd().split("\n").length - 1;
+    if (ps.exitCode !== 0 || processes !== 1000) {
+      throw new Error(`memflow-ts ${args.join(" ")} failed or listed ${processes} processes: ${ps.stderr.toString()}`);
+    }
+  }
   const compare = process.env.STARTUP_COMPARE;
   if (compare) {
     const other = join(compare, "apps", "cli", "src", "main.ts");
@@ -76,7 +105,7 @@ await inSandbox("startup", async ({ root, home, cwd, main }) => {
     );
   }
   const floorRows = spawn(["bun", floor]).stdout.toString().trimEnd().split("\n").length;
-  if (floorRows !== PLUGINS) throw new Error(`the floor script printed ${floorRows} rows, not ${PLUGINS}`);
+  if (floorRows !== PLUGINS + 1) throw new Error(`the floor script printed ${floorRows} rows, not ${PLUGINS + 1}`);
 
   const { medianOf, ratioTo } = spawnRounds(
     commands.map((command) => command.argv),
@@ -98,6 +127,15 @@ await inSandbox("startup", async ({ root, home, cwd, main }) => {
         command.measured ? (ratio <= TARGET ? "met" : "missed") : "",
       ];
     }),
+  );
+  const lsIndex = commands.findIndex((command) => command.argv.includes("ls"));
+  const psIndex = commands.findIndex((command) => command.argv.includes("ps"));
+  const verdict = (ratio: number) =>
+    `${ratio.toFixed(2)}× (target ≤ ${TARGET}×: ${ratio <= TARGET ? "met" : "missed"})`;
+  console.log(
+    `\n÷ plugins ls, median of per-round ratios: ps on the dummy OS ${verdict(ratioTo(psIndex, lsIndex))}, ` +
+      `info on that chain ${ratioTo(psIndex + 1, lsIndex).toFixed(2)}×, ` +
+      `ps on the test OS ${verdict(ratioTo(psIndex + 2, lsIndex))}`,
   );
   if (compare) {
     // The compared rows are the last two, after `plugins ls` and `list` (the measured rows).

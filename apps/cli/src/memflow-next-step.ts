@@ -32,6 +32,9 @@ export function memflowNextStep({ origin, kind, detail = "" }: MemflowError): st
     case "PartialData":
     case "OutOfBounds":
     case "OutOfMemoryRange":
+      if (origin === "VirtualMemory") {
+        return "Part of the range is not mapped in the process: 'memflow-ts modules -c <connector> -o <os> <pid|name>' shows where its modules are.";
+      }
       return detail.includes("could not be written")
         ? "The range is outside the connector's memory, or the connector is read-only ('memflow-ts help <plugin>' says how to open it writable)."
         : "Part of the range is outside the connector's memory: read a smaller range or give the connector more memory.";
@@ -42,6 +45,10 @@ export function memflowNextStep({ origin, kind, detail = "" }: MemflowError): st
       return origin === "Connector" || origin === "OsLayer"
         ? "The plugin does not offer this; 'memflow-ts list' shows the other plugins."
         : CHECK_SETUP;
+    case "ProcessNotFound":
+      return "'memflow-ts ps -c <connector> -o <os>' lists the processes; by name, memflow picks the first of that exact name that is not dead.";
+    case "ModuleNotFound":
+      return "'memflow-ts modules -c <connector> -o <os> <pid|name>' lists the process's modules by their exact names.";
     case "Uninitialized":
       return "The instance was closed or handed to another plugin; this is a bug in memflow-ts, please report it.";
     default:

@@ -1,26 +1,16 @@
 /** plugin new → plugin build → plugin test → plugin install, and build --path / from git, with gcc. */
-import { afterAll, describe, expect, test } from "bun:test";
-import { chmodSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { describe, expect, test } from "bun:test";
+import { chmodSync, mkdirSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { Inventory } from "@memflow-ts/core";
 import { requireTool } from "../../../tooling/testing/require-tool.ts";
 import { TmuxTerminal } from "../../../tooling/testing/tmux.ts";
-import { ExitCode, runCli } from "../src/index.ts";
-import { testContext } from "./capture.ts";
+import { ExitCode } from "../src/index.ts";
+import { authoringSandbox } from "./support/authoring-sandbox.ts";
 
 const gcc = requireTool("gcc", "gcc");
 const tmux = requireTool("tmux", "tmux");
-const sandbox = mkdtempSync(join(tmpdir(), "memflow-ts-authoring-"));
-afterAll(() => rmSync(sandbox, { recursive: true, force: true }));
-const home = join(sandbox, "home");
-const pluginDir = join(home, ".local", "lib", "memflow");
-
-async function cli(args: string[], cwd = sandbox) {
-  const { context, stdout, stderr } = testContext({ home, cwd });
-  const code = await runCli(args, context);
-  return { code, out: stdout.text(), err: stderr.text() };
-}
+const { sandbox, home, pluginDir, cli } = authoringSandbox("memflow-ts-authoring-");
 
 describe.skipIf(!gcc.available)("writing a plugin", () => {
   test("new → build → test → install gives a connector the inventory loads", async () => {

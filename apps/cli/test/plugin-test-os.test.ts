@@ -8,6 +8,7 @@ import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { buildPlugin, bundledPluginSource } from "@memflow-ts/sdk";
+import { BUILD_HOOK_TIMEOUT } from "../../../tooling/testing/timeouts.ts";
 import { ExitCode } from "../src/index.ts";
 import { runBinary } from "./support/binary.ts";
 import { buildDummy, buildTargets, gcc } from "./support/plugins.ts";
@@ -34,7 +35,7 @@ beforeAll(() => {
   hang = broken("brokenhang", "broken-os-hang.c");
   dummyConnector = buildDummy(plugins).path;
   buildTargets(plugins);
-});
+}, BUILD_HOOK_TIMEOUT);
 afterAll(() => rmSync(sandbox, { recursive: true, force: true }));
 
 const env = () => ({ HOME: home, MEMFLOW_PLUGIN_PATH: plugins });

@@ -11,8 +11,45 @@ afterAll(() => rmSync(sandbox, { recursive: true, force: true }));
 
 const plugins = join(sandbox, "plugins");
 const cwd = join(sandbox, "cwd");
+/** Two OS layers as a user would install them: imports from the SDK and core, no node_modules. */
+const LAYERS = `
+import { MemflowError } from "@memflow-ts/core";
+import { defineOs } from "@memflow-ts/sdk";
+
+const X64 = { kind: "X86", bits: 64, addressExtensions: false } as const;
+
+/** Marks its connector's first bytes, and exposes that memory as the OS's physical memory. */
+export const flat = defineOs({
+  name: "flat",
+  version: "1.0.0",
+  description: "physical memory, marked",
+  create(input) {
+    if (!input) throw new MemflowError("OsLayer", "Configuration", "flat needs a connector");
+    input.write(0, new TextEncoder().encode("FLAT"));
+    return {
+      info: () => ({ base: 0n, size: 0n, arch: X64 }),
+      processInfoList: () => [],
+      process: () => { throw new MemflowError("OsLayer", "ProcessNotFound", "flat has no processes"); },
+      physicalMemory: () => input,
+    };
+  },
+});
+
+export const crashing = defineOs({
+  name: "crashing",
+  version: "1.0.0",
+  description: "fails to start",
+  create() {
+    throw new TypeError("oops\\u001b[2J");
+  },
+});
+`;
+
 beforeAll(() => {
   mkdirSync(cwd, { recursive: true });
+  // A TypeScript plugin file beside the native ones (decision 0014).
+  mkdirSync(plugins, { recursive: true });
+  writeFileSync(join(plugins, "layers.memflow.ts"), LAYERS);
   if (!gcc.available) return;
   buildDummy(plugins);
   buildRawfile(plugins);
@@ -227,5 +264,24 @@ describe.skipIf(!gcc.available)("memflow-ts read with part of the range unreadab
     expect(bytes.subarray(0x800, 0x1800).every((byte) => byte === 0)).toBe(true);
     expect(bytes[0x1800]).toBe(0x00);
     expect(bytes[0x1801]).toBe(0x01);
+  });
+});
+
+describe.skipIf(!gcc.available)("a TypeScript OS layer on the command line", () => {
+  test("reads the physical memory at the end of -c dummy -o flat", async () => {
+    const read = await run(["read", "-c", "dummy::size=1m", "-o", "flat", "0", "8"]);
+    expect(read).toEqual({
+      code: ExitCode.ok,
+      stdout: "00000000  46 4c 41 54 00 00 00 00                           |FLAT....|\n",
+      stderr: "",
+    });
+  });
+
+  test("reports a layer that fails to start as (OsLayer, Unknown) with its name, its text escaped", async () => {
+    const read = await run(["read", "-c", "dummy::size=1m", "-o", "crashing", "0", "8"]);
+    expect(read.code).not.toBe(ExitCode.ok);
+    expect(read.stdout).toBe("");
+    expect(read.stderr).toContain("oslayer: unknown error (os crashing failed to start: TypeError: oops\\x1b[2J)");
+    expect(read.stderr).not.toContain("\u001b[2J");
   });
 });

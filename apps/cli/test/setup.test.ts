@@ -151,8 +151,7 @@ describe.skipIf(!tmux.available || !gcc.available)("memflow-ts setup in a termin
       term.send("Down");
       // clack wraps the hint: its end is enough.
       await term.waitFor("\\x1b]0;PWNED\\x07\\x1b[31m\\x9b2J)");
-      const title = Bun.spawnSync(["tmux", "display-message", "-p", "-t", term.session, "#{pane_title}"]);
-      expect(title.stdout.toString()).not.toContain("PWNED");
+      expect(term.paneTitle()).not.toContain("PWNED");
       term.send("C-c");
       expect(await term.exitCode()).toBe(1);
     } finally {

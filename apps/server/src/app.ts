@@ -21,6 +21,7 @@ import { receiveUpload } from "./http/upload-body.ts";
 import { DEFAULT_UPLOAD_MIB_PER_SECOND, UploadRate } from "./http/upload-rate.ts";
 import { UploadSlots } from "./http/upload-slots.ts";
 import { type InventoryAccess, inventoryRoutes } from "./inventory/inventory-routes.ts";
+import { osRoutes } from "./inventory/os-routes.ts";
 import { SessionPool } from "./inventory/session-pool.ts";
 import type { PluginStore } from "./storage/plugin-store.ts";
 import { apiReferenceRoutes } from "./web/api-reference.ts";
@@ -59,6 +60,7 @@ export function createApp({ store, bearerToken, log = () => {}, inventory, sessi
   };
 
   const docs = registryDocs(bearerToken !== undefined);
+  const pool = inventory && (sessions ?? new SessionPool(inventory.source, { log }));
   const listings = new ResponseCache();
   const files = new FileCache();
   const uploads = new UploadSlots(uploading.maxUploads);
@@ -80,7 +82,7 @@ export function createApp({ store, bearerToken, log = () => {}, inventory, sessi
       }),
     )
     .use(apiReferenceRoutes())
-    .use(webRoutes(store, inventory))
+    .use(webRoutes(store, pool && inventory && { access: inventory, pool }))
     .get(
       "/health",
       ({ set }) => {
@@ -162,8 +164,8 @@ export function createApp({ store, bearerToken, log = () => {}, inventory, sessi
       },
       { params: digestParam, detail: docs.remove },
     );
-  if (inventory === undefined) return app;
-  return app.use(inventoryRoutes(inventory, sessions ?? new SessionPool(inventory.source, { log })));
+  if (inventory === undefined || pool === undefined) return app;
+  return app.use(inventoryRoutes(inventory, pool)).use(osRoutes(inventory, pool));
 }
 
 export type App = ReturnType<typeof createApp>;

@@ -4,16 +4,14 @@
  */
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import { readFileSync } from "node:fs";
-import type { Browser } from "playwright-core";
 import { requireTool } from "../../../tooling/testing/require-tool.ts";
-import { launchChromium } from "./chromium.ts";
+import { type ServedApp, serveToChromium } from "./chromium.ts";
 import { fixture, type Registry, rebuilt, registry, sha256 } from "./helpers.ts";
 
 const browserTool = requireTool("chromium", "chromium");
 let r: Registry;
-let server: ReturnType<Registry["app"]["listen"]>;
+let served: ServedApp | undefined;
 let base = "";
-let browser: Browser;
 const gcc = fixture("elf/x86_64-gcc.so");
 const newest = rebuilt(gcc, 7);
 
@@ -21,21 +19,19 @@ beforeAll(async () => {
   if (!browserTool.available) return;
   r = registry();
   for (const file of [gcc, newest, fixture("elf/x86_64-multi.so"), fixture("elf/aarch64-gcc.so")]) await r.upload(file);
-  server = r.app.listen({ hostname: "127.0.0.1", port: 0 });
-  base = `http://127.0.0.1:${server.server?.port}`;
-  browser = await launchChromium(browserTool);
+  served = await serveToChromium(r.app, browserTool);
+  base = served.base;
 });
 
 afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
+  await served?.close();
   r?.dispose();
 });
 
 test.skipIf(!browserTool.available)(
   "list, search, plugin page, download with a matching sha256",
   async () => {
-    const context = await browser.newContext({ acceptDownloads: true });
+    const context = await (served as ServedApp).browser.newContext({ acceptDownloads: true });
     const page = await context.newPage();
     await page.goto(`${base}/`);
     expect(await page.title()).toBe("Plugins · memflow-ts registry");
@@ -70,7 +66,7 @@ test.skipIf(!browserTool.available)(
 test.skipIf(!browserTool.available)(
   "the API reference renders with every other host blocked, and links its document",
   async () => {
-    const context = await browser.newContext();
+    const context = await (served as ServedApp).browser.newContext();
     const foreign: string[] = [];
     await context.route("**/*", (route) => {
       const url = route.request().url();

@@ -205,11 +205,25 @@ describe("the OpenAPI document of a server with the inventory API", () => {
       "get /api/inventory/sessions",
       "get /api/inventory/sessions/{id}",
       "get /api/inventory/sessions/{id}/memory",
+      "get /api/inventory/sessions/{id}/os",
+      "get /api/inventory/sessions/{id}/processes",
+      "get /api/inventory/sessions/{id}/processes/{process}",
+      "get /api/inventory/sessions/{id}/processes/{process}/memory",
+      "get /api/inventory/sessions/{id}/processes/{process}/modules",
+      "get /api/inventory/sessions/{id}/processes/{process}/modules/{module}/exports",
+      "get /api/inventory/sessions/{id}/processes/{process}/modules/{module}/imports",
+      "get /api/inventory/sessions/{id}/processes/{process}/modules/{module}/sections",
       "post /api/inventory/sessions",
       "put /api/inventory/sessions/{id}/memory",
+      "put /api/inventory/sessions/{id}/processes/{process}/memory",
     ]);
     for (const { method, path, described } of inventoryRoutes) {
       const statuses = Object.keys(described.responses ?? {});
+      const pathParameters = [...path.matchAll(/\{([^}]+)\}/g)].map((match) => match[1] ?? "");
+      expect({
+        route: `${method} ${path}`,
+        parameters: described.parameters?.filter((p) => p.in === "path").map((p) => p.name) ?? [],
+      }).toEqual({ route: `${method} ${path}`, parameters: pathParameters });
       expect({ route: `${method} ${path}`, summary: typeof described.summary, security: described.security }).toEqual({
         route: `${method} ${path}`,
         summary: "string",
@@ -222,6 +236,15 @@ describe("the OpenAPI document of a server with the inventory API", () => {
         },
       );
     }
+    const virtual = inventoryDoc.paths["/api/inventory/sessions/{id}/processes/{process}/memory"]?.get;
+    const virtualQuery = (virtual?.parameters ?? []).filter((p) => p.in === "query").map((p) => p.name);
+    expect(virtualQuery.sort()).toEqual(["address", "format", "length"]);
+    // A process's 404 is memflow's ProcessNotFound too; a process's read lists what it could not read.
+    expect(virtual?.responses?.["404"]?.description).toContain("ProcessNotFound");
+    expect(Object.keys(virtual?.responses?.["200"]?.content ?? {})).toEqual([
+      "application/json",
+      "application/octet-stream",
+    ]);
     const read = inventoryDoc.paths["/api/inventory/sessions/{id}/memory"]?.get?.parameters ?? [];
     const query = Object.fromEntries(read.filter((p) => p.in === "query").map((p) => [p.name, p]));
     expect(Object.keys(query).sort()).toEqual(["address", "format", "length"]);

@@ -45,6 +45,7 @@ export {
 } from "./error.ts";
 export { BuilderEmpty, ConnectorBuilder, type Instantiator, OsBuilder } from "./inventory/builder.ts";
 export { Inventory, type InventoryOptions } from "./inventory/inventory.ts";
+export { SCRIPT_PLUGIN_SUFFIX, type ScriptPluginOptions } from "./inventory/script-files.ts";
 export { type Address, formatAddress } from "./memory/address.ts";
 export { ReadResults, TransferResults } from "./memory/batch-results.ts";
 export type { MemoryAccess, ReadRequest, ReadResult, TransferResult, WriteRequest } from "./memory/memory-access.ts";
@@ -62,6 +63,8 @@ export type {
   ModuleInfo,
   SectionInfo,
 } from "./os/module-info.ts";
+export type { ModuleInfoJson, OsInfoJson, ProcessInfoJson, SectionJson, SymbolJson } from "./os/os-json.ts";
+export { moduleInfoJson, osInfoJson, processInfoJson, sectionJson, symbolJson } from "./os/os-json.ts";
 export type { MemoryRange, Page, PhysicalAddress } from "./os/page.ts";
 export { PAGE_TYPE } from "./os/page.ts";
 export type { Process } from "./os/process.ts";
@@ -91,4 +94,15 @@ export {
   parseLevelFilter,
 } from "./plugin/plugin-log.ts";
 export type { ConnectorDefinition, ScriptMemory } from "./script/connector-definition.ts";
+export { defineOs } from "./script/define-os.ts";
+export type {
+  OsDefinition,
+  ScriptKeyboardParts,
+  ScriptModules,
+  ScriptOsParts,
+  ScriptProcessParts,
+} from "./script/os-definition.ts";
 export { ScriptConnector } from "./script/script-connector.ts";
+export type { ScriptDefinition } from "./script/script-host.ts";
+export { ScriptOs } from "./script/script-os.ts";
+export { ScriptProcess } from "./script/script-process.ts";

@@ -17,6 +17,9 @@
  * `read` and `write` return how many bytes from the start of the range they transferred (the
  * rest is reported to the caller as failed, which is not an error), or a negative memflow error
  * code (MF_ERROR) for a hard failure.
+ *
+ * OS plugins fill memflow's vtables themselves (memflow-abi-os.h); memflow-os-plugin.h, which
+ * includes this header, has the helpers every OS plugin repeats.
  */
 #ifndef MEMFLOW_PLUGIN_H
 #define MEMFLOW_PLUGIN_H

@@ -13,6 +13,7 @@
 #define _POSIX_C_SOURCE 200809L /* strdup, under -std=c11 without _DEFAULT_SOURCE too */
 #include <stdio.h>
 #include "dummy-memory.h"
+#include "memflow-os-plugin.h"
 
 #include "dummy-os/random.c"
 #include "dummy-os/physical.c"
@@ -107,7 +108,7 @@ static int32_t dummy_os_create(const mf_os_args *args, mf_option_connector_insta
   if (error != 0) {
     if (input.tag == MF_OPTION_SOME) connector_drop(&input.value);
     free(os);
-    lib_drop(lib);
+    mf_lib_drop(lib);
     return error;
   }
   /* open_memory moves the input into os->connector even when it fails; its own memory only on success. */
@@ -118,7 +119,7 @@ static int32_t dummy_os_create(const mf_os_args *args, mf_option_connector_insta
     if (owns_connector) connector_drop(&os->connector);
     free(os->processes);
     free(os);
-    lib_drop(lib);
+    mf_lib_drop(lib);
     return error;
   }
   os->seed = options.seed;

@@ -1,5 +1,7 @@
+// Defined in core, beside the script host that runs it; re-exported for plugin authors as defineConnector is.
 // Translation for OS layers written in TypeScript: core's, named here for plugin authors (decision 0013).
 export {
+  defineOs,
   type PageTableRoot,
   type PageTranslation,
   PageWalker,
@@ -21,8 +23,8 @@ export { BuildError, pluginCompiler } from "./compiler.ts";
 export { defineConnector } from "./define-connector.ts";
 export { DummyMemory, dummyConnector } from "./dummy-memory.ts";
 export { descriptorExportName, PluginNameError, pluginFileName } from "./plugin-names.ts";
-export type { PluginProjectOptions } from "./scaffold.ts";
-export { createPluginProject } from "./scaffold.ts";
+export type { PluginProjectKind, PluginProjectLanguage, PluginProjectOptions } from "./scaffold.ts";
+export { createPluginProject, PLUGIN_PROJECT_KINDS, PLUGIN_PROJECT_LANGUAGES } from "./scaffold.ts";
 export type { CheckOsPluginOptions } from "./testing/check-os-plugin.ts";
 export { checkOsPluginFile, DEFAULT_INPUT_CONNECTOR } from "./testing/check-os-plugin.ts";
 export type { CheckPluginOptions, CheckReport } from "./testing/run-checks.ts";

@@ -1,156 +1,69 @@
 /**
- * `createPluginProject`: a ready C connector project — source using memflow-plugin.h, a build
- * script, a test running the conformance harness — that builds and passes its tests as
- * generated. The CLI exposes it as `memflow-ts plugin new`.
+ * `createPluginProject`: a ready plugin project that builds and passes its own tests as
+ * generated: a C connector (the default), a C OS plugin (`kind: "os"`) or a TypeScript
+ * connector (`lang: "ts"`). The CLI exposes it as `memflow-ts plugin new`. The templates are in
+ * scaffold/, one file per kind.
  */
 import { existsSync, mkdirSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { pluginNameProblem } from "@memflow-ts/core/plugin-files";
-import packageJson from "../package.json" with { type: "json" };
 import { BuildError } from "./compiler.ts";
+import { cConnectorProject } from "./scaffold/c-connector.ts";
+import { cOsProject } from "./scaffold/c-os.ts";
+import { templateContext } from "./scaffold/project-files.ts";
+import { tsConnectorProject } from "./scaffold/ts-connector.ts";
+
+export const PLUGIN_PROJECT_KINDS = ["connector", "os"] as const;
+export const PLUGIN_PROJECT_LANGUAGES = ["c", "ts"] as const;
+export type PluginProjectKind = (typeof PLUGIN_PROJECT_KINDS)[number];
+export type PluginProjectLanguage = (typeof PLUGIN_PROJECT_LANGUAGES)[number];
 
 export interface PluginProjectOptions {
-  /** The connector name (letters, digits, `_`; lower case by convention). */
+  /** The plugin name (lower-case letters, digits, `_`; starting with a letter). */
   readonly name: string;
   /** The folder to create; it must not exist or be empty. */
   readonly dir: string;
+  /** What the plugin is (default `connector`). */
+  readonly kind?: PluginProjectKind;
+  /** What it is written in (default `c`). */
+  readonly lang?: PluginProjectLanguage;
   /** How the project depends on the SDK (default: `^<this SDK's version>` from npm). */
   readonly sdkDependency?: string;
+  /** How it depends on core, where its code or tests use core directly (default: the same version). */
+  readonly coreDependency?: string;
 }
 
-function source(name: string): string {
-  const symbol = name.toUpperCase();
-  return `/*
- * ${name}: a memflow connector. Replace the memory below with your source of physical memory
- * (a device, a VM, a file); keep the functions' contracts:
- *   read/write return how many bytes from the start of the range they transferred, or MF_ERROR(...).
- */
-#include "memflow-plugin.h"
-
-typedef struct {
-  uint8_t *bytes;
-  uint64_t size;
-} ${name}_state;
-
-static const char *const known_arguments[] = { "size", NULL };
-
-static void *${name}_create(const mf_connector_args *args, int32_t *error) {
-  if ((*error = mf_args_check_known(args, known_arguments)) != 0) return NULL;
-  const char *size_text = mf_args_get(args, "size");
-  uint64_t size = 0;
-  if ((*error = mf_parse_size(size_text ? size_text : "1m", &size)) != 0) return NULL;
-  ${name}_state *state = malloc(sizeof *state);
-  if (!state) return NULL;
-  state->size = size;
-  state->bytes = calloc(1, (size_t)size);
-  if (!state->bytes) {
-    free(state);
-    *error = MF_ERROR(MF_ORIGIN_CONNECTOR, MF_KIND_INVALID_MEMORY_SIZE);
-    return NULL;
-  }
-  return state;
-}
-
-static void ${name}_drop(void *pointer) {
-  ${name}_state *state = pointer;
-  free(state->bytes);
-  free(state);
-}
-
-/* Reads and writes of the part of the range inside the memory; the rest is reported as failed. */
-static int64_t ${name}_read(void *pointer, uint64_t address, uint8_t *buffer, uint64_t length) {
-  const ${name}_state *state = pointer;
-  return mf_memory_read(state->bytes, state->size, address, buffer, length);
-}
-
-static int64_t ${name}_write(void *pointer, uint64_t address, const uint8_t *buffer, uint64_t length) {
-  ${name}_state *state = pointer;
-  return mf_memory_write(state->bytes, state->size, address, buffer, length);
-}
-
-static mf_metadata ${name}_metadata(void *pointer) {
-  const ${name}_state *state = pointer;
-  mf_metadata metadata = { state->size - 1, state->size, false, 1024 };
-  return metadata;
-}
-
-static const char *${name}_help(void) {
-  return "${name}: an example memory connector\\n"
-         "size: size of the memory, hex digits with a unit (k, m, g), default 1m";
-}
-
-static const mf_connector_ops ${name}_ops = {
-  .create = ${name}_create,
-  .drop = ${name}_drop,
-  .read = ${name}_read,
-  .write = ${name}_write,
-  .metadata = ${name}_metadata,
-  .help = ${name}_help,
+/** The templates by language and kind; a missing one is a combination that does not exist yet. */
+const PROJECTS: Record<PluginProjectLanguage, Partial<Record<PluginProjectKind, typeof cConnectorProject>>> = {
+  c: { connector: cConnectorProject, os: cOsProject },
+  ts: { connector: tsConnectorProject },
 };
 
-MEMFLOW_CONNECTOR(${symbol}, "${name}", "0.1.0", "${name} memory connector", ${name}_ops);
-`;
+function oneOf<T extends string>(what: string, value: string, allowed: readonly T[]): T {
+  if ((allowed as readonly string[]).includes(value)) return value as T;
+  throw new BuildError(`unknown ${what} ${JSON.stringify(value)}: use ${allowed.join(" or ")}`);
 }
 
 export function createPluginProject(options: PluginProjectOptions): string[] {
   const { name, dir } = options;
+  const kind = oneOf("plugin kind", options.kind ?? "connector", PLUGIN_PROJECT_KINDS);
+  const lang = oneOf("language", options.lang ?? "c", PLUGIN_PROJECT_LANGUAGES);
+  const project = PROJECTS[lang][kind];
+  if (project === undefined) {
+    // defineOs (OS layers in TypeScript) is not in @memflow-ts/core yet: no stub project meanwhile.
+    throw new BuildError("TypeScript OS layers: after defineOs lands; write the OS plugin in C (--kind os)");
+  }
   const problem = pluginNameProblem(name);
   if (problem !== undefined) throw new BuildError(problem);
-  // The name also prefixes the C identifiers of the generated source and names an npm package:
-  // a C identifier cannot start with a digit, an npm name cannot hold capitals.
+  // The name also prefixes C identifiers and names an npm package: a C identifier cannot start
+  // with a digit, an npm name cannot hold capitals.
   if (!/^[a-z]/.test(name) || name !== name.toLowerCase()) {
     throw new BuildError(
       `plugin name ${JSON.stringify(name)} must start with a lower-case letter and have no capitals`,
     );
   }
   if (existsSync(dir) && readdirSync(dir).length > 0) throw new BuildError(`${dir} already exists and is not empty`);
-  const files: Record<string, string> = {
-    "package.json": `${JSON.stringify(
-      {
-        name: `memflow-${name.replaceAll("_", "-")}`,
-        version: "0.1.0",
-        private: true,
-        type: "module",
-        scripts: { build: "bun scripts/build.ts", test: "bun test" },
-        devDependencies: { "@memflow-ts/sdk": options.sdkDependency ?? `^${packageJson.version}` },
-      },
-      null,
-      2,
-    )}\n`,
-    [`src/${name}.c`]: source(name),
-    "scripts/build.ts": `// Builds dist/libmemflow_${name}_<digest>.so (and its .meta), as memflowup installs plugins.
-import { buildPlugin } from "@memflow-ts/sdk";
-
-const built = buildPlugin({ name: "${name}", sources: ["src/${name}.c"], outDir: "dist" });
-console.log(\`built \${built.path}\`);
-`,
-    [`test/${name}.test.ts`]: `// Checks the connector with the memflow-ts conformance harness.
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { buildPlugin } from "@memflow-ts/sdk";
-import { describePlugin } from "@memflow-ts/sdk/testing";
-
-const outDir = mkdtempSync(join(tmpdir(), "${name}-test-"));
-const built = buildPlugin({ name: "${name}", sources: [join(import.meta.dir, "..", "src", "${name}.c")], outDir });
-
-describePlugin({ path: built.path }, { sampleArgs: [":size=2m"], badArgs: [":size=4M", ":colour=red"] });
-`,
-    ".gitignore": "node_modules/\ndist/\n",
-    "README.md": `# ${name}
-
-A memflow connector plugin written in C with [@memflow-ts/sdk](https://www.npmjs.com/package/@memflow-ts/sdk).
-
-\`\`\`sh
-bun install
-bun run build   # dist/libmemflow_${name}_<digest>.so and its .meta
-bun run test    # the memflow-ts conformance harness
-\`\`\`
-
-Install the built plugin by copying both files from \`dist/\` to \`~/.local/lib/memflow/\`, then
-use it as \`${name}\` (for example \`-c ${name}::size=4m\`).
-`,
-  };
+  const files = project(templateContext(name, options.sdkDependency, options.coreDependency));
   const written: string[] = [];
   for (const [relative, content] of Object.entries(files)) {
     const path = join(dir, relative);

@@ -11,7 +11,7 @@ import { printer } from "../output.ts";
 const USAGE = memoryUsage({
   command: "write",
   operands: "<address> <hex...>",
-  description: `Writes bytes to physical memory. The address is decimal (4096) or hex with 0x (0x1000); the
+  description: `Writes bytes to physical memory, or with -p to a process's virtual memory. The address is decimal (4096) or hex with 0x (0x1000); the
 bytes are hex, two digits a byte, in one or more arguments: 48656c6c6f, "48 65 6c 6c 6f",
 48:65:6c. -c and -o take memflow's chain syntax, as for 'memflow-ts read'.`,
   connector: "e.g. -c rawfile:/tmp/memory.raw:writable=true",
@@ -24,7 +24,7 @@ bytes are hex, two digits a byte, in one or more arguments: 48656c6c6f, "48 65 6
 export const writeCommand: Command = {
   usage: USAGE,
   async run(args, context) {
-    const { chain, values, positionals } = parseMemoryArgs(args, {});
+    const { chain, selector, values, positionals } = parseMemoryArgs(args, {});
     const [addressText, ...hex] = positionals;
     if (addressText === undefined || hex.length === 0) {
       throw new UsageError(`write needs an address and the bytes in hex (got ${positionals.join(" ") || "nothing"})`);
@@ -32,7 +32,7 @@ export const writeCommand: Command = {
     const address = parseAddress(addressText);
     const bytes = parseHexBytes(hex);
     checkRange(address, bytes.length);
-    const { label } = useMemory(context, chain, values, "write", (memory) => memory.write(address, bytes));
+    const { label } = useMemory(context, chain, values, "write", selector, (memory) => memory.write(address, bytes));
     printer(context, { quiet: values.quiet === true }).success(
       `wrote ${bytes.length} bytes at ${formatAddress(address)} (${label})`,
     );

@@ -1,13 +1,15 @@
 /**
  * `-c <connector[:args]>` and `-o <os[:args]>` on the command line (memflow's chain syntax,
- * ordered by position), turned into physical memory to read and write: the connector a chain
- * ends with, or the physical memory of the OS it ends with.
+ * ordered by position), turned into what a command works on: the OS a chain ends with, or
+ * physical memory to read and write (the connector a chain ends with, or the physical memory of
+ * the OS it ends with).
  */
 import {
   ConnectorChain,
   chainArguments,
   type Inventory,
   MemflowError,
+  type Os,
   OsChain,
   type PhysicalMemory,
   type PositionedValue,
@@ -66,11 +68,33 @@ function lastPosition(values: readonly PositionedValue[]): number {
   return values.reduce((last, [position]) => Math.max(last, position), -1);
 }
 
-/** Builds the chain and opens the physical memory at its end. */
-export function openMemory(inventory: Inventory, chain: ChainArguments, command: string): OpenMemory {
+/** A usage error unless the chain names at least one plugin. */
+function checkNotEmpty(chain: ChainArguments, command: string): void {
   if (chain.connectors.length === 0 && chain.osLayers.length === 0) {
     throw new UsageError(`${command} needs a connector: -c <name[:target[:args]]>, e.g. -c dummy::size=1m`);
   }
+}
+
+/**
+ * Builds a chain that ends with an OS (`-c dummy -o dummy`) and returns the OS. A chain that
+ * ends with a connector is a usage error: processes and modules come from an OS.
+ */
+export function openOs(inventory: Inventory, chain: ChainArguments, command: string): Os {
+  checkNotEmpty(chain, command);
+  if (lastPosition(chain.connectors) > lastPosition(chain.osLayers)) {
+    throw new UsageError(
+      `${command} needs a chain that ends with an OS: add -o <name[:target[:args]]>, e.g. -o dummy`,
+      {
+        hints: ["'memflow-ts list' shows the OS plugins found"],
+      },
+    );
+  }
+  return inventory.builder().osChain(OsChain.fromArgs(chain.connectors, chain.osLayers)).build();
+}
+
+/** Builds the chain and opens the physical memory at its end. */
+export function openMemory(inventory: Inventory, chain: ChainArguments, command: string): OpenMemory {
+  checkNotEmpty(chain, command);
   if (lastPosition(chain.connectors) > lastPosition(chain.osLayers)) {
     const connector = inventory
       .builder()
@@ -78,7 +102,7 @@ export function openMemory(inventory: Inventory, chain: ChainArguments, command:
       .build();
     return { label: `connector ${connector.name}`, memory: connector, close: () => connector.close() };
   }
-  const os = inventory.builder().osChain(OsChain.fromArgs(chain.connectors, chain.osLayers)).build();
+  const os = openOs(inventory, chain, command);
   const memory = os.physicalMemory();
   const label = `os ${os.name}`;
   if (memory === undefined) {

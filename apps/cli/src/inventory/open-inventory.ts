@@ -1,9 +1,11 @@
 /**
- * The Inventory for commands that start plugins: the context's catalogue, and plugin log
- * records printed to stderr up to the level the user asked for, control characters escaped
- * (a plugin's text is not trusted).
+ * The Inventory for commands that start plugins: the context's catalogue, the TypeScript plugins
+ * (`*.memflow.ts`) of its plugin folders (never of the working directory; decision 0014), and
+ * plugin log records printed to stderr up to the level the user asked for, control characters
+ * escaped (a plugin's text is not trusted).
  */
-import { Inventory, type LevelFilter, type PluginLogRecord } from "@memflow-ts/core";
+import * as core from "@memflow-ts/core";
+import { Inventory, type LevelFilter, type PluginLogRecord, type ScriptPluginOptions } from "@memflow-ts/core";
 import { printable } from "@memflow-ts/core/plugin-files";
 import type { CliContext } from "../io.ts";
 import { colorEnabled, paint } from "../output.ts";
@@ -22,10 +24,21 @@ export function formatLogRecord(record: PluginLogRecord, color: boolean): string
   return `${label} ${printable(record.message)}${where}\n`;
 }
 
+/**
+ * What TypeScript plugin files import from memflow-ts: this program's own copies, so a plugin
+ * installed in a plugin folder needs no node_modules. The SDK is loaded only when one imports it,
+ * by its file: once served, its name means the served module, for this program too.
+ */
+const SDK_FILE = Bun.resolveSync("@memflow-ts/sdk", import.meta.dir);
+const SCRIPTS: ScriptPluginOptions = {
+  modules: { "@memflow-ts/core": () => core, "@memflow-ts/sdk": () => require(SDK_FILE) },
+};
+
 export function openInventory(context: CliContext, logLevel: LevelFilter): Inventory {
   const color = colorEnabled(context.stderr, context.env);
   return new Inventory(scanCatalogue(context), {
     log: (record) => context.stderr.write(formatLogRecord(record, color)),
     logLevel,
-  });
+    scripts: SCRIPTS,
+  }).loadScriptPlugins(context.cwd);
 }

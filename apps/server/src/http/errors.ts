@@ -62,6 +62,7 @@ const SESSION: Record<SessionErrorReason, Answer> = {
   "chain-failed": BAD_REQUEST,
   "invalid-read": BAD_REQUEST,
   "memory-error": MEMORY_ERROR,
+  "not-an-os": { status: 400, code: "not-an-os" },
   "too-many-sessions": { status: 429, code: "too-many-sessions" },
   "not-allowed": { status: 403, code: "not-allowed" },
   "timed-out": { status: 504, code: "plugin-timed-out" },

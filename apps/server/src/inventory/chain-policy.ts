@@ -3,8 +3,9 @@
  * the data folders, and writes only through plugins allowed to write. Checked in the server,
  * before a worker starts, on the chain parsed by the same core functions the worker uses.
  */
-import { ConnectorChain, chainArguments, MemflowError } from "@memflow-ts/core";
+import { type ConnectorChain, MemflowError } from "@memflow-ts/core";
 import type { PathConfinement } from "./path-confinement.ts";
+import { sessionChain } from "./session-chain.ts";
 import { SessionError } from "./session-error.ts";
 
 export interface AllowedPlugin {
@@ -43,8 +44,7 @@ export class ChainPolicy {
   check(chain: readonly string[]): CheckedChain {
     let steps: ConnectorChain["steps"];
     try {
-      const { connectors, osLayers } = chainArguments(chain);
-      steps = ConnectorChain.fromArgs(connectors, osLayers).steps;
+      steps = sessionChain(chain).steps;
     } catch (error) {
       if (error instanceof MemflowError) throw new SessionError("chain-failed", error.message, { cause: error });
       throw error;

@@ -13,26 +13,33 @@ const GUARDED = {
   403: failure("`forbidden`: a client on another machine (see --inventory-allow-remote)"),
   500: INTERNAL_ERROR,
 };
-const NO_SESSION = failure("`not-found`: no open session has that id");
-const SESSION_FAILED = {
+export const NO_SESSION = failure("`not-found`: no open session has that id");
+export const SESSION_FAILED = {
   502: failure("`plugin-crashed`: the session's process died; the session has ended"),
   504: failure("`plugin-timed-out`: the plugin missed its deadline; its process was killed"),
 };
 
 const OBJECT = t.Object({}, { additionalProperties: true });
 
-function route(summary: string, responses: Record<number, ResponseObject>, extra: Record<string, unknown> = {}) {
+export function inventoryRoute(
+  summary: string,
+  responses: Record<number, ResponseObject>,
+  extra: Record<string, unknown> = {},
+) {
   return { summary, tags: TAGS, security: SECURITY, responses: { ...responses, ...GUARDED }, ...extra };
 }
 
 export const inventoryDocs = {
-  plugins: route("Plugins of the server's machine, accepted and rejected", {
+  plugins: inventoryRoute("Plugins of the server's machine, accepted and rejected", {
     200: json("the plugin folders the server scans, what they hold and what was skipped", OBJECT),
   }),
-  open: route(
-    "Open a connector session from a chain (-c syntax) in its own process",
+  open: inventoryRoute(
+    "Open a session from a chain (-c/-o syntax) in its own process; a chain that ends with an OS (-o) also answers the process routes",
     {
-      201: json("the session: id and physical memory metadata", OBJECT),
+      201: json(
+        "the session: id, physical memory metadata (null for an OS that offers none), the OS's info (null for a chain that ends with a connector) and whether it may write",
+        OBJECT,
+      ),
       400: failure("`bad-request`: no chain, or one that does not parse or cannot be built"),
       403: failure("`not-allowed`: a plugin not allowed, a path outside the data folders"),
       429: failure("`too-many-sessions`: the pool is full"),
@@ -51,15 +58,16 @@ export const inventoryDocs = {
       },
     },
   ),
-  list: route("Every session, opening ones too: id, chain, state, worker pid, age and last use", {
+  list: inventoryRoute("Every session, opening ones too: id, chain, state, worker pid, age and last use", {
     200: json("the sessions", OBJECT),
   }),
-  metadata: route("A session's physical memory metadata", {
+  metadata: inventoryRoute("A session's physical memory metadata", {
     200: json("max_address, real_size, readonly, ideal_batch_size", OBJECT),
     404: NO_SESSION,
+    422: failure("`memory-error`: the session's OS exposes no physical memory"),
     ...SESSION_FAILED,
   }),
-  read: route("Read physical memory", {
+  read: inventoryRoute("Read physical memory", {
     200: {
       description: "the bytes: hex in JSON (`format=hex`, the default) or raw (`format=binary`)",
       content: {
@@ -72,7 +80,7 @@ export const inventoryDocs = {
     422: failure("`memory-error`: the connector could not read the range"),
     ...SESSION_FAILED,
   }),
-  write: route(
+  write: inventoryRoute(
     "Write physical memory (plugins allowed to write only)",
     {
       204: { description: "written" },
@@ -90,7 +98,7 @@ export const inventoryDocs = {
       },
     },
   ),
-  close: route("Close a session (an operator may close any, opening or busy)", {
+  close: inventoryRoute("Close a session (an operator may close any, opening or busy)", {
     204: { description: "closed" },
     404: NO_SESSION,
   }),

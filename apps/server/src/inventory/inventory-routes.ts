@@ -9,10 +9,10 @@ import { Elysia } from "elysia";
 import { AuthError } from "../auth-error.ts";
 import { checkBearerToken } from "../bearer-token.ts";
 import { RequestError } from "../http/request-error.ts";
-import { type QueryValues, routeValidator } from "../http/route-validator.ts";
 import { inventoryDocs } from "./inventory-docs.ts";
+import { bytesFrom, memoryReadQuery, memoryWriteQuery } from "./inventory-query.ts";
 import { describeInventory, type InventorySource } from "./local-inventory.ts";
-import { MAX_READ_BYTES, type SessionPool } from "./session-pool.ts";
+import type { SessionPool } from "./session-pool.ts";
 
 export interface InventoryAccess {
   /** Bearer token every inventory API request must carry. */
@@ -44,69 +44,6 @@ async function chainFrom(request: Request): Promise<string[]> {
   if (typeof chain === "string" && chain.trim() !== "") return chain.trim().split(/\s+/);
   if (Array.isArray(chain) && chain.length > 0 && chain.every((token) => typeof token === "string")) return chain;
   throw new RequestError("bad-request", '"chain" must be a string such as "-c dummy::size=1m" (or its tokens)');
-}
-
-/** An address as a query gives it: decimal, or hex after `0x`; the document shows the same pattern. */
-const ADDRESS_PATTERN = "^(0[xX][0-9a-fA-F]{1,16}|[0-9]{1,20})$";
-const ADDRESS = new RegExp(ADDRESS_PATTERN);
-const ADDRESS_SCHEMA = {
-  type: "string",
-  pattern: ADDRESS_PATTERN,
-  description: "a 64-bit physical address, decimal or 0x-prefixed hex",
-} as const;
-
-function parseAddress(text: string | undefined): bigint {
-  if (text !== undefined && ADDRESS.test(text)) {
-    const address = BigInt(text);
-    if (address < 2n ** 64n) return address;
-  }
-  throw new RequestError("bad-request", "address must be a 64-bit number, decimal or 0x-prefixed hex");
-}
-
-function parseFormat(text: string | undefined): "hex" | "binary" {
-  if (text === undefined || text === "hex" || text === "binary") return text ?? "hex";
-  throw new RequestError("bad-request", 'format must be "hex" (default) or "binary"');
-}
-
-/** The one value of a query key; a key given twice is refused rather than one of its values guessed. */
-function one(query: QueryValues, key: string): string | undefined {
-  const value = query[key];
-  if (typeof value === "string" || value === undefined) return value;
-  throw new RequestError("bad-request", `${key} is given more than once`);
-}
-
-/** `?address=…&length=…&format=…` of a read, checked before the plugin is asked. */
-const readQuery = routeValidator(
-  (query) => ({
-    address: parseAddress(one(query, "address")),
-    length: Number(one(query, "length") ?? ""),
-    format: parseFormat(one(query, "format")),
-  }),
-  {
-    type: "object",
-    properties: {
-      address: ADDRESS_SCHEMA,
-      length: { type: "integer", minimum: 1, maximum: MAX_READ_BYTES, description: "bytes to read" },
-      format: { type: "string", enum: ["hex", "binary"], description: "hex in JSON (default) or raw bytes" },
-    },
-    required: ["address", "length"],
-  },
-);
-
-/** `?address=…` of a write. */
-const writeQuery = routeValidator((query) => ({ address: parseAddress(one(query, "address")) }), {
-  type: "object",
-  properties: { address: ADDRESS_SCHEMA },
-  required: ["address"],
-});
-
-/** The body of a write: raw bytes, refused before reading when it says it is too large. */
-async function bytesFrom(request: Request): Promise<Uint8Array> {
-  const tooLarge = () => new RequestError("too-large", `a write may carry at most ${MAX_READ_BYTES} bytes`);
-  if (Number(request.headers.get("content-length") ?? "0") > MAX_READ_BYTES) throw tooLarge();
-  const bytes = new Uint8Array(await request.arrayBuffer());
-  if (bytes.byteLength > MAX_READ_BYTES) throw tooLarge();
-  return bytes;
 }
 
 export function inventoryRoutes(access: InventoryAccess, pool: SessionPool) {
@@ -142,7 +79,7 @@ export function inventoryRoutes(access: InventoryAccess, pool: SessionPool) {
           hex: Buffer.from(bytes).toString("hex"),
         };
       },
-      { query: readQuery, detail: inventoryDocs.read },
+      { query: memoryReadQuery("physical"), detail: inventoryDocs.read },
     )
     .put(
       "/sessions/:id/memory",
@@ -150,7 +87,7 @@ export function inventoryRoutes(access: InventoryAccess, pool: SessionPool) {
         await pool.write(params.id, query.address, await bytesFrom(request));
         set.status = 204;
       },
-      { parse: "none", query: writeQuery, detail: inventoryDocs.write },
+      { parse: "none", query: memoryWriteQuery("physical"), detail: inventoryDocs.write },
     )
     .delete(
       "/sessions/:id",

@@ -13,6 +13,8 @@ export type SessionErrorReason =
   | "invalid-read"
   /** The connector could not complete a read: memflow's error, as the plugin reported it. */
   | "memory-error"
+  /** An OS request on a session whose chain ends with a connector. */
+  | "not-an-os"
   /** The pool is full. */
   | "too-many-sessions"
   /** The operator's policy refuses it: a plugin not allowed, a path outside the data folders, a write. */

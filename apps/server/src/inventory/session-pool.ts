@@ -5,15 +5,20 @@
  * a session's plugins log reaches the server's log, one line per record, naming the session, and
  * so does how each session ended.
  */
-import type { LevelFilter } from "@memflow-ts/core";
+import { type LevelFilter, MemflowError } from "@memflow-ts/core";
 import { printable } from "@memflow-ts/core/plugin-files";
 import { ChainPolicy } from "./chain-policy.ts";
 import type { InventorySource } from "./local-inventory.ts";
+import { memflowErrorOf, type OsReply, type OsRequest, type ProcessSelector } from "./os-protocol.ts";
+import type { OsInfoJson } from "./os-schemas.ts";
 import { PathConfinement } from "./path-confinement.ts";
 import { type RequestBody, Session } from "./session.ts";
 import { SessionError } from "./session-error.ts";
 import { sessionLogLine, sessionOutputLine } from "./session-log-line.ts";
 import type { SessionMetadata, WorkerReply } from "./session-protocol.ts";
+
+/** How many ended sessions' reasons are kept. */
+const REMEMBERED_ENDINGS = 64;
 
 /** The largest read or write one request may ask for. */
 export const MAX_READ_BYTES = 16 * 1024 * 1024;
@@ -69,6 +74,8 @@ interface Entry {
   readonly plugins: readonly string[];
   readonly writable: boolean;
   readonly openedAt: number;
+  /** The OS's info when the chain ends with one; set once the session is open. */
+  os: OsInfoJson | null;
   state: "opening" | "open";
   lastUsedAt: number;
   /** Requests in flight; the idle clock runs only at zero. */
@@ -84,6 +91,8 @@ function failedReply(reply: WorkerReply): never {
 
 export class SessionPool {
   readonly #sessions = new Map<string, Entry>();
+  /** Why the last sessions ended, so a later request (a page reloaded after a crash) hears it. */
+  readonly #endings = new Map<string, string>();
   readonly #source: InventorySource;
   readonly #log: (line: string) => void;
   readonly #logLevel: LevelFilter;
@@ -110,7 +119,7 @@ export class SessionPool {
   async open(
     chain: string[],
     options: { signal?: AbortSignal | undefined } = {},
-  ): Promise<{ id: string; metadata: SessionMetadata; writable: boolean }> {
+  ): Promise<{ id: string; metadata: SessionMetadata | null; os: OsInfoJson | null; writable: boolean }> {
     const { plugins, writable } = this.#policy.check(chain);
     if (this.#sessions.size >= this.limits.maxSessions) {
       throw new SessionError(
@@ -140,6 +149,7 @@ export class SessionPool {
       writable,
       openedAt: now,
       lastUsedAt: now,
+      os: null,
       state: "opening",
       users: 0,
       idle: undefined,
@@ -150,10 +160,11 @@ export class SessionPool {
     options.signal?.addEventListener("abort", gone, { once: true });
     if (options.signal?.aborted) gone();
     try {
-      const metadata = await session.ready;
+      const { metadata, os } = await session.ready;
       entry.state = "open";
+      entry.os = os;
       this.#startIdleClock(entry);
-      return { id, metadata, writable };
+      return { id, metadata, os, writable };
     } finally {
       options.signal?.removeEventListener("abort", gone);
     }
@@ -164,6 +175,8 @@ export class SessionPool {
     if (entry === undefined) return;
     clearTimeout(entry.idle);
     this.#sessions.delete(id);
+    this.#endings.set(id, reason.message);
+    if (this.#endings.size > REMEMBERED_ENDINGS) this.#endings.delete(this.#endings.keys().next().value ?? "");
     this.#log(`session ${id}: ended: ${printable(reason.message)}`);
   }
 
@@ -176,8 +189,14 @@ export class SessionPool {
 
   #get(id: string): Entry {
     const entry = this.#sessions.get(id);
-    if (!entry) throw new SessionError("not-found", `no open session ${id} (closed, crashed or never opened)`);
-    return entry;
+    if (entry) return entry;
+    const ending = this.#endings.get(id);
+    throw new SessionError(
+      "not-found",
+      ending === undefined
+        ? `no open session ${id} (closed, crashed or never opened)`
+        : `session ${id} has ended: ${ending}`,
+    );
   }
 
   /** Sends one request with the request deadline, holding the idle clock meanwhile. */
@@ -207,21 +226,54 @@ export class SessionPool {
   async write(id: string, address: bigint, bytes: Uint8Array): Promise<void> {
     checkLength(bytes.byteLength);
     const data = Buffer.from(bytes).toString("base64");
-    const reply = await this.#request(id, { op: "write", address: `0x${address.toString(16)}`, data }, (entry) => {
-      if (entry.writable) return;
-      throw new SessionError(
-        "not-allowed",
-        `this session may not write: writes need every plugin of its chain (${entry.plugins.join(", ")}) ` +
-          "allowed to write (--inventory-plugin <name>:write, MEMFLOW_TS_INVENTORY_PLUGINS)",
-      );
-    });
+    const reply = await this.#request(id, { op: "write", address: `0x${address.toString(16)}`, data }, checkWritable);
     if (!("written" in reply)) failedReply(reply);
   }
 
-  async metadata(id: string): Promise<SessionMetadata> {
+  async metadata(id: string): Promise<SessionMetadata | null> {
     const reply = await this.#request(id, { op: "metadata" });
     if (!("metadata" in reply)) failedReply(reply);
     return reply.metadata;
+  }
+
+  /**
+   * Asks the OS at the end of the session's chain (os-protocol.ts). memflow's errors come back as
+   * the MemflowError the plugin returned (ProcessNotFound, ModuleNotFound, PartialData …).
+   */
+  async os(id: string, body: OsRequestBody): Promise<Exclude<OsReply, { error: string }>> {
+    if (body.op === "virtual-read" || body.op === "virtual-write") {
+      checkLength(body.op === "virtual-read" ? body.length : Buffer.byteLength(body.data, "base64"));
+    }
+    const reply = await this.#request(id, body, (entry) => {
+      if (entry.os === null) {
+        throw new SessionError(
+          "not-an-os",
+          `session ${id} reads physical memory only: open a session whose chain ends with an OS (-o), e.g. -c dummy -o dummy`,
+        );
+      }
+      if (body.op === "virtual-write") checkWritable(entry);
+    });
+    if ("error" in reply) {
+      if ("memflow" in reply && reply.memflow !== undefined) throw memflowErrorOf(reply.memflow);
+      // Anything else the worker caught is a fault of a plugin or of the worker, not of the request.
+      throw new MemflowError("Other", "Unknown", reply.error);
+    }
+    if ("value" in reply || "unreadable" in reply) return reply;
+    throw unexpectedReply();
+  }
+
+  /** The JSON body (os-schemas.ts) the OS's answer to `body` carries. */
+  async osValue(id: string, body: Exclude<OsRequestBody, { op: "virtual-read" }>): Promise<unknown> {
+    const reply = await this.os(id, body);
+    if (!("value" in reply)) throw unexpectedReply();
+    return reply.value;
+  }
+
+  /** A process's virtual memory: the bytes (unreadable ones zero), the stretches that could not be read, the pid. */
+  async virtualRead(id: string, process: ProcessSelector, address: bigint, length: number) {
+    const reply = await this.os(id, { op: "virtual-read", process, address: `0x${address.toString(16)}`, length });
+    if (!("data" in reply)) throw unexpectedReply();
+    return { pid: reply.pid, bytes: Buffer.from(reply.data, "base64"), unreadable: reply.unreadable };
   }
 
   /** Every session, opening ones too, oldest first. */
@@ -256,6 +308,22 @@ export class SessionPool {
   closeAll(): void {
     for (const { session } of [...this.#sessions.values()]) session.end(closed("the server is stopping"));
   }
+}
+
+type OsRequestBody = Extract<RequestBody, { op: OsRequest["op"] }>;
+
+/** A worker that answered with something else than was asked broke the protocol. */
+function unexpectedReply(): SessionError {
+  return new SessionError("plugin-crashed", "the session process answered with something else than was asked");
+}
+
+function checkWritable(entry: Entry): void {
+  if (entry.writable) return;
+  throw new SessionError(
+    "not-allowed",
+    `this session may not write: writes need every plugin of its chain (${entry.plugins.join(", ")}) ` +
+      "allowed to write (--inventory-plugin <name>:write, MEMFLOW_TS_INVENTORY_PLUGINS)",
+  );
 }
 
 /** A client's chain as the log shows it: whole up to a few hundred characters. */

@@ -4,6 +4,8 @@
  */
 import type { LevelFilter, PluginLogRecord } from "@memflow-ts/core";
 import type { InventorySource } from "./local-inventory.ts";
+import type { OsReply, OsRequest } from "./os-protocol.ts";
+import type { OsInfoJson } from "./os-schemas.ts";
 
 export interface SessionJob extends InventorySource {
   /** `-c name:args` (and `-o`) tokens, as on a command line. */
@@ -22,14 +24,24 @@ export interface SessionMetadata {
   ideal_batch_size: number;
 }
 
+/** What a worker says once its chain is built. */
+export interface SessionReady {
+  /** The physical memory's; null for an OS that offers none. */
+  metadata: SessionMetadata | null;
+  /** The OS's info when the chain ends with an OS (`-o`), else null. */
+  os: OsInfoJson | null;
+}
+
 export type WorkerRequest =
+  | OsRequest
   | { id: number; op: "read"; address: string; length: number }
   | { id: number; op: "write"; address: string; data: string }
   | { id: number; op: "metadata" }
   | { id: number; op: "close" };
 
 export type WorkerReply =
-  | { ready: SessionMetadata }
+  | OsReply
+  | { ready: SessionReady }
   | { failed: string }
   | { id: number; data: string }
   | { id: number; written: true }

@@ -1,14 +1,25 @@
 /**
- * A session worker: a child process that builds one connector chain and serves reads on it, so a
- * plugin that crashes takes down this process only. Reads its job as JSON from argv[2], then
+ * A session worker: a child process that builds one chain and serves requests on it (physical
+ * reads and writes; when the chain ends with an OS, its processes, modules and virtual memory,
+ * os-worker.ts), so a plugin that crashes takes down this process only. Reads its job as JSON from argv[2], then
  * requests from stdin (on a thread of its own, session-worker-input.ts, which ends this process
  * when stdin closes); writes replies, and the plugins' log records, to stdout (see
  * session-protocol.ts). Its working folder is the inventory's first data folder (the pool sets it),
  * where relative paths in the chain were checked.
  */
-import { type Connector, ConnectorChain, chainArguments, type Inventory, MemflowError } from "@memflow-ts/core";
+import { type Inventory, MemflowError, type Os, OsChain, osInfoJson, type PhysicalMemory } from "@memflow-ts/core";
 import { openInventory } from "./local-inventory.ts";
-import type { SessionJob, SessionMetadata, WorkerMessage, WorkerReply, WorkerRequest } from "./session-protocol.ts";
+import type { OsRequest } from "./os-protocol.ts";
+import { OS_OPS, serveOs } from "./os-worker.ts";
+import { sessionChain } from "./session-chain.ts";
+import type {
+  SessionJob,
+  SessionMetadata,
+  SessionReady,
+  WorkerMessage,
+  WorkerReply,
+  WorkerRequest,
+} from "./session-protocol.ts";
 
 /**
  * Each message on a line of its own: a plugin that printed part of a line (no newline yet) would
@@ -18,8 +29,8 @@ const send = (message: WorkerMessage) => process.stdout.write(`\n${JSON.stringif
 
 const errorText = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
-function metadataOf(connector: Connector): SessionMetadata {
-  const metadata = connector.metadata();
+function metadataOf(memory: PhysicalMemory): SessionMetadata {
+  const metadata = memory.metadata();
   return {
     max_address: `0x${metadata.maxAddress.toString(16)}`,
     real_size: `0x${metadata.realSize.toString(16)}`,
@@ -28,21 +39,44 @@ function metadataOf(connector: Connector): SessionMetadata {
   };
 }
 
-function serve(connector: Connector, request: WorkerRequest, writable: boolean): WorkerReply {
+/** What the chain built: its physical memory (a connector's, or what the OS exposes) and the OS, if it ends with one. */
+interface Built {
+  readonly memory: PhysicalMemory | undefined;
+  readonly os: Os | undefined;
+  close(): void;
+}
+
+const NO_MEMORY = new MemflowError(
+  "OsLayer",
+  "UnsupportedOptionalFeature",
+  "the session's OS exposes no physical memory: read a process's memory instead",
+);
+const NOT_AN_OS = new MemflowError("OsLayer", "UnsupportedOptionalFeature", "the session's chain ends with no OS");
+
+function serve(built: Built, request: WorkerRequest, writable: boolean): WorkerReply {
+  if (OS_OPS.has(request.op)) {
+    // The pool refuses first for a chain without an OS.
+    if (built.os === undefined) return { id: request.id, error: NOT_AN_OS.message };
+    return serveOs(built.os, request as OsRequest, writable);
+  }
+  const memory = built.memory;
   try {
+    if (request.op === "close") {
+      built.close();
+      return { id: request.id, closed: true };
+    }
+    if (memory === undefined) throw NO_MEMORY;
     if (request.op === "read") {
-      const bytes = connector.read(BigInt(request.address), request.length);
+      const bytes = memory.read(BigInt(request.address), request.length);
       return { id: request.id, data: Buffer.from(bytes).toString("base64") };
     }
     if (request.op === "write") {
       // The pool refuses first; this is the second lock on the same door.
       if (!writable) return { id: request.id, error: "this session may not write" };
-      connector.write(BigInt(request.address), Buffer.from(request.data, "base64"));
+      memory.write(BigInt(request.address), Buffer.from(request.data, "base64"));
       return { id: request.id, written: true };
     }
-    if (request.op === "metadata") return { id: request.id, metadata: metadataOf(connector) };
-    connector.close();
-    return { id: request.id, closed: true };
+    return { id: request.id, metadata: metadataOf(memory) };
   } catch (error) {
     return { id: request.id, error: errorText(error) };
   }
@@ -56,25 +90,23 @@ await new Promise((resolve) => {
 });
 
 let inventory: Inventory | undefined;
-let connector: Connector;
-let ready: SessionMetadata;
+let built: Built;
+let ready: SessionReady;
 try {
   // Core queues records natively (plugin threads may log at any time) and hands them over on this
   // thread; each goes to the server as it comes.
   inventory = openInventory(job, { log: (record) => send({ log: record }), logLevel: job.logLevel });
-  const { connectors, osLayers } = chainArguments(job.chain);
-  if (connectors.length === 0) {
-    throw new MemflowError("Other", "ArgValidation", "the chain has no connector: give one with -c name[:args]");
+  const chain = sessionChain(job.chain);
+  if (chain instanceof OsChain) {
+    const os = inventory.builder().osChain(chain).build();
+    const memory = os.physicalMemory();
+    built = { memory, os, close: () => os.close() };
+    ready = { metadata: memory === undefined ? null : metadataOf(memory), os: osInfoJson(os.info()) };
+  } else {
+    const connector = inventory.builder().connectorChain(chain).build();
+    built = { memory: connector, os: undefined, close: () => connector.close() };
+    ready = { metadata: metadataOf(connector), os: null };
   }
-  if (osLayers.length > 0 && (osLayers.at(-1)?.[0] ?? 0) > (connectors.at(-1)?.[0] ?? 0)) {
-    throw new MemflowError(
-      "Other",
-      "ArgValidation",
-      "a session reads physical memory: end the chain with a connector (-c), not an OS (-o)",
-    );
-  }
-  connector = inventory.builder().connectorChain(ConnectorChain.fromArgs(connectors, osLayers)).build();
-  ready = metadataOf(connector);
   // Records logged while the chain was built arrive before the server hears the session is ready.
   inventory.flushLogs();
 } catch (error) {
@@ -87,7 +119,7 @@ try {
 input.onmessage = (event: MessageEvent<string>) => {
   if (event.data.trim() === "") return;
   const request = JSON.parse(event.data) as WorkerRequest;
-  const reply = serve(connector, request, job.writable);
+  const reply = serve(built, request, job.writable);
   // What the plugin logged while serving reaches the server before the reply that ends the request.
   inventory?.flushLogs();
   send(reply);

@@ -8,7 +8,7 @@ import { join } from "node:path";
 import type { PluginLogRecord } from "@memflow-ts/core";
 import type { Subprocess } from "bun";
 import { SessionError } from "./session-error.ts";
-import type { SessionJob, SessionMetadata, WorkerMessage, WorkerReply, WorkerRequest } from "./session-protocol.ts";
+import type { SessionJob, SessionReady, WorkerMessage, WorkerReply, WorkerRequest } from "./session-protocol.ts";
 
 const WORKER = join(import.meta.dir, "session-worker.ts");
 
@@ -33,9 +33,12 @@ export interface SessionStart {
   createTimeoutMs: number;
 }
 
+const pluginsNamed = (plugins: readonly string[]) =>
+  plugins.length === 1 ? `the plugin ${plugins[0]}` : `the plugins ${plugins.join(", ")}`;
+
 /** The end of a session whose plugins did not finish `call` in time, naming them. */
 function timedOut(call: string, ms: number, plugins: readonly string[]): SessionError {
-  const who = plugins.length === 1 ? `the plugin ${plugins[0]}` : `the plugins ${plugins.join(", ")}`;
+  const who = pluginsNamed(plugins);
   return new SessionError("timed-out", `${who} did not finish ${call} within ${ms} ms: its session process was killed`);
 }
 
@@ -46,8 +49,8 @@ export class Session {
   readonly #listener: SessionListener;
   #nextId = 1;
   #ended: SessionError | undefined;
-  #settleReady: { resolve: (metadata: SessionMetadata) => void; reject: (error: SessionError) => void } | undefined;
-  readonly ready: Promise<SessionMetadata>;
+  #settleReady: { resolve: (ready: SessionReady) => void; reject: (error: SessionError) => void } | undefined;
+  readonly ready: Promise<SessionReady>;
 
   constructor({ job, cwd, plugins, createTimeoutMs }: SessionStart, listener: SessionListener) {
     this.#plugins = plugins;
@@ -83,12 +86,14 @@ export class Session {
     });
     void this.#child.exited.then(async (code) => {
       const signal = this.#child.signalCode;
+      // A request in flight was served by the chain's last step; a crash before is the chain's.
+      const who = pluginsNamed(this.#pending.size > 0 ? plugins.slice(-1) : plugins);
       const last = (await stderr).trim().split("\n").at(-1);
       this.end(
         new SessionError(
           "plugin-crashed",
           signal !== null
-            ? `the plugin crashed: its session process was killed by ${signal}`
+            ? `${who} crashed: its session process was killed by ${signal}`
             : `the session process exited with code ${code}${last ? `: ${last}` : ""}`,
         ),
       );

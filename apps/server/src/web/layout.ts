@@ -13,7 +13,7 @@ code { font: 13px ui-monospace, monospace; word-break: break-all; }
 form { margin: 0 0 1rem; display: flex; gap: .5rem; }
 input[type=search] { flex: 1; padding: .4rem .6rem; font: inherit; }
 button { padding: .4rem 1rem; font: inherit; }
-.muted { color: #66707c; } .error { color: #a11; }
+.muted { color: #66707c; } .error, .unreadable { color: #a11; }
 `;
 
 export function layout(title: string, body: Markup, options: { inventory: boolean }): Markup {

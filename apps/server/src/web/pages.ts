@@ -1,6 +1,7 @@
 /** The web UI's pages, rendered on the server from the store and the local inventory. */
 import type { PluginArchitecture } from "@memflow-ts/analyzer";
 import type { InventoryReport } from "../inventory/local-inventory.ts";
+import type { SessionInfo } from "../inventory/session-pool.ts";
 import type { ListedVariant } from "../storage/plugin-index.ts";
 import { downloadFileName } from "./download-name.ts";
 import { html } from "./html.ts";
@@ -97,11 +98,27 @@ ${problem ? html`<p class="error" id="problem">${problem}</p>` : ""}
   );
 }
 
-export function inventoryPage(report: InventoryReport, options: PageOptions) {
+export function inventoryPage(report: InventoryReport, sessions: readonly SessionInfo[], options: PageOptions) {
   return layout(
     "Local inventory",
     html`<h1>Local inventory</h1>
 <form method="post" action="/ui/inventory/logout"><button type="submit">Sign out</button></form>
+<h2>Explore an OS</h2>
+<p class="muted">Open a session on a chain that ends with an OS (memflow's <code>-c</code>/<code>-o</code> syntax) to see its processes, their modules and their memory.</p>
+<form method="post" action="/ui/inventory/sessions">
+<input type="search" name="chain" value="-c dummy -o dummy::procs=4" required aria-label="Chain">
+<button type="submit">Open</button>
+</form>
+<table id="sessions">
+<thead><tr><th>Session</th><th>Chain</th><th>State</th><th>Worker pid</th></tr></thead>
+<tbody>
+${sessions.map(
+  (session) =>
+    html`<tr><td><a href="/ui/inventory/sessions/${encodeURIComponent(session.id)}"><code>${session.id}</code></a></td><td><code>${session.chain}</code></td><td>${session.state}</td><td>${session.pid}</td></tr>
+`,
+)}
+</tbody>
+</table>
 <p class="muted">The plugins this server's machine would load, as <code>memflow-ts doctor</code> shows them.</p>
 <h2>Accepted (${report.plugins.length})</h2>
 <table id="accepted">

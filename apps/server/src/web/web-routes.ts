@@ -11,7 +11,9 @@ import { RequestError } from "../http/request-error.ts";
 import { routeValidator } from "../http/route-validator.ts";
 import { checkLocalClient, type InventoryAccess } from "../inventory/inventory-routes.ts";
 import { describeInventory } from "../inventory/local-inventory.ts";
+import type { SessionPool } from "../inventory/session-pool.ts";
 import type { PluginStore } from "../storage/plugin-store.ts";
+import { explorerRoutes } from "./explorer-routes.ts";
 import { page } from "./html.ts";
 import { InventoryLogin, LOGIN_PATH } from "./inventory-login.ts";
 import { inventoryPage, loginPage, pluginListPage, pluginPage } from "./pages.ts";
@@ -31,7 +33,14 @@ const search = routeValidator(
   },
 );
 
-export function webRoutes(store: PluginStore, inventory: InventoryAccess | undefined) {
+/** The inventory's access settings and the session pool its pages open sessions in. */
+export interface WebInventory {
+  readonly access: InventoryAccess;
+  readonly pool: SessionPool;
+}
+
+export function webRoutes(store: PluginStore, web: WebInventory | undefined) {
+  const inventory = web?.access;
   const options = { inventory: inventory !== undefined };
   const app = new Elysia({ name: "web-ui" })
     .get("/", ({ query }) => page(pluginListPage(store.names(), query.q, options)), {
@@ -60,7 +69,7 @@ export function webRoutes(store: PluginStore, inventory: InventoryAccess | undef
         },
       },
     );
-  if (inventory === undefined) return app;
+  if (web === undefined || inventory === undefined) return app;
   const login = new InventoryLogin();
   const secure = (request: Request) => new URL(request.url).protocol === "https:";
   /** A header must be right (a wrong one is a 401 error); without one, the cookie decides. */
@@ -80,7 +89,7 @@ export function webRoutes(store: PluginStore, inventory: InventoryAccess | undef
         LOGIN_PATH,
         ({ request }) =>
           signedIn(request)
-            ? page(inventoryPage(describeInventory(inventory.source), options))
+            ? page(inventoryPage(describeInventory(inventory.source), web.pool.list(), options))
             : page(loginPage(undefined, options), 401),
         {
           detail: {
@@ -119,6 +128,15 @@ export function webRoutes(store: PluginStore, inventory: InventoryAccess | undef
             },
           },
         },
+      )
+      .use(
+        explorerRoutes({
+          ...options,
+          access: inventory,
+          pool: web.pool,
+          signedIn,
+          signIn: () => page(loginPage(undefined, options), 401),
+        }),
       )
       .post(`${LOGIN_PATH}/logout`, ({ request }) => seeOther(login.signedOut(secure(request))), {
         detail: {

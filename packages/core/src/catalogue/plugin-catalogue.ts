@@ -178,6 +178,12 @@ export class PluginCatalogue {
     return this;
   }
 
+  /** Records a plugin that could not be used but is not a plugin file (a TypeScript plugin file that fails to import). */
+  addRejected(rejected: RejectedPlugin): this {
+    this.#rejected.push(rejected);
+    return this;
+  }
+
   #insertSorted(entry: PluginEntry): void {
     const index = this.#entries.findIndex((other) => newerThan(entry, other));
     if (index < 0) this.#entries.push(entry);

@@ -9,7 +9,13 @@ import type { ConnectorArgs, OsArgs } from "../args/connector-args.ts";
 import { MemflowError } from "../error.ts";
 import type { Connector } from "../plugin/connector.ts";
 import type { Os } from "../plugin/os.ts";
-import type { PluginHost, PluginHostOptions, PluginLocation } from "../plugin/plugin-host.ts";
+import {
+  helpNotSupported,
+  type PluginHost,
+  type PluginHostOptions,
+  type PluginLocation,
+  targetListNotSupported,
+} from "../plugin/plugin-host.ts";
 import type { LevelFilter, LogSink, PluginLogRecord } from "../plugin/plugin-log.ts";
 import { InstanceMemory } from "./instance-memory.ts";
 import { CONNECTOR_INSTANCE, OS_INSTANCE, SHIM_STRINGS } from "./layouts.ts";
@@ -207,9 +213,8 @@ export class NativePluginHost implements PluginHost, LogReceiver {
     const descriptor = this.descriptor(location);
     const what =
       location.kind === "connector" ? `Connector \`${descriptor.name}\`` : `Os-Plugin \`${descriptor.name}\``;
-    // memflow reports OS plugins' help errors with origin Connector; OsLayer is the right one.
     const origin = location.kind === "connector" ? "Connector" : "OsLayer";
-    if (descriptor.help === null) throw new MemflowError(origin, "NotSupported", `${what} does not support help text.`);
+    if (descriptor.help === null) throw helpNotSupported(location.kind, descriptor.name);
     const plugin = labelOf(location, descriptor);
     const [text] = collectStrings((strings) => nativeShim().mf_help(descriptor.help, strings, plugin.pointer));
     keep(plugin);
@@ -219,15 +224,8 @@ export class NativePluginHost implements PluginHost, LogReceiver {
 
   targetList(location: PluginLocation): string[] {
     const descriptor = this.descriptor(location);
-    if (location.kind !== "connector")
-      throw new MemflowError("OsLayer", "NotSupported", "Os-Plugin does not support target listing.");
-    if (descriptor.targetList === null) {
-      throw new MemflowError(
-        "Connector",
-        "NotSupported",
-        `Connector \`${descriptor.name}\` does not support target listing.`,
-      );
-    }
+    if (location.kind !== "connector" || descriptor.targetList === null)
+      throw targetListNotSupported(location.kind, descriptor.name);
     let result = 0;
     const plugin = labelOf(location, descriptor);
     const names = collectStrings((strings) => {

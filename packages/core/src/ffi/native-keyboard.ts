@@ -4,18 +4,10 @@
  * (`os.intoKeyboard()`). `state()` is a plain snapshot: the shim asks the plugin's state object
  * about every key once and drops it at once.
  */
-import { MemflowError } from "../error.ts";
-import type { Keyboard, KeyboardState } from "../os/keyboard.ts";
+import { checkVirtualKey, type Keyboard, type KeyboardState } from "../os/keyboard.ts";
 import type { InstanceMemory } from "./instance-memory.ts";
 import { instanceTarget, NativeCalls } from "./native-calls.ts";
 import { KEYBOARD_SNAPSHOT, KEYBOARD_VTBL, SHIM_CALL } from "./os-layouts.ts";
-
-/** Virtual-key codes are i32 in memflow's ABI. */
-function checkKey(virtualKey: number): number {
-  if (!Number.isInteger(virtualKey) || virtualKey < -(2 ** 31) || virtualKey >= 2 ** 31)
-    throw new MemflowError("OsLayer", "InvalidArgument", `${virtualKey} is not a virtual-key code`);
-  return virtualKey;
-}
 
 export class NativeKeyboard implements Keyboard {
   readonly #memory: InstanceMemory;
@@ -38,7 +30,7 @@ export class NativeKeyboard implements Keyboard {
 
   isDown(virtualKey: number): boolean {
     const out = new Uint8Array(1);
-    this.#calls.call(SHIM_CALL.KEY_IS_DOWN, KEYBOARD_VTBL.IS_DOWN, { numbers: [checkKey(virtualKey)] }, out);
+    this.#calls.call(SHIM_CALL.KEY_IS_DOWN, KEYBOARD_VTBL.IS_DOWN, { numbers: [checkVirtualKey(virtualKey)] }, out);
     return out[0] !== 0;
   }
 
@@ -46,7 +38,7 @@ export class NativeKeyboard implements Keyboard {
     this.#calls.call(
       SHIM_CALL.KEY_SET_DOWN,
       KEYBOARD_VTBL.SET_DOWN,
-      { numbers: [checkKey(virtualKey), down ? 1 : 0] },
+      { numbers: [checkVirtualKey(virtualKey), down ? 1 : 0] },
       null,
     );
   }

@@ -11,7 +11,8 @@ import type { MemoryView } from "../memory/memory-view.ts";
 import type { PhysicalMemory } from "../memory/physical-memory.ts";
 import type { Keyboard } from "../os/keyboard.ts";
 import type { ExportInfo, ImportInfo, ModuleInfo, SectionInfo } from "../os/module-info.ts";
-import type { ProcessInfo } from "../os/process-info.ts";
+import { OsLending } from "../os/os-lending.ts";
+import { checkPid, type ProcessInfo } from "../os/process-info.ts";
 import type { VirtualTranslate } from "../os/virtual-translate.ts";
 import type { Os, OsInfo } from "../plugin/os.ts";
 import { InstanceMemory } from "./instance-memory.ts";
@@ -33,24 +34,11 @@ import { ADDRESS, MODULE_INFO_RECORD, osInfoAt, PROCESS_INFO_RECORD } from "./os
 import { OS_INFO, OS_KEYBOARD_VTBL, OS_VTBL, SHIM_CALL, type VtableEntry } from "./os-layouts.ts";
 import { PluginInstance } from "./plugin-instance.ts";
 
-/** What borrows the OS: a process or a keyboard from it. */
-interface Borrower {
-  readonly closed: boolean;
-  readonly label: string;
-  close(): void;
-}
-
-function checkPid(pid: number): number {
-  if (!Number.isInteger(pid) || pid < 0 || pid > 0xffff_ffff)
-    throw new MemflowError("OsLayer", "InvalidArgument", `${pid} is not a process id (an unsigned 32-bit integer)`);
-  return pid;
-}
-
 export class NativeOs extends PluginInstance implements Os {
   readonly #calls: NativeCalls;
   readonly #keyboardCalls: NativeCalls;
   readonly #modules: NativeModules;
-  #borrower: Borrower | undefined;
+  readonly #lending = new OsLending();
 
   /** @internal created by the plugin host. */
   constructor(name: string, memory: InstanceMemory) {
@@ -68,14 +56,7 @@ export class NativeOs extends PluginInstance implements Os {
   #usable(): InstanceMemory {
     const memory = this.memory;
     memory.base();
-    const borrower = this.#borrower;
-    if (borrower !== undefined && !borrower.closed)
-      throw new MemflowError(
-        "OsLayer",
-        "AlreadyExists",
-        `${memory.label} is lent to ${borrower.label}: close that first, or open processes with intoProcessBy… to let one own the OS`,
-      );
-    this.#borrower = undefined;
+    this.#lending.check(memory.label);
     return memory;
   }
 
@@ -166,7 +147,7 @@ export class NativeOs extends PluginInstance implements Os {
     const bytes = new Uint8Array(PROCESS_INSTANCE.SIZE);
     this.#calls.call(shape, entry, args, bytes);
     const process = NativeProcess.open(this.name, bytes, false, this.memory.plugin, this.memory.label);
-    this.#borrower = process;
+    this.#lending.lend(process);
     return process;
   }
 
@@ -271,7 +252,7 @@ export class NativeOs extends PluginInstance implements Os {
     const out = new Uint8Array(KEYBOARD_INSTANCE.SIZE);
     this.#keyboardCalls.call(SHIM_CALL.KEYBOARD, OS_KEYBOARD_VTBL.KEYBOARD, {}, out);
     const keyboard = this.#wrapKeyboard(out, KEYBOARD_INSTANCE, `the keyboard of ${memory.label}`);
-    this.#borrower = keyboard;
+    this.#lending.lend(keyboard);
     return keyboard;
   }
 
@@ -314,9 +295,7 @@ export class NativeOs extends PluginInstance implements Os {
 
   /** Closes what borrows the OS, then drops the instance and the connector it owns; later calls do nothing. */
   override close(): void {
-    const borrower = this.#borrower;
-    this.#borrower = undefined;
-    if (borrower !== undefined && !borrower.closed) borrower.close();
+    this.#lending.closeBorrower();
     super.close();
   }
 }

@@ -16,6 +16,7 @@ import type { ExportInfo, ImportInfo, ModuleAddressInfo, ModuleInfo, SectionInfo
 import type { MemoryRange, PhysicalAddress } from "../os/page.ts";
 import type { Process } from "../os/process.ts";
 import { INVALID_ADDRESS, type ProcessInfo, type ProcessState } from "../os/process-info.ts";
+import { virtToPhysThrough } from "../os/virtual-translate.ts";
 import { InstanceMemory } from "./instance-memory.ts";
 import { INTO_PROCESS_INSTANCE, PROCESS_INSTANCE } from "./layouts.ts";
 import { instanceTarget, memoryRanges, NativeCalls } from "./native-calls.ts";
@@ -182,10 +183,7 @@ export class NativeProcess implements Process {
   }
 
   virtToPhys(address: Address): PhysicalAddress {
-    const translate = this.virtualTranslate();
-    if (translate === undefined)
-      throw new MemflowError("OsLayer", "UnsupportedOptionalFeature", `${this.label} has no VirtualTranslate`);
-    return translate.virtToPhys(address);
+    return virtToPhysThrough(this.virtualTranslate(), this.label, address);
   }
 
   metadata(): MemoryViewMetadata {

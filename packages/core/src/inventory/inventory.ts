@@ -4,23 +4,30 @@
  * the host for its kind of plugin: files go to the native host, registered definitions to the
  * script host (docs/decisions/0009). Scanning never loads a plugin; the first use does.
  */
+import { resolve } from "node:path";
 import type { PluginKind } from "@memflow-ts/analyzer";
 import { type ConnectorArgs, type OsArgs, parseConnectorArgs, parseOsArgs } from "../args/connector-args.ts";
 import { type CatalogueOptions, PluginCatalogue, type ScanOptions } from "../catalogue/plugin-catalogue.ts";
 import type { PluginEntry, PluginMatch, RejectedPlugin, SearchedDirectory } from "../catalogue/plugin-entry.ts";
+import { MemflowError } from "../error.ts";
 import { createNativePluginHost } from "../ffi/native-host.ts";
 import type { Connector } from "../plugin/connector.ts";
 import type { Os } from "../plugin/os.ts";
 import type { PluginHost, PluginHostOptions, PluginLocation } from "../plugin/plugin-host.ts";
 import type { LevelFilter } from "../plugin/plugin-log.ts";
 import type { Host } from "../plugin-files/plugin-target.ts";
-import type { ConnectorDefinition } from "../script/connector-definition.ts";
-import { ScriptPluginHost } from "../script/script-host.ts";
+import { type ScriptDefinition, ScriptPluginHost } from "../script/script-host.ts";
 import { BuilderEmpty } from "./builder.ts";
+import { loadScriptPlugin, type ScriptPluginOptions, scriptPluginFiles } from "./script-files.ts";
 
 export interface InventoryOptions extends CatalogueOptions, PluginHostOptions {
   /** Runs plugin files (default: the native host, through bun:ffi, with the options above). */
   readonly pluginHost?: PluginHost;
+  /**
+   * Loads TypeScript plugin files (`*.memflow.ts`, see script-files.ts) from the folders
+   * scanned, as `loadScriptPlugins` and `addScripts` do; without it, only `addScriptFile` loads one.
+   */
+  readonly scripts?: ScriptPluginOptions;
 }
 
 export class Inventory implements Disposable {
@@ -28,24 +35,31 @@ export class Inventory implements Disposable {
   readonly catalogue: PluginCatalogue;
   readonly #files: PluginHost;
   readonly #scripts = new ScriptPluginHost();
+  readonly #scriptOptions: ScriptPluginOptions | undefined;
 
-  constructor(catalogue: PluginCatalogue, options: PluginHostOptions & { readonly pluginHost?: PluginHost } = {}) {
+  constructor(
+    catalogue: PluginCatalogue,
+    options: PluginHostOptions & Pick<InventoryOptions, "pluginHost" | "scripts"> = {},
+  ) {
     this.catalogue = catalogue;
     this.#files = options.pluginHost ?? createNativePluginHost(options);
+    this.#scriptOptions = options.scripts;
   }
 
   static empty(options: InventoryOptions = {}): Inventory {
     return new Inventory(new PluginCatalogue(options), options);
   }
 
-  /** memflow's `Inventory::scan`; see `PluginCatalogue.scan`. */
+  /** memflow's `Inventory::scan`; see `PluginCatalogue.scan`, and `loadScriptPlugins` for TypeScript plugins. */
   static scan(options: InventoryOptions & ScanOptions = {}): Inventory {
-    return new Inventory(PluginCatalogue.scan(options), options);
+    const inventory = new Inventory(PluginCatalogue.scan(options), options);
+    return options.scripts ? inventory.loadScriptPlugins(options.cwd) : inventory;
   }
 
   /** memflow's `Inventory::scan_path`: one directory, which must be readable. */
   static scanPath(directory: string, options: InventoryOptions = {}): Inventory {
-    return new Inventory(PluginCatalogue.scanPath(directory, options), options);
+    const inventory = new Inventory(PluginCatalogue.scanPath(directory, options), options);
+    return options.scripts ? inventory.addScripts(directory) : inventory;
   }
 
   /** The platform and architecture plugins must be built for. */
@@ -53,9 +67,51 @@ export class Inventory implements Disposable {
     return this.catalogue.host;
   }
 
-  /** Adds every plugin file in `directory`; see `PluginCatalogue.addDir`. */
+  /** Adds every plugin file in `directory` (see `PluginCatalogue.addDir`), and its TypeScript plugins with the `scripts` option. */
   addDir(directory: string): this {
     this.catalogue.addDir(directory);
+    return this.#scriptOptions ? this.addScripts(directory) : this;
+  }
+
+  /**
+   * Imports a TypeScript plugin file and registers every definition it exports (see
+   * script-files.ts); throws, and records the file in `rejected()`, when it cannot be used.
+   */
+  addScriptFile(path: string): this {
+    let definitions: ReturnType<typeof loadScriptPlugin>;
+    try {
+      definitions = loadScriptPlugin(path, this.#scriptOptions);
+    } catch (error) {
+      if (error instanceof MemflowError) this.catalogue.addRejected({ path, error });
+      throw error;
+    }
+    for (const definition of definitions) {
+      this.catalogue.addBuiltin(this.#scripts.register(definition, this.host, path));
+    }
+    return this;
+  }
+
+  /** Every `*.memflow.ts` in `directory`; a file that cannot be used is skipped and recorded in `rejected()`. */
+  addScripts(directory: string): this {
+    for (const path of scriptPluginFiles(directory)) {
+      try {
+        this.addScriptFile(path);
+      } catch (error) {
+        if (!(error instanceof MemflowError)) throw error;
+      }
+    }
+    return this;
+  }
+
+  /**
+   * The TypeScript plugins of every folder the catalogue searched, except the working directory:
+   * memflow searches it for plugin files, which run only when used, but importing a script runs
+   * it, and a command should not run whatever code lies where it happens to be started.
+   */
+  loadScriptPlugins(workingDirectory: string = process.cwd()): this {
+    for (const { path, error } of this.catalogue.directories()) {
+      if (error === undefined && resolve(path) !== resolve(workingDirectory)) this.addScripts(path);
+    }
     return this;
   }
 
@@ -66,12 +122,13 @@ export class Inventory implements Disposable {
   }
 
   /**
-   * Makes a TypeScript connector available by its name, like a plugin file: to
-   * `instantiateConnector`, the builder and chains, `availableConnectors()` and `plugins()`
-   * (origin `builtin`). It is the newest entry, so it wins over files with the same name.
-   * Registering a name again replaces the earlier definition.
+   * Makes a TypeScript connector or OS layer (`defineOs`) available by its name, like a plugin
+   * file: to `instantiateConnector`/`instantiateOs`, the builder and chains,
+   * `availableConnectors()`/`availableOs()` and `plugins()` (origin `builtin`). It is the newest
+   * entry, so it wins over files with the same name. Registering a name again replaces the
+   * earlier definition of its kind.
    */
-  register(definition: ConnectorDefinition): this {
+  register(definition: ScriptDefinition): this {
     this.catalogue.addBuiltin(this.#scripts.register(definition, this.host));
     return this;
   }

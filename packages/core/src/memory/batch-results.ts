@@ -140,6 +140,16 @@ export class TransferResults implements Iterable<TransferResult> {
   }
 
   /** @internal the layout of writes: each request's bytes copied into the batch's buffer. */
+  /** The same outcomes in columns, from a memory that answers only with one TransferResult per request. */
+  static fromWriteResults(requests: readonly WriteRequest[], answers: readonly TransferResult[]): TransferResults {
+    const results = TransferResults.writes(requests);
+    for (let index = 0; index < results.count; index += 1) {
+      const answer = answers[index];
+      results.setResult(index, answer?.done ?? 0, answer?.failed ?? (requests[index] as WriteRequest).data.length);
+    }
+    return results;
+  }
+
   static writes(requests: readonly WriteRequest[], locate: BufferAddress = OFFSETS): TransferResults {
     let total = 0;
     for (const request of requests) total += request.data.length;
@@ -175,6 +185,21 @@ export class ReadResults extends TransferResults implements Iterable<ReadResult>
       const { address, length } = requests[index] as ReadRequest;
       results.place(index, address, offset, length);
       offset += length;
+    }
+    return results;
+  }
+
+  /** The same outcomes in columns, from a memory that answers only with one ReadResult per request. */
+  static fromReadResults(requests: readonly ReadRequest[], answers: readonly ReadResult[]): ReadResults {
+    const results = ReadResults.reads(requests);
+    for (let index = 0; index < results.count; index += 1) {
+      const answer = answers[index];
+      if (answer === undefined) {
+        results.setResult(index, 0, results.length(index));
+        continue;
+      }
+      results.bytes.set(answer.data.subarray(0, results.length(index)), results.offset(index));
+      results.setResult(index, answer.done, answer.failed);
     }
     return results;
   }

@@ -2,6 +2,7 @@
  * What an OS plugin says about a process (memflow's `ProcessInfo` and `ProcessState`), copied out
  * of the plugin's memory: plain frozen objects whose addresses are exact 64-bit bigints.
  */
+import { MemflowError } from "../error.ts";
 import type { ArchitectureIdent } from "./architecture.ts";
 
 export type ProcessState =
@@ -27,3 +28,10 @@ export interface ProcessInfo {
 
 /** memflow's `Address::INVALID`: no address. */
 export const INVALID_ADDRESS = 0xffff_ffff_ffff_ffffn;
+
+/** A pid as memflow's `Pid` (u32); throws (OsLayer, InvalidArgument) for anything else. */
+export function checkPid(pid: number): number {
+  if (!Number.isInteger(pid) || pid < 0 || pid > 0xffff_ffff)
+    throw new MemflowError("OsLayer", "InvalidArgument", `${pid} is not a process id (an unsigned 32-bit integer)`);
+  return pid;
+}

@@ -2,6 +2,7 @@
  * memflow's `VirtualTranslate`, optional on an OS (its kernel's address space) and on a process:
  * which physical memory a virtual address is, and the map of an address space.
  */
+import { MemflowError } from "../error.ts";
 import type { Address } from "../memory/address.ts";
 import type { MemoryRange, Page, PhysicalAddress } from "./page.ts";
 
@@ -37,4 +38,18 @@ export interface VirtualTranslate {
   virtPageMap(gapSize: number | bigint, start?: Address, end?: Address): MemoryRange[];
   /** The virtual address whose merged translation run starts at `physical`, or undefined (memflow's rule). */
   physToVirt(physical: Address): bigint | undefined;
+}
+
+/**
+ * memflow's `virt_to_phys` on a process, whichever host runs it: through the process's
+ * translation, or (OsLayer, UnsupportedOptionalFeature) naming `label` when it offers none.
+ */
+export function virtToPhysThrough(
+  translate: VirtualTranslate | undefined,
+  label: string,
+  address: Address,
+): PhysicalAddress {
+  if (translate === undefined)
+    throw new MemflowError("OsLayer", "UnsupportedOptionalFeature", `${label} has no VirtualTranslate`);
+  return translate.virtToPhys(address);
 }

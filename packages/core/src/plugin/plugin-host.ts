@@ -6,6 +6,7 @@
  */
 import type { PluginKind } from "@memflow-ts/analyzer";
 import type { ConnectorArgs, OsArgs } from "../args/connector-args.ts";
+import { MemflowError } from "../error.ts";
 import type { Connector } from "./connector.ts";
 import type { Os } from "./os.ts";
 import type { LevelFilter, LogSink } from "./plugin-log.ts";
@@ -48,4 +49,19 @@ export interface PluginHost {
    * any handle on it).
    */
   close(): void;
+}
+
+/** What every host says when a plugin has no help text: memflow's wording, with OsLayer for OS plugins. */
+export function helpNotSupported(kind: PluginKind, name: string): MemflowError {
+  // memflow reports OS plugins' help errors with origin Connector; OsLayer is the right one.
+  return kind === "connector"
+    ? new MemflowError("Connector", "NotSupported", `Connector \`${name}\` does not support help text.`)
+    : new MemflowError("OsLayer", "NotSupported", `Os-Plugin \`${name}\` does not support help text.`);
+}
+
+/** What every host says when a plugin cannot list targets: OS plugins never can (memflow's wording). */
+export function targetListNotSupported(kind: PluginKind, name: string): MemflowError {
+  return kind === "connector"
+    ? new MemflowError("Connector", "NotSupported", `Connector \`${name}\` does not support target listing.`)
+    : new MemflowError("OsLayer", "NotSupported", "Os-Plugin does not support target listing.");
 }

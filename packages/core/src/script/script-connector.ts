@@ -11,7 +11,9 @@ import { partialDataError, readWhole } from "../memory/partial-data.ts";
 import type { PhysicalMemoryMetadata } from "../memory/physical-memory.ts";
 import type { TransferBatch } from "../memory/transfer-batch.ts";
 import type { Connector } from "../plugin/connector.ts";
+import { authorError } from "./author-code.ts";
 import type { ConnectorDefinition, ScriptMemory } from "./connector-definition.ts";
+import { runBatch } from "./run-batch.ts";
 
 /** Handles on one memory: it closes when the last of them does. */
 interface Shared {
@@ -20,8 +22,7 @@ interface Shared {
 }
 
 function wrapError(error: unknown, what: string): MemflowError {
-  if (error instanceof MemflowError) return error;
-  return new MemflowError("Connector", "Unknown", `${what}: ${String(error)}`, { cause: error });
+  return authorError(error, "Connector", what);
 }
 
 export class ScriptConnector implements Connector {
@@ -132,12 +133,7 @@ export class ScriptConnector implements Connector {
 
   run(batch: TransferBatch, write = false): void {
     this.#memory();
-    for (let index = 0; index < batch.count; index += 1) {
-      const buffer = batch.buffer(index) ?? new Uint8Array(0);
-      const address = batch.address(index);
-      const done = write ? this.#writeInto(address, buffer) : this.readInto(address, buffer);
-      batch.setResult(index, done, buffer.length - done);
-    }
+    runBatch(batch, write ? (at, buffer) => this.#writeInto(at, buffer) : (at, buffer) => this.readInto(at, buffer));
   }
 
   clone(): ScriptConnector {

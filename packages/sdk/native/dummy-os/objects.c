@@ -37,20 +37,7 @@ static bool is_x86_64(const mf_architecture_ident *arch) {
   return arch->tag == MF_ARCH_X86 && arch->value.x86.bits == 64 && !arch->value.x86.address_extensions;
 }
 
-static mf_carc lib_clone(mf_carc lib) {
-  if (lib.instance && lib.clone_fn) lib.instance = lib.clone_fn(lib.instance);
-  return lib;
-}
-
-static void lib_drop(mf_carc lib) {
-  if (lib.instance && lib.drop_fn) lib.drop_fn(lib.instance);
-}
-
-static void connector_drop(mf_connector_instance *connector) {
-  mf_cbox box = connector->container.instance;
-  if (box.instance && box.drop_fn) box.drop_fn(box.instance);
-  lib_drop(connector->container.context);
-}
+static void connector_drop(mf_connector_instance *connector) { mf_container_drop(connector->container); }
 
 static void os_free(void *instance) {
   DummyOs *os = instance;
@@ -76,12 +63,6 @@ static mf_process_info space_process_info(const Space *space) {
   return info;
 }
 
-static void process_info_free(mf_process_info *info) {
-  free(info->name);
-  free(info->path);
-  free(info->command_line);
-}
-
 static const Space *process_find_address(const DummyOs *os, uint64_t address) {
   for (size_t index = 0; index < os->process_count; index++)
     if (os->processes[index].base == address) return &os->processes[index];
@@ -105,7 +86,7 @@ static const Space *process_find_name(const DummyOs *os, mf_slice_ref name) {
 
 static void process_drop(void *instance) {
   DummyProcess *process = instance;
-  process_info_free(&process->info);
+  mf_process_info_free(&process->info);
   if (process->owning) os_free(process->view.os);
   free(process);
 }
@@ -128,8 +109,7 @@ static DummyOs *os_copy(const DummyOs *source) {
   if (!copy || !processes || !connector.instance.instance) {
     free(copy);
     free(processes);
-    if (connector.instance.instance && connector.instance.drop_fn) connector.instance.drop_fn(connector.instance.instance);
-    lib_drop(connector.context);
+    mf_container_drop(connector);
     return NULL;
   }
   memcpy(copy, source, sizeof *copy);

@@ -46,7 +46,7 @@ static int32_t borrowed(mf_container *cont, const Space *space, int32_t missing,
   DummyProcess *process = process_new(os_of(cont), space, false);
   if (!process) return MF_ERROR(MF_ORIGIN_OS_LAYER, MF_KIND_UNKNOWN);
   mf_process_instance instance = { &view_vtbl, &process_vtbl, &translate_vtbl,
-                                   { { process, process_drop }, lib_clone(cont->context) } };
+                                   { { process, process_drop }, mf_lib_clone(cont->context) } };
   *ok_out = instance;
   return 0;
 }
@@ -56,7 +56,7 @@ static int32_t owning(mf_container cont, const Space *space, int32_t missing, mf
   DummyProcess *process = space ? process_new(os_of(&cont), space, true) : NULL;
   if (!process) {
     os_free(cont.instance.instance);
-    lib_drop(cont.context);
+    mf_lib_drop(cont.context);
     return space ? MF_ERROR(MF_ORIGIN_OS_LAYER, MF_KIND_UNKNOWN) : missing;
   }
   mf_into_process_instance instance = { &owning_process_clone_vtbl, &view_vtbl, &process_vtbl, &translate_vtbl,
@@ -67,7 +67,7 @@ static int32_t owning(mf_container cont, const Space *space, int32_t missing, mf
 
 /* by_info takes the info by value: its strings are the plugin's to free, whatever happens. */
 static uint64_t info_address_taken(mf_process_info info) {
-  process_info_free(&info);
+  mf_process_info_free(&info);
   return info.address;
 }
 
@@ -155,7 +155,7 @@ static mf_container os_clone(const mf_container *cont) {
   if (!copy) return result;
   result.instance.instance = copy;
   result.instance.drop_fn = os_free;
-  result.context = lib_clone(cont->context);
+  result.context = mf_lib_clone(cont->context);
   return result;
 }
 

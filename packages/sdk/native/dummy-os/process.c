@@ -102,7 +102,7 @@ static mf_container owning_process_clone(const mf_container *cont) {
   copy->info.dtb2 = source->info.dtb2;
   result.instance.instance = copy;
   result.instance.drop_fn = process_drop;
-  result.context = lib_clone(cont->context);
+  result.context = mf_lib_clone(cont->context);
   return result;
 }
 

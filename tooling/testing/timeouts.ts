@@ -1,0 +1,6 @@
+/**
+ * How long a test file's set-up may take when it compiles C plugins with gcc. Bun gives hooks the
+ * 5 s test default, which a machine busy with other builds (two cores, the whole suite in one
+ * process) can pass while gcc is still running; the tests themselves keep the default.
+ */
+export const BUILD_HOOK_TIMEOUT = 120_000;
