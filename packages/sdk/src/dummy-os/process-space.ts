@@ -38,11 +38,17 @@ export class ProcessSpace implements MemoryAccess, VirtualTranslate {
   readMany(requests: readonly ReadRequest[]) {
     return this.#view.readMany(requests);
   }
+  readBatch(requests: readonly ReadRequest[]) {
+    return this.#view.readBatch(requests);
+  }
   write(address: Address, bytes: Uint8Array) {
     this.#view.write(address, bytes);
   }
   writeMany(requests: readonly WriteRequest[]) {
     return this.#view.writeMany(requests);
+  }
+  writeBatch(requests: readonly WriteRequest[]) {
+    return this.#view.writeBatch(requests);
   }
   virtToPhys(address: Address) {
     return this.#view.virtToPhys(address);
