@@ -7,7 +7,7 @@
 import { afterEach, describe, expect, test } from "bun:test";
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { contentBytes } from "../../../packages/sdk/test/support/dummy-os-contract.ts";
+import { dummyOsBytes } from "@memflow-ts/sdk";
 import { requireTool } from "../../../tooling/testing/require-tool.ts";
 import { TmuxTerminal } from "../../../tooling/testing/tmux.ts";
 import { ExitCode } from "../src/index.ts";
@@ -36,7 +36,7 @@ function explore(args: string): TmuxTerminal {
 
 /** The first hexdump line of `length` bytes of process `pid` at `address`, as explore shows it. */
 function firstLine(pid: number, address: bigint): string {
-  return hexdump(contentBytes(7n, pid, address, 16), address).trimEnd();
+  return hexdump(dummyOsBytes(7n, pid, address, 16), address).trimEnd();
 }
 
 describe.skipIf(!tmux.available || !gcc.available)("memflow-ts explore in a terminal", () => {

@@ -7,7 +7,7 @@
 import { describe, expect, test } from "bun:test";
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { contentBytes } from "../../../packages/sdk/test/support/dummy-os-contract.ts";
+import { dummyOsBytes } from "@memflow-ts/sdk";
 import { ExitCode } from "../src/index.ts";
 import { hexdump } from "../src/inventory/hexdump.ts";
 import { buildDummyWithOs, buildTestOs } from "./support/os-plugins.ts";
@@ -44,7 +44,7 @@ async function dummyModule(pid: number, name: string): Promise<{ base: bigint; s
 describe.skipIf(!gcc.available)("read -p and write -p", () => {
   test("read -p: a process's bytes as the dummy OS defines them, by pid and by name alike", async () => {
     const { base } = await dummyModule(2, "libc.so.6");
-    const expected = hexdump(contentBytes(SEED, 2, base + 0x1ff0n, 48), base + 0x1ff0n);
+    const expected = hexdump(dummyOsBytes(SEED, 2, base + 0x1ff0n, 48), base + 0x1ff0n);
     const byPid = await run(["read", ...DUMMY, "-p", "2", `0x${(base + 0x1ff0n).toString(16)}`, "48"]);
     expect(byPid).toEqual({ code: ExitCode.ok, stdout: expected, stderr: "" });
     const byName = await run(["read", ...DUMMY, "--process", "dummy2", `0x${(base + 0x1ff0n).toString(16)}`, "48"]);
@@ -140,7 +140,7 @@ describe.skipIf(!gcc.available)("dump -p --module", () => {
     expect(dumped.code).toBe(ExitCode.ok);
     // dummy-os.md: a module of n pages has page floor(n / 2) unmapped.
     const hole = Math.floor(size / 0x1000 / 2) * 0x1000;
-    const expected = new Uint8Array(contentBytes(SEED, 1, base, size));
+    const expected = new Uint8Array(dummyOsBytes(SEED, 1, base, size));
     expected.fill(0, hole, hole + 0x1000);
     expect(new Uint8Array(readFileSync(out))).toEqual(expected);
     const first = base + BigInt(hole);
@@ -169,7 +169,7 @@ describe.skipIf(!gcc.available)("find -p", () => {
   test("hex bytes: every place they are, with the module and offset; --json", async () => {
     const { base } = await dummyModule(2, "libc.so.6");
     const at = base + 0x1234n;
-    const pattern = Buffer.from(contentBytes(SEED, 2, at, 12)).toString("hex");
+    const pattern = Buffer.from(dummyOsBytes(SEED, 2, at, 12)).toString("hex");
     const found = await run(["find", ...DUMMY, "-p", "2", pattern]);
     expect(found.code).toBe(ExitCode.ok);
     expect(found.stdout).toBe(`0x${at.toString(16)}  libc.so.6+0x1234\n`);

@@ -5,8 +5,8 @@
  * unmapped memory reported rather than failed, and a crashing OS plugin that ends only its session.
  */
 import { beforeAll, describe, expect, test } from "bun:test";
+import { dummyOsBytes } from "@memflow-ts/sdk";
 import { getSchemaValidator, type TSchema } from "elysia";
-import { contentBytes } from "../../../packages/sdk/test/support/dummy-os-contract.ts";
 import { requireTool } from "../../../tooling/testing/require-tool.ts";
 import { ChainPolicy } from "../src/inventory/chain-policy.ts";
 import * as schemas from "../src/inventory/os-schemas.ts";
@@ -94,17 +94,23 @@ describe.skipIf(!gcc.available)("a session on the SDK's dummy OS", () => {
       ["libc.so.6", "libm.so.6", "libdummy.so"].slice(0, modules.length - 1),
     );
     const base = BigInt(process.address);
-    const exports = await json<{ exports: { name: string; offset: string }[] }>(
+    const exports = await json<{ exports: { name: string; offset: string; address: string }[] }>(
       `/api/inventory/sessions/${id}/processes/2/modules/libc.so.6/exports`,
     );
+    // An export's address is its module's base plus its offset.
+    const libc = BigInt(modules[1]?.base ?? "-1");
     expect(exports.exports.slice(0, 2)).toEqual([
-      { name: "start", offset: "0x1000" },
-      { name: "run", offset: "0x1100" },
+      { name: "start", offset: "0x1000", address: `0x${(libc + 0x1000n).toString(16)}` },
+      { name: "run", offset: "0x1100", address: `0x${(libc + 0x1100n).toString(16)}` },
     ]);
-    const imports = await json<{ imports: { name: string; offset: string }[] }>(
+    const imports = await json<{ imports: { name: string; offset: string; address: string }[] }>(
       `/api/inventory/sessions/${id}/processes/dummy2/modules/dummy2/imports`,
     );
-    expect(imports.imports[0]).toEqual({ name: "malloc", offset: "0x3000" });
+    expect(imports.imports[0]).toEqual({
+      name: "malloc",
+      offset: "0x3000",
+      address: `0x${(base + 0x3000n).toString(16)}`,
+    });
     const sections = await json<{ module: Module; sections: { name: string; base: string; size: string }[] }>(
       `/api/inventory/sessions/${id}/processes/2/modules/dummy2/sections`,
     );
@@ -129,16 +135,16 @@ describe.skipIf(!gcc.available)("a session on the SDK's dummy OS", () => {
     expect(read.pid).toBe(1);
     expect(read.unreadable).toEqual([{ address: `0x${hole.toString(16)}`, length: 0x1000 }]);
     const bytes = Buffer.from(read.hex, "hex");
-    expect(bytes.subarray(0, 0x800)).toEqual(Buffer.from(contentBytes(DUMMY_SEED, 1, start, 0x800)));
+    expect(bytes.subarray(0, 0x800)).toEqual(Buffer.from(dummyOsBytes(DUMMY_SEED, 1, start, 0x800)));
     expect(bytes.subarray(0x800, 0x1800)).toEqual(Buffer.alloc(0x1000));
-    expect(bytes.subarray(0x1800)).toEqual(Buffer.from(contentBytes(DUMMY_SEED, 1, hole + 0x1000n, 0x800)));
+    expect(bytes.subarray(0x1800)).toEqual(Buffer.from(dummyOsBytes(DUMMY_SEED, 1, hole + 0x1000n, 0x800)));
 
     const binary = await call(
       `/api/inventory/sessions/${id}/processes/1/memory?address=${base}&length=16&format=binary`,
     );
     expect(binary.headers.get("content-type")).toBe("application/octet-stream");
     expect(JSON.parse(binary.headers.get("x-memflow-unreadable") ?? "")).toEqual([]);
-    expect(Buffer.from(await binary.arrayBuffer())).toEqual(Buffer.from(contentBytes(DUMMY_SEED, 1, base, 16)));
+    expect(Buffer.from(await binary.arrayBuffer())).toEqual(Buffer.from(dummyOsBytes(DUMMY_SEED, 1, base, 16)));
   });
 
   test("answers with the bodies the OpenAPI document describes", async () => {
@@ -242,8 +248,8 @@ describe.skipIf(!gcc.available)("a session on core's test OS", () => {
       `/api/inventory/sessions/${id}/processes/1/modules/init/exports`,
     );
     expect(exports.exports).toEqual([
-      { name: "start", offset: "0x1000" },
-      { name: "helper", offset: "0x1800" },
+      { name: "start", offset: "0x1000", address: "0x401000" },
+      { name: "helper", offset: "0x1800", address: "0x401800" },
     ]);
     const read = await json<{ unreadable: unknown[]; length: number }>(
       `/api/inventory/sessions/${id}/processes/1/memory?address=0x404000&length=${0x3000}`,

@@ -8,8 +8,8 @@
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
+import { dummyOsBytes } from "@memflow-ts/sdk";
 import type { Page } from "playwright-core";
-import { contentBytes } from "../../../packages/sdk/test/support/dummy-os-contract.ts";
 import { requireTool } from "../../../tooling/testing/require-tool.ts";
 import { type ServedApp, serveToChromium } from "./chromium.ts";
 import {
@@ -105,7 +105,7 @@ test.skipIf(!ready)(
     const firstLine = ((await page.locator("#hex").textContent()) ?? "").split("\n")[0] ?? "";
     const [address, ...words] = firstLine.trim().split(/\s+/);
     expect(BigInt(`0x${address}`)).toBe(moduleBase);
-    expect(words.slice(0, 16).join("")).toBe(Buffer.from(contentBytes(DUMMY_SEED, 2, moduleBase, 16)).toString("hex"));
+    expect(words.slice(0, 16).join("")).toBe(Buffer.from(dummyOsBytes(DUMMY_SEED, 2, moduleBase, 16)).toString("hex"));
     await shoot(page, "5-memory");
 
     // Page forward to the module's unmapped page (page floor(n / 2) of its n pages, dummy-os.md).

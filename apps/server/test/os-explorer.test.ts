@@ -5,7 +5,7 @@
  * the page while the server carries on. The same pages in real Chromium: os-explorer-browser.test.ts.
  */
 import { describe, expect, test } from "bun:test";
-import { contentBytes } from "../../../packages/sdk/test/support/dummy-os-contract.ts";
+import { dummyOsBytes } from "@memflow-ts/sdk";
 import { requireTool } from "../../../tooling/testing/require-tool.ts";
 import type { ProcessInfoJson } from "../src/inventory/os-schemas.ts";
 import { processRows, tableQuery } from "../src/web/process-table.ts";
@@ -127,7 +127,7 @@ describe.skipIf(!gcc.available)("the process explorer", () => {
     const memory = await page(`${location}/processes/2/modules/dummy2/memory`);
     expect(memory.status).toBe(200);
     const firstRow = /<pre id="hex">[\s\S]*?<\/span> {2}([0-9a-f ]+)/.exec(memory.body)?.[1] ?? "";
-    const expected = Buffer.from(contentBytes(DUMMY_SEED, 2, BigInt(base ?? "0"), 16)).toString("hex");
+    const expected = Buffer.from(dummyOsBytes(DUMMY_SEED, 2, BigInt(base ?? "0"), 16)).toString("hex");
     expect(firstRow.replace(/ /g, "")).toBe(expected);
     expect(memory.body).toContain(`rel="next" href="${location}/processes/2/modules/dummy2/memory?offset=0x200"`);
     const pages = Number(BigInt(size ?? "0") / 0x1000n);

@@ -1,10 +1,12 @@
 /**
  * The OS layer through the public API (Inventory builder → Os → Process), against a C program
  * calling the same vtables of the same plugins (native-os.c), interleaved in the same run:
- * 64 × 8-byte virtual reads in one batch, the process list of testos with `processes=1000`
- * (1,005 processes), and one 1 MiB virtual read. Issue 14's targets: readMany ≤ 1.5× the C
- * caller per item, processInfoList ≤ 2×, a 1 MiB read ≥ 0.8× its bandwidth. Every result is
- * checked against test-os.md on both sides, so neither times a no-op.
+ * 64 × 8-byte virtual reads in one batch (readBatch, readMany, a reused TransferBatch; each call,
+ * and the C caller's, reads every byte it got), the process list of testos with `processes=1000`
+ * (1,005 processes), and one 1 MiB virtual read. Issue 14's targets: 64 × 8 B in one batched call
+ * ≤ 1.5× the C caller per item (issue 19: through readBatch, the API the README shows first),
+ * processInfoList ≤ 2×, a 1 MiB read ≥ 0.8× its bandwidth. Every result is checked against
+ * test-os.md on both sides, so neither times a no-op.
  */
 import { rmSync } from "node:fs";
 import { join } from "node:path";
@@ -13,7 +15,7 @@ import { nativeShimKind } from "../src/ffi/shim.ts";
 import { Inventory, TransferBatch } from "../src/index.ts";
 import { hostFor } from "../src/plugin-files.ts";
 import { buildProgram, buildTestPlugin, pluginDirectory } from "../test/support/build-plugins.ts";
-import { interleave, medianNs } from "./support.ts";
+import { interleave, medianNs, readEveryByte } from "./support.ts";
 
 /** What every physical byte holds: the same function as native-os.c's. */
 const pattern = (pa: number) => (pa ^ (pa >> 8) ^ (pa >> 16)) & 0xff;
@@ -67,14 +69,22 @@ try {
     check(list.length === PROCESSES && list[0]?.name === "init", "process list");
     check(last?.pid === 10999 && last.commandLine === "/usr/bin/proc999 --index 999", "last process");
     using init = os.processByPid(1);
+    // Every 64 × 8 B call reads every byte it was given, as a caller would (and as native-os.c does).
     const medians = {
-      "64 x 8 B": medianNs(() => init.readMany(requests), 20_000, ITEMS),
-      "64 x 8 B run": medianNs(() => init.run(batch), 20_000, ITEMS),
+      "64 x 8 B batch": medianNs(() => readEveryByte.batch(init, requests), 20_000, ITEMS),
+      "64 x 8 B": medianNs(() => readEveryByte.many(init, requests), 20_000, ITEMS),
+      "64 x 8 B run": medianNs(() => readEveryByte.run(init, batch), 20_000, ITEMS),
       "process list": listed,
       "1 MiB": medianNs(() => init.readInto(REGION, large), 500, 1),
     };
     for (const [index, result] of init.readMany(requests).entries())
       check(result.ok && patterned(result.data, requests[index]?.address ?? 0), `readMany item ${index}`);
+    const columns = init.readBatch(requests);
+    for (let index = 0; index < ITEMS; index += 1)
+      check(
+        columns.ok(index) && patterned(columns.data(index), requests[index]?.address ?? 0),
+        `readBatch item ${index}`,
+      );
     for (let index = 0; index < ITEMS; index += 1) batch.buffer(index)?.fill(0);
     init.run(batch);
     for (let index = 0; index < ITEMS; index += 1) {
@@ -96,10 +106,17 @@ try {
   const rows = [
     {
       name: "64 x 8 B",
-      ts: "64 x 8 B",
-      what: "Process.readMany, 64 × 8 B (per item)",
+      ts: "64 x 8 B batch",
+      what: "Process.readBatch, 64 × 8 B (per item)",
       target: "≤ 1.5×",
       met: (ratio: number) => ratio <= 1.5,
+    },
+    {
+      name: "64 x 8 B",
+      ts: "64 x 8 B",
+      what: "Process.readMany, 64 × 8 B (per item)",
+      target: "",
+      met: () => true,
     },
     {
       name: "64 x 8 B",

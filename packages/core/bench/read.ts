@@ -2,7 +2,9 @@
  * memflow's read benchmark shapes (memflow-bench: batches of 1 and 64 reads of 8 B and 4 KiB,
  * and one 1 MiB read) through a C connector plugin, from memflow-ts and, in the same run, from
  * a small C program calling the plugin's vtable directly (the native baseline). Prints the
- * median ns per item, the ratio, and bandwidth for the 1 MiB read.
+ * median ns per item, the ratio, and bandwidth for the 1 MiB read; then 64 × 8 B through each
+ * batched API (readBatch, readMany, a reused TransferBatch) with every byte read after each call,
+ * against the C caller doing the same.
  */
 import { rmSync } from "node:fs";
 import { join } from "node:path";
@@ -11,7 +13,7 @@ import { nativeShimKind } from "../src/ffi/shim.ts";
 import { Inventory, TransferBatch } from "../src/index.ts";
 import { hostFor } from "../src/plugin-files.ts";
 import { buildProgram, buildTestPlugin, pluginDirectory } from "../test/support/build-plugins.ts";
-import { interleave, medianNs } from "./support.ts";
+import { interleave, medianNs, readEveryByte } from "./support.ts";
 
 const directory = pluginDirectory("memflow-ts-read-bench-");
 
@@ -60,11 +62,22 @@ try {
     );
   };
 
+  // 64 × 8 B through each batched API, every byte read after each call (as native-read.c's "bytes read" round does).
+  const requests = addresses.map((address) => ({ address, length: 8 }));
+  const small = new TransferBatch(64);
+  for (const request of requests) small.add(request.address, new Uint8Array(request.length));
+  const BYTES_READ = [
+    { name: "readBatch", run: () => readEveryByte.batch(connector, requests) },
+    { name: "readMany", run: () => readEveryByte.many(connector, requests) },
+    { name: "run(TransferBatch)", run: () => readEveryByte.run(connector, small) },
+  ];
+
   // Native and memflow-ts runs interleaved, the ratio taken per round (support.ts).
   const ROUNDS = 5;
-  const runs = interleave(ROUNDS, [native, plugin], () =>
-    Object.fromEntries(SHAPES.map((shape) => [shape.name, measureTs(shape)])),
-  );
+  const runs = interleave(ROUNDS, [native, plugin], () => ({
+    ...Object.fromEntries(SHAPES.map((shape) => [shape.name, measureTs(shape)])),
+    ...Object.fromEntries(BYTES_READ.map((api) => [api.name, medianNs(api.run, 20_000, 64)])),
+  }));
   console.log(
     `reads through a C connector plugin, median ns per item over ${ROUNDS} interleaved rounds ` +
       `(Bun ${Bun.version}, shim built by ${nativeShimKind()})\n`,
@@ -83,6 +96,17 @@ try {
         `${gbPerSecond.toFixed(2)} GB/s`,
       ];
     }),
+  );
+  console.log("\n64 x 8 B with every byte read after each call, both sides (issue 19: readBatch ≤ 1.5×)\n");
+  const baseline = "64 x 8 B, bytes read";
+  printTable(
+    ["API", "native C (baseline)", "memflow-ts", "memflow-ts / native (median per round)"],
+    BYTES_READ.map((api) => [
+      `Connector.${api.name}`,
+      formatDuration(runs.native(baseline) / 1e6),
+      formatDuration(runs.ts(api.name) / 1e6),
+      `${runs.ratio(baseline, api.name).toFixed(2)}×`,
+    ]),
   );
 } finally {
   rmSync(directory, { recursive: true, force: true });

@@ -5,6 +5,7 @@
  * measured moments apart, and its median reported, which keeps the shared machine's drift out of it).
  */
 import { median } from "../../../tooling/bench/measure.ts";
+import type { MemoryAccess, ReadRequest, TransferBatch } from "../src/index.ts";
 
 /** Medians by name, as a baseline prints them and as the TypeScript side measures them. */
 export type Medians = Record<string, number>;
@@ -55,3 +56,42 @@ export function medianNs(run: () => void, rounds: number, items: number): number
   }
   return median(samples);
 }
+
+/** Where the measured calls put what they compute from the bytes they read (so no JIT can skip reading them). */
+const sink = { value: 0 };
+
+/** Every byte of `length` at `offset` XORed together: reading a result as a caller would (native-bench.h's consume). */
+function xorBytes(bytes: Uint8Array, offset: number, length: number): number {
+  let sum = 0;
+  for (let at = 0; at < length; at += 1) sum ^= bytes[offset + at] as number;
+  return sum;
+}
+
+/**
+ * The batched reads of the benches, each followed by reading every byte of every request that was
+ * read whole, as a caller would: readBatch's columns, readMany's objects, a reused TransferBatch.
+ */
+export const readEveryByte = {
+  batch(memory: MemoryAccess, requests: readonly ReadRequest[]): void {
+    const results = memory.readBatch(requests);
+    const bytes = results.bytes;
+    let sum = 0;
+    for (let index = 0; index < results.count; index += 1)
+      if (results.ok(index)) sum ^= xorBytes(bytes, results.offset(index), results.length(index));
+    sink.value ^= sum;
+  },
+  many(memory: MemoryAccess, requests: readonly ReadRequest[]): void {
+    let sum = 0;
+    for (const result of memory.readMany(requests)) if (result.ok) sum ^= xorBytes(result.data, 0, result.data.length);
+    sink.value ^= sum;
+  },
+  run(memory: { run(batch: TransferBatch): void }, batch: TransferBatch): void {
+    memory.run(batch);
+    let sum = 0;
+    for (let index = 0; index < batch.count; index += 1) {
+      const bytes = batch.buffer(index) as Uint8Array;
+      if (batch.done(index) === bytes.length) sum ^= xorBytes(bytes, 0, bytes.length);
+    }
+    sink.value ^= sum;
+  },
+};

@@ -47,6 +47,7 @@ export { BuilderEmpty, ConnectorBuilder, type Instantiator, OsBuilder } from "./
 export { Inventory, type InventoryOptions } from "./inventory/inventory.ts";
 export type { ScriptPluginOptions } from "./inventory/script-files.ts";
 export { type Address, formatAddress } from "./memory/address.ts";
+export { ReadResults, TransferResults } from "./memory/batch-results.ts";
 export type { MemoryAccess, ReadRequest, ReadResult, TransferResult, WriteRequest } from "./memory/memory-access.ts";
 export type { MemoryView, MemoryViewMetadata } from "./memory/memory-view.ts";
 export type { PhysicalMemory, PhysicalMemoryMetadata } from "./memory/physical-memory.ts";
@@ -62,6 +63,8 @@ export type {
   ModuleInfo,
   SectionInfo,
 } from "./os/module-info.ts";
+export type { ModuleInfoJson, OsInfoJson, ProcessInfoJson, SectionJson, SymbolJson } from "./os/os-json.ts";
+export { moduleInfoJson, osInfoJson, processInfoJson, sectionJson, symbolJson } from "./os/os-json.ts";
 export type { MemoryRange, Page, PhysicalAddress } from "./os/page.ts";
 export { PAGE_TYPE } from "./os/page.ts";
 export type { Process } from "./os/process.ts";
@@ -93,6 +96,7 @@ export {
 export type { ConnectorDefinition, ScriptMemory } from "./script/connector-definition.ts";
 export { defineOs } from "./script/define-os.ts";
 export type {
+  AuthorMemory,
   OsDefinition,
   ScriptKeyboardParts,
   ScriptModules,

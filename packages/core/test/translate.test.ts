@@ -8,6 +8,7 @@ import { MemflowError } from "../src/error.ts";
 import type { ArchitectureIdent } from "../src/os/architecture.ts";
 import { PAGE_TYPE } from "../src/os/page.ts";
 import { type PageTableRoot, type PageTranslation, translate } from "../src/os/translate/translate.ts";
+import { WALK, WalkResults } from "../src/os/translate/walk-results.ts";
 import { countingMemory, PageTableWriter } from "./support/page-tables.ts";
 
 const X64: ArchitectureIdent = { kind: "X86", bits: 64, addressExtensions: false };
@@ -117,6 +118,34 @@ describe("x86-64, 4 levels", () => {
     memory.batches = 0;
     translate(memory, X64, tables.root, [0x4000_0020_0000n, 0x40_0000_0000n]); // large pages end early
     expect(memory.batches).toBe(3);
+  });
+
+  test("fills a kept WalkResults with the same answers as numbers, for each dtb in turn, allocating nothing", () => {
+    const results = new WalkResults();
+    const addresses = [0x7fff_0000_1abcn, 0x4000_0021_2345n, 0x7fff_0000_2000n, 0x8000_0000_0000n, 0x40_1234_5678n];
+    const objects = translate(memory, X64, tables.root, addresses);
+    expect(translate(memory, X64, tables.root, addresses, results)).toBe(results);
+    const arrays = { status: results.status, physical: results.physical };
+    translate(memory, X64, 0x1_0000_0000n, addresses, results); // another root: nothing translates
+    expect(Array.from(results.status.subarray(0, addresses.length))).toEqual(
+      addresses.map((address) => (address === 0x8000_0000_0000n ? WALK.OUT_OF_RANGE : WALK.TABLE_UNREADABLE)),
+    );
+    translate(memory, X64, tables.root, addresses, results); // back: the same arrays, refilled
+    expect(results.status).toBe(arrays.status);
+    expect(results.physical).toBe(arrays.physical);
+    expect(results.count).toBe(addresses.length);
+    expect(objects.filter((object) => object.ok).length).toBe(3);
+    objects.forEach((object, index) => {
+      if (!object.ok) {
+        expect(results.status[index]).not.toBe(WALK.OK);
+        expect(results.level[index]).toBe(object.level);
+        return;
+      }
+      expect(results.status[index]).toBe(WALK.OK);
+      expect(BigInt(results.physical[index] ?? -1)).toBe(object.physical);
+      expect(BigInt(results.pageSize[index] ?? -1)).toBe(object.pageSize);
+      expect(results.pageType[index]).toBe(object.pageType);
+    });
   });
 
   test("batches the same way over a memory that offers only readMany", () => {

@@ -74,6 +74,31 @@ describe.each([
     expect(results[2]?.data).toEqual(new Uint8Array(8));
   });
 
+  test("readBatch: the same batches, and readMany's results in columns over one buffer", () => {
+    const requests = [
+      { address: 0x7000_0000_1ff0, length: 0x20 }, // runs into the hole
+      { address: 0xffff_ffff_ffff_fff8n, length: 16 }, // the last bytes of the space, and past it
+      { address: 0x7000_0000_0000, length: 0 },
+      { address: 0x7000_0021_0000n, length: 0x3000 },
+    ];
+    memory.batches = 0;
+    const results = view.readBatch(requests);
+    expect(memory.batches).toBe(5);
+    expect([0, 1, 2, 3].map((index) => [results.offset(index), results.done(index), results.failed(index)])).toEqual([
+      [0, 0x10, 0x10],
+      [0x20, 8, 8],
+      [0x30, 0, 0],
+      [0x30, 0x3000, 0],
+    ]);
+    expect(results.bytes.subarray(0, 0x20)).toEqual(
+      new Uint8Array([...expectedAt(bytes, 0x3ff0, 0x10), ...new Uint8Array(0x10)]),
+    );
+    expect(results.data(1)).toEqual(new Uint8Array([...expectedAt(bytes, 0x9ff8, 8), ...new Uint8Array(8)]));
+    expect(results.data(3)).toEqual(expectedAt(bytes, 0x21_0000, 0x3000));
+    expect(results.address(1)).toBe(0xffff_ffff_ffff_fff8n);
+    expect(view.readMany(requests)).toEqual([...results]);
+  });
+
   test("readInto zero-fills what it could not read and counts the bytes read from the start", () => {
     const buffer = new Uint8Array(0x30).fill(0xee);
     expect(view.readInto(0x7000_0000_1fe0, buffer)).toBe(0x20);

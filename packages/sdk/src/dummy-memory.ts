@@ -3,8 +3,9 @@
  * digits and a lower-case unit, default `2m`), rounded up to whole 4 KiB pages; reads and writes
  * past the end are reported as failed parts; clones are deep copies, as memflow's DummyMemory.
  */
-import { ArgsValidator, MemflowError, parseMemflowSize, type ScriptMemory } from "@memflow-ts/core";
+import { ArgsValidator, MemflowError, type ScriptMemory } from "@memflow-ts/core";
 import { defineConnector } from "./define-connector.ts";
+import { parseSizeArgument } from "./size-argument.ts";
 
 const PAGE = 4096;
 
@@ -44,24 +45,17 @@ export class DummyMemory implements ScriptMemory {
   }
 }
 
-/** memflow's `parse_size` errors: (Connector, InvalidMemorySizeUnit / InvalidMemorySize). */
+/** memflow's `parse_size` errors, and (Connector, InvalidMemorySize) beyond what this memory holds. */
 function dummySize(text: string): number {
-  const parsed = parseMemflowSize(text);
-  if ("error" in parsed) {
-    throw new MemflowError(
-      "Connector",
-      parsed.error === "unit" ? "InvalidMemorySizeUnit" : "InvalidMemorySize",
-      `size ${JSON.stringify(text)}`,
-    );
-  }
-  if (parsed.value === 0n || parsed.value > 1n << 32n) {
+  const size = parseSizeArgument(text);
+  if (size === 0n || size > 1n << 32n) {
     throw new MemflowError(
       "Connector",
       "InvalidMemorySize",
       `size ${JSON.stringify(text)} must be between 1 byte and 4 GiB here`,
     );
   }
-  return Number(parsed.value);
+  return Number(size);
 }
 
 export const dummyConnector = defineConnector({

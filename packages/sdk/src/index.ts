@@ -22,6 +22,9 @@ export {
 export { BuildError, pluginCompiler } from "./compiler.ts";
 export { defineConnector } from "./define-connector.ts";
 export { DummyMemory, dummyConnector } from "./dummy-memory.ts";
+// The dummy OS's contract in TypeScript (native/dummy-os.md) and its twin written in TypeScript.
+export { dummyOsBytes, dummyOsRegions, dummyOsWord } from "./dummy-os/content.ts";
+export { dummyOsTs } from "./dummy-os/dummy-os-ts.ts";
 export { descriptorExportName, PluginNameError, pluginFileName } from "./plugin-names.ts";
 export type { PluginProjectKind, PluginProjectLanguage, PluginProjectOptions } from "./scaffold.ts";
 export { createPluginProject, PLUGIN_PROJECT_KINDS, PLUGIN_PROJECT_LANGUAGES } from "./scaffold.ts";

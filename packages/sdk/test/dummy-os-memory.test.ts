@@ -5,7 +5,7 @@
  */
 import { describe, expect, test } from "bun:test";
 import { type ModuleInfo, PAGE_TYPE, type Process } from "@memflow-ts/core";
-import { contentBytes, KIB4, layoutOf, MIB2 } from "./support/dummy-os-contract.ts";
+import { dummyOsBytes, dummyOsRegions, KIB4, MIB2 } from "../src/dummy-os/content.ts";
 import { errorOf, hex, sharedOs } from "./support/dummy-os-inventory.ts";
 
 describe("virtual memory", () => {
@@ -18,8 +18,8 @@ describe("virtual memory", () => {
       const pid = process.info().pid;
       for (const module of process.moduleList()) {
         const at = module.base + 0x1ff8n; // across the boundary of pages 1 and 2
-        expect(hex(process.read(at, 32))).toBe(hex(contentBytes(7n, pid, at, 32)));
-        expect(hex(process.read(module.base, 8))).toBe(hex(contentBytes(7n, pid, module.base, 8)));
+        expect(hex(process.read(at, 32))).toBe(hex(dummyOsBytes(7n, pid, at, 32)));
+        expect(hex(process.read(module.base, 8))).toBe(hex(dummyOsBytes(7n, pid, module.base, 8)));
       }
     }
   });
@@ -34,9 +34,9 @@ describe("virtual memory", () => {
     expect(result?.failed).toBe(KIB4);
     expect(result?.ok).toBe(false);
     const data = result?.data ?? new Uint8Array();
-    expect(hex(data.subarray(0, 16))).toBe(hex(contentBytes(7n, 1, hole - 16n, 16)));
+    expect(hex(data.subarray(0, 16))).toBe(hex(dummyOsBytes(7n, 1, hole - 16n, 16)));
     expect(data.subarray(16, 16 + KIB4).every((byte) => byte === 0)).toBe(true);
-    expect(hex(data.subarray(16 + KIB4))).toBe(hex(contentBytes(7n, 1, hole + BigInt(KIB4), 16)));
+    expect(hex(data.subarray(16 + KIB4))).toBe(hex(dummyOsBytes(7n, 1, hole + BigInt(KIB4), 16)));
     expect(errorOf(() => process.read(hole, 8)).kind).toBe("PartialData");
   });
 
@@ -103,7 +103,7 @@ describe("virtual memory", () => {
     expect(info.base >= 0xffff_f800_0000_0000n).toBe(true);
     const kernel = os.memoryView();
     expect(hex(kernel?.read(info.base + 0x10n, 16) ?? new Uint8Array())).toBe(
-      hex(contentBytes(7n, 0, info.base + 0x10n, 16)),
+      hex(dummyOsBytes(7n, 0, info.base + 0x10n, 16)),
     );
     const page = os.virtualTranslate()?.virtPageInfo(info.base);
     expect(page?.pageSize).toBe(BigInt(KIB4));
@@ -123,7 +123,7 @@ describe("page sizes", () => {
     const os = shared();
     const first = os.processInfoByPid(1);
     using process = os.processByPid(1);
-    const layout = layoutOf(first.address);
+    const layout = dummyOsRegions(first.address);
     expect(pageAt(process, layout.modules)?.pageSize).toBe(BigInt(KIB4));
     expect(pageAt(process, layout.heap + 0x1234n)).toEqual({
       pageType: PAGE_TYPE.WRITEABLE | PAGE_TYPE.NOEXEC,
@@ -148,7 +148,7 @@ describe("page sizes", () => {
     const os = shared();
     const first = os.processInfoByPid(1);
     using process = os.processByPid(1);
-    const layout = layoutOf(first.address);
+    const layout = dummyOsRegions(first.address);
     for (const at of [
       layout.heap,
       layout.heap + BigInt(MIB2) - 8n,
@@ -156,7 +156,7 @@ describe("page sizes", () => {
       layout.huge,
       layout.huge + 0x3fff_fff0n,
     ]) {
-      expect(hex(process.read(at, 8))).toBe(hex(contentBytes(3n, 1, at, 8)));
+      expect(hex(process.read(at, 8))).toBe(hex(dummyOsBytes(3n, 1, at, 8)));
     }
     expect(process.read(layout.huge + 0x2000_0000n, 8).every((byte) => byte === 0)).toBe(true);
   });
@@ -165,7 +165,7 @@ describe("page sizes", () => {
     const os = shared();
     const second = os.processInfoByPid(2);
     using process = os.processByPid(2);
-    const layout = layoutOf(second.address);
+    const layout = dummyOsRegions(second.address);
     expect(pageAt(process, layout.heap)?.pageBase).toBe((1024n / 2n - 2n) * BigInt(MIB2));
     expect(errorOf(() => pageAt(process, layout.huge)).is("VirtualTranslate", "OutOfBounds")).toBe(true);
   });
@@ -215,7 +215,7 @@ describe("translation", () => {
     expect(process.readMany([{ address: at, length: 8 }])[0]?.ok).toBe(false);
     process.setDtb(second?.dtb1 ?? 0n);
     expect(process.info().dtb1).toBe(second?.dtb1 ?? 0n);
-    expect(hex(process.read(at, 8))).toBe(hex(contentBytes(11n, 2, at, 8)));
+    expect(hex(process.read(at, 8))).toBe(hex(dummyOsBytes(11n, 2, at, 8)));
     process.setDtb(first?.dtb1 ?? 0n);
     expect(process.readMany([{ address: at, length: 8 }])[0]?.ok).toBe(false);
   });
@@ -240,7 +240,7 @@ describe("translation", () => {
     const results = process.readMany([...requests, { address: 0x1000n, length: 16 }]);
     requests.forEach((request, index) => {
       expect(results[index]?.ok).toBe(true);
-      expect(hex(results[index]?.data ?? new Uint8Array())).toBe(hex(contentBytes(11n, 2, request.address, 0x20)));
+      expect(hex(results[index]?.data ?? new Uint8Array())).toBe(hex(dummyOsBytes(11n, 2, request.address, 0x20)));
     });
     expect(results.at(-1)).toMatchObject({ done: 0, failed: 16, ok: false });
   });

@@ -5,7 +5,7 @@
  */
 import { describe, expect, test } from "bun:test";
 import { INVALID_ADDRESS, type ModuleInfo } from "@memflow-ts/core";
-import { contentBytes, KIB4 } from "./support/dummy-os-contract.ts";
+import { dummyOsBytes, KIB4 } from "../src/dummy-os/content.ts";
 import { errorOf, hex, inventory, openOs, sharedOs } from "./support/dummy-os-inventory.ts";
 
 describe("processes", () => {
@@ -193,7 +193,7 @@ describe("owning processes", () => {
     expect(os.closed).toBe(true);
     expect(process.info()).toEqual(info);
     const base = process.primaryModule().base;
-    expect(hex(process.read(base, 16))).toBe(hex(contentBytes(9n, 2, base, 16)));
+    expect(hex(process.read(base, 16))).toBe(hex(dummyOsBytes(9n, 2, base, 16)));
   });
 
   test("an unknown pid spends the OS and fails with ProcessNotFound", () => {

@@ -17,7 +17,7 @@ import { readPartial } from "../inventory/partial-read.ts";
 import { canPrompt, ExitCode } from "../io.ts";
 import { exploreChain } from "../os/explore-chain.ts";
 import { osUsage, parseOsArgs } from "../os/os-command.ts";
-import { stateText } from "../os/os-json.ts";
+import { stateText } from "../os/process-state.ts";
 import { type PromptAnswers, PromptCancelled, promptAnswers } from "../os/prompt-answers.ts";
 
 /** One screen of memory: 16 lines of 16 bytes. */

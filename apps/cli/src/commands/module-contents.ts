@@ -3,12 +3,13 @@
  * module's image holds (memflow's `module_export_list`, `module_import_list`,
  * `module_section_list`). One command per list, built from one description each.
  */
+
 import type { ModuleInfo, Process } from "@memflow-ts/core";
+import { sectionJson, symbolJson } from "@memflow-ts/core";
 import { type Command, UsageError } from "../command.ts";
 import { formatAddress } from "../inventory/numbers.ts";
 import { ExitCode } from "../io.ts";
 import { moduleOf, osUsage, parseOsArgs, useProcess } from "../os/os-command.ts";
-import { sectionJson, symbolJson } from "../os/os-json.ts";
 import { parseProcessSelector } from "../os/process-selector.ts";
 import { formatTable, printer } from "../output.ts";
 

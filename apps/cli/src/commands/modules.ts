@@ -2,12 +2,11 @@
  * `memflow-ts modules -c <connector> -o <os> <pid|name>`: a process's modules (memflow's
  * `module_list`), in the OS's order: name, base, size, architecture, path.
  */
-import { formatArchitecture } from "@memflow-ts/core";
+import { formatArchitecture, moduleInfoJson } from "@memflow-ts/core";
 import { type Command, UsageError } from "../command.ts";
 import { formatAddress } from "../inventory/numbers.ts";
 import { ExitCode } from "../io.ts";
 import { osUsage, parseOsArgs, useProcess } from "../os/os-command.ts";
-import { moduleJson } from "../os/os-json.ts";
 import { parseProcessSelector } from "../os/process-selector.ts";
 import { formatTable, printer } from "../output.ts";
 
@@ -34,7 +33,7 @@ export const modulesCommand: Command = {
     const selector = parseProcessSelector(positionals[0] ?? "");
     const modules = useProcess(context, chain, values, "modules", selector, (process) => process.moduleList());
     if (values.json === true) {
-      printer(context).json(modules.map(moduleJson));
+      printer(context).json(modules.map(moduleInfoJson));
       return ExitCode.ok;
     }
     const rows = modules.map((module) => [

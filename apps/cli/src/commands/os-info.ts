@@ -1,10 +1,9 @@
 /** `memflow-ts info -c <connector> -o <os>`: the OS's `OsInfo` (its kernel's base, size and architecture). */
-import { formatArchitecture } from "@memflow-ts/core";
+import { formatArchitecture, osInfoJson } from "@memflow-ts/core";
 import type { Command } from "../command.ts";
 import { formatAddress } from "../inventory/numbers.ts";
 import { ExitCode } from "../io.ts";
 import { expectNoOperands, osUsage, parseOsArgs, useOs } from "../os/os-command.ts";
-import { osInfoJson } from "../os/os-json.ts";
 import { printer } from "../output.ts";
 
 const DESCRIPTION = `Prints what the OS at the end of the chain says of itself (memflow's OsInfo): the kernel's

@@ -2,11 +2,11 @@
  * `memflow-ts ps -c <connector> -o <os>`: the processes an OS reports (memflow's
  * `process_info_list`), in the OS's order: pid, name, architecture, state, path, command line.
  */
-import { formatArchitecture, type ProcessInfo } from "@memflow-ts/core";
+import { formatArchitecture, type ProcessInfo, processInfoJson } from "@memflow-ts/core";
 import type { Command } from "../command.ts";
 import { ExitCode } from "../io.ts";
 import { expectNoOperands, osUsage, parseOsArgs, useOs } from "../os/os-command.ts";
-import { processJson, stateText } from "../os/os-json.ts";
+import { stateText } from "../os/process-state.ts";
 import { formatTable, printer } from "../output.ts";
 
 const USAGE = osUsage({
@@ -40,7 +40,7 @@ export const psCommand: Command = {
     expectNoOperands("ps", positionals);
     const processes = useOs(context, chain, values, "ps", (os) => os.processInfoList());
     if (values.json === true) {
-      printer(context).json(processes.map(processJson));
+      printer(context).json(processes.map(processInfoJson));
       return ExitCode.ok;
     }
     const rows = processes.map(processRow);

@@ -60,6 +60,5 @@ export function parseHexBytes(parts: readonly string[]): Uint8Array {
   return bytes;
 }
 
-export function formatAddress(address: bigint): string {
-  return `0x${address.toString(16)}`;
-}
+/** Addresses print as core prints them (`0x` and lower-case hex). */
+export { formatAddress } from "@memflow-ts/core";

@@ -5,13 +5,13 @@
  * what the pool lets a session do (writes) is the pool's. A process is a pid when all digits,
  * else a name.
  */
+import { formatAddress } from "@memflow-ts/core";
 import { Elysia } from "elysia";
 import { checkBearerToken } from "../bearer-token.ts";
 import { RequestError } from "../http/request-error.ts";
 import { bytesFrom, memoryReadQuery, memoryWriteQuery } from "./inventory-query.ts";
 import { checkLocalClient, type InventoryAccess } from "./inventory-routes.ts";
 import { osDocs } from "./os-docs.ts";
-import { hex } from "./os-json.ts";
 import { type ModuleContentsKind, type ProcessSelector, processSelector } from "./os-protocol.ts";
 import type { SessionPool } from "./session-pool.ts";
 
@@ -76,7 +76,7 @@ export function osRoutes(access: InventoryAccess, pool: SessionPool) {
         }
         return {
           pid,
-          address: hex(address),
+          address: formatAddress(address),
           length: bytes.byteLength,
           hex: bytes.toString("hex"),
           unreadable,
@@ -93,7 +93,7 @@ export function osRoutes(access: InventoryAccess, pool: SessionPool) {
         await pool.os(params.id, {
           op: "virtual-write",
           process,
-          address: hex(query.address),
+          address: formatAddress(query.address),
           data: Buffer.from(bytes).toString("base64"),
         });
         set.status = 204;

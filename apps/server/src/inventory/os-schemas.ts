@@ -4,6 +4,7 @@
  * part ways. Field names are memflow's (`command_line`, `sys_arch`, `parent_process`), as Rust
  * tools spell them; 64-bit addresses are hex strings, which JSON numbers cannot hold.
  */
+import type { ModuleInfoJson, OsInfoJson, ProcessInfoJson, SectionJson, SymbolJson } from "@memflow-ts/core";
 import { type Static, t } from "elysia";
 
 const ADDRESS = t.String({ pattern: "^0x[0-9a-f]{1,16}$", examples: ["0x7f0000000000"] });
@@ -44,7 +45,11 @@ export const MODULE_INFO = t.Object(
   { description: "memflow's ModuleInfo" },
 );
 
-const SYMBOL = t.Object({ name: t.String(), offset: t.String({ description: "from the module's base, hex" }) });
+const SYMBOL = t.Object({
+  name: t.String(),
+  offset: t.String({ description: "from the module's base, hex" }),
+  address: ADDRESS,
+});
 const SECTION = t.Object({ name: t.String(), base: ADDRESS, size: ADDRESS });
 
 export const PROCESS_LIST = t.Object({ processes: t.Array(PROCESS_INFO) });
@@ -66,9 +71,17 @@ export const VIRTUAL_READ = t.Object({
   unreadable: UNREADABLE,
 });
 
-export type OsInfoJson = Static<typeof OS_INFO>;
-export type ProcessInfoJson = Static<typeof PROCESS_INFO>;
-export type ModuleInfoJson = Static<typeof MODULE_INFO>;
-export type SymbolJson = Static<typeof SYMBOL>;
-export type SectionJson = Static<typeof SECTION>;
+export type { ModuleInfoJson, OsInfoJson, ProcessInfoJson, SectionJson, SymbolJson } from "@memflow-ts/core";
+
+/** Whether two types are the same, both ways. */
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+type Holds<T extends true> = T;
+/** These schemas document core's JSON shapes (os/os-json.ts): this stops compiling if the two part ways. */
+export type SchemasMatchCore = [
+  Holds<Same<OsInfoJson, Static<typeof OS_INFO>>>,
+  Holds<Same<ProcessInfoJson, Static<typeof PROCESS_INFO>>>,
+  Holds<Same<ModuleInfoJson, Static<typeof MODULE_INFO>>>,
+  Holds<Same<SymbolJson, Static<typeof SYMBOL>>>,
+  Holds<Same<SectionJson, Static<typeof SECTION>>>,
+];
 export type UnreadableJson = Static<typeof UNREADABLE>;

@@ -5,8 +5,18 @@
  * maps, so each piece is read whole or not at all and the reply can say exactly which stretches
  * were unmapped.
  */
-import { MemflowError, type Os, type Process, type ReadRequest } from "@memflow-ts/core";
-import { hex, moduleInfoJson, osInfoJson, processInfoJson, sectionJson, symbolJson } from "./os-json.ts";
+import {
+  formatAddress,
+  MemflowError,
+  moduleInfoJson,
+  type Os,
+  osInfoJson,
+  type Process,
+  processInfoJson,
+  type ReadRequest,
+  sectionJson,
+  symbolJson,
+} from "@memflow-ts/core";
 import { describeSelector, type OsReply, type OsRequest, type ProcessSelector, wireError } from "./os-protocol.ts";
 import type { UnreadableJson } from "./os-schemas.ts";
 
@@ -59,7 +69,7 @@ function virtualRead(process: Process, address: bigint, length: number) {
     if (last !== undefined && BigInt(last.address) + BigInt(last.length) === result.address) {
       last.length += result.data.byteLength;
     } else {
-      unreadable.push({ address: hex(result.address), length: result.data.byteLength });
+      unreadable.push({ address: formatAddress(result.address), length: result.data.byteLength });
     }
   }
   return { pid: process.info().pid, data: Buffer.from(data).toString("base64"), unreadable };
@@ -84,9 +94,9 @@ function answer(os: Os, request: OsRequest, writable: boolean): OsReply {
         const module = process.moduleByName(request.module);
         const contents =
           request.what === "exports"
-            ? process.moduleExportList(module).map(symbolJson)
+            ? process.moduleExportList(module).map((symbol) => symbolJson(module, symbol))
             : request.what === "imports"
-              ? process.moduleImportList(module).map(symbolJson)
+              ? process.moduleImportList(module).map((symbol) => symbolJson(module, symbol))
               : process.moduleSectionList(module).map(sectionJson);
         return { id, value: { module: moduleInfoJson(module), [request.what]: contents } };
       });

@@ -7,9 +7,8 @@
  * session-protocol.ts). Its working folder is the inventory's first data folder (the pool sets it),
  * where relative paths in the chain were checked.
  */
-import { type Inventory, MemflowError, type Os, OsChain, type PhysicalMemory } from "@memflow-ts/core";
+import { type Inventory, MemflowError, type Os, OsChain, osInfoJson, type PhysicalMemory } from "@memflow-ts/core";
 import { openInventory } from "./local-inventory.ts";
-import { osInfoJson } from "./os-json.ts";
 import type { OsRequest } from "./os-protocol.ts";
 import { OS_OPS, serveOs } from "./os-worker.ts";
 import { sessionChain } from "./session-chain.ts";

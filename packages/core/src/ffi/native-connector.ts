@@ -6,6 +6,7 @@
 import { type Pointer, ptr } from "bun:ffi";
 import { MemflowError } from "../error.ts";
 import type { Address } from "../memory/address.ts";
+import type { ReadResults, TransferResults } from "../memory/batch-results.ts";
 import type { ReadRequest, ReadResult, TransferResult, WriteRequest } from "../memory/memory-access.ts";
 import type { PhysicalMemoryMetadata } from "../memory/physical-memory.ts";
 import type { TransferBatch } from "../memory/transfer-batch.ts";
@@ -43,12 +44,20 @@ export class NativeConnector extends PluginInstance implements Connector {
     return this.#memory.readInto(address, buffer);
   }
 
+  readBatch(requests: readonly ReadRequest[]): ReadResults {
+    return this.#memory.readBatch(requests);
+  }
+
   readMany(requests: readonly ReadRequest[]): ReadResult[] {
     return this.#memory.readMany(requests);
   }
 
   write(address: Address, bytes: Uint8Array): void {
     this.#memory.write(address, bytes);
+  }
+
+  writeBatch(requests: readonly WriteRequest[]): TransferResults {
+    return this.#memory.writeBatch(requests);
   }
 
   writeMany(requests: readonly WriteRequest[]): TransferResult[] {

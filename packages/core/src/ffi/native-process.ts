@@ -7,6 +7,7 @@
  */
 import { MemflowError } from "../error.ts";
 import { type Address, formatAddress } from "../memory/address.ts";
+import type { ReadResults, TransferResults } from "../memory/batch-results.ts";
 import type { ReadRequest, ReadResult, TransferResult, WriteRequest } from "../memory/memory-access.ts";
 import type { MemoryViewMetadata } from "../memory/memory-view.ts";
 import type { TransferBatch } from "../memory/transfer-batch.ts";
@@ -197,12 +198,20 @@ export class NativeProcess implements Process {
     return this.#view.readInto(address, buffer);
   }
 
+  readBatch(requests: readonly ReadRequest[]): ReadResults {
+    return this.#view.readBatch(requests);
+  }
+
   readMany(requests: readonly ReadRequest[]): ReadResult[] {
     return this.#view.readMany(requests);
   }
 
   write(address: Address, bytes: Uint8Array): void {
     this.#view.write(address, bytes);
+  }
+
+  writeBatch(requests: readonly WriteRequest[]): TransferResults {
+    return this.#view.writeBatch(requests);
   }
 
   writeMany(requests: readonly WriteRequest[]): TransferResult[] {

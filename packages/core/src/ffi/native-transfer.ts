@@ -9,11 +9,11 @@
 import { type Pointer, ptr } from "bun:ffi";
 import { decodePartialResult, type ErrorOrigin, MemflowError } from "../error.ts";
 import { type Address, formatAddress } from "../memory/address.ts";
+import { ReadResults, TransferResults } from "../memory/batch-results.ts";
 import type { MemoryAccess, ReadRequest, ReadResult, TransferResult, WriteRequest } from "../memory/memory-access.ts";
 import { partialDataError } from "../memory/partial-data.ts";
-import { setRecordWord, TRANSFER_RECORD, TransferBatch } from "../memory/transfer-batch.ts";
+import { setRecordWord, TRANSFER_RECORD, type TransferBatch } from "../memory/transfer-batch.ts";
 import { SHIM_TRANSFER } from "./layouts.ts";
-import { SMALL_READS, SmallReads } from "./native-read-many.ts";
 import { nativeShim } from "./shim.ts";
 
 /** A live object's vtable and container; `check()` throws once the object may not be used. */
@@ -43,8 +43,6 @@ export abstract class NativeTransfer implements MemoryAccess {
   /** SHIM_TRANSFER.VIEW for virtual memory, else 0. */
   readonly #view: number;
   readonly #origin: ErrorOrigin;
-  #scratch: TransferBatch | undefined;
-  #small: SmallReads | undefined;
 
   protected constructor(handle: TransferHandle, kind: "physical" | "virtual") {
     this.handle = handle;
@@ -91,10 +89,10 @@ export abstract class NativeTransfer implements MemoryAccess {
       this.handle.check();
       return new Uint8Array(0);
     }
-    const [result] = this.readMany([{ address, length }]);
-    if (result === undefined || !result.ok)
-      throw partialDataError("read from", result?.done ?? 0, length, address, this.handle.label, this.#origin);
-    return result.data;
+    const results = this.readBatch([{ address, length }]);
+    if (!results.ok(0))
+      throw partialDataError("read from", results.done(0), length, address, this.handle.label, this.#origin);
+    return results.bytes;
   }
 
   /** Runs a prepared batch of reads (`write` false) or writes in one call. */
@@ -103,91 +101,69 @@ export abstract class NativeTransfer implements MemoryAccess {
     handle.check();
     if (batch.count === 0) return;
     bindBuffers(batch);
+    this.#transfer(batch.records, batch.addresses, batch.count, write);
+  }
+
+  /**
+   * Reads every request in one call into one buffer (batch-results.ts): the fast shape of
+   * batched reads, whatever their number or size. The buffer's native address is taken once per
+   * call, never per request.
+   */
+  readBatch(requests: readonly ReadRequest[]): ReadResults {
+    const results = ReadResults.reads(requests, ptr);
+    this.#runResults(results, false);
+    return results;
+  }
+
+  /** Writes every request in one call, their bytes gathered into one buffer first. */
+  writeBatch(requests: readonly WriteRequest[]): TransferResults {
+    const results = TransferResults.writes(requests, ptr);
+    this.#runResults(results, true);
+    return results;
+  }
+
+  /** readBatch, as one object per request (the convenient shape; see decision 0016 for its cost). */
+  readMany(requests: readonly ReadRequest[]): ReadResult[] {
+    return this.readBatch(requests).toArray();
+  }
+
+  write(address: Address, bytes: Uint8Array): void {
+    const results = this.writeBatch([{ address, data: bytes }]);
+    if (bytes.length > 0 && !results.ok(0)) {
+      throw partialDataError("written to", results.done(0), bytes.length, address, this.handle.label, this.#origin);
+    }
+  }
+
+  writeMany(requests: readonly WriteRequest[]): TransferResult[] {
+    return [...this.writeBatch(requests)];
+  }
+
+  /** One call of the shim over a batch laid out by batch-results.ts. */
+  #runResults(results: TransferResults, write: boolean): void {
+    const handle = this.handle;
+    handle.check();
+    // Nothing to move (no requests, or only empty ones): each is complete, and no plugin sees a null buffer.
+    // Otherwise `results` keeps its buffer reachable, so the address its records hold stays valid.
+    if (results.buffer.length === 0) return;
+    // No doubles: the records hold every address (batch-results.ts).
+    this.#transfer(results.records, null, results.count, write);
+  }
+
+  /** One call of the shim: `count` requests of TRANSFER_RECORD's layout, their addresses as doubles. */
+  #transfer(records: Uint32Array, addresses: Float64Array | null, count: number, write: boolean): void {
+    const handle = this.handle;
     const how = (write ? SHIM_TRANSFER.WRITE : SHIM_TRANSFER.READ) | this.#view;
     const result = this.#shim.mf_transfer(
       handle.vtable,
       handle.container,
-      batch.records,
-      batch.addresses,
-      batch.count,
+      records,
+      addresses,
+      count,
       how,
       handle.plugin,
     );
     if (result === 0) return;
     const failure = this.#failure(result, write ? "writing to" : "reading from");
     if (failure) throw failure;
-  }
-
-  readMany(requests: readonly ReadRequest[]): ReadResult[] {
-    let total = 0;
-    for (const request of requests) total += request.length;
-    if (total <= SMALL_READS && requests.length > 0) return this.#readSmall(requests, total);
-    const batch = this.#batch(requests.length);
-    const backing = new Uint8Array(total);
-    let offset = 0;
-    for (const request of requests) {
-      batch.add(request.address, backing.subarray(offset, offset + request.length));
-      offset += request.length;
-    }
-    this.run(batch);
-    return requests.map((request, index) => {
-      const done = batch.done(index);
-      const failed = batch.failed(index);
-      return {
-        address: BigInt(request.address),
-        data: batch.buffer(index) ?? new Uint8Array(0),
-        done,
-        failed,
-        ok: done === request.length,
-      };
-    });
-  }
-
-  /** readMany of few bytes in all, through buffers kept across calls (native-read-many.ts). */
-  #readSmall(requests: readonly ReadRequest[], total: number): ReadResult[] {
-    const handle = this.handle;
-    handle.check();
-    const small = this.#small ?? new SmallReads();
-    this.#small = small;
-    small.prepare(requests, total);
-    const result = this.#shim.mf_transfer(
-      handle.vtable,
-      handle.container,
-      small.records,
-      small.addresses,
-      requests.length,
-      SHIM_TRANSFER.READ | this.#view,
-      handle.plugin,
-    );
-    if (result !== 0) {
-      const failure = this.#failure(result, "reading from");
-      if (failure) throw failure;
-    }
-    return small.results(requests);
-  }
-
-  write(address: Address, bytes: Uint8Array): void {
-    const [result] = this.writeMany([{ address, data: bytes }]);
-    if (result && !result.ok) {
-      throw partialDataError("written to", result.done, bytes.length, address, this.handle.label, this.#origin);
-    }
-  }
-
-  writeMany(requests: readonly WriteRequest[]): TransferResult[] {
-    const batch = this.#batch(requests.length);
-    for (const request of requests) batch.add(request.address, request.data);
-    this.run(batch, true);
-    return requests.map((request, index) => {
-      const done = batch.done(index);
-      return { done, failed: batch.failed(index), ok: done === request.data.length };
-    });
-  }
-
-  #batch(count: number): TransferBatch {
-    const batch =
-      this.#scratch && this.#scratch.capacity >= count ? this.#scratch : new TransferBatch(Math.max(count, 16));
-    this.#scratch = batch;
-    batch.clear();
-    return batch;
   }
 }

@@ -4,40 +4,27 @@
  * transferred; the batched forms report per request what could be transferred instead.
  */
 import type { Address } from "./address.ts";
+import type { ReadResults, TransferResults } from "./batch-results.ts";
+import type { ReadRequest, ReadResult, TransferResult, WriteRequest } from "./transfer-requests.ts";
 
-export interface ReadRequest {
-  readonly address: Address;
-  readonly length: number;
-}
-
-export interface WriteRequest {
-  readonly address: Address;
-  readonly data: Uint8Array;
-}
-
-export interface TransferResult {
-  /** Bytes transferred. */
-  readonly done: number;
-  /** Bytes the memory reported it could not transfer. */
-  readonly failed: number;
-  /** True when every byte was transferred. */
-  readonly ok: boolean;
-}
-
-export interface ReadResult extends TransferResult {
-  readonly address: bigint;
-  /** The bytes read; parts that could not be read are zero. */
-  readonly data: Uint8Array;
-}
+export type { ReadRequest, ReadResult, TransferResult, WriteRequest };
 
 export interface MemoryAccess {
   /** Reads `length` bytes; throws (…, PartialData) unless every byte could be read. */
   read(address: Address, length: number): Uint8Array;
   /** Reads into `buffer`; returns how many bytes from its start were read. */
   readInto(address: Address, buffer: Uint8Array): number;
-  /** Reads every request in one batch; each reports what could be read instead of throwing. */
+  /**
+   * Reads every request in one batch into one buffer; per request `ok(i)`, `done(i)`, `failed(i)`
+   * and its bytes at `offset(i)` of `bytes` (zero where nothing could be read). The fast shape.
+   */
+  readBatch(requests: readonly ReadRequest[]): ReadResults;
+  /** readBatch as one ReadResult per request (each reports what could be read instead of throwing). */
   readMany(requests: readonly ReadRequest[]): ReadResult[];
   /** Writes `bytes`; throws (…, PartialData) unless every byte was written. */
   write(address: Address, bytes: Uint8Array): void;
+  /** Writes every request in one batch; per request `ok(i)`, `done(i)`, `failed(i)`. The fast shape. */
+  writeBatch(requests: readonly WriteRequest[]): TransferResults;
+  /** writeBatch as one TransferResult per request. */
   writeMany(requests: readonly WriteRequest[]): TransferResult[];
 }

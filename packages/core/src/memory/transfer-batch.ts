@@ -50,6 +50,8 @@ export class TransferBatch {
   /** Requests whose buffer changed since the running memory last took them, each listed once. */
   #rebound: number[] = [];
   readonly #isRebound: Uint8Array;
+  /** Requests 0 to this one (excluded) all have a buffer: `use` checks only past it. */
+  #boundPrefix = 0;
   #count = 0;
 
   constructor(capacity: number) {
@@ -99,7 +101,7 @@ export class TransferBatch {
   use(count: number): void {
     if (count < 0 || count > this.capacity)
       throw batchError(`a batch of ${this.capacity} cannot use ${count} requests`);
-    for (let index = 0; index < count; index += 1) {
+    for (let index = this.#boundPrefix; index < count; index += 1) {
       if (this.#buffers[index] === undefined) throw batchError(`request ${index} has no buffer yet`);
     }
     this.#count = count;
@@ -117,6 +119,7 @@ export class TransferBatch {
   #bind(index: number, buffer: Uint8Array): void {
     if (this.#buffers[index] === buffer) return;
     this.#buffers[index] = buffer;
+    while (this.#buffers[this.#boundPrefix] !== undefined) this.#boundPrefix += 1;
     if (this.#isRebound[index] === 0) {
       this.#isRebound[index] = 1;
       this.#rebound.push(index);

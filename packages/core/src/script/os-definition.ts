@@ -26,10 +26,17 @@ export interface ScriptModules {
   moduleSectionList?(module: ModuleInfo): SectionInfo[];
 }
 
+/**
+ * A MemoryAccess whose batch-in-columns calls are optional: without them the host derives
+ * `readBatch`/`writeBatch` from `readMany`/`writeMany` (a core `VirtualMemory` has both).
+ */
+export type AuthorMemory = Omit<MemoryAccess, "readBatch" | "writeBatch"> &
+  Partial<Pick<MemoryAccess, "readBatch" | "writeBatch">>;
+
 /** A process as its author sees it: its modules and its virtual memory. */
 export interface ScriptProcessParts extends ScriptModules {
   /** The process's virtual memory: reads of unmapped parts report them (zero-filled), as any MemoryAccess. */
-  readonly memory: MemoryAccess;
+  readonly memory: AuthorMemory;
   /** Default: the state in the info the process was opened with. */
   state?(): ProcessState;
   /** Switches the page-table roots; without it `setDtb` throws (OsLayer, NotSupported). */

@@ -5,6 +5,7 @@
 import { type ConnectorArgs, connectorArgs } from "../args/connector-args.ts";
 import { MemflowError } from "../error.ts";
 import type { Address } from "../memory/address.ts";
+import { ReadResults, TransferResults } from "../memory/batch-results.ts";
 import type { ReadRequest, ReadResult, TransferResult, WriteRequest } from "../memory/memory-access.ts";
 import { partialDataError, readWhole } from "../memory/partial-data.ts";
 import type { PhysicalMemoryMetadata } from "../memory/physical-memory.ts";
@@ -81,12 +82,22 @@ export class ScriptConnector implements Connector {
     return readWhole((at, buffer) => this.readInto(at, buffer), address, length, `connector ${this.name}`);
   }
 
+  /** Every request read into one buffer (batch-results.ts), one `read` of the definition each. */
+  readBatch(requests: readonly ReadRequest[]): ReadResults {
+    this.#memory();
+    const results = ReadResults.reads(requests);
+    const bytes = results.bytes;
+    for (let index = 0; index < results.count; index += 1) {
+      const offset = results.offset(index);
+      const length = results.length(index);
+      const done = this.readInto((requests[index] as ReadRequest).address, bytes.subarray(offset, offset + length));
+      results.setResult(index, done, length - done);
+    }
+    return results;
+  }
+
   readMany(requests: readonly ReadRequest[]): ReadResult[] {
-    return requests.map(({ address, length }) => {
-      const data = new Uint8Array(length);
-      const done = this.readInto(address, data);
-      return { address: BigInt(address), data, done, failed: length - done, ok: done === length };
-    });
+    return this.readBatch(requests).toArray();
   }
 
   #writeInto(address: Address, data: Uint8Array): number {
@@ -106,11 +117,18 @@ export class ScriptConnector implements Connector {
     }
   }
 
-  writeMany(requests: readonly WriteRequest[]): TransferResult[] {
-    return requests.map(({ address, data }) => {
+  writeBatch(requests: readonly WriteRequest[]): TransferResults {
+    this.#memory();
+    const results = TransferResults.writes(requests);
+    for (const [index, { address, data }] of requests.entries()) {
       const done = this.#writeInto(address, data);
-      return { done, failed: data.length - done, ok: done === data.length };
-    });
+      results.setResult(index, done, data.length - done);
+    }
+    return results;
+  }
+
+  writeMany(requests: readonly WriteRequest[]): TransferResult[] {
+    return [...this.writeBatch(requests)];
   }
 
   run(batch: TransferBatch, write = false): void {

@@ -6,7 +6,8 @@
  */
 import { MemflowError } from "../error.ts";
 import type { Address } from "../memory/address.ts";
-import type { MemoryAccess } from "../memory/memory-access.ts";
+import { ReadResults, TransferResults } from "../memory/batch-results.ts";
+import type { MemoryAccess, ReadRequest, WriteRequest } from "../memory/memory-access.ts";
 import type { MemoryViewMetadata } from "../memory/memory-view.ts";
 import type { TransferBatch } from "../memory/transfer-batch.ts";
 import type { ArchitectureIdent } from "../os/architecture.ts";
@@ -16,7 +17,7 @@ import type { Process } from "../os/process.ts";
 import { INVALID_ADDRESS, type ProcessInfo, type ProcessState } from "../os/process-info.ts";
 import { type VirtualTranslate, virtToPhysThrough } from "../os/virtual-translate.ts";
 import { authorCall, guarded } from "./author-code.ts";
-import type { ScriptProcessParts } from "./os-definition.ts";
+import type { AuthorMemory, ScriptProcessParts } from "./os-definition.ts";
 import { PartLife } from "./part-life.ts";
 import { runBatch } from "./run-batch.ts";
 import { ScriptModuleLookup } from "./script-module-lookup.ts";
@@ -39,6 +40,7 @@ export class ScriptProcess extends ScriptModuleLookup implements Process {
   readonly readMany: MemoryAccess["readMany"];
   readonly write: MemoryAccess["write"];
   readonly writeMany: MemoryAccess["writeMany"];
+  readonly #memory: AuthorMemory;
   /** The author's translation, asked for on first use (so opening a process runs no more author code than needed). */
   #translate: { readonly value: VirtualTranslate | undefined } | undefined;
   #info: ProcessInfo;
@@ -54,13 +56,28 @@ export class ScriptProcess extends ScriptModuleLookup implements Process {
     this.#info = info;
     this.#life = new PartLife(this.label, parts.close?.bind(parts), owned);
     const usable = () => this.#usable();
+    this.#memory = guarded(parts.memory, "OsLayer", this.label, usable);
     ({
       read: this.read,
       readInto: this.readInto,
       readMany: this.readMany,
       write: this.write,
       writeMany: this.writeMany,
-    } = guarded(parts.memory, "OsLayer", this.label, usable));
+    } = this.#memory);
+  }
+
+  readBatch(requests: readonly ReadRequest[]): ReadResults {
+    const memory = this.#memory;
+    return memory.readBatch
+      ? memory.readBatch(requests)
+      : ReadResults.fromReadResults(requests, memory.readMany(requests));
+  }
+
+  writeBatch(requests: readonly WriteRequest[]): TransferResults {
+    const memory = this.#memory;
+    return memory.writeBatch
+      ? memory.writeBatch(requests)
+      : TransferResults.fromWriteResults(requests, memory.writeMany(requests));
   }
 
   get closed(): boolean {

@@ -171,10 +171,18 @@ export function countingMemory(bytes: Uint8Array, run = true): BatchedPhysicalMe
       memory.batches += 1;
       return connector.readMany(requests);
     },
+    readBatch: (requests: Parameters<ScriptConnector["readBatch"]>[0]) => {
+      memory.batches += 1;
+      return connector.readBatch(requests);
+    },
     write: (address: number | bigint, data: Uint8Array) => connector.write(address, data),
     writeMany: (requests: Parameters<ScriptConnector["writeMany"]>[0]) => {
       memory.batches += 1;
       return connector.writeMany(requests);
+    },
+    writeBatch: (requests: Parameters<ScriptConnector["writeBatch"]>[0]) => {
+      memory.batches += 1;
+      return connector.writeBatch(requests);
     },
   };
   if (!run) return memory;

@@ -1,3 +1,5 @@
+export type { CheckOsDefinitionOptions } from "./check-os-definition.ts";
+export { checkOsDefinition } from "./check-os-definition.ts";
 export type { CheckOsPluginOptions } from "./check-os-plugin.ts";
 export { checkOsPluginFile, DEFAULT_INPUT_CONNECTOR } from "./check-os-plugin.ts";
 export type { Check, CheckContext, CheckResult } from "./checks.ts";

@@ -9,11 +9,11 @@
 import {
   type Address,
   ArgsValidator,
+  type AuthorMemory,
   type Connector,
   defineOs,
   INVALID_ADDRESS,
   MemflowError,
-  type MemoryAccess,
   type ModuleInfo,
   type ProcessInfo,
   type ProcessState,
@@ -99,7 +99,7 @@ function writeTable(memory: Connector, procs: number, pages: number): void {
 }
 
 /** One process's virtual memory: [TABLE_VIRTUAL_BASE, +size) onto its physical pages. */
-class TableMemory implements MemoryAccess {
+class TableMemory implements AuthorMemory {
   readonly #physical: Connector;
   readonly #entry: Entry;
 

@@ -49,6 +49,11 @@ export function splitAddress(address: Address, out: Uint32Array, index: number):
   out[index * 2 + 1] = Number(address >> 32n);
 }
 
+/** The page type of each value of WalkState.access. */
+const PAGE_TYPE_OF = Uint8Array.from({ length: 16 }, (_, access) =>
+  pageTypeOf((access & ENTRY.WRITEABLE) !== 0, (access & ENTRY.NO_EXECUTE) !== 0),
+);
+
 /** The bits of an entry's high half that are address bits. */
 function highMaskOf(format: PageTableFormat): number {
   return format.physicalBits > 32 ? 2 ** (format.physicalBits - 32) - 1 : 0;
@@ -66,25 +71,39 @@ export function rootOf(format: PageTableFormat, dtb: Address): number {
 interface WalkState {
   /** Each address as two 32-bit halves. */
   halves: Uint32Array;
-  /** How many levels, from the root, it shares with the address before it. */
-  depth: Uint8Array;
-  /** The address it follows down to that depth. */
+  /** The address it follows down the levels it shares with the address before it. */
   parent: Int32Array;
   /** The level it is walking at (255 once it has a verdict of its own). */
   reached: Uint8Array;
-  /** The table it is at, and what the entries on its way allowed. */
+  /**
+   * The table it goes on to once its entry at the current level is read (the table of the next
+   * level, which the addresses that follow it there start from).
+   */
   table: Float64Array;
-  allowWrite: Uint8Array;
-  noExecute: Uint8Array;
+  /** What the entries on its way allowed: ENTRY.WRITEABLE while every one did, ENTRY.NO_EXECUTE once one forbade it. */
+  access: Uint8Array;
   /** Per level: the addresses that start needing entries of their own there, and how many. */
   joining: Int32Array[];
   joiningCount: Int32Array;
+  /** Per level, while preparing: the last address that needed an entry of its own there. */
+  lastAtMost: Int32Array;
   /** The addresses walking at the current level, and those going on down. */
   pending: Int32Array;
   next: Int32Array;
-  /** Per request: the entry read (8 bytes whatever the entry size), and whether it was read whole. */
+  /**
+   * Per slot of `pending`: the physical address of the entry it reads at the current level,
+   * written as soon as the address knows its table (the TransferBatch's own addresses when the
+   * memory runs batches, so nothing is copied).
+   */
+  entryAddresses: Float64Array;
+  /**
+   * Per request: the entry read (8 bytes whatever the entry size), and whether it was read whole.
+   * Its words are read signed: an entry's high word has its top bit set whenever NX is, and a
+   * Uint32Array would hand such words to the JIT as doubles (slower to mask); the bit operations
+   * below do not care about the sign.
+   */
   entries: Uint8Array;
-  words: Uint32Array;
+  words: Int32Array;
   readOk: Uint8Array;
 }
 
@@ -92,18 +111,18 @@ function walkState(capacity: number, levels: number): WalkState {
   const entries = new Uint8Array(capacity * 8);
   return {
     halves: new Uint32Array(capacity * 2),
-    depth: new Uint8Array(capacity),
     parent: new Int32Array(capacity),
     reached: new Uint8Array(capacity),
     table: new Float64Array(capacity),
-    allowWrite: new Uint8Array(capacity),
-    noExecute: new Uint8Array(capacity),
+    access: new Uint8Array(capacity),
     joining: Array.from({ length: levels }, () => new Int32Array(capacity)),
     joiningCount: new Int32Array(levels),
+    lastAtMost: new Int32Array(levels),
     pending: new Int32Array(capacity),
     next: new Int32Array(capacity),
+    entryAddresses: new Float64Array(capacity),
     entries,
-    words: new Uint32Array(entries.buffer),
+    words: new Int32Array(entries.buffer),
     readOk: new Uint8Array(capacity),
   };
 }
@@ -114,6 +133,11 @@ export class PageWalker {
   readonly #shifts: Int32Array;
   readonly #indexMasks: Int32Array;
   readonly #highMask: number;
+  /**
+   * How many levels, from the root, two addresses share when the highest bit where they differ is
+   * `bit` (index `bit + 1`; index 0 when they are equal): the levels whose index lies above it.
+   */
+  readonly #sharedBelow: Uint8Array;
   /** The walk's working arrays, sized for the largest batch so far (walk-state below). */
   #state = walkState(0, 0);
   #batch: TransferBatch | undefined;
@@ -126,6 +150,9 @@ export class PageWalker {
     this.#shifts = Int32Array.from(format.levels, (level) => level.shift);
     this.#indexMasks = Int32Array.from(format.levels, (level) => 2 ** level.bits - 1);
     this.#highMask = highMaskOf(format);
+    this.#sharedBelow = Uint8Array.from({ length: 65 }, (_, bit) =>
+      format.levels.reduce((shared, level) => (level.shift > bit - 1 ? shared + 1 : shared), 0),
+    );
   }
 
   #reserve(count: number): void {
@@ -137,7 +164,18 @@ export class PageWalker {
       for (let index = 0; index < capacity; index += 1)
         batch.add(0, this.#state.entries.subarray(index * 8, index * 8 + this.format.entrySize));
       this.#batch = batch;
+      this.#state.entryAddresses = batch.addresses;
     }
+  }
+
+  /** Where the entry for the address at `index` lies in the table at `table`, at `level`. */
+  #entryAddress(index: number, level: number, table: number): number {
+    const shift = this.#shifts[level] as number;
+    const halves = this.#state.halves;
+    const low = halves[index * 2] as number;
+    const high = halves[index * 2 + 1] as number;
+    const entry = shift >= 32 ? high >>> (shift - 32) : (low >>> shift) | (high << (32 - shift));
+    return table + (entry & (this.#indexMasks[level] as number)) * this.format.entrySize;
   }
 
   /** Translates `addresses`; results land in `results`, one slot per address. */
@@ -160,31 +198,40 @@ export class PageWalker {
    */
   #prepare(roots: WalkRoots, addresses: readonly Address[], results: WalkResults): number {
     const format = this.format;
-    const { halves, depth, reached, table, allowWrite, noExecute, pending, parent, joining, joiningCount } =
-      this.#state;
-    const shifts = this.#shifts;
-    const levels = shifts.length;
+    const { halves, reached, access, pending, parent, joining, joiningCount, lastAtMost } = this.#state;
+    const entryAddresses = this.#state.entryAddresses;
+    const sharedBelow = this.#sharedBelow;
+    const levels = this.#shifts.length;
     const topShift = format.virtualBits - 33;
-    const lastAtMost = new Int32Array(levels);
     joiningCount.fill(0);
     const signExtended = format.signExtended;
+    const upperRoot = format.splitRoots ? roots.upper : roots.lower;
+    const lowerRoot = roots.lower;
     let previous = -1;
     let previousUpper = false;
+    let previousLow = 0;
+    let previousHigh = 0;
     let pendingCount = 0;
     for (let index = 0; index < addresses.length; index += 1) {
       const address = addresses[index] as Address;
       // Numbers below 2^53 are the common case: split them here, without a call.
+      let low: number;
+      let high: number;
       if (
         typeof address === "number" &&
         address >= 0 &&
         address <= Number.MAX_SAFE_INTEGER &&
         address === Math.floor(address)
       ) {
-        halves[index * 2] = address >>> 0;
-        halves[index * 2 + 1] = (address / TWO_32) >>> 0;
-      } else splitAddress(address, halves, index);
-      const low = halves[index * 2] as number;
-      const high = halves[index * 2 + 1] as number;
+        low = address >>> 0;
+        high = (address / TWO_32) >>> 0;
+        halves[index * 2] = low;
+        halves[index * 2 + 1] = high;
+      } else {
+        splitAddress(address, halves, index);
+        low = halves[index * 2] as number;
+        high = halves[index * 2 + 1] as number;
+      }
       const top = signExtended ? (high | 0) >> topShift : high === 0 ? 0 : 1;
       if (top !== 0 && (top !== -1 || !signExtended)) {
         results.status[index] = WALK.OUT_OF_RANGE;
@@ -195,17 +242,14 @@ export class PageWalker {
       const upper = top === -1;
       let shared = 0;
       if (previous >= 0 && upper === previousUpper) {
-        const highDiff = high ^ (halves[previous * 2 + 1] as number);
-        const lowDiff = low ^ (halves[previous * 2] as number);
-        const highestDifferent = highDiff !== 0 ? 63 - Math.clz32(highDiff) : 31 - Math.clz32(lowDiff);
-        while (shared < levels && (shifts[shared] as number) > highestDifferent) shared += 1;
+        const highDiff = high ^ previousHigh;
+        shared = sharedBelow[highDiff !== 0 ? 64 - Math.clz32(highDiff) : 32 - Math.clz32(low ^ previousLow)] as number;
       }
-      depth[index] = shared;
       reached[index] = 0;
       if (shared === 0) {
-        table[index] = upper && format.splitRoots ? roots.upper : roots.lower;
-        allowWrite[index] = 1;
-        noExecute[index] = 0;
+        const root = upper ? upperRoot : lowerRoot;
+        access[index] = ENTRY.WRITEABLE;
+        entryAddresses[pendingCount] = this.#entryAddress(index, 0, root);
         pending[pendingCount++] = index;
       } else {
         // It follows, down to level shared - 1, the last address that needed that level's entry.
@@ -219,13 +263,15 @@ export class PageWalker {
       for (let level = shared; level < levels; level += 1) lastAtMost[level] = index;
       previous = index;
       previousUpper = upper;
+      previousLow = low;
+      previousHigh = high;
     }
     return pendingCount;
   }
 
   /** Adds to the walkers of `level` the addresses that need its entry whose leader got this far. */
   #join(level: number, pendingCount: number): number {
-    const { reached, parent: parents, table, allowWrite, noExecute, pending } = this.#state;
+    const { reached, parent: parents, table, access, pending, entryAddresses } = this.#state;
     const joining = this.#state.joining[level] as Int32Array;
     const joiningCount = this.#state.joiningCount[level] as number;
     let count = pendingCount;
@@ -233,10 +279,9 @@ export class PageWalker {
       const index = joining[slot] as number;
       const parent = parents[index] as number;
       if (reached[parent] !== level) continue;
-      table[index] = table[parent] as number;
-      allowWrite[index] = allowWrite[parent] as number;
-      noExecute[index] = noExecute[parent] as number;
+      access[index] = access[parent] as number;
       reached[index] = level;
+      entryAddresses[count] = this.#entryAddress(index, level, table[parent] as number);
       pending[count++] = index;
     }
     return count;
@@ -246,28 +291,23 @@ export class PageWalker {
   #step(level: number, pendingCount: number, results: WalkResults): number {
     const format = this.format;
     const shift = this.#shifts[level] as number;
-    const mask = this.#indexMasks[level] as number;
     const entrySize = format.entrySize;
     const state = this.#state;
-    const { halves, table, pending, readOk, words, next, reached, allowWrite, noExecute } = state;
-    const entryAddresses = this.#batch?.addresses ?? new Float64Array(pendingCount);
-    for (let slot = 0; slot < pendingCount; slot += 1) {
-      const index = pending[slot] as number;
-      const low = halves[index * 2] as number;
-      const high = halves[index * 2 + 1] as number;
-      const entry = shift >= 32 ? high >>> (shift - 32) : (low >>> shift) | (high << (32 - shift));
-      entryAddresses[slot] = (table[index] as number) + (entry & mask) * entrySize;
-    }
-    this.#readEntries(entryAddresses, pendingCount);
+    const { halves, table, pending, readOk, words, next, reached, access, entryAddresses } = state;
+    // Where each request's outcome is: its record's count of bytes done (an entry's size fits the
+    // low word), or the readOk of a memory without `run`.
+    const records = this.#readEntries(entryAddresses, pendingCount);
     const highMask = this.#highMask;
     const offsetMask = 2 ** shift - 1;
     const { status, level: levels, physical, pageSize, pageType } = results;
     let nextCount = 0;
     for (let slot = 0; slot < pendingCount; slot += 1) {
       const index = pending[slot] as number;
-      levels[index] = level;
-      if (readOk[slot] === 0) {
+      const at = slot * TRANSFER_RECORD.WORDS + TRANSFER_RECORD.DONE;
+      // The count of bytes done is at most the entry's size: its high word is always zero.
+      if (records ? records[at] !== entrySize : readOk[slot] === 0) {
         status[index] = WALK.TABLE_UNREADABLE;
+        levels[index] = level;
         reached[index] = 255;
         continue;
       }
@@ -277,24 +317,29 @@ export class PageWalker {
       const kind = decoded & ENTRY.KIND;
       if (kind === ENTRY.INVALID) {
         status[index] = WALK.NOT_PRESENT;
+        levels[index] = level;
         reached[index] = 255;
         continue;
       }
-      if ((decoded & ENTRY.WRITEABLE) === 0) allowWrite[index] = 0;
-      if ((decoded & ENTRY.NO_EXECUTE) !== 0) noExecute[index] = 1;
+      const allowed = ((access[index] as number) & (decoded | ~ENTRY.WRITEABLE)) | (decoded & ENTRY.NO_EXECUTE);
+      access[index] = allowed;
       const highPart = (high & highMask) * TWO_32;
       if (kind === ENTRY.TABLE) {
-        table[index] = highPart + ((low & 0xffff_f000) >>> 0);
+        // The next level's request goes where this one's was read (slot >= nextCount): already used.
+        const nextTable = highPart + ((low & 0xffff_f000) >>> 0);
+        table[index] = nextTable;
         reached[index] = level + 1;
+        entryAddresses[nextCount] = this.#entryAddress(index, level + 1, nextTable);
         next[nextCount++] = index;
         continue;
       }
       // A page of 2^shift bytes (at most 1 GiB): its base keeps the entry's bits above the size.
       const base = (low & 0xffff_f000 & ~offsetMask) >>> 0;
       status[index] = WALK.OK;
+      levels[index] = level;
       physical[index] = highPart + base + (((halves[index * 2] as number) & offsetMask) >>> 0);
       pageSize[index] = offsetMask + 1;
-      pageType[index] = pageTypeOf(allowWrite[index] === 1, noExecute[index] === 1);
+      pageType[index] = PAGE_TYPE_OF[allowed] as number;
       reached[index] = 255;
     }
     state.next = pending;
@@ -326,8 +371,12 @@ export class PageWalker {
     }
   }
 
-  /** Reads `count` entries in one batch into the state's entries; its readOk says which were read whole. */
-  #readEntries(addresses: Float64Array, count: number): void {
+  /**
+   * Reads `count` entries in one batch into the state's entries. Returns the batch's records when
+   * the memory ran the batch (their counts of bytes done say which entries were read whole), else
+   * undefined and the state's readOk says.
+   */
+  #readEntries(addresses: Float64Array, count: number): Uint32Array | undefined {
     this.physicalBatches += 1;
     const size = this.format.entrySize;
     const batch = this.#batch;
@@ -336,13 +385,7 @@ export class PageWalker {
     if (batch && memory.run) {
       batch.use(count);
       memory.run(batch);
-      // Each request's count of bytes done, straight from its record (an entry's size fits the low word).
-      const records = batch.records;
-      for (let request = 0; request < count; request += 1) {
-        const at = request * TRANSFER_RECORD.WORDS + TRANSFER_RECORD.DONE;
-        readOk[request] = records[at] === size && records[at + 1] === 0 ? 1 : 0;
-      }
-      return;
+      return batch.records;
     }
     const requests = Array.from({ length: count }, (_, request) => ({
       address: addresses[request] as number,
@@ -352,5 +395,6 @@ export class PageWalker {
       entries.set(result.data.subarray(0, size), request * 8);
       readOk[request] = result.ok ? 1 : 0;
     }
+    return undefined;
   }
 }

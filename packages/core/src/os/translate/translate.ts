@@ -77,22 +77,26 @@ export function translationAt(results: WalkResults, index: number, address: Addr
   if (status !== WALK.OK) return { ok: false, address: virtual, reason: REASONS[status] ?? "not-present", level };
   const physical = results.physical[index] ?? 0;
   const pageSize = results.pageSize[index] ?? 0;
-  const pageBase = BigInt(physical - (physical % pageSize));
   return {
     ok: true,
     address: virtual,
-    physical: pageBase + BigInt(physical % pageSize),
-    pageBase,
+    physical: BigInt(physical),
+    pageBase: BigInt(physical - (physical % pageSize)),
     pageSize: pageSizeBigInt(pageSize),
     pageType: results.pageType[index] ?? 0,
   };
 }
 
-/** A walker and its results, kept per memory and format while not in use, so repeated calls set up nothing. */
+/**
+ * A walker and its results, kept per memory and format while not in use, so repeated calls set up
+ * nothing; and the roots of the last dtb walked (a caller usually walks one address space again and again).
+ */
 interface Walk {
   readonly walker: PageWalker;
   readonly results: WalkResults;
   busy: boolean;
+  dtb: PageTableRoot | undefined;
+  roots: WalkRoots;
 }
 
 const walks = new WeakMap<PhysicalMemory, Map<PageTableFormat, Walk>>();
@@ -106,7 +110,13 @@ function walkFor(memory: PhysicalMemory, format: PageTableFormat): Walk {
   const kept = byFormat.get(format);
   // A walk already under way (a memory whose reads translate through itself) gets a fresh one.
   if (kept && !kept.busy) return kept;
-  const walk = { walker: new PageWalker(memory, format), results: new WalkResults(), busy: false };
+  const walk = {
+    walker: new PageWalker(memory, format),
+    results: new WalkResults(),
+    busy: false,
+    dtb: undefined,
+    roots: { lower: 0, upper: 0 },
+  };
   if (!kept) byFormat.set(format, walk);
   return walk;
 }
@@ -116,18 +126,42 @@ function walkFor(memory: PhysicalMemory, format: PageTableFormat): Walk {
  * from `memory` one level at a time for the whole batch. Throws (Mmu, InvalidArchitecture) for an
  * architecture without a walk here, (VirtualTranslate, InvalidArgument) for a value that is not a
  * 64-bit address; an address that does not translate is a result, not an error.
+ *
+ * With `results`, the answers land there (typed arrays, one slot per address, numbers that are
+ * exact: physical addresses have at most 52 bits) and it is returned: a caller that keeps one
+ * `WalkResults` translates again and again without allocating. Without, each address gets a
+ * `PageTranslation` object, which costs a few BigInts per address: several times the walk itself.
  */
 export function translate(
   memory: PhysicalMemory | BatchedPhysicalMemory,
   architecture: ArchitectureIdent,
   dtb: PageTableRoot,
   addresses: readonly Address[],
-): PageTranslation[] {
+): PageTranslation[];
+export function translate(
+  memory: PhysicalMemory | BatchedPhysicalMemory,
+  architecture: ArchitectureIdent,
+  dtb: PageTableRoot,
+  addresses: readonly Address[],
+  results: WalkResults,
+): WalkResults;
+export function translate(
+  memory: PhysicalMemory | BatchedPhysicalMemory,
+  architecture: ArchitectureIdent,
+  dtb: PageTableRoot,
+  addresses: readonly Address[],
+  results?: WalkResults,
+): PageTranslation[] | WalkResults {
   const format = pageTableFormat(architecture);
   const walk = walkFor(memory, format);
+  if (walk.dtb !== dtb) {
+    walk.roots = walkRoots(format, dtb);
+    walk.dtb = dtb;
+  }
   walk.busy = true;
   try {
-    walk.walker.walk(walkRoots(format, dtb), addresses, walk.results);
+    walk.walker.walk(walk.roots, addresses, results ?? walk.results);
+    if (results) return results;
     return addresses.map((address, index) => translationAt(walk.results, index, address));
   } finally {
     walk.busy = false;

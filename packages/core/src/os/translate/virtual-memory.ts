@@ -9,6 +9,7 @@
  * memflow's VirtualDma is.
  */
 import type { Address } from "../../memory/address.ts";
+import { ReadResults, TransferResults } from "../../memory/batch-results.ts";
 import type { ReadRequest, ReadResult, TransferResult, WriteRequest } from "../../memory/memory-access.ts";
 import type { MemoryView, MemoryViewMetadata } from "../../memory/memory-view.ts";
 import { partialDataError } from "../../memory/partial-data.ts";
@@ -100,13 +101,15 @@ export class VirtualMemory implements MemoryView, VirtualTranslate {
       const offset = pieces.offset[piece] as number;
       const length = pieces.length[piece] as number;
       const current = runs[run];
-      if (physical(piece) === undefined || current === undefined) {
+      if (physical(piece) === undefined) {
         tally.failed[request] = (tally.failed[request] as number) + length;
         if (tally.prefix[request] === -1) tally.prefix[request] = offset;
         continue;
       }
-      // Pieces of one run share its outcome; account for the run at its first piece.
-      if (current.offset !== offset || current.request !== request) continue;
+      // Pieces of one run share its outcome; account for the run at its first piece. A translated
+      // piece that starts no run continues the one before (also the last run: then `current` is
+      // past the end), whose count has it already.
+      if (current === undefined || current.offset !== offset || current.request !== request) continue;
       const done = runDone[run] as number;
       tally.done[request] = (tally.done[request] as number) + done;
       tally.failed[request] = (tally.failed[request] as number) + current.length - done;
@@ -141,19 +144,18 @@ export class VirtualMemory implements MemoryView, VirtualTranslate {
     });
   }
 
-  readMany(requests: readonly ReadRequest[]): ReadResult[] {
-    const buffers = requests.map((request) => new Uint8Array(request.length));
+  /** One walk and one physical batch for every request, read into one buffer (batch-results.ts). */
+  readBatch(requests: readonly ReadRequest[]): ReadResults {
+    const results = ReadResults.reads(requests);
+    const buffers = requests.map((_, index) => results.data(index));
     const tally = this.#transfer(requests, buffers, false);
-    return requests.map((request, index) => {
-      const done = tally.done[index] as number;
-      return {
-        address: BigInt(request.address),
-        data: buffers[index] as Uint8Array,
-        done,
-        failed: tally.failed[index] as number,
-        ok: done === request.length,
-      };
-    });
+    for (let index = 0; index < results.count; index += 1)
+      results.setResult(index, tally.done[index] as number, tally.failed[index] as number);
+    return results;
+  }
+
+  readMany(requests: readonly ReadRequest[]): ReadResult[] {
+    return this.readBatch(requests).toArray();
   }
 
   /** Reads into `buffer`, zero where nothing could be read; returns how many bytes from its start were read. */
@@ -170,17 +172,21 @@ export class VirtualMemory implements MemoryView, VirtualTranslate {
     return result.data;
   }
 
-  writeMany(requests: readonly WriteRequest[]): TransferResult[] {
+  writeBatch(requests: readonly WriteRequest[]): TransferResults {
     const sized = requests.map((request) => ({ address: request.address, length: request.data.length }));
     const tally = this.#transfer(
       sized,
       requests.map((request) => request.data),
       true,
     );
-    return requests.map((request, index) => {
-      const done = tally.done[index] as number;
-      return { done, failed: tally.failed[index] as number, ok: done === request.data.length };
-    });
+    const results = TransferResults.writes(requests);
+    for (let index = 0; index < results.count; index += 1)
+      results.setResult(index, tally.done[index] as number, tally.failed[index] as number);
+    return results;
+  }
+
+  writeMany(requests: readonly WriteRequest[]): TransferResult[] {
+    return [...this.writeBatch(requests)];
   }
 
   write(address: Address, bytes: Uint8Array): void {

@@ -1,0 +1,6 @@
+/** A process's state as the CLI prints it: `Alive`, `Dead(<exit code>)` or `Unknown`. */
+import type { ProcessState } from "@memflow-ts/core";
+
+export function stateText(state: ProcessState): string {
+  return state.kind === "Dead" ? `Dead(${state.exitCode})` : state.kind;
+}
