@@ -127,6 +127,25 @@ function walkState(capacity: number, levels: number): WalkState {
   };
 }
 
+/**
+ * Where the entry for the address at `index` (its halves in `halves`) lies in the table at
+ * `table`, at a level of index shift `shift` and index mask `mask`. A plain function: the JIT
+ * inlines it, where a private method costs a call per entry.
+ */
+function entryAddressOf(
+  halves: Uint32Array,
+  index: number,
+  shift: number,
+  mask: number,
+  table: number,
+  entrySize: number,
+): number {
+  const low = halves[index * 2] as number;
+  const high = halves[index * 2 + 1] as number;
+  const entry = shift >= 32 ? high >>> (shift - 32) : (low >>> shift) | (high << (32 - shift));
+  return table + (entry & mask) * entrySize;
+}
+
 export class PageWalker {
   readonly format: PageTableFormat;
   readonly #memory: BatchedPhysicalMemory;
@@ -168,16 +187,6 @@ export class PageWalker {
     }
   }
 
-  /** Where the entry for the address at `index` lies in the table at `table`, at `level`. */
-  #entryAddress(index: number, level: number, table: number): number {
-    const shift = this.#shifts[level] as number;
-    const halves = this.#state.halves;
-    const low = halves[index * 2] as number;
-    const high = halves[index * 2 + 1] as number;
-    const entry = shift >= 32 ? high >>> (shift - 32) : (low >>> shift) | (high << (32 - shift));
-    return table + (entry & (this.#indexMasks[level] as number)) * this.format.entrySize;
-  }
-
   /** Translates `addresses`; results land in `results`, one slot per address. */
   walk(roots: WalkRoots, addresses: readonly Address[], results: WalkResults): void {
     const count = addresses.length;
@@ -203,6 +212,9 @@ export class PageWalker {
     const sharedBelow = this.#sharedBelow;
     const levels = this.#shifts.length;
     const topShift = format.virtualBits - 33;
+    const rootShift = this.#shifts[0] as number;
+    const rootMask = this.#indexMasks[0] as number;
+    const entrySize = format.entrySize;
     joiningCount.fill(0);
     const signExtended = format.signExtended;
     const upperRoot = format.splitRoots ? roots.upper : roots.lower;
@@ -249,7 +261,7 @@ export class PageWalker {
       if (shared === 0) {
         const root = upper ? upperRoot : lowerRoot;
         access[index] = ENTRY.WRITEABLE;
-        entryAddresses[pendingCount] = this.#entryAddress(index, 0, root);
+        entryAddresses[pendingCount] = entryAddressOf(halves, index, rootShift, rootMask, root, entrySize);
         pending[pendingCount++] = index;
       } else {
         // It follows, down to level shared - 1, the last address that needed that level's entry.
@@ -271,7 +283,10 @@ export class PageWalker {
 
   /** Adds to the walkers of `level` the addresses that need its entry whose leader got this far. */
   #join(level: number, pendingCount: number): number {
-    const { reached, parent: parents, table, access, pending, entryAddresses } = this.#state;
+    const { halves, reached, parent: parents, table, access, pending, entryAddresses } = this.#state;
+    const shift = this.#shifts[level] as number;
+    const mask = this.#indexMasks[level] as number;
+    const entrySize = this.format.entrySize;
     const joining = this.#state.joining[level] as Int32Array;
     const joiningCount = this.#state.joiningCount[level] as number;
     let count = pendingCount;
@@ -281,7 +296,7 @@ export class PageWalker {
       if (reached[parent] !== level) continue;
       access[index] = access[parent] as number;
       reached[index] = level;
-      entryAddresses[count] = this.#entryAddress(index, level, table[parent] as number);
+      entryAddresses[count] = entryAddressOf(halves, index, shift, mask, table[parent] as number, entrySize);
       pending[count++] = index;
     }
     return count;
@@ -299,6 +314,8 @@ export class PageWalker {
     const records = this.#readEntries(entryAddresses, pendingCount);
     const highMask = this.#highMask;
     const offsetMask = 2 ** shift - 1;
+    const nextShift = level + 1 < this.#shifts.length ? (this.#shifts[level + 1] as number) : 0;
+    const nextMask = level + 1 < this.#shifts.length ? (this.#indexMasks[level + 1] as number) : 0;
     const { status, level: levels, physical, pageSize, pageType } = results;
     let nextCount = 0;
     for (let slot = 0; slot < pendingCount; slot += 1) {
@@ -329,7 +346,7 @@ export class PageWalker {
         const nextTable = highPart + ((low & 0xffff_f000) >>> 0);
         table[index] = nextTable;
         reached[index] = level + 1;
-        entryAddresses[nextCount] = this.#entryAddress(index, level + 1, nextTable);
+        entryAddresses[nextCount] = entryAddressOf(halves, index, nextShift, nextMask, nextTable, entrySize);
         next[nextCount++] = index;
         continue;
       }
