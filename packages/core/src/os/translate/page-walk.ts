@@ -151,6 +151,8 @@ export class PageWalker {
   readonly #memory: BatchedPhysicalMemory;
   readonly #shifts: Int32Array;
   readonly #indexMasks: Int32Array;
+  /** Per level: the offset bits within a page its entries map, 2^shift - 1 (made once: `2 ** shift` is a call per walk). */
+  readonly #offsetMasks: Float64Array;
   readonly #highMask: number;
   /**
    * How many levels, from the root, two addresses share when the highest bit where they differ is
@@ -168,6 +170,7 @@ export class PageWalker {
     this.format = format;
     this.#shifts = Int32Array.from(format.levels, (level) => level.shift);
     this.#indexMasks = Int32Array.from(format.levels, (level) => 2 ** level.bits - 1);
+    this.#offsetMasks = Float64Array.from(format.levels, (level) => 2 ** level.shift - 1);
     this.#highMask = highMaskOf(format);
     this.#sharedBelow = Uint8Array.from({ length: 65 }, (_, bit) =>
       format.levels.reduce((shared, level) => (level.shift > bit - 1 ? shared + 1 : shared), 0),
@@ -194,8 +197,10 @@ export class PageWalker {
     this.#reserve(count);
     let pendingCount = this.#prepare(roots, addresses, results);
     const levels = this.format.levels.length;
+    const joiningCount = this.#state.joiningCount;
     for (let level = 0; level < levels; level += 1) {
-      pendingCount = this.#join(level, pendingCount);
+      // Most levels have no one joining (setting up #join costs more than its empty loop).
+      if (joiningCount[level] !== 0) pendingCount = this.#join(level, pendingCount);
       if (pendingCount > 0) pendingCount = this.#step(level, pendingCount, results);
     }
     this.#inherit(count, results);
@@ -215,7 +220,8 @@ export class PageWalker {
     const rootShift = this.#shifts[0] as number;
     const rootMask = this.#indexMasks[0] as number;
     const entrySize = format.entrySize;
-    joiningCount.fill(0);
+    // A loop, not fill(): fill is a call into the runtime, dearer than the few levels it clears.
+    for (let level = 0; level < levels; level += 1) joiningCount[level] = 0;
     const signExtended = format.signExtended;
     const upperRoot = format.splitRoots ? roots.upper : roots.lower;
     const lowerRoot = roots.lower;
@@ -305,7 +311,6 @@ export class PageWalker {
   /** Reads the entry of `level` of every walking address (one batch); returns how many go on down. */
   #step(level: number, pendingCount: number, results: WalkResults): number {
     const format = this.format;
-    const shift = this.#shifts[level] as number;
     const entrySize = format.entrySize;
     const state = this.#state;
     const { halves, table, pending, readOk, words, next, reached, access, entryAddresses } = state;
@@ -313,7 +318,7 @@ export class PageWalker {
     // low word), or the readOk of a memory without `run`.
     const records = this.#readEntries(entryAddresses, pendingCount);
     const highMask = this.#highMask;
-    const offsetMask = 2 ** shift - 1;
+    const offsetMask = this.#offsetMasks[level] as number;
     const nextShift = level + 1 < this.#shifts.length ? (this.#shifts[level + 1] as number) : 0;
     const nextMask = level + 1 < this.#shifts.length ? (this.#indexMasks[level + 1] as number) : 0;
     const { status, level: levels, physical, pageSize, pageType } = results;
