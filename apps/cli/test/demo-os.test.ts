@@ -6,7 +6,7 @@
  * and the closing hint's commands, run after installing the plugins as `memflow-ts setup` does.
  */
 import { afterAll, describe, expect, test } from "bun:test";
-import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Inventory } from "@memflow-ts/core";
@@ -29,6 +29,11 @@ import { runBinary } from "./support/binary.ts";
 const gcc = requireTool("gcc", "gcc");
 const sandbox = mkdtempSync(join(tmpdir(), "memflow-ts-demo-os-"));
 afterAll(() => rmSync(sandbox, { recursive: true, force: true }));
+
+/** A compiler that fails every build (the SDK takes $CC first); a script, as `false` may be a shell builtin only. */
+const FAILING_COMPILER = join(sandbox, "failing-cc");
+writeFileSync(FAILING_COMPILER, "#!/bin/sh\necho 'failing-cc: refuses' >&2\nexit 1\n");
+chmodSync(FAILING_COMPILER, 0o755);
 
 const PROCESS_LINES = [
   /^1 +dummy1 +x86_64 +Alive +\/usr\/bin\/dummy1 +\/usr\/bin\/dummy1 --seed 7$/m,
@@ -92,7 +97,11 @@ describe.skipIf(!gcc.available)("memflow-ts demo: the dummy OS", () => {
 
   test.each([
     ["no C compiler on PATH", { PATH: "" }, "no C compiler found ($CC, cc, gcc or clang)"],
-    ["a C compiler that fails", { PATH: process.env.PATH ?? "", CC: "false" }, "compiling failed (exit code 1)"],
+    [
+      "a C compiler that fails",
+      { PATH: process.env.PATH ?? "", CC: FAILING_COMPILER },
+      "compiling failed (exit code 1)",
+    ],
   ])(
     "with %s, the TypeScript dummy OS shows the same processes and bytes",
     async (_, env, reason) => {
@@ -101,8 +110,10 @@ describe.skipIf(!gcc.available)("memflow-ts demo: the dummy OS", () => {
       const { code, stdout: text, stderr: errors } = await runBinary(["demo"], { HOME: childHome, ...env }, childHome);
       expect(errors).toBe("");
       expect(code).toBe(ExitCode.ok);
+      // The reason in a few words, on the line it belongs to; the compiler's output is not shown.
+      expect(text).toContain(`[=] Opened "dummy" with size=1m: the TypeScript dummy connector (${reason})\n`);
       expect(text).toContain(
-        `[=] Opened the dummy OS with procs=2,seed=7 over a dummy connector with size=4m: the TypeScript dummy OS over the TypeScript dummy connector (${reason})`,
+        `[=] Opened the dummy OS with procs=2,seed=7 over a dummy connector with size=4m: the TypeScript dummy OS over the TypeScript dummy connector (${reason})\n`,
       );
       // The same layout as the native OS's (dummy-os.md: same size, procs and seed, same bytes).
       const { base, physical } = mainModuleOfPid1(cache);

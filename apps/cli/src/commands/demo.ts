@@ -187,7 +187,12 @@ async function walkThrough(context: CliContext): Promise<ExitCode> {
 }
 
 export const demoCommand: Command = {
-  usage: "Usage: memflow-ts demo\n\nScans the plugin directories memflow searches and shows what is there.",
+  usage: `Usage: memflow-ts demo
+
+Scans the plugin directories memflow searches and shows what is there; then writes and reads
+memory through a dummy connector, and looks inside the dummy OS over a dummy connector (processes,
+modules, a virtual read, its virtToPhys and the same bytes read physically). Never prompts; builds
+the SDK's C plugins into a cache folder (the TypeScript ones without a C compiler).`,
   async run(args, context) {
     if (args.length > 0) throw new UsageError(`demo takes no arguments (got ${args.join(" ")})`);
     return runDemo(context);

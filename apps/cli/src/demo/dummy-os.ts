@@ -7,6 +7,7 @@
  */
 import { Inventory, type Os } from "@memflow-ts/core";
 import { BuildError, bundledPluginDirectory, dummyConnector, dummyOsTs } from "@memflow-ts/sdk";
+import { buildProblem } from "./dummy-connector.ts";
 
 export interface DummyOsConnection {
   os: Os;
@@ -41,7 +42,7 @@ export function openDummyOs(chain: DummyOsChain, cacheDirectory: string | undefi
     const fallback = Inventory.empty().register(dummyConnector).register(dummyOsTs);
     return {
       os: open(fallback, "dummy_ts", chain),
-      origin: `the TypeScript dummy OS over the TypeScript dummy connector (${error.message.split(":")[0]})`,
+      origin: `the TypeScript dummy OS over the TypeScript dummy connector (${buildProblem(error)})`,
       inventory: fallback,
     };
   }
