@@ -78,5 +78,9 @@ describe("memflow-ts", () => {
     expect(text).toContain("[=] Read them back: identical");
     expect(text).toContain("00001000  6d 65 6d 66 6c 6f 77 2d  74 73 20 64 65 6d 6f 21  |memflow-ts demo!|");
     expect(text).toMatch(/^dummy +connector +0\.2\.4 +1 /m);
+    // Then the dummy OS over a dummy connector (demo-os.test.ts pins what it shows).
+    expect(text).toContain("memflow-ts demo: looking inside an OS (the dummy OS, over a dummy connector)");
+    expect(text).toMatch(/physically: identical, the layers agree\n/);
+    expect(text).toMatch(/^dummy(_ts)? +os +\S+ +1 /m);
   }, 60_000);
 });

@@ -2,16 +2,19 @@
  * `memflow-ts demo`: the README's main job, non-interactive. It shows what the plugin scan sees
  * (every directory memflow searches, each plugin file there with its descriptors or why it is
  * skipped), then opens a dummy connector, writes a pattern into its memory, reads it back,
- * prints a hexdump, and ends with the inventory table.
+ * prints a hexdump; then looks inside the dummy OS over a dummy connector (os-tour.ts), and ends
+ * with the inventory table and commands to try next.
  */
 import { readdir } from "node:fs/promises";
 import { join } from "node:path";
 import type { PluginDescriptorInfo } from "@memflow-ts/analyzer";
 import { analyzeFile } from "@memflow-ts/analyzer/fs";
+import type { Inventory } from "@memflow-ts/core";
 import { pluginExtension, pluginSearchPaths, printable } from "@memflow-ts/core/plugin-files";
 import { bundledPluginCache } from "@memflow-ts/sdk";
 import { type Command, UsageError } from "../command.ts";
 import { openDummy } from "../demo/dummy-connector.ts";
+import { DEMO_OS_CHAIN, tourDummyOs } from "../demo/os-tour.ts";
 import { failureMessage } from "../error-report.ts";
 import { CliFailure, errnoCode, fileProblem } from "../failure.ts";
 import { hexdump } from "../inventory/hexdump.ts";
@@ -111,12 +114,50 @@ export function demoPattern(): Uint8Array {
 
 const DEMO_ADDRESS = 0x1000n;
 
+const INVENTORY_HEADER = ["NAME", "KIND", "VERSION", "ABI", "SOURCE"];
+
+/** Each plugin the inventories used, once: both parts of the demo may scan the same folder. */
+function inventoryRows(inventories: readonly Inventory[]): string[][] {
+  const rows = new Map<string, string[]>();
+  for (const entry of inventories.flatMap((inventory) => inventory.plugins())) {
+    for (const descriptor of entry.descriptors) {
+      rows.set(`${entry.path}\0${descriptor.plugin_kind}\0${descriptor.name}`, [
+        descriptor.name,
+        descriptor.plugin_kind,
+        descriptor.version,
+        String(descriptor.plugin_version),
+        entry.origin === "builtin" ? "TypeScript" : entry.path,
+      ]);
+    }
+  }
+  return [...rows.values()];
+}
+
+/**
+ * What to try next. The demo builds its plugins into a cache folder, not a plugin folder, so the
+ * commands that find plugins by name need `memflow-ts setup` first, which installs the dummy
+ * connector and the dummy OS (a test runs these commands after installing them as setup does).
+ */
+export const NEXT_COMMANDS = [
+  "memflow-ts list",
+  "memflow-ts read -c dummy 0x1000 64",
+  `memflow-ts ps -c dummy::size=${DEMO_OS_CHAIN.size} -o dummy::procs=${DEMO_OS_CHAIN.procs},seed=${DEMO_OS_CHAIN.seed}`,
+  `memflow-ts modules -c dummy::size=${DEMO_OS_CHAIN.size} -o dummy::procs=${DEMO_OS_CHAIN.procs},seed=${DEMO_OS_CHAIN.seed} 1`,
+] as const;
+
+const NEXT_HINT = [
+  "Next: memflow-ts setup (interactive; --yes without a terminal) installs the dummy connector and OS into",
+  "your plugin folder; then:",
+  ...NEXT_COMMANDS.map((command) => `  ${command}`),
+].join("\n");
+
 async function walkThrough(context: CliContext): Promise<ExitCode> {
   const out = printer(context);
   out.line();
   out.line("memflow-ts demo: reading and writing memory through a connector");
   out.line();
-  const { connector, origin, inventory } = openDummy("1m", bundledPluginCache(context.env, context.home));
+  const cache = bundledPluginCache(context.env, context.home);
+  const { connector, origin, inventory } = openDummy("1m", cache);
   try {
     out.success(`Opened "dummy" with size=1m: ${origin}`);
     const metadata = connector.metadata();
@@ -130,31 +171,28 @@ async function walkThrough(context: CliContext): Promise<ExitCode> {
     out.success("Read them back: identical");
     out.line();
     out.line(hexdump(back, DEMO_ADDRESS).trimEnd());
-    out.line();
-    out.line("Inventory of this run:");
-    const rows = [["NAME", "KIND", "VERSION", "ABI", "SOURCE"]];
-    for (const entry of inventory.plugins()) {
-      for (const descriptor of entry.descriptors) {
-        rows.push([
-          descriptor.name,
-          descriptor.plugin_kind,
-          descriptor.version,
-          String(descriptor.plugin_version),
-          entry.origin === "builtin" ? "TypeScript" : entry.path,
-        ]);
-      }
-    }
-    out.line(formatTable([12, 10, 8, 4], rows).trimEnd());
-    out.line();
-    out.line("Next: memflow-ts setup (interactive), memflow-ts list, memflow-ts read -c dummy 0x1000 64");
-    return ExitCode.ok;
   } finally {
     connector.close();
   }
+  out.line();
+  out.line("memflow-ts demo: looking inside an OS (the dummy OS, over a dummy connector)");
+  out.line();
+  const osInventory = tourDummyOs(out, cache);
+  out.line();
+  out.line("Inventory of this run:");
+  out.line(formatTable([12, 10, 8, 4], [INVENTORY_HEADER, ...inventoryRows([inventory, osInventory])]).trimEnd());
+  out.line();
+  out.line(NEXT_HINT);
+  return ExitCode.ok;
 }
 
 export const demoCommand: Command = {
-  usage: "Usage: memflow-ts demo\n\nScans the plugin directories memflow searches and shows what is there.",
+  usage: `Usage: memflow-ts demo
+
+Scans the plugin directories memflow searches and shows what is there; then writes and reads
+memory through a dummy connector, and looks inside the dummy OS over a dummy connector (processes,
+modules, a virtual read, its virtToPhys and the same bytes read physically). Never prompts; builds
+the SDK's C plugins into a cache folder (the TypeScript ones without a C compiler).`,
   async run(args, context) {
     if (args.length > 0) throw new UsageError(`demo takes no arguments (got ${args.join(" ")})`);
     return runDemo(context);

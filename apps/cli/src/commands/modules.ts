@@ -2,7 +2,7 @@
  * `memflow-ts modules -c <connector> -o <os> <pid|name>`: a process's modules (memflow's
  * `module_list`), in the OS's order: name, base, size, architecture, path.
  */
-import { formatArchitecture, moduleInfoJson } from "@memflow-ts/core";
+import { formatArchitecture, type ModuleInfo, moduleInfoJson } from "@memflow-ts/core";
 import { type Command, UsageError } from "../command.ts";
 import { formatAddress } from "../inventory/numbers.ts";
 import { ExitCode } from "../io.ts";
@@ -20,8 +20,19 @@ rule).`,
   example: "1",
 });
 
-const COLUMNS = [20, 18, 10, 10] as const;
-const HEADER = ["NAME", "BASE", "SIZE", "ARCH", "PATH"];
+/** The module table's column widths and header, shared with the demo. */
+export const MODULE_COLUMNS = [20, 18, 10, 10] as const;
+export const MODULE_HEADER = ["NAME", "BASE", "SIZE", "ARCH", "PATH"];
+
+export function moduleRow(module: ModuleInfo): string[] {
+  return [
+    module.name,
+    formatAddress(module.base),
+    formatAddress(module.size),
+    formatArchitecture(module.arch),
+    module.path,
+  ];
+}
 
 export const modulesCommand: Command = {
   usage: USAGE,
@@ -36,14 +47,8 @@ export const modulesCommand: Command = {
       printer(context).json(modules.map(moduleInfoJson));
       return ExitCode.ok;
     }
-    const rows = modules.map((module) => [
-      module.name,
-      formatAddress(module.base),
-      formatAddress(module.size),
-      formatArchitecture(module.arch),
-      module.path,
-    ]);
-    context.stdout.write(formatTable(COLUMNS, values.quiet === true ? rows : [HEADER, ...rows]));
+    const rows = modules.map(moduleRow);
+    context.stdout.write(formatTable(MODULE_COLUMNS, values.quiet === true ? rows : [MODULE_HEADER, ...rows]));
     return ExitCode.ok;
   },
 };

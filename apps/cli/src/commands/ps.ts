@@ -19,8 +19,9 @@ path and command line.`,
   example: "",
 });
 
-const COLUMNS = [7, 16, 10, 10, 28] as const;
-const HEADER = ["PID", "NAME", "ARCH", "STATE", "PATH", "COMMAND LINE"];
+/** The process table's column widths and header, shared with the demo. */
+export const PROCESS_COLUMNS = [7, 16, 10, 10, 28] as const;
+export const PROCESS_HEADER = ["PID", "NAME", "ARCH", "STATE", "PATH", "COMMAND LINE"];
 
 export function processRow(info: ProcessInfo): string[] {
   return [
@@ -44,7 +45,7 @@ export const psCommand: Command = {
       return ExitCode.ok;
     }
     const rows = processes.map(processRow);
-    context.stdout.write(formatTable(COLUMNS, values.quiet === true ? rows : [HEADER, ...rows]));
+    context.stdout.write(formatTable(PROCESS_COLUMNS, values.quiet === true ? rows : [PROCESS_HEADER, ...rows]));
     return ExitCode.ok;
   },
 };

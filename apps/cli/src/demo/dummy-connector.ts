@@ -13,6 +13,14 @@ export interface DummyConnection {
   inventory: Inventory;
 }
 
+/**
+ * Why a bundled C plugin was not built, in a few words for the reader: the first line of the
+ * BuildError (the compiler's own output follows on lines of its own), up to its first colon.
+ */
+export function buildProblem(error: BuildError): string {
+  return (error.message.split("\n")[0] ?? "").split(":")[0] ?? "";
+}
+
 /** Opens `dummy` with `size`; `cacheDirectory` is where the built C plugin is kept. */
 export function openDummy(size: string, cacheDirectory: string | undefined): DummyConnection {
   try {
@@ -28,7 +36,7 @@ export function openDummy(size: string, cacheDirectory: string | undefined): Dum
     const inventory = Inventory.empty().register(dummyConnector);
     return {
       connector: inventory.instantiateConnector("dummy", undefined, `:size=${size}`),
-      origin: `the TypeScript dummy connector (${error.message.split(":")[0]})`,
+      origin: `the TypeScript dummy connector (${buildProblem(error)})`,
       inventory,
     };
   }
