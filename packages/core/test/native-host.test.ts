@@ -6,6 +6,7 @@
 import { dlopen } from "bun:ffi";
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { rmSync } from "node:fs";
+import { scriptInputsHeld } from "../src/ffi/script-input.ts";
 import { Inventory, MemflowError, TransferBatch } from "../src/index.ts";
 import { hostFor } from "../src/plugin-files.ts";
 import { buildTestPlugin, pluginDirectory } from "./support/build-plugins.ts";
@@ -178,18 +179,48 @@ describe("OS plugins", () => {
     expect(os.physicalMemory()?.read(0, 2)).toEqual(new Uint8Array([5, 5]));
   });
 
-  test("a TypeScript connector cannot be the input of a native OS plugin, and says so", () => {
+  test("a TypeScript connector is the input of a native OS plugin, which owns it and closes it once", () => {
+    const bytes = new Uint8Array(0x2000);
+    let closes = 0;
+    let failing = false;
     const local = Inventory.scanPath(directory, { host: hostFor("linux", process.arch) }).register({
       name: "scripted",
       version: "0.1.0",
       description: "a connector written in TypeScript",
-      create: () => ({ metadata: () => ({ realSize: 16 }), read: () => 0 }),
+      create: () => ({
+        metadata: () => ({ realSize: bytes.length }),
+        read: (address, buffer) => {
+          if (failing) throw new RangeError("the device went away");
+          buffer.set(bytes.subarray(Number(address), Number(address) + buffer.length));
+          return Math.min(buffer.length, bytes.length - Number(address));
+        },
+        write: (address, data) => {
+          bytes.set(data, Number(address));
+          return data.length;
+        },
+        close: () => {
+          closes += 1;
+        },
+      }),
     });
-    const connector = local.instantiateConnector("scripted");
-    const error = memflowError(() => local.instantiateOs("testos", connector));
-    expect(error.is("Connector", "NotSupported")).toBe(true);
-    expect(error.message).toContain("builtin connector (scripted) cannot be the input");
-    connector.close();
+    bytes.set([7, 8, 9], 0x100);
+    const held = scriptInputsHeld();
+    const os = local.instantiateOs("testos", local.instantiateConnector("scripted"));
+    const memory = os.physicalMemory();
+    expect(memory?.metadata().realSize).toBe(0x2000n);
+    expect(memory?.read(0x100, 3)).toEqual(new Uint8Array([7, 8, 9]));
+    memory?.write(0x200, new Uint8Array([1, 2]));
+    expect(bytes.subarray(0x200, 0x202)).toEqual(new Uint8Array([1, 2]));
+    // A read past the end is short, and a throwing read fails, as a native connector's would.
+    expect(memflowError(() => memory?.read(0x1fff, 2)).kind).toBe("PartialData");
+    failing = true;
+    const [failed] = memory?.readMany([{ address: 0x100, length: 3 }]) ?? [];
+    expect(failed?.ok).toBe(false);
+    failing = false;
+    expect(closes).toBe(0);
+    os.close();
+    expect(closes).toBe(1);
+    expect(scriptInputsHeld()).toBe(held);
   });
 
   test("an OS plugin that needs a connector fails without one, with its encoded error", () => {

@@ -25,6 +25,7 @@ import { type NativeDescriptor, NativeLibrary, probeLayout } from "./native-libr
 import { NativeOs } from "./native-os.ts";
 import { type PluginLabel, pluginLabel } from "./plugin-label.ts";
 import { type LogReceiver, type LogSubscription, pluginLogHub } from "./plugin-log-hub.ts";
+import { scriptInput } from "./script-input.ts";
 import { nativeShim } from "./shim.ts";
 
 /** The host for plugin files, as the Inventory sees it: through the PluginHost interface. */
@@ -161,15 +162,11 @@ export class NativePluginHost implements PluginHost, LogReceiver {
     return new NativeConnector(descriptor.name, wrap(out, `connector ${descriptor.name}`), wrap);
   }
 
+  /** A TypeScript connector as input becomes a ConnectorInstance made by the shim (script-input.ts). */
   instantiateOs(location: PluginLocation, input: Connector | undefined, args: OsArgs | undefined): Os {
-    if (input !== undefined && !(input instanceof NativeConnector)) {
-      throw new MemflowError(
-        "Connector",
-        "NotSupported",
-        `a ${input.origin} connector (${input.name}) cannot be the input of the native OS plugin at ${location.path}`,
-      );
-    }
-    const created = this.#create(location, OS_INSTANCE.SIZE, args && marshalOsArgs(args), input, (...call) =>
+    const given =
+      input instanceof NativeConnector || input === undefined ? input : { moveOut: () => scriptInput(input) };
+    const created = this.#create(location, OS_INSTANCE.SIZE, args && marshalOsArgs(args), given, (...call) =>
       nativeShim().mf_create_os(...call),
     );
     const name = created.descriptor.name;
@@ -184,7 +181,7 @@ export class NativePluginHost implements PluginHost, LogReceiver {
     location: PluginLocation,
     size: number,
     args: MarshalledArgs | undefined,
-    input: NativeConnector | NativeOs | undefined,
+    input: { moveOut(): Uint8Array } | undefined,
     create: (
       fn: Pointer,
       args: Uint8Array | null,

@@ -247,6 +247,20 @@ void mf_logger_set_level(mf_plugin_logger *logger, uint64_t level) {
   leave();
 }
 
+/* A record of the host's own (the shim's), queued like a plugin's. */
+static void host_log(size_t level, const char *message) {
+  static const char target[] = "memflow-ts::shim";
+  if (level > log_level_all) return;
+  pthread_mutex_lock(&log_lock);
+  put_u32(&log_queue, (uint32_t)level);
+  put_u32(&log_queue, 0);
+  put_slice(&log_queue, (const uint8_t *)target, sizeof target - 1);
+  put_slice(&log_queue, (const uint8_t *)message, strlen(message));
+  put_slice(&log_queue, 0, 0);
+  put_slice(&log_queue, 0, 0);
+  pthread_mutex_unlock(&log_lock);
+}
+
 /* Moves queued records into `out` (whole records only); returns the bytes written. */
 uint64_t mf_log_drain(uint8_t *out, uint64_t capacity, uint64_t *dropped) {
   pthread_mutex_lock(&log_lock);
@@ -275,3 +289,7 @@ uint64_t mf_log_drain(uint8_t *out, uint64_t capacity, uint64_t *dropped) {
 #include "plugin-allocator.h"
 #include "os-list.h"
 #include "os-calls.h"
+
+/* ---- a TypeScript connector as a native plugin's input ---- */
+
+#include "script-input.h"

@@ -41,6 +41,9 @@ const SYMBOLS = {
   mf_logger_set_level: { args: ["ptr", "u64"], returns: "void" },
   mf_log_drain: { args: ["ptr", "u64", "ptr"], returns: "u64" },
   mf_guard_install: { args: [], returns: "void" },
+  // A TypeScript connector as a native plugin's input (script-input.h).
+  mf_script_callbacks_set: { args: ["ptr", "ptr", "ptr", "ptr", "ptr"], returns: "void" },
+  mf_script_input_new: { args: ["u32", "ptr"], returns: "bool" },
 } as const;
 
 type Linked = { [Name in keyof typeof SYMBOLS]: (typeof SYMBOLS)[Name] & { ptr: Pointer } };
