@@ -9,6 +9,7 @@ import { rmSync } from "node:fs";
 import { scriptInputsHeld } from "../src/ffi/script-input.ts";
 import { Inventory, MemflowError, TransferBatch } from "../src/index.ts";
 import { hostFor } from "../src/plugin-files.ts";
+import { bufferConnector } from "./support/buffer-connector.ts";
 import { buildTestPlugin, pluginDirectory } from "./support/build-plugins.ts";
 
 let directory: string;
@@ -181,28 +182,8 @@ describe("OS plugins", () => {
 
   test("a TypeScript connector is the input of a native OS plugin, which owns it and closes it once", () => {
     const bytes = new Uint8Array(0x2000);
-    let closes = 0;
-    let failing = false;
-    const local = Inventory.scanPath(directory, { host: hostFor("linux", process.arch) }).register({
-      name: "scripted",
-      version: "0.1.0",
-      description: "a connector written in TypeScript",
-      create: () => ({
-        metadata: () => ({ realSize: bytes.length }),
-        read: (address, buffer) => {
-          if (failing) throw new RangeError("the device went away");
-          buffer.set(bytes.subarray(Number(address), Number(address) + buffer.length));
-          return Math.min(buffer.length, bytes.length - Number(address));
-        },
-        write: (address, data) => {
-          bytes.set(data, Number(address));
-          return data.length;
-        },
-        close: () => {
-          closes += 1;
-        },
-      }),
-    });
+    const scripted = bufferConnector(bytes);
+    const local = Inventory.scanPath(directory, { host: hostFor("linux", process.arch) }).register(scripted.definition);
     bytes.set([7, 8, 9], 0x100);
     const held = scriptInputsHeld();
     const os = local.instantiateOs("testos", local.instantiateConnector("scripted"));
@@ -213,13 +194,13 @@ describe("OS plugins", () => {
     expect(bytes.subarray(0x200, 0x202)).toEqual(new Uint8Array([1, 2]));
     // A read past the end is short, and a throwing read fails, as a native connector's would.
     expect(memflowError(() => memory?.read(0x1fff, 2)).kind).toBe("PartialData");
-    failing = true;
+    scripted.failing = true;
     const [failed] = memory?.readMany([{ address: 0x100, length: 3 }]) ?? [];
     expect(failed?.ok).toBe(false);
-    failing = false;
-    expect(closes).toBe(0);
+    scripted.failing = false;
+    expect(scripted.closes).toBe(0);
     os.close();
-    expect(closes).toBe(1);
+    expect(scripted.closes).toBe(1);
     expect(scriptInputsHeld()).toBe(held);
   });
 

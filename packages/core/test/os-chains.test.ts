@@ -8,6 +8,7 @@ import { afterAll, afterEach, describe, expect, test } from "bun:test";
 import { dirname } from "node:path";
 import { ConnectorChain, chainArguments, Inventory, type Os, OsChain, type PluginLogRecord } from "../src/index.ts";
 import { hostFor } from "../src/plugin-files.ts";
+import { bufferConnector } from "./support/buffer-connector.ts";
 import { buildTestos, expectMemflowError, physicalBytes } from "./support/testos.ts";
 import { openLedger } from "./support/testos-ledger.ts";
 
@@ -109,6 +110,28 @@ describe("an OS plugin's logs", () => {
     expect(records.filter((record) => record.target === "testos")).toEqual([
       expect.objectContaining({ level: "info", target: "testos", message: "testos started on its own thread" }),
     ]);
+    expect(os.closed).toBe(false);
+  });
+
+  test("read=thread: a TypeScript connector refuses a read from the plugin's own thread, and says so", () => {
+    records.length = 0;
+    const scripted = logging.register(bufferConnector(new Uint8Array(0x300000)).definition);
+    const connector = scripted.instantiateConnector("scripted");
+    expectMemflowError(
+      () => scripted.instantiateOs("testos", connector, ":read=thread"),
+      "Connector",
+      "UnableToReadMemory",
+    );
+    expect(connector.closed).toBe(true);
+    logging.flushLogs();
+    expect(records).toContainEqual(
+      expect.objectContaining({
+        level: "error",
+        message: "a TypeScript connector was read from another thread; the read fails",
+      }),
+    );
+    // The same read from the plugin's thread of a native connector succeeds.
+    using os = logging.builder().connector("testmem").args(":size=300000").os("testos").args(":read=thread").build();
     expect(os.closed).toBe(false);
   });
 

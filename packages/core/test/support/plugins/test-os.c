@@ -47,14 +47,42 @@ static void *log_started(void *context) {
   return NULL;
 }
 
+/* ---- read=thread: one byte of the input read on a thread of the plugin's own ---- */
+
+typedef struct { mf_connector_instance *connector; uint8_t byte; bool given, read; } ThreadRead;
+
+static int32_t first_byte(void *iter, void *out) {
+  ThreadRead *job = iter;
+  if (job->given) return 1;
+  job->given = true;
+  mf_physical_read_data request = { { 0, MF_PAGE_TYPE_UNKNOWN, 0 }, 0, { &job->byte, 1 } };
+  memcpy(out, &request, sizeof request);
+  return 0;
+}
+
+static bool byte_read(void *context, mf_read_data data) {
+  (void)data;
+  ((ThreadRead *)context)->read = true;
+  return true;
+}
+
+static void *read_on_thread(void *context) {
+  ThreadRead *job = context;
+  mf_read_callback out = { job, byte_read };
+  mf_read_ops ops = { { job, first_byte }, &out, NULL };
+  job->connector->vtbl_physicalmemory->phys_read_raw_iter(&job->connector->container, ops);
+  return NULL;
+}
+
 /* ---- create ---- */
 
 typedef struct {
   uint64_t processes;
   bool log_thread;
+  bool read_thread;
 } Options;
 
-/* processes=<decimal> and log=thread; other keys are not the plugin's and are ignored. */
+/* processes=<decimal>, log=thread and read=thread; other keys are not the plugin's and are ignored. */
 static int32_t parse_options(const mf_os_args *args, Options *options) {
   memset(options, 0, sizeof *options);
   for (size_t index = 0; args && index < args->extra_args.len; index++) {
@@ -68,6 +96,9 @@ static int32_t parse_options(const mf_os_args *args, Options *options) {
     } else if (strcmp(entry->key, "log") == 0) {
       if (strcmp(entry->value, "thread") != 0) return MF_ERROR(MF_ORIGIN_ARGS_VALIDATOR, MF_KIND_ARG_VALIDATION);
       options->log_thread = true;
+    } else if (strcmp(entry->key, "read") == 0) {
+      if (strcmp(entry->value, "thread") != 0) return MF_ERROR(MF_ORIGIN_ARGS_VALIDATOR, MF_KIND_ARG_VALIDATION);
+      options->read_thread = true;
     }
   }
   return 0;
@@ -87,6 +118,16 @@ static int32_t create(const mf_os_args *args, mf_option_connector_instance input
   if (options.log_thread && logger) {
     pthread_t thread;
     if (pthread_create(&thread, NULL, log_started, logger) == 0) pthread_join(thread, NULL);
+  }
+  if (options.read_thread) {
+    ThreadRead job = { &input.value, 0, false, false };
+    pthread_t thread;
+    if (pthread_create(&thread, NULL, read_on_thread, &job) == 0) pthread_join(thread, NULL);
+    if (!job.read) {
+      connector_drop(&input.value);
+      carc_drop(lib);
+      return MF_ERROR(MF_ORIGIN_CONNECTOR, MF_KIND_UNABLE_TO_READ_MEMORY);
+    }
   }
   TestOs *os = calloc(1, sizeof *os);
   os->space.os = os;
