@@ -23,7 +23,7 @@ import { UploadSlots } from "./http/upload-slots.ts";
 import { type InventoryAccess, inventoryRoutes } from "./inventory/inventory-routes.ts";
 import { osRoutes } from "./inventory/os-routes.ts";
 import { SessionPool } from "./inventory/session-pool.ts";
-import type { PluginStore } from "./storage/plugin-store.ts";
+import { type RegistryStore, whenReady } from "./storage/registry-store.ts";
 import { apiReferenceRoutes } from "./web/api-reference.ts";
 import { downloadFileName } from "./web/download-name.ts";
 import { webRoutes } from "./web/web-routes.ts";
@@ -31,7 +31,8 @@ import { webRoutes } from "./web/web-routes.ts";
 export const SERVER_VERSION: string = packageJson.version;
 
 export interface AppOptions {
-  store: PluginStore;
+  /** The embedded PluginStore or the shared store (storage/open-store.ts). */
+  store: RegistryStore;
   /** Required on uploads and deletes; undefined lets anyone write (`--insecure`). */
   bearerToken?: string | undefined;
   /** Receives one line per upload, delete, refused write and internal error. Never sees the token. */
@@ -93,18 +94,22 @@ export function createApp({ store, bearerToken, log = () => {}, inventory, sessi
       },
       { detail: docs.health },
     )
-    .get("/plugins", () => jsonResponse(listings.get("", store.generation, () => ({ plugins: store.names() }))), {
-      detail: docs.names,
-    })
+    .get(
+      "/plugins",
+      () =>
+        jsonResponse(listings.get("", store.generation, () => whenReady(store.names(), (plugins) => ({ plugins })))),
+      {
+        detail: docs.names,
+      },
+    )
     .get(
       "/plugins/:name",
       ({ params, query: find }) => {
         const key = JSON.stringify([params.name, find]);
         return jsonResponse(
-          listings.get(key, store.generation, () => {
-            const { plugins, total } = store.find(params.name, find);
-            return { plugins, skip: find.skip, total };
-          }),
+          listings.get(key, store.generation, () =>
+            whenReady(store.find(params.name, find), ({ plugins, total }) => ({ plugins, skip: find.skip, total })),
+          ),
         );
       },
       { query: findQuery, detail: docs.find },
@@ -112,11 +117,12 @@ export function createApp({ store, bearerToken, log = () => {}, inventory, sessi
     .get(
       "/files/:digest",
       async ({ params: { digest }, request }) => {
-        const { body, name } = await files.get(digest, () => {
-          const path = store.pluginPath(digest);
-          const descriptor = store.firstDescriptor(digest);
+        // Another server may have deleted it since this one kept it in memory.
+        await store.confirmStored?.(digest);
+        const { body, name } = await files.get(digest, async () => {
+          const { body, descriptor } = await store.download(digest);
           return {
-            body: Bun.file(path),
+            body,
             name: downloadFileName(descriptor?.name ?? "unknown", digest, descriptor?.file_type ?? "elf"),
           };
         });
@@ -126,8 +132,8 @@ export function createApp({ store, bearerToken, log = () => {}, inventory, sessi
     )
     .get(
       "/files/:digest/metadata",
-      ({ params }) =>
-        new Response(store.metadataText(params.digest), {
+      async ({ params }) =>
+        new Response(await store.metadataText(params.digest), {
           headers: { "content-type": "application/json" },
         }),
       { params: digestParam, detail: docs.metadata },
@@ -155,9 +161,9 @@ export function createApp({ store, bearerToken, log = () => {}, inventory, sessi
     )
     .delete(
       "/files/:digest",
-      ({ params, request }) => {
+      async ({ params, request }) => {
         authorize(request, "delete");
-        store.delete(params.digest);
+        await store.delete(params.digest);
         files.forget(params.digest);
         log(`deleted ${params.digest}`);
         return new Response(null, { status: 200 });

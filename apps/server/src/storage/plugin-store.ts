@@ -19,6 +19,7 @@ import { type FolderWatcher, watchStorageFolder } from "./folder-watcher.ts";
 import { IncomingFile, type ReceivedFile } from "./incoming-file.ts";
 import { IndexSync, type ReconcileReport } from "./index-sync.ts";
 import { type ListedVariant, PluginIndex, type VariantQuery } from "./plugin-index.ts";
+import type { RegistryStore, StoredFile } from "./registry-store.ts";
 import { StorageError } from "./storage-error.ts";
 import { StorageHealth } from "./storage-health.ts";
 import { INCOMING_FOLDER, INDEX_FILE_NAME } from "./storage-layout.ts";
@@ -57,7 +58,7 @@ export interface PluginStoreOptions {
 
 const DAMAGED_MESSAGE = "the stored metadata of this plugin is damaged; the server has withdrawn it (its log says why)";
 
-export class PluginStore {
+export class PluginStore implements RegistryStore {
   readonly root: string;
   readonly #lock: StorageLock;
   readonly #index: PluginIndex;
@@ -201,6 +202,11 @@ export class PluginStore {
   pluginPath(digest: string): string {
     if (!this.has(digest)) throw new StorageError("not-found", "plugin not found");
     return this.#path(digest, "plugin");
+  }
+
+  /** A stored file, from the disk; StorageError not-found when there is none. */
+  download(digest: string): StoredFile {
+    return { body: Bun.file(this.pluginPath(digest)), descriptor: this.firstDescriptor(digest) };
   }
 
   /** The first descriptor of a stored file, for naming downloads. */
