@@ -15,10 +15,13 @@ import {
 } from "./inventory/inventory-settings.ts";
 import { DEFAULT_PLUGIN_LOG_LEVEL } from "./inventory/session-pool.ts";
 import { type ListenAddress, parseListenAddress } from "./listen-address.ts";
+import { readSharedSettings, SHARED_USAGE, type SharedSettings } from "./storage/shared-settings.ts";
 
 export interface ServerConfig {
   address: ListenAddress;
   storageRoot: string;
+  /** PostgreSQL + S3 instead of the embedded folder (DATABASE_URL and S3_*). */
+  shared: SharedSettings | undefined;
   publicKeyFiles: string[];
   bearerToken: string | undefined;
   insecure: boolean;
@@ -71,7 +74,9 @@ The bearer token for uploads and deletes is read from MEMFLOW_BEARER_TOKEN only,
 shows in a process list. The local inventory (page and /api/inventory, which can read physical
 memory through the machine's plugins) is off unless MEMFLOW_TS_INVENTORY_TOKEN is set (at least
 16 characters, not the bearer token); API requests must carry it as a bearer token, the page asks
-for it once and keeps an HttpOnly cookie.`;
+for it once and keeps an HttpOnly cookie.
+
+${SHARED_USAGE}`;
 
 export type ConfigRequest = { kind: "help" } | { kind: "version" } | { kind: "run"; config: ServerConfig };
 
@@ -127,6 +132,7 @@ export function readConfig(argv: readonly string[], env: Record<string, string |
     config: {
       address,
       storageRoot: flags["storage-root"] ?? fromEnv("MEMFLOW_STORAGE_ROOT") ?? DEFAULT_STORAGE_ROOT,
+      shared: readSharedSettings(fromEnv),
       publicKeyFiles,
       bearerToken,
       insecure,

@@ -8,7 +8,8 @@ import { ChainPolicy } from "./inventory/chain-policy.ts";
 import { describeInventorySettings } from "./inventory/inventory-settings.ts";
 import { canonicalPath, PathConfinement } from "./inventory/path-confinement.ts";
 import { SessionPool } from "./inventory/session-pool.ts";
-import { PluginStore } from "./storage/plugin-store.ts";
+import { openStore } from "./storage/open-store.ts";
+import type { RegistryStore } from "./storage/registry-store.ts";
 import { StorageInUseError } from "./storage/storage-lock.ts";
 import { loadTrustedKeys, TrustedKeyError } from "./trusted-keys.ts";
 
@@ -49,27 +50,27 @@ if (config.insecure) {
   if (config.bearerToken === undefined) log("warning: no bearer token, anyone can upload and delete (--insecure)");
 }
 
-let store: PluginStore;
+let store: RegistryStore;
 try {
-  store = new PluginStore(resolve(config.storageRoot), {
+  const opened = await openStore({
+    storageRoot: config.storageRoot,
+    shared: config.shared,
     verifySignature: keys?.verify,
     publicKeys: keys?.publicKeys,
     warn: log,
   });
+  store = opened.store;
+  log(opened.opened);
 } catch (error) {
   if (error instanceof StorageInUseError) fail(error.message, 3);
-  fail(`cannot open the storage folder ${resolve(config.storageRoot)}: ${(error as Error).message}`);
+  const where = config.shared ? "the shared storage" : `the storage folder ${resolve(config.storageRoot)}`;
+  fail(`cannot open ${where}: ${(error as Error).message}`);
 }
-const { indexed, parsed, dropped, removedPartial, imported } = store.startup;
-log(
-  `storage ${store.root}: ${indexed} plugin files (${parsed} read from .meta, ${imported} imported without one), ` +
-    `${dropped} ignored, ${removedPartial} partial uploads removed`,
-);
 
 const { plugins, dataDirectories, ...limits } = config.inventorySettings;
 const policy = new ChainPolicy(plugins, new PathConfinement(dataDirectories));
 // A data folder around the storage would hand its index (and every stored plugin) to sessions.
-const storage = canonicalPath(store.root, "/");
+const storage = canonicalPath(resolve(config.storageRoot), "/");
 if ("path" in storage && policy.confinement.contains(storage.path)) {
   fail(
     `the inventory's data folders (${dataDirectories.join(", ")}) must not contain the storage folder ${storage.path}`,
@@ -113,7 +114,7 @@ for (const signal of ["SIGINT", "SIGTERM"] as const) {
   process.once(signal, async () => {
     await app.stop();
     sessions.closeAll();
-    store.close();
+    await store.close();
     process.exit(0);
   });
 }

@@ -14,6 +14,7 @@ describe("configuration", () => {
       config: {
         address: { hostname: "127.0.0.1", port: 3000 },
         storageRoot: ".storage",
+        shared: undefined,
         publicKeyFiles: ["key.pem"],
         bearerToken: "t",
         insecure: false,
@@ -36,6 +37,30 @@ describe("configuration", () => {
     const request = readConfig([], { ...secure, MEMFLOW_ADDR: "0.0.0.0:8080", MEMFLOW_STORAGE_ROOT: "/data" });
     expect(request.kind === "run" && request.config.address).toEqual({ hostname: "0.0.0.0", port: 8080 });
     expect(request.kind === "run" && request.config.storageRoot).toBe("/data");
+  });
+
+  test("shared storage wants DATABASE_URL and S3_BUCKET together, and takes Bun's S3_* variables", () => {
+    const shared = readConfig([], {
+      ...secure,
+      DATABASE_URL: "postgres://registry@db/registry",
+      S3_BUCKET: "plugins",
+      S3_ENDPOINT: "http://s3:9000",
+      S3_REGION: "eu-1",
+      S3_ACCESS_KEY_ID: "id",
+      S3_SECRET_ACCESS_KEY: "secret",
+    });
+    expect(shared.kind === "run" && shared.config.shared).toEqual({
+      databaseUrl: "postgres://registry@db/registry",
+      s3: {
+        bucket: "plugins",
+        endpoint: "http://s3:9000",
+        region: "eu-1",
+        accessKeyId: "id",
+        secretAccessKey: "secret",
+      },
+    });
+    expect(() => readConfig([], { ...secure, DATABASE_URL: "postgres://db/r" })).toThrow(/set S3_BUCKET/);
+    expect(() => readConfig([], { ...secure, S3_BUCKET: "plugins" })).toThrow(/set DATABASE_URL too/);
   });
 
   test("flags override the environment; several keys may be given", () => {

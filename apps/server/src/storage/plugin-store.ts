@@ -25,7 +25,7 @@ import { StorageHealth } from "./storage-health.ts";
 import { INCOMING_FOLDER, INDEX_FILE_NAME } from "./storage-layout.ts";
 import { StorageLock } from "./storage-lock.ts";
 import { checkStoredMetadata, unusableReason } from "./stored-metadata.ts";
-import { analyzeUpload, type SignatureCheck } from "./upload-analysis.ts";
+import { analyzeUpload, type SignatureCheck, verifyReceivedSignature } from "./upload-analysis.ts";
 import { type CheckedUpload, DEFAULT_UPLOAD_WORKERS, UploadWorkerError, UploadWorkers } from "./upload-workers.ts";
 
 export type { ReconcileReport } from "./index-sync.ts";
@@ -166,12 +166,7 @@ export class PluginStore implements RegistryStore {
    * worker, off the event loop. Throws as `upload` does, and UploadWorkerError (a server fault).
    */
   async uploadReceived(file: ReceivedFile, signature: string): Promise<UploadResponse> {
-    const verify = this.#options.verifySignature;
-    if (this.#options.publicKeys === undefined && verify !== undefined) {
-      if (!verify(await Bun.file(file.path).bytes(), signature)) {
-        throw new StorageError("bad-signature", "Signature error: file signature is invalid");
-      }
-    }
+    await verifyReceivedSignature(file.path, signature, this.#options.verifySignature, this.#options.publicKeys);
     const job = { root: this.root, temporaryPath: file.path, signature, created_at: this.#createdAt() };
     let checked: CheckedUpload;
     try {

@@ -1,0 +1,15 @@
+/**
+ * Where the shared store keeps plugin files: content-addressed objects, one per digest. Writing
+ * the same digest twice is harmless (same bytes), so uniqueness is the index's job, not this one's.
+ */
+export interface BlobStore {
+  /** Stores the file at `path` under `digest`; resolves once the object exists. */
+  put(digest: string, path: string): Promise<void>;
+  /** The object's bytes; undefined when there is none. */
+  read(digest: string): Promise<Uint8Array | undefined>;
+  exists(digest: string): Promise<boolean>;
+  /** Removes the object; none is not an error. */
+  delete(digest: string): Promise<void>;
+  /** Every digest stored, for `check` and garbage collection. */
+  digests(): Promise<string[]>;
+}
