@@ -15,6 +15,7 @@ import { fileResponse } from "./http/download.ts";
 import { errorResponse } from "./http/errors.ts";
 import { FileCache } from "./http/file-cache.ts";
 import { findQuery } from "./http/find-query.ts";
+import { healthDetail, wantsJson } from "./http/health.ts";
 import { registryDocs } from "./http/registry-docs.ts";
 import { jsonResponse, ResponseCache } from "./http/response-cache.ts";
 import { receiveUpload } from "./http/upload-body.ts";
@@ -23,6 +24,7 @@ import { UploadSlots } from "./http/upload-slots.ts";
 import { type InventoryAccess, inventoryRoutes } from "./inventory/inventory-routes.ts";
 import { osRoutes } from "./inventory/os-routes.ts";
 import { SessionPool } from "./inventory/session-pool.ts";
+import { ObjectCount } from "./storage/object-count.ts";
 import { type RegistryStore, whenReady } from "./storage/registry-store.ts";
 import { apiReferenceRoutes } from "./web/api-reference.ts";
 import { downloadFileName } from "./web/download-name.ts";
@@ -63,6 +65,7 @@ export function createApp({ store, bearerToken, log = () => {}, inventory, sessi
   const docs = registryDocs(bearerToken !== undefined);
   const pool = inventory && (sessions ?? new SessionPool(inventory.source, { log }));
   const listings = new ResponseCache();
+  const objects = new ObjectCount(store);
   const files = new FileCache();
   const uploads = new UploadSlots(uploading.maxUploads);
   const uploadRate = new UploadRate(uploading.uploadBytesPerSecond ?? DEFAULT_UPLOAD_MIB_PER_SECOND * 1024 * 1024);
@@ -86,11 +89,12 @@ export function createApp({ store, bearerToken, log = () => {}, inventory, sessi
     .use(webRoutes(store, pool && inventory && { access: inventory, pool }))
     .get(
       "/health",
-      ({ set }) => {
+      ({ request }) => {
+        const healthy = store.healthy();
+        // memflowup's text unless JSON is asked for; then also how many listed files lack their object.
+        if (wantsJson(request)) return healthDetail(healthy, objects.counts());
         // JSON strings, as axum's Json("Ok") sends them: memflowup parses these bodies as JSON.
-        if (store.healthy()) return Response.json("Ok");
-        set.status = 503;
-        return { Error: "database unhealthy" };
+        return healthy ? Response.json("Ok") : Response.json({ Error: "database unhealthy" }, { status: 503 });
       },
       { detail: docs.health },
     )

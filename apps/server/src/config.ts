@@ -49,6 +49,8 @@ export const DEFAULT_ADDRESS = "127.0.0.1:3000";
 export const USAGE = `memflow-ts-server: a memflow plugin registry, compatible with memflow-registry
 
 Usage: memflow-ts-server [options]
+       memflow-ts-server check [options]   compare the index with the stored files and their
+                                           signatures; exit 1, naming each digest that is wrong
 
 Options (each overrides its environment variable; a .env file in the working folder is read):
   --addr <host:port>         listen address        MEMFLOW_ADDR (default ${DEFAULT_ADDRESS})
@@ -78,12 +80,17 @@ for it once and keeps an HttpOnly cookie.
 
 ${SHARED_USAGE}`;
 
-export type ConfigRequest = { kind: "help" } | { kind: "version" } | { kind: "run"; config: ServerConfig };
+export type ConfigRequest =
+  | { kind: "help" }
+  | { kind: "version" }
+  /** Serve, or check the storage (`check`) and exit. */
+  | { kind: "run" | "check"; config: ServerConfig };
 
 export function readConfig(argv: readonly string[], env: Record<string, string | undefined>): ConfigRequest {
+  const command = argv[0] === "check" ? "check" : "run";
   let parsed: ReturnType<typeof parseFlags>;
   try {
-    parsed = parseFlags(argv);
+    parsed = parseFlags(command === "run" ? argv : argv.slice(1));
   } catch (error) {
     throw new ConfigError(`${(error as Error).message}\n\n${USAGE}`);
   }
@@ -113,7 +120,8 @@ export function readConfig(argv: readonly string[], env: Record<string, string |
   const inventoryToken = fromEnv("MEMFLOW_TS_INVENTORY_TOKEN");
   const inventorySettings = readInventorySettings(flags, fromEnv, { inventory: inventoryToken, bearer: bearerToken });
   const insecure = flags.insecure ?? false;
-  if (!insecure) {
+  // Only a server opens the registry to writes; `check` reads.
+  if (!insecure && command === "run") {
     const missing = [
       publicKeyFiles.length === 0 &&
         "no public key: set MEMFLOW_PUBLIC_KEY_FILE or --public-key-file to the PEM key uploads must be signed with",
@@ -128,7 +136,7 @@ export function readConfig(argv: readonly string[], env: Record<string, string |
     }
   }
   return {
-    kind: "run",
+    kind: command,
     config: {
       address,
       storageRoot: flags["storage-root"] ?? fromEnv("MEMFLOW_STORAGE_ROOT") ?? DEFAULT_STORAGE_ROOT,

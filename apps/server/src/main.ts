@@ -2,6 +2,7 @@
 /** The executable: reads the configuration, opens the storage, listens, stops cleanly on SIGINT/SIGTERM. */
 import { resolve } from "node:path";
 import { createApp, SERVER_VERSION } from "./app.ts";
+import { runCheck } from "./commands/check-command.ts";
 import { ConfigError, readConfig, USAGE } from "./config.ts";
 import { MAX_UPLOAD_BODY_BYTES } from "./http/upload-body.ts";
 import { ChainPolicy } from "./inventory/chain-policy.ts";
@@ -65,6 +66,12 @@ try {
   if (error instanceof StorageInUseError) fail(error.message, 3);
   const where = config.shared ? "the shared storage" : `the storage folder ${resolve(config.storageRoot)}`;
   fail(`cannot open ${where}: ${(error as Error).message}`);
+}
+
+if (request.kind === "check") {
+  const code = await runCheck(store, keys?.verify, (line) => process.stdout.write(`${line}\n`));
+  await store.close();
+  process.exit(code);
 }
 
 const { plugins, dataDirectories, ...limits } = config.inventorySettings;

@@ -9,9 +9,15 @@
  * folder at a time (storage-lock.ts).
  */
 import { mkdirSync, readFileSync, rmSync } from "node:fs";
+import { readdir } from "node:fs/promises";
 import { join } from "node:path";
 import type { PluginDescriptorInfo } from "@memflow-ts/analyzer";
-import { createdAtFromNanoseconds, createdAtNow, type PluginMetadata } from "@memflow-ts/core/plugin-files";
+import {
+  createdAtFromNanoseconds,
+  createdAtNow,
+  isSha256Digest,
+  type PluginMetadata,
+} from "@memflow-ts/core/plugin-files";
 import type { PluginInfo, PluginVariant, UploadResponse } from "@memflow-ts/core/registry";
 import { checkedDigest } from "./checked-digest.ts";
 import { commitUpload } from "./commit-upload.ts";
@@ -24,6 +30,7 @@ import { StorageError } from "./storage-error.ts";
 import { StorageHealth } from "./storage-health.ts";
 import { INCOMING_FOLDER, INDEX_FILE_NAME } from "./storage-layout.ts";
 import { StorageLock } from "./storage-lock.ts";
+import type { StoreContents } from "./store-contents.ts";
 import { checkStoredMetadata, unusableReason } from "./stored-metadata.ts";
 import { analyzeUpload, type SignatureCheck, verifyReceivedSignature } from "./upload-analysis.ts";
 import { type CheckedUpload, DEFAULT_UPLOAD_WORKERS, UploadWorkerError, UploadWorkers } from "./upload-workers.ts";
@@ -58,7 +65,7 @@ export interface PluginStoreOptions {
 
 const DAMAGED_MESSAGE = "the stored metadata of this plugin is damaged; the server has withdrawn it (its log says why)";
 
-export class PluginStore implements RegistryStore {
+export class PluginStore implements RegistryStore, StoreContents {
   readonly root: string;
   readonly #lock: StorageLock;
   readonly #index: PluginIndex;
@@ -251,6 +258,30 @@ export class PluginStore implements RegistryStore {
     }
     this.#health.recordWrite();
     return result;
+  }
+
+  async indexedDigests(): Promise<string[]> {
+    return [...this.#index.files().keys()].sort();
+  }
+
+  async storedDigests(): Promise<string[]> {
+    const names = await readdir(this.root);
+    return names
+      .filter((name) => name.endsWith(".plugin") && isSha256Digest(name.slice(0, -".plugin".length)))
+      .map((name) => name.slice(0, -".plugin".length))
+      .sort();
+  }
+
+  async storedMetadata(digest: string): Promise<string | undefined> {
+    return Bun.file(this.#path(digest, "meta"))
+      .text()
+      .catch(() => undefined);
+  }
+
+  async storedBytes(digest: string): Promise<Uint8Array | undefined> {
+    return Bun.file(this.#path(digest, "plugin"))
+      .bytes()
+      .catch(() => undefined);
   }
 
   names(): PluginInfo[] {

@@ -8,6 +8,7 @@
 import type { PluginDescriptorInfo } from "@memflow-ts/analyzer";
 import type { PluginInfo, PluginVariant, UploadResponse } from "@memflow-ts/core/registry";
 import type { IncomingFile, ReceivedFile } from "./incoming-file.ts";
+import type { StoreContents } from "./store-contents.ts";
 import type { ListedVariant, VariantQuery } from "./variant-query.ts";
 
 export type MaybePromise<T> = T | Promise<T>;
@@ -18,7 +19,7 @@ export interface StoredFile {
   readonly descriptor: PluginDescriptorInfo | undefined;
 }
 
-export interface RegistryStore {
+export interface RegistryStore extends StoreContents {
   /** Counts changes seen by this process: cached answers are valid while it stays the same. */
   readonly generation: number;
   /**

@@ -16,6 +16,7 @@ import { checkedDigest } from "../checked-digest.ts";
 import { IncomingFile, type ReceivedFile } from "../incoming-file.ts";
 import type { RegistryStore, StoredFile } from "../registry-store.ts";
 import { StorageError } from "../storage-error.ts";
+import type { StoreContents } from "../store-contents.ts";
 import { type SignatureCheck, verifyReceivedSignature } from "../upload-analysis.ts";
 import { DEFAULT_UPLOAD_WORKERS, UploadWorkers } from "../upload-workers.ts";
 import type { ListedVariant, VariantQuery } from "../variant-query.ts";
@@ -34,7 +35,7 @@ export interface SharedStoreOptions {
   uploadWorkers?: number;
 }
 
-export class SharedStore implements RegistryStore {
+export class SharedStore implements RegistryStore, StoreContents {
   readonly #index: PostgresIndex;
   readonly #blobs: BlobStore;
   readonly #options: SharedStoreOptions;
@@ -164,6 +165,22 @@ export class SharedStore implements RegistryStore {
         this.#health.recordWrite(error instanceof Error ? error.message : String(error));
       throw error;
     }
+  }
+
+  indexedDigests(): Promise<string[]> {
+    return this.#index.digests();
+  }
+
+  async storedDigests(): Promise<string[]> {
+    return (await this.#blobs.digests()).sort();
+  }
+
+  async storedMetadata(digest: string): Promise<string | undefined> {
+    return (await this.#index.file(checkedDigest(digest)))?.meta;
+  }
+
+  storedBytes(digest: string): Promise<Uint8Array | undefined> {
+    return this.#blobs.read(checkedDigest(digest));
   }
 
   healthy(): boolean {
