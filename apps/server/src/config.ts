@@ -20,6 +20,8 @@ import { readSharedSettings, SHARED_USAGE, type SharedSettings } from "./storage
 export interface ServerConfig {
   address: ListenAddress;
   storageRoot: string;
+  /** The registry this one mirrors (pull-through), and the key(s) its files must be signed with. */
+  upstream: { url: string; publicKeyFiles: string[] } | undefined;
   /** PostgreSQL + S3 instead of the embedded folder (DATABASE_URL and S3_*). */
   shared: SharedSettings | undefined;
   publicKeyFiles: string[];
@@ -58,6 +60,9 @@ Options (each overrides its environment variable; a .env file in the working fol
   --public-key-file <pem>    trusted signing key(s), repeatable
                                                    MEMFLOW_PUBLIC_KEY_FILE (several: separate with ",")
   --insecure                 start without a public key or bearer token
+  --upstream <url>           mirror this registry: answer misses from it, list its plugins after ours
+                                                   MEMFLOW_UPSTREAM
+                             its files must be signed with MEMFLOW_UPSTREAM_PUBLIC_KEY_FILE (several: ",")
   --max-uploads <n>          uploads received at once; more are told to retry (503)
                                                    MEMFLOW_TS_MAX_UPLOADS (default ${DEFAULT_MAX_UPLOADS})
   --upload-rate <MiB/s>      upload bytes taken in per second, all uploads together (0: no limit)
@@ -112,17 +117,21 @@ export function readConfig(argv: readonly string[], env: Record<string, string |
   );
   const publicKeyFiles = flags["public-key-file"]?.length
     ? flags["public-key-file"]
-    : (fromEnv("MEMFLOW_PUBLIC_KEY_FILE")
-        ?.split(",")
-        .map((file) => file.trim())
-        .filter(Boolean) ?? []);
+    : fileList(fromEnv("MEMFLOW_PUBLIC_KEY_FILE"));
   const bearerToken = fromEnv("MEMFLOW_BEARER_TOKEN");
+  const upstream = readUpstream(
+    flags.upstream ?? fromEnv("MEMFLOW_UPSTREAM"),
+    fromEnv("MEMFLOW_UPSTREAM_PUBLIC_KEY_FILE"),
+  );
   const inventoryToken = fromEnv("MEMFLOW_TS_INVENTORY_TOKEN");
   const inventorySettings = readInventorySettings(flags, fromEnv, { inventory: inventoryToken, bearer: bearerToken });
   const insecure = flags.insecure ?? false;
   // Only a server opens the registry to writes; `check` reads.
   if (!insecure && command === "run") {
     const missing = [
+      upstream !== undefined &&
+        upstream.publicKeyFiles.length === 0 &&
+        "no upstream key: set MEMFLOW_UPSTREAM_PUBLIC_KEY_FILE to the PEM key the upstream's files are signed with",
       publicKeyFiles.length === 0 &&
         "no public key: set MEMFLOW_PUBLIC_KEY_FILE or --public-key-file to the PEM key uploads must be signed with",
       bearerToken === undefined &&
@@ -141,6 +150,7 @@ export function readConfig(argv: readonly string[], env: Record<string, string |
       address,
       storageRoot: flags["storage-root"] ?? fromEnv("MEMFLOW_STORAGE_ROOT") ?? DEFAULT_STORAGE_ROOT,
       shared: readSharedSettings(fromEnv),
+      upstream,
       publicKeyFiles,
       bearerToken,
       insecure,
@@ -154,6 +164,30 @@ export function readConfig(argv: readonly string[], env: Record<string, string |
       uploadMiBPerSecond: wholeNumber("upload-rate", flags["upload-rate"] ?? fromEnv("MEMFLOW_TS_UPLOAD_RATE"), 0, 1e6),
     },
   };
+}
+
+/** A comma-separated list of files, as MEMFLOW_PUBLIC_KEY_FILE takes them. */
+function fileList(text: string | undefined): string[] {
+  return (
+    text
+      ?.split(",")
+      .map((file) => file.trim())
+      .filter(Boolean) ?? []
+  );
+}
+
+function readUpstream(url: string | undefined, keyFiles: string | undefined): ServerConfig["upstream"] {
+  if (url === undefined) return undefined;
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new ConfigError(`--upstream / MEMFLOW_UPSTREAM: ${url} is not a URL (give http://host:port or https://…)`);
+  }
+  if (parsed.protocol !== "http:" && parsed.protocol !== "https:") {
+    throw new ConfigError(`--upstream / MEMFLOW_UPSTREAM: ${url} is not an http or https URL`);
+  }
+  return { url: parsed.href.replace(/\/+$/, ""), publicKeyFiles: fileList(keyFiles) };
 }
 
 const NUMBER_SETTINGS = {
@@ -194,6 +228,7 @@ function parseFlags(argv: readonly string[]) {
       "storage-root": { type: "string" },
       "public-key-file": { type: "string", multiple: true },
       insecure: { type: "boolean" },
+      upstream: { type: "string" },
       "plugin-dir": { type: "string", multiple: true },
       "inventory-allow-remote": { type: "boolean" },
       "plugin-log-level": { type: "string" },

@@ -40,8 +40,11 @@ if (request.kind === "version") {
 const { config } = request;
 
 let keys: ReturnType<typeof loadTrustedKeys> | undefined;
+let upstreamKeys: ReturnType<typeof loadTrustedKeys> | undefined;
 try {
   keys = config.publicKeyFiles.length > 0 ? loadTrustedKeys(config.publicKeyFiles) : undefined;
+  const upstreamKeyFiles = config.upstream?.publicKeyFiles ?? [];
+  upstreamKeys = upstreamKeyFiles.length > 0 ? loadTrustedKeys(upstreamKeyFiles) : undefined;
 } catch (error) {
   if (error instanceof TrustedKeyError) fail(error.message);
   throw error;
@@ -49,6 +52,8 @@ try {
 if (config.insecure) {
   if (keys === undefined) log("warning: no public key, uploads are not verified (--insecure)");
   if (config.bearerToken === undefined) log("warning: no bearer token, anyone can upload and delete (--insecure)");
+  if (config.upstream !== undefined && upstreamKeys === undefined)
+    log("warning: no upstream key, mirrored files are not verified (--insecure)");
 }
 
 let store: RegistryStore;
@@ -59,6 +64,7 @@ try {
     verifySignature: keys?.verify,
     publicKeys: keys?.publicKeys,
     warn: log,
+    upstream: config.upstream && { url: config.upstream.url, verify: upstreamKeys?.verify },
   });
   store = opened.store;
   log(opened.opened);

@@ -15,6 +15,7 @@ describe("configuration", () => {
         address: { hostname: "127.0.0.1", port: 3000 },
         storageRoot: ".storage",
         shared: undefined,
+        upstream: undefined,
         publicKeyFiles: ["key.pem"],
         bearerToken: "t",
         insecure: false,
@@ -61,6 +62,29 @@ describe("configuration", () => {
     });
     expect(() => readConfig([], { ...secure, DATABASE_URL: "postgres://db/r" })).toThrow(/set S3_BUCKET/);
     expect(() => readConfig([], { ...secure, S3_BUCKET: "plugins" })).toThrow(/set DATABASE_URL too/);
+  });
+
+  test("a mirror names its upstream and the upstream's key, which only --insecure may leave out", () => {
+    const mirror = readConfig(["--upstream", "https://registry.memflow.xyz/"], {
+      ...secure,
+      MEMFLOW_UPSTREAM_PUBLIC_KEY_FILE: "up.pem, up2.pem",
+    });
+    expect(mirror.kind === "run" && mirror.config.upstream).toEqual({
+      url: "https://registry.memflow.xyz",
+      publicKeyFiles: ["up.pem", "up2.pem"],
+    });
+    const fromEnv = readConfig([], {
+      ...secure,
+      MEMFLOW_UPSTREAM: "http://127.0.0.1:3001",
+      MEMFLOW_UPSTREAM_PUBLIC_KEY_FILE: "up.pem",
+    });
+    expect(fromEnv.kind === "run" && fromEnv.config.upstream?.url).toBe("http://127.0.0.1:3001");
+    expect(() => readConfig([], { ...secure, MEMFLOW_UPSTREAM: "http://127.0.0.1:3001" })).toThrow(
+      /no upstream key: set MEMFLOW_UPSTREAM_PUBLIC_KEY_FILE/,
+    );
+    expect(() => readConfig(["--upstream", "ftp://x"], secure)).toThrow(/not an http or https URL/);
+    const insecure = readConfig(["--insecure", "--upstream", "http://127.0.0.1:3001"], {});
+    expect(insecure.kind === "run" && insecure.config.upstream?.publicKeyFiles).toEqual([]);
   });
 
   test("flags override the environment; several keys may be given", () => {

@@ -2,6 +2,10 @@
  * The real executable (src/main.ts) as a child process on 127.0.0.1, with its log (stderr)
  * collected line by line while it runs, so a test can wait for what the server says it did.
  */
+import { afterEach } from "bun:test";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import type { Subprocess } from "bun";
 
 const MAIN = new URL("../src/main.ts", import.meta.url).pathname;
@@ -72,4 +76,32 @@ export async function startServer(cwd: string, args: string[], env: Record<strin
   }
   await child.exited;
   throw new Error(`the server exited with ${child.exitCode}:\n${logs.join("\n")}`);
+}
+
+/** Servers started and folders made by a test file's tests, removed after each test. */
+export function serversPerTest(): {
+  folder(): string;
+  start(cwd: string, args: string[], env: Record<string, string>): Promise<ServerChild>;
+} {
+  const running: ServerChild[] = [];
+  const folders: string[] = [];
+  afterEach(async () => {
+    for (const server of running.splice(0)) {
+      server.child.kill("SIGKILL");
+      await server.child.exited;
+    }
+    for (const folder of folders.splice(0)) rmSync(folder, { recursive: true, force: true });
+  });
+  return {
+    folder() {
+      const path = mkdtempSync(join(tmpdir(), "memflow-ts-servers-"));
+      folders.push(path);
+      return path;
+    },
+    async start(cwd, args, env) {
+      const started = await startServer(cwd, args, env);
+      running.push(started);
+      return started;
+    },
+  };
 }

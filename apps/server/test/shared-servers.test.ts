@@ -3,31 +3,21 @@
  * behind a load balancer: what one does, the other sees; a server killed with SIGKILL in the
  * middle of uploads leaves nothing listed that cannot be downloaded whole.
  */
-import { afterEach, describe, expect, test } from "bun:test";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { describe, expect, test } from "bun:test";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fixture, keyPair, rebuilt, sha256, TOKEN, uploadInit } from "./helpers.ts";
-import { type ServerChild, startServer } from "./server-child.ts";
+import { type ServerChild, serversPerTest } from "./server-child.ts";
 import { SHARED_ENGINES_AVAILABLE, sharedEngines } from "./shared-support.ts";
 
 const engines = sharedEngines();
 const keys = keyPair();
 const gcc = fixture("elf/x86_64-gcc.so");
-const running: ServerChild[] = [];
-const folders: string[] = [];
-afterEach(async () => {
-  for (const server of running.splice(0)) {
-    server.child.kill("SIGKILL");
-    await server.child.exited;
-  }
-  for (const folder of folders.splice(0)) rmSync(folder, { recursive: true, force: true });
-});
+const tracked = serversPerTest();
 
 /** `count` servers on a new database and the engines' bucket. */
 async function servers(count: number): Promise<{ started: ServerChild[]; env: Record<string, string>; cwd: string }> {
-  const cwd = mkdtempSync(join(tmpdir(), "memflow-ts-shared-servers-"));
-  folders.push(cwd);
+  const cwd = tracked.folder();
   writeFileSync(join(cwd, "key.pem"), keys.publicPem);
   const env = {
     ...engines().s3.env,
@@ -36,8 +26,7 @@ async function servers(count: number): Promise<{ started: ServerChild[]; env: Re
     MEMFLOW_PUBLIC_KEY_FILE: "key.pem",
     MEMFLOW_BEARER_TOKEN: TOKEN,
   };
-  const started = await Promise.all(Array.from({ length: count }, () => startServer(cwd, [], env)));
-  running.push(...started);
+  const started = await Promise.all(Array.from({ length: count }, () => tracked.start(cwd, [], env)));
   return { started, env, cwd };
 }
 
@@ -120,8 +109,7 @@ describe.skipIf(!SHARED_ENGINES_AVAILABLE)("two servers on one PostgreSQL and on
     const answered = await Promise.all(statuses);
     expect(await cut).toBe("cut");
 
-    const restarted = await startServer(cwd, [], env);
-    running.push(restarted);
+    const restarted = await tracked.start(cwd, [], env);
     for (const server of [survivor, restarted]) {
       const { plugins, total } = await listing(server);
       // Every upload answered "Added" before the kill is listed...

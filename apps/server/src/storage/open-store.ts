@@ -1,8 +1,11 @@
 /**
  * Opens the storage the configuration names: the embedded folder (the default) or the shared
- * PostgreSQL + S3 store. Answers the store and what to log about it.
+ * PostgreSQL + S3 store, as a pull-through mirror when an upstream is given. Answers the store
+ * and what to log about it.
  */
 import { resolve } from "node:path";
+import { MirrorStore } from "../mirror/mirror-store.ts";
+import { UpstreamRegistry } from "../mirror/upstream-registry.ts";
 import { PluginStore } from "./plugin-store.ts";
 import type { RegistryStore } from "./registry-store.ts";
 import { S3Blobs } from "./shared/s3-blobs.ts";
@@ -16,10 +19,20 @@ export interface StoreChoice {
   verifySignature: SignatureCheck | undefined;
   publicKeys: readonly Uint8Array[] | undefined;
   warn: (message: string) => void;
+  /** Mirror this registry: its URL, and the check its files must pass (undefined: `--insecure`). */
+  upstream?: { url: string; verify: SignatureCheck | undefined } | undefined;
 }
 
 /** Throws StorageInUseError for a folder another server holds; PostgreSQL's or S3's errors as they come. */
 export async function openStore(choice: StoreChoice): Promise<{ store: RegistryStore; opened: string }> {
+  const { upstream, ...local } = choice;
+  const opened = await openLocalStore(local);
+  if (upstream === undefined) return opened;
+  const store = new MirrorStore(opened.store, new UpstreamRegistry(upstream.url, upstream.verify), choice.warn);
+  return { store, opened: `${opened.opened}; mirroring ${upstream.url}` };
+}
+
+async function openLocalStore(choice: StoreChoice): Promise<{ store: RegistryStore; opened: string }> {
   const { storageRoot, shared, ...checks } = choice;
   if (shared !== undefined) {
     const blobs = new S3Blobs(shared.s3);

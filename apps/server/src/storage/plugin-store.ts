@@ -154,8 +154,12 @@ export class PluginStore implements RegistryStore, StoreContents {
   upload(file: Uint8Array, signature: string): UploadResponse {
     const descriptors = analyzeUpload(file, signature, this.#options.verifySignature);
     const digest = new Bun.CryptoHasher("sha256").update(file).digest("hex");
-    if (this.#index.has(digest)) return "AlreadyExists";
-    const meta: PluginMetadata = { digest, signature, created_at: this.#createdAt(), descriptors };
+    return this.adopt(file, { digest, signature, created_at: this.#createdAt(), descriptors });
+  }
+
+  /** Stores a file checked elsewhere (the mirror's pull), with its metadata as given. */
+  adopt(file: Uint8Array, meta: PluginMetadata): UploadResponse {
+    if (this.#index.has(meta.digest)) return "AlreadyExists";
     const { added, metaMtimeMs } = this.#writing(() => commitUpload(this.root, { bytes: file }, meta));
     if (!added) return "AlreadyExists";
     this.#sync.put(meta, metaMtimeMs);

@@ -6,6 +6,7 @@
  * free of awaits.
  */
 import type { PluginDescriptorInfo } from "@memflow-ts/analyzer";
+import type { PluginMetadata } from "@memflow-ts/core/plugin-files";
 import type { PluginInfo, PluginVariant, UploadResponse } from "@memflow-ts/core/registry";
 import type { IncomingFile, ReceivedFile } from "./incoming-file.ts";
 import type { StoreContents } from "./store-contents.ts";
@@ -39,6 +40,8 @@ export interface RegistryStore extends StoreContents {
   /** A new file to receive an upload into (then `uploadReceived`); the caller discards it after. */
   incomingFile(): Promise<IncomingFile>;
   uploadReceived(file: ReceivedFile, signature: string): Promise<UploadResponse>;
+  /** Stores a file checked elsewhere (the mirror's pull from its upstream), with its metadata as given. */
+  adopt(file: Uint8Array, meta: PluginMetadata): MaybePromise<UploadResponse>;
   /** memflow-registry's health check, answered from memory. */
   healthy(): boolean;
   close(): MaybePromise<void>;

@@ -3,8 +3,8 @@
  * the same digest twice is harmless (same bytes), so uniqueness is the index's job, not this one's.
  */
 export interface BlobStore {
-  /** Stores the file at `path` under `digest`; resolves once the object exists. */
-  put(digest: string, path: string): Promise<void>;
+  /** Stores `body` (a received file, `Bun.file(path)`, or bytes) under `digest`; resolves once the object exists. */
+  put(digest: string, body: Blob): Promise<void>;
   /** The object's bytes; undefined when there is none. */
   read(digest: string): Promise<Uint8Array | undefined>;
   exists(digest: string): Promise<boolean>;

@@ -28,9 +28,9 @@ export class S3Blobs implements BlobStore {
     return `${digest}${SUFFIX}`;
   }
 
-  async put(digest: string, path: string): Promise<void> {
+  async put(digest: string, body: Blob): Promise<void> {
     const url = this.#client.presign(this.#key(digest), { method: "PUT", expiresIn: 300 });
-    const response = await fetch(url, { method: "PUT", body: Bun.file(path), headers: { "if-none-match": "*" } });
+    const response = await fetch(url, { method: "PUT", body, headers: { "if-none-match": "*" } });
     await response.body?.cancel();
     // 412: the object exists already; its bytes are these (the key is their digest).
     if (!response.ok && response.status !== 412) {

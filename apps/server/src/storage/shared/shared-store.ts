@@ -11,7 +11,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createdAtNow, formatPluginMetadata, type PluginMetadata } from "@memflow-ts/core/plugin-files";
 import type { PluginInfo, PluginVariant, UploadResponse } from "@memflow-ts/core/registry";
-import { byteOrderOfFile } from "../byte-order.ts";
+import { type ByteOrder, byteOrderOfBytes, byteOrderOfFile } from "../byte-order.ts";
 import { checkedDigest } from "../checked-digest.ts";
 import { IncomingFile, type ReceivedFile } from "../incoming-file.ts";
 import type { RegistryStore, StoredFile } from "../registry-store.ts";
@@ -137,21 +137,28 @@ export class SharedStore implements RegistryStore, StoreContents {
     return IncomingFile.create(this.#incoming);
   }
 
-  /** Checks the upload in a worker, puts its object, then commits its row; a lost race is "AlreadyExists". */
+  /** Checks the upload in a worker, then stores it. */
   async uploadReceived(file: ReceivedFile, signature: string): Promise<UploadResponse> {
     await verifyReceivedSignature(file.path, signature, this.#options.verifySignature, this.#options.publicKeys);
     const job = { root: undefined, temporaryPath: file.path, signature, created_at: createdAtNow().text };
     const { meta } = await this.#workers.run(job);
-    if (await this.#index.has(meta.digest)) return "AlreadyExists";
-    const added = await this.#writing(() => this.#commit(meta, file));
-    if (added) this.#generation += 1;
-    return added ? "Added" : "AlreadyExists";
+    return this.#store(meta, Bun.file(file.path), byteOrderOfFile(file.path));
   }
 
-  async #commit(meta: PluginMetadata, file: ReceivedFile): Promise<boolean> {
-    const byteOrder = byteOrderOfFile(file.path);
-    await this.#blobs.put(meta.digest, file.path);
-    return this.#index.insert(meta, formatPluginMetadata(meta, "compact"), file.size, byteOrder);
+  /** Stores a file checked elsewhere (the mirror's pull), with its metadata as given. */
+  adopt(bytes: Uint8Array, meta: PluginMetadata): Promise<UploadResponse> {
+    return this.#store(meta, new Blob([bytes]), byteOrderOfBytes(bytes));
+  }
+
+  /** The object first, then the row: a listed file always exists. A lost race is "AlreadyExists". */
+  async #store(meta: PluginMetadata, body: Blob, byteOrder: ByteOrder): Promise<UploadResponse> {
+    if (await this.#index.has(meta.digest)) return "AlreadyExists";
+    const added = await this.#writing(async () => {
+      await this.#blobs.put(meta.digest, body);
+      return this.#index.insert(meta, formatPluginMetadata(meta, "compact"), body.size, byteOrder);
+    });
+    if (added) this.#generation += 1;
+    return added ? "Added" : "AlreadyExists";
   }
 
   /** Runs a write to the index or the bucket, telling the health check whether it failed. */
