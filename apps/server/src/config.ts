@@ -53,6 +53,10 @@ export const USAGE = `memflow-ts-server: a memflow plugin registry, compatible w
 Usage: memflow-ts-server [options]
        memflow-ts-server check [options]   compare the index with the stored files and their
                                            signatures; exit 1, naming each digest that is wrong
+       memflow-ts-server migrate --from <dir | postgres> --to <dir | postgres>
+                                           copy every plugin between an embedded folder and the
+                                           shared storage (DATABASE_URL, S3_*), either way;
+                                           run it again to resume
 
 Options (each overrides its environment variable; a .env file in the working folder is read):
   --addr <host:port>         listen address        MEMFLOW_ADDR (default ${DEFAULT_ADDRESS})
@@ -89,10 +93,16 @@ export type ConfigRequest =
   | { kind: "help" }
   | { kind: "version" }
   /** Serve, or check the storage (`check`) and exit. */
-  | { kind: "run" | "check"; config: ServerConfig };
+  | { kind: "run" | "check"; config: ServerConfig }
+  /** Copy between stores: a folder, or `postgres` for the shared storage. */
+  | { kind: "migrate"; config: ServerConfig; from: string; to: string };
+
+const COMMANDS = ["check", "migrate"] as const;
+/** `migrate`'s name for the shared storage configured by DATABASE_URL and S3_*. */
+export const SHARED_STORE_NAME = "postgres";
 
 export function readConfig(argv: readonly string[], env: Record<string, string | undefined>): ConfigRequest {
-  const command = argv[0] === "check" ? "check" : "run";
+  const command = COMMANDS.find((name) => name === argv[0]) ?? "run";
   let parsed: ReturnType<typeof parseFlags>;
   try {
     parsed = parseFlags(command === "run" ? argv : argv.slice(1));
@@ -126,7 +136,7 @@ export function readConfig(argv: readonly string[], env: Record<string, string |
   const inventoryToken = fromEnv("MEMFLOW_TS_INVENTORY_TOKEN");
   const inventorySettings = readInventorySettings(flags, fromEnv, { inventory: inventoryToken, bearer: bearerToken });
   const insecure = flags.insecure ?? false;
-  // Only a server opens the registry to writes; `check` reads.
+  // Only a server opens the registry to writes; the commands are the operator's.
   if (!insecure && command === "run") {
     const missing = [
       upstream !== undefined &&
@@ -144,26 +154,34 @@ export function readConfig(argv: readonly string[], env: Record<string, string |
       );
     }
   }
-  return {
-    kind: command,
-    config: {
-      address,
-      storageRoot: flags["storage-root"] ?? fromEnv("MEMFLOW_STORAGE_ROOT") ?? DEFAULT_STORAGE_ROOT,
-      shared: readSharedSettings(fromEnv),
-      upstream,
-      publicKeyFiles,
-      bearerToken,
-      insecure,
-      inventoryToken,
-      inventoryAllowRemote: flags["inventory-allow-remote"] ?? false,
-      pluginDirectories: flags["plugin-dir"]?.length ? flags["plugin-dir"] : undefined,
-      pluginLogLevel,
-      inventorySettings,
-      // At least one upload at once: with none, no upload could ever be made.
-      maxUploads: wholeNumber("max-uploads", flags["max-uploads"] ?? fromEnv("MEMFLOW_TS_MAX_UPLOADS"), 1, 1024),
-      uploadMiBPerSecond: wholeNumber("upload-rate", flags["upload-rate"] ?? fromEnv("MEMFLOW_TS_UPLOAD_RATE"), 0, 1e6),
-    },
+  const config: ServerConfig = {
+    address,
+    storageRoot: flags["storage-root"] ?? fromEnv("MEMFLOW_STORAGE_ROOT") ?? DEFAULT_STORAGE_ROOT,
+    shared: readSharedSettings(fromEnv),
+    upstream,
+    publicKeyFiles,
+    bearerToken,
+    insecure,
+    inventoryToken,
+    inventoryAllowRemote: flags["inventory-allow-remote"] ?? false,
+    pluginDirectories: flags["plugin-dir"]?.length ? flags["plugin-dir"] : undefined,
+    pluginLogLevel,
+    inventorySettings,
+    // At least one upload at once: with none, no upload could ever be made.
+    maxUploads: wholeNumber("max-uploads", flags["max-uploads"] ?? fromEnv("MEMFLOW_TS_MAX_UPLOADS"), 1, 1024),
+    uploadMiBPerSecond: wholeNumber("upload-rate", flags["upload-rate"] ?? fromEnv("MEMFLOW_TS_UPLOAD_RATE"), 0, 1e6),
   };
+  if (command !== "migrate") return { kind: command, config };
+  const { from, to } = flags;
+  if (from === undefined || to === undefined || from === to) {
+    throw new ConfigError(`migrate: give --from and --to, two different stores (a folder, or ${SHARED_STORE_NAME})`);
+  }
+  if (config.shared === undefined && (from === SHARED_STORE_NAME || to === SHARED_STORE_NAME)) {
+    throw new ConfigError(
+      `migrate: ${SHARED_STORE_NAME} is the shared storage: set DATABASE_URL and S3_BUCKET (and S3_*)`,
+    );
+  }
+  return { kind: "migrate", config, from, to };
 }
 
 /** A comma-separated list of files, as MEMFLOW_PUBLIC_KEY_FILE takes them. */
@@ -229,6 +247,8 @@ function parseFlags(argv: readonly string[]) {
       "public-key-file": { type: "string", multiple: true },
       insecure: { type: "boolean" },
       upstream: { type: "string" },
+      from: { type: "string" },
+      to: { type: "string" },
       "plugin-dir": { type: "string", multiple: true },
       "inventory-allow-remote": { type: "boolean" },
       "plugin-log-level": { type: "string" },

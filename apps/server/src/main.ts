@@ -3,7 +3,8 @@
 import { resolve } from "node:path";
 import { createApp, SERVER_VERSION } from "./app.ts";
 import { runCheck } from "./commands/check-command.ts";
-import { ConfigError, readConfig, USAGE } from "./config.ts";
+import { runMigrate } from "./commands/migrate-command.ts";
+import { ConfigError, readConfig, SHARED_STORE_NAME, USAGE } from "./config.ts";
 import { MAX_UPLOAD_BODY_BYTES } from "./http/upload-body.ts";
 import { ChainPolicy } from "./inventory/chain-policy.ts";
 import { describeInventorySettings } from "./inventory/inventory-settings.ts";
@@ -54,6 +55,33 @@ if (config.insecure) {
   if (config.bearerToken === undefined) log("warning: no bearer token, anyone can upload and delete (--insecure)");
   if (config.upstream !== undefined && upstreamKeys === undefined)
     log("warning: no upstream key, mirrored files are not verified (--insecure)");
+}
+
+if (request.kind === "migrate") process.exit(await migrateStores(request.from, request.to));
+
+/** `migrate`: opens both stores (a folder takes its lock: no server may run on it meanwhile). */
+async function migrateStores(from: string, to: string): Promise<number> {
+  const open = (name: string) =>
+    openStore({
+      storageRoot: name,
+      shared: name === SHARED_STORE_NAME ? config.shared : undefined,
+      verifySignature: undefined,
+      publicKeys: undefined,
+      warn: log,
+      watchFolder: false,
+    }).catch((error: unknown) =>
+      fail(`cannot open ${name}: ${(error as Error).message}`, error instanceof StorageInUseError ? 3 : 2),
+    );
+  const source = await open(from);
+  const target = await open(to);
+  log(`migrating from ${source.opened}`);
+  log(`migrating to ${target.opened}`);
+  try {
+    return await runMigrate(source.store, target.store, (line) => process.stdout.write(`${line}\n`), process.stderr);
+  } finally {
+    await source.store.close();
+    await target.store.close();
+  }
 }
 
 let store: RegistryStore;

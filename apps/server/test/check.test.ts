@@ -8,9 +8,9 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fixture, keyPair, rebuilt, registry, sha256 } from "./helpers.ts";
+import { runCommand } from "./server-child.ts";
 import { SHARED_ENGINES_AVAILABLE, type SharedRegistry, sharedEngines, sharedRegistry } from "./shared-support.ts";
 
-const MAIN = join(import.meta.dir, "../src/main.ts");
 const gcc = fixture("elf/x86_64-gcc.so");
 const folders: string[] = [];
 const cleanups: (() => unknown)[] = [];
@@ -20,16 +20,7 @@ afterEach(async () => {
 });
 
 /** Runs `memflow-ts-server check` with only `env`; its exit code and output. */
-async function check(cwd: string, env: Record<string, string>): Promise<{ code: number; out: string }> {
-  const child = Bun.spawn([process.execPath, MAIN, "check"], {
-    cwd,
-    env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", ...env },
-    stdout: "pipe",
-    stderr: "pipe",
-  });
-  const [out, err] = await Promise.all([new Response(child.stdout).text(), new Response(child.stderr).text()]);
-  return { code: await child.exited, out: out + err };
-}
+const check = (cwd: string, env: Record<string, string>) => runCommand(cwd, ["check"], env);
 
 function publicKeyFile(cwd: string, pem: string): string {
   writeFileSync(join(cwd, "key.pem"), pem);

@@ -32,15 +32,20 @@ async function* lines(stream: ReadableStream<Uint8Array>): AsyncGenerator<string
   }
 }
 
-/** Starts the server with only PATH, HOME and `env` in its environment; resolves once it listens. */
-export async function startServer(cwd: string, args: string[], env: Record<string, string>): Promise<ServerChild> {
-  const child = Bun.spawn([process.execPath, MAIN, ...args], {
+/** The executable with only PATH, HOME and `env` in its environment, its output piped. */
+function spawnMain(cwd: string, args: string[], env: Record<string, string>): Subprocess<"ignore", "pipe", "pipe"> {
+  return Bun.spawn([process.execPath, MAIN, ...args], {
     cwd,
     env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", ...env },
     stdin: "ignore",
     stdout: "pipe",
     stderr: "pipe",
   });
+}
+
+/** Starts the server with only PATH, HOME and `env` in its environment; resolves once it listens. */
+export async function startServer(cwd: string, args: string[], env: Record<string, string>): Promise<ServerChild> {
+  const child = spawnMain(cwd, args, env);
   const logs: string[] = [];
   const waiting = new Set<() => void>();
   const wakeAll = () => {
@@ -104,4 +109,15 @@ export function serversPerTest(): {
       return started;
     },
   };
+}
+
+/** Runs one of the executable's commands (`check`, `migrate …`) to its end: exit code, and stdout then stderr. */
+export async function runCommand(
+  cwd: string,
+  args: string[],
+  env: Record<string, string>,
+): Promise<{ code: number; out: string }> {
+  const child = spawnMain(cwd, args, env);
+  const [out, err] = await Promise.all([new Response(child.stdout).text(), new Response(child.stderr).text()]);
+  return { code: await child.exited, out: out + err };
 }

@@ -19,6 +19,8 @@ export interface StoreChoice {
   verifySignature: SignatureCheck | undefined;
   publicKeys: readonly Uint8Array[] | undefined;
   warn: (message: string) => void;
+  /** Watch the embedded folder for changes behind the server's back (default true). */
+  watchFolder?: boolean;
   /** Mirror this registry: its URL, and the check its files must pass (undefined: `--insecure`). */
   upstream?: { url: string; verify: SignatureCheck | undefined } | undefined;
 }
@@ -33,13 +35,13 @@ export async function openStore(choice: StoreChoice): Promise<{ store: RegistryS
 }
 
 async function openLocalStore(choice: StoreChoice): Promise<{ store: RegistryStore; opened: string }> {
-  const { storageRoot, shared, ...checks } = choice;
+  const { storageRoot, shared, watchFolder, ...checks } = choice;
   if (shared !== undefined) {
     const blobs = new S3Blobs(shared.s3);
     const store = await SharedStore.open({ databaseUrl: shared.databaseUrl, blobs, ...checks });
     return { store, opened: `shared storage: index in PostgreSQL, files in the ${blobs.description}` };
   }
-  const store = new PluginStore(resolve(storageRoot), checks);
+  const store = new PluginStore(resolve(storageRoot), { ...checks, watchFolder });
   const { indexed, parsed, dropped, removedPartial, imported } = store.startup;
   const opened =
     `storage ${store.root}: ${indexed} plugin files (${parsed} read from .meta, ${imported} imported without one), ` +
