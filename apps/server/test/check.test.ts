@@ -3,13 +3,16 @@
  * a listed file whose bytes are missing, altered or signed by no trusted key is named, with exit
  * code 1; a consistent store exits 0; files no index row lists are counted, never served.
  */
-import { afterEach, describe, expect, test } from "bun:test";
+import { afterEach, describe, expect, setDefaultTimeout, test } from "bun:test";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { PROCESS_TEST_TIMEOUT } from "../../../tooling/testing/timeouts.ts";
 import { fixture, keyPair, rebuilt, registry, sha256 } from "./helpers.ts";
 import { runCommand } from "./server-child.ts";
 import { SHARED_ENGINES_AVAILABLE, type SharedRegistry, sharedEngines, sharedRegistry } from "./shared-support.ts";
+
+setDefaultTimeout(PROCESS_TEST_TIMEOUT);
 
 const gcc = fixture("elf/x86_64-gcc.so");
 const folders: string[] = [];

@@ -4,12 +4,15 @@
  * `check` passes on the target, a second run copies nothing, and a damaged source file is named
  * and left behind.
  */
-import { describe, expect, test } from "bun:test";
+import { describe, expect, setDefaultTimeout, test } from "bun:test";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { PROCESS_TEST_TIMEOUT } from "../../../tooling/testing/timeouts.ts";
 import { fixture, rebuilt, registry, sha256 } from "./helpers.ts";
 import { runCommand, serversPerTest } from "./server-child.ts";
 import { SHARED_ENGINES_AVAILABLE, sharedEngines, sharedRegistry } from "./shared-support.ts";
+
+setDefaultTimeout(PROCESS_TEST_TIMEOUT);
 
 const gcc = fixture("elf/x86_64-gcc.so");
 const folders = serversPerTest();

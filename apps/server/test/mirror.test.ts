@@ -5,12 +5,15 @@
  * file the upstream's key did not sign is refused and never stored. In the embedded and the
  * PostgreSQL + S3 modes.
  */
-import { describe, expect, test } from "bun:test";
+import { describe, expect, setDefaultTimeout, test } from "bun:test";
 import { existsSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { PROCESS_TEST_TIMEOUT } from "../../../tooling/testing/timeouts.ts";
 import { fixture, type KeyPair, keyPair, rebuilt, sha256, TOKEN, uploadInit } from "./helpers.ts";
 import { type ServerChild, serversPerTest } from "./server-child.ts";
 import { SHARED_ENGINES_AVAILABLE, sharedEngines } from "./shared-support.ts";
+
+setDefaultTimeout(PROCESS_TEST_TIMEOUT);
 
 const gcc = fixture("elf/x86_64-gcc.so");
 const servers = serversPerTest();

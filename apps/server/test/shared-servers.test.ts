@@ -3,12 +3,15 @@
  * behind a load balancer: what one does, the other sees; a server killed with SIGKILL in the
  * middle of uploads leaves nothing listed that cannot be downloaded whole.
  */
-import { describe, expect, test } from "bun:test";
+import { describe, expect, setDefaultTimeout, test } from "bun:test";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { PROCESS_TEST_TIMEOUT } from "../../../tooling/testing/timeouts.ts";
 import { fixture, keyPair, rebuilt, sha256, TOKEN, uploadInit } from "./helpers.ts";
 import { type ServerChild, serversPerTest } from "./server-child.ts";
 import { SHARED_ENGINES_AVAILABLE, sharedEngines } from "./shared-support.ts";
+
+setDefaultTimeout(PROCESS_TEST_TIMEOUT);
 
 const engines = sharedEngines();
 const keys = keyPair();

@@ -2,12 +2,15 @@
  * The shared store (PostgreSQL index + S3 bucket) behind the same routes as the embedded one,
  * on a real PostgreSQL cluster and a real S3 server (s3rver) on 127.0.0.1.
  */
-import { afterEach, describe, expect, test } from "bun:test";
+import { afterEach, describe, expect, setDefaultTimeout, test } from "bun:test";
 import { SQL } from "bun";
+import { PROCESS_TEST_TIMEOUT } from "../../../tooling/testing/timeouts.ts";
 import { S3Blobs } from "../src/storage/shared/s3-blobs.ts";
 import { SharedStore } from "../src/storage/shared/shared-store.ts";
 import { fixture, keyPair, rebuilt, sha256, TOKEN } from "./helpers.ts";
 import { SHARED_ENGINES_AVAILABLE, type SharedRegistry, sharedEngines, sharedRegistry } from "./shared-support.ts";
+
+setDefaultTimeout(PROCESS_TEST_TIMEOUT);
 
 const engines = sharedEngines();
 const opened: SharedRegistry[] = [];
