@@ -115,6 +115,8 @@ async function main(): Promise<void> {
       }),
     );
   } finally {
+    // The servers first: they would keep asking a stopped PostgreSQL.
+    cleanUp();
     s3.stop();
     postgres.stop();
   }

@@ -52,7 +52,9 @@ export const USAGE = `memflow-ts-server: a memflow plugin registry, compatible w
 
 Usage: memflow-ts-server [options]
        memflow-ts-server check [options]   compare the index with the stored files and their
-                                           signatures; exit 1, naming each digest that is wrong
+                                           signatures; exit 1, naming each digest that is wrong;
+         --collect-garbage <minutes>       also remove stored files no index row lists that are
+                                           older (shared storage; 60 leaves uploads in flight alone)
        memflow-ts-server migrate --from <dir | postgres> --to <dir | postgres>
                                            copy every plugin between an embedded folder and the
                                            shared storage (DATABASE_URL, S3_*), either way;
@@ -92,8 +94,9 @@ ${SHARED_USAGE}`;
 export type ConfigRequest =
   | { kind: "help" }
   | { kind: "version" }
-  /** Serve, or check the storage (`check`) and exit. */
-  | { kind: "run" | "check"; config: ServerConfig }
+  | { kind: "run"; config: ServerConfig }
+  /** Check the storage and exit; remove unlisted files older than `collectGarbageMinutes` when given. */
+  | { kind: "check"; config: ServerConfig; collectGarbageMinutes: number | undefined }
   /** Copy between stores: a folder, or `postgres` for the shared storage. */
   | { kind: "migrate"; config: ServerConfig; from: string; to: string };
 
@@ -171,7 +174,14 @@ export function readConfig(argv: readonly string[], env: Record<string, string |
     maxUploads: wholeNumber("max-uploads", flags["max-uploads"] ?? fromEnv("MEMFLOW_TS_MAX_UPLOADS"), 1, 1024),
     uploadMiBPerSecond: wholeNumber("upload-rate", flags["upload-rate"] ?? fromEnv("MEMFLOW_TS_UPLOAD_RATE"), 0, 1e6),
   };
-  if (command !== "migrate") return { kind: command, config };
+  if (command === "run") return { kind: command, config };
+  if (command === "check") {
+    const minutes = flags["collect-garbage"];
+    if (minutes !== undefined && !/^\d+$/.test(minutes)) {
+      throw new ConfigError(`check --collect-garbage: expected whole minutes, got ${minutes}`);
+    }
+    return { kind: command, config, collectGarbageMinutes: minutes === undefined ? undefined : Number(minutes) };
+  }
   const { from, to } = flags;
   if (from === undefined || to === undefined || from === to) {
     throw new ConfigError(`migrate: give --from and --to, two different stores (a folder, or ${SHARED_STORE_NAME})`);
@@ -247,6 +257,7 @@ function parseFlags(argv: readonly string[]) {
       "public-key-file": { type: "string", multiple: true },
       insecure: { type: "boolean" },
       upstream: { type: "string" },
+      "collect-garbage": { type: "string" },
       from: { type: "string" },
       to: { type: "string" },
       "plugin-dir": { type: "string", multiple: true },

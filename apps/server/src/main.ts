@@ -103,7 +103,8 @@ try {
 }
 
 if (request.kind === "check") {
-  const code = await runCheck(store, keys?.verify, (line) => process.stdout.write(`${line}\n`));
+  const write = (line: string) => process.stdout.write(`${line}\n`);
+  const code = await runCheck(store, keys?.verify, write, request.collectGarbageMinutes);
   await store.close();
   process.exit(code);
 }

@@ -94,6 +94,25 @@ describe.skipIf(!SHARED_ENGINES_AVAILABLE)("check on PostgreSQL and a bucket, an
     expect(broken.out).not.toContain(`${sha256(kept)}:`);
   });
 
+  test("--collect-garbage removes stored objects no index row lists, older than it is told, and nothing listed", async () => {
+    const { registry, env, cwd } = await shared();
+    const listed = rebuilt(gcc, 65);
+    const orphan = rebuilt(gcc, 66);
+    await registry.upload(listed);
+    const bucket = new Bun.S3Client(engines().s3.options);
+    await bucket.write(`${sha256(orphan)}.plugin`, orphan);
+    const young = await runCommand(cwd, ["check", "--collect-garbage", "60"], env);
+    expect(young.out).toContain("removed 0 stored files no index row lists, written over 60 minutes ago");
+    expect(await bucket.exists(`${sha256(orphan)}.plugin`)).toBe(true);
+    // The object must be older than the cut-off, which is at a second's resolution in S3.
+    await Bun.sleep(1100);
+    const collected = await runCommand(cwd, ["check", "--collect-garbage", "0"], env);
+    expect(collected.code).toBe(0);
+    expect(collected.out).toContain(`${sha256(orphan)}: removed, no index row lists it`);
+    expect(await bucket.exists(`${sha256(orphan)}.plugin`)).toBe(false);
+    expect(await bucket.exists(`${sha256(listed)}.plugin`)).toBe(true);
+  });
+
   test('/health\'s JSON counts listed files whose object is missing; its text for memflowup stays "Ok"', async () => {
     const { registry } = await shared();
     const lost = rebuilt(gcc, 70);

@@ -11,6 +11,7 @@ import { FIND_LIMIT } from "@memflow-ts/core/registry";
 import type { IncomingFile, ReceivedFile } from "../storage/incoming-file.ts";
 import type { RegistryStore, StoredFile } from "../storage/registry-store.ts";
 import { StorageError } from "../storage/storage-error.ts";
+import type { StoreContents } from "../storage/store-contents.ts";
 import type { VariantQuery } from "../storage/variant-query.ts";
 import { MirrorError } from "./mirror-error.ts";
 import type { UpstreamRegistry } from "./upstream-registry.ts";
@@ -147,5 +148,11 @@ export class MirrorStore implements RegistryStore {
 
   storedBytes(digest: string): Promise<Uint8Array | undefined> {
     return this.#local.storedBytes(digest);
+  }
+
+  get collectGarbage(): StoreContents["collectGarbage"] {
+    const local = this.#local;
+    const collect = local.collectGarbage;
+    return collect && ((before: Date) => collect.call(local, before));
   }
 }

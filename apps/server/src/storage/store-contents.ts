@@ -13,4 +13,9 @@ export interface StoreContents {
   storedMetadata(digest: string): Promise<string | undefined>;
   /** A stored file's bytes, unchecked; undefined when there is none. */
   storedBytes(digest: string): Promise<Uint8Array | undefined>;
+  /**
+   * Removes stored files no index row lists, written before `before`; their digests. Only the
+   * shared store has such garbage: the embedded one imports a `.plugin` without a `.meta` at start-up.
+   */
+  collectGarbage?(before: Date): Promise<string[]>;
 }

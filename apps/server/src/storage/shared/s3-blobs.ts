@@ -5,7 +5,7 @@
  * copy (412), one that ignores it overwrites identical bytes.
  */
 import type { S3Client, S3Options } from "bun";
-import type { BlobStore } from "./blob-store.ts";
+import type { BlobStore, StoredObject } from "./blob-store.ts";
 
 const SUFFIX = ".plugin";
 
@@ -55,13 +55,14 @@ export class S3Blobs implements BlobStore {
     await this.#client.delete(this.#key(digest));
   }
 
-  async digests(): Promise<string[]> {
-    const found: string[] = [];
+  async objects(): Promise<StoredObject[]> {
+    const found: StoredObject[] = [];
     let startAfter: string | undefined;
     for (;;) {
       const page = await this.#client.list({ maxKeys: 1000, ...(startAfter === undefined ? {} : { startAfter }) });
       for (const object of page.contents ?? []) {
-        if (object.key.endsWith(SUFFIX)) found.push(object.key.slice(0, -SUFFIX.length));
+        if (!object.key.endsWith(SUFFIX)) continue;
+        found.push({ digest: object.key.slice(0, -SUFFIX.length), modifiedAt: new Date(object.lastModified ?? 0) });
       }
       const last = page.contents?.at(-1)?.key;
       if (!page.isTruncated || last === undefined) return found;

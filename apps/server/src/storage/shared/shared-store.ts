@@ -179,7 +179,22 @@ export class SharedStore implements RegistryStore, StoreContents {
   }
 
   async storedDigests(): Promise<string[]> {
-    return (await this.#blobs.digests()).sort();
+    return (await this.#blobs.objects()).map((object) => object.digest).sort();
+  }
+
+  /**
+   * Removes objects no index row lists that were written before `before`: crash leftovers. A
+   * younger one may be an upload in flight, whose row is about to be committed. Answers their digests.
+   */
+  async collectGarbage(before: Date): Promise<string[]> {
+    const [objects, indexed] = await Promise.all([this.#blobs.objects(), this.#index.digests()]);
+    const listed = new Set(indexed);
+    const garbage = objects.filter((object) => !listed.has(object.digest) && object.modifiedAt < before);
+    for (const { digest } of garbage) {
+      // Listed meanwhile (an upload of the same bytes): it is no longer garbage.
+      if (!(await this.#index.has(digest))) await this.#blobs.delete(digest);
+    }
+    return garbage.map((object) => object.digest);
   }
 
   async storedMetadata(digest: string): Promise<string | undefined> {
