@@ -30,12 +30,16 @@ export class PostgresIndex {
     this.#sql = sql;
   }
 
-  /** Connects, applies missing migrations (advisory lock) and calls `changed` on every server's write. */
+  /**
+   * Connects, applies missing migrations (advisory lock) and calls `changed` on every server's
+   * write (with its digest), and whenever the subscription is made again after a reconnect.
+   */
   static async open(url: string, changed: (digest: string) => void): Promise<PostgresIndex> {
     const index = new PostgresIndex(new SQL(url));
     try {
       await migrate(index.#sql);
-      const subscription = await index.#sql.listen(CHANGES_CHANNEL, changed);
+      // After a reconnect, notices sent while the connection was down are lost: count one change then too.
+      const subscription = await index.#sql.listen(CHANGES_CHANNEL, changed, () => changed(""));
       index.#unlisten = () => subscription.unlisten();
     } catch (error) {
       await index.#sql.close();
