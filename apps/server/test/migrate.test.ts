@@ -7,15 +7,39 @@
 import { describe, expect, setDefaultTimeout, test } from "bun:test";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { requireTool } from "../../../tooling/testing/require-tool.ts";
 import { PROCESS_TEST_TIMEOUT } from "../../../tooling/testing/timeouts.ts";
+import { TmuxTerminal } from "../../../tooling/testing/tmux.ts";
 import { fixture, rebuilt, registry, sha256 } from "./helpers.ts";
-import { runCommand, serversPerTest } from "./server-child.ts";
+import { MAIN, runCommand, serversPerTest } from "./server-child.ts";
 import { SHARED_ENGINES_AVAILABLE, sharedEngines, sharedRegistry } from "./shared-support.ts";
 
 setDefaultTimeout(PROCESS_TEST_TIMEOUT);
 
 const gcc = fixture("elf/x86_64-gcc.so");
 const folders = serversPerTest();
+
+const tmux = requireTool("tmux", "tmux");
+
+test.skipIf(!tmux.available)("migrate draws its progress on a terminal, between two folders too", async () => {
+  const cwd = folders.folder();
+  const embedded = registry({ root: join(cwd, "plugins") });
+  for (const n of [320, 321, 322, 323]) await embedded.upload(rebuilt(gcc, n));
+  embedded.store.close();
+  const terminal = TmuxTerminal.start({
+    command: `${process.execPath} ${MAIN} migrate --from plugins --to copy`,
+    cwd,
+    env: { PATH: process.env.PATH ?? "" },
+  });
+  try {
+    expect(await terminal.exitCode(PROCESS_TEST_TIMEOUT)).toBe(0);
+    const screen = terminal.screen();
+    expect(screen).toContain(`[${"#".repeat(30)}] 4/4`);
+    expect(screen).toContain("copied 4 plugin files; 0 were there already; 0 not copied");
+  } finally {
+    terminal.kill();
+  }
+});
 
 describe.skipIf(!SHARED_ENGINES_AVAILABLE)("migrate", () => {
   const engines = sharedEngines();

@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Subprocess } from "bun";
 
-const MAIN = new URL("../src/main.ts", import.meta.url).pathname;
+export const MAIN = new URL("../src/main.ts", import.meta.url).pathname;
 
 export interface ServerChild {
   child: Subprocess<"ignore", "pipe", "pipe">;
