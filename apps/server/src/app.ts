@@ -121,6 +121,11 @@ export function createApp({ store, bearerToken, log = () => {}, inventory, sessi
     .get(
       "/files/:digest",
       async ({ params: { digest }, request }) => {
+        if (store.downloadRedirect) {
+          // The URL expires: no cache may keep the redirect.
+          const headers = { location: await store.downloadRedirect(digest), "cache-control": "no-store" };
+          return new Response(null, { status: 302, headers });
+        }
         // Another server may have deleted it since this one kept it in memory.
         await store.confirmStored?.(digest);
         const { body, name } = await files.get(digest, async () => {

@@ -60,6 +60,10 @@ describe("configuration", () => {
         secretAccessKey: "secret",
       },
     });
+    const both = { ...secure, DATABASE_URL: "postgres://db/r", S3_BUCKET: "plugins" };
+    const redirecting = readConfig([], { ...both, MEMFLOW_TS_S3_REDIRECT_SECONDS: "300" });
+    expect(redirecting.kind === "run" && redirecting.config.shared?.redirectSeconds).toBe(300);
+    expect(() => readConfig([], { ...both, MEMFLOW_TS_S3_REDIRECT_SECONDS: "0" })).toThrow(/from 1 to 604800/);
     expect(() => readConfig([], { ...secure, DATABASE_URL: "postgres://db/r" })).toThrow(/set S3_BUCKET/);
     expect(() => readConfig([], { ...secure, S3_BUCKET: "plugins" })).toThrow(/set DATABASE_URL too/);
   });

@@ -168,6 +168,24 @@ describe.skipIf(!SHARED_ENGINES_AVAILABLE)("the shared store", () => {
     expect(registry.logs.join("\n")).toContain("its object's content does not match its digest");
   });
 
+  test("redirects downloads to a presigned URL when told to; a file no longer listed is a 404, not a URL", async () => {
+    const found = engines();
+    const registry = await sharedRegistry(found, await found.database(), keyPair(), { redirectSeconds: 60 });
+    opened.push(registry);
+    const file = rebuilt(gcc, 80);
+    const digest = sha256(file);
+    await registry.upload(file);
+    const redirect = await registry.fetch(`/files/${digest}`);
+    expect(redirect.status).toBe(302);
+    expect(redirect.headers.get("cache-control")).toBe("no-store");
+    const location = redirect.headers.get("location") ?? "";
+    expect(location.startsWith(found.s3.options.endpoint ?? "?")).toBe(true);
+    const fromBucket = await fetch(location);
+    expect(sha256(new Uint8Array(await fromBucket.arrayBuffer()))).toBe(digest);
+    await registry.fetch(`/files/${digest}`, { method: "DELETE", headers: { authorization: `Bearer ${TOKEN}` } });
+    expect((await registry.fetch(`/files/${digest}`)).status).toBe(404);
+  });
+
   test("migrations are applied once, under a lock, by servers starting together", async () => {
     const found = engines();
     const url = await found.database();

@@ -65,6 +65,7 @@ export async function sharedRegistry(
   engines: SharedEngines,
   databaseUrl: string,
   keys = keyPair(),
+  options: { redirectSeconds?: number } = {},
 ): Promise<SharedRegistry> {
   const folder = mkdtempSync(join(tmpdir(), "memflow-ts-shared-key-"));
   writeFileSync(join(folder, "key.pem"), keys.publicPem);
@@ -78,6 +79,7 @@ export async function sharedRegistry(
     verifySignature: trusted.verify,
     publicKeys: trusted.publicKeys,
     warn: (line) => logs.push(line),
+    ...options,
   });
   const app = createApp({ store, bearerToken: TOKEN, log: (line) => logs.push(line) });
   const fetch = (path: string, init?: RequestInit) => app.handle(new Request(`http://localhost${path}`, init));

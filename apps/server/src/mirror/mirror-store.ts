@@ -45,6 +45,11 @@ export class MirrorStore implements RegistryStore {
     await this.#pulled(digest, async () => this.#local.confirmStored?.(digest));
   };
 
+  get downloadRedirect(): RegistryStore["downloadRedirect"] {
+    const redirect = this.#local.downloadRedirect;
+    return redirect && ((digest: string) => this.#pulled(digest, () => redirect(digest)));
+  }
+
   /** `read()`, after pulling the file from the upstream when the local store has none. */
   async #pulled<T>(digest: string, read: () => Promise<T> | T): Promise<T> {
     try {

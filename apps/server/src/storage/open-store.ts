@@ -38,7 +38,12 @@ async function openLocalStore(choice: StoreChoice): Promise<{ store: RegistrySto
   const { storageRoot, shared, watchFolder, ...checks } = choice;
   if (shared !== undefined) {
     const blobs = new S3Blobs(shared.s3);
-    const store = await SharedStore.open({ databaseUrl: shared.databaseUrl, blobs, ...checks });
+    const store = await SharedStore.open({
+      databaseUrl: shared.databaseUrl,
+      blobs,
+      redirectSeconds: shared.redirectSeconds,
+      ...checks,
+    });
     return { store, opened: `shared storage: index in PostgreSQL, files in the ${blobs.description}` };
   }
   const store = new PluginStore(resolve(storageRoot), { ...checks, watchFolder });

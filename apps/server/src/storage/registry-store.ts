@@ -28,6 +28,11 @@ export interface RegistryStore extends StoreContents {
    * process's memory first asks it whether the file is still listed (StorageError not-found if not).
    */
   readonly confirmStored?: (digest: string) => Promise<void>;
+  /**
+   * Present when downloads are redirected (shared mode, MEMFLOW_TS_S3_REDIRECT_SECONDS): a
+   * presigned URL of a listed file's object; StorageError not-found when the index lists none.
+   */
+  readonly downloadRedirect?: (digest: string) => Promise<string>;
   names(): MaybePromise<PluginInfo[]>;
   find(name: string, params: VariantQuery): MaybePromise<{ plugins: PluginVariant[]; total: number }>;
   /** `find` with each variant's byte order (the web UI shows it). */

@@ -10,12 +10,17 @@ import { ConfigError } from "../config-error.ts";
 export interface SharedSettings {
   readonly databaseUrl: string;
   readonly s3: S3Options;
+  /** Downloads answered with a redirect to a presigned URL valid this many seconds; absent: sent by the server. */
+  readonly redirectSeconds?: number | undefined;
 }
 
 export const SHARED_USAGE = `Shared storage (several servers; the storage folder then only receives uploads):
   DATABASE_URL               PostgreSQL for the index (postgres://user:password@host:port/database)
   S3_BUCKET, S3_ENDPOINT, S3_REGION, S3_ACCESS_KEY_ID, S3_SECRET_ACCESS_KEY
-                             the S3-compatible bucket for plugin files (S3, R2, MinIO, Ceph)`;
+                             the S3-compatible bucket for plugin files (S3, R2, MinIO, Ceph)
+  MEMFLOW_TS_S3_REDIRECT_SECONDS
+                             answer downloads with a redirect to a presigned URL valid this long
+                             (1-604800), instead of sending the bytes through the server`;
 
 export function readSharedSettings(fromEnv: (name: string) => string | undefined): SharedSettings | undefined {
   const databaseUrl = fromEnv("DATABASE_URL");
@@ -39,5 +44,12 @@ export function readSharedSettings(fromEnv: (name: string) => string | undefined
     const value = fromEnv(variable);
     if (value !== undefined) s3[option as keyof typeof optional] = value;
   }
-  return { databaseUrl, s3 };
+  const redirect = fromEnv("MEMFLOW_TS_S3_REDIRECT_SECONDS");
+  if (redirect === undefined) return { databaseUrl, s3 };
+  const redirectSeconds = /^\d+$/.test(redirect) ? Number(redirect) : Number.NaN;
+  // S3's own limit for a presigned URL is seven days.
+  if (!(redirectSeconds >= 1 && redirectSeconds <= 604_800)) {
+    throw new ConfigError(`MEMFLOW_TS_S3_REDIRECT_SECONDS: expected whole seconds from 1 to 604800, got ${redirect}`);
+  }
+  return { databaseUrl, s3, redirectSeconds };
 }

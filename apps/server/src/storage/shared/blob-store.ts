@@ -15,6 +15,8 @@ export interface BlobStore {
   exists(digest: string): Promise<boolean>;
   /** Removes the object; none is not an error. */
   delete(digest: string): Promise<void>;
+  /** A URL that lets its holder GET the object for `seconds`. */
+  presignedUrl(digest: string, seconds: number): string;
   /** Every object stored and when it was written, for `check` and garbage collection. */
   objects(): Promise<StoredObject[]>;
 }

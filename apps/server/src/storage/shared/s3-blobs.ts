@@ -47,6 +47,10 @@ export class S3Blobs implements BlobStore {
     }
   }
 
+  presignedUrl(digest: string, seconds: number): string {
+    return this.#client.presign(this.#key(digest), { method: "GET", expiresIn: seconds });
+  }
+
   exists(digest: string): Promise<boolean> {
     return this.#client.exists(this.#key(digest));
   }

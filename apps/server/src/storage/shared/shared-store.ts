@@ -33,6 +33,8 @@ export interface SharedStoreOptions {
   publicKeys?: readonly Uint8Array[] | undefined;
   warn?: (message: string) => void;
   uploadWorkers?: number;
+  /** Redirect downloads to presigned URLs valid this many seconds (absent: send the bytes). */
+  redirectSeconds?: number | undefined;
 }
 
 export class SharedStore implements RegistryStore, StoreContents {
@@ -82,6 +84,15 @@ export class SharedStore implements RegistryStore, StoreContents {
   readonly confirmStored = async (digest: string): Promise<void> => {
     if (!(await this.#index.has(checkedDigest(digest)))) throw new StorageError("not-found", "plugin not found");
   };
+
+  get downloadRedirect(): ((digest: string) => Promise<string>) | undefined {
+    const seconds = this.#options.redirectSeconds;
+    if (seconds === undefined) return undefined;
+    return async (digest) => {
+      await this.confirmStored(digest);
+      return this.#blobs.presignedUrl(digest, seconds);
+    };
+  }
 
   names(): Promise<PluginInfo[]> {
     return this.#index.names();
