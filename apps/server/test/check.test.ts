@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PROCESS_TEST_TIMEOUT } from "../../../tooling/testing/timeouts.ts";
-import { fixture, keyPair, rebuilt, registry, sha256 } from "./helpers.ts";
+import { fixture, healthWithCounts, keyPair, rebuilt, registry, sha256 } from "./helpers.ts";
 import { runCommand } from "./server-child.ts";
 import { SHARED_ENGINES_AVAILABLE, type SharedRegistry, sharedEngines, sharedRegistry } from "./shared-support.ts";
 
@@ -118,14 +118,7 @@ describe.skipIf(!SHARED_ENGINES_AVAILABLE)("check on PostgreSQL and a bucket, an
     const lost = rebuilt(gcc, 70);
     await registry.upload(lost);
     await new Bun.S3Client(engines().s3.options).delete(`${sha256(lost)}.plugin`);
-    const json = { headers: { accept: "application/json" } };
-    // The first request starts the count; a later one answers it.
-    let body = (await (await registry.fetch("/health", json)).json()) as Record<string, unknown>;
-    while (body.missing_objects === null) {
-      await Bun.sleep(10);
-      body = (await (await registry.fetch("/health", json)).json()) as Record<string, unknown>;
-    }
-    expect(body).toEqual({ status: "Ok", indexed: 1, missing_objects: 1 });
+    expect(await healthWithCounts(registry.fetch)).toEqual({ status: "Ok", indexed: 1, missing_objects: 1 });
     expect(await (await registry.fetch("/health")).text()).toBe('"Ok"');
   });
 });

@@ -101,6 +101,19 @@ export function uploadInit(
   return { method: "POST", body: form, headers };
 }
 
+/**
+ * `/health`'s JSON once its object count is in: the first request starts the count in the
+ * background, a later one answers with it.
+ */
+export async function healthWithCounts(fetch: (path: string, init?: RequestInit) => Promise<Response>) {
+  const json = { headers: { accept: "application/json" } };
+  for (;;) {
+    const body = (await (await fetch("/health", json)).json()) as Record<string, unknown>;
+    if (body.missing_objects !== null) return body;
+    await Bun.sleep(10);
+  }
+}
+
 let clock = 1_700_000_000_000_000_000n;
 /** Upload times one second apart, so order in listings follows upload order. */
 export const tickingClock = () => {

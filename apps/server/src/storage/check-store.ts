@@ -28,7 +28,7 @@ function sha256(bytes: Uint8Array): string {
   return new Bun.CryptoHasher("sha256").update(bytes).digest("hex");
 }
 
-/** What is wrong with one listed file; undefined when nothing is. */
+/** What is wrong with one listed file (no `problem` when nothing is), and its metadata when it parses. */
 async function fileProblem(
   contents: StoreContents,
   digest: string,
