@@ -4,9 +4,11 @@
  * middle of uploads leaves nothing listed that cannot be downloaded whole.
  */
 import { describe, expect, setDefaultTimeout, test } from "bun:test";
-import { writeFileSync } from "node:fs";
+import { readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { PROCESS_TEST_TIMEOUT } from "../../../tooling/testing/timeouts.ts";
+import { DEFAULT_STORAGE_ROOT } from "../src/config.ts";
+import { SHARED_INCOMING_FOLDER } from "../src/storage/storage-layout.ts";
 import { fixture, keyPair, rebuilt, sha256, TOKEN, uploadInit } from "./helpers.ts";
 import { type ServerChild, serversPerTest } from "./server-child.ts";
 import { SHARED_ENGINES_AVAILABLE, sharedEngines } from "./shared-support.ts";
@@ -125,6 +127,9 @@ describe.skipIf(!SHARED_ENGINES_AVAILABLE)("two servers on one PostgreSQL and on
         expect(sha256(new Uint8Array(await download.arrayBuffer()))).toBe(digest);
       }
     }
+    // The killed server's receiving folder is its own, inside the storage folder, not another's.
+    const receiving = readdirSync(join(cwd, DEFAULT_STORAGE_ROOT, SHARED_INCOMING_FOLDER));
+    expect(receiving.filter((name) => name.startsWith(`${victim.child.pid}-`))).toHaveLength(1);
     // Uploads cut by the kill can be made again, through either server.
     for (const file of files) expect((await upload(survivor, file)).status).toBe(200);
     expect((await listing(restarted)).total).toBe(files.length);

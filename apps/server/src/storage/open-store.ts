@@ -42,6 +42,7 @@ async function openLocalStore(choice: StoreChoice): Promise<{ store: RegistrySto
       databaseUrl: shared.databaseUrl,
       blobs,
       redirectSeconds: shared.redirectSeconds,
+      receiveIn: resolve(storageRoot),
       ...checks,
     });
     return { store, opened: `shared storage: index in PostgreSQL, files in the ${blobs.description}` };

@@ -6,7 +6,7 @@
  * the row first, then the object. Nothing a server keeps in memory outlives another server's
  * change: listings are dropped on PostgreSQL's NOTIFY, and a download asks the index each time.
  */
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createdAtNow, formatPluginMetadata, type PluginMetadata } from "@memflow-ts/core/plugin-files";
@@ -16,6 +16,7 @@ import { checkedDigest } from "../checked-digest.ts";
 import { IncomingFile, type ReceivedFile } from "../incoming-file.ts";
 import type { RegistryStore, StoredFile } from "../registry-store.ts";
 import { StorageError } from "../storage-error.ts";
+import { SHARED_INCOMING_FOLDER } from "../storage-layout.ts";
 import type { StoreContents } from "../store-contents.ts";
 import { type SignatureCheck, verifyReceivedSignature } from "../upload-analysis.ts";
 import { DEFAULT_UPLOAD_WORKERS, UploadWorkers } from "../upload-workers.ts";
@@ -23,6 +24,21 @@ import type { ListedVariant, VariantQuery } from "../variant-query.ts";
 import type { BlobStore } from "./blob-store.ts";
 import { PostgresIndex } from "./postgres-index.ts";
 import { SharedHealth } from "./shared-health.ts";
+
+/** A server's receiving folder this old is a crashed server's: the next server to start removes it. */
+const ABANDONED_INCOMING_MS = 24 * 60 * 60 * 1000;
+
+/** Makes this server's receiving folder below `root`, removing ones servers left a day or more ago. */
+function receivingFolder(root: string): string {
+  const parent = join(root, SHARED_INCOMING_FOLDER);
+  mkdirSync(parent, { recursive: true });
+  for (const name of readdirSync(parent)) {
+    const path = join(parent, name);
+    const age = Date.now() - (statSync(path, { throwIfNoEntry: false })?.mtimeMs ?? Date.now());
+    if (age >= ABANDONED_INCOMING_MS) rmSync(path, { recursive: true, force: true });
+  }
+  return mkdtempSync(join(parent, `${process.pid}-`));
+}
 
 export interface SharedStoreOptions {
   /** PostgreSQL's URL (DATABASE_URL). */
@@ -33,6 +49,8 @@ export interface SharedStoreOptions {
   publicKeys?: readonly Uint8Array[] | undefined;
   warn?: (message: string) => void;
   uploadWorkers?: number;
+  /** The folder this server receives uploads in, below its own folder (default: the system's temporary folder). */
+  receiveIn?: string;
   /** Redirect downloads to presigned URLs valid this many seconds (absent: send the bytes). */
   redirectSeconds?: number | undefined;
 }
@@ -44,7 +62,7 @@ export class SharedStore implements RegistryStore, StoreContents {
   readonly #warn: (message: string) => void;
   readonly #workers: UploadWorkers;
   readonly #health: SharedHealth;
-  /** This server's uploads being received; its own, so servers on one machine never meet. */
+  /** This server's uploads being received; a folder of its own, so servers on one machine never meet. */
   readonly #incoming: string;
   #generation = 0;
 
@@ -57,7 +75,7 @@ export class SharedStore implements RegistryStore, StoreContents {
       publicKeys: options.publicKeys,
     });
     this.#health = new SharedHealth(() => index.ping(), this.#warn);
-    this.#incoming = mkdtempSync(join(tmpdir(), "memflow-ts-server-incoming-"));
+    this.#incoming = receivingFolder(options.receiveIn ?? tmpdir());
   }
 
   /** Connects to PostgreSQL and brings its schema up to date (under an advisory lock). */
