@@ -41,7 +41,8 @@ async function main(): Promise<void> {
     const settings: SharedSettings = { databaseUrl: await postgres.createDatabase("bench"), s3: s3.options };
     const started = performance.now();
     const folder = new PluginStore(storage, { watchFolder: false });
-    const shared = await SharedStore.open({ databaseUrl: settings.databaseUrl, blobs: new S3Blobs(settings.s3) });
+    const blobs = new S3Blobs(settings.s3);
+    const shared = await SharedStore.open({ databaseUrl: settings.databaseUrl, blobs, receiveIn: directory });
     const copied = await migrate(folder, shared);
     folder.close();
     await shared.close();

@@ -3,6 +3,9 @@
  * on a real PostgreSQL cluster and a real S3 server (s3rver) on 127.0.0.1.
  */
 import { afterEach, describe, expect, setDefaultTimeout, test } from "bun:test";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { SQL } from "bun";
 import { PROCESS_TEST_TIMEOUT } from "../../../tooling/testing/timeouts.ts";
 import { S3Blobs } from "../src/storage/shared/s3-blobs.ts";
@@ -189,15 +192,14 @@ describe.skipIf(!SHARED_ENGINES_AVAILABLE)("the shared store", () => {
   test("migrations are applied once, under a lock, by servers starting together", async () => {
     const found = engines();
     const url = await found.database();
+    const receiveIn = mkdtempSync(join(tmpdir(), "memflow-ts-migrations-"));
     const stores = await Promise.all(
       Array.from({ length: 4 }, () =>
-        SharedStore.open({
-          databaseUrl: url,
-          blobs: new S3Blobs(found.s3.options),
-        }),
+        SharedStore.open({ databaseUrl: url, blobs: new S3Blobs(found.s3.options), receiveIn }),
       ),
     );
     for (const store of stores) await store.close();
+    rmSync(receiveIn, { recursive: true, force: true });
     const sql = new SQL(url);
     try {
       expect(await sql`SELECT version FROM memflow_ts_migrations ORDER BY version`).toEqual([{ version: 1 }]);

@@ -70,7 +70,6 @@ export async function sharedRegistry(
   const folder = mkdtempSync(join(tmpdir(), "memflow-ts-shared-key-"));
   writeFileSync(join(folder, "key.pem"), keys.publicPem);
   const trusted = loadTrustedKeys([join(folder, "key.pem")]);
-  rmSync(folder, { recursive: true, force: true });
   const logs: string[] = [];
   const blobs = new S3Blobs(engines.s3.options);
   const store = await SharedStore.open({
@@ -79,6 +78,8 @@ export async function sharedRegistry(
     verifySignature: trusted.verify,
     publicKeys: trusted.publicKeys,
     warn: (line) => logs.push(line),
+    // Its receiving folder goes with the key's.
+    receiveIn: folder,
     ...options,
   });
   const app = createApp({ store, bearerToken: TOKEN, log: (line) => logs.push(line) });
@@ -90,6 +91,9 @@ export async function sharedRegistry(
     logs,
     fetch,
     upload: (file) => fetch("/files", uploadInit(file, { signature: keys.sign(file) })),
-    close: () => store.close(),
+    async close() {
+      await store.close();
+      rmSync(folder, { recursive: true, force: true });
+    },
   };
 }

@@ -7,7 +7,6 @@
  * change: listings are dropped on PostgreSQL's NOTIFY, and a download asks the index each time.
  */
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createdAtNow, formatPluginMetadata, type PluginMetadata } from "@memflow-ts/core/plugin-files";
 import type { PluginInfo, PluginVariant, UploadResponse } from "@memflow-ts/core/registry";
@@ -49,8 +48,8 @@ export interface SharedStoreOptions {
   publicKeys?: readonly Uint8Array[] | undefined;
   warn?: (message: string) => void;
   uploadWorkers?: number;
-  /** The folder this server receives uploads in, below its own folder (default: the system's temporary folder). */
-  receiveIn?: string;
+  /** Where this server receives uploads, in a folder of its own below this one (the storage folder). */
+  receiveIn: string;
   /** Redirect downloads to presigned URLs valid this many seconds (absent: send the bytes). */
   redirectSeconds?: number | undefined;
 }
@@ -75,7 +74,7 @@ export class SharedStore implements RegistryStore, StoreContents {
       publicKeys: options.publicKeys,
     });
     this.#health = new SharedHealth(() => index.ping(), this.#warn);
-    this.#incoming = receivingFolder(options.receiveIn ?? tmpdir());
+    this.#incoming = receivingFolder(options.receiveIn);
   }
 
   /** Connects to PostgreSQL and brings its schema up to date (under an advisory lock). */
