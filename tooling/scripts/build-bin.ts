@@ -1,0 +1,125 @@
+/**
+ * `bun run build:bin`: single-file executables of `memflow-ts` and `memflow-ts-server` for each
+ * platform (`bun build --compile`, cross-compiled: Bun fetches each target's runtime from npm),
+ * into `dist/bin/<target>/` at the repository root. Each carries its JavaScript as minified
+ * bytecode and the C it compiles at run time as text (core's source-tree.ts), so it needs
+ * neither Bun nor the sources; building plugins (the demo, `plugin install`) still needs a C
+ * compiler, as from sources.
+ *
+ *   bun run build:bin                         every target
+ *   bun run build:bin -- --target linux-x64   only these (repeatable)
+ *   bun run build:bin -- --out <folder>       somewhere else than dist/bin
+ */
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { parseArgs } from "node:util";
+
+export const BIN_TARGETS = ["linux-x64", "linux-arm64", "darwin-x64", "darwin-arm64", "windows-x64"] as const;
+export type BinTarget = (typeof BIN_TARGETS)[number];
+export type BinProgram = "memflow-ts" | "memflow-ts-server";
+
+const ROOT = resolve(import.meta.dir, "..", "..");
+export const DEFAULT_BIN_FOLDER = join(ROOT, "dist", "bin");
+
+/** Where a target's executable of a program is: `<out>/<target>/<program>[.exe]`. */
+export function binPath(target: BinTarget, program: BinProgram, out = DEFAULT_BIN_FOLDER): string {
+  return join(out, target, target.startsWith("windows") ? `${program}.exe` : program);
+}
+
+/** The target of this machine, when it is one of BIN_TARGETS. */
+export function hostBinTarget(): BinTarget | undefined {
+  const os = process.platform === "win32" ? "windows" : process.platform;
+  const target = `${os}-${process.arch}`;
+  return (BIN_TARGETS as readonly string[]).includes(target) ? (target as BinTarget) : undefined;
+}
+
+/**
+ * Each program's modules, by the name they are embedded under. The server's upload and session
+ * workers are started as `new URL("./<name>.ts", import.meta.url)`; inside an executable every
+ * module's `import.meta.url` is the executable's own entry, so a worker is found only when it is
+ * an entry point at the root beside the main one. A generated one-line entry per module puts
+ * each there.
+ */
+const PROGRAMS: Record<BinProgram, Record<string, string>> = {
+  "memflow-ts": { main: "apps/cli/src/main.ts" },
+  "memflow-ts-server": {
+    main: "apps/server/src/main.ts",
+    "upload-worker": "apps/server/src/storage/upload-worker.ts",
+    "session-worker-input": "apps/server/src/inventory/session-worker-input.ts",
+  },
+};
+
+export class BinBuildError extends Error {
+  override readonly name = "BinBuildError";
+}
+
+/** Builds one program for one target; returns the executable's path. */
+export async function buildExecutable(
+  target: BinTarget,
+  program: BinProgram,
+  out = DEFAULT_BIN_FOLDER,
+): Promise<string> {
+  const entries = mkdtempSync(join(tmpdir(), `memflow-ts-bin-${program}-`));
+  try {
+    const entrypoints = Object.entries(PROGRAMS[program]).map(([name, module]) => {
+      const entry = join(entries, `${name}.ts`);
+      writeFileSync(entry, `import ${JSON.stringify(join(ROOT, module))};\n`);
+      return entry;
+    });
+    const outfile = binPath(target, program, out);
+    mkdirSync(join(out, target), { recursive: true });
+    const result = await Bun.build({
+      entrypoints,
+      compile: { target: `bun-${target}`, outfile },
+      // Top-level await in main.ts: bytecode is ESM only inside an executable.
+      format: "esm",
+      minify: true,
+      bytecode: true,
+    });
+    if (!result.success) {
+      throw new BinBuildError(`${program} for ${target}: ${result.logs.map((log) => String(log)).join("\n")}`);
+    }
+    return outfile;
+  } catch (error) {
+    if (error instanceof BinBuildError) throw error;
+    // Bun.build throws an AggregateError of build messages; a missing runtime download lands here too.
+    const detail = error instanceof AggregateError ? error.errors.map(String).join("\n") : String(error);
+    throw new BinBuildError(`${program} for ${target}: ${detail}`, { cause: error });
+  } finally {
+    rmSync(entries, { recursive: true, force: true });
+  }
+}
+
+async function main(argv: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args: argv,
+    options: { target: { type: "string", multiple: true }, out: { type: "string" } },
+    strict: true,
+  });
+  const unknown = (values.target ?? []).filter((target) => !(BIN_TARGETS as readonly string[]).includes(target));
+  if (unknown.length > 0) {
+    process.stderr.write(`[X] unknown target ${unknown.join(", ")}; the targets are ${BIN_TARGETS.join(", ")}\n`);
+    return 2;
+  }
+  const targets = (values.target ?? BIN_TARGETS) as readonly BinTarget[];
+  const out = resolve(values.out ?? DEFAULT_BIN_FOLDER);
+  let failed = 0;
+  for (const target of targets) {
+    for (const program of Object.keys(PROGRAMS) as BinProgram[]) {
+      try {
+        const path = await buildExecutable(target, program, out);
+        process.stdout.write(`[=] ${path}\n`);
+      } catch (error) {
+        if (!(error instanceof BinBuildError)) throw error;
+        failed += 1;
+        process.stderr.write(
+          `[X] ${error.message}\n    the other targets are built; retry this one when its runtime can be fetched\n`,
+        );
+      }
+    }
+  }
+  return failed === 0 ? 0 : 1;
+}
+
+if (import.meta.main) process.exitCode = await main(process.argv.slice(2));
