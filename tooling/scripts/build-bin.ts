@@ -10,7 +10,7 @@
  *   bun run build:bin -- --target linux-x64   only these (repeatable)
  *   bun run build:bin -- --out <folder>       somewhere else than dist/bin
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
@@ -50,6 +50,11 @@ const PROGRAMS: Record<BinProgram, Record<string, string>> = {
   },
 };
 
+/** The CLI's version, which its executable prints without loading package.json (cli.ts). */
+function cliVersion(): string {
+  return (JSON.parse(readFileSync(join(ROOT, "apps", "cli", "package.json"), "utf8")) as { version: string }).version;
+}
+
 export class BinBuildError extends Error {
   override readonly name = "BinBuildError";
 }
@@ -76,6 +81,9 @@ export async function buildExecutable(
       format: "esm",
       minify: true,
       bytecode: true,
+      // Commands load their modules when they run (cli.ts): as chunks, the rest is never read.
+      splitting: true,
+      define: { MEMFLOW_TS_CLI_VERSION: JSON.stringify(cliVersion()) },
     });
     if (!result.success) {
       throw new BinBuildError(`${program} for ${target}: ${result.logs.map((log) => String(log)).join("\n")}`);
