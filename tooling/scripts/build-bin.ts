@@ -12,7 +12,7 @@
  */
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 
 export const BIN_TARGETS = ["linux-x64", "linux-arm64", "darwin-x64", "darwin-arm64", "windows-x64"] as const;
@@ -59,21 +59,24 @@ export class BinBuildError extends Error {
   override readonly name = "BinBuildError";
 }
 
-/** Builds one program for one target; returns the executable's path. */
-export async function buildExecutable(
+/**
+ * Compiles modules into one executable the way every memflow-ts executable is built, the first
+ * module its main: the bench builds its hello-world with this too, so both pay the same.
+ */
+export async function compileModules(
+  modules: Readonly<Record<string, string>>,
   target: BinTarget,
-  program: BinProgram,
-  out = DEFAULT_BIN_FOLDER,
-): Promise<string> {
-  const entries = mkdtempSync(join(tmpdir(), `memflow-ts-bin-${program}-`));
+  outfile: string,
+  define: Record<string, string> = {},
+): Promise<void> {
+  const entries = mkdtempSync(join(tmpdir(), "memflow-ts-bin-"));
   try {
-    const entrypoints = Object.entries(PROGRAMS[program]).map(([name, module]) => {
+    const entrypoints = Object.entries(modules).map(([name, module]) => {
       const entry = join(entries, `${name}.ts`);
-      writeFileSync(entry, `import ${JSON.stringify(join(ROOT, module))};\n`);
+      writeFileSync(entry, `import ${JSON.stringify(resolve(ROOT, module))};\n`);
       return entry;
     });
-    const outfile = binPath(target, program, out);
-    mkdirSync(join(out, target), { recursive: true });
+    mkdirSync(dirname(outfile), { recursive: true });
     const result = await Bun.build({
       entrypoints,
       compile: { target: `bun-${target}`, outfile },
@@ -83,20 +86,36 @@ export async function buildExecutable(
       bytecode: true,
       // Commands load their modules when they run (cli.ts): as chunks, the rest is never read.
       splitting: true,
-      define: { MEMFLOW_TS_CLI_VERSION: JSON.stringify(cliVersion()) },
+      define,
     });
-    if (!result.success) {
-      throw new BinBuildError(`${program} for ${target}: ${result.logs.map((log) => String(log)).join("\n")}`);
-    }
-    return outfile;
+    if (!result.success) throw new BinBuildError(result.logs.map((log) => String(log)).join("\n"));
   } catch (error) {
     if (error instanceof BinBuildError) throw error;
-    // Bun.build throws an AggregateError of build messages; a missing runtime download lands here too.
+    // Bun.build throws an AggregateError of build messages; a runtime it cannot fetch lands here too.
     const detail = error instanceof AggregateError ? error.errors.map(String).join("\n") : String(error);
-    throw new BinBuildError(`${program} for ${target}: ${detail}`, { cause: error });
+    throw new BinBuildError(detail, { cause: error });
   } finally {
     rmSync(entries, { recursive: true, force: true });
   }
+}
+
+/** Builds one program for one target; returns the executable's path. */
+export async function buildExecutable(
+  target: BinTarget,
+  program: BinProgram,
+  out = DEFAULT_BIN_FOLDER,
+): Promise<string> {
+  const outfile = binPath(target, program, out);
+  try {
+    await compileModules(PROGRAMS[program], target, outfile, {
+      MEMFLOW_TS_CLI_VERSION: JSON.stringify(cliVersion()),
+    });
+  } catch (error) {
+    if (error instanceof BinBuildError)
+      throw new BinBuildError(`${program} for ${target}: ${error.message}`, { cause: error });
+    throw error;
+  }
+  return outfile;
 }
 
 async function main(argv: string[]): Promise<number> {
