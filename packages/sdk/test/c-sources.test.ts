@@ -13,9 +13,10 @@ function cFiles(folder: string): string[] {
     .map((entry) => join(entry.parentPath, entry.name));
 }
 
-test("the SDK's C list holds every .c and .h of include/ and native/ and the ABI headers, as they are on disk", () => {
+test("the SDK's C list holds every .c and .h of include/, native/, templates/ and the ABI headers, as on disk", () => {
   const expected: Record<string, string> = {};
-  for (const file of [...cFiles(join(PACKAGE_ROOT, "include")), ...cFiles(join(PACKAGE_ROOT, "native"))]) {
+  const folders = ["include", "native", "templates"].map((folder) => join(PACKAGE_ROOT, folder));
+  for (const file of folders.flatMap(cFiles)) {
     expected[relative(PACKAGE_ROOT, file)] = readFileSync(file, "utf8");
   }
   for (const file of cFiles(ABI_INCLUDE_DIRECTORY)) {
@@ -30,5 +31,6 @@ test("outside a compiled executable, compilers read the package's own folders", 
     include: join(PACKAGE_ROOT, "include"),
     abi: ABI_INCLUDE_DIRECTORY,
     native: join(PACKAGE_ROOT, "native"),
+    templates: join(PACKAGE_ROOT, "templates"),
   });
 });
