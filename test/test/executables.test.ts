@@ -42,6 +42,8 @@ describe.skipIf(target === undefined || !gcc.available)("the executables of this
     cli = await buildExecutable(host, "memflow-ts", out);
     server = await buildExecutable(host, "memflow-ts-server", out);
     expect([cli, server]).toEqual([binPath(host, "memflow-ts", out), binPath(host, "memflow-ts-server", out)]);
+    // The SDK's dummy connector in the user plugin folder, built from sources.
+    buildPlugin(bundledPluginBuild("dummy", join(home, ".local", "lib", "memflow")));
   }, BUILD_HOOK_TIMEOUT);
   afterAll(() => rmSync(root, { recursive: true, force: true }));
 
@@ -66,9 +68,7 @@ describe.skipIf(target === undefined || !gcc.available)("the executables of this
     expect(readdirSync(join(cache, "memflow-ts")).filter((name) => name.startsWith("sources-")).length).toBe(2);
   }, 60_000);
 
-  test("read -c dummy reads through a plugin installed in the plugin folder, with either shim compiler", async () => {
-    const pluginFolder = join(home, ".local", "lib", "memflow");
-    buildPlugin(bundledPluginBuild("dummy", pluginFolder));
+  test("read -c dummy reads through the plugin in the plugin folder, with either shim compiler", async () => {
     for (const shim of ["system", "tinycc"]) {
       const read = await runCommand([cli, "read", "-c", "dummy::size=1m", "0x1000", "16"], {
         cwd,
@@ -85,14 +85,41 @@ describe.skipIf(target === undefined || !gcc.available)("the executables of this
     }
   }, 60_000);
 
-  test("the server answers /health, takes an upload through its worker and serves Swagger UI's files", async () => {
-    const storage = join(root, "storage");
-    const child = Bun.spawn([server, "--insecure", "--addr", "127.0.0.1:0", "--storage-root", storage], {
-      cwd,
-      env,
-      stdout: "pipe",
-      stderr: "pipe",
+  test("child processes run the executable's own modules: a TypeScript plugin is made, tested, installed and read", async () => {
+    const made = await runCommand([cli, "plugin", "new", "tsdemo", "--lang", "ts"], { cwd, env });
+    expect({ exitCode: made.exitCode, stderr: made.stderr }).toEqual({ exitCode: 0, stderr: "" });
+    const file = join(cwd, "tsdemo", "src", "tsdemo.memflow.ts");
+    // Each runs the file in a child process: the executable started with CHILD_MODULE_VARIABLE.
+    const tested = await runCommand([cli, "plugin", "test", file], { cwd, env });
+    expect({ exitCode: tested.exitCode, stderr: tested.stderr }).toEqual({ exitCode: 0, stderr: "" });
+    expect(tested.stdout).toMatch(/\b\d+ passed, 0 failed\n$/);
+    const installed = await runCommand([cli, "plugin", "install", file], { cwd, env });
+    expect({ exitCode: installed.exitCode, stderr: installed.stderr }).toEqual({ exitCode: 0, stderr: "" });
+    expect(await runCommand([cli, "read", "-c", "tsdemo::size=1m", "0x0", "4"], { cwd, env })).toEqual({
+      exitCode: 0,
+      stdout: "00000000  00 00 00 00                                       |....|\n",
+      stderr: "",
     });
+  }, 60_000);
+
+  test("plugin new --kind os writes the C OS project from the templates embedded in the executable", async () => {
+    const made = await runCommand([cli, "plugin", "new", "cdemo", "--kind", "os"], { cwd, env });
+    expect({ exitCode: made.exitCode, stderr: made.stderr }).toEqual({ exitCode: 0, stderr: "" });
+    expect(readFileSync(join(cwd, "cdemo", "src", "cdemo.c"), "utf8")).toContain("cdemo");
+  });
+
+  test("the server answers /health, takes an upload through its worker, serves Swagger UI's files and runs an inventory session", async () => {
+    const storage = join(root, "storage");
+    const token = "a-token-of-32-characters-for-it!";
+    const child = Bun.spawn(
+      [server, "--insecure", "--addr", "127.0.0.1:0", "--storage-root", storage, "--inventory-plugin", "dummy"],
+      {
+        cwd,
+        env: { ...env, MEMFLOW_TS_INVENTORY_TOKEN: token },
+        stdout: "pipe",
+        stderr: "pipe",
+      },
+    );
     try {
       const reader = child.stdout.getReader();
       let printed = "";
@@ -119,6 +146,23 @@ describe.skipIf(target === undefined || !gcc.available)("the executables of this
         type: "text/css; charset=utf-8",
       });
       expect((await css.text()).length).toBeGreaterThan(10_000);
+
+      // A session runs in a child process: the executable, running its session worker module.
+      const headers = { authorization: `Bearer ${token}`, "content-type": "application/json" };
+      const opened = await fetch(`${url}/api/inventory/sessions`, {
+        method: "POST",
+        headers,
+        body: JSON.stringify({ chain: "-c dummy::size=1m" }),
+      });
+      const session = (await opened.json()) as { id?: string };
+      expect({ status: opened.status, id: typeof session.id }).toEqual({ status: 201, id: "string" });
+      const memory = await fetch(`${url}/api/inventory/sessions/${session.id}/memory?address=0x1000&length=4`, {
+        headers,
+      });
+      expect({ status: memory.status, body: await memory.json() }).toEqual({
+        status: 200,
+        body: { address: "0x1000", length: 4, hex: "00000000" },
+      });
     } finally {
       child.kill();
       await child.exited;

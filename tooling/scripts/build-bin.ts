@@ -12,8 +12,9 @@
  */
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join, resolve } from "node:path";
+import { basename, dirname, join, resolve } from "node:path";
 import { parseArgs } from "node:util";
+import { CHILD_MODULE_VARIABLE } from "../../packages/core/src/child-module.ts";
 
 export const BIN_TARGETS = ["linux-x64", "linux-arm64", "darwin-x64", "darwin-arm64", "windows-x64"] as const;
 export type BinTarget = (typeof BIN_TARGETS)[number];
@@ -34,21 +35,50 @@ export function hostBinTarget(): BinTarget | undefined {
   return (BIN_TARGETS as readonly string[]).includes(target) ? (target as BinTarget) : undefined;
 }
 
-/**
- * Each program's modules, by the name they are embedded under. The server's upload and session
- * workers are started as `new URL("./<name>.ts", import.meta.url)`; inside an executable every
- * module's `import.meta.url` is the executable's own entry, so a worker is found only when it is
- * an entry point at the root beside the main one. A generated one-line entry per module puts
- * each there.
- */
-const PROGRAMS: Record<BinProgram, Record<string, string>> = {
-  "memflow-ts": { main: "apps/cli/src/main.ts" },
+interface Program {
+  readonly main: string;
+  /**
+   * Modules started as `new Worker(new URL("./<name>.ts", import.meta.url))`, by name. Inside an
+   * executable every module's `import.meta.url` is the executable's own entry, so a worker is
+   * found only when it is an entry point at the root beside the main one.
+   */
+  readonly workers: Readonly<Record<string, string>>;
+  /** Modules started as child processes (core's childModuleCommand), which the entry runs instead of main. */
+  readonly children: readonly string[];
+}
+
+const PROGRAMS: Record<BinProgram, Program> = {
+  "memflow-ts": {
+    main: "apps/cli/src/main.ts",
+    workers: {},
+    children: ["packages/sdk/src/testing/child.ts", "packages/sdk/src/script-plugins/script-file-child.ts"],
+  },
   "memflow-ts-server": {
     main: "apps/server/src/main.ts",
-    "upload-worker": "apps/server/src/storage/upload-worker.ts",
-    "session-worker-input": "apps/server/src/inventory/session-worker-input.ts",
+    workers: {
+      "upload-worker": "apps/server/src/storage/upload-worker.ts",
+      "session-worker-input": "apps/server/src/inventory/session-worker-input.ts",
+    },
+    children: ["apps/server/src/inventory/session-worker.ts", "packages/sdk/src/testing/child.ts"],
   },
 };
+
+/** An entry that only imports `module` (a path from the repository root, or absolute). */
+export function importOf(module: string): string {
+  return `import ${JSON.stringify(resolve(ROOT, module))};\n`;
+}
+
+/** The main entry: the child module CHILD_MODULE_VARIABLE names, or else the program. */
+function mainEntry(program: Program): string {
+  const variable = JSON.stringify(CHILD_MODULE_VARIABLE);
+  const lines = [`const child = process.env[${variable}];`, `delete process.env[${variable}];`];
+  for (const module of program.children) {
+    const name = JSON.stringify(basename(module).replace(/\.ts$/, ""));
+    lines.push(`if (child === ${name}) await import(${JSON.stringify(resolve(ROOT, module))});`, "else");
+  }
+  lines.push(`await import(${JSON.stringify(resolve(ROOT, program.main))});`);
+  return `${lines.join("\n")}\n`;
+}
 
 /** The CLI's version, which its executable prints without loading package.json (cli.ts). */
 function cliVersion(): string {
@@ -60,20 +90,21 @@ export class BinBuildError extends Error {
 }
 
 /**
- * Compiles modules into one executable the way every memflow-ts executable is built, the first
- * module its main: the bench builds its hello-world with this too, so both pay the same.
+ * Compiles entries (their source, by name) into one executable the way every memflow-ts
+ * executable is built, the first one its main: the bench builds its hello-world with this too,
+ * so both pay the same.
  */
 export async function compileModules(
-  modules: Readonly<Record<string, string>>,
+  entrySources: Readonly<Record<string, string>>,
   target: BinTarget,
   outfile: string,
   define: Record<string, string> = {},
 ): Promise<void> {
   const entries = mkdtempSync(join(tmpdir(), "memflow-ts-bin-"));
   try {
-    const entrypoints = Object.entries(modules).map(([name, module]) => {
+    const entrypoints = Object.entries(entrySources).map(([name, source]) => {
       const entry = join(entries, `${name}.ts`);
-      writeFileSync(entry, `import ${JSON.stringify(resolve(ROOT, module))};\n`);
+      writeFileSync(entry, source);
       return entry;
     });
     mkdirSync(dirname(outfile), { recursive: true });
@@ -107,7 +138,10 @@ export async function buildExecutable(
 ): Promise<string> {
   const outfile = binPath(target, program, out);
   try {
-    await compileModules(PROGRAMS[program], target, outfile, {
+    const { workers } = PROGRAMS[program];
+    const entries = { main: mainEntry(PROGRAMS[program]) } as Record<string, string>;
+    for (const [name, module] of Object.entries(workers)) entries[name] = importOf(module);
+    await compileModules(entries, target, outfile, {
       MEMFLOW_TS_CLI_VERSION: JSON.stringify(cliVersion()),
     });
   } catch (error) {

@@ -24,7 +24,7 @@
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { formatDuration, printTable } from "../../../tooling/bench/measure.ts";
-import { buildExecutable, compileModules, hostBinTarget } from "../../../tooling/scripts/build-bin.ts";
+import { buildExecutable, compileModules, hostBinTarget, importOf } from "../../../tooling/scripts/build-bin.ts";
 import { buildDummyWithOs, buildTestOs } from "../test/support/os-plugins.ts";
 import { gcc, installCopy } from "../test/support/plugins.ts";
 import { inSandbox, spawnRounds } from "./spawn-rounds.ts";
@@ -86,7 +86,7 @@ await inSandbox("startup", async ({ root, home, cwd, main }) => {
   await Bun.write(floor, FLOOR_SCRIPT);
   const hello = join(root, "hello");
   await Bun.write(join(root, "hello.ts"), 'console.log("Hello, world!");\n');
-  await compileModules({ hello: join(root, "hello.ts") }, target, hello);
+  await compileModules({ hello: importOf(join(root, "hello.ts")) }, target, hello);
   const executable = await buildExecutable(target, "memflow-ts", join(root, "bin"));
   type Row = { label: string; argv: string[]; target?: { ratio: number; to: number } };
   const FLOOR = 0;
