@@ -38,6 +38,11 @@ export function hostBinTarget(): BinTarget | undefined {
 interface Program {
   readonly main: string;
   /**
+   * Whether `main` exports `main()` and runs it only as Bun's main module: the entry imports it
+   * up front then, where a dynamic import would cost `--version` a chunk of its own.
+   */
+  readonly exportsMain: boolean;
+  /**
    * Modules started as `new Worker(new URL("./<name>.ts", import.meta.url))`, by name. Inside an
    * executable every module's `import.meta.url` is the executable's own entry, so a worker is
    * found only when it is an entry point at the root beside the main one.
@@ -50,11 +55,13 @@ interface Program {
 const PROGRAMS: Record<BinProgram, Program> = {
   "memflow-ts": {
     main: "apps/cli/src/main.ts",
+    exportsMain: true,
     workers: {},
     children: ["packages/sdk/src/testing/child.ts", "packages/sdk/src/script-plugins/script-file-child.ts"],
   },
   "memflow-ts-server": {
     main: "apps/server/src/main.ts",
+    exportsMain: false,
     workers: {
       "upload-worker": "apps/server/src/storage/upload-worker.ts",
       "session-worker-input": "apps/server/src/inventory/session-worker-input.ts",
@@ -71,12 +78,17 @@ export function importOf(module: string): string {
 /** The main entry: the child module CHILD_MODULE_VARIABLE names, or else the program. */
 function mainEntry(program: Program): string {
   const variable = JSON.stringify(CHILD_MODULE_VARIABLE);
-  const lines = [`const child = process.env[${variable}];`, `delete process.env[${variable}];`];
+  const main = JSON.stringify(resolve(ROOT, program.main));
+  const lines = [
+    ...(program.exportsMain ? [`import { main } from ${main};`] : []),
+    `const child = process.env[${variable}];`,
+    `delete process.env[${variable}];`,
+  ];
   for (const module of program.children) {
     const name = JSON.stringify(basename(module).replace(/\.ts$/, ""));
     lines.push(`if (child === ${name}) await import(${JSON.stringify(resolve(ROOT, module))});`, "else");
   }
-  lines.push(`await import(${JSON.stringify(resolve(ROOT, program.main))});`);
+  lines.push(program.exportsMain ? "await main();" : `await import(${main});`);
   return `${lines.join("\n")}\n`;
 }
 
