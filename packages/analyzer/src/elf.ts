@@ -13,12 +13,8 @@ import {
   readSectionHeaders,
   type SectionHeader,
 } from "./elf-headers.ts";
-import {
-  dynamicRelocationTables,
-  findRelocations,
-  relocatedValue,
-  sectionRelocationTables,
-} from "./elf-relocations.ts";
+import { firstRelocationReads, lookup, searchRelocations, walkRelocations } from "./elf-relocation-search.ts";
+import { dynamicRelocationTables, relocatedValue, sectionRelocationTables } from "./elf-relocations.ts";
 import { readDynamicSymbols } from "./elf-symbols.ts";
 import { fail } from "./errors.ts";
 import type { FileWindow } from "./file-window.ts";
@@ -41,8 +37,8 @@ export function parseElf(window: FileWindow): PluginDescriptorInfo[] {
   });
   // Section headers are optional (stripped files); read them only when the dynamic segment is not enough.
   const sections = (): SectionHeader[] => window.memo("elf-sections", () => readSectionHeaders(window, header));
-  // Relocation tables usually sit next to the symbol tables: ask for them in the same round.
-  window.prefetch(dynamicTables.map((table) => [table.offset, table.size]));
+  // What the relocation search reads first does not depend on the symbols: ask in the same round.
+  window.prefetch(window.memo("elf-first-relocation-reads", () => firstRelocationReads(header, dynamicTables)));
   const symbols = window.memo("elf-symbols", () => readDynamicSymbols(window, header, dynamic, addresses, sections));
   if (symbols === undefined || symbols.descriptors.length === 0) return [];
 
@@ -58,13 +54,15 @@ export function parseElf(window: FileWindow): PluginDescriptorInfo[] {
     }
     return { ...symbol, offset };
   });
-  // Read when the first descriptor is, after all of them were asked for; kept for later re-runs.
-  const relocations = () =>
-    window.memo("elf-relocations", () => {
-      const slots = new Set(placed.flatMap((symbol) => layout.strings.map((field) => symbol.value + field.pointerAt)));
-      const tables = dynamicTables.length > 0 ? dynamicTables : sectionRelocationTables(sections());
-      return findRelocations(window, header, tables, slots);
-    });
+  // Searched before the descriptors are read, so its reads come in the descriptors' rounds.
+  const slots = new Set(placed.flatMap((symbol) => layout.strings.map((field) => symbol.value + field.pointerAt)));
+  const tables = dynamicTables.length > 0 ? dynamicTables : sectionRelocationTables(sections());
+  const descriptorReads = placed.map((symbol): [number, number] => [symbol.offset, layout.size]);
+  const search = window.memo("elf-relocations", () =>
+    searchRelocations(window, header, tables, slots, descriptorReads),
+  );
+  // Only for a slot the search could not settle (a table that is not sorted as linkers sort it).
+  const fullWalk = () => window.memo("elf-relocations-walk", () => walkRelocations(window, header, tables, slots));
 
   const format: DescriptorFormat = {
     fileType: "elf",
@@ -73,11 +71,11 @@ export function parseElf(window: FileWindow): PluginDescriptorInfo[] {
     layout,
   };
   return readDescriptors(window, format, placed, (symbol) => {
-    const found = relocations();
     return {
       pointer(at, stored) {
         const slot = symbol.value + at;
-        return relocatedValue(header, found.get(slot), stored, symbols, `${symbol.name}+0x${at.toString(16)}`);
+        const relocation = lookup(search, slot, fullWalk);
+        return relocatedValue(header, relocation, stored, symbols, `${symbol.name}+0x${at.toString(16)}`);
       },
       fileOffset: (address, length) =>
         address <= MAX_ADDRESS ? addresses.fileOffset(Number(address), length) : undefined,
