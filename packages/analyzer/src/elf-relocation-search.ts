@@ -13,7 +13,6 @@
  * does not find is not taken as unrelocated: reading it falls back to walking every table
  * (`lookup` below), which is what the result must equal in every case.
  */
-import type { Fields } from "./bytes.ts";
 import type { ElfHeader } from "./elf-headers.ts";
 import {
   entryCount,
@@ -68,17 +67,23 @@ export interface RelocationSearch {
   readonly uncertain: ReadonlySet<number>;
 }
 
-/** Searches every table for `slots`, asking for `alsoWanted` in its first round of reads. */
+/**
+ * What else a round of the search may fetch: ranges the parser needs next anyway. Called at
+ * each round, so it may name ranges it could only work out from bytes an earlier round read.
+ */
+export type AlsoWanted = () => readonly (readonly [number, number])[];
+
+/** Searches every table for `slots`, asking for `alsoWanted()` in each of its rounds of reads. */
 export function searchRelocations(
   window: FileWindow,
   header: ElfHeader,
   tables: readonly RelocationTable[],
   slots: ReadonlySet<number>,
-  alsoWanted: readonly (readonly [number, number])[] = [],
+  alsoWanted: AlsoWanted = () => [],
 ): RelocationSearch {
   const found = new Map<number, Relocation>();
   const uncertain = new Set<number>();
-  window.prefetch([...alsoWanted, ...firstRelocationReads(header, tables)]);
+  window.prefetch([...alsoWanted(), ...firstRelocationReads(header, tables)]);
   if (slots.size === 0) return { found, uncertain };
   for (const table of tables) {
     const { sorted, whole } = plan(table, header);
@@ -140,7 +145,7 @@ function searchSorted(
   table: RelocationTable,
   count: number,
   slots: ReadonlySet<number>,
-  alsoWanted: readonly (readonly [number, number])[],
+  alsoWanted: AlsoWanted,
 ): Map<number, Relocation> | "unsorted" {
   const found = new Map<number, Relocation>();
   if (count === 0 || table.kind === "relr") return found;
@@ -159,7 +164,7 @@ function searchSorted(
   for (let round = 0; open.length > 0 && round <= count; round += 1) {
     const blocks = open.map((probe) => blockFor(probe, perBlock));
     window.prefetch([
-      ...alsoWanted,
+      ...alsoWanted(),
       ...blocks.map(([first, end]): [number, number] => [
         table.offset + first * table.entrySize,
         (end - first) * table.entrySize,
@@ -169,10 +174,10 @@ function searchSorted(
     for (const [index, probe] of open.entries()) {
       const [first, end] = blocks[index] ?? [0, 0];
       const entries = readEntries(window, header, table, first, end);
-      const targets = blockTargets(entries, end - first, table.entrySize, header);
-      const firstTarget = targets[0] ?? 0;
-      const lastTarget = targets[targets.length - 1] ?? 0;
-      if (!isSorted(targets) || firstTarget < probe.lowTarget || lastTarget > probe.highTarget) return "unsorted";
+      const target = (at: number) => entryTarget(entries, (at - first) * table.entrySize, header);
+      const firstTarget = target(first);
+      const lastTarget = target(end - 1);
+      if (firstTarget > lastTarget || firstTarget < probe.lowTarget || lastTarget > probe.highTarget) return "unsorted";
       const width = probe.high - probe.low;
       if (probe.slot < firstTarget) {
         probe.high = first;
@@ -181,10 +186,11 @@ function searchSorted(
         probe.low = end;
         probe.lowTarget = lastTarget;
       } else {
-        const at = targets.lastIndexOf(probe.slot);
-        if (at < 0) continue; // between two entries: not in the sorted part
+        const at = lastAtMost(target, first, end - 1, probe.slot, firstTarget, lastTarget);
+        if (at === "unsorted") return at;
+        if (target(at) !== probe.slot) continue; // between two entries: not in the sorted part
         // An equal entry right after the block would override this one; read on to the last.
-        let last = first + at;
+        let last = at;
         while (last + 1 < count && targetAt(window, header, table, last + 1) === probe.slot) last += 1;
         const entry = readEntries(window, header, table, last, last + 1);
         found.set(probe.slot, readEntry(entry, 0, kind, header));
@@ -220,18 +226,30 @@ function blockFor(probe: Probe, perBlock: number): Span {
   return [first, first + perBlock];
 }
 
-function blockTargets(entries: Fields, count: number, entrySize: number, header: ElfHeader): number[] {
-  const targets: number[] = [];
-  for (let index = 0; index < count; index += 1) targets.push(entryTarget(entries, index * entrySize, header));
-  return targets;
+/**
+ * The last index in `[low, high]` whose target is at most `slot`, by bisection, given
+ * `target(low) <= slot <= target(high)`. Every target read must lie between the bounds the
+ * earlier ones set; one that does not proves the entries unsorted.
+ */
+function lastAtMost(
+  target: (index: number) => number,
+  low: number,
+  high: number,
+  slot: number,
+  lowTarget: number,
+  highTarget: number,
+): number | "unsorted" {
+  let [lo, hi, loTarget, hiTarget] = [low, high, lowTarget, highTarget];
+  while (hi - lo > 1) {
+    const middle = (lo + hi) >>> 1;
+    const value = target(middle);
+    if (value < loTarget || value > hiTarget) return "unsorted";
+    if (value <= slot) [lo, loTarget] = [middle, value];
+    else [hi, hiTarget] = [middle, value];
+  }
+  return hiTarget <= slot ? hi : lo;
 }
 
 function targetAt(window: FileWindow, header: ElfHeader, table: RelocationTable, index: number): number {
   return entryTarget(readEntries(window, header, table, index, index + 1), 0, header);
-}
-
-function isSorted(values: readonly number[]): boolean {
-  for (let index = 1; index < values.length; index += 1)
-    if ((values[index] ?? 0) < (values[index - 1] ?? 0)) return false;
-  return true;
 }

@@ -3,7 +3,7 @@
  * `MEMFLOW_CONNECTOR_*` / `MEMFLOW_OS_*`, each read through the PT_LOAD segments with its
  * pointer fields relocated as the loader would.
  */
-import { type DescriptorFormat, descriptorLayout, readDescriptors } from "./descriptor.ts";
+import { type DescriptorFormat, descriptorLayout, readDescriptors, storedStringRanges } from "./descriptor.ts";
 import { architectureTable, type PluginDescriptorInfo } from "./descriptor-info.ts";
 import { readDynamic } from "./elf-dynamic.ts";
 import {
@@ -54,13 +54,18 @@ export function parseElf(window: FileWindow): PluginDescriptorInfo[] {
     }
     return { ...symbol, offset };
   });
-  // Searched before the descriptors are read, so its reads come in the descriptors' rounds.
+  const fileOffset = (address: bigint, length: number) =>
+    address <= MAX_ADDRESS ? addresses.fileOffset(Number(address), length) : undefined;
+  // Searched before the descriptors are read, so its reads come in the descriptors' rounds, and
+  // once those are read, with the strings their stored pointers name (right unless a RELA
+  // linker left the fields 0, as lld does).
   const slots = new Set(placed.flatMap((symbol) => layout.strings.map((field) => symbol.value + field.pointerAt)));
   const tables = dynamicTables.length > 0 ? dynamicTables : sectionRelocationTables(sections());
-  const descriptorReads = placed.map((symbol): [number, number] => [symbol.offset, layout.size]);
-  const search = window.memo("elf-relocations", () =>
-    searchRelocations(window, header, tables, slots, descriptorReads),
-  );
+  const alongside = () => [
+    ...placed.map((symbol): [number, number] => [symbol.offset, layout.size]),
+    ...placed.flatMap((symbol) => storedStringRanges(window, header.little, symbol.offset, layout, fileOffset)),
+  ];
+  const search = window.memo("elf-relocations", () => searchRelocations(window, header, tables, slots, alongside));
   // Only for a slot the search could not settle (a table that is not sorted as linkers sort it).
   const fullWalk = () => window.memo("elf-relocations-walk", () => walkRelocations(window, header, tables, slots));
 
@@ -77,8 +82,7 @@ export function parseElf(window: FileWindow): PluginDescriptorInfo[] {
         const relocation = lookup(search, slot, fullWalk);
         return relocatedValue(header, relocation, stored, symbols, `${symbol.name}+0x${at.toString(16)}`);
       },
-      fileOffset: (address, length) =>
-        address <= MAX_ADDRESS ? addresses.fileOffset(Number(address), length) : undefined,
+      fileOffset,
     };
   });
 }

@@ -81,6 +81,11 @@ export class FileWindow {
     return new Fields(chunk, start, length, little, this.base + offset);
   }
 
+  /** Whether `read` would return these bytes now, without fetching. */
+  has(offset: number, length: number): boolean {
+    return this.contains(offset, length) && this.source.has(this.base + offset, length);
+  }
+
   /**
    * Says which ranges the parser is about to read, so that a reader fetches them in one round
    * instead of one re-run each. Ranges outside the window are left for `read` to report.
