@@ -1,0 +1,36 @@
+/**
+ * One side of the realistic scan, run as a fresh process by `scan-realistic.ts`:
+ * `bun bench/scan-process.ts analyze|read|start <file listing paths>`. `analyze` runs
+ * `analyzeFileSync` on every file; `read` reads every byte of every file (`readFileSync`, what
+ * memflow does before it parses); `start` only reads the listing, the floor both pay. Prints
+ * what it read as JSON.
+ */
+import { readFileSync } from "node:fs";
+import { openFileReader } from "../src/fs.ts";
+import { analyzeFileSync } from "../src/index.ts";
+
+const [mode, listing = ""] = process.argv.slice(2);
+const paths = readFileSync(listing, "utf8").split("\n").filter(Boolean);
+let bytesRead = 0;
+let reads = 0;
+let descriptors = 0;
+if (mode === "analyze") {
+  for (const path of paths) {
+    const reader = openFileReader(path);
+    try {
+      descriptors += analyzeFileSync(reader).length;
+    } finally {
+      reader.close();
+    }
+    bytesRead += reader.bytesRead;
+    reads += reader.reads;
+  }
+} else if (mode === "read") {
+  for (const path of paths) {
+    bytesRead += readFileSync(path).length;
+    reads += 1;
+  }
+} else if (mode !== "start") {
+  throw new Error(`unknown mode ${mode}: analyze, read or start`);
+}
+console.log(JSON.stringify({ files: paths.length, bytesRead, reads, descriptors }));
