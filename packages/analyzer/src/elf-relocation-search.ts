@@ -40,8 +40,8 @@ function plan(table: RelocationTable, header: ElfHeader): { sorted: Span; whole:
 
 /**
  * The byte ranges the search reads first, whatever the slots: the parts read whole, and the
- * first and last block of each sorted part. Known from the dynamic segment alone, so a parser
- * asks for them together with the symbol tables.
+ * first block of each sorted part. Known from the dynamic segment alone, so a parser asks for
+ * them together with the symbol tables.
  */
 export function firstRelocationReads(
   header: ElfHeader,
@@ -50,7 +50,7 @@ export function firstRelocationReads(
   return tables.flatMap((table) => {
     const { sorted, whole } = plan(table, header);
     const perBlock = Math.max(1, Math.floor(BLOCK_BYTES / table.entrySize));
-    const spans: Span[] = [whole, [0, Math.min(perBlock, sorted[1])], [Math.max(0, sorted[1] - perBlock), sorted[1]]];
+    const spans: Span[] = [whole, [0, Math.min(perBlock, sorted[1])]];
     return spans
       .filter(([first, end]) => end > first)
       .map(([first, end]): [number, number] => [
@@ -73,13 +73,22 @@ export interface RelocationSearch {
  */
 export type AlsoWanted = () => readonly (readonly [number, number])[];
 
+export interface SearchOptions {
+  /**
+   * An address no relocation targets (the end of the highest PT_LOAD segment): the upper bound
+   * the first interpolation uses, instead of reading the last block of the table for it.
+   */
+  readonly addressLimit?: number;
+  readonly alsoWanted?: AlsoWanted;
+}
+
 /** Searches every table for `slots`, asking for `alsoWanted()` in each of its rounds of reads. */
 export function searchRelocations(
   window: FileWindow,
   header: ElfHeader,
   tables: readonly RelocationTable[],
   slots: ReadonlySet<number>,
-  alsoWanted: AlsoWanted = () => [],
+  { addressLimit = Number.POSITIVE_INFINITY, alsoWanted = () => [] }: SearchOptions = {},
 ): RelocationSearch {
   const found = new Map<number, Relocation>();
   const uncertain = new Set<number>();
@@ -87,7 +96,7 @@ export function searchRelocations(
   if (slots.size === 0) return { found, uncertain };
   for (const table of tables) {
     const { sorted, whole } = plan(table, header);
-    const inSorted = searchSorted(window, header, table, sorted[1], slots, alsoWanted);
+    const inSorted = searchSorted(window, header, table, sorted[1], slots, { addressLimit, alsoWanted });
     if (inSorted === "unsorted") {
       walkEntries(window, header, table, sorted, slots, (slot, relocation) => found.set(slot, relocation));
     } else {
@@ -145,7 +154,7 @@ function searchSorted(
   table: RelocationTable,
   count: number,
   slots: ReadonlySet<number>,
-  alsoWanted: AlsoWanted,
+  { addressLimit, alsoWanted }: Required<SearchOptions>,
 ): Map<number, Relocation> | "unsorted" {
   const found = new Map<number, Relocation>();
   if (count === 0 || table.kind === "relr") return found;
@@ -156,7 +165,7 @@ function searchSorted(
     low: 0,
     high: count,
     lowTarget: Number.NEGATIVE_INFINITY,
-    highTarget: Number.POSITIVE_INFINITY,
+    highTarget: addressLimit,
     interpolated: false,
     bisect: false,
   }));
@@ -205,9 +214,10 @@ function searchSorted(
 }
 
 /**
- * The block to read next for a probe: the first and last blocks (fetched with the symbol tables)
- * until both bounds are known, then the block around the interpolated position, or the middle
- * one when interpolating last time did not halve the range (skewed addresses).
+ * The block to read next for a probe: the first block (fetched with the symbol tables) and,
+ * without an address limit, the last one, until both bounds are known; then the block around
+ * the interpolated position, or the middle one when interpolating last time did not halve the
+ * range (skewed addresses).
  */
 function blockFor(probe: Probe, perBlock: number): Span {
   const { low, high, lowTarget, highTarget, slot } = probe;

@@ -8,6 +8,8 @@ import { architectureTable, type PluginDescriptorInfo } from "./descriptor-info.
 import { readDynamic } from "./elf-dynamic.ts";
 import {
   elfAddressMap,
+  type ProgramHeader,
+  PT_LOAD,
   readElfHeader,
   readProgramHeaders,
   readSectionHeaders,
@@ -25,15 +27,24 @@ const MAX_ADDRESS = BigInt(Number.MAX_SAFE_INTEGER);
 /** e_machine: 3 EM_386, 62 EM_X86_64, 40 EM_ARM, 183 EM_AARCH64. */
 export const elfArchitecture = architectureTable({ x86: [3], x86_64: [62], arm: [40], arm64: [183] });
 
+/** The end of the highest PT_LOAD segment in memory: no relocation targets an address past it. */
+function loadedEnd(programHeaders: readonly ProgramHeader[]): number {
+  let end = 0;
+  for (const segment of programHeaders) {
+    if (segment.type === PT_LOAD) end = Math.max(end, segment.vaddr + segment.memsz);
+  }
+  return end > 0 ? end : Number.POSITIVE_INFINITY;
+}
+
 export function parseElf(window: FileWindow): PluginDescriptorInfo[] {
   // Each `memo` stage is parsed once per analysis, however often a reader's fetches re-run us.
-  const { header, addresses, dynamic, dynamicTables } = window.memo("elf-layout", () => {
+  const { header, addresses, addressLimit, dynamic, dynamicTables } = window.memo("elf-layout", () => {
     const header = readElfHeader(window);
     const programHeaders = readProgramHeaders(window, header);
     const addresses = elfAddressMap(programHeaders);
     const dynamic = readDynamic(window, header, programHeaders);
     const dynamicTables = dynamic ? dynamicRelocationTables(header, dynamic, addresses) : [];
-    return { header, addresses, dynamic, dynamicTables };
+    return { header, addresses, addressLimit: loadedEnd(programHeaders), dynamic, dynamicTables };
   });
   // Section headers are optional (stripped files); read them only when the dynamic segment is not enough.
   const sections = (): SectionHeader[] => window.memo("elf-sections", () => readSectionHeaders(window, header));
@@ -65,7 +76,9 @@ export function parseElf(window: FileWindow): PluginDescriptorInfo[] {
     ...placed.map((symbol): [number, number] => [symbol.offset, layout.size]),
     ...placed.flatMap((symbol) => storedStringRanges(window, header.little, symbol.offset, layout, fileOffset)),
   ];
-  const search = window.memo("elf-relocations", () => searchRelocations(window, header, tables, slots, alongside));
+  const search = window.memo("elf-relocations", () =>
+    searchRelocations(window, header, tables, slots, { addressLimit, alsoWanted: alongside }),
+  );
   // Only for a slot the search could not settle (a table that is not sorted as linkers sort it).
   const fullWalk = () => window.memo("elf-relocations-walk", () => walkRelocations(window, header, tables, slots));
 
