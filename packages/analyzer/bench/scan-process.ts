@@ -3,12 +3,14 @@
  * `bun bench/scan-process.ts analyze|read|start <file listing paths>`. `analyze` runs
  * `analyzeFileSync` on every file; `read` reads every byte of every file (`readFileSync`, what
  * memflow does before it parses); `start` only reads the listing, the floor both pay. Prints
- * what it read as JSON.
+ * what it read as JSON, with when (ms since the process started) its work began and ended.
  */
 import { readFileSync } from "node:fs";
 import { openFileReader } from "../src/fs.ts";
 import { analyzeFileSync } from "../src/index.ts";
 
+// Imports are hoisted: by now the runtime has started and loaded the analyzer.
+const readyMs = Bun.nanoseconds() / 1e6;
 const [mode, listing = ""] = process.argv.slice(2);
 const paths = readFileSync(listing, "utf8").split("\n").filter(Boolean);
 let bytesRead = 0;
@@ -33,4 +35,5 @@ if (mode === "analyze") {
 } else if (mode !== "start") {
   throw new Error(`unknown mode ${mode}: analyze, read or start`);
 }
-console.log(JSON.stringify({ files: paths.length, bytesRead, reads, descriptors }));
+const doneMs = Bun.nanoseconds() / 1e6;
+console.log(JSON.stringify({ files: paths.length, bytesRead, reads, descriptors, readyMs, doneMs }));

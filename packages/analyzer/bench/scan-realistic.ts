@@ -14,6 +14,7 @@ import {
   formatBytes,
   formatDuration,
   interleavedRounds,
+  median,
   printTable,
   type RoundStats,
 } from "../../../tooling/bench/measure.ts";
@@ -43,6 +44,9 @@ for (const [index, file] of corpus.files.entries()) {
 interface Measured {
   bytesRead: number;
   reads: number;
+  /** Fresh processes: ms from process start to the first file, and to the last one done. */
+  readyMs?: number;
+  doneMs?: number;
 }
 
 /** Reads per build, for the table of what each kind of file costs. */
@@ -71,13 +75,18 @@ const readAll = () => {
 const listing = join(corpus.directory, "listing.txt");
 writeFileSync(listing, `${paths.join("\n")}\n`);
 const fresh: Record<string, Measured> = {};
+const analyzePhases: { readyMs: number; workMs: number }[] = [];
 const freshProcess = (mode: "analyze" | "read" | "start") => () => {
   const run = Bun.spawnSync([process.execPath, join(import.meta.dir, "scan-process.ts"), mode, listing], {
     stdout: "pipe",
     stderr: "pipe",
   });
   if (run.exitCode !== 0) throw new Error(`scan-process ${mode} failed:\n${run.stderr.toString()}`);
-  fresh[mode] = JSON.parse(run.stdout.toString()) as Measured;
+  const measured = JSON.parse(run.stdout.toString()) as Measured;
+  fresh[mode] = measured;
+  if (mode === "analyze") {
+    analyzePhases.push({ readyMs: measured.readyMs ?? 0, workMs: (measured.doneMs ?? 0) - (measured.readyMs ?? 0) });
+  }
 };
 
 const [freshAnalyze, freshRead, freshStart] = await interleavedRounds(
@@ -115,6 +124,12 @@ printTable(
 console.log(
   `\nfresh process: ${ratio(freshRead, freshAnalyze)} faster than reading every byte; ` +
     `in process: ${ratio(warmRead, warmAnalyze)}`,
+);
+
+console.log(
+  `fresh analyzeFileSync process, medians: ${formatDuration(median(analyzePhases.map((phase) => phase.readyMs)))} ` +
+    `to start and load the analyzer, ${formatDuration(median(analyzePhases.map((phase) => phase.workMs)))} analysing ` +
+    "(against a warm process: the difference is the JIT warming up)",
 );
 
 console.log("\nper build (the first copy of each)\n");
