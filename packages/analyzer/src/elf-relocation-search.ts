@@ -17,6 +17,7 @@ import type { ElfHeader } from "./elf-headers.ts";
 import {
   entryCount,
   entryTarget,
+  hasValidEntries,
   type Relocation,
   type RelocationTable,
   readEntries,
@@ -48,6 +49,8 @@ export function firstRelocationReads(
   tables: readonly RelocationTable[],
 ): [offset: number, length: number][] {
   return tables.flatMap((table) => {
+    // Entries too small for their kind are an error only once a descriptor needs the table.
+    if (!hasValidEntries(table, header)) return [];
     const { sorted, whole } = plan(table, header);
     const perBlock = Math.max(1, Math.floor(BLOCK_BYTES / table.entrySize));
     const spans: Span[] = [whole, [0, Math.min(perBlock, sorted[1])]];

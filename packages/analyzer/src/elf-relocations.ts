@@ -93,11 +93,15 @@ export function sectionRelocationTables(sections: readonly SectionHeader[]): Rel
   });
 }
 
+/** Whether the table's entries are at least as large as its kind's (RELA 3 words, REL 2, RELR 1). */
+export function hasValidEntries(table: RelocationTable, header: ElfHeader): boolean {
+  const word = header.wide ? 8 : 4;
+  return table.entrySize >= (table.kind === "rela" ? 3 * word : table.kind === "rel" ? 2 * word : word);
+}
+
 /** How many entries a table holds, refusing entries too small for its kind. */
 export function entryCount(table: RelocationTable, header: ElfHeader): number {
-  const word = header.wide ? 8 : 4;
-  const minimum = table.kind === "rela" ? 3 * word : table.kind === "rel" ? 2 * word : word;
-  if (table.entrySize < minimum) {
+  if (!hasValidEntries(table, header)) {
     throw fail("malformed", table.offset, `${table.kind} entries of ${table.entrySize} bytes are too small`);
   }
   return Math.floor(table.size / table.entrySize);
