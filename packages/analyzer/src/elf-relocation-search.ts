@@ -95,7 +95,7 @@ export function searchRelocations(
 ): RelocationSearch {
   const found = new Map<number, Relocation>();
   const uncertain = new Set<number>();
-  window.prefetch([...alsoWanted(), ...firstRelocationReads(header, tables)]);
+  window.prefetch(() => [...alsoWanted(), ...firstRelocationReads(header, tables)]);
   if (slots.size === 0) return { found, uncertain };
   for (const table of tables) {
     const { sorted, whole } = plan(table, header);
@@ -175,7 +175,7 @@ function searchSorted(
   // Each round narrows every open probe by at least one block, so `count` rounds always end it.
   for (let round = 0; open.length > 0 && round <= count; round += 1) {
     const blocks = open.map((probe) => blockFor(probe, perBlock));
-    window.prefetch([
+    window.prefetch(() => [
       ...alsoWanted(),
       ...blocks.map(([first, end]): [number, number] => [
         table.offset + first * table.entrySize,

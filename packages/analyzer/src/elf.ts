@@ -49,7 +49,7 @@ export function parseElf(window: FileWindow): PluginDescriptorInfo[] {
   // Section headers are optional (stripped files); read them only when the dynamic segment is not enough.
   const sections = (): SectionHeader[] => window.memo("elf-sections", () => readSectionHeaders(window, header));
   // What the relocation search reads first does not depend on the symbols: ask in the same round.
-  window.prefetch(window.memo("elf-first-relocation-reads", () => firstRelocationReads(header, dynamicTables)));
+  window.prefetch(() => window.memo("elf-first-relocation-reads", () => firstRelocationReads(header, dynamicTables)));
   const symbols = window.memo("elf-symbols", () => readDynamicSymbols(window, header, dynamic, addresses, sections));
   if (symbols === undefined || symbols.descriptors.length === 0) return [];
 
