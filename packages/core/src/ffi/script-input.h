@@ -53,16 +53,18 @@ static size_t script_move(const ScriptInput *input, uint64_t address, uint8_t *d
   return done;
 }
 
-/* read_raw_iter and write_raw_iter, which differ only in their types: every request is moved,
+/* read_raw_iter and write_raw_iter, of physical memory here and of a process's virtual memory in
+   script-process.h, which differ only in their types and where a request's address is (`address`,
+   a field path of the item): every request is moved,
    the moved part reported to `out` and the rest (from the first byte not moved) to `out_fail`. */
-#define SCRIPT_RAW_ITER(name, ops_type, item_type, data_type, write, refusal)                                  \
+#define SCRIPT_RAW_ITER(name, ops_type, item_type, data_type, address, write, refusal)                         \
   static int32_t name(mf_container *cont, ops_type ops) {                                                     \
     const ScriptInput *input = cont->instance.instance;                                                       \
     bool allowed = script_on_owner(input, refusal);                                                           \
     item_type item;                                                                                           \
     while (ops.inp.func(ops.inp.iter, &item) == 0) {                                                          \
       size_t length = item.data.len;                                                                          \
-      size_t done = allowed ? script_move(input, item.addr.address, (uint8_t *)item.data.data, length, write) : 0; \
+      size_t done = allowed ? script_move(input, item.address, (uint8_t *)item.data.data, length, write) : 0; \
       bool go = true;                                                                                         \
       if (done > 0 && ops.out) go = ops.out->func(ops.out->context, (data_type){ item.meta_addr, { item.data.data, done } }); \
       if (done < length && ops.out_fail)                                                                      \
@@ -73,9 +75,9 @@ static size_t script_move(const ScriptInput *input, uint64_t address, uint8_t *d
     return 0;                                                                                                 \
   }
 
-SCRIPT_RAW_ITER(script_read_raw_iter, mf_read_ops, mf_physical_read_data, mf_read_data, false,
+SCRIPT_RAW_ITER(script_read_raw_iter, mf_read_ops, mf_physical_read_data, mf_read_data, addr.address, false,
                 "a TypeScript connector was read from another thread; the read fails")
-SCRIPT_RAW_ITER(script_write_raw_iter, mf_write_ops, mf_physical_write_data, mf_write_data, true,
+SCRIPT_RAW_ITER(script_write_raw_iter, mf_write_ops, mf_physical_write_data, mf_write_data, addr.address, true,
                 "a TypeScript connector was written from another thread; the write fails")
 
 static mf_physical_memory_metadata script_metadata(const mf_container *cont) {

@@ -44,6 +44,9 @@ const SYMBOLS = {
   // A TypeScript connector as a native plugin's input (script-input.h).
   mf_script_callbacks_set: { args: ["ptr", "ptr", "ptr", "ptr", "ptr"], returns: "void" },
   mf_script_input_new: { args: ["u32", "ptr"], returns: "bool" },
+  // A TypeScript OS as a native connector's input (script-os.h).
+  mf_script_os_callbacks_set: { args: ["ptr", "ptr"], returns: "void" },
+  mf_script_os_input_new: { args: ["u32", "ptr"], returns: "i32" },
 } as const;
 
 type Linked = { [Name in keyof typeof SYMBOLS]: (typeof SYMBOLS)[Name] & { ptr: Pointer } };
