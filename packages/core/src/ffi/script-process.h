@@ -3,13 +3,16 @@
  * an IntoProcessInstance (owning it), with its Process vtable and its MemoryView. Virtual reads
  * and writes go through script-input.h's iterators and JavaScript callbacks; the MemoryView
  * entries memflow derives from them (read_raw_into, read_raw_list, read_iter and the writes) are
- * derived here the same way: what could not be read is zero-filled and the result is
+ * derived here the same way (requests cut at 4 KiB pages, as memflow's VirtualDma cuts them): what could not be read is zero-filled and the result is
  * MF_PARTIAL_VIRTUAL_READ (or _WRITE). No VirtualTranslate is offered (the vtable is NULL).
  */
 
-SCRIPT_RAW_ITER(script_view_read_raw_iter, mf_read_raw_ops, mf_read_data_raw, mf_read_data, addr, false,
+/* memflow's page: the unit a virtual memory is mapped in. */
+#define SCRIPT_PAGE ((uint64_t)0x1000)
+
+SCRIPT_RAW_ITER(script_view_read_raw_iter, mf_read_raw_ops, mf_read_data_raw, mf_read_data, addr, SCRIPT_PAGE, false,
                 "a TypeScript process was read from another thread; the read fails")
-SCRIPT_RAW_ITER(script_view_write_raw_iter, mf_write_raw_ops, mf_write_data_raw, mf_write_data, addr, true,
+SCRIPT_RAW_ITER(script_view_write_raw_iter, mf_write_raw_ops, mf_write_data_raw, mf_write_data, addr, SCRIPT_PAGE, true,
                 "a TypeScript process was written from another thread; the write fails")
 
 static mf_memory_view_metadata script_view_metadata(const mf_container *cont) {
