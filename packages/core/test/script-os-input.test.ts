@@ -95,9 +95,18 @@ describe("a native connector over a TypeScript OS", () => {
     expect(logged()).toEqual(
       expect.arrayContaining([
         "survey: os ffff800000000000; processes alpha,beta,; modules kernel,libpattern.so,",
-        "survey: process alpha pid 1; modules alpha@1000,libpattern.so@2000,; primary alpha",
+        "survey: process alpha pid 1; modules alpha@1000,libpattern.so@2000,; primary alpha" +
+          "; 1234 at 201234; list 3 pieces 1 failed; back from 200000 0",
       ]),
     );
+  });
+
+  test("a process without a translation has no VirtualTranslate (memflow's optional trait)", () => {
+    using connector = overOs("patternos", "proc=beta,proc_survey=1");
+    expect(logged()).toContain(
+      "survey: process beta pid 2; modules beta@1000,libpattern.so@2000,; primary beta; no translation",
+    );
+    expect(connector.read(0, 2)).toEqual(patternBytes(2, 0, 2));
   });
 
   test("the TypeScript OS is closed once, when the connector (which owns it) is closed", () => {

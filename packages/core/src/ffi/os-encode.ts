@@ -10,8 +10,9 @@ import { ptr } from "bun:ffi";
 import { MemflowError } from "../error.ts";
 import type { ArchitectureIdent } from "../os/architecture.ts";
 import type { ExportInfo, ImportInfo, ModuleAddressInfo, ModuleInfo, SectionInfo } from "../os/module-info.ts";
-import type { MemoryRange } from "../os/page.ts";
+import type { MemoryRange, Page, PhysicalAddress } from "../os/page.ts";
 import type { ProcessInfo, ProcessState } from "../os/process-info.ts";
+import type { VirtualTranslation, VirtualTranslationFailure } from "../os/virtual-translate.ts";
 import type { OsInfo } from "../plugin/os.ts";
 import {
   ARCHITECTURE_IDENT,
@@ -21,10 +22,14 @@ import {
   MODULE_ADDRESS_INFO,
   MODULE_INFO,
   OS_INFO,
+  PAGE,
+  PHYSICAL_ADDRESS,
   PROCESS_INFO,
   PROCESS_STATE,
   PROCESS_STATE_TAG,
   SECTION_INFO,
+  VIRTUAL_TRANSLATION,
+  VIRTUAL_TRANSLATION_FAIL,
 } from "./os-layouts.ts";
 
 export interface Encoded {
@@ -180,5 +185,47 @@ export const OS_INFO_ENCODER: RecordEncoder<OsInfo> = {
     view.setBigUint64(at + OS_INFO.BASE, info.base, true);
     view.setBigUint64(at + OS_INFO.SIZE_FIELD, info.size, true);
     writeArchitecture(view, at + OS_INFO.ARCH, info.arch);
+  },
+};
+
+/** memflow's encoding of a page size: bit_length(size) − 2, and 0 for no page (os-decode.ts reads it back). */
+function pageSizeLog2(size: bigint | undefined): number {
+  return size === undefined || size === 0n ? 0 : size.toString(2).length - 2;
+}
+
+function writePhysicalAddress(view: DataView, at: number, physical: PhysicalAddress): void {
+  view.setBigUint64(at + PHYSICAL_ADDRESS.ADDRESS, physical.address, true);
+  view.setUint8(at + PHYSICAL_ADDRESS.PAGE_TYPE, physical.pageType);
+  view.setUint8(at + PHYSICAL_ADDRESS.PAGE_SIZE_LOG2, pageSizeLog2(physical.pageSize));
+}
+
+export const PHYSICAL_ADDRESS_ENCODER: RecordEncoder<PhysicalAddress> = {
+  size: PHYSICAL_ADDRESS.SIZE,
+  write: (view, at, physical) => writePhysicalAddress(view, at, physical),
+};
+
+export const PAGE_ENCODER: RecordEncoder<Page> = {
+  size: PAGE.SIZE,
+  write(view, at, page) {
+    view.setUint8(at + PAGE.PAGE_TYPE, page.pageType);
+    view.setBigUint64(at + PAGE.PAGE_BASE, page.pageBase, true);
+    view.setBigUint64(at + PAGE.PAGE_SIZE, page.pageSize, true);
+  },
+};
+
+export const TRANSLATION_ENCODER: RecordEncoder<VirtualTranslation> = {
+  size: VIRTUAL_TRANSLATION.SIZE,
+  write(view, at, translation) {
+    view.setBigUint64(at + VIRTUAL_TRANSLATION.IN_VIRTUAL, translation.inVirtual, true);
+    view.setBigUint64(at + VIRTUAL_TRANSLATION.SIZE_FIELD, translation.size, true);
+    writePhysicalAddress(view, at + VIRTUAL_TRANSLATION.OUT_PHYSICAL, translation.outPhysical);
+  },
+};
+
+export const TRANSLATION_FAILURE_ENCODER: RecordEncoder<VirtualTranslationFailure> = {
+  size: VIRTUAL_TRANSLATION_FAIL.SIZE,
+  write(view, at, failure) {
+    view.setBigUint64(at + VIRTUAL_TRANSLATION_FAIL.FROM, failure.from, true);
+    view.setBigUint64(at + VIRTUAL_TRANSLATION_FAIL.SIZE_FIELD, failure.size, true);
   },
 };

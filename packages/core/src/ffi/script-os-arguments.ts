@@ -2,14 +2,14 @@
  * What a native plugin passes when it calls a TypeScript OS or process (script-os.h): the
  * shim's Arguments, read from the plugin's memory on demand — integers, a name, an architecture
  * (absent: every architecture), the ModuleInfo whose contents are asked for, the ProcessInfo of
- * process_by_info. Read during the call only: the pointers are the plugin's.
+ * process_by_info, the ranges of virt_to_phys_list. Read during the call only: the pointers are the plugin's.
  */
 import { CString, type Pointer, toArrayBuffer } from "bun:ffi";
 import type { ArchitectureIdent } from "../os/architecture.ts";
 import type { ModuleInfo } from "../os/module-info.ts";
 import type { ProcessInfo } from "../os/process-info.ts";
 import { architectureAt, MODULE_INFO_RECORD, PROCESS_INFO_RECORD } from "./os-decode.ts";
-import { ARCHITECTURE_IDENT, MODULE_INFO, PROCESS_INFO, SHIM_ARGUMENTS } from "./os-layouts.ts";
+import { ARCHITECTURE_IDENT, MODULE_INFO, PROCESS_INFO, SHIM_ARGUMENTS, VTOP_RANGE } from "./os-layouts.ts";
 
 const utf8 = new TextDecoder();
 
@@ -59,6 +59,17 @@ export class GivenArguments {
     const view = viewAt(Number(this.#word(SHIM_ARGUMENTS.MODULE)), MODULE_INFO.SIZE);
     const strings = [MODULE_INFO.NAME, MODULE_INFO.PATH].map((at) => text(view.getBigUint64(at, true)));
     return MODULE_INFO_RECORD.decode(view, 0, strings, 0);
+  }
+
+  /** virt_to_phys_list's ranges: `{ address, size }` records. */
+  ranges(): { address: bigint; size: bigint }[] {
+    const count = Number(this.#word(SHIM_ARGUMENTS.ITEM_COUNT));
+    if (count === 0) return [];
+    const view = viewAt(Number(this.#word(SHIM_ARGUMENTS.ITEMS)), count * VTOP_RANGE.SIZE);
+    return Array.from({ length: count }, (_, index) => ({
+      address: view.getBigUint64(index * VTOP_RANGE.SIZE + VTOP_RANGE.ADDRESS, true),
+      size: view.getBigUint64(index * VTOP_RANGE.SIZE + VTOP_RANGE.SIZE_FIELD, true),
+    }));
   }
 
   processInfo(): ProcessInfo {

@@ -9,165 +9,52 @@
  */
 import { JSCallback, type Pointer, ptr, toArrayBuffer } from "bun:ffi";
 import { encodeError, MemflowError } from "../error.ts";
-import type { ModuleContents } from "../os/module-info.ts";
-import type { Process } from "../os/process.ts";
 import type { Os } from "../plugin/os.ts";
 import { OS_INSTANCE } from "./layouts.ts";
-import {
-  ADDRESS_ENCODER,
-  type Encoded,
-  encodeRecords,
-  MEMORY_RANGE_ENCODER,
-  MODULE_ADDRESS_INFO_ENCODER,
-  MODULE_INFO_ENCODER,
-  NAMED_OFFSET_ENCODER,
-  OS_INFO_ENCODER,
-  PROCESS_INFO_ENCODER,
-  PROCESS_STATE_ENCODER,
-  type RecordEncoder,
-  SECTION_INFO_ENCODER,
-} from "./os-encode.ts";
-import { MEMORY_VIEW_METADATA, OS_VTBL, PROCESS_VTBL, SHIM_SCRIPT_RESULT } from "./os-layouts.ts";
+import { MEMORY_VIEW_METADATA, SHIM_SCRIPT_RESULT } from "./os-layouts.ts";
 import { adopt, heldObject, release } from "./script-handles.ts";
 import { installScriptCallbacks } from "./script-input.ts";
+import type { Answer, Records } from "./script-os-answers.ts";
 import { GivenArguments } from "./script-os-arguments.ts";
+import { OS_ENTRIES, PROCESS_ENTRIES } from "./script-os-entries.ts";
+import { TRANSLATE_ENTRIES } from "./script-translate-entries.ts";
 import { nativeShim } from "./shim.ts";
-
-/** What an entry answers: records for the plugin, or the handle of a process it opened. */
-type Answer = { readonly records: Encoded; readonly count: number } | { readonly handle: number };
-
-const many = <T>(encoder: RecordEncoder<T>, values: readonly T[]): Answer => ({
-  records: encodeRecords(encoder, values),
-  count: values.length,
-});
-const one = <T>(encoder: RecordEncoder<T>, value: T): Answer => many(encoder, [value]);
-const nothing: Answer = many(ADDRESS_ENCODER, []);
-
-type Entry<T> = (object: T, given: GivenArguments, handle: number) => Answer;
-
-/** A module's imports, exports and sections: the same answers from an OS and from a process. */
-function moduleContents(vtbl: typeof OS_VTBL | typeof PROCESS_VTBL): [number, Entry<ModuleContents>][] {
-  return [
-    [vtbl.MODULE_IMPORT_LIST_CALLBACK.offset, (o, g) => many(NAMED_OFFSET_ENCODER, o.moduleImportList(g.module()))],
-    [vtbl.MODULE_EXPORT_LIST_CALLBACK.offset, (o, g) => many(NAMED_OFFSET_ENCODER, o.moduleExportList(g.module()))],
-    [vtbl.MODULE_SECTION_LIST_CALLBACK.offset, (o, g) => many(SECTION_INFO_ENCODER, o.moduleSectionList(g.module()))],
-    [
-      vtbl.MODULE_IMPORT_BY_NAME.offset,
-      (o, g) => one(NAMED_OFFSET_ENCODER, o.moduleImportByName(g.module(), g.name())),
-    ],
-    [
-      vtbl.MODULE_EXPORT_BY_NAME.offset,
-      (o, g) => one(NAMED_OFFSET_ENCODER, o.moduleExportByName(g.module(), g.name())),
-    ],
-    [
-      vtbl.MODULE_SECTION_BY_NAME.offset,
-      (o, g) => one(SECTION_INFO_ENCODER, o.moduleSectionByName(g.module(), g.name())),
-    ],
-  ];
-}
-
-/** A process the OS lends (decision 0012: the TypeScript OS refuses other calls until it is dropped). */
-const opened = (process: Process): Answer => ({ handle: adopt(process) });
-
-/** into_process_by_*: the plugin's OS container is consumed whatever happens (memflow-os.md §8). */
-function moved(handle: number, open: () => Process): Answer {
-  try {
-    const process = open();
-    release(handle, false);
-    return { handle: adopt(process) };
-  } catch (error) {
-    // The OS dropped itself on failure, or was refused before it moved: either way it goes now.
-    release(handle);
-    throw error;
-  }
-}
-
-const OS_ENTRIES = new Map<number, Entry<Os>>([
-  [OS_VTBL.PROCESS_ADDRESS_LIST_CALLBACK.offset, (os) => many(ADDRESS_ENCODER, os.processAddressList())],
-  [OS_VTBL.PROCESS_INFO_LIST_CALLBACK.offset, (os) => many(PROCESS_INFO_ENCODER, os.processInfoList())],
-  [OS_VTBL.PROCESS_INFO_BY_ADDRESS.offset, (os, g) => one(PROCESS_INFO_ENCODER, os.processInfoByAddress(g.number(0)))],
-  [OS_VTBL.PROCESS_INFO_BY_NAME.offset, (os, g) => one(PROCESS_INFO_ENCODER, os.processInfoByName(g.name()))],
-  [OS_VTBL.PROCESS_INFO_BY_PID.offset, (os, g) => one(PROCESS_INFO_ENCODER, os.processInfoByPid(Number(g.number(0))))],
-  [OS_VTBL.PROCESS_BY_INFO.offset, (os, g) => opened(os.processByInfo(g.processInfo()))],
-  [OS_VTBL.PROCESS_BY_ADDRESS.offset, (os, g) => opened(os.processByAddress(g.number(0)))],
-  [OS_VTBL.PROCESS_BY_NAME.offset, (os, g) => opened(os.processByName(g.name()))],
-  [OS_VTBL.PROCESS_BY_PID.offset, (os, g) => opened(os.processByPid(Number(g.number(0))))],
-  [OS_VTBL.INTO_PROCESS_BY_INFO.offset, (os, g, h) => moved(h, () => os.intoProcessByInfo(g.processInfo()))],
-  [OS_VTBL.INTO_PROCESS_BY_ADDRESS.offset, (os, g, h) => moved(h, () => os.intoProcessByAddress(g.number(0)))],
-  [OS_VTBL.INTO_PROCESS_BY_NAME.offset, (os, g, h) => moved(h, () => os.intoProcessByName(g.name()))],
-  [OS_VTBL.INTO_PROCESS_BY_PID.offset, (os, g, h) => moved(h, () => os.intoProcessByPid(Number(g.number(0))))],
-  [OS_VTBL.MODULE_ADDRESS_LIST_CALLBACK.offset, (os) => many(ADDRESS_ENCODER, os.moduleAddressList())],
-  [OS_VTBL.MODULE_LIST_CALLBACK.offset, (os) => many(MODULE_INFO_ENCODER, os.moduleList())],
-  [OS_VTBL.MODULE_BY_ADDRESS.offset, (os, g) => one(MODULE_INFO_ENCODER, os.moduleByAddress(g.number(0)))],
-  [OS_VTBL.MODULE_BY_NAME.offset, (os, g) => one(MODULE_INFO_ENCODER, os.moduleByName(g.name()))],
-  [OS_VTBL.PRIMARY_MODULE_ADDRESS.offset, (os) => one(ADDRESS_ENCODER, os.primaryModuleAddress())],
-  [OS_VTBL.PRIMARY_MODULE.offset, (os) => one(MODULE_INFO_ENCODER, os.primaryModule())],
-  ...moduleContents(OS_VTBL),
-  [OS_VTBL.INFO.offset, (os) => one(OS_INFO_ENCODER, os.info())],
-]);
-
-const PROCESS_ENTRIES = new Map<number, Entry<Process>>([
-  [PROCESS_VTBL.STATE.offset, (p) => one(PROCESS_STATE_ENCODER, p.state())],
-  [
-    PROCESS_VTBL.SET_DTB.offset,
-    (p, g) => {
-      p.setDtb(g.number(0), g.number(1));
-      return nothing;
-    },
-  ],
-  [
-    PROCESS_VTBL.MODULE_ADDRESS_LIST_CALLBACK.offset,
-    (p, g) => many(MODULE_ADDRESS_INFO_ENCODER, p.moduleAddressList(g.arch())),
-  ],
-  [PROCESS_VTBL.MODULE_LIST_CALLBACK.offset, (p, g) => many(MODULE_INFO_ENCODER, p.moduleList(g.arch()))],
-  [
-    PROCESS_VTBL.MODULE_BY_ADDRESS.offset,
-    (p, g) => one(MODULE_INFO_ENCODER, p.moduleByAddress(g.number(0), requiredArch(g))),
-  ],
-  [PROCESS_VTBL.MODULE_BY_NAME_ARCH.offset, (p, g) => one(MODULE_INFO_ENCODER, p.moduleByName(g.name(), g.arch()))],
-  [PROCESS_VTBL.MODULE_BY_NAME.offset, (p, g) => one(MODULE_INFO_ENCODER, p.moduleByName(g.name()))],
-  [PROCESS_VTBL.PRIMARY_MODULE_ADDRESS.offset, (p) => one(ADDRESS_ENCODER, p.primaryModuleAddress())],
-  [PROCESS_VTBL.PRIMARY_MODULE.offset, (p) => one(MODULE_INFO_ENCODER, p.primaryModule())],
-  ...moduleContents(PROCESS_VTBL),
-  [PROCESS_VTBL.INFO.offset, (p) => one(PROCESS_INFO_ENCODER, p.info())],
-  [
-    PROCESS_VTBL.MAPPED_MEM_RANGE.offset,
-    (p, g) => many(MEMORY_RANGE_ENCODER, p.mappedMemRange(g.signed(0), g.number(1), g.number(2))),
-  ],
-  [PROCESS_VTBL.MAPPED_MEM.offset, (p, g) => many(MEMORY_RANGE_ENCODER, p.mappedMemRange(g.signed(0)))],
-]);
-
-function requiredArch(given: GivenArguments) {
-  const arch = given.arch();
-  if (arch === undefined)
-    throw new MemflowError("OsLayer", "InvalidArgument", "module_by_address was given no architecture");
-  return arch;
-}
 
 const isOs = (object: object): object is Os => "processInfoList" in object;
 
 /** The last answer, kept alive until the next call (the shim copies it at once). */
-const kept: { answer?: Encoded } = {};
+const kept: { answer?: Answer } = {};
 
-function call(handle: number, entry: number, args: Pointer | null, out: Pointer | null): number {
+/** The entry `entry` of the object behind `handle`: an OS's, a process's, or its translation's. */
+function answer(handle: number, entry: number, given: GivenArguments): Answer | undefined {
   const object = heldObject(handle);
-  if (object === undefined || args === null || out === null) return encodeError("Ffi", "Uninitialized");
+  if (object === undefined) return undefined;
+  if (isOs(object)) return OS_ENTRIES.get(entry)?.(object, given, handle);
+  if (!("state" in object)) return undefined;
+  return (PROCESS_ENTRIES.get(entry) ?? TRANSLATE_ENTRIES.get(entry))?.(object, given, handle);
+}
+
+function writeRecords(result: DataView, at: number, countAt: number, records: Records): void {
+  result.setBigUint64(at, BigInt(ptr(records.records.bytes)), true);
+  result.setBigUint64(countAt, BigInt(records.count), true);
+}
+
+/** 0 with the answer in `out`, or memflow's error int: what the TypeScript side threw, never a crash. */
+function call(handle: number, entry: number, args: Pointer | null, out: Pointer | null): number {
+  if (args === null || out === null) return encodeError("Ffi", "Uninitialized");
   try {
-    const given = new GivenArguments(args);
-    const answer = isOs(object)
-      ? OS_ENTRIES.get(entry)?.(object, given, handle)
-      : "state" in object
-        ? PROCESS_ENTRIES.get(entry)?.(object, given, handle)
-        : undefined;
-    if (answer === undefined) return encodeError("OsLayer", "NotSupported");
+    const found = answer(handle, entry, new GivenArguments(args));
+    if (found === undefined) return encodeError("OsLayer", "NotSupported");
+    kept.answer = found;
     const result = new DataView(toArrayBuffer(out, 0, SHIM_SCRIPT_RESULT.SIZE));
-    if ("handle" in answer) {
-      result.setBigUint64(SHIM_SCRIPT_RESULT.HANDLE, BigInt(answer.handle), true);
+    if ("handle" in found) {
+      result.setBigUint64(SHIM_SCRIPT_RESULT.HANDLE, BigInt(found.handle), true);
+      result.setBigUint64(SHIM_SCRIPT_RESULT.TRANSLATES, found.translates ? 1n : 0n, true);
       return 0;
     }
-    kept.answer = answer.records;
-    result.setBigUint64(SHIM_SCRIPT_RESULT.RECORDS, BigInt(ptr(answer.records.bytes)), true);
-    result.setBigUint64(SHIM_SCRIPT_RESULT.COUNT, BigInt(answer.count), true);
+    writeRecords(result, SHIM_SCRIPT_RESULT.RECORDS, SHIM_SCRIPT_RESULT.COUNT, found);
+    if (found.failures !== undefined)
+      writeRecords(result, SHIM_SCRIPT_RESULT.FAILURES, SHIM_SCRIPT_RESULT.FAILURE_COUNT, found.failures);
     return 0;
   } catch (error) {
     return error instanceof MemflowError ? error.toInt() : encodeError("OsLayer", "Unknown");

@@ -65,23 +65,28 @@ static const mf_clone_vtbl script_object_clone_vtbl = { script_object_clone };
 
 /* ---- processes opened ---- */
 
-/* Calls an entry that opens a process; returns the process's object, or NULL with `status` set. */
-static ScriptObject *script_open_process(mf_container *cont, size_t entry, const Arguments *in, int32_t *status) {
+/* Calls an entry that opens a process; returns the process's object, or NULL with `status` set,
+   and its VirtualTranslate (NULL when the TypeScript process offers none). */
+static ScriptObject *script_open_process(mf_container *cont, size_t entry, const Arguments *in, int32_t *status,
+                                         const mf_virtual_translate_vtbl **translate) {
   const ScriptObject *os = cont->instance.instance;
   pthread_t owner = os->input.owner;
   ScriptResult result;
   *status = script_call(cont, entry, in, &result);
   if (*status != 0) return NULL;
+  *translate = result.translates ? &script_translate_vtbl : NULL;
   return script_object_new((uint32_t)result.handle, owner, true, status);
 }
 
 static int32_t script_process_by(mf_container *cont, size_t entry, const Arguments *in, mf_process_instance *ok_out) {
   int32_t status;
-  ScriptObject *process = script_open_process(cont, entry, in, &status);
+  const mf_virtual_translate_vtbl *translate;
+  ScriptObject *process = script_open_process(cont, entry, in, &status, &translate);
   if (!process) return status;
   memset(ok_out, 0, sizeof *ok_out);
   ok_out->vtbl_memoryview = &script_view_vtbl;
   ok_out->vtbl_process = &script_process_vtbl;
+  ok_out->vtbl_virtualtranslate = translate;
   ok_out->container = script_object_container(process);
   return 0;
 }
@@ -91,21 +96,17 @@ static int32_t script_process_by(mf_container *cont, size_t entry, const Argumen
 static int32_t script_into_process_by(mf_container cont, size_t entry, const Arguments *in,
                                       mf_into_process_instance *ok_out) {
   int32_t status;
-  ScriptObject *process = script_open_process(&cont, entry, in, &status);
+  const mf_virtual_translate_vtbl *translate;
+  ScriptObject *process = script_open_process(&cont, entry, in, &status, &translate);
   free(cont.instance.instance);
   if (!process) return status;
   memset(ok_out, 0, sizeof *ok_out);
   ok_out->vtbl_clone = &script_object_clone_vtbl;
   ok_out->vtbl_memoryview = &script_view_vtbl;
   ok_out->vtbl_process = &script_process_vtbl;
+  ok_out->vtbl_virtualtranslate = translate;
   ok_out->container = script_object_container(process);
   return 0;
-}
-
-static Arguments numbered(uint64_t number) {
-  Arguments in = no_arguments();
-  in.number[0] = number;
-  return in;
 }
 
 /* process_by_info and into_process_by_info take the plugin's info by value: its strings are freed here. */

@@ -8,17 +8,26 @@
  * TypeScript OS enforces it); into_process_by_* consumes the OS container whatever the outcome.
  * JavaScript is entered on the owner thread only, as in script-input.h; a call from any other
  * thread fails and logs. Clones share the one TypeScript object, released with the last drop.
- * The optional parts of the OS itself (its kernel memory, translation, keyboard) are not offered.
+ * A process offers VirtualTranslate when the TypeScript process does. The optional parts of the
+ * OS itself (its physical and kernel memory, translation, keyboard) are not offered.
  * Included by shim.c after script-input.h and os-calls.h (Arguments, malloc_copy).
  */
 
 /* What the JavaScript side answers: records in memflow's layout (strings point into JavaScript
-   memory kept until its next call, copied here at once) or, for a process opened, its handle. */
+   memory kept until its next call, copied here at once) and, for virt_to_phys_list, the failures
+   after them; for a process opened, its handle and whether it offers VirtualTranslate. */
 typedef struct {
   const uint8_t *records;
   uint64_t count;
+  const uint8_t *failures;
+  uint64_t failure_count;
   uint64_t handle;
+  uint64_t translates;
 } ScriptResult;
+
+/* VirtualTranslate's entries are told apart from the Process vtable's, on the same handle, by this
+   offset added to theirs. */
+#define SCRIPT_TRANSLATE_ENTRIES 0x1000
 
 /* call: `entry` is the byte offset of the vtable entry the plugin called (mf_os_vtbl's for an
    OS handle, mf_process_vtbl's for a process); returns 0 or memflow's error int. */
@@ -59,6 +68,12 @@ static int32_t script_call(const mf_container *cont, size_t entry, const Argumen
 static Arguments no_arguments(void) {
   Arguments in;
   memset(&in, 0, sizeof in);
+  return in;
+}
+
+static Arguments numbered(uint64_t number) {
+  Arguments in = no_arguments();
+  in.number[0] = number;
   return in;
 }
 
@@ -113,6 +128,8 @@ SCRIPT_WALK(walk_imports, mf_import_callback, mf_import_info, SCRIPT_IMPORT)
 SCRIPT_WALK(walk_exports, mf_export_callback, mf_export_info, SCRIPT_EXPORT)
 SCRIPT_WALK(walk_sections, mf_section_callback, mf_section_info, SCRIPT_SECTION)
 SCRIPT_WALK(walk_memory_ranges, mf_memory_range_callback, mf_memory_range, SCRIPT_AS_IS)
+SCRIPT_WALK(walk_translations, mf_virtual_translation_callback, mf_virtual_translation, SCRIPT_AS_IS)
+SCRIPT_WALK(walk_translation_fails, mf_virtual_translation_fail_callback, mf_virtual_translation_fail, SCRIPT_AS_IS)
 
 /* Calls an entry whose answer is a list, and walks it into the plugin's callback. */
 #define SCRIPT_LIST_CALL(cont, entry, in, walk, callback)          \
@@ -134,4 +151,5 @@ SCRIPT_WALK(walk_memory_ranges, mf_memory_range_callback, mf_memory_range, SCRIP
 
 #include "script-os-modules.h"
 #include "script-process.h"
+#include "script-translate.h"
 #include "script-os-vtable.h"

@@ -4,7 +4,7 @@
  * and writes go through script-input.h's iterators and JavaScript callbacks; the MemoryView
  * entries memflow derives from them (read_raw_into, read_raw_list, read_iter and the writes) are
  * derived here the same way (requests cut at 4 KiB pages, as memflow's VirtualDma cuts them): what could not be read is zero-filled and the result is
- * MF_PARTIAL_VIRTUAL_READ (or _WRITE). No VirtualTranslate is offered (the vtable is NULL).
+ * MF_PARTIAL_VIRTUAL_READ (or _WRITE). Its VirtualTranslate is script-translate.h.
  */
 
 /* memflow's page: the unit a virtual memory is mapped in. */

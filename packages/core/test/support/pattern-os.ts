@@ -1,16 +1,26 @@
 /**
  * `patternos`, a TypeScript OS layer for tests that hand one to a native connector: two
  * processes, `alpha` (pid 1) and `beta` (pid 2), each with two modules and a virtual memory of
- * PROCESS_SIZE bytes from 0 whose bytes are `processByte(pid, address)`. It counts its closes and
- * can be made to throw from its reads (`failing`). It ignores its input.
+ * PROCESS_SIZE bytes from 0 whose bytes are `processByte(pid, address)`. `alpha` offers a
+ * translation: its memory is one run at physical `ALPHA_PHYSICAL`, in 4 KiB writeable pages. It
+ * counts its closes and can be made to throw from its reads (`failing`). It ignores its input.
  */
 import { MemflowError } from "../../src/error.ts";
-import type { ReadRequest, ReadResult, TransferResult, WriteRequest } from "../../src/index.ts";
+import type {
+  ReadRequest,
+  ReadResult,
+  TransferResult,
+  VirtualTranslate,
+  VirtualTranslation,
+  WriteRequest,
+} from "../../src/index.ts";
 import { defineOs, INVALID_ADDRESS, type ModuleInfo, type OsDefinition, type ProcessInfo } from "../../src/index.ts";
 import { readWhole } from "../../src/memory/partial-data.ts";
 import type { AuthorMemory } from "../../src/script/os-definition.ts";
 
 export const PROCESS_SIZE = 0x4000;
+export const ALPHA_PHYSICAL = 0x20_0000n;
+const PAGE = 0x1000n;
 const X64 = { kind: "X86", bits: 64, addressExtensions: false } as const;
 
 export function processByte(pid: number, address: number): number {
@@ -89,6 +99,47 @@ function memoryOf(bytes: Uint8Array, state: PatternOs): AuthorMemory {
   };
 }
 
+/** alpha's translation: [0, PROCESS_SIZE) at ALPHA_PHYSICAL, page by page. */
+function alphaTranslate(): VirtualTranslate {
+  const size = BigInt(PROCESS_SIZE);
+  const physical = (address: bigint) => ({ address: ALPHA_PHYSICAL + address, pageType: 4, pageSize: PAGE });
+  const unmapped = (address: bigint) =>
+    new MemflowError("VirtualTranslate", "OutOfBounds", `${address.toString(16)} is not mapped`);
+  const pieces = (start: bigint, end: bigint): VirtualTranslation[] => {
+    const found: VirtualTranslation[] = [];
+    for (let at = start; at < end && at < size; at = (at / PAGE + 1n) * PAGE) {
+      const next = (at / PAGE + 1n) * PAGE;
+      found.push({ inVirtual: at, size: (next < end ? next : end) - at, outPhysical: physical(at) });
+    }
+    return found;
+  };
+  const toPhys = (address: bigint | number) => {
+    if (BigInt(address) >= size) throw unmapped(BigInt(address));
+    return physical(BigInt(address));
+  };
+  return {
+    virtToPhys: toPhys,
+    virtPageInfo: (address) => ({ pageType: 4, pageBase: (toPhys(address).address / PAGE) * PAGE, pageSize: PAGE }),
+    virtToPhysList: (ranges) => {
+      const translations = ranges.flatMap((range) =>
+        pieces(BigInt(range.address), BigInt(range.address) + BigInt(range.size)),
+      );
+      const failures = ranges
+        .map((range) => ({ from: BigInt(range.address), end: BigInt(range.address) + BigInt(range.size) }))
+        .filter((range) => range.end > size)
+        .map((range) => ({
+          from: range.from > size ? range.from : size,
+          size: range.end - (range.from > size ? range.from : size),
+        }));
+      return { translations, failures };
+    },
+    virtToPhysRange: (start, end) => pieces(BigInt(start), BigInt(end)),
+    virtTranslationMap: () => [{ inVirtual: 0n, size, outPhysical: physical(0n) }],
+    virtPageMap: () => [{ address: 0n, size, pageType: 4 }],
+    physToVirt: (address) => (BigInt(address) === ALPHA_PHYSICAL ? 0n : undefined),
+  };
+}
+
 export function patternOs(): PatternOs {
   const state: PatternOs = {
     closes: 0,
@@ -111,6 +162,7 @@ export function patternOs(): PatternOs {
           process: (info) => ({
             memory: memoryOf(memories.get(info.pid) ?? new Uint8Array(0), state),
             moduleList: () => modulesOf(info),
+            ...(info.pid === 1 ? { virtualTranslate: alphaTranslate } : {}),
           }),
           kernel: { moduleList: () => modulesOf(patternInfo(0, "kernel")) },
           close: () => {

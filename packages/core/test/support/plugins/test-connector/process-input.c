@@ -7,7 +7,9 @@
  * starting, and logs whether that read succeeded. proc_survey=1 logs, before opening the process,
  * what the OS lists (`survey: os <kernel base hex>; processes <name>,…; modules <name>,…`) and,
  * after, what the process says (`survey: process <name> pid <pid>; modules <name>@<base hex>,…;
- * primary <name>`), freeing every string it was given as memflow's ownership rules say.
+ * primary <name>`, then `; no translation` or `; 1234 at <hex>; list <n> pieces <m> failed; back
+ * from 200000 <hex>` from its VirtualTranslate), freeing every string it was given as memflow's
+ * ownership rules say.
  */
 
 typedef struct { mf_iterator *physical; } RawRequests;
@@ -80,6 +82,37 @@ static bool survey_kernel_module(void *context, mf_module_info info) {
   return true;
 }
 
+static bool survey_count(void *count, mf_virtual_translation translation) {
+  (void)translation;
+  ++*(int *)count;
+  return true;
+}
+static bool survey_count_fail(void *count, mf_virtual_translation_fail fail) {
+  (void)fail;
+  ++*(int *)count;
+  return true;
+}
+
+static void survey_translation(Survey *survey, mf_into_process_instance *process) {
+  const mf_virtual_translate_vtbl *translate = process->vtbl_virtualtranslate;
+  if (!translate) {
+    survey_add(survey, "%s", "; no translation", 0);
+    return;
+  }
+  mf_physical_address physical;
+  if (translate->virt_to_phys(&process->container, 0x1234, &physical) == 0)
+    survey_add(survey, "%s%llx", "; 1234 at ", (unsigned long long)physical.address);
+  const mf_vtop_range ranges[] = { { 0xfff, 2 }, { 0x3ff0, 0x20 } };
+  int pieces = 0, failed = 0;
+  translate->virt_to_phys_list(&process->container, (mf_vtop_range_slice){ ranges, 2 },
+                               (mf_virtual_translation_callback){ &pieces, survey_count },
+                               (mf_virtual_translation_fail_callback){ &failed, survey_count_fail });
+  survey_add(survey, "%s%llu pieces", "; list ", (unsigned long long)pieces);
+  survey_add(survey, "%s%llu failed", " ", (unsigned long long)failed);
+  mf_option_address back = translate->phys_to_virt(&process->container, 0x200000);
+  if (back.tag == MF_OPTION_SOME) survey_add(survey, "%s%llx", "; back from 200000 ", (unsigned long long)back.value);
+}
+
 static void survey_os(mf_os_instance *os) {
   Survey survey = { "survey: os " };
   survey_add(&survey, "%s%llx; processes ", "", (unsigned long long)os->vtbl_os->info(&os->container)->base);
@@ -100,6 +133,7 @@ static void survey_process_instance(mf_into_process_instance *process) {
     survey_add(&survey, "; primary %s", primary.name, 0);
     free(primary.name), free(primary.path);
   }
+  survey_translation(&survey, process);
   plugin_log(MF_LEVEL_WARN, survey.text, __LINE__);
 }
 
