@@ -8,10 +8,11 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { type Connector, Inventory, MemflowError, type Os } from "@memflow-ts/core";
+import { type Connector, Inventory, type Os } from "@memflow-ts/core";
 import { requireTool } from "../../../tooling/testing/require-tool.ts";
 import { BUILD_HOOK_TIMEOUT } from "../../../tooling/testing/timeouts.ts";
 import { buildPlugin, bundledPluginDirectory, dummyOsTs } from "../src/index.ts";
+import { errorOf, hex } from "./support/test-values.ts";
 
 const TEST_CONNECTOR = join(import.meta.dir, "../../core/test/support/plugins/test-connector.c");
 const gcc = requireTool("gcc", "gcc");
@@ -29,18 +30,6 @@ beforeAll(() => {
 }, BUILD_HOOK_TIMEOUT);
 
 const OS_ARGS = ":procs=3,seed=7";
-const hex = (bytes: Uint8Array | undefined) => Buffer.from(bytes ?? []).toString("hex");
-
-/** The MemflowError `run` throws (this file keeps off support/dummy-os-inventory.ts, whose cache is another file's). */
-function errorOf(run: () => unknown): MemflowError {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof MemflowError) return error;
-    throw error;
-  }
-  throw new Error("expected a MemflowError, got none");
-}
 
 /** `-c dummy::size=4m -o <os>::procs=3,seed=7`, then `-c testmem::proc=<name>` when given. */
 function chain(os: "dummy" | "dummy_ts"): Os;
@@ -65,8 +54,9 @@ describe.skipIf(!gcc.available)("testmem::proc=<name> over dummy_ts", () => {
         const [mine] = overScript.readMany(requests);
         const [native] = overNative.readMany(requests);
         expect(own?.done).toBeGreaterThan(0);
-        expect({ done: mine?.done, data: hex(mine?.data) }).toEqual({ done: own?.done, data: hex(own?.data) });
-        expect({ done: native?.done, data: hex(native?.data) }).toEqual({ done: own?.done, data: hex(own?.data) });
+        const seen = (result: typeof own) => ({ done: result?.done, data: hex(result?.data ?? new Uint8Array()) });
+        expect(seen(mine)).toEqual(seen(own));
+        expect(seen(native)).toEqual(seen(own));
       }
     }
   });
