@@ -1,0 +1,108 @@
+/**
+ * From a clone: the root scripts `bun run cli` and `bun run server` work in the folder they are
+ * called from, and `bun link` in apps/cli puts a `memflow-ts` on PATH that does too. The clone is
+ * a temporary folder with the root's package.json and bunfig.toml and links to the workspace
+ * folders, so nothing lands in this checkout.
+ */
+import { afterAll, describe, expect, test } from "bun:test";
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, realpathSync, rmSync, symlinkSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { delimiter, dirname, join } from "node:path";
+import { BUILD_HOOK_TIMEOUT } from "../../tooling/testing/timeouts.ts";
+import { repoRoot, runCommand } from "../src/index.ts";
+
+const workDir = realpathSync(mkdtempSync(join(tmpdir(), "memflow-ts-clone-")));
+const clone = join(workDir, "clone");
+const caller = join(clone, "docs", "deep");
+const home = join(workDir, "home");
+mkdirSync(caller, { recursive: true });
+mkdirSync(home);
+for (const file of ["package.json", "bunfig.toml"]) copyFileSync(join(repoRoot, file), join(clone, file));
+for (const folder of ["apps", "packages", "tooling", "test", "node_modules"]) {
+  symlinkSync(join(repoRoot, folder), join(clone, folder));
+}
+
+// No INIT_CWD from an outer npm script, and this Bun first on PATH for the scripts' `bun`.
+const { INIT_CWD: _ignored, ...inherited } = process.env;
+const env = {
+  ...inherited,
+  HOME: home,
+  PATH: `${dirname(process.execPath)}${delimiter}${process.env.PATH ?? ""}`,
+};
+
+afterAll(() => rmSync(workDir, { recursive: true, force: true }));
+
+describe("bun run from a subfolder of a clone", () => {
+  test(
+    "plugin new creates its project in the caller's folder, not at the repository root",
+    async () => {
+      const result = await runCommand([process.execPath, "run", "cli", "--", "plugin", "new", "here_plugin"], {
+        cwd: caller,
+        env,
+      });
+      expect(result.stderr).not.toContain("[X]");
+      expect(result.exitCode).toBe(0);
+      expect(result.stdout).toContain(`Created ${join(caller, "here_plugin")}`);
+      expect(existsSync(join(caller, "here_plugin", "src", "here_plugin.c"))).toBe(true);
+      expect(existsSync(join(clone, "here_plugin"))).toBe(false);
+    },
+    BUILD_HOOK_TIMEOUT,
+  );
+
+  test(
+    "the server keeps its default storage folder in the caller's folder",
+    async () => {
+      const child = Bun.spawn([process.execPath, "run", "server", "--", "--addr", "127.0.0.1:0", "--insecure"], {
+        cwd: caller,
+        env,
+        stdin: "ignore",
+        stdout: "pipe",
+        stderr: "pipe",
+      });
+      try {
+        const reader = child.stdout.getReader();
+        let text = "";
+        while (!text.includes("\n")) {
+          const { value, done } = await reader.read();
+          if (done) break;
+          text += new TextDecoder().decode(value);
+        }
+        const url = /listening on (http:\/\/\S+)/.exec(text)?.[1];
+        expect(url).toBeDefined();
+        const health = await fetch(`${url}/health`);
+        expect(health.status).toBe(200);
+        expect(existsSync(join(caller, ".storage"))).toBe(true);
+        expect(existsSync(join(clone, ".storage"))).toBe(false);
+      } finally {
+        child.kill("SIGTERM");
+        await child.exited;
+      }
+    },
+    BUILD_HOOK_TIMEOUT,
+  );
+});
+
+describe("bun link", () => {
+  test(
+    "puts a memflow-ts on PATH that works in the folder it is run from",
+    async () => {
+      const bunInstall = join(workDir, "bun-install");
+      const linkEnv = { ...env, BUN_INSTALL: bunInstall };
+      const linked = await runCommand([process.execPath, "link"], { cwd: join(repoRoot, "apps", "cli"), env: linkEnv });
+      expect(linked.exitCode).toBe(0);
+      const bin = (
+        await runCommand([process.execPath, "pm", "bin", "-g"], { cwd: workDir, env: linkEnv })
+      ).stdout.trim();
+      expect(bin).toBe(join(bunInstall, "bin"));
+      const elsewhere = join(workDir, "elsewhere");
+      mkdirSync(elsewhere);
+      const made = await runCommand(["memflow-ts", "plugin", "new", "linked_plugin"], {
+        cwd: elsewhere,
+        env: { ...linkEnv, PATH: `${bin}${delimiter}${linkEnv.PATH}` },
+      });
+      expect(made.exitCode).toBe(0);
+      expect(existsSync(join(elsewhere, "linked_plugin", "src", "linked_plugin.c"))).toBe(true);
+    },
+    BUILD_HOOK_TIMEOUT,
+  );
+});
