@@ -8,9 +8,11 @@ import { afterAll, describe, expect, test } from "bun:test";
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, realpathSync, rmSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { delimiter, dirname, join } from "node:path";
+import { requireTool } from "../../tooling/testing/require-tool.ts";
 import { BUILD_HOOK_TIMEOUT } from "../../tooling/testing/timeouts.ts";
 import { repoRoot, runCommand } from "../src/index.ts";
 
+const npm = requireTool("npm", "npm");
 const workDir = realpathSync(mkdtempSync(join(tmpdir(), "memflow-ts-clone-")));
 const clone = join(workDir, "clone");
 const caller = join(clone, "docs", "deep");
@@ -45,6 +47,39 @@ describe("bun run from a subfolder of a clone", () => {
       expect(result.stdout).toContain(`Created ${join(caller, "here_plugin")}`);
       expect(existsSync(join(caller, "here_plugin", "src", "here_plugin.c"))).toBe(true);
       expect(existsSync(join(clone, "here_plugin"))).toBe(false);
+    },
+    BUILD_HOOK_TIMEOUT,
+  );
+
+  test(
+    "an INIT_CWD left by an outer npm script does not move bun run elsewhere",
+    async () => {
+      const elsewhere = join(workDir, "elsewhere-init-cwd");
+      mkdirSync(elsewhere, { recursive: true });
+      const result = await runCommand([process.execPath, "run", "cli", "--", "plugin", "new", "stale_init"], {
+        cwd: caller,
+        env: { ...env, INIT_CWD: elsewhere },
+      });
+      expect(result.exitCode).toBe(0);
+      expect(existsSync(join(caller, "stale_init"))).toBe(true);
+      expect(existsSync(join(elsewhere, "stale_init"))).toBe(false);
+    },
+    BUILD_HOOK_TIMEOUT,
+  );
+
+  test.skipIf(!npm.available)(
+    "npm run, which names the caller's folder in INIT_CWD, works there too",
+    async () => {
+      const result = await runCommand(
+        [npm.path ?? "npm", "run", "--silent", "cli", "--", "plugin", "new", "npm_plugin"],
+        {
+          cwd: caller,
+          env,
+        },
+      );
+      expect(result.exitCode).toBe(0);
+      expect(existsSync(join(caller, "npm_plugin", "src", "npm_plugin.c"))).toBe(true);
+      expect(existsSync(join(clone, "npm_plugin"))).toBe(false);
     },
     BUILD_HOOK_TIMEOUT,
   );
