@@ -5,7 +5,16 @@
  * folders, so nothing lands in this checkout.
  */
 import { afterAll, describe, expect, test } from "bun:test";
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, realpathSync, rmSync, symlinkSync } from "node:fs";
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  realpathSync,
+  rmSync,
+  symlinkSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { delimiter, dirname, join } from "node:path";
 import { requireTool } from "../../tooling/testing/require-tool.ts";
@@ -24,8 +33,11 @@ for (const folder of ["apps", "packages", "tooling", "test", "node_modules"]) {
   symlinkSync(join(repoRoot, folder), join(clone, folder));
 }
 
-// No INIT_CWD from an outer npm script, and this Bun first on PATH for the scripts' `bun`.
-const { INIT_CWD: _ignored, ...inherited } = process.env;
+// As from a shell: none of the runner variables of however this test run was started (`bun run
+// test`, `npx bun …`, which the runners pass on), and this Bun first on PATH for the scripts' `bun`.
+const inherited = Object.fromEntries(
+  Object.entries(process.env).filter(([key]) => key !== "INIT_CWD" && !key.startsWith("npm_")),
+);
 const env = {
   ...inherited,
   HOME: home,
@@ -52,17 +64,34 @@ describe("bun run from a subfolder of a clone", () => {
   );
 
   test(
-    "an INIT_CWD left by an outer npm script does not move bun run elsewhere",
+    "the setup wizard's relative plugin folder is the caller's",
     async () => {
-      const elsewhere = join(workDir, "elsewhere-init-cwd");
+      const result = await runCommand(
+        [process.execPath, "run", "cli", "--", "setup", "--yes", "--plugin-dir", "my-plugins", "--no-dummy"],
+        { cwd: caller, env },
+      );
+      expect(result.exitCode).toBe(0);
+      const saved = JSON.parse(readFileSync(join(home, ".config", "memflow-ts", "setup.json"), "utf8"));
+      expect(saved).toEqual({ plugin_dir: join(caller, "my-plugins") });
+    },
+    BUILD_HOOK_TIMEOUT,
+  );
+
+  test.each([
+    ["a subfolder", "stale_sub", () => caller],
+    ["the root", "stale_root", () => clone],
+  ])(
+    "an INIT_CWD left in the shell does not move bun run from %s elsewhere",
+    async (_, name, folder) => {
+      const elsewhere = join(workDir, `elsewhere-${name}`);
       mkdirSync(elsewhere, { recursive: true });
-      const result = await runCommand([process.execPath, "run", "cli", "--", "plugin", "new", "stale_init"], {
-        cwd: caller,
+      const result = await runCommand([process.execPath, "run", "cli", "--", "plugin", "new", name], {
+        cwd: folder(),
         env: { ...env, INIT_CWD: elsewhere },
       });
       expect(result.exitCode).toBe(0);
-      expect(existsSync(join(caller, "stale_init"))).toBe(true);
-      expect(existsSync(join(elsewhere, "stale_init"))).toBe(false);
+      expect(existsSync(join(folder(), name))).toBe(true);
+      expect(existsSync(join(elsewhere, name))).toBe(false);
     },
     BUILD_HOOK_TIMEOUT,
   );

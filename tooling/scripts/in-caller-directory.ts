@@ -5,20 +5,30 @@
  *   bun tooling/scripts/in-caller-directory.ts <entry.ts> [args…]
  *
  * `bun run` starts every script in the folder of the package.json that defines it, so without
- * this `bun run cli -- plugin new x` from `docs/` would create `./x` at the repository root.
- * npm, pnpm and yarn name the caller's folder in `INIT_CWD`; Bun 1.4.5 sets no `INIT_CWD` but
- * puts the caller's folder in `npm_config_local_prefix` (npm puts the project root there). The
- * runner is told apart by `npm_config_user_agent` (`bun/…`, `npm/…`), so an `INIT_CWD` inherited
- * from an outer npm script never wins under Bun. The program itself never reads these variables:
- * after `chdir` its working directory is the user's, for its paths and its child processes alike.
+ * this `bun run cli -- plugin new x` from `docs/` would create `./x` at the repository root. The
+ * runners say where they were called from in different ways, and each passes on variables it
+ * does not set itself, so only what a runner always sets is trusted:
+ *
+ * - Bun 1.4.5 sets no `INIT_CWD`, but always sets `npm_config_local_prefix` to the caller's
+ *   folder; npm always sets it to the project root, where the script starts. So a prefix that is
+ *   not this folder is Bun's answer.
+ * - npm (pnpm, yarn) always set `INIT_CWD` to the caller's folder and `npm_execpath` to
+ *   themselves; Bun keeps an inherited `npm_execpath`, else names itself. So `INIT_CWD` counts
+ *   unless `npm_execpath` is Bun: then it was inherited from an outer script, and the caller is
+ *   this folder.
+ *
+ * The program itself never reads these variables: after `chdir` its working directory is the
+ * user's, for its paths and its child processes alike.
  */
-import { resolve } from "node:path";
+import { basename, resolve } from "node:path";
 
-/** The folder the user ran the script from, when the runner said; undefined otherwise. */
-function callerDirectory(env: Readonly<Record<string, string | undefined>>): string | undefined {
-  const underBun = env.npm_config_user_agent?.startsWith("bun/") === true;
-  const named = underBun ? env.npm_config_local_prefix : env.INIT_CWD;
-  return named === undefined || named === "" ? undefined : named;
+/** The folder the user ran the script from, when a runner said so; undefined to stay here. */
+function callerDirectory(env: Readonly<Record<string, string | undefined>>, here: string): string | undefined {
+  const prefix = env.npm_config_local_prefix;
+  if (prefix && resolve(prefix) !== here) return prefix;
+  const runner = basename(env.npm_execpath ?? "");
+  const underBun = runner === "bun" || runner === "bun.exe";
+  return env.INIT_CWD && !underBun ? env.INIT_CWD : undefined;
 }
 
 const [entry, ...args] = process.argv.slice(2);
@@ -28,7 +38,7 @@ if (entry === undefined) {
 }
 // Resolved before chdir: the entry is named relative to the repository root, where the script starts.
 const program = resolve(entry);
-const caller = callerDirectory(process.env);
+const caller = callerDirectory(process.env, process.cwd());
 if (caller !== undefined) {
   try {
     process.chdir(caller);
