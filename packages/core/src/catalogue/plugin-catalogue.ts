@@ -289,7 +289,11 @@ export class PluginCatalogue {
     const { name } = parsePluginName(nameWithTag);
     if (!this.#wanted?.some((wanted) => wanted.kind === kind && parsePluginName(wanted.name).name === name))
       this.#complete();
-    const found = this.#match(kind, nameWithTag) ?? (this.#complete(), this.#match(kind, nameWithTag));
+    let found = this.#match(kind, nameWithTag);
+    if (!found && this.#wanted) {
+      this.#complete();
+      found = this.#match(kind, nameWithTag);
+    }
     if (found) return found;
     const available = kind === "connector" ? this.availableConnectors() : this.availableOs();
     const skipped = this.rejectedCandidates(kind, name).map(
