@@ -24,6 +24,11 @@ interface Workspace {
 }
 
 const root = join(import.meta.dir, "..", "..");
+/**
+ * The Bun running this script, for its sub-commands: the `bun` on PATH may be another version,
+ * or absent (CI runs `npx bun`).
+ */
+const bun = process.execPath;
 const USAGE = "usage: bun run release [-- --registry <url>] [-- --dry-run]";
 
 function readOptions(): { registry: string | undefined; dryRun: boolean } {
@@ -118,7 +123,7 @@ const NOT_PUBLISHED = /404 Not Found|No version of/;
 
 /** Whether the registry has this version; throws when the registry cannot be asked. */
 async function isPublished(workspace: Workspace, registryFlag: string[]): Promise<boolean> {
-  const info = await output(["bun", "info", `${workspace.name}@${workspace.version}`, "version", ...registryFlag]);
+  const info = await output([bun, "info", `${workspace.name}@${workspace.version}`, "version", ...registryFlag]);
   if (info.code === 0 && info.stdout.trim() === workspace.version) return true;
   if (NOT_PUBLISHED.test(info.stderr)) return false;
   throw new Error(`cannot ask the registry about ${workspace.name}@${workspace.version}: ${info.stderr.trim()}`);
@@ -126,8 +131,8 @@ async function isPublished(workspace: Workspace, registryFlag: string[]): Promis
 
 /** Applies the pending changesets, refreshes bun.lock for the new versions and commits both. */
 async function applyVersions(changesets: string[]): Promise<void> {
-  await run(["bunx", "--bun", "changeset", "version"]);
-  await run(["bun", "install"]);
+  await run([bun, "x", "--bun", "changeset", "version"]);
+  await run([bun, "install"]);
   await run(["git", "add", "--all"]);
   await run(["git", "commit", "--quiet", "-m", `release: version packages (${changesets.length} changesets)`]);
 }
@@ -145,7 +150,7 @@ async function release(): Promise<void> {
   } else {
     await requireCleanTree();
     if (changesets.length > 0) await applyVersions(changesets);
-    await run(["bun", "run", "build"]);
+    await run([bun, "run", "build"]);
   }
   let published = 0;
   for (const workspace of publishOrder(readWorkspaces())) {
@@ -156,10 +161,10 @@ async function release(): Promise<void> {
     }
     console.log(`${dryRun ? "would publish" : "publish"} ${workspace.name}@${workspace.version}`);
     if (dryRun) continue;
-    await run(["bun", "publish", "--access", "public", ...registryFlag], workspace.directory);
+    await run([bun, "publish", "--access", "public", ...registryFlag], workspace.directory);
     published += 1;
   }
-  if (published > 0) await run(["bunx", "--bun", "changeset", "git-tag"]);
+  if (published > 0) await run([bun, "x", "--bun", "changeset", "git-tag"]);
 }
 
 try {
