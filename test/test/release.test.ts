@@ -226,14 +226,17 @@ describe("a new user, installing from that registry", () => {
       await succeed(["npm", "i", "@memflow-ts/analyzer"], project, home.env);
     }, RELEASE_STEP_TIMEOUT);
 
-    test("imports in Node and analyzes a plugin file", async () => {
+    test("imports in Node >= 20 and analyzes a plugin file", async () => {
       const code = [
         'import { isBinary } from "@memflow-ts/analyzer";',
         'import { analyzeFile } from "@memflow-ts/analyzer/fs";',
         "const [descriptor] = await analyzeFile(process.argv[1]);",
         "console.log(isBinary(new Uint8Array([0x7f, 0x45, 0x4c, 0x46])), descriptor.export_name);",
       ].join("\n");
-      const run = await succeed([realNodeBinary(), "--input-type=module", "-e", code, plugin], project, home.env);
+      const node = realNodeBinary();
+      const version = await succeed([node, "--version"], project, home.env);
+      expect(Number(/^v(\d+)\./.exec(version.stdout)?.[1])).toBeGreaterThanOrEqual(20);
+      const run = await succeed([node, "--input-type=module", "-e", code, plugin], project, home.env);
       expect(run.stdout.trim()).toBe("true MEMFLOW_CONNECTOR_GCC_X86_64");
     });
 
