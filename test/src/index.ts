@@ -11,3 +11,4 @@ export { importCycles, resolveImport, sourceFiles } from "./source-graph.ts";
 export type { PackedPackage } from "./tarball.ts";
 export { manifestTargets, packWorkspacePackage } from "./tarball.ts";
 export { waitForLine } from "./wait.ts";
+export { publicWorkspaces } from "./workspaces.ts";
