@@ -1,7 +1,7 @@
 /**
  * A catalogue scanned for the plugins a chain names (CatalogueOptions.wanted) passes over the
  * files the descriptor cache knows hold none of them, and reads them only when something needs
- * the whole catalogue; what it finds is what a full scan finds (decision 0017).
+ * the whole catalogue; what it finds is what a full scan finds (decision 0019).
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { appendFileSync, copyFileSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";

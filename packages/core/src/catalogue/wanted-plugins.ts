@@ -3,7 +3,7 @@
  * need not read the `.meta` of every file: a file whose descriptors the descriptor cache already
  * knows, and among which none is a wanted plugin, cannot be what a chain asks for, whatever its
  * `.meta` says. Such a file is passed over; every other file is read exactly as a full scan
- * reads it, so the file a name selects is the same (decision 0017).
+ * reads it, so the file a name selects is the same (decision 0019).
  */
 import { statSync } from "node:fs";
 import type { PluginKind } from "@memflow-ts/analyzer";
