@@ -38,6 +38,12 @@ for (const folder of ["apps", "packages", "tooling", "test", "node_modules"]) {
 const inherited = Object.fromEntries(
   Object.entries(process.env).filter(([key]) => key !== "INIT_CWD" && !key.startsWith("npm_")),
 );
+/** `plugin new <name>` made its project in the caller's folder, and nothing at the clone's root. */
+function expectProjectInCaller(name: string): void {
+  expect(existsSync(join(caller, name, "src", `${name}.c`))).toBe(true);
+  expect(existsSync(join(clone, name))).toBe(false);
+}
+
 const env = {
   ...inherited,
   HOME: home,
@@ -57,8 +63,7 @@ describe("bun run from a subfolder of a clone", () => {
       expect(result.stderr).not.toContain("[X]");
       expect(result.exitCode).toBe(0);
       expect(result.stdout).toContain(`Created ${join(caller, "here_plugin")}`);
-      expect(existsSync(join(caller, "here_plugin", "src", "here_plugin.c"))).toBe(true);
-      expect(existsSync(join(clone, "here_plugin"))).toBe(false);
+      expectProjectInCaller("here_plugin");
     },
     BUILD_HOOK_TIMEOUT,
   );
@@ -107,8 +112,7 @@ describe("bun run from a subfolder of a clone", () => {
         },
       );
       expect(result.exitCode).toBe(0);
-      expect(existsSync(join(caller, "npm_plugin", "src", "npm_plugin.c"))).toBe(true);
-      expect(existsSync(join(clone, "npm_plugin"))).toBe(false);
+      expectProjectInCaller("npm_plugin");
     },
     BUILD_HOOK_TIMEOUT,
   );
