@@ -14,7 +14,7 @@ import { cacheDirectory } from "../plugin-files/cache-directory.ts";
 import {
   ABI_HEADER_FILES,
   ABI_INCLUDE_DIRECTORY,
-  compilerVersion,
+  compilerIdentity,
   findCompiler,
 } from "../plugin-files/native-toolchain.ts";
 
@@ -104,7 +104,7 @@ function compileWithSystemCompiler(): ReturnType<typeof compileWithTinyCC> | und
   const choice = findCompiler();
   if (choice?.kind !== "system") return undefined;
   const compiler = choice.path;
-  const version = compilerVersion(compiler);
+  const version = compilerIdentity(compiler);
   const hasher = new Bun.CryptoHasher("sha256");
   for (const file of [...shimSources(), ...ABI_HEADER_FILES]) hasher.update(readFileSync(file));
   const key = hasher
