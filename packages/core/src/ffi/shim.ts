@@ -14,7 +14,7 @@ import { cacheDirectory } from "../plugin-files/cache-directory.ts";
 import {
   ABI_HEADER_FILES,
   ABI_INCLUDE_DIRECTORY,
-  compilerVersion,
+  compilerIdentity,
   findCompiler,
 } from "../plugin-files/native-toolchain.ts";
 
@@ -44,6 +44,9 @@ const SYMBOLS = {
   // A TypeScript connector as a native plugin's input (script-input.h).
   mf_script_callbacks_set: { args: ["ptr", "ptr", "ptr", "ptr", "ptr"], returns: "void" },
   mf_script_input_new: { args: ["u32", "ptr"], returns: "bool" },
+  // A TypeScript OS as a native connector's input (script-os.h).
+  mf_script_os_callbacks_set: { args: ["ptr", "ptr"], returns: "void" },
+  mf_script_os_input_new: { args: ["u32", "ptr"], returns: "i32" },
 } as const;
 
 type Linked = { [Name in keyof typeof SYMBOLS]: (typeof SYMBOLS)[Name] & { ptr: Pointer } };
@@ -101,7 +104,7 @@ function compileWithSystemCompiler(): ReturnType<typeof compileWithTinyCC> | und
   const choice = findCompiler();
   if (choice?.kind !== "system") return undefined;
   const compiler = choice.path;
-  const version = compilerVersion(compiler);
+  const version = compilerIdentity(compiler);
   const hasher = new Bun.CryptoHasher("sha256");
   for (const file of [...shimSources(), ...ABI_HEADER_FILES]) hasher.update(readFileSync(file));
   const key = hasher
