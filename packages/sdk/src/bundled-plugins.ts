@@ -15,16 +15,27 @@ import { BuildError, pluginCompiler } from "./compiler.ts";
 
 export type BundledPlugin = "dummy" | "rawfile" | "dummy-os";
 
+export interface BundledPluginInfo {
+  /** The plugin's descriptor name, and the name in its file name (`libmemflow_<name>_<digest7>`). */
+  readonly name: string;
+  readonly kind: "connector" | "os";
+}
+
 /**
- * The name each bundled plugin is installed under (`libmemflow_<name>_<digest7>`): memflowup
- * names a file after its first descriptor, so the dummy OS is `dummy` too, beside the dummy
- * connector in its own file.
+ * Each bundled plugin's descriptor, in the order they are offered. memflowup names a file after
+ * its plugin, so the dummy OS is `dummy` too, beside the dummy connector in a file of its own
+ * (the digest keeps the two files apart); `dummy-os` is only how it is asked for.
  */
-const INSTALLED_NAMES: Readonly<Record<BundledPlugin, string>> = {
-  dummy: "dummy",
-  rawfile: "rawfile",
-  "dummy-os": "dummy",
+export const BUNDLED_PLUGINS: Readonly<Record<BundledPlugin, BundledPluginInfo>> = {
+  dummy: { name: "dummy", kind: "connector" },
+  rawfile: { name: "rawfile", kind: "connector" },
+  "dummy-os": { name: "dummy", kind: "os" },
 };
+
+/** Whether `name` asks for a bundled plugin (`dummy`, `rawfile`, `dummy-os`). */
+export function isBundledPlugin(name: string): name is BundledPlugin {
+  return Object.hasOwn(BUNDLED_PLUGINS, name);
+}
 
 /** The file to compile: `native/<name>.c`, which includes what else it needs from `native/`. */
 export function bundledPluginSource(name: BundledPlugin): string {
@@ -33,7 +44,7 @@ export function bundledPluginSource(name: BundledPlugin): string {
 
 /** The options that build a bundled plugin into `outDir` with `buildPlugin` or `buildPluginAsync`. */
 export function bundledPluginBuild(name: BundledPlugin, outDir: string): BuildPluginOptions {
-  return { name: INSTALLED_NAMES[name], sources: [bundledPluginSource(name)], outDir };
+  return { name: BUNDLED_PLUGINS[name].name, sources: [bundledPluginSource(name)], outDir };
 }
 
 /** Where built bundled plugins are kept: `plugins/` in memflow-ts's cache folder. */

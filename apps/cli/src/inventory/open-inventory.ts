@@ -5,7 +5,13 @@
  * escaped (a plugin's text is not trusted).
  */
 import * as core from "@memflow-ts/core";
-import { Inventory, type LevelFilter, type PluginLogRecord, type ScriptPluginOptions } from "@memflow-ts/core";
+import {
+  Inventory,
+  type LevelFilter,
+  type PluginLogRecord,
+  type ScriptPluginOptions,
+  type WantedPlugin,
+} from "@memflow-ts/core";
 import { printable } from "@memflow-ts/core/plugin-files";
 import type { CliContext } from "../io.ts";
 import { colorEnabled, paint } from "../output.ts";
@@ -43,9 +49,10 @@ const SCRIPTS: ScriptPluginOptions = {
   modules: { "@memflow-ts/core": () => core, "@memflow-ts/sdk": loadSdk },
 };
 
-export function openInventory(context: CliContext, logLevel: LevelFilter): Inventory {
+/** `wanted`: the plugins the command's chain names, so the scan can pass over the others (scanCatalogue). */
+export function openInventory(context: CliContext, logLevel: LevelFilter, wanted?: readonly WantedPlugin[]): Inventory {
   const color = colorEnabled(context.stderr, context.env);
-  return new Inventory(scanCatalogue(context), {
+  return new Inventory(scanCatalogue(context, wanted), {
     log: (record) => context.stderr.write(formatLogRecord(record, color)),
     logLevel,
     scripts: SCRIPTS,

@@ -12,6 +12,11 @@ import osList from "./os-list.h" with { type: "text" };
 import osObjects from "./os-objects.h" with { type: "text" };
 import pluginAllocator from "./plugin-allocator.h" with { type: "text" };
 import scriptInput from "./script-input.h" with { type: "text" };
+import scriptOs from "./script-os.h" with { type: "text" };
+import scriptOsModules from "./script-os-modules.h" with { type: "text" };
+import scriptOsVtable from "./script-os-vtable.h" with { type: "text" };
+import scriptProcess from "./script-process.h" with { type: "text" };
+import scriptTranslate from "./script-translate.h" with { type: "text" };
 import shim from "./shim.c" with { type: "text" };
 import transfer from "./transfer.h" with { type: "text" };
 
@@ -27,6 +32,11 @@ export const SHIM_SOURCES: SourceTree = {
   "os-objects.h": osObjects,
   "plugin-allocator.h": pluginAllocator,
   "script-input.h": scriptInput,
+  "script-os.h": scriptOs,
+  "script-os-modules.h": scriptOsModules,
+  "script-os-vtable.h": scriptOsVtable,
+  "script-process.h": scriptProcess,
+  "script-translate.h": scriptTranslate,
   "transfer.h": transfer,
   ...Object.fromEntries(
     Object.entries(ABI_HEADER_SOURCES).map(([name, text]) => [`${SHIM_INCLUDE_FOLDER}/${name}`, text]),

@@ -11,7 +11,7 @@ import { homedir, tmpdir } from "node:os";
 import { join } from "node:path";
 import { MemflowError } from "../error.ts";
 import { cacheDirectory } from "../plugin-files/cache-directory.ts";
-import { compilerVersion, findCompiler } from "../plugin-files/native-toolchain.ts";
+import { compilerIdentity, findCompiler } from "../plugin-files/native-toolchain.ts";
 import { materialiseSourceTree, sourceTreeKey } from "../plugin-files/source-tree.ts";
 import { SHIM_INCLUDE_FOLDER, SHIM_SOURCE, SHIM_SOURCES } from "./shim-sources.ts";
 
@@ -41,6 +41,9 @@ const SYMBOLS = {
   // A TypeScript connector as a native plugin's input (script-input.h).
   mf_script_callbacks_set: { args: ["ptr", "ptr", "ptr", "ptr", "ptr"], returns: "void" },
   mf_script_input_new: { args: ["u32", "ptr"], returns: "bool" },
+  // A TypeScript OS as a native connector's input (script-os.h).
+  mf_script_os_callbacks_set: { args: ["ptr", "ptr"], returns: "void" },
+  mf_script_os_input_new: { args: ["u32", "ptr"], returns: "i32" },
 } as const;
 
 type Linked = { [Name in keyof typeof SYMBOLS]: (typeof SYMBOLS)[Name] & { ptr: Pointer } };
@@ -86,7 +89,7 @@ function compileWithSystemCompiler(): ReturnType<typeof compileWithTinyCC> | und
   const choice = findCompiler();
   if (choice?.kind !== "system") return undefined;
   const compiler = choice.path;
-  const version = compilerVersion(compiler);
+  const version = compilerIdentity(compiler);
   const key = new Bun.CryptoHasher("sha256")
     .update(sourceTreeKey(SHIM_SOURCES))
     .update(version)
