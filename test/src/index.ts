@@ -1,7 +1,14 @@
+export type { FreshHome } from "./fresh-home.ts";
+export { freshHome } from "./fresh-home.ts";
+export type { LocalRegistry } from "./local-registry.ts";
+export { startLocalRegistry } from "./local-registry.ts";
 export { realNodeBinary } from "./node-binary.ts";
 export type { CommandResult } from "./process.ts";
 export { repoRoot, runCommand } from "./process.ts";
+export { copyWorkingTree, ISOLATED_GIT_ENV } from "./repo-copy.ts";
 export type { SourceFile } from "./source-graph.ts";
 export { importCycles, resolveImport, sourceFiles } from "./source-graph.ts";
 export type { PackedPackage } from "./tarball.ts";
 export { manifestTargets, packWorkspacePackage } from "./tarball.ts";
+export { waitForLine } from "./wait.ts";
+export { publicWorkspaces } from "./workspaces.ts";

@@ -22,15 +22,22 @@ export async function timeMedian(run: () => unknown, samples: number, warmup = 1
   return median(times);
 }
 
+/** One operation's times over interleaved rounds, in ms. */
+export interface RoundStats {
+  readonly median: number;
+  readonly min: number;
+}
+
 /**
- * Runs `operations` back to back, `rounds` times, interleaved; returns each one's median in ms.
- * A full garbage collection runs before each (untimed), so no side pays for the other's garbage.
+ * Runs `operations` back to back, `rounds` times, interleaved; returns each one's median and
+ * minimum in ms. A full garbage collection runs before each (untimed), so no side pays for the
+ * other's garbage.
  */
-export async function interleavedMedians(
+export async function interleavedRounds(
   operations: readonly (() => unknown)[],
   rounds: number,
   warmupRounds = 1,
-): Promise<number[]> {
+): Promise<RoundStats[]> {
   const times = operations.map(() => [] as number[]);
   for (let round = 0; round < warmupRounds; round += 1) {
     for (const operation of operations) await operation();
@@ -43,7 +50,16 @@ export async function interleavedMedians(
       times[index]?.push((Bun.nanoseconds() - started) / 1e6);
     }
   }
-  return times.map(median);
+  return times.map((values) => ({ median: median(values), min: Math.min(...values) }));
+}
+
+/** The medians of `interleavedRounds`. */
+export async function interleavedMedians(
+  operations: readonly (() => unknown)[],
+  rounds: number,
+  warmupRounds = 1,
+): Promise<number[]> {
+  return (await interleavedRounds(operations, rounds, warmupRounds)).map((stats) => stats.median);
 }
 
 export function formatDuration(ms: number): string {

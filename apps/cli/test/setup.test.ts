@@ -8,15 +8,15 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { requireTool } from "../../../tooling/testing/require-tool.ts";
-import { TmuxTerminal } from "../../../tooling/testing/tmux.ts";
+import type { TmuxTerminal } from "../../../tooling/testing/tmux.ts";
 import { ExitCode, runCli } from "../src/index.ts";
 import { testContext } from "./capture.ts";
 import { HOST_FIXTURE, PUBLIC_KEY_PEM, registryFixture, startRegistry, type TestRegistry } from "./registry-server.ts";
+import { cliTerminal } from "./support/cli-terminal.ts";
 import { startHostileRegistry } from "./support/hostile-registry.ts";
 
 const tmux = requireTool("tmux", "tmux");
 const gcc = requireTool("gcc", "gcc");
-const MAIN = join(import.meta.dir, "../src/main.ts");
 const sandbox = mkdtempSync(join(tmpdir(), "memflow-ts-setup-"));
 let registry: TestRegistry;
 const terminals: TmuxTerminal[] = [];
@@ -41,13 +41,7 @@ async function closedPortUrl(): Promise<string> {
 }
 
 function terminal(home: string, args: string): TmuxTerminal {
-  const session = TmuxTerminal.start({
-    command: `${process.execPath} ${MAIN} setup ${args}`,
-    cwd: sandbox,
-    env: { HOME: home, PATH: process.env.PATH ?? "", TERM: "xterm-256color", CI: "" },
-    width: 120,
-    height: 50,
-  });
+  const session = cliTerminal(`setup ${args}`, { home, cwd: sandbox });
   terminals.push(session);
   return session;
 }

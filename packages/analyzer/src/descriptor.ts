@@ -112,6 +112,30 @@ export function readDescriptors<E extends DescriptorExport>(
   }));
 }
 
+/**
+ * Where a descriptor's strings are if its pointer fields already hold their final values (as
+ * when the linker wrote them in place: GNU ld, REL and RELR files), so they can be fetched
+ * while the relocations are still being looked up. Empty until the descriptor's bytes are at
+ * hand. Only a guess for fetching, never read from: a wrong guess costs a wasted read.
+ */
+export function storedStringRanges(
+  window: FileWindow,
+  little: boolean,
+  offset: number,
+  layout: DescriptorLayout,
+  fileOffset: AddressSpace["fileOffset"],
+): [offset: number, length: number][] {
+  if (!window.has(offset, layout.size)) return [];
+  const raw = window.read(offset, layout.size, little, "out-of-bounds", "a descriptor");
+  return layout.strings.flatMap((field): [number, number][] => {
+    const length = raw.word(field.lengthAt, layout.wide);
+    const address = raw.word(field.pointerAt, layout.wide);
+    if (length === 0n || address === 0n || length > BigInt(window.size)) return [];
+    const at = fileOffset(address, Number(length));
+    return at === undefined ? [] : [[at, Number(length)]];
+  });
+}
+
 /** Reads the descriptor at `offset` in the window, and the three strings it points at. */
 function readDescriptor(
   window: FileWindow,

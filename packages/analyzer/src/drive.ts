@@ -75,9 +75,23 @@ function checked(offset: number, length: number, bytes: unknown): Uint8Array {
   return bytes;
 }
 
-/** How much to fetch for a range: at least MIN_READ, never past the end. */
-function fetchLength(range: Range, size: number): number {
-  return Math.min(Math.max(range.length, MIN_READ), size - range.offset);
+/**
+ * The reads that fetch a round's ranges: each at least MIN_READ, never past the end, and ranges
+ * that start within (or just after) a read merged into it, so neighbours (a descriptor's three
+ * strings, adjacent relocation blocks) cost one read, not one each.
+ */
+function coalesce(ranges: readonly Range[], size: number): Range[] {
+  const reads: { offset: number; length: number }[] = [];
+  for (const range of [...ranges].sort((a, b) => a.offset - b.offset)) {
+    const last = reads[reads.length - 1];
+    const end = range.offset + range.length;
+    if (last !== undefined && range.offset <= last.offset + last.length + MIN_READ) {
+      last.length = Math.min(Math.max(last.length, end - last.offset), size - last.offset);
+      continue;
+    }
+    reads.push({ offset: range.offset, length: Math.min(Math.max(range.length, MIN_READ), size - range.offset) });
+  }
+  return reads;
 }
 
 /** Asks the reader for a range; a reader that throws has failed the read. */
@@ -113,24 +127,23 @@ function drive<T>(parse: Parser<T>, size: number, fetch: Fetch): T | Promise<T> 
   const memos = new Map<string, unknown>();
   // Nothing asks for the first read: every format starts with the headers it holds.
   let wanted: readonly Range[] = size > 0 ? [{ offset: 0, length: FIRST_READ }] : [];
-  let next = 0;
   let runs = 0;
   const resume = (): T | Promise<T> => {
     for (;;) {
-      const range = wanted[next];
-      if (range !== undefined) {
-        next += 1;
-        if (fetched.has(range.offset, range.length)) continue;
-        const bytes = fetch(range.offset, fetchLength(range, size));
-        if (!(bytes instanceof Promise)) {
-          fetched.add(range.offset, bytes);
-          continue;
-        }
-        return bytes.then((arrived) => {
-          fetched.add(range.offset, arrived);
+      // A round's reads are independent: all are issued before any is waited for.
+      const reads = coalesce(
+        wanted.filter((range) => !fetched.has(range.offset, range.length)),
+        size,
+      );
+      wanted = [];
+      const arriving = reads.map((read) => fetch(read.offset, read.length));
+      if (arriving.some((bytes) => bytes instanceof Promise)) {
+        return Promise.all(arriving).then((arrived) => {
+          for (const [index, bytes] of arrived.entries()) fetched.add(reads[index]?.offset ?? 0, bytes);
           return resume();
         });
       }
+      for (const [index, bytes] of arriving.entries()) fetched.add(reads[index]?.offset ?? 0, bytes as Uint8Array);
       if (runs === MAX_FETCHES) throw fail("malformed", 0, `the file needed more than ${MAX_FETCHES} separate reads`);
       runs += 1;
       try {
@@ -138,7 +151,6 @@ function drive<T>(parse: Parser<T>, size: number, fetch: Fetch): T | Promise<T> 
       } catch (error) {
         if (!(error instanceof NeedBytes)) throw error;
         wanted = error.ranges;
-        next = 0;
       }
     }
   };

@@ -24,6 +24,9 @@ export const DT = {
   RELR: 36,
   RELRENT: 37,
   GNU_HASH: 0x6ffffef5,
+  /** How many leading DT_RELA / DT_REL entries are relative relocations (linkers sort those by address). */
+  RELACOUNT: 0x6ffffff9,
+  RELCOUNT: 0x6ffffffa,
 } as const;
 
 /**

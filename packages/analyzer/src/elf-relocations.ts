@@ -14,14 +14,19 @@ import type { FileWindow } from "./file-window.ts";
 
 type TableKind = "rela" | "rel" | "relr";
 
-interface RelocationTable {
+export interface RelocationTable {
   kind: TableKind;
   offset: number;
   size: number;
   entrySize: number;
+  /**
+   * DT_RELACOUNT / DT_RELCOUNT: how many leading entries are relative relocations. GNU ld and lld
+   * emit it only when they sorted those entries by address (`-z combreloc`, their default).
+   */
+  relativeCount: number;
 }
 
-interface Relocation {
+export interface Relocation {
   kind: TableKind;
   type: number;
   symbol: number;
@@ -56,7 +61,11 @@ export function dynamicRelocationTables(
 ): RelocationTable[] {
   const tables: RelocationTable[] = [];
   const word = header.wide ? 8 : 4;
-  const add = (kind: TableKind, addressTag: number, sizeTag: number, entryTag: number, defaultEntry: number) => {
+  const add = (
+    kind: TableKind,
+    [addressTag, sizeTag, entryTag, countTag]: readonly [number, number, number, number?],
+    defaultEntry: number,
+  ) => {
     const address = dynamic.get(addressTag);
     const size = dynamic.get(sizeTag);
     if (address === undefined || size === undefined || size === 0) return;
@@ -64,11 +73,12 @@ export function dynamicRelocationTables(
     if (offset === undefined) {
       throw fail("out-of-bounds", 0, `the ${kind} table at 0x${address.toString(16)} is not stored in the file`);
     }
-    tables.push({ kind, offset, size, entrySize: dynamic.get(entryTag) ?? defaultEntry });
+    const relativeCount = countTag === undefined ? 0 : (dynamic.get(countTag) ?? 0);
+    tables.push({ kind, offset, size, entrySize: dynamic.get(entryTag) ?? defaultEntry, relativeCount });
   };
-  add("rela", DT.RELA, DT.RELASZ, DT.RELAENT, 3 * word);
-  add("rel", DT.REL, DT.RELSZ, DT.RELENT, 2 * word);
-  add("relr", DT.RELR, DT.RELRSZ, DT.RELRENT, word);
+  add("rela", [DT.RELA, DT.RELASZ, DT.RELAENT, DT.RELACOUNT], 3 * word);
+  add("rel", [DT.REL, DT.RELSZ, DT.RELENT, DT.RELCOUNT], 2 * word);
+  add("relr", [DT.RELR, DT.RELRSZ, DT.RELRENT], word);
   return tables;
 }
 
@@ -78,13 +88,93 @@ export function sectionRelocationTables(sections: readonly SectionHeader[]): Rel
   return sections.flatMap((section) => {
     const kind = kinds[section.type];
     return kind && section.size > 0
-      ? [{ kind, offset: section.offset, size: section.size, entrySize: section.entsize }]
+      ? [{ kind, offset: section.offset, size: section.size, entrySize: section.entsize, relativeCount: 0 }]
       : [];
   });
 }
 
-/** Finds the relocations that target any of `slots` (virtual addresses of pointer fields). */
-export function findRelocations(
+/** Whether the table's entries are at least as large as its kind's (RELA 3 words, REL 2, RELR 1). */
+export function hasValidEntries(table: RelocationTable, header: ElfHeader): boolean {
+  const word = header.wide ? 8 : 4;
+  return table.entrySize >= (table.kind === "rela" ? 3 * word : table.kind === "rel" ? 2 * word : word);
+}
+
+/** How many entries a table holds, refusing entries too small for its kind. */
+export function entryCount(table: RelocationTable, header: ElfHeader): number {
+  if (!hasValidEntries(table, header)) {
+    throw fail("malformed", table.offset, `${table.kind} entries of ${table.entrySize} bytes are too small`);
+  }
+  return Math.floor(table.size / table.entrySize);
+}
+
+/** Reads entries `[first, end)` of a table. */
+export function readEntries(
+  window: FileWindow,
+  header: ElfHeader,
+  table: RelocationTable,
+  first: number,
+  end: number,
+): Fields {
+  return window.read(
+    table.offset + first * table.entrySize,
+    (end - first) * table.entrySize,
+    header.little,
+    "out-of-bounds",
+    `the ${table.kind} table`,
+  );
+}
+
+/** r_offset of the entry at byte `at` of `entries`: the address it relocates. */
+export function entryTarget(entries: Fields, at: number, header: ElfHeader): number {
+  return entries.uword(at, header.wide, "r_offset");
+}
+
+/** The RELA or REL entry at byte `at` of `entries`. */
+export function readEntry(entries: Fields, at: number, kind: "rela" | "rel", header: ElfHeader): Relocation {
+  const word = header.wide ? 8 : 4;
+  // r_info: symbol index and type, split 32/32 on ELF64 and 24/8 on ELF32.
+  const infoAt = at + word;
+  const [type, symbol] = header.wide
+    ? [entries.u32(infoAt + (header.little ? 0 : 4)), entries.u32(infoAt + (header.little ? 4 : 0))]
+    : [entries.u32(infoAt) & 0xff, entries.u32(infoAt) >>> 8];
+  return {
+    kind,
+    type,
+    symbol,
+    addend: kind === "rela" ? entries.sword(at + 2 * word, header.wide, "r_addend") : 0,
+    at: entries.fileOffset + at,
+  };
+}
+
+/**
+ * Visits every relocation of entries `[first, end)` of a table that targets one of `slots`,
+ * in table order (a later entry for the same slot is what the loader leaves in place).
+ */
+export function walkEntries(
+  window: FileWindow,
+  header: ElfHeader,
+  table: RelocationTable,
+  [first, end]: readonly [number, number],
+  slots: ReadonlySet<number>,
+  visit: (slot: number, relocation: Relocation) => void,
+): void {
+  if (end <= first) return;
+  const entries = readEntries(window, header, table, first, end);
+  if (table.kind === "relr") {
+    forEachRelrSlot(entries, end - first, table.entrySize, header, slots, (slot) =>
+      visit(slot, { kind: "relr", type: 0, symbol: 0, addend: 0, at: entries.fileOffset }),
+    );
+    return;
+  }
+  for (let index = 0; index < end - first; index += 1) {
+    const at = index * table.entrySize;
+    const slot = entryTarget(entries, at, header);
+    if (slots.has(slot)) visit(slot, readEntry(entries, at, table.kind, header));
+  }
+}
+
+/** Finds the relocations that target any of `slots` by reading every entry of every table. */
+export function walkRelocations(
   window: FileWindow,
   header: ElfHeader,
   tables: readonly RelocationTable[],
@@ -92,60 +182,31 @@ export function findRelocations(
 ): Map<number, Relocation> {
   const found = new Map<number, Relocation>();
   if (slots.size === 0) return found;
-  const word = header.wide ? 8 : 4;
   for (const table of tables) {
-    const minimum = table.kind === "rela" ? 3 * word : table.kind === "rel" ? 2 * word : word;
-    if (table.entrySize < minimum) {
-      throw fail("malformed", table.offset, `${table.kind} entries of ${table.entrySize} bytes are too small`);
-    }
-    const count = Math.floor(table.size / table.entrySize);
-    const entries = window.read(
-      table.offset,
-      count * table.entrySize,
-      header.little,
-      "out-of-bounds",
-      `the ${table.kind} table`,
+    walkEntries(window, header, table, [0, entryCount(table, header)], slots, (slot, relocation) =>
+      found.set(slot, relocation),
     );
-    if (table.kind === "relr") {
-      forEachRelrAddress(entries, count, table.entrySize, header, (slot) => {
-        if (slots.has(slot)) found.set(slot, { kind: "relr", type: 0, symbol: 0, addend: 0, at: entries.fileOffset });
-      });
-      continue;
-    }
-    for (let index = 0; index < count; index += 1) {
-      const at = index * table.entrySize;
-      const offset = entries.uword(at, header.wide, "r_offset");
-      if (!slots.has(offset)) continue;
-      // r_info: symbol index and type, split 32/32 on ELF64 and 24/8 on ELF32.
-      const infoAt = at + word;
-      const [type, symbol] = header.wide
-        ? [entries.u32(infoAt + (header.little ? 0 : 4)), entries.u32(infoAt + (header.little ? 4 : 0))]
-        : [entries.u32(infoAt) & 0xff, entries.u32(infoAt) >>> 8];
-      found.set(offset, {
-        kind: table.kind,
-        type,
-        symbol,
-        addend: table.kind === "rela" ? entries.sword(at + 2 * word, header.wide, "r_addend") : 0,
-        at: entries.fileOffset + at,
-      });
-    }
   }
   return found;
 }
 
 /**
- * Expands a RELR table: an even entry is an address to relocate; an odd entry is a bitmap of
- * the following words (bit i set: relocate the i-th word after the last address).
+ * Visits the slots a RELR table relocates: an even entry is an address to relocate; an odd entry
+ * is a bitmap of the following words (bit i set: relocate the i-th word after the last address).
+ * A bitmap covers a range of 63 (or 31) words, so only the slots in that range are tested,
+ * instead of expanding every bit.
  */
-function forEachRelrAddress(
+function forEachRelrSlot(
   entries: Fields,
   count: number,
   entrySize: number,
   header: ElfHeader,
+  slots: ReadonlySet<number>,
   visit: (address: number) => void,
 ): void {
   const word = header.wide ? 8 : 4;
   const bitsPerEntry = word * 8 - 1;
+  const sorted = [...slots].sort((a, b) => a - b);
   let next = 0;
   for (let index = 0; index < count; index += 1) {
     const at = index * entrySize;
@@ -154,13 +215,20 @@ function forEachRelrAddress(
     const high = header.wide ? entries.u32(at + (header.little ? 4 : 0)) : 0;
     if ((low & 1) === 0) {
       const address = entries.uword(at, header.wide, "a RELR address");
-      visit(address);
+      if (slots.has(address)) visit(address);
       next = address + word;
       continue;
     }
-    for (let bit = 1; bit < 32; bit += 1) if ((low >>> bit) & 1) visit(next + (bit - 1) * word);
-    for (let bit = 0; bit < 32 && header.wide; bit += 1) if ((high >>> bit) & 1) visit(next + (bit + 31) * word);
-    next += bitsPerEntry * word;
+    const end = next + bitsPerEntry * word;
+    for (const slot of sorted) {
+      if (slot < next) continue;
+      if (slot >= end) break;
+      const delta = slot - next;
+      if (delta % word !== 0) continue;
+      const bit = delta / word + 1; // bit 0 marks the bitmap itself
+      if ((bit < 32 ? (low >>> bit) & 1 : (high >>> (bit - 32)) & 1) === 1) visit(slot);
+    }
+    next = end;
   }
 }
 

@@ -3,22 +3,20 @@
  * `MEMFLOW_CONNECTOR_*` / `MEMFLOW_OS_*`, each read through the PT_LOAD segments with its
  * pointer fields relocated as the loader would.
  */
-import { type DescriptorFormat, descriptorLayout, readDescriptors } from "./descriptor.ts";
+import { type DescriptorFormat, descriptorLayout, readDescriptors, storedStringRanges } from "./descriptor.ts";
 import { architectureTable, type PluginDescriptorInfo } from "./descriptor-info.ts";
 import { readDynamic } from "./elf-dynamic.ts";
 import {
   elfAddressMap,
+  type ProgramHeader,
+  PT_LOAD,
   readElfHeader,
   readProgramHeaders,
   readSectionHeaders,
   type SectionHeader,
 } from "./elf-headers.ts";
-import {
-  dynamicRelocationTables,
-  findRelocations,
-  relocatedValue,
-  sectionRelocationTables,
-} from "./elf-relocations.ts";
+import { firstRelocationReads, lookup, searchRelocations, walkRelocations } from "./elf-relocation-search.ts";
+import { dynamicRelocationTables, relocatedValue, sectionRelocationTables } from "./elf-relocations.ts";
 import { readDynamicSymbols } from "./elf-symbols.ts";
 import { fail } from "./errors.ts";
 import type { FileWindow } from "./file-window.ts";
@@ -29,20 +27,29 @@ const MAX_ADDRESS = BigInt(Number.MAX_SAFE_INTEGER);
 /** e_machine: 3 EM_386, 62 EM_X86_64, 40 EM_ARM, 183 EM_AARCH64. */
 export const elfArchitecture = architectureTable({ x86: [3], x86_64: [62], arm: [40], arm64: [183] });
 
+/** The end of the highest PT_LOAD segment in memory: no relocation targets an address past it. */
+function loadedEnd(programHeaders: readonly ProgramHeader[]): number {
+  let end = 0;
+  for (const segment of programHeaders) {
+    if (segment.type === PT_LOAD) end = Math.max(end, segment.vaddr + segment.memsz);
+  }
+  return end > 0 ? end : Number.POSITIVE_INFINITY;
+}
+
 export function parseElf(window: FileWindow): PluginDescriptorInfo[] {
   // Each `memo` stage is parsed once per analysis, however often a reader's fetches re-run us.
-  const { header, addresses, dynamic, dynamicTables } = window.memo("elf-layout", () => {
+  const { header, addresses, addressLimit, dynamic, dynamicTables } = window.memo("elf-layout", () => {
     const header = readElfHeader(window);
     const programHeaders = readProgramHeaders(window, header);
     const addresses = elfAddressMap(programHeaders);
     const dynamic = readDynamic(window, header, programHeaders);
     const dynamicTables = dynamic ? dynamicRelocationTables(header, dynamic, addresses) : [];
-    return { header, addresses, dynamic, dynamicTables };
+    return { header, addresses, addressLimit: loadedEnd(programHeaders), dynamic, dynamicTables };
   });
   // Section headers are optional (stripped files); read them only when the dynamic segment is not enough.
   const sections = (): SectionHeader[] => window.memo("elf-sections", () => readSectionHeaders(window, header));
-  // Relocation tables usually sit next to the symbol tables: ask for them in the same round.
-  window.prefetch(dynamicTables.map((table) => [table.offset, table.size]));
+  // What the relocation search reads first does not depend on the symbols: ask in the same round.
+  window.prefetch(() => window.memo("elf-first-relocation-reads", () => firstRelocationReads(header, dynamicTables)));
   const symbols = window.memo("elf-symbols", () => readDynamicSymbols(window, header, dynamic, addresses, sections));
   if (symbols === undefined || symbols.descriptors.length === 0) return [];
 
@@ -58,13 +65,22 @@ export function parseElf(window: FileWindow): PluginDescriptorInfo[] {
     }
     return { ...symbol, offset };
   });
-  // Read when the first descriptor is, after all of them were asked for; kept for later re-runs.
-  const relocations = () =>
-    window.memo("elf-relocations", () => {
-      const slots = new Set(placed.flatMap((symbol) => layout.strings.map((field) => symbol.value + field.pointerAt)));
-      const tables = dynamicTables.length > 0 ? dynamicTables : sectionRelocationTables(sections());
-      return findRelocations(window, header, tables, slots);
-    });
+  const fileOffset = (address: bigint, length: number) =>
+    address <= MAX_ADDRESS ? addresses.fileOffset(Number(address), length) : undefined;
+  // Searched before the descriptors are read, so its reads come in the descriptors' rounds, and
+  // once those are read, with the strings their stored pointers name (right unless a RELA
+  // linker left the fields 0, as lld does).
+  const slots = new Set(placed.flatMap((symbol) => layout.strings.map((field) => symbol.value + field.pointerAt)));
+  const tables = dynamicTables.length > 0 ? dynamicTables : sectionRelocationTables(sections());
+  const alongside = () => [
+    ...placed.map((symbol): [number, number] => [symbol.offset, layout.size]),
+    ...placed.flatMap((symbol) => storedStringRanges(window, header.little, symbol.offset, layout, fileOffset)),
+  ];
+  const search = window.memo("elf-relocations", () =>
+    searchRelocations(window, header, tables, slots, { addressLimit, alsoWanted: alongside }),
+  );
+  // Only for a slot the search could not settle (a table that is not sorted as linkers sort it).
+  const fullWalk = () => window.memo("elf-relocations-walk", () => walkRelocations(window, header, tables, slots));
 
   const format: DescriptorFormat = {
     fileType: "elf",
@@ -73,14 +89,13 @@ export function parseElf(window: FileWindow): PluginDescriptorInfo[] {
     layout,
   };
   return readDescriptors(window, format, placed, (symbol) => {
-    const found = relocations();
     return {
       pointer(at, stored) {
         const slot = symbol.value + at;
-        return relocatedValue(header, found.get(slot), stored, symbols, `${symbol.name}+0x${at.toString(16)}`);
+        const relocation = lookup(search, slot, fullWalk);
+        return relocatedValue(header, relocation, stored, symbols, `${symbol.name}+0x${at.toString(16)}`);
       },
-      fileOffset: (address, length) =>
-        address <= MAX_ADDRESS ? addresses.fileOffset(Number(address), length) : undefined,
+      fileOffset,
     };
   });
 }

@@ -25,6 +25,9 @@ export interface Range {
 
 const EMPTY = chunkOf(new Uint8Array(0));
 
+/** Ranges a parser names for `prefetch`, as `[offset, length]`; `undefined` entries are skipped. */
+export type PrefetchRanges = readonly (readonly [offset: number, length: number] | undefined)[];
+
 /** Thrown by a ByteSource for ranges it does not hold yet. Never escapes the analyzer. */
 export class NeedBytes {
   constructor(readonly ranges: readonly Range[]) {}
@@ -81,12 +84,19 @@ export class FileWindow {
     return new Fields(chunk, start, length, little, this.base + offset);
   }
 
+  /** Whether `read` would return these bytes now, without fetching. */
+  has(offset: number, length: number): boolean {
+    return this.contains(offset, length) && this.source.has(this.base + offset, length);
+  }
+
   /**
    * Says which ranges the parser is about to read, so that a reader fetches them in one round
    * instead of one re-run each. Ranges outside the window are left for `read` to report.
    */
-  prefetch(ranges: readonly (readonly [offset: number, length: number] | undefined)[]): void {
+  prefetch(wanted: PrefetchRanges | (() => PrefetchRanges)): void {
     if (this.source.complete) return;
+    // A function is called only here, so bytes in memory never pay for working the ranges out.
+    const ranges = typeof wanted === "function" ? wanted() : wanted;
     const missing: Range[] = [];
     for (const range of ranges) {
       if (range === undefined) continue;

@@ -20,6 +20,9 @@ export interface FileReader extends SyncRandomAccessReader {
   close(): void;
 }
 
+/** The buffer a reader's reads are carved from: enough for a typical plugin's whole analysis. */
+const ARENA_BYTES = 64 * 1024;
+
 export function openFileReader(path: string): FileReader {
   const fd = openSync(path, "r");
   let size: number;
@@ -32,6 +35,10 @@ export function openFileReader(path: string): FileReader {
   let bytesRead = 0;
   let reads = 0;
   let open = true;
+  // Reads are carved from one buffer per reader (a plugin's analysis reads a few tens of KiB):
+  // one allocation per file instead of one per read. Never reused, so returned bytes stay valid.
+  let arena = new Uint8Array(0);
+  let arenaUsed = 0;
   return {
     size,
     get bytesRead() {
@@ -42,8 +49,15 @@ export function openFileReader(path: string): FileReader {
     },
     read(offset, length) {
       if (!open) throw new Error(`read from ${path} after close()`);
-      // Every byte is overwritten below (or cut off), so skip zero-filling.
-      const buffer = Buffer.allocUnsafe(length);
+      if (arenaUsed + length > arena.length) {
+        // Every byte is overwritten below (or cut off), so skip zero-filling.
+        const fresh = Buffer.allocUnsafe(Math.max(length, ARENA_BYTES));
+        arena = new Uint8Array(fresh.buffer, fresh.byteOffset, fresh.length);
+        arenaUsed = 0;
+      }
+      // A plain Uint8Array view, not a Buffer: the parsers then see one typed-array shape only.
+      const buffer = arena.subarray(arenaUsed, arenaUsed + length);
+      arenaUsed += length;
       let filled = 0;
       while (filled < length) {
         const got = readSync(fd, buffer, filled, length - filled, offset + filled);
@@ -52,8 +66,7 @@ export function openFileReader(path: string): FileReader {
       }
       bytesRead += filled;
       reads += 1;
-      // A plain Uint8Array view, not a Buffer: the parsers then see one typed-array shape only.
-      return new Uint8Array(buffer.buffer, buffer.byteOffset, filled);
+      return buffer.subarray(0, filled);
     },
     close() {
       if (!open) return;

@@ -3,6 +3,8 @@
  * readers that return promises, so both must ask for the same ranges and get the same answer.
  */
 import { describe, expect, test } from "bun:test";
+import { runAsync, runBlocking } from "../src/drive.ts";
+import type { FileWindow } from "../src/file-window.ts";
 import { AnalyzeError, analyzeFile, analyzeFileSync, parseDescriptors } from "../src/index.ts";
 import { builtFiles, fixtureFiles } from "./support/corpus.ts";
 
@@ -63,5 +65,39 @@ describe("the read driver", () => {
       read: async (offset: number, length: number) => bytes.slice(offset, offset + length),
     };
     expect(() => analyzeFileSync(reader as never)).toThrow(AnalyzeError);
+  });
+
+  /** Asks for four ranges in one round, three of them within a few KiB of each other, and reads them. */
+  const scattered = (window: FileWindow) => {
+    const ranges = [
+      [90_000, 8],
+      [50_100, 8],
+      [50_000, 8],
+      [52_000, 8],
+    ] as const;
+    window.prefetch(ranges);
+    return ranges.map(([offset, length]) => window.read(offset, length, true, "truncated", "a range").u8(0));
+  };
+  const file = new Uint8Array(100_000).map((_, index) => index & 0xff);
+
+  test("ranges a round asks for within a few KiB of each other cost one read", () => {
+    const { reader, reads } = loggingReader(file, (range) => range);
+    expect(runBlocking(scattered, reader)).toEqual([90_000 & 0xff, 50_100 & 0xff, 50_000 & 0xff, 52_000 & 0xff]);
+    expect(reads).toEqual(["0+16384", "50000+4096", "90000+4096"]);
+  });
+
+  test("an asynchronous reader gets all of a round's reads before the first resolves", async () => {
+    let pending = 0;
+    let mostPending = 0;
+    const { reader, reads } = loggingReader(file, async (range) => {
+      pending += 1;
+      mostPending = Math.max(mostPending, pending);
+      await Bun.sleep(1);
+      pending -= 1;
+      return range;
+    });
+    expect(await runAsync(scattered, reader)).toHaveLength(4);
+    expect(reads).toEqual(["0+16384", "50000+4096", "90000+4096"]);
+    expect(mostPending).toBe(2);
   });
 });

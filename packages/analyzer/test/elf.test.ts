@@ -169,4 +169,27 @@ describe("ELF", () => {
     expect(error.kind).toBe("truncated");
     expect(error.offset).toBeLessThanOrEqual(40);
   });
+
+  test("RELA entries too small for their kind fail a file with descriptors, not one without", async () => {
+    // DT_RELAENT (tag 9) of 8 bytes written over the first DT_NULL of a 64-bit little-endian file's
+    // dynamic segment (the builder leaves spare entries and states no entry size).
+    const withSmallEntries = (bytes: Uint8Array) => {
+      const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+      const programHeaders = Number(view.getBigUint64(32, true));
+      for (let index = 0; index < view.getUint16(56, true); index += 1) {
+        const header = programHeaders + index * 56;
+        if (view.getUint32(header, true) !== 2) continue; // PT_DYNAMIC
+        let at = Number(view.getBigUint64(header + 8, true));
+        while (view.getBigUint64(at, true) !== 0n) at += 16;
+        view.setBigUint64(at, 9n, true);
+        view.setBigUint64(at + 8, 8n, true);
+      }
+      return bytes;
+    };
+    const broken = withSmallEntries(buildElf({ storage: "rela", descriptors: [QEMU] }));
+    expect(errorOf(() => parseDescriptors(broken)).kind).toBe("malformed");
+    const none = withSmallEntries(buildElf({ storage: "rela", descriptors: [{ ...QEMU, exportName: "other" }] }));
+    expect(parseDescriptors(none)).toEqual([]);
+    expect(await analyzeFile(bytesReader(none))).toEqual([]);
+  });
 });

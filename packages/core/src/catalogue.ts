@@ -7,3 +7,4 @@
 export { type DescriptorCache, descriptorCacheKey, type FileIdentity } from "./catalogue/descriptor-cache.ts";
 export { type CatalogueOptions, PluginCatalogue, type ScanOptions } from "./catalogue/plugin-catalogue.ts";
 export type { PluginEntry, PluginMatch, RejectedPlugin, SearchedDirectory } from "./catalogue/plugin-entry.ts";
+export type { WantedPlugin } from "./catalogue/wanted-plugins.ts";

@@ -4,6 +4,7 @@
  * position on the command line; a connector must be followed by an OS and an OS by a connector.
  */
 import { type ConnectorArgs, type OsArgs, parseConnectorArgs, parseOsArgs } from "./args/connector-args.ts";
+import type { WantedPlugin } from "./catalogue/wanted-plugins.ts";
 import { MemflowError } from "./error.ts";
 
 export type BuildStep =
@@ -28,6 +29,20 @@ export function connectorStep(input: string): BuildStep {
 export function osStep(input: string): BuildStep {
   const [name, rest] = splitStep(input);
   return { kind: "os", name, args: rest === "" ? undefined : parseOsArgs(rest) };
+}
+
+/**
+ * The plugins `-c`/`-o` values name, without parsing their arguments (which may be wrong: the
+ * chain reports that when it is built): what a catalogue scan can look for (wanted-plugins.ts).
+ */
+export function chainPlugins(
+  connectors: readonly PositionedValue[],
+  osLayers: readonly PositionedValue[],
+): WantedPlugin[] {
+  return [
+    ...connectors.map(([, value]) => ({ kind: "connector" as const, name: splitStep(value)[0] })),
+    ...osLayers.map(([, value]) => ({ kind: "os" as const, name: splitStep(value)[0] })),
+  ];
 }
 
 function orderedSteps(connectors: readonly PositionedValue[], osLayers: readonly PositionedValue[]): BuildStep[] {

@@ -23,15 +23,18 @@ export { parseRustUnsigned } from "./args/rust-number.ts";
 export { splitStrArgs } from "./args/split.ts";
 export { type ArgDescriptor, ArgsValidator, type ArgValidator, describeArg } from "./args/validator.ts";
 export type { PluginEntry, PluginMatch, RejectedPlugin, SearchedDirectory } from "./catalogue/plugin-entry.ts";
+export type { WantedPlugin } from "./catalogue/wanted-plugins.ts";
 export {
   type BuildStep,
   ConnectorChain,
   chainArguments,
+  chainPlugins,
   connectorStep,
   OsChain,
   osStep,
   type PositionedValue,
 } from "./chain.ts";
+export { CHILD_MODULE_VARIABLE, type ChildModuleCommand, childModuleCommand } from "./child-module.ts";
 export {
   decodeError,
   decodePartialResult,

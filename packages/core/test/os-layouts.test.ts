@@ -120,6 +120,17 @@ const C_EXPRESSIONS: CExpressions = {
     ITEM_COUNT: "item_count",
     FAILURES: "failures",
   }),
+  SHIM_SCRIPT_RESULT: {
+    ...struct("ScriptResult", {
+      RECORDS: "records",
+      COUNT: "count",
+      FAILURES: "failures",
+      FAILURE_COUNT: "failure_count",
+      HANDLE: "handle",
+      TRANSLATES: "translates",
+    }),
+    TRANSLATE_ENTRIES: "SCRIPT_TRANSLATE_ENTRIES",
+  },
   // os-calls.h names each shape CALL_<the same name>; the test below checks it lists no other.
   SHIM_CALL: Object.fromEntries(Object.keys(osLayouts.SHIM_CALL).map((shape) => [shape, `CALL_${shape}`])),
   KEYBOARD_SNAPSHOT: { KEYS: "KEYBOARD_KEYS" },

@@ -2,49 +2,49 @@
  * The plugins that ship as C source with the SDK (`native/`): the `dummy` and `rawfile`
  * connectors and the `dummy` OS (`dummy-os`). Each is its own library exporting only its own
  * descriptor. They are built on demand with the system compiler into a cache folder, once per
- * source (every file of `native/`, with both headers) and compiler, so no prebuilt binary is
+ * source (every C file of the SDK: c-sources.ts) and compiler, so no prebuilt binary is
  * ever shipped or committed.
  */
-import { existsSync, mkdirSync, readdirSync, readFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
-import { ABI_HEADER_FILES, cacheDirectory, compilerVersion } from "@memflow-ts/core/install";
-import { type BuildPluginOptions, buildPlugin, INCLUDE_DIRECTORY } from "./build-plugin.ts";
+import { cacheDirectory, compilerVersion, sourceTreeKey } from "@memflow-ts/core/install";
+import { type BuildPluginOptions, buildPlugin } from "./build-plugin.ts";
+import { SDK_C_SOURCES, sdkSourceFolders } from "./c-sources.ts";
 import { BuildError, pluginCompiler } from "./compiler.ts";
 
 export type BundledPlugin = "dummy" | "rawfile" | "dummy-os";
 
-const NATIVE_DIRECTORY = join(import.meta.dir, "..", "native");
+export interface BundledPluginInfo {
+  /** The plugin's descriptor name, and the name in its file name (`libmemflow_<name>_<digest7>`). */
+  readonly name: string;
+  readonly kind: "connector" | "os";
+}
 
 /**
- * The name each bundled plugin is installed under (`libmemflow_<name>_<digest7>`): memflowup
- * names a file after its first descriptor, so the dummy OS is `dummy` too, beside the dummy
- * connector in its own file.
+ * Each bundled plugin's descriptor, in the order they are offered. memflowup names a file after
+ * its plugin, so the dummy OS is `dummy` too, beside the dummy connector in a file of its own
+ * (the digest keeps the two files apart); `dummy-os` is only how it is asked for.
  */
-const INSTALLED_NAMES: Readonly<Record<BundledPlugin, string>> = {
-  dummy: "dummy",
-  rawfile: "rawfile",
-  "dummy-os": "dummy",
+export const BUNDLED_PLUGINS: Readonly<Record<BundledPlugin, BundledPluginInfo>> = {
+  dummy: { name: "dummy", kind: "connector" },
+  rawfile: { name: "rawfile", kind: "connector" },
+  "dummy-os": { name: "dummy", kind: "os" },
 };
+
+/** Whether `name` asks for a bundled plugin (`dummy`, `rawfile`, `dummy-os`). */
+export function isBundledPlugin(name: string): name is BundledPlugin {
+  return Object.hasOwn(BUNDLED_PLUGINS, name);
+}
 
 /** The file to compile: `native/<name>.c`, which includes what else it needs from `native/`. */
 export function bundledPluginSource(name: BundledPlugin): string {
-  return join(NATIVE_DIRECTORY, `${name}.c`);
+  return join(sdkSourceFolders().native, `${name}.c`);
 }
 
 /** The options that build a bundled plugin into `outDir` with `buildPlugin` or `buildPluginAsync`. */
 export function bundledPluginBuild(name: BundledPlugin, outDir: string): BuildPluginOptions {
-  return { name: INSTALLED_NAMES[name], sources: [bundledPluginSource(name)], outDir };
-}
-
-/** Every file under `native/`, in a stable order: what any bundled plugin's build may include. */
-function nativeFiles(directory = NATIVE_DIRECTORY): string[] {
-  return readdirSync(directory, { withFileTypes: true })
-    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
-    .flatMap((entry) => {
-      const path = join(directory, entry.name);
-      return entry.isDirectory() ? nativeFiles(path) : [path];
-    });
+  return { name: BUNDLED_PLUGINS[name].name, sources: [bundledPluginSource(name)], outDir };
 }
 
 /** Where built bundled plugins are kept: `plugins/` in memflow-ts's cache folder. */
@@ -62,9 +62,8 @@ export function bundledPluginDirectory(
 ): string {
   const compiler = pluginCompiler();
   const hasher = new Bun.CryptoHasher("sha256").update(name);
-  for (const file of nativeFiles()) hasher.update(file.slice(NATIVE_DIRECTORY.length)).update(readFileSync(file));
-  hasher.update(readFileSync(join(INCLUDE_DIRECTORY, "memflow-plugin.h")));
-  for (const header of ABI_HEADER_FILES) hasher.update(readFileSync(header));
+  // Every C file of the SDK (its sources, headers and the ABI headers): any may be included.
+  hasher.update(sourceTreeKey(SDK_C_SOURCES));
   const key = hasher.update(compilerVersion(compiler)).digest("hex").slice(0, 16);
   const directory = join(cache, `${name}-${key}`);
   const built = existsSync(directory) && readdirSync(directory).some((file) => file.endsWith(".meta"));

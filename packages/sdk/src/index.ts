@@ -11,13 +11,15 @@ export {
 } from "@memflow-ts/core";
 export type { BuildPluginOptions, BuiltPlugin, InstallPluginOptions } from "./build-plugin.ts";
 export { buildPlugin, buildPluginAsync, INCLUDE_DIRECTORY, installPluginFile } from "./build-plugin.ts";
-export type { BundledPlugin } from "./bundled-plugins.ts";
+export type { BundledPlugin, BundledPluginInfo } from "./bundled-plugins.ts";
 export {
+  BUNDLED_PLUGINS,
   bundledPluginBuild,
   bundledPluginCache,
   bundledPluginDirectory,
   bundledPluginPath,
   bundledPluginSource,
+  isBundledPlugin,
 } from "./bundled-plugins.ts";
 export { BuildError, pluginCompiler } from "./compiler.ts";
 export { defineConnector } from "./define-connector.ts";

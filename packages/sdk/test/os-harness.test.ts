@@ -115,8 +115,8 @@ describe.skipIf(!gcc.available)("OS plugins that break a rule fail the check for
     [
       "export",
       "exports",
-      'the kernel: export "beyond_the_end" of "dummy-kernel" at offset 0xf000 is past its size 0xf000; ' +
-        'the kernel: export "beyond_the_end" of "dummy-driver" at offset 0xa000 is past its size 0xa000',
+      'the kernel: export "beyond_the_end" of "dummy-kernel" at offset 0xa000 is past its size 0xa000; ' +
+        'the kernel: export "beyond_the_end" of "dummy-driver" at offset 0xd000 is past its size 0xd000',
     ],
     [
       "by-name",

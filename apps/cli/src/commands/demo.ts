@@ -3,7 +3,7 @@
  * (every directory memflow searches, each plugin file there with its descriptors or why it is
  * skipped), then opens a dummy connector, writes a pattern into its memory, reads it back,
  * prints a hexdump; then looks inside the dummy OS over a dummy connector (os-tour.ts), and ends
- * with the inventory table and commands to try next.
+ * with the inventory table and commands to try next, offering to install what they need.
  */
 import { readdir } from "node:fs/promises";
 import { join } from "node:path";
@@ -14,6 +14,7 @@ import { pluginExtension, pluginSearchPaths, printable } from "@memflow-ts/core/
 import { bundledPluginCache } from "@memflow-ts/sdk";
 import { type Command, UsageError } from "../command.ts";
 import { openDummy } from "../demo/dummy-connector.ts";
+import { offerInstallThenHint } from "../demo/install-offer.ts";
 import { DEMO_OS_CHAIN, tourDummyOs } from "../demo/os-tour.ts";
 import { failureMessage } from "../error-report.ts";
 import { CliFailure, errnoCode, fileProblem } from "../failure.ts";
@@ -135,8 +136,8 @@ function inventoryRows(inventories: readonly Inventory[]): string[][] {
 
 /**
  * What to try next. The demo builds its plugins into a cache folder, not a plugin folder, so the
- * commands that find plugins by name need `memflow-ts setup` first, which installs the dummy
- * connector and the dummy OS (a test runs these commands after installing them as setup does).
+ * commands that find plugins by name need the dummy connector and the dummy OS installed: the
+ * demo offers that at its end (demo/install-offer.ts), or prints the command that does it.
  */
 export const NEXT_COMMANDS = [
   "memflow-ts list",
@@ -144,12 +145,6 @@ export const NEXT_COMMANDS = [
   `memflow-ts ps -c dummy::size=${DEMO_OS_CHAIN.size} -o dummy::procs=${DEMO_OS_CHAIN.procs},seed=${DEMO_OS_CHAIN.seed}`,
   `memflow-ts modules -c dummy::size=${DEMO_OS_CHAIN.size} -o dummy::procs=${DEMO_OS_CHAIN.procs},seed=${DEMO_OS_CHAIN.seed} 1`,
 ] as const;
-
-const NEXT_HINT = [
-  "Next: memflow-ts setup (interactive; --yes without a terminal) installs the dummy connector and OS into",
-  "your plugin folder; then:",
-  ...NEXT_COMMANDS.map((command) => `  ${command}`),
-].join("\n");
 
 async function walkThrough(context: CliContext): Promise<ExitCode> {
   const out = printer(context);
@@ -182,8 +177,8 @@ async function walkThrough(context: CliContext): Promise<ExitCode> {
   out.line("Inventory of this run:");
   out.line(formatTable([12, 10, 8, 4], [INVENTORY_HEADER, ...inventoryRows([inventory, osInventory])]).trimEnd());
   out.line();
-  out.line(NEXT_HINT);
-  return ExitCode.ok;
+  const failed = await offerInstallThenHint(context, out, NEXT_COMMANDS);
+  return failed ? ExitCode.failed : ExitCode.ok;
 }
 
 export const demoCommand: Command = {
@@ -191,8 +186,10 @@ export const demoCommand: Command = {
 
 Scans the plugin directories memflow searches and shows what is there; then writes and reads
 memory through a dummy connector, and looks inside the dummy OS over a dummy connector (processes,
-modules, a virtual read, its virtToPhys and the same bytes read physically). Never prompts; builds
-the SDK's C plugins into a cache folder (the TypeScript ones without a C compiler).`,
+modules, a virtual read, its virtToPhys and the same bytes read physically). Builds the SDK's C
+plugins into a cache folder (the TypeScript ones without a C compiler). At its end, the commands
+to try next need the dummy connector and OS in the plugin folder: on a terminal it asks whether
+to install them there; otherwise it prints the command that does (plugin install dummy dummy-os).`,
   async run(args, context) {
     if (args.length > 0) throw new UsageError(`demo takes no arguments (got ${args.join(" ")})`);
     return runDemo(context);

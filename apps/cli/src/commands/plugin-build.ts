@@ -1,6 +1,6 @@
 /**
  * `memflow-ts plugin build [dir] [--out <folder>] [--name <name>]`: compiles a C connector
- * project's `src/*.c` with the SDK, into `dist/` by default.
+ * project's `src/*.c` (or one top-level C file) with the SDK, into `dist/` by default.
  */
 import { existsSync, readdirSync } from "node:fs";
 import { basename, join, resolve } from "node:path";
@@ -11,21 +11,40 @@ import { type CliContext, ExitCode } from "../io.ts";
 import { printer } from "../output.ts";
 import { withSpinner } from "../spinner.ts";
 
-/** The C sources of a project: `src/*.c`, or `*.c` at its top when it has no `src/`. */
-export function projectSources(dir: string): string[] {
-  const folder = existsSync(join(dir, "src")) ? join(dir, "src") : dir;
-  if (!existsSync(folder)) return [];
-  return readdirSync(folder)
-    .filter((name) => name.endsWith(".c"))
-    .sort()
-    .map((name) => join(folder, name));
-}
-
-/** The plugin name: --name, else the single source file's name (`src/<name>.c`, as `plugin new` writes). */
-export function projectPluginName(sources: readonly string[], explicit: string | undefined): string {
-  if (explicit !== undefined) return explicit;
-  if (sources.length === 1 && sources[0]) return basename(sources[0], ".c");
-  throw new UsageError("the project has several source files: say which plugin this is with --name <name>");
+/**
+ * What a folder builds: the plugin name and its C sources. A project's plugin is every file of
+ * its `src/*.c`. A folder without `src/` holding several C files at its top holds several
+ * plugins, one per file (as the SDK's `native/` does): `--name <name>` builds `<name>.c` alone,
+ * so no library ends up holding another plugin that would shadow the real one.
+ */
+export function projectBuild(dir: string, explicitName: string | undefined): { name: string; sources: string[] } {
+  const hasSrc = existsSync(join(dir, "src"));
+  const folder = hasSrc ? join(dir, "src") : dir;
+  const sources = existsSync(folder)
+    ? readdirSync(folder)
+        .filter((file) => file.endsWith(".c"))
+        .sort()
+        .map((file) => join(folder, file))
+    : [];
+  if (sources.length === 0) {
+    throw new CliFailure(
+      `no C sources in ${dir} (expected src/*.c); create a project with memflow-ts plugin new <name>`,
+    );
+  }
+  if (sources.length === 1 && sources[0]) return { name: explicitName ?? basename(sources[0], ".c"), sources };
+  if (hasSrc) {
+    if (explicitName === undefined)
+      throw new UsageError("the project has several source files: say which plugin this is with --name <name>");
+    return { name: explicitName, sources };
+  }
+  const files = sources.map((source) => basename(source));
+  const own = sources.find((source) => basename(source, ".c") === explicitName);
+  if (explicitName === undefined || own === undefined) {
+    throw new UsageError(
+      `${dir} has several C files at its top (${files.join(", ")}), one plugin each: build one with --name <file name without .c>, or put one plugin's files in src/`,
+    );
+  }
+  return { name: explicitName, sources: [own] };
 }
 
 export async function buildProject(
@@ -34,13 +53,7 @@ export async function buildProject(
   outDir: string,
   explicitName: string | undefined,
 ): Promise<ExitCode> {
-  const sources = projectSources(dir);
-  if (sources.length === 0) {
-    throw new CliFailure(
-      `no C sources in ${dir} (expected src/*.c); create a project with memflow-ts plugin new <name>`,
-    );
-  }
-  const name = projectPluginName(sources, explicitName);
+  const { name, sources } = projectBuild(dir, explicitName);
   const built = await withErrorContext(`building ${name} failed`, () =>
     withSpinner(context, `Building ${name}`, () => buildPluginAsync({ name, sources, outDir })),
   );
@@ -58,7 +71,9 @@ export const pluginBuildCommand: Command = {
   usage: `Usage: memflow-ts plugin build [dir] [--out <folder>] [--name <name>]
 
 Compiles the C connector project in dir (default: here) into --out (default: dir/dist), named
-as memflowup installs plugins, with its .meta.`,
+as memflowup installs plugins, with its .meta. The plugin is src/*.c; a folder without src/
+holding several C files at its top holds one plugin per file, and --name <name> builds <name>.c
+alone. The SDK's bundled plugins install with memflow-ts plugin install dummy|rawfile|dummy-os.`,
   async run(args, context) {
     const { values, positionals } = parseFlags(args, { out: { type: "string" }, name: { type: "string" } });
     if (positionals.length > 1) throw new UsageError("give at most one project folder");

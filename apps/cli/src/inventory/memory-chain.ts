@@ -7,12 +7,14 @@
 import {
   ConnectorChain,
   chainArguments,
+  chainPlugins,
   type Inventory,
   MemflowError,
   type Os,
   OsChain,
   type PhysicalMemory,
   type PositionedValue,
+  type WantedPlugin,
 } from "@memflow-ts/core";
 import { UsageError } from "../command.ts";
 
@@ -55,6 +57,11 @@ export function takeChainArguments(args: readonly string[]): ChainArguments {
     else if (!argument.startsWith("--connector=") && !argument.startsWith("--os=")) rest.push(argument);
   }
   return { ...positioned, rest };
+}
+
+/** The plugins the chain names: all the scan must read before building it. */
+export function wantedPlugins(chain: ChainArguments): WantedPlugin[] {
+  return chainPlugins(chain.connectors, chain.osLayers);
 }
 
 export interface OpenMemory {

@@ -12,7 +12,7 @@ import type { CliContext } from "../io.ts";
 import { processLabel, useProcess } from "../os/os-command.ts";
 import { type ProcessSelector, parseProcessSelector } from "../os/process-selector.ts";
 import { LOG_FLAGS, LOG_FLAGS_USAGE, logLevelFrom } from "./log-flags.ts";
-import { type ChainArguments, openMemory, takeChainArguments } from "./memory-chain.ts";
+import { type ChainArguments, openMemory, takeChainArguments, wantedPlugins } from "./memory-chain.ts";
 import { openInventory } from "./open-inventory.ts";
 
 const MEMORY_FLAGS = {
@@ -85,7 +85,7 @@ export function useMemory<T>(
       result: use(process),
     }));
   }
-  using inventory = openInventory(context, logLevelFrom(logFlags));
+  using inventory = openInventory(context, logLevelFrom(logFlags), wantedPlugins(chain));
   const opened = openMemory(inventory, chain, command);
   try {
     return { label: opened.label, result: use(opened.memory) };

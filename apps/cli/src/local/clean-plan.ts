@@ -8,15 +8,16 @@
  * 2. plugin files without a `.meta` only with `includeUnmanaged`: memflowup deletes them always,
  *    which takes plugins copied in by hand;
  * 3. `.meta` files whose plugin file is missing, and files an interrupted install left;
- * 4. older versions: every managed file that is not the newest for any of its plugins (memflowup
- *    deletes a file when any one of its plugins has a newer version, taking the others along).
+ * 4. older versions: every managed file that is not the newest for any of its plugins, a plugin
+ *    being a kind and a name (memflowup deletes a file when any one of its plugins has a newer
+ *    version, taking the others along, and takes a connector and an OS of one name for one plugin).
  */
 import { type Dirent, existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { TEMPORARY_SUFFIX } from "@memflow-ts/core/install";
 import { type HostPlatform, metaPathFor, pluginExtension } from "@memflow-ts/core/plugin-files";
 import { errnoCode, fileFailure } from "../failure.ts";
-import { localPlugins, readLocalMeta } from "./local-plugins.ts";
+import { type LocalPlugin, localPlugins, readLocalMeta } from "./local-plugins.ts";
 import { sha256File } from "./sha256.ts";
 
 export interface Removal {
@@ -123,13 +124,15 @@ export function planClean(directory: string, platform: HostPlatform, options: Cl
   const managed = localPlugins(directory, platform).plugins.filter(
     (plugin) => plugin.fileExists && !gone.has(plugin.pluginPath) && !gone.has(plugin.metaPath),
   );
+  // A plugin is its kind and name: the dummy connector and the dummy OS are two plugins, each
+  // newest in its own file (memflowup compares names only and would delete the older of them).
+  const pluginKey = (plugin: LocalPlugin) => `${plugin.descriptor.plugin_kind} ${plugin.descriptor.name}`;
   const newest = new Map<string, string>();
-  for (const plugin of managed)
-    if (!newest.has(plugin.descriptor.name)) newest.set(plugin.descriptor.name, plugin.pluginPath);
+  for (const plugin of managed) if (!newest.has(pluginKey(plugin))) newest.set(pluginKey(plugin), plugin.pluginPath);
   const keep = new Set(newest.values());
   for (const plugin of managed) {
     if (keep.has(plugin.pluginPath) || gone.has(plugin.pluginPath)) continue;
-    const reason = `an older ${plugin.descriptor.name} ${plugin.descriptor.version}; kept ${newest.get(plugin.descriptor.name)}`;
+    const reason = `an older ${plugin.descriptor.name} ${plugin.descriptor.version}; kept ${newest.get(pluginKey(plugin))}`;
     remove({ paths: [plugin.pluginPath, plugin.metaPath], what: "plugin", reason, isPlugin: true });
   }
   return { removals, keptUnmanaged, damagedMeta };

@@ -9,7 +9,7 @@ import { MemflowError } from "@memflow-ts/core";
 import { parseFlags, UsageError } from "../command.ts";
 import type { FlagSpecs } from "../flags.ts";
 import { LOG_FLAGS, LOG_FLAGS_USAGE, logLevelFrom } from "../inventory/log-flags.ts";
-import { type ChainArguments, openOs, takeChainArguments } from "../inventory/memory-chain.ts";
+import { type ChainArguments, openOs, takeChainArguments, wantedPlugins } from "../inventory/memory-chain.ts";
 import { openInventory } from "../inventory/open-inventory.ts";
 import type { CliContext } from "../io.ts";
 import { describeSelector, openProcess, type ProcessSelector } from "./process-selector.ts";
@@ -78,7 +78,7 @@ export function useOs<T>(
   command: string,
   use: (os: Os) => T,
 ): T {
-  using inventory = openInventory(context, logLevelFrom(logFlags));
+  using inventory = openInventory(context, logLevelFrom(logFlags), wantedPlugins(chain));
   using os = openOs(inventory, chain, command);
   return use(os);
 }

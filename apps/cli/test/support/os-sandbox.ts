@@ -7,6 +7,7 @@ import { afterAll, beforeAll } from "bun:test";
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { BUILD_HOOK_TIMEOUT } from "../../../../tooling/testing/timeouts.ts";
 import { cli } from "../run-cli.ts";
 import { gcc } from "./plugins.ts";
 
@@ -17,7 +18,7 @@ export function osSandbox(prefix: string, build: (plugins: string) => void) {
   beforeAll(() => {
     mkdirSync(home, { recursive: true });
     if (gcc.available) build(plugins);
-  });
+  }, BUILD_HOOK_TIMEOUT);
   afterAll(() => rmSync(sandbox, { recursive: true, force: true }));
   return {
     sandbox,

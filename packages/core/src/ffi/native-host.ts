@@ -26,6 +26,7 @@ import { NativeOs } from "./native-os.ts";
 import { type PluginLabel, pluginLabel } from "./plugin-label.ts";
 import { type LogReceiver, type LogSubscription, pluginLogHub } from "./plugin-log-hub.ts";
 import { scriptInput } from "./script-input.ts";
+import { scriptOsInput } from "./script-os-input.ts";
 import { nativeShim } from "./shim.ts";
 
 /** The host for plugin files, as the Inventory sees it: through the PluginHost interface. */
@@ -145,16 +146,11 @@ export class NativePluginHost implements PluginHost, LogReceiver {
     }
   }
 
+  /** A TypeScript OS as input becomes an OsInstance made by the shim (script-os-input.ts). */
   instantiateConnector(location: PluginLocation, input: Os | undefined, args: ConnectorArgs | undefined): Connector {
-    if (input !== undefined && !(input instanceof NativeOs)) {
-      throw new MemflowError(
-        "OsLayer",
-        "NotSupported",
-        `an OS that is not a native plugin (${input.name}) cannot be the input of the native connector at ${location.path}`,
-      );
-    }
+    const given = input instanceof NativeOs || input === undefined ? input : { moveOut: () => scriptOsInput(input) };
     const marshalled = args && marshalConnectorArgs(args);
-    const { descriptor, plugin, out } = this.#create(location, CONNECTOR_INSTANCE.SIZE, marshalled, input, (...call) =>
+    const { descriptor, plugin, out } = this.#create(location, CONNECTOR_INSTANCE.SIZE, marshalled, given, (...call) =>
       nativeShim().mf_create_connector(...call),
     );
     const wrap = (bytes: Uint8Array, label: string) =>

@@ -181,6 +181,21 @@ export const SHIM_ARGUMENTS = {
   FAILURES: 72,
 } as const;
 
+/**
+ * The shim's ScriptResult (script-os.h): what a TypeScript OS answers a native plugin's call.
+ * TRANSLATE_ENTRIES is what tells a VirtualTranslate entry from a Process entry on one handle.
+ */
+export const SHIM_SCRIPT_RESULT = {
+  SIZE: 48,
+  RECORDS: 0,
+  COUNT: 8,
+  FAILURES: 16,
+  FAILURE_COUNT: 24,
+  HANDLE: 32,
+  TRANSLATES: 40,
+  TRANSLATE_ENTRIES: 0x1000,
+} as const;
+
 /** The shapes of `mf_os_call` (os-calls.h's CALL_*); below FIRST_OBJECT the result is a List. */
 export const SHIM_CALL = {
   ADDRESS_LIST: 0,

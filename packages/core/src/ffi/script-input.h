@@ -53,29 +53,43 @@ static size_t script_move(const ScriptInput *input, uint64_t address, uint8_t *d
   return done;
 }
 
-/* read_raw_iter and write_raw_iter, which differ only in their types: every request is moved,
-   the moved part reported to `out` and the rest (from the first byte not moved) to `out_fail`. */
-#define SCRIPT_RAW_ITER(name, ops_type, item_type, data_type, write, refusal)                                  \
-  static int32_t name(mf_container *cont, ops_type ops) {                                                     \
-    const ScriptInput *input = cont->instance.instance;                                                       \
-    bool allowed = script_on_owner(input, refusal);                                                           \
-    item_type item;                                                                                           \
-    while (ops.inp.func(ops.inp.iter, &item) == 0) {                                                          \
-      size_t length = item.data.len;                                                                          \
-      size_t done = allowed ? script_move(input, item.addr.address, (uint8_t *)item.data.data, length, write) : 0; \
-      bool go = true;                                                                                         \
-      if (done > 0 && ops.out) go = ops.out->func(ops.out->context, (data_type){ item.meta_addr, { item.data.data, done } }); \
-      if (done < length && ops.out_fail)                                                                      \
-        go = ops.out_fail->func(ops.out_fail->context,                                                        \
-                                (data_type){ item.meta_addr + done, { item.data.data + done, length - done } }) && go; \
-      if (!go) break;                                                                                         \
-    }                                                                                                         \
-    return 0;                                                                                                 \
+/* The length of the piece of a request at `address` (`left` bytes to go) that `page` allows: up
+   to the next multiple of `page`, or all of it when `page` is 0. */
+static size_t script_piece(uint64_t address, size_t left, uint64_t page) {
+  if (page == 0) return left;
+  uint64_t to_boundary = page - (address & (page - 1));
+  return left < to_boundary ? left : (size_t)to_boundary;
+}
+
+/* read_raw_iter and write_raw_iter, of physical memory here and of a process's virtual memory in
+   script-process.h, which differ only in their types, where a request's address is (`address`,
+   a field path of the item) and how requests are cut (`page`: physical memory moves a request
+   whole; a virtual memory page by page, as memflow's VirtualDma, so a hole fails its own pages
+   only). Each piece's moved part is reported to `out` and the rest (from the first byte not
+   moved) to `out_fail`. */
+#define SCRIPT_RAW_ITER(name, ops_type, item_type, data_type, address, page, write, refusal)                     \
+  static int32_t name(mf_container *cont, ops_type ops) {                                                      \
+    const ScriptInput *input = cont->instance.instance;                                                        \
+    bool allowed = script_on_owner(input, refusal);                                                            \
+    item_type item;                                                                                            \
+    bool go = true;                                                                                            \
+    while (go && ops.inp.func(ops.inp.iter, &item) == 0) {                                                     \
+      uint8_t *data = (uint8_t *)item.data.data;                                                               \
+      for (size_t at = 0, piece; go && at < item.data.len; at += piece) {                                      \
+        piece = script_piece(item.address + at, item.data.len - at, page);                                     \
+        size_t done = allowed ? script_move(input, item.address + at, data + at, piece, write) : 0;            \
+        if (done > 0 && ops.out) go = ops.out->func(ops.out->context, (data_type){ item.meta_addr + at, { data + at, done } }); \
+        if (done < piece && ops.out_fail)                                                                      \
+          go = ops.out_fail->func(ops.out_fail->context,                                                       \
+                                  (data_type){ item.meta_addr + at + done, { data + at + done, piece - done } }) && go; \
+      }                                                                                                        \
+    }                                                                                                          \
+    return 0;                                                                                                  \
   }
 
-SCRIPT_RAW_ITER(script_read_raw_iter, mf_read_ops, mf_physical_read_data, mf_read_data, false,
+SCRIPT_RAW_ITER(script_read_raw_iter, mf_read_ops, mf_physical_read_data, mf_read_data, addr.address, 0, false,
                 "a TypeScript connector was read from another thread; the read fails")
-SCRIPT_RAW_ITER(script_write_raw_iter, mf_write_ops, mf_physical_write_data, mf_write_data, true,
+SCRIPT_RAW_ITER(script_write_raw_iter, mf_write_ops, mf_physical_write_data, mf_write_data, addr.address, 0, true,
                 "a TypeScript connector was written from another thread; the write fails")
 
 static mf_physical_memory_metadata script_metadata(const mf_container *cont) {

@@ -1,25 +1,28 @@
 /**
  * A TypeScript connector handed to a native OS plugin as its input. The shim (script-input.h)
  * makes a real memflow ConnectorInstance whose functions call back here through JSCallbacks, by
- * a handle: this file keeps the connector behind each handle. The plugin owns what it is given:
+ * a handle (script-handles.ts keeps the connector behind each). The plugin owns what it is given:
  * its drop closes that handle's connector, once; a clone is a new handle on `connector.clone()`.
  * Callbacks run only on the JavaScript thread (the shim refuses any other), during our own calls
  * into the plugin.
  */
 import { JSCallback, type Pointer, toArrayBuffer } from "bun:ffi";
 import { MemflowError } from "../error.ts";
+import type { MemoryAccess } from "../memory/memory-access.ts";
 import type { Connector } from "../plugin/connector.ts";
 import { CONNECTOR_INSTANCE, METADATA } from "./layouts.ts";
+import { adopt, heldObject, release, scriptObjectsHeld, share } from "./script-handles.ts";
 import { nativeShim } from "./shim.ts";
 
-const connectors = new Map<number, Connector>();
-let nextHandle = 1;
+/** The connector behind `handle`, or a TypeScript process's memory (script-os-input.ts reads through here too). */
+function memoryOf(handle: number): MemoryAccess | undefined {
+  const object = heldObject(handle);
+  return object !== undefined && "readInto" in object ? object : undefined;
+}
 
-function adopt(connector: Connector): number {
-  const handle = nextHandle;
-  nextHandle = nextHandle >= 0xffffffff ? 1 : nextHandle + 1;
-  connectors.set(handle, connector);
-  return handle;
+function connectorOf(handle: number): Connector | undefined {
+  const object = heldObject(handle);
+  return object !== undefined && "clone" in object ? object : undefined;
 }
 
 function bytesAt(pointer: Pointer | null, length: number): Uint8Array | undefined {
@@ -28,12 +31,12 @@ function bytesAt(pointer: Pointer | null, length: number): Uint8Array | undefine
 
 /** Bytes moved, or -1: a throwing connector is a failed transfer for the plugin, never a crash. */
 function transfer(handle: number, address: bigint, pointer: Pointer | null, length: number, write: boolean): number {
-  const connector = connectors.get(handle);
+  const memory = memoryOf(handle);
   const buffer = bytesAt(pointer, length);
-  if (connector === undefined || buffer === undefined) return -1;
+  if (memory === undefined || buffer === undefined) return -1;
   try {
-    if (!write) return connector.readInto(address, buffer);
-    connector.write(address, buffer);
+    if (!write) return memory.readInto(address, buffer);
+    memory.write(address, buffer);
     return length;
   } catch {
     return -1;
@@ -41,7 +44,7 @@ function transfer(handle: number, address: bigint, pointer: Pointer | null, leng
 }
 
 function metadata(handle: number, out: Pointer | null): void {
-  const connector = connectors.get(handle);
+  const connector = connectorOf(handle);
   const view = out === null ? undefined : new DataView(toArrayBuffer(out, 0, METADATA.SIZE));
   if (connector === undefined || view === undefined) return;
   try {
@@ -57,8 +60,11 @@ function metadata(handle: number, out: Pointer | null): void {
 
 let installed = false;
 
-/** The JSCallbacks, made once and kept for the life of the process (instances may outlive any one chain). */
-function install(): void {
+/**
+ * The JSCallbacks, made once and kept for the life of the process (instances may outlive any one
+ * chain). Reads, writes, clones and drops serve every handle, connectors' and processes' alike.
+ */
+export function installScriptCallbacks(): void {
   if (installed) return;
   const callbacks = [
     new JSCallback((h: number, a: bigint, p: Pointer | null, n: number) => transfer(h, a, p, n, false), {
@@ -70,21 +76,15 @@ function install(): void {
       returns: "i32",
     }),
     new JSCallback(metadata, { args: ["u32", "ptr"], returns: "void" }),
+    // A connector's clone is its own; an OS layer or a process shares its handle.
     new JSCallback(
       (handle: number) => {
-        const connector = connectors.get(handle);
-        return connector === undefined ? 0 : adopt(connector.clone());
+        const connector = connectorOf(handle);
+        return connector === undefined ? share(handle) : adopt(connector.clone());
       },
       { args: ["u32"], returns: "u32" },
     ),
-    new JSCallback(
-      (handle: number) => {
-        const connector = connectors.get(handle);
-        connectors.delete(handle);
-        connector?.close();
-      },
-      { args: ["u32"], returns: "void" },
-    ),
+    new JSCallback((handle: number) => release(handle), { args: ["u32"], returns: "void" }),
   ];
   const [read, write, meta, clone, drop] = callbacks.map((callback) => callback.ptr);
   nativeShim().mf_script_callbacks_set(read ?? null, write ?? null, meta ?? null, clone ?? null, drop ?? null);
@@ -96,17 +96,15 @@ function install(): void {
  * plugin owns the connector and closes it when it drops its input.
  */
 export function scriptInput(connector: Connector): Uint8Array {
-  install();
+  installScriptCallbacks();
   const handle = adopt(connector);
   const out = new Uint8Array(CONNECTOR_INSTANCE.SIZE);
   if (!nativeShim().mf_script_input_new(handle, out)) {
-    connectors.delete(handle);
+    release(handle, false);
     throw new MemflowError("Connector", "Unknown", `no memory to hand connector ${connector.name} to a native plugin`);
   }
   return out;
 }
 
-/** How many TypeScript connectors native plugins hold now (tests check that each is released). */
-export function scriptInputsHeld(): number {
-  return connectors.size;
-}
+/** How many TypeScript connectors, OS layers and processes native plugins hold now (tests check that each is released). */
+export const scriptInputsHeld = scriptObjectsHeld;

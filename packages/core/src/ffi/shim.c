@@ -293,3 +293,7 @@ uint64_t mf_log_drain(uint8_t *out, uint64_t capacity, uint64_t *dropped) {
 /* ---- a TypeScript connector as a native plugin's input ---- */
 
 #include "script-input.h"
+
+/* ---- a TypeScript OS as a native connector's input ---- */
+
+#include "script-os.h"

@@ -7,17 +7,16 @@
  * file. memflow-abi.h is memflow 0.2's plugin ABI in C, shared by the shim, the SDK's
  * memflow-plugin.h and C test plugins; put its folder on the include path (`-I`).
  */
+import { realpathSync, statSync } from "node:fs";
 import { join } from "node:path";
+import { ABI_HEADER_SOURCES } from "./abi-header-sources.ts";
 
 export const ABI_INCLUDE_DIRECTORY = join(import.meta.dir, "..", "..", "native");
 
 /** The header's files (it includes its layout asserts): what a cache of compiled C depends on. */
-export const ABI_HEADER_FILES: readonly string[] = [
-  "memflow-abi.h",
-  "memflow-abi-layout.h",
-  "memflow-abi-os.h",
-  "memflow-abi-os-layout.h",
-].map((name) => join(ABI_INCLUDE_DIRECTORY, name));
+export const ABI_HEADER_FILES: readonly string[] = Object.keys(ABI_HEADER_SOURCES).map((name) =>
+  join(ABI_INCLUDE_DIRECTORY, name),
+);
 
 export type CompilerChoice = { readonly kind: "system"; readonly path: string } | { readonly kind: "tinycc" };
 
@@ -47,4 +46,20 @@ export function findCompiler(options: FindCompilerOptions = {}): CompilerChoice 
 export function compilerVersion(path: string): string {
   const run = Bun.spawnSync([path, "--version"], { stdout: "pipe", stderr: "ignore" });
   return run.stdout.toString().split("\n")[0] ?? "";
+}
+
+/**
+ * What identifies a compiler without running it: its canonical path, inode, size and modification
+ * time. Installing another compiler (or another version of it) replaces the file, so a cache keyed
+ * by this is invalidated at least as often as one keyed by `compilerVersion`, and costs a stat
+ * instead of starting a process (a few milliseconds of every command that loads a plugin).
+ */
+export function compilerIdentity(path: string): string {
+  try {
+    const real = realpathSync(path);
+    const stats = statSync(real, { bigint: true });
+    return [real, stats.ino, stats.size, stats.mtimeNs].join("/");
+  } catch {
+    return compilerVersion(path);
+  }
 }

@@ -41,8 +41,16 @@ static int32_t os_info_by_pid(mf_container *cont, uint32_t pid, mf_process_info 
 }
 
 /* A process borrowing the OS: it carries a clone of the OS's library reference. */
+/* A process is built (its tables and contents written) when it is first opened: 0, or why it cannot be. */
+static int32_t opened(DummyOs *os, const Space *space) {
+  Space *own = &os->processes[space - os->processes];
+  return space_ensure_built(&os->connector, os->seed, own);
+}
+
 static int32_t borrowed(mf_container *cont, const Space *space, int32_t missing, mf_process_instance *ok_out) {
   if (!space) return missing;
+  int32_t error = opened(os_of(cont), space);
+  if (error != 0) return error;
   DummyProcess *process = process_new(os_of(cont), space, false);
   if (!process) return MF_ERROR(MF_ORIGIN_OS_LAYER, MF_KIND_UNKNOWN);
   mf_process_instance instance = { &view_vtbl, &process_vtbl, &translate_vtbl,
@@ -53,11 +61,12 @@ static int32_t borrowed(mf_container *cont, const Space *space, int32_t missing,
 
 /* A process owning the OS, which moves into it with its library reference; on failure the OS is dropped. */
 static int32_t owning(mf_container cont, const Space *space, int32_t missing, mf_into_process_instance *ok_out) {
-  DummyProcess *process = space ? process_new(os_of(&cont), space, true) : NULL;
+  int32_t error = space ? opened(os_of(&cont), space) : missing;
+  DummyProcess *process = error == 0 ? process_new(os_of(&cont), space, true) : NULL;
   if (!process) {
     os_free(cont.instance.instance);
     mf_lib_drop(cont.context);
-    return space ? MF_ERROR(MF_ORIGIN_OS_LAYER, MF_KIND_UNKNOWN) : missing;
+    return error != 0 ? error : MF_ERROR(MF_ORIGIN_OS_LAYER, MF_KIND_UNKNOWN);
   }
   mf_into_process_instance instance = { &owning_process_clone_vtbl, &view_vtbl, &process_vtbl, &translate_vtbl,
                                         { { process, process_drop }, cont.context } };

@@ -2,7 +2,7 @@
  * The dummy OS written in TypeScript (`dummy_ts`): the twin of the native dummy OS plugin
  * (native/dummy-os.c), following its contract native/dummy-os.md. Over its input connector it
  * writes the same x86-64 page tables, contents, processes and modules for the same
- * `size`/`procs`/`seed`, then answers every Os and Process call through core's script host, with
+ * `size`/`procs`/`seed` (the kernel's at once, a process's when it is first opened), and answers every Os and Process call through core's script host, with
  * virtual memory and translation by core's VirtualMemory: the TypeScript page walk over the
  * connector, reading the tables it wrote. A complete example of an OS layer in TypeScript.
  *
@@ -24,7 +24,7 @@ import {
 } from "@memflow-ts/core";
 import { dummyConnector } from "../dummy-memory.ts";
 import { parseSizeArgument } from "../size-argument.ts";
-import { type DummyLayout, type DummySpace, layOut } from "./layout.ts";
+import { buildSpace, type DummyLayout, type DummySpace, layOut } from "./layout.ts";
 import { spaceModules, X86_64 } from "./modules.ts";
 import { type DummyOsOptions, dummyOsArgs, dummyOsOptions } from "./options.ts";
 import { ProcessSpace } from "./process-space.ts";
@@ -64,18 +64,21 @@ function openMemory(input: Connector | undefined, options: DummyOsOptions): { me
   return { memory, size: options.size ?? parseSizeArgument(OWN_MEMORY_SIZE) };
 }
 
-/** Puts the layout in memory: (PhysicalMemory, OutOfBounds) when the connector refuses part of it. */
-function writeLayout(memory: Connector, layout: DummyLayout): void {
-  const refused = memory.writeMany(layout.writes).findIndex((result) => !result.ok);
+/** Puts a space in memory: (PhysicalMemory, OutOfBounds) when the connector refuses part of it. */
+function writeSpace(memory: Connector, space: DummySpace, seed: bigint): void {
+  const writes = buildSpace(space, seed);
+  const refused = memory.writeMany(writes).findIndex((result) => !result.ok);
   if (refused >= 0)
     throw new MemflowError(
       "PhysicalMemory",
       "OutOfBounds",
-      `the connector refused the write at 0x${layout.writes[refused]?.address.toString(16)}`,
+      `the connector refused the write at 0x${writes[refused]?.address.toString(16)}`,
     );
 }
 
-function osParts(memory: Connector, layout: DummyLayout, close: (() => void) | undefined): ScriptOsParts {
+function osParts(memory: Connector, layout: DummyLayout, seed: bigint, close: (() => void) | undefined): ScriptOsParts {
+  // The pids of the processes in memory: each is written when first opened (dummy-os.md "Physical layout").
+  const built = new Set<number>();
   const kernel = new VirtualMemory(memory, X86_64, layout.kernel.dtb);
   const image = layout.kernel.modules[0];
   return {
@@ -85,6 +88,10 @@ function osParts(memory: Connector, layout: DummyLayout, close: (() => void) | u
       const space = layout.processes.find((candidate) => candidate.base === info.address);
       if (space === undefined)
         throw new MemflowError("OsLayer", "InvalidProcessInfo", `no dummy process at 0x${info.address.toString(16)}`);
+      if (!built.has(space.pid)) {
+        writeSpace(memory, space, seed);
+        built.add(space.pid);
+      }
       // The walk starts at the process's own tables, whatever dtb the given info carries (as the native plugin).
       const view = new ProcessSpace(memory, space.dtb);
       return {
@@ -117,8 +124,8 @@ export const dummyOsTs = defineOs({
     const own = memory === input ? undefined : () => memory.close();
     try {
       const layout = layOut(size, options.procs, options.seed);
-      writeLayout(memory, layout);
-      return osParts(memory, layout, own);
+      writeSpace(memory, layout.kernel, options.seed);
+      return osParts(memory, layout, options.seed, own);
     } catch (error) {
       own?.();
       throw error;

@@ -6,7 +6,7 @@ import { afterAll, beforeAll } from "bun:test";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Inventory, MemflowError, type Os } from "@memflow-ts/core";
+import { Inventory, type Os } from "@memflow-ts/core";
 import { bundledPluginDirectory } from "../../src/index.ts";
 
 const cache = mkdtempSync(join(tmpdir(), "memflow-ts-dummy-os-"));
@@ -33,16 +33,4 @@ export function sharedOs(connectorArgs: string, osArgs: string): () => Os {
   };
 }
 
-/** The MemflowError `run` throws; anything else (or nothing) fails the test. */
-export function errorOf(run: () => unknown): MemflowError {
-  let caught: unknown;
-  try {
-    run();
-  } catch (error) {
-    caught = error;
-  }
-  if (caught instanceof MemflowError) return caught;
-  throw new Error(`expected a MemflowError, got ${String(caught)}`);
-}
-
-export const hex = (bytes: Uint8Array) => Buffer.from(bytes).toString("hex");
+export { errorOf, hex } from "./test-values.ts";

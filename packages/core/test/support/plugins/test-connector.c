@@ -2,7 +2,8 @@
  * A connector plugin with memflow 0.2's exact ABI, for core's tests: memory of `size` bytes
  * (hex, optional k/m suffix), help text, two targets, argument validation, clone/drop counting.
  * An OS given as input (a nested chain, `-o testos -c testmem`) is owned, as memflow's connectors
- * own theirs, and dropped with the last clone; its memory is not used.
+ * own theirs, and dropped with the last clone; its memory is not used, unless proc=<name> says
+ * to serve a process's virtual memory instead (test-connector/process-input.c).
  */
 #include <pthread.h>
 #include <stdio.h>
@@ -15,6 +16,7 @@ typedef struct {
   uint64_t size;
   int *shares; /* clones share the bytes */
   mf_os_instance *input; /* the OS given to create, or NULL; shared with the bytes */
+  mf_into_process_instance *process; /* proc=<name>: the process served instead of the bytes, or NULL */
 } Memory;
 
 static int live_instances;
@@ -83,6 +85,8 @@ static void drop_container(mf_container *cont) {
   if (cont->context.instance && cont->context.drop_fn) cont->context.drop_fn(cont->context.instance);
 }
 
+#include "test-connector/process-input.c"
+
 static void memory_drop(void *instance) {
   Memory *memory = instance;
   if (--*memory->shares == 0) {
@@ -92,6 +96,7 @@ static void memory_drop(void *instance) {
       drop_container(&memory->input->container);
       free(memory->input);
     }
+    if (memory->process) close_process(memory->process);
   }
   free(memory);
   live_instances--;
@@ -120,6 +125,7 @@ static mf_container memory_clone(const mf_container *cont) {
 
 static int32_t memory_read(mf_container *cont, mf_read_ops ops) {
   Memory *memory = cont->instance.instance;
+  if (memory->process) return process_read(memory->process, ops);
   mf_physical_read_data item;
   while (ops.inp.func(ops.inp.iter, &item) == 0) {
     uint64_t address = item.addr.address;
@@ -140,6 +146,7 @@ static int32_t memory_read(mf_container *cont, mf_read_ops ops) {
 
 static int32_t memory_write(mf_container *cont, mf_write_ops ops) {
   Memory *memory = cont->instance.instance;
+  if (memory->process) return process_write(memory->process, ops);
   mf_physical_write_data item;
   while (ops.inp.func(ops.inp.iter, &item) == 0) {
     uint64_t address = item.addr.address;
@@ -160,6 +167,7 @@ static int32_t memory_write(mf_container *cont, mf_write_ops ops) {
 
 static mf_physical_memory_metadata memory_metadata(const mf_container *cont) {
   const Memory *memory = cont->instance.instance;
+  if (memory->process) return process_metadata(memory->process);
   mf_physical_memory_metadata metadata = { memory->size - 1, memory->size, false, 0xffffffffu };
   return metadata;
 }
@@ -181,6 +189,9 @@ static int32_t create(const mf_connector_args *args, mf_option_os_instance input
   int fill = 0;
   int join_log_thread = 0;
   size_t long_log = 0;
+  const char *process_name = NULL;
+  bool process_read_thread = false;
+  bool process_survey = false;
   last_input_tag = (int)input.tag;
   last_logger = logger;
   if (logger) {
@@ -211,6 +222,12 @@ static int32_t create(const mf_connector_args *args, mf_option_os_instance input
       } else if (strcmp(entry->key, "long_log") == 0) {
         /* Logs one warning of this many bytes, before the usual records. */
         long_log = (size_t)strtoull(entry->value, NULL, 10);
+      } else if (strcmp(entry->key, "proc") == 0) {
+        process_name = entry->value;
+      } else if (strcmp(entry->key, "proc_read") == 0 && strcmp(entry->value, "thread") == 0) {
+        process_read_thread = true;
+      } else if (strcmp(entry->key, "proc_survey") == 0) {
+        process_survey = true;
       } else if (strcmp(entry->key, "join_log_thread") == 0) {
         /* Waits for the logging thread before returning: its record is queued when create returns. */
         join_log_thread = 1;
@@ -220,7 +237,13 @@ static int32_t create(const mf_connector_args *args, mf_option_os_instance input
       }
     }
   }
+  mf_into_process_instance *process = NULL;
+  if (process_name) {
+    int32_t opened = open_process(&input, process_name, process_read_thread, process_survey, &process);
+    if (opened != 0) return opened;
+  }
   Memory *memory = malloc(sizeof *memory);
+  memory->process = process;
   memory->bytes = malloc(size);
   memset(memory->bytes, fill, size);
   memory->size = size;

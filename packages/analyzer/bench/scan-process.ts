@@ -1,0 +1,48 @@
+/**
+ * One side of the realistic scan, run as a fresh process by `scan-realistic.ts`:
+ * `bun bench/scan-process.ts analyze|read|read-into|start <file listing paths>`. `analyze` runs
+ * `analyzeFileSync` on every file; `read` reads every byte of every file (`readFileSync`, what
+ * memflow does before it parses); `read-into` reads every byte into one buffer allocated once
+ * (the same reads without allocating or faulting in new memory); `start` only reads the
+ * listing, the floor all pay. Prints
+ * what it read as JSON, with when (ms since the process started) its work began and ended.
+ */
+import { readFileSync } from "node:fs";
+import { openFileReader } from "../src/fs.ts";
+import { analyzeFileSync } from "../src/index.ts";
+import { readEveryByteInto } from "./read-every-byte.ts";
+
+// Imports are hoisted: by now the runtime has started and loaded the analyzer.
+const readyMs = Bun.nanoseconds() / 1e6;
+const [mode, listing = ""] = process.argv.slice(2);
+const paths = readFileSync(listing, "utf8").split("\n").filter(Boolean);
+let bytesRead = 0;
+let reads = 0;
+let descriptors = 0;
+if (mode === "analyze") {
+  for (const path of paths) {
+    const reader = openFileReader(path);
+    try {
+      descriptors += analyzeFileSync(reader).length;
+    } finally {
+      reader.close();
+    }
+    bytesRead += reader.bytesRead;
+    reads += reader.reads;
+  }
+} else if (mode === "read") {
+  for (const path of paths) {
+    bytesRead += readFileSync(path).length;
+    reads += 1;
+  }
+} else if (mode === "read-into") {
+  const buffer = new Uint8Array(64 * 1024 * 1024);
+  for (const path of paths) {
+    bytesRead += readEveryByteInto(path, buffer);
+    reads += 1;
+  }
+} else if (mode !== "start") {
+  throw new Error(`unknown mode ${mode}: analyze, read, read-into or start`);
+}
+const doneMs = Bun.nanoseconds() / 1e6;
+console.log(JSON.stringify({ files: paths.length, bytesRead, reads, descriptors, readyMs, doneMs }));

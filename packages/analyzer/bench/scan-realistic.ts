@@ -1,0 +1,156 @@
+/**
+ * A directory scan of 500 realistic plugins (bench/realistic-corpus.ts: gcc, lld, mingw and
+ * ld64.lld builds, 5–10 MiB, 20,000 relocations, descriptors megabytes into the file), against
+ * reading every byte of every file: into one buffer allocated once (the baseline: the reads
+ * alone), and with `readFileSync` (memflow's `fs::read` before it parses, allocating per file).
+ *
+ * Timed two ways, interleaved round by round over a warm page cache: as whole fresh processes
+ * (`bun bench/scan-process.ts`, start-up and module loading included, as a CLI run pays them),
+ * and inside one warmed-up process. Medians and minimums over the rounds; the ratios are the
+ * baseline's time over the analyzer's.
+ */
+import { readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import {
+  formatBytes,
+  formatDuration,
+  interleavedRounds,
+  median,
+  printTable,
+  type RoundStats,
+} from "../../../tooling/bench/measure.ts";
+import { analyzeFileSync as analyzePathSync, openFileReader } from "../src/fs.ts";
+import { analyzeFileSync, parseDescriptors } from "../src/index.ts";
+import { readEveryByteInto } from "./read-every-byte.ts";
+import { realisticCorpus } from "./realistic-corpus.ts";
+
+const ROUNDS = Number(process.env.SCAN_ROUNDS ?? 5);
+
+const corpus = realisticCorpus();
+for (const reason of corpus.skipped) console.log(`skipped: ${reason}`);
+const paths = corpus.files.map((file) => file.path);
+const diskBytes = paths.reduce((sum, path) => sum + Bun.file(path).size, 0);
+console.log(
+  `${paths.length} files, ${formatBytes(diskBytes)}, ${corpus.builds.length} distinct builds in ${corpus.directory}`,
+);
+
+// Both sides must give what the builds defined, or the comparison means nothing.
+for (const [index, file] of corpus.files.entries()) {
+  if (index % 25 !== 0 && !corpus.builds.includes(file)) continue;
+  const expected = JSON.stringify(file.expected);
+  if (JSON.stringify(analyzePathSync(file.path)) !== expected) throw new Error(`analyzeFile disagrees on ${file.path}`);
+  if (JSON.stringify(parseDescriptors(new Uint8Array(readFileSync(file.path)))) !== expected)
+    throw new Error(`parseDescriptors disagrees on ${file.path}`);
+}
+
+interface Measured {
+  bytesRead: number;
+  reads: number;
+  /** Fresh processes: ms from process start to the first file, and to the last one done. */
+  readyMs?: number;
+  doneMs?: number;
+}
+
+/** Reads per build, for the table of what each kind of file costs. */
+const perBuild = new Map<string, Measured & { size: number }>();
+let inProcess: Measured = { bytesRead: 0, reads: 0 };
+const analyzeAll = () => {
+  const total = { bytesRead: 0, reads: 0 };
+  for (const file of corpus.files) {
+    const reader = openFileReader(file.path);
+    try {
+      analyzeFileSync(reader);
+    } finally {
+      reader.close();
+    }
+    total.bytesRead += reader.bytesRead;
+    total.reads += reader.reads;
+    if (!perBuild.has(file.build))
+      perBuild.set(file.build, { bytesRead: reader.bytesRead, reads: reader.reads, size: reader.size });
+  }
+  inProcess = total;
+};
+const readAll = () => {
+  for (const path of paths) readFileSync(path);
+};
+const readBuffer = new Uint8Array(64 * 1024 * 1024);
+const readAllInto = () => {
+  for (const path of paths) readEveryByteInto(path, readBuffer);
+};
+
+const listing = join(corpus.directory, "listing.txt");
+writeFileSync(listing, `${paths.join("\n")}\n`);
+const fresh: Record<string, Measured> = {};
+const analyzePhases: { readyMs: number; workMs: number }[] = [];
+const freshProcess = (mode: "analyze" | "read" | "read-into" | "start") => () => {
+  const run = Bun.spawnSync([process.execPath, join(import.meta.dir, "scan-process.ts"), mode, listing], {
+    stdout: "pipe",
+    stderr: "pipe",
+  });
+  if (run.exitCode !== 0) throw new Error(`scan-process ${mode} failed:\n${run.stderr.toString()}`);
+  const measured = JSON.parse(run.stdout.toString()) as Measured;
+  fresh[mode] = measured;
+  if (mode === "analyze") {
+    analyzePhases.push({ readyMs: measured.readyMs ?? 0, workMs: (measured.doneMs ?? 0) - (measured.readyMs ?? 0) });
+  }
+};
+
+const [freshAnalyze, freshRead, freshReadInto, freshStart] = await interleavedRounds(
+  [freshProcess("analyze"), freshProcess("read"), freshProcess("read-into"), freshProcess("start")],
+  ROUNDS,
+);
+const [warmAnalyze, warmRead, warmReadInto] = await interleavedRounds([analyzeAll, readAll, readAllInto], ROUNDS);
+
+const files = paths.length;
+const row = (label: string, stats: RoundStats | undefined, measured: Measured | undefined) => [
+  label,
+  formatDuration(stats?.median ?? 0),
+  formatDuration(stats?.min ?? 0),
+  formatDuration((stats?.median ?? 0) / files),
+  measured ? formatBytes(measured.bytesRead) : "",
+  measured ? `${((measured.bytesRead / diskBytes) * 100).toFixed(2)}%` : "",
+  measured ? (measured.reads / files).toFixed(1) : "",
+];
+const ratio = (baseline: RoundStats | undefined, measured: RoundStats | undefined) =>
+  `${((baseline?.median ?? 0) / (measured?.median ?? 1)).toFixed(1)}× (min ${((baseline?.min ?? 0) / (measured?.min ?? 1)).toFixed(1)}×)`;
+
+console.log(
+  `\nrealistic directory scan of ${files} files (${formatBytes(diskBytes)}), ${ROUNDS} interleaved rounds, warm page cache (Bun ${Bun.version})\n`,
+);
+printTable(
+  ["", "median", "min", "per file", "bytes read", "of bytes on disk", "reads per file"],
+  [
+    row("fresh process: read every byte (readFileSync)", freshRead, fresh.read),
+    row("fresh process: baseline, read every byte into one buffer", freshReadInto, fresh["read-into"]),
+    row("fresh process: analyzeFileSync(reader)", freshAnalyze, fresh.analyze),
+    row("fresh process: start-up only (all pay it)", freshStart, undefined),
+    row("in process: read every byte (readFileSync)", warmRead, undefined),
+    row("in process: baseline, read every byte into one buffer", warmReadInto, undefined),
+    row("in process: analyzeFileSync(reader)", warmAnalyze, inProcess),
+  ],
+);
+console.log(
+  `\nagainst the baseline (every byte into one buffer): fresh process ${ratio(freshReadInto, freshAnalyze)} faster, ` +
+    `in process ${ratio(warmReadInto, warmAnalyze)}; against readFileSync: fresh process ` +
+    `${ratio(freshRead, freshAnalyze)}, in process ${ratio(warmRead, warmAnalyze)}`,
+);
+
+console.log(
+  `fresh analyzeFileSync process, medians: ${formatDuration(median(analyzePhases.map((phase) => phase.readyMs)))} ` +
+    `to start and load the analyzer, ${formatDuration(median(analyzePhases.map((phase) => phase.workMs)))} analysing ` +
+    "(against a warm process: the difference is the JIT warming up)",
+);
+
+console.log("\nper build (the first copy of each)\n");
+printTable(
+  ["build", "size", "reads", "bytes read", "of the file"],
+  [...perBuild.entries()]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([build, { size, reads, bytesRead }]) => [
+      build,
+      formatBytes(size),
+      String(reads),
+      formatBytes(bytesRead),
+      `${((bytesRead / size) * 100).toFixed(2)}%`,
+    ]),
+);

@@ -1,0 +1,268 @@
+/**
+ * The relocations that cover a descriptor's pointer fields, found without reading whole tables.
+ *
+ * A plugin's RELA/REL table holds tens of thousands of relative relocations, but the loader's
+ * table is sorted in practice: GNU ld and lld put the relative entries first, sorted by address,
+ * and say how many there are (DT_RELACOUNT / DT_RELCOUNT). Those leading entries are searched
+ * block by block (interpolating between the addresses seen so far, bisecting when that does not
+ * narrow), every slot in lockstep so each round's blocks are fetched together. The entries after
+ * them (symbolic relocations, few) and RELR tables (a few KiB) are read whole.
+ *
+ * The search only trusts what it reads: a block out of order, or out of the bounds the earlier
+ * blocks set, means the table is not sorted, and that table is walked whole. A slot the search
+ * does not find is not taken as unrelocated: reading it falls back to walking every table
+ * (`lookup` below), which is what the result must equal in every case.
+ */
+import type { ElfHeader } from "./elf-headers.ts";
+import {
+  entryCount,
+  entryTarget,
+  hasValidEntries,
+  type Relocation,
+  type RelocationTable,
+  readEntries,
+  readEntry,
+  walkEntries,
+  walkRelocations,
+} from "./elf-relocations.ts";
+import type { FileWindow } from "./file-window.ts";
+
+/** A block of entries read per probe: one MIN_READ of the driver, so a probe costs one small read. */
+const BLOCK_BYTES = 4096;
+
+type Span = readonly [first: number, end: number];
+
+/** Where each table is sorted (its leading relative entries) and what is read whole. */
+function plan(table: RelocationTable, header: ElfHeader): { sorted: Span; whole: Span } {
+  const count = entryCount(table, header);
+  const relative = table.kind === "relr" ? 0 : Math.min(table.relativeCount, count);
+  return { sorted: [0, relative], whole: [relative, count] };
+}
+
+/**
+ * The byte ranges the search reads first, whatever the slots: the parts read whole, and the
+ * first block of each sorted part. Known from the dynamic segment alone, so a parser asks for
+ * them together with the symbol tables.
+ */
+export function firstRelocationReads(
+  header: ElfHeader,
+  tables: readonly RelocationTable[],
+): [offset: number, length: number][] {
+  return tables.flatMap((table) => {
+    // Entries too small for their kind are an error only once a descriptor needs the table.
+    if (!hasValidEntries(table, header)) return [];
+    const { sorted, whole } = plan(table, header);
+    const perBlock = Math.max(1, Math.floor(BLOCK_BYTES / table.entrySize));
+    const spans: Span[] = [whole, [0, Math.min(perBlock, sorted[1])]];
+    return spans
+      .filter(([first, end]) => end > first)
+      .map(([first, end]): [number, number] => [
+        table.offset + first * table.entrySize,
+        (end - first) * table.entrySize,
+      ]);
+  });
+}
+
+/** What the search found: relocations by slot, and the slots it could not rule out elsewhere. */
+export interface RelocationSearch {
+  readonly found: ReadonlyMap<number, Relocation>;
+  /** Slots a full walk might still relocate (the search did not find them in a sorted part). */
+  readonly uncertain: ReadonlySet<number>;
+}
+
+/**
+ * What else a round of the search may fetch: ranges the parser needs next anyway. Called at
+ * each round, so it may name ranges it could only work out from bytes an earlier round read.
+ */
+export type AlsoWanted = () => readonly (readonly [number, number])[];
+
+export interface SearchOptions {
+  /**
+   * An address no relocation targets (the end of the highest PT_LOAD segment): the upper bound
+   * the first interpolation uses, instead of reading the last block of the table for it.
+   */
+  readonly addressLimit?: number;
+  readonly alsoWanted?: AlsoWanted;
+}
+
+/** Searches every table for `slots`, asking for `alsoWanted()` in each of its rounds of reads. */
+export function searchRelocations(
+  window: FileWindow,
+  header: ElfHeader,
+  tables: readonly RelocationTable[],
+  slots: ReadonlySet<number>,
+  { addressLimit = Number.POSITIVE_INFINITY, alsoWanted = () => [] }: SearchOptions = {},
+): RelocationSearch {
+  const found = new Map<number, Relocation>();
+  const uncertain = new Set<number>();
+  window.prefetch(() => [...alsoWanted(), ...firstRelocationReads(header, tables)]);
+  if (slots.size === 0) return { found, uncertain };
+  for (const table of tables) {
+    const { sorted, whole } = plan(table, header);
+    const inSorted = searchSorted(window, header, table, sorted[1], slots, { addressLimit, alsoWanted });
+    if (inSorted === "unsorted") {
+      walkEntries(window, header, table, sorted, slots, (slot, relocation) => found.set(slot, relocation));
+    } else {
+      for (const slot of slots) {
+        const relocation = inSorted.get(slot);
+        if (relocation === undefined) {
+          if (sorted[1] > 0) uncertain.add(slot);
+        } else {
+          found.set(slot, relocation);
+          uncertain.delete(slot);
+        }
+      }
+    }
+    // Later entries override earlier ones, as the loader applies them in order.
+    walkEntries(window, header, table, whole, slots, (slot, relocation) => {
+      found.set(slot, relocation);
+      uncertain.delete(slot);
+    });
+  }
+  return { found, uncertain };
+}
+
+/** The relocation of `slot`, walking every table when the search left it uncertain. */
+export function lookup(
+  search: RelocationSearch,
+  slot: number,
+  fullWalk: () => ReadonlyMap<number, Relocation>,
+): Relocation | undefined {
+  return search.uncertain.has(slot) ? fullWalk().get(slot) : search.found.get(slot);
+}
+
+export { walkRelocations };
+
+/** One slot's search state: entries `[low, high)` may hold it, their neighbours' targets bound it. */
+interface Probe {
+  readonly slot: number;
+  low: number;
+  high: number;
+  lowTarget: number;
+  highTarget: number;
+  /** Whether the last block was placed by interpolation. */
+  interpolated: boolean;
+  /** Set when interpolating did not halve the range: the next block is the middle one. */
+  bisect: boolean;
+}
+
+/**
+ * Finds each slot in the first `count` entries of `table`, which claim to be sorted by target.
+ * Returns the last entry for each slot found (as a full walk would), or "unsorted" as soon as
+ * a block read contradicts the order.
+ */
+function searchSorted(
+  window: FileWindow,
+  header: ElfHeader,
+  table: RelocationTable,
+  count: number,
+  slots: ReadonlySet<number>,
+  { addressLimit, alsoWanted }: Required<SearchOptions>,
+): Map<number, Relocation> | "unsorted" {
+  const found = new Map<number, Relocation>();
+  if (count === 0 || table.kind === "relr") return found;
+  const kind = table.kind;
+  const perBlock = Math.max(1, Math.floor(BLOCK_BYTES / table.entrySize));
+  let open: Probe[] = [...slots].map((slot) => ({
+    slot,
+    low: 0,
+    high: count,
+    lowTarget: Number.NEGATIVE_INFINITY,
+    highTarget: addressLimit,
+    interpolated: false,
+    bisect: false,
+  }));
+  // Each round narrows every open probe by at least one block, so `count` rounds always end it.
+  for (let round = 0; open.length > 0 && round <= count; round += 1) {
+    const blocks = open.map((probe) => blockFor(probe, perBlock));
+    window.prefetch(() => [
+      ...alsoWanted(),
+      ...blocks.map(([first, end]): [number, number] => [
+        table.offset + first * table.entrySize,
+        (end - first) * table.entrySize,
+      ]),
+    ]);
+    const next: Probe[] = [];
+    for (const [index, probe] of open.entries()) {
+      const [first, end] = blocks[index] ?? [0, 0];
+      const entries = readEntries(window, header, table, first, end);
+      const target = (at: number) => entryTarget(entries, (at - first) * table.entrySize, header);
+      const firstTarget = target(first);
+      const lastTarget = target(end - 1);
+      if (firstTarget > lastTarget || firstTarget < probe.lowTarget || lastTarget > probe.highTarget) return "unsorted";
+      const width = probe.high - probe.low;
+      if (probe.slot < firstTarget) {
+        probe.high = first;
+        probe.highTarget = firstTarget;
+      } else if (probe.slot > lastTarget) {
+        probe.low = end;
+        probe.lowTarget = lastTarget;
+      } else {
+        const at = lastAtMost(target, first, end - 1, probe.slot, firstTarget, lastTarget);
+        if (at === "unsorted") return at;
+        if (target(at) !== probe.slot) continue; // between two entries: not in the sorted part
+        // An equal entry right after the block would override this one; read on to the last.
+        let last = at;
+        while (last + 1 < count && targetAt(window, header, table, last + 1) === probe.slot) last += 1;
+        const entry = readEntries(window, header, table, last, last + 1);
+        found.set(probe.slot, readEntry(entry, 0, kind, header));
+        continue;
+      }
+      probe.bisect = probe.interpolated && probe.high - probe.low > width / 2;
+      if (probe.low < probe.high) next.push(probe);
+    }
+    open = next;
+  }
+  return found;
+}
+
+/**
+ * The block to read next for a probe: the first block (fetched with the symbol tables) and,
+ * without an address limit, the last one, until both bounds are known; then the block around
+ * the interpolated position, or the middle one when interpolating last time did not halve the
+ * range (skewed addresses).
+ */
+function blockFor(probe: Probe, perBlock: number): Span {
+  const { low, high, lowTarget, highTarget, slot } = probe;
+  probe.interpolated = false;
+  if (high - low <= perBlock) return [low, high];
+  if (!Number.isFinite(lowTarget)) return [low, low + perBlock];
+  if (!Number.isFinite(highTarget)) return [high - perBlock, high];
+  let guess = Math.floor((low + high) / 2);
+  if (!probe.bisect && highTarget > lowTarget) {
+    guess = low + Math.floor(((slot - lowTarget) / (highTarget - lowTarget)) * (high - low));
+    probe.interpolated = true;
+  }
+  // Blocks on a grid of whole blocks: slots a few bytes apart (one descriptor's) share one read.
+  const aligned = guess - (guess % perBlock);
+  const first = Math.min(Math.max(low, aligned), high - perBlock);
+  return [first, first + perBlock];
+}
+
+/**
+ * The last index in `[low, high]` whose target is at most `slot`, by bisection, given
+ * `target(low) <= slot <= target(high)`. Every target read must lie between the bounds the
+ * earlier ones set; one that does not proves the entries unsorted.
+ */
+function lastAtMost(
+  target: (index: number) => number,
+  low: number,
+  high: number,
+  slot: number,
+  lowTarget: number,
+  highTarget: number,
+): number | "unsorted" {
+  let [lo, hi, loTarget, hiTarget] = [low, high, lowTarget, highTarget];
+  while (hi - lo > 1) {
+    const middle = (lo + hi) >>> 1;
+    const value = target(middle);
+    if (value < loTarget || value > hiTarget) return "unsorted";
+    if (value <= slot) [lo, loTarget] = [middle, value];
+    else [hi, hiTarget] = [middle, value];
+  }
+  return hiTarget <= slot ? hi : lo;
+}
+
+function targetAt(window: FileWindow, header: ElfHeader, table: RelocationTable, index: number): number {
+  return entryTarget(readEntries(window, header, table, index, index + 1), 0, header);
+}

@@ -1,0 +1,259 @@
+/**
+ * The relocation search against the full walk and against readelf, on plugins gcc (GNU ld) and
+ * clang with ld.lld build here with 20,000 relative relocations: RELA with DT_RELACOUNT, REL with
+ * DT_RELCOUNT (i686), RELR, `-z nocombreloc` (no count: walked whole), and real builds whose
+ * sorted entries were then put out of order (the loader does not care; the search must notice).
+ */
+import { beforeAll, describe, expect, test } from "bun:test";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { requireTool } from "../../../tooling/testing/require-tool.ts";
+import { BUILD_HOOK_TIMEOUT } from "../../../tooling/testing/timeouts.ts";
+import { runSync } from "../src/drive.ts";
+import { readDynamic } from "../src/elf-dynamic.ts";
+import { elfAddressMap, readElfHeader, readProgramHeaders } from "../src/elf-headers.ts";
+import { lookup, searchRelocations, walkRelocations } from "../src/elf-relocation-search.ts";
+import { dynamicRelocationTables, type Relocation } from "../src/elf-relocations.ts";
+import { analyzeFile, parseDescriptors } from "../src/index.ts";
+import { Random } from "./support/random.ts";
+import { buildRealisticPlugin, expectedDescriptor, type RealisticPlugin } from "./support/realistic-plugin.ts";
+
+const gcc = requireTool("gcc", "gcc").available;
+const readelf = requireTool("readelf", "binutils").available;
+const lld = requireTool("clang-16", "clang-16").available && requireTool("ld.lld-16", "lld-16").available;
+
+type Disorder = "shuffled" | "swapped";
+
+interface Case {
+  plugin: RealisticPlugin;
+  available: boolean;
+  /** Puts the file's sorted relative entries out of order after the build. */
+  disorder?: Disorder;
+  /** What the search must do: read a small part of the table, read a (small) RELR table whole, or notice and walk it whole. */
+  expect: "search" | "relr" | "walk";
+}
+
+const size = { textBytes: 256 * 1024, rodataBytes: 256 * 1024, pointers: 20_000 };
+const CASES: Case[] = [
+  { plugin: { id: "gcc_rela", toolchain: "gcc", bits: 64, ...size }, available: gcc, expect: "search" },
+  { plugin: { id: "gcc_rel", toolchain: "gcc", bits: 32, ...size }, available: gcc, expect: "search" },
+  { plugin: { id: "gcc_relr", toolchain: "gcc", bits: 64, relr: true, ...size }, available: gcc, expect: "relr" },
+  {
+    plugin: { id: "gcc_nocombreloc", toolchain: "gcc", bits: 64, linkFlags: ["-z", "nocombreloc"], ...size },
+    available: gcc,
+    expect: "walk",
+  },
+  { plugin: { id: "lld_rela", toolchain: "clang-lld", bits: 64, ...size }, available: lld, expect: "search" },
+  { plugin: { id: "lld_rel", toolchain: "clang-lld", bits: 32, ...size }, available: lld, expect: "search" },
+  {
+    plugin: { id: "gcc_shuffled", toolchain: "gcc", bits: 64, ...size },
+    available: gcc,
+    disorder: "shuffled",
+    expect: "walk",
+  },
+  {
+    plugin: { id: "lld_swapped", toolchain: "clang-lld", bits: 64, ...size },
+    available: lld,
+    disorder: "swapped",
+    expect: "walk",
+  },
+];
+
+/** The dynamic relocation tables of an ELF file, as the analyzer finds them. */
+function tablesOf(bytes: Uint8Array) {
+  return runSync((window) => {
+    const header = readElfHeader(window);
+    const programHeaders = readProgramHeaders(window, header);
+    const dynamic = readDynamic(window, header, programHeaders);
+    if (dynamic === undefined) throw new Error("no dynamic segment");
+    return { header, tables: dynamicRelocationTables(header, dynamic, elfAddressMap(programHeaders)) };
+  }, bytes);
+}
+
+/** The search's answer for each slot (with its fall-back), the full walk's, and whether it fell back. */
+function relocationsOf(bytes: Uint8Array, slots: readonly number[]) {
+  return runSync((window) => {
+    const { header, tables } = tablesOf(bytes);
+    const wanted = new Set(slots);
+    const search = searchRelocations(window, header, tables, wanted);
+    const full = walkRelocations(window, header, tables, wanted);
+    let fellBack = false;
+    const fast = slots.map((slot) =>
+      lookup(search, slot, () => {
+        fellBack = true;
+        return full;
+      }),
+    );
+    return { fast, full: slots.map((slot) => full.get(slot)), fellBack };
+  }, bytes);
+}
+
+/** Rewrites the sorted relative entries of the file's RELA/REL table out of order. */
+function disorder(bytes: Uint8Array, how: Disorder, descriptorSlot: number): Uint8Array {
+  const out = bytes.slice();
+  const { header, tables } = tablesOf(bytes);
+  const table = tables.find((candidate) => candidate.kind !== "relr" && candidate.relativeCount > 0);
+  if (table === undefined) throw new Error("no sorted relative entries to disorder");
+  const entry = (index: number) =>
+    out.slice(table.offset + index * table.entrySize, table.offset + (index + 1) * table.entrySize);
+  const swap = (a: number, b: number) => {
+    const first = entry(a);
+    out.set(entry(b), table.offset + a * table.entrySize);
+    out.set(first, table.offset + b * table.entrySize);
+  };
+  const count = table.relativeCount;
+  if (how === "shuffled") {
+    const random = new Random(0x5e7);
+    for (let index = count - 1; index > 0; index -= 1) swap(index, random.below(index + 1));
+    return out;
+  }
+  // Only the descriptor's own entry moves, to the middle of the table: every other entry stays sorted.
+  const view = new DataView(out.buffer);
+  const target = (index: number) =>
+    Number(
+      header.wide
+        ? view.getBigUint64(table.offset + index * table.entrySize, true)
+        : view.getUint32(table.offset + index * table.entrySize, true),
+    );
+  let at = 0;
+  while (at < count && target(at) !== descriptorSlot) at += 1;
+  if (at === count) throw new Error("the descriptor's name pointer has no relative relocation");
+  swap(at, Math.floor(count / 2));
+  return out;
+}
+
+interface Listed {
+  offset: number;
+  kind: Relocation["kind"];
+  addend?: number;
+}
+
+/** Every dynamic relocation readelf lists (RELR expanded), as an independent oracle. */
+function readelfRelocations(path: string): Listed[] {
+  const output = Bun.spawnSync(["readelf", "-r", "-W", path]).stdout.toString();
+  const listed: Listed[] = [];
+  let kind: Relocation["kind"] = "rela";
+  for (const line of output.split("\n")) {
+    const section = /^Relocation section '\.(rela|rel|relr)\./.exec(line);
+    if (section) kind = section[1] as Relocation["kind"];
+    // RELATIVE rows (no symbol; RELA ends with the addend) and RELR's bare offsets.
+    const row = /^([0-9a-f]{8,16})(?:\s+[0-9a-f]+\s+R_\S+(?:\s+([0-9a-f]+))?)?\s*$/.exec(line);
+    if (!row) continue;
+    listed.push({
+      offset: Number.parseInt(row[1] ?? "", 16),
+      kind,
+      ...(kind === "rela" ? { addend: Number.parseInt(row[2] ?? "0", 16) } : {}),
+    });
+  }
+  return listed;
+}
+
+function descriptorAddress(path: string, name: string): number {
+  const output = Bun.spawnSync(["readelf", "--dyn-syms", "-W", path]).stdout.toString();
+  const line = output.split("\n").find((candidate) => candidate.endsWith(` ${name}`));
+  if (line === undefined) throw new Error(`${name} is not among the dynamic symbols`);
+  return Number.parseInt(line.trim().split(/\s+/)[1] ?? "", 16);
+}
+
+const directory = mkdtempSync(join(tmpdir(), "memflow-ts-relocation-search-"));
+const built = new Map<string, { path: string; bytes: Uint8Array; nameSlot: number }>();
+
+beforeAll(() => {
+  for (const { plugin, available, disorder: how } of CASES) {
+    if (!available || !readelf) continue;
+    const path = buildRealisticPlugin(plugin, directory);
+    const pointerAt = plugin.bits === 64 ? 0x18 : 0x10; // the name's pointer field
+    const nameSlot = descriptorAddress(path, expectedDescriptor(plugin).export_name) + pointerAt;
+    const bytes = new Uint8Array(readFileSync(path));
+    built.set(plugin.id, { path, bytes: how ? disorder(bytes, how, nameSlot) : bytes, nameSlot });
+  }
+}, BUILD_HOOK_TIMEOUT);
+
+process.on("exit", () => rmSync(directory, { recursive: true, force: true }));
+
+for (const testCase of CASES) {
+  const { plugin } = testCase;
+  describe.skipIf(!testCase.available || !readelf)(`${plugin.id} (${plugin.toolchain}, ${plugin.bits}-bit)`, () => {
+    const file = () => {
+      const found = built.get(plugin.id);
+      if (found === undefined) throw new Error(`${plugin.id} was not built`);
+      return found;
+    };
+
+    test("gives the descriptor the build defined, from memory and through a reader", async () => {
+      expect(parseDescriptors(file().bytes)).toEqual([expectedDescriptor(plugin)]);
+      expect(await analyzeFile(countingReader(file().bytes))).toEqual([expectedDescriptor(plugin)]);
+    });
+
+    test("finds what the full walk finds for relocated and unrelocated slots, and what readelf lists", () => {
+      const { nameSlot } = file();
+      const word = plugin.bits === 64 ? 8 : 4;
+      // readelf reads the file as built; the disordered copies hold the same entries.
+      const listed = readelfRelocations(file().path).filter((_, index) => index % 41 === 0);
+      const descriptorSlots = [nameSlot, nameSlot + 2 * word, nameSlot + 4 * word];
+      const slots = [
+        ...descriptorSlots,
+        ...listed.map((entry) => entry.offset),
+        ...listed.map((entry) => entry.offset + 1),
+      ];
+      const { fast, full } = relocationsOf(file().bytes, slots);
+      expect(fast).toEqual(full);
+      expect(listed.length).toBeGreaterThan(400);
+      for (const [index, entry] of listed.entries()) {
+        const found = fast[descriptorSlots.length + index];
+        expect(found?.kind).toBe(entry.kind);
+        if (entry.addend !== undefined) expect(found?.addend).toBe(entry.addend);
+        expect(fast[descriptorSlots.length + listed.length + index]).toBeUndefined();
+      }
+      for (const slot of fast.slice(0, descriptorSlots.length)) expect(slot).toBeDefined();
+    });
+
+    if (testCase.expect === "search") {
+      test("reads a small part of its relocation table, and falls back only for slots it did not find", async () => {
+        const { tables } = tablesOf(file().bytes);
+        const tableBytes = tables.reduce((sum, table) => sum + table.size, 0);
+        const reader = countingReader(file().bytes);
+        await analyzeFile(reader);
+        expect(reader.bytesRead).toBeLessThan(tableBytes / 4);
+        expect(relocationsOf(file().bytes, [file().nameSlot]).fellBack).toBe(false);
+        // The plugin_version field has no relocation: the search cannot rule one out elsewhere.
+        const unrelocated = file().nameSlot - (plugin.bits === 64 ? 0x18 : 0x10);
+        const { fast, fellBack } = relocationsOf(file().bytes, [unrelocated]);
+        expect(fast).toEqual([undefined]);
+        expect(fellBack).toBe(true);
+      });
+    } else if (testCase.expect === "relr") {
+      test("reads its RELR table whole: a few KiB for 20,000 relocations, and no fall-back", async () => {
+        const { tables } = tablesOf(file().bytes);
+        expect(tables.map((table) => table.kind)).toEqual(["relr"]);
+        expect(tables[0]?.size).toBeLessThan(4096);
+        const reader = countingReader(file().bytes);
+        await analyzeFile(reader);
+        expect(reader.bytesRead).toBeLessThan(64 * 1024);
+        expect(relocationsOf(file().bytes, [file().nameSlot, file().nameSlot - 0x18]).fellBack).toBe(false);
+      });
+    } else {
+      test("walks the whole table: it has no sorted part, or the search saw it out of order", async () => {
+        const { tables } = tablesOf(file().bytes);
+        const reader = countingReader(file().bytes);
+        await analyzeFile(reader);
+        const largest = Math.max(...tables.map((table) => table.size));
+        expect(reader.bytesRead).toBeGreaterThanOrEqual(largest);
+      });
+    }
+  });
+}
+
+/** A reader over bytes in memory that counts what it is asked for. */
+function countingReader(bytes: Uint8Array) {
+  const reader = {
+    size: bytes.length,
+    bytesRead: 0,
+    read(offset: number, length: number) {
+      reader.bytesRead += length;
+      return bytes.subarray(offset, offset + length);
+    },
+  };
+  return reader;
+}
