@@ -4,6 +4,8 @@
  * (`Range: bytes=a-b`, `a-`, `-n`) let interrupted downloads resume.
  */
 
+import type { ByteSpan, StreamedBody } from "../storage/registry-store.ts";
+
 export const IMMUTABLE = "public, max-age=31536000, immutable";
 
 type ByteRange = { start: number; end: number } | "unsatisfiable" | undefined;
@@ -37,7 +39,18 @@ function etagMatches(header: string | null, etag: string): boolean {
   });
 }
 
-export function fileResponse(request: Request, file: Blob, digest: string, fileName: string): Response {
+/** The body of `span` (all when absent): a Blob's slice, or a streamed file's bytes as they arrive. */
+async function bodyOf(file: Blob | StreamedBody, span?: ByteSpan): Promise<Blob | ReadableStream<Uint8Array>> {
+  if (file instanceof Blob) return span === undefined ? file : file.slice(span.start, span.end + 1);
+  return file.stream(span);
+}
+
+export async function fileResponse(
+  request: Request,
+  file: Blob | StreamedBody,
+  digest: string,
+  fileName: string,
+): Promise<Response> {
   const etag = `"${digest}"`;
   const headers = new Headers({
     "content-type": "application/octet-stream",
@@ -53,7 +66,9 @@ export function fileResponse(request: Request, file: Blob, digest: string, fileN
     headers.set("content-range", `bytes */${file.size}`);
     return new Response(null, { status: 416, headers });
   }
-  if (range === undefined) return new Response(file, { headers });
+  // A stream has no length of its own; this one tells the client what to expect.
+  headers.set("content-length", String(range === undefined ? file.size : range.end + 1 - range.start));
+  if (range === undefined) return new Response(await bodyOf(file), { headers });
   headers.set("content-range", `bytes ${range.start}-${range.end}/${file.size}`);
-  return new Response(file.slice(range.start, range.end + 1), { status: 206, headers });
+  return new Response(await bodyOf(file, range), { status: 206, headers });
 }

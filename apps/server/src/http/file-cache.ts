@@ -3,10 +3,13 @@
  * bytes, so an entry can only become wrong by being deleted; `forget` handles that. Sending
  * from memory is what lets downloads keep up with a bare server (Bun sends a file from disk
  * noticeably slower than the same bytes from memory). A hit also needs no index query.
+ * A streamed file (the shared store's bucket object) small enough is read once and kept as well;
+ * a larger one is streamed on every request, never held whole.
  */
+import type { StreamedBody } from "../storage/registry-store.ts";
 
 export interface CachedFile {
-  readonly body: Blob;
+  readonly body: Blob | StreamedBody;
   /** The name the download is saved under. */
   readonly name: string;
 }
@@ -30,7 +33,8 @@ export class FileCache {
     }
     const file = await load();
     if (file.body.size > this.#budget / 4) return file;
-    const entry = { body: new Blob([await file.body.arrayBuffer()]), name: file.name };
+    const bytes = file.body instanceof Blob ? file.body : new Response(await file.body.stream());
+    const entry = { body: new Blob([await bytes.arrayBuffer()]), name: file.name };
     this.#files.set(digest, entry);
     this.#bytes += entry.body.size;
     for (const [oldest, kept] of this.#files) {

@@ -14,9 +14,25 @@ import type { ListedVariant, VariantQuery } from "./variant-query.ts";
 
 export type MaybePromise<T> = T | Promise<T>;
 
+/** A byte range, both ends included (as in HTTP's `Range`). */
+export interface ByteSpan {
+  readonly start: number;
+  readonly end: number;
+}
+
+/**
+ * A stored file read from where it lives as it is sent, never whole in memory (the shared store's
+ * bucket object). Bun's S3File is a Blob but cannot be one here: a Response of it is a redirect.
+ */
+export interface StreamedBody {
+  readonly size: number;
+  /** The bytes of `span` (all when absent) as they arrive; rejects with StorageError damaged when the object changed. */
+  stream(span?: ByteSpan): Promise<ReadableStream<Uint8Array>>;
+}
+
 /** A stored plugin file to send, and the descriptor its download is named after. */
 export interface StoredFile {
-  readonly body: Blob;
+  readonly body: Blob | StreamedBody;
   readonly descriptor: PluginDescriptorInfo | undefined;
 }
 

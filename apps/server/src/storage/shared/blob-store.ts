@@ -2,9 +2,18 @@
  * Where the shared store keeps plugin files: content-addressed objects, one per digest. Writing
  * the same digest twice is harmless (same bytes), so uniqueness is the index's job, not this one's.
  */
+import type { ByteSpan } from "../registry-store.ts";
+
 export interface StoredObject {
   readonly digest: string;
   readonly modifiedAt: Date;
+}
+
+/** An object's bytes as they arrive, with its ETag and its whole size. */
+export interface OpenedObject {
+  readonly etag: string;
+  readonly size: number;
+  readonly body: ReadableStream<Uint8Array>;
 }
 
 export interface BlobStore {
@@ -12,6 +21,12 @@ export interface BlobStore {
   put(digest: string, body: Blob): Promise<void>;
   /** The object's bytes; undefined when there is none. */
   read(digest: string): Promise<Uint8Array | undefined>;
+  /**
+   * A GET of the object, or of `span` of it, sent only while its ETag is `ifMatch` when given:
+   * "missing" when there is none, "changed" when its ETag is another (a store that ignores
+   * `If-Match` is caught by comparing the ETag it answers).
+   */
+  open(digest: string, options?: { span?: ByteSpan; ifMatch?: string }): Promise<OpenedObject | "missing" | "changed">;
   exists(digest: string): Promise<boolean>;
   /** Removes the object; none is not an error. */
   delete(digest: string): Promise<void>;

@@ -5,7 +5,8 @@
  * copy (412), one that ignores it overwrites identical bytes.
  */
 import type { S3Client, S3Options } from "bun";
-import type { BlobStore, StoredObject } from "./blob-store.ts";
+import type { ByteSpan } from "../registry-store.ts";
+import type { BlobStore, OpenedObject, StoredObject } from "./blob-store.ts";
 
 const SUFFIX = ".plugin";
 
@@ -45,6 +46,35 @@ export class S3Blobs implements BlobStore {
       if (isMissing(error)) return undefined;
       throw error;
     }
+  }
+
+  /**
+   * Through a presigned GET, since Bun's client sends neither `If-Match` nor anything a Response
+   * can stream (a Response of an S3File is a redirect to it).
+   */
+  async open(
+    digest: string,
+    { span, ifMatch }: { span?: ByteSpan; ifMatch?: string } = {},
+  ): Promise<OpenedObject | "missing" | "changed"> {
+    const headers: Record<string, string> = {};
+    if (span !== undefined) headers.range = `bytes=${span.start}-${span.end}`;
+    if (ifMatch !== undefined) headers["if-match"] = ifMatch;
+    const response = await fetch(this.presignedUrl(digest, 300), { headers });
+    const etag = response.headers.get("etag");
+    const verdict =
+      response.status === 404
+        ? "missing"
+        : response.status === 412 || (ifMatch !== undefined && etag !== ifMatch)
+          ? "changed"
+          : undefined;
+    if (verdict !== undefined || !response.ok || response.body === null || etag === null) {
+      await response.body?.cancel();
+      if (verdict !== undefined) return verdict;
+      throw new Error(`${this.description}: reading ${digest} failed with HTTP ${response.status}`);
+    }
+    // The whole size: after the slash of Content-Range for a range, else the length.
+    const size = Number(response.headers.get("content-range")?.split("/")[1] ?? response.headers.get("content-length"));
+    return { etag, size, body: response.body };
   }
 
   presignedUrl(digest: string, seconds: number): string {

@@ -23,6 +23,7 @@ import type { ListedVariant, VariantQuery } from "../variant-query.ts";
 import type { BlobStore } from "./blob-store.ts";
 import { PostgresIndex } from "./postgres-index.ts";
 import { SharedHealth } from "./shared-health.ts";
+import { StreamedObjects } from "./streamed-objects.ts";
 
 /** A server's receiving folder this old is a crashed server's: the next server to start removes it. */
 const ABANDONED_INCOMING_MS = 24 * 60 * 60 * 1000;
@@ -61,6 +62,7 @@ export class SharedStore implements RegistryStore, StoreContents {
   readonly #warn: (message: string) => void;
   readonly #workers: UploadWorkers;
   readonly #health: SharedHealth;
+  readonly #streamed: StreamedObjects;
   /** This server's uploads being received; a folder of its own, so servers on one machine never meet. */
   readonly #incoming: string;
   #generation = 0;
@@ -75,6 +77,7 @@ export class SharedStore implements RegistryStore, StoreContents {
     });
     this.#health = new SharedHealth(() => index.ping(), this.#warn);
     this.#incoming = receivingFolder(options.receiveIn);
+    this.#streamed = new StreamedObjects(options.blobs, this.#warn);
   }
 
   /** Connects to PostgreSQL and brings its schema up to date (under an advisory lock). */
@@ -124,8 +127,8 @@ export class SharedStore implements RegistryStore, StoreContents {
   }
 
   /**
-   * The file's bytes from the bucket, checked against the digest: an object that is missing or
-   * altered behind the index's back is reported (StorageError damaged), never served.
+   * The file's object, streamed from the bucket (streamed-objects.ts): one hashed against the
+   * digest once per process, then sent only while unchanged; missing or altered is StorageError damaged.
    */
   async download(digest: string): Promise<StoredFile> {
     const [file, descriptor] = await Promise.all([
@@ -133,18 +136,7 @@ export class SharedStore implements RegistryStore, StoreContents {
       this.#index.firstDescriptor(digest),
     ]);
     if (file === undefined) throw new StorageError("not-found", "plugin not found");
-    const bytes = await this.#blobs.read(digest);
-    const problem =
-      bytes === undefined
-        ? "its object is missing from the bucket"
-        : new Bun.CryptoHasher("sha256").update(bytes).digest("hex") !== digest
-          ? "its object's content does not match its digest"
-          : undefined;
-    if (problem !== undefined || bytes === undefined) {
-      this.#warn(`cannot serve ${digest}: ${problem}; run memflow-ts-server check`);
-      throw new StorageError("damaged", `the file of this plugin is damaged: ${problem}; the server's log says more`);
-    }
-    return { body: new Blob([bytes]), descriptor };
+    return { body: await this.#streamed.body(digest), descriptor };
   }
 
   async metadataText(digest: string): Promise<string> {
@@ -158,6 +150,7 @@ export class SharedStore implements RegistryStore, StoreContents {
     const removed = await this.#writing(() => this.#index.remove(checkedDigest(digest)));
     if (!removed) throw new StorageError("not-found", "Not found: digest was not found");
     this.#generation += 1;
+    this.#streamed.forget(digest);
     await this.#writing(() => this.#blobs.delete(digest));
   }
 
