@@ -14,7 +14,7 @@ import { migrate } from "../src/commands/migrate-command.ts";
 import { PluginStore } from "../src/storage/plugin-store.ts";
 import { S3Blobs } from "../src/storage/shared/s3-blobs.ts";
 import { SharedStore } from "../src/storage/shared/shared-store.ts";
-import type { SharedSettings } from "../src/storage/shared-settings.ts";
+import { DEFAULT_COLLECT_GRACE_SECONDS, type SharedSettings } from "../src/storage/shared-settings.ts";
 import { startS3 } from "../test/s3-server.ts";
 import { cleanUp, removeAtEnd, startServer } from "./children.ts";
 import { fillStorage, PLUGIN_NAME, sha256 } from "./fill-storage.ts";
@@ -38,7 +38,12 @@ async function main(): Promise<void> {
   const postgres = await startPostgres();
   const s3 = await startS3();
   try {
-    const settings: SharedSettings = { databaseUrl: await postgres.createDatabase("bench"), s3: s3.options };
+    const settings: SharedSettings = {
+      databaseUrl: await postgres.createDatabase("bench"),
+      s3: s3.options,
+      collectEverySeconds: 0,
+      collectGraceSeconds: DEFAULT_COLLECT_GRACE_SECONDS,
+    };
     const started = performance.now();
     const folder = new PluginStore(storage, { watchFolder: false });
     const blobs = new S3Blobs(settings.s3);

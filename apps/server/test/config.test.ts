@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ConfigError, readConfig } from "../src/config.ts";
 import { parseListenAddress } from "../src/listen-address.ts";
+import { DEFAULT_COLLECT_EVERY_SECONDS, DEFAULT_COLLECT_GRACE_SECONDS } from "../src/storage/shared-settings.ts";
 
 const secure = { MEMFLOW_PUBLIC_KEY_FILE: "key.pem", MEMFLOW_BEARER_TOKEN: "t" };
 
@@ -59,11 +60,29 @@ describe("configuration", () => {
         accessKeyId: "id",
         secretAccessKey: "secret",
       },
+      collectEverySeconds: DEFAULT_COLLECT_EVERY_SECONDS,
+      collectGraceSeconds: DEFAULT_COLLECT_GRACE_SECONDS,
     });
     const both = { ...secure, DATABASE_URL: "postgres://db/r", S3_BUCKET: "plugins" };
     const redirecting = readConfig([], { ...both, MEMFLOW_TS_S3_REDIRECT_SECONDS: "300" });
     expect(redirecting.kind === "run" && redirecting.config.shared?.redirectSeconds).toBe(300);
     expect(() => readConfig([], { ...both, MEMFLOW_TS_S3_REDIRECT_SECONDS: "0" })).toThrow(/from 1 to 604800/);
+    const collecting = readConfig([], {
+      ...both,
+      MEMFLOW_TS_GC_INTERVAL_SECONDS: "0",
+      MEMFLOW_TS_GC_GRACE_SECONDS: "600",
+    });
+    expect(collecting.kind === "run" && collecting.config.shared).toMatchObject({
+      collectEverySeconds: 0,
+      collectGraceSeconds: 600,
+    });
+    // A grace under a minute could take an upload whose row is still being committed.
+    expect(() => readConfig([], { ...both, MEMFLOW_TS_GC_GRACE_SECONDS: "5" })).toThrow(
+      /MEMFLOW_TS_GC_GRACE_SECONDS: expected whole seconds from 60/,
+    );
+    expect(() => readConfig([], { ...both, MEMFLOW_TS_GC_INTERVAL_SECONDS: "hourly" })).toThrow(
+      /MEMFLOW_TS_GC_INTERVAL_SECONDS/,
+    );
     expect(() => readConfig([], { ...secure, DATABASE_URL: "postgres://db/r" })).toThrow(/set S3_BUCKET/);
     expect(() => readConfig([], { ...secure, S3_BUCKET: "plugins" })).toThrow(/set DATABASE_URL too/);
   });

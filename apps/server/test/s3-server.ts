@@ -4,7 +4,7 @@
  * Production uses AWS S3, Cloudflare R2, MinIO or Ceph; s3rver speaks the same protocol.
  */
 
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync, statSync, utimesSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
@@ -17,6 +17,10 @@ export interface TestS3 {
   readonly options: S3Options;
   /** The same as the S3_* variables the server reads. */
   readonly env: Record<string, string>;
+  /** Resolves once an object of `size` bytes is on disk whole: s3rver answers a PUT before that. */
+  written(key: string, size: number): Promise<void>;
+  /** Makes an object of `size` bytes look written `seconds` ago (s3rver answers its file's mtime as LastModified). */
+  age(key: string, size: number, seconds: number): Promise<void>;
   stop(): void;
 }
 
@@ -45,6 +49,10 @@ export async function startS3(bucket = "plugins"): Promise<TestS3> {
     const port = /listening on [\d.]+:(\d+)/.exec(output)?.[1];
     if (port === undefined) continue;
     const endpoint = `http://127.0.0.1:${port}`;
+    const objectPath = (key: string) => join(folder, bucket, `${key}._S3rver_object`);
+    const written = async (key: string, size: number) => {
+      while ((statSync(objectPath(key), { throwIfNoEntry: false })?.size ?? -1) < size) await Bun.sleep(5);
+    };
     const options = { endpoint, bucket, region: "us-east-1", accessKeyId: "S3RVER", secretAccessKey: "S3RVER" };
     return {
       options,
@@ -54,6 +62,12 @@ export async function startS3(bucket = "plugins"): Promise<TestS3> {
         S3_REGION: options.region,
         S3_ACCESS_KEY_ID: options.accessKeyId,
         S3_SECRET_ACCESS_KEY: options.secretAccessKey,
+      },
+      written,
+      async age(key, size, seconds) {
+        await written(key, size);
+        const then = new Date(Date.now() - seconds * 1000);
+        utimesSync(objectPath(key), then, then);
       },
       stop() {
         child.kill("SIGKILL");

@@ -65,6 +65,7 @@ describe.skipIf(!SHARED_ENGINES_AVAILABLE)("shared downloads", () => {
     const forged = file.slice();
     forged[forged.length - 1] = 0x00;
     await new Bun.S3Client(engines().s3.options).write(`${digest}.plugin`, forged);
+    await engines().s3.written(`${digest}.plugin`, forged.byteLength);
     for (const range of [undefined, "bytes=0-99"]) {
       const response = await registry.fetch(`/files/${digest}`, {
         headers: { accept: "application/json", ...(range === undefined ? {} : { range }) },
@@ -78,6 +79,7 @@ describe.skipIf(!SHARED_ENGINES_AVAILABLE)("shared downloads", () => {
 
     // Put back: served again (a failed check is not remembered).
     await new Bun.S3Client(engines().s3.options).write(`${digest}.plugin`, file);
+    await engines().s3.written(`${digest}.plugin`, file.byteLength);
     expect(sha256(await (await registry.fetch(`/files/${digest}`)).bytes())).toBe(digest);
   });
 });

@@ -4,14 +4,14 @@
  * middle of uploads leaves nothing listed that cannot be downloaded whole.
  */
 import { describe, expect, setDefaultTimeout, test } from "bun:test";
-import { readdirSync, writeFileSync } from "node:fs";
+import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import { PROCESS_TEST_TIMEOUT } from "../../../tooling/testing/timeouts.ts";
 import { DEFAULT_STORAGE_ROOT } from "../src/config.ts";
 import { SHARED_INCOMING_FOLDER } from "../src/storage/storage-layout.ts";
 import { fixture, keyPair, rebuilt, sha256, TOKEN, uploadInit } from "./helpers.ts";
 import { type ServerChild, serversPerTest } from "./server-child.ts";
-import { SHARED_ENGINES_AVAILABLE, sharedEngines } from "./shared-support.ts";
+import { SHARED_ENGINES_AVAILABLE, sharedEngines, sharedServers } from "./shared-support.ts";
 
 setDefaultTimeout(PROCESS_TEST_TIMEOUT);
 
@@ -21,19 +21,7 @@ const gcc = fixture("elf/x86_64-gcc.so");
 const tracked = serversPerTest();
 
 /** `count` servers on a new database and the engines' bucket. */
-async function servers(count: number): Promise<{ started: ServerChild[]; env: Record<string, string>; cwd: string }> {
-  const cwd = tracked.folder();
-  writeFileSync(join(cwd, "key.pem"), keys.publicPem);
-  const env = {
-    ...engines().s3.env,
-    DATABASE_URL: await engines().database(),
-    MEMFLOW_ADDR: "127.0.0.1:0",
-    MEMFLOW_PUBLIC_KEY_FILE: "key.pem",
-    MEMFLOW_BEARER_TOKEN: TOKEN,
-  };
-  const started = await Promise.all(Array.from({ length: count }, () => tracked.start(cwd, [], env)));
-  return { started, env, cwd };
-}
+const servers = (count: number) => sharedServers(engines(), tracked, keys, count);
 
 const upload = (server: ServerChild, file: Uint8Array) =>
   fetch(`${server.base}/files`, uploadInit(file, { signature: keys.sign(file) }));

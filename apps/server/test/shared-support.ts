@@ -20,6 +20,7 @@ import { SharedStore } from "../src/storage/shared/shared-store.ts";
 import { loadTrustedKeys } from "../src/trusted-keys.ts";
 import { type KeyPair, keyPair, TOKEN, uploadInit } from "./helpers.ts";
 import { startS3, type TestS3 } from "./s3-server.ts";
+import type { ServerChild, serversPerTest } from "./server-child.ts";
 
 export const SHARED_ENGINES_AVAILABLE = postgresAvailable();
 
@@ -96,4 +97,29 @@ export async function sharedRegistry(
       rmSync(folder, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * `count` real servers (src/main.ts processes, started through `tracked`) on a new database and
+ * the engines' bucket, uploads signed by `keys`; `extraEnv` adds to their environment.
+ */
+export async function sharedServers(
+  engines: SharedEngines,
+  tracked: ReturnType<typeof serversPerTest>,
+  keys: KeyPair,
+  count: number,
+  extraEnv: Record<string, string> = {},
+): Promise<{ started: ServerChild[]; env: Record<string, string>; cwd: string }> {
+  const cwd = tracked.folder();
+  writeFileSync(join(cwd, "key.pem"), keys.publicPem);
+  const env = {
+    ...engines.s3.env,
+    DATABASE_URL: await engines.database(),
+    MEMFLOW_ADDR: "127.0.0.1:0",
+    MEMFLOW_PUBLIC_KEY_FILE: "key.pem",
+    MEMFLOW_BEARER_TOKEN: TOKEN,
+    ...extraEnv,
+  };
+  const started = await Promise.all(Array.from({ length: count }, () => tracked.start(cwd, [], env)));
+  return { started, env, cwd };
 }

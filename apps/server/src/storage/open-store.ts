@@ -42,6 +42,7 @@ async function openLocalStore(choice: StoreChoice): Promise<{ store: RegistrySto
       databaseUrl: shared.databaseUrl,
       blobs,
       redirectSeconds: shared.redirectSeconds,
+      collectGarbage: { everySeconds: shared.collectEverySeconds, graceSeconds: shared.collectGraceSeconds },
       receiveIn: resolve(storageRoot),
       ...checks,
     });

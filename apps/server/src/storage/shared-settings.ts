@@ -12,7 +12,15 @@ export interface SharedSettings {
   readonly s3: S3Options;
   /** Downloads answered with a redirect to a presigned URL valid this many seconds; absent: sent by the server. */
   readonly redirectSeconds?: number | undefined;
+  /** Unlisted objects are collected this often, by one server at a time (0: never, only `check --collect-garbage`). */
+  readonly collectEverySeconds: number;
+  /** …when older than this: a younger one may be an upload in flight, its row about to be committed. */
+  readonly collectGraceSeconds: number;
 }
+
+/** Hourly, objects an hour old: an upload's object precedes its row by moments, never by an hour. */
+export const DEFAULT_COLLECT_EVERY_SECONDS = 3600;
+export const DEFAULT_COLLECT_GRACE_SECONDS = 3600;
 
 export const SHARED_USAGE = `Shared storage (several servers; the storage folder then only receives uploads):
   DATABASE_URL               PostgreSQL for the index (postgres://user:password@host:port/database)
@@ -20,7 +28,27 @@ export const SHARED_USAGE = `Shared storage (several servers; the storage folder
                              the S3-compatible bucket for plugin files (S3, R2, MinIO, Ceph)
   MEMFLOW_TS_S3_REDIRECT_SECONDS
                              answer downloads with a redirect to a presigned URL valid this long
-                             (1-604800), instead of sending the bytes through the server`;
+                             (1-604800), instead of sending the bytes through the server
+  MEMFLOW_TS_GC_INTERVAL_SECONDS
+                             remove objects no index row lists this often, one server at a time
+                             (default ${DEFAULT_COLLECT_EVERY_SECONDS}; 0: never)
+  MEMFLOW_TS_GC_GRACE_SECONDS
+                             ...when written this long ago at least (default ${DEFAULT_COLLECT_GRACE_SECONDS})`;
+
+/** A whole number of seconds from `min` to `max` in `variable`; `fallback` when it is unset. */
+function seconds(
+  fromEnv: (name: string) => string | undefined,
+  variable: string,
+  { min, max, fallback }: { min: number; max: number; fallback: number | undefined },
+): number | undefined {
+  const text = fromEnv(variable);
+  if (text === undefined) return fallback;
+  const value = /^\d+$/.test(text) ? Number(text) : Number.NaN;
+  if (!(value >= min && value <= max)) {
+    throw new ConfigError(`${variable}: expected whole seconds from ${min} to ${max}, got ${text}`);
+  }
+  return value;
+}
 
 export function readSharedSettings(fromEnv: (name: string) => string | undefined): SharedSettings | undefined {
   const databaseUrl = fromEnv("DATABASE_URL");
@@ -44,12 +72,23 @@ export function readSharedSettings(fromEnv: (name: string) => string | undefined
     const value = fromEnv(variable);
     if (value !== undefined) s3[option as keyof typeof optional] = value;
   }
-  const redirect = fromEnv("MEMFLOW_TS_S3_REDIRECT_SECONDS");
-  if (redirect === undefined) return { databaseUrl, s3 };
-  const redirectSeconds = /^\d+$/.test(redirect) ? Number(redirect) : Number.NaN;
   // S3's own limit for a presigned URL is seven days.
-  if (!(redirectSeconds >= 1 && redirectSeconds <= 604_800)) {
-    throw new ConfigError(`MEMFLOW_TS_S3_REDIRECT_SECONDS: expected whole seconds from 1 to 604800, got ${redirect}`);
-  }
-  return { databaseUrl, s3, redirectSeconds };
+  const redirectSeconds = seconds(fromEnv, "MEMFLOW_TS_S3_REDIRECT_SECONDS", {
+    min: 1,
+    max: 604_800,
+    fallback: undefined,
+  });
+  const year = 365 * 24 * 3600;
+  const collectEverySeconds = seconds(fromEnv, "MEMFLOW_TS_GC_INTERVAL_SECONDS", {
+    min: 0,
+    max: year,
+    fallback: DEFAULT_COLLECT_EVERY_SECONDS,
+  }) as number;
+  // Under a minute would risk an upload whose row is still being committed.
+  const collectGraceSeconds = seconds(fromEnv, "MEMFLOW_TS_GC_GRACE_SECONDS", {
+    min: 60,
+    max: year,
+    fallback: DEFAULT_COLLECT_GRACE_SECONDS,
+  }) as number;
+  return { databaseUrl, s3, redirectSeconds, collectEverySeconds, collectGraceSeconds };
 }

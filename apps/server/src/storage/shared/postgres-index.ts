@@ -58,6 +58,19 @@ export class PostgresIndex {
     await this.#sql`SELECT 1`;
   }
 
+  /**
+   * Runs `work` while this connection holds the advisory lock `key`, released when it ends (a
+   * transaction's lock: a crashed server's goes with its connection); undefined without running
+   * it when another server holds the lock.
+   */
+  async whileLocked<T>(key: bigint, work: () => Promise<T>): Promise<T | undefined> {
+    return this.#sql.begin(async (transaction) => {
+      const [row]: { locked: boolean }[] =
+        await transaction`SELECT pg_try_advisory_xact_lock(${key.toString()}::bigint) AS locked`;
+      return row?.locked ? work() : undefined;
+    });
+  }
+
   /** Adds a file's rows in one transaction; false when the digest is indexed already (by any server). */
   async insert(meta: PluginMetadata, metaText: string, size: number, byteOrder: ByteOrder): Promise<boolean> {
     const createdAtNs = listing.createdAtSortKey(meta);

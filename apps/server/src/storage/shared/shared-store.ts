@@ -21,6 +21,7 @@ import { type SignatureCheck, verifyReceivedSignature } from "../upload-analysis
 import { DEFAULT_UPLOAD_WORKERS, UploadWorkers } from "../upload-workers.ts";
 import type { ListedVariant, VariantQuery } from "../variant-query.ts";
 import type { BlobStore } from "./blob-store.ts";
+import { GARBAGE_SWEEP_LOCK, GarbageSweep } from "./garbage-sweep.ts";
 import { PostgresIndex } from "./postgres-index.ts";
 import { SharedHealth } from "./shared-health.ts";
 import { StreamedObjects } from "./streamed-objects.ts";
@@ -53,6 +54,8 @@ export interface SharedStoreOptions {
   receiveIn: string;
   /** Redirect downloads to presigned URLs valid this many seconds (absent: send the bytes). */
   redirectSeconds?: number | undefined;
+  /** Collect unlisted objects this often, older than `graceSeconds` (garbage-sweep.ts); absent or 0: never. */
+  collectGarbage?: { everySeconds: number; graceSeconds: number } | undefined;
 }
 
 export class SharedStore implements RegistryStore, StoreContents {
@@ -63,6 +66,7 @@ export class SharedStore implements RegistryStore, StoreContents {
   readonly #workers: UploadWorkers;
   readonly #health: SharedHealth;
   readonly #streamed: StreamedObjects;
+  readonly #sweep: GarbageSweep | undefined;
   /** This server's uploads being received; a folder of its own, so servers on one machine never meet. */
   readonly #incoming: string;
   #generation = 0;
@@ -78,6 +82,17 @@ export class SharedStore implements RegistryStore, StoreContents {
     this.#health = new SharedHealth(() => index.ping(), this.#warn);
     this.#incoming = receivingFolder(options.receiveIn);
     this.#streamed = new StreamedObjects(options.blobs, this.#warn);
+    const collecting = options.collectGarbage;
+    this.#sweep =
+      collecting === undefined || collecting.everySeconds === 0
+        ? undefined
+        : new GarbageSweep({
+            everyMs: collecting.everySeconds * 1000,
+            graceMs: collecting.graceSeconds * 1000,
+            whileLocked: (sweep) => index.whileLocked(GARBAGE_SWEEP_LOCK, sweep),
+            collect: (before) => this.collectGarbage(before),
+            log: this.#warn,
+          });
   }
 
   /** Connects to PostgreSQL and brings its schema up to date (under an advisory lock). */
@@ -91,6 +106,7 @@ export class SharedStore implements RegistryStore, StoreContents {
   }
 
   async close(): Promise<void> {
+    await this.#sweep?.close();
     this.#workers.close();
     this.#health.close();
     rmSync(this.#incoming, { recursive: true, force: true });
