@@ -20,6 +20,10 @@ export interface TestPostgres {
   readonly url: string;
   /** A new, empty database on the cluster; its URL. */
   createDatabase(name: string): Promise<string>;
+  /** Stops the server as a crash would (`-m immediate`), keeping its data: what clients see of an outage. */
+  pause(): void;
+  /** Starts a paused server again, on the same port with the same data; nothing when it runs. */
+  resume(): void;
   stop(): void;
 }
 
@@ -83,7 +87,10 @@ export async function startPostgres(): Promise<TestPostgres> {
   run(binFolder, ["initdb", "-D", data, "-U", "postgres", "-A", "trust", "--no-sync", "-E", "UTF8"], user);
   const port = await freePort();
   const options = `-p ${port} -k ${folder} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200`;
-  run(binFolder, ["pg_ctl", "-D", data, "-o", options, "-l", join(folder, "log"), "-w", "start"], user);
+  const start = () =>
+    run(binFolder, ["pg_ctl", "-D", data, "-o", options, "-l", join(folder, "log"), "-w", "start"], user);
+  const halt = () => run(binFolder, ["pg_ctl", "-D", data, "-m", "immediate", "-w", "stop"], user);
+  start();
   const url = `postgres://postgres@127.0.0.1:${port}/postgres`;
   return {
     url,
@@ -96,9 +103,19 @@ export async function startPostgres(): Promise<TestPostgres> {
       }
       return `postgres://postgres@127.0.0.1:${port}/${name}`;
     },
+    pause: halt,
+    resume() {
+      const status = spawnSync(join(binFolder, "pg_ctl"), ["-D", data, "status"], {
+        uid: user?.uid,
+        gid: user?.gid,
+        cwd: "/",
+      });
+      // pg_ctl status: 0 running, 3 not running.
+      if (status.status !== 0) start();
+    },
     stop() {
       try {
-        run(binFolder, ["pg_ctl", "-D", data, "-m", "immediate", "-w", "stop"], user);
+        halt();
       } finally {
         rmSync(folder, { recursive: true, force: true });
       }

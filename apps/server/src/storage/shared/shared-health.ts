@@ -1,7 +1,9 @@
 /**
  * The shared store's health, answered from memory as the embedded one's is (`/health` needs no
  * token): the last write did not fail, and PostgreSQL answered when last asked, at most once per
- * sampling interval, in the background.
+ * sampling interval, in the background. A ping that has not answered within the interval counts
+ * as unreachable too: a PostgreSQL behind a dropped network never refuses, it just never answers,
+ * and a load balancer must stop sending requests that would hang on it.
  */
 import { HEALTH_SAMPLE_INTERVAL_MS } from "../storage-health.ts";
 
@@ -12,6 +14,8 @@ export class SharedHealth {
   #failedWrite: string | undefined;
   #unreachable: string | undefined;
   #sampledAt = Number.NEGATIVE_INFINITY;
+  /** When the ping under way was sent; one at a time, so a hung database does not collect them. */
+  #pingSentAt: number | undefined;
 
   constructor(ping: () => Promise<void>, warn: (message: string) => void) {
     this.#ping = ping;
@@ -31,18 +35,29 @@ export class SharedHealth {
   problem(): string | undefined {
     if (!this.#open) return "the index is closed";
     const now = performance.now();
-    if (now - this.#sampledAt >= HEALTH_SAMPLE_INTERVAL_MS) {
+    if (this.#pingSentAt !== undefined) {
+      if (now - this.#pingSentAt >= HEALTH_SAMPLE_INTERVAL_MS)
+        this.#setUnreachable(`no answer within ${HEALTH_SAMPLE_INTERVAL_MS / 1000} s`);
+    } else if (now - this.#sampledAt >= HEALTH_SAMPLE_INTERVAL_MS) {
       this.#sampledAt = now;
-      this.#ping().then(
-        () => {
-          this.#unreachable = undefined;
-        },
-        (error: unknown) => {
-          if (this.#unreachable === undefined) this.#warn(`storage unhealthy: PostgreSQL: ${(error as Error).message}`);
-          this.#unreachable = (error as Error).message;
-        },
-      );
+      this.#pingSentAt = now;
+      this.#ping()
+        .then(
+          () => {
+            if (this.#unreachable !== undefined) this.#warn("storage healthy again: PostgreSQL answers");
+            this.#unreachable = undefined;
+          },
+          (error: unknown) => this.#setUnreachable((error as Error).message),
+        )
+        .finally(() => {
+          this.#pingSentAt = undefined;
+        });
     }
     return this.#failedWrite === undefined ? this.#unreachable : `the last write failed: ${this.#failedWrite}`;
+  }
+
+  #setUnreachable(reason: string): void {
+    if (this.#unreachable === undefined) this.#warn(`storage unhealthy: PostgreSQL: ${reason}`);
+    this.#unreachable = reason;
   }
 }
