@@ -6,7 +6,7 @@
  * CI=true, when it is missing).
  */
 import { spawnSync } from "node:child_process";
-import { chmodSync, chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { chmodSync, chownSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -22,6 +22,11 @@ export interface TestPostgres {
   createDatabase(name: string): Promise<string>;
   /** Stops the server as a crash would (`-m immediate`), keeping its data: what clients see of an outage. */
   pause(): void;
+  /**
+   * Stops (SIGSTOP) or continues (SIGCONT) the server and its backends: a database behind a
+   * dropped network, which neither answers nor refuses.
+   */
+  signal(signal: "SIGSTOP" | "SIGCONT"): void;
   /** Starts a paused server again, on the same port with the same data; nothing when it runs. */
   resume(): void;
   stop(): void;
@@ -104,6 +109,12 @@ export async function startPostgres(): Promise<TestPostgres> {
       return `postgres://postgres@127.0.0.1:${port}/${name}`;
     },
     pause: halt,
+    signal(signal) {
+      const postmaster = Number(readFileSync(join(data, "postmaster.pid"), "utf8").split("\n")[0]);
+      // Linux lists a process's children in /proc (no procps needed).
+      const children = readFileSync(`/proc/${postmaster}/task/${postmaster}/children`, "utf8");
+      for (const pid of [postmaster, ...children.split(" ").filter(Boolean).map(Number)]) process.kill(pid, signal);
+    },
     resume() {
       const status = spawnSync(join(binFolder, "pg_ctl"), ["-D", data, "status"], {
         uid: user?.uid,

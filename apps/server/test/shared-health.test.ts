@@ -12,6 +12,7 @@ setDefaultTimeout(PROCESS_TEST_TIMEOUT);
 const engines = sharedEngines();
 let registry: SharedRegistry | undefined;
 afterEach(async () => {
+  engines().postgres.signal("SIGCONT");
   engines().postgres.resume();
   await registry?.close();
 });
@@ -43,5 +44,18 @@ describe.skipIf(!SHARED_ENGINES_AVAILABLE)("health without PostgreSQL", () => {
     engines().postgres.resume();
     expect(await (await healthOnceItIs(fetch, 200)).text()).toBe('"Ok"');
     expect(registry.logs.join("\n")).toContain("storage healthy again: PostgreSQL answers");
+  });
+
+  test("503 while PostgreSQL hangs (neither answers nor refuses), Ok again once it answers", async () => {
+    registry = await sharedRegistry(engines(), await engines().database());
+    const { fetch } = registry;
+    expect(await (await fetch("/health")).text()).toBe('"Ok"');
+
+    engines().postgres.signal("SIGSTOP");
+    expect(await (await healthOnceItIs(fetch, 503)).text()).toBe('{"Error":"database unhealthy"}');
+    expect(registry.logs.join("\n")).toContain("storage unhealthy: PostgreSQL: no answer within 5 s");
+
+    engines().postgres.signal("SIGCONT");
+    expect(await (await healthOnceItIs(fetch, 200)).text()).toBe('"Ok"');
   });
 });
