@@ -38,22 +38,25 @@ interface Row {
   readonly selected: boolean;
 }
 
-/** One row a descriptor, by kind and name; inventory order (newest first) within a name. */
+/**
+ * One row a descriptor, by kind and name; inventory order (newest first) within a name. Plain
+ * loops: this runs once a process, cold, where flatMap and map cost a call per plugin.
+ */
 function rows(inventory: PluginCatalogue): Row[] {
-  const all = inventory.plugins().flatMap((entry) =>
-    entry.descriptors.map((descriptor) => ({
-      entry,
-      descriptor,
-      key: `${descriptor.plugin_kind}\u0000${descriptor.name}`,
-    })),
-  );
+  const all: { entry: PluginEntry; descriptor: PluginDescriptorInfo; key: string }[] = [];
+  for (const entry of inventory.plugins()) {
+    for (const descriptor of entry.descriptors) {
+      all.push({ entry, descriptor, key: `${descriptor.plugin_kind}\u0000${descriptor.name}` });
+    }
+  }
   // Array.prototype.sort is stable: within a name the inventory's order stays.
-  const sorted = all.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
-  return sorted.map(({ entry, descriptor, key }, index) => ({
-    entry,
-    descriptor,
-    selected: index === 0 || sorted[index - 1]?.key !== key,
-  }));
+  all.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  const table: Row[] = [];
+  for (let index = 0; index < all.length; index += 1) {
+    const { entry, descriptor, key } = all[index] as (typeof all)[number];
+    table.push({ entry, descriptor, selected: index === 0 || all[index - 1]?.key !== key });
+  }
+  return table;
 }
 
 function rowJson({ entry, descriptor, selected }: Row) {
