@@ -39,23 +39,22 @@ interface Row {
 }
 
 /**
- * One row a descriptor, by kind and name; inventory order (newest first) within a name. Plain
- * loops: this runs once a process, cold, where flatMap and map cost a call per plugin.
+ * One row a descriptor, by kind and name; inventory order (newest first) within a name. Rows are
+ * grouped by kind and name and only the groups' keys are sorted, natively: this runs once a
+ * process, cold, where a comparator would be called some 1,500 times for 200 plugins.
  */
 function rows(inventory: PluginCatalogue): Row[] {
-  const all: { entry: PluginEntry; descriptor: PluginDescriptorInfo; key: string }[] = [];
+  const groups = new Map<string, Row[]>();
   for (const entry of inventory.plugins()) {
     for (const descriptor of entry.descriptors) {
-      all.push({ entry, descriptor, key: `${descriptor.plugin_kind}\u0000${descriptor.name}` });
+      const key = `${descriptor.plugin_kind}\u0000${descriptor.name}`;
+      const group = groups.get(key);
+      if (group === undefined) groups.set(key, [{ entry, descriptor, selected: true }]);
+      else group.push({ entry, descriptor, selected: false });
     }
   }
-  // Array.prototype.sort is stable: within a name the inventory's order stays.
-  all.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   const table: Row[] = [];
-  for (let index = 0; index < all.length; index += 1) {
-    const { entry, descriptor, key } = all[index] as (typeof all)[number];
-    table.push({ entry, descriptor, selected: index === 0 || all[index - 1]?.key !== key });
-  }
+  for (const key of [...groups.keys()].sort()) table.push(...(groups.get(key) ?? []));
   return table;
 }
 
