@@ -19,7 +19,8 @@
  * processes need: see packages/sdk/native/dummy-os.md.)
  *
  * `STARTUP_COMPARE=<another checkout>` adds that checkout's `plugins ls` and `list` to the same
- * interleaved rounds, to tell whether a change made start-up slower.
+ * interleaved rounds, to tell whether a change made start-up slower; `STARTUP_COMPARE_BIN=<an
+ * executable>` does the same for another build of the executable (`--version`, `plugins ls`, `list`).
  */
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
@@ -140,6 +141,12 @@ await inSandbox("startup", async ({ root, home, cwd, main }) => {
       { label: `list, ${compare}`, argv: ["bun", other, "list"] },
     );
   }
+  const compareBin = process.env.STARTUP_COMPARE_BIN;
+  const binCompared = ["--version", "plugins ls", "list"].map((args) => args.split(" "));
+  if (compareBin) {
+    for (const args of binCompared)
+      commands.push({ label: `${args.join(" ")}, ${compareBin}`, argv: [compareBin, ...args] });
+  }
   const floorRows = spawn(["bun", floor]).stdout.toString().trimEnd().split("\n").length;
   if (floorRows !== PLUGINS + 1) throw new Error(`the floor script printed ${floorRows} rows, not ${PLUGINS + 1}`);
 
@@ -176,9 +183,19 @@ await inSandbox("startup", async ({ root, home, cwd, main }) => {
       `info on that chain ${ratioTo(psIndex + 1, lsIndex).toFixed(2)}×, ` +
       `ps on the test OS ${verdict(ratioTo(psIndex + 2, lsIndex))}`,
   );
+  if (compareBin) {
+    const first = commands.length - binCompared.length;
+    const ratios = binCompared.map((args, index) => {
+      const mine = commands.findIndex(
+        (command) => command.argv[0] === executable && command.argv.slice(1).join(" ") === args.join(" "),
+      );
+      return `${args.join(" ")} ${ratioTo(mine, first + index).toFixed(3)}×`;
+    });
+    console.log(`\nthis executable ÷ ${compareBin}, median of per-round ratios: ${ratios.join(", ")}`);
+  }
   if (compare) {
-    // The compared rows are the last two, beside this checkout's `bun src/main.ts` ones.
-    const last = commands.length - 2;
+    // The compared rows are the two before any STARTUP_COMPARE_BIN ones, beside this checkout's `bun src/main.ts` ones.
+    const last = commands.length - 2 - (compareBin ? binCompared.length : 0);
     console.log(
       `\nthis checkout ÷ ${compare}, median of per-round ratios: plugins ls ${ratioTo(lsIndex, last).toFixed(3)}×, ` +
         `list ${ratioTo(lsIndex + 1, last + 1).toFixed(3)}×`,
