@@ -60,6 +60,18 @@ function partHeaders(block: string): PartHeaders {
   return { name: undefined };
 }
 
+/**
+ * Whether a delimiter may start in `tail` (bytes held back, shorter than the delimiter) and run
+ * on into `next`: only then must the two be joined; otherwise the tail is plain body.
+ */
+function delimiterCrosses(tail: Buffer, next: Buffer, delimiter: Buffer): boolean {
+  if (tail.length >= delimiter.length) return true;
+  const joined = Buffer.concat([tail, next.subarray(0, delimiter.length - 1)]);
+  const at = joined.indexOf(delimiter);
+  // A delimiter wholly after the tail is found in the chunk itself; one cut short by a small chunk may still cross.
+  return (at >= 0 && at < tail.length) || (next.length < delimiter.length - 1 && joined.indexOf(CR) >= 0);
+}
+
 type State = "preamble" | "delimited" | "headers" | "body" | "done";
 
 /** Reads a multipart body to its end, handing each part to the sink `route` picks. */
@@ -130,7 +142,12 @@ export async function readMultipart(
 
   for await (const chunk of body) {
     const bytes = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
-    pending = pending.length === 0 ? bytes : Buffer.concat([pending, bytes]);
+    if (pending.length === 0) pending = bytes;
+    else if (state === "body" && !delimiterCrosses(pending, bytes, delimiter)) {
+      // The held-back tail is body after all: pass it on and take the chunk as it is, uncopied.
+      await sink?.write(pending);
+      pending = bytes;
+    } else pending = Buffer.concat([pending, bytes]);
     await drain();
   }
   if (state !== "done") throw malformed("incomplete multipart stream");

@@ -3,8 +3,8 @@
  * never whole in memory; its first four bytes are checked as soon as they are there
  * (memflow-registry's early `is_binary`), so a file that is no binary is refused before the rest
  * of it is sent. Writes go through the thread pool (node:fs/promises), never blocking the event
- * loop on the disk; the file is hashed by the upload worker that checks it, not here, because
- * hashing is most of what receiving costs per byte (measured: 0.5 of 0.7 ms per MiB).
+ * loop on the disk. Each piece is hashed as it passes (about 0.5 ms a MiB on the event loop, in
+ * pieces of a chunk), so nothing reads the file again to learn its digest.
  */
 import { type FileHandle, open, rm } from "node:fs/promises";
 import { join } from "node:path";
@@ -14,6 +14,8 @@ import { checkBinaryHead } from "./upload-analysis.ts";
 export interface ReceivedFile {
   readonly path: string;
   readonly size: number;
+  /** sha256 of its bytes, lower-case hex. */
+  readonly digest: string;
 }
 
 const HEAD_BYTES = 4;
@@ -21,6 +23,7 @@ const HEAD_BYTES = 4;
 export class IncomingFile {
   readonly path: string;
   readonly #handle: FileHandle;
+  readonly #hasher = new Bun.CryptoHasher("sha256");
   #head = new Uint8Array(0);
   #size = 0;
   #open = true;
@@ -44,6 +47,7 @@ export class IncomingFile {
       if (this.#head.byteLength === HEAD_BYTES) checkBinaryHead(this.#head);
     }
     this.#size += bytes.byteLength;
+    this.#hasher.update(bytes);
     let written = 0;
     while (written < bytes.byteLength) {
       written += (await this.#handle.write(bytes, written, bytes.byteLength - written)).bytesWritten;
@@ -54,7 +58,7 @@ export class IncomingFile {
   async finish(): Promise<ReceivedFile> {
     await this.#close();
     if (this.#head.byteLength < HEAD_BYTES) checkBinaryHead(this.#head);
-    return { path: this.path, size: this.#size };
+    return { path: this.path, size: this.#size, digest: this.#hasher.digest("hex") };
   }
 
   /** Removes the file, unless a commit renamed it into place; safe to call at any point, and twice. */

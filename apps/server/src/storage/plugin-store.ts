@@ -178,7 +178,13 @@ export class PluginStore implements RegistryStore, StoreContents {
    */
   async uploadReceived(file: ReceivedFile, signature: string): Promise<UploadResponse> {
     await verifyReceivedSignature(file.path, signature, this.#options.verifySignature, this.#options.publicKeys);
-    const job = { root: this.root, temporaryPath: file.path, signature, created_at: this.#createdAt() };
+    const job = {
+      root: this.root,
+      temporaryPath: file.path,
+      digest: file.digest,
+      signature,
+      created_at: this.#createdAt(),
+    };
     let checked: CheckedUpload;
     try {
       checked = await this.#workers.run(job);

@@ -1,6 +1,6 @@
 /**
  * Messages between the store and its upload workers (structured clones, one job at a time per
- * worker). A worker hashes and analyzes a received upload and, unless the folder already holds
+ * worker). A worker analyzes a received (and already hashed) upload and, unless the folder already holds
  * it, commits it.
  */
 import type { PluginMetadata } from "@memflow-ts/core/plugin-files";
@@ -20,6 +20,8 @@ export interface UploadJob {
   root: string | undefined;
   /** The received file, in the storage folder's incoming folder. */
   temporaryPath: string;
+  /** Its sha256, taken as it was received. */
+  digest: string;
   signature: string;
   created_at: string;
 }

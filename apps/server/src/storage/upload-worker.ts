@@ -1,9 +1,9 @@
 /**
- * An upload worker (a Bun Worker, one thread): reads a received upload from disk, hashes it, runs
+ * An upload worker (a Bun Worker, one thread): reads what it needs of a received (hashed) upload, runs
  * the registry's checks on it (signature, descriptors) and commits it with its fsyncs, all off the
  * event loop that serves requests. Its main is this file; see upload-protocol.ts for the messages.
  */
-import { closeSync, existsSync, openSync, readlinkSync, readSync } from "node:fs";
+import { existsSync, readlinkSync } from "node:fs";
 import { setPriority } from "node:os";
 import { join } from "node:path";
 import { AnalyzeError } from "@memflow-ts/analyzer";
@@ -32,26 +32,11 @@ function yieldToRequests(): void {
 yieldToRequests();
 
 let verify: SignatureCheck | undefined;
-/** Reused for every file this worker hashes. */
-const chunk = Buffer.allocUnsafe(1024 * 1024);
-
-function sha256(path: string): string {
-  const hasher = new Bun.CryptoHasher("sha256");
-  const descriptor = openSync(path, "r");
-  try {
-    for (let read = readSync(descriptor, chunk); read > 0; read = readSync(descriptor, chunk)) {
-      hasher.update(chunk.subarray(0, read));
-    }
-  } finally {
-    closeSync(descriptor);
-  }
-  return hasher.digest("hex");
-}
 
 function run(job: UploadJob): UploadWorkerReply {
   try {
     const descriptors = analyzeUploadFile(job.temporaryPath, job.signature, verify);
-    const digest = sha256(job.temporaryPath);
+    const digest = job.digest;
     const meta: PluginMetadata = { digest, signature: job.signature, created_at: job.created_at, descriptors };
     if (job.root === undefined) return { added: false, meta, metaMtimeMs: 0 };
     const root = job.root;

@@ -168,7 +168,13 @@ export class SharedStore implements RegistryStore, StoreContents {
   /** Checks the upload in a worker, then stores it. */
   async uploadReceived(file: ReceivedFile, signature: string): Promise<UploadResponse> {
     await verifyReceivedSignature(file.path, signature, this.#options.verifySignature, this.#options.publicKeys);
-    const job = { root: undefined, temporaryPath: file.path, signature, created_at: createdAtNow().text };
+    const job = {
+      root: undefined,
+      temporaryPath: file.path,
+      digest: file.digest,
+      signature,
+      created_at: createdAtNow().text,
+    };
     const { meta } = await this.#workers.run(job);
     return this.#store(meta, Bun.file(file.path), byteOrderOfFile(file.path));
   }
