@@ -18,6 +18,7 @@ import type { SharedSettings } from "../src/storage/shared-settings.ts";
 import { startS3 } from "../test/s3-server.ts";
 import { cleanUp, removeAtEnd, startServer } from "./children.ts";
 import { fillStorage, PLUGIN_NAME, sha256 } from "./fill-storage.ts";
+import { benchPort } from "./listen-port.ts";
 import { DURATION, formatRate, ROUNDS, type Scenario, throughput } from "./throughput.ts";
 import { wrkPath } from "./wrk.ts";
 
@@ -51,8 +52,8 @@ async function main(): Promise<void> {
       `filled PostgreSQL + s3rver with ${PLUGINS} plugins by migrate in ${((performance.now() - started) / 1000).toFixed(1)} s`,
     );
 
-    const embedded = await startServer("serve-registry.ts", [storage]);
-    const sharedServer = await startServer("serve-registry.ts", [`shared:${JSON.stringify(settings)}`]);
+    const embedded = await startServer("serve-registry.ts", [storage], benchPort(2));
+    const sharedServer = await startServer("serve-registry.ts", [`shared:${JSON.stringify(settings)}`], benchPort(3));
     const scenarios: Scenario[] = [
       {
         name: `GET /plugins (${PLUGINS} plugins)`,

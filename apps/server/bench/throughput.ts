@@ -1,6 +1,7 @@
 /** Throughput of two servers on the same paths with wrk, in interleaved rounds (registry.ts, shared.ts). */
 import { formatBytes } from "../../../tooling/bench/measure.ts";
 import { track } from "./children.ts";
+import type { BareBody } from "./serve-bare.ts";
 import { runWrk, type WrkResult } from "./wrk.ts";
 
 export const ROUNDS = 3;
@@ -14,6 +15,8 @@ export interface Scenario {
   connections: number;
   /** The registry's value over the bare server's must be at least this. */
   target: number;
+  /** How the bare baseline (registry.ts) makes the body: as the registry does for this path. */
+  bareBody?: BareBody;
 }
 
 export function formatRate(scenario: Scenario, value: number): string {
