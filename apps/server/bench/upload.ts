@@ -165,7 +165,7 @@ async function main(): Promise<void> {
   const rows: string[][] = [];
   for (const lanes of LANE_COUNTS) rows.push(await compare(sides, lanes));
   const strace = Bun.which("strace");
-  const counted = [];
+  const counted: { fsyncs: number; opens: number }[] = [];
   // One server at a time, after the timed rounds: strace slows what it traces.
   if (strace !== null) for (const side of sides) counted.push(await countSyscalls(side.pid, side.url, directory));
   console.log("");
