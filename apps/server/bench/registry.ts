@@ -16,7 +16,7 @@ import { cleanUp, Lines, peakMemory, removeAtEnd, startScript, startServer, trac
 import { fillStorage, PLUGIN_NAME, sha256 } from "./fill-storage.ts";
 import { benchPort } from "./listen-port.ts";
 import type { BareRoute } from "./serve-bare.ts";
-import { DURATION, formatRate, ROUNDS, type Scenario, throughput, WARMUP_DURATION } from "./throughput.ts";
+import { DURATION, formatRounds, ROUNDS, type Scenario, throughput, WARMUP_DURATION } from "./throughput.ts";
 import { runWrk, wrkPath } from "./wrk.ts";
 
 const OTHER_PLUGINS = 5_000;
@@ -180,15 +180,23 @@ async function main(): Promise<void> {
   console.log("");
 
   printTable(
-    ["scenario", "connections", "registry (median)", "bare Bun.serve (median)", "registry / bare", "target", "meets"],
+    [
+      "scenario",
+      "connections",
+      "registry (median, min)",
+      "bare Bun.serve (median, min)",
+      "registry / bare (medians)",
+      "target",
+      "meets",
+    ],
     scenarios.map((scenario, index) => {
       const sample = samples[index] ?? { registry: [], bare: [], ratios: [] };
       const ratio = median(sample.registry) / median(sample.bare);
       return [
         scenario.name,
         String(scenario.connections),
-        formatRate(scenario, median(sample.registry)),
-        formatRate(scenario, median(sample.bare)),
+        formatRounds(scenario, sample.registry),
+        formatRounds(scenario, sample.bare),
         `${ratio.toFixed(2)}× (per round: ${sample.ratios.map((r) => r.toFixed(2)).join(", ")})`,
         `≥ ${scenario.target.toFixed(1)}×`,
         ratio >= scenario.target ? "yes" : "NO",

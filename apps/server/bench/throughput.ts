@@ -1,5 +1,5 @@
 /** Throughput of two servers on the same paths with wrk, in interleaved rounds (registry.ts, shared.ts). */
-import { formatBytes } from "../../../tooling/bench/measure.ts";
+import { formatBytes, median } from "../../../tooling/bench/measure.ts";
 import { track } from "./children.ts";
 import type { BareBody } from "./serve-bare.ts";
 import { runWrk, type WrkResult } from "./wrk.ts";
@@ -23,6 +23,11 @@ export function formatRate(scenario: Scenario, value: number): string {
   return scenario.metric === "requests"
     ? `${Math.round(value).toLocaleString("en-US")} req/s`
     : `${formatBytes(value)}/s`;
+}
+
+/** A side's rounds as the tables show them: the median, and the slowest round. */
+export function formatRounds(scenario: Scenario, values: readonly number[]): string {
+  return `${formatRate(scenario, median(values))} (min ${formatRate(scenario, Math.min(...values))})`;
 }
 
 export /**
