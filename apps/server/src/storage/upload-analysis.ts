@@ -4,7 +4,6 @@
  * check that every descriptor's name and version follow core's rules (descriptor-names.ts). Synchronous: it runs in
  * the upload worker for uploads over HTTP, and on the caller's thread for `upload()`.
  */
-import { readFileSync } from "node:fs";
 import { analyzeFileSync, isBinary, type PluginDescriptorInfo, parseDescriptors } from "@memflow-ts/analyzer";
 import { openFileReader } from "@memflow-ts/analyzer/fs";
 import { checkDescriptorNames } from "./descriptor-names.ts";
@@ -12,6 +11,13 @@ import { StorageError } from "./storage-error.ts";
 
 /** Checks an upload's signature over the whole file. */
 export type SignatureCheck = (file: Uint8Array, signature: string) => boolean;
+
+/** Checks an upload's signature over its sha256 (32 bytes), taken as it was received. */
+export type DigestSignatureCheck = (sha256: Uint8Array, signature: string) => boolean;
+
+function badSignature(): StorageError {
+  return new StorageError("bad-signature", "Signature error: file signature is invalid");
+}
 
 /** memflow-registry's first check, which it runs as soon as four bytes have arrived. */
 export function checkBinaryHead(head: Uint8Array): void {
@@ -30,26 +36,25 @@ export function analyzeUpload(
   verify: SignatureCheck | undefined,
 ): PluginDescriptorInfo[] {
   checkBinaryHead(file);
-  if (verify && !verify(file, signature)) {
-    throw new StorageError("bad-signature", "Signature error: file signature is invalid");
-  }
+  if (verify && !verify(file, signature)) throw badSignature();
   return someDescriptors(parseDescriptors(file));
 }
 
 /**
- * `analyzeUpload` for a file on disk. Read whole only when a signature is to be checked (it signs
- * every byte); otherwise the analyzer reads the few parts it needs, so a worker holds no upload
- * in memory.
+ * `analyzeUpload` for a received file on disk, known by its sha256: the signature is checked
+ * against that hash, and the analyzer reads the few parts it needs, so the file is never read
+ * whole again nor held in memory.
  */
 export function analyzeUploadFile(
   path: string,
+  sha256: string,
   signature: string,
-  verify: SignatureCheck | undefined,
+  verify: DigestSignatureCheck | undefined,
 ): PluginDescriptorInfo[] {
-  if (verify) return analyzeUpload(readFileSync(path), signature, verify);
   const reader = openFileReader(path);
   try {
     checkBinaryHead(reader.read(0, 4));
+    if (verify && !verify(Buffer.from(sha256, "hex"), signature)) throw badSignature();
     return someDescriptors(analyzeFileSync(reader));
   } finally {
     reader.close();
@@ -78,7 +83,5 @@ export async function verifyReceivedSignature(
   publicKeys: readonly Uint8Array[] | undefined,
 ): Promise<void> {
   if (publicKeys !== undefined || verify === undefined) return;
-  if (!verify(await Bun.file(path).bytes(), signature)) {
-    throw new StorageError("bad-signature", "Signature error: file signature is invalid");
-  }
+  if (!verify(await Bun.file(path).bytes(), signature)) throw badSignature();
 }

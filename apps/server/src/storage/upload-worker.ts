@@ -8,10 +8,10 @@ import { setPriority } from "node:os";
 import { join } from "node:path";
 import { AnalyzeError } from "@memflow-ts/analyzer";
 import type { PluginMetadata } from "@memflow-ts/core/plugin-files";
-import { verifyPluginSignature } from "@memflow-ts/core/registry";
+import { verifyPluginDigestSignature } from "@memflow-ts/core/registry";
 import { commitUpload } from "./commit-upload.ts";
 import { StorageError } from "./storage-error.ts";
-import { analyzeUploadFile, type SignatureCheck } from "./upload-analysis.ts";
+import { analyzeUploadFile, type DigestSignatureCheck } from "./upload-analysis.ts";
 import type { UploadJob, UploadWorkerReply, UploadWorkerRequest } from "./upload-protocol.ts";
 
 declare const self: Worker;
@@ -31,12 +31,12 @@ function yieldToRequests(): void {
 }
 yieldToRequests();
 
-let verify: SignatureCheck | undefined;
+let verify: DigestSignatureCheck | undefined;
 
 function run(job: UploadJob): UploadWorkerReply {
   try {
-    const descriptors = analyzeUploadFile(job.temporaryPath, job.signature, verify);
     const digest = job.digest;
+    const descriptors = analyzeUploadFile(job.temporaryPath, digest, job.signature, verify);
     const meta: PluginMetadata = { digest, signature: job.signature, created_at: job.created_at, descriptors };
     if (job.root === undefined) return { added: false, meta, metaMtimeMs: 0 };
     const root = job.root;
@@ -61,7 +61,7 @@ self.onmessage = (event: MessageEvent<UploadWorkerRequest>) => {
     verify =
       keys === undefined
         ? undefined
-        : (file, signature) => keys.some((key) => verifyPluginSignature(file, signature, key));
+        : (sha256, signature) => keys.some((key) => verifyPluginDigestSignature(sha256, signature, key));
     return;
   }
   self.postMessage(run(request.job));
