@@ -49,7 +49,7 @@ function receive(request: Request) {
   return receiveUpload(
     request,
     new UploadRate(0),
-    () => IncomingFile.create(folder),
+    () => IncomingFile.create(folder, { flush: true }),
     async ({ file, signature }) => ({ ...file, signature, bytes: readFileSync(file.path) }),
   );
 }
@@ -73,6 +73,7 @@ describe("receiveUpload", () => {
     );
     expect(received.signature).toBe("3044");
     expect(received.size).toBe(data.byteLength);
+    expect(received.flushed).toBe(true);
     expect(Buffer.compare(received.bytes, data)).toBe(0);
     expect(received.digest).toBe(new Bun.CryptoHasher("sha256").update(data).digest("hex"));
     expect(readdirSync(folder)).toEqual([]);

@@ -13,8 +13,13 @@ import { createFileDurably, replaceFileDurably, syncDirectory } from "@memflow-t
 import { formatPluginMetadata, type PluginMetadata } from "@memflow-ts/core/plugin-files";
 import { committingMarkerName, temporaryName } from "./storage-layout.ts";
 
-/** The upload's bytes in memory, or a finished temporary file in the storage folder to rename. */
-export type UploadSource = { readonly bytes: Uint8Array } | { readonly temporaryPath: string };
+/**
+ * The upload's bytes in memory, or a finished temporary file in the storage folder to rename
+ * (`flushed`: its bytes are on disk already, as the receiving side fsynced it).
+ */
+export type UploadSource =
+  | { readonly bytes: Uint8Array }
+  | { readonly temporaryPath: string; readonly flushed: boolean };
 
 export interface CommitResult {
   /** False when an identical upload got there first ("AlreadyExists"). */
@@ -47,7 +52,7 @@ export function commitUpload(root: string, source: UploadSource, meta: PluginMet
     if ("bytes" in source) {
       replaceFileDurably(pluginPath, source.bytes, { temporaryName, syncFolder: false });
     } else {
-      flush(source.temporaryPath);
+      if (!source.flushed) flush(source.temporaryPath);
       renameSync(source.temporaryPath, pluginPath);
     }
     const added = createFileDurably(metaPath, formatPluginMetadata(meta, "compact"), {

@@ -14,6 +14,8 @@ import { checkBinaryHead } from "./upload-analysis.ts";
 export interface ReceivedFile {
   readonly path: string;
   readonly size: number;
+  /** Whether its bytes were flushed to disk (fsync) before it was closed. */
+  readonly flushed: boolean;
   /** sha256 of its bytes, lower-case hex. */
   readonly digest: string;
 }
@@ -28,15 +30,21 @@ export class IncomingFile {
   #size = 0;
   #open = true;
 
-  private constructor(path: string, handle: FileHandle) {
+  readonly #flush: boolean;
+
+  private constructor(path: string, handle: FileHandle, flush: boolean) {
     this.path = path;
     this.#handle = handle;
+    this.#flush = flush;
   }
 
-  /** A new temporary file in `folder` (the storage folder's incoming folder). */
-  static async create(folder: string): Promise<IncomingFile> {
+  /**
+   * A new temporary file in `folder` (the storage folder's incoming folder); `flush`: fsync it as
+   * it is finished, through the descriptor already open, so the commit need not open it again.
+   */
+  static async create(folder: string, options: { flush: boolean }): Promise<IncomingFile> {
     const path = join(folder, `${crypto.randomUUID()}.plugin`);
-    return new IncomingFile(path, await open(path, "wx", 0o644));
+    return new IncomingFile(path, await open(path, "wx", 0o644), options.flush);
   }
 
   /** Appends bytes; throws StorageError bad-plugin once the first four show no ELF, PE or Mach-O. */
@@ -56,9 +64,13 @@ export class IncomingFile {
 
   /** Closes the file; throws StorageError bad-plugin for a file shorter than a binary's magic. */
   async finish(): Promise<ReceivedFile> {
+    if (this.#head.byteLength < HEAD_BYTES) {
+      await this.#close();
+      checkBinaryHead(this.#head);
+    }
+    if (this.#flush && this.#open) await this.#handle.sync();
     await this.#close();
-    if (this.#head.byteLength < HEAD_BYTES) checkBinaryHead(this.#head);
-    return { path: this.path, size: this.#size, digest: this.#hasher.digest("hex") };
+    return { path: this.path, size: this.#size, flushed: this.#flush, digest: this.#hasher.digest("hex") };
   }
 
   /** Removes the file, unless a commit renamed it into place; safe to call at any point, and twice. */

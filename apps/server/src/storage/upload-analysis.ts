@@ -6,6 +6,7 @@
  */
 import { analyzeFileSync, isBinary, type PluginDescriptorInfo, parseDescriptors } from "@memflow-ts/analyzer";
 import { openFileReader } from "@memflow-ts/analyzer/fs";
+import { type ByteOrder, byteOrderOfReader } from "./byte-order.ts";
 import { checkDescriptorNames } from "./descriptor-names.ts";
 import { StorageError } from "./storage-error.ts";
 
@@ -43,19 +44,20 @@ export function analyzeUpload(
 /**
  * `analyzeUpload` for a received file on disk, known by its sha256: the signature is checked
  * against that hash, and the analyzer reads the few parts it needs, so the file is never read
- * whole again nor held in memory.
+ * whole again nor held in memory. Also answers the byte order the index records, from the same
+ * open file.
  */
 export function analyzeUploadFile(
   path: string,
   sha256: string,
   signature: string,
   verify: DigestSignatureCheck | undefined,
-): PluginDescriptorInfo[] {
+): { descriptors: PluginDescriptorInfo[]; byteOrder: ByteOrder } {
   const reader = openFileReader(path);
   try {
     checkBinaryHead(reader.read(0, 4));
     if (verify && !verify(Buffer.from(sha256, "hex"), signature)) throw badSignature();
-    return someDescriptors(analyzeFileSync(reader));
+    return { descriptors: someDescriptors(analyzeFileSync(reader)), byteOrder: byteOrderOfReader(reader) };
   } finally {
     reader.close();
   }

@@ -36,14 +36,15 @@ let verify: DigestSignatureCheck | undefined;
 function run(job: UploadJob): UploadWorkerReply {
   try {
     const digest = job.digest;
-    const descriptors = analyzeUploadFile(job.temporaryPath, digest, job.signature, verify);
+    const { descriptors, byteOrder } = analyzeUploadFile(job.temporaryPath, digest, job.signature, verify);
     const meta: PluginMetadata = { digest, signature: job.signature, created_at: job.created_at, descriptors };
-    if (job.root === undefined) return { added: false, meta, metaMtimeMs: 0 };
+    if (job.root === undefined) return { added: false, meta, metaMtimeMs: 0, byteOrder };
     const root = job.root;
     // Stored already (a `.meta` alone is a leftover the commit replaces): memflow-registry's AlreadyExists.
     const stored = (extension: string) => existsSync(join(root, `${digest}.${extension}`));
-    if (stored("plugin") && stored("meta")) return { added: false, meta, metaMtimeMs: 0 };
-    return { ...commitUpload(root, { temporaryPath: job.temporaryPath }, meta), meta };
+    if (stored("plugin") && stored("meta")) return { added: false, meta, metaMtimeMs: 0, byteOrder };
+    const source = { temporaryPath: job.temporaryPath, flushed: job.flushed };
+    return { ...commitUpload(root, source, meta), meta, byteOrder };
   } catch (error) {
     if (error instanceof StorageError && error.reason !== "not-found") {
       return { refused: error.reason, message: error.message };
