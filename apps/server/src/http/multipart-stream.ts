@@ -65,11 +65,11 @@ function partHeaders(block: string): PartHeaders {
  * on into `next`: only then must the two be joined; otherwise the tail is plain body.
  */
 function delimiterCrosses(tail: Buffer, next: Buffer, delimiter: Buffer): boolean {
-  if (tail.length >= delimiter.length) return true;
-  const joined = Buffer.concat([tail, next.subarray(0, delimiter.length - 1)]);
-  const at = joined.indexOf(delimiter);
-  // A delimiter wholly after the tail is found in the chunk itself; one cut short by a small chunk may still cross.
-  return (at >= 0 && at < tail.length) || (next.length < delimiter.length - 1 && joined.indexOf(CR) >= 0);
+  // A chunk shorter than the rest of a delimiter cannot settle it: join, and decide on more bytes.
+  if (tail.length >= delimiter.length || next.length < delimiter.length - 1) return true;
+  // Long enough for any delimiter that starts in the tail; one that starts later is in `next` alone.
+  const at = Buffer.concat([tail, next.subarray(0, delimiter.length - 1)]).indexOf(delimiter);
+  return at >= 0 && at < tail.length;
 }
 
 type State = "preamble" | "delimited" | "headers" | "body" | "done";
