@@ -5,7 +5,8 @@
  * memflow does before it parses); `read-into` reads every byte into one buffer allocated once
  * (the same reads without allocating or faulting in new memory); `start` only reads the
  * listing, the floor all pay. Prints
- * what it read as JSON, with when (ms since the process started) its work began and ended.
+ * what it read as JSON, with when (ms since the process started) its work began and ended, and
+ * the CPU time the work took across all threads (the JIT compiles on its own threads).
  */
 import { readFileSync } from "node:fs";
 import { openFileReader } from "../src/fs.ts";
@@ -14,6 +15,7 @@ import { readEveryByteInto } from "./read-every-byte.ts";
 
 // Imports are hoisted: by now the runtime has started and loaded the analyzer.
 const readyMs = Bun.nanoseconds() / 1e6;
+const cpuAtStart = process.cpuUsage();
 const [mode, listing = ""] = process.argv.slice(2);
 const paths = readFileSync(listing, "utf8").split("\n").filter(Boolean);
 let bytesRead = 0;
@@ -45,4 +47,6 @@ if (mode === "analyze") {
   throw new Error(`unknown mode ${mode}: analyze, read, read-into or start`);
 }
 const doneMs = Bun.nanoseconds() / 1e6;
-console.log(JSON.stringify({ files: paths.length, bytesRead, reads, descriptors, readyMs, doneMs }));
+const cpu = process.cpuUsage(cpuAtStart);
+const cpuMs = (cpu.user + cpu.system) / 1000;
+console.log(JSON.stringify({ files: paths.length, bytesRead, reads, descriptors, readyMs, doneMs, cpuMs }));
