@@ -110,14 +110,14 @@ export abstract class NativeTransfer implements MemoryAccess {
    * call, never per request.
    */
   readBatch(requests: readonly ReadRequest[]): ReadResults {
-    const results = ReadResults.reads(requests, ptr);
+    const results = ReadResults.reads(requests);
     this.#runResults(results, false);
     return results;
   }
 
   /** Writes every request in one call, their bytes gathered into one buffer first. */
   writeBatch(requests: readonly WriteRequest[]): TransferResults {
-    const results = TransferResults.writes(requests, ptr);
+    const results = TransferResults.writes(requests);
     this.#runResults(results, true);
     return results;
   }
@@ -145,21 +145,36 @@ export abstract class NativeTransfer implements MemoryAccess {
     // Nothing to move (no requests, or only empty ones): each is complete, and no plugin sees a null buffer.
     // Otherwise `results` keeps its buffer reachable, so the address its records hold stays valid.
     if (results.buffer.length === 0) return;
-    // No doubles: the records hold every address (batch-results.ts).
-    this.#transfer(results.records, null, results.count, write);
+    // The shim takes the records and the buffer as they are; where the buffer lives is bun:ffi's to pass.
+    const result = this.#shim.mf_transfer_records(
+      handle.vtable,
+      handle.container,
+      results.records,
+      results.buffer,
+      results.count,
+      this.#how(write),
+      handle.plugin,
+    );
+    if (result === 0) return;
+    const failure = this.#failure(result, write ? "writing to" : "reading from");
+    if (failure) throw failure;
+  }
+
+  /** The shim's `how` for a read or a write of this memory (transfer.h's TRANSFER_*). */
+  #how(write: boolean): number {
+    return (write ? SHIM_TRANSFER.WRITE : SHIM_TRANSFER.READ) | this.#view;
   }
 
   /** One call of the shim: `count` requests of TRANSFER_RECORD's layout, their addresses as doubles. */
   #transfer(records: Uint32Array, addresses: Float64Array | null, count: number, write: boolean): void {
     const handle = this.handle;
-    const how = (write ? SHIM_TRANSFER.WRITE : SHIM_TRANSFER.READ) | this.#view;
     const result = this.#shim.mf_transfer(
       handle.vtable,
       handle.container,
       records,
       addresses,
       count,
-      how,
+      this.#how(write),
       handle.plugin,
     );
     if (result === 0) return;

@@ -5,16 +5,24 @@
  * small reads costs about what the plugin costs; `result(i)` and the iterator give the per-request
  * objects of `readMany` when convenience matters more (decision 0016).
  *
- * The table is TransferBatch's record layout (address, data, length, done, failed), the one the
- * native shim reads and writes in place; a request's data field is `base + offset` of its bytes,
- * where `base` is wherever the running memory needs the buffer to be (its native address, or 0).
+ * The table is BATCH_RECORD's layout, the one the native shim reads and writes in place (its
+ * BatchRecord): smaller than a TransferBatch record and without a pointer, because allocating
+ * and filling the table is most of what a batched call costs in JavaScript (decision 0016).
  */
 import { MemflowError } from "../error.ts";
 import type { Address } from "./address.ts";
-import { TRANSFER_RECORD } from "./transfer-batch.ts";
 import type { ReadRequest, ReadResult, TransferResult, WriteRequest } from "./transfer-requests.ts";
 
-const { WORDS, ADDRESS, DATA, LENGTH, DONE, FAILED } = TRANSFER_RECORD;
+/**
+ * One request of a batch, in 32-bit words: its address (a little-endian u64), where its bytes
+ * start in the batch's buffer, its length, and the bytes done and failed. Offsets, lengths and
+ * counts fit 32 bits because the whole buffer does (MAX_BATCH_BYTES).
+ */
+export const BATCH_RECORD = { WORDS: 6, ADDRESS: 0, OFFSET: 2, LENGTH: 3, DONE: 4, FAILED: 5 } as const;
+
+const { WORDS, ADDRESS, OFFSET, LENGTH, DONE, FAILED } = BATCH_RECORD;
+/** The most bytes one batch moves: its offsets and counts are u32. */
+export const MAX_BATCH_BYTES = 0xffff_ffff;
 const TWO_32 = 0x1_0000_0000;
 /** Addresses from here on do not fit a double exactly. */
 const MAX_EXACT = 2 ** 53;
@@ -25,13 +33,45 @@ function outOfRange(index: number, count: number): MemflowError {
   return new MemflowError("Other", "InvalidArgument", `request ${index} is outside a batch of ${count}`);
 }
 
-/**
- * Where a memory needs a batch's buffer to be, for the data fields: a native memory's gives the
- * buffer's native address (taken once per batch), a TypeScript memory's gives 0 (plain offsets).
- */
-export type BufferAddress = (buffer: Uint8Array) => number;
+function tooLarge(total: number): MemflowError {
+  return new MemflowError("Other", "InvalidArgument", `a batch moves at most 4 GiB, not ${total} bytes`);
+}
 
-const OFFSETS: BufferAddress = () => 0;
+/** A zeroed buffer for a batch's `total` bytes, which must fit its u32 offsets. */
+function batchBuffer(total: number): Uint8Array {
+  if (!(total <= MAX_BATCH_BYTES)) throw tooLarge(total);
+  return new Uint8Array(total);
+}
+
+/** Writes a request's address into its record, as a little-endian u64. */
+function placeAddress(records: Uint32Array, record: number, address: Address): void {
+  if (typeof address === "number" && address >= 0 && address < MAX_EXACT) {
+    records[record + ADDRESS] = address >>> 0;
+    records[record + ADDRESS + 1] = (address / TWO_32) >>> 0;
+  } else {
+    // Past 2^53 (or negative, which wraps as a u64 does): exact only as a bigint.
+    const big = BigInt(address);
+    records[record + ADDRESS] = Number(big & 0xffff_ffffn);
+    records[record + ADDRESS + 1] = Number((big >> 32n) & 0xffff_ffffn);
+  }
+}
+
+/**
+ * Fills a request table for reads, their bytes back to back; returns their total. One pass: the
+ * table is filled while the total is summed, and the buffer allocated after.
+ */
+function placeRequests(records: Uint32Array, requests: readonly ReadRequest[]): number {
+  let offset = 0;
+  for (let index = 0, record = 0; index < requests.length; index += 1, record += WORDS) {
+    const request = requests[index] as ReadRequest;
+    const length = request.length;
+    placeAddress(records, record, request.address);
+    records[record + OFFSET] = offset;
+    records[record + LENGTH] = length;
+    offset += length;
+  }
+  return offset;
+}
 
 /** Per-request outcomes of a batched transfer (writeBatch's result; readBatch's adds the bytes). */
 export class TransferResults implements Iterable<TransferResult> {
@@ -42,43 +82,19 @@ export class TransferResults implements Iterable<TransferResult> {
   /** @internal the requests' bytes, back to back in request order. */
   readonly buffer: Uint8Array;
 
-  /** Where the running memory finds `buffer` (0: the data fields hold plain offsets). */
-  protected readonly base: number;
-
-  /** @internal an empty table for `count` requests and `total` bytes (`place` fills it); see BufferAddress. */
-  protected constructor(count: number, total: number, locate: BufferAddress) {
-    this.count = count;
-    this.records = new Uint32Array(count * WORDS);
-    this.buffer = new Uint8Array(total);
-    this.base = total === 0 ? 0 : locate(this.buffer);
-  }
-
-  /** Lays out request `index`: its address, and its `length` bytes at `offset` in the buffer. */
-  protected place(index: number, address: Address, offset: number, length: number): void {
-    const records = this.records;
-    const record = index * WORDS;
-    if (typeof address === "number" && address >= 0 && address < MAX_EXACT) {
-      records[record + ADDRESS] = address >>> 0;
-      records[record + ADDRESS + 1] = (address / TWO_32) >>> 0;
-    } else {
-      // Past 2^53 (or negative, which wraps as a u64 does): exact only as a bigint.
-      const big = BigInt(address);
-      records[record + ADDRESS] = Number(big & 0xffff_ffffn);
-      records[record + ADDRESS + 1] = Number((big >> 32n) & 0xffff_ffffn);
-    }
-    const data = this.base + offset;
-    records[record + DATA] = data >>> 0;
-    records[record + DATA + 1] = (data / TWO_32) >>> 0;
-    records[record + LENGTH] = length;
+  /** @internal a laid-out request table (placeRequests) and its zeroed buffer. */
+  protected constructor(records: Uint32Array, buffer: Uint8Array) {
+    this.count = records.length / WORDS;
+    this.records = records;
+    this.buffer = buffer;
   }
 
   /** @internal records a request's outcome (memories written in TypeScript; the shim writes its own). */
   setResult(index: number, done: number, failed: number): void {
     const record = index * WORDS;
-    this.records[record + DONE] = done >>> 0;
-    this.records[record + DONE + 1] = Math.floor(done / TWO_32);
-    this.records[record + FAILED] = failed >>> 0;
-    this.records[record + FAILED + 1] = Math.floor(failed / TWO_32);
+    // Never more than the request's length (u32) in a well-behaved memory; saturated as the shim does.
+    this.records[record + DONE] = Math.min(done, MAX_BATCH_BYTES);
+    this.records[record + FAILED] = Math.min(failed, MAX_BATCH_BYTES);
   }
 
   protected check(index: number): number {
@@ -89,14 +105,12 @@ export class TransferResults implements Iterable<TransferResult> {
 
   /** Bytes of request `index` that were transferred. */
   done(index: number): number {
-    const record = this.check(index);
-    return (this.records[record + DONE] as number) + (this.records[record + DONE + 1] as number) * TWO_32;
+    return this.records[this.check(index) + DONE] as number;
   }
 
   /** Bytes of request `index` the memory reported it could not transfer. */
   failed(index: number): number {
-    const record = this.check(index);
-    return (this.records[record + FAILED] as number) + (this.records[record + FAILED + 1] as number) * TWO_32;
+    return this.records[this.check(index) + FAILED] as number;
   }
 
   /** The length of request `index`. */
@@ -106,11 +120,8 @@ export class TransferResults implements Iterable<TransferResult> {
 
   /** True when every byte of request `index` was transferred. */
   ok(index: number): boolean {
-    const records = this.records;
     const record = this.check(index);
-    return (
-      records[record + DONE] === records[record + LENGTH] && records[record + DONE + 1] === records[record + LENGTH + 1]
-    );
+    return this.records[record + DONE] === this.records[record + LENGTH];
   }
 
   /** True when every request was transferred whole. */
@@ -150,20 +161,24 @@ export class TransferResults implements Iterable<TransferResult> {
     return results;
   }
 
-  static writes(requests: readonly WriteRequest[], locate: BufferAddress = OFFSETS): TransferResults {
+  static writes(requests: readonly WriteRequest[]): TransferResults {
+    const records = new Uint32Array(requests.length * WORDS);
     let total = 0;
-    for (const request of requests) total += request.data.length;
-    const results = new TransferResults(requests.length, total, locate);
-    const buffer = results.buffer;
-    let offset = 0;
-    for (let index = 0; index < requests.length; index += 1) {
+    for (let index = 0, record = 0; index < requests.length; index += 1, record += WORDS) {
       const { address, data } = requests[index] as WriteRequest;
-      results.place(index, address, offset, data.length);
+      placeAddress(records, record, address);
+      records[record + OFFSET] = total;
+      records[record + LENGTH] = data.length;
+      total += data.length;
+    }
+    const buffer = batchBuffer(total);
+    for (let index = 0, offset = 0; index < requests.length; index += 1) {
+      const data = (requests[index] as WriteRequest).data;
       if (data.length <= SHORT) for (let at = 0; at < data.length; at += 1) buffer[offset + at] = data[at] as number;
       else buffer.set(data, offset);
       offset += data.length;
     }
-    return results;
+    return new TransferResults(records, buffer);
   }
 }
 
@@ -176,17 +191,9 @@ export class ReadResults extends TransferResults implements Iterable<ReadResult>
   #view: DataView | undefined;
 
   /** @internal the layout of reads: a zeroed buffer for every request's bytes. */
-  static reads(requests: readonly ReadRequest[], locate: BufferAddress = OFFSETS): ReadResults {
-    let total = 0;
-    for (const request of requests) total += request.length;
-    const results = new ReadResults(requests.length, total, locate);
-    let offset = 0;
-    for (let index = 0; index < requests.length; index += 1) {
-      const { address, length } = requests[index] as ReadRequest;
-      results.place(index, address, offset, length);
-      offset += length;
-    }
-    return results;
+  static reads(requests: readonly ReadRequest[]): ReadResults {
+    const records = new Uint32Array(requests.length * WORDS);
+    return new ReadResults(records, batchBuffer(placeRequests(records, requests)));
   }
 
   /** The same outcomes in columns, from a memory that answers only with one ReadResult per request. */
@@ -217,9 +224,8 @@ export class ReadResults extends TransferResults implements Iterable<ReadResult>
 
   /** Where request `index`'s bytes start in `bytes`. */
   offset(index: number): number {
-    const record = this.check(index);
-    // Offsets are below 2^32 (one buffer); an integer here keeps the caller's indexing into `bytes` integral, and fast.
-    return ((this.records[record + DATA] as number) - this.base) >>> 0;
+    // A u32 (MAX_BATCH_BYTES): an integer here keeps the caller's indexing into `bytes` integral, and fast.
+    return this.records[this.check(index) + OFFSET] as number;
   }
 
   /** Request `index`'s bytes: a view into `bytes` (no copy). */
