@@ -9,6 +9,7 @@
 import { type Pointer, ptr } from "bun:ffi";
 import { decodePartialResult, type ErrorOrigin, MemflowError } from "../error.ts";
 import { type Address, formatAddress } from "../memory/address.ts";
+import { BatchPool } from "../memory/batch-pool.ts";
 import { ReadResults, TransferResults } from "../memory/batch-results.ts";
 import type { MemoryAccess, ReadRequest, ReadResult, TransferResult, WriteRequest } from "../memory/memory-access.ts";
 import { partialDataError } from "../memory/partial-data.ts";
@@ -43,6 +44,8 @@ export abstract class NativeTransfer implements MemoryAccess {
   /** SHIM_TRANSFER.VIEW for virtual memory, else 0. */
   readonly #view: number;
   readonly #origin: ErrorOrigin;
+  /** Tables and buffers of disposed batch results, for the next batches (batch-pool.ts). */
+  readonly #pool = new BatchPool();
 
   protected constructor(handle: TransferHandle, kind: "physical" | "virtual") {
     this.handle = handle;
@@ -106,18 +109,18 @@ export abstract class NativeTransfer implements MemoryAccess {
 
   /**
    * Reads every request in one call into one buffer (batch-results.ts): the fast shape of
-   * batched reads, whatever their number or size. The buffer's native address is taken once per
-   * call, never per request.
+   * batched reads, whatever their number or size. The table and buffer go to the shim as they
+   * are; those of disposed results are reused (batch-pool.ts).
    */
   readBatch(requests: readonly ReadRequest[]): ReadResults {
-    const results = ReadResults.reads(requests);
+    const results = ReadResults.reads(requests, this.#pool);
     this.#runResults(results, false);
     return results;
   }
 
   /** Writes every request in one call, their bytes gathered into one buffer first. */
   writeBatch(requests: readonly WriteRequest[]): TransferResults {
-    const results = TransferResults.writes(requests);
+    const results = TransferResults.writes(requests, this.#pool);
     this.#runResults(results, true);
     return results;
   }
@@ -128,14 +131,15 @@ export abstract class NativeTransfer implements MemoryAccess {
   }
 
   write(address: Address, bytes: Uint8Array): void {
-    const results = this.writeBatch([{ address, data: bytes }]);
+    using results = this.writeBatch([{ address, data: bytes }]);
     if (bytes.length > 0 && !results.ok(0)) {
       throw partialDataError("written to", results.done(0), bytes.length, address, this.handle.label, this.#origin);
     }
   }
 
   writeMany(requests: readonly WriteRequest[]): TransferResult[] {
-    return [...this.writeBatch(requests)];
+    using results = this.writeBatch(requests);
+    return [...results];
   }
 
   /** One call of the shim over a batch laid out by batch-results.ts. */

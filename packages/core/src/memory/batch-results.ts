@@ -11,6 +11,7 @@
  */
 import { MemflowError } from "../error.ts";
 import type { Address } from "./address.ts";
+import type { BatchPool } from "./batch-pool.ts";
 import type { ReadRequest, ReadResult, TransferResult, WriteRequest } from "./transfer-requests.ts";
 
 /**
@@ -24,12 +25,21 @@ const { WORDS, ADDRESS, OFFSET, LENGTH, DONE, FAILED } = BATCH_RECORD;
 /** The most bytes one batch moves: its offsets and counts are u32. */
 export const MAX_BATCH_BYTES = 0xffff_ffff;
 const TWO_32 = 0x1_0000_0000;
+/** 2^-32: multiplying by it is exact, and cheaper than dividing by 2^32. */
+const BELOW_32 = 1 / TWO_32;
 /** Addresses from here on do not fit a double exactly. */
 const MAX_EXACT = 2 ** 53;
 /** `result(i)` copies requests up to this long into an array of their own (cheaper than a view); longer ones are views. */
 const SHORT = 32;
 
-function outOfRange(index: number, count: number): MemflowError {
+function outOfRange(index: number, count: number, disposed: boolean): MemflowError {
+  if (disposed) {
+    return new MemflowError(
+      "Other",
+      "InvalidArgument",
+      "these batch results were disposed: read them before their `using` scope ends",
+    );
+  }
   return new MemflowError("Other", "InvalidArgument", `request ${index} is outside a batch of ${count}`);
 }
 
@@ -37,17 +47,26 @@ function tooLarge(total: number): MemflowError {
   return new MemflowError("Other", "InvalidArgument", `a batch moves at most 4 GiB, not ${total} bytes`);
 }
 
-/** A zeroed buffer for a batch's `total` bytes, which must fit its u32 offsets. */
-function batchBuffer(total: number): Uint8Array {
-  if (!(total <= MAX_BATCH_BYTES)) throw tooLarge(total);
-  return new Uint8Array(total);
+/** A request table of `count` requests: the memory's pool's, or a new one. */
+function batchRecords(count: number, pool: BatchPool | undefined): Uint32Array {
+  return pool === undefined ? new Uint32Array(count * WORDS) : pool.records(count * WORDS);
 }
 
-/** Writes a request's address into its record, as a little-endian u64. */
+/** A zeroed buffer for a batch's `total` bytes, which must fit its u32 offsets. */
+function batchBuffer(total: number, pool: BatchPool | undefined): Uint8Array {
+  if (!(total <= MAX_BATCH_BYTES)) throw tooLarge(total);
+  return pool === undefined ? new Uint8Array(total) : pool.buffer(total);
+}
+
+/**
+ * Writes a request's address into its record, as a little-endian u64. The common case (a number
+ * below 2^53) is written by the callers' loops themselves: measured, the call cost more than
+ * the stores.
+ */
 function placeAddress(records: Uint32Array, record: number, address: Address): void {
   if (typeof address === "number" && address >= 0 && address < MAX_EXACT) {
     records[record + ADDRESS] = address >>> 0;
-    records[record + ADDRESS + 1] = (address / TWO_32) >>> 0;
+    records[record + ADDRESS + 1] = (address * BELOW_32) >>> 0;
   } else {
     // Past 2^53 (or negative, which wraps as a u64 does): exact only as a bigint.
     const big = BigInt(address);
@@ -64,8 +83,12 @@ function placeRequests(records: Uint32Array, requests: readonly ReadRequest[]): 
   let offset = 0;
   for (let index = 0, record = 0; index < requests.length; index += 1, record += WORDS) {
     const request = requests[index] as ReadRequest;
+    const address = request.address;
     const length = request.length;
-    placeAddress(records, record, request.address);
+    if (typeof address === "number" && address >= 0 && address < MAX_EXACT) {
+      records[record + ADDRESS] = address >>> 0;
+      records[record + ADDRESS + 1] = (address * BELOW_32) >>> 0;
+    } else placeAddress(records, record, address);
     records[record + OFFSET] = offset;
     records[record + LENGTH] = length;
     offset += length;
@@ -74,19 +97,46 @@ function placeRequests(records: Uint32Array, requests: readonly ReadRequest[]): 
 }
 
 /** Per-request outcomes of a batched transfer (writeBatch's result; readBatch's adds the bytes). */
-export class TransferResults implements Iterable<TransferResult> {
+export class TransferResults implements Iterable<TransferResult>, Disposable {
   /** How many requests the batch had. */
   readonly count: number;
-  /** @internal the request table, TRANSFER_RECORD's layout, which the memory fills in. */
+  /** @internal the request table, BATCH_RECORD's layout, which the memory fills in. */
   readonly records: Uint32Array;
   /** @internal the requests' bytes, back to back in request order. */
   readonly buffer: Uint8Array;
+  /** Where the table and buffer go back once disposed (none: the garbage collector takes them). */
+  readonly #pool: BatchPool | undefined;
+  /** Requests that may be asked about: `count`, 0 once disposed (so `check` tests one number). */
+  #readable: number;
+  #disposed = false;
 
-  /** @internal a laid-out request table (placeRequests) and its zeroed buffer. */
-  protected constructor(records: Uint32Array, buffer: Uint8Array) {
+  /** @internal a laid-out request table (placeRequests) and its zeroed buffer, from `pool` if given. */
+  protected constructor(records: Uint32Array, buffer: Uint8Array, pool: BatchPool | undefined) {
     this.count = records.length / WORDS;
     this.records = records;
     this.buffer = buffer;
+    this.#pool = pool;
+    this.#readable = this.count;
+  }
+
+  /**
+   * Hands the table and buffer back to the memory, for its next batch of the same size (`using
+   * results = memory.readBatch(…)` does it at the end of the scope). Asking about a request
+   * afterwards throws; views taken before (`bytes`, `view`, `data(i)`, and `result(i).data` of
+   * requests longer than 32 bytes) may be overwritten by a later batch. Results never disposed
+   * stay valid for good.
+   */
+  [Symbol.dispose](): void {
+    if (this.#disposed) return;
+    this.#disposed = true;
+    this.#readable = 0;
+    this.#pool?.give(this.records, this.buffer);
+  }
+
+  /** @internal the buffer, unless the results were disposed. */
+  protected ownBuffer(): Uint8Array {
+    if (this.#disposed) throw outOfRange(0, this.count, true);
+    return this.buffer;
   }
 
   /** @internal records a request's outcome (memories written in TypeScript; the shim writes its own). */
@@ -99,7 +149,7 @@ export class TransferResults implements Iterable<TransferResult> {
 
   protected check(index: number): number {
     // One test for negative, fractional and NaN indices as well as those past the end.
-    if (index >>> 0 !== index || index >= this.count) throw outOfRange(index, this.count);
+    if (index >>> 0 !== index || index >= this.#readable) throw outOfRange(index, this.count, this.#disposed);
     return index * WORDS;
   }
 
@@ -161,8 +211,8 @@ export class TransferResults implements Iterable<TransferResult> {
     return results;
   }
 
-  static writes(requests: readonly WriteRequest[]): TransferResults {
-    const records = new Uint32Array(requests.length * WORDS);
+  static writes(requests: readonly WriteRequest[], pool?: BatchPool): TransferResults {
+    const records = batchRecords(requests.length, pool);
     let total = 0;
     for (let index = 0, record = 0; index < requests.length; index += 1, record += WORDS) {
       const { address, data } = requests[index] as WriteRequest;
@@ -171,14 +221,14 @@ export class TransferResults implements Iterable<TransferResult> {
       records[record + LENGTH] = data.length;
       total += data.length;
     }
-    const buffer = batchBuffer(total);
+    const buffer = batchBuffer(total, pool);
     for (let index = 0, offset = 0; index < requests.length; index += 1) {
       const data = (requests[index] as WriteRequest).data;
       if (data.length <= SHORT) for (let at = 0; at < data.length; at += 1) buffer[offset + at] = data[at] as number;
       else buffer.set(data, offset);
       offset += data.length;
     }
-    return new TransferResults(records, buffer);
+    return new TransferResults(records, buffer, pool);
   }
 }
 
@@ -191,9 +241,9 @@ export class ReadResults extends TransferResults implements Iterable<ReadResult>
   #view: DataView | undefined;
 
   /** @internal the layout of reads: a zeroed buffer for every request's bytes. */
-  static reads(requests: readonly ReadRequest[]): ReadResults {
-    const records = new Uint32Array(requests.length * WORDS);
-    return new ReadResults(records, batchBuffer(placeRequests(records, requests)));
+  static reads(requests: readonly ReadRequest[], pool?: BatchPool): ReadResults {
+    const records = batchRecords(requests.length, pool);
+    return new ReadResults(records, batchBuffer(placeRequests(records, requests), pool), pool);
   }
 
   /** The same outcomes in columns, from a memory that answers only with one ReadResult per request. */
@@ -213,12 +263,13 @@ export class ReadResults extends TransferResults implements Iterable<ReadResult>
 
   /** Every request's bytes, back to back in request order: request `i`'s are at `offset(i)`. */
   get bytes(): Uint8Array {
-    return this.buffer;
+    return this.ownBuffer();
   }
 
   /** A DataView over `bytes`, for numbers: `results.view.getUint32(results.offset(i), true)`. */
   get view(): DataView {
-    this.#view ??= new DataView(this.buffer.buffer, this.buffer.byteOffset, this.buffer.byteLength);
+    const buffer = this.ownBuffer();
+    this.#view ??= new DataView(buffer.buffer, buffer.byteOffset, buffer.byteLength);
     return this.#view;
   }
 
