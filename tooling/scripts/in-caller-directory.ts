@@ -51,4 +51,7 @@ if (caller !== undefined) {
 }
 // The program reads its arguments from process.argv: it sees itself as the script, as when run directly.
 process.argv = [process.argv[0] ?? "bun", program, ...args];
-await import(program);
+// An entry that exports `main()` runs itself only as Bun's main module (the executables import it
+// and call it), which an imported entry is not: call it here. Others run on import.
+const loaded: { main?: () => Promise<void> } = await import(program);
+if (typeof loaded.main === "function") await loaded.main();

@@ -6,6 +6,12 @@
 export const BUILD_HOOK_TIMEOUT = 120_000;
 
 /**
+ * How long a test may take that starts several server processes and talks to a real database
+ * and object store through them: each start is a Bun process, and the machine is shared.
+ */
+export const PROCESS_TEST_TIMEOUT = 60_000;
+
+/**
  * How long a release test may take for one step that installs packages, publishes or builds a
  * whole workspace: minutes on a busy machine, and a first `bun add -g` downloads from npm.
  */

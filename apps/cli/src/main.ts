@@ -124,4 +124,9 @@ const context: CliContext = {
   uid: process.getuid?.(),
 };
 
-process.exitCode = await runCli(process.argv.slice(2), context);
+/** Runs the command line. A single-file executable's entry calls it (tooling/scripts/build-bin.ts). */
+export async function main(): Promise<void> {
+  process.exitCode = await runCli(process.argv.slice(2), context);
+}
+
+if (import.meta.main) await main();

@@ -15,11 +15,9 @@ import { DEFAULT_UPLOAD_MIB_PER_SECOND } from "../src/http/upload-rate.ts";
 import { cleanUp, Lines, peakMemory, removeAtEnd, startScript, startServer, track } from "./children.ts";
 import { fillStorage, PLUGIN_NAME, sha256 } from "./fill-storage.ts";
 import type { BareRoute } from "./serve-bare.ts";
-import { runWrk, type WrkResult, wrkPath } from "./wrk.ts";
+import { DURATION, formatRate, ROUNDS, type Scenario, throughput, WARMUP_DURATION } from "./throughput.ts";
+import { runWrk, wrkPath } from "./wrk.ts";
 
-const ROUNDS = 3;
-const DURATION = "3s";
-const WARMUP_DURATION = "1s";
 const OTHER_PLUGINS = 5_000;
 const UPLOAD_LANES = 20;
 /** 20 MiB bodies: the file, and the form around it, within the 20 MiB limit. */
@@ -29,25 +27,10 @@ const LATENCY_CONNECTIONS = 32;
 /** The listing's p99 during the uploads may be at most this many times its p99 idle. */
 const LATENCY_TARGET = 5;
 
-interface Scenario {
-  name: string;
-  path: string;
-  metric: "requests" | "bytes";
-  connections: number;
-  /** The registry's value over the bare server's must be at least this. */
-  target: number;
-}
-
 /** Headers the bare server repeats: everything but what Bun sets per response or per connection. */
 function copiedHeaders(response: Response): Record<string, string> {
   const skipped = new Set(["date", "content-length", "connection", "keep-alive", "transfer-encoding"]);
   return Object.fromEntries([...response.headers].filter(([name]) => !skipped.has(name.toLowerCase())));
-}
-
-function formatRate(scenario: Scenario, value: number): string {
-  return scenario.metric === "requests"
-    ? `${Math.round(value).toLocaleString("en-US")} req/s`
-    : `${formatBytes(value)}/s`;
 }
 
 const formatMs = (ms: number) => `${ms.toFixed(2)} ms`;
@@ -78,43 +61,6 @@ async function startBare(registryUrl: string, scenarios: Scenario[], directory: 
     }
   }
   return { bare, routes };
-}
-
-/** The registry's throughput against the bare server's, interleaved rounds; prints each round. */
-async function throughput(wrk: string, scenarios: Scenario[], sides: { name: string; url: string }[]) {
-  const value = (scenario: Scenario, result: WrkResult) =>
-    scenario.metric === "requests" ? result.requestsPerSecond : result.bytesPerSecond;
-  const samples = scenarios.map(() => ({ registry: [] as number[], bare: [] as number[], ratios: [] as number[] }));
-  for (const scenario of scenarios) {
-    for (const side of sides) {
-      await runWrk(
-        wrk,
-        { url: `${side.url}${scenario.path}`, connections: scenario.connections, duration: WARMUP_DURATION },
-        track,
-      );
-    }
-  }
-  for (let round = 0; round < ROUNDS; round += 1) {
-    for (const [index, scenario] of scenarios.entries()) {
-      // Alternate which side goes first, so neither always runs right after the other's load.
-      const order = round % 2 === 0 ? sides : [...sides].reverse();
-      const measured: Record<string, number> = {};
-      for (const side of order) {
-        const run = { url: `${side.url}${scenario.path}`, connections: scenario.connections, duration: DURATION };
-        measured[side.name] = value(scenario, await runWrk(wrk, run, track));
-      }
-      const registryValue = measured.registry ?? Number.NaN;
-      const bareValue = measured.bare ?? Number.NaN;
-      samples[index]?.registry.push(registryValue);
-      samples[index]?.bare.push(bareValue);
-      samples[index]?.ratios.push(registryValue / bareValue);
-      console.log(
-        `  round ${round + 1} ${scenario.name}: registry ${formatRate(scenario, registryValue)}, ` +
-          `bare ${formatRate(scenario, bareValue)} (${(registryValue / bareValue).toFixed(2)}×)`,
-      );
-    }
-  }
-  return samples;
 }
 
 interface UploadRound {

@@ -1,12 +1,15 @@
 /**
- * Child process of `registry.ts`: the real registry app on 127.0.0.1, an ephemeral port, over an
- * already filled storage folder (argv[2]), taking up to argv[3] uploads at once. Prints the port on
+ * Child process of `registry.ts` and `shared.ts`: the real registry app on 127.0.0.1, an ephemeral
+ * port, over an already filled storage folder (argv[2]), or the shared storage when argv[2] is
+ * `shared:<JSON of SharedSettings>`, taking up to argv[3] uploads at once. Prints the port on
  * a line of its own, then serves until SIGTERM/SIGINT or until its stdin closes (the benchmark
  * died without cleaning up).
  */
 import { createApp } from "../src/app.ts";
 import { MAX_UPLOAD_BODY_BYTES } from "../src/http/upload-body.ts";
+import { openStore } from "../src/storage/open-store.ts";
 import { PluginStore } from "../src/storage/plugin-store.ts";
+import type { SharedSettings } from "../src/storage/shared-settings.ts";
 
 const root = process.argv[2];
 if (!root) {
@@ -14,7 +17,18 @@ if (!root) {
   process.exit(2);
 }
 
-const store = new PluginStore(root);
+const SHARED = "shared:";
+const store = root.startsWith(SHARED)
+  ? (
+      await openStore({
+        storageRoot: ".",
+        shared: JSON.parse(root.slice(SHARED.length)) as SharedSettings,
+        verifySignature: undefined,
+        publicKeys: undefined,
+        warn: (line) => process.stderr.write(`${line}\n`),
+      })
+    ).store
+  : new PluginStore(root);
 const app = createApp({ store, bearerToken: "t", maxUploads: Number(process.argv[3] ?? 8) }).listen({
   hostname: "127.0.0.1",
   port: 0,
@@ -28,7 +42,7 @@ async function stop(): Promise<void> {
   if (stopping) return;
   stopping = true;
   await app.stop(true);
-  store.close();
+  await store.close();
   process.exit(0);
 }
 for (const signal of ["SIGINT", "SIGTERM"] as const) process.once(signal, stop);

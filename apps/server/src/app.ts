@@ -15,6 +15,7 @@ import { fileResponse } from "./http/download.ts";
 import { errorResponse } from "./http/errors.ts";
 import { FileCache } from "./http/file-cache.ts";
 import { findQuery } from "./http/find-query.ts";
+import { healthDetail, wantsJson } from "./http/health.ts";
 import { registryDocs } from "./http/registry-docs.ts";
 import { jsonResponse, ResponseCache } from "./http/response-cache.ts";
 import { receiveUpload } from "./http/upload-body.ts";
@@ -23,7 +24,8 @@ import { UploadSlots } from "./http/upload-slots.ts";
 import { type InventoryAccess, inventoryRoutes } from "./inventory/inventory-routes.ts";
 import { osRoutes } from "./inventory/os-routes.ts";
 import { SessionPool } from "./inventory/session-pool.ts";
-import type { PluginStore } from "./storage/plugin-store.ts";
+import { ObjectCount } from "./storage/object-count.ts";
+import { type RegistryStore, whenReady } from "./storage/registry-store.ts";
 import { apiReferenceRoutes } from "./web/api-reference.ts";
 import { downloadFileName } from "./web/download-name.ts";
 import { webRoutes } from "./web/web-routes.ts";
@@ -31,7 +33,8 @@ import { webRoutes } from "./web/web-routes.ts";
 export const SERVER_VERSION: string = packageJson.version;
 
 export interface AppOptions {
-  store: PluginStore;
+  /** The embedded PluginStore or the shared store (storage/open-store.ts). */
+  store: RegistryStore;
   /** Required on uploads and deletes; undefined lets anyone write (`--insecure`). */
   bearerToken?: string | undefined;
   /** Receives one line per upload, delete, refused write and internal error. Never sees the token. */
@@ -62,6 +65,7 @@ export function createApp({ store, bearerToken, log = () => {}, inventory, sessi
   const docs = registryDocs(bearerToken !== undefined);
   const pool = inventory && (sessions ?? new SessionPool(inventory.source, { log }));
   const listings = new ResponseCache();
+  const objects = new ObjectCount(store);
   const files = new FileCache();
   const uploads = new UploadSlots(uploading.maxUploads);
   const uploadRate = new UploadRate(uploading.uploadBytesPerSecond ?? DEFAULT_UPLOAD_MIB_PER_SECOND * 1024 * 1024);
@@ -85,26 +89,31 @@ export function createApp({ store, bearerToken, log = () => {}, inventory, sessi
     .use(webRoutes(store, pool && inventory && { access: inventory, pool }))
     .get(
       "/health",
-      ({ set }) => {
+      ({ request }) => {
+        const healthy = store.healthy();
+        // memflowup's text unless JSON is asked for; then also how many listed files lack their object.
+        if (wantsJson(request)) return healthDetail(healthy, objects.counts());
         // JSON strings, as axum's Json("Ok") sends them: memflowup parses these bodies as JSON.
-        if (store.healthy()) return Response.json("Ok");
-        set.status = 503;
-        return { Error: "database unhealthy" };
+        return healthy ? Response.json("Ok") : Response.json({ Error: "database unhealthy" }, { status: 503 });
       },
       { detail: docs.health },
     )
-    .get("/plugins", () => jsonResponse(listings.get("", store.generation, () => ({ plugins: store.names() }))), {
-      detail: docs.names,
-    })
+    .get(
+      "/plugins",
+      () =>
+        jsonResponse(listings.get("", store.generation, () => whenReady(store.names(), (plugins) => ({ plugins })))),
+      {
+        detail: docs.names,
+      },
+    )
     .get(
       "/plugins/:name",
       ({ params, query: find }) => {
         const key = JSON.stringify([params.name, find]);
         return jsonResponse(
-          listings.get(key, store.generation, () => {
-            const { plugins, total } = store.find(params.name, find);
-            return { plugins, skip: find.skip, total };
-          }),
+          listings.get(key, store.generation, () =>
+            whenReady(store.find(params.name, find), ({ plugins, total }) => ({ plugins, skip: find.skip, total })),
+          ),
         );
       },
       { query: findQuery, detail: docs.find },
@@ -112,11 +121,17 @@ export function createApp({ store, bearerToken, log = () => {}, inventory, sessi
     .get(
       "/files/:digest",
       async ({ params: { digest }, request }) => {
-        const { body, name } = await files.get(digest, () => {
-          const path = store.pluginPath(digest);
-          const descriptor = store.firstDescriptor(digest);
+        if (store.downloadRedirect) {
+          // The URL expires: no cache may keep the redirect.
+          const headers = { location: await store.downloadRedirect(digest), "cache-control": "no-store" };
+          return new Response(null, { status: 302, headers });
+        }
+        // Another server may have deleted it since this one kept it in memory.
+        await store.confirmStored?.(digest);
+        const { body, name } = await files.get(digest, async () => {
+          const { body, descriptor } = await store.download(digest);
           return {
-            body: Bun.file(path),
+            body,
             name: downloadFileName(descriptor?.name ?? "unknown", digest, descriptor?.file_type ?? "elf"),
           };
         });
@@ -126,8 +141,8 @@ export function createApp({ store, bearerToken, log = () => {}, inventory, sessi
     )
     .get(
       "/files/:digest/metadata",
-      ({ params }) =>
-        new Response(store.metadataText(params.digest), {
+      async ({ params }) =>
+        new Response(await store.metadataText(params.digest), {
           headers: { "content-type": "application/json" },
         }),
       { params: digestParam, detail: docs.metadata },
@@ -155,9 +170,9 @@ export function createApp({ store, bearerToken, log = () => {}, inventory, sessi
     )
     .delete(
       "/files/:digest",
-      ({ params, request }) => {
+      async ({ params, request }) => {
         authorize(request, "delete");
-        store.delete(params.digest);
+        await store.delete(params.digest);
         files.forget(params.digest);
         log(`deleted ${params.digest}`);
         return new Response(null, { status: 200 });

@@ -15,10 +15,15 @@ import {
 } from "./inventory/inventory-settings.ts";
 import { DEFAULT_PLUGIN_LOG_LEVEL } from "./inventory/session-pool.ts";
 import { type ListenAddress, parseListenAddress } from "./listen-address.ts";
+import { readSharedSettings, SHARED_USAGE, type SharedSettings } from "./storage/shared-settings.ts";
 
 export interface ServerConfig {
   address: ListenAddress;
   storageRoot: string;
+  /** The registry this one mirrors (pull-through), and the key(s) its files must be signed with. */
+  upstream: { url: string; publicKeyFiles: string[] } | undefined;
+  /** PostgreSQL + S3 instead of the embedded folder (DATABASE_URL and S3_*). */
+  shared: SharedSettings | undefined;
   publicKeyFiles: string[];
   bearerToken: string | undefined;
   insecure: boolean;
@@ -46,6 +51,14 @@ export const DEFAULT_ADDRESS = "127.0.0.1:3000";
 export const USAGE = `memflow-ts-server: a memflow plugin registry, compatible with memflow-registry
 
 Usage: memflow-ts-server [options]
+       memflow-ts-server check [options]   compare the index with the stored files and their
+                                           signatures; exit 1, naming each digest that is wrong;
+         --collect-garbage <minutes>       also remove stored files no index row lists that are
+                                           older (shared storage; 60 leaves uploads in flight alone)
+       memflow-ts-server migrate --from <dir | postgres> --to <dir | postgres>
+                                           copy every plugin between an embedded folder and the
+                                           shared storage (DATABASE_URL, S3_*), either way;
+                                           run it again to resume
 
 Options (each overrides its environment variable; a .env file in the working folder is read):
   --addr <host:port>         listen address        MEMFLOW_ADDR (default ${DEFAULT_ADDRESS})
@@ -53,6 +66,9 @@ Options (each overrides its environment variable; a .env file in the working fol
   --public-key-file <pem>    trusted signing key(s), repeatable
                                                    MEMFLOW_PUBLIC_KEY_FILE (several: separate with ",")
   --insecure                 start without a public key or bearer token
+  --upstream <url>           mirror this registry: answer misses from it, list its plugins after ours
+                                                   MEMFLOW_UPSTREAM
+                             its files must be signed with MEMFLOW_UPSTREAM_PUBLIC_KEY_FILE (several: ",")
   --max-uploads <n>          uploads received at once; more are told to retry (503)
                                                    MEMFLOW_TS_MAX_UPLOADS (default ${DEFAULT_MAX_UPLOADS})
   --upload-rate <MiB/s>      upload bytes taken in per second, all uploads together (0: no limit)
@@ -71,14 +87,28 @@ The bearer token for uploads and deletes is read from MEMFLOW_BEARER_TOKEN only,
 shows in a process list. The local inventory (page and /api/inventory, which can read physical
 memory through the machine's plugins) is off unless MEMFLOW_TS_INVENTORY_TOKEN is set (at least
 16 characters, not the bearer token); API requests must carry it as a bearer token, the page asks
-for it once and keeps an HttpOnly cookie.`;
+for it once and keeps an HttpOnly cookie.
 
-export type ConfigRequest = { kind: "help" } | { kind: "version" } | { kind: "run"; config: ServerConfig };
+${SHARED_USAGE}`;
+
+export type ConfigRequest =
+  | { kind: "help" }
+  | { kind: "version" }
+  | { kind: "run"; config: ServerConfig }
+  /** Check the storage and exit; remove unlisted files older than `collectGarbageMinutes` when given. */
+  | { kind: "check"; config: ServerConfig; collectGarbageMinutes: number | undefined }
+  /** Copy between stores: a folder, or `postgres` for the shared storage. */
+  | { kind: "migrate"; config: ServerConfig; from: string; to: string };
+
+const COMMANDS = ["check", "migrate"] as const;
+/** `migrate`'s name for the shared storage configured by DATABASE_URL and S3_*. */
+export const SHARED_STORE_NAME = "postgres";
 
 export function readConfig(argv: readonly string[], env: Record<string, string | undefined>): ConfigRequest {
+  const command = COMMANDS.find((name) => name === argv[0]) ?? "run";
   let parsed: ReturnType<typeof parseFlags>;
   try {
-    parsed = parseFlags(argv);
+    parsed = parseFlags(command === "run" ? argv : argv.slice(1));
   } catch (error) {
     throw new ConfigError(`${(error as Error).message}\n\n${USAGE}`);
   }
@@ -100,16 +130,21 @@ export function readConfig(argv: readonly string[], env: Record<string, string |
   );
   const publicKeyFiles = flags["public-key-file"]?.length
     ? flags["public-key-file"]
-    : (fromEnv("MEMFLOW_PUBLIC_KEY_FILE")
-        ?.split(",")
-        .map((file) => file.trim())
-        .filter(Boolean) ?? []);
+    : fileList(fromEnv("MEMFLOW_PUBLIC_KEY_FILE"));
   const bearerToken = fromEnv("MEMFLOW_BEARER_TOKEN");
+  const upstream = readUpstream(
+    flags.upstream ?? fromEnv("MEMFLOW_UPSTREAM"),
+    fromEnv("MEMFLOW_UPSTREAM_PUBLIC_KEY_FILE"),
+  );
   const inventoryToken = fromEnv("MEMFLOW_TS_INVENTORY_TOKEN");
   const inventorySettings = readInventorySettings(flags, fromEnv, { inventory: inventoryToken, bearer: bearerToken });
   const insecure = flags.insecure ?? false;
-  if (!insecure) {
+  // Only a server opens the registry to writes; the commands are the operator's.
+  if (!insecure && command === "run") {
     const missing = [
+      upstream !== undefined &&
+        upstream.publicKeyFiles.length === 0 &&
+        "no upstream key: set MEMFLOW_UPSTREAM_PUBLIC_KEY_FILE to the PEM key the upstream's files are signed with",
       publicKeyFiles.length === 0 &&
         "no public key: set MEMFLOW_PUBLIC_KEY_FILE or --public-key-file to the PEM key uploads must be signed with",
       bearerToken === undefined &&
@@ -122,24 +157,65 @@ export function readConfig(argv: readonly string[], env: Record<string, string |
       );
     }
   }
-  return {
-    kind: "run",
-    config: {
-      address,
-      storageRoot: flags["storage-root"] ?? fromEnv("MEMFLOW_STORAGE_ROOT") ?? DEFAULT_STORAGE_ROOT,
-      publicKeyFiles,
-      bearerToken,
-      insecure,
-      inventoryToken,
-      inventoryAllowRemote: flags["inventory-allow-remote"] ?? false,
-      pluginDirectories: flags["plugin-dir"]?.length ? flags["plugin-dir"] : undefined,
-      pluginLogLevel,
-      inventorySettings,
-      // At least one upload at once: with none, no upload could ever be made.
-      maxUploads: wholeNumber("max-uploads", flags["max-uploads"] ?? fromEnv("MEMFLOW_TS_MAX_UPLOADS"), 1, 1024),
-      uploadMiBPerSecond: wholeNumber("upload-rate", flags["upload-rate"] ?? fromEnv("MEMFLOW_TS_UPLOAD_RATE"), 0, 1e6),
-    },
+  const config: ServerConfig = {
+    address,
+    storageRoot: flags["storage-root"] ?? fromEnv("MEMFLOW_STORAGE_ROOT") ?? DEFAULT_STORAGE_ROOT,
+    shared: readSharedSettings(fromEnv),
+    upstream,
+    publicKeyFiles,
+    bearerToken,
+    insecure,
+    inventoryToken,
+    inventoryAllowRemote: flags["inventory-allow-remote"] ?? false,
+    pluginDirectories: flags["plugin-dir"]?.length ? flags["plugin-dir"] : undefined,
+    pluginLogLevel,
+    inventorySettings,
+    // At least one upload at once: with none, no upload could ever be made.
+    maxUploads: wholeNumber("max-uploads", flags["max-uploads"] ?? fromEnv("MEMFLOW_TS_MAX_UPLOADS"), 1, 1024),
+    uploadMiBPerSecond: wholeNumber("upload-rate", flags["upload-rate"] ?? fromEnv("MEMFLOW_TS_UPLOAD_RATE"), 0, 1e6),
   };
+  if (command === "run") return { kind: command, config };
+  if (command === "check") {
+    const minutes = flags["collect-garbage"];
+    if (minutes !== undefined && !/^\d+$/.test(minutes)) {
+      throw new ConfigError(`check --collect-garbage: expected whole minutes, got ${minutes}`);
+    }
+    return { kind: command, config, collectGarbageMinutes: minutes === undefined ? undefined : Number(minutes) };
+  }
+  const { from, to } = flags;
+  if (from === undefined || to === undefined || from === to) {
+    throw new ConfigError(`migrate: give --from and --to, two different stores (a folder, or ${SHARED_STORE_NAME})`);
+  }
+  if (config.shared === undefined && (from === SHARED_STORE_NAME || to === SHARED_STORE_NAME)) {
+    throw new ConfigError(
+      `migrate: ${SHARED_STORE_NAME} is the shared storage: set DATABASE_URL and S3_BUCKET (and S3_*)`,
+    );
+  }
+  return { kind: "migrate", config, from, to };
+}
+
+/** A comma-separated list of files, as MEMFLOW_PUBLIC_KEY_FILE takes them. */
+function fileList(text: string | undefined): string[] {
+  return (
+    text
+      ?.split(",")
+      .map((file) => file.trim())
+      .filter(Boolean) ?? []
+  );
+}
+
+function readUpstream(url: string | undefined, keyFiles: string | undefined): ServerConfig["upstream"] {
+  if (url === undefined) return undefined;
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new ConfigError(`--upstream / MEMFLOW_UPSTREAM: ${url} is not a URL (give http://host:port or https://…)`);
+  }
+  if (parsed.protocol !== "http:" && parsed.protocol !== "https:") {
+    throw new ConfigError(`--upstream / MEMFLOW_UPSTREAM: ${url} is not an http or https URL`);
+  }
+  return { url: parsed.href.replace(/\/+$/, ""), publicKeyFiles: fileList(keyFiles) };
 }
 
 const NUMBER_SETTINGS = {
@@ -180,6 +256,10 @@ function parseFlags(argv: readonly string[]) {
       "storage-root": { type: "string" },
       "public-key-file": { type: "string", multiple: true },
       insecure: { type: "boolean" },
+      upstream: { type: "string" },
+      "collect-garbage": { type: "string" },
+      from: { type: "string" },
+      to: { type: "string" },
       "plugin-dir": { type: "string", multiple: true },
       "inventory-allow-remote": { type: "boolean" },
       "plugin-log-level": { type: "string" },

@@ -2,13 +2,16 @@
 /** The executable: reads the configuration, opens the storage, listens, stops cleanly on SIGINT/SIGTERM. */
 import { resolve } from "node:path";
 import { createApp, SERVER_VERSION } from "./app.ts";
-import { ConfigError, readConfig, USAGE } from "./config.ts";
+import { runCheck } from "./commands/check-command.ts";
+import { runMigrate } from "./commands/migrate-command.ts";
+import { ConfigError, readConfig, SHARED_STORE_NAME, USAGE } from "./config.ts";
 import { MAX_UPLOAD_BODY_BYTES } from "./http/upload-body.ts";
 import { ChainPolicy } from "./inventory/chain-policy.ts";
 import { describeInventorySettings } from "./inventory/inventory-settings.ts";
 import { canonicalPath, PathConfinement } from "./inventory/path-confinement.ts";
 import { SessionPool } from "./inventory/session-pool.ts";
-import { PluginStore } from "./storage/plugin-store.ts";
+import { openStore } from "./storage/open-store.ts";
+import type { RegistryStore } from "./storage/registry-store.ts";
 import { StorageInUseError } from "./storage/storage-lock.ts";
 import { loadTrustedKeys, TrustedKeyError } from "./trusted-keys.ts";
 
@@ -38,8 +41,11 @@ if (request.kind === "version") {
 const { config } = request;
 
 let keys: ReturnType<typeof loadTrustedKeys> | undefined;
+let upstreamKeys: ReturnType<typeof loadTrustedKeys> | undefined;
 try {
   keys = config.publicKeyFiles.length > 0 ? loadTrustedKeys(config.publicKeyFiles) : undefined;
+  const upstreamKeyFiles = config.upstream?.publicKeyFiles ?? [];
+  upstreamKeys = upstreamKeyFiles.length > 0 ? loadTrustedKeys(upstreamKeyFiles) : undefined;
 } catch (error) {
   if (error instanceof TrustedKeyError) fail(error.message);
   throw error;
@@ -47,29 +53,66 @@ try {
 if (config.insecure) {
   if (keys === undefined) log("warning: no public key, uploads are not verified (--insecure)");
   if (config.bearerToken === undefined) log("warning: no bearer token, anyone can upload and delete (--insecure)");
+  if (config.upstream !== undefined && upstreamKeys === undefined)
+    log("warning: no upstream key, mirrored files are not verified (--insecure)");
 }
 
-let store: PluginStore;
+if (request.kind === "migrate") process.exit(await migrateStores(request.from, request.to));
+
+/** `migrate`: opens both stores (a folder takes its lock: no server may run on it meanwhile). */
+async function migrateStores(from: string, to: string): Promise<number> {
+  const open = (name: string) =>
+    openStore({
+      storageRoot: name,
+      shared: name === SHARED_STORE_NAME ? config.shared : undefined,
+      verifySignature: undefined,
+      publicKeys: undefined,
+      warn: log,
+      watchFolder: false,
+    }).catch((error: unknown) =>
+      fail(`cannot open ${name}: ${(error as Error).message}`, error instanceof StorageInUseError ? 3 : 2),
+    );
+  const source = await open(from);
+  const target = await open(to);
+  log(`migrating from ${source.opened}`);
+  log(`migrating to ${target.opened}`);
+  try {
+    return await runMigrate(source.store, target.store, (line) => process.stdout.write(`${line}\n`), process.stderr);
+  } finally {
+    await source.store.close();
+    await target.store.close();
+  }
+}
+
+let store: RegistryStore;
 try {
-  store = new PluginStore(resolve(config.storageRoot), {
+  const opened = await openStore({
+    storageRoot: config.storageRoot,
+    shared: config.shared,
     verifySignature: keys?.verify,
     publicKeys: keys?.publicKeys,
     warn: log,
+    upstream: config.upstream && { url: config.upstream.url, verify: upstreamKeys?.verify },
   });
+  store = opened.store;
+  log(opened.opened);
 } catch (error) {
   if (error instanceof StorageInUseError) fail(error.message, 3);
-  fail(`cannot open the storage folder ${resolve(config.storageRoot)}: ${(error as Error).message}`);
+  const where = config.shared ? "the shared storage" : `the storage folder ${resolve(config.storageRoot)}`;
+  fail(`cannot open ${where}: ${(error as Error).message}`);
 }
-const { indexed, parsed, dropped, removedPartial, imported } = store.startup;
-log(
-  `storage ${store.root}: ${indexed} plugin files (${parsed} read from .meta, ${imported} imported without one), ` +
-    `${dropped} ignored, ${removedPartial} partial uploads removed`,
-);
+
+if (request.kind === "check") {
+  const write = (line: string) => process.stdout.write(`${line}\n`);
+  const code = await runCheck(store, keys?.verify, write, request.collectGarbageMinutes);
+  await store.close();
+  process.exit(code);
+}
 
 const { plugins, dataDirectories, ...limits } = config.inventorySettings;
 const policy = new ChainPolicy(plugins, new PathConfinement(dataDirectories));
 // A data folder around the storage would hand its index (and every stored plugin) to sessions.
-const storage = canonicalPath(store.root, "/");
+const storage = canonicalPath(resolve(config.storageRoot), "/");
 if ("path" in storage && policy.confinement.contains(storage.path)) {
   fail(
     `the inventory's data folders (${dataDirectories.join(", ")}) must not contain the storage folder ${storage.path}`,
@@ -113,7 +156,7 @@ for (const signal of ["SIGINT", "SIGTERM"] as const) {
   process.once(signal, async () => {
     await app.stop();
     sessions.closeAll();
-    store.close();
+    await store.close();
     process.exit(0);
   });
 }

@@ -2,7 +2,16 @@ import { describe, expect, test } from "bun:test";
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { HEALTH_SAMPLE_INTERVAL_MS } from "../src/storage/storage-health.ts";
-import { fixture, freshRegistries, keyPair, type Registry, rebuilt, sha256, TOKEN } from "./helpers.ts";
+import {
+  fixture,
+  freshRegistries,
+  healthWithCounts,
+  keyPair,
+  type Registry,
+  rebuilt,
+  sha256,
+  TOKEN,
+} from "./helpers.ts";
 
 const gcc = fixture("elf/x86_64-gcc.so");
 
@@ -18,6 +27,15 @@ describe("GET /health", () => {
     const response = await fresh().fetch("/health");
     expect(response.status).toBe(200);
     expect(await response.text()).toBe('"Ok"');
+  });
+
+  test("with Accept: application/json also counts listed files whose .plugin is missing", async () => {
+    const r = fresh({ store: { watchFolder: false } });
+    await r.upload(gcc);
+    await r.upload(rebuilt(gcc, 1));
+    rmSync(join(r.root, `${sha256(gcc)}.plugin`));
+    expect(await healthWithCounts(r.fetch)).toEqual({ status: "Ok", indexed: 2, missing_objects: 1 });
+    expect(await (await r.fetch("/health")).text()).toBe('"Ok"');
   });
 
   test("answers from memory: the file system is asked at most once per interval, not per request", async () => {

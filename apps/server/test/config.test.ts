@@ -14,6 +14,8 @@ describe("configuration", () => {
       config: {
         address: { hostname: "127.0.0.1", port: 3000 },
         storageRoot: ".storage",
+        shared: undefined,
+        upstream: undefined,
         publicKeyFiles: ["key.pem"],
         bearerToken: "t",
         insecure: false,
@@ -36,6 +38,57 @@ describe("configuration", () => {
     const request = readConfig([], { ...secure, MEMFLOW_ADDR: "0.0.0.0:8080", MEMFLOW_STORAGE_ROOT: "/data" });
     expect(request.kind === "run" && request.config.address).toEqual({ hostname: "0.0.0.0", port: 8080 });
     expect(request.kind === "run" && request.config.storageRoot).toBe("/data");
+  });
+
+  test("shared storage wants DATABASE_URL and S3_BUCKET together, and takes Bun's S3_* variables", () => {
+    const shared = readConfig([], {
+      ...secure,
+      DATABASE_URL: "postgres://registry@db/registry",
+      S3_BUCKET: "plugins",
+      S3_ENDPOINT: "http://s3:9000",
+      S3_REGION: "eu-1",
+      S3_ACCESS_KEY_ID: "id",
+      S3_SECRET_ACCESS_KEY: "secret",
+    });
+    expect(shared.kind === "run" && shared.config.shared).toEqual({
+      databaseUrl: "postgres://registry@db/registry",
+      s3: {
+        bucket: "plugins",
+        endpoint: "http://s3:9000",
+        region: "eu-1",
+        accessKeyId: "id",
+        secretAccessKey: "secret",
+      },
+    });
+    const both = { ...secure, DATABASE_URL: "postgres://db/r", S3_BUCKET: "plugins" };
+    const redirecting = readConfig([], { ...both, MEMFLOW_TS_S3_REDIRECT_SECONDS: "300" });
+    expect(redirecting.kind === "run" && redirecting.config.shared?.redirectSeconds).toBe(300);
+    expect(() => readConfig([], { ...both, MEMFLOW_TS_S3_REDIRECT_SECONDS: "0" })).toThrow(/from 1 to 604800/);
+    expect(() => readConfig([], { ...secure, DATABASE_URL: "postgres://db/r" })).toThrow(/set S3_BUCKET/);
+    expect(() => readConfig([], { ...secure, S3_BUCKET: "plugins" })).toThrow(/set DATABASE_URL too/);
+  });
+
+  test("a mirror names its upstream and the upstream's key, which only --insecure may leave out", () => {
+    const mirror = readConfig(["--upstream", "https://registry.memflow.xyz/"], {
+      ...secure,
+      MEMFLOW_UPSTREAM_PUBLIC_KEY_FILE: "up.pem, up2.pem",
+    });
+    expect(mirror.kind === "run" && mirror.config.upstream).toEqual({
+      url: "https://registry.memflow.xyz",
+      publicKeyFiles: ["up.pem", "up2.pem"],
+    });
+    const fromEnv = readConfig([], {
+      ...secure,
+      MEMFLOW_UPSTREAM: "http://127.0.0.1:3001",
+      MEMFLOW_UPSTREAM_PUBLIC_KEY_FILE: "up.pem",
+    });
+    expect(fromEnv.kind === "run" && fromEnv.config.upstream?.url).toBe("http://127.0.0.1:3001");
+    expect(() => readConfig([], { ...secure, MEMFLOW_UPSTREAM: "http://127.0.0.1:3001" })).toThrow(
+      /no upstream key: set MEMFLOW_UPSTREAM_PUBLIC_KEY_FILE/,
+    );
+    expect(() => readConfig(["--upstream", "ftp://x"], secure)).toThrow(/not an http or https URL/);
+    const insecure = readConfig(["--insecure", "--upstream", "http://127.0.0.1:3001"], {});
+    expect(insecure.kind === "run" && insecure.config.upstream?.publicKeyFiles).toEqual([]);
   });
 
   test("flags override the environment; several keys may be given", () => {

@@ -87,6 +87,33 @@ export interface Registry {
   dispose(): void;
 }
 
+/** memflowup push's request: a form with the file and its signature, and the bearer token (null: none). */
+export function uploadInit(
+  file: Uint8Array,
+  init: { signature: string; token?: string | null; extra?: Record<string, string> },
+): RequestInit {
+  const form = new FormData();
+  form.append("file", new Blob([file]), "plugin.so");
+  form.append("signature", init.signature);
+  for (const [name, value] of Object.entries(init.extra ?? {})) form.append(name, value);
+  const token = init.token === undefined ? TOKEN : init.token;
+  const headers: Record<string, string> = token === null ? {} : { authorization: `Bearer ${token}` };
+  return { method: "POST", body: form, headers };
+}
+
+/**
+ * `/health`'s JSON once its object count is in: the first request starts the count in the
+ * background, a later one answers with it.
+ */
+export async function healthWithCounts(fetch: (path: string, init?: RequestInit) => Promise<Response>) {
+  const json = { headers: { accept: "application/json" } };
+  for (;;) {
+    const body = (await (await fetch("/health", json)).json()) as Record<string, unknown>;
+    if (body.missing_objects !== null) return body;
+    await Bun.sleep(10);
+  }
+}
+
 let clock = 1_700_000_000_000_000_000n;
 /** Upload times one second apart, so order in listings follows upload order. */
 export const tickingClock = () => {
@@ -139,15 +166,7 @@ export function registry(options: RegistryOptions = {}): Registry {
       return new Promise((found) => waiting.add({ text, found }));
     },
     fetch: (path, init) => app.handle(new Request(`http://localhost${path}`, init)),
-    upload(file, init = {}) {
-      const form = new FormData();
-      form.append("file", new Blob([file]), "plugin.so");
-      form.append("signature", init.signature ?? keys.sign(file));
-      for (const [name, value] of Object.entries(init.extra ?? {})) form.append(name, value);
-      const token = init.token === undefined ? TOKEN : init.token;
-      const headers: Record<string, string> = token === null ? {} : { authorization: `Bearer ${token}` };
-      return self.fetch("/files", { method: "POST", body: form, headers });
-    },
+    upload: (file, init = {}) => self.fetch("/files", uploadInit(file, { signature: keys.sign(file), ...init })),
     reopen(storeOptions) {
       store.close();
       return registry({ ...options, root, keys, store: { ...options.store, ...storeOptions } });

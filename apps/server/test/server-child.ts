@@ -2,9 +2,13 @@
  * The real executable (src/main.ts) as a child process on 127.0.0.1, with its log (stderr)
  * collected line by line while it runs, so a test can wait for what the server says it did.
  */
+import { afterEach } from "bun:test";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import type { Subprocess } from "bun";
 
-const MAIN = new URL("../src/main.ts", import.meta.url).pathname;
+export const MAIN = new URL("../src/main.ts", import.meta.url).pathname;
 
 export interface ServerChild {
   child: Subprocess<"ignore", "pipe", "pipe">;
@@ -28,15 +32,20 @@ async function* lines(stream: ReadableStream<Uint8Array>): AsyncGenerator<string
   }
 }
 
-/** Starts the server with only PATH, HOME and `env` in its environment; resolves once it listens. */
-export async function startServer(cwd: string, args: string[], env: Record<string, string>): Promise<ServerChild> {
-  const child = Bun.spawn([process.execPath, MAIN, ...args], {
+/** The executable with only PATH, HOME and `env` in its environment, its output piped. */
+function spawnMain(cwd: string, args: string[], env: Record<string, string>): Subprocess<"ignore", "pipe", "pipe"> {
+  return Bun.spawn([process.execPath, MAIN, ...args], {
     cwd,
     env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", ...env },
     stdin: "ignore",
     stdout: "pipe",
     stderr: "pipe",
   });
+}
+
+/** Starts the server with only PATH, HOME and `env` in its environment; resolves once it listens. */
+export async function startServer(cwd: string, args: string[], env: Record<string, string>): Promise<ServerChild> {
+  const child = spawnMain(cwd, args, env);
   const logs: string[] = [];
   const waiting = new Set<() => void>();
   const wakeAll = () => {
@@ -72,4 +81,43 @@ export async function startServer(cwd: string, args: string[], env: Record<strin
   }
   await child.exited;
   throw new Error(`the server exited with ${child.exitCode}:\n${logs.join("\n")}`);
+}
+
+/** Servers started and folders made by a test file's tests, removed after each test. */
+export function serversPerTest(): {
+  folder(): string;
+  start(cwd: string, args: string[], env: Record<string, string>): Promise<ServerChild>;
+} {
+  const running: ServerChild[] = [];
+  const folders: string[] = [];
+  afterEach(async () => {
+    for (const server of running.splice(0)) {
+      server.child.kill("SIGKILL");
+      await server.child.exited;
+    }
+    for (const folder of folders.splice(0)) rmSync(folder, { recursive: true, force: true });
+  });
+  return {
+    folder() {
+      const path = mkdtempSync(join(tmpdir(), "memflow-ts-servers-"));
+      folders.push(path);
+      return path;
+    },
+    async start(cwd, args, env) {
+      const started = await startServer(cwd, args, env);
+      running.push(started);
+      return started;
+    },
+  };
+}
+
+/** Runs one of the executable's commands (`check`, `migrate …`) to its end: exit code, and stdout then stderr. */
+export async function runCommand(
+  cwd: string,
+  args: string[],
+  env: Record<string, string>,
+): Promise<{ code: number; out: string }> {
+  const child = spawnMain(cwd, args, env);
+  const [out, err] = await Promise.all([new Response(child.stdout).text(), new Response(child.stderr).text()]);
+  return { code: await child.exited, out: out + err };
 }

@@ -34,6 +34,7 @@ export {
   osStep,
   type PositionedValue,
 } from "./chain.ts";
+export { CHILD_MODULE_VARIABLE, type ChildModuleCommand, childModuleCommand } from "./child-module.ts";
 export {
   decodeError,
   decodePartialResult,

@@ -5,6 +5,8 @@
  * The rules live in `src/plugin-files/` beside the conventions they write; this entry is apart so
  * that tools which only read plugin folders do not load it (decision 0007).
  */
+
+export { ABI_HEADER_SOURCES } from "./plugin-files/abi-header-sources.ts";
 export { type CacheDirectoryInput, cacheDirectory } from "./plugin-files/cache-directory.ts";
 export {
   createFileDurably,
@@ -22,3 +24,4 @@ export {
   type FindCompilerOptions,
   findCompiler,
 } from "./plugin-files/native-toolchain.ts";
+export { materialiseSourceTree, type SourceTree, sourceTreeKey } from "./plugin-files/source-tree.ts";

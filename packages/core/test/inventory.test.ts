@@ -90,6 +90,27 @@ describe("Inventory scanning", () => {
     ).toEqual(["a.so", "b.so", "c.so"]);
   });
 
+  test("many files in any time order end up newest first, ties by path", () => {
+    const dir = join(root, "many");
+    // 40 files, their times out of name order and five of each second (ties).
+    const times = Array.from(
+      { length: 40 },
+      (_, index) => `2024-01-01T00:00:${String((index * 7) % 8).padStart(2, "0")}`,
+    );
+    for (const [index, time] of times.entries()) {
+      place(dir, `p${String(index).padStart(2, "0")}.so`, join(build, "qemu-old.so"), time);
+    }
+    const expected = times
+      .map((time, index) => ({ time, name: `p${String(index).padStart(2, "0")}.so` }))
+      .sort((a, b) => (a.time !== b.time ? (a.time < b.time ? 1 : -1) : a.name < b.name ? -1 : 1))
+      .map((file) => file.name);
+    expect(
+      scanOf(dir)
+        .plugins()
+        .map((entry) => entry.path.slice(-6)),
+    ).toEqual(expected);
+  });
+
   test("without .meta, the file time orders plugins", () => {
     const dir = join(root, "times");
     const older = place(dir, "older.so", join(build, "qemu-old.so"));

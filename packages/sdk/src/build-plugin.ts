@@ -7,7 +7,7 @@
 import { mkdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { type PluginDescriptorInfo, parseDescriptors } from "@memflow-ts/analyzer";
-import { ABI_INCLUDE_DIRECTORY, installPlugin } from "@memflow-ts/core/install";
+import { installPlugin } from "@memflow-ts/core/install";
 import {
   createdAtNow,
   type HostPlatform,
@@ -16,6 +16,7 @@ import {
   platformOfFileType,
   pluginNameProblem,
 } from "@memflow-ts/core/plugin-files";
+import { sdkSourceFolders } from "./c-sources.ts";
 import { BuildError, pluginCompiler, runCompiler, runCompilerAsync } from "./compiler.ts";
 
 /** Where the SDK's C header lives, for `-I` (with core's `ABI_INCLUDE_DIRECTORY`, which it includes). */
@@ -64,6 +65,7 @@ function planBuild(options: BuildPluginOptions): BuildPlan {
     options.outDir,
     `.building-${options.name}-${process.pid}-${Math.random().toString(36).slice(2)}`,
   );
+  const folders = sdkSourceFolders();
   const command = [
     compiler,
     "-shared",
@@ -72,8 +74,8 @@ function planBuild(options: BuildPluginOptions): BuildPlan {
     "-std=c11",
     "-D_DEFAULT_SOURCE",
     "-D_DARWIN_C_SOURCE",
-    `-I${INCLUDE_DIRECTORY}`,
-    `-I${ABI_INCLUDE_DIRECTORY}`,
+    `-I${folders.include}`,
+    `-I${folders.abi}`,
     ...(options.flags ?? []),
     "-o",
     temporary,

@@ -2,19 +2,18 @@
  * The plugins that ship as C source with the SDK (`native/`): the `dummy` and `rawfile`
  * connectors and the `dummy` OS (`dummy-os`). Each is its own library exporting only its own
  * descriptor. They are built on demand with the system compiler into a cache folder, once per
- * source (every file of `native/`, with both headers) and compiler, so no prebuilt binary is
+ * source (every C file of the SDK: c-sources.ts) and compiler, so no prebuilt binary is
  * ever shipped or committed.
  */
-import { existsSync, mkdirSync, readdirSync, readFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
-import { ABI_HEADER_FILES, cacheDirectory, compilerVersion } from "@memflow-ts/core/install";
-import { type BuildPluginOptions, buildPlugin, INCLUDE_DIRECTORY } from "./build-plugin.ts";
+import { cacheDirectory, compilerVersion, sourceTreeKey } from "@memflow-ts/core/install";
+import { type BuildPluginOptions, buildPlugin } from "./build-plugin.ts";
+import { SDK_C_SOURCES, sdkSourceFolders } from "./c-sources.ts";
 import { BuildError, pluginCompiler } from "./compiler.ts";
 
 export type BundledPlugin = "dummy" | "rawfile" | "dummy-os";
-
-const NATIVE_DIRECTORY = join(import.meta.dir, "..", "native");
 
 export interface BundledPluginInfo {
   /** The plugin's descriptor name, and the name in its file name (`libmemflow_<name>_<digest7>`). */
@@ -40,22 +39,12 @@ export function isBundledPlugin(name: string): name is BundledPlugin {
 
 /** The file to compile: `native/<name>.c`, which includes what else it needs from `native/`. */
 export function bundledPluginSource(name: BundledPlugin): string {
-  return join(NATIVE_DIRECTORY, `${name}.c`);
+  return join(sdkSourceFolders().native, `${name}.c`);
 }
 
 /** The options that build a bundled plugin into `outDir` with `buildPlugin` or `buildPluginAsync`. */
 export function bundledPluginBuild(name: BundledPlugin, outDir: string): BuildPluginOptions {
   return { name: BUNDLED_PLUGINS[name].name, sources: [bundledPluginSource(name)], outDir };
-}
-
-/** Every file under `native/`, in a stable order: what any bundled plugin's build may include. */
-function nativeFiles(directory = NATIVE_DIRECTORY): string[] {
-  return readdirSync(directory, { withFileTypes: true })
-    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
-    .flatMap((entry) => {
-      const path = join(directory, entry.name);
-      return entry.isDirectory() ? nativeFiles(path) : [path];
-    });
 }
 
 /** Where built bundled plugins are kept: `plugins/` in memflow-ts's cache folder. */
@@ -73,9 +62,8 @@ export function bundledPluginDirectory(
 ): string {
   const compiler = pluginCompiler();
   const hasher = new Bun.CryptoHasher("sha256").update(name);
-  for (const file of nativeFiles()) hasher.update(file.slice(NATIVE_DIRECTORY.length)).update(readFileSync(file));
-  hasher.update(readFileSync(join(INCLUDE_DIRECTORY, "memflow-plugin.h")));
-  for (const header of ABI_HEADER_FILES) hasher.update(readFileSync(header));
+  // Every C file of the SDK (its sources, headers and the ABI headers): any may be included.
+  hasher.update(sourceTreeKey(SDK_C_SOURCES));
   const key = hasher.update(compilerVersion(compiler)).digest("hex").slice(0, 16);
   const directory = join(cache, `${name}-${key}`);
   const built = existsSync(directory) && readdirSync(directory).some((file) => file.endsWith(".meta"));

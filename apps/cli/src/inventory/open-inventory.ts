@@ -31,13 +31,22 @@ export function formatLogRecord(record: PluginLogRecord, color: boolean): string
 }
 
 /**
- * What TypeScript plugin files import from memflow-ts: this program's own copies, so a plugin
- * installed in a plugin folder needs no node_modules. The SDK is loaded only when one imports it,
- * by its file: once served, its name means the served module, for this program too.
+ * The SDK, loaded when a plugin file first imports it. From sources or an installed package, by
+ * its file: once served, its name means the served module, for this program too. A compiled
+ * executable has no files to resolve; there the bundler has put the SDK inside and resolved the
+ * name at build time.
  */
-const SDK_FILE = Bun.resolveSync("@memflow-ts/sdk", import.meta.dir);
+function loadSdk(): object {
+  if (Bun.isStandaloneExecutable) return require("@memflow-ts/sdk");
+  return require(Bun.resolveSync("@memflow-ts/sdk", import.meta.dir));
+}
+
+/**
+ * What TypeScript plugin files import from memflow-ts: this program's own copies, so a plugin
+ * installed in a plugin folder needs no node_modules.
+ */
 const SCRIPTS: ScriptPluginOptions = {
-  modules: { "@memflow-ts/core": () => core, "@memflow-ts/sdk": () => require(SDK_FILE) },
+  modules: { "@memflow-ts/core": () => core, "@memflow-ts/sdk": loadSdk },
 };
 
 /** `wanted`: the plugins the command's chain names, so the scan can pass over the others (scanCatalogue). */

@@ -15,6 +15,7 @@ import { NotFoundError, ParseError } from "elysia";
 import { AuthError, type AuthErrorReason } from "../auth-error.ts";
 import type { DomainError } from "../domain-error.ts";
 import { SessionError, type SessionErrorReason } from "../inventory/session-error.ts";
+import { MirrorError, type MirrorErrorReason } from "../mirror/mirror-error.ts";
 import { StorageError, type StorageErrorReason } from "../storage/storage-error.ts";
 import { RequestError, type RequestErrorReason } from "./request-error.ts";
 
@@ -42,6 +43,12 @@ const STORAGE: Record<StorageErrorReason, Answer> = {
   "bad-signature": { status: 400, code: "bad-signature" },
   // The server's own files failed it: a server fault, but one the message can name.
   damaged: { status: 500, code: "damaged" },
+};
+
+const MIRROR: Record<MirrorErrorReason, Answer> = {
+  // The upstream failed, not this server: a gateway's answer.
+  "upstream-unreachable": { status: 502, code: "upstream-unreachable" },
+  "upstream-refused": { status: 502, code: "upstream-refused" },
 };
 
 const AUTH: Record<AuthErrorReason, Answer> = {
@@ -120,6 +127,7 @@ function reasoned<Reason extends string>(table: Record<Reason, Answer>, error: D
 export function httpErrorOf(error: unknown): HttpError | undefined {
   if (error instanceof StorageError) return reasoned(STORAGE, error);
   if (error instanceof AuthError) return reasoned(AUTH, error);
+  if (error instanceof MirrorError) return reasoned(MIRROR, error);
   if (error instanceof RequestError) return { ...reasoned(REQUEST, error), retryAfterSeconds: error.retryAfterSeconds };
   if (error instanceof SessionError) return reasoned(SESSION, error);
   // The analyzer only meets a binary on upload; memflow-registry words its parse failures so.

@@ -21,14 +21,14 @@ export class FileCache {
   }
 
   /** The file, from `load` when not cached. Files over a quarter of the budget are not kept. */
-  async get(digest: string, load: () => CachedFile): Promise<CachedFile> {
+  async get(digest: string, load: () => CachedFile | Promise<CachedFile>): Promise<CachedFile> {
     const cached = this.#files.get(digest);
     if (cached) {
       this.#files.delete(digest);
       this.#files.set(digest, cached);
       return cached;
     }
-    const file = load();
+    const file = await load();
     if (file.body.size > this.#budget / 4) return file;
     const entry = { body: new Blob([await file.body.arrayBuffer()]), name: file.name };
     this.#files.set(digest, entry);

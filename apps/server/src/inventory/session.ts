@@ -5,7 +5,7 @@
  * the process is killed. The pool decides what a session may run; this file only runs it.
  */
 import { join } from "node:path";
-import type { PluginLogRecord } from "@memflow-ts/core";
+import { childModuleCommand, type PluginLogRecord } from "@memflow-ts/core";
 import type { Subprocess } from "bun";
 import { SessionError } from "./session-error.ts";
 import type { SessionJob, SessionReady, WorkerMessage, WorkerReply, WorkerRequest } from "./session-protocol.ts";
@@ -55,8 +55,10 @@ export class Session {
   constructor({ job, cwd, plugins, createTimeoutMs }: SessionStart, listener: SessionListener) {
     this.#plugins = plugins;
     this.#listener = listener;
-    this.#child = Bun.spawn([process.execPath, WORKER, JSON.stringify(job)], {
+    const { cmd, env } = childModuleCommand(WORKER, [JSON.stringify(job)]);
+    this.#child = Bun.spawn(cmd, {
       cwd,
+      env,
       stdin: "pipe",
       stdout: "pipe",
       stderr: "pipe",

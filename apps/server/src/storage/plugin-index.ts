@@ -5,33 +5,22 @@
  */
 import { Database } from "bun:sqlite";
 import type { PluginDescriptorInfo } from "@memflow-ts/analyzer";
-import {
-  architectureLabel,
-  descriptorInSerdeOrder,
-  type PluginMetadata,
-  parseCreatedAt,
-} from "@memflow-ts/core/plugin-files";
-import { FIND_LIMIT, type PluginInfo, type PluginsFindQuery, type PluginVariant } from "@memflow-ts/core/registry";
+import { architectureLabel, descriptorInSerdeOrder, type PluginMetadata } from "@memflow-ts/core/plugin-files";
+import { FIND_LIMIT, type PluginInfo, type PluginVariant } from "@memflow-ts/core/registry";
 import type { ByteOrder } from "./byte-order.ts";
+import {
+  createdAtSortKey,
+  type ListedVariant,
+  NAMES_QUERY,
+  pluginInfoOf,
+  VARIANT_ORDER,
+  type VariantQuery,
+  type VariantRow,
+  variantFilter,
+  variantOf,
+} from "./variant-query.ts";
 
-/** The registry's query, plus the byte order (absent: any). */
-export interface VariantQuery extends PluginsFindQuery {
-  readonly byte_order?: ByteOrder | undefined;
-}
-
-/** A variant as the web UI lists it: what the registry's JSON says, and the file's byte order. */
-export interface ListedVariant {
-  readonly variant: PluginVariant;
-  readonly byteOrder: ByteOrder;
-}
-
-interface VariantRow {
-  digest: string;
-  signature: string;
-  created_at: string;
-  descriptor: string;
-  byte_order: ByteOrder;
-}
+export type { ListedVariant, VariantQuery } from "./variant-query.ts";
 
 /**
  * Indexes made before a column was added are dropped and rebuilt from the folder at start-up (the
@@ -96,7 +85,7 @@ export class PluginIndex {
 
   /** Adds or replaces a file's rows. */
   put(meta: PluginMetadata, metaMtimeMs: number, byteOrder: ByteOrder): void {
-    const nanoseconds = (parseCreatedAt(meta.created_at)?.nanoseconds ?? 0n).toString().padStart(24, "0");
+    const nanoseconds = createdAtSortKey(meta);
     const insert = this.#db.transaction(() => {
       this.#db.query("DELETE FROM files WHERE digest = ?").run(meta.digest);
       this.#db.query("INSERT INTO files (digest, meta_mtime_ms) VALUES (?, ?)").run(meta.digest, metaMtimeMs);
@@ -151,18 +140,8 @@ export class PluginIndex {
 
   /** One entry per plugin name, by name; the description of its newest, highest-ABI variant. */
   names(): PluginInfo[] {
-    const rows = this.#db
-      .query<{ name: string; descriptor: string }, []>(
-        `SELECT name, descriptor FROM (
-           SELECT name, descriptor, ROW_NUMBER() OVER (PARTITION BY name ORDER BY plugin_version DESC, created_at_ns DESC, digest) AS rank
-           FROM variants)
-         WHERE rank = 1 ORDER BY name`,
-      )
-      .all();
-    return rows.map((row) => ({
-      name: row.name,
-      description: (JSON.parse(row.descriptor) as PluginDescriptorInfo).description,
-    }));
+    const rows = this.#db.query<{ name: string; descriptor: string }, []>(NAMES_QUERY).all();
+    return rows.map(pluginInfoOf);
   }
 
   /** Variants of `name`, newest highest-ABI first, filtered, then skipped and limited; with the total. */
@@ -178,48 +157,21 @@ export class PluginIndex {
   }
 
   #select(name: string, params: VariantQuery): { rows: VariantRow[]; total: number } {
-    const where = ["name = $name"];
-    const values: Record<string, string | number> = { $name: name };
-    if (params.version !== undefined) {
-      where.push("(version = $version OR (length($version) <= 64 AND substr(digest, 1, length($version)) = $version))");
-      values.$version = params.version;
-    }
-    if (params.memflow_plugin_version !== undefined) {
-      where.push("plugin_version = $abi");
-      values.$abi = params.memflow_plugin_version;
-    }
-    if (params.file_type !== undefined) {
-      where.push("file_type = $file_type");
-      values.$file_type = params.file_type;
-    }
-    if (params.architecture !== undefined) {
-      where.push("architecture = $architecture");
-      values.$architecture = architectureLabel(params.architecture);
-    }
-    if (params.byte_order !== undefined) {
-      where.push("byte_order = $byte_order");
-      values.$byte_order = params.byte_order;
-    }
-    const filter = where.join(" AND ");
+    const values: (string | number)[] = [];
+    const filter = variantFilter(name, params, (value) => {
+      values.push(value);
+      return "?";
+    });
     const total =
       this.#db
-        .query<{ total: number }, typeof values>(`SELECT count(*) AS total FROM variants WHERE ${filter}`)
-        .get(values)?.total ?? 0;
+        .query<{ total: number }, (string | number)[]>(`SELECT count(*) AS total FROM variants WHERE ${filter}`)
+        .get(...values)?.total ?? 0;
     const rows = this.#db
-      .query<VariantRow, typeof values>(
+      .query<VariantRow, (string | number)[]>(
         `SELECT digest, signature, created_at, descriptor, byte_order FROM variants WHERE ${filter}
-         ORDER BY plugin_version DESC, created_at_ns DESC, digest, position LIMIT $limit OFFSET $skip`,
+         ORDER BY ${VARIANT_ORDER} LIMIT ? OFFSET ?`,
       )
-      .all({ ...values, $limit: params.limit ?? FIND_LIMIT.DEFAULT, $skip: params.skip ?? 0 });
+      .all(...values, params.limit ?? FIND_LIMIT.DEFAULT, params.skip ?? 0);
     return { rows, total };
   }
-}
-
-function variantOf(row: VariantRow): PluginVariant {
-  return {
-    digest: row.digest,
-    signature: row.signature,
-    created_at: row.created_at,
-    descriptor: JSON.parse(row.descriptor) as PluginDescriptorInfo,
-  };
 }

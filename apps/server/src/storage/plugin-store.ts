@@ -9,9 +9,15 @@
  * folder at a time (storage-lock.ts).
  */
 import { mkdirSync, readFileSync, rmSync } from "node:fs";
+import { readdir } from "node:fs/promises";
 import { join } from "node:path";
 import type { PluginDescriptorInfo } from "@memflow-ts/analyzer";
-import { createdAtFromNanoseconds, createdAtNow, type PluginMetadata } from "@memflow-ts/core/plugin-files";
+import {
+  createdAtFromNanoseconds,
+  createdAtNow,
+  isSha256Digest,
+  type PluginMetadata,
+} from "@memflow-ts/core/plugin-files";
 import type { PluginInfo, PluginVariant, UploadResponse } from "@memflow-ts/core/registry";
 import { checkedDigest } from "./checked-digest.ts";
 import { commitUpload } from "./commit-upload.ts";
@@ -19,12 +25,14 @@ import { type FolderWatcher, watchStorageFolder } from "./folder-watcher.ts";
 import { IncomingFile, type ReceivedFile } from "./incoming-file.ts";
 import { IndexSync, type ReconcileReport } from "./index-sync.ts";
 import { type ListedVariant, PluginIndex, type VariantQuery } from "./plugin-index.ts";
+import type { RegistryStore, StoredFile } from "./registry-store.ts";
 import { StorageError } from "./storage-error.ts";
 import { StorageHealth } from "./storage-health.ts";
 import { INCOMING_FOLDER, INDEX_FILE_NAME } from "./storage-layout.ts";
 import { StorageLock } from "./storage-lock.ts";
+import type { StoreContents } from "./store-contents.ts";
 import { checkStoredMetadata, unusableReason } from "./stored-metadata.ts";
-import { analyzeUpload, type SignatureCheck } from "./upload-analysis.ts";
+import { analyzeUpload, type SignatureCheck, verifyReceivedSignature } from "./upload-analysis.ts";
 import { type CheckedUpload, DEFAULT_UPLOAD_WORKERS, UploadWorkerError, UploadWorkers } from "./upload-workers.ts";
 
 export type { ReconcileReport } from "./index-sync.ts";
@@ -57,7 +65,7 @@ export interface PluginStoreOptions {
 
 const DAMAGED_MESSAGE = "the stored metadata of this plugin is damaged; the server has withdrawn it (its log says why)";
 
-export class PluginStore {
+export class PluginStore implements RegistryStore, StoreContents {
   readonly root: string;
   readonly #lock: StorageLock;
   readonly #index: PluginIndex;
@@ -146,8 +154,12 @@ export class PluginStore {
   upload(file: Uint8Array, signature: string): UploadResponse {
     const descriptors = analyzeUpload(file, signature, this.#options.verifySignature);
     const digest = new Bun.CryptoHasher("sha256").update(file).digest("hex");
-    if (this.#index.has(digest)) return "AlreadyExists";
-    const meta: PluginMetadata = { digest, signature, created_at: this.#createdAt(), descriptors };
+    return this.adopt(file, { digest, signature, created_at: this.#createdAt(), descriptors });
+  }
+
+  /** Stores a file checked elsewhere (the mirror's pull), with its metadata as given. */
+  adopt(file: Uint8Array, meta: PluginMetadata): UploadResponse {
+    if (this.#index.has(meta.digest)) return "AlreadyExists";
     const { added, metaMtimeMs } = this.#writing(() => commitUpload(this.root, { bytes: file }, meta));
     if (!added) return "AlreadyExists";
     this.#sync.put(meta, metaMtimeMs);
@@ -165,12 +177,7 @@ export class PluginStore {
    * worker, off the event loop. Throws as `upload` does, and UploadWorkerError (a server fault).
    */
   async uploadReceived(file: ReceivedFile, signature: string): Promise<UploadResponse> {
-    const verify = this.#options.verifySignature;
-    if (this.#options.publicKeys === undefined && verify !== undefined) {
-      if (!verify(await Bun.file(file.path).bytes(), signature)) {
-        throw new StorageError("bad-signature", "Signature error: file signature is invalid");
-      }
-    }
+    await verifyReceivedSignature(file.path, signature, this.#options.verifySignature, this.#options.publicKeys);
     const job = { root: this.root, temporaryPath: file.path, signature, created_at: this.#createdAt() };
     let checked: CheckedUpload;
     try {
@@ -201,6 +208,11 @@ export class PluginStore {
   pluginPath(digest: string): string {
     if (!this.has(digest)) throw new StorageError("not-found", "plugin not found");
     return this.#path(digest, "plugin");
+  }
+
+  /** A stored file, from the disk; StorageError not-found when there is none. */
+  download(digest: string): StoredFile {
+    return { body: Bun.file(this.pluginPath(digest)), descriptor: this.firstDescriptor(digest) };
   }
 
   /** The first descriptor of a stored file, for naming downloads. */
@@ -250,6 +262,30 @@ export class PluginStore {
     }
     this.#health.recordWrite();
     return result;
+  }
+
+  async indexedDigests(): Promise<string[]> {
+    return [...this.#index.files().keys()].sort();
+  }
+
+  async storedDigests(): Promise<string[]> {
+    const names = await readdir(this.root);
+    return names
+      .filter((name) => name.endsWith(".plugin") && isSha256Digest(name.slice(0, -".plugin".length)))
+      .map((name) => name.slice(0, -".plugin".length))
+      .sort();
+  }
+
+  async storedMetadata(digest: string): Promise<string | undefined> {
+    return Bun.file(this.#path(digest, "meta"))
+      .text()
+      .catch(() => undefined);
+  }
+
+  async storedBytes(digest: string): Promise<Uint8Array | undefined> {
+    return Bun.file(this.#path(digest, "plugin"))
+      .bytes()
+      .catch(() => undefined);
   }
 
   names(): PluginInfo[] {

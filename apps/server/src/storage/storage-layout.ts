@@ -16,6 +16,12 @@ export const LOCK_FILE_NAME = ".memflow-ts-server.lock";
  */
 export const INCOMING_FOLDER = ".memflow-ts-incoming";
 
+/**
+ * In the shared mode, where each server receives its uploads inside the storage folder: a folder
+ * per server process below this one (servers on one machine may share the storage folder).
+ */
+export const SHARED_INCOMING_FOLDER = ".memflow-ts-incoming-shared";
+
 /** Prefix of temporary files; start-up removes any a crash left behind. */
 export const TEMPORARY_PREFIX = ".incoming-";
 

@@ -66,3 +66,19 @@ function someDescriptors(descriptors: PluginDescriptorInfo[]): PluginDescriptorI
   checkDescriptorNames(descriptors);
   return descriptors;
 }
+
+/**
+ * The signature check for a received file when the upload workers have no keys to check it with
+ * (a caller-supplied `verifySignature` only): on the event loop, before the worker runs.
+ */
+export async function verifyReceivedSignature(
+  path: string,
+  signature: string,
+  verify: SignatureCheck | undefined,
+  publicKeys: readonly Uint8Array[] | undefined,
+): Promise<void> {
+  if (publicKeys !== undefined || verify === undefined) return;
+  if (!verify(await Bun.file(path).bytes(), signature)) {
+    throw new StorageError("bad-signature", "Signature error: file signature is invalid");
+  }
+}

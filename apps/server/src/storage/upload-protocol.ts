@@ -13,8 +13,11 @@ export interface UploadWorkerInit {
 }
 
 export interface UploadJob {
-  /** The storage folder. */
-  root: string;
+  /**
+   * The storage folder to commit into; undefined for a check only, where the caller stores the
+   * file itself (the shared store) and the reply's `added` is false.
+   */
+  root: string | undefined;
   /** The received file, in the storage folder's incoming folder. */
   temporaryPath: string;
   signature: string;

@@ -53,10 +53,12 @@ function run(job: UploadJob): UploadWorkerReply {
     const descriptors = analyzeUploadFile(job.temporaryPath, job.signature, verify);
     const digest = sha256(job.temporaryPath);
     const meta: PluginMetadata = { digest, signature: job.signature, created_at: job.created_at, descriptors };
+    if (job.root === undefined) return { added: false, meta, metaMtimeMs: 0 };
+    const root = job.root;
     // Stored already (a `.meta` alone is a leftover the commit replaces): memflow-registry's AlreadyExists.
-    const stored = (extension: string) => existsSync(join(job.root, `${digest}.${extension}`));
+    const stored = (extension: string) => existsSync(join(root, `${digest}.${extension}`));
     if (stored("plugin") && stored("meta")) return { added: false, meta, metaMtimeMs: 0 };
-    return { ...commitUpload(job.root, { temporaryPath: job.temporaryPath }, meta), meta };
+    return { ...commitUpload(root, { temporaryPath: job.temporaryPath }, meta), meta };
   } catch (error) {
     if (error instanceof StorageError && error.reason !== "not-found") {
       return { refused: error.reason, message: error.message };

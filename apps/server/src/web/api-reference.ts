@@ -1,3 +1,4 @@
+/// <reference path="./swagger-assets.d.ts" />
 /**
  * `/openapi`: the API reference, rendered in the browser by Swagger UI from the pinned
  * `swagger-ui-dist` dependency, served by this app from node_modules. Nothing is loaded from
@@ -9,6 +10,9 @@
  */
 import { Elysia, NotFoundError } from "elysia";
 import swaggerPackage from "swagger-ui-dist/package.json" with { type: "json" };
+import swaggerCss from "swagger-ui-dist/swagger-ui.css" with { type: "file" };
+// As files: paths into node_modules from sources, into the executable when compiled (bun build --compile).
+import swaggerBundle from "swagger-ui-dist/swagger-ui-bundle.js" with { type: "file" };
 import { html, page } from "./html.ts";
 
 export const OPENAPI_JSON_PATH = "/openapi/json";
@@ -20,14 +24,10 @@ const START = `window.addEventListener("load", function () {
 
 /** The files the page loads, by the name it asks for them under. */
 const ASSETS = new Map<string, { type: string; body: () => Blob }>([
-  ["swagger-ui.css", { type: "text/css; charset=utf-8", body: () => distFile("swagger-ui.css") }],
-  ["swagger-ui-bundle.js", { type: "text/javascript; charset=utf-8", body: () => distFile("swagger-ui-bundle.js") }],
+  ["swagger-ui.css", { type: "text/css; charset=utf-8", body: () => Bun.file(swaggerCss) }],
+  ["swagger-ui-bundle.js", { type: "text/javascript; charset=utf-8", body: () => Bun.file(swaggerBundle) }],
   ["start.js", { type: "text/javascript; charset=utf-8", body: () => new Blob([START]) }],
 ]);
-
-function distFile(name: string): Blob {
-  return Bun.file(Bun.resolveSync(`swagger-ui-dist/${name}`, import.meta.dir));
-}
 
 const POLICY = [
   "default-src 'none'",

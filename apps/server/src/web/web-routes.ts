@@ -12,7 +12,7 @@ import { routeValidator } from "../http/route-validator.ts";
 import { checkLocalClient, type InventoryAccess } from "../inventory/inventory-routes.ts";
 import { describeInventory } from "../inventory/local-inventory.ts";
 import type { SessionPool } from "../inventory/session-pool.ts";
-import type { PluginStore } from "../storage/plugin-store.ts";
+import type { RegistryStore } from "../storage/registry-store.ts";
 import { explorerRoutes } from "./explorer-routes.ts";
 import { page } from "./html.ts";
 import { InventoryLogin, LOGIN_PATH } from "./inventory-login.ts";
@@ -39,11 +39,11 @@ export interface WebInventory {
   readonly pool: SessionPool;
 }
 
-export function webRoutes(store: PluginStore, web: WebInventory | undefined) {
+export function webRoutes(store: RegistryStore, web: WebInventory | undefined) {
   const inventory = web?.access;
   const options = { inventory: inventory !== undefined };
   const app = new Elysia({ name: "web-ui" })
-    .get("/", ({ query }) => page(pluginListPage(store.names(), query.q, options)), {
+    .get("/", async ({ query }) => page(pluginListPage(await store.names(), query.q, options)), {
       query: search,
       detail: {
         summary: "Web UI: the plugin list, with search",
@@ -53,8 +53,8 @@ export function webRoutes(store: PluginStore, web: WebInventory | undefined) {
     })
     .get(
       "/ui/plugins/:name",
-      ({ params }) => {
-        const { plugins } = store.listed(params.name, { limit: ALL_VARIANTS });
+      async ({ params }) => {
+        const { plugins } = await store.listed(params.name, { limit: ALL_VARIANTS });
         return page(pluginPage(params.name, plugins, options), plugins.length === 0 ? 404 : 200);
       },
       {

@@ -6,17 +6,14 @@
  * docs/decisions/0003-native-shim.md). `MEMFLOW_TS_SHIM=tinycc` or `=system` forces a choice.
  */
 import { cc, dlopen, linkSymbols, type Pointer } from "bun:ffi";
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, renameSync, rmSync } from "node:fs";
 import { homedir, tmpdir } from "node:os";
-import { dirname, join } from "node:path";
+import { join } from "node:path";
 import { MemflowError } from "../error.ts";
 import { cacheDirectory } from "../plugin-files/cache-directory.ts";
-import {
-  ABI_HEADER_FILES,
-  ABI_INCLUDE_DIRECTORY,
-  compilerIdentity,
-  findCompiler,
-} from "../plugin-files/native-toolchain.ts";
+import { compilerIdentity, findCompiler } from "../plugin-files/native-toolchain.ts";
+import { materialiseSourceTree, sourceTreeKey } from "../plugin-files/source-tree.ts";
+import { SHIM_INCLUDE_FOLDER, SHIM_SOURCE, SHIM_SOURCES } from "./shim-sources.ts";
 
 const SYMBOLS = {
   mf_open: { args: ["cstring", "ptr", "u64"], returns: "ptr" },
@@ -54,34 +51,17 @@ const SYMBOLS = {
 type Linked = { [Name in keyof typeof SYMBOLS]: (typeof SYMBOLS)[Name] & { ptr: Pointer } };
 export type ShimKind = "system" | "tinycc";
 
-const SOURCE = join(import.meta.dir, "shim.c");
-
-/**
- * shim.c and every file it includes from beside it, at any depth (`#include "x.h"`; the ABI
- * headers are in ABI_INCLUDE_DIRECTORY): what the compiled shim is built from, so all of it is
- * in its cache key.
- */
-export function shimSources(): string[] {
-  const found: string[] = [];
-  const visit = (path: string) => {
-    if (found.includes(path)) return;
-    found.push(path);
-    for (const [, name = ""] of readFileSync(path, "utf8").matchAll(/^#include "([^"]+)"/gm)) {
-      const local = join(dirname(path), name);
-      if (existsSync(local)) visit(local);
-    }
-  };
-  visit(SOURCE);
-  return found;
-}
-
 /**
  * TinyCC, in memory. Its functions are bound again through `linkSymbols`: calls through `cc`'s
  * own wrappers cost about twice as much (measured 32 ns against 16 ns for an empty call).
  */
 function compileWithTinyCC() {
-  const compiled = cc({ source: SOURCE, include: [ABI_INCLUDE_DIRECTORY], symbols: SYMBOLS })
-    .symbols as unknown as Record<string, { ptr: Pointer | null }>;
+  const folder = shimSourceFolder();
+  const compiled = cc({
+    source: join(folder, SHIM_SOURCE),
+    include: [join(folder, SHIM_INCLUDE_FOLDER)],
+    symbols: SYMBOLS,
+  }).symbols as unknown as Record<string, { ptr: Pointer | null }>;
   const withPointers = Object.fromEntries(
     Object.entries(SYMBOLS).map(([name, signature]) => [name, { ...signature, ptr: compiled[name]?.ptr ?? null }]),
   );
@@ -101,15 +81,19 @@ function writableCacheDirectory(): string {
   return tmpdir();
 }
 
+/** The shim's sources as files a compiler can read (they are embedded in a compiled executable). */
+function shimSourceFolder(): string {
+  return materialiseSourceTree(SHIM_SOURCES, writableCacheDirectory());
+}
+
 /** The system compiler's build of the shim, compiled once per source, ABI header, compiler and Bun version. */
 function compileWithSystemCompiler(): ReturnType<typeof compileWithTinyCC> | undefined {
   const choice = findCompiler();
   if (choice?.kind !== "system") return undefined;
   const compiler = choice.path;
   const version = compilerIdentity(compiler);
-  const hasher = new Bun.CryptoHasher("sha256");
-  for (const file of [...shimSources(), ...ABI_HEADER_FILES]) hasher.update(readFileSync(file));
-  const key = hasher
+  const key = new Bun.CryptoHasher("sha256")
+    .update(sourceTreeKey(SHIM_SOURCES))
     .update(version)
     .update(`${Bun.version}/${process.platform}/${process.arch}`)
     .digest("hex")
@@ -118,8 +102,10 @@ function compileWithSystemCompiler(): ReturnType<typeof compileWithTinyCC> | und
   if (!existsSync(library)) {
     // Build beside the target and rename, so a concurrent process never loads half a file.
     const partial = `${library}.${process.pid}.tmp`;
+    const folder = shimSourceFolder();
+    const include = `-I${join(folder, SHIM_INCLUDE_FOLDER)}`;
     const build = Bun.spawnSync(
-      [compiler, "-O2", "-shared", "-fPIC", "-pthread", `-I${ABI_INCLUDE_DIRECTORY}`, "-o", partial, SOURCE, "-ldl"],
+      [compiler, "-O2", "-shared", "-fPIC", "-pthread", include, "-o", partial, join(folder, SHIM_SOURCE), "-ldl"],
       { stdout: "ignore", stderr: "pipe" },
     );
     if (build.exitCode !== 0) {

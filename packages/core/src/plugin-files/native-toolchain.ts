@@ -9,16 +9,14 @@
  */
 import { realpathSync, statSync } from "node:fs";
 import { join } from "node:path";
+import { ABI_HEADER_SOURCES } from "./abi-header-sources.ts";
 
 export const ABI_INCLUDE_DIRECTORY = join(import.meta.dir, "..", "..", "native");
 
 /** The header's files (it includes its layout asserts): what a cache of compiled C depends on. */
-export const ABI_HEADER_FILES: readonly string[] = [
-  "memflow-abi.h",
-  "memflow-abi-layout.h",
-  "memflow-abi-os.h",
-  "memflow-abi-os-layout.h",
-].map((name) => join(ABI_INCLUDE_DIRECTORY, name));
+export const ABI_HEADER_FILES: readonly string[] = Object.keys(ABI_HEADER_SOURCES).map((name) =>
+  join(ABI_INCLUDE_DIRECTORY, name),
+);
 
 export type CompilerChoice = { readonly kind: "system"; readonly path: string } | { readonly kind: "tinycc" };
 

@@ -5,18 +5,18 @@
  */
 import { readdirSync, readFileSync } from "node:fs";
 import { join, relative } from "node:path";
+import { sdkSourceFolders } from "../c-sources.ts";
 import { cBuildScript, GITIGNORE, projectPackageJson, type TemplateContext } from "./project-files.ts";
 
-const TEMPLATE = join(import.meta.dir, "..", "..", "templates", "os-plugin");
-
-/** The template's files, relative to TEMPLATE, with `myos` / `MYOS` in paths and text renamed. */
+/** The template's files, relative to its folder, with `myos` / `MYOS` in paths and text renamed. */
 function templateFiles(name: string): Record<string, string> {
+  const template = join(sdkSourceFolders().templates, "os-plugin");
   const rename = (text: string) => text.replaceAll("myos", name).replaceAll("MYOS", name.toUpperCase());
   const files: Record<string, string> = {};
-  for (const entry of readdirSync(TEMPLATE, { recursive: true, withFileTypes: true })) {
+  for (const entry of readdirSync(template, { recursive: true, withFileTypes: true })) {
     if (!entry.isFile()) continue;
     const path = join(entry.parentPath, entry.name);
-    files[rename(relative(TEMPLATE, path))] = rename(readFileSync(path, "utf8"));
+    files[rename(relative(template, path))] = rename(readFileSync(path, "utf8"));
   }
   return files;
 }

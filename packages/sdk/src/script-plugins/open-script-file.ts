@@ -14,8 +14,17 @@ import { SCRIPT_PLUGIN_SUFFIX } from "@memflow-ts/core/plugin-files";
 /** The SDK's entry, loaded by file when a plugin imports it (the SDK's index imports this file). */
 const SDK_INDEX = join(import.meta.dir, "..", "index.ts");
 
+/**
+ * The SDK itself. A single-file executable has no file to load it by: there the bundler put the
+ * SDK inside and resolved its name at build time.
+ */
+function loadSdk(): object {
+  if (Bun.isStandaloneExecutable) return require("@memflow-ts/sdk");
+  return require(SDK_INDEX);
+}
+
 export const SCRIPT_MODULES: ScriptPluginOptions = {
-  modules: { "@memflow-ts/core": () => core, "@memflow-ts/sdk": () => require(SDK_INDEX) },
+  modules: { "@memflow-ts/core": () => core, "@memflow-ts/sdk": loadSdk },
 };
 
 /** Whether `path` names a TypeScript plugin file rather than a plugin library. */

@@ -7,7 +7,7 @@
  */
 import { join } from "node:path";
 import type { PluginDescriptorInfo } from "@memflow-ts/analyzer";
-import { type ErrorKind, type ErrorOrigin, MemflowError } from "@memflow-ts/core";
+import { childModuleCommand, type ErrorKind, type ErrorOrigin, MemflowError } from "@memflow-ts/core";
 
 const CHILD = join(import.meta.dir, "script-file-child.ts");
 
@@ -44,7 +44,9 @@ export async function readScriptPluginFile(
   options: ReadScriptPluginOptions = {},
 ): Promise<PluginDescriptorInfo[]> {
   const timeout = options.timeout ?? SCRIPT_IMPORT_TIMEOUT;
-  const child = Bun.spawn([process.execPath, CHILD, path, ...(options.start ? ["start"] : [])], {
+  const { cmd, env } = childModuleCommand(CHILD, [path, ...(options.start ? ["start"] : [])]);
+  const child = Bun.spawn(cmd, {
+    env,
     stdin: "ignore",
     stdout: "pipe",
     stderr: "pipe",

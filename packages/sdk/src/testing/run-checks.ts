@@ -4,7 +4,7 @@
  * outcomes into test cases; `memflow-ts plugin test` prints them as a report.
  */
 import { basename, join } from "node:path";
-import type { Inventory } from "@memflow-ts/core";
+import { childModuleCommand, type Inventory } from "@memflow-ts/core";
 import { firstPluginName } from "../script-plugins/file-descriptors.ts";
 import { CHECKS, type CheckContext } from "./checks.ts";
 import type { ChildJob, ChildTarget } from "./child.ts";
@@ -39,7 +39,9 @@ interface ChildRun {
  * when it starts and when it ends, so silence that long is a check that hangs.
  */
 async function runChild(job: ChildJob, timeout: number): Promise<ChildRun> {
-  const child = Bun.spawn([process.execPath, CHILD, JSON.stringify(job)], {
+  const { cmd, env } = childModuleCommand(CHILD, [JSON.stringify(job)]);
+  const child = Bun.spawn(cmd, {
+    env,
     stdin: "ignore",
     stdout: "pipe",
     stderr: "pipe",
