@@ -13,7 +13,8 @@
  * 1.5×). `bun -e '0'` shows what running any JavaScript costs.
  *
  * With the connectors, the SDK's dummy OS is installed, and `memflow-ts ps` over it with 1,000
- * processes is measured against `plugins ls` (issue 16's target: at most 1.5×). `info` on the same
+ * processes is measured against `plugins ls` (issue 16's target: at most 1.5×), in both forms, each
+ * against the same form's `plugins ls`. `info` on the same
  * chain creates the OS and lists nothing, so the two rows apart show what creating the dummy OS's
  * layout costs and what listing 1,000 processes costs. (`size=200m` is 512 MiB, about what 1,000
  * processes need: see packages/sdk/native/dummy-os.md.)
@@ -125,12 +126,19 @@ await inSandbox("startup", async ({ root, home, cwd, main }) => {
     { label: "memflow-ts ps, dummy OS with 1,000 processes", argv: ["bun", main, ...PS] },
     { label: "memflow-ts info, same chain (creates the OS only)", argv: ["bun", main, "info", ...PS.slice(1)] },
     { label: "memflow-ts ps, core's test OS with 1,000 processes", argv: [...withTestOs, "bun", main, ...PS_TESTOS] },
+    { label: "executable ps, dummy OS with 1,000 processes", argv: [executable, ...PS] },
+    { label: "executable info, same chain (creates the OS only)", argv: [executable, "info", ...PS.slice(1)] },
+    { label: "executable ps, core's test OS with 1,000 processes", argv: [...withTestOs, executable, ...PS_TESTOS] },
   ];
-  for (const args of [PS, PS_TESTOS]) {
-    const ps = spawn([...(args === PS ? [] : withTestOs), "bun", main, ...args]);
-    const processes = ps.stdout.toString().trimEnd().split("\n").length - 1;
-    if (ps.exitCode !== 0 || processes !== 1000) {
-      throw new Error(`memflow-ts ${args.join(" ")} failed or listed ${processes} processes: ${ps.stderr.toString()}`);
+  for (const program of [["bun", main], [executable]]) {
+    for (const args of [PS, PS_TESTOS]) {
+      const ps = spawn([...(args === PS ? [] : withTestOs), ...program, ...args]);
+      const processes = ps.stdout.toString().trimEnd().split("\n").length - 1;
+      if (ps.exitCode !== 0 || processes !== 1000) {
+        throw new Error(
+          `${program.join(" ")} ${args.join(" ")} failed or listed ${processes} processes: ${ps.stderr.toString()}`,
+        );
+      }
     }
   }
   const compare = process.env.STARTUP_COMPARE;
@@ -175,14 +183,21 @@ await inSandbox("startup", async ({ root, home, cwd, main }) => {
     }),
   );
   const lsIndex = commands.findIndex((command) => command.argv.includes("ls"));
-  const psIndex = commands.findIndex((command) => command.argv.includes("ps"));
   const verdict = (ratio: number) =>
     `${ratio.toFixed(2)}× (target ≤ ${PS_TARGET}×: ${ratio <= PS_TARGET ? "met" : "missed"})`;
-  console.log(
-    `\n÷ plugins ls, median of per-round ratios: ps on the dummy OS ${verdict(ratioTo(psIndex, lsIndex))}, ` +
-      `info on that chain ${ratioTo(psIndex + 1, lsIndex).toFixed(2)}×, ` +
-      `ps on the test OS ${verdict(ratioTo(psIndex + 2, lsIndex))}`,
-  );
+  // Each form's ps, info and test-OS ps rows, held against the same form's `plugins ls`.
+  for (const form of ["memflow-ts", "executable"]) {
+    const ls =
+      form === "executable"
+        ? commands.findIndex((command) => command.label.startsWith("executable plugins ls"))
+        : lsIndex;
+    const ps = commands.findIndex((command) => command.label.startsWith(`${form} ps,`));
+    console.log(
+      `\n${form === "executable" ? "executable" : "bun src/main.ts"}, ÷ its plugins ls, median of per-round ratios: ` +
+        `ps on the dummy OS ${verdict(ratioTo(ps, ls))}, info on that chain ${ratioTo(ps + 1, ls).toFixed(2)}×, ` +
+        `ps on the test OS ${verdict(ratioTo(ps + 2, ls))}`,
+    );
+  }
   if (compareBin) {
     const first = commands.length - binCompared.length;
     const ratios = binCompared.map((args, index) => {
