@@ -40,7 +40,7 @@ describe("the sources", () => {
     const entries = Object.values(coreManifest.exports)
       .filter((target) => target.endsWith(".ts"))
       .map((target) => `packages/core/${target.slice(2)}`);
-    expect(entries).toHaveLength(5);
+    expect(entries).toHaveLength(6);
     for (const path of entries) {
       const entry = files.find((file) => file.path === path);
       expect(

@@ -48,11 +48,14 @@ describe.skipIf(target === undefined || !gcc.available)("the executables of this
   afterAll(() => rmSync(root, { recursive: true, force: true }));
 
   test("--version prints each program's package version", async () => {
-    expect(await runCommand([cli, "--version"], { cwd, env })).toEqual({
-      exitCode: 0,
-      stdout: `${version("cli")}\n`,
-      stderr: "",
-    });
+    // `--version` and `-V` alone are answered by the CLI's entry; with a global flag first, by cli.ts.
+    for (const args of [["--version"], ["-V"], ["--skip-version-check", "--version"]]) {
+      expect(await runCommand([cli, ...args], { cwd, env })).toEqual({
+        exitCode: 0,
+        stdout: `${version("cli")}\n`,
+        stderr: "",
+      });
+    }
     expect(await runCommand([server, "--version"], { cwd, env })).toEqual({
       exitCode: 0,
       stdout: `memflow-ts-server ${version("server")}\n`,

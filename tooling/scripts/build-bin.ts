@@ -14,6 +14,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "nod
 import { tmpdir } from "node:os";
 import { basename, dirname, join, resolve } from "node:path";
 import { parseArgs } from "node:util";
+import { VERSION_FLAGS } from "../../apps/cli/src/version-flags.ts";
 import { CHILD_MODULE_VARIABLE } from "../../packages/core/src/child-module.ts";
 
 export const BIN_TARGETS = ["linux-x64", "linux-arm64", "darwin-x64", "darwin-arm64", "windows-x64"] as const;
@@ -37,11 +38,14 @@ export function hostBinTarget(): BinTarget | undefined {
 
 interface Program {
   readonly main: string;
-  /**
-   * Whether `main` exports `main()` and runs it only as Bun's main module: the entry imports it
-   * up front then, where a dynamic import would cost `--version` a chunk of its own.
-   */
+  /** Whether `main` exports `main()` and runs it only as Bun's main module: the entry calls it then. */
   readonly exportsMain: boolean;
+  /**
+   * A command line of one of these flags alone is answered by the entry itself, with `line()` as
+   * evaluated at build time, before any other module loads: importing `main` (node:fs above all)
+   * is most of what `--version` would cost otherwise (decision 0007).
+   */
+  readonly version?: { readonly flags: readonly string[]; readonly line: () => string };
   /**
    * Modules started as `new Worker(new URL("./<name>.ts", import.meta.url))`, by name. Inside an
    * executable every module's `import.meta.url` is the executable's own entry, so a worker is
@@ -56,6 +60,7 @@ const PROGRAMS: Record<BinProgram, Program> = {
   "memflow-ts": {
     main: "apps/cli/src/main.ts",
     exportsMain: true,
+    version: { flags: VERSION_FLAGS, line: () => cliVersion() },
     workers: {},
     children: ["packages/sdk/src/testing/child.ts", "packages/sdk/src/script-plugins/script-file-child.ts"],
   },
@@ -75,20 +80,31 @@ export function importOf(module: string): string {
   return `import ${JSON.stringify(resolve(ROOT, module))};\n`;
 }
 
-/** The main entry: the child module CHILD_MODULE_VARIABLE names, or else the program. */
+/**
+ * The main entry: the child module CHILD_MODULE_VARIABLE names, else the version when the command
+ * line asks only for it, else the program. It imports nothing up front (every import is loaded
+ * before an entry's first line runs), and prints with Bun.write, which needs no module.
+ */
 function mainEntry(program: Program): string {
   const variable = JSON.stringify(CHILD_MODULE_VARIABLE);
   const main = JSON.stringify(resolve(ROOT, program.main));
-  const lines = [
-    ...(program.exportsMain ? [`import { main } from ${main};`] : []),
-    `const child = process.env[${variable}];`,
-    `delete process.env[${variable}];`,
-  ];
+  const lines = [`const child = process.env[${variable}];`, `delete process.env[${variable}];`];
   for (const module of program.children) {
     const name = JSON.stringify(basename(module).replace(/\.ts$/, ""));
     lines.push(`if (child === ${name}) await import(${JSON.stringify(resolve(ROOT, module))});`, "else");
   }
-  lines.push(program.exportsMain ? "await main();" : `await import(${main});`);
+  const run = program.exportsMain ? `await (await import(${main})).main();` : `await import(${main});`;
+  if (program.version) {
+    const flags = JSON.stringify(program.version.flags);
+    const line = JSON.stringify(`${program.version.line()}\n`);
+    // A write that fails (a reader gone: EPIPE) runs the program, which reports it as it would.
+    lines.push(
+      `if (process.argv.length === 3 && ${flags}.includes(process.argv[2])) {`,
+      `  try { await Bun.write(Bun.stdout, ${line}); } catch { ${run} }`,
+      "} else",
+    );
+  }
+  lines.push(run);
   return `${lines.join("\n")}\n`;
 }
 

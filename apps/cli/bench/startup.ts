@@ -13,13 +13,15 @@
  * 1.5×). `bun -e '0'` shows what running any JavaScript costs.
  *
  * With the connectors, the SDK's dummy OS is installed, and `memflow-ts ps` over it with 1,000
- * processes is measured against `plugins ls` (issue 16's target: at most 1.5×). `info` on the same
+ * processes is measured against `plugins ls` (issue 16's target: at most 1.5×), in both forms, each
+ * against the same form's `plugins ls`. `info` on the same
  * chain creates the OS and lists nothing, so the two rows apart show what creating the dummy OS's
  * layout costs and what listing 1,000 processes costs. (`size=200m` is 512 MiB, about what 1,000
  * processes need: see packages/sdk/native/dummy-os.md.)
  *
  * `STARTUP_COMPARE=<another checkout>` adds that checkout's `plugins ls` and `list` to the same
- * interleaved rounds, to tell whether a change made start-up slower.
+ * interleaved rounds, to tell whether a change made start-up slower; `STARTUP_COMPARE_BIN=<an
+ * executable>` does the same for another build of the executable (`--version`, `plugins ls`, `list`).
  */
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
@@ -124,12 +126,19 @@ await inSandbox("startup", async ({ root, home, cwd, main }) => {
     { label: "memflow-ts ps, dummy OS with 1,000 processes", argv: ["bun", main, ...PS] },
     { label: "memflow-ts info, same chain (creates the OS only)", argv: ["bun", main, "info", ...PS.slice(1)] },
     { label: "memflow-ts ps, core's test OS with 1,000 processes", argv: [...withTestOs, "bun", main, ...PS_TESTOS] },
+    { label: "executable ps, dummy OS with 1,000 processes", argv: [executable, ...PS] },
+    { label: "executable info, same chain (creates the OS only)", argv: [executable, "info", ...PS.slice(1)] },
+    { label: "executable ps, core's test OS with 1,000 processes", argv: [...withTestOs, executable, ...PS_TESTOS] },
   ];
-  for (const args of [PS, PS_TESTOS]) {
-    const ps = spawn([...(args === PS ? [] : withTestOs), "bun", main, ...args]);
-    const processes = ps.stdout.toString().trimEnd().split("\n").length - 1;
-    if (ps.exitCode !== 0 || processes !== 1000) {
-      throw new Error(`memflow-ts ${args.join(" ")} failed or listed ${processes} processes: ${ps.stderr.toString()}`);
+  for (const program of [["bun", main], [executable]]) {
+    for (const args of [PS, PS_TESTOS]) {
+      const ps = spawn([...(args === PS ? [] : withTestOs), ...program, ...args]);
+      const processes = ps.stdout.toString().trimEnd().split("\n").length - 1;
+      if (ps.exitCode !== 0 || processes !== 1000) {
+        throw new Error(
+          `${program.join(" ")} ${args.join(" ")} failed or listed ${processes} processes: ${ps.stderr.toString()}`,
+        );
+      }
     }
   }
   const compare = process.env.STARTUP_COMPARE;
@@ -139,6 +148,12 @@ await inSandbox("startup", async ({ root, home, cwd, main }) => {
       { label: `plugins ls, ${compare}`, argv: ["bun", other, "plugins", "ls"] },
       { label: `list, ${compare}`, argv: ["bun", other, "list"] },
     );
+  }
+  const compareBin = process.env.STARTUP_COMPARE_BIN;
+  const binCompared = ["--version", "plugins ls", "list"].map((args) => args.split(" "));
+  if (compareBin) {
+    for (const args of binCompared)
+      commands.push({ label: `${args.join(" ")}, ${compareBin}`, argv: [compareBin, ...args] });
   }
   const floorRows = spawn(["bun", floor]).stdout.toString().trimEnd().split("\n").length;
   if (floorRows !== PLUGINS + 1) throw new Error(`the floor script printed ${floorRows} rows, not ${PLUGINS + 1}`);
@@ -168,17 +183,34 @@ await inSandbox("startup", async ({ root, home, cwd, main }) => {
     }),
   );
   const lsIndex = commands.findIndex((command) => command.argv.includes("ls"));
-  const psIndex = commands.findIndex((command) => command.argv.includes("ps"));
   const verdict = (ratio: number) =>
     `${ratio.toFixed(2)}× (target ≤ ${PS_TARGET}×: ${ratio <= PS_TARGET ? "met" : "missed"})`;
-  console.log(
-    `\n÷ plugins ls, median of per-round ratios: ps on the dummy OS ${verdict(ratioTo(psIndex, lsIndex))}, ` +
-      `info on that chain ${ratioTo(psIndex + 1, lsIndex).toFixed(2)}×, ` +
-      `ps on the test OS ${verdict(ratioTo(psIndex + 2, lsIndex))}`,
-  );
+  // Each form's ps, info and test-OS ps rows, held against the same form's `plugins ls`.
+  for (const form of ["memflow-ts", "executable"]) {
+    const ls =
+      form === "executable"
+        ? commands.findIndex((command) => command.label.startsWith("executable plugins ls"))
+        : lsIndex;
+    const ps = commands.findIndex((command) => command.label.startsWith(`${form} ps,`));
+    console.log(
+      `\n${form === "executable" ? "executable" : "bun src/main.ts"}, ÷ its plugins ls, median of per-round ratios: ` +
+        `ps on the dummy OS ${verdict(ratioTo(ps, ls))}, info on that chain ${ratioTo(ps + 1, ls).toFixed(2)}×, ` +
+        `ps on the test OS ${verdict(ratioTo(ps + 2, ls))}`,
+    );
+  }
+  if (compareBin) {
+    const first = commands.length - binCompared.length;
+    const ratios = binCompared.map((args, index) => {
+      const mine = commands.findIndex(
+        (command) => command.argv[0] === executable && command.argv.slice(1).join(" ") === args.join(" "),
+      );
+      return `${args.join(" ")} ${ratioTo(mine, first + index).toFixed(3)}×`;
+    });
+    console.log(`\nthis executable ÷ ${compareBin}, median of per-round ratios: ${ratios.join(", ")}`);
+  }
   if (compare) {
-    // The compared rows are the last two, beside this checkout's `bun src/main.ts` ones.
-    const last = commands.length - 2;
+    // The compared rows are the two before any STARTUP_COMPARE_BIN ones, beside this checkout's `bun src/main.ts` ones.
+    const last = commands.length - 2 - (compareBin ? binCompared.length : 0);
     console.log(
       `\nthis checkout ÷ ${compare}, median of per-round ratios: plugins ls ${ratioTo(lsIndex, last).toFixed(3)}×, ` +
         `list ${ratioTo(lsIndex + 1, last + 1).toFixed(3)}×`,

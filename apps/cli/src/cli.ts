@@ -7,6 +7,7 @@
 import { type CommandEntry, UsageError } from "./command.ts";
 import { COMMAND_GROUPS as GROUPS } from "./commands/command-list.ts";
 import { type CliContext, ExitCode } from "./io.ts";
+import { VERSION_FLAGS } from "./version-flags.ts";
 
 const ALL = GROUPS.flatMap((group) => group.commands);
 
@@ -86,7 +87,7 @@ export async function runCli(argv: readonly string[], context: CliContext): Prom
       context.stdout.write(help(await cliVersion()));
       return ExitCode.ok;
     }
-    if (first === "-V" || first === "--version") {
+    if (VERSION_FLAGS.includes(first)) {
       context.stdout.write(`${await cliVersion()}\n`);
       return ExitCode.ok;
     }

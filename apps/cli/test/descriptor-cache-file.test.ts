@@ -43,3 +43,27 @@ test("a second list reads the cache; a replaced plugin is analysed again; a dama
   expect(existsSync(cacheFile)).toBe(true);
   expect(JSON.parse(readFileSync(cacheFile, "utf8")).format).toBe(1);
 });
+
+test("a cache of another format, or with entries that are not descriptor lists, is read around and rewritten", async () => {
+  const home = join(sandbox, "home-formats");
+  const plugins = join(home, ".local", "lib", "memflow");
+  mkdirSync(plugins, { recursive: true });
+  mkdirSync(join(sandbox, "cwd"), { recursive: true });
+  copyFileSync(join(FIXTURES, "x86_64-gcc.so"), join(plugins, "libmemflow_gcc.so"));
+  const cacheFile = join(home, ".cache", "memflow-ts", "descriptors.json");
+  const first = await list(home);
+  const [key] = Object.keys(JSON.parse(readFileSync(cacheFile, "utf8")).entries);
+  const wrong = [{ name: "from-the-cache", plugin_kind: "connector" }];
+
+  // Another format's entries are never used, even under the file's current key.
+  writeFileSync(cacheFile, JSON.stringify({ format: 2, entries: { [key as string]: wrong } }));
+  expect(await list(home)).toBe(first);
+  expect(JSON.parse(readFileSync(cacheFile, "utf8")).format).toBe(1);
+
+  // A value that is not a list is skipped; the file is analysed again and its entry written back.
+  writeFileSync(cacheFile, JSON.stringify({ format: 1, entries: { [key as string]: "damaged", other: wrong } }));
+  expect(await list(home)).toBe(first);
+  const rewritten = JSON.parse(readFileSync(cacheFile, "utf8")) as { entries: Record<string, unknown> };
+  expect(Object.keys(rewritten.entries)).toEqual([key as string]);
+  expect(Array.isArray(rewritten.entries[key as string])).toBe(true);
+});

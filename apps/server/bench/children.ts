@@ -5,6 +5,7 @@
 import { rmSync } from "node:fs";
 import { join } from "node:path";
 import type { Subprocess } from "bun";
+import { LISTEN_PORT_VARIABLE } from "./listen-port.ts";
 
 const children = new Set<Subprocess>();
 const folders = new Set<string>();
@@ -67,8 +68,9 @@ export class Lines {
  * Starts `bench/<script>` in its own Bun process. stdin stays an open pipe: the child exits when it
  * closes, should this process die unannounced.
  */
-export function startScript(script: string, args: readonly string[]): Subprocess<"pipe", "pipe", "inherit"> {
+export function startScript(script: string, args: readonly string[], port = 0): Subprocess<"pipe", "pipe", "inherit"> {
   const child = Bun.spawn([process.execPath, join(import.meta.dir, script), ...args], {
+    env: { ...process.env, [LISTEN_PORT_VARIABLE]: String(port) },
     cwd: join(import.meta.dir, ".."),
     stdin: "pipe",
     stdout: "pipe",
@@ -78,14 +80,23 @@ export function startScript(script: string, args: readonly string[]): Subprocess
   return child;
 }
 
-/** Starts a server script and resolves with its base URL, once it prints its port. */
-export async function startServer(script: string, args: readonly string[]): Promise<{ url: string; pid: number }> {
-  const child = startScript(script, args);
+/**
+ * Starts a server script on `port` of 127.0.0.1 (0: any), resolving with its base URL once it
+ * prints the port.
+ */
+export async function startServer(
+  script: string,
+  args: readonly string[],
+  port = 0,
+): Promise<{ url: string; pid: number }> {
+  const child = startScript(script, args, port);
   const timeout = setTimeout(() => child.kill("SIGKILL"), 60_000);
   const text = await new Lines(child, script).next().finally(() => clearTimeout(timeout));
-  const port = Number(text);
-  if (!Number.isInteger(port) || port <= 0) throw new Error(`${script} printed ${JSON.stringify(text)}, not a port`);
-  return { url: `http://127.0.0.1:${port}`, pid: child.pid };
+  const listening = Number(text);
+  if (!Number.isInteger(listening) || listening <= 0) {
+    throw new Error(`${script} printed ${JSON.stringify(text)}, not a port`);
+  }
+  return { url: `http://127.0.0.1:${listening}`, pid: child.pid };
 }
 
 /** The peak resident memory of a process so far (VmHWM), in bytes; Linux only, else NaN. */

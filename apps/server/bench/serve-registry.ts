@@ -1,7 +1,8 @@
 /**
  * Child process of `registry.ts` and `shared.ts`: the real registry app on 127.0.0.1, an ephemeral
  * port, over an already filled storage folder (argv[2]), or the shared storage when argv[2] is
- * `shared:<JSON of SharedSettings>`, taking up to argv[3] uploads at once. Prints the port on
+ * `shared:<JSON of SharedSettings>`, taking up to argv[3] uploads at once, at most argv[4] MiB/s
+ * of upload bodies (0: no limit; absent: the server's default). Prints the port on
  * a line of its own, then serves until SIGTERM/SIGINT or until its stdin closes (the benchmark
  * died without cleaning up).
  */
@@ -10,6 +11,8 @@ import { MAX_UPLOAD_BODY_BYTES } from "../src/http/upload-body.ts";
 import { openStore } from "../src/storage/open-store.ts";
 import { PluginStore } from "../src/storage/plugin-store.ts";
 import type { SharedSettings } from "../src/storage/shared-settings.ts";
+import { listenPort } from "./listen-port.ts";
+import { serveUntilStopped } from "./serve-until-stopped.ts";
 
 const root = process.argv[2];
 if (!root) {
@@ -29,26 +32,21 @@ const store = root.startsWith(SHARED)
       })
     ).store
   : new PluginStore(root);
-const app = createApp({ store, bearerToken: "t", maxUploads: Number(process.argv[3] ?? 8) }).listen({
+const rate = process.argv[4];
+const app = createApp({
+  store,
+  bearerToken: "t",
+  maxUploads: Number(process.argv[3] ?? 8),
+  uploadBytesPerSecond: rate === undefined ? undefined : Number(rate) * 1024 * 1024,
+}).listen({
   hostname: "127.0.0.1",
-  port: 0,
+  port: listenPort(),
   // As main.ts does.
   maxRequestBodySize: MAX_UPLOAD_BODY_BYTES + 1024 * 1024,
 });
 process.stdout.write(`${app.server?.port}\n`);
 
-let stopping = false;
-async function stop(): Promise<void> {
-  if (stopping) return;
-  stopping = true;
+serveUntilStopped(async () => {
   await app.stop(true);
   await store.close();
-  process.exit(0);
-}
-for (const signal of ["SIGINT", "SIGTERM"] as const) process.once(signal, stop);
-(async () => {
-  for await (const _ of Bun.stdin.stream()) {
-    // Nothing is sent; the loop ends when the parent goes away.
-  }
-  await stop();
-})();
+});

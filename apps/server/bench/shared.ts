@@ -18,7 +18,8 @@ import { DEFAULT_COLLECT_GRACE_SECONDS, type SharedSettings } from "../src/stora
 import { startS3 } from "../test/s3-server.ts";
 import { cleanUp, removeAtEnd, startServer } from "./children.ts";
 import { fillStorage, PLUGIN_NAME, sha256 } from "./fill-storage.ts";
-import { DURATION, formatRate, ROUNDS, type Scenario, throughput } from "./throughput.ts";
+import { benchPort } from "./listen-port.ts";
+import { DURATION, formatRounds, ROUNDS, type Scenario, throughput } from "./throughput.ts";
 import { wrkPath } from "./wrk.ts";
 
 const PLUGINS = 10_000;
@@ -56,8 +57,8 @@ async function main(): Promise<void> {
       `filled PostgreSQL + s3rver with ${PLUGINS} plugins by migrate in ${((performance.now() - started) / 1000).toFixed(1)} s`,
     );
 
-    const embedded = await startServer("serve-registry.ts", [storage]);
-    const sharedServer = await startServer("serve-registry.ts", [`shared:${JSON.stringify(settings)}`]);
+    const embedded = await startServer("serve-registry.ts", [storage], benchPort(2));
+    const sharedServer = await startServer("serve-registry.ts", [`shared:${JSON.stringify(settings)}`], benchPort(3));
     const scenarios: Scenario[] = [
       {
         name: `GET /plugins (${PLUGINS} plugins)`,
@@ -106,14 +107,21 @@ async function main(): Promise<void> {
     const samples = await throughput(wrk, scenarios, sides);
     console.log("");
     printTable(
-      ["scenario", "PostgreSQL + S3 (median)", "SQLite + folder (median)", "ratio", "target", "meets"],
+      [
+        "scenario",
+        "PostgreSQL + S3 (median, min)",
+        "SQLite + folder (median, min)",
+        "ratio of medians",
+        "target",
+        "meets",
+      ],
       scenarios.map((scenario, index) => {
         const sample = samples[index] ?? { registry: [], bare: [], ratios: [] };
         const ratio = median(sample.registry) / median(sample.bare);
         return [
           scenario.name,
-          formatRate(scenario, median(sample.registry)),
-          formatRate(scenario, median(sample.bare)),
+          formatRounds(scenario, sample.registry),
+          formatRounds(scenario, sample.bare),
           `${ratio.toFixed(2)}× (per round: ${sample.ratios.map((r) => r.toFixed(2)).join(", ")})`,
           `≥ ${scenario.target.toFixed(1)}×`,
           ratio >= scenario.target ? "yes" : "NO",

@@ -1,6 +1,7 @@
 /** Throughput of two servers on the same paths with wrk, in interleaved rounds (registry.ts, shared.ts). */
-import { formatBytes } from "../../../tooling/bench/measure.ts";
+import { formatBytes, median } from "../../../tooling/bench/measure.ts";
 import { track } from "./children.ts";
+import type { BareBody } from "./serve-bare.ts";
 import { runWrk, type WrkResult } from "./wrk.ts";
 
 export const ROUNDS = 3;
@@ -14,12 +15,19 @@ export interface Scenario {
   connections: number;
   /** The registry's value over the bare server's must be at least this. */
   target: number;
+  /** How the bare baseline (registry.ts) makes the body: as the registry does for this path. */
+  bareBody?: BareBody;
 }
 
 export function formatRate(scenario: Scenario, value: number): string {
   return scenario.metric === "requests"
     ? `${Math.round(value).toLocaleString("en-US")} req/s`
     : `${formatBytes(value)}/s`;
+}
+
+/** A side's rounds as the tables show them: the median, and the slowest round. */
+export function formatRounds(scenario: Scenario, values: readonly number[]): string {
+  return `${formatRate(scenario, median(values))} (min ${formatRate(scenario, Math.min(...values))})`;
 }
 
 export /**

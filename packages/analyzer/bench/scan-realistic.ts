@@ -49,6 +49,8 @@ interface Measured {
   /** Fresh processes: ms from process start to the first file, and to the last one done. */
   readyMs?: number;
   doneMs?: number;
+  /** Fresh processes: CPU time of the work, all threads. */
+  cpuMs?: number;
 }
 
 /** Reads per build, for the table of what each kind of file costs. */
@@ -81,7 +83,7 @@ const readAllInto = () => {
 const listing = join(corpus.directory, "listing.txt");
 writeFileSync(listing, `${paths.join("\n")}\n`);
 const fresh: Record<string, Measured> = {};
-const analyzePhases: { readyMs: number; workMs: number }[] = [];
+const analyzePhases: { readyMs: number; workMs: number; cpuMs: number }[] = [];
 const freshProcess = (mode: "analyze" | "read" | "read-into" | "start") => () => {
   const run = Bun.spawnSync([process.execPath, join(import.meta.dir, "scan-process.ts"), mode, listing], {
     stdout: "pipe",
@@ -91,7 +93,11 @@ const freshProcess = (mode: "analyze" | "read" | "read-into" | "start") => () =>
   const measured = JSON.parse(run.stdout.toString()) as Measured;
   fresh[mode] = measured;
   if (mode === "analyze") {
-    analyzePhases.push({ readyMs: measured.readyMs ?? 0, workMs: (measured.doneMs ?? 0) - (measured.readyMs ?? 0) });
+    analyzePhases.push({
+      readyMs: measured.readyMs ?? 0,
+      workMs: (measured.doneMs ?? 0) - (measured.readyMs ?? 0),
+      cpuMs: measured.cpuMs ?? 0,
+    });
   }
 };
 
@@ -138,7 +144,8 @@ console.log(
 console.log(
   `fresh analyzeFileSync process, medians: ${formatDuration(median(analyzePhases.map((phase) => phase.readyMs)))} ` +
     `to start and load the analyzer, ${formatDuration(median(analyzePhases.map((phase) => phase.workMs)))} analysing ` +
-    "(against a warm process: the difference is the JIT warming up)",
+    `using ${formatDuration(median(analyzePhases.map((phase) => phase.cpuMs)))} of CPU on all threads ` +
+    "(against a warm process: the difference is the JIT warming up and compiling)",
 );
 
 console.log("\nper build (the first copy of each)\n");

@@ -50,10 +50,14 @@ class FetchedRanges implements ByteSource {
     return this.#find(offset, length) !== undefined;
   }
 
+  // An indexed loop, not for-of with destructuring: most calls run before the JIT has compiled
+  // this, where the iterator protocol costs several calls per chunk.
   #find(offset: number, length: number): { chunk: Chunk; start: number } | undefined {
-    for (const { offset: chunkOffset, chunk } of this.#chunks) {
-      const start = offset - chunkOffset;
-      if (start >= 0 && start + length <= chunk.bytes.length) return { chunk, start };
+    const chunks = this.#chunks;
+    for (let index = 0; index < chunks.length; index += 1) {
+      const candidate = chunks[index] as { offset: number; chunk: Chunk };
+      const start = offset - candidate.offset;
+      if (start >= 0 && start + length <= candidate.chunk.bytes.length) return { chunk: candidate.chunk, start };
     }
     return undefined;
   }
@@ -78,11 +82,20 @@ function checked(offset: number, length: number, bytes: unknown): Uint8Array {
 /**
  * The reads that fetch a round's ranges: each at least MIN_READ, never past the end, and ranges
  * that start within (or just after) a read merged into it, so neighbours (a descriptor's three
- * strings, adjacent relocation blocks) cost one read, not one each.
+ * strings, adjacent relocation blocks) cost one read, not one each. Ranges already fetched are
+ * left out. Plain loops: a scan runs this a few times per file, mostly before the JIT has
+ * compiled it, where array callbacks cost more than the reads they plan.
  */
-function coalesce(ranges: readonly Range[], size: number): Range[] {
+function coalesce(wanted: readonly Range[], fetched: FetchedRanges, size: number): Range[] {
+  const missing: Range[] = [];
+  for (let index = 0; index < wanted.length; index += 1) {
+    const range = wanted[index] as Range;
+    if (!fetched.has(range.offset, range.length)) missing.push(range);
+  }
+  if (missing.length > 1) missing.sort(byOffset);
   const reads: { offset: number; length: number }[] = [];
-  for (const range of [...ranges].sort((a, b) => a.offset - b.offset)) {
+  for (let index = 0; index < missing.length; index += 1) {
+    const range = missing[index] as Range;
     const last = reads[reads.length - 1];
     const end = range.offset + range.length;
     if (last !== undefined && range.offset <= last.offset + last.length + MIN_READ) {
@@ -92,6 +105,10 @@ function coalesce(ranges: readonly Range[], size: number): Range[] {
     reads.push({ offset: range.offset, length: Math.min(Math.max(range.length, MIN_READ), size - range.offset) });
   }
   return reads;
+}
+
+function byOffset(a: Range, b: Range): number {
+  return a.offset - b.offset;
 }
 
 /** Asks the reader for a range; a reader that throws has failed the read. */
@@ -131,19 +148,25 @@ function drive<T>(parse: Parser<T>, size: number, fetch: Fetch): T | Promise<T> 
   const resume = (): T | Promise<T> => {
     for (;;) {
       // A round's reads are independent: all are issued before any is waited for.
-      const reads = coalesce(
-        wanted.filter((range) => !fetched.has(range.offset, range.length)),
-        size,
-      );
+      const reads = coalesce(wanted, fetched, size);
       wanted = [];
-      const arriving = reads.map((read) => fetch(read.offset, read.length));
-      if (arriving.some((bytes) => bytes instanceof Promise)) {
+      const arriving: (Uint8Array | Promise<Uint8Array>)[] = [];
+      let waiting = false;
+      for (let index = 0; index < reads.length; index += 1) {
+        const read = reads[index] as Range;
+        const bytes = fetch(read.offset, read.length);
+        if (bytes instanceof Promise) waiting = true;
+        arriving.push(bytes);
+      }
+      if (waiting) {
         return Promise.all(arriving).then((arrived) => {
           for (const [index, bytes] of arrived.entries()) fetched.add(reads[index]?.offset ?? 0, bytes);
           return resume();
         });
       }
-      for (const [index, bytes] of arriving.entries()) fetched.add(reads[index]?.offset ?? 0, bytes as Uint8Array);
+      for (let index = 0; index < reads.length; index += 1) {
+        fetched.add((reads[index] as Range).offset, arriving[index] as Uint8Array);
+      }
       if (runs === MAX_FETCHES) throw fail("malformed", 0, `the file needed more than ${MAX_FETCHES} separate reads`);
       runs += 1;
       try {

@@ -54,6 +54,36 @@ describe("@memflow-ts/analyzer/fs", () => {
     expect((error as NodeJS.ErrnoException).code).toBe("ENOENT");
   });
 
+  test("readers open at once never share bytes; a closed reader's buffer serves the next one", async () => {
+    const original = new Uint8Array(await Bun.file(fixture).arrayBuffer());
+    const other = join(sandbox, "other.bin");
+    writeFileSync(other, new Uint8Array(200 * 1024).fill(0xa5));
+    const first = openFileReader(fixture);
+    const second = openFileReader(other);
+    try {
+      const head = first.read(0, 64);
+      // Were the two sharing a buffer, this would land on `head`.
+      expect(second.read(0, 4096).every((byte) => byte === 0xa5)).toBe(true);
+      // Larger than a reader's arena, so `second` allocates past it.
+      expect(second.read(0, 100 * 1024).every((byte) => byte === 0xa5)).toBe(true);
+      expect(second.read(100 * 1024, 16).every((byte) => byte === 0xa5)).toBe(true);
+      expect(head).toEqual(original.subarray(0, 64));
+    } finally {
+      second.close();
+      first.close();
+    }
+    // Whichever buffer was handed on, later readers see their own file's bytes.
+    for (let round = 0; round < 3; round += 1) {
+      expect(analyzeFileSync(fixture)).toEqual(parseDescriptors(original));
+      const reader = openFileReader(other);
+      try {
+        expect(reader.read(0, 4096).every((byte) => byte === 0xa5)).toBe(true);
+      } finally {
+        reader.close();
+      }
+    }
+  });
+
   test("a reader refuses reads after close()", () => {
     const reader = openFileReader(fixture);
     reader.close();

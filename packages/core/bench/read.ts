@@ -68,6 +68,7 @@ try {
   for (const request of requests) small.add(request.address, new Uint8Array(request.length));
   const BYTES_READ = [
     { name: "readBatch", run: () => readEveryByte.batch(connector, requests) },
+    { name: "readBatch, results kept", run: () => readEveryByte.kept(connector, requests) },
     { name: "readMany", run: () => readEveryByte.many(connector, requests) },
     { name: "run(TransferBatch)", run: () => readEveryByte.run(connector, small) },
   ];

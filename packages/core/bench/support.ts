@@ -5,7 +5,7 @@
  * measured moments apart, and its median reported, which keeps the shared machine's drift out of it).
  */
 import { median } from "../../../tooling/bench/measure.ts";
-import type { MemoryAccess, ReadRequest, TransferBatch } from "../src/index.ts";
+import type { MemoryAccess, ReadRequest, ReadResults, TransferBatch } from "../src/index.ts";
 
 /** Medians by name, as a baseline prints them and as the TypeScript side measures them. */
 export type Medians = Record<string, number>;
@@ -67,18 +67,28 @@ function xorBytes(bytes: Uint8Array, offset: number, length: number): number {
   return sum;
 }
 
+/** Every byte of every request of `results` read whole, XORed together. */
+function xorResults(results: ReadResults): number {
+  const bytes = results.bytes;
+  let sum = 0;
+  for (let index = 0; index < results.count; index += 1)
+    if (results.ok(index)) sum ^= xorBytes(bytes, results.offset(index), results.length(index));
+  return sum;
+}
+
 /**
  * The batched reads of the benches, each followed by reading every byte of every request that was
  * read whole, as a caller would: readBatch's columns, readMany's objects, a reused TransferBatch.
  */
 export const readEveryByte = {
+  /** readBatch, its results disposed when read (so the memory reuses their table and buffer). */
   batch(memory: MemoryAccess, requests: readonly ReadRequest[]): void {
-    const results = memory.readBatch(requests);
-    const bytes = results.bytes;
-    let sum = 0;
-    for (let index = 0; index < results.count; index += 1)
-      if (results.ok(index)) sum ^= xorBytes(bytes, results.offset(index), results.length(index));
-    sink.value ^= sum;
+    using results = memory.readBatch(requests);
+    sink.value ^= xorResults(results);
+  },
+  /** readBatch, its results kept (left to the garbage collector). */
+  kept(memory: MemoryAccess, requests: readonly ReadRequest[]): void {
+    sink.value ^= xorResults(memory.readBatch(requests));
   },
   many(memory: MemoryAccess, requests: readonly ReadRequest[]): void {
     let sum = 0;

@@ -3,7 +3,9 @@
  * plugins found, and the hosts that start them: native plugin files through bun:ffi, plugins
  * written in TypeScript), connectors and OS instances, memory, argument strings, chains, plugin
  * logs and memflow's errors. File conventions are in `./plugin-files`, the registry's wire
- * format and signatures in `./registry`, listing without starting in `./catalogue`.
+ * format and signatures in `./registry`, listing without starting in `./catalogue`. What starts
+ * chains and reads what they give is `./inventory`, a narrower view this entry re-exports whole;
+ * the rest below is for writing TypeScript plugins, page walks and batched transfers.
  */
 export { type ArgEntry, Args } from "./args/args.ts";
 export {
@@ -13,65 +15,33 @@ export {
   DEFAULT_MIDDLEWARE_ARGS,
   type OsArgs,
   osArgs,
-  parseConnectorArgs,
   parseMemflowSize,
   parseMiddlewareArgs,
-  parseOsArgs,
   parseVatcache,
 } from "./args/connector-args.ts";
 export { parseRustUnsigned } from "./args/rust-number.ts";
 export { splitStrArgs } from "./args/split.ts";
 export { type ArgDescriptor, ArgsValidator, type ArgValidator, describeArg } from "./args/validator.ts";
-export type { PluginEntry, PluginMatch, RejectedPlugin, SearchedDirectory } from "./catalogue/plugin-entry.ts";
-export type { WantedPlugin } from "./catalogue/wanted-plugins.ts";
-export {
-  type BuildStep,
-  ConnectorChain,
-  chainArguments,
-  chainPlugins,
-  connectorStep,
-  OsChain,
-  osStep,
-  type PositionedValue,
-} from "./chain.ts";
 export { CHILD_MODULE_VARIABLE, type ChildModuleCommand, childModuleCommand } from "./child-module.ts";
 export {
   decodeError,
   decodePartialResult,
-  ErrorKind,
-  ErrorOrigin,
   encodeError,
   kindDisplay,
-  MemflowError,
   originDisplay,
   type PartialResult,
 } from "./error.ts";
 export { BuilderEmpty, ConnectorBuilder, type Instantiator, OsBuilder } from "./inventory/builder.ts";
-export { Inventory, type InventoryOptions } from "./inventory/inventory.ts";
-export type { ScriptPluginOptions } from "./inventory/script-files.ts";
-export { type Address, formatAddress } from "./memory/address.ts";
+export * from "./inventory.ts";
 export { ReadResults, TransferResults } from "./memory/batch-results.ts";
-export type { MemoryAccess, ReadRequest, ReadResult, TransferResult, WriteRequest } from "./memory/memory-access.ts";
 export type { MemoryView, MemoryViewMetadata } from "./memory/memory-view.ts";
-export type { PhysicalMemory, PhysicalMemoryMetadata } from "./memory/physical-memory.ts";
+export type { PhysicalMemoryMetadata } from "./memory/physical-memory.ts";
 export { TransferBatch } from "./memory/transfer-batch.ts";
-export type { ArchitectureIdent } from "./os/architecture.ts";
-export { formatArchitecture, sameArchitectureIdent } from "./os/architecture.ts";
+export { sameArchitectureIdent } from "./os/architecture.ts";
 export type { Keyboard, KeyboardState } from "./os/keyboard.ts";
-export type {
-  ExportInfo,
-  ImportInfo,
-  ModuleAddressInfo,
-  ModuleContents,
-  ModuleInfo,
-  SectionInfo,
-} from "./os/module-info.ts";
-export type { ModuleInfoJson, OsInfoJson, ProcessInfoJson, SectionJson, SymbolJson } from "./os/os-json.ts";
-export { moduleInfoJson, osInfoJson, processInfoJson, sectionJson, symbolJson } from "./os/os-json.ts";
-export type { MemoryRange, Page, PhysicalAddress } from "./os/page.ts";
+export type { ModuleAddressInfo, ModuleContents } from "./os/module-info.ts";
+export type { Page } from "./os/page.ts";
 export { PAGE_TYPE } from "./os/page.ts";
-export type { Process } from "./os/process.ts";
-export type { ProcessInfo, ProcessState } from "./os/process-info.ts";
 export { INVALID_ADDRESS } from "./os/process-info.ts";
 export { type PageTableFormat, pageTableFormat } from "./os/translate/page-table-format.ts";
 export { type BatchedPhysicalMemory, PageWalker, type WalkRoots } from "./os/translate/page-walk.ts";
@@ -85,17 +55,8 @@ export {
 export { VirtualMemory } from "./os/translate/virtual-memory.ts";
 export { WALK, WalkResults } from "./os/translate/walk-results.ts";
 export type { VirtualTranslate, VirtualTranslation, VirtualTranslationFailure } from "./os/virtual-translate.ts";
-export type { Connector } from "./plugin/connector.ts";
-export type { Os, OsInfo } from "./plugin/os.ts";
 export type { PluginHost, PluginHostOptions, PluginLocation } from "./plugin/plugin-host.ts";
-export {
-  LEVEL_FILTERS,
-  type LevelFilter,
-  type LogLevel,
-  type LogSink,
-  type PluginLogRecord,
-  parseLevelFilter,
-} from "./plugin/plugin-log.ts";
+export type { LogLevel, LogSink } from "./plugin/plugin-log.ts";
 export type { ConnectorDefinition, ScriptMemory } from "./script/connector-definition.ts";
 export { defineOs } from "./script/define-os.ts";
 export type {

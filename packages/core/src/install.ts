@@ -1,13 +1,12 @@
 /**
  * `@memflow-ts/core/install`: putting plugins and other files on this machine — `installPlugin`
- * (memflowup's file name and `.meta`, written durably), durable file writes, memflow-ts's cache
- * folder, and building C against memflow's ABI (the compiler lookup, the ABI header's folder).
+ * (memflowup's file name and `.meta`, written durably), durable file writes, and building C
+ * against memflow's ABI (the compiler lookup, the ABI header's folder).
  * The rules live in `src/plugin-files/` beside the conventions they write; this entry is apart so
  * that tools which only read plugin folders do not load it (decision 0007).
  */
 
 export { ABI_HEADER_SOURCES } from "./plugin-files/abi-header-sources.ts";
-export { type CacheDirectoryInput, cacheDirectory } from "./plugin-files/cache-directory.ts";
 export {
   createFileDurably,
   type DurableWriteOptions,

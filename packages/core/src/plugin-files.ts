@@ -7,6 +7,8 @@
  */
 
 export { ErrorKind, ErrorOrigin, MemflowError } from "./error.ts";
+// Where memflow-ts keeps what it can rebuild: here, because listings read the descriptor cache there.
+export { type CacheDirectoryInput, cacheDirectory } from "./plugin-files/cache-directory.ts";
 export { type CreatedAt, createdAtFromNanoseconds, createdAtNow, parseCreatedAt } from "./plugin-files/created-at.ts";
 export {
   completePluginMetadata,

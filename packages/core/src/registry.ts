@@ -23,5 +23,6 @@ export {
   parsePrivateKeyPem,
   parsePublicKeyPem,
   signPlugin,
+  verifyPluginDigestSignature,
   verifyPluginSignature,
 } from "./registry/signature.ts";

@@ -194,6 +194,14 @@ const C_EXPRESSIONS: CExpressions = {
     CONTAINER: "offsetof(mf_into_keyboard, container)",
   },
   SHIM_REQUEST: { SIZE: "sizeof(Request)", WORDS: "sizeof(Request) / 4" },
+  SHIM_BATCH_RECORD: {
+    SIZE: "sizeof(BatchRecord)",
+    ADDRESS: "offsetof(BatchRecord, address)",
+    OFFSET: "offsetof(BatchRecord, offset)",
+    LENGTH: "offsetof(BatchRecord, length)",
+    DONE: "offsetof(BatchRecord, done)",
+    FAILED: "offsetof(BatchRecord, failed)",
+  },
   SHIM_TRANSFER: { READ: "TRANSFER_READ", WRITE: "TRANSFER_WRITE", VIEW: "TRANSFER_VIEW" },
   SHIM_STRINGS: { SIZE: "sizeof(Strings)" },
 };

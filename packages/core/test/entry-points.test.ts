@@ -4,10 +4,11 @@
  * fresh process, since commands that only list plugins must not pay for the plugin host.
  */
 import { afterAll, expect, test } from "bun:test";
-import { copyFileSync, existsSync, mkdtempSync, rmSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import packageJson from "../package.json" with { type: "json" };
+import { SCRIPT_PLUGIN_SUFFIX } from "../src/plugin-files.ts";
 
 const ROOT = join(import.meta.dir, "..");
 const FIXTURE = join(import.meta.dir, "../../analyzer/test/fixtures/elf/x86_64-gcc.so");
@@ -18,6 +19,7 @@ const ENTRIES = {
   ".": "./src/index.ts",
   "./catalogue": "./src/catalogue.ts",
   "./install": "./src/install.ts",
+  "./inventory": "./src/inventory.ts",
   "./plugin-files": "./src/plugin-files.ts",
   "./registry": "./src/registry.ts",
 } as const;
@@ -29,19 +31,24 @@ function inFreshProcess(script: string): unknown {
   return JSON.parse(result.stdout.toString());
 }
 
-test("the export map names the five entries (and package.json), each a file that exists", () => {
+test("the export map names the six entries (and package.json), each a file that exists", () => {
   expect(packageJson.exports).toEqual({ ...ENTRIES, "./package.json": "./package.json" });
   for (const file of Object.values(ENTRIES)) expect(existsSync(join(ROOT, file))).toBe(true);
 });
 
-test("every export is in one entry, but for the error type the file conventions throw too", async () => {
+/** Narrower views of the main entry: each of their exports is the main entry's too. */
+const VIEWS = ["./inventory"] as const;
+
+test("every export is in one entry, but for the error type the file conventions throw too, and views of the main entry", async () => {
   const names = Object.fromEntries(
     await Promise.all(
       Object.entries(ENTRIES).map(async ([entry, file]) => [entry, Object.keys(await import(join(ROOT, file)))]),
     ),
   ) as Record<keyof typeof ENTRIES, string[]>;
   const shared: string[] = [];
-  const entries = Object.keys(ENTRIES) as (keyof typeof ENTRIES)[];
+  const entries = (Object.keys(ENTRIES) as (keyof typeof ENTRIES)[]).filter(
+    (entry) => !(VIEWS as readonly string[]).includes(entry),
+  );
   for (const [index, first] of entries.entries()) {
     for (const second of entries.slice(index + 1)) {
       for (const name of names[first]) if (names[second].includes(name)) shared.push(`${first} ${second} ${name}`);
@@ -57,9 +64,15 @@ test("every export is in one entry, but for the error type the file conventions 
   expect(names["./plugin-files"]).toContain("parsePluginMetadata");
   expect(names["./install"]).toContain("installPlugin");
   expect(names["./registry"]).toContain("verifyPluginSignature");
+  for (const view of VIEWS) {
+    expect(names[view].length).toBeGreaterThan(10);
+    expect(names[view].filter((name) => !names["."].includes(name))).toEqual([]);
+  }
+  expect(names["./inventory"]).toContain("Inventory");
+  expect(names["./inventory"]).not.toContain("defineOs");
 });
 
-test("only the main entry loads the native plugin host; plugin-files loads no catalogue, analyzer, arguments or install", () => {
+test("only the Inventory's entries load the native plugin host; ./inventory loads no script host or page walks; plugin-files loads no catalogue, analyzer, arguments or install", () => {
   // Each entry in a fresh process of its own, so that modules another entry loaded do not count.
   const report = Object.fromEntries(
     Object.entries(ENTRIES).map(([name, file]) => [
@@ -68,22 +81,28 @@ test("only the main entry loads the native plugin host; plugin-files loads no ca
         await import(${JSON.stringify(file)});
         const loaded = Object.keys(require.cache);
         const any = (test) => loaded.some(test);
-        console.log(JSON.stringify({
-          ffi: any((path) => path.includes("/core/src/ffi/")),
-          analyzer: any((path) => path.includes("/analyzer/src/")),
-          catalogue: any((path) => path.includes("/core/src/catalogue/")),
-          args: any((path) => path.includes("/core/src/args/")),
-          install: any((path) => ["/install.ts", "/install-plugin.ts", "/durable-file.ts", "/native-toolchain.ts"].some((name) => path.endsWith(name))),
-        }));
+        const groups = {
+          ffi: (path) => path.includes("/core/src/ffi/"),
+          analyzer: (path) => path.includes("/analyzer/src/"),
+          catalogue: (path) => path.includes("/core/src/catalogue/"),
+          args: (path) => path.includes("/core/src/args/"),
+          install: (path) => ["/install.ts", "/install-plugin.ts", "/durable-file.ts", "/native-toolchain.ts"].some((name) => path.endsWith(name)),
+          // The script host and the shim's script inputs (their C headers are the shim's sources, always loaded).
+          scripts: (path) => path.includes("/core/src/script/") || (path.includes("/core/src/ffi/script-") && path.endsWith(".ts")),
+          walks: (path) => path.includes("/core/src/os/translate/"),
+        };
+        console.log(JSON.stringify(Object.keys(groups).filter((group) => any(groups[group]))));
       `),
     ]),
   );
+  // The groups of modules each entry loads.
   expect(report).toEqual({
-    ".": { ffi: true, analyzer: false, catalogue: true, args: true, install: true },
-    "./catalogue": { ffi: false, analyzer: false, catalogue: true, args: false, install: false },
-    "./install": { ffi: false, analyzer: false, catalogue: false, args: false, install: true },
-    "./plugin-files": { ffi: false, analyzer: false, catalogue: false, args: false, install: false },
-    "./registry": { ffi: false, analyzer: false, catalogue: false, args: false, install: false },
+    ".": ["ffi", "catalogue", "args", "install", "scripts", "walks"],
+    "./catalogue": ["catalogue"],
+    "./install": ["install"],
+    "./inventory": ["ffi", "catalogue", "args", "install"],
+    "./plugin-files": [],
+    "./registry": [],
   });
 });
 
@@ -111,4 +130,20 @@ test("a scan loads the analyzer only for files the descriptor cache does not kno
     { round: "warm", connectors: ["gcc-x86_64"], analyzer: false },
     { ffi: false },
   ]);
+});
+
+test("the Inventory loads the script host when it finds a TypeScript plugin, not before", () => {
+  const folder = join(directory, "scripts");
+  mkdirSync(folder);
+  const report = inFreshProcess(`
+    import { Inventory } from "./src/inventory.ts";
+    const loaded = () => Object.keys(require.cache).some((path) => path.includes("/core/src/script/script-host.ts"));
+    const inventory = Inventory.scanPath(${JSON.stringify(folder)}, { scripts: {} });
+    const before = loaded();
+    await Bun.write(${JSON.stringify(join(folder, `lazy${SCRIPT_PLUGIN_SUFFIX}`))},
+      'export const lazy = { name: "lazy", version: "1.0.0", description: "a connector", create() { throw new Error("unused"); } };');
+    inventory.addDir(${JSON.stringify(folder)});
+    console.log(JSON.stringify({ before, after: loaded(), connectors: inventory.availableConnectors() }));
+  `);
+  expect(report).toEqual({ before: false, after: true, connectors: ["lazy"] });
 });

@@ -20,3 +20,8 @@ test("isPrintable says whether printable would change the text, again and again"
 test("printableLines keeps line breaks and tabs and escapes the rest", () => {
   expect(printableLines("first\u001b[1m\nsecond\r\tthird")).toBe("first\\x1b[1m\nsecond\\x0d\tthird");
 });
+
+test("printableLines returns text whose only controls are line breaks and tabs as it is, and escapes C1 and separators", () => {
+  expect(printableLines("a\tb\nc\n")).toBe("a\tb\nc\n");
+  expect(printableLines("a\u0085b\u2028\n\u007f")).toBe("a\\x85b\\u2028\n\\x7f");
+});

@@ -9,6 +9,7 @@ import {
   parsePrivateKeyPem,
   parsePublicKeyPem,
   signPlugin,
+  verifyPluginDigestSignature,
   verifyPluginSignature,
 } from "../src/registry.ts";
 
@@ -39,6 +40,18 @@ describe("plugin signatures", () => {
     expect(verifyPluginSignature(message, signature, parsePublicKeyPem(MEMFLOW_REGISTRY_PUBLIC_KEY))).toBe(false);
     for (const bad of ["", "0", "zz", `${signature}0`])
       expect(verifyPluginSignature(message, bad, publicKey)).toBe(false);
+  });
+
+  test("check a signature against the file's sha256 as against the file, high-S refused alike", () => {
+    const sha256 = new Bun.CryptoHasher("sha256").update(message).digest();
+    const signature = read("openssl-low-s.sig.hex").trim();
+    expect(verifyPluginDigestSignature(sha256, signature, publicKey)).toBe(true);
+    expect(verifyPluginDigestSignature(sha256, read("openssl-high-s.sig.hex").trim(), publicKey)).toBe(false);
+    const other = Uint8Array.from(sha256);
+    other[0] = (other[0] ?? 0) ^ 1;
+    expect(verifyPluginDigestSignature(other, signature, publicKey)).toBe(false);
+    // Not a sha256: the file itself is never taken for one.
+    expect(verifyPluginDigestSignature(message, signature, publicKey)).toBe(false);
   });
 
   test("sign deterministically, low-S, DER in uppercase hex, verifiable by us and by openssl", () => {

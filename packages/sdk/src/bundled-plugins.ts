@@ -8,7 +8,8 @@
 import { existsSync, mkdirSync, readdirSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
-import { cacheDirectory, compilerVersion, sourceTreeKey } from "@memflow-ts/core/install";
+import { compilerVersion, sourceTreeKey } from "@memflow-ts/core/install";
+import { cacheDirectory } from "@memflow-ts/core/plugin-files";
 import { type BuildPluginOptions, buildPlugin } from "./build-plugin.ts";
 import { SDK_C_SOURCES, sdkSourceFolders } from "./c-sources.ts";
 import { BuildError, pluginCompiler } from "./compiler.ts";

@@ -12,10 +12,10 @@ import { join } from "node:path";
 import {
   ABI_HEADER_SOURCES,
   ABI_INCLUDE_DIRECTORY,
-  cacheDirectory,
   materialiseSourceTree,
   type SourceTree,
 } from "@memflow-ts/core/install";
+import { cacheDirectory } from "@memflow-ts/core/plugin-files";
 import osPluginHeader from "../include/memflow-os-plugin.h" with { type: "text" };
 import pluginHeader from "../include/memflow-plugin.h" with { type: "text" };
 import dummy from "../native/dummy.c" with { type: "text" };

@@ -9,7 +9,7 @@ import { readdir } from "node:fs/promises";
 import { join } from "node:path";
 import type { PluginDescriptorInfo } from "@memflow-ts/analyzer";
 import { analyzeFile } from "@memflow-ts/analyzer/fs";
-import type { Inventory } from "@memflow-ts/core";
+import type { Inventory } from "@memflow-ts/core/inventory";
 import { pluginExtension, pluginSearchPaths, printable } from "@memflow-ts/core/plugin-files";
 import { bundledPluginCache } from "@memflow-ts/sdk";
 import { type Command, UsageError } from "../command.ts";

@@ -6,7 +6,7 @@
  * terminal it refuses: scripts use ps, modules and read -p.
  */
 import * as prompts from "@clack/prompts";
-import type { ModuleInfo, Os, Process, ProcessInfo } from "@memflow-ts/core";
+import type { ModuleInfo, Os, Process, ProcessInfo } from "@memflow-ts/core/inventory";
 import { printable } from "@memflow-ts/core/plugin-files";
 import { type Command, UsageError } from "../command.ts";
 import { hexdump } from "../inventory/hexdump.ts";

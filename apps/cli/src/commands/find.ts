@@ -4,7 +4,7 @@
  * os/memory-search.ts), and prints each match's address and the module it lies in. A progress
  * bar on stderr when stderr is a terminal; stops at --max matches.
  */
-import type { ModuleInfo } from "@memflow-ts/core";
+import type { ModuleInfo } from "@memflow-ts/core/inventory";
 import { printable } from "@memflow-ts/core/plugin-files";
 import { type Command, UsageError } from "../command.ts";
 import { formatAddress, parseHexBytes, parseUnsigned } from "../inventory/numbers.ts";

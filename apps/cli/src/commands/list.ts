@@ -38,22 +38,24 @@ interface Row {
   readonly selected: boolean;
 }
 
-/** One row a descriptor, by kind and name; inventory order (newest first) within a name. */
+/**
+ * One row a descriptor, by kind and name; inventory order (newest first) within a name. Rows are
+ * grouped by kind and name and only the groups' keys are sorted, natively: this runs once a
+ * process, cold, where a comparator would be called some 1,500 times for 200 plugins.
+ */
 function rows(inventory: PluginCatalogue): Row[] {
-  const all = inventory.plugins().flatMap((entry) =>
-    entry.descriptors.map((descriptor) => ({
-      entry,
-      descriptor,
-      key: `${descriptor.plugin_kind}\u0000${descriptor.name}`,
-    })),
-  );
-  // Array.prototype.sort is stable: within a name the inventory's order stays.
-  const sorted = all.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
-  return sorted.map(({ entry, descriptor, key }, index) => ({
-    entry,
-    descriptor,
-    selected: index === 0 || sorted[index - 1]?.key !== key,
-  }));
+  const groups = new Map<string, Row[]>();
+  for (const entry of inventory.plugins()) {
+    for (const descriptor of entry.descriptors) {
+      const key = `${descriptor.plugin_kind}\u0000${descriptor.name}`;
+      const group = groups.get(key);
+      if (group === undefined) groups.set(key, [{ entry, descriptor, selected: true }]);
+      else group.push({ entry, descriptor, selected: false });
+    }
+  }
+  const table: Row[] = [];
+  for (const key of [...groups.keys()].sort()) table.push(...(groups.get(key) ?? []));
+  return table;
 }
 
 function rowJson({ entry, descriptor, selected }: Row) {

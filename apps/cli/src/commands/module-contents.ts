@@ -4,8 +4,8 @@
  * `module_section_list`). One command per list, built from one description each.
  */
 
-import type { ModuleInfo, Process } from "@memflow-ts/core";
-import { sectionJson, symbolJson } from "@memflow-ts/core";
+import type { ModuleInfo, Process } from "@memflow-ts/core/inventory";
+import { sectionJson, symbolJson } from "@memflow-ts/core/inventory";
 import { type Command, UsageError } from "../command.ts";
 import { formatAddress } from "../inventory/numbers.ts";
 import { ExitCode } from "../io.ts";

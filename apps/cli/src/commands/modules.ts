@@ -2,7 +2,7 @@
  * `memflow-ts modules -c <connector> -o <os> <pid|name>`: a process's modules (memflow's
  * `module_list`), in the OS's order: name, base, size, architecture, path.
  */
-import { formatArchitecture, type ModuleInfo, moduleInfoJson } from "@memflow-ts/core";
+import { formatArchitecture, type ModuleInfo, moduleInfoJson } from "@memflow-ts/core/inventory";
 import { type Command, UsageError } from "../command.ts";
 import { formatAddress } from "../inventory/numbers.ts";
 import { ExitCode } from "../io.ts";

@@ -1,5 +1,5 @@
 /** `memflow-ts info -c <connector> -o <os>`: the OS's `OsInfo` (its kernel's base, size and architecture). */
-import { formatArchitecture, osInfoJson } from "@memflow-ts/core";
+import { formatArchitecture, osInfoJson } from "@memflow-ts/core/inventory";
 import type { Command } from "../command.ts";
 import { formatAddress } from "../inventory/numbers.ts";
 import { ExitCode } from "../io.ts";

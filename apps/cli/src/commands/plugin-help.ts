@@ -4,7 +4,7 @@
  * the name. Loads the plugin library; runs none of its `create`.
  */
 import type { PluginKind } from "@memflow-ts/analyzer";
-import { type Inventory, MemflowError, type PluginMatch } from "@memflow-ts/core";
+import { type Inventory, MemflowError, type PluginMatch } from "@memflow-ts/core/inventory";
 import { printable, printableLines } from "@memflow-ts/core/plugin-files";
 import { type Command, UsageError } from "../command.ts";
 import { reportFailure } from "../error-report.ts";

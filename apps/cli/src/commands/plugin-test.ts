@@ -10,7 +10,7 @@
 import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import { analyzeFile } from "@memflow-ts/analyzer/fs";
-import { connectorStep } from "@memflow-ts/core";
+import { connectorStep } from "@memflow-ts/core/inventory";
 import { printable } from "@memflow-ts/core/plugin-files";
 import {
   bundledPluginCache,

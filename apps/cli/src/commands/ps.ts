@@ -2,7 +2,7 @@
  * `memflow-ts ps -c <connector> -o <os>`: the processes an OS reports (memflow's
  * `process_info_list`), in the OS's order: pid, name, architecture, state, path, command line.
  */
-import { formatArchitecture, type ProcessInfo, processInfoJson } from "@memflow-ts/core";
+import { formatArchitecture, type ProcessInfo, processInfoJson } from "@memflow-ts/core/inventory";
 import type { Command } from "../command.ts";
 import { ExitCode } from "../io.ts";
 import { expectNoOperands, osUsage, parseOsArgs, useOs } from "../os/os-command.ts";

@@ -7,7 +7,7 @@
 import { existsSync } from "node:fs";
 import { isAbsolute, join, resolve } from "node:path";
 import * as prompts from "@clack/prompts";
-import { Inventory } from "@memflow-ts/core";
+import { Inventory } from "@memflow-ts/core/inventory";
 import { hostFor, printable, printableLines, userPluginDirectory } from "@memflow-ts/core/plugin-files";
 import { type BundledPlugin, buildPluginAsync, bundledPluginBuild } from "@memflow-ts/sdk";
 import { type Command, parseFlags, UsageError } from "../command.ts";

@@ -3,7 +3,7 @@
  * compiler and loaded like any installed plugin, or, on a machine without a C compiler, the
  * TypeScript dummy registered in the inventory, so the walk-through works anywhere.
  */
-import { type Connector, Inventory } from "@memflow-ts/core";
+import { type Connector, Inventory } from "@memflow-ts/core/inventory";
 import { BuildError, bundledPluginDirectory, dummyConnector } from "@memflow-ts/sdk";
 
 export interface DummyConnection {

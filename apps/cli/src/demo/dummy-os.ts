@@ -5,7 +5,7 @@
  * and bytes, native/dummy-os.md) registered in the inventory. A native OS cannot take a
  * TypeScript connector as input yet, so the chain is all native or all TypeScript.
  */
-import { Inventory, type Os } from "@memflow-ts/core";
+import { Inventory, type Os } from "@memflow-ts/core/inventory";
 import { BuildError, bundledPluginDirectory, dummyConnector, dummyOsTs } from "@memflow-ts/sdk";
 import { buildProblem } from "./dummy-connector.ts";
 

@@ -4,7 +4,7 @@
  * that address (virtToPhys) and reads the same bytes physically: the page tables the OS walks and
  * the memory under it agree. Everything it opened is closed before it returns.
  */
-import type { Inventory, ModuleInfo, Os, PhysicalAddress } from "@memflow-ts/core";
+import type { Inventory, ModuleInfo, Os, PhysicalAddress } from "@memflow-ts/core/inventory";
 import { printable } from "@memflow-ts/core/plugin-files";
 import { MODULE_COLUMNS, MODULE_HEADER, moduleRow } from "../commands/modules.ts";
 import { PROCESS_COLUMNS, PROCESS_HEADER, processRow } from "../commands/ps.ts";

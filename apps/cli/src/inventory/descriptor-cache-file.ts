@@ -8,7 +8,7 @@ import { mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { PluginDescriptorInfo } from "@memflow-ts/analyzer";
 import type { DescriptorCache } from "@memflow-ts/core/catalogue";
-import { cacheDirectory, replaceFileDurably } from "@memflow-ts/core/install";
+import { cacheDirectory } from "@memflow-ts/core/plugin-files";
 import type { CliContext } from "../io.ts";
 
 const FORMAT = 1;
@@ -29,15 +29,16 @@ export class DescriptorCacheFile implements DescriptorCache {
   }
 
   static load(path: string): DescriptorCacheFile {
-    let stored = new Map<string, PluginDescriptorInfo[]>();
+    const stored = new Map<string, PluginDescriptorInfo[]>();
     try {
       const value = JSON.parse(readFileSync(path, "utf8")) as { format?: unknown; entries?: unknown };
       if (value.format === FORMAT && typeof value.entries === "object" && value.entries !== null) {
-        stored = new Map(
-          Object.entries(value.entries as Record<string, unknown>).filter(
-            (entry): entry is [string, PluginDescriptorInfo[]] => Array.isArray(entry[1]),
-          ),
-        );
+        // A plain loop: this runs once a process, cold, for every plugin file.
+        const entries = value.entries as Record<string, unknown>;
+        for (const key in entries) {
+          const descriptors = entries[key];
+          if (Array.isArray(descriptors)) stored.set(key, descriptors as PluginDescriptorInfo[]);
+        }
       }
     } catch {
       // Missing or damaged: start empty; the next save replaces it.
@@ -60,6 +61,9 @@ export class DescriptorCacheFile implements DescriptorCache {
   save(): void {
     if (!this.#changed && this.#used.size === this.#stored.size) return;
     try {
+      // Loaded only to write: core's install entry is the biggest module a listing would load
+      // (it carries the ABI headers' text), and a warm cache is never written (decision 0007).
+      const { replaceFileDurably } = require("@memflow-ts/core/install") as typeof import("@memflow-ts/core/install");
       mkdirSync(join(this.#path, ".."), { recursive: true });
       replaceFileDurably(this.#path, JSON.stringify({ format: FORMAT, entries: Object.fromEntries(this.#used) }));
     } catch {

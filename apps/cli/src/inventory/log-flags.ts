@@ -3,7 +3,7 @@
  * `-v`: none shows errors, then warnings, info, debug and trace; `--log-level <level>` names one
  * of memflow's levels (`off` silences plugins).
  */
-import { LEVEL_FILTERS, type LevelFilter, MemflowError, parseLevelFilter } from "@memflow-ts/core";
+import { LEVEL_FILTERS, type LevelFilter, MemflowError, parseLevelFilter } from "@memflow-ts/core/inventory";
 import { UsageError } from "../command.ts";
 
 export const LOG_FLAGS = {

@@ -15,7 +15,7 @@ import {
   type PhysicalMemory,
   type PositionedValue,
   type WantedPlugin,
-} from "@memflow-ts/core";
+} from "@memflow-ts/core/inventory";
 import { UsageError } from "../command.ts";
 
 export interface ChainArguments {

@@ -5,7 +5,7 @@
  * meanwhile). Without -p that is the chain's physical memory; with `-p <pid|name>` the virtual
  * memory of that process of the OS the chain ends with.
  */
-import type { MemoryAccess } from "@memflow-ts/core";
+import type { MemoryAccess } from "@memflow-ts/core/inventory";
 import { parseFlags } from "../command.ts";
 import type { FlagSpecs } from "../flags.ts";
 import type { CliContext } from "../io.ts";

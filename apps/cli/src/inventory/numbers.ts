@@ -61,4 +61,4 @@ export function parseHexBytes(parts: readonly string[]): Uint8Array {
 }
 
 /** Addresses print as core prints them (`0x` and lower-case hex). */
-export { formatAddress } from "@memflow-ts/core";
+export { formatAddress } from "@memflow-ts/core/inventory";

@@ -4,14 +4,13 @@
  * plugin log records printed to stderr up to the level the user asked for, control characters
  * escaped (a plugin's text is not trusted).
  */
-import * as core from "@memflow-ts/core";
 import {
   Inventory,
   type LevelFilter,
   type PluginLogRecord,
   type ScriptPluginOptions,
   type WantedPlugin,
-} from "@memflow-ts/core";
+} from "@memflow-ts/core/inventory";
 import { printable } from "@memflow-ts/core/plugin-files";
 import type { CliContext } from "../io.ts";
 import { colorEnabled, paint } from "../output.ts";
@@ -31,11 +30,16 @@ export function formatLogRecord(record: PluginLogRecord, color: boolean): string
 }
 
 /**
- * The SDK, loaded when a plugin file first imports it. From sources or an installed package, by
- * its file: once served, its name means the served module, for this program too. A compiled
- * executable has no files to resolve; there the bundler has put the SDK inside and resolved the
- * name at build time.
+ * This program's copy of a memflow-ts package, loaded when a plugin file first imports it. From
+ * sources or an installed package, by its file: once served, its name means the served module,
+ * for this program too. A compiled executable has no files to resolve; there the bundler has put
+ * the package inside and resolved the name at build time.
  */
+function loadCore(): object {
+  if (Bun.isStandaloneExecutable) return require("@memflow-ts/core");
+  return require(Bun.resolveSync("@memflow-ts/core", import.meta.dir));
+}
+
 function loadSdk(): object {
   if (Bun.isStandaloneExecutable) return require("@memflow-ts/sdk");
   return require(Bun.resolveSync("@memflow-ts/sdk", import.meta.dir));
@@ -43,10 +47,11 @@ function loadSdk(): object {
 
 /**
  * What TypeScript plugin files import from memflow-ts: this program's own copies, so a plugin
- * installed in a plugin folder needs no node_modules.
+ * installed in a plugin folder needs no node_modules. Core's main entry (the authoring API beside
+ * the Inventory) is loaded only then; commands use its narrower `./inventory` entry.
  */
 const SCRIPTS: ScriptPluginOptions = {
-  modules: { "@memflow-ts/core": () => core, "@memflow-ts/sdk": loadSdk },
+  modules: { "@memflow-ts/core": loadCore, "@memflow-ts/sdk": loadSdk },
 };
 
 /** `wanted`: the plugins the command's chain names, so the scan can pass over the others (scanCatalogue). */

@@ -5,7 +5,7 @@
  * failed. So a request that is partly read is split, at page boundaries first and then in halves,
  * until every piece is read whole or not at all. Whole requests cost one batch per MiB, as before.
  */
-import type { MemoryAccess, ReadRequest } from "@memflow-ts/core";
+import type { MemoryAccess, ReadRequest } from "@memflow-ts/core/inventory";
 
 /** A run of bytes that could not be read, relative to the start of the range. */
 export interface Gap {

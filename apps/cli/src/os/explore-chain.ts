@@ -4,7 +4,7 @@
  * reported and asked for again. `-c`/`-o` on the command line skip the questions.
  */
 import * as prompts from "@clack/prompts";
-import type { Inventory, Os } from "@memflow-ts/core";
+import type { Inventory, Os } from "@memflow-ts/core/inventory";
 import { printable, printableLines } from "@memflow-ts/core/plugin-files";
 import { failureText } from "../error-report.ts";
 import { CliFailure } from "../failure.ts";

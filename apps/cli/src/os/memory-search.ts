@@ -6,7 +6,7 @@
  * `readPartial`, and only its readable runs are searched: the zeros a failed read leaves must
  * not match.
  */
-import type { MemoryAccess, MemoryRange } from "@memflow-ts/core";
+import type { MemoryAccess, MemoryRange } from "@memflow-ts/core/inventory";
 import { readPartial } from "../inventory/partial-read.ts";
 
 /** Bytes one read request asks for. */

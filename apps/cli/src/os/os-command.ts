@@ -4,8 +4,8 @@
  * that explains them; and the OS (or one of its processes), opened for one operation and closed
  * after it, then the inventory (which delivers what the plugins logged meanwhile).
  */
-import type { ModuleInfo, Os, Process } from "@memflow-ts/core";
-import { MemflowError } from "@memflow-ts/core";
+import type { ModuleInfo, Os, Process } from "@memflow-ts/core/inventory";
+import { MemflowError } from "@memflow-ts/core/inventory";
 import { parseFlags, UsageError } from "../command.ts";
 import type { FlagSpecs } from "../flags.ts";
 import { LOG_FLAGS, LOG_FLAGS_USAGE, logLevelFrom } from "../inventory/log-flags.ts";

@@ -4,7 +4,7 @@
  * dead); the OS plugin applies it. A process that is not found keeps memflow's error
  * (OsLayer, ProcessNotFound), with what was asked for as its detail.
  */
-import { MemflowError, type Os, type Process } from "@memflow-ts/core";
+import { MemflowError, type Os, type Process } from "@memflow-ts/core/inventory";
 import { UsageError } from "../command.ts";
 
 export type ProcessSelector = { readonly pid: number } | { readonly name: string };

@@ -60,6 +60,18 @@ function partHeaders(block: string): PartHeaders {
   return { name: undefined };
 }
 
+/**
+ * Whether a delimiter may start in `tail` (bytes held back, shorter than the delimiter) and run
+ * on into `next`: only then must the two be joined; otherwise the tail is plain body.
+ */
+function delimiterCrosses(tail: Buffer, next: Buffer, delimiter: Buffer): boolean {
+  // A chunk shorter than the rest of a delimiter cannot settle it: join, and decide on more bytes.
+  if (tail.length >= delimiter.length || next.length < delimiter.length - 1) return true;
+  // Long enough for any delimiter that starts in the tail; one that starts later is in `next` alone.
+  const at = Buffer.concat([tail, next.subarray(0, delimiter.length - 1)]).indexOf(delimiter);
+  return at >= 0 && at < tail.length;
+}
+
 type State = "preamble" | "delimited" | "headers" | "body" | "done";
 
 /** Reads a multipart body to its end, handing each part to the sink `route` picks. */
@@ -130,7 +142,12 @@ export async function readMultipart(
 
   for await (const chunk of body) {
     const bytes = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
-    pending = pending.length === 0 ? bytes : Buffer.concat([pending, bytes]);
+    if (pending.length === 0) pending = bytes;
+    else if (state === "body" && !delimiterCrosses(pending, bytes, delimiter)) {
+      // The held-back tail is body after all: pass it on and take the chunk as it is, uncopied.
+      await sink?.write(pending);
+      pending = bytes;
+    } else pending = Buffer.concat([pending, bytes]);
     await drain();
   }
   if (state !== "done") throw malformed("incomplete multipart stream");

@@ -20,11 +20,16 @@ export function byteOrderOfBytes(bytes: Uint8Array): ByteOrder {
   return recorded(fileByteOrder(bytes));
 }
 
-/** The byte order of a stored file, reading only its header (and a universal file's slice magics). */
+/** The byte order of a file open in `reader`, reading only its header (and a universal file's slice magics). */
+export function byteOrderOfReader(reader: Parameters<typeof analyzeByteOrderSync>[0]): ByteOrder {
+  return recorded(analyzeByteOrderSync(reader));
+}
+
+/** `byteOrderOfReader` for a stored file. */
 export function byteOrderOfFile(path: string): ByteOrder {
   const reader = openFileReader(path);
   try {
-    return recorded(analyzeByteOrderSync(reader));
+    return byteOrderOfReader(reader);
   } finally {
     reader.close();
   }

@@ -2,8 +2,10 @@
  * Putting a checked upload in place, in an order that leaves nothing wrong after a crash at any
  * point: a marker names the digest being committed; the `.plugin` appears complete under its name
  * (written to a temporary file, flushed, renamed); the `.meta` is created exclusively, so of two
- * identical uploads exactly one is "Added"; then the marker goes. The caller adds the index row
- * last. Synchronous, with fsyncs: over HTTP it runs in the upload worker, off the event loop.
+ * identical uploads exactly one is "Added"; the folder is flushed once, for both names; then the
+ * marker goes. Three fsyncs in all: the `.plugin`'s bytes, the `.meta`'s bytes (memflow-registry's
+ * index record, the truth the SQLite index is rebuilt from) and the folder. The caller adds the
+ * index row last. Synchronous: over HTTP it runs in the upload worker, off the event loop.
  */
 import { closeSync, existsSync, fsyncSync, openSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -11,8 +13,13 @@ import { createFileDurably, replaceFileDurably, syncDirectory } from "@memflow-t
 import { formatPluginMetadata, type PluginMetadata } from "@memflow-ts/core/plugin-files";
 import { committingMarkerName, temporaryName } from "./storage-layout.ts";
 
-/** The upload's bytes in memory, or a finished temporary file in the storage folder to rename. */
-export type UploadSource = { readonly bytes: Uint8Array } | { readonly temporaryPath: string };
+/**
+ * The upload's bytes in memory, or a finished temporary file in the storage folder to rename
+ * (`flushed`: its bytes are on disk already, as the receiving side fsynced it).
+ */
+export type UploadSource =
+  | { readonly bytes: Uint8Array }
+  | { readonly temporaryPath: string; readonly flushed: boolean };
 
 export interface CommitResult {
   /** False when an identical upload got there first ("AlreadyExists"). */
@@ -40,14 +47,19 @@ export function commitUpload(root: string, source: UploadSource, meta: PluginMet
     // writer puts the `.plugin` first, so none is in the middle of writing this one.
     if (!existsSync(pluginPath)) rmSync(metaPath, { force: true });
     // Identical bytes under the same name: replacing a twin's finished `.plugin` changes nothing.
+    // Until the folder is flushed below, a crash may keep either name without the other: a
+    // `.plugin` alone is imported at start-up, a `.meta` alone is a leftover (above). Neither was answered yet.
     if ("bytes" in source) {
-      replaceFileDurably(pluginPath, source.bytes, { temporaryName });
+      replaceFileDurably(pluginPath, source.bytes, { temporaryName, syncFolder: false });
     } else {
-      flush(source.temporaryPath);
+      if (!source.flushed) flush(source.temporaryPath);
       renameSync(source.temporaryPath, pluginPath);
-      syncDirectory(root);
     }
-    const added = createFileDurably(metaPath, formatPluginMetadata(meta, "compact"), { temporaryName });
+    const added = createFileDurably(metaPath, formatPluginMetadata(meta, "compact"), {
+      temporaryName,
+      syncFolder: false,
+    });
+    syncDirectory(root);
     return { added, metaMtimeMs: added ? statSync(metaPath).mtimeMs : 0 };
   } finally {
     rmSync(marker, { force: true });

@@ -3,8 +3,8 @@
  * never whole in memory; its first four bytes are checked as soon as they are there
  * (memflow-registry's early `is_binary`), so a file that is no binary is refused before the rest
  * of it is sent. Writes go through the thread pool (node:fs/promises), never blocking the event
- * loop on the disk; the file is hashed by the upload worker that checks it, not here, because
- * hashing is most of what receiving costs per byte (measured: 0.5 of 0.7 ms per MiB).
+ * loop on the disk. Each piece is hashed as it passes (about 0.5 ms a MiB on the event loop, in
+ * pieces of a chunk), so nothing reads the file again to learn its digest.
  */
 import { type FileHandle, open, rm } from "node:fs/promises";
 import { join } from "node:path";
@@ -14,6 +14,10 @@ import { checkBinaryHead } from "./upload-analysis.ts";
 export interface ReceivedFile {
   readonly path: string;
   readonly size: number;
+  /** Whether its bytes were flushed to disk (fsync) before it was closed. */
+  readonly flushed: boolean;
+  /** sha256 of its bytes, lower-case hex. */
+  readonly digest: string;
 }
 
 const HEAD_BYTES = 4;
@@ -21,19 +25,26 @@ const HEAD_BYTES = 4;
 export class IncomingFile {
   readonly path: string;
   readonly #handle: FileHandle;
+  readonly #hasher = new Bun.CryptoHasher("sha256");
   #head = new Uint8Array(0);
   #size = 0;
   #open = true;
 
-  private constructor(path: string, handle: FileHandle) {
+  readonly #flush: boolean;
+
+  private constructor(path: string, handle: FileHandle, flush: boolean) {
     this.path = path;
     this.#handle = handle;
+    this.#flush = flush;
   }
 
-  /** A new temporary file in `folder` (the storage folder's incoming folder). */
-  static async create(folder: string): Promise<IncomingFile> {
+  /**
+   * A new temporary file in `folder` (the storage folder's incoming folder); `flush`: fsync it as
+   * it is finished, through the descriptor already open, so the commit need not open it again.
+   */
+  static async create(folder: string, options: { flush: boolean }): Promise<IncomingFile> {
     const path = join(folder, `${crypto.randomUUID()}.plugin`);
-    return new IncomingFile(path, await open(path, "wx", 0o644));
+    return new IncomingFile(path, await open(path, "wx", 0o644), options.flush);
   }
 
   /** Appends bytes; throws StorageError bad-plugin once the first four show no ELF, PE or Mach-O. */
@@ -44,6 +55,7 @@ export class IncomingFile {
       if (this.#head.byteLength === HEAD_BYTES) checkBinaryHead(this.#head);
     }
     this.#size += bytes.byteLength;
+    this.#hasher.update(bytes);
     let written = 0;
     while (written < bytes.byteLength) {
       written += (await this.#handle.write(bytes, written, bytes.byteLength - written)).bytesWritten;
@@ -52,9 +64,13 @@ export class IncomingFile {
 
   /** Closes the file; throws StorageError bad-plugin for a file shorter than a binary's magic. */
   async finish(): Promise<ReceivedFile> {
+    if (this.#head.byteLength < HEAD_BYTES) {
+      await this.#close();
+      checkBinaryHead(this.#head);
+    }
+    if (this.#flush && this.#open) await this.#handle.sync();
     await this.#close();
-    if (this.#head.byteLength < HEAD_BYTES) checkBinaryHead(this.#head);
-    return { path: this.path, size: this.#size };
+    return { path: this.path, size: this.#size, flushed: this.#flush, digest: this.#hasher.digest("hex") };
   }
 
   /** Removes the file, unless a commit renamed it into place; safe to call at any point, and twice. */

@@ -146,10 +146,14 @@ export class IndexSync {
 
   /**
    * Indexes a stored file's `.meta` (as of `metaMtimeMs`) with its `.plugin`'s byte order, which
-   * the `.meta` does not record: read from the file's header, a few bytes.
+   * the `.meta` does not record: read from the file's header, a few bytes, unless the caller knows it.
    */
-  put(meta: PluginMetadata, metaMtimeMs: number): void {
-    this.#index.put(meta, metaMtimeMs, byteOrderOfFile(join(this.#root, `${meta.digest}.plugin`)));
+  put(
+    meta: PluginMetadata,
+    metaMtimeMs: number,
+    byteOrder = byteOrderOfFile(join(this.#root, `${meta.digest}.plugin`)),
+  ): void {
+    this.#index.put(meta, metaMtimeMs, byteOrder);
   }
 
   /** Removes a file's rows (its files stay as they are). */

@@ -169,7 +169,8 @@ export class PluginStore implements RegistryStore, StoreContents {
 
   /** A new file to receive an upload into (then `uploadReceived`); the caller discards it after. */
   incomingFile(): Promise<IncomingFile> {
-    return IncomingFile.create(this.#incoming);
+    // Flushed as it is finished, on the thread pool: the commit then only renames it.
+    return IncomingFile.create(this.#incoming, { flush: true });
   }
 
   /**
@@ -178,7 +179,14 @@ export class PluginStore implements RegistryStore, StoreContents {
    */
   async uploadReceived(file: ReceivedFile, signature: string): Promise<UploadResponse> {
     await verifyReceivedSignature(file.path, signature, this.#options.verifySignature, this.#options.publicKeys);
-    const job = { root: this.root, temporaryPath: file.path, signature, created_at: this.#createdAt() };
+    const job = {
+      root: this.root,
+      temporaryPath: file.path,
+      flushed: file.flushed,
+      digest: file.digest,
+      signature,
+      created_at: this.#createdAt(),
+    };
     let checked: CheckedUpload;
     try {
       checked = await this.#workers.run(job);
@@ -190,7 +198,7 @@ export class PluginStore implements RegistryStore, StoreContents {
     this.#health.recordWrite();
     // Closed meanwhile: the files are in place, and the next start indexes them.
     if (this.#closed) return "Added";
-    this.#sync.put(checked.meta, checked.metaMtimeMs);
+    this.#sync.put(checked.meta, checked.metaMtimeMs, checked.byteOrder);
     this.#generation += 1;
     return "Added";
   }

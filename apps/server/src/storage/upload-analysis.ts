@@ -4,14 +4,21 @@
  * check that every descriptor's name and version follow core's rules (descriptor-names.ts). Synchronous: it runs in
  * the upload worker for uploads over HTTP, and on the caller's thread for `upload()`.
  */
-import { readFileSync } from "node:fs";
 import { analyzeFileSync, isBinary, type PluginDescriptorInfo, parseDescriptors } from "@memflow-ts/analyzer";
 import { openFileReader } from "@memflow-ts/analyzer/fs";
+import { type ByteOrder, byteOrderOfReader } from "./byte-order.ts";
 import { checkDescriptorNames } from "./descriptor-names.ts";
 import { StorageError } from "./storage-error.ts";
 
 /** Checks an upload's signature over the whole file. */
 export type SignatureCheck = (file: Uint8Array, signature: string) => boolean;
+
+/** Checks an upload's signature over its sha256 (32 bytes), taken as it was received. */
+export type DigestSignatureCheck = (sha256: Uint8Array, signature: string) => boolean;
+
+function badSignature(): StorageError {
+  return new StorageError("bad-signature", "Signature error: file signature is invalid");
+}
 
 /** memflow-registry's first check, which it runs as soon as four bytes have arrived. */
 export function checkBinaryHead(head: Uint8Array): void {
@@ -30,27 +37,27 @@ export function analyzeUpload(
   verify: SignatureCheck | undefined,
 ): PluginDescriptorInfo[] {
   checkBinaryHead(file);
-  if (verify && !verify(file, signature)) {
-    throw new StorageError("bad-signature", "Signature error: file signature is invalid");
-  }
+  if (verify && !verify(file, signature)) throw badSignature();
   return someDescriptors(parseDescriptors(file));
 }
 
 /**
- * `analyzeUpload` for a file on disk. Read whole only when a signature is to be checked (it signs
- * every byte); otherwise the analyzer reads the few parts it needs, so a worker holds no upload
- * in memory.
+ * `analyzeUpload` for a received file on disk, known by its sha256: the signature is checked
+ * against that hash, and the analyzer reads the few parts it needs, so the file is never read
+ * whole again nor held in memory. Also answers the byte order the index records, from the same
+ * open file.
  */
 export function analyzeUploadFile(
   path: string,
+  sha256: string,
   signature: string,
-  verify: SignatureCheck | undefined,
-): PluginDescriptorInfo[] {
-  if (verify) return analyzeUpload(readFileSync(path), signature, verify);
+  verify: DigestSignatureCheck | undefined,
+): { descriptors: PluginDescriptorInfo[]; byteOrder: ByteOrder } {
   const reader = openFileReader(path);
   try {
     checkBinaryHead(reader.read(0, 4));
-    return someDescriptors(analyzeFileSync(reader));
+    if (verify && !verify(Buffer.from(sha256, "hex"), signature)) throw badSignature();
+    return { descriptors: someDescriptors(analyzeFileSync(reader)), byteOrder: byteOrderOfReader(reader) };
   } finally {
     reader.close();
   }
@@ -78,7 +85,5 @@ export async function verifyReceivedSignature(
   publicKeys: readonly Uint8Array[] | undefined,
 ): Promise<void> {
   if (publicKeys !== undefined || verify === undefined) return;
-  if (!verify(await Bun.file(path).bytes(), signature)) {
-    throw new StorageError("bad-signature", "Signature error: file signature is invalid");
-  }
+  if (!verify(await Bun.file(path).bytes(), signature)) throw badSignature();
 }

@@ -1,9 +1,10 @@
 /**
  * Messages between the store and its upload workers (structured clones, one job at a time per
- * worker). A worker hashes and analyzes a received upload and, unless the folder already holds
+ * worker). A worker analyzes a received (and already hashed) upload and, unless the folder already holds
  * it, commits it.
  */
 import type { PluginMetadata } from "@memflow-ts/core/plugin-files";
+import type { ByteOrder } from "./byte-order.ts";
 import type { StorageErrorReason } from "./storage-error.ts";
 
 /** The first message to every worker. */
@@ -20,6 +21,10 @@ export interface UploadJob {
   root: string | undefined;
   /** The received file, in the storage folder's incoming folder. */
   temporaryPath: string;
+  /** Whether its bytes were flushed to disk as it was received (else the commit flushes them). */
+  flushed: boolean;
+  /** Its sha256, taken as it was received. */
+  digest: string;
   signature: string;
   created_at: string;
 }
@@ -28,7 +33,7 @@ export type UploadWorkerRequest = { init: UploadWorkerInit } | { job: UploadJob 
 
 export type UploadWorkerReply =
   /** Checked and, unless stored already, committed; the store adds the index row. */
-  | { added: boolean; meta: PluginMetadata; metaMtimeMs: number }
+  | { added: boolean; meta: PluginMetadata; metaMtimeMs: number; byteOrder: ByteOrder }
   /** The upload is refused, with storage's reason and memflow-registry's text. */
   | { refused: Exclude<StorageErrorReason, "not-found">; message: string }
   /** Something failed that is not the upload's fault (the disk, a bug): a 500. */

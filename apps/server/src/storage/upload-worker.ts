@@ -1,17 +1,17 @@
 /**
- * An upload worker (a Bun Worker, one thread): reads a received upload from disk, hashes it, runs
+ * An upload worker (a Bun Worker, one thread): reads what it needs of a received (hashed) upload, runs
  * the registry's checks on it (signature, descriptors) and commits it with its fsyncs, all off the
  * event loop that serves requests. Its main is this file; see upload-protocol.ts for the messages.
  */
-import { closeSync, existsSync, openSync, readlinkSync, readSync } from "node:fs";
+import { existsSync, readlinkSync } from "node:fs";
 import { setPriority } from "node:os";
 import { join } from "node:path";
 import { AnalyzeError } from "@memflow-ts/analyzer";
 import type { PluginMetadata } from "@memflow-ts/core/plugin-files";
-import { verifyPluginSignature } from "@memflow-ts/core/registry";
+import { verifyPluginDigestSignature } from "@memflow-ts/core/registry";
 import { commitUpload } from "./commit-upload.ts";
 import { StorageError } from "./storage-error.ts";
-import { analyzeUploadFile, type SignatureCheck } from "./upload-analysis.ts";
+import { analyzeUploadFile, type DigestSignatureCheck } from "./upload-analysis.ts";
 import type { UploadJob, UploadWorkerReply, UploadWorkerRequest } from "./upload-protocol.ts";
 
 declare const self: Worker;
@@ -31,34 +31,20 @@ function yieldToRequests(): void {
 }
 yieldToRequests();
 
-let verify: SignatureCheck | undefined;
-/** Reused for every file this worker hashes. */
-const chunk = Buffer.allocUnsafe(1024 * 1024);
-
-function sha256(path: string): string {
-  const hasher = new Bun.CryptoHasher("sha256");
-  const descriptor = openSync(path, "r");
-  try {
-    for (let read = readSync(descriptor, chunk); read > 0; read = readSync(descriptor, chunk)) {
-      hasher.update(chunk.subarray(0, read));
-    }
-  } finally {
-    closeSync(descriptor);
-  }
-  return hasher.digest("hex");
-}
+let verify: DigestSignatureCheck | undefined;
 
 function run(job: UploadJob): UploadWorkerReply {
   try {
-    const descriptors = analyzeUploadFile(job.temporaryPath, job.signature, verify);
-    const digest = sha256(job.temporaryPath);
+    const digest = job.digest;
+    const { descriptors, byteOrder } = analyzeUploadFile(job.temporaryPath, digest, job.signature, verify);
     const meta: PluginMetadata = { digest, signature: job.signature, created_at: job.created_at, descriptors };
-    if (job.root === undefined) return { added: false, meta, metaMtimeMs: 0 };
+    if (job.root === undefined) return { added: false, meta, metaMtimeMs: 0, byteOrder };
     const root = job.root;
     // Stored already (a `.meta` alone is a leftover the commit replaces): memflow-registry's AlreadyExists.
     const stored = (extension: string) => existsSync(join(root, `${digest}.${extension}`));
-    if (stored("plugin") && stored("meta")) return { added: false, meta, metaMtimeMs: 0 };
-    return { ...commitUpload(root, { temporaryPath: job.temporaryPath }, meta), meta };
+    if (stored("plugin") && stored("meta")) return { added: false, meta, metaMtimeMs: 0, byteOrder };
+    const source = { temporaryPath: job.temporaryPath, flushed: job.flushed };
+    return { ...commitUpload(root, source, meta), meta, byteOrder };
   } catch (error) {
     if (error instanceof StorageError && error.reason !== "not-found") {
       return { refused: error.reason, message: error.message };
@@ -76,7 +62,7 @@ self.onmessage = (event: MessageEvent<UploadWorkerRequest>) => {
     verify =
       keys === undefined
         ? undefined
-        : (file, signature) => keys.some((key) => verifyPluginSignature(file, signature, key));
+        : (sha256, signature) => keys.some((key) => verifyPluginDigestSignature(sha256, signature, key));
     return;
   }
   self.postMessage(run(request.job));

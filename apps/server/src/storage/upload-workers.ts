@@ -5,6 +5,7 @@
  * uploads are in flight, and so how long the line gets).
  */
 import type { PluginMetadata } from "@memflow-ts/core/plugin-files";
+import type { ByteOrder } from "./byte-order.ts";
 import { StorageError } from "./storage-error.ts";
 import type { UploadJob, UploadWorkerInit, UploadWorkerReply } from "./upload-protocol.ts";
 
@@ -22,6 +23,7 @@ export interface CheckedUpload {
   added: boolean;
   meta: PluginMetadata;
   metaMtimeMs: number;
+  byteOrder: ByteOrder;
 }
 
 interface Waiting {

@@ -7,7 +7,6 @@
  * why.
  */
 import { type Dirent, readdirSync, readFileSync, realpathSync } from "node:fs";
-import { homedir } from "node:os";
 import { basename, join } from "node:path";
 import type { PluginKind } from "@memflow-ts/analyzer";
 import { MemflowError } from "../error.ts";
@@ -44,6 +43,14 @@ function newerThan(a: PluginEntry, b: PluginEntry): boolean {
   return a.createdAt.nanoseconds !== b.createdAt.nanoseconds
     ? a.createdAt.nanoseconds > b.createdAt.nanoseconds
     : a.path < b.path;
+}
+
+/**
+ * The process's home, for callers that name none. node:os is loaded only then: importing it costs
+ * a listing more than a millisecond of start-up, and the CLI always passes its HOME.
+ */
+function defaultHome(): string {
+  return (require("node:os") as typeof import("node:os")).homedir();
 }
 
 function realPathOrUndefined(path: string): string | undefined {
@@ -90,7 +97,7 @@ export class PluginCatalogue {
   scanSearchPaths(options: ScanOptions = {}): this {
     const directories = pluginSearchPaths({
       platform: this.host.platform,
-      home: options.home ?? homedir(),
+      home: options.home ?? defaultHome(),
       pluginPathVariable:
         "pluginPathVariable" in options ? options.pluginPathVariable : process.env.MEMFLOW_PLUGIN_PATH,
       cwd: options.cwd ?? process.cwd(),
@@ -109,7 +116,7 @@ export class PluginCatalogue {
   addDir(directory: string): this {
     let entries: Dirent[];
     try {
-      entries = readdirSync(directory, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1));
+      entries = readdirSync(directory, { withFileTypes: true });
     } catch (cause) {
       const error = new MemflowError(
         "Inventory",
@@ -122,16 +129,20 @@ export class PluginCatalogue {
     }
     this.#directories.push({ path: directory });
     const extension = `.${pluginExtension(this.host.platform)}`;
-    const names = new Set(entries.map((entry) => entry.name));
+    const byName = new Map<string, Dirent>();
+    for (const entry of entries) byName.set(entry.name, entry);
+    // In name order, sorted natively: a comparator would be called cold some 3,500 times for a
+    // folder of 200 plugins and their `.meta` files, a tenth of a listing's start-up.
+    const names = [...byName.keys()].sort();
     // Resolved once: a regular file's real path is then the folder's plus its name, which saves a
     // realpath per file (each one an lstat per path component). Symbolic links resolve alone.
     const realDirectory = realPathOrUndefined(directory);
-    for (const entry of entries) {
-      if (!entry.name.endsWith(extension)) continue;
+    for (const name of names) {
+      if (!name.endsWith(extension)) continue;
       try {
-        this.#addRecording(join(directory, entry.name), {
-          realPath: realDirectory !== undefined && entry.isFile() ? join(realDirectory, entry.name) : undefined,
-          metaListed: names.has(metaPathFor(entry.name)),
+        this.#addRecording(join(directory, name), {
+          realPath: realDirectory !== undefined && byName.get(name)?.isFile() ? join(realDirectory, name) : undefined,
+          metaListed: byName.has(metaPathFor(name)),
         });
       } catch (error) {
         if (!(error instanceof MemflowError)) throw error;

@@ -2,6 +2,7 @@
  * Offsets and sizes of the memflow 0.2 structures the host builds or reads (x86_64 and aarch64
  * share them). memflow asserts the same sizes; `test/ffi-layouts.test.ts` pins them.
  */
+import { BATCH_RECORD } from "../memory/batch-results.ts";
 import { TRANSFER_RECORD } from "../memory/transfer-batch.ts";
 
 export const DESCRIPTOR = {
@@ -82,6 +83,16 @@ export const METADATA = { SIZE: 24, MAX_ADDRESS: 0, REAL_SIZE: 8, READONLY: 16, 
 
 /** One request of the shim's batched read/write: a TransferBatch record (address, data pointer, length, done, failed). */
 export const SHIM_REQUEST = { SIZE: TRANSFER_RECORD.WORDS * 4, WORDS: TRANSFER_RECORD.WORDS } as const;
+
+/** One request of readBatch/writeBatch (`mf_transfer_records`), in bytes: batch-results.ts's BATCH_RECORD. */
+export const SHIM_BATCH_RECORD = {
+  SIZE: BATCH_RECORD.WORDS * 4,
+  ADDRESS: BATCH_RECORD.ADDRESS * 4,
+  OFFSET: BATCH_RECORD.OFFSET * 4,
+  LENGTH: BATCH_RECORD.LENGTH * 4,
+  DONE: BATCH_RECORD.DONE * 4,
+  FAILED: BATCH_RECORD.FAILED * 4,
+} as const;
 
 /** How the shim runs a batch (`mf_transfer`'s `how`): a read or a write, of physical memory or of a view. */
 export const SHIM_TRANSFER = { READ: 0, WRITE: 1, VIEW: 2 } as const;

@@ -25,9 +25,16 @@ import { type NativeDescriptor, NativeLibrary, probeLayout } from "./native-libr
 import { NativeOs } from "./native-os.ts";
 import { type PluginLabel, pluginLabel } from "./plugin-label.ts";
 import { type LogReceiver, type LogSubscription, pluginLogHub } from "./plugin-log-hub.ts";
-import { scriptInput } from "./script-input.ts";
-import { scriptOsInput } from "./script-os-input.ts";
 import { nativeShim } from "./shim.ts";
+
+/*
+ * A TypeScript connector or OS given to a native plugin goes through the shim's script inputs,
+ * loaded when one is first given (`require`): a chain of plugin files never needs their modules.
+ */
+const scriptInput = (input: Connector) =>
+  (require("./script-input.ts") as typeof import("./script-input.ts")).scriptInput(input);
+const scriptOsInput = (input: Os) =>
+  (require("./script-os-input.ts") as typeof import("./script-os-input.ts")).scriptOsInput(input);
 
 /** The host for plugin files, as the Inventory sees it: through the PluginHost interface. */
 export function createNativePluginHost(options: PluginHostOptions = {}): PluginHost {

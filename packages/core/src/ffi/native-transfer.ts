@@ -9,6 +9,7 @@
 import { type Pointer, ptr } from "bun:ffi";
 import { decodePartialResult, type ErrorOrigin, MemflowError } from "../error.ts";
 import { type Address, formatAddress } from "../memory/address.ts";
+import { BatchPool } from "../memory/batch-pool.ts";
 import { ReadResults, TransferResults } from "../memory/batch-results.ts";
 import type { MemoryAccess, ReadRequest, ReadResult, TransferResult, WriteRequest } from "../memory/memory-access.ts";
 import { partialDataError } from "../memory/partial-data.ts";
@@ -43,6 +44,8 @@ export abstract class NativeTransfer implements MemoryAccess {
   /** SHIM_TRANSFER.VIEW for virtual memory, else 0. */
   readonly #view: number;
   readonly #origin: ErrorOrigin;
+  /** Tables and buffers of disposed batch results, for the next batches (batch-pool.ts). */
+  readonly #pool = new BatchPool();
 
   protected constructor(handle: TransferHandle, kind: "physical" | "virtual") {
     this.handle = handle;
@@ -106,18 +109,18 @@ export abstract class NativeTransfer implements MemoryAccess {
 
   /**
    * Reads every request in one call into one buffer (batch-results.ts): the fast shape of
-   * batched reads, whatever their number or size. The buffer's native address is taken once per
-   * call, never per request.
+   * batched reads, whatever their number or size. The table and buffer go to the shim as they
+   * are; those of disposed results are reused (batch-pool.ts).
    */
   readBatch(requests: readonly ReadRequest[]): ReadResults {
-    const results = ReadResults.reads(requests, ptr);
+    const results = ReadResults.reads(requests, this.#pool);
     this.#runResults(results, false);
     return results;
   }
 
   /** Writes every request in one call, their bytes gathered into one buffer first. */
   writeBatch(requests: readonly WriteRequest[]): TransferResults {
-    const results = TransferResults.writes(requests, ptr);
+    const results = TransferResults.writes(requests, this.#pool);
     this.#runResults(results, true);
     return results;
   }
@@ -128,14 +131,15 @@ export abstract class NativeTransfer implements MemoryAccess {
   }
 
   write(address: Address, bytes: Uint8Array): void {
-    const results = this.writeBatch([{ address, data: bytes }]);
+    using results = this.writeBatch([{ address, data: bytes }]);
     if (bytes.length > 0 && !results.ok(0)) {
       throw partialDataError("written to", results.done(0), bytes.length, address, this.handle.label, this.#origin);
     }
   }
 
   writeMany(requests: readonly WriteRequest[]): TransferResult[] {
-    return [...this.writeBatch(requests)];
+    using results = this.writeBatch(requests);
+    return [...results];
   }
 
   /** One call of the shim over a batch laid out by batch-results.ts. */
@@ -145,21 +149,36 @@ export abstract class NativeTransfer implements MemoryAccess {
     // Nothing to move (no requests, or only empty ones): each is complete, and no plugin sees a null buffer.
     // Otherwise `results` keeps its buffer reachable, so the address its records hold stays valid.
     if (results.buffer.length === 0) return;
-    // No doubles: the records hold every address (batch-results.ts).
-    this.#transfer(results.records, null, results.count, write);
+    // The shim takes the records and the buffer as they are; where the buffer lives is bun:ffi's to pass.
+    const result = this.#shim.mf_transfer_records(
+      handle.vtable,
+      handle.container,
+      results.records,
+      results.buffer,
+      results.count,
+      this.#how(write),
+      handle.plugin,
+    );
+    if (result === 0) return;
+    const failure = this.#failure(result, write ? "writing to" : "reading from");
+    if (failure) throw failure;
+  }
+
+  /** The shim's `how` for a read or a write of this memory (transfer.h's TRANSFER_*). */
+  #how(write: boolean): number {
+    return (write ? SHIM_TRANSFER.WRITE : SHIM_TRANSFER.READ) | this.#view;
   }
 
   /** One call of the shim: `count` requests of TRANSFER_RECORD's layout, their addresses as doubles. */
   #transfer(records: Uint32Array, addresses: Float64Array | null, count: number, write: boolean): void {
     const handle = this.handle;
-    const how = (write ? SHIM_TRANSFER.WRITE : SHIM_TRANSFER.READ) | this.#view;
     const result = this.#shim.mf_transfer(
       handle.vtable,
       handle.container,
       records,
       addresses,
       count,
-      how,
+      this.#how(write),
       handle.plugin,
     );
     if (result === 0) return;

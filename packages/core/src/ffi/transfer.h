@@ -172,6 +172,44 @@ int32_t mf_transfer(const void *vtbl, mf_container *cont, Request *requests, con
   return transfer(vtbl, cont, &batch, how, who);
 }
 
+/* One request as readBatch and writeBatch lay it out (batch-results.ts's BATCH_RECORD): 24 bytes,
+   its bytes at `offset` in the batch's one buffer. Half the size of a Request and without a
+   pointer, so JavaScript allocates and fills less per request (allocation is most of its cost)
+   and never asks where the buffer lives. Offsets and counts fit 32 bits: a batch's buffer does. */
+typedef struct { uint64_t address; uint32_t offset; uint32_t length; uint32_t done; uint32_t failed; } BatchRecord;
+
+/* Up to this many requests are expanded on the stack (40 bytes each); more go to the heap. */
+enum { RECORDS_ON_STACK = 256 };
+
+static uint32_t saturate(uint64_t count) { return count > UINT32_MAX ? UINT32_MAX : (uint32_t)count; }
+
+/* A batch of BatchRecords over `bytes`: expanded into Requests for `transfer`, and each request's
+   done and failed counts written back into its record. */
+int32_t mf_transfer_records(const void *vtbl, mf_container *cont, BatchRecord *records, uint8_t *bytes,
+                            uint64_t count, uint32_t how, const char *who) {
+  Request local[RECORDS_ON_STACK];
+  Request *requests = count <= RECORDS_ON_STACK ? local : malloc(count * sizeof(Request));
+  /* No room to lay out a batch this large: memflow has no out-of-memory kind; this is the nearest. */
+  if (!requests) return MF_ERROR(MF_ORIGIN_FFI, MF_KIND_INVALID_MEMORY_SIZE);
+  for (uint64_t index = 0; index < count; index++) {
+    Request *request = &requests[index];
+    request->address = records[index].address;
+    request->data = bytes + records[index].offset;
+    request->length = records[index].length;
+    /* A plugin may stop iterating early: the requests it never took count nothing. */
+    request->done = 0;
+    request->failed = 0;
+  }
+  Batch batch = { requests, 0, count, 0, 0, UINT64_MAX, false };
+  int32_t result = transfer(vtbl, cont, &batch, how, who);
+  for (uint64_t index = 0; index < count; index++) {
+    records[index].done = saturate(requests[index].done);
+    records[index].failed = saturate(requests[index].failed);
+  }
+  if (requests != local) free(requests);
+  return result;
+}
+
 /* One read without a request array: how many bytes from the buffer's start were read, or a
    negative error code. A double, so JavaScript gets a plain number (exact below 2^53) instead of
    a BigInt. */

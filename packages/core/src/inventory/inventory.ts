@@ -2,7 +2,10 @@
  * memflow's plugin Inventory: the catalogue of plugins found (files, and TypeScript plugins
  * registered by name) and the hosts that start them. It finds a plugin in the catalogue and asks
  * the host for its kind of plugin: files go to the native host, registered definitions to the
- * script host (docs/decisions/0009). Scanning never loads a plugin; the first use does.
+ * script host (docs/decisions/0009). Scanning never loads a plugin; the first use does. The script
+ * host (and the TypeScript connector and OS layer it runs) is loaded when the first TypeScript
+ * plugin is registered: a chain of plugin files never needs it, and it is a third of the modules
+ * a command that starts a plugin would otherwise load (decision 0007, "the OS path").
  */
 import { resolve } from "node:path";
 import type { PluginKind } from "@memflow-ts/analyzer";
@@ -16,7 +19,7 @@ import type { Os } from "../plugin/os.ts";
 import type { PluginHost, PluginHostOptions, PluginLocation } from "../plugin/plugin-host.ts";
 import type { LevelFilter } from "../plugin/plugin-log.ts";
 import type { Host } from "../plugin-files/plugin-target.ts";
-import { type ScriptDefinition, ScriptPluginHost } from "../script/script-host.ts";
+import type { ScriptDefinition, ScriptPluginHost } from "../script/script-host.ts";
 import { BuilderEmpty } from "./builder.ts";
 import { loadScriptPlugin, type ScriptPluginOptions, scriptPluginFiles } from "./script-files.ts";
 
@@ -34,7 +37,8 @@ export class Inventory implements Disposable {
   /** The plugins found, without starting any. */
   readonly catalogue: PluginCatalogue;
   readonly #files: PluginHost;
-  readonly #scripts = new ScriptPluginHost();
+  /** Created with the first TypeScript plugin registered; until then no entry is `builtin`. */
+  #scripts: ScriptPluginHost | undefined;
   readonly #scriptOptions: ScriptPluginOptions | undefined;
 
   constructor(
@@ -86,7 +90,7 @@ export class Inventory implements Disposable {
       throw error;
     }
     for (const definition of definitions) {
-      this.catalogue.addBuiltin(this.#scripts.register(definition, this.host, path));
+      this.catalogue.addBuiltin(this.#scriptHost().register(definition, this.host, path));
     }
     return this;
   }
@@ -129,13 +133,22 @@ export class Inventory implements Disposable {
    * earlier definition of its kind.
    */
   register(definition: ScriptDefinition): this {
-    this.catalogue.addBuiltin(this.#scripts.register(definition, this.host));
+    this.catalogue.addBuiltin(this.#scriptHost().register(definition, this.host));
     return this;
+  }
+
+  /** The script host, loaded on first use (`require`, so that a chain of plugin files never loads it). */
+  #scriptHost(): ScriptPluginHost {
+    if (this.#scripts === undefined) {
+      const { ScriptPluginHost } = require("../script/script-host.ts") as typeof import("../script/script-host.ts");
+      this.#scripts = new ScriptPluginHost();
+    }
+    return this.#scripts;
   }
 
   /** The host that runs an entry's kind of plugin: the one place files and definitions part ways. */
   #hostOf(entry: PluginEntry): PluginHost {
-    return entry.origin === "builtin" ? this.#scripts : this.#files;
+    return entry.origin === "builtin" ? this.#scriptHost() : this.#files;
   }
 
   /** Every accepted plugin, newest first, and whether it has been loaded yet. */
@@ -209,7 +222,7 @@ export class Inventory implements Disposable {
   /** memflow's `set_max_log_level`: the level of plugin log records, changed in every loaded plugin too. */
   setMaxLogLevel(level: LevelFilter): void {
     this.#files.setMaxLogLevel(level);
-    this.#scripts.setMaxLogLevel();
+    this.#scripts?.setMaxLogLevel();
   }
 
   /** Delivers plugin log records queued so far. */
@@ -223,7 +236,7 @@ export class Inventory implements Disposable {
    */
   close(): void {
     this.#files.close();
-    this.#scripts.close();
+    this.#scripts?.close();
   }
 
   [Symbol.dispose](): void {

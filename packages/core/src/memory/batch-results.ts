@@ -5,98 +5,162 @@
  * small reads costs about what the plugin costs; `result(i)` and the iterator give the per-request
  * objects of `readMany` when convenience matters more (decision 0016).
  *
- * The table is TransferBatch's record layout (address, data, length, done, failed), the one the
- * native shim reads and writes in place; a request's data field is `base + offset` of its bytes,
- * where `base` is wherever the running memory needs the buffer to be (its native address, or 0).
+ * The table is BATCH_RECORD's layout, the one the native shim reads and writes in place (its
+ * BatchRecord): smaller than a TransferBatch record and without a pointer, because allocating
+ * and filling the table is most of what a batched call costs in JavaScript (decision 0016).
  */
 import { MemflowError } from "../error.ts";
 import type { Address } from "./address.ts";
-import { TRANSFER_RECORD } from "./transfer-batch.ts";
+import type { BatchPool } from "./batch-pool.ts";
 import type { ReadRequest, ReadResult, TransferResult, WriteRequest } from "./transfer-requests.ts";
 
-const { WORDS, ADDRESS, DATA, LENGTH, DONE, FAILED } = TRANSFER_RECORD;
+/**
+ * One request of a batch, in 32-bit words: its address (a little-endian u64), where its bytes
+ * start in the batch's buffer, its length, and the bytes done and failed. Offsets, lengths and
+ * counts fit 32 bits because the whole buffer does (MAX_BATCH_BYTES).
+ */
+export const BATCH_RECORD = { WORDS: 6, ADDRESS: 0, OFFSET: 2, LENGTH: 3, DONE: 4, FAILED: 5 } as const;
+
+const { WORDS, ADDRESS, OFFSET, LENGTH, DONE, FAILED } = BATCH_RECORD;
+/** The most bytes one batch moves: its offsets and counts are u32. */
+export const MAX_BATCH_BYTES = 0xffff_ffff;
 const TWO_32 = 0x1_0000_0000;
+/** 2^-32: multiplying by it is exact, and cheaper than dividing by 2^32. */
+const BELOW_32 = 1 / TWO_32;
 /** Addresses from here on do not fit a double exactly. */
 const MAX_EXACT = 2 ** 53;
 /** `result(i)` copies requests up to this long into an array of their own (cheaper than a view); longer ones are views. */
 const SHORT = 32;
 
-function outOfRange(index: number, count: number): MemflowError {
+function outOfRange(index: number, count: number, disposed: boolean): MemflowError {
+  if (disposed) {
+    return new MemflowError(
+      "Other",
+      "InvalidArgument",
+      "these batch results were disposed: read them before their `using` scope ends",
+    );
+  }
   return new MemflowError("Other", "InvalidArgument", `request ${index} is outside a batch of ${count}`);
 }
 
-/**
- * Where a memory needs a batch's buffer to be, for the data fields: a native memory's gives the
- * buffer's native address (taken once per batch), a TypeScript memory's gives 0 (plain offsets).
- */
-export type BufferAddress = (buffer: Uint8Array) => number;
+function tooLarge(total: number): MemflowError {
+  return new MemflowError("Other", "InvalidArgument", `a batch moves at most 4 GiB, not ${total} bytes`);
+}
 
-const OFFSETS: BufferAddress = () => 0;
+/** A request table of `count` requests: the memory's pool's, or a new one. */
+function batchRecords(count: number, pool: BatchPool | undefined): Uint32Array {
+  return pool === undefined ? new Uint32Array(count * WORDS) : pool.records(count * WORDS);
+}
+
+/** A zeroed buffer for a batch's `total` bytes, which must fit its u32 offsets. */
+function batchBuffer(total: number, pool: BatchPool | undefined): Uint8Array {
+  if (!(total <= MAX_BATCH_BYTES)) throw tooLarge(total);
+  return pool === undefined ? new Uint8Array(total) : pool.buffer(total);
+}
+
+/**
+ * Writes a request's address into its record, as a little-endian u64. The common case (a number
+ * below 2^53) is written by the callers' loops themselves: measured, the call cost more than
+ * the stores.
+ */
+function placeAddress(records: Uint32Array, record: number, address: Address): void {
+  if (typeof address === "number" && address >= 0 && address < MAX_EXACT) {
+    records[record + ADDRESS] = address >>> 0;
+    records[record + ADDRESS + 1] = (address * BELOW_32) >>> 0;
+  } else {
+    // Past 2^53 (or negative, which wraps as a u64 does): exact only as a bigint.
+    const big = BigInt(address);
+    records[record + ADDRESS] = Number(big & 0xffff_ffffn);
+    records[record + ADDRESS + 1] = Number((big >> 32n) & 0xffff_ffffn);
+  }
+}
+
+/**
+ * Fills a request table for reads, their bytes back to back; returns their total. One pass: the
+ * table is filled while the total is summed, and the buffer allocated after.
+ */
+function placeRequests(records: Uint32Array, requests: readonly ReadRequest[]): number {
+  let offset = 0;
+  for (let index = 0, record = 0; index < requests.length; index += 1, record += WORDS) {
+    const request = requests[index] as ReadRequest;
+    const address = request.address;
+    const length = request.length;
+    if (typeof address === "number" && address >= 0 && address < MAX_EXACT) {
+      records[record + ADDRESS] = address >>> 0;
+      records[record + ADDRESS + 1] = (address * BELOW_32) >>> 0;
+    } else placeAddress(records, record, address);
+    records[record + OFFSET] = offset;
+    records[record + LENGTH] = length;
+    offset += length;
+  }
+  return offset;
+}
 
 /** Per-request outcomes of a batched transfer (writeBatch's result; readBatch's adds the bytes). */
-export class TransferResults implements Iterable<TransferResult> {
+export class TransferResults implements Iterable<TransferResult>, Disposable {
   /** How many requests the batch had. */
   readonly count: number;
-  /** @internal the request table, TRANSFER_RECORD's layout, which the memory fills in. */
+  /** @internal the request table, BATCH_RECORD's layout, which the memory fills in. */
   readonly records: Uint32Array;
   /** @internal the requests' bytes, back to back in request order. */
   readonly buffer: Uint8Array;
+  /** Where the table and buffer go back once disposed (none: the garbage collector takes them). */
+  readonly #pool: BatchPool | undefined;
+  /** Requests that may be asked about: `count`, 0 once disposed (so `check` tests one number). */
+  #readable: number;
+  #disposed = false;
 
-  /** Where the running memory finds `buffer` (0: the data fields hold plain offsets). */
-  protected readonly base: number;
-
-  /** @internal an empty table for `count` requests and `total` bytes (`place` fills it); see BufferAddress. */
-  protected constructor(count: number, total: number, locate: BufferAddress) {
-    this.count = count;
-    this.records = new Uint32Array(count * WORDS);
-    this.buffer = new Uint8Array(total);
-    this.base = total === 0 ? 0 : locate(this.buffer);
+  /** @internal a laid-out request table (placeRequests) and its zeroed buffer, from `pool` if given. */
+  protected constructor(records: Uint32Array, buffer: Uint8Array, pool: BatchPool | undefined) {
+    this.count = records.length / WORDS;
+    this.records = records;
+    this.buffer = buffer;
+    this.#pool = pool;
+    this.#readable = this.count;
   }
 
-  /** Lays out request `index`: its address, and its `length` bytes at `offset` in the buffer. */
-  protected place(index: number, address: Address, offset: number, length: number): void {
-    const records = this.records;
-    const record = index * WORDS;
-    if (typeof address === "number" && address >= 0 && address < MAX_EXACT) {
-      records[record + ADDRESS] = address >>> 0;
-      records[record + ADDRESS + 1] = (address / TWO_32) >>> 0;
-    } else {
-      // Past 2^53 (or negative, which wraps as a u64 does): exact only as a bigint.
-      const big = BigInt(address);
-      records[record + ADDRESS] = Number(big & 0xffff_ffffn);
-      records[record + ADDRESS + 1] = Number((big >> 32n) & 0xffff_ffffn);
-    }
-    const data = this.base + offset;
-    records[record + DATA] = data >>> 0;
-    records[record + DATA + 1] = (data / TWO_32) >>> 0;
-    records[record + LENGTH] = length;
+  /**
+   * Hands the table and buffer back to the memory, for its next batch of the same size (`using
+   * results = memory.readBatch(…)` does it at the end of the scope). Asking about a request
+   * afterwards throws; views taken before (`bytes`, `view`, `data(i)`, and `result(i).data` of
+   * requests longer than 32 bytes) may be overwritten by a later batch. Results never disposed
+   * stay valid for good.
+   */
+  [Symbol.dispose](): void {
+    if (this.#disposed) return;
+    this.#disposed = true;
+    this.#readable = 0;
+    this.#pool?.give(this.records, this.buffer);
+  }
+
+  /** @internal the buffer, unless the results were disposed. */
+  protected ownBuffer(): Uint8Array {
+    if (this.#disposed) throw outOfRange(0, this.count, true);
+    return this.buffer;
   }
 
   /** @internal records a request's outcome (memories written in TypeScript; the shim writes its own). */
   setResult(index: number, done: number, failed: number): void {
     const record = index * WORDS;
-    this.records[record + DONE] = done >>> 0;
-    this.records[record + DONE + 1] = Math.floor(done / TWO_32);
-    this.records[record + FAILED] = failed >>> 0;
-    this.records[record + FAILED + 1] = Math.floor(failed / TWO_32);
+    // Never more than the request's length (u32) in a well-behaved memory; saturated as the shim does.
+    this.records[record + DONE] = Math.min(done, MAX_BATCH_BYTES);
+    this.records[record + FAILED] = Math.min(failed, MAX_BATCH_BYTES);
   }
 
   protected check(index: number): number {
     // One test for negative, fractional and NaN indices as well as those past the end.
-    if (index >>> 0 !== index || index >= this.count) throw outOfRange(index, this.count);
+    if (index >>> 0 !== index || index >= this.#readable) throw outOfRange(index, this.count, this.#disposed);
     return index * WORDS;
   }
 
   /** Bytes of request `index` that were transferred. */
   done(index: number): number {
-    const record = this.check(index);
-    return (this.records[record + DONE] as number) + (this.records[record + DONE + 1] as number) * TWO_32;
+    return this.records[this.check(index) + DONE] as number;
   }
 
   /** Bytes of request `index` the memory reported it could not transfer. */
   failed(index: number): number {
-    const record = this.check(index);
-    return (this.records[record + FAILED] as number) + (this.records[record + FAILED + 1] as number) * TWO_32;
+    return this.records[this.check(index) + FAILED] as number;
   }
 
   /** The length of request `index`. */
@@ -106,11 +170,8 @@ export class TransferResults implements Iterable<TransferResult> {
 
   /** True when every byte of request `index` was transferred. */
   ok(index: number): boolean {
-    const records = this.records;
     const record = this.check(index);
-    return (
-      records[record + DONE] === records[record + LENGTH] && records[record + DONE + 1] === records[record + LENGTH + 1]
-    );
+    return this.records[record + DONE] === this.records[record + LENGTH];
   }
 
   /** True when every request was transferred whole. */
@@ -150,20 +211,24 @@ export class TransferResults implements Iterable<TransferResult> {
     return results;
   }
 
-  static writes(requests: readonly WriteRequest[], locate: BufferAddress = OFFSETS): TransferResults {
+  static writes(requests: readonly WriteRequest[], pool?: BatchPool): TransferResults {
+    const records = batchRecords(requests.length, pool);
     let total = 0;
-    for (const request of requests) total += request.data.length;
-    const results = new TransferResults(requests.length, total, locate);
-    const buffer = results.buffer;
-    let offset = 0;
-    for (let index = 0; index < requests.length; index += 1) {
+    for (let index = 0, record = 0; index < requests.length; index += 1, record += WORDS) {
       const { address, data } = requests[index] as WriteRequest;
-      results.place(index, address, offset, data.length);
+      placeAddress(records, record, address);
+      records[record + OFFSET] = total;
+      records[record + LENGTH] = data.length;
+      total += data.length;
+    }
+    const buffer = batchBuffer(total, pool);
+    for (let index = 0, offset = 0; index < requests.length; index += 1) {
+      const data = (requests[index] as WriteRequest).data;
       if (data.length <= SHORT) for (let at = 0; at < data.length; at += 1) buffer[offset + at] = data[at] as number;
       else buffer.set(data, offset);
       offset += data.length;
     }
-    return results;
+    return new TransferResults(records, buffer, pool);
   }
 }
 
@@ -176,17 +241,9 @@ export class ReadResults extends TransferResults implements Iterable<ReadResult>
   #view: DataView | undefined;
 
   /** @internal the layout of reads: a zeroed buffer for every request's bytes. */
-  static reads(requests: readonly ReadRequest[], locate: BufferAddress = OFFSETS): ReadResults {
-    let total = 0;
-    for (const request of requests) total += request.length;
-    const results = new ReadResults(requests.length, total, locate);
-    let offset = 0;
-    for (let index = 0; index < requests.length; index += 1) {
-      const { address, length } = requests[index] as ReadRequest;
-      results.place(index, address, offset, length);
-      offset += length;
-    }
-    return results;
+  static reads(requests: readonly ReadRequest[], pool?: BatchPool): ReadResults {
+    const records = batchRecords(requests.length, pool);
+    return new ReadResults(records, batchBuffer(placeRequests(records, requests), pool), pool);
   }
 
   /** The same outcomes in columns, from a memory that answers only with one ReadResult per request. */
@@ -206,20 +263,20 @@ export class ReadResults extends TransferResults implements Iterable<ReadResult>
 
   /** Every request's bytes, back to back in request order: request `i`'s are at `offset(i)`. */
   get bytes(): Uint8Array {
-    return this.buffer;
+    return this.ownBuffer();
   }
 
   /** A DataView over `bytes`, for numbers: `results.view.getUint32(results.offset(i), true)`. */
   get view(): DataView {
-    this.#view ??= new DataView(this.buffer.buffer, this.buffer.byteOffset, this.buffer.byteLength);
+    const buffer = this.ownBuffer();
+    this.#view ??= new DataView(buffer.buffer, buffer.byteOffset, buffer.byteLength);
     return this.#view;
   }
 
   /** Where request `index`'s bytes start in `bytes`. */
   offset(index: number): number {
-    const record = this.check(index);
-    // Offsets are below 2^32 (one buffer); an integer here keeps the caller's indexing into `bytes` integral, and fast.
-    return ((this.records[record + DATA] as number) - this.base) >>> 0;
+    // A u32 (MAX_BATCH_BYTES): an integer here keeps the caller's indexing into `bytes` integral, and fast.
+    return this.records[this.check(index) + OFFSET] as number;
   }
 
   /** Request `index`'s bytes: a view into `bytes` (no copy). */

@@ -17,27 +17,27 @@ const PATTERN = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9
 export function parseCreatedAt(text: string): CreatedAt | undefined {
   const match = PATTERN.exec(text);
   if (!match) return undefined;
-  const [, year, month, day, hour, minute, second, fraction = ""] = match;
-  const milliseconds = Date.UTC(
-    Number(year),
-    Number(month) - 1,
-    Number(day),
-    Number(hour),
-    Number(minute),
-    Number(second),
-  );
-  const date = new Date(milliseconds);
-  // Date.UTC rolls 2024-02-31 over into March; chrono rejects it.
-  if (
-    Number.isNaN(milliseconds) ||
-    date.getUTCDate() !== Number(day) ||
-    date.getUTCHours() !== Number(hour) ||
-    date.getUTCMinutes() !== Number(minute) ||
-    date.getUTCSeconds() !== Number(second)
-  ) {
-    return undefined;
+  // Indexed, not destructured, and numbers made once: a listing parses 200 of these, cold.
+  const day = Number(match[3]);
+  const hour = Number(match[4]);
+  const minute = Number(match[5]);
+  const second = Number(match[6]);
+  const milliseconds = Date.UTC(Number(match[1]), Number(match[2]) - 1, day, hour, minute, second);
+  if (Number.isNaN(milliseconds)) return undefined;
+  // Date.UTC rolls 2024-02-31 over into March; chrono rejects it. Only a day outside 1–28 or a
+  // time field past its range can roll over, so only then is the date built to check.
+  if (day < 1 || day > 28 || hour > 23 || minute > 59 || second > 59) {
+    const date = new Date(milliseconds);
+    if (
+      date.getUTCDate() !== day ||
+      date.getUTCHours() !== hour ||
+      date.getUTCMinutes() !== minute ||
+      date.getUTCSeconds() !== second
+    ) {
+      return undefined;
+    }
   }
-  const nanoseconds = BigInt(milliseconds) * 1_000_000n + BigInt(fraction.padEnd(9, "0"));
+  const nanoseconds = BigInt(milliseconds) * 1_000_000n + BigInt((match[7] ?? "").padEnd(9, "0"));
   return { text, nanoseconds };
 }
 

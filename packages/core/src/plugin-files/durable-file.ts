@@ -16,6 +16,11 @@ export interface DurableWriteOptions {
    * recognises (default `.<name>.<random>` and TEMPORARY_SUFFIX).
    */
   readonly temporaryName?: (finalName: string) => string;
+  /**
+   * Flush the folder after the name appears (default true). A caller writing several files into
+   * one folder passes false and calls `syncDirectory` once after the last, before it reports success.
+   */
+  readonly syncFolder?: boolean;
 }
 
 /**
@@ -70,7 +75,7 @@ export function replaceFileDurably(path: string, data: string | Uint8Array, opti
     rmSync(temporary, { force: true });
     throw error;
   }
-  syncDirectory(dirname(path));
+  if (options.syncFolder !== false) syncDirectory(dirname(path));
 }
 
 /**
@@ -87,6 +92,6 @@ export function createFileDurably(path: string, data: string | Uint8Array, optio
   } finally {
     rmSync(temporary, { force: true });
   }
-  syncDirectory(dirname(path));
+  if (options.syncFolder !== false) syncDirectory(dirname(path));
   return true;
 }

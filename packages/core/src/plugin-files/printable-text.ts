@@ -24,8 +24,15 @@ export function printable(text: string): string {
   return text.replace(CONTROL, escapeControl);
 }
 
+/** CONTROL without the line break and the tab, which printableLines keeps. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point.
+const CONTROL_BUT_LINES = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u2028\u2029]/;
+
 /** `printable` for text of several lines (a compiler's output, a plugin's help): line breaks and tabs stay. */
 export function printableLines(text: string): string {
+  // Most text has nothing to escape: one test instead of splitting every message (a CLI prints
+  // a few lines a command, each with code that has not run before in that process).
+  if (!CONTROL_BUT_LINES.test(text)) return text;
   return text
     .split("\n")
     .map((line) => line.split("\t").map(printable).join("\t"))

@@ -75,10 +75,23 @@ function decodeHex(signature: string): Uint8Array | undefined {
 
 /** Whether `signature` (DER, hex) signs `file` for `publicKey`; high-S signatures do not count. */
 export function verifyPluginSignature(file: Uint8Array, signature: string, publicKey: Uint8Array): boolean {
+  return verifySigned(file, true, signature, publicKey);
+}
+
+/**
+ * `verifyPluginSignature` for a file known by its sha256 (32 bytes), as a server that hashed it
+ * while receiving it knows it: the signature is over that hash, so the file need not be read again.
+ */
+export function verifyPluginDigestSignature(sha256: Uint8Array, signature: string, publicKey: Uint8Array): boolean {
+  return sha256.byteLength === 32 && verifySigned(sha256, false, signature, publicKey);
+}
+
+/** `message` is the file (`prehash`: hashed here) or its sha256 already. */
+function verifySigned(message: Uint8Array, prehash: boolean, signature: string, publicKey: Uint8Array): boolean {
   const der = decodeHex(signature);
   if (der === undefined) return false;
   try {
-    return secp256k1().verify(der, file, publicKey, { prehash: true, format: "der", lowS: true });
+    return secp256k1().verify(der, message, publicKey, { prehash, format: "der", lowS: true });
   } catch {
     return false;
   }

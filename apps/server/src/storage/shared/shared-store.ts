@@ -10,7 +10,7 @@ import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { createdAtNow, formatPluginMetadata, type PluginMetadata } from "@memflow-ts/core/plugin-files";
 import type { PluginInfo, PluginVariant, UploadResponse } from "@memflow-ts/core/registry";
-import { type ByteOrder, byteOrderOfBytes, byteOrderOfFile } from "../byte-order.ts";
+import { type ByteOrder, byteOrderOfBytes } from "../byte-order.ts";
 import { checkedDigest } from "../checked-digest.ts";
 import { IncomingFile, type ReceivedFile } from "../incoming-file.ts";
 import type { RegistryStore, StoredFile } from "../registry-store.ts";
@@ -171,15 +171,23 @@ export class SharedStore implements RegistryStore, StoreContents {
   }
 
   incomingFile(): Promise<IncomingFile> {
-    return IncomingFile.create(this.#incoming);
+    // Not flushed: its bytes go to the bucket, never to a name in this folder.
+    return IncomingFile.create(this.#incoming, { flush: false });
   }
 
   /** Checks the upload in a worker, then stores it. */
   async uploadReceived(file: ReceivedFile, signature: string): Promise<UploadResponse> {
     await verifyReceivedSignature(file.path, signature, this.#options.verifySignature, this.#options.publicKeys);
-    const job = { root: undefined, temporaryPath: file.path, signature, created_at: createdAtNow().text };
-    const { meta } = await this.#workers.run(job);
-    return this.#store(meta, Bun.file(file.path), byteOrderOfFile(file.path));
+    const job = {
+      root: undefined,
+      temporaryPath: file.path,
+      flushed: file.flushed,
+      digest: file.digest,
+      signature,
+      created_at: createdAtNow().text,
+    };
+    const { meta, byteOrder } = await this.#workers.run(job);
+    return this.#store(meta, Bun.file(file.path), byteOrder);
   }
 
   /** Stores a file checked elsewhere (the mirror's pull), with its metadata as given. */
