@@ -6,7 +6,7 @@
  * it is reached, orders ties deterministically, and keeps a record of every file it skipped and
  * why.
  */
-import { type Dirent, readdirSync, readFileSync, realpathSync } from "node:fs";
+import { type BigIntStats, lstatSync, readdirSync, readFileSync, realpathSync } from "node:fs";
 import { basename, join } from "node:path";
 import type { PluginKind } from "@memflow-ts/analyzer";
 import { MemflowError } from "../error.ts";
@@ -15,6 +15,7 @@ import { parsePluginName, tagMatches } from "../plugin-files/plugin-name.ts";
 import { pluginNameOfFile, pluginSearchPaths } from "../plugin-files/plugin-paths.ts";
 import { type Host, hostFor, hostPlatform, pluginExtension } from "../plugin-files/plugin-target.ts";
 import type { DescriptorCache } from "./descriptor-cache.ts";
+import { newestFirst } from "./newest-first.ts";
 import type { PluginEntry, PluginMatch, RejectedPlugin, SearchedDirectory } from "./plugin-entry.ts";
 import { type KnownAboutFile, readPluginFile, realPathOf } from "./read-plugin-file.ts";
 import { canPassOver, type WantedPlugin } from "./wanted-plugins.ts";
@@ -38,19 +39,21 @@ export interface ScanOptions {
   readonly pluginPathVariable?: string | undefined;
 }
 
-/** Newest first; equal timestamps ordered by path so the order never depends on directory listing. */
-function newerThan(a: PluginEntry, b: PluginEntry): boolean {
-  return a.createdAt.nanoseconds !== b.createdAt.nanoseconds
-    ? a.createdAt.nanoseconds > b.createdAt.nanoseconds
-    : a.path < b.path;
-}
-
 /**
  * The process's home, for callers that name none. node:os is loaded only then: importing it costs
  * a listing more than a millisecond of start-up, and the CLI always passes its HOME.
  */
 function defaultHome(): string {
   return (require("node:os") as typeof import("node:os")).homedir();
+}
+
+/**
+ * The file's stats when it is a regular file, not a symbolic link (then its lstat is its stat,
+ * and the one stat a plugin file needs); undefined otherwise, or when it cannot be stat'ed.
+ */
+function regularFileStats(path: string): BigIntStats | undefined {
+  const stats = lstatSync(path, { bigint: true, throwIfNoEntry: false });
+  return stats?.isFile() ? stats : undefined;
 }
 
 function realPathOrUndefined(path: string): string | undefined {
@@ -63,7 +66,12 @@ function realPathOrUndefined(path: string): string | undefined {
 
 export class PluginCatalogue {
   readonly host: Host;
-  readonly #entries: PluginEntry[] = [];
+  /** Registered TypeScript plugins, the last registered first: they come before every file. */
+  readonly #builtins: PluginEntry[] = [];
+  /** Plugin files in the order they were added; `#entries()` orders them. */
+  readonly #files: PluginEntry[] = [];
+  /** Builtins then files newest first, made when asked for after a change. */
+  #ordered: readonly PluginEntry[] | undefined;
   readonly #byRealPath = new Map<string, PluginEntry>();
   readonly #rejected: RejectedPlugin[] = [];
   readonly #directories: SearchedDirectory[] = [];
@@ -114,9 +122,12 @@ export class PluginCatalogue {
 
   /** Adds every plugin file in `directory` (not recursive). Throws (Inventory, UnableToReadDir) if it cannot be read. */
   addDir(directory: string): this {
-    let entries: Dirent[];
+    let names: string[];
     try {
-      entries = readdirSync(directory, { withFileTypes: true });
+      // In name order, sorted natively: a comparator would be called cold some 3,500 times for a
+      // folder of 200 plugins and their `.meta` files. Names only: a listing with file types
+      // builds an object per name in JavaScript, and the lstat below is made anyway.
+      names = readdirSync(directory).sort();
     } catch (cause) {
       const error = new MemflowError(
         "Inventory",
@@ -129,20 +140,19 @@ export class PluginCatalogue {
     }
     this.#directories.push({ path: directory });
     const extension = `.${pluginExtension(this.host.platform)}`;
-    const byName = new Map<string, Dirent>();
-    for (const entry of entries) byName.set(entry.name, entry);
-    // In name order, sorted natively: a comparator would be called cold some 3,500 times for a
-    // folder of 200 plugins and their `.meta` files, a tenth of a listing's start-up.
-    const names = [...byName.keys()].sort();
+    const listed = new Set(names);
     // Resolved once: a regular file's real path is then the folder's plus its name, which saves a
     // realpath per file (each one an lstat per path component). Symbolic links resolve alone.
     const realDirectory = realPathOrUndefined(directory);
     for (const name of names) {
       if (!name.endsWith(extension)) continue;
+      const path = join(directory, name);
+      const stats = realDirectory === undefined ? undefined : regularFileStats(path);
       try {
-        this.#addRecording(join(directory, name), {
-          realPath: realDirectory !== undefined && byName.get(name)?.isFile() ? join(realDirectory, name) : undefined,
-          metaListed: byName.has(metaPathFor(name)),
+        this.#addRecording(path, {
+          realPath: stats === undefined || realDirectory === undefined ? undefined : join(realDirectory, name),
+          stats,
+          metaListed: listed.has(metaPathFor(name)),
         });
       } catch (error) {
         if (!(error instanceof MemflowError)) throw error;
@@ -185,7 +195,8 @@ export class PluginCatalogue {
       );
       this.#rejected.push(...refused);
       this.#byRealPath.set(realPath, entry);
-      this.#insertSorted(entry);
+      this.#files.push(entry);
+      this.#ordered = undefined;
     } catch (error) {
       if (error instanceof MemflowError) this.#rejected.push({ path, error });
       throw error;
@@ -200,7 +211,7 @@ export class PluginCatalogue {
     } catch {
       return false;
     }
-    return canPassOver(path, realPath, this.#wanted, this.#descriptorCache);
+    return canPassOver(path, realPath, this.#wanted, this.#descriptorCache, known.stats);
   }
 
   /** Reads the files passed over, so that the catalogue holds what a full scan finds. */
@@ -209,7 +220,8 @@ export class PluginCatalogue {
     this.#wanted = undefined;
     for (const { path, known } of this.#passedOver.splice(0)) {
       try {
-        this.#addRecording(path, known);
+        // Stat'ed again: the file may have changed or gone since it was passed over.
+        this.#addRecording(path, { ...known, stats: undefined });
       } catch (error) {
         if (!(error instanceof MemflowError)) throw error;
       }
@@ -221,9 +233,10 @@ export class PluginCatalogue {
    * it wins over files with the same name; an entry with the same path is replaced.
    */
   addBuiltin(entry: PluginEntry): this {
-    const index = this.#entries.findIndex((other) => other.path === entry.path);
-    if (index >= 0) this.#entries.splice(index, 1);
-    this.#entries.unshift(entry);
+    const index = this.#builtins.findIndex((other) => other.path === entry.path);
+    if (index >= 0) this.#builtins.splice(index, 1);
+    this.#builtins.unshift(entry);
+    this.#ordered = undefined;
     return this;
   }
 
@@ -233,26 +246,17 @@ export class PluginCatalogue {
     return this;
   }
 
-  /**
-   * Before the first entry it is newer than. The entries are newest first, so that is a binary
-   * search: a linear one was 7% of `memflow-ts list` over 200 plugins (20,000 cold comparisons).
-   */
-  #insertSorted(entry: PluginEntry): void {
-    let low = 0;
-    let high = this.#entries.length;
-    while (low < high) {
-      const middle = (low + high) >>> 1;
-      const other = this.#entries[middle];
-      if (other !== undefined && newerThan(entry, other)) high = middle;
-      else low = middle + 1;
-    }
-    this.#entries.splice(low, 0, entry);
+  /** Every entry: builtins, then files newest first (sorted once after a change, not on each insert). */
+  #entries(): readonly PluginEntry[] {
+    this.#ordered ??=
+      this.#builtins.length === 0 ? newestFirst(this.#files) : [...this.#builtins, ...newestFirst(this.#files)];
+    return this.#ordered;
   }
 
   /** Every accepted plugin, newest first. */
   plugins(): readonly PluginEntry[] {
     this.#complete();
-    return this.#entries;
+    return this.#entries();
   }
 
   /** Every file or descriptor that was skipped, with the error that says why. */
@@ -268,7 +272,7 @@ export class PluginCatalogue {
 
   #names(kind: PluginKind): string[] {
     this.#complete();
-    const names = this.#entries.flatMap((entry) =>
+    const names = this.#entries().flatMap((entry) =>
       entry.descriptors.filter((descriptor) => descriptor.plugin_kind === kind).map((descriptor) => descriptor.name),
     );
     return [...new Set(names)];
@@ -331,7 +335,7 @@ export class PluginCatalogue {
 
   #match(kind: PluginKind, nameWithTag: string): PluginMatch | undefined {
     const { name, tag } = parsePluginName(nameWithTag);
-    for (const entry of this.#entries) {
+    for (const entry of this.#entries()) {
       for (const descriptor of entry.descriptors) {
         if (descriptor.plugin_kind !== kind || descriptor.name !== name) continue;
         const needsDigest = tag !== undefined && tag !== descriptor.version;

@@ -4,7 +4,7 @@
  * `add_file`, except that every descriptor is checked (memflow checks only the first) and a
  * plugin on a filesystem without birth times is kept, ordered by its modification time.
  */
-import { existsSync, readFileSync, realpathSync, statSync } from "node:fs";
+import { type BigIntStats, existsSync, readFileSync, realpathSync, statSync } from "node:fs";
 import type { PluginDescriptorInfo } from "@memflow-ts/analyzer";
 import { MemflowError } from "../error.ts";
 import { createdAtFromNanoseconds } from "../plugin-files/created-at.ts";
@@ -24,6 +24,8 @@ import type { PluginEntry, RejectedPlugin } from "./plugin-entry.ts";
 export interface KnownAboutFile {
   /** Its canonical path, when it is a regular file in a folder whose real path is known. */
   readonly realPath?: string | undefined;
+  /** Its stats, when the listing found a regular file (not a symbolic link): what `stat` would say. */
+  readonly stats?: BigIntStats | undefined;
   /** Whether the listing holds its `.meta` name; undefined when there was no listing. */
   readonly metaListed?: boolean;
 }
@@ -122,7 +124,7 @@ function descriptorProblem(path: string, descriptor: PluginDescriptorInfo, host:
  */
 export function readPluginFile(path: string, known: KnownAboutFile, context: ReadContext): PluginFile {
   const realPath = known.realPath ?? realPathOf(path);
-  const stats = statOf(path);
+  const stats = known.stats ?? statOf(path);
   if (!stats.isFile()) throw new MemflowError("Inventory", "UnableToReadFile", `${path} is not a regular file`);
 
   const metaPath = metaPathFor(path);

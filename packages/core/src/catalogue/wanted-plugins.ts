@@ -5,7 +5,7 @@
  * `.meta` says. Such a file is passed over; every other file is read exactly as a full scan
  * reads it, so the file a name selects is the same (decision 0019).
  */
-import { statSync } from "node:fs";
+import { type BigIntStats, statSync } from "node:fs";
 import type { PluginKind } from "@memflow-ts/analyzer";
 import { parsePluginName } from "../plugin-files/plugin-name.ts";
 import { type DescriptorCache, descriptorCacheKey } from "./descriptor-cache.ts";
@@ -19,17 +19,19 @@ export interface WantedPlugin {
 /**
  * Whether the file at `path` (its canonical path `realPath`) can be passed over: the cache knows
  * its current descriptors and none is a wanted plugin. A file the cache does not know, or that
- * cannot be stat'ed, is not passed over: reading it says what it is, or records why not.
+ * cannot be stat'ed, is not passed over: reading it says what it is, or records why not. `known`
+ * is its stats when the caller has them.
  */
 export function canPassOver(
   path: string,
   realPath: string,
   wanted: readonly WantedPlugin[],
   cache: DescriptorCache,
+  known?: BigIntStats,
 ): boolean {
-  let stats: ReturnType<typeof statSync>;
+  let stats: BigIntStats;
   try {
-    stats = statSync(path, { bigint: true });
+    stats = known ?? statSync(path, { bigint: true });
   } catch {
     return false;
   }
