@@ -94,6 +94,7 @@ function rejectedJson(rejected: RejectedPlugin) {
   };
 }
 
+/** Plain loops below: this runs once a process, cold, where a callback a row is a cold call a row. */
 function printText(
   context: CliContext,
   inventory: PluginCatalogue,
@@ -109,19 +110,21 @@ function printText(
     out.info(`no plugins found in ${searched.join(", ")}`);
     out.line("    Install one with 'memflow-ts pull <name>', or set MEMFLOW_PLUGIN_PATH to a directory with plugins.");
   } else {
-    const cells = table.map(({ entry, descriptor, selected }) => [
-      selected ? descriptor.name : `${descriptor.name}*`,
-      descriptor.plugin_kind,
-      descriptor.version,
-      String(descriptor.plugin_version),
-      targetLabel(descriptor),
-      entry.path,
-    ]);
+    const cells: string[][] = [];
+    for (const { entry, descriptor, selected } of table) {
+      cells.push([
+        selected ? descriptor.name : `${descriptor.name}*`,
+        descriptor.plugin_kind,
+        descriptor.version,
+        String(descriptor.plugin_version),
+        targetLabel(descriptor),
+        entry.path,
+      ]);
+    }
     for (const script of scripts) cells.push([script.name, "-", "-", "-", "typescript", script.path]);
     const header = quiet ? [] : [["NAME", "KIND", "VERSION", "ABI", "ARCH", "PATH"]];
     context.stdout.write(formatTable([16, 10, 12, 4, 12], [...header, ...cells]));
-    const shadowed = table.filter((row) => !row.selected).length;
-    if (shadowed > 0) {
+    if (table.some((row) => !row.selected)) {
       out.line(`* shadowed by a newer file with the same name; memflow uses the first. 'memflow-ts doctor' explains.`);
     }
   }
@@ -134,7 +137,9 @@ function printText(
       context.stdout.write(`      ${printable(entry.error.message)}\n`);
     }
   }
-  const files = new Set(table.map((row) => row.entry.path)).size;
+  const paths = new Set<string>();
+  for (const row of table) paths.add(row.entry.path);
+  const files = paths.size;
   const skipped = new Set(rejected.map((entry) => entry.path)).size;
   const typescript = scripts.length === 0 ? "" : ` and ${plural(scripts.length, "TypeScript plugin file")}`;
   const summary = `${plural(table.length, "plugin")} in ${plural(files, "file")}${typescript}`;
