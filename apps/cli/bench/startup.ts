@@ -66,7 +66,9 @@ await inSandbox("startup", async ({ root, home, cwd, main }) => {
   const testOs = join(root, "testos");
   mkdirSync(testOs, { recursive: true });
   buildTestOs(testOs);
-  const withTestOs = ["env", `MEMFLOW_PLUGIN_PATH=${testOs}`];
+  // Its own cache folder too: a scan keeps only the descriptors it used, so sharing one would make
+  // this row and the next listing rewrite the cache file every round (about 5 ms each).
+  const withTestOs = ["env", `MEMFLOW_PLUGIN_PATH=${testOs}`, `XDG_CACHE_HOME=${join(root, "testos-cache")}`];
   for (let index = 0; index < PLUGINS; index += 1) {
     const second = String(index % 60).padStart(2, "0");
     const minute = String(Math.floor(index / 60)).padStart(2, "0");
