@@ -7,13 +7,14 @@
  */
 import { type Pointer, ptr, read } from "bun:ffi";
 import { MemflowError } from "../error.ts";
-import { type Address, formatAddress } from "../memory/address.ts";
+import type { Address } from "../memory/address.ts";
 import { setRecordWord } from "../memory/transfer-batch.ts";
 import type { ArchitectureIdent } from "../os/architecture.ts";
 import type { ModuleInfo } from "../os/module-info.ts";
 import type { MemoryRange } from "../os/page.ts";
 import type { ProcessInfo } from "../os/process-info.ts";
 import { INVALID_ADDRESS } from "../os/process-info.ts";
+import { translatedRange } from "../os/virtual-translate.ts";
 import type { InstanceMemory } from "./instance-memory.ts";
 import { type RecordType, ShimList } from "./native-list.ts";
 import type { TransferHandle } from "./native-transfer.ts";
@@ -234,16 +235,6 @@ export class NativeCalls {
   }
 }
 
-/** memflow asserts end ≥ start, and a panic across the plugin ABI ends the process: refuse it here. */
-export function checkRange(start: Address, end: Address): void {
-  if (BigInt(end) < BigInt(start))
-    throw new MemflowError(
-      "VirtualTranslate",
-      "InvalidArgument",
-      `the range ends (${formatAddress(end)}) before it starts (${formatAddress(start)})`,
-    );
-}
-
 /**
  * Mapped ranges, as a Process's mapped_mem_range and a VirtualTranslate's virt_page_map_range
  * give them: the `whole` entry (memflow's mapped_mem, virt_page_map) without a start or an end,
@@ -262,7 +253,7 @@ export function memoryRanges(
     throw new MemflowError("OsLayer", "InvalidArgument", `the gap size ${gapSize} is past memflow's i64`);
   if (start === undefined && end === undefined)
     return calls.list(SHIM_CALL.ALL_MEMORY_RANGES, whole, MEMORY_RANGE_RECORD, { numbers: [gapSize] });
-  checkRange(start ?? 0, end ?? INVALID_ADDRESS);
+  translatedRange(start ?? 0, end ?? INVALID_ADDRESS);
   return calls.list(SHIM_CALL.MEMORY_RANGES, range, MEMORY_RANGE_RECORD, {
     numbers: [gapSize, start ?? 0, end ?? INVALID_ADDRESS],
   });

@@ -24,20 +24,31 @@ import {
   PROCESS_INSTANCE,
 } from "./layouts.ts";
 import { type CallArguments, instanceTarget, NativeCalls } from "./native-calls.ts";
-import { NativeKeyboard } from "./native-keyboard.ts";
-import { NativeMemoryView } from "./native-memory-view.ts";
-import { NativeModules } from "./native-modules.ts";
+import type { NativeKeyboard } from "./native-keyboard.ts";
+import type { NativeModules } from "./native-modules.ts";
 import { NativePhysicalMemory } from "./native-physical-memory.ts";
-import { NativeProcess } from "./native-process.ts";
-import { NativeVirtualTranslate } from "./native-virtual-translate.ts";
+import type { NativeProcess } from "./native-process.ts";
 import { ADDRESS, MODULE_INFO_RECORD, osInfoAt, PROCESS_INFO_RECORD } from "./os-decode.ts";
 import { OS_INFO, OS_KEYBOARD_VTBL, OS_VTBL, SHIM_CALL, type VtableEntry } from "./os-layouts.ts";
 import { PluginInstance } from "./plugin-instance.ts";
 
+/*
+ * The wrappers of what an OS opens (a process, a keyboard, a kernel view, a translator, module
+ * calls) are loaded when one is first opened (`require`): `ps` and `info` open none, and loading
+ * them up front cost those commands start-up (decision 0007, "the OS path"). Physical memory's
+ * wrapper is imported as before: the connector host loads it anyway.
+ */
+const processWrapper = () => require("./native-process.ts") as typeof import("./native-process.ts");
+const keyboardWrapper = () => require("./native-keyboard.ts") as typeof import("./native-keyboard.ts");
+const modulesWrapper = () => require("./native-modules.ts") as typeof import("./native-modules.ts");
+const memoryViewWrapper = () => require("./native-memory-view.ts") as typeof import("./native-memory-view.ts");
+const translateWrapper = () =>
+  require("./native-virtual-translate.ts") as typeof import("./native-virtual-translate.ts");
+
 export class NativeOs extends PluginInstance implements Os {
   readonly #calls: NativeCalls;
   readonly #keyboardCalls: NativeCalls;
-  readonly #modules: NativeModules;
+  #moduleCalls: NativeModules | undefined;
   readonly #lending = new OsLending();
 
   /** @internal created by the plugin host. */
@@ -46,7 +57,12 @@ export class NativeOs extends PluginInstance implements Os {
     const usable = () => this.#usable();
     this.#calls = new NativeCalls(instanceTarget(memory, OS_INSTANCE.VTBL_OS, usable));
     this.#keyboardCalls = new NativeCalls(instanceTarget(memory, OS_INSTANCE.VTBL_KEYBOARD, usable));
-    this.#modules = new NativeModules(this.#calls, OS_VTBL);
+  }
+
+  /** The module calls, made when a module is first asked for. */
+  #modules(): NativeModules {
+    this.#moduleCalls ??= new (modulesWrapper().NativeModules)(this.#calls, OS_VTBL);
+    return this.#moduleCalls;
   }
 
   /**
@@ -146,14 +162,14 @@ export class NativeOs extends PluginInstance implements Os {
   #lend(shape: number, entry: VtableEntry, args: CallArguments): NativeProcess {
     const bytes = new Uint8Array(PROCESS_INSTANCE.SIZE);
     this.#calls.call(shape, entry, args, bytes);
-    const process = NativeProcess.open(this.name, bytes, false, this.memory.plugin, this.memory.label);
+    const process = processWrapper().NativeProcess.open(this.name, bytes, false, this.memory.plugin, this.memory.label);
     this.#lending.lend(process);
     return process;
   }
 
   #intoProcess(shape: number, entry: VtableEntry, args: CallArguments): NativeProcess {
     const bytes = this.#consume(this.#calls, shape, entry, args, INTO_PROCESS_INSTANCE.SIZE, "a process");
-    return NativeProcess.open(this.name, bytes, true, this.memory.plugin, this.memory.label);
+    return processWrapper().NativeProcess.open(this.name, bytes, true, this.memory.plugin, this.memory.label);
   }
 
   /**
@@ -190,39 +206,39 @@ export class NativeOs extends PluginInstance implements Os {
   }
 
   moduleByName(name: string): ModuleInfo {
-    return this.#modules.moduleByName(name);
+    return this.#modules().moduleByName(name);
   }
 
   primaryModuleAddress(): bigint {
-    return this.#modules.primaryModuleAddress();
+    return this.#modules().primaryModuleAddress();
   }
 
   primaryModule(): ModuleInfo {
-    return this.#modules.primaryModule();
+    return this.#modules().primaryModule();
   }
 
   moduleImportList(module: ModuleInfo): ImportInfo[] {
-    return this.#modules.moduleImportList(module);
+    return this.#modules().moduleImportList(module);
   }
 
   moduleExportList(module: ModuleInfo): ExportInfo[] {
-    return this.#modules.moduleExportList(module);
+    return this.#modules().moduleExportList(module);
   }
 
   moduleSectionList(module: ModuleInfo): SectionInfo[] {
-    return this.#modules.moduleSectionList(module);
+    return this.#modules().moduleSectionList(module);
   }
 
   moduleImportByName(module: ModuleInfo, name: string): ImportInfo {
-    return this.#modules.moduleImportByName(module, name);
+    return this.#modules().moduleImportByName(module, name);
   }
 
   moduleExportByName(module: ModuleInfo, name: string): ExportInfo {
-    return this.#modules.moduleExportByName(module, name);
+    return this.#modules().moduleExportByName(module, name);
   }
 
   moduleSectionByName(module: ModuleInfo, name: string): SectionInfo {
-    return this.#modules.moduleSectionByName(module, name);
+    return this.#modules().moduleSectionByName(module, name);
   }
 
   physicalMemory(): PhysicalMemory | undefined {
@@ -236,13 +252,15 @@ export class NativeOs extends PluginInstance implements Os {
     const usable = () => void this.#usable();
     usable();
     const handle = this.memory.handle(OS_INSTANCE.VTBL_MEMORY_VIEW, `${this.memory.label} kernel memory`, usable);
-    return handle && new NativeMemoryView(handle);
+    return handle && new (memoryViewWrapper().NativeMemoryView)(handle);
   }
 
   virtualTranslate(): VirtualTranslate | undefined {
     const memory = this.#usable();
     if (memory.vtable(OS_INSTANCE.VTBL_VIRTUAL_TRANSLATE) === null) return undefined;
-    return new NativeVirtualTranslate(instanceTarget(memory, OS_INSTANCE.VTBL_VIRTUAL_TRANSLATE, () => this.#usable()));
+    return new (translateWrapper().NativeVirtualTranslate)(
+      instanceTarget(memory, OS_INSTANCE.VTBL_VIRTUAL_TRANSLATE, () => this.#usable()),
+    );
   }
 
   /** The keyboard, borrowing the OS until it is closed; undefined when the plugin offers none. */
@@ -281,7 +299,7 @@ export class NativeOs extends PluginInstance implements Os {
     layout: typeof KEYBOARD_INSTANCE | typeof INTO_KEYBOARD_INSTANCE,
     label: string,
   ): NativeKeyboard {
-    return new NativeKeyboard(
+    return new (keyboardWrapper().NativeKeyboard)(
       new InstanceMemory(bytes, layout.CONTAINER, label, this.memory.plugin),
       layout.VTBL_KEYBOARD,
     );

@@ -6,8 +6,13 @@
 import { type Address, formatAddress } from "../memory/address.ts";
 import type { MemoryRange, Page, PhysicalAddress } from "../os/page.ts";
 import { INVALID_ADDRESS } from "../os/process-info.ts";
-import type { VirtualTranslate, VirtualTranslation, VirtualTranslationFailure } from "../os/virtual-translate.ts";
-import { type CallTarget, checkRange, memoryRanges, NativeCalls } from "./native-calls.ts";
+import {
+  translatedRange,
+  type VirtualTranslate,
+  type VirtualTranslation,
+  type VirtualTranslationFailure,
+} from "../os/virtual-translate.ts";
+import { type CallTarget, memoryRanges, NativeCalls } from "./native-calls.ts";
 import { pageAt, physicalAddressAt, TRANSLATION_FAILURE_RECORD, TRANSLATION_RECORD } from "./os-decode.ts";
 import {
   OPTION_ADDRESS,
@@ -68,7 +73,7 @@ export class NativeVirtualTranslate implements VirtualTranslate {
 
   /** Each page-sized piece of [start, end) that translates (memflow's virt_to_phys_range). */
   virtToPhysRange(start: Address, end: Address): VirtualTranslation[] {
-    checkRange(start, end);
+    translatedRange(start, end);
     return this.#calls.list(SHIM_CALL.TRANSLATIONS, VT.VIRT_TO_PHYS_RANGE, TRANSLATION_RECORD, {
       numbers: [start, end],
     });
@@ -77,7 +82,7 @@ export class NativeVirtualTranslate implements VirtualTranslate {
   virtTranslationMap(start?: Address, end?: Address): VirtualTranslation[] {
     if (start === undefined && end === undefined)
       return this.#calls.list(SHIM_CALL.ALL_TRANSLATIONS, VT.VIRT_TRANSLATION_MAP, TRANSLATION_RECORD);
-    checkRange(start ?? 0, end ?? INVALID_ADDRESS);
+    translatedRange(start ?? 0, end ?? INVALID_ADDRESS);
     return this.#calls.list(SHIM_CALL.TRANSLATIONS, VT.VIRT_TRANSLATION_MAP_RANGE, TRANSLATION_RECORD, {
       numbers: [start ?? 0, end ?? INVALID_ADDRESS],
     });

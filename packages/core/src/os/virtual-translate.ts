@@ -3,7 +3,7 @@
  * which physical memory a virtual address is, and the map of an address space.
  */
 import { MemflowError } from "../error.ts";
-import type { Address } from "../memory/address.ts";
+import { type Address, formatAddress } from "../memory/address.ts";
 import type { MemoryRange, Page, PhysicalAddress } from "./page.ts";
 
 export interface VirtualTranslation {
@@ -52,4 +52,20 @@ export function virtToPhysThrough(
   if (translate === undefined)
     throw new MemflowError("OsLayer", "UnsupportedOptionalFeature", `${label} has no VirtualTranslate`);
   return translate.virtToPhys(address);
+}
+
+/**
+ * The translated range [start, end) as bigints. memflow asserts end ≥ start, and a panic across
+ * the plugin ABI ends the process: every translator, native or TypeScript, refuses it here.
+ */
+export function translatedRange(start: Address, end: Address): [bigint, bigint] {
+  const from = BigInt(start);
+  const to = BigInt(end);
+  if (to < from)
+    throw new MemflowError(
+      "VirtualTranslate",
+      "InvalidArgument",
+      `the range ends (${formatAddress(end)}) before it starts (${formatAddress(start)})`,
+    );
+  return [from, to];
 }

@@ -9,7 +9,12 @@ import { MemflowError } from "../../error.ts";
 import { type Address, formatAddress } from "../../memory/address.ts";
 import type { MemoryRange, Page, PhysicalAddress } from "../page.ts";
 import { INVALID_ADDRESS } from "../process-info.ts";
-import type { VirtualTranslate, VirtualTranslation, VirtualTranslationFailure } from "../virtual-translate.ts";
+import {
+  translatedRange,
+  type VirtualTranslate,
+  type VirtualTranslation,
+  type VirtualTranslationFailure,
+} from "../virtual-translate.ts";
 import type { PageTableFormat } from "./page-table-format.ts";
 import { scanPages } from "./page-table-scan.ts";
 import type { BatchedPhysicalMemory, PageWalker, WalkRoots } from "./page-walk.ts";
@@ -20,18 +25,6 @@ const REASON: Record<number, string> = {
   [WALK.OUT_OF_RANGE]: "outside the address space",
   [WALK.TABLE_UNREADABLE]: "its page table is outside physical memory",
 };
-
-function rangeOf(start: Address, end: Address): [bigint, bigint] {
-  const from = BigInt(start);
-  const to = BigInt(end);
-  if (to < from)
-    throw new MemflowError(
-      "VirtualTranslate",
-      "InvalidArgument",
-      `the range ends (${formatAddress(end)}) before it starts (${formatAddress(start)})`,
-    );
-  return [from, to];
-}
 
 function samePage(a: VirtualTranslation, b: VirtualTranslation): boolean {
   return (
@@ -82,7 +75,7 @@ export class PageTableTranslate implements VirtualTranslate {
 
   /** Each page-sized piece of [start, end) that translates, in order. */
   virtToPhysRange(start: Address, end: Address): VirtualTranslation[] {
-    const [from, to] = rangeOf(start, end);
+    const [from, to] = translatedRange(start, end);
     return scanPages(this.#memory, this.#format, this.#roots, from, to).map((page) => {
       // The page clipped to the range (bigints: no Math.max).
       let inVirtual = from;
