@@ -16,7 +16,7 @@ import { cleanUp, Lines, peakMemory, removeAtEnd, startScript, startServer, trac
 import { fillStorage, PLUGIN_NAME, sha256 } from "./fill-storage.ts";
 import { benchPort } from "./listen-port.ts";
 import type { BareRoute } from "./serve-bare.ts";
-import { DURATION, formatRounds, ROUNDS, type Scenario, throughput, WARMUP_DURATION } from "./throughput.ts";
+import { comparisonCells, DURATION, ROUNDS, type Scenario, throughput, WARMUP_DURATION } from "./throughput.ts";
 import { runWrk, wrkPath } from "./wrk.ts";
 
 const OTHER_PLUGINS = 5_000;
@@ -189,19 +189,11 @@ async function main(): Promise<void> {
       "target",
       "meets",
     ],
-    scenarios.map((scenario, index) => {
-      const sample = samples[index] ?? { registry: [], bare: [], ratios: [] };
-      const ratio = median(sample.registry) / median(sample.bare);
-      return [
-        scenario.name,
-        String(scenario.connections),
-        formatRounds(scenario, sample.registry),
-        formatRounds(scenario, sample.bare),
-        `${ratio.toFixed(2)}× (per round: ${sample.ratios.map((r) => r.toFixed(2)).join(", ")})`,
-        `≥ ${scenario.target.toFixed(1)}×`,
-        ratio >= scenario.target ? "yes" : "NO",
-      ];
-    }),
+    scenarios.map((scenario, index) => [
+      scenario.name,
+      String(scenario.connections),
+      ...comparisonCells(scenario, samples[index]),
+    ]),
   );
   console.log("");
   const idle = median(rounds.map((round) => round.idle));

@@ -10,15 +10,11 @@ import { mkdtempSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { formatBytes, formatDuration, median, printTable } from "../../../tooling/bench/measure.ts";
-import { postgresAvailable, startPostgres } from "../../../tooling/testing/postgres.ts";
-import { migrate } from "../src/commands/migrate-command.ts";
+import { postgresAvailable } from "../../../tooling/testing/postgres.ts";
 import { PluginStore } from "../src/storage/plugin-store.ts";
-import { S3Blobs } from "../src/storage/shared/s3-blobs.ts";
-import { SharedStore } from "../src/storage/shared/shared-store.ts";
-import { DEFAULT_COLLECT_GRACE_SECONDS, type SharedSettings } from "../src/storage/shared-settings.ts";
-import { startS3 } from "../test/s3-server.ts";
 import { cleanUp, peakMemory, removeAtEnd, startServer } from "./children.ts";
 import { benchPlugin, placeholderSignature, sha256, withAppended } from "./fill-storage.ts";
+import { withSharedCopy } from "./shared-copy.ts";
 
 const FILE_BYTES = 64 * 1024 * 1024;
 const CLIENTS = 4;
@@ -51,24 +47,8 @@ async function main(): Promise<void> {
   const digest = sha256(file);
   const folder = new PluginStore(storage, { watchFolder: false });
   folder.upload(file, placeholderSignature(file));
-  const postgres = await startPostgres();
-  const s3 = await startS3();
-  try {
-    const settings: SharedSettings = {
-      databaseUrl: await postgres.createDatabase("bench"),
-      s3: s3.options,
-      collectEverySeconds: 0,
-      collectGraceSeconds: DEFAULT_COLLECT_GRACE_SECONDS,
-    };
-    const shared = await SharedStore.open({
-      databaseUrl: settings.databaseUrl,
-      blobs: new S3Blobs(settings.s3),
-      receiveIn: directory,
-    });
-    await migrate(folder, shared);
-    folder.close();
-    await shared.close();
-
+  folder.close();
+  await withSharedCopy(storage, directory, async (settings) => {
     const sides = [
       { name: "postgres+s3", server: await startServer("serve-registry.ts", [`shared:${JSON.stringify(settings)}`]) },
       { name: "sqlite+folder", server: await startServer("serve-registry.ts", [storage]) },
@@ -100,11 +80,7 @@ async function main(): Promise<void> {
         ],
       ],
     );
-  } finally {
-    cleanUp();
-    s3.stop();
-    postgres.stop();
-  }
+  });
 }
 
 try {

@@ -8,18 +8,13 @@
 import { mkdtempSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
-import { formatBytes, median, printTable } from "../../../tooling/bench/measure.ts";
-import { postgresAvailable, startPostgres } from "../../../tooling/testing/postgres.ts";
-import { migrate } from "../src/commands/migrate-command.ts";
-import { PluginStore } from "../src/storage/plugin-store.ts";
-import { S3Blobs } from "../src/storage/shared/s3-blobs.ts";
-import { SharedStore } from "../src/storage/shared/shared-store.ts";
-import { DEFAULT_COLLECT_GRACE_SECONDS, type SharedSettings } from "../src/storage/shared-settings.ts";
-import { startS3 } from "../test/s3-server.ts";
+import { formatBytes, printTable } from "../../../tooling/bench/measure.ts";
+import { postgresAvailable } from "../../../tooling/testing/postgres.ts";
 import { cleanUp, removeAtEnd, startServer } from "./children.ts";
 import { fillStorage, PLUGIN_NAME, sha256 } from "./fill-storage.ts";
 import { benchPort } from "./listen-port.ts";
-import { DURATION, formatRounds, ROUNDS, type Scenario, throughput } from "./throughput.ts";
+import { withSharedCopy } from "./shared-copy.ts";
+import { comparisonCells, DURATION, ROUNDS, type Scenario, throughput } from "./throughput.ts";
 import { wrkPath } from "./wrk.ts";
 
 const PLUGINS = 10_000;
@@ -36,25 +31,11 @@ async function main(): Promise<void> {
   const storage = join(directory, "storage");
   // Five builds of the listed plugin besides the others.
   const { largeDigest, largeBytes } = fillStorage(storage, PLUGINS - 5);
-  const postgres = await startPostgres();
-  const s3 = await startS3();
-  try {
-    const settings: SharedSettings = {
-      databaseUrl: await postgres.createDatabase("bench"),
-      s3: s3.options,
-      collectEverySeconds: 0,
-      collectGraceSeconds: DEFAULT_COLLECT_GRACE_SECONDS,
-    };
-    const started = performance.now();
-    const folder = new PluginStore(storage, { watchFolder: false });
-    const blobs = new S3Blobs(settings.s3);
-    const shared = await SharedStore.open({ databaseUrl: settings.databaseUrl, blobs, receiveIn: directory });
-    const copied = await migrate(folder, shared);
-    folder.close();
-    await shared.close();
-    if (copied.copied !== PLUGINS) throw new Error(`migrate copied ${copied.copied} of ${PLUGINS} plugins`);
+  const started = performance.now();
+  await withSharedCopy(storage, directory, async (settings, copied) => {
+    if (copied !== PLUGINS) throw new Error(`migrate copied ${copied} of ${PLUGINS} plugins`);
     console.log(
-      `filled PostgreSQL + s3rver with ${PLUGINS} plugins by migrate in ${((performance.now() - started) / 1000).toFixed(1)} s`,
+      `started PostgreSQL + s3rver and filled them with ${PLUGINS} plugins by migrate in ${((performance.now() - started) / 1000).toFixed(1)} s`,
     );
 
     const embedded = await startServer("serve-registry.ts", [storage], benchPort(2));
@@ -115,25 +96,9 @@ async function main(): Promise<void> {
         "target",
         "meets",
       ],
-      scenarios.map((scenario, index) => {
-        const sample = samples[index] ?? { registry: [], bare: [], ratios: [] };
-        const ratio = median(sample.registry) / median(sample.bare);
-        return [
-          scenario.name,
-          formatRounds(scenario, sample.registry),
-          formatRounds(scenario, sample.bare),
-          `${ratio.toFixed(2)}× (per round: ${sample.ratios.map((r) => r.toFixed(2)).join(", ")})`,
-          `≥ ${scenario.target.toFixed(1)}×`,
-          ratio >= scenario.target ? "yes" : "NO",
-        ];
-      }),
+      scenarios.map((scenario, index) => [scenario.name, ...comparisonCells(scenario, samples[index])]),
     );
-  } finally {
-    // The servers first: they would keep asking a stopped PostgreSQL.
-    cleanUp();
-    s3.stop();
-    postgres.stop();
-  }
+  });
 }
 
 try {

@@ -30,6 +30,26 @@ export function formatRounds(scenario: Scenario, values: readonly number[]): str
   return `${formatRate(scenario, median(values))} (min ${formatRate(scenario, Math.min(...values))})`;
 }
 
+/** One scenario's rounds: the first side's (`registry`), the baseline's (`bare`), and their ratio per round. */
+export interface ThroughputSample {
+  registry: number[];
+  bare: number[];
+  ratios: number[];
+}
+
+/** A table's comparison cells for a scenario: each side's rounds, the ratio of medians, the target, met or not. */
+export function comparisonCells(scenario: Scenario, sample: ThroughputSample | undefined): string[] {
+  const { registry, bare, ratios } = sample ?? { registry: [], bare: [], ratios: [] };
+  const ratio = median(registry) / median(bare);
+  return [
+    formatRounds(scenario, registry),
+    formatRounds(scenario, bare),
+    `${ratio.toFixed(2)}× (per round: ${ratios.map((r) => r.toFixed(2)).join(", ")})`,
+    `≥ ${scenario.target.toFixed(1)}×`,
+    ratio >= scenario.target ? "yes" : "NO",
+  ];
+}
+
 export /**
  * The first side's throughput against the second's (the baseline), interleaved rounds; prints
  * each round. The samples keep the names `registry` (first) and `bare` (second).
@@ -37,7 +57,7 @@ export /**
 async function throughput(wrk: string, scenarios: Scenario[], sides: { name: string; url: string }[]) {
   const value = (scenario: Scenario, result: WrkResult) =>
     scenario.metric === "requests" ? result.requestsPerSecond : result.bytesPerSecond;
-  const samples = scenarios.map(() => ({ registry: [] as number[], bare: [] as number[], ratios: [] as number[] }));
+  const samples: ThroughputSample[] = scenarios.map(() => ({ registry: [], bare: [], ratios: [] }));
   for (const scenario of scenarios) {
     for (const side of sides) {
       await runWrk(
