@@ -1,0 +1,179 @@
+/**
+ * The npm package's `memflow-ts` (bin/memflow-ts, a `#!/bin/sh` launcher) in the node_modules
+ * layouts npm and bun make, built for real in a temp folder: it must exec the platform package's
+ * executable wherever the package manager put it, pass arguments and the exit code through
+ * untouched, and run the sources with Bun when no platform package is installed.
+ *
+ * The platform package's "executable" here is a shell script that prints its own path and its
+ * arguments and exits 7: what is under test is which file the launcher starts and what it hands
+ * over (test/test/release.test.ts installs the real executable from a registry).
+ */
+import { afterAll, describe, expect, test } from "bun:test";
+import { mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { basename, dirname, join, relative } from "node:path";
+import { BIN_TARGETS, binPath } from "../../../tooling/scripts/build-bin.ts";
+import { CLI_PACKAGE, cliPlatformPackage } from "../../../tooling/scripts/cli-platform-packages.ts";
+
+const cliRoot = join(import.meta.dir, "..");
+const launcher = join(cliRoot, "bin", "memflow-ts");
+const root = mkdtempSync(join(tmpdir(), "memflow-ts-launcher-"));
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+/** Prints which one it is (`$0` may hold `..` through links, which only the kernel resolves right) and its arguments. */
+const fakeExecutable = (path: string) => `#!/bin/sh
+printf '%s\\n' '${path}' "$@"
+exit 7
+`;
+const version = (JSON.parse(readFileSync(join(cliRoot, "package.json"), "utf8")) as { version: string }).version;
+const target = BIN_TARGETS[0];
+
+/** Installs the CLI package (its launcher, and its sources as a link) at `folder`. */
+function installCli(folder: string): string {
+  mkdirSync(join(folder, "bin"), { recursive: true });
+  writeFileSync(join(folder, "bin", "memflow-ts"), readFileSync(launcher), { mode: 0o755 });
+  symlinkSync(join(cliRoot, "src"), join(folder, "src"));
+  symlinkSync(join(cliRoot, "package.json"), join(folder, "package.json"));
+  return join(folder, "bin", "memflow-ts");
+}
+
+/** Installs a platform package in `nodeModules`; returns its executable. */
+function installPlatformPackage(nodeModules: string): string {
+  const folder = join(nodeModules, cliPlatformPackage(target));
+  mkdirSync(folder, { recursive: true });
+  const executable = join(folder, "memflow-ts");
+  writeFileSync(executable, fakeExecutable(realpathSync(folder)), { mode: 0o755 });
+  return executable;
+}
+
+/** A relative symbolic link at `link` to `to`, as npm and bun make bin links. */
+function binLink(link: string, to: string): string {
+  mkdirSync(dirname(link), { recursive: true });
+  symlinkSync(relative(dirname(link), to), link);
+  return link;
+}
+
+function run(command: string, args: string[], path = "/usr/bin:/bin") {
+  const result = Bun.spawnSync([command, ...args], { cwd: root, env: { PATH: path }, stdout: "pipe", stderr: "pipe" });
+  return { exitCode: result.exitCode, stdout: result.stdout.toString(), stderr: result.stderr.toString() };
+}
+
+/** Runs `command` and returns which executable it started (its real path) and the arguments it got. */
+function started(command: string, args: string[]) {
+  const { exitCode, stdout, stderr } = run(command, args);
+  const [path = "", ...received] = stdout.replace(/\n$/, "").split("\n");
+  return { exitCode, executable: path === "" ? "" : join(path, "memflow-ts"), args: received, stderr };
+}
+
+const ARGS = ["plugins", "ls", "two words", `"quoted" and 'single'`, "$HOME *", "", "-x=1"];
+
+function layout(name: string): string {
+  const folder = join(root, name);
+  mkdirSync(folder, { recursive: true });
+  return folder;
+}
+
+describe("bin/memflow-ts starts the installed platform package's executable", () => {
+  test("node_modules/.bin, platform package hoisted beside the CLI (npm and bun local installs)", () => {
+    const nodeModules = join(layout("hoisted"), "node_modules");
+    const bin = binLink(join(nodeModules, ".bin", "memflow-ts"), installCli(join(nodeModules, CLI_PACKAGE)));
+    const executable = installPlatformPackage(nodeModules);
+    expect(started(bin, ARGS)).toEqual({ exitCode: 7, executable, args: ARGS, stderr: "" });
+  });
+
+  test("node_modules/.bin, platform package nested under the CLI", () => {
+    const nodeModules = join(layout("nested"), "node_modules");
+    const cli = join(nodeModules, CLI_PACKAGE);
+    const bin = binLink(join(nodeModules, ".bin", "memflow-ts"), installCli(cli));
+    const executable = installPlatformPackage(join(cli, "node_modules"));
+    expect(started(bin, ARGS)).toEqual({ exitCode: 7, executable, args: ARGS, stderr: "" });
+  });
+
+  test("npm i -g: <prefix>/bin beside <prefix>/lib/node_modules, platform package nested", () => {
+    const prefix = layout("npm-global");
+    const cli = join(prefix, "lib", "node_modules", CLI_PACKAGE);
+    const bin = binLink(join(prefix, "bin", "memflow-ts"), installCli(cli));
+    const executable = installPlatformPackage(join(cli, "node_modules"));
+    expect(started(bin, ARGS)).toEqual({ exitCode: 7, executable, args: ARGS, stderr: "" });
+  });
+
+  test("bun add -g: ~/.bun/bin beside ~/.bun/install/global, platform package hoisted", () => {
+    const bunInstall = layout("bun-global");
+    const nodeModules = join(bunInstall, "install", "global", "node_modules");
+    const bin = binLink(join(bunInstall, "bin", "memflow-ts"), installCli(join(nodeModules, CLI_PACKAGE)));
+    const executable = installPlatformPackage(nodeModules);
+    expect(started(bin, ARGS)).toEqual({ exitCode: 7, executable, args: ARGS, stderr: "" });
+  });
+
+  test("an isolated install (bun's isolated linker, pnpm): the CLI's folder is a link into a store", () => {
+    const nodeModules = join(layout("isolated"), "node_modules");
+    const store = join(nodeModules, ".bun", `${CLI_PACKAGE.replace("/", "+")}@${version}`, "node_modules");
+    installCli(join(store, CLI_PACKAGE));
+    const executable = installPlatformPackage(store);
+    binLink(join(nodeModules, CLI_PACKAGE), join(store, CLI_PACKAGE));
+    const bin = binLink(join(nodeModules, ".bin", "memflow-ts"), join(nodeModules, CLI_PACKAGE, "bin", "memflow-ts"));
+    expect(started(bin, ARGS)).toEqual({ exitCode: 7, executable, args: ARGS, stderr: "" });
+  });
+
+  test("a chain of links from a folder of the user's own, one of them absolute", () => {
+    const nodeModules = join(layout("linked"), "node_modules");
+    const cli = installCli(join(nodeModules, CLI_PACKAGE));
+    const executable = installPlatformPackage(nodeModules);
+    const first = binLink(join(root, "linked", "tools", "memflow-ts"), cli);
+    const bin = join(root, "linked", "home-bin", "mf");
+    mkdirSync(dirname(bin), { recursive: true });
+    symlinkSync(first, bin);
+    expect(started(bin, ARGS)).toEqual({ exitCode: 7, executable, args: ARGS, stderr: "" });
+  });
+
+  test("the launcher run by its own path, and by sh from its folder", () => {
+    const nodeModules = join(layout("direct"), "node_modules");
+    const cli = installCli(join(nodeModules, CLI_PACKAGE));
+    const executable = installPlatformPackage(nodeModules);
+    expect(started(cli, ARGS)).toEqual({ exitCode: 7, executable, args: ARGS, stderr: "" });
+    const inFolder = Bun.spawnSync(["sh", "memflow-ts", "one"], { cwd: dirname(cli), env: { PATH: "/usr/bin:/bin" } });
+    expect(inFolder.stdout.toString().split("\n").slice(1, 2)).toEqual(["one"]);
+    expect(inFolder.exitCode).toBe(7);
+  });
+});
+
+describe("without a platform package (another platform, optional dependencies left out)", () => {
+  const nodeModules = join(layout("fallback"), "node_modules");
+  const bin = binLink(join(nodeModules, ".bin", "memflow-ts"), installCli(join(nodeModules, CLI_PACKAGE)));
+  const withBun = `${dirname(process.execPath)}:/usr/bin:/bin`;
+
+  test("runs the sources with Bun, arguments and exit code passed through", () => {
+    expect(run(bin, ["--version"], withBun)).toEqual({ exitCode: 0, stdout: `${version}\n`, stderr: "" });
+    const usage = run(bin, ["plugins", "ls", "two words", "--no-such-flag"], withBun);
+    expect(usage.exitCode).toBe(2);
+    expect(usage.stderr).toContain("--no-such-flag");
+  });
+
+  test("says what to do when Bun is not on PATH either", () => {
+    const result = run(bin, ["--version"], "/nonexistent");
+    expect(result.exitCode).toBe(127);
+    expect(result.stderr).toContain("install Bun");
+  });
+});
+
+test("the launcher looks for the packages cli-platform-packages.ts names, and the workspace's bin is the launcher", () => {
+  const text = readFileSync(launcher, "utf8");
+  const globs = [...text.matchAll(/"\$here"\/(\S+\/memflow-ts)/g)].map((match) => match[1] ?? "");
+  expect(globs.length).toBe(6);
+  for (const glob of globs) {
+    // Each names the platform package as the scope's `cli-*`, its executable as `memflow-ts`.
+    expect(glob).toMatch(/(^|\/)(@memflow-ts\/)?cli-\*\/memflow-ts$/);
+  }
+  const pattern = /^@memflow-ts\/cli-[^/]+$/;
+  for (const each of BIN_TARGETS.filter((name) => !name.startsWith("windows"))) {
+    expect(cliPlatformPackage(each)).toMatch(pattern);
+    expect(basename(binPath(each, "memflow-ts"))).toBe("memflow-ts");
+  }
+  expect(cliPlatformPackage(target).startsWith(`${CLI_PACKAGE}-`)).toBe(true);
+  const manifest = JSON.parse(readFileSync(join(cliRoot, "package.json"), "utf8"));
+  expect(manifest.name).toBe(CLI_PACKAGE);
+  expect(manifest.bin).toEqual({ "memflow-ts": "./bin/memflow-ts" });
+  expect(manifest.files).toContain("bin");
+  // Never in the workspace: `bun install` here would fetch them (they are added when published).
+  expect(manifest.optionalDependencies).toBeUndefined();
+});
