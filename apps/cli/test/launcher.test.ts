@@ -9,49 +9,33 @@
  * over (test/test/release.test.ts installs the real executable from a registry).
  */
 import { afterAll, describe, expect, test } from "bun:test";
-import { mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { basename, dirname, join, relative } from "node:path";
+import { basename, dirname, join } from "node:path";
 import { BIN_TARGETS, binPath } from "../../../tooling/scripts/build-bin.ts";
 import { CLI_PACKAGE, cliPlatformPackage } from "../../../tooling/scripts/cli-platform-packages.ts";
+import {
+  binLink,
+  installCliPackage,
+  installLikeBunGlobal,
+  installPlatformPackage,
+  LAUNCHER,
+} from "./support/npm-layout.ts";
 
 const cliRoot = join(import.meta.dir, "..");
-const launcher = join(cliRoot, "bin", "memflow-ts");
 const root = mkdtempSync(join(tmpdir(), "memflow-ts-launcher-"));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 /** Prints which one it is (`$0` may hold `..` through links, which only the kernel resolves right) and its arguments. */
-const fakeExecutable = (path: string) => `#!/bin/sh
-printf '%s\\n' '${path}' "$@"
+const fakeExecutable = {
+  script: (folder: string) => `#!/bin/sh
+printf '%s\\n' '${realpathSync(folder)}' "$@"
 exit 7
-`;
+`,
+};
 const version = (JSON.parse(readFileSync(join(cliRoot, "package.json"), "utf8")) as { version: string }).version;
 const target = BIN_TARGETS[0];
-
-/** Installs the CLI package (its launcher, and its sources as a link) at `folder`. */
-function installCli(folder: string): string {
-  mkdirSync(join(folder, "bin"), { recursive: true });
-  writeFileSync(join(folder, "bin", "memflow-ts"), readFileSync(launcher), { mode: 0o755 });
-  symlinkSync(join(cliRoot, "src"), join(folder, "src"));
-  symlinkSync(join(cliRoot, "package.json"), join(folder, "package.json"));
-  return join(folder, "bin", "memflow-ts");
-}
-
-/** Installs a platform package in `nodeModules`; returns its executable. */
-function installPlatformPackage(nodeModules: string): string {
-  const folder = join(nodeModules, cliPlatformPackage(target));
-  mkdirSync(folder, { recursive: true });
-  const executable = join(folder, "memflow-ts");
-  writeFileSync(executable, fakeExecutable(realpathSync(folder)), { mode: 0o755 });
-  return executable;
-}
-
-/** A relative symbolic link at `link` to `to`, as npm and bun make bin links. */
-function binLink(link: string, to: string): string {
-  mkdirSync(dirname(link), { recursive: true });
-  symlinkSync(relative(dirname(link), to), link);
-  return link;
-}
+const installPlatform = (nodeModules: string) => installPlatformPackage(nodeModules, target, fakeExecutable);
 
 function run(command: string, args: string[], path = "/usr/bin:/bin") {
   const result = Bun.spawnSync([command, ...args], { cwd: root, env: { PATH: path }, stdout: "pipe", stderr: "pipe" });
@@ -76,40 +60,37 @@ function layout(name: string): string {
 describe("bin/memflow-ts starts the installed platform package's executable", () => {
   test("node_modules/.bin, platform package hoisted beside the CLI (npm and bun local installs)", () => {
     const nodeModules = join(layout("hoisted"), "node_modules");
-    const bin = binLink(join(nodeModules, ".bin", "memflow-ts"), installCli(join(nodeModules, CLI_PACKAGE)));
-    const executable = installPlatformPackage(nodeModules);
+    const bin = binLink(join(nodeModules, ".bin", "memflow-ts"), installCliPackage(join(nodeModules, CLI_PACKAGE)));
+    const executable = installPlatform(nodeModules);
     expect(started(bin, ARGS)).toEqual({ exitCode: 7, executable, args: ARGS, stderr: "" });
   });
 
   test("node_modules/.bin, platform package nested under the CLI", () => {
     const nodeModules = join(layout("nested"), "node_modules");
     const cli = join(nodeModules, CLI_PACKAGE);
-    const bin = binLink(join(nodeModules, ".bin", "memflow-ts"), installCli(cli));
-    const executable = installPlatformPackage(join(cli, "node_modules"));
+    const bin = binLink(join(nodeModules, ".bin", "memflow-ts"), installCliPackage(cli));
+    const executable = installPlatform(join(cli, "node_modules"));
     expect(started(bin, ARGS)).toEqual({ exitCode: 7, executable, args: ARGS, stderr: "" });
   });
 
   test("npm i -g: <prefix>/bin beside <prefix>/lib/node_modules, platform package nested", () => {
     const prefix = layout("npm-global");
     const cli = join(prefix, "lib", "node_modules", CLI_PACKAGE);
-    const bin = binLink(join(prefix, "bin", "memflow-ts"), installCli(cli));
-    const executable = installPlatformPackage(join(cli, "node_modules"));
+    const bin = binLink(join(prefix, "bin", "memflow-ts"), installCliPackage(cli));
+    const executable = installPlatform(join(cli, "node_modules"));
     expect(started(bin, ARGS)).toEqual({ exitCode: 7, executable, args: ARGS, stderr: "" });
   });
 
   test("bun add -g: ~/.bun/bin beside ~/.bun/install/global, platform package hoisted", () => {
-    const bunInstall = layout("bun-global");
-    const nodeModules = join(bunInstall, "install", "global", "node_modules");
-    const bin = binLink(join(bunInstall, "bin", "memflow-ts"), installCli(join(nodeModules, CLI_PACKAGE)));
-    const executable = installPlatformPackage(nodeModules);
+    const { bin, executable } = installLikeBunGlobal(layout("bun-global"), target, fakeExecutable);
     expect(started(bin, ARGS)).toEqual({ exitCode: 7, executable, args: ARGS, stderr: "" });
   });
 
   test("an isolated install (bun's isolated linker, pnpm): the CLI's folder is a link into a store", () => {
     const nodeModules = join(layout("isolated"), "node_modules");
     const store = join(nodeModules, ".bun", `${CLI_PACKAGE.replace("/", "+")}@${version}`, "node_modules");
-    installCli(join(store, CLI_PACKAGE));
-    const executable = installPlatformPackage(store);
+    installCliPackage(join(store, CLI_PACKAGE));
+    const executable = installPlatform(store);
     binLink(join(nodeModules, CLI_PACKAGE), join(store, CLI_PACKAGE));
     const bin = binLink(join(nodeModules, ".bin", "memflow-ts"), join(nodeModules, CLI_PACKAGE, "bin", "memflow-ts"));
     expect(started(bin, ARGS)).toEqual({ exitCode: 7, executable, args: ARGS, stderr: "" });
@@ -117,8 +98,8 @@ describe("bin/memflow-ts starts the installed platform package's executable", ()
 
   test("a chain of links from a folder of the user's own, one of them absolute", () => {
     const nodeModules = join(layout("linked"), "node_modules");
-    const cli = installCli(join(nodeModules, CLI_PACKAGE));
-    const executable = installPlatformPackage(nodeModules);
+    const cli = installCliPackage(join(nodeModules, CLI_PACKAGE));
+    const executable = installPlatform(nodeModules);
     const first = binLink(join(root, "linked", "tools", "memflow-ts"), cli);
     const bin = join(root, "linked", "home-bin", "mf");
     mkdirSync(dirname(bin), { recursive: true });
@@ -128,8 +109,8 @@ describe("bin/memflow-ts starts the installed platform package's executable", ()
 
   test("the launcher run by its own path, and by sh from its folder", () => {
     const nodeModules = join(layout("direct"), "node_modules");
-    const cli = installCli(join(nodeModules, CLI_PACKAGE));
-    const executable = installPlatformPackage(nodeModules);
+    const cli = installCliPackage(join(nodeModules, CLI_PACKAGE));
+    const executable = installPlatform(nodeModules);
     expect(started(cli, ARGS)).toEqual({ exitCode: 7, executable, args: ARGS, stderr: "" });
     const inFolder = Bun.spawnSync(["sh", "memflow-ts", "one"], { cwd: dirname(cli), env: { PATH: "/usr/bin:/bin" } });
     expect(inFolder.stdout.toString().split("\n").slice(1, 2)).toEqual(["one"]);
@@ -139,7 +120,7 @@ describe("bin/memflow-ts starts the installed platform package's executable", ()
 
 describe("without a platform package (another platform, optional dependencies left out)", () => {
   const nodeModules = join(layout("fallback"), "node_modules");
-  const bin = binLink(join(nodeModules, ".bin", "memflow-ts"), installCli(join(nodeModules, CLI_PACKAGE)));
+  const bin = binLink(join(nodeModules, ".bin", "memflow-ts"), installCliPackage(join(nodeModules, CLI_PACKAGE)));
   const withBun = `${dirname(process.execPath)}:/usr/bin:/bin`;
 
   test("runs the sources with Bun, arguments and exit code passed through", () => {
@@ -157,7 +138,7 @@ describe("without a platform package (another platform, optional dependencies le
 });
 
 test("the launcher looks for the packages cli-platform-packages.ts names, and the workspace's bin is the launcher", () => {
-  const text = readFileSync(launcher, "utf8");
+  const text = readFileSync(LAUNCHER, "utf8");
   const globs = [...text.matchAll(/"\$here"\/(\S+\/memflow-ts)/g)].map((match) => match[1] ?? "");
   expect(globs.length).toBe(6);
   for (const glob of globs) {
