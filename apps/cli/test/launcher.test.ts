@@ -28,8 +28,8 @@ afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 /** Prints which one it is (`$0` may hold `..` through links, which only the kernel resolves right) and its arguments. */
 const fakeExecutable = {
-  script: (folder: string) => `#!/bin/sh
-printf '%s\\n' '${realpathSync(folder)}' "$@"
+  script: (file: string) => `#!/bin/sh
+printf '%s\\n' '${join(realpathSync(dirname(file)), basename(file))}' "$@"
 exit 7
 `,
 };
@@ -46,7 +46,7 @@ function run(command: string, args: string[], path = "/usr/bin:/bin") {
 function started(command: string, args: string[]) {
   const { exitCode, stdout, stderr } = run(command, args);
   const [path = "", ...received] = stdout.replace(/\n$/, "").split("\n");
-  return { exitCode, executable: path === "" ? "" : join(path, "memflow-ts"), args: received, stderr };
+  return { exitCode, executable: path, args: received, stderr };
 }
 
 const ARGS = ["plugins", "ls", "two words", `"quoted" and 'single'`, "$HOME *", "", "-x=1"];
@@ -107,6 +107,15 @@ describe("bin/memflow-ts starts the installed platform package's executable", ()
     expect(started(bin, ARGS)).toEqual({ exitCode: 7, executable, args: ARGS, stderr: "" });
   });
 
+  test("a POSIX shell on Windows: npm's sh shim runs the launcher by its path, which finds memflow-ts.exe", () => {
+    const nodeModules = join(layout("windows-sh"), "node_modules");
+    const cli = join(nodeModules, CLI_PACKAGE);
+    const launcher = installCliPackage(cli);
+    const executable = installPlatformPackage(join(cli, "node_modules"), "windows-x64", fakeExecutable);
+    expect(basename(executable)).toBe("memflow-ts.exe");
+    expect(started(launcher, ARGS)).toEqual({ exitCode: 7, executable, args: ARGS, stderr: "" });
+  });
+
   test("the launcher run by its own path, and by sh from its folder", () => {
     const nodeModules = join(layout("direct"), "node_modules");
     const cli = installCliPackage(join(nodeModules, CLI_PACKAGE));
@@ -139,16 +148,17 @@ describe("without a platform package (another platform, optional dependencies le
 
 test("the launcher looks for the packages cli-platform-packages.ts names, and the workspace's bin is the launcher", () => {
   const text = readFileSync(LAUNCHER, "utf8");
-  const globs = [...text.matchAll(/"\$here"\/(\S+\/memflow-ts)/g)].map((match) => match[1] ?? "");
-  expect(globs.length).toBe(6);
+  const globs = [...text.matchAll(/"\$here"\/(\S+\/memflow-ts(\.exe)?)/g)].map((match) => match[1] ?? "");
+  expect(globs.length).toBe(8);
+  const files = new Set<string>();
   for (const glob of globs) {
-    // Each names the platform package as the scope's `cli-*`, its executable as `memflow-ts`.
-    expect(glob).toMatch(/(^|\/)(@memflow-ts\/)?cli-\*\/memflow-ts$/);
+    // Each names the platform package as the scope's `cli-*`, its executable as build:bin names it.
+    expect(glob).toMatch(/(^|\/)(@memflow-ts\/)?cli-\*\/memflow-ts(\.exe)?$/);
+    files.add(basename(glob));
   }
-  const pattern = /^@memflow-ts\/cli-[^/]+$/;
-  for (const each of BIN_TARGETS.filter((name) => !name.startsWith("windows"))) {
-    expect(cliPlatformPackage(each)).toMatch(pattern);
-    expect(basename(binPath(each, "memflow-ts"))).toBe("memflow-ts");
+  for (const each of BIN_TARGETS) {
+    expect(cliPlatformPackage(each)).toMatch(/^@memflow-ts\/cli-[^/]+$/);
+    expect(files).toContain(basename(binPath(each, "memflow-ts")));
   }
   expect(cliPlatformPackage(target).startsWith(`${CLI_PACKAGE}-`)).toBe(true);
   const manifest = JSON.parse(readFileSync(join(cliRoot, "package.json"), "utf8"));

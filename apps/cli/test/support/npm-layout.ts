@@ -4,8 +4,8 @@
  * sources as a link), a platform package, and the bin links package managers make.
  */
 import { linkSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
-import { dirname, join, relative } from "node:path";
-import type { BinTarget } from "../../../../tooling/scripts/build-bin.ts";
+import { basename, dirname, join, relative } from "node:path";
+import { type BinTarget, binPath } from "../../../../tooling/scripts/build-bin.ts";
 import { CLI_PACKAGE, cliPlatformPackage } from "../../../../tooling/scripts/cli-platform-packages.ts";
 
 const cliRoot = join(import.meta.dir, "..", "..");
@@ -22,8 +22,8 @@ export function installCliPackage(folder: string): string {
   return launcher;
 }
 
-/** An executable's path, or a script made for the folder it is installed in. */
-export type Executable = string | { readonly script: (folder: string) => string };
+/** An executable's path, or a script made for the file it is installed as. */
+export type Executable = string | { readonly script: (file: string) => string };
 
 /**
  * Installs `target`'s platform package into `nodeModules`: `executable` hard linked into it, or a
@@ -32,9 +32,9 @@ export type Executable = string | { readonly script: (folder: string) => string 
 export function installPlatformPackage(nodeModules: string, target: BinTarget, executable: Executable): string {
   const folder = join(nodeModules, cliPlatformPackage(target));
   mkdirSync(folder, { recursive: true });
-  const installed = join(folder, "memflow-ts");
+  const installed = join(folder, basename(binPath(target, "memflow-ts")));
   if (typeof executable === "string") linkSync(executable, installed);
-  else writeFileSync(installed, executable.script(folder), { mode: 0o755 });
+  else writeFileSync(installed, executable.script(installed), { mode: 0o755 });
   return installed;
 }
 
