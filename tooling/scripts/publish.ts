@@ -15,10 +15,11 @@
  *
  * It starts only from a clean git working tree, so the version commit holds the versions alone.
  */
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
+import { replaceFileDurably } from "../../packages/core/src/plugin-files/durable-file.ts";
 import { BIN_TARGETS, type BinTarget, buildExecutable } from "./build-bin.ts";
 import {
   CLI_PACKAGE,
@@ -177,11 +178,12 @@ async function publishCli(cli: Workspace, targets: readonly BinTarget[], publish
   const original = readFileSync(manifestPath, "utf8");
   const manifest = JSON.parse(original) as Record<string, unknown>;
   manifest.optionalDependencies = cliOptionalDependencies(targets, cli.version);
-  writeFileSync(manifestPath, `${JSON.stringify(manifest, null, 2)}\n`);
+  // Durably, both ways: a release stopped half-way leaves one whole package.json or the other.
+  replaceFileDurably(manifestPath, `${JSON.stringify(manifest, null, 2)}\n`);
   try {
     await run(publish, cli.directory);
   } finally {
-    writeFileSync(manifestPath, original);
+    replaceFileDurably(manifestPath, original);
   }
 }
 
