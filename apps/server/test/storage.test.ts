@@ -7,6 +7,7 @@ import {
   readdirSync,
   readFileSync,
   rmSync,
+  statSync,
   utimesSync,
   writeFileSync,
 } from "node:fs";
@@ -15,7 +16,7 @@ import { join } from "node:path";
 import { isPrintable } from "@memflow-ts/core/plugin-files";
 import { INDEX_FILE_NAME, PluginStore } from "../src/storage/plugin-store.ts";
 import { StorageInUseError } from "../src/storage/storage-lock.ts";
-import { fixture, rawFixture, registry, sha256 } from "./helpers.ts";
+import { fixture, rawFixture, rebuilt, registry, sha256 } from "./helpers.ts";
 
 const VOLUME = join(import.meta.dir, "fixtures/memflow-registry-volume");
 const ANALYZER_FIXTURES = join(import.meta.dir, "../../../packages/analyzer/test/fixtures");
@@ -42,7 +43,7 @@ describe("a memflow-registry storage volume", () => {
   test("is served as is, without the .meta its delete left behind", () => {
     const root = volume();
     const store = new PluginStore(root);
-    expect(store.startup).toEqual({ indexed: 2, parsed: 2, dropped: 1, removedPartial: 0, imported: 0 });
+    expect(store.startup).toEqual({ indexed: 2, parsed: 2, dropped: 1, removedPartial: 0, imported: 0, restored: 0 });
     expect(store.names().map((entry) => entry.name)).toEqual(["gcc-aarch64", "gcc-x86_64"]);
     const { plugins } = store.find("gcc-x86_64", {});
     expect(plugins[0]?.created_at).toBe("2024-03-22T18:14:53.402258600");
@@ -173,6 +174,43 @@ describe("crash leftovers", () => {
     expect(existsSync(join(root, `${digest}.plugin`))).toBe(false);
     expect(readdirSync(root).filter((name) => name.startsWith(".incoming-"))).toEqual([]);
     store.close();
+  });
+
+  test("an upload's .meta a crash left missing, empty, torn or zeroed is restored byte for byte from the index", async () => {
+    const r = registry();
+    const gcc = fixture("elf/x86_64-gcc.so");
+    const files = [1, 2, 3, 4].map((n) => rebuilt(gcc, n));
+    // Over HTTP (the upload workers' commit) and in-process (the mirror's and `upload`'s).
+    for (const file of files.slice(0, 3)) expect(await (await r.upload(file)).json()).toBe("Added");
+    const last = files[3] as Uint8Array;
+    expect(r.store.upload(last, r.keys.sign(last))).toBe("Added");
+    const metaPath = (file: Uint8Array) => join(r.root, `${sha256(file)}.meta`);
+    const written = files.map((file) => readFileSync(metaPath(file), "utf8"));
+    const mtimes = files.map((file) => statSync(metaPath(file)).mtime);
+    // What power loss can leave of a file whose bytes were never flushed, its mtime as the index saw it.
+    const [removed, emptied, torn, zeroed] = files.map(metaPath) as [string, string, string, string];
+    rmSync(removed);
+    writeFileSync(emptied, "");
+    writeFileSync(torn, (written[2] as string).slice(0, 40));
+    writeFileSync(zeroed, new Uint8Array(Buffer.byteLength(written[3] as string)));
+    [emptied, torn, zeroed].forEach((path, index) => {
+      utimesSync(path, mtimes[index + 1] as Date, mtimes[index + 1] as Date);
+    });
+
+    const reopened = r.reopen();
+    expect(reopened.store.startup).toMatchObject({ restored: 4, dropped: 0, indexed: 4, imported: 0 });
+    files.forEach((file, index) => {
+      expect(readFileSync(metaPath(file), "utf8")).toBe(written[index] as string);
+    });
+    expect(reopened.logs.filter((line) => line.startsWith("restored "))).toHaveLength(4);
+    const listed = reopened.store.find("gcc_x86_64", { limit: 10 });
+    expect(listed.total).toBe(4);
+    expect(listed.plugins.every((plugin) => plugin.signature !== "")).toBe(true);
+
+    // Checked and flushed, the files are the truth again: the index keeps no text to restore them from.
+    const again = reopened.reopen();
+    expect(again.store.startup).toMatchObject({ restored: 0, indexed: 4, parsed: 0 });
+    again.dispose();
   });
 
   test("an upload over a leftover .meta of a deleted plugin indexes the new one", async () => {

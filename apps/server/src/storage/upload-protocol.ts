@@ -33,7 +33,7 @@ export type UploadWorkerRequest = { init: UploadWorkerInit } | { job: UploadJob 
 
 export type UploadWorkerReply =
   /** Checked and, unless stored already, committed; the store adds the index row. */
-  | { added: boolean; meta: PluginMetadata; metaMtimeMs: number; byteOrder: ByteOrder }
+  | { added: boolean; meta: PluginMetadata; metaMtimeMs: number; metaText: string; byteOrder: ByteOrder }
   /** The upload is refused, with storage's reason and memflow-registry's text. */
   | { refused: Exclude<StorageErrorReason, "not-found">; message: string }
   /** Something failed that is not the upload's fault (the disk, a bug): a 500. */

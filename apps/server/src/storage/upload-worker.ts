@@ -1,6 +1,6 @@
 /**
  * An upload worker (a Bun Worker, one thread): reads what it needs of a received (hashed) upload, runs
- * the registry's checks on it (signature, descriptors) and commits it with its fsyncs, all off the
+ * the registry's checks on it (signature, descriptors) and commits it with its two fsyncs, all off the
  * event loop that serves requests. Its main is this file; see upload-protocol.ts for the messages.
  */
 import { existsSync, readlinkSync } from "node:fs";
@@ -38,11 +38,12 @@ function run(job: UploadJob): UploadWorkerReply {
     const digest = job.digest;
     const { descriptors, byteOrder } = analyzeUploadFile(job.temporaryPath, digest, job.signature, verify);
     const meta: PluginMetadata = { digest, signature: job.signature, created_at: job.created_at, descriptors };
-    if (job.root === undefined) return { added: false, meta, metaMtimeMs: 0, byteOrder };
+    const notAdded = { added: false, meta, metaMtimeMs: 0, metaText: "", byteOrder };
+    if (job.root === undefined) return notAdded;
     const root = job.root;
     // Stored already (a `.meta` alone is a leftover the commit replaces): memflow-registry's AlreadyExists.
     const stored = (extension: string) => existsSync(join(root, `${digest}.${extension}`));
-    if (stored("plugin") && stored("meta")) return { added: false, meta, metaMtimeMs: 0, byteOrder };
+    if (stored("plugin") && stored("meta")) return notAdded;
     const source = { temporaryPath: job.temporaryPath, flushed: job.flushed };
     return { ...commitUpload(root, source, meta), meta, byteOrder };
   } catch (error) {

@@ -23,6 +23,8 @@ export interface CheckedUpload {
   added: boolean;
   meta: PluginMetadata;
   metaMtimeMs: number;
+  /** The `.meta`'s text as committed (empty when not added), for the index to keep durably. */
+  metaText: string;
   byteOrder: ByteOrder;
 }
 
