@@ -14,6 +14,7 @@ import {
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { isPrintable } from "@memflow-ts/core/plugin-files";
+import { PluginIndex } from "../src/storage/plugin-index.ts";
 import { INDEX_FILE_NAME, PluginStore } from "../src/storage/plugin-store.ts";
 import { StorageInUseError } from "../src/storage/storage-lock.ts";
 import { fixture, rawFixture, rebuilt, registry, sha256 } from "./helpers.ts";
@@ -211,6 +212,21 @@ describe("crash leftovers", () => {
     const again = reopened.reopen();
     expect(again.store.startup).toMatchObject({ restored: 0, indexed: 4, parsed: 0 });
     again.dispose();
+  });
+
+  test("the index keeps an upload's .meta text through a re-read of that file, not past a change of it", () => {
+    const root = mkdtempSync(join(tmpdir(), "memflow-ts-index-"));
+    folders.push(root);
+    const index = new PluginIndex(join(root, INDEX_FILE_NAME));
+    const meta = { digest: GCC, signature: "", created_at: "2024-03-22T18:14:53.402258600", descriptors: [] };
+    index.put(meta, 1000, "little", "the text");
+    // The folder watcher reading the same file (same mtime) as an upload worker commits it.
+    index.put(meta, 1000, "little");
+    expect(index.unflushedMetas()).toEqual(new Map([[GCC, "the text"]]));
+    // Another tool rewrote it: the file is the truth.
+    index.put(meta, 2000, "little");
+    expect(index.unflushedMetas()).toEqual(new Map());
+    index.close();
   });
 
   test("an upload over a leftover .meta of a deleted plugin indexes the new one", async () => {

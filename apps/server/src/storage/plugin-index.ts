@@ -45,12 +45,25 @@ function dropOutdatedTables(db: Database): void {
 export class PluginIndex {
   readonly #db: Database;
 
-  constructor(path: string) {
-    this.#db = new Database(path, { create: true });
-    this.#db.exec("PRAGMA journal_mode = WAL");
+  /**
+   * Opens the index at `path`, creating or updating its tables. `attach`: a second connection to
+   * an index the store has opened (an upload worker's, which commits its uploads' rows), which
+   * leaves the tables as they are.
+   */
+  constructor(path: string, options: { attach?: boolean } = {}) {
+    this.#db = new Database(path, { create: !options.attach });
+    // Another connection (the store's, or an upload worker's) holds the write lock for one small
+    // commit at a time: wait for it rather than fail.
+    this.#db.exec("PRAGMA busy_timeout = 10000");
     // No fsync per commit: the `.meta` files are the truth, and start-up re-reads any whose mtime a
     // lost commit left out of the index. An upload's commit is the exception (`put` with its text).
     this.#db.exec("PRAGMA synchronous = NORMAL");
+    if (options.attach) {
+      // Per connection: replacing a file's row removes its variants here too.
+      this.#db.exec("PRAGMA foreign_keys = ON");
+      return;
+    }
+    this.#db.exec("PRAGMA journal_mode = WAL");
     // Sorting for ORDER BY stays in memory instead of a temporary file.
     this.#db.exec("PRAGMA temp_store = MEMORY");
     dropOutdatedTables(this.#db);
@@ -98,15 +111,25 @@ export class PluginIndex {
   /**
    * Adds or replaces a file's rows. With `unflushedMeta`, the text of a `.meta` just written
    * without an fsync, the commit is durable (an fsync of the WAL) and keeps that text until
-   * `flushed`; without it the commit is as cheap as WAL's `synchronous = NORMAL` makes it.
+   * `flushed`; without it the commit is as cheap as WAL's `synchronous = NORMAL` makes it, and a
+   * text kept for the same `.meta` (its mtime unchanged: the folder watcher read the file an upload
+   * worker had just committed) stays.
    */
   put(meta: PluginMetadata, metaMtimeMs: number, byteOrder: ByteOrder, unflushedMeta?: string): void {
     const nanoseconds = createdAtSortKey(meta);
     const insert = this.#db.transaction(() => {
+      const kept =
+        unflushedMeta ??
+        this.#db
+          .query<{ unflushed_meta: string | null }, [string, number]>(
+            "SELECT unflushed_meta FROM files WHERE digest = ? AND meta_mtime_ms = ?",
+          )
+          .get(meta.digest, metaMtimeMs)?.unflushed_meta ??
+        null;
       this.#db.query("DELETE FROM files WHERE digest = ?").run(meta.digest);
       this.#db
         .query("INSERT INTO files (digest, meta_mtime_ms, unflushed_meta) VALUES (?, ?, ?)")
-        .run(meta.digest, metaMtimeMs, unflushedMeta ?? null);
+        .run(meta.digest, metaMtimeMs, kept);
       const row = this.#db.query(
         `INSERT INTO variants (digest, position, name, version, plugin_version, file_type, architecture, byte_order, created_at, created_at_ns, signature, descriptor)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -128,14 +151,15 @@ export class PluginIndex {
         );
       });
     });
+    // IMMEDIATE: the write lock from the start, so the kept text read is the one replaced.
     if (unflushedMeta === undefined) {
-      insert();
+      insert.immediate();
       return;
     }
     // Per connection and outside a transaction: FULL for this commit only.
     this.#db.exec("PRAGMA synchronous = FULL");
     try {
-      insert();
+      insert.immediate();
     } finally {
       this.#db.exec("PRAGMA synchronous = NORMAL");
     }

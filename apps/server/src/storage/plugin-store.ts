@@ -21,7 +21,7 @@ import {
 } from "@memflow-ts/core/plugin-files";
 import type { PluginInfo, PluginVariant, UploadResponse } from "@memflow-ts/core/registry";
 import { checkedDigest } from "./checked-digest.ts";
-import { commitUpload, flushFile } from "./commit-upload.ts";
+import { commitUpload } from "./commit-upload.ts";
 import { type FolderWatcher, watchStorageFolder } from "./folder-watcher.ts";
 import { IncomingFile, type ReceivedFile } from "./incoming-file.ts";
 import { IndexSync, type ReconcileReport } from "./index-sync.ts";
@@ -197,13 +197,7 @@ export class PluginStore implements RegistryStore, StoreContents {
     }
     if (!checked.added) return "AlreadyExists";
     this.#health.recordWrite();
-    // Closed meanwhile: the files are in place, and the next start indexes them. The index cannot
-    // keep the `.meta`'s text now, so the file itself is flushed before the answer (rare: a third fsync).
-    if (this.#closed) {
-      flushFile(this.#path(checked.meta.digest, "meta"));
-      return "Added";
-    }
-    this.#sync.put(checked.meta, checked.metaMtimeMs, checked.byteOrder, checked.metaText);
+    // The worker committed the index row too, through its own connection: cached answers are stale.
     this.#generation += 1;
     return "Added";
   }

@@ -29,11 +29,12 @@ export interface UploadJob {
   created_at: string;
 }
 
-export type UploadWorkerRequest = { init: UploadWorkerInit } | { job: UploadJob };
+/** `stop`: the store is closing; an idle worker closes its connections to the index and exits. */
+export type UploadWorkerRequest = { init: UploadWorkerInit } | { job: UploadJob } | { stop: true };
 
 export type UploadWorkerReply =
-  /** Checked and, unless stored already, committed; the store adds the index row. */
-  | { added: boolean; meta: PluginMetadata; metaMtimeMs: number; metaText: string; byteOrder: ByteOrder }
+  /** Checked and, unless stored already, committed with its index row (the `.meta`'s text kept durably). */
+  | { added: boolean; meta: PluginMetadata; metaMtimeMs: number; byteOrder: ByteOrder }
   /** The upload is refused, with storage's reason and memflow-registry's text. */
   | { refused: Exclude<StorageErrorReason, "not-found">; message: string }
   /** Something failed that is not the upload's fault (the disk, a bug): a 500. */
