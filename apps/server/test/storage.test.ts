@@ -1,3 +1,4 @@
+import { Database } from "bun:sqlite";
 import { afterEach, describe, expect, test } from "bun:test";
 import {
   copyFileSync,
@@ -212,6 +213,31 @@ describe("crash leftovers", () => {
     const again = reopened.reopen();
     expect(again.store.startup).toMatchObject({ restored: 0, indexed: 4, parsed: 0 });
     again.dispose();
+  });
+
+  test("an upload a crash cut after its files but before its index row, its .meta emptied, is removed", async () => {
+    const r = registry();
+    const gcc = fixture("elf/x86_64-gcc.so");
+    const [kept, cut] = [rebuilt(gcc, 1), rebuilt(gcc, 2)];
+    for (const file of [kept, cut]) expect(await (await r.upload(file)).json()).toBe("Added");
+    r.store.close();
+    // What the crash leaves: the marker, both names (the folder was flushed), the `.meta` empty, no index row.
+    const digest = sha256(cut);
+    writeFileSync(join(r.root, `.incoming-123-abc-${digest}.committing`), "");
+    writeFileSync(join(r.root, `${digest}.meta`), "");
+    const db = new Database(join(r.root, INDEX_FILE_NAME));
+    db.exec("PRAGMA busy_timeout = 10000");
+    db.query("DELETE FROM files WHERE digest = ?").run(digest);
+    db.close();
+
+    const reopened = r.reopen();
+    expect(reopened.store.startup).toMatchObject({ indexed: 1, removedPartial: 2, restored: 0 });
+    expect([existsSync(join(r.root, `${digest}.plugin`)), existsSync(join(r.root, `${digest}.meta`))]).toEqual([
+      false,
+      false,
+    ]);
+    expect(reopened.store.has(sha256(kept))).toBe(true);
+    reopened.dispose();
   });
 
   test("the index keeps an upload's .meta text through a re-read of that file, not past a change of it", () => {

@@ -4,9 +4,9 @@
  * (written to a temporary file, flushed, renamed); the `.meta` is created exclusively, so of two
  * identical uploads exactly one is "Added"; the folder is flushed once, for both names; then the
  * marker goes. Two fsyncs in all: the `.plugin`'s bytes and the folder. The `.meta`'s bytes are
- * not flushed: the caller commits its text to the index durably (PluginIndex.put with it) before
- * answering, and start-up rewrites a `.meta` a crash left missing, empty or torn from there
- * (index-sync.ts). Synchronous: over HTTP it runs in the upload worker, off the event loop.
+ * not flushed: its text is committed to the index durably (the caller's `index`, PluginIndex.put
+ * with it) before the marker goes and the upload is answered, and start-up rewrites a `.meta` a
+ * crash left missing, empty or torn from there (unflushed-meta.ts). Synchronous: over HTTP it runs in the upload worker, off the event loop.
  */
 import { closeSync, existsSync, fsyncSync, openSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -41,7 +41,17 @@ export function flushFile(path: string): void {
   }
 }
 
-export function commitUpload(root: string, source: UploadSource, meta: PluginMetadata): CommitResult {
+/**
+ * Commits an upload; `index` adds its index row (with the `.meta`'s text, durably) while the
+ * marker still stands, so a crash before that commit leaves the marker: start-up then removes an
+ * upload whose `.meta` it cannot read and the index cannot restore (index-sync.ts).
+ */
+export function commitUpload(
+  root: string,
+  source: UploadSource,
+  meta: PluginMetadata,
+  index: (committed: CommitResult) => void,
+): CommitResult {
   const pluginPath = join(root, `${meta.digest}.plugin`);
   const metaPath = join(root, `${meta.digest}.meta`);
   const marker = join(root, committingMarkerName(meta.digest));
@@ -62,7 +72,9 @@ export function commitUpload(root: string, source: UploadSource, meta: PluginMet
     const metaText = formatPluginMetadata(meta, "compact");
     const added = createFileDurably(metaPath, metaText, { temporaryName, syncFolder: false, syncData: false });
     syncDirectory(root);
-    return { added, metaMtimeMs: added ? statSync(metaPath).mtimeMs : 0, metaText };
+    const committed = { added, metaMtimeMs: added ? statSync(metaPath).mtimeMs : 0, metaText };
+    if (added) index(committed);
+    return committed;
   } finally {
     rmSync(marker, { force: true });
   }

@@ -87,6 +87,15 @@ export class IndexSync {
         continue;
       }
       const refreshed = this.refresh(digest, known.get(digest), "ignoring");
+      if (refreshed === "dropped" && interrupted.has(digest) && !known.has(digest)) {
+        // A crash before the upload's index row (it was not answered): its `.meta` was never
+        // flushed and the index cannot restore it. The upload is removed, as one cut earlier is.
+        rmSync(join(this.#root, name), { force: true });
+        rmSync(join(this.#root, `${digest}.plugin`), { force: true });
+        this.#warn(`removed ${digest}: an upload a crash cut before its index row`);
+        report.removedPartial += 1;
+        continue;
+      }
       if (refreshed === "dropped" || refreshed === "absent") {
         report.dropped += 1;
         continue;

@@ -161,9 +161,12 @@ export class PluginStore implements RegistryStore, StoreContents {
   /** Stores a file checked elsewhere (the mirror's pull), with its metadata as given. */
   adopt(file: Uint8Array, meta: PluginMetadata): UploadResponse {
     if (this.#index.has(meta.digest)) return "AlreadyExists";
-    const { added, metaMtimeMs, metaText } = this.#writing(() => commitUpload(this.root, { bytes: file }, meta));
+    const { added } = this.#writing(() =>
+      commitUpload(this.root, { bytes: file }, meta, (committed) => {
+        this.#sync.put(meta, committed.metaMtimeMs, undefined, committed.metaText);
+      }),
+    );
     if (!added) return "AlreadyExists";
-    this.#sync.put(meta, metaMtimeMs, undefined, metaText);
     this.#generation += 1;
     return "Added";
   }

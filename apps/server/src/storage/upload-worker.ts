@@ -59,9 +59,10 @@ function run(job: UploadJob): UploadWorkerReply {
     const stored = (extension: string) => existsSync(join(root, `${digest}.${extension}`));
     if (stored("plugin") && stored("meta")) return notAdded;
     const source = { temporaryPath: job.temporaryPath, flushed: job.flushed };
-    const { added, metaMtimeMs, metaText } = commitUpload(root, source, meta);
-    // Here, off the event loop: this commit flushes the index's WAL (the `.meta`'s text, kept durably).
-    if (added) indexOf(root).put(meta, metaMtimeMs, byteOrder, metaText);
+    // The index row here, off the event loop: its commit flushes the index's WAL (the `.meta`'s text, kept durably).
+    const { added, metaMtimeMs } = commitUpload(root, source, meta, (committed) => {
+      indexOf(root).put(meta, committed.metaMtimeMs, byteOrder, committed.metaText);
+    });
     return { added, meta, metaMtimeMs, byteOrder };
   } catch (error) {
     if (error instanceof StorageError && error.reason !== "not-found") {
