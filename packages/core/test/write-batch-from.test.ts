@@ -122,6 +122,21 @@ describe("writeBatchFrom on the testmem connector", () => {
     withConnector((connector) => expectRefused(connector, 0x8000, physicalBytes(0x8000, 0x108)));
   });
 
+  test("readBatch, laid out alike, refuses the same lengths: a negative one would let the plugin write past its buffer", () => {
+    withConnector((connector) => {
+      for (const length of [-8, 1.5, Number.NaN, 2 ** 32])
+        expectMemflowError(
+          () =>
+            connector.readBatch([
+              { address: 0x1000, length: 16 },
+              { address: 0x2000, length },
+            ]),
+          "Other",
+          "InvalidArgument",
+        );
+    });
+  });
+
   test("the caller's bytes are never handed to a later batch: disposed results give back only their table", () => {
     withConnector((connector) => {
       const requests = [
