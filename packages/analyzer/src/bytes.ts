@@ -5,14 +5,18 @@
  */
 import { type AnalyzeErrorKind, fail } from "./errors.ts";
 
-/** Bytes of the file held in memory, with one DataView over them all (views are costly to create). */
+/**
+ * Bytes of the file held in memory, with one DataView over them all (views are costly to create),
+ * and the file offset of their first byte.
+ */
 export interface Chunk {
   readonly bytes: Uint8Array;
   readonly view: DataView;
+  readonly offset: number;
 }
 
-export function chunkOf(bytes: Uint8Array): Chunk {
-  return { bytes, view: new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength) };
+export function chunkOf(bytes: Uint8Array, offset = 0): Chunk {
+  return { bytes, view: new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength), offset };
 }
 
 /** A range of a Chunk, read with one byte order. */
@@ -47,14 +51,17 @@ export class Fields {
     throw fail(kind, this.fileOffset + Math.max(0, Math.min(at, this.length)), `${what} lies outside its table`);
   }
 
+  // The reads below repeat `check`'s test inline instead of calling it: a fresh scan runs most of
+  // them in the interpreter, where the call costs more than the read. A failing test calls
+  // `check`, which throws its error.
   u8(at: number): number {
-    this.check(at, 1);
+    if (!(at >= 0 && at + 1 <= this.length && at % 1 === 0)) this.check(at, 1);
     return this.#chunk.bytes[this.#start + at] ?? 0;
   }
 
   // Byte-wise reads: typed-array indexing is cheaper than DataView calls in JSC.
   u16(at: number): number {
-    this.check(at, 2);
+    if (!(at >= 0 && at + 2 <= this.length && at % 1 === 0)) this.check(at, 2);
     const bytes = this.#chunk.bytes;
     const index = this.#start + at;
     const first = bytes[index] ?? 0;
@@ -63,7 +70,7 @@ export class Fields {
   }
 
   u32(at: number): number {
-    this.check(at, 4);
+    if (!(at >= 0 && at + 4 <= this.length && at % 1 === 0)) this.check(at, 4);
     const bytes = this.#chunk.bytes;
     const index = this.#start + at;
     const b0 = bytes[index] ?? 0;

@@ -18,7 +18,7 @@ export type Parser<T> = (window: FileWindow) => T;
 
 export function runSync<T>(parse: Parser<T>, bytes: Uint8Array): T {
   const chunk = chunkOf(bytes);
-  const source: ByteSource = { locate: (offset) => ({ chunk, start: offset }), has: () => true, complete: true };
+  const source: ByteSource = { locate: () => chunk, has: () => true, complete: true };
   return parse(new FileWindow(source, 0, bytes.length));
 }
 
@@ -38,9 +38,11 @@ const MAX_FETCHES = 4096;
 /** The ranges fetched so far, serving any request that lies inside one of them. */
 class FetchedRanges implements ByteSource {
   readonly complete = false;
-  readonly #chunks: { offset: number; chunk: Chunk }[] = [];
+  readonly #chunks: Chunk[] = [];
+  /** The chunk the last lookup found: a parser reads one table after another from the same read. */
+  #last: Chunk | undefined;
 
-  locate(offset: number, length: number): { chunk: Chunk; start: number } {
+  locate(offset: number, length: number): Chunk {
     const found = this.#find(offset, length);
     if (found === undefined) throw new NeedBytes([{ offset, length }]);
     return found;
@@ -52,18 +54,23 @@ class FetchedRanges implements ByteSource {
 
   // An indexed loop, not for-of with destructuring: most calls run before the JIT has compiled
   // this, where the iterator protocol costs several calls per chunk.
-  #find(offset: number, length: number): { chunk: Chunk; start: number } | undefined {
+  #find(offset: number, length: number): Chunk | undefined {
+    const last = this.#last;
+    if (last !== undefined && offset >= last.offset && offset + length <= last.offset + last.bytes.length) return last;
     const chunks = this.#chunks;
     for (let index = 0; index < chunks.length; index += 1) {
-      const candidate = chunks[index] as { offset: number; chunk: Chunk };
+      const candidate = chunks[index] as Chunk;
       const start = offset - candidate.offset;
-      if (start >= 0 && start + length <= candidate.chunk.bytes.length) return { chunk: candidate.chunk, start };
+      if (start >= 0 && start + length <= candidate.bytes.length) {
+        this.#last = candidate;
+        return candidate;
+      }
     }
     return undefined;
   }
 
   add(offset: number, bytes: Uint8Array): void {
-    this.#chunks.push({ offset, chunk: chunkOf(bytes) });
+    this.#chunks.push(chunkOf(bytes, offset));
   }
 }
 

@@ -207,28 +207,48 @@ function forEachRelrSlot(
   const word = header.wide ? 8 : 4;
   const bitsPerEntry = word * 8 - 1;
   const sorted = [...slots].sort((a, b) => a - b);
+  const lowest = sorted.length > 0 ? (sorted[0] as number) : Number.POSITIVE_INFINITY;
+  const highest = sorted.length > 0 ? (sorted[sorted.length - 1] as number) : Number.NEGATIVE_INFINITY;
+  // The loop tests one byte per entry (bit 0, in the entry's least significant byte) and skips
+  // bitmaps whose range holds no slot: a table has hundreds of entries, most far from the slots.
+  const bytes = entries.bytes;
+  const lowByte = header.little ? 0 : word - 1;
   let next = 0;
-  for (let index = 0; index < count; index += 1) {
-    const at = index * entrySize;
-    // Bitmaps use all the word's bits, so read them as 32-bit halves, never as one number.
-    const low = entries.u32(at + (header.wide && !header.little ? 4 : 0));
-    const high = header.wide ? entries.u32(at + (header.little ? 4 : 0)) : 0;
-    if ((low & 1) === 0) {
+  for (let index = 0, at = 0; index < count; index += 1, at += entrySize) {
+    if (((bytes[at + lowByte] ?? 0) & 1) === 0) {
       const address = entries.uword(at, header.wide, "a RELR address");
       if (slots.has(address)) visit(address);
       next = address + word;
       continue;
     }
     const end = next + bitsPerEntry * word;
-    for (const slot of sorted) {
-      if (slot < next) continue;
-      if (slot >= end) break;
-      const delta = slot - next;
-      if (delta % word !== 0) continue;
-      const bit = delta / word + 1; // bit 0 marks the bitmap itself
-      if ((bit < 32 ? (low >>> bit) & 1 : (high >>> (bit - 32)) & 1) === 1) visit(slot);
-    }
+    if (highest >= next && lowest < end) testBitmap(entries, at, header, next, end, sorted, visit);
     next = end;
+  }
+}
+
+/** Visits the slots in `[next, end)` whose bit is set in the RELR bitmap at byte `at`. */
+function testBitmap(
+  entries: Fields,
+  at: number,
+  header: ElfHeader,
+  next: number,
+  end: number,
+  sorted: readonly number[],
+  visit: (address: number) => void,
+): void {
+  const word = header.wide ? 8 : 4;
+  // Bitmaps use all the word's bits, so read them as 32-bit halves, never as one number.
+  const low = entries.u32(at + (header.wide && !header.little ? 4 : 0));
+  const high = header.wide ? entries.u32(at + (header.little ? 4 : 0)) : 0;
+  for (let index = 0; index < sorted.length; index += 1) {
+    const slot = sorted[index] as number;
+    if (slot < next) continue;
+    if (slot >= end) break;
+    const delta = slot - next;
+    if (delta % word !== 0) continue;
+    const bit = delta / word + 1; // bit 0 marks the bitmap itself
+    if ((bit < 32 ? (low >>> bit) & 1 : (high >>> (bit - 32)) & 1) === 1) visit(slot);
   }
 }
 

@@ -9,8 +9,8 @@ import { type AnalyzeErrorKind, fail } from "./errors.ts";
 
 /** Where a parser's bytes come from: the whole file in memory, or what has been fetched so far. */
 export interface ByteSource {
-  /** The chunk holding `length` bytes at absolute `offset` and where they start in it, or throws NeedBytes. */
-  locate(offset: number, length: number): { chunk: Chunk; start: number };
+  /** The chunk holding `length` bytes at absolute `offset`, or throws NeedBytes. */
+  locate(offset: number, length: number): Chunk;
   /** Whether `locate` would succeed without fetching. */
   has(offset: number, length: number): boolean;
   /** True when every byte of the file is at hand, so prefetching has nothing to do. */
@@ -57,8 +57,10 @@ export class FileWindow {
    * stage that throws (for bytes, or an error) is not remembered. Results must not be mutated.
    */
   memo<T>(stage: string, compute: () => T): T {
-    const key = `${this.base}:${stage}`;
-    if (this.#memos.has(key)) return this.#memos.get(key) as T;
+    // The whole file (base 0) keys stages by name alone: no string built per call.
+    const key = this.base === 0 ? stage : `${this.base}:${stage}`;
+    const known = this.#memos.get(key);
+    if (known !== undefined || this.#memos.has(key)) return known as T;
     const value = compute();
     this.#memos.set(key, value);
     return value;
@@ -74,14 +76,17 @@ export class FileWindow {
    * the file points at.
    */
   read(offset: number, length: number, little: boolean, kind: AnalyzeErrorKind, what: string): Fields {
-    if (!this.contains(offset, length)) {
+    // `contains`, inline: every field table of a scan passes here, mostly in the interpreter.
+    // Within [0, size], an integer offset is a safe integer.
+    if (!(offset >= 0 && length >= 0 && offset + length <= this.size && offset % 1 === 0)) {
       const at = this.base + Math.max(0, Math.min(Number.isFinite(offset) ? offset : this.size, this.size));
       const reason = kind === "truncated" ? "the file ends before" : "the file does not contain";
       throw fail(kind, at, `${reason} ${what} (${length} bytes at 0x${offset.toString(16)})`);
     }
     if (length === 0) return new Fields(EMPTY, 0, 0, little, this.base + offset);
-    const { chunk, start } = this.source.locate(this.base + offset, length);
-    return new Fields(chunk, start, length, little, this.base + offset);
+    const at = this.base + offset;
+    const chunk = this.source.locate(at, length);
+    return new Fields(chunk, at - chunk.offset, length, little, at);
   }
 
   /** Whether `read` would return these bytes now, without fetching. */
