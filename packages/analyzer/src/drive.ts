@@ -39,6 +39,8 @@ const MAX_FETCHES = 4096;
 class FetchedRanges implements ByteSource {
   readonly complete = false;
   readonly #chunks: Chunk[] = [];
+  /** Ranges the running parser will want later (`FileWindow.prefetchLater`), for the next round. */
+  #deferred: Range[] = [];
   /** The chunk the last lookup found: a parser reads one table after another from the same read. */
   #last: Chunk | undefined;
 
@@ -67,6 +69,17 @@ class FetchedRanges implements ByteSource {
       }
     }
     return undefined;
+  }
+
+  defer(ranges: readonly Range[]): void {
+    for (let index = 0; index < ranges.length; index += 1) this.#deferred.push(ranges[index] as Range);
+  }
+
+  /** The deferred ranges, handed over once: each run of the parser names its own again. */
+  takeDeferred(): Range[] {
+    const deferred = this.#deferred;
+    this.#deferred = [];
+    return deferred;
   }
 
   add(offset: number, bytes: Uint8Array): void {
@@ -176,11 +189,13 @@ function drive<T>(parse: Parser<T>, size: number, fetch: Fetch): T | Promise<T> 
       }
       if (runs === MAX_FETCHES) throw fail("malformed", 0, `the file needed more than ${MAX_FETCHES} separate reads`);
       runs += 1;
+      fetched.takeDeferred();
       try {
         return parse(new FileWindow(fetched, 0, size, memos));
       } catch (error) {
         if (!(error instanceof NeedBytes)) throw error;
-        wanted = error.ranges;
+        const deferred = fetched.takeDeferred();
+        wanted = deferred.length > 0 ? error.ranges.concat(deferred) : error.ranges;
       }
     }
   };

@@ -95,7 +95,9 @@ export function searchRelocations(
 ): RelocationSearch {
   const found = new Map<number, Relocation>();
   const uncertain = new Set<number>();
-  window.prefetch(() => [...alsoWanted(), ...firstRelocationReads(header, tables)]);
+  // Wanted with the search's first round of reads, not in a round of their own.
+  window.prefetchLater(alsoWanted);
+  window.prefetchLater(() => firstRelocationReads(header, tables));
   if (slots.size === 0) return { found, uncertain };
   for (const table of tables) {
     const { sorted, whole } = plan(table, header);
@@ -175,15 +177,17 @@ function searchSorted(
   // Each round narrows every open probe by at least one block, so `count` rounds always end it.
   for (let round = 0; open.length > 0 && round <= count; round += 1) {
     const blocks = open.map((probe) => blockFor(probe, perBlock));
-    window.prefetch(() => [
-      ...alsoWanted(),
-      ...blocks.map(([first, end]): [number, number] => [
+    // What else the parser needs comes with the blocks, but asks for no round by itself.
+    window.prefetchLater(alsoWanted);
+    window.prefetch(() =>
+      blocks.map(([first, end]): [number, number] => [
         table.offset + first * table.entrySize,
         (end - first) * table.entrySize,
       ]),
-    ]);
+    );
     const next: Probe[] = [];
-    for (const [index, probe] of open.entries()) {
+    for (let index = 0; index < open.length; index += 1) {
+      const probe = open[index] as Probe;
       const [first, end] = blocks[index] ?? [0, 0];
       const entries = readEntries(window, header, table, first, end);
       const target = (at: number) => entryTarget(entries, (at - first) * table.entrySize, header);
@@ -252,13 +256,23 @@ function lastAtMost(
   lowTarget: number,
   highTarget: number,
 ): number | "unsorted" {
-  let [lo, hi, loTarget, hiTarget] = [low, high, lowTarget, highTarget];
+  // Plain assignments, not destructuring: each `[a, b] = [c, d]` allocates an array in the
+  // interpreter, which runs this search in a fresh scan.
+  let lo = low;
+  let hi = high;
+  let loTarget = lowTarget;
+  let hiTarget = highTarget;
   while (hi - lo > 1) {
     const middle = (lo + hi) >>> 1;
     const value = target(middle);
     if (value < loTarget || value > hiTarget) return "unsorted";
-    if (value <= slot) [lo, loTarget] = [middle, value];
-    else [hi, hiTarget] = [middle, value];
+    if (value <= slot) {
+      lo = middle;
+      loTarget = value;
+    } else {
+      hi = middle;
+      hiTarget = value;
+    }
   }
   return hiTarget <= slot ? hi : lo;
 }

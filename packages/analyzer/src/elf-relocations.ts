@@ -261,7 +261,8 @@ export function relocatedValue(
   relocation: Relocation | undefined,
   stored: bigint,
   symbols: DynamicSymbols | undefined,
-  what: string,
+  /** The field, for an error message: built only when there is an error to report. */
+  what: () => string,
 ): bigint {
   if (relocation === undefined || relocation.kind === "relr") return stored;
   const bits = header.wide ? 64 : 32;
@@ -274,7 +275,7 @@ export function relocatedValue(
       throw fail(
         "unsupported",
         relocation.at,
-        `${what} points into another library (symbol ${symbol?.name ?? relocation.symbol})`,
+        `${what()} points into another library (symbol ${symbol?.name ?? relocation.symbol})`,
       );
     }
     return BigInt.asUintN(bits, BigInt(symbol.value) + addend);
@@ -282,6 +283,6 @@ export function relocatedValue(
   throw fail(
     "unsupported",
     relocation.at,
-    `${what} has relocation type ${relocation.type}, which the analyzer cannot apply`,
+    `${what()} has relocation type ${relocation.type}, which the analyzer cannot apply`,
   );
 }

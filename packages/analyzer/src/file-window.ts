@@ -15,6 +15,8 @@ export interface ByteSource {
   has(offset: number, length: number): boolean;
   /** True when every byte of the file is at hand, so prefetching has nothing to do. */
   readonly complete: boolean;
+  /** Keeps ranges to fetch with the next round of reads, whatever asks for that round. */
+  defer?(ranges: readonly Range[]): void;
 }
 
 /** A byte range of the file, by absolute offset. */
@@ -100,17 +102,37 @@ export class FileWindow {
    */
   prefetch(wanted: PrefetchRanges | (() => PrefetchRanges)): void {
     if (this.source.complete) return;
+    const missing = this.#missing(wanted);
+    if (missing.length > 0) throw new NeedBytes(missing);
+  }
+
+  /**
+   * Says which ranges the parser will read later, without asking for them now: they come with
+   * the next round of reads, whatever part of the parser asks for it. Bytes needed soon but not
+   * yet (a descriptor, while its relocations are still being searched) then cost no round of
+   * their own, and no re-run.
+   */
+  prefetchLater(wanted: PrefetchRanges | (() => PrefetchRanges)): void {
+    if (this.source.complete || this.source.defer === undefined) return;
+    const missing = this.#missing(wanted);
+    if (missing.length > 0) this.source.defer(missing);
+  }
+
+  #missing(wanted: PrefetchRanges | (() => PrefetchRanges)): Range[] {
     // A function is called only here, so bytes in memory never pay for working the ranges out.
     const ranges = typeof wanted === "function" ? wanted() : wanted;
     const missing: Range[] = [];
-    for (const range of ranges) {
+    // An indexed loop without destructuring: this runs on every re-run, mostly interpreted.
+    for (let index = 0; index < ranges.length; index += 1) {
+      const range = ranges[index];
       if (range === undefined) continue;
-      const [offset, length] = range;
+      const offset = range[0];
+      const length = range[1];
       if (length > 0 && this.contains(offset, length) && !this.source.has(this.base + offset, length)) {
         missing.push({ offset: this.base + offset, length });
       }
     }
-    if (missing.length > 0) throw new NeedBytes(missing);
+    return missing;
   }
 
   /** A window over `[offset, offset + size)` of this one (a fat Mach-O slice). */
