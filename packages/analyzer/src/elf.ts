@@ -76,13 +76,16 @@ type PlacedDescriptor = DynamicSymbols["descriptors"][number] & { offset: number
 
 export function parseElf(window: FileWindow): PluginDescriptorInfo[] {
   // Each `memo` stage is parsed once per analysis, however often a reader's fetches re-run us.
-  const { header, addresses, addressLimit, dynamic, dynamicTables } = window.memo("elf-layout", () => {
+  // The headers are a stage of their own: the dynamic segment they point at is rarely in the first read.
+  const { header, programHeaders } = window.memo("elf-headers", () => {
     const header = readElfHeader(window);
-    const programHeaders = readProgramHeaders(window, header);
+    return { header, programHeaders: readProgramHeaders(window, header) };
+  });
+  const { addresses, addressLimit, dynamic, dynamicTables } = window.memo("elf-layout", () => {
     const addresses = elfAddressMap(programHeaders);
     const dynamic = readDynamic(window, header, programHeaders);
     const dynamicTables = dynamic ? dynamicRelocationTables(header, dynamic, addresses) : [];
-    return { header, addresses, addressLimit: loadedEnd(programHeaders), dynamic, dynamicTables };
+    return { addresses, addressLimit: loadedEnd(programHeaders), dynamic, dynamicTables };
   });
   // Section headers are optional (stripped files); read them only when the dynamic segment is not enough.
   const sections = (): SectionHeader[] => window.memo("elf-sections", () => readSectionHeaders(window, header));
