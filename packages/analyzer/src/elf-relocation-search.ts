@@ -83,6 +83,8 @@ export interface SearchOptions {
    */
   readonly addressLimit?: number;
   readonly alsoWanted?: AlsoWanted;
+  /** `firstRelocationReads(header, tables)`, when the caller has it already. */
+  readonly firstReads?: readonly (readonly [number, number])[];
 }
 
 /** Searches every table for `slots`, asking for `alsoWanted()` in each of its rounds of reads. */
@@ -91,13 +93,13 @@ export function searchRelocations(
   header: ElfHeader,
   tables: readonly RelocationTable[],
   slots: ReadonlySet<number>,
-  { addressLimit = Number.POSITIVE_INFINITY, alsoWanted = () => [] }: SearchOptions = {},
+  { addressLimit = Number.POSITIVE_INFINITY, alsoWanted = () => [], firstReads }: SearchOptions = {},
 ): RelocationSearch {
   const found = new Map<number, Relocation>();
   const uncertain = new Set<number>();
   // Wanted with the search's first round of reads, not in a round of their own.
   window.prefetchLater(alsoWanted);
-  window.prefetchLater(() => firstRelocationReads(header, tables));
+  window.prefetchLater(firstReads ?? (() => firstRelocationReads(header, tables)));
   if (slots.size === 0) return { found, uncertain };
   for (const table of tables) {
     const { sorted, whole } = plan(table, header);
@@ -159,7 +161,7 @@ function searchSorted(
   table: RelocationTable,
   count: number,
   slots: ReadonlySet<number>,
-  { addressLimit, alsoWanted }: Required<SearchOptions>,
+  { addressLimit, alsoWanted }: Required<Omit<SearchOptions, "firstReads">>,
 ): Map<number, Relocation> | "unsorted" {
   const found = new Map<number, Relocation>();
   if (count === 0 || table.kind === "relr") return found;

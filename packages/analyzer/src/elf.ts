@@ -14,6 +14,7 @@ import {
 import { architectureTable, type PluginDescriptorInfo } from "./descriptor-info.ts";
 import { readDynamic } from "./elf-dynamic.ts";
 import {
+  type ElfHeader,
   elfAddressMap,
   type ProgramHeader,
   PT_LOAD,
@@ -55,7 +56,13 @@ function planDescriptors(
   layout: DescriptorLayout,
   dynamicTables: readonly RelocationTable[],
   sections: () => SectionHeader[],
-): { placed: PlacedDescriptor[]; slots: Set<number>; tables: readonly RelocationTable[] } {
+  header: ElfHeader,
+): {
+  placed: PlacedDescriptor[];
+  slots: Set<number>;
+  tables: readonly RelocationTable[];
+  firstReads: [number, number][];
+} {
   const placed = descriptors.map((symbol) => {
     const offset = addresses.fileOffset(symbol.value, layout.size);
     if (offset === undefined) {
@@ -69,7 +76,7 @@ function planDescriptors(
   });
   const slots = new Set(placed.flatMap((symbol) => layout.strings.map((field) => symbol.value + field.pointerAt)));
   const tables = dynamicTables.length > 0 ? dynamicTables : sectionRelocationTables(sections());
-  return { placed, slots, tables };
+  return { placed, slots, tables, firstReads: firstRelocationReads(header, tables) };
 }
 
 type PlacedDescriptor = DynamicSymbols["descriptors"][number] & { offset: number };
@@ -98,8 +105,8 @@ export function parseElf(window: FileWindow): PluginDescriptorInfo[] {
 
   const layout = descriptorLayout(header.wide);
   // Worked out once per analysis, not on every re-run (a stage that throws is not kept).
-  const { placed, slots, tables } = window.memo("elf-descriptor-plan", () =>
-    planDescriptors(symbols.descriptors, addresses, layout, dynamicTables, sections),
+  const { placed, slots, tables, firstReads } = window.memo("elf-descriptor-plan", () =>
+    planDescriptors(symbols.descriptors, addresses, layout, dynamicTables, sections, header),
   );
   const fileOffset = (address: bigint, length: number) =>
     address <= MAX_ADDRESS ? addresses.fileOffset(Number(address), length) : undefined;
@@ -120,7 +127,7 @@ export function parseElf(window: FileWindow): PluginDescriptorInfo[] {
     return nearby;
   };
   const search = window.memo("elf-relocations", () =>
-    searchRelocations(window, header, tables, slots, { addressLimit, alsoWanted: alongside }),
+    searchRelocations(window, header, tables, slots, { addressLimit, alsoWanted: alongside, firstReads }),
   );
   // Only for a slot the search could not settle (a table that is not sorted as linkers sort it).
   const fullWalk = () => window.memo("elf-relocations-walk", () => walkRelocations(window, header, tables, slots));
