@@ -6,31 +6,53 @@
 import { type AnalyzeErrorKind, fail } from "./errors.ts";
 
 /**
- * Bytes of the file held in memory, with one DataView over them all (views are costly to create),
- * and the file offset of their first byte.
+ * Bytes of the file held in memory, the file offset of their first byte, and a DataView over
+ * their buffer (`viewStart` is where they begin in it).
  */
 export interface Chunk {
   readonly bytes: Uint8Array;
   readonly view: DataView;
+  readonly viewStart: number;
   readonly offset: number;
+  /**
+   * The file offset just past the bytes. A number to compare against: a typed array's `length`
+   * takes the interpreter's slow path (about ten times a plain property), and a fresh scan
+   * asks where bytes are on every read.
+   */
+  readonly end: number;
 }
 
+/**
+ * One DataView per buffer, not per chunk: creating a view costs more than a whole table's field
+ * reads in the interpreter, and a scan's reads share a buffer (the file reader's arena). Weak,
+ * so a caller's buffer is not kept alive by the analyzer.
+ */
+const views = new WeakMap<ArrayBufferLike, DataView>();
+
 export function chunkOf(bytes: Uint8Array, offset = 0): Chunk {
-  return { bytes, view: new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength), offset };
+  let view = views.get(bytes.buffer);
+  if (view === undefined) {
+    view = new DataView(bytes.buffer);
+    views.set(bytes.buffer, view);
+  }
+  return { bytes, view, viewStart: bytes.byteOffset, offset, end: offset + bytes.length };
 }
 
 /** A range of a Chunk, read with one byte order. */
 export class Fields {
-  readonly #chunk: Chunk;
-  readonly #start: number;
+  private readonly chunk: Chunk;
+  private readonly start: number;
+  /** Where `start` is in the chunk's DataView. */
+  private readonly viewAt: number;
   readonly length: number;
   readonly little: boolean;
   /** Where the first byte sits in the whole file, for error messages. */
   readonly fileOffset: number;
 
   constructor(chunk: Chunk, start: number, length: number, little: boolean, fileOffset: number) {
-    this.#chunk = chunk;
-    this.#start = start;
+    this.chunk = chunk;
+    this.start = start;
+    this.viewAt = chunk.viewStart + start;
     this.length = length;
     this.little = little;
     this.fileOffset = fileOffset;
@@ -38,7 +60,7 @@ export class Fields {
 
   /** The bytes themselves (a view, not a copy). */
   get bytes(): Uint8Array {
-    return this.#chunk.bytes.subarray(this.#start, this.#start + this.length);
+    return this.chunk.bytes.subarray(this.start, this.start + this.length);
   }
 
   /**
@@ -56,19 +78,19 @@ export class Fields {
   // `check`, which throws its error.
   u8(at: number): number {
     if (!(at >= 0 && at + 1 <= this.length && at % 1 === 0)) this.check(at, 1);
-    return this.#chunk.bytes[this.#start + at] ?? 0;
+    return this.chunk.bytes[this.start + at] ?? 0;
   }
 
   // DataView reads: one call where assembling bytes takes a dozen interpreted operations (a
   // fresh scan runs most field reads before the JIT compiles them; compiled, both cost the same).
   u16(at: number): number {
     if (!(at >= 0 && at + 2 <= this.length && at % 1 === 0)) this.check(at, 2);
-    return this.#chunk.view.getUint16(this.#start + at, this.little);
+    return this.chunk.view.getUint16(this.viewAt + at, this.little);
   }
 
   u32(at: number): number {
     if (!(at >= 0 && at + 4 <= this.length && at % 1 === 0)) this.check(at, 4);
-    return this.#chunk.view.getUint32(this.#start + at, this.little);
+    return this.chunk.view.getUint32(this.viewAt + at, this.little);
   }
 
   i32(at: number): number {
@@ -77,7 +99,7 @@ export class Fields {
 
   u64(at: number): bigint {
     this.check(at, 8);
-    return this.#chunk.view.getBigUint64(this.#start + at, this.little);
+    return this.chunk.view.getBigUint64(this.viewAt + at, this.little);
   }
 
   /**
@@ -89,8 +111,8 @@ export class Fields {
     let high: number;
     if (at >= 0 && at + 8 <= this.length && at % 1 === 0) {
       // In bounds (nearly always): both halves without a bounds check each.
-      const view = this.#chunk.view;
-      const index = this.#start + at;
+      const view = this.chunk.view;
+      const index = this.viewAt + at;
       low = view.getUint32(index + (this.little ? 0 : 4), this.little);
       high = view.getUint32(index + (this.little ? 4 : 0), this.little);
     } else {
@@ -125,17 +147,17 @@ export class Fields {
   /** The NUL-terminated byte string starting at `at`, without the NUL. */
   cString(at: number, what: string): Uint8Array {
     this.check(at, 0, "out-of-bounds", what);
-    const bytes = this.#chunk.bytes;
-    const limit = this.#start + this.length;
-    const end = bytes.indexOf(0, this.#start + at);
+    const bytes = this.chunk.bytes;
+    const limit = this.start + this.length;
+    const end = bytes.indexOf(0, this.start + at);
     if (end < 0 || end >= limit) throw fail("malformed", this.fileOffset + at, `${what} is not NUL-terminated`);
-    return bytes.subarray(this.#start + at, end);
+    return bytes.subarray(this.start + at, end);
   }
 
   /** A sub-range of these bytes, with the same byte order. */
   slice(at: number, size: number, kind: AnalyzeErrorKind, what: string): Fields {
     this.check(at, size, kind, what);
-    return new Fields(this.#chunk, this.#start + at, size, this.little, this.fileOffset + at);
+    return new Fields(this.chunk, this.start + at, size, this.little, this.fileOffset + at);
   }
 }
 

@@ -38,33 +38,32 @@ const MAX_FETCHES = 4096;
 /** The ranges fetched so far, serving any request that lies inside one of them. */
 class FetchedRanges implements ByteSource {
   readonly complete = false;
-  readonly #chunks: Chunk[] = [];
+  private readonly chunks: Chunk[] = [];
   /** Ranges the running parser will want later (`FileWindow.prefetchLater`), for the next round. */
-  #deferred: Range[] = [];
+  private deferred: Range[] = [];
   /** The chunk the last lookup found: a parser reads one table after another from the same read. */
-  #last: Chunk | undefined;
+  private last: Chunk | undefined;
 
   locate(offset: number, length: number): Chunk {
-    const found = this.#find(offset, length);
+    const found = this.find(offset, length);
     if (found === undefined) throw new NeedBytes([{ offset, length }]);
     return found;
   }
 
   has(offset: number, length: number): boolean {
-    return this.#find(offset, length) !== undefined;
+    return this.find(offset, length) !== undefined;
   }
 
   // An indexed loop, not for-of with destructuring: most calls run before the JIT has compiled
   // this, where the iterator protocol costs several calls per chunk.
-  #find(offset: number, length: number): Chunk | undefined {
-    const last = this.#last;
-    if (last !== undefined && offset >= last.offset && offset + length <= last.offset + last.bytes.length) return last;
-    const chunks = this.#chunks;
+  private find(offset: number, length: number): Chunk | undefined {
+    const last = this.last;
+    if (last !== undefined && offset >= last.offset && offset + length <= last.end) return last;
+    const chunks = this.chunks;
     for (let index = 0; index < chunks.length; index += 1) {
       const candidate = chunks[index] as Chunk;
-      const start = offset - candidate.offset;
-      if (start >= 0 && start + length <= candidate.bytes.length) {
-        this.#last = candidate;
+      if (offset >= candidate.offset && offset + length <= candidate.end) {
+        this.last = candidate;
         return candidate;
       }
     }
@@ -72,18 +71,18 @@ class FetchedRanges implements ByteSource {
   }
 
   defer(ranges: readonly Range[]): void {
-    for (let index = 0; index < ranges.length; index += 1) this.#deferred.push(ranges[index] as Range);
+    for (let index = 0; index < ranges.length; index += 1) this.deferred.push(ranges[index] as Range);
   }
 
   /** The deferred ranges, handed over once: each run of the parser names its own again. */
   takeDeferred(): Range[] {
-    const deferred = this.#deferred;
-    this.#deferred = [];
+    const deferred = this.deferred;
+    this.deferred = [];
     return deferred;
   }
 
   add(offset: number, bytes: Uint8Array): void {
-    this.#chunks.push(chunkOf(bytes, offset));
+    this.chunks.push(chunkOf(bytes, offset));
   }
 }
 

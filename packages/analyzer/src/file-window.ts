@@ -43,14 +43,14 @@ export class FileWindow {
   readonly source: ByteSource;
   readonly base: number;
   readonly size: number;
-  readonly #memos: Map<string, unknown>;
+  private readonly memos: Map<string, unknown>;
 
   /** `memos` outlives a run: the driver keeps it across re-runs of the same analysis. */
   constructor(source: ByteSource, base: number, size: number, memos: Map<string, unknown> = new Map()) {
     this.source = source;
     this.base = base;
     this.size = size;
-    this.#memos = memos;
+    this.memos = memos;
   }
 
   /**
@@ -61,10 +61,10 @@ export class FileWindow {
   memo<T>(stage: string, compute: () => T): T {
     // The whole file (base 0) keys stages by name alone: no string built per call.
     const key = this.base === 0 ? stage : `${this.base}:${stage}`;
-    const known = this.#memos.get(key);
-    if (known !== undefined || this.#memos.has(key)) return known as T;
+    const known = this.memos.get(key);
+    if (known !== undefined || this.memos.has(key)) return known as T;
     const value = compute();
-    this.#memos.set(key, value);
+    this.memos.set(key, value);
     return value;
   }
 
@@ -145,6 +145,6 @@ export class FileWindow {
         `${what} extends past the end of the file`,
       );
     }
-    return new FileWindow(this.source, this.base + offset, size, this.#memos);
+    return new FileWindow(this.source, this.base + offset, size, this.memos);
   }
 }
