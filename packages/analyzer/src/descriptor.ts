@@ -102,7 +102,11 @@ export function readDescriptors<E extends DescriptorExport>(
   found: readonly E[],
   spaceOf: (entry: E) => AddressSpace,
 ): PluginDescriptorInfo[] {
-  window.prefetch(() => found.map(({ offset }) => [offset, format.layout.size]));
+  window.prefetch(() => {
+    const ranges: [number, number][] = [];
+    for (let index = 0; index < found.length; index += 1) ranges.push([(found[index] as E).offset, format.layout.size]);
+    return ranges;
+  });
   // Plain loops and literals (no map, no spread): the last runs of every analysis end here.
   const infos: PluginDescriptorInfo[] = [];
   for (let index = 0; index < found.length; index += 1) {
@@ -161,7 +165,14 @@ function readDescriptor(
   for (let index = 0; index < fields.length; index += 1) {
     located.push(locateString(window, raw, layout, fields[index] as StringField, space, exportName));
   }
-  window.prefetch(() => located.map((string) => (string.empty ? undefined : [string.at, string.size])));
+  window.prefetch(() => {
+    const ranges: [number, number][] = [];
+    for (let index = 0; index < located.length; index += 1) {
+      const string = located[index] as LocatedString;
+      if (!string.empty) ranges.push([string.at, string.size]);
+    }
+    return ranges;
+  });
   const strings: Record<StringField["name"], string> = { name: "", version: "", description: "" };
   for (let index = 0; index < located.length; index += 1) {
     const string = located[index] as LocatedString;

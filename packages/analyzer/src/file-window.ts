@@ -69,7 +69,8 @@ export class FileWindow {
   }
 
   contains(offset: number, length: number): boolean {
-    return Number.isSafeInteger(offset) && offset >= 0 && length >= 0 && offset + length <= this.size;
+    // Within [0, size] an integer is a safe integer; `% 1` tests it without a call.
+    return offset >= 0 && length >= 0 && offset + length <= this.size && offset % 1 === 0;
   }
 
   /**
