@@ -5,7 +5,7 @@
  * the parser again, so parsers never await (see `drive.ts`).
  */
 import { type Chunk, chunkOf, Fields } from "./bytes.ts";
-import { type AnalyzeErrorKind, fail } from "./errors.ts";
+import { type AnalyzeError, type AnalyzeErrorKind, fail } from "./errors.ts";
 
 /** Where a parser's bytes come from: the whole file in memory, or what has been fetched so far. */
 export interface ByteSource {
@@ -82,14 +82,22 @@ export class FileWindow {
     // `contains`, inline: every field table of a scan passes here, mostly in the interpreter.
     // Within [0, size], an integer offset is a safe integer.
     if (!(offset >= 0 && length >= 0 && offset + length <= this.size && offset % 1 === 0)) {
-      const at = this.base + Math.max(0, Math.min(Number.isFinite(offset) ? offset : this.size, this.size));
-      const reason = kind === "truncated" ? "the file ends before" : "the file does not contain";
-      throw fail(kind, at, `${reason} ${what} (${length} bytes at 0x${offset.toString(16)})`);
+      throw this.outside(offset, length, kind, what);
     }
     if (length === 0) return new Fields(EMPTY, 0, 0, little, this.base + offset);
     const at = this.base + offset;
     const chunk = this.source.locate(at, length);
     return new Fields(chunk, at - chunk.offset, length, little, at);
+  }
+
+  /**
+   * The error for a range outside the window. Kept out of `read`, which the JIT compiles into
+   * every parser that calls it: the message's code would be compiled there too.
+   */
+  private outside(offset: number, length: number, kind: AnalyzeErrorKind, what: string): AnalyzeError {
+    const at = this.base + Math.max(0, Math.min(Number.isFinite(offset) ? offset : this.size, this.size));
+    const reason = kind === "truncated" ? "the file ends before" : "the file does not contain";
+    return fail(kind, at, `${reason} ${what} (${length} bytes at 0x${offset.toString(16)})`);
   }
 
   /** Whether `read` would return these bytes now, without fetching. */
