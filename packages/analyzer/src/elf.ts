@@ -96,11 +96,12 @@ export function parseElf(window: FileWindow): PluginDescriptorInfo[] {
   });
   // Section headers are optional (stripped files); read them only when the dynamic segment is not enough.
   const sections = (): SectionHeader[] => window.memo("elf-sections", () => readSectionHeaders(window, header));
-  // What the relocation search reads first does not depend on the symbols: ask in the same round.
-  window.prefetchLater(() =>
-    window.memo("elf-first-relocation-reads", () => firstRelocationReads(header, dynamicTables)),
-  );
-  const symbols = window.memo("elf-symbols", () => readDynamicSymbols(window, header, dynamic, addresses, sections));
+  const symbols = window.memo("elf-symbols", () => {
+    // What the relocation search reads first does not depend on the symbols: it comes with the
+    // symbol tables' round, or the next. Named only while the symbols are still being read.
+    window.prefetchLater(() => firstRelocationReads(header, dynamicTables));
+    return readDynamicSymbols(window, header, dynamic, addresses, sections);
+  });
   if (symbols === undefined || symbols.descriptors.length === 0) return [];
 
   const layout = descriptorLayout(header.wide);
