@@ -209,21 +209,34 @@ function forEachRelrSlot(
   const sorted = [...slots].sort((a, b) => a - b);
   const lowest = sorted.length > 0 ? (sorted[0] as number) : Number.POSITIVE_INFINITY;
   const highest = sorted.length > 0 ? (sorted[sorted.length - 1] as number) : Number.NEGATIVE_INFINITY;
-  // The loop tests one byte per entry (bit 0, in the entry's least significant byte) and skips
-  // bitmaps whose range holds no slot: a table has hundreds of entries, most far from the slots.
+  // An entry's kind is bit 0 of its least significant byte: the loops test that one byte, and a
+  // table has hundreds of entries, most of them bitmaps far from the slots.
   const bytes = entries.bytes;
   const lowByte = header.little ? 0 : word - 1;
   let next = 0;
-  for (let index = 0, at = 0; index < count; index += 1, at += entrySize) {
+  let index = 0;
+  let at = 0;
+  while (index < count) {
     if (((bytes[at + lowByte] ?? 0) & 1) === 0) {
       const address = entries.uword(at, header.wide, "a RELR address");
       if (slots.has(address)) visit(address);
       next = address + word;
+      index += 1;
+      at += entrySize;
       continue;
     }
-    const end = next + bitsPerEntry * word;
-    if (highest >= next && lowest < end) testBitmap(entries, at, header, next, end, sorted, visit);
-    next = end;
+    // A run of bitmaps. Only those that start at or below the highest slot can relocate one
+    // (each starts where the last ended); the rest are skipped, for the entry after the run is
+    // an address, which sets `next` anew.
+    for (; index < count && next <= highest && ((bytes[at + lowByte] ?? 0) & 1) === 1; index += 1, at += entrySize) {
+      const end = next + bitsPerEntry * word;
+      if (lowest < end) testBitmap(entries, at, header, next, end, sorted, visit);
+      next = end;
+    }
+    while (index < count && ((bytes[at + lowByte] ?? 0) & 1) === 1) {
+      index += 1;
+      at += entrySize;
+    }
   }
 }
 
