@@ -7,7 +7,6 @@
  */
 import { cc, dlopen, linkSymbols, type Pointer } from "bun:ffi";
 import { existsSync, mkdirSync, renameSync, rmSync } from "node:fs";
-import { homedir, tmpdir } from "node:os";
 import { join } from "node:path";
 import { MemflowError } from "../error.ts";
 import { cacheDirectory } from "../plugin-files/cache-directory.ts";
@@ -68,17 +67,34 @@ function compileWithTinyCC() {
   return linkSymbols(withPointers as unknown as Linked).symbols;
 }
 
+/**
+ * node:os, loaded when first needed: importing it costs a command that loads a plugin a few tenths
+ * of a millisecond, and the usual path needs none of it.
+ */
+function nodeOs(): typeof import("node:os") {
+  return require("node:os") as typeof import("node:os");
+}
+
+/** The user's home: $HOME when set, which is what node:os's homedir returns first. */
+function homeDirectory(): string {
+  return process.env.HOME || nodeOs().homedir();
+}
+
+function createdFolder(folder: string): boolean {
+  try {
+    mkdirSync(folder, { recursive: true });
+    return true;
+  } catch {
+    return false; // not writable
+  }
+}
+
 /** memflow-ts's cache folder, or one in the temporary folder where that cannot be created. */
 function writableCacheDirectory(): string {
-  for (const candidate of [cacheDirectory({ env: process.env, home: homedir() }), join(tmpdir(), "memflow-ts-cache")]) {
-    try {
-      mkdirSync(candidate, { recursive: true });
-      return candidate;
-    } catch {
-      // not writable: try the next place
-    }
-  }
-  return tmpdir();
+  const cache = cacheDirectory({ env: process.env, home: homeDirectory() });
+  if (createdFolder(cache)) return cache;
+  const temporary = join(nodeOs().tmpdir(), "memflow-ts-cache");
+  return createdFolder(temporary) ? temporary : nodeOs().tmpdir();
 }
 
 /** The shim's sources as files a compiler can read (they are embedded in a compiled executable). */
