@@ -10,7 +10,7 @@ import type { MemoryRange, Page, PhysicalAddress } from "../os/page.ts";
 import type { ProcessInfo, ProcessState } from "../os/process-info.ts";
 import type { VirtualTranslation, VirtualTranslationFailure } from "../os/virtual-translate.ts";
 import type { OsInfo } from "../plugin/os.ts";
-import type { RecordType } from "./native-list.ts";
+import type { Records, RecordType } from "./native-list.ts";
 import {
   ARCHITECTURE_IDENT,
   ARCHITECTURE_TAG,
@@ -31,6 +31,8 @@ import {
 } from "./os-layouts.ts";
 
 const u64 = (view: DataView, at: number) => view.getBigUint64(at, true);
+/** The 8-byte field at `at` of a list's records: every such field is 8-aligned, as in the C structs. */
+const word = (records: Records, at: number) => records.words[at >>> 3] as bigint;
 const freeze = Object.freeze;
 
 /** X86 architectures by bits * 2 + address extensions; the others by tag and payload. */
@@ -99,48 +101,69 @@ export function pageAt(view: DataView, at: number): Page {
   });
 }
 
-export const ADDRESS: RecordType<bigint> = { size: 8, strings: 0, decode: (view, at) => u64(view, at) };
+export const ADDRESS: RecordType<bigint> = { size: 8, strings: 0, decode: (records, at) => word(records, at) };
+
+/**
+ * `count` ProcessInfos, the first at `start` with its strings from `strings[first]` on: one loop,
+ * fields read inline (RecordType.decodeAll), since `ps` decodes thousands at start-up.
+ */
+function processInfos(
+  { view, words }: Records,
+  start: number,
+  count: number,
+  strings: readonly string[],
+  first: number,
+): ProcessInfo[] {
+  const infos = new Array<ProcessInfo>(count);
+  for (let index = 0; index < count; index += 1) {
+    const at = start + index * PROCESS_INFO.SIZE;
+    const word = at >>> 3; // 8-aligned, as every 8-byte field of the C struct
+    const text = first + index * 3;
+    infos[index] = freeze({
+      address: words[word + PROCESS_INFO.ADDRESS / 8] as bigint,
+      pid: view.getUint32(at + PROCESS_INFO.PID, true),
+      state: processStateAt(view, at + PROCESS_INFO.STATE),
+      name: strings[text] ?? "",
+      path: strings[text + 1] ?? "",
+      commandLine: strings[text + 2] ?? "",
+      sysArch: architectureAt(view, at + PROCESS_INFO.SYS_ARCH),
+      procArch: architectureAt(view, at + PROCESS_INFO.PROC_ARCH),
+      dtb1: words[word + PROCESS_INFO.DTB1 / 8] as bigint,
+      dtb2: words[word + PROCESS_INFO.DTB2 / 8] as bigint,
+    });
+  }
+  return infos;
+}
 
 export const PROCESS_INFO_RECORD: RecordType<ProcessInfo> = {
   size: PROCESS_INFO.SIZE,
   strings: 3,
-  decode: (view, at, strings, first) =>
-    freeze({
-      address: u64(view, at + PROCESS_INFO.ADDRESS),
-      pid: view.getUint32(at + PROCESS_INFO.PID, true),
-      state: processStateAt(view, at + PROCESS_INFO.STATE),
-      name: strings[first] ?? "",
-      path: strings[first + 1] ?? "",
-      commandLine: strings[first + 2] ?? "",
-      sysArch: architectureAt(view, at + PROCESS_INFO.SYS_ARCH),
-      procArch: architectureAt(view, at + PROCESS_INFO.PROC_ARCH),
-      dtb1: u64(view, at + PROCESS_INFO.DTB1),
-      dtb2: u64(view, at + PROCESS_INFO.DTB2),
-    }),
+  decode: (records, at, strings, first) => processInfos(records, at, 1, strings, first)[0] as ProcessInfo,
+  decodeAll: (records, count, strings) => processInfos(records, 0, count, strings, 0),
 };
 
 export const MODULE_INFO_RECORD: RecordType<ModuleInfo> = {
   size: MODULE_INFO.SIZE,
   strings: 2,
-  decode: (view, at, strings, first) =>
+  decode: (records, at, strings, first) =>
     freeze({
-      address: u64(view, at + MODULE_INFO.ADDRESS),
-      parentProcess: u64(view, at + MODULE_INFO.PARENT_PROCESS),
-      base: u64(view, at + MODULE_INFO.BASE),
-      size: u64(view, at + MODULE_INFO.SIZE_FIELD),
+      address: word(records, at + MODULE_INFO.ADDRESS),
+      parentProcess: word(records, at + MODULE_INFO.PARENT_PROCESS),
+      base: word(records, at + MODULE_INFO.BASE),
+      size: word(records, at + MODULE_INFO.SIZE_FIELD),
       name: strings[first] ?? "",
       path: strings[first + 1] ?? "",
-      arch: architectureAt(view, at + MODULE_INFO.ARCH),
+      arch: architectureAt(records.view, at + MODULE_INFO.ARCH),
     }),
 };
 
 export const MODULE_ADDRESS_INFO_RECORD: RecordType<ModuleAddressInfo> = {
   size: MODULE_ADDRESS_INFO.SIZE,
   strings: 0,
-  decode: (view, at) =>
+  decode: (records, at) =>
     freeze({
-      address: u64(view, at + MODULE_ADDRESS_INFO.ADDRESS),
-      arch: architectureAt(view, at + MODULE_ADDRESS_INFO.ARCH),
+      address: word(records, at + MODULE_ADDRESS_INFO.ADDRESS),
+      arch: architectureAt(records.view, at + MODULE_ADDRESS_INFO.ARCH),
     }),
 };
 
@@ -148,50 +171,50 @@ export const MODULE_ADDRESS_INFO_RECORD: RecordType<ModuleAddressInfo> = {
 export const NAMED_OFFSET_RECORD: RecordType<ImportInfo & ExportInfo> = {
   size: IMPORT_INFO.SIZE,
   strings: 1,
-  decode: (view, at, strings, first) =>
-    freeze({ name: strings[first] ?? "", offset: u64(view, at + IMPORT_INFO.OFFSET) }),
+  decode: (records, at, strings, first) =>
+    freeze({ name: strings[first] ?? "", offset: word(records, at + IMPORT_INFO.OFFSET) }),
 };
 
 export const SECTION_INFO_RECORD: RecordType<SectionInfo> = {
   size: SECTION_INFO.SIZE,
   strings: 1,
-  decode: (view, at, strings, first) =>
+  decode: (records, at, strings, first) =>
     freeze({
       name: strings[first] ?? "",
-      base: u64(view, at + SECTION_INFO.BASE),
-      size: u64(view, at + SECTION_INFO.SIZE_FIELD),
+      base: word(records, at + SECTION_INFO.BASE),
+      size: word(records, at + SECTION_INFO.SIZE_FIELD),
     }),
 };
 
 export const MEMORY_RANGE_RECORD: RecordType<MemoryRange> = {
   size: MEMORY_RANGE.SIZE,
   strings: 0,
-  decode: (view, at) =>
+  decode: (records, at) =>
     freeze({
-      address: u64(view, at + MEMORY_RANGE.ADDRESS),
-      size: u64(view, at + MEMORY_RANGE.SIZE_FIELD),
-      pageType: view.getUint8(at + MEMORY_RANGE.PAGE_TYPE),
+      address: word(records, at + MEMORY_RANGE.ADDRESS),
+      size: word(records, at + MEMORY_RANGE.SIZE_FIELD),
+      pageType: records.view.getUint8(at + MEMORY_RANGE.PAGE_TYPE),
     }),
 };
 
 export const TRANSLATION_RECORD: RecordType<VirtualTranslation> = {
   size: VIRTUAL_TRANSLATION.SIZE,
   strings: 0,
-  decode: (view, at) =>
+  decode: (records, at) =>
     freeze({
-      inVirtual: u64(view, at + VIRTUAL_TRANSLATION.IN_VIRTUAL),
-      size: u64(view, at + VIRTUAL_TRANSLATION.SIZE_FIELD),
-      outPhysical: physicalAddressAt(view, at + VIRTUAL_TRANSLATION.OUT_PHYSICAL),
+      inVirtual: word(records, at + VIRTUAL_TRANSLATION.IN_VIRTUAL),
+      size: word(records, at + VIRTUAL_TRANSLATION.SIZE_FIELD),
+      outPhysical: physicalAddressAt(records.view, at + VIRTUAL_TRANSLATION.OUT_PHYSICAL),
     }),
 };
 
 export const TRANSLATION_FAILURE_RECORD: RecordType<VirtualTranslationFailure> = {
   size: VIRTUAL_TRANSLATION_FAIL.SIZE,
   strings: 0,
-  decode: (view, at) =>
+  decode: (records, at) =>
     freeze({
-      from: u64(view, at + VIRTUAL_TRANSLATION_FAIL.FROM),
-      size: u64(view, at + VIRTUAL_TRANSLATION_FAIL.SIZE_FIELD),
+      from: word(records, at + VIRTUAL_TRANSLATION_FAIL.FROM),
+      size: word(records, at + VIRTUAL_TRANSLATION_FAIL.SIZE_FIELD),
     }),
 };
 
