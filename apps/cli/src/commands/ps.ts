@@ -44,8 +44,9 @@ export const psCommand: Command = {
       printer(context).json(processes.map(processInfoJson));
       return ExitCode.ok;
     }
-    const rows = processes.map(processRow);
-    context.stdout.write(formatTable(PROCESS_COLUMNS, values.quiet === true ? rows : [PROCESS_HEADER, ...rows]));
+    const rows: string[][] = values.quiet === true ? [] : [PROCESS_HEADER];
+    for (const info of processes) rows.push(processRow(info));
+    context.stdout.write(formatTable(PROCESS_COLUMNS, rows));
     return ExitCode.ok;
   },
 };
