@@ -73,11 +73,11 @@ export function formatTable(widths: readonly number[], rows: readonly (readonly 
   return lines.length === 0 ? "" : `${lines.join("\n")}\n`;
 }
 
-/** Runs of spaces by length, each made once. */
+/** Runs of spaces by length, each made once (read inline below: a call per cell costs, cold). */
 const SPACES: string[] = [];
 
 function spaces(count: number): string {
-  SPACES[count] ??= " ".repeat(count);
+  SPACES[count] = " ".repeat(count);
   return SPACES[count];
 }
 
@@ -94,7 +94,8 @@ function tableLines(widths: readonly number[], rows: readonly (readonly string[]
     for (let index = 0; index < last; index += 1) {
       const cell = row[index] ?? "";
       const padding = (widths[index] ?? 0) - cell.length;
-      line += cell + spaces(padding > 0 ? padding + 1 : 1);
+      const count = padding > 0 ? padding + 1 : 1;
+      line += cell + (SPACES[count] ?? spaces(count));
     }
     lines[at] = (line + (row[last] ?? "")).trimEnd();
   }

@@ -35,8 +35,11 @@ const u64 = (view: DataView, at: number) => view.getBigUint64(at, true);
 const word = (records: Records, at: number) => records.words[at >>> 3] as bigint;
 const freeze = Object.freeze;
 
-/** X86 architectures by bits * 2 + address extensions; the others by tag and payload. */
-const x86Architectures = new Map<number, ArchitectureIdent>();
+/**
+ * X86 architectures by bits * 2 + address extensions (an array: a list of processes looks up
+ * two per record, cold); the others by tag and payload.
+ */
+const x86Architectures: (ArchitectureIdent | undefined)[] = [];
 const otherArchitectures = new Map<string, ArchitectureIdent>();
 
 /** memflow's ArchitectureIdent at `at`: its tag, and only the payload the tag uses. */
@@ -46,10 +49,10 @@ export function architectureAt(view: DataView, at: number): ArchitectureIdent {
     const bits = view.getUint8(at + ARCHITECTURE_IDENT.X86_BITS);
     const addressExtensions = view.getUint8(at + ARCHITECTURE_IDENT.X86_ADDRESS_EXTENSIONS) !== 0;
     const key = bits * 2 + (addressExtensions ? 1 : 0);
-    let arch = x86Architectures.get(key);
+    let arch = x86Architectures[key];
     if (arch === undefined) {
       arch = freeze({ kind: "X86", bits, addressExtensions });
-      x86Architectures.set(key, arch);
+      x86Architectures[key] = arch;
     }
     return arch;
   }
