@@ -11,8 +11,8 @@ import { join } from "node:path";
 import { MemflowError } from "../error.ts";
 import { cacheDirectory } from "../plugin-files/cache-directory.ts";
 import { compilerIdentity, findCompiler } from "../plugin-files/native-toolchain.ts";
-import { materialiseSourceTree, sourceTreeKey } from "../plugin-files/source-tree.ts";
-import { SHIM_INCLUDE_FOLDER, SHIM_SOURCE, SHIM_SOURCES } from "./shim-sources.ts";
+import { materialiseSourceTree } from "../plugin-files/source-tree.ts";
+import { SHIM_INCLUDE_FOLDER, SHIM_SOURCE, SHIM_SOURCES, shimSourcesKey } from "./shim-sources.ts";
 
 const SYMBOLS = {
   mf_open: { args: ["cstring", "ptr", "u64"], returns: "ptr" },
@@ -102,6 +102,16 @@ function shimSourceFolder(): string {
   return materialiseSourceTree(SHIM_SOURCES, writableCacheDirectory());
 }
 
+/**
+ * shimSourcesKey() of the sources a single-file executable embeds, put in by its build
+ * (tooling/scripts/build-bin.ts); from sources, undefined, and computed here.
+ */
+declare const MEMFLOW_TS_SHIM_SOURCES_KEY: string | undefined;
+
+function sourcesKey(): string {
+  return typeof MEMFLOW_TS_SHIM_SOURCES_KEY === "string" ? MEMFLOW_TS_SHIM_SOURCES_KEY : shimSourcesKey();
+}
+
 /** The system compiler's build of the shim, compiled once per source, ABI header, compiler and Bun version. */
 function compileWithSystemCompiler(): ReturnType<typeof compileWithTinyCC> | undefined {
   const choice = findCompiler();
@@ -109,7 +119,7 @@ function compileWithSystemCompiler(): ReturnType<typeof compileWithTinyCC> | und
   const compiler = choice.path;
   const version = compilerIdentity(compiler);
   const key = new Bun.CryptoHasher("sha256")
-    .update(sourceTreeKey(SHIM_SOURCES))
+    .update(sourcesKey())
     .update(version)
     .update(`${Bun.version}/${process.platform}/${process.arch}`)
     .digest("hex")
