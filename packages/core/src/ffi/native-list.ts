@@ -10,18 +10,19 @@ import { SHIM_LIST } from "./os-layouts.ts";
 import { nativeShim } from "./shim.ts";
 
 /**
- * Records as the shim lays them out: a DataView for any field, and the same bytes as 64-bit
- * words for the 8-byte fields most records are made of (an indexed read is cheaper than a
- * `getBigUint64` call in code that runs cold, once per command).
+ * Records as the shim lays them out: a DataView for any field, and the same bytes as 64-bit and
+ * 32-bit words (in this machine's byte order, as the C structs are). An indexed read is no call;
+ * a DataView read is, and in code that runs once per command, cold, calls are most of the cost.
  */
 export interface Records {
   readonly view: DataView;
   readonly words: BigUint64Array;
+  readonly halves: Uint32Array;
 }
 
 /** The records in `buffer`, whose length is a multiple of 8 (every record size is). */
 export function recordsIn(buffer: ArrayBuffer): Records {
-  return { view: new DataView(buffer), words: new BigUint64Array(buffer) };
+  return { view: new DataView(buffer), words: new BigUint64Array(buffer), halves: new Uint32Array(buffer) };
 }
 
 /** How a record type is decoded: its size, how many strings follow it, and the decoder. */

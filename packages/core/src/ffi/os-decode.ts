@@ -108,29 +108,65 @@ export const ADDRESS: RecordType<bigint> = { size: 8, strings: 0, decode: (recor
 
 /**
  * `count` ProcessInfos, the first at `start` with its strings from `strings[first]` on: one loop,
- * fields read inline (RecordType.decodeAll), since `ps` decodes thousands at start-up.
+ * fields read inline (RecordType.decodeAll), since `ps` decodes thousands at start-up. States
+ * and architectures repeat down a list, so each is decoded (a call) only when the 32-bit words
+ * that decide it (a state's tag and exit code; an architecture's tag and 8-byte payload) differ
+ * from the record before's, whose object is reused: decoding equal words gives an equal object.
  */
 function processInfos(
-  { view, words }: Records,
+  { view, words, halves }: Records,
   start: number,
   count: number,
   strings: readonly string[],
   first: number,
 ): ProcessInfo[] {
   const infos = new Array<ProcessInfo>(count);
+  const STATE_TAG = (PROCESS_INFO.STATE + PROCESS_STATE.TAG) / 4;
+  const EXIT_CODE = (PROCESS_INFO.STATE + PROCESS_STATE.EXIT_CODE) / 4;
+  const SYS_TAG = (PROCESS_INFO.SYS_ARCH + ARCHITECTURE_IDENT.TAG) / 4;
+  const SYS_VALUE = (PROCESS_INFO.SYS_ARCH + ARCHITECTURE_IDENT.VALUE) / 4;
+  const PROC_TAG = (PROCESS_INFO.PROC_ARCH + ARCHITECTURE_IDENT.TAG) / 4;
+  const PROC_VALUE = (PROCESS_INFO.PROC_ARCH + ARCHITECTURE_IDENT.VALUE) / 4;
+  // The words that decided the last state and architectures; -1 matches none, so the first
+  // record decodes all three.
+  let state: ProcessState | undefined;
+  let stateWords = [-1, -1];
+  let sysArch: ArchitectureIdent | undefined;
+  let sysWords = [-1, -1, -1];
+  let procArch: ArchitectureIdent | undefined;
+  let procWords = [-1, -1, -1];
   for (let index = 0; index < count; index += 1) {
     const at = start + index * PROCESS_INFO.SIZE;
     const word = at >>> 3; // 8-aligned, as every 8-byte field of the C struct
+    const half = at >>> 2;
     const text = first + index * 3;
+    if (halves[half + STATE_TAG] !== stateWords[0] || halves[half + EXIT_CODE] !== stateWords[1]) {
+      state = processStateAt(view, at + PROCESS_INFO.STATE);
+      stateWords = [halves[half + STATE_TAG] as number, halves[half + EXIT_CODE] as number];
+    }
+    const sys = half + SYS_VALUE;
+    if (halves[half + SYS_TAG] !== sysWords[0] || halves[sys] !== sysWords[1] || halves[sys + 1] !== sysWords[2]) {
+      sysArch = architectureAt(view, at + PROCESS_INFO.SYS_ARCH);
+      sysWords = [halves[half + SYS_TAG] as number, halves[sys] as number, halves[sys + 1] as number];
+    }
+    const proc = half + PROC_VALUE;
+    if (
+      halves[half + PROC_TAG] !== procWords[0] ||
+      halves[proc] !== procWords[1] ||
+      halves[proc + 1] !== procWords[2]
+    ) {
+      procArch = architectureAt(view, at + PROCESS_INFO.PROC_ARCH);
+      procWords = [halves[half + PROC_TAG] as number, halves[proc] as number, halves[proc + 1] as number];
+    }
     infos[index] = freeze({
       address: words[word + PROCESS_INFO.ADDRESS / 8] as bigint,
-      pid: view.getUint32(at + PROCESS_INFO.PID, true),
-      state: processStateAt(view, at + PROCESS_INFO.STATE),
+      pid: halves[half + PROCESS_INFO.PID / 4] as number,
+      state: state as ProcessState,
       name: strings[text] ?? "",
       path: strings[text + 1] ?? "",
       commandLine: strings[text + 2] ?? "",
-      sysArch: architectureAt(view, at + PROCESS_INFO.SYS_ARCH),
-      procArch: architectureAt(view, at + PROCESS_INFO.PROC_ARCH),
+      sysArch: sysArch as ArchitectureIdent,
+      procArch: procArch as ArchitectureIdent,
       dtb1: words[word + PROCESS_INFO.DTB1 / 8] as bigint,
       dtb2: words[word + PROCESS_INFO.DTB2 / 8] as bigint,
     });
