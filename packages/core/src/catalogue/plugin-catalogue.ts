@@ -10,7 +10,6 @@ import { type BigIntStats, lstatSync, readdirSync, readFileSync, realpathSync } 
 import { basename, join } from "node:path";
 import type { PluginKind } from "@memflow-ts/analyzer";
 import { MemflowError } from "../error.ts";
-import { metaPathFor } from "../plugin-files/plugin-metadata.ts";
 import { parsePluginName, tagMatches } from "../plugin-files/plugin-name.ts";
 import { pluginNameOfFile, pluginSearchPaths } from "../plugin-files/plugin-paths.ts";
 import { type Host, hostFor, hostPlatform, pluginExtension } from "../plugin-files/plugin-target.ts";
@@ -164,7 +163,7 @@ export class PluginCatalogue {
         this.#addRecording(path, {
           realPath: stats === undefined || realPrefix === undefined ? undefined : realPrefix + name,
           stats,
-          metaListed: listed.has(metaPathFor(name)),
+          listing: listed,
         });
       } catch (error) {
         if (!(error instanceof MemflowError)) throw error;

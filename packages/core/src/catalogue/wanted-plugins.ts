@@ -31,7 +31,8 @@ export function wantedNames(wanted: readonly WantedPlugin[]): WantedName[] {
  * Whether the file at `path` (its canonical path `realPath`) can be passed over: the cache knows
  * its current descriptors and none is a wanted plugin. A file the cache does not know, or that
  * cannot be stat'ed, is not passed over: reading it says what it is, or records why not. `known`
- * is its stats when the caller has them. Plain loops: a scan runs this cold for every file.
+ * is its stats when the caller found it a regular file (a listing's lstat); without them it is
+ * stat'ed here. Plain loops, no call not needed: a scan runs this cold for every file.
  */
 export function canPassOver(
   path: string,
@@ -40,13 +41,15 @@ export function canPassOver(
   cache: DescriptorCache,
   known?: BigIntStats,
 ): boolean {
-  let stats: BigIntStats;
-  try {
-    stats = known ?? statSync(path, { bigint: true });
-  } catch {
-    return false;
+  let stats = known;
+  if (stats === undefined) {
+    try {
+      stats = statSync(path, { bigint: true });
+    } catch {
+      return false;
+    }
+    if (!stats.isFile()) return false;
   }
-  if (!stats.isFile()) return false;
   const descriptors = cache.get(descriptorCacheKey(realPath, stats));
   if (descriptors === undefined) return false;
   for (let index = 0; index < descriptors.length; index += 1) {
