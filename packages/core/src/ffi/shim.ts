@@ -12,7 +12,13 @@ import { MemflowError } from "../error.ts";
 import { cacheDirectory } from "../plugin-files/cache-directory.ts";
 import { compilerIdentity, findCompiler } from "../plugin-files/native-toolchain.ts";
 import { materialiseSourceTree } from "../plugin-files/source-tree.ts";
-import { SHIM_INCLUDE_FOLDER, SHIM_SOURCE, SHIM_SOURCES, shimSourcesKey } from "./shim-sources.ts";
+
+/**
+ * The shim's sources (140 KB of text), loaded when first needed: to compile the shim, or, from
+ * sources, for their digest. An executable that finds its cached build needs none of them, and
+ * loading them cost it about 0.4 ms of start-up.
+ */
+const shimSources = () => require("./shim-sources.ts") as typeof import("./shim-sources.ts");
 
 const SYMBOLS = {
   mf_open: { args: ["cstring", "ptr", "u64"], returns: "ptr" },
@@ -56,6 +62,7 @@ export type ShimKind = "system" | "tinycc";
  */
 function compileWithTinyCC() {
   const folder = shimSourceFolder();
+  const { SHIM_INCLUDE_FOLDER, SHIM_SOURCE } = shimSources();
   const compiled = cc({
     source: join(folder, SHIM_SOURCE),
     include: [join(folder, SHIM_INCLUDE_FOLDER)],
@@ -99,7 +106,7 @@ function writableCacheDirectory(): string {
 
 /** The shim's sources as files a compiler can read (they are embedded in a compiled executable). */
 function shimSourceFolder(): string {
-  return materialiseSourceTree(SHIM_SOURCES, writableCacheDirectory());
+  return materialiseSourceTree(shimSources().SHIM_SOURCES, writableCacheDirectory());
 }
 
 /**
@@ -109,7 +116,7 @@ function shimSourceFolder(): string {
 declare const MEMFLOW_TS_SHIM_SOURCES_KEY: string | undefined;
 
 function sourcesKey(): string {
-  return typeof MEMFLOW_TS_SHIM_SOURCES_KEY === "string" ? MEMFLOW_TS_SHIM_SOURCES_KEY : shimSourcesKey();
+  return typeof MEMFLOW_TS_SHIM_SOURCES_KEY === "string" ? MEMFLOW_TS_SHIM_SOURCES_KEY : shimSources().shimSourcesKey();
 }
 
 /** The system compiler's build of the shim, compiled once per source, ABI header, compiler and Bun version. */
@@ -129,6 +136,7 @@ function compileWithSystemCompiler(): ReturnType<typeof compileWithTinyCC> | und
     // Build beside the target and rename, so a concurrent process never loads half a file.
     const partial = `${library}.${process.pid}.tmp`;
     const folder = shimSourceFolder();
+    const { SHIM_INCLUDE_FOLDER, SHIM_SOURCE } = shimSources();
     const include = `-I${join(folder, SHIM_INCLUDE_FOLDER)}`;
     const build = Bun.spawnSync(
       [compiler, "-O2", "-shared", "-fPIC", "-pthread", include, "-o", partial, join(folder, SHIM_SOURCE), "-ldl"],
