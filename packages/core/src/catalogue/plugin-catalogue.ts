@@ -145,7 +145,7 @@ export class PluginCatalogue {
       this.#directories.push({ path: directory, error });
       throw error;
     }
-    this.#directories.push({ path: directory });
+    this.#directories.push({ path: directory, names });
     const extension = `.${pluginExtension(this.host.platform)}`;
     const listed = new Set(names);
     // Resolved once: a regular file's real path is then the folder's plus its name, which saves a

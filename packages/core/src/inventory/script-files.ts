@@ -40,15 +40,15 @@ function provide(modules: Readonly<Record<string, () => object>>): void {
 }
 
 /**
- * The plugin files in `directory`, in name order; none when it cannot be read. The folder is
- * listed by name and only a match is stat'ed (as a listing's file type would say, a link is not
- * a directory): a chain command lists the plugin folder here after the catalogue did, and file
- * types would build an object per name, cold, for some 400 names (decision 0007).
+ * The plugin files in `directory`, in name order; none when it cannot be read. `listing` is its
+ * names when the caller listed it already (the catalogue has, in the same scan); otherwise it is
+ * listed here. Only a match is stat'ed (as a listing's file type would say, a link is not a
+ * directory): file types would build an object per name, cold, for some 400 names (decision 0007).
  */
-export function scriptPluginFiles(directory: string): string[] {
-  let names: string[];
+export function scriptPluginFiles(directory: string, listing?: readonly string[]): string[] {
+  let names: readonly string[];
   try {
-    names = readdirSync(directory);
+    names = listing ?? readdirSync(directory);
   } catch {
     return [];
   }
