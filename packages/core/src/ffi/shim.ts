@@ -32,7 +32,7 @@ const SYMBOLS = {
   mf_metadata: { args: ["ptr", "ptr", "ptr", "ptr"], returns: "void" },
   // A batch of reads or writes, physical or virtual (`how`: transfer.h's TRANSFER_*).
   mf_transfer: { args: ["ptr", "ptr", "ptr", "ptr", "u64", "u32", "ptr"], returns: "i32" },
-  // The same for readBatch/writeBatch: records (transfer.h's BatchRecord), their buffer, count, how, plugin.
+  // The same for readBatch/writeBatch: records (transfer-records.h's BatchRecord), their buffer, count, how, plugin.
   mf_transfer_records: { args: ["ptr", "ptr", "ptr", "ptr", "u64", "u32", "ptr"], returns: "i32" },
   mf_read_into: { args: ["ptr", "ptr", "u64", "ptr", "u64", "u32", "ptr"], returns: "f64" },
   // Any other call of the OS layer: shape, entry, container, arguments, out, the entry's name (os-calls.h).
