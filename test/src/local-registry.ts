@@ -25,6 +25,8 @@ auth:
     file: ./htpasswd
     max_users: 1
 uplinks: {}
+# The CLI's platform packages carry a ~100 MB executable (the default limit is 10 MB).
+max_body_size: 400mb
 packages:
   "**":
     access: $all

@@ -23,7 +23,8 @@ const workDir = mkdtempSync(join(tmpdir(), "memflow-ts-pack-"));
 const projectDir = join(workDir, "consumer");
 /** By package name, and by workspace directory. */
 const packed = new Map<string, PackedPackage>();
-// The installed `memflow-ts` starts with `#!/usr/bin/env bun`: put this Bun first on PATH.
+// Without its platform package (the release publishes those) the installed `memflow-ts` launcher
+// runs the sources with the `bun` on PATH (decision 0007): put this Bun first there.
 const env = { ...process.env, PATH: `${dirname(process.execPath)}${delimiter}${process.env.PATH ?? ""}` };
 
 beforeAll(async () => {

@@ -10,14 +10,18 @@
  *
  * Steps (beforeAll): 1. copy the working tree into a temp git repository, add a changeset;
  * 2. `bun install` there; 3. start Verdaccio and register the publish user; 4. run the release
- * there; 5. make a fresh HOME (its own Bun and npm global folders) and install the CLI globally
- * with `bun add -g` and `npm i -g`. The tests then check what was released and use it.
+ * there, with the CLI's executable built for this machine's target only (`--bin-target`; the
+ * platform packages of decision 0007); 5. make a fresh HOME (its own Bun and npm global folders)
+ * and install the CLI globally with `bun add -g` and `npm i -g`, and once more with npm as for another
+ * CPU (no platform package). The tests then check what was released and use it.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { chromium } from "playwright-core";
+import { type BinTarget, hostBinTarget } from "../../tooling/scripts/build-bin.ts";
+import { cliPlatformPackage } from "../../tooling/scripts/cli-platform-packages.ts";
 import { requireTool } from "../../tooling/testing/require-tool.ts";
 import { RELEASE_STEP_TIMEOUT } from "../../tooling/testing/timeouts.ts";
 import {
@@ -38,6 +42,12 @@ import {
 /** Package name → folder; the release publishes exactly these. */
 const PUBLIC_PACKAGES = publicWorkspaces();
 const PUBLIC_NAMES = [...PUBLIC_PACKAGES.keys()];
+/** The one platform package the release builds here: building all five would take minutes more. */
+const hostTarget = hostBinTarget();
+if (hostTarget === undefined)
+  throw new Error(`bun build --compile has no target for ${process.platform}-${process.arch}`);
+const binTarget: BinTarget = hostTarget;
+const PLATFORM_PACKAGE = cliPlatformPackage(binTarget);
 
 const gcc = requireTool("gcc", "gcc");
 const browser = requireTool("chromium", "chromium");
@@ -46,7 +56,9 @@ const repoCopy = join(workDir, "repo");
 let registry: LocalRegistry | undefined;
 let home: FreshHome;
 let release: CommandResult;
-const installs: Record<"bun" | "npm", CommandResult> = {} as Record<"bun" | "npm", CommandResult>;
+const installs = {} as Record<"bun" | "npm" | "npmWithoutOptional", CommandResult>;
+/** The npm prefix of the install without optional dependencies. */
+let npmWithoutOptional: string;
 
 function versionIn(root: string, name: string): string {
   const directory = PUBLIC_PACKAGES.get(name);
@@ -90,7 +102,8 @@ beforeAll(async () => {
   // 3.
   registry = await startLocalRegistry(join(workDir, "registry"));
   // 4. What CONTRIBUTING.md's release section says to run.
-  release = await succeed([process.execPath, "run", "release", "--", "--registry", registry.url], repoCopy, {
+  const releaseArgs = ["--registry", registry.url, "--bin-target", binTarget];
+  release = await succeed([process.execPath, "run", "release", "--", ...releaseArgs], repoCopy, {
     ...git,
     TURBO_TELEMETRY_DISABLED: "1",
     NPM_CONFIG_TOKEN: registry.token,
@@ -100,6 +113,13 @@ beforeAll(async () => {
   const empty = userFolder("empty");
   installs.bun = await runCommand(["bun", "add", "-g", "@memflow-ts/cli"], { cwd: empty, env: home.env });
   installs.npm = await runCommand(["npm", "i", "-g", "@memflow-ts/cli"], { cwd: empty, env: home.env });
+  npmWithoutOptional = join(workDir, "user", "npm-without-optional");
+  // As on a machine of another CPU: npm installs no platform package (only this target's was released).
+  const otherCpu = process.arch === "arm64" ? "x64" : "arm64";
+  installs.npmWithoutOptional = await runCommand(["npm", "i", "-g", `--cpu=${otherCpu}`, "@memflow-ts/cli"], {
+    cwd: empty,
+    env: { ...home.env, npm_config_prefix: npmWithoutOptional },
+  });
 }, RELEASE_STEP_TIMEOUT * 2);
 
 afterAll(async () => {
@@ -139,29 +159,95 @@ describe("bun run release -- --registry <local Verdaccio>", () => {
     expect(release.stdout).toContain("publish @memflow-ts/cli@");
   });
 
+  test("publishes the CLI's executable as a platform package before the CLI, which names it as an optional dependency", async () => {
+    const version = versionIn(repoCopy, "@memflow-ts/cli");
+    const response = await fetch(`${registry?.url}${PLATFORM_PACKAGE.replace("/", "%2f")}`);
+    expect(response.status).toBe(200);
+    const document = (await response.json()) as {
+      versions: Record<string, { os?: string[]; cpu?: string[]; bin?: unknown; dist: { unpackedSize?: number } }>;
+    };
+    const manifest = document.versions[version];
+    expect({ os: manifest?.os, cpu: manifest?.cpu, bin: manifest?.bin }).toEqual({
+      os: [process.platform],
+      cpu: [process.arch],
+      bin: undefined,
+    });
+    const cli = (await (await fetch(`${registry?.url}@memflow-ts%2fcli`)).json()) as {
+      versions: Record<string, { optionalDependencies?: Record<string, string>; bin?: Record<string, string> }>;
+    };
+    expect(cli.versions[version]?.optionalDependencies).toEqual({ [PLATFORM_PACKAGE]: version });
+    expect(cli.versions[version]?.bin).toEqual({ "memflow-ts": "bin/memflow-ts" });
+    const order = [`publish ${PLATFORM_PACKAGE}@${version}`, `publish @memflow-ts/cli@${version}`];
+    const positions = order.map((line) => release.stdout.lastIndexOf(line));
+    expect(positions[0]).toBeGreaterThan(-1);
+    expect(positions[0]).toBeLessThan(positions[1] ?? -1);
+    // The workspace's package.json is left without them.
+    expect(
+      JSON.parse(readFileSync(join(repoCopy, "apps", "cli", "package.json"), "utf8")).optionalDependencies,
+    ).toBeUndefined();
+  });
+
   test("a second run publishes nothing: every version is already on the registry", async () => {
     const again = await succeed(
-      [process.execPath, "run", "release", "--", "--registry", registry?.url ?? "", "--dry-run"],
+      [
+        process.execPath,
+        "run",
+        "release",
+        "--",
+        "--registry",
+        registry?.url ?? "",
+        "--bin-target",
+        binTarget,
+        "--dry-run",
+      ],
       repoCopy,
       process.env,
     );
     expect(again.stdout).not.toContain("would publish");
-    expect(again.stdout.match(/^skip @memflow-ts\/\S+: already on /gm)?.length).toBe(PUBLIC_NAMES.length);
+    // The public packages and the one platform package.
+    expect(again.stdout.match(/^skip @memflow-ts\/\S+: already on /gm)?.length).toBe(PUBLIC_NAMES.length + 1);
   });
 });
 
 describe("a new user, installing from that registry", () => {
-  test.each(["bun", "npm"] as const)("%s installs the CLI globally and memflow-ts --version answers", async (tool) => {
-    expect({
-      exitCode: installs[tool].exitCode,
-      stderr: installs[tool].exitCode === 0 ? "" : installs[tool].stderr,
-    }).toEqual({
-      exitCode: 0,
-      stderr: "",
-    });
-    const bin = join(tool === "bun" ? home.bunBin : home.npmBin, "memflow-ts");
+  test.each(["bun", "npm"] as const)(
+    "%s installs the CLI globally, and its memflow-ts is the executable: it answers without Bun on PATH",
+    async (tool) => {
+      expect({
+        exitCode: installs[tool].exitCode,
+        stderr: installs[tool].exitCode === 0 ? "" : installs[tool].stderr,
+      }).toEqual({
+        exitCode: 0,
+        stderr: "",
+      });
+      const binFolder = tool === "bun" ? home.bunBin : home.npmBin;
+      const bin = join(binFolder, "memflow-ts");
+      const cli = versionIn(repoCopy, "@memflow-ts/cli");
+      // The launcher falls back to `bun src/main.ts`, which would exit 127 here: no Bun on this PATH.
+      const noBun = { ...home.env, PATH: binFolder };
+      const version = await succeed([bin, "--version"], userFolder("empty"), noBun);
+      expect(version.stdout.trim()).toBe(cli);
+      const listed = await succeed([bin, "plugins", "ls", "--json"], userFolder("empty"), noBun);
+      expect(JSON.parse(listed.stdout)).toEqual([]);
+    },
+    RELEASE_STEP_TIMEOUT,
+  );
+
+  test("without a platform package (npm i -g --cpu=<another>), the CLI runs from its sources with Bun", async () => {
+    expect(installs.npmWithoutOptional.exitCode).toBe(0);
+    const cli = join(npmWithoutOptional, "lib", "node_modules", "@memflow-ts", "cli");
+    expect(existsSync(join(cli, "node_modules", PLATFORM_PACKAGE))).toBe(false);
+    const bin = join(npmWithoutOptional, "bin", "memflow-ts");
     const version = await succeed([bin, "--version"], userFolder("empty"), home.env);
     expect(version.stdout.trim()).toBe(versionIn(repoCopy, "@memflow-ts/cli"));
+    const noBun = await runCommand([bin, "--version"], {
+      cwd: userFolder("empty"),
+      env: { ...home.env, PATH: "/nonexistent" },
+    });
+    expect({ exitCode: noBun.exitCode, stderr: noBun.stderr }).toEqual({
+      exitCode: 127,
+      stderr: expect.stringContaining("Bun is not on PATH"),
+    });
   });
 
   test.skipIf(!gcc.available)(

@@ -7,10 +7,12 @@
  * appended (so their digests differ), named and described the way memflowup installs them. Runs
  * are interleaved; each ratio is taken per round and its median reported.
  *
- * Both forms users run are measured: `bun src/main.ts` (what the npm package's `memflow-ts`
- * runs) and this machine's single-file executable (`bun run build:bin`, built here the same
+ * Every form users run is measured: `bun src/main.ts` (from a clone, and the npm package's
+ * fallback), this machine's single-file executable (`bun run build:bin`, built here the same
  * way), whose `--version` is held against a hello-world executable built the same way (at most
- * 1.5×). `bun -e '0'` shows what running any JavaScript costs.
+ * 1.5×), and the npm package as `bun add -g` installs it (its `bin/memflow-ts` launcher execs that
+ * executable from the platform package beside it). `bun -e '0'` shows what running any
+ * JavaScript costs.
  *
  * With the connectors, the SDK's dummy OS is installed, and `memflow-ts ps` over it with 1,000
  * processes is measured against `plugins ls` (issue 16's target: at most 1.5×), in both forms, each
@@ -27,6 +29,7 @@ import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { formatDuration, printTable } from "../../../tooling/bench/measure.ts";
 import { buildExecutable, compileModules, hostBinTarget, importOf } from "../../../tooling/scripts/build-bin.ts";
+import { installLikeBunGlobal } from "../test/support/npm-layout.ts";
 import { buildDummyWithOs, buildTestOs } from "../test/support/os-plugins.ts";
 import { gcc, installCopy } from "../test/support/plugins.ts";
 import { inSandbox, spawnRounds } from "./spawn-rounds.ts";
@@ -92,6 +95,9 @@ await inSandbox("startup", async ({ root, home, cwd, main }) => {
   await Bun.write(join(root, "hello.ts"), 'console.log("Hello, world!");\n');
   await compileModules({ hello: importOf(join(root, "hello.ts")) }, target, hello);
   const executable = await buildExecutable(target, "memflow-ts", join(root, "bin"));
+  // The npm package as `bun add -g` lays it out: its bin/memflow-ts, a shell launcher, finds this
+  // executable in the platform package beside it and execs it (decision 0007).
+  const npm = installLikeBunGlobal(join(root, "bun-global"), target, executable).bin;
   type Row = { label: string; argv: string[]; target?: { ratio: number; to: number } };
   const FLOOR = 0;
   const HELLO = 2;
@@ -131,7 +137,20 @@ await inSandbox("startup", async ({ root, home, cwd, main }) => {
     { label: "executable ps, dummy OS with 1,000 processes", argv: [executable, ...PS] },
     { label: "executable info, same chain (creates the OS only)", argv: [executable, "info", ...PS.slice(1)] },
     { label: "executable ps, core's test OS with 1,000 processes", argv: [...withTestOs, executable, ...PS_TESTOS] },
+    { label: "npm package --version (launcher, then executable)", argv: [npm, "--version"] },
+    {
+      label: `npm package plugins ls (${PLUGINS} plugins)`,
+      argv: [npm, "plugins", "ls"],
+      target: { ratio: TARGETS.ls, to: FLOOR },
+    },
+    { label: `npm package list (${PLUGINS} plugins)`, argv: [npm, "list"], target: { ratio: TARGETS.list, to: FLOOR } },
+    { label: "npm package ps, dummy OS with 1,000 processes", argv: [npm, ...PS] },
+    { label: "npm package info, same chain (creates the OS only)", argv: [npm, "info", ...PS.slice(1)] },
   ];
+  const npmListing = spawn([npm, "plugins", "ls"]).stdout.toString();
+  if (npmListing !== spawn([executable, "plugins", "ls"]).stdout.toString() || npmListing === "") {
+    throw new Error("the npm package's memflow-ts did not list what the executable lists");
+  }
   for (const program of [["bun", main], [executable]]) {
     for (const args of [PS, PS_TESTOS]) {
       const ps = spawn([...(args === PS ? [] : withTestOs), ...program, ...args]);
@@ -200,6 +219,16 @@ await inSandbox("startup", async ({ root, home, cwd, main }) => {
         `ps on the test OS ${verdict(ratioTo(ps + 2, ls))}`,
     );
   }
+  // The npm form: what its launcher adds to the executable, and its ps and info ÷ its plugins ls.
+  const row = (label: string) => commands.findIndex((command) => command.label.startsWith(label));
+  const npmLs = row("npm package plugins ls");
+  console.log(
+    `\nnpm package (launcher + executable) ÷ executable, median of per-round ratios: --version ` +
+      `${ratioTo(row("npm package --version"), row("executable --version")).toFixed(3)}×, plugins ls ` +
+      `${ratioTo(npmLs, row("executable plugins ls")).toFixed(3)}×, list ${ratioTo(row("npm package list"), row("executable list")).toFixed(3)}×; ` +
+      `÷ its plugins ls: ps on the dummy OS ${verdict(ratioTo(row("npm package ps"), npmLs))}, ` +
+      `info on that chain ${ratioTo(row("npm package info"), npmLs).toFixed(2)}×`,
+  );
   if (compareBin) {
     const first = commands.length - binCompared.length;
     const ratios = binCompared.map((args, index) => {

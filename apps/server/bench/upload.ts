@@ -4,9 +4,10 @@
  * pipeline (serve-minimal-upload.ts: formData, sha256, one fsync, rename), each in its own Bun
  * process. A few clients upload new builds of a real gcc-built plugin (random bytes appended, so
  * every upload is stored and its body holds CRs and dashes like any binary), interleaved rounds,
- * medians and minimums. Then `strace -c -f` on each server counts its fsyncs and opens per upload.
+ * medians and minimums. Then `strace -f -y` on each server counts its fsyncs per upload, by what
+ * they flushed (the file, the folder, the `.meta`, the index), and its opens.
  */
-import { mkdirSync, mkdtempSync, readFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, statSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { formatBytes, median, printTable } from "../../../tooling/bench/measure.ts";
@@ -65,24 +66,47 @@ async function uploads(url: string, count: number, lanes = LANES): Promise<numbe
   return (Bun.nanoseconds() - started) / 1e9;
 }
 
-/** The calls of each syscall in an `strace -c` summary. */
-function syscallCounts(summary: string): Map<string, number> {
-  const counts = new Map<string, number>();
-  for (const line of summary.split("\n")) {
-    const columns = line.trim().split(/\s+/);
-    const name = columns.at(-1);
-    // % time, seconds, usecs/call, calls, [errors,] syscall
-    if (columns.length < 5 || name === undefined || !/^\d/.test(columns[0] ?? "")) continue;
-    counts.set(name, Number(columns[3]));
+/** What an fsync flushed, by its descriptor's path (strace -y): the upload's file, the folder, its `.meta`, the index. */
+type FsyncTarget = "file" | "folder" | "meta" | "index";
+const FSYNC_TARGETS: readonly FsyncTarget[] = ["file", "folder", "meta", "index"];
+const FSYNC_LABELS: Record<FsyncTarget, string> = {
+  file: "the file (.plugin)",
+  folder: "the folder",
+  meta: "the .meta",
+  index: "the index (SQLite)",
+};
+
+function fsyncTarget(path: string): FsyncTarget {
+  if (/\.sqlite(-wal|-journal|-shm)?$/.test(path)) return "index";
+  if (/\.meta$/.test(path)) return "meta";
+  try {
+    if (statSync(path).isDirectory()) return "folder";
+  } catch {
+    // Gone since (a temporary file renamed away): not a folder.
   }
-  return counts;
+  return "file";
 }
 
-/** fsyncs (fsync and fdatasync) and opens per upload of the server `pid`, counted by strace over COUNTED_UPLOADS. */
+/** The fsyncs (by what they flushed) and opens in an `strace -f -y` log; a call split across threads counts once. */
+function syscallCounts(log: string): { fsyncs: Map<FsyncTarget, number>; opens: number } {
+  const fsyncs = new Map<FsyncTarget, number>();
+  let opens = 0;
+  for (const line of log.split("\n")) {
+    // `<pid> fsync(<fd></path>) = 0`, or `… <unfinished ...>` where another thread's call came between.
+    const fsync = /\b(?:fsync|fdatasync)\(\d+<([^>]*)>/.exec(line);
+    if (fsync?.[1] !== undefined) {
+      const target = fsyncTarget(fsync[1]);
+      fsyncs.set(target, (fsyncs.get(target) ?? 0) + 1);
+    } else if (/\bopen(at)?\(/.test(line)) opens += 1;
+  }
+  return { fsyncs, opens };
+}
+
+/** fsyncs (fsync and fdatasync, by what they flushed) and opens per upload of the server `pid`, over COUNTED_UPLOADS. */
 async function countSyscalls(pid: number, url: string, directory: string) {
   const output = join(directory, `strace-${pid}.txt`);
   const strace = Bun.spawn(
-    ["strace", "-c", "-f", "-p", String(pid), "-e", "trace=fsync,fdatasync,open,openat", "-o", output],
+    ["strace", "-f", "-y", "-p", String(pid), "-e", "trace=fsync,fdatasync,open,openat", "-o", output],
     { stdout: "ignore", stderr: "pipe" },
   );
   const untrack = track(strace);
@@ -99,11 +123,12 @@ async function countSyscalls(pid: number, url: string, directory: string) {
   strace.kill("SIGINT");
   await strace.exited;
   untrack();
-  const counts = syscallCounts(readFileSync(output, "utf8"));
-  const calls = (...names: string[]) => names.reduce((sum, name) => sum + (counts.get(name) ?? 0), 0);
+  const { fsyncs, opens } = syscallCounts(readFileSync(output, "utf8"));
+  const perUpload = (count: number) => count / COUNTED_UPLOADS;
   return {
-    fsyncs: calls("fsync", "fdatasync") / COUNTED_UPLOADS,
-    opens: calls("open", "openat") / COUNTED_UPLOADS,
+    fsyncs: perUpload([...fsyncs.values()].reduce((sum, count) => sum + count, 0)),
+    byTarget: FSYNC_TARGETS.map((target) => perUpload(fsyncs.get(target) ?? 0)),
+    opens: perUpload(opens),
   };
 }
 
@@ -165,7 +190,7 @@ async function main(): Promise<void> {
   const rows: string[][] = [];
   for (const lanes of LANE_COUNTS) rows.push(await compare(sides, lanes));
   const strace = Bun.which("strace");
-  const counted: { fsyncs: number; opens: number }[] = [];
+  const counted: Awaited<ReturnType<typeof countSyscalls>>[] = [];
   // One server at a time, after the timed rounds: strace slows what it traces.
   if (strace !== null) for (const side of sides) counted.push(await countSyscalls(side.pid, side.url, directory));
   console.log("");
@@ -179,10 +204,16 @@ async function main(): Promise<void> {
     return;
   }
   printTable(
-    [`per upload (strace -c -f, over ${COUNTED_UPLOADS} uploads)`, "fsync + fdatasync", "open + openat"],
+    [
+      `per upload (strace -f -y, over ${COUNTED_UPLOADS} uploads)`,
+      "fsync + fdatasync",
+      ...FSYNC_TARGETS.map((target) => `of which ${FSYNC_LABELS[target]}`),
+      "open + openat",
+    ],
     sides.map((side, index) => [
       side.name,
       (counted[index]?.fsyncs ?? Number.NaN).toFixed(2),
+      ...FSYNC_TARGETS.map((_, at) => (counted[index]?.byTarget[at] ?? Number.NaN).toFixed(2)),
       (counted[index]?.opens ?? Number.NaN).toFixed(2),
     ]),
   );

@@ -107,6 +107,8 @@ test("an index made before byte orders were recorded is rebuilt at start-up", as
   r.store.close();
   // The index as the previous release left it: the same rows, no byte_order column.
   const db = new Database(join(r.root, INDEX_FILE_NAME));
+  // The store's upload worker may still be closing its own connection (and checkpointing the WAL).
+  db.exec("PRAGMA busy_timeout = 10000");
   db.exec("ALTER TABLE variants DROP COLUMN byte_order");
   db.close();
   const reopened = r.reopen();

@@ -32,9 +32,17 @@ async function* lines(stream: ReadableStream<Uint8Array>): AsyncGenerator<string
   }
 }
 
-/** The executable with only PATH, HOME and `env` in its environment, its output piped. */
-function spawnMain(cwd: string, args: string[], env: Record<string, string>): Subprocess<"ignore", "pipe", "pipe"> {
-  return Bun.spawn([process.execPath, MAIN, ...args], {
+/**
+ * The executable with only PATH, HOME and `env` in its environment, its output piped; run by
+ * `wrapper` when given (a command that runs the rest of its arguments: strace).
+ */
+function spawnMain(
+  cwd: string,
+  args: string[],
+  env: Record<string, string>,
+  wrapper: readonly string[] = [],
+): Subprocess<"ignore", "pipe", "pipe"> {
+  return Bun.spawn([...wrapper, process.execPath, MAIN, ...args], {
     cwd,
     env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", ...env },
     stdin: "ignore",
@@ -43,9 +51,14 @@ function spawnMain(cwd: string, args: string[], env: Record<string, string>): Su
   });
 }
 
-/** Starts the server with only PATH, HOME and `env` in its environment; resolves once it listens. */
-export async function startServer(cwd: string, args: string[], env: Record<string, string>): Promise<ServerChild> {
-  const child = spawnMain(cwd, args, env);
+/** Starts the server with only PATH, HOME and `env` in its environment (under `wrapper`); resolves once it listens. */
+export async function startServer(
+  cwd: string,
+  args: string[],
+  env: Record<string, string>,
+  wrapper?: readonly string[],
+): Promise<ServerChild> {
+  const child = spawnMain(cwd, args, env, wrapper);
   const logs: string[] = [];
   const waiting = new Set<() => void>();
   const wakeAll = () => {
@@ -86,7 +99,7 @@ export async function startServer(cwd: string, args: string[], env: Record<strin
 /** Servers started and folders made by a test file's tests, removed after each test. */
 export function serversPerTest(): {
   folder(): string;
-  start(cwd: string, args: string[], env: Record<string, string>): Promise<ServerChild>;
+  start(cwd: string, args: string[], env: Record<string, string>, wrapper?: readonly string[]): Promise<ServerChild>;
 } {
   const running: ServerChild[] = [];
   const folders: string[] = [];
@@ -103,8 +116,8 @@ export function serversPerTest(): {
       folders.push(path);
       return path;
     },
-    async start(cwd, args, env) {
-      const started = await startServer(cwd, args, env);
+    async start(cwd, args, env, wrapper) {
+      const started = await startServer(cwd, args, env, wrapper);
       running.push(started);
       return started;
     },

@@ -1,3 +1,4 @@
+import { Database } from "bun:sqlite";
 import { afterEach, describe, expect, test } from "bun:test";
 import {
   copyFileSync,
@@ -7,15 +8,17 @@ import {
   readdirSync,
   readFileSync,
   rmSync,
+  statSync,
   utimesSync,
   writeFileSync,
 } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { isPrintable } from "@memflow-ts/core/plugin-files";
+import { PluginIndex } from "../src/storage/plugin-index.ts";
 import { INDEX_FILE_NAME, PluginStore } from "../src/storage/plugin-store.ts";
 import { StorageInUseError } from "../src/storage/storage-lock.ts";
-import { fixture, rawFixture, registry, sha256 } from "./helpers.ts";
+import { fixture, rawFixture, rebuilt, registry, sha256 } from "./helpers.ts";
 
 const VOLUME = join(import.meta.dir, "fixtures/memflow-registry-volume");
 const ANALYZER_FIXTURES = join(import.meta.dir, "../../../packages/analyzer/test/fixtures");
@@ -42,7 +45,7 @@ describe("a memflow-registry storage volume", () => {
   test("is served as is, without the .meta its delete left behind", () => {
     const root = volume();
     const store = new PluginStore(root);
-    expect(store.startup).toEqual({ indexed: 2, parsed: 2, dropped: 1, removedPartial: 0, imported: 0 });
+    expect(store.startup).toEqual({ indexed: 2, parsed: 2, dropped: 1, removedPartial: 0, imported: 0, restored: 0 });
     expect(store.names().map((entry) => entry.name)).toEqual(["gcc-aarch64", "gcc-x86_64"]);
     const { plugins } = store.find("gcc-x86_64", {});
     expect(plugins[0]?.created_at).toBe("2024-03-22T18:14:53.402258600");
@@ -173,6 +176,83 @@ describe("crash leftovers", () => {
     expect(existsSync(join(root, `${digest}.plugin`))).toBe(false);
     expect(readdirSync(root).filter((name) => name.startsWith(".incoming-"))).toEqual([]);
     store.close();
+  });
+
+  test("an upload's .meta a crash left missing, empty, torn or zeroed is restored byte for byte from the index", async () => {
+    const r = registry();
+    const gcc = fixture("elf/x86_64-gcc.so");
+    const files = [1, 2, 3, 4].map((n) => rebuilt(gcc, n));
+    // Over HTTP (the upload workers' commit) and in-process (the mirror's and `upload`'s).
+    for (const file of files.slice(0, 3)) expect(await (await r.upload(file)).json()).toBe("Added");
+    const last = files[3] as Uint8Array;
+    expect(r.store.upload(last, r.keys.sign(last))).toBe("Added");
+    const metaPath = (file: Uint8Array) => join(r.root, `${sha256(file)}.meta`);
+    const written = files.map((file) => readFileSync(metaPath(file), "utf8"));
+    const mtimes = files.map((file) => statSync(metaPath(file)).mtime);
+    // What power loss can leave of a file whose bytes were never flushed, its mtime as the index saw it.
+    const [removed, emptied, torn, zeroed] = files.map(metaPath) as [string, string, string, string];
+    rmSync(removed);
+    writeFileSync(emptied, "");
+    writeFileSync(torn, (written[2] as string).slice(0, 40));
+    writeFileSync(zeroed, new Uint8Array(Buffer.byteLength(written[3] as string)));
+    [emptied, torn, zeroed].forEach((path, index) => {
+      utimesSync(path, mtimes[index + 1] as Date, mtimes[index + 1] as Date);
+    });
+
+    const reopened = r.reopen();
+    expect(reopened.store.startup).toMatchObject({ restored: 4, dropped: 0, indexed: 4, imported: 0 });
+    files.forEach((file, index) => {
+      expect(readFileSync(metaPath(file), "utf8")).toBe(written[index] as string);
+    });
+    expect(reopened.logs.filter((line) => line.startsWith("restored "))).toHaveLength(4);
+    const listed = reopened.store.find("gcc_x86_64", { limit: 10 });
+    expect(listed.total).toBe(4);
+    expect(listed.plugins.every((plugin) => plugin.signature !== "")).toBe(true);
+
+    // Checked and flushed, the files are the truth again: the index keeps no text to restore them from.
+    const again = reopened.reopen();
+    expect(again.store.startup).toMatchObject({ restored: 0, indexed: 4, parsed: 0 });
+    again.dispose();
+  });
+
+  test("an upload a crash cut after its files but before its index row, its .meta emptied, is removed", async () => {
+    const r = registry();
+    const gcc = fixture("elf/x86_64-gcc.so");
+    const [kept, cut] = [rebuilt(gcc, 1), rebuilt(gcc, 2)];
+    for (const file of [kept, cut]) expect(await (await r.upload(file)).json()).toBe("Added");
+    r.store.close();
+    // What the crash leaves: the marker, both names (the folder was flushed), the `.meta` empty, no index row.
+    const digest = sha256(cut);
+    writeFileSync(join(r.root, `.incoming-123-abc-${digest}.committing`), "");
+    writeFileSync(join(r.root, `${digest}.meta`), "");
+    const db = new Database(join(r.root, INDEX_FILE_NAME));
+    db.exec("PRAGMA busy_timeout = 10000");
+    db.query("DELETE FROM files WHERE digest = ?").run(digest);
+    db.close();
+
+    const reopened = r.reopen();
+    expect(reopened.store.startup).toMatchObject({ indexed: 1, removedPartial: 2, restored: 0 });
+    expect([existsSync(join(r.root, `${digest}.plugin`)), existsSync(join(r.root, `${digest}.meta`))]).toEqual([
+      false,
+      false,
+    ]);
+    expect(reopened.store.has(sha256(kept))).toBe(true);
+    reopened.dispose();
+  });
+
+  test("the index keeps an upload's .meta text through a re-read of that file, not past a change of it", () => {
+    const root = mkdtempSync(join(tmpdir(), "memflow-ts-index-"));
+    folders.push(root);
+    const index = new PluginIndex(join(root, INDEX_FILE_NAME));
+    const meta = { digest: GCC, signature: "", created_at: "2024-03-22T18:14:53.402258600", descriptors: [] };
+    index.put(meta, 1000, "little", "the text");
+    // The folder watcher reading the same file (same mtime) as an upload worker commits it.
+    index.put(meta, 1000, "little");
+    expect(index.unflushedMetas()).toEqual(new Map([[GCC, "the text"]]));
+    // Another tool rewrote it: the file is the truth.
+    index.put(meta, 2000, "little");
+    expect(index.unflushedMetas()).toEqual(new Map());
+    index.close();
   });
 
   test("an upload over a leftover .meta of a deleted plugin indexes the new one", async () => {

@@ -4,7 +4,8 @@
  * a small C program calling the plugin's vtable directly (the native baseline). Prints the
  * median ns per item, the ratio, and bandwidth for the 1 MiB read; then 64 × 8 B through each
  * batched API (readBatch, readMany, a reused TransferBatch) with every byte read after each call,
- * against the C caller doing the same.
+ * and 64 × 8 B written through each (writeBatch, writeMany, a reused TransferBatch), against the
+ * C caller doing the same.
  */
 import { rmSync } from "node:fs";
 import { join } from "node:path";
@@ -13,7 +14,7 @@ import { nativeShimKind } from "../src/ffi/shim.ts";
 import { Inventory, TransferBatch } from "../src/index.ts";
 import { hostFor } from "../src/plugin-files.ts";
 import { buildProgram, buildTestPlugin, pluginDirectory } from "../test/support/build-plugins.ts";
-import { interleave, medianNs, readEveryByte } from "./support.ts";
+import { interleave, medianNs, readEveryByte, writeAndCheck } from "./support.ts";
 
 const directory = pluginDirectory("memflow-ts-read-bench-");
 
@@ -73,11 +74,21 @@ try {
     { name: "run(TransferBatch)", run: () => readEveryByte.run(connector, small) },
   ];
 
+  // 64 × 8 B written through each batched API, each request's outcome learnt (as native-read.c's write round does).
+  const writes = addresses.map((address, index) => ({ address, data: new Uint8Array(8).fill(index) }));
+  const smallWrites = new TransferBatch(64);
+  for (const request of writes) smallWrites.add(request.address, request.data);
+  const WRITTEN = [
+    { name: "writeBatch", run: () => writeAndCheck.batch(connector, writes) },
+    { name: "writeMany", run: () => writeAndCheck.many(connector, writes) },
+    { name: "run(TransferBatch, true)", run: () => writeAndCheck.run(connector, smallWrites) },
+  ];
+
   // Native and memflow-ts runs interleaved, the ratio taken per round (support.ts).
   const ROUNDS = 5;
   const runs = interleave(ROUNDS, [native, plugin], () => ({
     ...Object.fromEntries(SHAPES.map((shape) => [shape.name, measureTs(shape)])),
-    ...Object.fromEntries(BYTES_READ.map((api) => [api.name, medianNs(api.run, 20_000, 64)])),
+    ...Object.fromEntries([...BYTES_READ, ...WRITTEN].map((api) => [api.name, medianNs(api.run, 20_000, 64)])),
   }));
   console.log(
     `reads through a C connector plugin, median ns per item over ${ROUNDS} interleaved rounds ` +
@@ -98,16 +109,28 @@ try {
       ];
     }),
   );
-  console.log("\n64 x 8 B with every byte read after each call, both sides (issue 19: readBatch ≤ 1.5×)\n");
-  const baseline = "64 x 8 B, bytes read";
-  printTable(
-    ["API", "native C (baseline)", "memflow-ts", "memflow-ts / native (median per round)"],
-    BYTES_READ.map((api) => [
-      `Connector.${api.name}`,
-      formatDuration(runs.native(baseline) / 1e6),
-      formatDuration(runs.ts(api.name) / 1e6),
-      `${runs.ratio(baseline, api.name).toFixed(2)}×`,
-    ]),
+  /** One batched API a row: its time per item against the C caller's in `baseline`, the ratio taken per round. */
+  const apiTable = (title: string, baseline: string, apis: readonly { name: string }[]) => {
+    console.log(`\n${title}\n`);
+    printTable(
+      ["API", "native C (baseline)", "memflow-ts", "memflow-ts / native (median per round)"],
+      apis.map((api) => [
+        `Connector.${api.name}`,
+        formatDuration(runs.native(baseline) / 1e6),
+        formatDuration(runs.ts(api.name) / 1e6),
+        `${runs.ratio(baseline, api.name).toFixed(2)}×`,
+      ]),
+    );
+  };
+  apiTable(
+    "64 x 8 B with every byte read after each call, both sides (issue 19: readBatch ≤ 1.5×)",
+    "64 x 8 B, bytes read",
+    BYTES_READ,
+  );
+  apiTable(
+    "64 x 8 B written, each request's outcome learnt, both sides (issue 19: the same for writes)",
+    "64 x 8 B written",
+    WRITTEN,
   );
 } finally {
   rmSync(directory, { recursive: true, force: true });

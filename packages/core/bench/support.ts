@@ -5,7 +5,7 @@
  * measured moments apart, and its median reported, which keeps the shared machine's drift out of it).
  */
 import { median } from "../../../tooling/bench/measure.ts";
-import type { MemoryAccess, ReadRequest, ReadResults, TransferBatch } from "../src/index.ts";
+import type { MemoryAccess, ReadRequest, ReadResults, TransferBatch, WriteRequest } from "../src/index.ts";
 
 /** Medians by name, as a baseline prints them and as the TypeScript side measures them. */
 export type Medians = Record<string, number>;
@@ -102,6 +102,29 @@ export const readEveryByte = {
       const bytes = batch.buffer(index) as Uint8Array;
       if (batch.done(index) === bytes.length) sum ^= xorBytes(bytes, 0, bytes.length);
     }
+    sink.value ^= sum;
+  },
+};
+
+/**
+ * The batched writes of the benches, each followed by learning whether every request was written
+ * whole, as a caller would (native-read.c's write round counts each report's bytes).
+ */
+export const writeAndCheck = {
+  /** writeBatch, its results disposed when checked. */
+  batch(memory: MemoryAccess, requests: readonly WriteRequest[]): void {
+    using results = memory.writeBatch(requests);
+    sink.value ^= results.allOk() ? 1 : 0;
+  },
+  many(memory: MemoryAccess, requests: readonly WriteRequest[]): void {
+    let sum = 0;
+    for (const result of memory.writeMany(requests)) sum ^= result.done;
+    sink.value ^= sum;
+  },
+  run(memory: { run(batch: TransferBatch, write?: boolean): void }, batch: TransferBatch): void {
+    memory.run(batch, true);
+    let sum = 0;
+    for (let index = 0; index < batch.count; index += 1) sum ^= batch.done(index);
     sink.value ^= sum;
   },
 };

@@ -81,6 +81,30 @@ describe("a native connector's batches", () => {
     });
   });
 
+  test("a reused buffer is zeroed where a plugin neither reads nor reports a request (the shim zeroes it)", () => {
+    // quiet=9000: testmem skips a read at 0x9000 without a word (it breaks memflow's contract).
+    using connector = plugins.inventory.instantiateConnector("testmem", undefined, ":size=300000,quiet=9000");
+    connector.write(0, physicalBytes(0, PHYSICAL_SIZE));
+    const requests = (second: number) => [
+      { address: 0x1000, length: 8 },
+      { address: second, length: 8 },
+      { address: 0x3000, length: 8 },
+    ];
+    let reused: Uint8Array;
+    {
+      using first = connector.readBatch(requests(0x2000));
+      reused = first.bytes;
+      expect(first.allOk()).toBe(true);
+    }
+    using next = connector.readBatch(requests(0x9000));
+    expect(next.bytes).toBe(reused);
+    expect([next.done(1), next.failed(1), requestBytes(next, 1)]).toEqual([0, 0, new Uint8Array(8)]);
+    expect([requestBytes(next, 0), requestBytes(next, 2)]).toEqual([
+      physicalBytes(0x1000, 8),
+      physicalBytes(0x3000, 8),
+    ]);
+  });
+
   test("a disposed write batch's buffer carries the next batch's bytes, not its own", () => {
     withConnector((connector) => {
       {
@@ -93,6 +117,22 @@ describe("a native connector's batches", () => {
         Uint8Array.from([1, 2, 3, 4]),
         Uint8Array.from([5, 6, 7, 8]),
       ]);
+    });
+  });
+
+  test("a write batch of as many requests but other sizes than the disposed one's writes its own bytes", () => {
+    withConnector((connector) => {
+      const bytes = (length: number, first: number) => Uint8Array.from({ length }, (_, index) => first + index);
+      // Fewer bytes than the reused buffer, more, and requests longer than the short-copy limit.
+      for (const lengths of [[4], [2], [6], [3, 40], [40, 3], [43, 0]]) {
+        using results = connector.writeBatch(
+          lengths.map((length, index) => ({ address: 0x1000 + index * 0x100, data: bytes(length, 10 * index + 1) })),
+        );
+        expect(results.allOk()).toBe(true);
+        lengths.forEach((length, index) => {
+          expect(connector.read(0x1000 + index * 0x100, length)).toEqual(bytes(length, 10 * index + 1));
+        });
+      }
     });
   });
 

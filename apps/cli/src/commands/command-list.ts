@@ -50,16 +50,22 @@ const LOADERS = {
 /** A row of the list: the command's words, its one-line summary, other spellings of its words. */
 type CommandSpec = readonly [path: keyof typeof LOADERS, summary: string, aliases?: readonly string[]];
 
+/**
+ * Plain loops, no destructuring: every command line builds this table before its command runs,
+ * and in a fresh process `map` and array destructuring are cold builtins (decision 0007).
+ */
 function group(title: string, specs: readonly CommandSpec[]): CommandGroup {
-  const words = (text: string) => text.split(" ");
-  const commands = specs.map(
-    ([path, summary, aliases]): CommandEntry => ({
-      path: words(path),
-      aliases: aliases?.map(words),
-      summary,
-      load: LOADERS[path],
-    }),
-  );
+  const commands: CommandEntry[] = [];
+  for (let index = 0; index < specs.length; index += 1) {
+    const spec = specs[index] as CommandSpec;
+    const spellings = spec[2];
+    let aliases: string[][] | undefined;
+    if (spellings !== undefined) {
+      aliases = [];
+      for (let alias = 0; alias < spellings.length; alias += 1) aliases.push((spellings[alias] as string).split(" "));
+    }
+    commands.push({ path: spec[0].split(" "), aliases, summary: spec[1], load: LOADERS[spec[0]] });
+  }
   return { title, commands };
 }
 

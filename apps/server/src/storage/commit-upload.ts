@@ -3,9 +3,10 @@
  * point: a marker names the digest being committed; the `.plugin` appears complete under its name
  * (written to a temporary file, flushed, renamed); the `.meta` is created exclusively, so of two
  * identical uploads exactly one is "Added"; the folder is flushed once, for both names; then the
- * marker goes. Three fsyncs in all: the `.plugin`'s bytes, the `.meta`'s bytes (memflow-registry's
- * index record, the truth the SQLite index is rebuilt from) and the folder. The caller adds the
- * index row last. Synchronous: over HTTP it runs in the upload worker, off the event loop.
+ * marker goes. Two fsyncs in all: the `.plugin`'s bytes and the folder. The `.meta`'s bytes are
+ * not flushed: its text is committed to the index durably (the caller's `index`, PluginIndex.put
+ * with it) before the marker goes and the upload is answered, and start-up rewrites a `.meta` a
+ * crash left missing, empty or torn from there (unflushed-meta.ts). Synchronous: over HTTP it runs in the upload worker, off the event loop.
  */
 import { closeSync, existsSync, fsyncSync, openSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -26,9 +27,12 @@ export interface CommitResult {
   added: boolean;
   /** The new `.meta`'s mtime, for the index. */
   metaMtimeMs: number;
+  /** The new `.meta`'s text, not flushed to disk: the index keeps it until start-up has (PluginIndex.put). */
+  metaText: string;
 }
 
-function flush(path: string): void {
+/** Flushes a finished file's bytes to disk. */
+export function flushFile(path: string): void {
   const descriptor = openSync(path, "r");
   try {
     fsyncSync(descriptor);
@@ -37,7 +41,17 @@ function flush(path: string): void {
   }
 }
 
-export function commitUpload(root: string, source: UploadSource, meta: PluginMetadata): CommitResult {
+/**
+ * Commits an upload; `index` adds its index row (with the `.meta`'s text, durably) while the
+ * marker still stands, so a crash before that commit leaves the marker: start-up then removes an
+ * upload whose `.meta` it cannot read and the index cannot restore (index-sync.ts).
+ */
+export function commitUpload(
+  root: string,
+  source: UploadSource,
+  meta: PluginMetadata,
+  index: (committed: CommitResult) => void,
+): CommitResult {
   const pluginPath = join(root, `${meta.digest}.plugin`);
   const metaPath = join(root, `${meta.digest}.meta`);
   const marker = join(root, committingMarkerName(meta.digest));
@@ -52,15 +66,15 @@ export function commitUpload(root: string, source: UploadSource, meta: PluginMet
     if ("bytes" in source) {
       replaceFileDurably(pluginPath, source.bytes, { temporaryName, syncFolder: false });
     } else {
-      if (!source.flushed) flush(source.temporaryPath);
+      if (!source.flushed) flushFile(source.temporaryPath);
       renameSync(source.temporaryPath, pluginPath);
     }
-    const added = createFileDurably(metaPath, formatPluginMetadata(meta, "compact"), {
-      temporaryName,
-      syncFolder: false,
-    });
+    const metaText = formatPluginMetadata(meta, "compact");
+    const added = createFileDurably(metaPath, metaText, { temporaryName, syncFolder: false, syncData: false });
     syncDirectory(root);
-    return { added, metaMtimeMs: added ? statSync(metaPath).mtimeMs : 0 };
+    const committed = { added, metaMtimeMs: added ? statSync(metaPath).mtimeMs : 0, metaText };
+    if (added) index(committed);
+    return committed;
   } finally {
     rmSync(marker, { force: true });
   }

@@ -1,7 +1,8 @@
 /**
  * Keeps the index in step with the folder's files, which are the truth: at start-up for the whole
- * folder (temporary files swept, `.plugin` files without a `.meta` imported, new or changed `.meta`
- * files read), and one digest at a time when the folder watcher or a request notices a change.
+ * folder (temporary files swept, uploads' unflushed `.meta` files checked and restored from the
+ * index, `.plugin` files without a `.meta` imported, new or changed `.meta` files read), and one
+ * digest at a time when the folder watcher or a request notices a change.
  */
 import { existsSync, readdirSync, rmSync, statSync } from "node:fs";
 import { join } from "node:path";
@@ -12,6 +13,7 @@ import type { PluginIndex } from "./plugin-index.ts";
 import { StorageError } from "./storage-error.ts";
 import { committingDigest, storedFileName, TEMPORARY_PREFIX, temporaryName } from "./storage-layout.ts";
 import { importedMetadata, readStoredMetadata, unusableReason } from "./stored-metadata.ts";
+import { restoreUnflushedMetas } from "./unflushed-meta.ts";
 
 export interface ReconcileReport {
   indexed: number;
@@ -22,6 +24,8 @@ export interface ReconcileReport {
   removedPartial: number;
   /** `.plugin` files without a `.meta` (a memflow-registry volume's) that got one. */
   imported: number;
+  /** Uploads' `.meta` files a crash left missing, empty or torn, written again from the index. */
+  restored: number;
 }
 
 /** What refreshing one file's index rows did. */
@@ -43,7 +47,7 @@ export class IndexSync {
 
   /** The whole folder: removes what interrupted uploads left, imports orphans, reads what changed. */
   reconcile(): ReconcileReport {
-    const report: ReconcileReport = { indexed: 0, parsed: 0, dropped: 0, removedPartial: 0, imported: 0 };
+    const report: ReconcileReport = { indexed: 0, parsed: 0, dropped: 0, removedPartial: 0, imported: 0, restored: 0 };
     const names = new Set(readdirSync(this.#root));
     const known = this.#index.files();
     const interrupted = new Set<string>();
@@ -53,6 +57,10 @@ export class IndexSync {
       if (digest !== undefined) interrupted.add(digest);
       rmSync(join(this.#root, name), { force: true });
       report.removedPartial += 1;
+    }
+    for (const digest of restoreUnflushedMetas(this.#root, this.#index, names)) {
+      this.#warn(`restored ${digest}.meta from the index: a crash had left it missing, empty or torn`);
+      report.restored += 1;
     }
     const seen = new Set<string>();
     for (const name of names) {
@@ -79,6 +87,15 @@ export class IndexSync {
         continue;
       }
       const refreshed = this.refresh(digest, known.get(digest), "ignoring");
+      if (refreshed === "dropped" && interrupted.has(digest) && !known.has(digest)) {
+        // A crash before the upload's index row (it was not answered): its `.meta` was never
+        // flushed and the index cannot restore it. The upload is removed, as one cut earlier is.
+        rmSync(join(this.#root, name), { force: true });
+        rmSync(join(this.#root, `${digest}.plugin`), { force: true });
+        this.#warn(`removed ${digest}: an upload a crash cut before its index row`);
+        report.removedPartial += 1;
+        continue;
+      }
       if (refreshed === "dropped" || refreshed === "absent") {
         report.dropped += 1;
         continue;
@@ -147,13 +164,15 @@ export class IndexSync {
   /**
    * Indexes a stored file's `.meta` (as of `metaMtimeMs`) with its `.plugin`'s byte order, which
    * the `.meta` does not record: read from the file's header, a few bytes, unless the caller knows it.
+   * `unflushedMeta`: the text of a `.meta` an upload just wrote without an fsync, committed durably.
    */
   put(
     meta: PluginMetadata,
     metaMtimeMs: number,
     byteOrder = byteOrderOfFile(join(this.#root, `${meta.digest}.plugin`)),
+    unflushedMeta?: string,
   ): void {
-    this.#index.put(meta, metaMtimeMs, byteOrder);
+    this.#index.put(meta, metaMtimeMs, byteOrder, unflushedMeta);
   }
 
   /** Removes a file's rows (its files stay as they are). */

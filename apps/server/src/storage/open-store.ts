@@ -49,9 +49,10 @@ async function openLocalStore(choice: StoreChoice): Promise<{ store: RegistrySto
     return { store, opened: `shared storage: index in PostgreSQL, files in the ${blobs.description}` };
   }
   const store = new PluginStore(resolve(storageRoot), { ...checks, watchFolder });
-  const { indexed, parsed, dropped, removedPartial, imported } = store.startup;
+  const { indexed, parsed, dropped, removedPartial, imported, restored } = store.startup;
   const opened =
     `storage ${store.root}: ${indexed} plugin files (${parsed} read from .meta, ${imported} imported without one), ` +
-    `${dropped} ignored, ${removedPartial} partial uploads removed`;
+    `${dropped} ignored, ${removedPartial} partial uploads removed` +
+    (restored > 0 ? `, ${restored} .meta files a crash damaged restored from the index` : "");
   return { store, opened };
 }

@@ -5,8 +5,9 @@
  * that a watcher keeps in step while the server runs.
  *
  * Crash safety comes from the order of writes (commit-upload.ts): the `.plugin` is complete
- * before the `.meta` names it, and the `.meta` exists before the index row. One server holds a
- * folder at a time (storage-lock.ts).
+ * before the `.meta` names it, and the `.meta` exists before the index row, which keeps the
+ * `.meta`'s text durably until start-up has flushed the file (unflushed-meta.ts). One server holds
+ * a folder at a time (storage-lock.ts).
  */
 import { mkdirSync, readFileSync, rmSync } from "node:fs";
 import { readdir } from "node:fs/promises";
@@ -160,9 +161,12 @@ export class PluginStore implements RegistryStore, StoreContents {
   /** Stores a file checked elsewhere (the mirror's pull), with its metadata as given. */
   adopt(file: Uint8Array, meta: PluginMetadata): UploadResponse {
     if (this.#index.has(meta.digest)) return "AlreadyExists";
-    const { added, metaMtimeMs } = this.#writing(() => commitUpload(this.root, { bytes: file }, meta));
+    const { added } = this.#writing(() =>
+      commitUpload(this.root, { bytes: file }, meta, (committed) => {
+        this.#sync.put(meta, committed.metaMtimeMs, undefined, committed.metaText);
+      }),
+    );
     if (!added) return "AlreadyExists";
-    this.#sync.put(meta, metaMtimeMs);
     this.#generation += 1;
     return "Added";
   }
@@ -196,9 +200,7 @@ export class PluginStore implements RegistryStore, StoreContents {
     }
     if (!checked.added) return "AlreadyExists";
     this.#health.recordWrite();
-    // Closed meanwhile: the files are in place, and the next start indexes them.
-    if (this.#closed) return "Added";
-    this.#sync.put(checked.meta, checked.metaMtimeMs, checked.byteOrder);
+    // The worker committed the index row too, through its own connection: cached answers are stale.
     this.#generation += 1;
     return "Added";
   }

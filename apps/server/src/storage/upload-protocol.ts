@@ -29,10 +29,11 @@ export interface UploadJob {
   created_at: string;
 }
 
-export type UploadWorkerRequest = { init: UploadWorkerInit } | { job: UploadJob };
+/** `stop`: the store is closing; an idle worker closes its connections to the index and exits. */
+export type UploadWorkerRequest = { init: UploadWorkerInit } | { job: UploadJob } | { stop: true };
 
 export type UploadWorkerReply =
-  /** Checked and, unless stored already, committed; the store adds the index row. */
+  /** Checked and, unless stored already, committed with its index row (the `.meta`'s text kept durably). */
   | { added: boolean; meta: PluginMetadata; metaMtimeMs: number; byteOrder: ByteOrder }
   /** The upload is refused, with storage's reason and memflow-registry's text. */
   | { refused: Exclude<StorageErrorReason, "not-found">; message: string }

@@ -1,7 +1,7 @@
 /**
  * An upload worker (a Bun Worker, one thread): reads what it needs of a received (hashed) upload, runs
- * the registry's checks on it (signature, descriptors) and commits it with its fsyncs, all off the
- * event loop that serves requests. Its main is this file; see upload-protocol.ts for the messages.
+ * the registry's checks on it (signature, descriptors) and commits it with its two fsyncs and its
+ * index row (a durable commit: the index's own fsync), all off the event loop that serves requests. Its main is this file; see upload-protocol.ts for the messages.
  */
 import { existsSync, readlinkSync } from "node:fs";
 import { setPriority } from "node:os";
@@ -10,7 +10,9 @@ import { AnalyzeError } from "@memflow-ts/analyzer";
 import type { PluginMetadata } from "@memflow-ts/core/plugin-files";
 import { verifyPluginDigestSignature } from "@memflow-ts/core/registry";
 import { commitUpload } from "./commit-upload.ts";
+import { PluginIndex } from "./plugin-index.ts";
 import { StorageError } from "./storage-error.ts";
+import { INDEX_FILE_NAME } from "./storage-layout.ts";
 import { analyzeUploadFile, type DigestSignatureCheck } from "./upload-analysis.ts";
 import type { UploadJob, UploadWorkerReply, UploadWorkerRequest } from "./upload-protocol.ts";
 
@@ -33,18 +35,35 @@ yieldToRequests();
 
 let verify: DigestSignatureCheck | undefined;
 
+/** A connection to the index of each storage folder this worker commits into (the store opened it first). */
+const indexes = new Map<string, PluginIndex>();
+
+function indexOf(root: string): PluginIndex {
+  let index = indexes.get(root);
+  if (index === undefined) {
+    index = new PluginIndex(join(root, INDEX_FILE_NAME), { attach: true });
+    indexes.set(root, index);
+  }
+  return index;
+}
+
 function run(job: UploadJob): UploadWorkerReply {
   try {
     const digest = job.digest;
     const { descriptors, byteOrder } = analyzeUploadFile(job.temporaryPath, digest, job.signature, verify);
     const meta: PluginMetadata = { digest, signature: job.signature, created_at: job.created_at, descriptors };
-    if (job.root === undefined) return { added: false, meta, metaMtimeMs: 0, byteOrder };
+    const notAdded = { added: false, meta, metaMtimeMs: 0, byteOrder };
+    if (job.root === undefined) return notAdded;
     const root = job.root;
     // Stored already (a `.meta` alone is a leftover the commit replaces): memflow-registry's AlreadyExists.
     const stored = (extension: string) => existsSync(join(root, `${digest}.${extension}`));
-    if (stored("plugin") && stored("meta")) return { added: false, meta, metaMtimeMs: 0, byteOrder };
+    if (stored("plugin") && stored("meta")) return notAdded;
     const source = { temporaryPath: job.temporaryPath, flushed: job.flushed };
-    return { ...commitUpload(root, source, meta), meta, byteOrder };
+    // The index row here, off the event loop: its commit flushes the index's WAL (the `.meta`'s text, kept durably).
+    const { added, metaMtimeMs } = commitUpload(root, source, meta, (committed) => {
+      indexOf(root).put(meta, committed.metaMtimeMs, byteOrder, committed.metaText);
+    });
+    return { added, meta, metaMtimeMs, byteOrder };
   } catch (error) {
     if (error instanceof StorageError && error.reason !== "not-found") {
       return { refused: error.reason, message: error.message };
@@ -57,6 +76,13 @@ function run(job: UploadJob): UploadWorkerReply {
 
 self.onmessage = (event: MessageEvent<UploadWorkerRequest>) => {
   const request = event.data;
+  if ("stop" in request) {
+    // Closed here, not left to the thread's end: the store's folder may be opened again at once.
+    for (const index of indexes.values()) index.close();
+    indexes.clear();
+    // In a worker, ends this thread only.
+    process.exit(0);
+  }
   if ("init" in request) {
     const keys = request.init.publicKeys;
     verify =

@@ -66,7 +66,9 @@ export class UploadWorkers {
     this.#closed = true;
     const stopped = new UploadWorkerError("the storage was closed during the upload");
     for (const waiting of [...this.#busy.values(), ...this.#line.splice(0)]) waiting.reject(stopped);
-    for (const worker of [...this.#idle.splice(0), ...this.#busy.keys()]) worker.terminate();
+    // Idle workers close their connections to the index themselves; busy ones are stopped where they are.
+    for (const worker of this.#idle.splice(0)) worker.postMessage({ stop: true });
+    for (const worker of this.#busy.keys()) worker.terminate();
     this.#busy.clear();
   }
 

@@ -98,6 +98,7 @@ void mf_metadata(const mf_physical_memory_vtbl *vtbl, const mf_container *cont, 
 /* ---- batched reads and writes, of physical and of virtual memory ---- */
 
 #include "transfer.h"
+#include "transfer-records.h"
 
 /* ---- help text and target lists ---- */
 

@@ -47,29 +47,38 @@ static Request *batch_take(Batch *batch) {
   return request;
 }
 
-/* The iterator of physical reads and writes alike: a write's item has the same layout, with a const buffer. */
+/* A PhysicalMemory's item (a read's or a write's: laid out alike, a write's buffer const) for
+   `length` bytes at `data`, from `address`. */
+static void physical_item(void *out, uint64_t address, uint8_t *data, uint64_t length) {
+  mf_physical_read_data *item = out;
+  item->addr.address = address;
+  item->addr.page_type = MF_PAGE_TYPE_UNKNOWN; /* as memflow's From<Address> */
+  item->addr.page_size_log2 = 0;
+  item->meta_addr = address;
+  item->data.data = data;
+  item->data.len = length;
+}
+
+/* A MemoryView's item (mf_read_data_raw / mf_write_data_raw, alike). */
+static void raw_item(void *out, uint64_t address, uint8_t *data, uint64_t length) {
+  mf_read_data_raw *item = out;
+  item->addr = address;
+  item->meta_addr = address;
+  item->data.data = data;
+  item->data.len = length;
+}
+
 static int32_t batch_next(void *iter, void *out) {
   Request *request = batch_take(iter);
   if (!request) return 1;
-  mf_physical_read_data *item = out;
-  item->addr.address = request->address;
-  item->addr.page_type = MF_PAGE_TYPE_UNKNOWN; /* as memflow's From<Address> */
-  item->addr.page_size_log2 = 0;
-  item->meta_addr = request->address;
-  item->data.data = request->data;
-  item->data.len = request->length;
+  physical_item(out, request->address, request->data, request->length);
   return 0;
 }
 
-/* The iterator of a view's reads and writes (mf_read_data_raw / mf_write_data_raw, alike). */
 static int32_t batch_next_raw(void *iter, void *out) {
   Request *request = batch_take(iter);
   if (!request) return 1;
-  mf_read_data_raw *item = out;
-  item->addr = request->address;
-  item->meta_addr = request->address;
-  item->data.data = request->data;
-  item->data.len = request->length;
+  raw_item(out, request->address, request->data, request->length);
   return 0;
 }
 
@@ -135,30 +144,42 @@ static bool read_failed(void *context, mf_read_data part) {
   return batch_count(batch, part.data.data, part.data.len, true);
 }
 
+/* What a batch of one layout hands the plugin: its iterators (a PhysicalMemory's items, a
+   MemoryView's) and the callbacks that count the parts it reports. `transfer` runs either layout:
+   TransferBatch's Requests here, readBatch's BatchRecords (transfer-records.h). */
+typedef struct {
+  int32_t (*next)(void *iter, void *out);
+  int32_t (*next_raw)(void *iter, void *out);
+  bool (*read_done)(void *batch, mf_read_data part);
+  bool (*read_failed)(void *batch, mf_read_data part);
+  bool (*write_done)(void *batch, mf_write_data part);
+  bool (*write_failed)(void *batch, mf_write_data part);
+} TransferCalls;
+
 /* Runs a batch as `how` says through `vtbl`, a PhysicalMemory's or a MemoryView's vtable. */
-static int32_t transfer(const void *vtbl, mf_container *cont, Batch *batch, uint32_t how, const char *who) {
-  mf_read_callback read_ok = { batch, read_done }, read_not = { batch, read_failed };
-  mf_write_callback write_ok = { batch, write_done }, write_not = { batch, write_failed };
+static int32_t transfer(const void *vtbl, mf_container *cont, void *batch, const TransferCalls *calls, uint32_t how,
+                        const char *who) {
+  mf_read_callback read_ok = { batch, calls->read_done }, read_not = { batch, calls->read_failed };
+  mf_write_callback write_ok = { batch, calls->write_done }, write_not = { batch, calls->write_failed };
   const mf_physical_memory_vtbl *physical = vtbl;
   const mf_memory_view_vtbl *view = vtbl;
-  batch->zero_failed = how == TRANSFER_VIEW;
   int32_t result;
   switch (how) {
   case TRANSFER_READ:
     enter(who, "read");
-    result = physical->phys_read_raw_iter(cont, (mf_read_ops){ { batch, batch_next }, &read_ok, &read_not });
+    result = physical->phys_read_raw_iter(cont, (mf_read_ops){ { batch, calls->next }, &read_ok, &read_not });
     break;
   case TRANSFER_WRITE:
     enter(who, "write");
-    result = physical->phys_write_raw_iter(cont, (mf_write_ops){ { batch, batch_next }, &write_ok, &write_not });
+    result = physical->phys_write_raw_iter(cont, (mf_write_ops){ { batch, calls->next }, &write_ok, &write_not });
     break;
   case TRANSFER_VIEW:
     enter(who, "read_raw_iter");
-    result = view->read_raw_iter(cont, (mf_read_raw_ops){ { batch, batch_next_raw }, &read_ok, &read_not });
+    result = view->read_raw_iter(cont, (mf_read_raw_ops){ { batch, calls->next_raw }, &read_ok, &read_not });
     break;
   case TRANSFER_VIEW | TRANSFER_WRITE:
     enter(who, "write_raw_iter");
-    result = view->write_raw_iter(cont, (mf_write_raw_ops){ { batch, batch_next_raw }, &write_ok, &write_not });
+    result = view->write_raw_iter(cont, (mf_write_raw_ops){ { batch, calls->next_raw }, &write_ok, &write_not });
     break;
   default: return MF_ERROR(MF_ORIGIN_FFI, MF_KIND_INVALID_ARGUMENT);
   }
@@ -166,48 +187,18 @@ static int32_t transfer(const void *vtbl, mf_container *cont, Batch *batch, uint
   return result;
 }
 
+static const TransferCalls REQUEST_CALLS = { batch_next, batch_next_raw, read_done, read_failed, write_done, write_failed };
+
+/* A batch of Requests: a view's failed bytes are zero-filled, as memflow's read_raw_list does. */
+static int32_t transfer_requests(const void *vtbl, mf_container *cont, Batch *batch, uint32_t how, const char *who) {
+  batch->zero_failed = how == TRANSFER_VIEW;
+  return transfer(vtbl, cont, batch, &REQUEST_CALLS, how, who);
+}
+
 int32_t mf_transfer(const void *vtbl, mf_container *cont, Request *requests, const double *addresses, uint64_t count,
                     uint32_t how, const char *who) {
   Batch batch = { requests, addresses, count, 0, 0, UINT64_MAX, false };
-  return transfer(vtbl, cont, &batch, how, who);
-}
-
-/* One request as readBatch and writeBatch lay it out (batch-results.ts's BATCH_RECORD): 24 bytes,
-   its bytes at `offset` in the batch's one buffer. Half the size of a Request and without a
-   pointer, so JavaScript allocates and fills less per request (allocation is most of its cost)
-   and never asks where the buffer lives. Offsets and counts fit 32 bits: a batch's buffer does. */
-typedef struct { uint64_t address; uint32_t offset; uint32_t length; uint32_t done; uint32_t failed; } BatchRecord;
-
-/* Up to this many requests are expanded on the stack (40 bytes each); more go to the heap. */
-enum { RECORDS_ON_STACK = 256 };
-
-static uint32_t saturate(uint64_t count) { return count > UINT32_MAX ? UINT32_MAX : (uint32_t)count; }
-
-/* A batch of BatchRecords over `bytes`: expanded into Requests for `transfer`, and each request's
-   done and failed counts written back into its record. */
-int32_t mf_transfer_records(const void *vtbl, mf_container *cont, BatchRecord *records, uint8_t *bytes,
-                            uint64_t count, uint32_t how, const char *who) {
-  Request local[RECORDS_ON_STACK];
-  Request *requests = count <= RECORDS_ON_STACK ? local : malloc(count * sizeof(Request));
-  /* No room to lay out a batch this large: memflow has no out-of-memory kind; this is the nearest. */
-  if (!requests) return MF_ERROR(MF_ORIGIN_FFI, MF_KIND_INVALID_MEMORY_SIZE);
-  for (uint64_t index = 0; index < count; index++) {
-    Request *request = &requests[index];
-    request->address = records[index].address;
-    request->data = bytes + records[index].offset;
-    request->length = records[index].length;
-    /* A plugin may stop iterating early: the requests it never took count nothing. */
-    request->done = 0;
-    request->failed = 0;
-  }
-  Batch batch = { requests, 0, count, 0, 0, UINT64_MAX, false };
-  int32_t result = transfer(vtbl, cont, &batch, how, who);
-  for (uint64_t index = 0; index < count; index++) {
-    records[index].done = saturate(requests[index].done);
-    records[index].failed = saturate(requests[index].failed);
-  }
-  if (requests != local) free(requests);
-  return result;
+  return transfer_requests(vtbl, cont, &batch, how, who);
 }
 
 /* One read without a request array: how many bytes from the buffer's start were read, or a
@@ -217,7 +208,7 @@ double mf_read_into(const void *vtbl, mf_container *cont, uint64_t address, uint
                     uint32_t how, const char *who) {
   Request request = { address, data, length, 0, 0 };
   Batch batch = { &request, 0, 1, 0, 0, length, false };
-  int32_t result = transfer(vtbl, cont, &batch, how & TRANSFER_VIEW, who);
+  int32_t result = transfer_requests(vtbl, cont, &batch, how & TRANSFER_VIEW, who);
   /* A view's partial-read code (memflow-core.md §1.9) is not an error: the counts say what failed. */
   bool partial = (how & TRANSFER_VIEW) && result < 0 && (-result & 0xf) != 1;
   if (result != 0 && !partial) return (double)result;

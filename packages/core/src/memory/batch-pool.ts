@@ -33,13 +33,22 @@ export class BatchPool {
     return new Uint32Array(words);
   }
 
-  /** A zeroed buffer of `length` bytes for the table `records` just handed out: its own one again when it fits. */
+  /**
+   * A buffer of `length` bytes for the table `records` just handed out: its own one again when it
+   * fits, as it was. Not zeroed: the shim zeroes every byte a read does not fill (transfer-records.h),
+   * which costs nothing when every request is read whole, where zeroing first cost as much as a
+   * 4 KiB request's read.
+   */
   buffer(length: number): Uint8Array {
+    const pending = this.lastBuffer();
+    if (pending === undefined || pending.length !== length) return new Uint8Array(length);
+    return pending;
+  }
+
+  /** The buffer that came back with the table `records` just handed out, as it was (a write overwrites it whole). */
+  lastBuffer(): Uint8Array | undefined {
     const pending = this.#pending;
     this.#pending = undefined;
-    if (pending === undefined || pending.length !== length) return new Uint8Array(length);
-    // A read's buffer must not keep an earlier batch's bytes where nothing is read this time.
-    pending.fill(0);
     return pending;
   }
 

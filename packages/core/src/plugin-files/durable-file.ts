@@ -21,6 +21,12 @@ export interface DurableWriteOptions {
    * one folder passes false and calls `syncDirectory` once after the last, before it reports success.
    */
   readonly syncFolder?: boolean;
+  /**
+   * Flush the file's bytes before the name appears (default true). False only where the bytes are
+   * kept durably elsewhere and a damaged file is rewritten from there after a crash (the registry's
+   * `.meta`, whose text its index commits): the name still never shows half a file while running.
+   */
+  readonly syncData?: boolean;
 }
 
 /**
@@ -41,7 +47,7 @@ function writeTemporary(path: string, data: string | Uint8Array, options: Durabl
     const bytes = typeof data === "string" ? Buffer.from(data, "utf8") : data;
     let written = 0;
     while (written < bytes.byteLength) written += writeSync(descriptor, bytes, written, bytes.byteLength - written);
-    fsyncSync(descriptor);
+    if (options.syncData !== false) fsyncSync(descriptor);
   } catch (error) {
     closeSync(descriptor);
     rmSync(temporary, { force: true });

@@ -3,7 +3,8 @@
  * (hex, optional k/m suffix), help text, two targets, argument validation, clone/drop counting.
  * An OS given as input (a nested chain, `-o testos -c testmem`) is owned, as memflow's connectors
  * own theirs, and dropped with the last clone; its memory is not used, unless proc=<name> says
- * to serve a process's virtual memory instead (test-connector/process-input.c).
+ * to serve a process's virtual memory instead (test-connector/process-input.c). quiet=<hex> makes
+ * it break memflow's contract for a read at exactly that address: neither read nor reported.
  */
 #include <pthread.h>
 #include <stdio.h>
@@ -17,6 +18,7 @@ typedef struct {
   int *shares; /* clones share the bytes */
   mf_os_instance *input; /* the OS given to create, or NULL; shared with the bytes */
   mf_into_process_instance *process; /* proc=<name>: the process served instead of the bytes, or NULL */
+  uint64_t quiet; /* quiet=<hex>: a read at this address is skipped, unreported (UINT64_MAX: none) */
 } Memory;
 
 static int live_instances;
@@ -130,6 +132,7 @@ static int32_t memory_read(mf_container *cont, mf_read_ops ops) {
   while (ops.inp.func(ops.inp.iter, &item) == 0) {
     uint64_t address = item.addr.address;
     uint64_t length = item.data.len;
+    if (address == memory->quiet) continue;
     uint64_t inside = address >= memory->size ? 0 : (memory->size - address < length ? memory->size - address : length);
     if (inside > 0) {
       memcpy(item.data.data, memory->bytes + address, inside);
@@ -186,6 +189,7 @@ static bool parse_size(const char *text, uint64_t *out) {
 static int32_t create(const mf_connector_args *args, mf_option_os_instance input, mf_carc lib, mf_plugin_logger *logger,
                       mf_connector_instance *out) {
   uint64_t size = 0x10000;
+  uint64_t quiet = UINT64_MAX;
   int fill = 0;
   int join_log_thread = 0;
   size_t long_log = 0;
@@ -217,6 +221,8 @@ static int32_t create(const mf_connector_args *args, mf_option_os_instance input
           if (input.tag == MF_OPTION_SOME) drop_container(&input.value.container);
           return MF_ERROR(MF_ORIGIN_CONNECTOR, MF_KIND_INVALID_MEMORY_SIZE);
         }
+      } else if (strcmp(entry->key, "quiet") == 0) {
+        quiet = strtoull(entry->value, NULL, 16);
       } else if (strcmp(entry->key, "fill") == 0) {
         fill = (int)strtol(entry->value, NULL, 16);
       } else if (strcmp(entry->key, "long_log") == 0) {
@@ -247,6 +253,7 @@ static int32_t create(const mf_connector_args *args, mf_option_os_instance input
   memory->bytes = malloc(size);
   memset(memory->bytes, fill, size);
   memory->size = size;
+  memory->quiet = quiet;
   memory->shares = malloc(sizeof *memory->shares);
   *memory->shares = 1;
   memory->input = NULL;
