@@ -16,6 +16,7 @@ import { basename, dirname, join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { VERSION_FLAGS } from "../../apps/cli/src/version-flags.ts";
 import { CHILD_MODULE_VARIABLE } from "../../packages/core/src/child-module.ts";
+import { shimSourcesKey } from "../../packages/core/src/ffi/shim-sources.ts";
 
 export const BIN_TARGETS = ["linux-x64", "linux-arm64", "darwin-x64", "darwin-arm64", "windows-x64"] as const;
 export type BinTarget = (typeof BIN_TARGETS)[number];
@@ -171,6 +172,8 @@ export async function buildExecutable(
     for (const [name, module] of Object.entries(workers)) entries[name] = importOf(module);
     await compileModules(entries, target, outfile, {
       MEMFLOW_TS_CLI_VERSION: JSON.stringify(cliVersion()),
+      // The digest of the shim's sources it embeds, computed once here rather than at each start (shim.ts).
+      MEMFLOW_TS_SHIM_SOURCES_KEY: JSON.stringify(shimSourcesKey()),
     });
   } catch (error) {
     if (error instanceof BinBuildError)

@@ -73,17 +73,31 @@ export function formatTable(widths: readonly number[], rows: readonly (readonly 
   return lines.length === 0 ? "" : `${lines.join("\n")}\n`;
 }
 
+/** Runs of spaces by length, each made once (read inline below: a call per cell costs, cold). */
+const SPACES: string[] = [];
+
+function spaces(count: number): string {
+  SPACES[count] = " ".repeat(count);
+  return SPACES[count];
+}
+
 /**
- * The rows, padded. Plain loops: a listing runs this once, before the JIT would warm up, where
- * each callback of map costs a cold call per cell.
+ * The rows, padded. Plain loops, and padding from SPACES rather than padEnd per cell: a listing
+ * runs this once, before the JIT would warm up, where each call counts (`ps` pads 5,000 cells).
  */
 function tableLines(widths: readonly number[], rows: readonly (readonly string[])[]): string[] {
-  const lines: string[] = [];
-  for (const row of rows) {
+  const lines = new Array<string>(rows.length);
+  for (let at = 0; at < rows.length; at += 1) {
+    const row = rows[at] as readonly string[];
     let line = "";
     const last = row.length - 1;
-    for (let index = 0; index < last; index += 1) line += `${(row[index] ?? "").padEnd(widths[index] ?? 0)} `;
-    lines.push(`${line}${row[last] ?? ""}`.trimEnd());
+    for (let index = 0; index < last; index += 1) {
+      const cell = row[index] ?? "";
+      const padding = (widths[index] ?? 0) - cell.length;
+      const count = padding > 0 ? padding + 1 : 1;
+      line += cell + (SPACES[count] ?? spaces(count));
+    }
+    lines[at] = (line + (row[last] ?? "")).trimEnd();
   }
   return lines;
 }

@@ -15,15 +15,15 @@ export interface MappedRange {
 }
 
 export class AddressMap {
-  readonly #ranges: readonly MappedRange[];
+  private readonly ranges: readonly MappedRange[];
 
   constructor(ranges: readonly MappedRange[]) {
-    this.#ranges = ranges;
+    this.ranges = ranges;
   }
 
   /** The file offset of `[address, address + length)`, when one range holds all of it in the file. */
   fileOffset(address: number, length: number): number | undefined {
-    for (const range of this.#ranges) {
+    for (const range of this.ranges) {
       const delta = address - range.address;
       if (delta >= 0 && delta + length <= range.fileSize) return range.fileOffset + delta;
     }

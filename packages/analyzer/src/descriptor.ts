@@ -102,14 +102,28 @@ export function readDescriptors<E extends DescriptorExport>(
   found: readonly E[],
   spaceOf: (entry: E) => AddressSpace,
 ): PluginDescriptorInfo[] {
-  window.prefetch(found.map(({ offset }) => [offset, format.layout.size]));
-  return found.map((entry) => ({
-    plugin_kind: entry.kind,
-    export_name: entry.name,
-    file_type: format.fileType,
-    architecture: format.architecture,
-    ...readDescriptor(window, format.little, entry.offset, format.layout, spaceOf(entry), entry.name),
-  }));
+  window.prefetch(() => {
+    const ranges: [number, number][] = [];
+    for (let index = 0; index < found.length; index += 1) ranges.push([(found[index] as E).offset, format.layout.size]);
+    return ranges;
+  });
+  // Plain loops and literals (no map, no spread): the last runs of every analysis end here.
+  const infos: PluginDescriptorInfo[] = [];
+  for (let index = 0; index < found.length; index += 1) {
+    const entry = found[index] as E;
+    const read = readDescriptor(window, format.little, entry.offset, format.layout, spaceOf(entry), entry.name);
+    infos.push({
+      plugin_kind: entry.kind,
+      export_name: entry.name,
+      file_type: format.fileType,
+      architecture: format.architecture,
+      plugin_version: read.plugin_version,
+      name: read.name,
+      version: read.version,
+      description: read.description,
+    });
+  }
+  return infos;
 }
 
 /**
@@ -146,18 +160,35 @@ function readDescriptor(
   exportName: string,
 ): DescriptorStrings {
   const raw = window.read(offset, layout.size, little, "out-of-bounds", `the descriptor ${exportName}`);
-  const located = layout.strings.map((field) => locateString(window, raw, layout, field, space, exportName));
-  window.prefetch(located.map((string) => (string.empty ? undefined : [string.at, string.size])));
-  const strings: Record<StringField["name"], string> = { name: "", version: "", description: "" };
-  for (const string of located) {
-    if (!string.empty) strings[string.field] = decodeString(window, raw.little, string);
+  const fields = layout.strings;
+  const located: LocatedString[] = [];
+  for (let index = 0; index < fields.length; index += 1) {
+    located.push(locateString(window, raw, layout, fields[index] as StringField, space, exportName));
   }
-  return { plugin_version: raw.i32(layout.pluginVersionAt), ...strings };
+  window.prefetch(() => {
+    const ranges: [number, number][] = [];
+    for (let index = 0; index < located.length; index += 1) {
+      const string = located[index] as LocatedString;
+      if (!string.empty) ranges.push([string.at, string.size]);
+    }
+    return ranges;
+  });
+  const strings: Record<StringField["name"], string> = { name: "", version: "", description: "" };
+  for (let index = 0; index < located.length; index += 1) {
+    const string = located[index] as LocatedString;
+    if (!string.empty) strings[string.field] = decodeString(window, raw.little, string, exportName);
+  }
+  return {
+    plugin_version: raw.i32(layout.pluginVersionAt),
+    name: strings.name,
+    version: strings.version,
+    description: strings.description,
+  };
 }
 
 type LocatedString =
   | { empty: true; field: StringField["name"] }
-  | { empty: false; field: StringField["name"]; at: number; size: number; what: string };
+  | { empty: false; field: StringField["name"]; at: number; size: number };
 
 /** Where a string field's bytes are, applying memflow's `read_string` rules for null pointers. */
 function locateString(
@@ -168,7 +199,8 @@ function locateString(
   space: AddressSpace,
   exportName: string,
 ): LocatedString {
-  const what = `${exportName}.${field.name}`;
+  // For error messages only: built when one is thrown, not for every field of every run.
+  const what = () => `${exportName}.${field.name}`;
   const fieldOffset = raw.fileOffset + field.pointerAt;
   const length = raw.word(field.lengthAt, layout.wide);
   // No bytes to read, so the pointer does not matter: Rust stores a dangling one (0x1) for an
@@ -178,13 +210,13 @@ function locateString(
   if (address === 0n) {
     // memflow allows a null pointer for an empty string (length 0 or 1).
     if (length <= 1n) return { empty: true, field: field.name };
-    throw fail("not-found", fieldOffset, `${what} is a null pointer with length ${length}`);
+    throw fail("not-found", fieldOffset, `${what()} is a null pointer with length ${length}`);
   }
   if (length > BigInt(window.size)) {
     throw fail(
       "out-of-bounds",
       raw.fileOffset + field.lengthAt,
-      `${what} claims ${length} bytes, more than the file holds`,
+      `${what()} claims ${length} bytes, more than the file holds`,
     );
   }
   const size = Number(length);
@@ -193,18 +225,24 @@ function locateString(
     throw fail(
       "out-of-bounds",
       fieldOffset,
-      `${what} points at 0x${address.toString(16)}, which is not stored in the file`,
+      `${what()} points at 0x${address.toString(16)}, which is not stored in the file`,
     );
   }
-  return { empty: false, field: field.name, at, size, what };
+  return { empty: false, field: field.name, at, size };
 }
 
-function decodeString(window: FileWindow, little: boolean, string: LocatedString & { empty: false }): string {
-  const bytes = window.read(string.at, string.size, little, "out-of-bounds", `the string ${string.what}`);
+function decodeString(
+  window: FileWindow,
+  little: boolean,
+  string: LocatedString & { empty: false },
+  exportName: string,
+): string {
+  const what = `${exportName}.${string.field}`;
+  const bytes = window.read(string.at, string.size, little, "out-of-bounds", `the string ${what}`);
   try {
     return utf8.decode(bytes.bytes);
   } catch {
     // The decoder's own TypeError says no more than this; keep `cause` for wrapped bugs only.
-    throw fail("encoding", bytes.fileOffset, `${string.what} is not valid UTF-8`);
+    throw fail("encoding", bytes.fileOffset, `${what} is not valid UTF-8`);
   }
 }

@@ -18,7 +18,7 @@ export type Parser<T> = (window: FileWindow) => T;
 
 export function runSync<T>(parse: Parser<T>, bytes: Uint8Array): T {
   const chunk = chunkOf(bytes);
-  const source: ByteSource = { locate: (offset) => ({ chunk, start: offset }), has: () => true, complete: true };
+  const source: ByteSource = { locate: () => chunk, has: () => true, complete: true };
   return parse(new FileWindow(source, 0, bytes.length));
 }
 
@@ -38,32 +38,51 @@ const MAX_FETCHES = 4096;
 /** The ranges fetched so far, serving any request that lies inside one of them. */
 class FetchedRanges implements ByteSource {
   readonly complete = false;
-  readonly #chunks: { offset: number; chunk: Chunk }[] = [];
+  private readonly chunks: Chunk[] = [];
+  /** Ranges the running parser will want later (`FileWindow.prefetchLater`), for the next round. */
+  private deferred: Range[] = [];
+  /** The chunk the last lookup found: a parser reads one table after another from the same read. */
+  private last: Chunk | undefined;
 
-  locate(offset: number, length: number): { chunk: Chunk; start: number } {
-    const found = this.#find(offset, length);
+  locate(offset: number, length: number): Chunk {
+    const found = this.find(offset, length);
     if (found === undefined) throw new NeedBytes([{ offset, length }]);
     return found;
   }
 
   has(offset: number, length: number): boolean {
-    return this.#find(offset, length) !== undefined;
+    return this.find(offset, length) !== undefined;
   }
 
   // An indexed loop, not for-of with destructuring: most calls run before the JIT has compiled
   // this, where the iterator protocol costs several calls per chunk.
-  #find(offset: number, length: number): { chunk: Chunk; start: number } | undefined {
-    const chunks = this.#chunks;
+  private find(offset: number, length: number): Chunk | undefined {
+    const last = this.last;
+    if (last !== undefined && offset >= last.offset && offset + length <= last.end) return last;
+    const chunks = this.chunks;
     for (let index = 0; index < chunks.length; index += 1) {
-      const candidate = chunks[index] as { offset: number; chunk: Chunk };
-      const start = offset - candidate.offset;
-      if (start >= 0 && start + length <= candidate.chunk.bytes.length) return { chunk: candidate.chunk, start };
+      const candidate = chunks[index] as Chunk;
+      if (offset >= candidate.offset && offset + length <= candidate.end) {
+        this.last = candidate;
+        return candidate;
+      }
     }
     return undefined;
   }
 
+  defer(ranges: readonly Range[]): void {
+    for (let index = 0; index < ranges.length; index += 1) this.deferred.push(ranges[index] as Range);
+  }
+
+  /** The deferred ranges, handed over once: each run of the parser names its own again. */
+  takeDeferred(): Range[] {
+    const deferred = this.deferred;
+    this.deferred = [];
+    return deferred;
+  }
+
   add(offset: number, bytes: Uint8Array): void {
-    this.#chunks.push({ offset, chunk: chunkOf(bytes) });
+    this.chunks.push(chunkOf(bytes, offset));
   }
 }
 
@@ -169,11 +188,13 @@ function drive<T>(parse: Parser<T>, size: number, fetch: Fetch): T | Promise<T> 
       }
       if (runs === MAX_FETCHES) throw fail("malformed", 0, `the file needed more than ${MAX_FETCHES} separate reads`);
       runs += 1;
+      fetched.takeDeferred();
       try {
         return parse(new FileWindow(fetched, 0, size, memos));
       } catch (error) {
         if (!(error instanceof NeedBytes)) throw error;
-        wanted = error.ranges;
+        const deferred = fetched.takeDeferred();
+        wanted = deferred.length > 0 ? error.ranges.concat(deferred) : error.ranges;
       }
     }
   };

@@ -2,7 +2,7 @@
  * ELF file header, program headers and section headers, for both classes and byte orders, and
  * the virtual-address-to-file-offset map the rest of the ELF parser uses.
  */
-import { AddressMap } from "./address-map.ts";
+import { AddressMap, type MappedRange } from "./address-map.ts";
 import type { Fields } from "./bytes.ts";
 import { fail } from "./errors.ts";
 import type { FileWindow } from "./file-window.ts";
@@ -168,9 +168,12 @@ export function readSectionHeaders(window: FileWindow, header: ElfHeader): Secti
  * addresses as file offsets, which breaks when a segment's p_vaddr differs from its p_offset.)
  */
 export function elfAddressMap(programHeaders: readonly ProgramHeader[]): AddressMap {
-  return new AddressMap(
-    programHeaders
-      .filter((segment) => segment.type === PT_LOAD)
-      .map((segment) => ({ address: segment.vaddr, fileOffset: segment.offset, fileSize: segment.filesz })),
-  );
+  const ranges: MappedRange[] = [];
+  for (let index = 0; index < programHeaders.length; index += 1) {
+    const segment = programHeaders[index] as ProgramHeader;
+    if (segment.type === PT_LOAD) {
+      ranges.push({ address: segment.vaddr, fileOffset: segment.offset, fileSize: segment.filesz });
+    }
+  }
+  return new AddressMap(ranges);
 }

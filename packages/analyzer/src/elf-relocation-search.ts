@@ -13,6 +13,7 @@
  * does not find is not taken as unrelocated: reading it falls back to walking every table
  * (`lookup` below), which is what the result must equal in every case.
  */
+import type { Fields } from "./bytes.ts";
 import type { ElfHeader } from "./elf-headers.ts";
 import {
   entryCount,
@@ -83,6 +84,8 @@ export interface SearchOptions {
    */
   readonly addressLimit?: number;
   readonly alsoWanted?: AlsoWanted;
+  /** `firstRelocationReads(header, tables)`, when the caller has it already. */
+  readonly firstReads?: readonly (readonly [number, number])[];
 }
 
 /** Searches every table for `slots`, asking for `alsoWanted()` in each of its rounds of reads. */
@@ -91,11 +94,13 @@ export function searchRelocations(
   header: ElfHeader,
   tables: readonly RelocationTable[],
   slots: ReadonlySet<number>,
-  { addressLimit = Number.POSITIVE_INFINITY, alsoWanted = () => [] }: SearchOptions = {},
+  { addressLimit = Number.POSITIVE_INFINITY, alsoWanted = () => [], firstReads }: SearchOptions = {},
 ): RelocationSearch {
   const found = new Map<number, Relocation>();
   const uncertain = new Set<number>();
-  window.prefetch(() => [...alsoWanted(), ...firstRelocationReads(header, tables)]);
+  // Wanted with the search's first round of reads, not in a round of their own.
+  window.prefetchLater(alsoWanted);
+  window.prefetchLater(firstReads ?? (() => firstRelocationReads(header, tables)));
   if (slots.size === 0) return { found, uncertain };
   for (const table of tables) {
     const { sorted, whole } = plan(table, header);
@@ -157,7 +162,7 @@ function searchSorted(
   table: RelocationTable,
   count: number,
   slots: ReadonlySet<number>,
-  { addressLimit, alsoWanted }: Required<SearchOptions>,
+  { addressLimit, alsoWanted }: Required<Omit<SearchOptions, "firstReads">>,
 ): Map<number, Relocation> | "unsorted" {
   const found = new Map<number, Relocation>();
   if (count === 0 || table.kind === "relr") return found;
@@ -175,20 +180,22 @@ function searchSorted(
   // Each round narrows every open probe by at least one block, so `count` rounds always end it.
   for (let round = 0; open.length > 0 && round <= count; round += 1) {
     const blocks = open.map((probe) => blockFor(probe, perBlock));
-    window.prefetch(() => [
-      ...alsoWanted(),
-      ...blocks.map(([first, end]): [number, number] => [
+    // What else the parser needs comes with the blocks, but asks for no round by itself.
+    window.prefetchLater(alsoWanted);
+    window.prefetch(() =>
+      blocks.map(([first, end]): [number, number] => [
         table.offset + first * table.entrySize,
         (end - first) * table.entrySize,
       ]),
-    ]);
+    );
     const next: Probe[] = [];
-    for (const [index, probe] of open.entries()) {
+    for (let index = 0; index < open.length; index += 1) {
+      const probe = open[index] as Probe;
       const [first, end] = blocks[index] ?? [0, 0];
       const entries = readEntries(window, header, table, first, end);
-      const target = (at: number) => entryTarget(entries, (at - first) * table.entrySize, header);
-      const firstTarget = target(first);
-      const lastTarget = target(end - 1);
+      const stride = table.entrySize;
+      const firstTarget = entryTarget(entries, 0, header);
+      const lastTarget = entryTarget(entries, (end - 1 - first) * stride, header);
       if (firstTarget > lastTarget || firstTarget < probe.lowTarget || lastTarget > probe.highTarget) return "unsorted";
       const width = probe.high - probe.low;
       if (probe.slot < firstTarget) {
@@ -198,11 +205,12 @@ function searchSorted(
         probe.low = end;
         probe.lowTarget = lastTarget;
       } else {
-        const at = lastAtMost(target, first, end - 1, probe.slot, firstTarget, lastTarget);
+        const at = lastAtMost(entries, stride, header, end - 1 - first, probe.slot, firstTarget, lastTarget);
         if (at === "unsorted") return at;
-        if (target(at) !== probe.slot) continue; // between two entries: not in the sorted part
+        // between two entries: not in the sorted part
+        if (entryTarget(entries, at * stride, header) !== probe.slot) continue;
         // An equal entry right after the block would override this one; read on to the last.
-        let last = at;
+        let last = first + at;
         while (last + 1 < count && targetAt(window, header, table, last + 1) === probe.slot) last += 1;
         const entry = readEntries(window, header, table, last, last + 1);
         found.set(probe.slot, readEntry(entry, 0, kind, header));
@@ -240,25 +248,38 @@ function blockFor(probe: Probe, perBlock: number): Span {
 }
 
 /**
- * The last index in `[low, high]` whose target is at most `slot`, by bisection, given
- * `target(low) <= slot <= target(high)`. Every target read must lie between the bounds the
- * earlier ones set; one that does not proves the entries unsorted.
+ * The last index in `[0, high]` of a block of `entries`, `stride` bytes apart, whose target is
+ * at most `slot`, by bisection, given `lowTarget` (entry 0's) `<= slot <= highTarget` (entry
+ * `high`'s). Every target read must lie between the bounds the earlier ones set; one that does
+ * not proves the entries unsorted. Targets are read in place, not through a closure: this runs
+ * a dozen times per slot, mostly before the JIT has compiled it.
  */
 function lastAtMost(
-  target: (index: number) => number,
-  low: number,
+  entries: Fields,
+  stride: number,
+  header: ElfHeader,
   high: number,
   slot: number,
   lowTarget: number,
   highTarget: number,
 ): number | "unsorted" {
-  let [lo, hi, loTarget, hiTarget] = [low, high, lowTarget, highTarget];
+  // Plain assignments, not destructuring: each `[a, b] = [c, d]` allocates an array in the
+  // interpreter, which runs this search in a fresh scan.
+  let lo = 0;
+  let hi = high;
+  let loTarget = lowTarget;
+  let hiTarget = highTarget;
   while (hi - lo > 1) {
     const middle = (lo + hi) >>> 1;
-    const value = target(middle);
+    const value = entryTarget(entries, middle * stride, header);
     if (value < loTarget || value > hiTarget) return "unsorted";
-    if (value <= slot) [lo, loTarget] = [middle, value];
-    else [hi, hiTarget] = [middle, value];
+    if (value <= slot) {
+      lo = middle;
+      loTarget = value;
+    } else {
+      hi = middle;
+      hiTarget = value;
+    }
   }
   return hiTarget <= slot ? hi : lo;
 }

@@ -207,28 +207,61 @@ function forEachRelrSlot(
   const word = header.wide ? 8 : 4;
   const bitsPerEntry = word * 8 - 1;
   const sorted = [...slots].sort((a, b) => a - b);
+  const lowest = sorted.length > 0 ? (sorted[0] as number) : Number.POSITIVE_INFINITY;
+  const highest = sorted.length > 0 ? (sorted[sorted.length - 1] as number) : Number.NEGATIVE_INFINITY;
+  // An entry's kind is bit 0 of its least significant byte: the loops test that one byte, and a
+  // table has hundreds of entries, most of them bitmaps far from the slots.
+  const bytes = entries.bytes;
+  const lowByte = header.little ? 0 : word - 1;
   let next = 0;
-  for (let index = 0; index < count; index += 1) {
-    const at = index * entrySize;
-    // Bitmaps use all the word's bits, so read them as 32-bit halves, never as one number.
-    const low = entries.u32(at + (header.wide && !header.little ? 4 : 0));
-    const high = header.wide ? entries.u32(at + (header.little ? 4 : 0)) : 0;
-    if ((low & 1) === 0) {
+  let index = 0;
+  let at = 0;
+  while (index < count) {
+    if (((bytes[at + lowByte] ?? 0) & 1) === 0) {
       const address = entries.uword(at, header.wide, "a RELR address");
       if (slots.has(address)) visit(address);
       next = address + word;
+      index += 1;
+      at += entrySize;
       continue;
     }
-    const end = next + bitsPerEntry * word;
-    for (const slot of sorted) {
-      if (slot < next) continue;
-      if (slot >= end) break;
-      const delta = slot - next;
-      if (delta % word !== 0) continue;
-      const bit = delta / word + 1; // bit 0 marks the bitmap itself
-      if ((bit < 32 ? (low >>> bit) & 1 : (high >>> (bit - 32)) & 1) === 1) visit(slot);
+    // A run of bitmaps. Only those that start at or below the highest slot can relocate one
+    // (each starts where the last ended); the rest are skipped, for the entry after the run is
+    // an address, which sets `next` anew.
+    for (; index < count && next <= highest && ((bytes[at + lowByte] ?? 0) & 1) === 1; index += 1, at += entrySize) {
+      const end = next + bitsPerEntry * word;
+      if (lowest < end) testBitmap(entries, at, header, next, end, sorted, visit);
+      next = end;
     }
-    next = end;
+    while (index < count && ((bytes[at + lowByte] ?? 0) & 1) === 1) {
+      index += 1;
+      at += entrySize;
+    }
+  }
+}
+
+/** Visits the slots in `[next, end)` whose bit is set in the RELR bitmap at byte `at`. */
+function testBitmap(
+  entries: Fields,
+  at: number,
+  header: ElfHeader,
+  next: number,
+  end: number,
+  sorted: readonly number[],
+  visit: (address: number) => void,
+): void {
+  const word = header.wide ? 8 : 4;
+  // Bitmaps use all the word's bits, so read them as 32-bit halves, never as one number.
+  const low = entries.u32(at + (header.wide && !header.little ? 4 : 0));
+  const high = header.wide ? entries.u32(at + (header.little ? 4 : 0)) : 0;
+  for (let index = 0; index < sorted.length; index += 1) {
+    const slot = sorted[index] as number;
+    if (slot < next) continue;
+    if (slot >= end) break;
+    const delta = slot - next;
+    if (delta % word !== 0) continue;
+    const bit = delta / word + 1; // bit 0 marks the bitmap itself
+    if ((bit < 32 ? (low >>> bit) & 1 : (high >>> (bit - 32)) & 1) === 1) visit(slot);
   }
 }
 
@@ -241,7 +274,8 @@ export function relocatedValue(
   relocation: Relocation | undefined,
   stored: bigint,
   symbols: DynamicSymbols | undefined,
-  what: string,
+  /** The field, for an error message: built only when there is an error to report. */
+  what: () => string,
 ): bigint {
   if (relocation === undefined || relocation.kind === "relr") return stored;
   const bits = header.wide ? 64 : 32;
@@ -254,7 +288,7 @@ export function relocatedValue(
       throw fail(
         "unsupported",
         relocation.at,
-        `${what} points into another library (symbol ${symbol?.name ?? relocation.symbol})`,
+        `${what()} points into another library (symbol ${symbol?.name ?? relocation.symbol})`,
       );
     }
     return BigInt.asUintN(bits, BigInt(symbol.value) + addend);
@@ -262,6 +296,6 @@ export function relocatedValue(
   throw fail(
     "unsupported",
     relocation.at,
-    `${what} has relocation type ${relocation.type}, which the analyzer cannot apply`,
+    `${what()} has relocation type ${relocation.type}, which the analyzer cannot apply`,
   );
 }

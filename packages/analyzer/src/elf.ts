@@ -3,10 +3,18 @@
  * `MEMFLOW_CONNECTOR_*` / `MEMFLOW_OS_*`, each read through the PT_LOAD segments with its
  * pointer fields relocated as the loader would.
  */
-import { type DescriptorFormat, descriptorLayout, readDescriptors, storedStringRanges } from "./descriptor.ts";
+import type { AddressMap } from "./address-map.ts";
+import {
+  type DescriptorFormat,
+  type DescriptorLayout,
+  descriptorLayout,
+  readDescriptors,
+  storedStringRanges,
+} from "./descriptor.ts";
 import { architectureTable, type PluginDescriptorInfo } from "./descriptor-info.ts";
 import { readDynamic } from "./elf-dynamic.ts";
 import {
+  type ElfHeader,
   elfAddressMap,
   type ProgramHeader,
   PT_LOAD,
@@ -16,8 +24,13 @@ import {
   type SectionHeader,
 } from "./elf-headers.ts";
 import { firstRelocationReads, lookup, searchRelocations, walkRelocations } from "./elf-relocation-search.ts";
-import { dynamicRelocationTables, relocatedValue, sectionRelocationTables } from "./elf-relocations.ts";
-import { readDynamicSymbols } from "./elf-symbols.ts";
+import {
+  dynamicRelocationTables,
+  type RelocationTable,
+  relocatedValue,
+  sectionRelocationTables,
+} from "./elf-relocations.ts";
+import { type DynamicSymbols, readDynamicSymbols } from "./elf-symbols.ts";
 import { fail } from "./errors.ts";
 import type { FileWindow } from "./file-window.ts";
 
@@ -36,25 +49,21 @@ function loadedEnd(programHeaders: readonly ProgramHeader[]): number {
   return end > 0 ? end : Number.POSITIVE_INFINITY;
 }
 
-export function parseElf(window: FileWindow): PluginDescriptorInfo[] {
-  // Each `memo` stage is parsed once per analysis, however often a reader's fetches re-run us.
-  const { header, addresses, addressLimit, dynamic, dynamicTables } = window.memo("elf-layout", () => {
-    const header = readElfHeader(window);
-    const programHeaders = readProgramHeaders(window, header);
-    const addresses = elfAddressMap(programHeaders);
-    const dynamic = readDynamic(window, header, programHeaders);
-    const dynamicTables = dynamic ? dynamicRelocationTables(header, dynamic, addresses) : [];
-    return { header, addresses, addressLimit: loadedEnd(programHeaders), dynamic, dynamicTables };
-  });
-  // Section headers are optional (stripped files); read them only when the dynamic segment is not enough.
-  const sections = (): SectionHeader[] => window.memo("elf-sections", () => readSectionHeaders(window, header));
-  // What the relocation search reads first does not depend on the symbols: ask in the same round.
-  window.prefetch(() => window.memo("elf-first-relocation-reads", () => firstRelocationReads(header, dynamicTables)));
-  const symbols = window.memo("elf-symbols", () => readDynamicSymbols(window, header, dynamic, addresses, sections));
-  if (symbols === undefined || symbols.descriptors.length === 0) return [];
-
-  const layout = descriptorLayout(header.wide);
-  const placed = symbols.descriptors.map((symbol) => {
+/** The descriptor exports with their file offsets, the pointer slots to relocate, and the tables to search. */
+function planDescriptors(
+  descriptors: DynamicSymbols["descriptors"],
+  addresses: AddressMap,
+  layout: DescriptorLayout,
+  dynamicTables: readonly RelocationTable[],
+  sections: () => SectionHeader[],
+  header: ElfHeader,
+): {
+  placed: PlacedDescriptor[];
+  slots: Set<number>;
+  tables: readonly RelocationTable[];
+  firstReads: [number, number][];
+} {
+  const placed = descriptors.map((symbol) => {
     const offset = addresses.fileOffset(symbol.value, layout.size);
     if (offset === undefined) {
       throw fail(
@@ -65,19 +74,61 @@ export function parseElf(window: FileWindow): PluginDescriptorInfo[] {
     }
     return { ...symbol, offset };
   });
+  const slots = new Set(placed.flatMap((symbol) => layout.strings.map((field) => symbol.value + field.pointerAt)));
+  const tables = dynamicTables.length > 0 ? dynamicTables : sectionRelocationTables(sections());
+  return { placed, slots, tables, firstReads: firstRelocationReads(header, tables) };
+}
+
+type PlacedDescriptor = DynamicSymbols["descriptors"][number] & { offset: number };
+
+export function parseElf(window: FileWindow): PluginDescriptorInfo[] {
+  // Each `memo` stage is parsed once per analysis, however often a reader's fetches re-run us.
+  // The headers are a stage of their own: the dynamic segment they point at is rarely in the first read.
+  const { header, programHeaders } = window.memo("elf-headers", () => {
+    const header = readElfHeader(window);
+    return { header, programHeaders: readProgramHeaders(window, header) };
+  });
+  const { addresses, addressLimit, dynamic, dynamicTables } = window.memo("elf-layout", () => {
+    const addresses = elfAddressMap(programHeaders);
+    const dynamic = readDynamic(window, header, programHeaders);
+    const dynamicTables = dynamic ? dynamicRelocationTables(header, dynamic, addresses) : [];
+    return { addresses, addressLimit: loadedEnd(programHeaders), dynamic, dynamicTables };
+  });
+  // Section headers are optional (stripped files); read them only when the dynamic segment is not enough.
+  const sections = (): SectionHeader[] => window.memo("elf-sections", () => readSectionHeaders(window, header));
+  const symbols = window.memo("elf-symbols", () => {
+    // What the relocation search reads first does not depend on the symbols: it comes with the
+    // symbol tables' round, or the next. Named only while the symbols are still being read.
+    window.prefetchLater(() => firstRelocationReads(header, dynamicTables));
+    return readDynamicSymbols(window, header, dynamic, addresses, sections);
+  });
+  if (symbols === undefined || symbols.descriptors.length === 0) return [];
+
+  const layout = descriptorLayout(header.wide);
+  // Worked out once per analysis, not on every re-run (a stage that throws is not kept).
+  const { placed, slots, tables, firstReads } = window.memo("elf-descriptor-plan", () =>
+    planDescriptors(symbols.descriptors, addresses, layout, dynamicTables, sections, header),
+  );
   const fileOffset = (address: bigint, length: number) =>
     address <= MAX_ADDRESS ? addresses.fileOffset(Number(address), length) : undefined;
   // Searched before the descriptors are read, so its reads come in the descriptors' rounds, and
   // once those are read, with the strings their stored pointers name (right unless a RELA
-  // linker left the fields 0, as lld does).
-  const slots = new Set(placed.flatMap((symbol) => layout.strings.map((field) => symbol.value + field.pointerAt)));
-  const tables = dynamicTables.length > 0 ? dynamicTables : sectionRelocationTables(sections());
-  const alongside = () => [
-    ...placed.map((symbol): [number, number] => [symbol.offset, layout.size]),
-    ...placed.flatMap((symbol) => storedStringRanges(window, header.little, symbol.offset, layout, fileOffset)),
-  ];
+  // linker left the fields 0, as lld does). No bytes arrive during a run, so one run works
+  // these ranges out once, however many rounds of the search ask.
+  let nearby: [number, number][] | undefined;
+  const alongside = () => {
+    if (nearby !== undefined) return nearby;
+    nearby = [];
+    for (const symbol of placed) nearby.push([symbol.offset, layout.size]);
+    for (const symbol of placed) {
+      for (const range of storedStringRanges(window, header.little, symbol.offset, layout, fileOffset)) {
+        nearby.push(range);
+      }
+    }
+    return nearby;
+  };
   const search = window.memo("elf-relocations", () =>
-    searchRelocations(window, header, tables, slots, { addressLimit, alsoWanted: alongside }),
+    searchRelocations(window, header, tables, slots, { addressLimit, alsoWanted: alongside, firstReads }),
   );
   // Only for a slot the search could not settle (a table that is not sorted as linkers sort it).
   const fullWalk = () => window.memo("elf-relocations-walk", () => walkRelocations(window, header, tables, slots));
@@ -93,7 +144,7 @@ export function parseElf(window: FileWindow): PluginDescriptorInfo[] {
       pointer(at, stored) {
         const slot = symbol.value + at;
         const relocation = lookup(search, slot, fullWalk);
-        return relocatedValue(header, relocation, stored, symbols, `${symbol.name}+0x${at.toString(16)}`);
+        return relocatedValue(header, relocation, stored, symbols, () => `${symbol.name}+0x${at.toString(16)}`);
       },
       fileOffset,
     };

@@ -8,9 +8,14 @@ import { fail } from "./errors.ts";
 export const CONNECTOR_EXPORT_PREFIX = "MEMFLOW_CONNECTOR_";
 export const OS_EXPORT_PREFIX = "MEMFLOW_OS_";
 
-const PREFIXES: readonly { kind: PluginKind; bytes: Uint8Array }[] = [
-  { kind: "connector", bytes: new TextEncoder().encode(CONNECTOR_EXPORT_PREFIX) },
-  { kind: "os", bytes: new TextEncoder().encode(OS_EXPORT_PREFIX) },
+/** Each prefix's bytes and their count (a number: a typed array's `length` is slow when interpreted). */
+const PREFIXES: readonly { kind: PluginKind; bytes: Uint8Array; length: number }[] = [
+  {
+    kind: "connector",
+    bytes: new TextEncoder().encode(CONNECTOR_EXPORT_PREFIX),
+    length: CONNECTOR_EXPORT_PREFIX.length,
+  },
+  { kind: "os", bytes: new TextEncoder().encode(OS_EXPORT_PREFIX), length: OS_EXPORT_PREFIX.length },
 ];
 
 /** The kind an export name announces, or undefined for any other export. */
@@ -22,12 +27,13 @@ export function pluginKindOf(exportName: string): PluginKind | undefined {
 
 /** The kind announced by a name given as bytes (without a terminating NUL), checked without decoding it. */
 export function pluginKindOfBytes(name: Uint8Array): PluginKind | undefined {
-  for (const prefix of PREFIXES) {
-    if (name.length < prefix.bytes.length) continue;
+  const nameLength = name.length;
+  for (let which = 0; which < PREFIXES.length; which += 1) {
+    const prefix = PREFIXES[which] as (typeof PREFIXES)[number];
+    if (nameLength < prefix.length) continue;
+    const bytes = prefix.bytes;
     let matches = true;
-    for (let index = 0; index < prefix.bytes.length && matches; index += 1) {
-      matches = name[index] === prefix.bytes[index];
-    }
+    for (let index = 0; index < prefix.length && matches; index += 1) matches = name[index] === bytes[index];
     if (matches) return prefix.kind;
   }
   return undefined;

@@ -5,16 +5,18 @@
  * the parser again, so parsers never await (see `drive.ts`).
  */
 import { type Chunk, chunkOf, Fields } from "./bytes.ts";
-import { type AnalyzeErrorKind, fail } from "./errors.ts";
+import { type AnalyzeError, type AnalyzeErrorKind, fail } from "./errors.ts";
 
 /** Where a parser's bytes come from: the whole file in memory, or what has been fetched so far. */
 export interface ByteSource {
-  /** The chunk holding `length` bytes at absolute `offset` and where they start in it, or throws NeedBytes. */
-  locate(offset: number, length: number): { chunk: Chunk; start: number };
+  /** The chunk holding `length` bytes at absolute `offset`, or throws NeedBytes. */
+  locate(offset: number, length: number): Chunk;
   /** Whether `locate` would succeed without fetching. */
   has(offset: number, length: number): boolean;
   /** True when every byte of the file is at hand, so prefetching has nothing to do. */
   readonly complete: boolean;
+  /** Keeps ranges to fetch with the next round of reads, whatever asks for that round. */
+  defer?(ranges: readonly Range[]): void;
 }
 
 /** A byte range of the file, by absolute offset. */
@@ -41,14 +43,14 @@ export class FileWindow {
   readonly source: ByteSource;
   readonly base: number;
   readonly size: number;
-  readonly #memos: Map<string, unknown>;
+  private readonly memos: Map<string, unknown>;
 
   /** `memos` outlives a run: the driver keeps it across re-runs of the same analysis. */
   constructor(source: ByteSource, base: number, size: number, memos: Map<string, unknown> = new Map()) {
     this.source = source;
     this.base = base;
     this.size = size;
-    this.#memos = memos;
+    this.memos = memos;
   }
 
   /**
@@ -57,15 +59,18 @@ export class FileWindow {
    * stage that throws (for bytes, or an error) is not remembered. Results must not be mutated.
    */
   memo<T>(stage: string, compute: () => T): T {
-    const key = `${this.base}:${stage}`;
-    if (this.#memos.has(key)) return this.#memos.get(key) as T;
+    // The whole file (base 0) keys stages by name alone: no string built per call.
+    const key = this.base === 0 ? stage : `${this.base}:${stage}`;
+    const known = this.memos.get(key);
+    if (known !== undefined || this.memos.has(key)) return known as T;
     const value = compute();
-    this.#memos.set(key, value);
+    this.memos.set(key, value);
     return value;
   }
 
   contains(offset: number, length: number): boolean {
-    return Number.isSafeInteger(offset) && offset >= 0 && length >= 0 && offset + length <= this.size;
+    // Within [0, size] an integer is a safe integer; `% 1` tests it without a call.
+    return offset >= 0 && length >= 0 && offset + length <= this.size && offset % 1 === 0;
   }
 
   /**
@@ -74,14 +79,25 @@ export class FileWindow {
    * the file points at.
    */
   read(offset: number, length: number, little: boolean, kind: AnalyzeErrorKind, what: string): Fields {
-    if (!this.contains(offset, length)) {
-      const at = this.base + Math.max(0, Math.min(Number.isFinite(offset) ? offset : this.size, this.size));
-      const reason = kind === "truncated" ? "the file ends before" : "the file does not contain";
-      throw fail(kind, at, `${reason} ${what} (${length} bytes at 0x${offset.toString(16)})`);
+    // `contains`, inline: every field table of a scan passes here, mostly in the interpreter.
+    // Within [0, size], an integer offset is a safe integer.
+    if (!(offset >= 0 && length >= 0 && offset + length <= this.size && offset % 1 === 0)) {
+      throw this.outside(offset, length, kind, what);
     }
     if (length === 0) return new Fields(EMPTY, 0, 0, little, this.base + offset);
-    const { chunk, start } = this.source.locate(this.base + offset, length);
-    return new Fields(chunk, start, length, little, this.base + offset);
+    const at = this.base + offset;
+    const chunk = this.source.locate(at, length);
+    return new Fields(chunk, at - chunk.offset, length, little, at);
+  }
+
+  /**
+   * The error for a range outside the window. Kept out of `read`, which the JIT compiles into
+   * every parser that calls it: the message's code would be compiled there too.
+   */
+  private outside(offset: number, length: number, kind: AnalyzeErrorKind, what: string): AnalyzeError {
+    const at = this.base + Math.max(0, Math.min(Number.isFinite(offset) ? offset : this.size, this.size));
+    const reason = kind === "truncated" ? "the file ends before" : "the file does not contain";
+    return fail(kind, at, `${reason} ${what} (${length} bytes at 0x${offset.toString(16)})`);
   }
 
   /** Whether `read` would return these bytes now, without fetching. */
@@ -95,17 +111,37 @@ export class FileWindow {
    */
   prefetch(wanted: PrefetchRanges | (() => PrefetchRanges)): void {
     if (this.source.complete) return;
+    const missing = this.#missing(wanted);
+    if (missing.length > 0) throw new NeedBytes(missing);
+  }
+
+  /**
+   * Says which ranges the parser will read later, without asking for them now: they come with
+   * the next round of reads, whatever part of the parser asks for it. Bytes needed soon but not
+   * yet (a descriptor, while its relocations are still being searched) then cost no round of
+   * their own, and no re-run.
+   */
+  prefetchLater(wanted: PrefetchRanges | (() => PrefetchRanges)): void {
+    if (this.source.complete || this.source.defer === undefined) return;
+    const missing = this.#missing(wanted);
+    if (missing.length > 0) this.source.defer(missing);
+  }
+
+  #missing(wanted: PrefetchRanges | (() => PrefetchRanges)): Range[] {
     // A function is called only here, so bytes in memory never pay for working the ranges out.
     const ranges = typeof wanted === "function" ? wanted() : wanted;
     const missing: Range[] = [];
-    for (const range of ranges) {
+    // An indexed loop without destructuring: this runs on every re-run, mostly interpreted.
+    for (let index = 0; index < ranges.length; index += 1) {
+      const range = ranges[index];
       if (range === undefined) continue;
-      const [offset, length] = range;
+      const offset = range[0];
+      const length = range[1];
       if (length > 0 && this.contains(offset, length) && !this.source.has(this.base + offset, length)) {
         missing.push({ offset: this.base + offset, length });
       }
     }
-    if (missing.length > 0) throw new NeedBytes(missing);
+    return missing;
   }
 
   /** A window over `[offset, offset + size)` of this one (a fat Mach-O slice). */
@@ -118,6 +154,6 @@ export class FileWindow {
         `${what} extends past the end of the file`,
       );
     }
-    return new FileWindow(this.source, this.base + offset, size, this.#memos);
+    return new FileWindow(this.source, this.base + offset, size, this.memos);
   }
 }

@@ -51,6 +51,8 @@ export function openFileReader(path: string): FileReader {
   let arena = spareArena ?? new Uint8Array(0);
   spareArena = undefined;
   const firstArena = arena;
+  // Its size as a number: a typed array's `length` is slow before the JIT has compiled a read.
+  let arenaSize = arena.length;
   let arenaUsed = 0;
   return {
     size,
@@ -62,10 +64,11 @@ export function openFileReader(path: string): FileReader {
     },
     read(offset, length) {
       if (!open) throw new Error(`read from ${path} after close()`);
-      if (arenaUsed + length > arena.length) {
+      if (arenaUsed + length > arenaSize) {
         // Every byte is overwritten below (or cut off), so skip zero-filling.
         const fresh = Buffer.allocUnsafe(Math.max(length, ARENA_BYTES));
         arena = new Uint8Array(fresh.buffer, fresh.byteOffset, fresh.length);
+        arenaSize = arena.length;
         arenaUsed = 0;
       }
       // A plain Uint8Array view, not a Buffer: the parsers then see one typed-array shape only.
@@ -79,7 +82,7 @@ export function openFileReader(path: string): FileReader {
       }
       bytesRead += filled;
       reads += 1;
-      return buffer.subarray(0, filled);
+      return filled === length ? buffer : buffer.subarray(0, filled);
     },
     close() {
       if (!open) return;

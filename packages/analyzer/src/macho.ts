@@ -187,19 +187,22 @@ function parseThin(window: FileWindow): PluginDescriptorInfo[] {
     segments.findIndex((segment) => address >= segment.vmaddr && address - segment.vmaddr < segment.vmsize);
 
   const layout = descriptorLayout(wide);
-  const found = exports.flatMap((entry) => {
-    // Mach-O prefixes C symbols with `_`; memflow reports (and dlsym wants) the name without it.
-    const stripped = entry.name[0] === 0x5f ? entry.name.subarray(1) : entry.name;
-    const kind = pluginKindOfBytes(stripped);
-    if (kind === undefined) return [];
-    const name = decodeExportName(stripped, trie.fileOffset);
-    const address = imageBase + entry.imageOffset;
-    const offset = fileOffset(address, layout.size);
-    if (offset === undefined) {
-      throw fail("not-found", trie.fileOffset, `${name} at 0x${address.toString(16)} is not stored in the file`);
-    }
-    return [{ name, kind, address, offset }];
-  });
+  // Once per analysis, not on every re-run (a stage that throws is not kept).
+  const found = window.memo("macho-descriptors", () =>
+    exports.flatMap((entry) => {
+      // Mach-O prefixes C symbols with `_`; memflow reports (and dlsym wants) the name without it.
+      const stripped = entry.name[0] === 0x5f ? entry.name.subarray(1) : entry.name;
+      const kind = pluginKindOfBytes(stripped);
+      if (kind === undefined) return [];
+      const name = decodeExportName(stripped, trie.fileOffset);
+      const address = imageBase + entry.imageOffset;
+      const offset = fileOffset(address, layout.size);
+      if (offset === undefined) {
+        throw fail("not-found", trie.fileOffset, `${name} at 0x${address.toString(16)} is not stored in the file`);
+      }
+      return [{ name, kind, address, offset }];
+    }),
+  );
   const format: DescriptorFormat = { fileType: "mach", architecture: machArchitecture(cputype), little, layout };
   return readDescriptors(window, format, found, ({ name, address, offset }) => {
     const pointerFormat = formats?.get(segmentIndexOf(address));

@@ -100,4 +100,33 @@ describe("the read driver", () => {
     expect(reads).toEqual(["0+16384", "50000+4096", "90000+4096"]);
     expect(mostPending).toBe(2);
   });
+
+  /**
+   * Names a range for later, then needs another one now, then reads both: the later range comes
+   * with the round the other one asks for. Counts its own runs.
+   */
+  const deferring = (runs: { count: number }) => (window: FileWindow) => {
+    runs.count += 1;
+    window.prefetchLater([[70_000, 8]]);
+    const now = window.read(30_000, 8, true, "truncated", "a range").u8(0);
+    return [now, window.read(70_000, 8, true, "truncated", "a range").u8(0)];
+  };
+
+  test("a range named for later comes with the next round, not in a round of its own", () => {
+    const runs = { count: 0 };
+    const { reader, reads } = loggingReader(file, (range) => range);
+    expect(runBlocking(deferring(runs), reader)).toEqual([30_000 & 0xff, 70_000 & 0xff]);
+    expect(reads).toEqual(["0+16384", "30000+4096", "70000+4096"]);
+    expect(runs.count).toBe(2);
+  });
+
+  test("a range named for later is not fetched when no round follows", () => {
+    const { reader, reads } = loggingReader(file, (range) => range);
+    const parse = (window: FileWindow) => {
+      window.prefetchLater([[70_000, 8]]);
+      return window.read(100, 8, true, "truncated", "a range").u8(0);
+    };
+    expect(runBlocking(parse, reader)).toBe(100);
+    expect(reads).toEqual(["0+16384"]);
+  });
 });

@@ -10,8 +10,7 @@
  * One translation unit made of the files in dummy-os/, one concept each; they share static
  * helpers, so the library exports only its descriptor.
  */
-#define _POSIX_C_SOURCE 200809L /* strdup, under -std=c11 without _DEFAULT_SOURCE too */
-#include <stdio.h>
+#define _POSIX_C_SOURCE 200809L /* strdup and strnlen, under -std=c11 without _DEFAULT_SOURCE too */
 #include "dummy-memory.h"
 #include "memflow-os-plugin.h"
 

@@ -2,7 +2,13 @@
  * `memflow-ts ps -c <connector> -o <os>`: the processes an OS reports (memflow's
  * `process_info_list`), in the OS's order: pid, name, architecture, state, path, command line.
  */
-import { formatArchitecture, type ProcessInfo, processInfoJson } from "@memflow-ts/core/inventory";
+import {
+  type ArchitectureIdent,
+  formatArchitecture,
+  type ProcessInfo,
+  type ProcessState,
+  processInfoJson,
+} from "@memflow-ts/core/inventory";
 import type { Command } from "../command.ts";
 import { ExitCode } from "../io.ts";
 import { expectNoOperands, osUsage, parseOsArgs, useOs } from "../os/os-command.ts";
@@ -19,19 +25,33 @@ path and command line.`,
   example: "",
 });
 
-/** The process table's column widths and header, shared with the demo. */
+/** The process table's column widths (shared with the demo, as processRows is) and header. */
 export const PROCESS_COLUMNS = [7, 16, 10, 10, 28] as const;
-export const PROCESS_HEADER = ["PID", "NAME", "ARCH", "STATE", "PATH", "COMMAND LINE"];
+const PROCESS_HEADER = ["PID", "NAME", "ARCH", "STATE", "PATH", "COMMAND LINE"];
 
-export function processRow(info: ProcessInfo): string[] {
-  return [
-    String(info.pid),
-    info.name,
-    formatArchitecture(info.procArch),
-    stateText(info.state),
-    info.path,
-    info.commandLine,
-  ];
+/**
+ * The table's rows, the header first unless `header` is false. One loop, and the architecture
+ * and state texts are made only when the object differs from the row before's: they repeat, and
+ * `ps` runs this once, cold, for thousands of processes, where each call counts.
+ */
+export function processRows(processes: readonly ProcessInfo[], header = true): string[][] {
+  const rows: string[][] = header ? [PROCESS_HEADER] : [];
+  let arch: ArchitectureIdent | undefined;
+  let archText = "";
+  let state: ProcessState | undefined;
+  let stateLabel = "";
+  for (const info of processes) {
+    if (info.procArch !== arch) {
+      arch = info.procArch;
+      archText = formatArchitecture(arch);
+    }
+    if (info.state !== state) {
+      state = info.state;
+      stateLabel = stateText(state);
+    }
+    rows.push([`${info.pid}`, info.name, archText, stateLabel, info.path, info.commandLine]);
+  }
+  return rows;
 }
 
 export const psCommand: Command = {
@@ -44,8 +64,7 @@ export const psCommand: Command = {
       printer(context).json(processes.map(processInfoJson));
       return ExitCode.ok;
     }
-    const rows = processes.map(processRow);
-    context.stdout.write(formatTable(PROCESS_COLUMNS, values.quiet === true ? rows : [PROCESS_HEADER, ...rows]));
+    context.stdout.write(formatTable(PROCESS_COLUMNS, processRows(processes, values.quiet !== true)));
     return ExitCode.ok;
   },
 };

@@ -7,7 +7,7 @@
 import type { Inventory, ModuleInfo, Os, PhysicalAddress } from "@memflow-ts/core/inventory";
 import { printable } from "@memflow-ts/core/plugin-files";
 import { MODULE_COLUMNS, MODULE_HEADER, moduleRow } from "../commands/modules.ts";
-import { PROCESS_COLUMNS, PROCESS_HEADER, processRow } from "../commands/ps.ts";
+import { PROCESS_COLUMNS, processRows } from "../commands/ps.ts";
 import { CliFailure } from "../failure.ts";
 import { hexdump } from "../inventory/hexdump.ts";
 import { formatAddress } from "../inventory/numbers.ts";
@@ -65,7 +65,7 @@ function lookInsideProcess(out: Printer, os: Os, pid: number): MainModuleStart {
 function lookInside(out: Printer, os: Os): void {
   const processes = os.processInfoList();
   out.success(`${processes.length} process${processes.length === 1 ? "" : "es"}:`);
-  out.line(formatTable(PROCESS_COLUMNS, [PROCESS_HEADER, ...processes.map(processRow)]).trimEnd());
+  out.line(formatTable(PROCESS_COLUMNS, processRows(processes)).trimEnd());
   const first = processes[0];
   if (first === undefined) throw new CliFailure("the dummy OS lists no processes");
 

@@ -20,5 +20,5 @@ export interface FileIdentity {
 }
 
 export function descriptorCacheKey(realPath: string, stats: FileIdentity): string {
-  return [realPath, stats.dev, stats.ino, stats.size, stats.mtimeNs, stats.ctimeNs].join("\u0000");
+  return `${realPath}\u0000${stats.dev}\u0000${stats.ino}\u0000${stats.size}\u0000${stats.mtimeNs}\u0000${stats.ctimeNs}`;
 }

@@ -34,6 +34,8 @@ export interface SearchedDirectory {
   readonly path: string;
   /** Why it could not be read (commonly: it does not exist). */
   readonly error?: MemflowError;
+  /** The names it held when it was listed, in name order; undefined when it could not be read. */
+  readonly names?: readonly string[];
 }
 
 /** A found plugin with a matching descriptor. */

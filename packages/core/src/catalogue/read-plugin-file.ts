@@ -5,6 +5,7 @@
  * plugin on a filesystem without birth times is kept, ordered by its modification time.
  */
 import { type BigIntStats, existsSync, readFileSync, realpathSync, statSync } from "node:fs";
+import { basename } from "node:path";
 import type { PluginDescriptorInfo } from "@memflow-ts/analyzer";
 import { MemflowError } from "../error.ts";
 import { createdAtFromNanoseconds } from "../plugin-files/created-at.ts";
@@ -26,8 +27,11 @@ export interface KnownAboutFile {
   readonly realPath?: string | undefined;
   /** Its stats, when the listing found a regular file (not a symbolic link): what `stat` would say. */
   readonly stats?: BigIntStats | undefined;
-  /** Whether the listing holds its `.meta` name; undefined when there was no listing. */
-  readonly metaListed?: boolean;
+  /**
+   * The names its folder's listing held; undefined when there was none. Whether its `.meta` is
+   * among them is looked up only when the file is read: a file passed over never is.
+   */
+  readonly listing?: ReadonlySet<string>;
 }
 
 export interface ReadContext {
@@ -130,10 +134,8 @@ export function readPluginFile(path: string, known: KnownAboutFile, context: Rea
   const metaPath = metaPathFor(path);
   // A listed `.meta` is read straight away (a dangling link reads as absent); without a
   // listing, existsSync asks first.
-  const meta =
-    known.metaListed === true || (known.metaListed === undefined && existsSync(metaPath))
-      ? readMeta(metaPath)
-      : undefined;
+  const listed = known.listing === undefined ? existsSync(metaPath) : known.listing.has(basename(metaPath));
+  const meta = listed ? readMeta(metaPath) : undefined;
   const [createdAt, createdAtSource] = meta?.createdAt
     ? [meta.createdAt, "meta" as const]
     : stats.birthtimeNs > 0n

@@ -6,7 +6,7 @@
  * reads it, so the file a name selects is the same (decision 0019).
  */
 import { type BigIntStats, statSync } from "node:fs";
-import type { PluginKind } from "@memflow-ts/analyzer";
+import type { PluginDescriptorInfo, PluginKind } from "@memflow-ts/analyzer";
 import { parsePluginName } from "../plugin-files/plugin-name.ts";
 import { type DescriptorCache, descriptorCacheKey } from "./descriptor-cache.ts";
 
@@ -16,30 +16,48 @@ export interface WantedPlugin {
   readonly name: string;
 }
 
+/** A wanted plugin's kind and name without its tag: what a file's descriptors are held against. */
+export interface WantedName {
+  readonly kind: PluginKind;
+  readonly name: string;
+}
+
+/** The names `wanted` asks for, tags dropped; made once per scan, not once per file. */
+export function wantedNames(wanted: readonly WantedPlugin[]): WantedName[] {
+  return wanted.map(({ kind, name }) => ({ kind, name: parsePluginName(name).name }));
+}
+
 /**
  * Whether the file at `path` (its canonical path `realPath`) can be passed over: the cache knows
  * its current descriptors and none is a wanted plugin. A file the cache does not know, or that
  * cannot be stat'ed, is not passed over: reading it says what it is, or records why not. `known`
- * is its stats when the caller has them.
+ * is its stats when the caller found it a regular file (a listing's lstat); without them it is
+ * stat'ed here. Plain loops, no call not needed: a scan runs this cold for every file.
  */
 export function canPassOver(
   path: string,
   realPath: string,
-  wanted: readonly WantedPlugin[],
+  wanted: readonly WantedName[],
   cache: DescriptorCache,
   known?: BigIntStats,
 ): boolean {
-  let stats: BigIntStats;
-  try {
-    stats = known ?? statSync(path, { bigint: true });
-  } catch {
-    return false;
+  let stats = known;
+  if (stats === undefined) {
+    try {
+      stats = statSync(path, { bigint: true });
+    } catch {
+      return false;
+    }
+    if (!stats.isFile()) return false;
   }
-  if (!stats.isFile()) return false;
   const descriptors = cache.get(descriptorCacheKey(realPath, stats));
   if (descriptors === undefined) return false;
-  const names = wanted.map(({ kind, name }) => ({ kind, name: parsePluginName(name).name }));
-  return !descriptors.some((descriptor) =>
-    names.some(({ kind, name }) => descriptor.plugin_kind === kind && descriptor.name === name),
-  );
+  for (let index = 0; index < descriptors.length; index += 1) {
+    const descriptor = descriptors[index] as PluginDescriptorInfo;
+    for (let at = 0; at < wanted.length; at += 1) {
+      const name = wanted[at] as WantedName;
+      if (descriptor.plugin_kind === name.kind && descriptor.name === name.name) return false;
+    }
+  }
+  return true;
 }

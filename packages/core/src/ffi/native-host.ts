@@ -20,7 +20,6 @@ import type { LevelFilter, LogSink, PluginLogRecord } from "../plugin/plugin-log
 import { InstanceMemory } from "./instance-memory.ts";
 import { CONNECTOR_INSTANCE, OS_INSTANCE, SHIM_STRINGS } from "./layouts.ts";
 import { type MarshalledArgs, marshalConnectorArgs, marshalOsArgs } from "./marshal-args.ts";
-import { NativeConnector } from "./native-connector.ts";
 import { type NativeDescriptor, NativeLibrary, probeLayout } from "./native-library.ts";
 import { NativeOs } from "./native-os.ts";
 import { type PluginLabel, pluginLabel } from "./plugin-label.ts";
@@ -35,6 +34,11 @@ const scriptInput = (input: Connector) =>
   (require("./script-input.ts") as typeof import("./script-input.ts")).scriptInput(input);
 const scriptOsInput = (input: Os) =>
   (require("./script-os-input.ts") as typeof import("./script-os-input.ts")).scriptOsInput(input);
+/**
+ * The connector wrapper, with physical memory's and batched transfers, loaded when a connector is
+ * first created or given: a chain of an OS alone (the dummy OS's own memory) needs none of it.
+ */
+const connectorWrapper = () => require("./native-connector.ts") as typeof import("./native-connector.ts");
 
 /** The host for plugin files, as the Inventory sees it: through the PluginHost interface. */
 export function createNativePluginHost(options: PluginHostOptions = {}): PluginHost {
@@ -162,13 +166,15 @@ export class NativePluginHost implements PluginHost, LogReceiver {
     );
     const wrap = (bytes: Uint8Array, label: string) =>
       new InstanceMemory(bytes, CONNECTOR_INSTANCE.CONTAINER, label, plugin);
-    return new NativeConnector(descriptor.name, wrap(out, `connector ${descriptor.name}`), wrap);
+    return new (connectorWrapper().NativeConnector)(descriptor.name, wrap(out, `connector ${descriptor.name}`), wrap);
   }
 
   /** A TypeScript connector as input becomes a ConnectorInstance made by the shim (script-input.ts). */
   instantiateOs(location: PluginLocation, input: Connector | undefined, args: OsArgs | undefined): Os {
     const given =
-      input instanceof NativeConnector || input === undefined ? input : { moveOut: () => scriptInput(input) };
+      input === undefined || input instanceof connectorWrapper().NativeConnector
+        ? input
+        : { moveOut: () => scriptInput(input) };
     const created = this.#create(location, OS_INSTANCE.SIZE, args && marshalOsArgs(args), given, (...call) =>
       nativeShim().mf_create_os(...call),
     );

@@ -9,12 +9,35 @@ import { MemflowError } from "../error.ts";
 import { SHIM_LIST } from "./os-layouts.ts";
 import { nativeShim } from "./shim.ts";
 
+/**
+ * Records as the shim lays them out: a DataView for any field, and the same bytes as 64-bit and
+ * 32-bit words (in this machine's byte order, as the C structs are). An indexed read is no call;
+ * a DataView read is, and in code that runs once per command, cold, calls are most of the cost.
+ */
+export interface Records {
+  readonly view: DataView;
+  readonly words: BigUint64Array;
+  readonly halves: Uint32Array;
+}
+
+/** The records in `buffer`, whose length is a multiple of 8 (every record size is). */
+export function recordsIn(buffer: ArrayBuffer): Records {
+  return { view: new DataView(buffer), words: new BigUint64Array(buffer), halves: new Uint32Array(buffer) };
+}
+
 /** How a record type is decoded: its size, how many strings follow it, and the decoder. */
 export interface RecordType<T> {
   readonly size: number;
   readonly strings: number;
   /** The record at `at`; its strings are `strings[first]`, `strings[first + 1]`, … */
-  decode(view: DataView, at: number, strings: readonly string[], first: number): T;
+  decode(records: Records, at: number, strings: readonly string[], first: number): T;
+  /**
+   * Every record of a list, for the types whose lists run long (processes): one loop with the
+   * fields read inline. A list is decoded once per command, before the JIT has compiled
+   * anything, where a call per record costs more than its fields (decision 0007). Without it,
+   * `decode` is called for each record.
+   */
+  readonly decodeAll?: (records: Records, count: number, strings: readonly string[]) => T[];
 }
 
 const LARGE = 1 << 20;
@@ -41,8 +64,9 @@ export class ShimList {
       const count = Number(this.#words[SHIM_LIST.COUNT / 8]);
       if (count === 0) return [];
       const base = this.pointer;
-      const records = new DataView(toArrayBuffer(read.ptr(base, SHIM_LIST.RECORDS) as Pointer, 0, count * type.size));
+      const records = recordsIn(toArrayBuffer(read.ptr(base, SHIM_LIST.RECORDS) as Pointer, 0, count * type.size));
       const strings = type.strings === 0 ? [] : this.#strings();
+      if (type.decodeAll) return type.decodeAll(records, count, strings);
       const result = new Array<T>(count);
       for (let index = 0; index < count; index += 1)
         result[index] = type.decode(records, index * type.size, strings, index * type.strings);

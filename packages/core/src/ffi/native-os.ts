@@ -26,7 +26,6 @@ import {
 import { type CallArguments, instanceTarget, NativeCalls } from "./native-calls.ts";
 import type { NativeKeyboard } from "./native-keyboard.ts";
 import type { NativeModules } from "./native-modules.ts";
-import { NativePhysicalMemory } from "./native-physical-memory.ts";
 import type { NativeProcess } from "./native-process.ts";
 import { ADDRESS, MODULE_INFO_RECORD, osInfoAt, PROCESS_INFO_RECORD } from "./os-decode.ts";
 import { OS_INFO, OS_KEYBOARD_VTBL, OS_VTBL, SHIM_CALL, type VtableEntry } from "./os-layouts.ts";
@@ -34,9 +33,10 @@ import { PluginInstance } from "./plugin-instance.ts";
 
 /*
  * The wrappers of what an OS opens (a process, a keyboard, a kernel view, a translator, module
- * calls) are loaded when one is first opened (`require`): `ps` and `info` open none, and loading
- * them up front cost those commands start-up (decision 0007, "the OS path"). Physical memory's
- * wrapper is imported as before: the connector host loads it anyway.
+ * calls, its physical memory) are loaded when one is first opened (`require`): `ps` and `info`
+ * open none, and loading them up front cost those commands start-up (decision 0007, "the OS
+ * path"). Physical memory's wrapper comes with batched transfers; a chain with a native
+ * connector has loaded it already.
  */
 const processWrapper = () => require("./native-process.ts") as typeof import("./native-process.ts");
 const keyboardWrapper = () => require("./native-keyboard.ts") as typeof import("./native-keyboard.ts");
@@ -44,6 +44,8 @@ const modulesWrapper = () => require("./native-modules.ts") as typeof import("./
 const memoryViewWrapper = () => require("./native-memory-view.ts") as typeof import("./native-memory-view.ts");
 const translateWrapper = () =>
   require("./native-virtual-translate.ts") as typeof import("./native-virtual-translate.ts");
+const physicalMemoryWrapper = () =>
+  require("./native-physical-memory.ts") as typeof import("./native-physical-memory.ts");
 
 export class NativeOs extends PluginInstance implements Os {
   readonly #calls: NativeCalls;
@@ -245,7 +247,7 @@ export class NativeOs extends PluginInstance implements Os {
     const usable = () => void this.#usable();
     usable();
     const handle = this.memory.handle(OS_INSTANCE.VTBL_PHYSICAL_MEMORY, `${this.memory.label} physical memory`, usable);
-    return handle && new NativePhysicalMemory(handle);
+    return handle && new (physicalMemoryWrapper().NativePhysicalMemory)(handle);
   }
 
   memoryView(): MemoryView | undefined {

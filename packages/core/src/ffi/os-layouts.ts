@@ -12,12 +12,18 @@ export interface VtableEntry {
   readonly name: string;
 }
 
-/** A vtable's entries in memflow's order, each a function pointer: `{ ENTRY_NAME: { offset, name }, SIZE }`. */
+/**
+ * A vtable's entries in memflow's order, each a function pointer: `{ ENTRY_NAME: { offset, name }, SIZE }`.
+ * A plain loop: some 80 entries are laid out when a command first loads the OS layer, cold.
+ */
 function vtable<const Entry extends string>(...entries: Entry[]) {
-  const fields = Object.fromEntries(
-    entries.map((name, index) => [name.toUpperCase(), Object.freeze<VtableEntry>({ offset: index * 8, name })]),
-  );
-  return { ...(fields as { readonly [E in Entry as Uppercase<E>]: VtableEntry }), SIZE: entries.length * 8 } as const;
+  const fields: Record<string, VtableEntry | number> = {};
+  for (let index = 0; index < entries.length; index += 1) {
+    const name = entries[index] as Entry;
+    fields[name.toUpperCase()] = Object.freeze<VtableEntry>({ offset: index * 8, name });
+  }
+  fields.SIZE = entries.length * 8;
+  return fields as { readonly [E in Entry as Uppercase<E>]: VtableEntry } & { readonly SIZE: number };
 }
 
 export const OS_VTBL = vtable(

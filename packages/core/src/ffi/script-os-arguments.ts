@@ -8,6 +8,7 @@ import { CString, type Pointer, toArrayBuffer } from "bun:ffi";
 import type { ArchitectureIdent } from "../os/architecture.ts";
 import type { ModuleInfo } from "../os/module-info.ts";
 import type { ProcessInfo } from "../os/process-info.ts";
+import { type Records, recordsIn } from "./native-list.ts";
 import { architectureAt, MODULE_INFO_RECORD, PROCESS_INFO_RECORD } from "./os-decode.ts";
 import { ARCHITECTURE_IDENT, MODULE_INFO, PROCESS_INFO, SHIM_ARGUMENTS, VTOP_RANGE } from "./os-layouts.ts";
 
@@ -15,6 +16,11 @@ const utf8 = new TextDecoder();
 
 function viewAt(pointer: number, length: number): DataView {
   return new DataView(toArrayBuffer(pointer as Pointer, 0, length));
+}
+
+/** One record the shim points at, to decode as a list's (native-list.ts). */
+function recordsAt(pointer: number, length: number): Records {
+  return recordsIn(toArrayBuffer(pointer as Pointer, 0, length));
 }
 
 function text(pointer: bigint): string {
@@ -56,9 +62,9 @@ export class GivenArguments {
   }
 
   module(): ModuleInfo {
-    const view = viewAt(Number(this.#word(SHIM_ARGUMENTS.MODULE)), MODULE_INFO.SIZE);
-    const strings = [MODULE_INFO.NAME, MODULE_INFO.PATH].map((at) => text(view.getBigUint64(at, true)));
-    return MODULE_INFO_RECORD.decode(view, 0, strings, 0);
+    const records = recordsAt(Number(this.#word(SHIM_ARGUMENTS.MODULE)), MODULE_INFO.SIZE);
+    const strings = [MODULE_INFO.NAME, MODULE_INFO.PATH].map((at) => text(records.view.getBigUint64(at, true)));
+    return MODULE_INFO_RECORD.decode(records, 0, strings, 0);
   }
 
   /** virt_to_phys_list's ranges: `{ address, size }` records. */
@@ -73,12 +79,12 @@ export class GivenArguments {
   }
 
   processInfo(): ProcessInfo {
-    const view = viewAt(Number(this.#word(SHIM_ARGUMENTS.ITEMS)), PROCESS_INFO.SIZE);
+    const records = recordsAt(Number(this.#word(SHIM_ARGUMENTS.ITEMS)), PROCESS_INFO.SIZE);
     const fields = [PROCESS_INFO.NAME, PROCESS_INFO.PATH, PROCESS_INFO.COMMAND_LINE];
     return PROCESS_INFO_RECORD.decode(
-      view,
+      records,
       0,
-      fields.map((at) => text(view.getBigUint64(at, true))),
+      fields.map((at) => text(records.view.getBigUint64(at, true))),
       0,
     );
   }

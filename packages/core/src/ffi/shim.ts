@@ -7,13 +7,18 @@
  */
 import { cc, dlopen, linkSymbols, type Pointer } from "bun:ffi";
 import { existsSync, mkdirSync, renameSync, rmSync } from "node:fs";
-import { homedir, tmpdir } from "node:os";
 import { join } from "node:path";
 import { MemflowError } from "../error.ts";
 import { cacheDirectory } from "../plugin-files/cache-directory.ts";
 import { compilerIdentity, findCompiler } from "../plugin-files/native-toolchain.ts";
-import { materialiseSourceTree, sourceTreeKey } from "../plugin-files/source-tree.ts";
-import { SHIM_INCLUDE_FOLDER, SHIM_SOURCE, SHIM_SOURCES } from "./shim-sources.ts";
+import { materialiseSourceTree } from "../plugin-files/source-tree.ts";
+
+/**
+ * The shim's sources (140 KB of text), loaded when first needed: to compile the shim, or, from
+ * sources, for their digest. An executable that finds its cached build needs none of them
+ * (loading them took about 0.4 ms in an executable that did only that).
+ */
+const shimSources = () => require("./shim-sources.ts") as typeof import("./shim-sources.ts");
 
 const SYMBOLS = {
   mf_open: { args: ["cstring", "ptr", "u64"], returns: "ptr" },
@@ -57,6 +62,7 @@ export type ShimKind = "system" | "tinycc";
  */
 function compileWithTinyCC() {
   const folder = shimSourceFolder();
+  const { SHIM_INCLUDE_FOLDER, SHIM_SOURCE } = shimSources();
   const compiled = cc({
     source: join(folder, SHIM_SOURCE),
     include: [join(folder, SHIM_INCLUDE_FOLDER)],
@@ -68,22 +74,46 @@ function compileWithTinyCC() {
   return linkSymbols(withPointers as unknown as Linked).symbols;
 }
 
+/** node:os, loaded when first needed (importing it alone took 0.2–0.4 ms): the usual path needs none of it. */
+function nodeOs(): typeof import("node:os") {
+  return require("node:os") as typeof import("node:os");
+}
+
+/** The user's home: $HOME when set, which is what node:os's homedir returns first. */
+function homeDirectory(): string {
+  return process.env.HOME || nodeOs().homedir();
+}
+
+function createdFolder(folder: string): boolean {
+  try {
+    mkdirSync(folder, { recursive: true });
+    return true;
+  } catch {
+    return false; // not writable
+  }
+}
+
 /** memflow-ts's cache folder, or one in the temporary folder where that cannot be created. */
 function writableCacheDirectory(): string {
-  for (const candidate of [cacheDirectory({ env: process.env, home: homedir() }), join(tmpdir(), "memflow-ts-cache")]) {
-    try {
-      mkdirSync(candidate, { recursive: true });
-      return candidate;
-    } catch {
-      // not writable: try the next place
-    }
-  }
-  return tmpdir();
+  const cache = cacheDirectory({ env: process.env, home: homeDirectory() });
+  if (createdFolder(cache)) return cache;
+  const temporary = join(nodeOs().tmpdir(), "memflow-ts-cache");
+  return createdFolder(temporary) ? temporary : nodeOs().tmpdir();
 }
 
 /** The shim's sources as files a compiler can read (they are embedded in a compiled executable). */
 function shimSourceFolder(): string {
-  return materialiseSourceTree(SHIM_SOURCES, writableCacheDirectory());
+  return materialiseSourceTree(shimSources().SHIM_SOURCES, writableCacheDirectory());
+}
+
+/**
+ * shimSourcesKey() of the sources a single-file executable embeds, put in by its build
+ * (tooling/scripts/build-bin.ts); from sources, undefined, and computed here.
+ */
+declare const MEMFLOW_TS_SHIM_SOURCES_KEY: string | undefined;
+
+function sourcesKey(): string {
+  return typeof MEMFLOW_TS_SHIM_SOURCES_KEY === "string" ? MEMFLOW_TS_SHIM_SOURCES_KEY : shimSources().shimSourcesKey();
 }
 
 /** The system compiler's build of the shim, compiled once per source, ABI header, compiler and Bun version. */
@@ -93,7 +123,7 @@ function compileWithSystemCompiler(): ReturnType<typeof compileWithTinyCC> | und
   const compiler = choice.path;
   const version = compilerIdentity(compiler);
   const key = new Bun.CryptoHasher("sha256")
-    .update(sourceTreeKey(SHIM_SOURCES))
+    .update(sourcesKey())
     .update(version)
     .update(`${Bun.version}/${process.platform}/${process.arch}`)
     .digest("hex")
@@ -103,6 +133,7 @@ function compileWithSystemCompiler(): ReturnType<typeof compileWithTinyCC> | und
     // Build beside the target and rename, so a concurrent process never loads half a file.
     const partial = `${library}.${process.pid}.tmp`;
     const folder = shimSourceFolder();
+    const { SHIM_INCLUDE_FOLDER, SHIM_SOURCE } = shimSources();
     const include = `-I${join(folder, SHIM_INCLUDE_FOLDER)}`;
     const build = Bun.spawnSync(
       [compiler, "-O2", "-shared", "-fPIC", "-pthread", include, "-o", partial, join(folder, SHIM_SOURCE), "-ldl"],

@@ -97,7 +97,11 @@ export class Inventory implements Disposable {
 
   /** Every `*.memflow.ts` in `directory`; a file that cannot be used is skipped and recorded in `rejected()`. */
   addScripts(directory: string): this {
-    for (const path of scriptPluginFiles(directory)) {
+    return this.#addScriptFiles(scriptPluginFiles(directory));
+  }
+
+  #addScriptFiles(paths: readonly string[]): this {
+    for (const path of paths) {
       try {
         this.addScriptFile(path);
       } catch (error) {
@@ -108,13 +112,16 @@ export class Inventory implements Disposable {
   }
 
   /**
-   * The TypeScript plugins of every folder the catalogue searched, except the working directory:
-   * memflow searches it for plugin files, which run only when used, but importing a script runs
-   * it, and a command should not run whatever code lies where it happens to be started.
+   * The TypeScript plugins of every folder the catalogue searched, as its scan listed them,
+   * except the working directory: memflow searches it for plugin files, which run only when
+   * used, but importing a script runs it, and a command should not run whatever code lies where
+   * it happens to be started.
    */
   loadScriptPlugins(workingDirectory: string = process.cwd()): this {
-    for (const { path, error } of this.catalogue.directories()) {
-      if (error === undefined && resolve(path) !== resolve(workingDirectory)) this.addScripts(path);
+    // Listing the plugin folder again cost a command that starts a plugin a few tenths of a ms.
+    for (const { path, error, names } of this.catalogue.directories()) {
+      if (error === undefined && resolve(path) !== resolve(workingDirectory))
+        this.#addScriptFiles(scriptPluginFiles(path, names));
     }
     return this;
   }

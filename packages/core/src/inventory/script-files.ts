@@ -6,7 +6,7 @@
  * the host program's own copies, so that its errors and definitions are the host's classes,
  * without a node_modules folder beside the plugin.
  */
-import { readdirSync } from "node:fs";
+import { lstatSync, readdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { plugin } from "bun";
 import { MemflowError } from "../error.ts";
@@ -39,16 +39,26 @@ function provide(modules: Readonly<Record<string, () => object>>): void {
   });
 }
 
-/** The plugin files in `directory`, in name order; none when it cannot be read. */
-export function scriptPluginFiles(directory: string): string[] {
+/**
+ * The plugin files in `directory`, in name order; none when it cannot be read. `listing` is its
+ * names when the caller listed it already (the catalogue has, in the same scan); otherwise it is
+ * listed here. Only a match is stat'ed (as a listing's file type would say, a link is not a
+ * directory): file types would build an object per name, cold, for some 400 names (decision 0007).
+ */
+export function scriptPluginFiles(directory: string, listing?: readonly string[]): string[] {
+  let names: readonly string[];
   try {
-    return readdirSync(directory, { withFileTypes: true })
-      .filter((entry) => entry.name.endsWith(SCRIPT_PLUGIN_SUFFIX) && !entry.isDirectory())
-      .map((entry) => join(directory, entry.name))
-      .sort();
+    names = listing ?? readdirSync(directory);
   } catch {
     return [];
   }
+  const files: string[] = [];
+  for (const name of names) {
+    if (!name.endsWith(SCRIPT_PLUGIN_SUFFIX)) continue;
+    const path = join(directory, name);
+    if (lstatSync(path, { throwIfNoEntry: false })?.isDirectory() !== true) files.push(path);
+  }
+  return files.sort();
 }
 
 function isDefinition(value: unknown): value is ScriptDefinition {

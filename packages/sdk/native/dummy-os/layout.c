@@ -57,6 +57,7 @@ typedef struct {
   uint64_t tables[MAX_TABLES]; /* a space's tables, taken in order as its mappings need them */
   size_t tables_used;
   int32_t error;
+  uint64_t taken_slots[(PROCESS_SLOTS + 63) / 64]; /* the process bases drawn so far, one bit per slot */
 } Builder;
 
 /* Each space's own stream: seeded from (seed, pid) by the content function, so no space's draws depend on another's. */
@@ -138,6 +139,31 @@ static bool fill_contents(Builder *builder, uint32_t pid, uint64_t address, uint
   return true;
 }
 
+/*
+ * `first`, `second` and `third` (NULL for none) joined into `to` of `size` bytes, cut to fit:
+ * snprintf's "%s%s%s" without parsing a format, which was most of what creating 1,000 processes
+ * cost (a few thousand names and paths).
+ */
+static void text_join(char *to, size_t size, const char *first, const char *second, const char *third) {
+  const char *parts[] = { first, second, third };
+  size_t at = 0;
+  for (size_t index = 0; index < 3 && parts[index]; index++) {
+    size_t length = strnlen(parts[index], size - 1 - at);
+    memcpy(to + at, parts[index], length);
+    at += length;
+  }
+  to[at] = 0;
+}
+
+/* `value` in decimal, written at the end of `digits`; returns where it starts. */
+static const char *decimal(uint64_t value, char digits[21]) {
+  char *at = digits + 20;
+  *at = 0;
+  do *--at = (char)('0' + value % 10);
+  while (value /= 10);
+  return at;
+}
+
 /* Draws module `index`'s shape: its size, exports and imports. */
 static void draw_module(Random *random, Space *space, size_t index, const char *name, const char *path) {
   Module *module = &space->modules[index];
@@ -147,8 +173,8 @@ static void draw_module(Random *random, Space *space, size_t index, const char *
   module->hole = module->base + (pages / 2) * KIB4;
   module->exports = 2 + (unsigned)random_below(random, 4);
   module->imports = 1 + (unsigned)random_below(random, 3);
-  snprintf(module->name, sizeof module->name, "%s", name);
-  snprintf(module->path, sizeof module->path, "%s", path);
+  text_join(module->name, sizeof module->name, name, NULL, NULL);
+  text_join(module->path, sizeof module->path, path, NULL, NULL);
   space->module_count = index + 1;
 }
 
@@ -239,20 +265,22 @@ static bool plan_process(Builder *builder, Space *spaces, size_t index, uint64_t
   memset(space, 0, sizeof *space);
   space->pid = (uint32_t)index + 1;
   Random random = space_random(builder->seed, space->pid);
-  for (bool taken = true; taken;) {
-    space->base = PROCESS_BASE + random_below(&random, PROCESS_SLOTS) * 2 * GIB1;
-    taken = false;
-    for (size_t other = 0; other < index && !taken; other++) taken = spaces[other].base == space->base;
-  }
-  snprintf(space->name, sizeof space->name, "dummy%u", space->pid);
-  snprintf(space->path, sizeof space->path, "/usr/bin/dummy%u", space->pid);
-  snprintf(space->command_line, sizeof space->command_line, "/usr/bin/dummy%u --seed %llu", space->pid,
-           (unsigned long long)builder->seed);
+  uint64_t slot; /* drawn again while a lower pid has it */
+  do slot = random_below(&random, PROCESS_SLOTS);
+  while (builder->taken_slots[slot / 64] >> (slot % 64) & 1);
+  builder->taken_slots[slot / 64] |= 1ull << (slot % 64);
+  space->base = PROCESS_BASE + slot * 2 * GIB1;
+  char pid_digits[21], seed_digits[21];
+  const char *pid = decimal(space->pid, pid_digits);
+  text_join(space->name, sizeof space->name, "dummy", pid, NULL);
+  text_join(space->path, sizeof space->path, "/usr/bin/", space->name, NULL);
+  text_join(space->command_line, sizeof space->command_line, space->path, " --seed ",
+            decimal(builder->seed, seed_digits));
   size_t modules = 2 + (size_t)random_below(&random, 3);
   draw_module(&random, space, 0, space->name, space->path);
   for (size_t module = 1; module < modules; module++) {
     char path[64];
-    snprintf(path, sizeof path, "/usr/lib/%s", libraries[module - 1]);
+    text_join(path, sizeof path, "/usr/lib/", libraries[module - 1], NULL);
     draw_module(&random, space, module, libraries[module - 1], path);
   }
   if (heap_frame) {
