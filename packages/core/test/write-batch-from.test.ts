@@ -7,8 +7,9 @@
  * the caller's bytes are never handed to a later batch.
  */
 import { afterAll, describe, expect, test } from "bun:test";
-import type { Connector, MemoryAccess, ReadRequest, TransferResults } from "../src/index.ts";
+import type { MemoryAccess, ReadRequest, TransferResults } from "../src/index.ts";
 import { VirtualMemory } from "../src/index.ts";
+import { counting, withConnector } from "./support/batch-writes.ts";
 import { countingMemory, PageTableWriter } from "./support/page-tables.ts";
 import * as testos from "./support/testos.ts";
 
@@ -16,11 +17,6 @@ const { expectMemflowError, PHYSICAL_SIZE, physicalBytes } = testos;
 const { HOLE, HOLE_END } = testos.PROCESS_MEMORY;
 const plugins = testos.buildTestos("memflow-ts-write-batch-from-");
 afterAll(() => plugins.remove());
-
-/** Bytes 1, 2, 3, … (never zero, so a write that lands shows). */
-function counting(length: number, from = 1): Uint8Array {
-  return Uint8Array.from({ length }, (_, index) => (from + index) % 255 || 1);
-}
 
 /** done, failed and ok of every request. */
 function outcomes(results: TransferResults): [number, number, boolean][] {
@@ -57,13 +53,6 @@ function expectWrites(
   expect(outcomes(memory.writeBatch(sliced(requests, bytes)))).toEqual(expected);
 }
 
-/** A testmem connector filled as testos's physical memory is (physicalBytes). */
-function withConnector(check: (connector: Connector) => void): void {
-  using connector = plugins.inventory.instantiateConnector("testmem", undefined, ":size=300000");
-  connector.write(0, physicalBytes(0, PHYSICAL_SIZE));
-  check(connector);
-}
-
 /** Every way a memory may refuse the requests: ranges past the bytes, and lengths that are not u32s. */
 function expectRefused(memory: MemoryAccess, address: number, before: Uint8Array): void {
   const bytes = counting(16);
@@ -89,7 +78,7 @@ function expectRefused(memory: MemoryAccess, address: number, before: Uint8Array
 
 describe("writeBatchFrom on the testmem connector", () => {
   test("each request's range of the bytes lands at its address; a write across the end is reported in part", () => {
-    withConnector((connector) => {
+    withConnector(plugins, (connector) => {
       const requests = [
         { address: 0x1000, length: 8 },
         { address: 0x2004, length: 3 },
@@ -119,11 +108,11 @@ describe("writeBatchFrom on the testmem connector", () => {
   });
 
   test("a range outside the bytes, or a length that is not a whole u32, throws (Other, InvalidArgument) before anything is written", () => {
-    withConnector((connector) => expectRefused(connector, 0x8000, physicalBytes(0x8000, 0x108)));
+    withConnector(plugins, (connector) => expectRefused(connector, 0x8000, physicalBytes(0x8000, 0x108)));
   });
 
   test("readBatch, laid out alike, refuses the same lengths: a negative one would let the plugin write past its buffer", () => {
-    withConnector((connector) => {
+    withConnector(plugins, (connector) => {
       for (const length of [-8, 1.5, Number.NaN, 2 ** 32])
         expectMemflowError(
           () =>
@@ -138,7 +127,7 @@ describe("writeBatchFrom on the testmem connector", () => {
   });
 
   test("the caller's bytes are never handed to a later batch: disposed results give back only their table", () => {
-    withConnector((connector) => {
+    withConnector(plugins, (connector) => {
       const requests = [
         { address: 0x1000, length: 8 },
         { address: 0x2000, length: 8 },

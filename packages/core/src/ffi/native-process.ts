@@ -218,6 +218,10 @@ export class NativeProcess implements Process {
     return this.#view.writeBatchFrom(requests, bytes);
   }
 
+  writeEach(addresses: BigUint64Array, length: number, bytes: Uint8Array): TransferResults {
+    return this.#view.writeEach(addresses, length, bytes);
+  }
+
   writeMany(requests: readonly WriteRequest[]): TransferResult[] {
     return this.#view.writeMany(requests);
   }

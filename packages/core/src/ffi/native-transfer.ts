@@ -11,6 +11,7 @@ import { decodePartialResult, type ErrorOrigin, MemflowError } from "../error.ts
 import { type Address, formatAddress } from "../memory/address.ts";
 import { BatchPool } from "../memory/batch-pool.ts";
 import { ReadResults, TransferResults } from "../memory/batch-results.ts";
+import { checkEach } from "../memory/each-requests.ts";
 import type { MemoryAccess, ReadRequest, ReadResult, TransferResult, WriteRequest } from "../memory/memory-access.ts";
 import { partialDataError } from "../memory/partial-data.ts";
 import { setRecordWord, TRANSFER_RECORD, type TransferBatch } from "../memory/transfer-batch.ts";
@@ -129,6 +130,34 @@ export abstract class NativeTransfer implements MemoryAccess {
   writeBatchFrom(requests: readonly ReadRequest[], bytes: Uint8Array): TransferResults {
     const results = TransferResults.writesFrom(requests, bytes, this.#pool);
     this.#runResults(results, true);
+    return results;
+  }
+
+  /**
+   * Writes item `i`, `bytes[i × length, (i + 1) × length)`, at `addresses[i]` in one call: the
+   * shim reads the addresses and lays the records out itself, so nothing is done per item in
+   * JavaScript (each-requests.ts).
+   */
+  writeEach(addresses: BigUint64Array, length: number, bytes: Uint8Array): TransferResults {
+    checkEach(addresses, length, bytes);
+    const handle = this.handle;
+    handle.check();
+    const results = TransferResults.unplaced(addresses.length, bytes, this.#pool);
+    if (results.count === 0) return results;
+    const result = this.#shim.mf_transfer_each(
+      handle.vtable,
+      handle.container,
+      results.records,
+      addresses,
+      bytes,
+      results.count,
+      length,
+      this.#how(true),
+      handle.plugin,
+    );
+    if (result === 0) return results;
+    const failure = this.#failure(result, "writing to");
+    if (failure) throw failure;
     return results;
   }
 

@@ -19,6 +19,7 @@ import scriptProcess from "./script-process.h" with { type: "text" };
 import scriptTranslate from "./script-translate.h" with { type: "text" };
 import shim from "./shim.c" with { type: "text" };
 import transfer from "./transfer.h" with { type: "text" };
+import transferEach from "./transfer-each.h" with { type: "text" };
 import transferRecords from "./transfer-records.h" with { type: "text" };
 
 /** The folder of the ABI headers within the tree, for `-I`. */
@@ -39,6 +40,7 @@ export const SHIM_SOURCES: SourceTree = {
   "script-process.h": scriptProcess,
   "script-translate.h": scriptTranslate,
   "transfer.h": transfer,
+  "transfer-each.h": transferEach,
   "transfer-records.h": transferRecords,
   ...Object.fromEntries(
     Object.entries(ABI_HEADER_SOURCES).map(([name, text]) => [`${SHIM_INCLUDE_FOLDER}/${name}`, text]),

@@ -99,6 +99,7 @@ void mf_metadata(const mf_physical_memory_vtbl *vtbl, const mf_container *cont, 
 
 #include "transfer.h"
 #include "transfer-records.h"
+#include "transfer-each.h"
 
 /* ---- help text and target lists ---- */
 

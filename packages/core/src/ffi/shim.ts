@@ -34,6 +34,8 @@ const SYMBOLS = {
   mf_transfer: { args: ["ptr", "ptr", "ptr", "ptr", "u64", "u32", "ptr"], returns: "i32" },
   // The same for readBatch/writeBatch: records (transfer-records.h's BatchRecord), their buffer, count, how, plugin.
   mf_transfer_records: { args: ["ptr", "ptr", "ptr", "ptr", "u64", "u32", "ptr"], returns: "i32" },
+  // writeEach's: the records to lay out, the addresses (u64s), the bytes, count, one length, how, plugin.
+  mf_transfer_each: { args: ["ptr", "ptr", "ptr", "ptr", "ptr", "u64", "u32", "u32", "ptr"], returns: "i32" },
   mf_read_into: { args: ["ptr", "ptr", "u64", "ptr", "u64", "u32", "ptr"], returns: "f64" },
   // Any other call of the OS layer: shape, entry, container, arguments, out, the entry's name (os-calls.h).
   mf_os_call: { args: ["u32", "ptr", "ptr", "ptr", "ptr", "ptr", "ptr"], returns: "i32" },

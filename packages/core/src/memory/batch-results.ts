@@ -258,6 +258,14 @@ export class TransferResults implements Iterable<TransferResult>, Disposable {
   }
 
   /**
+   * @internal writeEach's results (each-requests.ts): a table for `count` items, the pool's or a
+   * new one, that the shim lays out itself; `bytes` are the caller's, never handed to a later batch.
+   */
+  static unplaced(count: number, bytes: Uint8Array, pool?: BatchPool): TransferResults {
+    return new TransferResults(batchRecords(count, pool), count === 0 ? EMPTY : bytes, pool, true);
+  }
+
+  /**
    * @internal the layout of writes: each request's bytes copied into the batch's buffer. A reused
    * table comes with its last batch's buffer: when this batch's bytes fill it exactly (the same
    * writes again, the usual case) they are copied in the pass that fills the table, else a buffer

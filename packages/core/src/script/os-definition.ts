@@ -28,10 +28,10 @@ export interface ScriptModules {
 
 /**
  * A MemoryAccess whose batch-in-columns calls are optional: without them the host derives
- * `readBatch`/`writeBatch`/`writeBatchFrom` from `readMany`/`writeMany` (a core `VirtualMemory` has them all).
+ * `readBatch`/`writeBatch`/`writeBatchFrom`/`writeEach` from `readMany`/`writeMany` (a core `VirtualMemory` has them all).
  */
-export type AuthorMemory = Omit<MemoryAccess, "readBatch" | "writeBatch" | "writeBatchFrom"> &
-  Partial<Pick<MemoryAccess, "readBatch" | "writeBatch" | "writeBatchFrom">>;
+type Derived = "readBatch" | "writeBatch" | "writeBatchFrom" | "writeEach";
+export type AuthorMemory = Omit<MemoryAccess, Derived> & Partial<Pick<MemoryAccess, Derived>>;
 
 /** A process as its author sees it: its modules and its virtual memory. */
 export interface ScriptProcessParts extends ScriptModules {

@@ -6,6 +6,7 @@ import { type ConnectorArgs, connectorArgs } from "../args/connector-args.ts";
 import { MemflowError } from "../error.ts";
 import type { Address } from "../memory/address.ts";
 import { ReadResults, TransferResults } from "../memory/batch-results.ts";
+import { writeEachFrom } from "../memory/each-requests.ts";
 import type { ReadRequest, ReadResult, TransferResult, WriteRequest } from "../memory/memory-access.ts";
 import { partialDataError, readWhole } from "../memory/partial-data.ts";
 import type { PhysicalMemoryMetadata } from "../memory/physical-memory.ts";
@@ -131,6 +132,11 @@ export class ScriptConnector implements Connector {
   /** writeBatch of each request's range of `bytes` (write-ranges.ts), every range checked first. */
   writeBatchFrom(requests: readonly ReadRequest[], bytes: Uint8Array): TransferResults {
     return this.writeBatch(sliceWriteRanges(requests, bytes));
+  }
+
+  /** writeBatchFrom of the same requests (each-requests.ts), every bound checked first. */
+  writeEach(addresses: BigUint64Array, length: number, bytes: Uint8Array): TransferResults {
+    return writeEachFrom(this, addresses, length, bytes);
   }
 
   writeMany(requests: readonly WriteRequest[]): TransferResult[] {

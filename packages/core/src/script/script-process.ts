@@ -7,6 +7,7 @@
 import { MemflowError } from "../error.ts";
 import type { Address } from "../memory/address.ts";
 import { ReadResults, TransferResults } from "../memory/batch-results.ts";
+import { writeEachFrom } from "../memory/each-requests.ts";
 import type { MemoryAccess, ReadRequest, WriteRequest } from "../memory/memory-access.ts";
 import type { MemoryViewMetadata } from "../memory/memory-view.ts";
 import type { TransferBatch } from "../memory/transfer-batch.ts";
@@ -86,6 +87,13 @@ export class ScriptProcess extends ScriptModuleLookup implements Process {
     return memory.writeBatchFrom
       ? memory.writeBatchFrom(requests, bytes)
       : this.writeBatch(sliceWriteRanges(requests, bytes));
+  }
+
+  writeEach(addresses: BigUint64Array, length: number, bytes: Uint8Array): TransferResults {
+    const memory = this.#memory;
+    return memory.writeEach
+      ? memory.writeEach(addresses, length, bytes)
+      : writeEachFrom(this, addresses, length, bytes);
   }
 
   get closed(): boolean {

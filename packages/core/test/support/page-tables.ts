@@ -188,6 +188,10 @@ export function countingMemory(bytes: Uint8Array, run = true): BatchedPhysicalMe
       memory.batches += 1;
       return connector.writeBatchFrom(requests, bytes);
     },
+    writeEach: (addresses: BigUint64Array, length: number, bytes: Uint8Array) => {
+      memory.batches += 1;
+      return connector.writeEach(addresses, length, bytes);
+    },
   };
   if (!run) return memory;
   return Object.assign(memory, {

@@ -53,6 +53,9 @@ export class ProcessSpace implements MemoryAccess, VirtualTranslate {
   writeBatchFrom(requests: readonly ReadRequest[], bytes: Uint8Array) {
     return this.#view.writeBatchFrom(requests, bytes);
   }
+  writeEach(addresses: BigUint64Array, length: number, bytes: Uint8Array) {
+    return this.#view.writeEach(addresses, length, bytes);
+  }
   virtToPhys(address: Address) {
     return this.#view.virtToPhys(address);
   }

@@ -10,6 +10,7 @@
  */
 import type { Address } from "../../memory/address.ts";
 import { ReadResults, TransferResults } from "../../memory/batch-results.ts";
+import { writeEachFrom } from "../../memory/each-requests.ts";
 import type { ReadRequest, ReadResult, TransferResult, WriteRequest } from "../../memory/memory-access.ts";
 import type { MemoryView, MemoryViewMetadata } from "../../memory/memory-view.ts";
 import { partialDataError } from "../../memory/partial-data.ts";
@@ -198,6 +199,11 @@ export class VirtualMemory implements MemoryView, VirtualTranslate {
     for (let index = 0; index < results.count; index += 1)
       results.setResult(index, tally.done[index] as number, tally.failed[index] as number);
     return results;
+  }
+
+  /** writeBatchFrom's one walk and one physical batch, over the same requests (each-requests.ts). */
+  writeEach(addresses: BigUint64Array, length: number, bytes: Uint8Array): TransferResults {
+    return writeEachFrom(this, addresses, length, bytes);
   }
 
   writeMany(requests: readonly WriteRequest[]): TransferResult[] {
