@@ -4,8 +4,8 @@
  * a small C program calling the plugin's vtable directly (the native baseline). Prints the
  * median ns per item, the ratio, and bandwidth for the 1 MiB read; then 64 × 8 B through each
  * batched API (readBatch, readMany, a reused TransferBatch) with every byte read after each call,
- * and 64 × 8 B written from one buffer through each (writeBatchFrom, writeBatch, writeMany, a
- * reused TransferBatch), against the C caller doing the same.
+ * and 64 × 8 B written from one buffer through each (writeEach, writeBatchFrom, writeBatch,
+ * writeMany, a reused TransferBatch), against the C caller doing the same.
  */
 import { rmSync } from "node:fs";
 import { join } from "node:path";
@@ -80,7 +80,9 @@ try {
   const writes = addresses.map((address, index) => ({ address, data: writeBytes.subarray(index * 8, index * 8 + 8) }));
   const smallWrites = new TransferBatch(64);
   for (const request of writes) smallWrites.add(request.address, request.data);
+  const writeAddresses = BigUint64Array.from(addresses, BigInt);
   const WRITTEN = [
+    { name: "writeEach", run: () => writeAndCheck.each(connector, writeAddresses, 8, writeBytes) },
     { name: "writeBatchFrom", run: () => writeAndCheck.from(connector, requests, writeBytes) },
     { name: "writeBatch", run: () => writeAndCheck.batch(connector, writes) },
     { name: "writeMany", run: () => writeAndCheck.many(connector, writes) },

@@ -111,6 +111,11 @@ export const readEveryByte = {
  * whole, as a caller would (native-read.c's write round counts each report's bytes).
  */
 export const writeAndCheck = {
+  /** writeEach (item i's address addresses[i], its bytes the i-th `length` of `bytes`), its results disposed when checked. */
+  each(memory: MemoryAccess, addresses: BigUint64Array, length: number, bytes: Uint8Array): void {
+    using results = memory.writeEach(addresses, length, bytes);
+    sink.value ^= results.allOk() ? 1 : 0;
+  },
   /** writeBatchFrom (request i's bytes the i-th range of `bytes`), its results disposed when checked. */
   from(memory: MemoryAccess, requests: readonly ReadRequest[], bytes: Uint8Array): void {
     using results = memory.writeBatchFrom(requests, bytes);
