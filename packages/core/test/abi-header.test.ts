@@ -203,6 +203,7 @@ const C_EXPRESSIONS: CExpressions = {
     FAILED: "offsetof(BatchRecord, failed)",
   },
   SHIM_TRANSFER: { READ: "TRANSFER_READ", WRITE: "TRANSFER_WRITE", VIEW: "TRANSFER_VIEW" },
+  SHIM_EACH: { ALL_WHOLE: "EACH_ALL_WHOLE" },
   SHIM_STRINGS: { SIZE: "sizeof(Strings)" },
 };
 

@@ -97,6 +97,9 @@ export const SHIM_BATCH_RECORD = {
 /** How the shim runs a batch (`mf_transfer`'s `how`): a read or a write, of physical memory or of a view. */
 export const SHIM_TRANSFER = { READ: 0, WRITE: 1, VIEW: 2 } as const;
 
+/** What `mf_transfer_each` returns, beside the plugin's result, when every item was done whole (transfer-each.h). */
+export const SHIM_EACH = { ALL_WHOLE: 1 } as const;
+
 /** The shim's string collector: data pointer, length, capacity, count. */
 export const SHIM_STRINGS = { SIZE: 32 } as const;
 

@@ -64,6 +64,10 @@ export class NativeConnector extends PluginInstance implements Connector {
     return this.#memory.writeBatchFrom(requests, bytes);
   }
 
+  readEach(addresses: BigUint64Array, length: number): ReadResults {
+    return this.#memory.readEach(addresses, length);
+  }
+
   writeEach(addresses: BigUint64Array, length: number, bytes: Uint8Array): TransferResults {
     return this.#memory.writeEach(addresses, length, bytes);
   }

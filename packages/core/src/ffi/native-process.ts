@@ -218,6 +218,10 @@ export class NativeProcess implements Process {
     return this.#view.writeBatchFrom(requests, bytes);
   }
 
+  readEach(addresses: BigUint64Array, length: number): ReadResults {
+    return this.#view.readEach(addresses, length);
+  }
+
   writeEach(addresses: BigUint64Array, length: number, bytes: Uint8Array): TransferResults {
     return this.#view.writeEach(addresses, length, bytes);
   }

@@ -11,11 +11,11 @@ import { decodePartialResult, type ErrorOrigin, MemflowError } from "../error.ts
 import { type Address, formatAddress } from "../memory/address.ts";
 import { BatchPool } from "../memory/batch-pool.ts";
 import { ReadResults, TransferResults } from "../memory/batch-results.ts";
-import { checkEach } from "../memory/each-requests.ts";
+import { checkEach, checkItems } from "../memory/each-requests.ts";
 import type { MemoryAccess, ReadRequest, ReadResult, TransferResult, WriteRequest } from "../memory/memory-access.ts";
 import { partialDataError } from "../memory/partial-data.ts";
 import { setRecordWord, TRANSFER_RECORD, type TransferBatch } from "../memory/transfer-batch.ts";
-import { SHIM_TRANSFER } from "./layouts.ts";
+import { SHIM_EACH, SHIM_TRANSFER } from "./layouts.ts";
 import { nativeShim } from "./shim.ts";
 
 /** A live object's vtable and container; `check()` throws once the object may not be used. */
@@ -140,24 +140,18 @@ export abstract class NativeTransfer implements MemoryAccess {
    */
   writeEach(addresses: BigUint64Array, length: number, bytes: Uint8Array): TransferResults {
     checkEach(addresses, length, bytes);
-    const handle = this.handle;
-    handle.check();
-    const results = TransferResults.unplaced(addresses.length, bytes, this.#pool);
-    if (results.count === 0) return results;
-    const result = this.#shim.mf_transfer_each(
-      handle.vtable,
-      handle.container,
-      results.records,
-      addresses,
-      bytes,
-      results.count,
-      length,
-      this.#how(true),
-      handle.plugin,
-    );
-    if (result === 0) return results;
-    const failure = this.#failure(result, "writing to");
-    if (failure) throw failure;
+    this.handle.check();
+    const results = TransferResults.eachWrites(addresses.length, bytes, this.#pool);
+    this.#runEach(results, addresses, length, true);
+    return results;
+  }
+
+  /** Reads item `i`, `length` bytes at `addresses[i]`, into `i × length` of one buffer in one call, as writeEach. */
+  readEach(addresses: BigUint64Array, length: number): ReadResults {
+    const total = checkItems("readEach", addresses, length);
+    this.handle.check();
+    const results = ReadResults.eachReads(addresses.length, total, this.#pool);
+    this.#runEach(results, addresses, length, false);
     return results;
   }
 
@@ -196,6 +190,28 @@ export abstract class NativeTransfer implements MemoryAccess {
       handle.plugin,
     );
     if (result === 0) return;
+    const failure = this.#failure(result, write ? "writing to" : "reading from");
+    if (failure) throw failure;
+  }
+
+  /** One call of the shim over items of one length (transfer-each.h), which lays their records out. */
+  #runEach(results: TransferResults, addresses: BigUint64Array, length: number, write: boolean): void {
+    if (results.count === 0) return;
+    const handle = this.handle;
+    const result = this.#shim.mf_transfer_each(
+      handle.vtable,
+      handle.container,
+      results.records,
+      addresses,
+      results.buffer,
+      results.count,
+      length,
+      this.#how(write),
+      handle.plugin,
+    );
+    // The usual answer: every item done whole, which allOk() then knows without reading the records.
+    if (result === SHIM_EACH.ALL_WHOLE) results.knownAllOk();
+    if (result >= 0) return;
     const failure = this.#failure(result, write ? "writing to" : "reading from");
     if (failure) throw failure;
   }

@@ -135,6 +135,8 @@ export class TransferResults implements Iterable<TransferResult>, Disposable {
   /** Requests that may be asked about: `count`, 0 once disposed (so `check` tests one number). */
   #readable: number;
   #disposed = false;
+  /** Set when the memory knows every request was transferred whole (knownAllOk). */
+  #allOk = false;
   /** Whether `buffer` is the caller's (writeBatchFrom's bytes): never handed to a later batch. */
   readonly #lent: boolean;
 
@@ -204,9 +206,15 @@ export class TransferResults implements Iterable<TransferResult>, Disposable {
     return this.records[record + DONE] === this.records[record + LENGTH];
   }
 
+  /** @internal the memory saw every request transferred whole (writeEach's shim says so): allOk() need not read the records. */
+  knownAllOk(): void {
+    this.#allOk = true;
+  }
+
   /** True when every request was transferred whole. */
   allOk(): boolean {
     if (this.#disposed) throw outOfRange(0, this.count, true);
+    if (this.#allOk) return true;
     // The records read in one loop, without ok(i)'s check per request.
     const records = this.records;
     for (let record = 0; record < records.length; record += WORDS)
@@ -261,7 +269,7 @@ export class TransferResults implements Iterable<TransferResult>, Disposable {
    * @internal writeEach's results (each-requests.ts): a table for `count` items, the pool's or a
    * new one, that the shim lays out itself; `bytes` are the caller's, never handed to a later batch.
    */
-  static unplaced(count: number, bytes: Uint8Array, pool?: BatchPool): TransferResults {
+  static eachWrites(count: number, bytes: Uint8Array, pool?: BatchPool): TransferResults {
     return new TransferResults(batchRecords(count, pool), count === 0 ? EMPTY : bytes, pool, true);
   }
 
@@ -313,6 +321,14 @@ export class ReadResults extends TransferResults implements Iterable<ReadResult>
   static reads(requests: readonly ReadRequest[], pool?: BatchPool): ReadResults {
     const records = batchRecords(requests.length, pool);
     return new ReadResults(records, batchBuffer(placeRequests(records, requests), pool), pool);
+  }
+
+  /**
+   * @internal readEach's results (each-requests.ts): a table for `count` items that the shim lays
+   * out itself, and a buffer for their `total` bytes (batchBuffer's: the shim zeroes what it does not read).
+   */
+  static eachReads(count: number, total: number, pool?: BatchPool): ReadResults {
+    return new ReadResults(batchRecords(count, pool), batchBuffer(total, pool), pool);
   }
 
   /** The same outcomes in columns, from a memory that answers only with one ReadResult per request. */

@@ -19,6 +19,13 @@ export interface MemoryAccess {
    * and its bytes at `offset(i)` of `bytes` (zero where nothing could be read). The fast shape.
    */
   readBatch(requests: readonly ReadRequest[]): ReadResults;
+  /**
+   * Reads items of one size: item `i`, `length` bytes at `addresses[i]`, at `offset(i)` = `i ×
+   * length` of `bytes`, as readBatch's results (a native memory's shim lays them out, with nothing
+   * done per item in JavaScript). Throws (Other, InvalidArgument) unless `length` is a positive
+   * u32 and the items together are at most 4 GiB.
+   */
+  readEach(addresses: BigUint64Array, length: number): ReadResults;
   /** readBatch as one ReadResult per request (each reports what could be read instead of throwing). */
   readMany(requests: readonly ReadRequest[]): ReadResult[];
   /** Writes `bytes`; throws (…, PartialData) unless every byte was written. */

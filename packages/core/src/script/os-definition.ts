@@ -28,9 +28,9 @@ export interface ScriptModules {
 
 /**
  * A MemoryAccess whose batch-in-columns calls are optional: without them the host derives
- * `readBatch`/`writeBatch`/`writeBatchFrom`/`writeEach` from `readMany`/`writeMany` (a core `VirtualMemory` has them all).
+ * `readBatch`/`readEach`/`writeBatch`/`writeBatchFrom`/`writeEach` from `readMany`/`writeMany` (a core `VirtualMemory` has them all).
  */
-type Derived = "readBatch" | "writeBatch" | "writeBatchFrom" | "writeEach";
+type Derived = "readBatch" | "readEach" | "writeBatch" | "writeBatchFrom" | "writeEach";
 export type AuthorMemory = Omit<MemoryAccess, Derived> & Partial<Pick<MemoryAccess, Derived>>;
 
 /** A process as its author sees it: its modules and its virtual memory. */

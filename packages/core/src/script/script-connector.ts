@@ -6,7 +6,7 @@ import { type ConnectorArgs, connectorArgs } from "../args/connector-args.ts";
 import { MemflowError } from "../error.ts";
 import type { Address } from "../memory/address.ts";
 import { ReadResults, TransferResults } from "../memory/batch-results.ts";
-import { writeEachFrom } from "../memory/each-requests.ts";
+import { readEachFrom, writeEachFrom } from "../memory/each-requests.ts";
 import type { ReadRequest, ReadResult, TransferResult, WriteRequest } from "../memory/memory-access.ts";
 import { partialDataError, readWhole } from "../memory/partial-data.ts";
 import type { PhysicalMemoryMetadata } from "../memory/physical-memory.ts";
@@ -135,6 +135,11 @@ export class ScriptConnector implements Connector {
   }
 
   /** writeBatchFrom of the same requests (each-requests.ts), every bound checked first. */
+  /** readBatch of the same requests (each-requests.ts), every bound checked first. */
+  readEach(addresses: BigUint64Array, length: number): ReadResults {
+    return readEachFrom(this, addresses, length);
+  }
+
   writeEach(addresses: BigUint64Array, length: number, bytes: Uint8Array): TransferResults {
     return writeEachFrom(this, addresses, length, bytes);
   }

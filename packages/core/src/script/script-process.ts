@@ -7,7 +7,7 @@
 import { MemflowError } from "../error.ts";
 import type { Address } from "../memory/address.ts";
 import { ReadResults, TransferResults } from "../memory/batch-results.ts";
-import { writeEachFrom } from "../memory/each-requests.ts";
+import { readEachFrom, writeEachFrom } from "../memory/each-requests.ts";
 import type { MemoryAccess, ReadRequest, WriteRequest } from "../memory/memory-access.ts";
 import type { MemoryViewMetadata } from "../memory/memory-view.ts";
 import type { TransferBatch } from "../memory/transfer-batch.ts";
@@ -87,6 +87,11 @@ export class ScriptProcess extends ScriptModuleLookup implements Process {
     return memory.writeBatchFrom
       ? memory.writeBatchFrom(requests, bytes)
       : this.writeBatch(sliceWriteRanges(requests, bytes));
+  }
+
+  readEach(addresses: BigUint64Array, length: number): ReadResults {
+    const memory = this.#memory;
+    return memory.readEach ? memory.readEach(addresses, length) : readEachFrom(this, addresses, length);
   }
 
   writeEach(addresses: BigUint64Array, length: number, bytes: Uint8Array): TransferResults {

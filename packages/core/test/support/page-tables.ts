@@ -175,6 +175,10 @@ export function countingMemory(bytes: Uint8Array, run = true): BatchedPhysicalMe
       memory.batches += 1;
       return connector.readBatch(requests);
     },
+    readEach: (addresses: BigUint64Array, length: number) => {
+      memory.batches += 1;
+      return connector.readEach(addresses, length);
+    },
     write: (address: number | bigint, data: Uint8Array) => connector.write(address, data),
     writeMany: (requests: Parameters<ScriptConnector["writeMany"]>[0]) => {
       memory.batches += 1;

@@ -53,6 +53,9 @@ export class ProcessSpace implements MemoryAccess, VirtualTranslate {
   writeBatchFrom(requests: readonly ReadRequest[], bytes: Uint8Array) {
     return this.#view.writeBatchFrom(requests, bytes);
   }
+  readEach(addresses: BigUint64Array, length: number) {
+    return this.#view.readEach(addresses, length);
+  }
   writeEach(addresses: BigUint64Array, length: number, bytes: Uint8Array) {
     return this.#view.writeEach(addresses, length, bytes);
   }

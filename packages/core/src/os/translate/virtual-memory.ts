@@ -10,7 +10,7 @@
  */
 import type { Address } from "../../memory/address.ts";
 import { ReadResults, TransferResults } from "../../memory/batch-results.ts";
-import { writeEachFrom } from "../../memory/each-requests.ts";
+import { readEachFrom, writeEachFrom } from "../../memory/each-requests.ts";
 import type { ReadRequest, ReadResult, TransferResult, WriteRequest } from "../../memory/memory-access.ts";
 import type { MemoryView, MemoryViewMetadata } from "../../memory/memory-view.ts";
 import { partialDataError } from "../../memory/partial-data.ts";
@@ -202,6 +202,11 @@ export class VirtualMemory implements MemoryView, VirtualTranslate {
   }
 
   /** writeBatchFrom's one walk and one physical batch, over the same requests (each-requests.ts). */
+  /** readBatch of the same requests (each-requests.ts), every bound checked first. */
+  readEach(addresses: BigUint64Array, length: number): ReadResults {
+    return readEachFrom(this, addresses, length);
+  }
+
   writeEach(addresses: BigUint64Array, length: number, bytes: Uint8Array): TransferResults {
     return writeEachFrom(this, addresses, length, bytes);
   }
