@@ -3,7 +3,7 @@
  * and one 1 MiB read) through a C connector plugin, from memflow-ts and, in the same run, from
  * a small C program calling the plugin's vtable directly (the native baseline). Prints the
  * median ns per item, the ratio, and bandwidth for the 1 MiB read; then 64 × 8 B through each
- * batched API (readBatch, readMany, a reused TransferBatch) with every byte read after each call,
+ * batched API (readEach, readBatch, readMany, a reused TransferBatch) with every byte read after each call,
  * and 64 × 8 B written from one buffer through each (writeEach, writeBatchFrom, writeBatch,
  * writeMany, a reused TransferBatch), against the C caller doing the same.
  */
@@ -67,7 +67,9 @@ try {
   const requests = addresses.map((address) => ({ address, length: 8 }));
   const small = new TransferBatch(64);
   for (const request of requests) small.add(request.address, new Uint8Array(request.length));
+  const itemAddresses = BigUint64Array.from(addresses, BigInt);
   const BYTES_READ = [
+    { name: "readEach", run: () => readEveryByte.each(connector, itemAddresses, 8) },
     { name: "readBatch", run: () => readEveryByte.batch(connector, requests) },
     { name: "readBatch, results kept", run: () => readEveryByte.kept(connector, requests) },
     { name: "readMany", run: () => readEveryByte.many(connector, requests) },
@@ -80,9 +82,8 @@ try {
   const writes = addresses.map((address, index) => ({ address, data: writeBytes.subarray(index * 8, index * 8 + 8) }));
   const smallWrites = new TransferBatch(64);
   for (const request of writes) smallWrites.add(request.address, request.data);
-  const writeAddresses = BigUint64Array.from(addresses, BigInt);
   const WRITTEN = [
-    { name: "writeEach", run: () => writeAndCheck.each(connector, writeAddresses, 8, writeBytes) },
+    { name: "writeEach", run: () => writeAndCheck.each(connector, itemAddresses, 8, writeBytes) },
     { name: "writeBatchFrom", run: () => writeAndCheck.from(connector, requests, writeBytes) },
     { name: "writeBatch", run: () => writeAndCheck.batch(connector, writes) },
     { name: "writeMany", run: () => writeAndCheck.many(connector, writes) },

@@ -86,6 +86,11 @@ export const readEveryByte = {
     using results = memory.readBatch(requests);
     sink.value ^= xorResults(results);
   },
+  /** readEach (item i `length` bytes at addresses[i]), its results disposed when read. */
+  each(memory: MemoryAccess, addresses: BigUint64Array, length: number): void {
+    using results = memory.readEach(addresses, length);
+    sink.value ^= xorResults(results);
+  },
   /** readBatch, its results kept (left to the garbage collector). */
   kept(memory: MemoryAccess, requests: readonly ReadRequest[]): void {
     sink.value ^= xorResults(memory.readBatch(requests));
