@@ -121,6 +121,22 @@ describe("readEach on a testos process", () => {
       expectRefused(process);
     });
   });
+
+  test("items across page boundaries, which the view reports in parts, are read whole", () => {
+    plugins.withOs((os) => {
+      using process = os.processByPid(1);
+      const addresses = BigUint64Array.of(0x400ffcn, 0x401ffan, 0x402010n);
+      expect(expectAsReadBatch(process, addresses, 8)).toEqual([
+        [8, 0],
+        [8, 0],
+        [8, 0],
+      ]);
+      using results = process.readEach(addresses, 8);
+      expect(results.allOk()).toBe(true);
+      expect(results.data(0)).toEqual(process.read(0x400ffc, 8));
+      expect(results.data(1)).toEqual(process.read(0x401ffa, 8));
+    });
+  });
 });
 
 describe("readEach on memories written in TypeScript", () => {

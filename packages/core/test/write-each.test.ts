@@ -175,6 +175,22 @@ describe("writeEach on a testos process", () => {
       expectRefused(process, 0x400800);
     });
   });
+
+  test("items across page boundaries, which the view reports in parts, are counted whole: allOk() without the shim's answer", () => {
+    plugins.withOs((os) => {
+      using process = os.processByPid(1);
+      const addresses = BigUint64Array.of(0x400ffcn, 0x401ffan, 0x402010n);
+      const bytes = counting(3 * 8, 40);
+      expectWrites(process, addresses, 8, bytes, [
+        [8, 0, true],
+        [8, 0, true],
+        [8, 0, true],
+      ]);
+      expect(process.read(0x400ffc, 8)).toEqual(bytes.subarray(0, 8));
+      expect(process.read(0x401ffa, 8)).toEqual(bytes.subarray(8, 16));
+      expect(process.read(0x402010, 8)).toEqual(bytes.subarray(16, 24));
+    });
+  });
 });
 
 describe("writeEach on memories written in TypeScript", () => {
