@@ -77,13 +77,17 @@ function rowJson({ entry, descriptor, selected }: Row) {
 
 /**
  * The TypeScript plugin files commands load: those of the scanned folders that could be read,
- * except the working directory (Inventory.loadScriptPlugins' rule).
+ * except the working directory (Inventory.loadScriptPlugins' rule), found among the names the
+ * scan listed rather than by listing each folder again.
  */
 function scriptFiles(inventory: PluginCatalogue, context: CliContext): ScriptPluginFile[] {
-  return inventory
-    .directories()
-    .filter((directory) => directory.error === undefined && resolve(directory.path) !== resolve(context.cwd))
-    .flatMap((directory) => scriptPluginFilesIn(directory.path));
+  const found: ScriptPluginFile[] = [];
+  const cwd = resolve(context.cwd);
+  for (const directory of inventory.directories()) {
+    if (directory.names === undefined || resolve(directory.path) === cwd) continue;
+    found.push(...scriptPluginFilesIn(directory.path, directory.names));
+  }
+  return found;
 }
 
 function rejectedJson(rejected: RejectedPlugin) {

@@ -82,10 +82,11 @@ export const pluginsLsCommand: Command = {
     const quiet = values.quiet ?? false;
     const out = printer(context, { quiet });
     const directory = userPluginDirectory(context.platform, context.home);
-    const [listing, scripts] = await withErrorContext("Unable to list the installed plugins", () => [
-      localPlugins(directory, context.platform),
-      scriptPluginFilesIn(directory),
-    ]);
+    // One listing of the folder for both: the TypeScript plugin files are found among its names.
+    const [listing, scripts] = await withErrorContext("Unable to list the installed plugins", () => {
+      const local = localPlugins(directory, context.platform);
+      return [local, scriptPluginFilesIn(directory, local.names)] as const;
+    });
     const plugins = listing.plugins.filter((plugin) => name === undefined || plugin.descriptor.name === name);
     const scriptFiles = scripts.filter((plugin) => name === undefined || plugin.name === name);
     if (values.json) {
