@@ -196,15 +196,13 @@ export class PluginCatalogue {
           `${path} is the same file as ${existing.path}, already in the inventory`,
         );
       }
+      // No spreads: this runs for every plugin file once a process, cold.
       const { entry, refused } = readPluginFile(
         path,
-        { ...known, realPath },
-        {
-          host: this.host,
-          descriptorCache: this.#descriptorCache,
-        },
+        { realPath, stats: known.stats, listing: known.listing },
+        { host: this.host, descriptorCache: this.#descriptorCache },
       );
-      this.#rejected.push(...refused);
+      for (let index = 0; index < refused.length; index += 1) this.#rejected.push(refused[index] as RejectedPlugin);
       this.#byRealPath.set(realPath, entry);
       this.#files.push(entry);
       this.#ordered = undefined;
