@@ -45,7 +45,14 @@ export function readLocalMeta(metaPath: string): (PluginMetadata & { readonly cr
     const metadata = completePluginMetadata(reading, metaPath);
     if (!isSha256Digest(metadata.digest)) return "no sha256 digest";
     if (reading.createdAt === undefined) return "no created_at";
-    return { ...metadata, createdAt: reading.createdAt };
+    // Fields named, not spread: a `.meta` is read by the hundred at start-up, cold.
+    return {
+      digest: metadata.digest,
+      signature: metadata.signature,
+      created_at: metadata.created_at,
+      descriptors: metadata.descriptors,
+      createdAt: reading.createdAt,
+    };
   } catch (error) {
     if (error instanceof MemflowError) return error.message;
     if (errnoCode(error) !== undefined) return errorMessage(error);
