@@ -1,8 +1,8 @@
 /*
  * The native baseline for bench/read.ts: a C program that loads the same connector plugin and
  * calls its PhysicalMemory vtable directly, with memflow's batch shapes (64 x 8 B also with every
- * byte read afterwards, as bench/read.ts's readBatch and readMany rows do; and 64 x 8 B written, as
- * its writeBatch rows do), and prints the median nanoseconds per item of each shape as JSON.
+ * byte read afterwards, as bench/read.ts's readBatch and readMany rows do; and 64 x 8 B written from
+ * one buffer, request i's bytes its i-th 8, as its writeBatch rows do), and prints the median nanoseconds per item of each shape as JSON.
  *
  *   gcc -O2 -I../native -I../test/support -o native-read native-read.c -ldl && ./native-read libmemflow_testmem.so
  */
@@ -60,14 +60,19 @@ int main(int argc, char **argv) {
   };
   uint64_t addresses[64];
   uint8_t *buffers[64];
+  /* The writes' bytes: one buffer, request i's 8 bytes all i (bench/read.ts writes the same). */
+  static uint8_t write_bytes[64 * 8];
+  uint8_t *write_buffers[64];
   for (int index = 0; index < 64; index++) {
     addresses[index] = (uint64_t)index * 0x10000 + 0x1000;
     buffers[index] = malloc(1 << 20);
+    memset(write_bytes + index * 8, index, 8);
+    write_buffers[index] = write_bytes + index * 8;
   }
   printf("{");
   for (size_t shape = 0; shape < sizeof shapes / sizeof shapes[0]; shape++) {
-    Round round = { &instance, addresses, buffers, shapes[shape].length, shapes[shape].count, shapes[shape].consume,
-                    shapes[shape].write };
+    Round round = { &instance, addresses, shapes[shape].write ? write_buffers : buffers, shapes[shape].length,
+                    shapes[shape].count, shapes[shape].consume, shapes[shape].write };
     double ns = median_ns(run_round, &round, shapes[shape].rounds, shapes[shape].count);
     printf("%s\"%s\": %.3f", shape ? ", " : "", shapes[shape].name, ns);
   }

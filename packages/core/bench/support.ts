@@ -111,6 +111,11 @@ export const readEveryByte = {
  * whole, as a caller would (native-read.c's write round counts each report's bytes).
  */
 export const writeAndCheck = {
+  /** writeBatchFrom (request i's bytes the i-th range of `bytes`), its results disposed when checked. */
+  from(memory: MemoryAccess, requests: readonly ReadRequest[], bytes: Uint8Array): void {
+    using results = memory.writeBatchFrom(requests, bytes);
+    sink.value ^= results.allOk() ? 1 : 0;
+  },
   /** writeBatch, its results disposed when checked. */
   batch(memory: MemoryAccess, requests: readonly WriteRequest[]): void {
     using results = memory.writeBatch(requests);

@@ -60,6 +60,10 @@ export class NativeConnector extends PluginInstance implements Connector {
     return this.#memory.writeBatch(requests);
   }
 
+  writeBatchFrom(requests: readonly ReadRequest[], bytes: Uint8Array): TransferResults {
+    return this.#memory.writeBatchFrom(requests, bytes);
+  }
+
   writeMany(requests: readonly WriteRequest[]): TransferResult[] {
     return this.#memory.writeMany(requests);
   }

@@ -214,6 +214,10 @@ export class NativeProcess implements Process {
     return this.#view.writeBatch(requests);
   }
 
+  writeBatchFrom(requests: readonly ReadRequest[], bytes: Uint8Array): TransferResults {
+    return this.#view.writeBatchFrom(requests, bytes);
+  }
+
   writeMany(requests: readonly WriteRequest[]): TransferResult[] {
     return this.#view.writeMany(requests);
   }

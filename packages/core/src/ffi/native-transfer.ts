@@ -125,6 +125,13 @@ export abstract class NativeTransfer implements MemoryAccess {
     return results;
   }
 
+  /** Writes every request from its range of `bytes` in one call, `bytes` handed to the shim as they are (write-ranges.ts). */
+  writeBatchFrom(requests: readonly ReadRequest[], bytes: Uint8Array): TransferResults {
+    const results = TransferResults.writesFrom(requests, bytes, this.#pool);
+    this.#runResults(results, true);
+    return results;
+  }
+
   /** readBatch, as one object per request (the convenient shape; see decision 0016 for its cost). */
   readMany(requests: readonly ReadRequest[]): ReadResult[] {
     return this.readBatch(requests).toArray();

@@ -13,6 +13,7 @@ import { MemflowError } from "../error.ts";
 import type { Address } from "./address.ts";
 import type { BatchPool } from "./batch-pool.ts";
 import type { ReadRequest, ReadResult, TransferResult, WriteRequest } from "./transfer-requests.ts";
+import { badLength, checkWriteRanges } from "./write-ranges.ts";
 
 /**
  * One request of a batch, in 32-bit words: its address (a little-endian u64), where its bytes
@@ -108,6 +109,8 @@ function placeRequests(records: Uint32Array, requests: readonly ReadRequest[]): 
     const request = requests[index] as ReadRequest;
     const address = request.address;
     const length = request.length;
+    // A negative or fractional length would put the shim's u32 record past the buffer.
+    if (length >>> 0 !== length) throw badLength(index, length);
     if (typeof address === "number" && address >= 0 && address < MAX_EXACT) {
       records[record + ADDRESS] = address >>> 0;
       records[record + ADDRESS + 1] = (address * BELOW_32) >>> 0;
@@ -132,14 +135,17 @@ export class TransferResults implements Iterable<TransferResult>, Disposable {
   /** Requests that may be asked about: `count`, 0 once disposed (so `check` tests one number). */
   #readable: number;
   #disposed = false;
+  /** Whether `buffer` is the caller's (writeBatchFrom's bytes): never handed to a later batch. */
+  readonly #lent: boolean;
 
   /** @internal a laid-out request table (placeRequests) and its buffer (batchBuffer), from `pool` if given. */
-  protected constructor(records: Uint32Array, buffer: Uint8Array, pool: BatchPool | undefined) {
+  protected constructor(records: Uint32Array, buffer: Uint8Array, pool: BatchPool | undefined, lent = false) {
     this.count = records.length / WORDS;
     this.records = records;
     this.buffer = buffer;
     this.#pool = pool;
     this.#readable = this.count;
+    this.#lent = lent;
   }
 
   /**
@@ -153,7 +159,8 @@ export class TransferResults implements Iterable<TransferResult>, Disposable {
     if (this.#disposed) return;
     this.#disposed = true;
     this.#readable = 0;
-    this.#pool?.give(this.records, this.buffer);
+    // The caller's bytes stay the caller's: the table goes back with no buffer, so a later batch takes a new one.
+    this.#pool?.give(this.records, this.#lent ? EMPTY : this.buffer);
   }
 
   /** @internal the buffer, unless the results were disposed. */
@@ -235,6 +242,19 @@ export class TransferResults implements Iterable<TransferResult>, Disposable {
       results.setResult(index, answer?.done ?? 0, answer?.failed ?? (requests[index] as WriteRequest).data.length);
     }
     return results;
+  }
+
+  /**
+   * @internal the layout of writes from one buffer (writeBatchFrom): request `i`'s bytes are the
+   * next `length` of `bytes`, used where they are (no copy; the shim is handed `bytes`). Throws
+   * (Other, InvalidArgument) before anything is written when they do not fit `bytes`.
+   */
+  static writesFrom(requests: readonly ReadRequest[], bytes: Uint8Array, pool?: BatchPool): TransferResults {
+    const records = batchRecords(requests.length, pool);
+    const total = placeRequests(records, requests);
+    checkWriteRanges(requests, total, Math.min(bytes.length, MAX_BATCH_BYTES));
+    // Nothing to write: no buffer, so no plugin is called (as for a batch of empty writes).
+    return new TransferResults(records, total === 0 ? EMPTY : bytes, pool, true);
   }
 
   /**

@@ -25,6 +25,13 @@ export interface MemoryAccess {
   write(address: Address, bytes: Uint8Array): void;
   /** Writes every request in one batch; per request `ok(i)`, `done(i)`, `failed(i)`. The fast shape. */
   writeBatch(requests: readonly WriteRequest[]): TransferResults;
+  /**
+   * writeBatch for bytes already in one buffer: request `i` writes the next `length` bytes of
+   * `bytes` (back to back, as readBatch's results lie). The fast shape of batched writes: a native
+   * memory hands `bytes` to the plugin as they are, without copying. Throws (Other,
+   * InvalidArgument) before writing anything when the requests' lengths exceed `bytes`.
+   */
+  writeBatchFrom(requests: readonly ReadRequest[], bytes: Uint8Array): TransferResults;
   /** writeBatch as one TransferResult per request. */
   writeMany(requests: readonly WriteRequest[]): TransferResult[];
 }

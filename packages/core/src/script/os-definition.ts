@@ -28,10 +28,10 @@ export interface ScriptModules {
 
 /**
  * A MemoryAccess whose batch-in-columns calls are optional: without them the host derives
- * `readBatch`/`writeBatch` from `readMany`/`writeMany` (a core `VirtualMemory` has both).
+ * `readBatch`/`writeBatch`/`writeBatchFrom` from `readMany`/`writeMany` (a core `VirtualMemory` has them all).
  */
-export type AuthorMemory = Omit<MemoryAccess, "readBatch" | "writeBatch"> &
-  Partial<Pick<MemoryAccess, "readBatch" | "writeBatch">>;
+export type AuthorMemory = Omit<MemoryAccess, "readBatch" | "writeBatch" | "writeBatchFrom"> &
+  Partial<Pick<MemoryAccess, "readBatch" | "writeBatch" | "writeBatchFrom">>;
 
 /** A process as its author sees it: its modules and its virtual memory. */
 export interface ScriptProcessParts extends ScriptModules {

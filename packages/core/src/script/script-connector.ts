@@ -10,6 +10,7 @@ import type { ReadRequest, ReadResult, TransferResult, WriteRequest } from "../m
 import { partialDataError, readWhole } from "../memory/partial-data.ts";
 import type { PhysicalMemoryMetadata } from "../memory/physical-memory.ts";
 import type { TransferBatch } from "../memory/transfer-batch.ts";
+import { sliceWriteRanges } from "../memory/write-ranges.ts";
 import type { Connector } from "../plugin/connector.ts";
 import { authorError } from "./author-code.ts";
 import type { ConnectorDefinition, ScriptMemory } from "./connector-definition.ts";
@@ -125,6 +126,11 @@ export class ScriptConnector implements Connector {
       results.setResult(index, done, data.length - done);
     }
     return results;
+  }
+
+  /** writeBatch of each request's range of `bytes` (write-ranges.ts), every range checked first. */
+  writeBatchFrom(requests: readonly ReadRequest[], bytes: Uint8Array): TransferResults {
+    return this.writeBatch(sliceWriteRanges(requests, bytes));
   }
 
   writeMany(requests: readonly WriteRequest[]): TransferResult[] {

@@ -10,6 +10,7 @@ import { ReadResults, TransferResults } from "../memory/batch-results.ts";
 import type { MemoryAccess, ReadRequest, WriteRequest } from "../memory/memory-access.ts";
 import type { MemoryViewMetadata } from "../memory/memory-view.ts";
 import type { TransferBatch } from "../memory/transfer-batch.ts";
+import { sliceWriteRanges } from "../memory/write-ranges.ts";
 import type { ArchitectureIdent } from "../os/architecture.ts";
 import type { ModuleAddressInfo } from "../os/module-info.ts";
 import type { MemoryRange, PhysicalAddress } from "../os/page.ts";
@@ -78,6 +79,13 @@ export class ScriptProcess extends ScriptModuleLookup implements Process {
     return memory.writeBatch
       ? memory.writeBatch(requests)
       : TransferResults.fromWriteResults(requests, memory.writeMany(requests));
+  }
+
+  writeBatchFrom(requests: readonly ReadRequest[], bytes: Uint8Array): TransferResults {
+    const memory = this.#memory;
+    return memory.writeBatchFrom
+      ? memory.writeBatchFrom(requests, bytes)
+      : this.writeBatch(sliceWriteRanges(requests, bytes));
   }
 
   get closed(): boolean {

@@ -184,6 +184,10 @@ export function countingMemory(bytes: Uint8Array, run = true): BatchedPhysicalMe
       memory.batches += 1;
       return connector.writeBatch(requests);
     },
+    writeBatchFrom: (requests: Parameters<ScriptConnector["writeBatchFrom"]>[0], bytes: Uint8Array) => {
+      memory.batches += 1;
+      return connector.writeBatchFrom(requests, bytes);
+    },
   };
   if (!run) return memory;
   return Object.assign(memory, {

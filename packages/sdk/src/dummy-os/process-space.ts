@@ -50,6 +50,9 @@ export class ProcessSpace implements MemoryAccess, VirtualTranslate {
   writeBatch(requests: readonly WriteRequest[]) {
     return this.#view.writeBatch(requests);
   }
+  writeBatchFrom(requests: readonly ReadRequest[], bytes: Uint8Array) {
+    return this.#view.writeBatchFrom(requests, bytes);
+  }
   virtToPhys(address: Address) {
     return this.#view.virtToPhys(address);
   }

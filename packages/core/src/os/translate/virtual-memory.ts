@@ -15,6 +15,7 @@ import type { MemoryView, MemoryViewMetadata } from "../../memory/memory-view.ts
 import { partialDataError } from "../../memory/partial-data.ts";
 import type { PhysicalMemory } from "../../memory/physical-memory.ts";
 import { TransferBatch } from "../../memory/transfer-batch.ts";
+import { sliceWriteRanges } from "../../memory/write-ranges.ts";
 import type { ArchitectureIdent } from "../architecture.ts";
 import type { MemoryRange, Page, PhysicalAddress } from "../page.ts";
 import type { VirtualTranslate, VirtualTranslation, VirtualTranslationFailure } from "../virtual-translate.ts";
@@ -180,6 +181,20 @@ export class VirtualMemory implements MemoryView, VirtualTranslate {
       true,
     );
     const results = TransferResults.writes(requests);
+    for (let index = 0; index < results.count; index += 1)
+      results.setResult(index, tally.done[index] as number, tally.failed[index] as number);
+    return results;
+  }
+
+  /** writeBatch's one walk and one physical batch, each request's bytes its range of `bytes` (no copy). */
+  writeBatchFrom(requests: readonly ReadRequest[], bytes: Uint8Array): TransferResults {
+    const results = TransferResults.writesFrom(requests, bytes);
+    const ranges = sliceWriteRanges(requests, bytes);
+    const tally = this.#transfer(
+      requests,
+      ranges.map((range) => range.data),
+      true,
+    );
     for (let index = 0; index < results.count; index += 1)
       results.setResult(index, tally.done[index] as number, tally.failed[index] as number);
     return results;
