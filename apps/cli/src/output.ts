@@ -70,7 +70,11 @@ export function formatTable(widths: readonly number[], rows: readonly (readonly 
         widths,
         rows.map((row) => row.map(printable)),
       );
-  return lines.length === 0 ? "" : `${lines.join("\n")}\n`;
+  if (lines.length === 0) return "";
+  // The last line break joined in too: text added to a joined table makes a rope, which the write
+  // then copies flat (`ps`: 100 KB).
+  lines.push("");
+  return lines.join("\n");
 }
 
 /** Runs of spaces by length, each made once (read inline below: a call per cell costs, cold). */
