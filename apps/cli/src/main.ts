@@ -20,11 +20,18 @@ function errorCode(error: unknown): unknown {
  * that went away (EPIPE: Bun ignores SIGPIPE) is an OutputClosedError, which ends the command.
  */
 function writeAll(fd: 1 | 2, text: string): void {
-  const bytes = Buffer.from(text);
+  const length = Buffer.byteLength(text);
+  let bytes: Buffer | undefined;
   let written = 0;
-  while (written < bytes.byteLength) {
+  while (written < length) {
     try {
-      written += writeSync(fd, bytes, written, bytes.byteLength - written);
+      // The text as it is until a write is partial: a write is mostly whole, and a Buffer of the
+      // whole text first cost `ps` (100 KB) its copy and the page faults of its memory.
+      if (written === 0) written = writeSync(fd, text);
+      else {
+        bytes ??= Buffer.from(text);
+        written += writeSync(fd, bytes, written, length - written);
+      }
     } catch (error) {
       const code = errorCode(error);
       if (code === "EPIPE") throw new OutputClosedError(fd === 1 ? "stdout" : "stderr", { cause: error });

@@ -3,8 +3,10 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { BuiltPlugin } from "@memflow-ts/sdk";
+import { BUILD_HOOK_TIMEOUT } from "../../../tooling/testing/timeouts.ts";
 import { ExitCode, runCli } from "../src/index.ts";
 import { testContext } from "./capture.ts";
+import { buildDummyOs } from "./support/os-plugins.ts";
 import { buildDummy, FIXTURES, FOREIGN_ARCHITECTURE_FIXTURE, gcc, installCopy, place } from "./support/plugins.ts";
 
 const sandbox = mkdtempSync(join(tmpdir(), "memflow-ts-list-"));
@@ -54,6 +56,33 @@ describe("memflow-ts list", () => {
       expect(lines[1]).toStartWith("dummy* ");
       expect(lines[1]).toEndWith(fromVariable);
     },
+  );
+
+  // Rows are grouped by kind and name; a row joins the previous row's group when both match.
+  test.skipIf(!gcc.available)(
+    "groups rows by kind and name when a plugin of the same name but another kind comes between",
+    async () => {
+      const { userDir, context, stdout } = setup("kinds");
+      const os = buildDummyOs(join(sandbox, "build-os"));
+      const newest = installCopy(dummy, userDir, { salt: "k1", createdAt: "2024-03-01T00:00:00" });
+      const osPath = installCopy(os, userDir, { salt: "k2", createdAt: "2024-02-01T00:00:00" });
+      const oldest = installCopy(dummy, userDir, { salt: "k3", createdAt: "2024-01-01T00:00:00" });
+      expect(await runCli(["list", "--quiet"], context)).toBe(ExitCode.ok);
+      const rows = stdout
+        .text()
+        .trimEnd()
+        .split("\n")
+        .map((line) => {
+          const cells = line.split(/ +/);
+          return [cells[0], cells[1], cells.at(-1)];
+        });
+      expect(rows).toEqual([
+        ["dummy", "connector", newest],
+        ["dummy*", "connector", oldest],
+        ["dummy", "os", osPath],
+      ]);
+    },
+    BUILD_HOOK_TIMEOUT,
   );
 
   test("--rejected says why each skipped file was skipped", async () => {

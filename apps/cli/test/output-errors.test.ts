@@ -4,7 +4,17 @@
  * `--debug` does.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import {
+  closeSync,
+  constants,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  readFileSync,
+  readSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ExitCode, runCli } from "../src/index.ts";
@@ -48,6 +58,51 @@ describe.skipIf(!gcc.available)("a closed stdout", () => {
     const piped = await runIntoHead(args, 200, env, sandbox, { stderrToo: true });
     expect(piped.head).toStartWith("00000000  00 00 00 00");
     expect(piped.code).toBe(ExitCode.outputClosed);
+  }, 60_000);
+});
+
+describe.skipIf(!gcc.available)("a reader slower than the command", () => {
+  // One write of a hexdump larger than a pipe holds (64 KiB): into a non-blocking pipe the first
+  // write is partial, then the pipe is full until the reader catches up.
+  test("a non-blocking pipe gets all of one large write, in order", async () => {
+    const args = ["read", "-c", "dummy::size=1m", "0", "0x8000"];
+    const expected = await run(args);
+    expect(expected.stdout.length).toBeGreaterThan(2 * 65_536);
+    const fifo = join(sandbox, "slow-reader");
+    expect(Bun.spawnSync(["mkfifo", fifo]).exitCode).toBe(0);
+    const reader = openSync(fifo, constants.O_RDONLY | constants.O_NONBLOCK);
+    const writer = openSync(fifo, constants.O_WRONLY | constants.O_NONBLOCK);
+    // Handed over as a fourth descriptor: given as stdout, Bun.spawn makes the child's blocking.
+    const child = Bun.spawn(["sh", "-c", 'exec "$BUN" "$MAIN" "$@" >&3', "sh", ...args], {
+      cwd: sandbox,
+      env: {
+        PATH: process.env.PATH ?? "",
+        HOME: join(sandbox, "home"),
+        MEMFLOW_PLUGIN_PATH: plugins,
+        BUN: process.execPath,
+        MAIN,
+      },
+      stdio: ["ignore", "ignore", "pipe", writer],
+    });
+    closeSync(writer);
+    const chunks: Buffer[] = [];
+    const chunk = Buffer.alloc(16_384);
+    for (;;) {
+      let count: number;
+      try {
+        count = readSync(reader, chunk);
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== "EAGAIN") throw error;
+        await Bun.sleep(20); // slower than the command: it waits for the pipe to drain
+        continue;
+      }
+      if (count === 0) break;
+      chunks.push(Buffer.from(chunk.subarray(0, count)));
+    }
+    closeSync(reader);
+    const [stderr, code] = await Promise.all([child.stderr.text(), child.exited]);
+    expect({ code, stderr }).toEqual({ code: ExitCode.ok, stderr: "" });
+    expect(Buffer.concat(chunks).toString()).toBe(expected.stdout);
   }, 60_000);
 });
 

@@ -77,13 +77,18 @@ const KINDS = [
 export type ErrorOrigin = (typeof ORIGINS)[number][0];
 export type ErrorKind = (typeof KINDS)[number][0];
 
-/** Ordinals by name, e.g. `ErrorOrigin.Inventory === 12`. */
-export const ErrorOrigin = Object.fromEntries(ORIGINS.map(([name], index) => [name, index])) as {
-  readonly [Name in ErrorOrigin]: number;
-};
-export const ErrorKind = Object.fromEntries(KINDS.map(([name], index) => [name, index])) as {
-  readonly [Name in ErrorKind]: number;
-};
+/**
+ * Ordinals by name, e.g. `ErrorOrigin.Inventory === 12`. Indexed loops: these are built when any
+ * command starts, where a callback destructuring each pair runs an iterator, cold, 62 times
+ * (0.3 ms of a listing's start-up in a profile of the executable; decision 0007).
+ */
+function ordinals(table: readonly (readonly [string, string])[]): Record<string, number> {
+  const byName: Record<string, number> = {};
+  for (let index = 0; index < table.length; index += 1) byName[(table[index] as readonly [string, string])[0]] = index;
+  return byName;
+}
+export const ErrorOrigin = ordinals(ORIGINS) as { readonly [Name in ErrorOrigin]: number };
+export const ErrorKind = ordinals(KINDS) as { readonly [Name in ErrorKind]: number };
 
 export function originDisplay(origin: ErrorOrigin): string {
   return ORIGINS[ErrorOrigin[origin]]?.[1] ?? "other";

@@ -16,6 +16,19 @@ test("memflowup's form and chrono's other forms parse to nanoseconds since the e
   expect(parseCreatedAt("2023-01-31T12:00:00")?.nanoseconds).toBe(nanoseconds("2023-01-31T12:00:00", 0n));
 });
 
+test("the epoch, times before it and short fractions count their nanoseconds exactly", () => {
+  expect(parseCreatedAt("1970-01-01T00:00:00")?.nanoseconds).toBe(0n);
+  expect(parseCreatedAt("1970-01-01T00:00:00.000000001")?.nanoseconds).toBe(1n);
+  expect(parseCreatedAt("1970-01-01T00:00:01.05")?.nanoseconds).toBe(1_050_000_000n);
+  expect(parseCreatedAt("1969-12-31T23:59:59.25")?.nanoseconds).toBe(-750_000_000n);
+  expect(parseCreatedAt("1900-01-01T00:00:00.123456789")?.nanoseconds).toBe(
+    nanoseconds("1900-01-01T00:00:00", 123_456_789n),
+  );
+  expect(parseCreatedAt("9999-12-31T23:59:59.999999999")?.nanoseconds).toBe(
+    nanoseconds("9999-12-31T23:59:59", 999_999_999n),
+  );
+});
+
 test("dates and times that do not exist, a zone and other forms are refused", () => {
   for (const text of [
     "2023-02-29T00:00:00",

@@ -82,12 +82,16 @@ export const pluginsLsCommand: Command = {
     const quiet = values.quiet ?? false;
     const out = printer(context, { quiet });
     const directory = userPluginDirectory(context.platform, context.home);
-    const [listing, scripts] = await withErrorContext("Unable to list the installed plugins", () => [
-      localPlugins(directory, context.platform),
-      scriptPluginFilesIn(directory),
-    ]);
-    const plugins = listing.plugins.filter((plugin) => name === undefined || plugin.descriptor.name === name);
-    const scriptFiles = scripts.filter((plugin) => name === undefined || plugin.name === name);
+    // One listing of the folder for both: the TypeScript plugin files are found among its names.
+    const [listing, scripts] = await withErrorContext("Unable to list the installed plugins", () => {
+      const local = localPlugins(directory, context.platform);
+      return [local, scriptPluginFilesIn(directory, local.names)] as const;
+    });
+    // Plain loops below, and no filter without a name: this runs once a process, cold, where a
+    // callback a plugin is a cold call a plugin (decision 0007).
+    const plugins =
+      name === undefined ? listing.plugins : listing.plugins.filter((plugin) => plugin.descriptor.name === name);
+    const scriptFiles = name === undefined ? scripts : scripts.filter((plugin) => plugin.name === name);
     if (values.json) {
       out.json([...plugins.map(asJson), ...scriptFiles.map(scriptJson)]);
     } else {
@@ -95,13 +99,17 @@ export const pluginsLsCommand: Command = {
       const header = ["NAME", "VERSION", "ARCH", "ABI", "DIGEST", ...(wide ? ["DIGEST_LONG", "CREATED", "PATH"] : [])];
       // CREATED is padded to chrono's longest form (memflowup leaves it ragged), so PATH lines up.
       const widths = wide ? [...VERSION_COLUMNS, 29] : VERSION_COLUMNS;
-      const rows = [
-        ...plugins.map((plugin) => row(plugin, wide)),
-        ...scriptFiles.map((plugin) => scriptRow(plugin, wide)),
-      ];
-      context.stdout.write(formatTable(widths, [header, ...rows]));
+      const rows = [header];
+      for (let index = 0; index < plugins.length; index += 1) rows.push(row(plugins[index] as LocalPlugin, wide));
+      for (let index = 0; index < scriptFiles.length; index += 1)
+        rows.push(scriptRow(scriptFiles[index] as ScriptPluginFile, wide));
+      context.stdout.write(formatTable(widths, rows));
     }
-    const missing = new Set(plugins.filter((plugin) => !plugin.fileExists).map((plugin) => plugin.metaPath));
+    const missing = new Set<string>();
+    for (let index = 0; index < plugins.length; index += 1) {
+      const plugin = plugins[index] as LocalPlugin;
+      if (!plugin.fileExists) missing.add(plugin.metaPath);
+    }
     for (const metaPath of missing) {
       note(
         context.stderr,

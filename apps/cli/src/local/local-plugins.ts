@@ -34,6 +34,8 @@ export interface LocalListing {
   readonly plugins: LocalPlugin[];
   /** `.meta` files that do not parse as memflowup's PluginMetadata (memflowup skips them silently). */
   readonly unreadable: { readonly path: string; readonly reason: string }[];
+  /** Every name the folder held, as listed (none when it is absent). */
+  readonly names: readonly string[];
 }
 
 /** The `.meta` at `metaPath`, or why it is unusable: every field memflowup's serde struct requires. */
@@ -43,7 +45,14 @@ export function readLocalMeta(metaPath: string): (PluginMetadata & { readonly cr
     const metadata = completePluginMetadata(reading, metaPath);
     if (!isSha256Digest(metadata.digest)) return "no sha256 digest";
     if (reading.createdAt === undefined) return "no created_at";
-    return { ...metadata, createdAt: reading.createdAt };
+    // Fields named, not spread: a `.meta` is read by the hundred at start-up, cold.
+    return {
+      digest: metadata.digest,
+      signature: metadata.signature,
+      created_at: metadata.created_at,
+      descriptors: metadata.descriptors,
+      createdAt: reading.createdAt,
+    };
   } catch (error) {
     if (error instanceof MemflowError) return error.message;
     if (errnoCode(error) !== undefined) return errorMessage(error);
@@ -57,20 +66,29 @@ export function localPlugins(directory: string, platform: HostPlatform): LocalLi
   try {
     entries = readdirSync(directory, { withFileTypes: true });
   } catch (error) {
-    if (errnoCode(error) === "ENOENT") return { plugins: [], unreadable: [] };
+    if (errnoCode(error) === "ENOENT") return { plugins: [], unreadable: [], names: [] };
     throw fileFailure("read the plugin folder", directory, error);
   }
   // The listing says which names are files; only a link needs asking whether it leads anywhere.
-  const files = new Set(entries.filter((entry) => entry.isFile()).map((entry) => entry.name));
-  const links = new Set(entries.filter((entry) => entry.isSymbolicLink()).map((entry) => entry.name));
+  // One indexed loop over the listing: it runs once a process, cold, where a callback a name
+  // (four passes of filter and map did) is a cold call a name (decision 0007).
+  const names = new Array<string>(entries.length);
+  const files = new Set<string>();
+  const links = new Set<string>();
+  for (let index = 0; index < entries.length; index += 1) {
+    const entry = entries[index] as Dirent;
+    names[index] = entry.name;
+    if (entry.isFile()) files.add(entry.name);
+    else if (entry.isSymbolicLink()) links.add(entry.name);
+  }
+  names.sort();
   // Names of this listing need no normalising: the folder's path, joined once, and the name.
   const folder = join(directory, sep);
-  const exists = (name: string) => files.has(name) || (links.has(name) && existsSync(folder + name));
-  const names = entries.map((entry) => entry.name);
   const extension = pluginExtension(platform);
   const plugins: LocalPlugin[] = [];
   const unreadable: { path: string; reason: string }[] = [];
-  for (const name of names.sort()) {
+  for (let index = 0; index < names.length; index += 1) {
+    const name = names[index] as string;
     if (!name.endsWith(".meta")) continue;
     const metaPath = folder + name;
     const meta = readLocalMeta(metaPath);
@@ -79,20 +97,22 @@ export function localPlugins(directory: string, platform: HostPlatform): LocalLi
       continue;
     }
     const pluginName = `${name.slice(0, -".meta".length)}.${extension}`;
-    for (const descriptor of meta.descriptors) {
+    const pluginPath = folder + pluginName;
+    const fileExists = files.has(pluginName) || (links.has(pluginName) && existsSync(pluginPath));
+    for (let at = 0; at < meta.descriptors.length; at += 1) {
       plugins.push({
-        pluginPath: folder + pluginName,
+        pluginPath,
         metaPath,
         digest: meta.digest,
         signature: meta.signature,
         createdAt: meta.createdAt,
-        descriptor,
-        fileExists: exists(pluginName),
+        descriptor: meta.descriptors[at] as PluginDescriptorInfo,
+        fileExists,
       });
     }
   }
   plugins.sort(compareLocal);
-  return { plugins, unreadable };
+  return { plugins, unreadable, names };
 }
 
 /** memflowup's order: name ascending, ABI descending, creation time descending. */

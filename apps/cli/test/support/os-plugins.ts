@@ -12,7 +12,12 @@ import { buildDummy } from "./plugins.ts";
 
 /** The dummy connector and the dummy OS, both installed as `dummy` (memflowup's names). */
 export function buildDummyWithOs(outDir: string): { connector: BuiltPlugin; os: BuiltPlugin } {
-  return { connector: buildDummy(outDir), os: buildPlugin(bundledPluginBuild("dummy-os", outDir)) };
+  return { connector: buildDummy(outDir), os: buildDummyOs(outDir) };
+}
+
+/** The SDK's bundled dummy OS, built into `outDir`. */
+export function buildDummyOs(outDir: string): BuiltPlugin {
+  return buildPlugin(bundledPluginBuild("dummy-os", outDir));
 }
 
 /** `testos` and `testmem` into `outDir`; use them as `-c testmem::size=300000 -o testos`. */

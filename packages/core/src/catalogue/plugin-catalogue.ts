@@ -16,7 +16,7 @@ import { type Host, hostFor, hostPlatform, pluginExtension } from "../plugin-fil
 import type { DescriptorCache } from "./descriptor-cache.ts";
 import { newestFirst } from "./newest-first.ts";
 import type { PluginEntry, PluginMatch, RejectedPlugin, SearchedDirectory } from "./plugin-entry.ts";
-import { type KnownAboutFile, readPluginFile, realPathOf } from "./read-plugin-file.ts";
+import { type KnownAboutFile, type ReadContext, readPluginFile, realPathOf } from "./read-plugin-file.ts";
 import { canPassOver, type WantedName, type WantedPlugin, wantedNames } from "./wanted-plugins.ts";
 
 export interface CatalogueOptions {
@@ -81,6 +81,8 @@ export class PluginCatalogue {
   readonly #directories: SearchedDirectory[] = [];
   readonly #digests = new Map<string, string>();
   readonly #descriptorCache: DescriptorCache | undefined;
+  /** What reading a file needs of the catalogue: made once, not once a file. */
+  readonly #readContext: ReadContext;
   #wanted: readonly WantedPlugin[] | undefined;
   /** `#wanted`'s names without tags, while it is set. */
   #wantedNames: readonly WantedName[] | undefined;
@@ -90,6 +92,7 @@ export class PluginCatalogue {
   constructor(options: CatalogueOptions = {}) {
     this.host = options.host ?? hostFor(hostPlatform(process.platform), process.arch);
     this.#descriptorCache = options.descriptorCache;
+    this.#readContext = { host: this.host, descriptorCache: options.descriptorCache };
     this.#wanted = options.wanted;
     this.#wantedNames = options.wanted && wantedNames(options.wanted);
   }
@@ -182,7 +185,8 @@ export class PluginCatalogue {
   }
 
   #addRecording(path: string, known: KnownAboutFile): void {
-    if (this.#passOver(path, known)) {
+    // Without wanted names nothing is passed over: asked here, not in a method call a file.
+    if (this.#wantedNames !== undefined && this.#passOver(path, known)) {
       this.#passedOver.push({ path, known });
       return;
     }
@@ -196,15 +200,13 @@ export class PluginCatalogue {
           `${path} is the same file as ${existing.path}, already in the inventory`,
         );
       }
+      // No spreads: this runs for every plugin file once a process, cold.
       const { entry, refused } = readPluginFile(
         path,
-        { ...known, realPath },
-        {
-          host: this.host,
-          descriptorCache: this.#descriptorCache,
-        },
+        known.realPath === realPath ? known : { realPath, stats: known.stats, listing: known.listing },
+        this.#readContext,
       );
-      this.#rejected.push(...refused);
+      for (let index = 0; index < refused.length; index += 1) this.#rejected.push(refused[index] as RejectedPlugin);
       this.#byRealPath.set(realPath, entry);
       this.#files.push(entry);
       this.#ordered = undefined;

@@ -136,11 +136,14 @@ export function readPluginFile(path: string, known: KnownAboutFile, context: Rea
   // listing, existsSync asks first.
   const listed = known.listing === undefined ? existsSync(metaPath) : known.listing.has(basename(metaPath));
   const meta = listed ? readMeta(metaPath) : undefined;
-  const [createdAt, createdAtSource] = meta?.createdAt
-    ? [meta.createdAt, "meta" as const]
-    : stats.birthtimeNs > 0n
-      ? [createdAtFromNanoseconds(stats.birthtimeNs), "birthtime" as const]
-      : [createdAtFromNanoseconds(stats.mtimeNs), "mtime" as const];
+  // Assigned, not destructured from a pair: array destructuring iterates, a cold call per file.
+  let createdAt = meta?.createdAt;
+  let createdAtSource: PluginEntry["createdAtSource"] = "meta";
+  if (createdAt === undefined) {
+    const fromBirth = stats.birthtimeNs > 0n;
+    createdAt = createdAtFromNanoseconds(fromBirth ? stats.birthtimeNs : stats.mtimeNs);
+    createdAtSource = fromBirth ? "birthtime" : "mtime";
+  }
 
   const cacheKey = context.descriptorCache && descriptorCacheKey(realPath, stats);
   const found = descriptorsOf(path, cacheKey, context.descriptorCache);

@@ -17,12 +17,13 @@ const PATTERN = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9
 export function parseCreatedAt(text: string): CreatedAt | undefined {
   const match = PATTERN.exec(text);
   if (!match) return undefined;
-  // Indexed, not destructured, and numbers made once: a listing parses 200 of these, cold.
-  const day = Number(match[3]);
-  const hour = Number(match[4]);
-  const minute = Number(match[5]);
-  const second = Number(match[6]);
-  const milliseconds = Date.UTC(Number(match[1]), Number(match[2]) - 1, day, hour, minute, second);
+  // Indexed, not destructured, and numbers made with `+`, not Number(): a listing parses 200 of
+  // these, cold, where each call counts (decision 0007).
+  const day = +(match[3] as string);
+  const hour = +(match[4] as string);
+  const minute = +(match[5] as string);
+  const second = +(match[6] as string);
+  const milliseconds = Date.UTC(+(match[1] as string), +(match[2] as string) - 1, day, hour, minute, second);
   if (Number.isNaN(milliseconds)) return undefined;
   // Date.UTC rolls 2024-02-31 over into March; chrono rejects it. Only a day outside 1–28 or a
   // time field past its range can roll over, so only then is the date built to check.
@@ -37,7 +38,13 @@ export function parseCreatedAt(text: string): CreatedAt | undefined {
       return undefined;
     }
   }
-  const nanoseconds = BigInt(milliseconds) * 1_000_000n + BigInt((match[7] ?? "").padEnd(9, "0"));
+  const fraction = (match[7] ?? "").padEnd(9, "0");
+  // Whole seconds since the epoch, then nine fraction digits, read as one number: one BigInt
+  // instead of two and their arithmetic. Before 1970 the digits would not add up so; computed.
+  const nanoseconds =
+    milliseconds >= 0
+      ? BigInt(`${milliseconds / 1000}${fraction}`)
+      : BigInt(milliseconds) * 1_000_000n + BigInt(fraction);
   return { text, nanoseconds };
 }
 

@@ -89,7 +89,14 @@ export function userPluginDirectory(platform: HostPlatform, home: string): strin
  */
 export function pluginSearchPaths(input: SearchPathInput): string[] {
   const delimiter = input.platform === "win32" ? ";" : ":";
-  const fromVariable = (input.pluginPathVariable ?? "").split(delimiter).filter((entry) => entry !== "");
-  const ordered = [userPluginDirectory(input.platform, input.home), ...fromVariable, input.cwd];
-  return [...new Set(ordered)];
+  // Each folder once, at its first place. A loop, not filter and spreads: every listing runs
+  // this once, cold, where those builtins would be compiled for three entries (decision 0007).
+  const ordered = [userPluginDirectory(input.platform, input.home)];
+  const fromVariable = (input.pluginPathVariable ?? "").split(delimiter);
+  for (let index = 0; index < fromVariable.length; index += 1) {
+    const entry = fromVariable[index] as string;
+    if (entry !== "" && !ordered.includes(entry)) ordered.push(entry);
+  }
+  if (!ordered.includes(input.cwd)) ordered.push(input.cwd);
+  return ordered;
 }

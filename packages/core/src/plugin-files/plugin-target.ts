@@ -63,15 +63,27 @@ export function architectureLabel(architecture: PluginArchitecture): string {
 }
 
 export function sameArchitecture(a: PluginArchitecture, b: PluginArchitecture): boolean {
-  return architectureLabel(a) === architectureLabel(b);
+  // The same name (or object) needs no labels: a scan asks once a file, cold.
+  return a === b || architectureLabel(a) === architectureLabel(b);
 }
+
+/**
+ * The last label made for a named architecture (a string, so equal means the same label): a
+ * listing asks for one a row, cold, and a folder's plugins are mostly built for one target.
+ */
+let lastTarget: { fileType: string; architecture: unknown; label: string } | undefined;
 
 /** memflowup's ARCH column, `format!("{:?}/{:?}", file_type, architecture).to_lowercase()`: `elf/x86_64`, `pe/unknown(62)`. */
 export function targetLabel(target: {
   readonly file_type: PluginFileType;
   readonly architecture: PluginArchitecture;
 }): string {
-  return `${target.file_type}/${architectureLabel(target.architecture)}`.toLowerCase();
+  const named = typeof target.architecture === "string";
+  if (named && lastTarget?.fileType === target.file_type && lastTarget.architecture === target.architecture)
+    return lastTarget.label;
+  const label = `${target.file_type}/${architectureLabel(target.architecture)}`.toLowerCase();
+  if (named) lastTarget = { fileType: target.file_type, architecture: target.architecture, label };
+  return label;
 }
 
 /** The host's label, as `targetLabel` writes a descriptor's. */

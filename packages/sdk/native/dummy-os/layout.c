@@ -24,8 +24,12 @@ typedef struct {
   uint64_t base;
   uint64_t size;
   uint64_t hole; /* the one unmapped page: base + (size / 4 KiB / 2) pages */
-  char name[32];
-  char path[64];
+  /*
+   * Static text, or NULL for a process's own image, named as its process (module_name in modules.c):
+   * no copies of the names in each of a thousand spaces, whose memory creating the OS touches.
+   */
+  const char *name;
+  const char *path;
   unsigned exports, imports;
 } Module;
 
@@ -173,8 +177,8 @@ static void draw_module(Random *random, Space *space, size_t index, const char *
   module->hole = module->base + (pages / 2) * KIB4;
   module->exports = 2 + (unsigned)random_below(random, 4);
   module->imports = 1 + (unsigned)random_below(random, 3);
-  text_join(module->name, sizeof module->name, name, NULL, NULL);
-  text_join(module->path, sizeof module->path, path, NULL, NULL);
+  module->name = name;
+  module->path = path;
   space->module_count = index + 1;
 }
 
@@ -257,7 +261,11 @@ static bool plan_kernel(Builder *builder, Space *kernel) {
   return reserve_frames(builder, kernel, random);
 }
 
-static const char *const libraries[] = { "libc.so.6", "libm.so.6", "libdummy.so" };
+static const char *const libraries[][2] = {
+  { "libc.so.6", "/usr/lib/libc.so.6" },
+  { "libm.so.6", "/usr/lib/libm.so.6" },
+  { "libdummy.so", "/usr/lib/libdummy.so" },
+};
 
 /* Process `index` (pid index + 1): its info and shape; `heap_frame` / `huge_frame` are its large frames, 0 for none. */
 static bool plan_process(Builder *builder, Space *spaces, size_t index, uint64_t heap_frame, uint64_t huge_frame) {
@@ -277,12 +285,9 @@ static bool plan_process(Builder *builder, Space *spaces, size_t index, uint64_t
   text_join(space->command_line, sizeof space->command_line, space->path, " --seed ",
             decimal(builder->seed, seed_digits));
   size_t modules = 2 + (size_t)random_below(&random, 3);
-  draw_module(&random, space, 0, space->name, space->path);
-  for (size_t module = 1; module < modules; module++) {
-    char path[64];
-    text_join(path, sizeof path, "/usr/lib/", libraries[module - 1], NULL);
-    draw_module(&random, space, module, libraries[module - 1], path);
-  }
+  draw_module(&random, space, 0, NULL, NULL);
+  for (size_t module = 1; module < modules; module++)
+    draw_module(&random, space, module, libraries[module - 1][0], libraries[module - 1][1]);
   if (heap_frame) {
     space->heap = space->base + HEAP_OFFSET;
     space->heap_frame = heap_frame;

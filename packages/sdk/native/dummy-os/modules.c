@@ -14,11 +14,20 @@ static const char *const import_names[] = { "malloc", "free", "memcpy" };
 #define EXPORT_OFFSET(index) (0x1000ull + 0x100ull * (index))
 #define IMPORT_OFFSET(index) (0x3000ull + 8ull * (index))
 
+/* A module's name and path: a process's own image is named as the process. */
+static const char *module_name(const Space *space, const Module *module) {
+  return module->name ? module->name : space->name;
+}
+
+static const char *module_path(const Space *space, const Module *module) {
+  return module->path ? module->path : space->path;
+}
+
 /* parent_process: the process's address (its base); 0 for the kernel's modules. */
 static mf_module_info module_info(const Space *space, const Module *module) {
   mf_module_info info = {
-    module->base, space->pid ? space->base : 0, module->base, module->size, strdup(module->name), strdup(module->path),
-    x86_64,
+    module->base, space->pid ? space->base : 0, module->base, module->size, strdup(module_name(space, module)),
+    strdup(module_path(space, module)), x86_64,
   };
   return info;
 }
@@ -58,7 +67,7 @@ static int32_t space_module_by_address(const Space *space, uint64_t address, con
 static int32_t space_module_by_name(const Space *space, mf_slice_ref name, const mf_architecture_ident *arch,
                                     mf_module_info *ok_out) {
   for (size_t index = 0; arch_matches(arch) && index < space->module_count; index++) {
-    if (!name_is(space->modules[index].name, name)) continue;
+    if (!name_is(module_name(space, &space->modules[index]), name)) continue;
     *ok_out = module_info(space, &space->modules[index]);
     return 0;
   }
