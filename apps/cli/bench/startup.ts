@@ -206,7 +206,8 @@ await inSandbox("startup", async ({ root, home, cwd, main }) => {
   const lsIndex = commands.findIndex((command) => command.argv.includes("ls"));
   const verdict = (ratio: number) =>
     `${ratio.toFixed(2)}× (target ≤ ${PS_TARGET}×: ${ratio <= PS_TARGET ? "met" : "missed"})`;
-  // Each form's ps, info and test-OS ps rows, held against the same form's `plugins ls`.
+  // Each form's ps, info and test-OS ps rows, held against the same form's `plugins ls`. Issue 16's
+  // target names the dummy OS; the test OS's row (its test connector takes 1–3 ms to create) is for comparison.
   for (const form of ["memflow-ts", "executable"]) {
     const ls =
       form === "executable"
@@ -216,7 +217,7 @@ await inSandbox("startup", async ({ root, home, cwd, main }) => {
     console.log(
       `\n${form === "executable" ? "executable" : "bun src/main.ts"}, ÷ its plugins ls, median of per-round ratios: ` +
         `ps on the dummy OS ${verdict(ratioTo(ps, ls))}, info on that chain ${ratioTo(ps + 1, ls).toFixed(2)}×, ` +
-        `ps on the test OS ${verdict(ratioTo(ps + 2, ls))}`,
+        `ps on the test OS ${ratioTo(ps + 2, ls).toFixed(2)}× (no target)`,
     );
   }
   // The npm form: what its launcher adds to the executable, and its ps and info ÷ its plugins ls.
