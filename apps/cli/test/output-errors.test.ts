@@ -17,6 +17,7 @@ import {
 } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { requireTool } from "../../../tooling/testing/require-tool.ts";
 import { ExitCode, runCli } from "../src/index.ts";
 import { testContext } from "./capture.ts";
 import { MAIN, runIntoHead } from "./support/binary.ts";
@@ -61,7 +62,10 @@ describe.skipIf(!gcc.available)("a closed stdout", () => {
   }, 60_000);
 });
 
-describe.skipIf(!gcc.available)("a reader slower than the command", () => {
+// The test makes its pipe with mkfifo(1): a fresh machine's PATH may lack it.
+const mkfifo = requireTool("mkfifo", "coreutils");
+
+describe.skipIf(!gcc.available || !mkfifo.available)("a reader slower than the command", () => {
   // One write of a hexdump larger than a pipe holds (64 KiB): into a non-blocking pipe the first
   // write is partial, then the pipe is full until the reader catches up.
   test("a non-blocking pipe gets all of one large write, in order", async () => {
@@ -69,7 +73,7 @@ describe.skipIf(!gcc.available)("a reader slower than the command", () => {
     const expected = await run(args);
     expect(expected.stdout.length).toBeGreaterThan(2 * 65_536);
     const fifo = join(sandbox, "slow-reader");
-    expect(Bun.spawnSync(["mkfifo", fifo]).exitCode).toBe(0);
+    expect(Bun.spawnSync([mkfifo.path ?? "mkfifo", fifo]).exitCode).toBe(0);
     const reader = openSync(fifo, constants.O_RDONLY | constants.O_NONBLOCK);
     const writer = openSync(fifo, constants.O_WRONLY | constants.O_NONBLOCK);
     // Handed over as a fourth descriptor: given as stdout, Bun.spawn makes the child's blocking.

@@ -174,7 +174,9 @@ describe("memflow-ts-server", () => {
 /** Resolves once a file with some bytes in it is in `folder` (an upload being received). */
 async function receiving(folder: string): Promise<void> {
   const watcher = watch(folder);
-  const hasBytes = () => readdirSync(folder).some((name) => statSync(join(folder, name)).size > 0);
+  // A file may be renamed into place between the listing and its stat: the upload finished.
+  const hasBytes = () =>
+    readdirSync(folder).some((name) => (statSync(join(folder, name), { throwIfNoEntry: false })?.size ?? 0) > 0);
   try {
     while (!hasBytes()) await new Promise((changed) => watcher.once("change", changed));
   } finally {
