@@ -23,7 +23,11 @@ export class AddressMap {
 
   /** The file offset of `[address, address + length)`, when one range holds all of it in the file. */
   fileOffset(address: number, length: number): number | undefined {
-    for (const range of this.ranges) {
+    // An indexed loop: ELF looks up every table, symbol and string through here, mostly before
+    // the JIT has compiled it, where for-of's iterator costs several calls a range.
+    const ranges = this.ranges;
+    for (let index = 0; index < ranges.length; index += 1) {
+      const range = ranges[index] as MappedRange;
       const delta = address - range.address;
       if (delta >= 0 && delta + length <= range.fileSize) return range.fileOffset + delta;
     }

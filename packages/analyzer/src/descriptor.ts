@@ -127,10 +127,11 @@ export function readDescriptors<E extends DescriptorExport>(
 }
 
 /**
- * Where a descriptor's strings are if its pointer fields already hold their final values (as
- * when the linker wrote them in place: GNU ld, REL and RELR files), so they can be fetched
- * while the relocations are still being looked up. Empty until the descriptor's bytes are at
- * hand. Only a guess for fetching, never read from: a wrong guess costs a wasted read.
+ * Adds to `ranges` where a descriptor's strings are if its pointer fields already hold their
+ * final values (as when the linker wrote them in place: GNU ld, REL and RELR files), so they can
+ * be fetched while the relocations are still being looked up. Adds nothing until the
+ * descriptor's bytes are at hand. Only a guess for fetching, never read from: a wrong guess
+ * costs a wasted read. Appends rather than returns: no array per descriptor and run.
  */
 export function storedStringRanges(
   window: FileWindow,
@@ -138,16 +139,19 @@ export function storedStringRanges(
   offset: number,
   layout: DescriptorLayout,
   fileOffset: AddressSpace["fileOffset"],
-): [offset: number, length: number][] {
-  if (!window.has(offset, layout.size)) return [];
+  ranges: [offset: number, length: number][],
+): void {
+  if (!window.has(offset, layout.size)) return;
   const raw = window.read(offset, layout.size, little, "out-of-bounds", "a descriptor");
-  return layout.strings.flatMap((field): [number, number][] => {
+  const fields = layout.strings;
+  for (let index = 0; index < fields.length; index += 1) {
+    const field = fields[index] as StringField;
     const length = raw.word(field.lengthAt, layout.wide);
     const address = raw.word(field.pointerAt, layout.wide);
-    if (length === 0n || address === 0n || length > BigInt(window.size)) return [];
+    if (length === 0n || address === 0n || length > BigInt(window.size)) continue;
     const at = fileOffset(address, Number(length));
-    return at === undefined ? [] : [[at, Number(length)]];
-  });
+    if (at !== undefined) ranges.push([at, Number(length)]);
+  }
 }
 
 /** Reads the descriptor at `offset` in the window, and the three strings it points at. */

@@ -23,6 +23,7 @@ import {
   type RelocationTable,
   readEntries,
   readEntry,
+  type Slots,
   walkEntries,
   walkRelocations,
 } from "./elf-relocations.ts";
@@ -31,37 +32,36 @@ import type { FileWindow } from "./file-window.ts";
 /** A block of entries read per probe: one MIN_READ of the driver, so a probe costs one small read. */
 const BLOCK_BYTES = 4096;
 
-type Span = readonly [first: number, end: number];
-
-/** Where each table is sorted (its leading relative entries) and what is read whole. */
-function plan(table: RelocationTable, header: ElfHeader): { sorted: Span; whole: Span } {
-  const count = entryCount(table, header);
-  const relative = table.kind === "relr" ? 0 : Math.min(table.relativeCount, count);
-  return { sorted: [0, relative], whole: [relative, count] };
+/**
+ * The number of leading entries of a table that are sorted (its relative entries); the rest,
+ * up to `entryCount`, is read whole. A RELR table has no sorted part.
+ */
+function sortedCount(table: RelocationTable, count: number): number {
+  return table.kind === "relr" ? 0 : Math.min(table.relativeCount, count);
 }
 
 /**
  * The byte ranges the search reads first, whatever the slots: the parts read whole, and the
  * first block of each sorted part. Known from the dynamic segment alone, so a parser asks for
- * them together with the symbol tables.
+ * them together with the symbol tables. Plain loops: every ELF file works these out, mostly
+ * before the JIT has compiled this.
  */
 export function firstRelocationReads(
   header: ElfHeader,
   tables: readonly RelocationTable[],
 ): [offset: number, length: number][] {
-  return tables.flatMap((table) => {
+  const reads: [number, number][] = [];
+  for (let index = 0; index < tables.length; index += 1) {
+    const table = tables[index] as RelocationTable;
     // Entries too small for their kind are an error only once a descriptor needs the table.
-    if (!hasValidEntries(table, header)) return [];
-    const { sorted, whole } = plan(table, header);
-    const perBlock = Math.max(1, Math.floor(BLOCK_BYTES / table.entrySize));
-    const spans: Span[] = [whole, [0, Math.min(perBlock, sorted[1])]];
-    return spans
-      .filter(([first, end]) => end > first)
-      .map(([first, end]): [number, number] => [
-        table.offset + first * table.entrySize,
-        (end - first) * table.entrySize,
-      ]);
-  });
+    if (!hasValidEntries(table, header)) continue;
+    const count = entryCount(table, header);
+    const sorted = sortedCount(table, count);
+    const firstBlock = Math.min(Math.max(1, Math.floor(BLOCK_BYTES / table.entrySize)), sorted);
+    if (count > sorted) reads.push([table.offset + sorted * table.entrySize, (count - sorted) * table.entrySize]);
+    if (firstBlock > 0) reads.push([table.offset, firstBlock * table.entrySize]);
+  }
+  return reads;
 }
 
 /** What the search found: relocations by slot, and the slots it could not rule out elsewhere. */
@@ -93,25 +93,31 @@ export function searchRelocations(
   window: FileWindow,
   header: ElfHeader,
   tables: readonly RelocationTable[],
-  slots: ReadonlySet<number>,
-  { addressLimit = Number.POSITIVE_INFINITY, alsoWanted = () => [], firstReads }: SearchOptions = {},
+  slots: Slots,
+  options: SearchOptions = {},
 ): RelocationSearch {
+  const addressLimit = options.addressLimit ?? Number.POSITIVE_INFINITY;
+  const alsoWanted = options.alsoWanted;
   const found = new Map<number, Relocation>();
   const uncertain = new Set<number>();
   // Wanted with the search's first round of reads, not in a round of their own.
-  window.prefetchLater(alsoWanted);
-  window.prefetchLater(firstReads ?? (() => firstRelocationReads(header, tables)));
-  if (slots.size === 0) return { found, uncertain };
-  for (const table of tables) {
-    const { sorted, whole } = plan(table, header);
-    const inSorted = searchSorted(window, header, table, sorted[1], slots, { addressLimit, alsoWanted });
+  if (alsoWanted !== undefined) window.prefetchLater(alsoWanted);
+  window.prefetchLater(options.firstReads ?? (() => firstRelocationReads(header, tables)));
+  if (slots.length === 0) return { found, uncertain };
+  // Indexed loops, no callbacks: this runs once per run of the parser for every ELF file.
+  for (let index = 0; index < tables.length; index += 1) {
+    const table = tables[index] as RelocationTable;
+    const count = entryCount(table, header);
+    const sorted = sortedCount(table, count);
+    const inSorted = searchSorted(window, header, table, sorted, slots, addressLimit, alsoWanted);
     if (inSorted === "unsorted") {
-      walkEntries(window, header, table, sorted, slots, (slot, relocation) => found.set(slot, relocation));
+      walkEntries(window, header, table, 0, sorted, slots, found, undefined);
     } else {
-      for (const slot of slots) {
+      for (let which = 0; which < slots.length; which += 1) {
+        const slot = slots[which] as number;
         const relocation = inSorted.get(slot);
         if (relocation === undefined) {
-          if (sorted[1] > 0) uncertain.add(slot);
+          if (sorted > 0) uncertain.add(slot);
         } else {
           found.set(slot, relocation);
           uncertain.delete(slot);
@@ -119,10 +125,7 @@ export function searchRelocations(
       }
     }
     // Later entries override earlier ones, as the loader applies them in order.
-    walkEntries(window, header, table, whole, slots, (slot, relocation) => {
-      found.set(slot, relocation);
-      uncertain.delete(slot);
-    });
+    walkEntries(window, header, table, sorted, count, slots, found, uncertain);
   }
   return { found, uncertain };
 }
@@ -149,6 +152,9 @@ interface Probe {
   interpolated: boolean;
   /** Set when interpolating did not halve the range: the next block is the middle one. */
   bisect: boolean;
+  /** The block this round reads: entries `[first, end)`. */
+  first: number;
+  end: number;
 }
 
 /**
@@ -161,39 +167,48 @@ function searchSorted(
   header: ElfHeader,
   table: RelocationTable,
   count: number,
-  slots: ReadonlySet<number>,
-  { addressLimit, alsoWanted }: Required<Omit<SearchOptions, "firstReads">>,
+  slots: Slots,
+  addressLimit: number,
+  alsoWanted: AlsoWanted | undefined,
 ): Map<number, Relocation> | "unsorted" {
   const found = new Map<number, Relocation>();
   if (count === 0 || table.kind === "relr") return found;
   const kind = table.kind;
-  const perBlock = Math.max(1, Math.floor(BLOCK_BYTES / table.entrySize));
-  let open: Probe[] = [...slots].map((slot) => ({
-    slot,
-    low: 0,
-    high: count,
-    lowTarget: Number.NEGATIVE_INFINITY,
-    highTarget: addressLimit,
-    interpolated: false,
-    bisect: false,
-  }));
+  const stride = table.entrySize;
+  const perBlock = Math.max(1, Math.floor(BLOCK_BYTES / stride));
+  let open: Probe[] = [];
+  for (let index = 0; index < slots.length; index += 1) {
+    open.push({
+      slot: slots[index] as number,
+      low: 0,
+      high: count,
+      lowTarget: Number.NEGATIVE_INFINITY,
+      highTarget: addressLimit,
+      interpolated: false,
+      bisect: false,
+      first: 0,
+      end: 0,
+    });
+  }
   // Each round narrows every open probe by at least one block, so `count` rounds always end it.
   for (let round = 0; open.length > 0 && round <= count; round += 1) {
-    const blocks = open.map((probe) => blockFor(probe, perBlock));
+    // The round's blocks, as byte ranges for the driver: built directly (no closure, no map),
+    // for this runs every round of every re-run, mostly interpreted.
+    const ranges: [number, number][] = [];
+    for (let index = 0; index < open.length; index += 1) {
+      const probe = open[index] as Probe;
+      placeBlock(probe, perBlock);
+      ranges.push([table.offset + probe.first * stride, (probe.end - probe.first) * stride]);
+    }
     // What else the parser needs comes with the blocks, but asks for no round by itself.
-    window.prefetchLater(alsoWanted);
-    window.prefetch(() =>
-      blocks.map(([first, end]): [number, number] => [
-        table.offset + first * table.entrySize,
-        (end - first) * table.entrySize,
-      ]),
-    );
+    if (alsoWanted !== undefined) window.prefetchLater(alsoWanted);
+    window.prefetch(ranges);
     const next: Probe[] = [];
     for (let index = 0; index < open.length; index += 1) {
       const probe = open[index] as Probe;
-      const [first, end] = blocks[index] ?? [0, 0];
+      const first = probe.first;
+      const end = probe.end;
       const entries = readEntries(window, header, table, first, end);
-      const stride = table.entrySize;
       const firstTarget = entryTarget(entries, 0, header);
       const lastTarget = entryTarget(entries, (end - 1 - first) * stride, header);
       if (firstTarget > lastTarget || firstTarget < probe.lowTarget || lastTarget > probe.highTarget) return "unsorted";
@@ -225,26 +240,37 @@ function searchSorted(
 }
 
 /**
- * The block to read next for a probe: the first block (fetched with the symbol tables) and,
- * without an address limit, the last one, until both bounds are known; then the block around
- * the interpolated position, or the middle one when interpolating last time did not halve the
- * range (skewed addresses).
+ * Places the block a probe reads next (`probe.first`, `probe.end`): the first block (fetched
+ * with the symbol tables) and, without an address limit, the last one, until both bounds are
+ * known; then the block around the interpolated position, or the middle one when interpolating
+ * last time did not halve the range (skewed addresses).
  */
-function blockFor(probe: Probe, perBlock: number): Span {
-  const { low, high, lowTarget, highTarget, slot } = probe;
+function placeBlock(probe: Probe, perBlock: number): void {
+  const low = probe.low;
+  const high = probe.high;
+  const lowTarget = probe.lowTarget;
+  const highTarget = probe.highTarget;
   probe.interpolated = false;
-  if (high - low <= perBlock) return [low, high];
-  if (!Number.isFinite(lowTarget)) return [low, low + perBlock];
-  if (!Number.isFinite(highTarget)) return [high - perBlock, high];
-  let guess = Math.floor((low + high) / 2);
-  if (!probe.bisect && highTarget > lowTarget) {
-    guess = low + Math.floor(((slot - lowTarget) / (highTarget - lowTarget)) * (high - low));
-    probe.interpolated = true;
+  let first: number;
+  if (high - low <= perBlock) {
+    probe.first = low;
+    probe.end = high;
+    return;
   }
-  // Blocks on a grid of whole blocks: slots a few bytes apart (one descriptor's) share one read.
-  const aligned = guess - (guess % perBlock);
-  const first = Math.min(Math.max(low, aligned), high - perBlock);
-  return [first, first + perBlock];
+  if (lowTarget === Number.NEGATIVE_INFINITY) first = low;
+  else if (highTarget === Number.POSITIVE_INFINITY) first = high - perBlock;
+  else {
+    let guess = Math.floor((low + high) / 2);
+    if (!probe.bisect && highTarget > lowTarget) {
+      guess = low + Math.floor(((probe.slot - lowTarget) / (highTarget - lowTarget)) * (high - low));
+      probe.interpolated = true;
+    }
+    // Blocks on a grid of whole blocks: slots a few bytes apart (one descriptor's) share one read.
+    const aligned = guess - (guess % perBlock);
+    first = Math.min(Math.max(low, aligned), high - perBlock);
+  }
+  probe.first = first;
+  probe.end = first + perBlock;
 }
 
 /**

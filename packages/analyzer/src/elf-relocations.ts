@@ -49,6 +49,32 @@ const RELOCATION_TYPES: Record<number, { relative: number; absolute: readonly nu
   8: { relative: 3, absolute: [3] },
 };
 
+/**
+ * The addresses of the pointer fields to relocate, ascending and distinct. A plugin has three
+ * per descriptor: a short sorted array is tested faster than a Set is built, above all by the
+ * interpreter, which runs this code in a fresh scan.
+ */
+export type Slots = readonly number[];
+
+/** `addresses` as Slots: sorted (a few, so by insertion) and without repeats. */
+export function slotsOf(addresses: readonly number[]): number[] {
+  const slots: number[] = [];
+  for (let index = 0; index < addresses.length; index += 1) {
+    const address = addresses[index] as number;
+    let at = slots.length;
+    while (at > 0 && (slots[at - 1] as number) > address) at -= 1;
+    if (at > 0 && slots[at - 1] === address) continue;
+    slots.splice(at, 0, address);
+  }
+  return slots;
+}
+
+/** Whether `address` is one of `slots`. */
+export function isSlot(slots: Slots, address: number): boolean {
+  for (let index = 0; index < slots.length; index += 1) if (slots[index] === address) return true;
+  return false;
+}
+
 const SHT_RELA = 4;
 const SHT_REL = 9;
 const SHT_RELR = 19;
@@ -61,36 +87,56 @@ export function dynamicRelocationTables(
 ): RelocationTable[] {
   const tables: RelocationTable[] = [];
   const word = header.wide ? 8 : 4;
-  const add = (
-    kind: TableKind,
-    [addressTag, sizeTag, entryTag, countTag]: readonly [number, number, number, number?],
-    defaultEntry: number,
-  ) => {
-    const address = dynamic.get(addressTag);
-    const size = dynamic.get(sizeTag);
-    if (address === undefined || size === undefined || size === 0) return;
-    const offset = addresses.fileOffset(address, size);
-    if (offset === undefined) {
-      throw fail("out-of-bounds", 0, `the ${kind} table at 0x${address.toString(16)} is not stored in the file`);
-    }
-    const relativeCount = countTag === undefined ? 0 : (dynamic.get(countTag) ?? 0);
-    tables.push({ kind, offset, size, entrySize: dynamic.get(entryTag) ?? defaultEntry, relativeCount });
-  };
-  add("rela", [DT.RELA, DT.RELASZ, DT.RELAENT, DT.RELACOUNT], 3 * word);
-  add("rel", [DT.REL, DT.RELSZ, DT.RELENT, DT.RELCOUNT], 2 * word);
-  add("relr", [DT.RELR, DT.RELRSZ, DT.RELRENT], word);
+  addDynamicTable(tables, dynamic, addresses, "rela", DT.RELA, DT.RELASZ, DT.RELAENT, DT.RELACOUNT, 3 * word);
+  addDynamicTable(tables, dynamic, addresses, "rel", DT.REL, DT.RELSZ, DT.RELENT, DT.RELCOUNT, 2 * word);
+  addDynamicTable(tables, dynamic, addresses, "relr", DT.RELR, DT.RELRSZ, DT.RELRENT, undefined, word);
   return tables;
+}
+
+/**
+ * Adds the table the dynamic entries name with these tags, if they name one. A function of its
+ * own, tags as arguments: a closure and a tuple per table cost a fresh scan more than the table.
+ */
+function addDynamicTable(
+  tables: RelocationTable[],
+  dynamic: DynamicEntries,
+  addresses: AddressMap,
+  kind: TableKind,
+  addressTag: number,
+  sizeTag: number,
+  entryTag: number,
+  countTag: number | undefined,
+  defaultEntry: number,
+): void {
+  const address = dynamic.get(addressTag);
+  const size = dynamic.get(sizeTag);
+  if (address === undefined || size === undefined || size === 0) return;
+  const offset = addresses.fileOffset(address, size);
+  if (offset === undefined) {
+    throw fail("out-of-bounds", 0, `the ${kind} table at 0x${address.toString(16)} is not stored in the file`);
+  }
+  const relativeCount = countTag === undefined ? 0 : (dynamic.get(countTag) ?? 0);
+  tables.push({ kind, offset, size, entrySize: dynamic.get(entryTag) ?? defaultEntry, relativeCount });
 }
 
 /** The relocation sections (SHT_RELA, SHT_REL, SHT_RELR), for files whose dynamic segment names none. */
 export function sectionRelocationTables(sections: readonly SectionHeader[]): RelocationTable[] {
-  const kinds: Record<number, TableKind> = { [SHT_RELA]: "rela", [SHT_REL]: "rel", [SHT_RELR]: "relr" };
-  return sections.flatMap((section) => {
-    const kind = kinds[section.type];
-    return kind && section.size > 0
-      ? [{ kind, offset: section.offset, size: section.size, entrySize: section.entsize, relativeCount: 0 }]
-      : [];
-  });
+  const tables: RelocationTable[] = [];
+  for (let index = 0; index < sections.length; index += 1) {
+    const section = sections[index] as SectionHeader;
+    const kind =
+      section.type === SHT_RELA
+        ? "rela"
+        : section.type === SHT_REL
+          ? "rel"
+          : section.type === SHT_RELR
+            ? "relr"
+            : undefined;
+    if (kind !== undefined && section.size > 0) {
+      tables.push({ kind, offset: section.offset, size: section.size, entrySize: section.entsize, relativeCount: 0 });
+    }
+  }
+  return tables;
 }
 
 /** Whether the table's entries are at least as large as its kind's (RELA 3 words, REL 2, RELR 1). */
@@ -134,9 +180,8 @@ export function readEntry(entries: Fields, at: number, kind: "rela" | "rel", hea
   const word = header.wide ? 8 : 4;
   // r_info: symbol index and type, split 32/32 on ELF64 and 24/8 on ELF32.
   const infoAt = at + word;
-  const [type, symbol] = header.wide
-    ? [entries.u32(infoAt + (header.little ? 0 : 4)), entries.u32(infoAt + (header.little ? 4 : 0))]
-    : [entries.u32(infoAt) & 0xff, entries.u32(infoAt) >>> 8];
+  const type = header.wide ? entries.u32(infoAt + (header.little ? 0 : 4)) : entries.u32(infoAt) & 0xff;
+  const symbol = header.wide ? entries.u32(infoAt + (header.little ? 4 : 0)) : entries.u32(infoAt) >>> 8;
   return {
     kind,
     type,
@@ -147,29 +192,34 @@ export function readEntry(entries: Fields, at: number, kind: "rela" | "rel", hea
 }
 
 /**
- * Visits every relocation of entries `[first, end)` of a table that targets one of `slots`,
- * in table order (a later entry for the same slot is what the loader leaves in place).
+ * Records in `found` every relocation of entries `[first, end)` of a table that targets one of
+ * `slots`, in table order (a later entry for the same slot is what the loader leaves in place),
+ * and takes each such slot out of `uncertain` when one is given. Maps passed in, not a callback:
+ * a closure per table and run is dear before the JIT has compiled anything.
  */
 export function walkEntries(
   window: FileWindow,
   header: ElfHeader,
   table: RelocationTable,
-  [first, end]: readonly [number, number],
-  slots: ReadonlySet<number>,
-  visit: (slot: number, relocation: Relocation) => void,
+  first: number,
+  end: number,
+  slots: Slots,
+  found: Map<number, Relocation>,
+  uncertain: Set<number> | undefined,
 ): void {
   if (end <= first) return;
   const entries = readEntries(window, header, table, first, end);
   if (table.kind === "relr") {
-    forEachRelrSlot(entries, end - first, table.entrySize, header, slots, (slot) =>
-      visit(slot, { kind: "relr", type: 0, symbol: 0, addend: 0, at: entries.fileOffset }),
-    );
+    forEachRelrSlot(entries, end - first, table.entrySize, header, slots, found, uncertain);
     return;
   }
   for (let index = 0; index < end - first; index += 1) {
     const at = index * table.entrySize;
     const slot = entryTarget(entries, at, header);
-    if (slots.has(slot)) visit(slot, readEntry(entries, at, table.kind, header));
+    if (isSlot(slots, slot)) {
+      found.set(slot, readEntry(entries, at, table.kind, header));
+      uncertain?.delete(slot);
+    }
   }
 }
 
@@ -178,14 +228,13 @@ export function walkRelocations(
   window: FileWindow,
   header: ElfHeader,
   tables: readonly RelocationTable[],
-  slots: ReadonlySet<number>,
+  slots: Slots,
 ): Map<number, Relocation> {
   const found = new Map<number, Relocation>();
-  if (slots.size === 0) return found;
-  for (const table of tables) {
-    walkEntries(window, header, table, [0, entryCount(table, header)], slots, (slot, relocation) =>
-      found.set(slot, relocation),
-    );
+  if (slots.length === 0) return found;
+  for (let index = 0; index < tables.length; index += 1) {
+    const table = tables[index] as RelocationTable;
+    walkEntries(window, header, table, 0, entryCount(table, header), slots, found, undefined);
   }
   return found;
 }
@@ -201,14 +250,16 @@ function forEachRelrSlot(
   count: number,
   entrySize: number,
   header: ElfHeader,
-  slots: ReadonlySet<number>,
-  visit: (address: number) => void,
+  slots: Slots,
+  found: Map<number, Relocation>,
+  uncertain: Set<number> | undefined,
 ): void {
   const word = header.wide ? 8 : 4;
   const bitsPerEntry = word * 8 - 1;
-  const sorted = [...slots].sort((a, b) => a - b);
-  const lowest = sorted.length > 0 ? (sorted[0] as number) : Number.POSITIVE_INFINITY;
-  const highest = sorted.length > 0 ? (sorted[sorted.length - 1] as number) : Number.NEGATIVE_INFINITY;
+  const lowest = slots.length > 0 ? (slots[0] as number) : Number.POSITIVE_INFINITY;
+  const highest = slots.length > 0 ? (slots[slots.length - 1] as number) : Number.NEGATIVE_INFINITY;
+  // One record serves every slot the table relocates: RELR entries carry nothing but the place.
+  const relocation: Relocation = { kind: "relr", type: 0, symbol: 0, addend: 0, at: entries.fileOffset };
   // An entry's kind is bit 0 of its least significant byte: the loops test that one byte, and a
   // table has hundreds of entries, most of them bitmaps far from the slots.
   const bytes = entries.bytes;
@@ -219,7 +270,10 @@ function forEachRelrSlot(
   while (index < count) {
     if (((bytes[at + lowByte] ?? 0) & 1) === 0) {
       const address = entries.uword(at, header.wide, "a RELR address");
-      if (slots.has(address)) visit(address);
+      if (isSlot(slots, address)) {
+        found.set(address, relocation);
+        uncertain?.delete(address);
+      }
       next = address + word;
       index += 1;
       at += entrySize;
@@ -230,7 +284,7 @@ function forEachRelrSlot(
     // an address, which sets `next` anew.
     for (; index < count && next <= highest && ((bytes[at + lowByte] ?? 0) & 1) === 1; index += 1, at += entrySize) {
       const end = next + bitsPerEntry * word;
-      if (lowest < end) testBitmap(entries, at, header, next, end, sorted, visit);
+      if (lowest < end) testBitmap(entries, at, header, next, end, slots, relocation, found, uncertain);
       next = end;
     }
     while (index < count && ((bytes[at + lowByte] ?? 0) & 1) === 1) {
@@ -247,21 +301,26 @@ function testBitmap(
   header: ElfHeader,
   next: number,
   end: number,
-  sorted: readonly number[],
-  visit: (address: number) => void,
+  slots: Slots,
+  relocation: Relocation,
+  found: Map<number, Relocation>,
+  uncertain: Set<number> | undefined,
 ): void {
   const word = header.wide ? 8 : 4;
   // Bitmaps use all the word's bits, so read them as 32-bit halves, never as one number.
   const low = entries.u32(at + (header.wide && !header.little ? 4 : 0));
   const high = header.wide ? entries.u32(at + (header.little ? 4 : 0)) : 0;
-  for (let index = 0; index < sorted.length; index += 1) {
-    const slot = sorted[index] as number;
+  for (let index = 0; index < slots.length; index += 1) {
+    const slot = slots[index] as number;
     if (slot < next) continue;
     if (slot >= end) break;
     const delta = slot - next;
     if (delta % word !== 0) continue;
     const bit = delta / word + 1; // bit 0 marks the bitmap itself
-    if ((bit < 32 ? (low >>> bit) & 1 : (high >>> (bit - 32)) & 1) === 1) visit(slot);
+    if ((bit < 32 ? (low >>> bit) & 1 : (high >>> (bit - 32)) & 1) === 1) {
+      found.set(slot, relocation);
+      uncertain?.delete(slot);
+    }
   }
 }
 

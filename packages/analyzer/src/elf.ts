@@ -28,7 +28,9 @@ import {
   dynamicRelocationTables,
   type RelocationTable,
   relocatedValue,
+  type Slots,
   sectionRelocationTables,
+  slotsOf,
 } from "./elf-relocations.ts";
 import { type DynamicSymbols, readDynamicSymbols } from "./elf-symbols.ts";
 import { fail } from "./errors.ts";
@@ -43,13 +45,27 @@ export const elfArchitecture = architectureTable({ x86: [3], x86_64: [62], arm: 
 /** The end of the highest PT_LOAD segment in memory: no relocation targets an address past it. */
 function loadedEnd(programHeaders: readonly ProgramHeader[]): number {
   let end = 0;
-  for (const segment of programHeaders) {
+  for (let index = 0; index < programHeaders.length; index += 1) {
+    const segment = programHeaders[index] as ProgramHeader;
     if (segment.type === PT_LOAD) end = Math.max(end, segment.vaddr + segment.memsz);
   }
   return end > 0 ? end : Number.POSITIVE_INFINITY;
 }
 
-/** The descriptor exports with their file offsets, the pointer slots to relocate, and the tables to search. */
+type PlacedDescriptor = DynamicSymbols["descriptors"][number] & { offset: number };
+
+interface DescriptorPlan {
+  placed: PlacedDescriptor[];
+  slots: Slots;
+  tables: readonly RelocationTable[];
+  firstReads: [number, number][];
+}
+
+/**
+ * The descriptor exports with their file offsets, the pointer slots to relocate, and the tables
+ * to search. Plain loops and literals, no map or spread: every ELF plugin passes here once, in
+ * the interpreter.
+ */
 function planDescriptors(
   descriptors: DynamicSymbols["descriptors"],
   addresses: AddressMap,
@@ -57,13 +73,11 @@ function planDescriptors(
   dynamicTables: readonly RelocationTable[],
   sections: () => SectionHeader[],
   header: ElfHeader,
-): {
-  placed: PlacedDescriptor[];
-  slots: Set<number>;
-  tables: readonly RelocationTable[];
-  firstReads: [number, number][];
-} {
-  const placed = descriptors.map((symbol) => {
+): DescriptorPlan {
+  const placed: PlacedDescriptor[] = [];
+  const pointers: number[] = [];
+  for (let index = 0; index < descriptors.length; index += 1) {
+    const symbol = descriptors[index] as DynamicSymbols["descriptors"][number];
     const offset = addresses.fileOffset(symbol.value, layout.size);
     if (offset === undefined) {
       throw fail(
@@ -72,14 +86,21 @@ function planDescriptors(
         `${symbol.name} at 0x${symbol.value.toString(16)} is not stored in any loaded segment`,
       );
     }
-    return { ...symbol, offset };
-  });
-  const slots = new Set(placed.flatMap((symbol) => layout.strings.map((field) => symbol.value + field.pointerAt)));
+    placed.push({
+      name: symbol.name,
+      value: symbol.value,
+      size: symbol.size,
+      defined: symbol.defined,
+      kind: symbol.kind,
+      offset,
+    });
+    for (let field = 0; field < layout.strings.length; field += 1) {
+      pointers.push(symbol.value + (layout.strings[field] as DescriptorLayout["strings"][number]).pointerAt);
+    }
+  }
   const tables = dynamicTables.length > 0 ? dynamicTables : sectionRelocationTables(sections());
-  return { placed, slots, tables, firstReads: firstRelocationReads(header, tables) };
+  return { placed, slots: slotsOf(pointers), tables, firstReads: firstRelocationReads(header, tables) };
 }
-
-type PlacedDescriptor = DynamicSymbols["descriptors"][number] & { offset: number };
 
 export function parseElf(window: FileWindow): PluginDescriptorInfo[] {
   // Each `memo` stage is parsed once per analysis, however often a reader's fetches re-run us.
@@ -119,11 +140,11 @@ export function parseElf(window: FileWindow): PluginDescriptorInfo[] {
   const alongside = () => {
     if (nearby !== undefined) return nearby;
     nearby = [];
-    for (const symbol of placed) nearby.push([symbol.offset, layout.size]);
-    for (const symbol of placed) {
-      for (const range of storedStringRanges(window, header.little, symbol.offset, layout, fileOffset)) {
-        nearby.push(range);
-      }
+    for (let index = 0; index < placed.length; index += 1)
+      nearby.push([(placed[index] as PlacedDescriptor).offset, layout.size]);
+    for (let index = 0; index < placed.length; index += 1) {
+      const offset = (placed[index] as PlacedDescriptor).offset;
+      storedStringRanges(window, header.little, offset, layout, fileOffset, nearby);
     }
     return nearby;
   };

@@ -14,7 +14,7 @@ import { runSync } from "../src/drive.ts";
 import { readDynamic } from "../src/elf-dynamic.ts";
 import { elfAddressMap, readElfHeader, readProgramHeaders } from "../src/elf-headers.ts";
 import { lookup, searchRelocations, walkRelocations } from "../src/elf-relocation-search.ts";
-import { dynamicRelocationTables, type Relocation } from "../src/elf-relocations.ts";
+import { dynamicRelocationTables, type Relocation, slotsOf } from "../src/elf-relocations.ts";
 import { analyzeFile, parseDescriptors } from "../src/index.ts";
 import { Random } from "./support/random.ts";
 import { buildRealisticPlugin, expectedDescriptor, type RealisticPlugin } from "./support/realistic-plugin.ts";
@@ -75,7 +75,7 @@ function tablesOf(bytes: Uint8Array) {
 function relocationsOf(bytes: Uint8Array, slots: readonly number[]) {
   return runSync((window) => {
     const { header, tables } = tablesOf(bytes);
-    const wanted = new Set(slots);
+    const wanted = slotsOf(slots);
     const search = searchRelocations(window, header, tables, wanted);
     const full = walkRelocations(window, header, tables, wanted);
     let fellBack = false;
