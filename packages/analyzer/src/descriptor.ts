@@ -55,14 +55,18 @@ export function descriptorLayout(wide: boolean): DescriptorLayout {
   return wide ? DESCRIPTOR_LAYOUT_64 : DESCRIPTOR_LAYOUT_32;
 }
 
-/** How one file format turns the descriptor's pointer fields into file offsets. */
-export interface AddressSpace {
+/**
+ * How one file format turns the descriptor's pointer fields into file offsets. One object serves
+ * every descriptor of a file (each call names its export): a closure per descriptor and run
+ * costs a fresh scan more than the fields it reads.
+ */
+export interface AddressSpace<E extends DescriptorExport = DescriptorExport> {
   /**
-   * The address a pointer field holds once the loader has applied relocations or fixups, or
-   * `0n` for a null pointer. `at` is the field's offset within the descriptor and `stored` the
-   * raw value in the file.
+   * The address a pointer field of `entry`'s descriptor holds once the loader has applied
+   * relocations or fixups, or `0n` for a null pointer. `at` is the field's offset within the
+   * descriptor and `stored` the raw value in the file.
    */
-  pointer(at: number, stored: bigint): bigint;
+  pointer(entry: E, at: number, stored: bigint): bigint;
   /** Where `length` bytes at `address` are stored in the window, or undefined when they are not. */
   fileOffset(address: bigint, length: number): number | undefined;
 }
@@ -93,25 +97,24 @@ export interface DescriptorFormat {
 
 /**
  * The last step of every format: reads the descriptors its parser found and reports each as
- * memflow does. All of them are asked for in one round before the first is read; `spaceOf`
- * runs after that, so it may read what it needs (ELF's relocations) in the next round.
+ * memflow does. All of them are asked for in one round before the first is read; `space` is
+ * asked for pointers after that, so it may read what it needs (ELF's relocations) in the next
+ * round.
  */
 export function readDescriptors<E extends DescriptorExport>(
   window: FileWindow,
   format: DescriptorFormat,
   found: readonly E[],
-  spaceOf: (entry: E) => AddressSpace,
+  space: AddressSpace<E>,
 ): PluginDescriptorInfo[] {
-  window.prefetch(() => {
-    const ranges: [number, number][] = [];
-    for (let index = 0; index < found.length; index += 1) ranges.push([(found[index] as E).offset, format.layout.size]);
-    return ranges;
-  });
-  // Plain loops and literals (no map, no spread): the last runs of every analysis end here.
+  // Plain loops and literals (no map, no spread, no closure): the last runs of every analysis end here.
+  const ranges: [number, number][] = [];
+  for (let index = 0; index < found.length; index += 1) ranges.push([(found[index] as E).offset, format.layout.size]);
+  window.prefetch(ranges);
   const infos: PluginDescriptorInfo[] = [];
   for (let index = 0; index < found.length; index += 1) {
     const entry = found[index] as E;
-    const read = readDescriptor(window, format.little, entry.offset, format.layout, spaceOf(entry), entry.name);
+    const read = readDescriptor(window, format.little, entry, format.layout, space);
     infos.push({
       plugin_kind: entry.kind,
       export_name: entry.name,
@@ -154,33 +157,28 @@ export function storedStringRanges(
   }
 }
 
-/** Reads the descriptor at `offset` in the window, and the three strings it points at. */
-function readDescriptor(
+/** Reads `entry`'s descriptor, and the three strings it points at. */
+function readDescriptor<E extends DescriptorExport>(
   window: FileWindow,
   little: boolean,
-  offset: number,
+  entry: E,
   layout: DescriptorLayout,
-  space: AddressSpace,
-  exportName: string,
+  space: AddressSpace<E>,
 ): DescriptorStrings {
-  const raw = window.read(offset, layout.size, little, "out-of-bounds", `the descriptor ${exportName}`);
+  const raw = readNamed(window, entry.offset, layout.size, little, "the descriptor", entry.name, undefined);
   const fields = layout.strings;
   const located: LocatedString[] = [];
+  const ranges: [number, number][] = [];
   for (let index = 0; index < fields.length; index += 1) {
-    located.push(locateString(window, raw, layout, fields[index] as StringField, space, exportName));
+    const string = locateString(window, raw, layout, fields[index] as StringField, space, entry);
+    located.push(string);
+    if (!string.empty) ranges.push([string.at, string.size]);
   }
-  window.prefetch(() => {
-    const ranges: [number, number][] = [];
-    for (let index = 0; index < located.length; index += 1) {
-      const string = located[index] as LocatedString;
-      if (!string.empty) ranges.push([string.at, string.size]);
-    }
-    return ranges;
-  });
+  window.prefetch(ranges);
   const strings: Record<StringField["name"], string> = { name: "", version: "", description: "" };
   for (let index = 0; index < located.length; index += 1) {
     const string = located[index] as LocatedString;
-    if (!string.empty) strings[string.field] = decodeString(window, raw.little, string, exportName);
+    if (!string.empty) strings[string.field] = decodeString(window, raw.little, string, entry.name);
   }
   return {
     plugin_version: raw.i32(layout.pluginVersionAt),
@@ -194,33 +192,34 @@ type LocatedString =
   | { empty: true; field: StringField["name"] }
   | { empty: false; field: StringField["name"]; at: number; size: number };
 
-/** Where a string field's bytes are, applying memflow's `read_string` rules for null pointers. */
-function locateString(
+/**
+ * Where a string field's bytes are, applying memflow's `read_string` rules for null pointers.
+ * Error texts are built only where one is thrown, not for every field of every run.
+ */
+function locateString<E extends DescriptorExport>(
   window: FileWindow,
   raw: Fields,
   layout: DescriptorLayout,
   field: StringField,
-  space: AddressSpace,
-  exportName: string,
+  space: AddressSpace<E>,
+  entry: E,
 ): LocatedString {
-  // For error messages only: built when one is thrown, not for every field of every run.
-  const what = () => `${exportName}.${field.name}`;
   const fieldOffset = raw.fileOffset + field.pointerAt;
   const length = raw.word(field.lengthAt, layout.wide);
   // No bytes to read, so the pointer does not matter: Rust stores a dangling one (0x1) for an
   // empty slice, which no format maps into the file. Checked before the pointer is relocated.
   if (length === 0n) return { empty: true, field: field.name };
-  const address = space.pointer(field.pointerAt, raw.word(field.pointerAt, layout.wide));
+  const address = space.pointer(entry, field.pointerAt, raw.word(field.pointerAt, layout.wide));
   if (address === 0n) {
     // memflow allows a null pointer for an empty string (length 0 or 1).
     if (length <= 1n) return { empty: true, field: field.name };
-    throw fail("not-found", fieldOffset, `${what()} is a null pointer with length ${length}`);
+    throw fail("not-found", fieldOffset, `${entry.name}.${field.name} is a null pointer with length ${length}`);
   }
   if (length > BigInt(window.size)) {
     throw fail(
       "out-of-bounds",
       raw.fileOffset + field.lengthAt,
-      `${what()} claims ${length} bytes, more than the file holds`,
+      `${entry.name}.${field.name} claims ${length} bytes, more than the file holds`,
     );
   }
   const size = Number(length);
@@ -229,7 +228,7 @@ function locateString(
     throw fail(
       "out-of-bounds",
       fieldOffset,
-      `${what()} points at 0x${address.toString(16)}, which is not stored in the file`,
+      `${entry.name}.${field.name} points at 0x${address.toString(16)}, which is not stored in the file`,
     );
   }
   return { empty: false, field: field.name, at, size };
@@ -241,12 +240,30 @@ function decodeString(
   string: LocatedString & { empty: false },
   exportName: string,
 ): string {
-  const what = `${exportName}.${string.field}`;
-  const bytes = window.read(string.at, string.size, little, "out-of-bounds", `the string ${what}`);
+  const bytes = readNamed(window, string.at, string.size, little, "the string", exportName, string.field);
   try {
     return utf8.decode(bytes.bytes);
   } catch {
     // The decoder's own TypeError says no more than this; keep `cause` for wrapped bugs only.
-    throw fail("encoding", bytes.fileOffset, `${what} is not valid UTF-8`);
+    throw fail("encoding", bytes.fileOffset, `${exportName}.${string.field} is not valid UTF-8`);
   }
+}
+
+/**
+ * `window.read` of a range a descriptor names. The message for a range outside the window names
+ * the export (and field), so it is built only when the range is outside: a template per string
+ * and run costs the interpreter more than the read.
+ */
+function readNamed(
+  window: FileWindow,
+  offset: number,
+  length: number,
+  little: boolean,
+  what: string,
+  exportName: string,
+  field: string | undefined,
+): Fields {
+  if (window.contains(offset, length)) return window.read(offset, length, little, "out-of-bounds", what);
+  const named = field === undefined ? `${what} ${exportName}` : `${what} ${exportName}.${field}`;
+  return window.read(offset, length, little, "out-of-bounds", named);
 }

@@ -333,8 +333,9 @@ export function relocatedValue(
   relocation: Relocation | undefined,
   stored: bigint,
   symbols: DynamicSymbols | undefined,
-  /** The field, for an error message: built only when there is an error to report. */
-  what: () => string,
+  /** The export and the field's offset in its descriptor, named in an error message only. */
+  exportName: string,
+  fieldAt: number,
 ): bigint {
   if (relocation === undefined || relocation.kind === "relr") return stored;
   const bits = header.wide ? 64 : 32;
@@ -347,7 +348,7 @@ export function relocatedValue(
       throw fail(
         "unsupported",
         relocation.at,
-        `${what()} points into another library (symbol ${symbol?.name ?? relocation.symbol})`,
+        `${exportName}+0x${fieldAt.toString(16)} points into another library (symbol ${symbol?.name ?? relocation.symbol})`,
       );
     }
     return BigInt.asUintN(bits, BigInt(symbol.value) + addend);
@@ -355,6 +356,6 @@ export function relocatedValue(
   throw fail(
     "unsupported",
     relocation.at,
-    `${what()} has relocation type ${relocation.type}, which the analyzer cannot apply`,
+    `${exportName}+0x${fieldAt.toString(16)} has relocation type ${relocation.type}, which the analyzer cannot apply`,
   );
 }

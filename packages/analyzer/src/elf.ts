@@ -5,6 +5,7 @@
  */
 import type { AddressMap } from "./address-map.ts";
 import {
+  type AddressSpace,
   type DescriptorFormat,
   type DescriptorLayout,
   descriptorLayout,
@@ -160,14 +161,12 @@ export function parseElf(window: FileWindow): PluginDescriptorInfo[] {
     little: header.little,
     layout,
   };
-  return readDescriptors(window, format, placed, (symbol) => {
-    return {
-      pointer(at, stored) {
-        const slot = symbol.value + at;
-        const relocation = lookup(search, slot, fullWalk);
-        return relocatedValue(header, relocation, stored, symbols, () => `${symbol.name}+0x${at.toString(16)}`);
-      },
-      fileOffset,
-    };
-  });
+  const space: AddressSpace<PlacedDescriptor> = {
+    pointer(symbol, at, stored) {
+      const relocation = lookup(search, symbol.value + at, fullWalk);
+      return relocatedValue(header, relocation, stored, symbols, symbol.name, at);
+    },
+    fileOffset,
+  };
+  return readDescriptors(window, format, placed, space);
 }

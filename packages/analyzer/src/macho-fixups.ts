@@ -45,47 +45,57 @@ export function readChainedFixupFormats(
 
 /**
  * The address a chained-fixup entry rebases to, given the image base (the __TEXT address).
- * `at` is the entry's file offset, for errors. A stored 0 is a null pointer, not a fixup.
+ * `at` is the entry's file offset, and `exportName` and `fieldAt` name the field, for errors
+ * (whose texts are built only when thrown). A stored 0 is a null pointer, not a fixup.
  */
 export function decodeChainedPointer(
   format: number,
   stored: bigint,
   imageBase: bigint,
   at: number,
-  what: string,
+  exportName: string,
+  fieldAt: number,
 ): bigint {
   if (stored === 0n) return 0n;
-  const bits = (from: bigint, count: bigint) => (stored >> from) & ((1n << count) - 1n);
-  const bind = () => fail("unsupported", at, `${what} is bound to a symbol in another image`);
   switch (format) {
     case DYLD_CHAINED_PTR.PTR_64:
     case DYLD_CHAINED_PTR.PTR_64_OFFSET: {
-      if (bits(63n, 1n) === 1n) throw bind();
-      const target = bits(0n, 36n) | (bits(36n, 8n) << 56n);
+      if (bitsOf(stored, 63n, 1n) === 1n) throw bound(at, exportName, fieldAt);
+      const target = bitsOf(stored, 0n, 36n) | (bitsOf(stored, 36n, 8n) << 56n);
       return format === DYLD_CHAINED_PTR.PTR_64 ? target : imageBase + target;
     }
     case DYLD_CHAINED_PTR.ARM64E:
     case DYLD_CHAINED_PTR.ARM64E_KERNEL:
     case DYLD_CHAINED_PTR.ARM64E_USERLAND:
     case DYLD_CHAINED_PTR.ARM64E_USERLAND24: {
-      const authenticated = bits(63n, 1n) === 1n;
-      if (bits(62n, 1n) === 1n) throw bind();
+      const authenticated = bitsOf(stored, 63n, 1n) === 1n;
+      if (bitsOf(stored, 62n, 1n) === 1n) throw bound(at, exportName, fieldAt);
       // Authenticated rebases always hold an offset from the image base.
-      if (authenticated) return imageBase + bits(0n, 32n);
-      const target = bits(0n, 43n) | (bits(43n, 8n) << 56n);
+      if (authenticated) return imageBase + bitsOf(stored, 0n, 32n);
+      const target = bitsOf(stored, 0n, 43n) | (bitsOf(stored, 43n, 8n) << 56n);
       return format === DYLD_CHAINED_PTR.ARM64E ? target : imageBase + target;
     }
     case DYLD_CHAINED_PTR.PTR_32: {
-      if (bits(31n, 1n) === 1n) throw bind();
-      return bits(0n, 26n);
+      if (bitsOf(stored, 31n, 1n) === 1n) throw bound(at, exportName, fieldAt);
+      return bitsOf(stored, 0n, 26n);
     }
     default:
       throw fail(
         "unsupported",
         at,
-        `${what} uses chained pointer format ${format}, which the analyzer does not decode`,
+        `${exportName}+0x${fieldAt.toString(16)} uses chained pointer format ${format}, which the analyzer does not decode`,
       );
   }
+}
+
+/** `count` bits of `value` from bit `from` up. */
+function bitsOf(value: bigint, from: bigint, count: bigint): bigint {
+  return (value >> from) & ((1n << count) - 1n);
+}
+
+/** The error for a fixup that binds to a symbol instead of rebasing. */
+function bound(at: number, exportName: string, fieldAt: number) {
+  return fail("unsupported", at, `${exportName}+0x${fieldAt.toString(16)} is bound to a symbol in another image`);
 }
 
 /** Reads the load command fields of LC_DYLD_CHAINED_FIXUPS / LC_DYLD_EXPORTS_TRIE (linkedit_data_command). */

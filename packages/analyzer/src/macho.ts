@@ -3,12 +3,19 @@
  * export trie, pointers decoded from chained fixups (or taken as stored, with classic rebase
  * info), and every address mapped to a file offset through the segments.
  */
-import { type DescriptorFormat, descriptorLayout, readDescriptors } from "./descriptor.ts";
+import type { Fields } from "./bytes.ts";
+import {
+  type AddressSpace,
+  type DescriptorExport,
+  type DescriptorFormat,
+  descriptorLayout,
+  readDescriptors,
+} from "./descriptor.ts";
 import { architectureTable, type PluginDescriptorInfo } from "./descriptor-info.ts";
 import { fail } from "./errors.ts";
 import { decodeExportName, pluginKindOfBytes } from "./export-name.ts";
 import type { FileWindow } from "./file-window.ts";
-import { descriptorExports } from "./macho-export-trie.ts";
+import { descriptorExports, type TrieExport } from "./macho-export-trie.ts";
 import {
   decodeChainedPointer,
   linkeditData,
@@ -172,47 +179,90 @@ function parseThin(window: FileWindow): PluginDescriptorInfo[] {
   if (exports.length === 0) return [];
 
   // The image base is the address of the segment that maps the start of the file (__TEXT).
-  const imageBase = segments.find((segment) => segment.fileoff === 0 && segment.filesize > 0)?.vmaddr ?? 0n;
-  const fileOffset = (address: bigint, length: number): number | undefined => {
-    for (const segment of segments) {
-      if (address < segment.vmaddr) continue;
-      const delta = address - segment.vmaddr;
-      if (delta + BigInt(length) <= BigInt(segment.filesize) && delta + BigInt(length) <= segment.vmsize) {
-        return segment.fileoff + Number(delta);
-      }
-    }
-    return undefined;
-  };
-  const segmentIndexOf = (address: bigint) =>
-    segments.findIndex((segment) => address >= segment.vmaddr && address - segment.vmaddr < segment.vmsize);
-
+  const imageBase = imageBaseOf(segments);
+  const fileOffset = (address: bigint, length: number): number | undefined => segmentOffset(segments, address, length);
   const layout = descriptorLayout(wide);
   // Once per analysis, not on every re-run (a stage that throws is not kept).
   const found = window.memo("macho-descriptors", () =>
-    exports.flatMap((entry) => {
-      // Mach-O prefixes C symbols with `_`; memflow reports (and dlsym wants) the name without it.
-      const stripped = entry.name[0] === 0x5f ? entry.name.subarray(1) : entry.name;
-      const kind = pluginKindOfBytes(stripped);
-      if (kind === undefined) return [];
-      const name = decodeExportName(stripped, trie.fileOffset);
-      const address = imageBase + entry.imageOffset;
-      const offset = fileOffset(address, layout.size);
-      if (offset === undefined) {
-        throw fail("not-found", trie.fileOffset, `${name} at 0x${address.toString(16)} is not stored in the file`);
-      }
-      return [{ name, kind, address, offset }];
-    }),
+    placeExports(exports, trie, segments, imageBase, layout.size, formats),
   );
   const format: DescriptorFormat = { fileType: "mach", architecture: machArchitecture(cputype), little, layout };
-  return readDescriptors(window, format, found, ({ name, address, offset }) => {
-    const pointerFormat = formats?.get(segmentIndexOf(address));
-    return {
-      pointer(fieldAt, stored) {
-        if (pointerFormat === undefined) return stored;
-        const at = window.base + offset + fieldAt;
-        return decodeChainedPointer(pointerFormat, stored, imageBase, at, `${name}+0x${fieldAt.toString(16)}`);
-      },
-      fileOffset,
-    };
-  });
+  const space: AddressSpace<MachODescriptor> = {
+    pointer(entry, fieldAt, stored) {
+      if (entry.pointerFormat === undefined) return stored;
+      const at = window.base + entry.offset + fieldAt;
+      return decodeChainedPointer(entry.pointerFormat, stored, imageBase, at, entry.name, fieldAt);
+    },
+    fileOffset,
+  };
+  return readDescriptors(window, format, found, space);
+}
+
+/** A descriptor export of a thin image, where it is stored, and how its pointers are encoded. */
+interface MachODescriptor extends DescriptorExport {
+  /** The chained-fixup pointer format of its segment; undefined when pointers hold addresses. */
+  readonly pointerFormat: number | undefined;
+}
+
+/** The address of the segment that maps the start of the file (__TEXT), or 0. */
+function imageBaseOf(segments: readonly Segment[]): bigint {
+  for (let index = 0; index < segments.length; index += 1) {
+    const segment = segments[index] as Segment;
+    if (segment.fileoff === 0 && segment.filesize > 0) return segment.vmaddr;
+  }
+  return 0n;
+}
+
+/** Where `length` bytes at `address` are stored: inside one segment's file bytes and its vmsize. */
+function segmentOffset(segments: readonly Segment[], address: bigint, length: number): number | undefined {
+  const size = BigInt(length);
+  for (let index = 0; index < segments.length; index += 1) {
+    const segment = segments[index] as Segment;
+    if (address < segment.vmaddr) continue;
+    const delta = address - segment.vmaddr;
+    if (delta + size <= BigInt(segment.filesize) && delta + size <= segment.vmsize) {
+      return segment.fileoff + Number(delta);
+    }
+  }
+  return undefined;
+}
+
+/** The index of the segment whose memory holds `address`, or -1. */
+function segmentIndexOf(segments: readonly Segment[], address: bigint): number {
+  for (let index = 0; index < segments.length; index += 1) {
+    const segment = segments[index] as Segment;
+    if (address >= segment.vmaddr && address - segment.vmaddr < segment.vmsize) return index;
+  }
+  return -1;
+}
+
+/**
+ * The trie's exports that are memflow descriptors, with where each is stored and its segment's
+ * pointer format. Plain loops, no flatMap: this runs once per file, before the JIT has compiled it.
+ */
+function placeExports(
+  exports: readonly TrieExport[],
+  trie: Fields,
+  segments: readonly Segment[],
+  imageBase: bigint,
+  descriptorSize: number,
+  formats: SegmentPointerFormats | undefined,
+): MachODescriptor[] {
+  const found: MachODescriptor[] = [];
+  for (let index = 0; index < exports.length; index += 1) {
+    const entry = exports[index] as TrieExport;
+    // Mach-O prefixes C symbols with `_`; memflow reports (and dlsym wants) the name without it.
+    const stripped = entry.name[0] === 0x5f ? entry.name.subarray(1) : entry.name;
+    const kind = pluginKindOfBytes(stripped);
+    if (kind === undefined) continue;
+    const name = decodeExportName(stripped, trie.fileOffset);
+    const address = imageBase + entry.imageOffset;
+    const offset = segmentOffset(segments, address, descriptorSize);
+    if (offset === undefined) {
+      throw fail("not-found", trie.fileOffset, `${name} at 0x${address.toString(16)} is not stored in the file`);
+    }
+    const pointerFormat = formats?.get(segmentIndexOf(segments, address));
+    found.push({ name, kind, offset, pointerFormat });
+  }
+  return found;
 }

@@ -116,7 +116,7 @@ function readPeExports(window: FileWindow): PeExports | undefined {
 
   const layout = descriptorLayout(wide);
   const space: AddressSpace = {
-    pointer(_at, stored) {
+    pointer(_entry, _at, stored) {
       return stored;
     },
     fileOffset(address, length) {
@@ -160,7 +160,7 @@ export function parsePe(window: FileWindow): PluginDescriptorInfo[] {
   const exports = window.memo("pe-exports", () => readPeExports(window));
   if (exports === undefined) return [];
   // A PE file stores pointers as the loader leaves them: one address space serves every export.
-  return readDescriptors(window, exports.format, exports.found, () => exports.space);
+  return readDescriptors(window, exports.format, exports.found, exports.space);
 }
 
 /** A table the export directory points at: from the export data already read when it lies there. */
