@@ -4,13 +4,8 @@
  * info), and every address mapped to a file offset through the segments.
  */
 import type { Fields } from "./bytes.ts";
-import {
-  type AddressSpace,
-  type DescriptorExport,
-  type DescriptorFormat,
-  descriptorLayout,
-  readDescriptors,
-} from "./descriptor.ts";
+import type { AddressSpace, DescriptorExport, DescriptorFormat } from "./descriptor.ts";
+import { descriptorLayout, readDescriptors } from "./descriptor.ts";
 import { architectureTable, type PluginDescriptorInfo } from "./descriptor-info.ts";
 import { fail } from "./errors.ts";
 import { decodeExportName, pluginKindOfBytes } from "./export-name.ts";
