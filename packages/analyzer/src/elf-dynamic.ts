@@ -40,7 +40,12 @@ export function readDynamic(
   header: ElfHeader,
   programHeaders: readonly ProgramHeader[],
 ): DynamicEntries | undefined {
-  const segment = programHeaders.find((candidate) => candidate.type === PT_DYNAMIC);
+  // An indexed loop, not `find` with a callback: every ELF file passes here, in the interpreter.
+  let segment: ProgramHeader | undefined;
+  for (let index = 0; index < programHeaders.length && segment === undefined; index += 1) {
+    const candidate = programHeaders[index] as ProgramHeader;
+    if (candidate.type === PT_DYNAMIC) segment = candidate;
+  }
   if (segment === undefined) return undefined;
   const entrySize = header.wide ? 16 : 8;
   const count = Math.floor(segment.filesz / entrySize);

@@ -63,20 +63,25 @@ export function readDynamicSymbols(
     "out-of-bounds",
     "the dynamic string table",
   );
-  const read = (index: number): ElfSymbol => readSymbol(table, header, index * location.entrySize, strings);
+  const count = location.count;
+  const entrySize = location.entrySize;
   const descriptors: DynamicSymbols["descriptors"] = [];
-  for (let index = 1; index < location.count; index += 1) {
-    const nameAt = table.u32(index * location.entrySize);
+  // A plain loop and literal (no spread): every ELF file runs this, before the JIT has compiled it.
+  for (let index = 1; index < count; index += 1) {
+    const nameAt = table.u32(index * entrySize);
     if (nameAt >= strings.length) continue;
     const name = strings.cString(nameAt, "a symbol name");
     const kind = pluginKindOfBytes(name);
     if (kind === undefined) continue;
-    const symbol = read(index);
-    if (symbol.defined)
-      descriptors.push({ ...symbol, name: decodeExportName(name, strings.fileOffset + nameAt), kind });
+    // Its name is decoded strictly below, not leniently for a message.
+    const symbol = readSymbol(table, header, index * entrySize, strings, "");
+    if (!symbol.defined) continue;
+    const exportName = decodeExportName(name, strings.fileOffset + nameAt);
+    descriptors.push({ name: exportName, value: symbol.value, size: symbol.size, defined: symbol.defined, kind });
   }
   return {
-    at: (index) => (index >= 0 && index < location.count ? read(index) : undefined),
+    // Only a symbolic relocation of a descriptor's field asks: rare, so read on demand.
+    at: (index) => (index >= 0 && index < count ? readSymbol(table, header, index * entrySize, strings) : undefined),
     descriptors,
   };
 }
@@ -99,9 +104,9 @@ function locateThroughDynamic(
 
   const gnuHash = dynamic.get(DT.GNU_HASH);
   const sysvHash = dynamic.get(DT.HASH);
-  const hashAt = (address: number | undefined) =>
-    address === undefined ? undefined : addresses.fileOffset(address, 16);
-  const hashOffset = hashAt(gnuHash) ?? hashAt(sysvHash);
+  const hashOffset =
+    (gnuHash === undefined ? undefined : addresses.fileOffset(gnuHash, 16)) ??
+    (sysvHash === undefined ? undefined : addresses.fileOffset(sysvHash, 16));
   window.prefetch([hashOffset === undefined ? undefined : [hashOffset, 16], [stringsOffset, stringsSize]]);
   let count: number | undefined;
   if (gnuHash !== undefined) count = countFromGnuHash(window, header, mapped(addresses, gnuHash, 16, "DT_GNU_HASH"));
@@ -137,7 +142,8 @@ function mapped(addresses: AddressMap, address: number, length: number, what: st
 
 const lossyUtf8 = new TextDecoder("utf-8");
 
-function readSymbol(table: Fields, header: ElfHeader, at: number, strings: Fields): ElfSymbol {
+/** The symbol at byte `at` of `table`; `name` when the caller has decoded it otherwise. */
+function readSymbol(table: Fields, header: ElfHeader, at: number, strings: Fields, name?: string): ElfSymbol {
   const nameAt = table.u32(at);
   const shndx = table.u16(at + (header.wide ? 6 : 14));
   const value = header.wide ? table.offset64(at + 8, "st_value") : table.u32(at + 4);
@@ -145,7 +151,7 @@ function readSymbol(table: Fields, header: ElfHeader, at: number, strings: Field
   // SHN_XINDEX (0xffff) marks a defined symbol whose section index is stored elsewhere;
   // only undefined and absolute symbols are not exports here.
   const defined = shndx !== SHN_UNDEF && shndx !== SHN_ABS;
-  return { name: symbolName(strings, nameAt), value, size, defined };
+  return { name: name ?? symbolName(strings, nameAt), value, size, defined };
 }
 
 function symbolName(strings: Fields, at: number): string {
