@@ -194,23 +194,34 @@ function searchSorted(
   for (let round = 0; open.length > 0 && round <= count; round += 1) {
     // The round's blocks, as byte ranges for the driver: built directly (no closure, no map),
     // for this runs every round of every re-run, mostly interpreted.
+    // Slots of one descriptor lie a few bytes apart, so their probes mostly read the same block:
+    // it is named, read and bounded once (probes are in slot order, so equal blocks are neighbours).
     const ranges: [number, number][] = [];
     for (let index = 0; index < open.length; index += 1) {
       const probe = open[index] as Probe;
       placeBlock(probe, perBlock);
+      const previous = index > 0 ? (open[index - 1] as Probe) : undefined;
+      if (previous !== undefined && previous.first === probe.first && previous.end === probe.end) continue;
       ranges.push([table.offset + probe.first * stride, (probe.end - probe.first) * stride]);
     }
     // What else the parser needs comes with the blocks, but asks for no round by itself.
     if (alsoWanted !== undefined) window.prefetchLater(alsoWanted);
     window.prefetch(ranges);
     const next: Probe[] = [];
+    let entries: Fields | undefined;
+    let first = -1;
+    let end = -1;
+    let firstTarget = 0;
+    let lastTarget = 0;
     for (let index = 0; index < open.length; index += 1) {
       const probe = open[index] as Probe;
-      const first = probe.first;
-      const end = probe.end;
-      const entries = readEntries(window, header, table, first, end);
-      const firstTarget = entryTarget(entries, 0, header);
-      const lastTarget = entryTarget(entries, (end - 1 - first) * stride, header);
+      if (entries === undefined || probe.first !== first || probe.end !== end) {
+        first = probe.first;
+        end = probe.end;
+        entries = readEntries(window, header, table, first, end);
+        firstTarget = entryTarget(entries, 0, header);
+        lastTarget = entryTarget(entries, (end - 1 - first) * stride, header);
+      }
       if (firstTarget > lastTarget || firstTarget < probe.lowTarget || lastTarget > probe.highTarget) return "unsorted";
       const width = probe.high - probe.low;
       if (probe.slot < firstTarget) {

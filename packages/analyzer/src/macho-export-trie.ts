@@ -27,13 +27,20 @@ const TARGETS = [CONNECTOR_EXPORT_PREFIX, OS_EXPORT_PREFIX].flatMap((prefix) => 
   new TextEncoder().encode(prefix),
 ]);
 
-/** Whether a name starting with `path` could still match, or already matches, a memflow prefix. */
+/**
+ * Whether a name starting with `path` could still match, or already matches, a memflow prefix.
+ * Plain loops, no `some` with a callback: this runs for every edge of the trie, interpreted.
+ */
 function mayLeadToDescriptor(path: Uint8Array): boolean {
-  return TARGETS.some((target) => {
-    const length = Math.min(target.length, path.length);
-    for (let index = 0; index < length; index += 1) if (path[index] !== target[index]) return false;
-    return true;
-  });
+  const pathLength = path.length;
+  for (let which = 0; which < TARGETS.length; which += 1) {
+    const target = TARGETS[which] as Uint8Array;
+    const length = Math.min(target.length, pathLength);
+    let index = 0;
+    while (index < length && path[index] === target[index]) index += 1;
+    if (index === length) return true;
+  }
+  return false;
 }
 
 /** The regular (non-re-exported, non-resolver) exports whose names may be descriptors. */
