@@ -172,7 +172,9 @@ export function readEntries(
 
 /** r_offset of the entry at byte `at` of `entries`: the address it relocates. */
 export function entryTarget(entries: Fields, at: number, header: ElfHeader): number {
-  return entries.uword(at, header.wide, "r_offset");
+  // `uword`'s test spelled out: the search reads a dozen targets per slot and round, where a
+  // call saved is a tenth of the read.
+  return header.wide ? entries.offset64(at, "r_offset") : entries.u32(at);
 }
 
 /** The RELA or REL entry at byte `at` of `entries`. */
