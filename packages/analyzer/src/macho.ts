@@ -127,7 +127,8 @@ function readLoadCommands(window: FileWindow): LoadCommands {
     if (size < 8 || at + size > commands.length) {
       throw fail("malformed", commands.fileOffset + at, `load command ${index} has size ${size}`);
     }
-    const fields = commands.slice(at, size, "malformed", `load command ${index}`);
+    // Inside the commands (tested just above), so the slice cannot fail: no text to build per command.
+    const fields = commands.slice(at, size, "malformed", "a load command");
     if (command === LC_SEGMENT_64) {
       result.segments.push({
         vmaddr: fields.u64(24),
