@@ -27,7 +27,10 @@ export function readByteOrder(window: FileWindow): FileByteOrder {
 }
 
 function common(images: readonly boolean[]): FileByteOrder {
-  if (images.every((little) => little)) return "little";
-  if (images.every((little) => !little)) return "big";
+  // Counted in a plain loop, not two `every` callbacks: a scan may ask this for every file.
+  let little = 0;
+  for (let index = 0; index < images.length; index += 1) if (images[index]) little += 1;
+  if (little === images.length) return "little";
+  if (little === 0) return "big";
   return "mixed";
 }
