@@ -108,7 +108,7 @@ export class Fields {
   }
 
   u64(at: number): bigint {
-    this.check(at, 8);
+    if (!(at >= 0 && at + 8 <= this.length && at % 1 === 0)) this.check(at, 8);
     return this.chunk.view.getBigUint64(this.viewAt + at, this.little);
   }
 

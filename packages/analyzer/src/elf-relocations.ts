@@ -61,10 +61,15 @@ export function slotsOf(addresses: readonly number[]): number[] {
   const slots: number[] = [];
   for (let index = 0; index < addresses.length; index += 1) {
     const address = addresses[index] as number;
+    if (isSlot(slots, address)) continue;
+    // Moved up from the end to its place: no `splice`, a native call, for an array this short.
     let at = slots.length;
-    while (at > 0 && (slots[at - 1] as number) > address) at -= 1;
-    if (at > 0 && slots[at - 1] === address) continue;
-    slots.splice(at, 0, address);
+    slots.push(address);
+    while (at > 0 && (slots[at - 1] as number) > address) {
+      slots[at] = slots[at - 1] as number;
+      at -= 1;
+    }
+    slots[at] = address;
   }
   return slots;
 }

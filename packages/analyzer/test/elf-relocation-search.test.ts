@@ -172,6 +172,13 @@ beforeAll(() => {
 
 process.on("exit", () => rmSync(directory, { recursive: true, force: true }));
 
+test("slotsOf sorts the pointer fields' addresses and drops repeats, as the search expects", () => {
+  expect(slotsOf([])).toEqual([]);
+  expect(slotsOf([0x40, 0x18, 0x28])).toEqual([0x18, 0x28, 0x40]);
+  // Two descriptors, the second's fields first, one address named twice.
+  expect(slotsOf([0x98, 0x88, 0x78, 0x40, 0x30, 0x20, 0x30])).toEqual([0x20, 0x30, 0x40, 0x78, 0x88, 0x98]);
+});
+
 for (const testCase of CASES) {
   const { plugin } = testCase;
   describe.skipIf(!testCase.available || !readelf)(`${plugin.id} (${plugin.toolchain}, ${plugin.bits}-bit)`, () => {
