@@ -192,10 +192,10 @@ function searchSorted(
   }
   // Each round narrows every open probe by at least one block, so `count` rounds always end it.
   for (let round = 0; open.length > 0 && round <= count; round += 1) {
-    // The round's blocks, as byte ranges for the driver: built directly (no closure, no map),
-    // for this runs every round of every re-run, mostly interpreted.
-    // Slots of one descriptor lie a few bytes apart, so their probes mostly read the same block:
-    // it is named, read and bounded once (probes are in slot order, so equal blocks are neighbours).
+    // The round's blocks as byte ranges, built directly (no closure, no map): this runs every
+    // round of every re-run, mostly interpreted. Slots of one descriptor lie a few bytes apart,
+    // so their probes mostly read the same block: it is named, read and bounded once (probes
+    // are in slot order, so equal blocks are neighbours).
     const ranges: [number, number][] = [];
     for (let index = 0; index < open.length; index += 1) {
       const probe = open[index] as Probe;
