@@ -4,9 +4,10 @@
  */
 import { type FileByteOrder, readByteOrder } from "./byte-order.ts";
 import type { PluginDescriptorInfo } from "./descriptor-info.ts";
-import { type RandomAccessReader, runAsync, runBlocking, runSync, type SyncRandomAccessReader } from "./drive.ts";
+import { type RandomAccessReader, runAsync, runSync } from "./drive.ts";
 import { AnalyzeError } from "./errors.ts";
 import { parseAny } from "./parse.ts";
+import { runBlocking, type SyncRandomAccessReader } from "./read-on-demand.ts";
 
 /**
  * Every memflow plugin descriptor in an ELF, PE or Mach-O file (memflow's `parse_descriptors`).

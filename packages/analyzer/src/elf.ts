@@ -113,19 +113,22 @@ export function parseElf(window: FileWindow): PluginDescriptorInfo[] {
     address <= MAX_ADDRESS ? addresses.fileOffset(Number(address), length) : undefined;
   // Searched before the descriptors are read, so its reads come in the descriptors' rounds, and
   // once those are read, with the strings their stored pointers name (right unless a RELA
-  // linker left the fields 0, as lld does). No bytes arrive during a run, so one run works
-  // these ranges out once, however many rounds of the search ask.
+  // linker left the fields 0, as lld does). Kept once every descriptor is at hand: a reader
+  // read on demand (read-on-demand.ts) brings them during this run, and the strings then change.
   let nearby: [number, number][] | undefined;
   const alongside = () => {
     if (nearby !== undefined) return nearby;
-    nearby = [];
-    for (const symbol of placed) nearby.push([symbol.offset, layout.size]);
+    const ranges: [number, number][] = [];
+    let settled = true;
+    for (const symbol of placed) ranges.push([symbol.offset, layout.size]);
     for (const symbol of placed) {
+      if (!window.has(symbol.offset, layout.size)) settled = false;
       for (const range of storedStringRanges(window, header.little, symbol.offset, layout, fileOffset)) {
-        nearby.push(range);
+        ranges.push(range);
       }
     }
-    return nearby;
+    if (settled) nearby = ranges;
+    return ranges;
   };
   const search = window.memo("elf-relocations", () =>
     searchRelocations(window, header, tables, slots, { addressLimit, alsoWanted: alongside, firstReads }),

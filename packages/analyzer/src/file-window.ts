@@ -1,16 +1,22 @@
 /**
  * How a parser reads the file. Parsers are plain synchronous functions that ask a FileWindow for
- * byte ranges. Over bytes in memory every range is there at once. Over a random-access reader
- * (`analyzeFile`) a range not fetched yet throws `NeedBytes`; the driver fetches it and runs
- * the parser again, so parsers never await (see `drive.ts`).
+ * byte ranges. Over bytes in memory every range is there at once. Over a synchronous reader
+ * (`analyzeFileSync`) a range not fetched yet is read on the spot (`read-on-demand.ts`). Over a
+ * reader that may return promises (`analyzeFile`) it throws `NeedBytes`; the driver fetches it
+ * and runs the parser again, so parsers never await (see `drive.ts`).
  */
 import { type Chunk, chunkOf, Fields } from "./bytes.ts";
 import { type AnalyzeError, type AnalyzeErrorKind, fail } from "./errors.ts";
 
 /** Where a parser's bytes come from: the whole file in memory, or what has been fetched so far. */
 export interface ByteSource {
-  /** The chunk holding `length` bytes at absolute `offset`, or throws NeedBytes. */
+  /** The chunk holding `length` bytes at absolute `offset`: at hand, read now, or throws NeedBytes. */
   locate(offset: number, length: number): Chunk;
+  /**
+   * Fetches ranges the parser is about to read, none of them at hand: reads them now, or throws
+   * NeedBytes for a driver that fetches between runs.
+   */
+  need(ranges: readonly Range[]): void;
   /** Whether `locate` would succeed without fetching. */
   has(offset: number, length: number): boolean;
   /** True when every byte of the file is at hand, so prefetching has nothing to do. */
@@ -112,7 +118,7 @@ export class FileWindow {
   prefetch(wanted: PrefetchRanges | (() => PrefetchRanges)): void {
     if (this.source.complete) return;
     const missing = this.#missing(wanted);
-    if (missing.length > 0) throw new NeedBytes(missing);
+    if (missing.length > 0) this.source.need(missing);
   }
 
   /**

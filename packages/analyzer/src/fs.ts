@@ -9,7 +9,8 @@
 import { closeSync, fstatSync, openSync, readSync } from "node:fs";
 import { analyzeFile as analyzeReader, analyzeFileSync as analyzeSyncReader } from "./analyze.ts";
 import type { PluginDescriptorInfo } from "./descriptor-info.ts";
-import type { RandomAccessReader, SyncRandomAccessReader } from "./drive.ts";
+import type { RandomAccessReader } from "./drive.ts";
+import type { SyncRandomAccessReader } from "./read-on-demand.ts";
 
 /**
  * A reader over an open file; `close()` it when done. The bytes `read` returns stay valid until
