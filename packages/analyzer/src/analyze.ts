@@ -27,7 +27,12 @@ export async function analyzeFile(reader: RandomAccessReader): Promise<PluginDes
 /** The same as `analyzeFile` for a reader whose reads return at once, without promises. */
 export function analyzeFileSync(reader: SyncRandomAccessReader): PluginDescriptorInfo[] {
   checkSize(reader.size);
-  return guard(() => runBlocking(parseAny, reader));
+  // `guard` written out: a scan calls this once per file, and a closure per call adds up.
+  try {
+    return runBlocking(parseAny, reader);
+  } catch (error) {
+    return wrap(error);
+  }
 }
 
 /**

@@ -4,7 +4,7 @@
  * synchronous parser cannot wait for a promise (decision 0002). A reader whose reads return at
  * once needs no re-runs: `read-on-demand.ts` reads each range when it is asked for.
  */
-import { chunkOf } from "./bytes.ts";
+import { type Chunk, chunkOf } from "./bytes.ts";
 import {
   checked,
   coalesce,
@@ -26,10 +26,29 @@ export interface RandomAccessReader {
 
 export type Parser<T> = (window: FileWindow) => T;
 
+/** The whole file in memory: every range is at hand. */
+class WholeFile implements ByteSource {
+  readonly complete = true;
+  private readonly chunk: Chunk;
+
+  constructor(bytes: Uint8Array) {
+    this.chunk = chunkOf(bytes);
+  }
+
+  locate(): Chunk {
+    return this.chunk;
+  }
+
+  need(): void {}
+
+  has(): boolean {
+    return true;
+  }
+}
+
+/** Runs `parse` once over bytes in memory. */
 export function runSync<T>(parse: Parser<T>, bytes: Uint8Array): T {
-  const chunk = chunkOf(bytes);
-  const source: ByteSource = { locate: () => chunk, need: () => {}, has: () => true, complete: true };
-  return parse(new FileWindow(source, 0, bytes.length));
+  return parse(new FileWindow(new WholeFile(bytes), 0, bytes.length));
 }
 
 /** Whether `await` would wait for `value` (a promise, or any object with a `then` method). */

@@ -26,6 +26,7 @@ import {
 import { firstRelocationReads, lookup, searchRelocations, walkRelocations } from "./elf-relocation-search.ts";
 import {
   dynamicRelocationTables,
+  type Relocation,
   type RelocationTable,
   relocatedValue,
   sectionRelocationTables,
@@ -95,7 +96,10 @@ export function parseElf(window: FileWindow): PluginDescriptorInfo[] {
     return { addresses, addressLimit: loadedEnd(programHeaders), dynamic, dynamicTables };
   });
   // Section headers are optional (stripped files); read them only when the dynamic segment is not enough.
-  const sections = (): SectionHeader[] => window.memo("elf-sections", () => readSectionHeaders(window, header));
+  // Asked for up to twice per run: kept here, as `memo` keeps stages across runs only.
+  let sectionHeaders: SectionHeader[] | undefined;
+  const sections = (): SectionHeader[] =>
+    (sectionHeaders ??= window.memo("elf-sections", () => readSectionHeaders(window, header)));
   const symbols = window.memo("elf-symbols", () => {
     // What the relocation search reads first does not depend on the symbols: it comes with the
     // symbol tables' round, or the next. Named only while the symbols are still being read.
@@ -133,8 +137,11 @@ export function parseElf(window: FileWindow): PluginDescriptorInfo[] {
   const search = window.memo("elf-relocations", () =>
     searchRelocations(window, header, tables, slots, { addressLimit, alsoWanted: alongside, firstReads }),
   );
-  // Only for a slot the search could not settle (a table that is not sorted as linkers sort it).
-  const fullWalk = () => window.memo("elf-relocations-walk", () => walkRelocations(window, header, tables, slots));
+  // Only for a slot the search could not settle (a table that is not sorted as linkers sort it);
+  // asked for once per such slot, walked once.
+  let walked: ReadonlyMap<number, Relocation> | undefined;
+  const fullWalk = () =>
+    (walked ??= window.memo("elf-relocations-walk", () => walkRelocations(window, header, tables, slots)));
 
   const format: DescriptorFormat = {
     fileType: "elf",

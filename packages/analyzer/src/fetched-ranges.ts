@@ -27,8 +27,8 @@ export function tooManyRounds(): AnalyzeError {
 
 /**
  * The ranges fetched so far, serving any request that lies inside one of them. A range not
- * fetched yet throws `NeedBytes` for the driver to fetch (the re-running driver); a subclass
- * reads it on the spot instead.
+ * fetched yet throws `NeedBytes` for the driver to fetch between runs; the subclass in
+ * `read-on-demand.ts` reads it on the spot instead.
  */
 export class FetchedRanges implements ByteSource {
   readonly complete = false;
@@ -39,9 +39,16 @@ export class FetchedRanges implements ByteSource {
   private last: Chunk | undefined;
 
   locate(offset: number, length: number): Chunk {
-    const found = this.find(offset, length);
-    if (found === undefined) throw new NeedBytes([{ offset, length }]);
-    return found;
+    // The last chunk found, tested here rather than through `find`: most reads land in it, and
+    // a call costs more than the test before the JIT has compiled this.
+    const last = this.last;
+    if (last !== undefined && offset >= last.offset && offset + length <= last.end) return last;
+    return this.find(offset, length) ?? this.missing(offset, length);
+  }
+
+  /** A range not fetched yet: the re-running driver fetches it between runs. */
+  protected missing(offset: number, length: number): Chunk {
+    throw new NeedBytes([{ offset, length }]);
   }
 
   need(ranges: readonly Range[]): void {
@@ -54,7 +61,7 @@ export class FetchedRanges implements ByteSource {
 
   // An indexed loop, not for-of with destructuring: most calls run before the JIT has compiled
   // this, where the iterator protocol costs several calls per chunk.
-  protected find(offset: number, length: number): Chunk | undefined {
+  private find(offset: number, length: number): Chunk | undefined {
     const last = this.last;
     if (last !== undefined && offset >= last.offset && offset + length <= last.end) return last;
     const chunks = this.chunks;
@@ -113,6 +120,11 @@ export function readFrom<R>(reader: { read(offset: number, length: number): R },
  * compiled it, where array callbacks cost more than the reads they plan.
  */
 export function coalesce(wanted: readonly Range[], fetched: FetchedRanges, size: number): Range[] {
+  // One range (a read that found nothing, the first read): nothing to sort or merge.
+  if (wanted.length === 1) {
+    const range = wanted[0] as Range;
+    return fetched.has(range.offset, range.length) ? [] : [roundedUp(range, size)];
+  }
   const missing: Range[] = [];
   for (let index = 0; index < wanted.length; index += 1) {
     const range = wanted[index] as Range;
@@ -128,9 +140,14 @@ export function coalesce(wanted: readonly Range[], fetched: FetchedRanges, size:
       last.length = Math.min(Math.max(last.length, end - last.offset), size - last.offset);
       continue;
     }
-    reads.push({ offset: range.offset, length: Math.min(Math.max(range.length, MIN_READ), size - range.offset) });
+    reads.push(roundedUp(range, size));
   }
   return reads;
+}
+
+/** The read for a range: at least MIN_READ, but never past the end. */
+function roundedUp(range: Range, size: number): { offset: number; length: number } {
+  return { offset: range.offset, length: Math.min(Math.max(range.length, MIN_READ), size - range.offset) };
 }
 
 function byOffset(a: Range, b: Range): number {

@@ -31,12 +31,10 @@ class ReadOnDemand extends FetchedRanges {
     this.size = size;
   }
 
-  override locate(offset: number, length: number): Chunk {
-    const found = this.find(offset, length);
-    if (found !== undefined) return found;
+  protected override missing(offset: number, length: number): Chunk {
     this.round([{ offset, length }]);
-    // The round read a range covering this one, or threw.
-    return this.find(offset, length) as Chunk;
+    // The round read a range covering this one (or threw), and the lookup finds it.
+    return super.locate(offset, length);
   }
 
   override need(ranges: readonly Range[]): void {
