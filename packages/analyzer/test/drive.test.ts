@@ -8,6 +8,7 @@ import type { FileWindow } from "../src/file-window.ts";
 import { AnalyzeError, analyzeFile, analyzeFileSync, parseDescriptors } from "../src/index.ts";
 import { runBlocking } from "../src/read-on-demand.ts";
 import { builtFiles, fixtureFiles } from "./support/corpus.ts";
+import { loggingReader } from "./support/logging-reader.ts";
 
 const plugins = [...fixtureFiles(), ...builtFiles()].filter((file) => {
   try {
@@ -16,19 +17,6 @@ const plugins = [...fixtureFiles(), ...builtFiles()].filter((file) => {
     return false;
   }
 });
-
-/** A reader over `bytes` that logs each range it is asked for and hands the bytes to `deliver`. */
-function loggingReader<R>(bytes: Uint8Array, deliver: (bytes: Uint8Array) => R) {
-  const reads: string[] = [];
-  const reader = {
-    size: bytes.length,
-    read(offset: number, length: number): R {
-      reads.push(`${offset}+${length}`);
-      return deliver(bytes.subarray(offset, offset + length));
-    },
-  };
-  return { reader, reads };
-}
 
 describe("the read driver", () => {
   test.each(plugins.map((file) => [file.name, file.bytes] as const))(
