@@ -77,7 +77,7 @@ function drive<T>(parse: Parser<T>, size: number, fetch: Fetch): T | Promise<T> 
   const resume = (): T | Promise<T> => {
     for (;;) {
       // A round's reads are independent: all are issued before any is waited for.
-      const reads = coalesce(wanted, fetched, size);
+      const reads = coalesce(wanted, size);
       wanted = [];
       const arriving: (Uint8Array | Promise<Uint8Array>)[] = [];
       let waiting = false;

@@ -115,41 +115,52 @@ export function readFrom<R>(reader: { read(offset: number, length: number): R },
 /**
  * The reads that fetch a round's ranges: each at least MIN_READ, never past the end, and ranges
  * that start within (or just after) a read merged into it, so neighbours (a descriptor's three
- * strings, adjacent relocation blocks) cost one read, not one each. Ranges already fetched are
- * left out. Plain loops: a scan runs this a few times per file, mostly before the JIT has
- * compiled it, where array callbacks cost more than the reads they plan.
+ * strings, adjacent relocation blocks) cost one read, not one each. None of the ranges is at hand:
+ * each was missing when the parser named it, and no round has been read since (a round takes
+ * every range named for later). Plain loops and comparisons, no `Math` calls or sort callbacks:
+ * a scan runs this a few times per file, mostly before the JIT has compiled it, where a call
+ * costs more than the arithmetic it saves.
  */
-export function coalesce(wanted: readonly Range[], fetched: FetchedRanges, size: number): Range[] {
+export function coalesce(wanted: readonly Range[], size: number): Range[] {
   // One range (a read that found nothing, the first read): nothing to sort or merge.
-  if (wanted.length === 1) {
-    const range = wanted[0] as Range;
-    return fetched.has(range.offset, range.length) ? [] : [roundedUp(range, size)];
-  }
-  const missing: Range[] = [];
-  for (let index = 0; index < wanted.length; index += 1) {
-    const range = wanted[index] as Range;
-    if (!fetched.has(range.offset, range.length)) missing.push(range);
-  }
-  if (missing.length > 1) missing.sort(byOffset);
+  if (wanted.length === 1) return [roundedUp(wanted[0] as Range, size)];
+  const sorted = byOffset(wanted);
   const reads: { offset: number; length: number }[] = [];
-  for (let index = 0; index < missing.length; index += 1) {
-    const range = missing[index] as Range;
-    const last = reads[reads.length - 1];
-    const end = range.offset + range.length;
+  let last: { offset: number; length: number } | undefined;
+  for (let index = 0; index < sorted.length; index += 1) {
+    const range = sorted[index] as Range;
     if (last !== undefined && range.offset <= last.offset + last.length + MIN_READ) {
-      last.length = Math.min(Math.max(last.length, end - last.offset), size - last.offset);
+      const reach = range.offset + range.length - last.offset;
+      const room = size - last.offset;
+      if (reach > last.length) last.length = reach < room ? reach : room;
       continue;
     }
-    reads.push(roundedUp(range, size));
+    last = roundedUp(range, size);
+    reads.push(last);
   }
   return reads;
 }
 
 /** The read for a range: at least MIN_READ, but never past the end. */
 function roundedUp(range: Range, size: number): { offset: number; length: number } {
-  return { offset: range.offset, length: Math.min(Math.max(range.length, MIN_READ), size - range.offset) };
+  const length = range.length > MIN_READ ? range.length : MIN_READ;
+  const room = size - range.offset;
+  return { offset: range.offset, length: length < room ? length : room };
 }
 
-function byOffset(a: Range, b: Range): number {
-  return a.offset - b.offset;
+/**
+ * The ranges in order of offset, ties kept in the order given (as `Array.prototype.sort` keeps
+ * them). A round names a handful, which an insertion sort orders without a callback per
+ * comparison; many (a file with many descriptors) go to the built-in sort.
+ */
+function byOffset(ranges: readonly Range[]): Range[] {
+  const sorted = ranges.slice();
+  if (sorted.length > 16) return sorted.sort((a, b) => a.offset - b.offset);
+  for (let index = 1; index < sorted.length; index += 1) {
+    const range = sorted[index] as Range;
+    let at = index;
+    for (; at > 0 && (sorted[at - 1] as Range).offset > range.offset; at -= 1) sorted[at] = sorted[at - 1] as Range;
+    sorted[at] = range;
+  }
+  return sorted;
 }

@@ -51,7 +51,7 @@ class ReadOnDemand extends FetchedRanges {
   /** Reads `wanted` and the ranges named for later, each read checked before the next. */
   fetch(wanted: readonly Range[]): void {
     const deferred = this.takeDeferred();
-    const reads = coalesce(deferred.length > 0 ? wanted.concat(deferred) : wanted, this, this.size);
+    const reads = coalesce(deferred.length > 0 ? wanted.concat(deferred) : wanted, this.size);
     for (let index = 0; index < reads.length; index += 1) {
       const read = reads[index] as Range;
       this.add(read.offset, checked(read.offset, read.length, readFrom(this.reader, read.offset, read.length)));
