@@ -117,9 +117,9 @@ export function readFrom<R>(reader: { read(offset: number, length: number): R },
  * that start within (or just after) a read merged into it, so neighbours (a descriptor's three
  * strings, adjacent relocation blocks) cost one read, not one each. None of the ranges is at hand:
  * each was missing when the parser named it, and no round has been read since (a round takes
- * every range named for later). Plain loops and comparisons, no `Math` calls or sort callbacks:
- * a scan runs this a few times per file, mostly before the JIT has compiled it, where a call
- * costs more than the arithmetic it saves.
+ * every range named for later). Plain loops, no sort callback: a scan runs this a few times per
+ * file, mostly before the JIT has compiled it, where the built-in sort calling back into
+ * JavaScript for every comparison cost more than the rest of the planning.
  */
 export function coalesce(wanted: readonly Range[], size: number): Range[] {
   // One range (a read that found nothing, the first read): nothing to sort or merge.
@@ -132,7 +132,7 @@ export function coalesce(wanted: readonly Range[], size: number): Range[] {
     if (last !== undefined && range.offset <= last.offset + last.length + MIN_READ) {
       const reach = range.offset + range.length - last.offset;
       const room = size - last.offset;
-      if (reach > last.length) last.length = reach < room ? reach : room;
+      if (reach > last.length) last.length = Math.min(reach, room);
       continue;
     }
     last = roundedUp(range, size);
@@ -143,9 +143,7 @@ export function coalesce(wanted: readonly Range[], size: number): Range[] {
 
 /** The read for a range: at least MIN_READ, but never past the end. */
 function roundedUp(range: Range, size: number): { offset: number; length: number } {
-  const length = range.length > MIN_READ ? range.length : MIN_READ;
-  const room = size - range.offset;
-  return { offset: range.offset, length: length < room ? length : room };
+  return { offset: range.offset, length: Math.min(Math.max(range.length, MIN_READ), size - range.offset) };
 }
 
 /**
