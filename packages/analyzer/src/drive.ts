@@ -39,6 +39,7 @@ class WholeFile implements ByteSource {
     return this.chunk;
   }
 
+  /** Never asked: a complete source stops `prefetch` before it gets here. */
   need(): void {}
 
   has(): boolean {

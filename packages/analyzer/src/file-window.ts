@@ -121,7 +121,8 @@ export class FileWindow {
 
   /**
    * Says which ranges the parser is about to read, so that a reader fetches them in one round
-   * instead of one re-run each. Ranges outside the window are left for `read` to report.
+   * instead of a round (and, under the re-running driver, a re-run) each. Ranges outside the
+   * window are left for `read` to report.
    */
   prefetch(wanted: PrefetchRanges | (() => PrefetchRanges)): void {
     if (this.source.complete) return;
