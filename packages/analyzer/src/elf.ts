@@ -117,8 +117,9 @@ export function parseElf(window: FileWindow): PluginDescriptorInfo[] {
     address <= MAX_ADDRESS ? addresses.fileOffset(Number(address), length) : undefined;
   // Searched before the descriptors are read, so its reads come in the descriptors' rounds, and
   // once those are read, with the strings their stored pointers name (right unless a RELA
-  // linker left the fields 0, as lld does). Kept once every descriptor is at hand: a reader
-  // read on demand (read-on-demand.ts) brings them during this run, and the strings then change.
+  // linker left the fields 0, as lld does). Kept only once every descriptor is at hand: the
+  // synchronous driver (read-on-demand.ts) reads them during this run, and then the strings
+  // they point at can be named too.
   let nearby: [number, number][] | undefined;
   const alongside = () => {
     if (nearby !== undefined) return nearby;
