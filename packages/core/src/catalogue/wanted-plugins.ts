@@ -50,7 +50,19 @@ export function canPassOver(
     }
     if (!stats.isFile()) return false;
   }
-  const descriptors = cache.get(descriptorCacheKey(realPath, stats));
+  return holdsNoneWanted(cache.get(descriptorCacheKey(realPath, stats)), wanted);
+}
+
+/**
+ * Whether a file whose cached descriptors are `descriptors` (undefined: the cache does not know
+ * its current contents) can be passed over: they are known and none is a wanted plugin. The
+ * rule of `canPassOver`, for a caller that has made the file's cache key itself (a folder's scan,
+ * which runs it cold for every file).
+ */
+export function holdsNoneWanted(
+  descriptors: readonly PluginDescriptorInfo[] | undefined,
+  wanted: readonly WantedName[],
+): boolean {
   if (descriptors === undefined) return false;
   for (let index = 0; index < descriptors.length; index += 1) {
     const descriptor = descriptors[index] as PluginDescriptorInfo;
