@@ -24,7 +24,12 @@ export interface WantedName {
 
 /** The names `wanted` asks for, tags dropped; made once per scan, not once per file. */
 export function wantedNames(wanted: readonly WantedPlugin[]): WantedName[] {
-  return wanted.map(({ kind, name }) => ({ kind, name: parsePluginName(name).name }));
+  const names: WantedName[] = [];
+  for (let index = 0; index < wanted.length; index += 1) {
+    const { kind, name } = wanted[index] as WantedPlugin;
+    names.push({ kind, name: parsePluginName(name).name });
+  }
+  return names;
 }
 
 /**
