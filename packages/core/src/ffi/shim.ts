@@ -120,7 +120,11 @@ function shimSourceFolder(): string {
 declare const MEMFLOW_TS_SHIM_SOURCES_KEY: string | undefined;
 
 function sourcesKey(): string {
-  return typeof MEMFLOW_TS_SHIM_SOURCES_KEY === "string" ? MEMFLOW_TS_SHIM_SOURCES_KEY : shimSources().shimSourcesKey();
+  if (typeof MEMFLOW_TS_SHIM_SOURCES_KEY === "string") return MEMFLOW_TS_SHIM_SOURCES_KEY;
+  // From sources, the same digest of the files as they are on disk: loading the twenty texts as
+  // modules cost more than the rest of finding the cached shim (decision 0007).
+  const onDisk = require("./shim-source-files.ts") as typeof import("./shim-source-files.ts");
+  return onDisk.shimSourcesKeyOnDisk() ?? shimSources().shimSourcesKey();
 }
 
 /** The system compiler's build of the shim, compiled once per source, ABI header, compiler and Bun version. */
