@@ -4,9 +4,10 @@
  */
 import { type FileByteOrder, readByteOrder } from "./byte-order.ts";
 import type { PluginDescriptorInfo } from "./descriptor-info.ts";
-import { type RandomAccessReader, runAsync, runBlocking, runSync, type SyncRandomAccessReader } from "./drive.ts";
+import { type RandomAccessReader, runAsync, runSync } from "./drive.ts";
 import { AnalyzeError } from "./errors.ts";
 import { parseAny } from "./parse.ts";
+import { runBlocking, type SyncRandomAccessReader } from "./read-on-demand.ts";
 
 /**
  * Every memflow plugin descriptor in an ELF, PE or Mach-O file (memflow's `parse_descriptors`).
@@ -26,7 +27,12 @@ export async function analyzeFile(reader: RandomAccessReader): Promise<PluginDes
 /** The same as `analyzeFile` for a reader whose reads return at once, without promises. */
 export function analyzeFileSync(reader: SyncRandomAccessReader): PluginDescriptorInfo[] {
   checkSize(reader.size);
-  return guard(() => runBlocking(parseAny, reader));
+  // `guard` written out: a scan calls this once per file, and a closure per call adds up.
+  try {
+    return runBlocking(parseAny, reader);
+  } catch (error) {
+    return wrap(error);
+  }
 }
 
 /**

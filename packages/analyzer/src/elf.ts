@@ -27,6 +27,7 @@ import {
 import { firstRelocationReads, lookup, searchRelocations, walkRelocations } from "./elf-relocation-search.ts";
 import {
   dynamicRelocationTables,
+  type Relocation,
   type RelocationTable,
   relocatedValue,
   type Slots,
@@ -117,7 +118,10 @@ export function parseElf(window: FileWindow): PluginDescriptorInfo[] {
     return { addresses, addressLimit: loadedEnd(programHeaders), dynamic, dynamicTables };
   });
   // Section headers are optional (stripped files); read them only when the dynamic segment is not enough.
-  const sections = (): SectionHeader[] => window.memo("elf-sections", () => readSectionHeaders(window, header));
+  // Asked for up to twice per run: kept here, as `memo` keeps stages across runs only.
+  let sectionHeaders: SectionHeader[] | undefined;
+  const sections = (): SectionHeader[] =>
+    (sectionHeaders ??= window.memo("elf-sections", () => readSectionHeaders(window, header)));
   const symbols = window.memo("elf-symbols", () => {
     // What the relocation search reads first does not depend on the symbols: it comes with the
     // symbol tables' round, or the next. Named only while the symbols are still being read.
@@ -135,25 +139,32 @@ export function parseElf(window: FileWindow): PluginDescriptorInfo[] {
     address <= MAX_ADDRESS ? addresses.fileOffset(Number(address), length) : undefined;
   // Searched before the descriptors are read, so its reads come in the descriptors' rounds, and
   // once those are read, with the strings their stored pointers name (right unless a RELA
-  // linker left the fields 0, as lld does). No bytes arrive during a run, so one run works
-  // these ranges out once, however many rounds of the search ask.
+  // linker left the fields 0, as lld does). Kept only once every descriptor is at hand: the
+  // synchronous driver (read-on-demand.ts) reads them during this run, and then the strings
+  // they point at can be named too.
   let nearby: [number, number][] | undefined;
   const alongside = () => {
     if (nearby !== undefined) return nearby;
-    nearby = [];
+    const ranges: [number, number][] = [];
+    let settled = true;
     for (let index = 0; index < placed.length; index += 1)
-      nearby.push([(placed[index] as PlacedDescriptor).offset, layout.size]);
+      ranges.push([(placed[index] as PlacedDescriptor).offset, layout.size]);
     for (let index = 0; index < placed.length; index += 1) {
       const offset = (placed[index] as PlacedDescriptor).offset;
-      storedStringRanges(window, header.little, offset, layout, fileOffset, nearby);
+      if (!window.has(offset, layout.size)) settled = false;
+      storedStringRanges(window, header.little, offset, layout, fileOffset, ranges);
     }
-    return nearby;
+    if (settled) nearby = ranges;
+    return ranges;
   };
   const search = window.memo("elf-relocations", () =>
     searchRelocations(window, header, tables, slots, { addressLimit, alsoWanted: alongside, firstReads }),
   );
-  // Only for a slot the search could not settle (a table that is not sorted as linkers sort it).
-  const fullWalk = () => window.memo("elf-relocations-walk", () => walkRelocations(window, header, tables, slots));
+  // Only for a slot the search could not settle (a table that is not sorted as linkers sort it);
+  // asked for once per such slot, walked once.
+  let walked: ReadonlyMap<number, Relocation> | undefined;
+  const fullWalk = () =>
+    (walked ??= window.memo("elf-relocations-walk", () => walkRelocations(window, header, tables, slots)));
 
   const format: DescriptorFormat = {
     fileType: "elf",

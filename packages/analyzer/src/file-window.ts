@@ -1,16 +1,22 @@
 /**
  * How a parser reads the file. Parsers are plain synchronous functions that ask a FileWindow for
- * byte ranges. Over bytes in memory every range is there at once. Over a random-access reader
- * (`analyzeFile`) a range not fetched yet throws `NeedBytes`; the driver fetches it and runs
- * the parser again, so parsers never await (see `drive.ts`).
+ * byte ranges. Over bytes in memory every range is there at once. Over a synchronous reader
+ * (`analyzeFileSync`) a range not fetched yet is read on the spot (`read-on-demand.ts`). Over a
+ * reader that may return promises (`analyzeFile`) it throws `NeedBytes`; the driver fetches it
+ * and runs the parser again, so parsers never await (see `drive.ts`).
  */
 import { type Chunk, chunkOf, Fields } from "./bytes.ts";
 import { type AnalyzeError, type AnalyzeErrorKind, fail } from "./errors.ts";
 
 /** Where a parser's bytes come from: the whole file in memory, or what has been fetched so far. */
 export interface ByteSource {
-  /** The chunk holding `length` bytes at absolute `offset`, or throws NeedBytes. */
+  /** The chunk holding `length` bytes at absolute `offset`: at hand, read now, or throws NeedBytes. */
   locate(offset: number, length: number): Chunk;
+  /**
+   * Fetches ranges the parser is about to read, none of them at hand: reads them now, or throws
+   * NeedBytes for a driver that fetches between runs.
+   */
+  need(ranges: readonly Range[]): void;
   /** Whether `locate` would succeed without fetching. */
   has(offset: number, length: number): boolean;
   /** True when every byte of the file is at hand, so prefetching has nothing to do. */
@@ -43,10 +49,13 @@ export class FileWindow {
   readonly source: ByteSource;
   readonly base: number;
   readonly size: number;
-  private readonly memos: Map<string, unknown>;
+  private readonly memos: Map<string, unknown> | undefined;
 
-  /** `memos` outlives a run: the driver keeps it across re-runs of the same analysis. */
-  constructor(source: ByteSource, base: number, size: number, memos: Map<string, unknown> = new Map()) {
+  /**
+   * `memos` outlives a run: the re-running driver keeps it across re-runs of the same analysis.
+   * Without it (bytes in memory, a synchronous reader) the parser runs once and `memo` computes.
+   */
+  constructor(source: ByteSource, base: number, size: number, memos?: Map<string, unknown>) {
     this.source = source;
     this.base = base;
     this.size = size;
@@ -54,17 +63,22 @@ export class FileWindow {
   }
 
   /**
-   * The result of a parsing stage, computed once per analysis. When a later stage needs bytes
-   * that are not fetched yet, the re-run resumes here instead of parsing everything again. A
-   * stage that throws (for bytes, or an error) is not remembered. Results must not be mutated.
+   * The result of a parsing stage, computed once per run of the parser and, under the
+   * re-running driver, once per analysis: when a later stage needs bytes that are not fetched
+   * yet, the re-run resumes here instead of parsing everything again. A stage that throws (for
+   * bytes, or an error) is not remembered. Results must not be mutated. A parser that asks for
+   * a stage more than once per run keeps the result itself.
    */
   memo<T>(stage: string, compute: () => T): T {
+    const memos = this.memos;
+    // Nothing re-runs: a Map per file and three lookups per stage would buy nothing.
+    if (memos === undefined) return compute();
     // The whole file (base 0) keys stages by name alone: no string built per call.
     const key = this.base === 0 ? stage : `${this.base}:${stage}`;
-    const known = this.memos.get(key);
-    if (known !== undefined || this.memos.has(key)) return known as T;
+    const known = memos.get(key);
+    if (known !== undefined || memos.has(key)) return known as T;
     const value = compute();
-    this.memos.set(key, value);
+    memos.set(key, value);
     return value;
   }
 
@@ -107,12 +121,13 @@ export class FileWindow {
 
   /**
    * Says which ranges the parser is about to read, so that a reader fetches them in one round
-   * instead of one re-run each. Ranges outside the window are left for `read` to report.
+   * instead of a round (and, under the re-running driver, a re-run) each. Ranges outside the
+   * window are left for `read` to report.
    */
   prefetch(wanted: PrefetchRanges | (() => PrefetchRanges)): void {
     if (this.source.complete) return;
-    const missing = this.#missing(wanted);
-    if (missing.length > 0) throw new NeedBytes(missing);
+    const missing = this.missing(wanted);
+    if (missing.length > 0) this.source.need(missing);
   }
 
   /**
@@ -123,11 +138,12 @@ export class FileWindow {
    */
   prefetchLater(wanted: PrefetchRanges | (() => PrefetchRanges)): void {
     if (this.source.complete || this.source.defer === undefined) return;
-    const missing = this.#missing(wanted);
+    const missing = this.missing(wanted);
     if (missing.length > 0) this.source.defer(missing);
   }
 
-  #missing(wanted: PrefetchRanges | (() => PrefetchRanges)): Range[] {
+  // TypeScript's `private`, not `#`: a `#` method pays a brand check per call in the interpreter.
+  private missing(wanted: PrefetchRanges | (() => PrefetchRanges)): Range[] {
     // A function is called only here, so bytes in memory never pay for working the ranges out.
     const ranges = typeof wanted === "function" ? wanted() : wanted;
     const missing: Range[] = [];
@@ -137,7 +153,14 @@ export class FileWindow {
       if (range === undefined) continue;
       const offset = range[0];
       const length = range[1];
-      if (length > 0 && this.contains(offset, length) && !this.source.has(this.base + offset, length)) {
+      // `contains`, inline (see `read`).
+      if (
+        length > 0 &&
+        offset >= 0 &&
+        offset + length <= this.size &&
+        offset % 1 === 0 &&
+        !this.source.has(this.base + offset, length)
+      ) {
         missing.push({ offset: this.base + offset, length });
       }
     }

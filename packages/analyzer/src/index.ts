@@ -15,8 +15,9 @@ export type {
   PluginFileType,
   PluginKind,
 } from "./descriptor-info.ts";
-export type { RandomAccessReader, SyncRandomAccessReader } from "./drive.ts";
+export type { RandomAccessReader } from "./drive.ts";
 export type { AnalyzeErrorKind } from "./errors.ts";
 export { AnalyzeError } from "./errors.ts";
 export { CONNECTOR_EXPORT_PREFIX, OS_EXPORT_PREFIX } from "./export-name.ts";
 export { isBinary } from "./magic.ts";
+export type { SyncRandomAccessReader } from "./read-on-demand.ts";

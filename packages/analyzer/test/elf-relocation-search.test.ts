@@ -5,7 +5,7 @@
  * sorted entries were then put out of order (the loader does not care; the search must notice).
  */
 import { beforeAll, describe, expect, test } from "bun:test";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { requireTool } from "../../../tooling/testing/require-tool.ts";
@@ -14,8 +14,12 @@ import { runSync } from "../src/drive.ts";
 import { readDynamic } from "../src/elf-dynamic.ts";
 import { elfAddressMap, readElfHeader, readProgramHeaders } from "../src/elf-headers.ts";
 import { lookup, searchRelocations, walkRelocations } from "../src/elf-relocation-search.ts";
-import { dynamicRelocationTables, type Relocation, slotsOf } from "../src/elf-relocations.ts";
+import { dynamicRelocationTables, type Relocation, type RelocationTable, slotsOf } from "../src/elf-relocations.ts";
+import type { FileWindow } from "../src/file-window.ts";
 import { analyzeFile, parseDescriptors } from "../src/index.ts";
+import { parseAny } from "../src/parse.ts";
+import { runBlocking } from "../src/read-on-demand.ts";
+import { loggingReader } from "./support/logging-reader.ts";
 import { Random } from "./support/random.ts";
 import { buildRealisticPlugin, expectedDescriptor, type RealisticPlugin } from "./support/realistic-plugin.ts";
 
@@ -23,15 +27,18 @@ const gcc = requireTool("gcc", "gcc").available;
 const readelf = requireTool("readelf", "binutils").available;
 const lld = requireTool("clang-16", "clang-16").available && requireTool("ld.lld-16", "lld-16").available;
 
-type Disorder = "shuffled" | "swapped";
+type Disorder = "shuffled" | "swapped" | "skewed";
 
 interface Case {
   plugin: RealisticPlugin;
   available: boolean;
   /** Puts the file's sorted relative entries out of order after the build. */
   disorder?: Disorder;
-  /** What the search must do: read a small part of the table, read a (small) RELR table whole, or notice and walk it whole. */
-  expect: "search" | "relr" | "walk";
+  /**
+   * What the search must do: read a small part of the table, the same in more rounds (addresses
+   * that interpolate badly), read a (small) RELR table whole, or notice and walk it whole.
+   */
+  expect: "search" | "rounds" | "relr" | "walk";
 }
 
 const size = { textBytes: 256 * 1024, rodataBytes: 256 * 1024, pointers: 20_000 };
@@ -57,6 +64,12 @@ const CASES: Case[] = [
     available: lld,
     disorder: "swapped",
     expect: "walk",
+  },
+  {
+    plugin: { id: "gcc_skewed", toolchain: "gcc", bits: 64, ...size },
+    available: gcc,
+    disorder: "skewed",
+    expect: "rounds",
   },
 ];
 
@@ -103,6 +116,7 @@ function disorder(bytes: Uint8Array, how: Disorder, descriptorSlot: number): Uin
     out.set(first, table.offset + b * table.entrySize);
   };
   const count = table.relativeCount;
+  if (how === "skewed") return skewed(out, header.wide, table, descriptorSlot);
   if (how === "shuffled") {
     const random = new Random(0x5e7);
     for (let index = count - 1; index > 0; index -= 1) swap(index, random.below(index + 1));
@@ -120,6 +134,37 @@ function disorder(bytes: Uint8Array, how: Disorder, descriptorSlot: number): Uin
   while (at < count && target(at) !== descriptorSlot) at += 1;
   if (at === count) throw new Error("the descriptor's name pointer has no relative relocation");
   swap(at, Math.floor(count / 2));
+  return out;
+}
+
+/**
+ * Still sorted, but every other relative entry below the descriptor's slot moves to the top, two
+ * bytes past one of the highest entries (an address no other entry and no probe uses): the
+ * descriptor's entry then sits far below where interpolating between the addresses puts it, and
+ * the search takes several rounds.
+ */
+function skewed(out: Uint8Array, wide: boolean, table: RelocationTable, descriptorSlot: number): Uint8Array {
+  const view = new DataView(out.buffer);
+  const word = wide ? 8 : 4;
+  const at = (index: number) => table.offset + index * table.entrySize;
+  const target = (index: number) =>
+    wide ? Number(view.getBigUint64(at(index), true)) : view.getUint32(at(index), true);
+  const setTarget = (index: number, value: number) =>
+    wide ? view.setBigUint64(at(index), BigInt(value), true) : view.setUint32(at(index), value, true);
+  const count = table.relativeCount;
+  let moved = 0;
+  for (let index = 0; index < count && target(index) < descriptorSlot - 8 * word; index += 2) {
+    const above = target(count - 1 - moved);
+    if (above <= descriptorSlot + 8 * word) break;
+    setTarget(index, above + 2);
+    moved += 1;
+  }
+  if (moved < 1000) throw new Error(`only ${moved} entries could move above the descriptor`);
+  const entries = Array.from({ length: count }, (_, index) => out.slice(at(index), at(index + 1)));
+  const targetOf = (entry: Uint8Array) =>
+    wide ? Number(new DataView(entry.buffer).getBigUint64(0, true)) : new DataView(entry.buffer).getUint32(0, true);
+  entries.sort((a, b) => targetOf(a) - targetOf(b));
+  for (const [index, entry] of entries.entries()) out.set(entry, at(index));
   return out;
 }
 
@@ -166,7 +211,14 @@ beforeAll(() => {
     const pointerAt = plugin.bits === 64 ? 0x18 : 0x10; // the name's pointer field
     const nameSlot = descriptorAddress(path, expectedDescriptor(plugin).export_name) + pointerAt;
     const bytes = new Uint8Array(readFileSync(path));
-    built.set(plugin.id, { path, bytes: how ? disorder(bytes, how, nameSlot) : bytes, nameSlot });
+    if (how === undefined) {
+      built.set(plugin.id, { path, bytes, nameSlot });
+      continue;
+    }
+    // Written out, so that readelf lists the entries the tests read.
+    const disordered = join(directory, `${plugin.id}-${how}.so`);
+    writeFileSync(disordered, disorder(bytes, how, nameSlot));
+    built.set(plugin.id, { path: disordered, bytes: new Uint8Array(readFileSync(disordered)), nameSlot });
   }
 }, BUILD_HOOK_TIMEOUT);
 
@@ -196,7 +248,6 @@ for (const testCase of CASES) {
     test("finds what the full walk finds for relocated and unrelocated slots, and what readelf lists", () => {
       const { nameSlot } = file();
       const word = plugin.bits === 64 ? 8 : 4;
-      // readelf reads the file as built; the disordered copies hold the same entries.
       const listed = readelfRelocations(file().path).filter((_, index) => index % 41 === 0);
       const descriptorSlots = [nameSlot, nameSlot + 2 * word, nameSlot + 4 * word];
       const slots = [
@@ -216,6 +267,21 @@ for (const testCase of CASES) {
       for (const slot of fast.slice(0, descriptorSlots.length)) expect(slot).toBeDefined();
     });
 
+    test("a synchronous reader gets the same reads as a promised one, with one run of the parser", async () => {
+      const synchronous = loggingReader(file().bytes, (range) => range);
+      const promised = loggingReader(file().bytes, async (range) => range);
+      let runs = 0;
+      const counted = (window: FileWindow) => {
+        runs += 1;
+        return parseAny(window);
+      };
+      expect(runBlocking(counted, synchronous.reader)).toEqual([expectedDescriptor(plugin)]);
+      expect(await analyzeFile(promised.reader)).toEqual([expectedDescriptor(plugin)]);
+      expect(synchronous.reads).toEqual(promised.reads);
+      expect(synchronous.outside).toEqual([]);
+      expect(runs).toBe(1);
+    });
+
     if (testCase.expect === "search") {
       test("reads a small part of its relocation table, and falls back only for slots it did not find", async () => {
         const { tables } = tablesOf(file().bytes);
@@ -231,6 +297,16 @@ for (const testCase of CASES) {
         const { fast, fellBack } = relocationsOf(file().bytes, [unrelocated]);
         expect(fast).toEqual([undefined]);
         expect(fellBack).toBe(true);
+      });
+    } else if (testCase.expect === "rounds") {
+      test("searches in more rounds when addresses interpolate badly, still reading little of its table", async () => {
+        const { tables } = tablesOf(file().bytes);
+        const tableBytes = tables.reduce((sum, table) => sum + table.size, 0);
+        const reader = countingReader(file().bytes);
+        await analyzeFile(reader);
+        expect(reader.rounds).toBeGreaterThan(4);
+        expect(reader.bytesRead).toBeLessThan(tableBytes / 4);
+        expect(relocationsOf(file().bytes, [file().nameSlot]).fellBack).toBe(false);
       });
     } else if (testCase.expect === "relr") {
       test("reads its RELR table whole: a few KiB for 20,000 relocations, and no fall-back", async () => {

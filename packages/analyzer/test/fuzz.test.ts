@@ -9,18 +9,21 @@ import {
   AnalyzeError,
   analyzeByteOrder,
   analyzeFile,
+  analyzeFileSync,
   bytesReader,
   fileByteOrder,
   parseDescriptors,
 } from "../src/index.ts";
 import { builtFiles, type CorpusFile, fixtureFiles, memflowDylib } from "./support/corpus.ts";
+import { exactOutcome } from "./support/error-kind.ts";
+import { loggingReader } from "./support/logging-reader.ts";
 import { Random } from "./support/random.ts";
 
 const ITERATIONS = Number(process.env.MEMFLOW_TS_FUZZ_ITERATIONS ?? 20_000);
 const SEED = Number(process.env.MEMFLOW_TS_FUZZ_SEED ?? 0x6d656d66);
 /** A hang guard, not a performance check: healthy inputs take microseconds. */
 const PER_INPUT_LIMIT_MS = 1_000;
-/** Every this many inputs, also run the reader path and compare it with the in-memory one. */
+/** Every this many inputs, also run the reader paths and compare them with the in-memory one. */
 const READER_EVERY = 16;
 
 const INTERESTING = [
@@ -143,6 +146,15 @@ test(`${ITERATIONS} mutated inputs return or throw AnalyzeError, promptly`, asyn
     if (iteration % READER_EVERY === 0) {
       expect(await settled(() => analyzeFile(bytesReader(input)))).toBe(result);
       expect(await settled(() => analyzeByteOrder(bytesReader(input)))).toBe(order);
+      // The synchronous reader's driver reads on demand, the promised one re-runs: the same
+      // answer or error (offset and message too), from the same reads, none outside the file.
+      const synchronous = loggingReader(input, (range) => range);
+      const promised = loggingReader(input, async (range) => range);
+      const inMemory = exactOutcome(() => parseDescriptors(input));
+      expect(exactOutcome(() => analyzeFileSync(synchronous.reader))).toBe(inMemory);
+      await analyzeFile(promised.reader).catch(() => undefined);
+      expect(synchronous.reads).toEqual(promised.reads);
+      expect(synchronous.outside).toEqual([]);
     }
   }
   // Most mutations must still reach the parsers' later stages, or the fuzzer tests little.

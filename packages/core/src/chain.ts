@@ -22,13 +22,15 @@ function splitStep(input: string): [string, string] {
 
 /** `BuildStep::new_connector`: fails only on bad middleware arguments. */
 export function connectorStep(input: string): BuildStep {
-  const [name, rest] = splitStep(input);
-  return { kind: "connector", name, args: rest === "" ? undefined : parseConnectorArgs(rest) };
+  const step = splitStep(input);
+  const rest = step[1];
+  return { kind: "connector", name: step[0], args: rest === "" ? undefined : parseConnectorArgs(rest) };
 }
 
 export function osStep(input: string): BuildStep {
-  const [name, rest] = splitStep(input);
-  return { kind: "os", name, args: rest === "" ? undefined : parseOsArgs(rest) };
+  const step = splitStep(input);
+  const rest = step[1];
+  return { kind: "os", name: step[0], args: rest === "" ? undefined : parseOsArgs(rest) };
 }
 
 /**
@@ -39,19 +41,34 @@ export function chainPlugins(
   connectors: readonly PositionedValue[],
   osLayers: readonly PositionedValue[],
 ): WantedPlugin[] {
-  return [
-    ...connectors.map(([, value]) => ({ kind: "connector" as const, name: splitStep(value)[0] })),
-    ...osLayers.map(([, value]) => ({ kind: "os" as const, name: splitStep(value)[0] })),
-  ];
+  // Loops, no map, spread or destructuring (each an iterating builtin compiled on its first call):
+  // every chain command runs this and orderedSteps once, cold (decision 0007).
+  const wanted: WantedPlugin[] = [];
+  for (let index = 0; index < connectors.length; index += 1)
+    wanted.push({ kind: "connector", name: splitStep((connectors[index] as PositionedValue)[1])[0] });
+  for (let index = 0; index < osLayers.length; index += 1)
+    wanted.push({ kind: "os", name: splitStep((osLayers[index] as PositionedValue)[1])[0] });
+  return wanted;
 }
 
 function orderedSteps(connectors: readonly PositionedValue[], osLayers: readonly PositionedValue[]): BuildStep[] {
-  const steps = [
-    ...connectors.map(([position, value]) => ({ position, step: connectorStep(value) })),
-    ...osLayers.map(([position, value]) => ({ position, step: osStep(value) })),
-  ];
-  // Array.prototype.sort is stable, like Rust's sort_by.
-  steps.sort((a, b) => a.position - b.position);
+  const steps: { position: number; step: BuildStep }[] = [];
+  for (let index = 0; index < connectors.length; index += 1) {
+    const value = connectors[index] as PositionedValue;
+    steps.push({ position: value[0], step: connectorStep(value[1]) });
+  }
+  for (let index = 0; index < osLayers.length; index += 1) {
+    const value = osLayers[index] as PositionedValue;
+    steps.push({ position: value[0], step: osStep(value[1]) });
+  }
+  // By position, stably (as Rust's sort_by): an insertion sort, as a chain has a few steps.
+  for (let index = 1; index < steps.length; index += 1) {
+    const moving = steps[index] as { position: number; step: BuildStep };
+    let at = index;
+    for (; at > 0 && (steps[at - 1] as { position: number }).position > moving.position; at -= 1)
+      steps[at] = steps[at - 1] as { position: number; step: BuildStep };
+    steps[at] = moving;
+  }
   for (let index = 1; index < steps.length; index += 1) {
     if (steps[index - 1]?.step.kind === steps[index]?.step.kind) {
       throw new MemflowError(
@@ -61,12 +78,14 @@ function orderedSteps(connectors: readonly PositionedValue[], osLayers: readonly
       );
     }
   }
-  return steps.map(({ step }) => step);
+  const ordered = new Array<BuildStep>(steps.length);
+  for (let index = 0; index < steps.length; index += 1) ordered[index] = (steps[index] as { step: BuildStep }).step;
+  return ordered;
 }
 
 /** The steps, when the last is of `kind`; memflow's configuration error otherwise. */
 function endingWith(kind: BuildStep["kind"], steps: readonly BuildStep[]): readonly BuildStep[] {
-  if (steps.at(-1)?.kind !== kind) {
+  if (steps[steps.length - 1]?.kind !== kind) {
     throw new MemflowError(
       "Other",
       "ArgValidation",

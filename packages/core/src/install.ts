@@ -6,7 +6,11 @@
  * that tools which only read plugin folders do not load it (decision 0007).
  */
 
-export { ABI_HEADER_SOURCES } from "./plugin-files/abi-header-sources.ts";
+export {
+  ABI_HEADER_FILES,
+  ABI_HEADER_SOURCES,
+  ABI_INCLUDE_DIRECTORY,
+} from "./plugin-files/abi-header-sources.ts";
 export {
   createFileDurably,
   type DurableWriteOptions,
@@ -16,8 +20,6 @@ export {
 } from "./plugin-files/durable-file.ts";
 export { type InstalledPlugin, type InstallPluginOptions, installPlugin } from "./plugin-files/install-plugin.ts";
 export {
-  ABI_HEADER_FILES,
-  ABI_INCLUDE_DIRECTORY,
   type CompilerChoice,
   compilerVersion,
   type FindCompilerOptions,

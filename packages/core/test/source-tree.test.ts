@@ -6,7 +6,8 @@ import { afterAll, expect, test } from "bun:test";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, dirname, join } from "node:path";
-import { SHIM_INCLUDE_FOLDER, SHIM_SOURCE, SHIM_SOURCES } from "../src/ffi/shim-sources.ts";
+import { SHIM_SOURCE_FILES, shimSourcesKeyOnDisk } from "../src/ffi/shim-source-files.ts";
+import { SHIM_INCLUDE_FOLDER, SHIM_SOURCE, SHIM_SOURCES, shimSourcesKey } from "../src/ffi/shim-sources.ts";
 import { ABI_HEADER_SOURCES } from "../src/plugin-files/abi-header-sources.ts";
 import { materialiseSourceTree, sourceTreeKey } from "../src/plugin-files/source-tree.ts";
 
@@ -42,6 +43,13 @@ test("the shim's tree holds exactly shim.c and the files it includes, as they ar
   );
   expect(Object.keys(SHIM_SOURCES).sort()).toEqual(Object.keys(expected).sort());
   for (const [path, text] of Object.entries(expected)) expect(SHIM_SOURCES[path]).toBe(text);
+});
+
+test("the shim's files by path are its tree, so the digest from sources is the executable's", () => {
+  expect(Object.keys(SHIM_SOURCE_FILES).sort()).toEqual(Object.keys(SHIM_SOURCES).sort());
+  for (const [path, file] of Object.entries(SHIM_SOURCE_FILES))
+    expect(readFileSync(join(FFI_FOLDER, file), "utf8")).toBe(SHIM_SOURCES[path] as string);
+  expect(shimSourcesKeyOnDisk()).toBe(shimSourcesKey());
 });
 
 test("the ABI header's list names every header in native/", () => {

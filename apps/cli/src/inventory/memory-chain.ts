@@ -72,7 +72,10 @@ export interface OpenMemory {
 }
 
 function lastPosition(values: readonly PositionedValue[]): number {
-  return values.reduce((last, [position]) => Math.max(last, position), -1);
+  // A loop, not reduce: a chain command runs this once, cold (decision 0007).
+  let last = -1;
+  for (let index = 0; index < values.length; index += 1) last = Math.max(last, (values[index] as PositionedValue)[0]);
+  return last;
 }
 
 /** A usage error unless the chain names at least one plugin. */

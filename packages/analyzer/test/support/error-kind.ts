@@ -1,4 +1,4 @@
-/** What a call did, for tests: the kind of the AnalyzeError it threw, or "no error". */
+/** What a call did, for tests: the kind of the AnalyzeError it threw, or all it gave. */
 import { AnalyzeError } from "../../src/index.ts";
 
 export function errorKind(run: () => unknown): string {
@@ -9,4 +9,14 @@ export function errorKind(run: () => unknown): string {
     throw error;
   }
   return "no error";
+}
+
+/** Its result as JSON, or its AnalyzeError's kind, offset and message: for comparing two paths exactly. */
+export function exactOutcome(run: () => unknown): string {
+  try {
+    return JSON.stringify(run());
+  } catch (error) {
+    if (!(error instanceof AnalyzeError)) throw error;
+    return `${error.kind} at ${error.offset}: ${error.message}`;
+  }
 }

@@ -32,12 +32,15 @@ export class Args {
    */
   static parse(text: string): Args {
     const entries: ArgEntry[] = [];
-    splitStrArgs(text, ",").forEach((entry, index) => {
+    // Plain loops, no destructuring: a command parses its chain's arguments once, cold, where each
+    // builtin (forEach, findIndex, an array's iterator) is compiled on its first call (decision 0007).
+    const parts = splitStrArgs(text, ",");
+    for (let index = 0; index < parts.length; index += 1) {
+      const entry = parts[index] as string;
       const pair = splitStrArgs(entry, "=");
-      const [key, value] = pair;
-      if (pair.length === 2 && key !== undefined && value !== undefined) upsert(entries, key, value);
+      if (pair.length === 2) upsert(entries, pair[0] as string, pair[1] as string);
       else if (index === 0 && entry !== "") upsert(entries, "default", entry);
-    });
+    }
     return new Args(entries);
   }
 
@@ -81,7 +84,11 @@ export class Args {
 }
 
 function upsert(entries: ArgEntry[], key: string, value: string): void {
-  const index = entries.findIndex((entry) => entry.key === key);
-  if (index >= 0) entries[index] = { key, value };
-  else entries.push({ key, value });
+  for (let index = 0; index < entries.length; index += 1) {
+    if (entries[index]?.key === key) {
+      entries[index] = { key, value };
+      return;
+    }
+  }
+  entries.push({ key, value });
 }

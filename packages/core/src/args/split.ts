@@ -21,9 +21,12 @@ export function splitStrArgs(input: string, splitChar: string): string[] {
   let quote: string | undefined;
   let previous = "\0";
   let start = 0;
-  // Iterate by code point, as Rust iterates chars.
+  // By code point, as Rust iterates chars; indexed, not `for…of` (a string iterator, compiled on
+  // its first call: a command splits its chain's arguments once, cold).
   let index = 0;
-  for (const char of input) {
+  while (index < input.length) {
+    const code = input.codePointAt(index) as number;
+    const char = code > 0xffff ? input.slice(index, index + 2) : (input[index] as string);
     if (QUOTES.includes(char) && previous !== "\\") {
       if (quote === char) quote = undefined;
       else if (quote === undefined) quote = char;
@@ -36,7 +39,8 @@ export function splitStrArgs(input: string, splitChar: string): string[] {
     index += char.length;
   }
   parts.push(input.slice(start));
-  return parts.map(stripEnclosingQuotes);
+  for (let at = 0; at < parts.length; at += 1) parts[at] = stripEnclosingQuotes(parts[at] as string);
+  return parts;
 }
 
 function stripEnclosingQuotes(part: string): string {

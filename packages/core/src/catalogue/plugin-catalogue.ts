@@ -13,11 +13,11 @@ import { MemflowError } from "../error.ts";
 import { parsePluginName, tagMatches } from "../plugin-files/plugin-name.ts";
 import { pluginNameOfFile, pluginSearchPaths } from "../plugin-files/plugin-paths.ts";
 import { type Host, hostFor, hostPlatform, pluginExtension } from "../plugin-files/plugin-target.ts";
-import type { DescriptorCache } from "./descriptor-cache.ts";
+import { type DescriptorCache, descriptorCacheKey } from "./descriptor-cache.ts";
 import { newestFirst } from "./newest-first.ts";
 import type { PluginEntry, PluginMatch, RejectedPlugin, SearchedDirectory } from "./plugin-entry.ts";
 import { type KnownAboutFile, type ReadContext, readPluginFile, realPathOf } from "./read-plugin-file.ts";
-import { canPassOver, type WantedName, type WantedPlugin, wantedNames } from "./wanted-plugins.ts";
+import { canPassOver, holdsNoneWanted, type WantedName, type WantedPlugin, wantedNames } from "./wanted-plugins.ts";
 
 export interface CatalogueOptions {
   /** The platform and architecture plugins must be built for (default: this process's). */
@@ -46,14 +46,8 @@ function defaultHome(): string {
   return (require("node:os") as typeof import("node:os")).homedir();
 }
 
-/**
- * The file's stats when it is a regular file, not a symbolic link (then its lstat is its stat,
- * and the one stat a plugin file needs); undefined otherwise, or when it cannot be stat'ed.
- */
-function regularFileStats(path: string): BigIntStats | undefined {
-  const stats = lstatSync(path, { bigint: true, throwIfNoEntry: false });
-  return stats?.isFile() ? stats : undefined;
-}
+/** A listed file's lstat: exact times for the cache key, and undefined when it is gone. Made once. */
+const LSTAT_OPTIONS = { bigint: true, throwIfNoEntry: false } as const;
 
 /** What `join(folder, name)` puts before a plain file name: the joined folder and its separator ("" for "."). */
 function folderPrefix(folder: string): string {
@@ -158,16 +152,25 @@ export class PluginCatalogue {
     // joined folder's prefix plus the name: one native join per folder instead of two per file.
     const prefix = folderPrefix(directory);
     const realPrefix = realDirectory === undefined ? undefined : folderPrefix(realDirectory);
+    // With wanted names, a regular file is passed over right here (wanted-plugins.ts): its key
+    // made and its descriptors looked up in this loop, with no call a file but the lstat, the
+    // key and the cache's. A scan runs this cold for every file of the folder (decision 0007).
+    const wanted = this.#wantedNames;
+    const cache = wanted === undefined ? undefined : this.#descriptorCache;
     for (const name of names) {
       if (!name.endsWith(extension)) continue;
       const path = prefix + name;
-      const stats = realPrefix === undefined ? undefined : regularFileStats(path);
+      // A regular file's lstat is its stat: the one stat a plugin file needs. Anything else
+      // (a link, a folder, a file gone) is stat'ed again when it is read, which says what it is.
+      let stats = realPrefix === undefined ? undefined : lstatSync(path, LSTAT_OPTIONS);
+      if (stats !== undefined && !stats.isFile()) stats = undefined;
+      const realPath = stats === undefined || realPrefix === undefined ? undefined : realPrefix + name;
+      const known: KnownAboutFile = { realPath, stats, listing: listed };
       try {
-        this.#addRecording(path, {
-          realPath: stats === undefined || realPrefix === undefined ? undefined : realPrefix + name,
-          stats,
-          listing: listed,
-        });
+        if (realPath === undefined || cache === undefined || wanted === undefined) this.#addRecording(path, known);
+        else if (holdsNoneWanted(cache.get(descriptorCacheKey(realPath, stats as BigIntStats)), wanted))
+          this.#passedOver.push({ path, known });
+        else this.#add(path, known);
       } catch (error) {
         if (!(error instanceof MemflowError)) throw error;
       }
@@ -190,6 +193,11 @@ export class PluginCatalogue {
       this.#passedOver.push({ path, known });
       return;
     }
+    this.#add(path, known);
+  }
+
+  /** Reads the file into the catalogue (a file not passed over); see `#addRecording`. */
+  #add(path: string, known: KnownAboutFile): void {
     try {
       const realPath = known.realPath ?? realPathOf(path);
       const existing = this.#byRealPath.get(realPath);

@@ -24,7 +24,12 @@ export interface WantedName {
 
 /** The names `wanted` asks for, tags dropped; made once per scan, not once per file. */
 export function wantedNames(wanted: readonly WantedPlugin[]): WantedName[] {
-  return wanted.map(({ kind, name }) => ({ kind, name: parsePluginName(name).name }));
+  const names: WantedName[] = [];
+  for (let index = 0; index < wanted.length; index += 1) {
+    const { kind, name } = wanted[index] as WantedPlugin;
+    names.push({ kind, name: parsePluginName(name).name });
+  }
+  return names;
 }
 
 /**
@@ -50,7 +55,19 @@ export function canPassOver(
     }
     if (!stats.isFile()) return false;
   }
-  const descriptors = cache.get(descriptorCacheKey(realPath, stats));
+  return holdsNoneWanted(cache.get(descriptorCacheKey(realPath, stats)), wanted);
+}
+
+/**
+ * Whether a file whose cached descriptors are `descriptors` (undefined: the cache does not know
+ * its current contents) can be passed over: they are known and none is a wanted plugin. The
+ * rule of `canPassOver`, for a caller that has made the file's cache key itself (a folder's scan,
+ * which runs it cold for every file).
+ */
+export function holdsNoneWanted(
+  descriptors: readonly PluginDescriptorInfo[] | undefined,
+  wanted: readonly WantedName[],
+): boolean {
   if (descriptors === undefined) return false;
   for (let index = 0; index < descriptors.length; index += 1) {
     const descriptor = descriptors[index] as PluginDescriptorInfo;

@@ -51,12 +51,16 @@ export const CONTAINER = { SIZE: 40 } as const;
  * ones, each group alphabetical (cglue's order), then the container.
  */
 function traitGroup<const Slot extends string>(...slots: Slot[]) {
-  const vtables = Object.fromEntries(slots.map((slot, index) => [`VTBL_${slot}`, index * 8]));
+  // A plain loop: these are laid out when a command first loads the plugin host, where map and
+  // fromEntries would be compiled for six small tables (decision 0007).
+  const group: Record<string, number> = {};
+  for (let index = 0; index < slots.length; index += 1) group[`VTBL_${slots[index]}`] = index * 8;
   const container = slots.length * 8;
-  return {
-    ...(vtables as { readonly [S in Slot as `VTBL_${S}`]: number }),
-    CONTAINER: container,
-    SIZE: container + CONTAINER.SIZE,
+  group.CONTAINER = container;
+  group.SIZE = container + CONTAINER.SIZE;
+  return group as { readonly [S in Slot as `VTBL_${S}`]: number } & {
+    readonly CONTAINER: number;
+    readonly SIZE: number;
   };
 }
 

@@ -4,7 +4,7 @@
  * (the plugin copies what it keeps).
  */
 import { ptr } from "bun:ffi";
-import type { Args } from "../args/args.ts";
+import type { ArgEntry, Args } from "../args/args.ts";
 import type { ConnectorArgs, OsArgs } from "../args/connector-args.ts";
 import { MemflowError } from "../error.ts";
 import { ARG_ENTRY, CONNECTOR_ARGS, OS_ARGS } from "./layouts.ts";
@@ -15,11 +15,14 @@ export interface MarshalledArgs {
   readonly keepAlive: unknown[];
 }
 
+/** UTF-8, as Buffer.from would write it; an encoder's first use costs a third of Buffer.from's. */
+const utf8 = new TextEncoder();
+
 function cString(text: string, what: string, keepAlive: unknown[]): number {
   if (text.includes("\0")) {
     throw new MemflowError("Args", "InvalidArgument", `${what} ${JSON.stringify(text)} contains a NUL character`);
   }
-  const bytes = Buffer.from(`${text}\0`, "utf8");
+  const bytes = utf8.encode(`${text}\0`);
   keepAlive.push(bytes);
   return ptr(bytes);
 }
@@ -33,10 +36,11 @@ function writeCommon(view: DataView, target: string | undefined, args: Args, kee
   const entries = args.entries();
   if (entries.length > 0) {
     const table = new BigUint64Array(entries.length * (ARG_ENTRY.SIZE / 8));
-    entries.forEach(({ key, value }, index) => {
+    for (let index = 0; index < entries.length; index += 1) {
+      const { key, value } = entries[index] as ArgEntry;
       table[index * 2] = BigInt(cString(key, "argument name", keepAlive));
       table[index * 2 + 1] = BigInt(cString(value, `argument ${key}`, keepAlive));
-    });
+    }
     keepAlive.push(table);
     view.setBigUint64(CONNECTOR_ARGS.ARGS_DATA, BigInt(ptr(table)), true);
   }

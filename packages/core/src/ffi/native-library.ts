@@ -32,6 +32,8 @@ export interface LayoutProbe {
 }
 
 const utf8 = new TextDecoder("utf-8", { fatal: true });
+/** C strings (a path, an export name), UTF-8 as Buffer.from writes them: no Buffer on a chain's way (marshal-args.ts). */
+const toUtf8 = new TextEncoder();
 
 function slice(address: Pointer, length: number, what: string, path: string): string {
   if (length === 0) return "";
@@ -61,7 +63,7 @@ export class NativeLibrary {
   static open(path: string): NativeLibrary {
     const shim = nativeShim();
     const error = new Uint8Array(512);
-    const opened = shim.mf_open(Buffer.from(`${path}\0`), error, error.length);
+    const opened = shim.mf_open(toUtf8.encode(`${path}\0`), error, error.length);
     const handle = opened === null || opened === 0 ? null : (Number(opened) as Pointer);
     if (handle === null) {
       const end = error.indexOf(0);
@@ -78,7 +80,7 @@ export class NativeLibrary {
   descriptor(exportName: string, kind: PluginKind): NativeDescriptor {
     const cached = this.#descriptors.get(exportName);
     if (cached) return cached;
-    const symbol = nativeShim().mf_symbol(this.#handle, Buffer.from(`${exportName}\0`));
+    const symbol = nativeShim().mf_symbol(this.#handle, toUtf8.encode(`${exportName}\0`));
     const address = symbol === null || symbol === 0 ? null : (Number(symbol) as Pointer);
     if (address === null) {
       throw new MemflowError("Inventory", "MemflowExportsNotFound", `${this.path} does not export ${exportName}`);

@@ -1,8 +1,9 @@
 /// <reference path="../plugin-files/c-text.d.ts" />
 /**
  * What the shim is compiled from, as text (source-tree.ts): shim.c, every header it includes from
- * beside it, and the ABI headers under `include/`. The one list of the shim's files; a test
- * checks it against shim.c's `#include "…"` lines.
+ * beside it, and the ABI headers under `include/`. The list of the shim's files as modules; a test
+ * checks it against shim.c's `#include "…"` lines, and shim-source-files.ts (the same files by
+ * path, for the digest from sources) against it.
  */
 import { ABI_HEADER_SOURCES } from "../plugin-files/abi-header-sources.ts";
 import { type SourceTree, sourceTreeKey } from "../plugin-files/source-tree.ts";

@@ -11,7 +11,6 @@ import { join } from "node:path";
 import { MemflowError } from "../error.ts";
 import { cacheDirectory } from "../plugin-files/cache-directory.ts";
 import { compilerIdentity, findCompiler } from "../plugin-files/native-toolchain.ts";
-import { materialiseSourceTree } from "../plugin-files/source-tree.ts";
 
 /**
  * The shim's sources (140 KB of text), loaded when first needed: to compile the shim, or, from
@@ -19,6 +18,12 @@ import { materialiseSourceTree } from "../plugin-files/source-tree.ts";
  * (loading them took about 0.4 ms in an executable that did only that).
  */
 const shimSources = () => require("./shim-sources.ts") as typeof import("./shim-sources.ts");
+
+/**
+ * Writing sources for a compiler, loaded with them: in an executable it shares a chunk with the
+ * ABI headers' text (43 KB), which a command that finds its cached shim never reads.
+ */
+const sourceTree = () => require("../plugin-files/source-tree.ts") as typeof import("../plugin-files/source-tree.ts");
 
 const SYMBOLS = {
   mf_open: { args: ["cstring", "ptr", "u64"], returns: "ptr" },
@@ -105,7 +110,7 @@ function writableCacheDirectory(): string {
 
 /** The shim's sources as files a compiler can read (they are embedded in a compiled executable). */
 function shimSourceFolder(): string {
-  return materialiseSourceTree(shimSources().SHIM_SOURCES, writableCacheDirectory());
+  return sourceTree().materialiseSourceTree(shimSources().SHIM_SOURCES, writableCacheDirectory());
 }
 
 /**
@@ -115,7 +120,11 @@ function shimSourceFolder(): string {
 declare const MEMFLOW_TS_SHIM_SOURCES_KEY: string | undefined;
 
 function sourcesKey(): string {
-  return typeof MEMFLOW_TS_SHIM_SOURCES_KEY === "string" ? MEMFLOW_TS_SHIM_SOURCES_KEY : shimSources().shimSourcesKey();
+  if (typeof MEMFLOW_TS_SHIM_SOURCES_KEY === "string") return MEMFLOW_TS_SHIM_SOURCES_KEY;
+  // From sources, the same digest of the files as they are on disk: loading the twenty texts as
+  // modules cost more than the rest of finding the cached shim (decision 0007).
+  const onDisk = require("./shim-source-files.ts") as typeof import("./shim-source-files.ts");
+  return onDisk.shimSourcesKeyOnDisk() ?? shimSources().shimSourcesKey();
 }
 
 /** The system compiler's build of the shim, compiled once per source, ABI header, compiler and Bun version. */

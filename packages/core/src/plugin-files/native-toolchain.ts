@@ -5,18 +5,10 @@
  * else `$CC`, `cc`, `gcc` or `clang` on PATH, else Bun's built-in TinyCC. TinyCC compiles into
  * memory only: enough for the plugin host's shim, not for a plugin library that must exist as a
  * file. memflow-abi.h is memflow 0.2's plugin ABI in C, shared by the shim, the SDK's
- * memflow-plugin.h and C test plugins; put its folder on the include path (`-I`).
+ * memflow-plugin.h and C test plugins; put its folder on the include path (`-I`,
+ * abi-header-sources.ts's ABI_INCLUDE_DIRECTORY).
  */
 import { realpathSync, statSync } from "node:fs";
-import { join } from "node:path";
-import { ABI_HEADER_SOURCES } from "./abi-header-sources.ts";
-
-export const ABI_INCLUDE_DIRECTORY = join(import.meta.dir, "..", "..", "native");
-
-/** The header's files (it includes its layout asserts): what a cache of compiled C depends on. */
-export const ABI_HEADER_FILES: readonly string[] = Object.keys(ABI_HEADER_SOURCES).map((name) =>
-  join(ABI_INCLUDE_DIRECTORY, name),
-);
 
 export type CompilerChoice = { readonly kind: "system"; readonly path: string } | { readonly kind: "tinycc" };
 
