@@ -4,12 +4,15 @@
  * reading every byte of every file: into one buffer allocated once (the baseline: the reads
  * alone), and with `readFileSync` (memflow's `fs::read` before it parses, allocating per file).
  *
- * Timed two ways, interleaved round by round over a warm page cache: as whole fresh processes
- * (`bun bench/scan-process.ts`, start-up and module loading included, as a CLI run pays them),
- * and inside one warmed-up process. Medians and minimums over the rounds; the ratios are the
- * baseline's time over the analyzer's.
+ * Timed three ways, interleaved round by round over a warm page cache: as whole fresh processes
+ * in the two forms a CLI runs in, `bun bench/scan-process.ts` from sources and the same script
+ * built into a single-file executable the way `memflow-ts` is built (minified bytecode:
+ * tooling/scripts/build-bin.ts), start-up and module loading included; and inside one warmed-up
+ * process. Both sides of a ratio run in the same form. Medians and minimums over the rounds; the
+ * ratios are the baseline's time over the analyzer's.
  */
-import { readFileSync, writeFileSync } from "node:fs";
+import { readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import {
   formatBytes,
@@ -19,6 +22,7 @@ import {
   printTable,
   type RoundStats,
 } from "../../../tooling/bench/measure.ts";
+import { compileModules, hostBinTarget } from "../../../tooling/scripts/build-bin.ts";
 import { analyzeFileSync as analyzePathSync, openFileReader } from "../src/fs.ts";
 import { analyzeFileSync, parseDescriptors } from "../src/index.ts";
 import { readEveryByteInto } from "./read-every-byte.ts";
@@ -82,29 +86,52 @@ const readAllInto = () => {
 
 const listing = join(corpus.directory, "listing.txt");
 writeFileSync(listing, `${paths.join("\n")}\n`);
+
+/** The two forms a fresh process runs in: from sources, and built as the CLI's executable is. */
+type Form = "sources" | "executable";
+const sourcesCommand = [process.execPath, join(import.meta.dir, "scan-process.ts")];
+const target = hostBinTarget();
+let executableCommand: string[] | undefined;
+if (target === undefined) {
+  console.log(`skipped: the executable (no Bun target for ${process.platform}-${process.arch})`);
+} else {
+  const outfile = join(tmpdir(), `memflow-ts-scan-process-${process.pid}`);
+  // Imported, not named as an import: the package declares no side effects, so a bare import
+  // would be left out of the bundle.
+  const script = JSON.stringify(join(import.meta.dir, "scan-process.ts"));
+  await compileModules({ main: `await import(${script});\n` }, target, outfile);
+  executableCommand = [outfile];
+  process.on("exit", () => rmSync(outfile, { force: true }));
+}
+
+type Mode = "analyze" | "read" | "read-into" | "start";
 const fresh: Record<string, Measured> = {};
-const analyzePhases: { readyMs: number; workMs: number; cpuMs: number }[] = [];
-const freshProcess = (mode: "analyze" | "read" | "read-into" | "start") => () => {
-  const run = Bun.spawnSync([process.execPath, join(import.meta.dir, "scan-process.ts"), mode, listing], {
-    stdout: "pipe",
-    stderr: "pipe",
-  });
-  if (run.exitCode !== 0) throw new Error(`scan-process ${mode} failed:\n${run.stderr.toString()}`);
+const analyzePhases: Record<Form, { readyMs: number; workMs: number; cpuMs: number }[]> = {
+  sources: [],
+  executable: [],
+};
+const freshProcess = (form: Form, command: readonly string[], mode: Mode) => () => {
+  const run = Bun.spawnSync([...command, mode, listing], { stdout: "pipe", stderr: "pipe" });
+  if (run.exitCode !== 0) throw new Error(`scan-process ${mode} (${form}) failed:\n${run.stderr.toString()}`);
   const measured = JSON.parse(run.stdout.toString()) as Measured;
   fresh[mode] = measured;
   if (mode === "analyze") {
-    analyzePhases.push({
+    analyzePhases[form].push({
       readyMs: measured.readyMs ?? 0,
       workMs: (measured.doneMs ?? 0) - (measured.readyMs ?? 0),
       cpuMs: measured.cpuMs ?? 0,
     });
   }
 };
-
-const [freshAnalyze, freshRead, freshReadInto, freshStart] = await interleavedRounds(
-  [freshProcess("analyze"), freshProcess("read"), freshProcess("read-into"), freshProcess("start")],
+const MODES: readonly Mode[] = ["analyze", "read", "read-into", "start"];
+const forms: [Form, readonly string[]][] = [["sources", sourcesCommand]];
+if (executableCommand !== undefined) forms.push(["executable", executableCommand]);
+const freshStats = await interleavedRounds(
+  forms.flatMap(([form, command]) => MODES.map((mode) => freshProcess(form, command, mode))),
   ROUNDS,
 );
+const [freshAnalyze, freshRead, freshReadInto, freshStart] = freshStats;
+const [binAnalyze, binRead, binReadInto, binStart] = freshStats.slice(MODES.length);
 const [warmAnalyze, warmRead, warmReadInto] = await interleavedRounds([analyzeAll, readAll, readAllInto], ROUNDS);
 
 const files = paths.length;
@@ -130,6 +157,14 @@ printTable(
     row("fresh process: baseline, read every byte into one buffer", freshReadInto, fresh["read-into"]),
     row("fresh process: analyzeFileSync(reader)", freshAnalyze, fresh.analyze),
     row("fresh process: start-up only (all pay it)", freshStart, undefined),
+    ...(executableCommand === undefined
+      ? []
+      : [
+          row("fresh executable: read every byte (readFileSync)", binRead, fresh.read),
+          row("fresh executable: baseline, read every byte into one buffer", binReadInto, fresh["read-into"]),
+          row("fresh executable: analyzeFileSync(reader)", binAnalyze, fresh.analyze),
+          row("fresh executable: start-up only (all pay it)", binStart, undefined),
+        ]),
     row("in process: read every byte (readFileSync)", warmRead, undefined),
     row("in process: baseline, read every byte into one buffer", warmReadInto, undefined),
     row("in process: analyzeFileSync(reader)", warmAnalyze, inProcess),
@@ -137,16 +172,23 @@ printTable(
 );
 console.log(
   `\nagainst the baseline (every byte into one buffer): fresh process ${ratio(freshReadInto, freshAnalyze)} faster, ` +
+    (executableCommand === undefined ? "" : `fresh executable ${ratio(binReadInto, binAnalyze)}, `) +
     `in process ${ratio(warmReadInto, warmAnalyze)}; against readFileSync: fresh process ` +
-    `${ratio(freshRead, freshAnalyze)}, in process ${ratio(warmRead, warmAnalyze)}`,
+    `${ratio(freshRead, freshAnalyze)}, ` +
+    (executableCommand === undefined ? "" : `fresh executable ${ratio(binRead, binAnalyze)}, `) +
+    `in process ${ratio(warmRead, warmAnalyze)}`,
 );
 
-console.log(
-  `fresh analyzeFileSync process, medians: ${formatDuration(median(analyzePhases.map((phase) => phase.readyMs)))} ` +
-    `to start and load the analyzer, ${formatDuration(median(analyzePhases.map((phase) => phase.workMs)))} analysing ` +
-    `using ${formatDuration(median(analyzePhases.map((phase) => phase.cpuMs)))} of CPU on all threads ` +
-    "(against a warm process: the difference is the JIT warming up and compiling)",
-);
+for (const [form] of forms) {
+  const phases = analyzePhases[form];
+  console.log(
+    `fresh analyzeFileSync ${form === "sources" ? "process" : "executable"}, medians: ` +
+      `${formatDuration(median(phases.map((phase) => phase.readyMs)))} to start and load the analyzer, ` +
+      `${formatDuration(median(phases.map((phase) => phase.workMs)))} analysing using ` +
+      `${formatDuration(median(phases.map((phase) => phase.cpuMs)))} of CPU on all threads ` +
+      "(against a warm process: the difference is the JIT warming up and compiling)",
+  );
+}
 
 console.log("\nper build (the first copy of each)\n");
 printTable(
