@@ -262,7 +262,8 @@ function forEachRelrSlot(
   uncertain: Set<number> | undefined,
 ): void {
   const word = header.wide ? 8 : 4;
-  const bitsPerEntry = word * 8 - 1;
+  // The bytes a bitmap covers: one word per bit but the lowest, which marks it a bitmap.
+  const span = (word * 8 - 1) * word;
   const lowest = slots.length > 0 ? (slots[0] as number) : Number.POSITIVE_INFINITY;
   const highest = slots.length > 0 ? (slots[slots.length - 1] as number) : Number.NEGATIVE_INFINITY;
   // One record serves every slot the table relocates: RELR entries carry nothing but the place.
@@ -286,19 +287,49 @@ function forEachRelrSlot(
       at += entrySize;
       continue;
     }
-    // A run of bitmaps. Only those that start at or below the highest slot can relocate one
-    // (each starts where the last ended); the rest are skipped, for the entry after the run is
-    // an address, which sets `next` anew.
+    // A run of bitmaps, each covering `span` bytes from where the last ended. Those that end at
+    // or below the lowest slot (in a plugin, about half) relocate none: they are only checked to
+    // be bitmaps (an address entry would end the run), and `next` moves past them at once.
+    const runStart = index;
+    const stopAt = Math.min(count, index + bitmapsBelow(next, span, lowest)) * entrySize;
+    at = skipBitmaps(bytes, at + lowByte, stopAt + lowByte, entrySize) - lowByte;
+    index = at / entrySize;
+    next += (index - runStart) * span;
+    // The rest of the run: only bitmaps that start at or below the highest slot can relocate
+    // one; those after are skipped, for the entry after the run is an address, which sets
+    // `next` anew.
     for (; index < count && next <= highest && ((bytes[at + lowByte] ?? 0) & 1) === 1; index += 1, at += entrySize) {
-      const end = next + bitsPerEntry * word;
+      const end = next + span;
       if (lowest < end) testBitmap(entries, at, header, next, end, slots, relocation, found, uncertain);
       next = end;
     }
-    while (index < count && ((bytes[at + lowByte] ?? 0) & 1) === 1) {
-      index += 1;
-      at += entrySize;
-    }
+    at = skipBitmaps(bytes, at + lowByte, count * entrySize + lowByte, entrySize) - lowByte;
+    index = at / entrySize;
   }
+}
+
+/**
+ * The kind byte of the first entry from `from` up to `end` that is not a bitmap, or `end`. Most
+ * of a table passes through here, so the loop keeps one position only: the index follows from it.
+ */
+function skipBitmaps(bytes: Uint8Array, from: number, end: number, entrySize: number): number {
+  let at = from;
+  while (at < end && ((bytes[at] as number) & 1) === 1) at += entrySize;
+  return at;
+}
+
+/**
+ * How many bitmaps of `span` bytes, the first covering from `next`, end at or below `lowest`:
+ * the largest `k` with `next + k * span <= lowest`. Worked out by division, then settled with
+ * comparisons that are exact below 2^53; above it (no slot of a real file) none are skipped, and
+ * the loop after this steps through them as before.
+ */
+function bitmapsBelow(next: number, span: number, lowest: number): number {
+  if (!(lowest - next >= span) || lowest > Number.MAX_SAFE_INTEGER) return 0;
+  let below = Math.floor((lowest - next) / span);
+  while (below > 0 && next + below * span > lowest) below -= 1;
+  while (next + (below + 1) * span <= lowest) below += 1;
+  return below;
 }
 
 /** Visits the slots in `[next, end)` whose bit is set in the RELR bitmap at byte `at`. */
