@@ -6,7 +6,12 @@
  * and say how many there are (DT_RELACOUNT / DT_RELCOUNT). Those leading entries are searched
  * block by block (interpolating between the addresses seen so far, bisecting when that does not
  * narrow), every slot in lockstep so each round's blocks are fetched together. The entries after
- * them (symbolic relocations, few) and RELR tables (a few KiB) are read whole.
+ * them (symbolic relocations, few) are read whole.
+ *
+ * A RELR table is read only when it could change a result. A RELR relocation adds the load
+ * base, so at base 0 it leaves the stored value, the value a field has when nothing relocates
+ * it. It matters only where it overrides an earlier table's relocation of the same slot, and in
+ * a plugin the descriptor's slots are in one table or the other, so the table is rarely read.
  *
  * The search only trusts what it reads: a block out of order, or out of the bounds the earlier
  * blocks set, means the table is not sorted, and that table is walked whole. A slot the search
@@ -54,7 +59,8 @@ export function firstRelocationReads(
   for (let index = 0; index < tables.length; index += 1) {
     const table = tables[index] as RelocationTable;
     // Entries too small for their kind are an error only once a descriptor needs the table.
-    if (!hasValidEntries(table, header)) continue;
+    // RELR is read only once an earlier table relocated a slot (see the top of this file).
+    if (table.kind === "relr" || !hasValidEntries(table, header)) continue;
     const count = entryCount(table, header);
     const sorted = sortedCount(table, count);
     const firstBlock = Math.min(Math.max(1, Math.floor(BLOCK_BYTES / table.entrySize)), sorted);
@@ -107,6 +113,8 @@ export function searchRelocations(
   // Indexed loops, no callbacks: this runs once per run of the parser for every ELF file.
   for (let index = 0; index < tables.length; index += 1) {
     const table = tables[index] as RelocationTable;
+    // Nothing to override: whatever it holds, every slot keeps its stored value or is walked.
+    if (table.kind === "relr" && found.size === 0) continue;
     const count = entryCount(table, header);
     const sorted = sortedCount(table, count);
     const inSorted = searchSorted(window, header, table, sorted, slots, addressLimit, alsoWanted);

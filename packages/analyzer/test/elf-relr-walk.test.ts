@@ -3,12 +3,13 @@
  * of every entry, on random tables: runs of bitmaps of any length, address entries between them
  * (also out of order, as a crafted file may have them), slots before, inside and after the runs.
  * The walk moves past the bitmaps that end below the lowest slot without reading their bits and
- * tests only the bitmaps that cover a slot; the decoder reads everything.
+ * tests only the bitmaps that cover a slot; the decoder reads everything. And the search, which
+ * reads a RELR table only where it overrides an earlier table's relocation.
  */
 import { describe, expect, test } from "bun:test";
 import { runSync } from "../src/drive.ts";
 import type { ElfHeader } from "../src/elf-headers.ts";
-import { walkRelocations } from "../src/elf-relocation-search.ts";
+import { lookup, searchRelocations, walkRelocations } from "../src/elf-relocation-search.ts";
 import { type RelocationTable, slotsOf } from "../src/elf-relocations.ts";
 import { Random } from "./support/random.ts";
 
@@ -133,5 +134,54 @@ describe("RELR walk", () => {
     // Both outcomes are exercised often, not just one.
     expect(found).toBeGreaterThan(1000);
     expect(missed).toBeGreaterThan(1000);
+  });
+});
+
+describe("RELR in the search", () => {
+  // A 64-bit little-endian file holding a RELA table of one relative relocation of SLOT, then a
+  // RELR table of one address entry: everything the search is given.
+  const SLOT = 0x4000;
+  const header: ElfHeader = {
+    wide: true,
+    little: true,
+    machine: 62,
+    phoff: 0,
+    phentsize: 0,
+    phnum: 0,
+    shoff: 0,
+    shentsize: 0,
+    shnum: 0,
+  };
+  const rela: RelocationTable = { kind: "rela", offset: 0, size: 24, entrySize: 24, relativeCount: 1 };
+  const relr: RelocationTable = { kind: "relr", offset: 24, size: 8, entrySize: 8, relativeCount: 0 };
+  const file = (relrAddress: bigint) => {
+    const bytes = new Uint8Array(32);
+    const view = new DataView(bytes.buffer);
+    view.setBigUint64(0, BigInt(SLOT), true);
+    view.setBigUint64(8, 8n, true); // R_X86_64_RELATIVE, no symbol
+    view.setBigUint64(16, 0x1234n, true);
+    view.setBigUint64(24, relrAddress, true);
+    return bytes;
+  };
+  const search = (bytes: Uint8Array, tables: RelocationTable[]) =>
+    runSync((window) => {
+      const found = searchRelocations(window, header, tables, [SLOT]);
+      return lookup(found, SLOT, () => {
+        throw new Error("the search fell back to a full walk");
+      });
+    }, bytes);
+
+  test("a RELR relocation applied after another one overrides it, as the loader's order does", () => {
+    expect(search(file(BigInt(SLOT)), [rela, relr])?.kind).toBe("relr");
+    expect(search(file(BigInt(SLOT)), [relr, rela])?.kind).toBe("rela");
+    expect(search(file(BigInt(SLOT + 8)), [rela, relr])?.addend).toBe(0x1234);
+  });
+
+  test("alone, a RELR table changes no value, so it is not read: a malformed one is no error", () => {
+    expect(search(file(BigInt(SLOT)), [relr])).toBeUndefined();
+    // An address beyond 2^53 is in no file: an error only once the table has to be read.
+    const malformed = file(1n << 60n);
+    expect(search(malformed, [relr])).toBeUndefined();
+    expect(() => search(malformed, [rela, relr])).toThrow("a RELR address is beyond any file");
   });
 });
