@@ -13,6 +13,11 @@ import { lookup, searchRelocations, walkRelocations } from "../src/elf-relocatio
 import { type RelocationTable, slotsOf } from "../src/elf-relocations.ts";
 import { Random } from "./support/random.ts";
 
+/** What the relocation code reads of an x86_64 file's header: its word size and byte order. */
+function headerOf(wide: boolean, little: boolean): ElfHeader {
+  return { wide, little, machine: 62, phoff: 0, phentsize: 0, phnum: 0, shoff: 0, shentsize: 0, shnum: 0 };
+}
+
 /** Every address a RELR table relocates, as the loader expands it. */
 function expand(entries: readonly bigint[], word: number): Set<number> {
   const relocated = new Set<number>();
@@ -105,17 +110,7 @@ describe("RELR walk", () => {
       const word = table.wide ? 8 : 4;
       const relocated = expand(table.entries, word);
       const slots = randomSlots(random, relocated, word);
-      const header: ElfHeader = {
-        wide: table.wide,
-        little: table.little,
-        machine: 62,
-        phoff: 0,
-        phentsize: 0,
-        phnum: 0,
-        shoff: 0,
-        shentsize: 0,
-        shnum: 0,
-      };
+      const header = headerOf(table.wide, table.little);
       const bytes = tableBytes(table);
       const relr: RelocationTable = {
         kind: "relr",
@@ -141,17 +136,7 @@ describe("RELR in the search", () => {
   // A 64-bit little-endian file holding a RELA table of one relative relocation of SLOT, then a
   // RELR table of one address entry: everything the search is given.
   const SLOT = 0x4000;
-  const header: ElfHeader = {
-    wide: true,
-    little: true,
-    machine: 62,
-    phoff: 0,
-    phentsize: 0,
-    phnum: 0,
-    shoff: 0,
-    shentsize: 0,
-    shnum: 0,
-  };
+  const header = headerOf(true, true);
   const rela: RelocationTable = { kind: "rela", offset: 0, size: 24, entrySize: 24, relativeCount: 1 };
   const relr: RelocationTable = { kind: "relr", offset: 24, size: 8, entrySize: 8, relativeCount: 0 };
   const file = (relrAddress: bigint) => {
