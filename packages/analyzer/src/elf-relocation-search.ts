@@ -16,7 +16,8 @@
  * The search only trusts what it reads: a block out of order, or out of the bounds the earlier
  * blocks set, means the table is not sorted, and that table is walked whole. A slot the search
  * does not find is not taken as unrelocated: reading it falls back to walking every table
- * (`lookup` below), which is what the result must equal in every case.
+ * (`lookup` below), whose value the result must equal in every case (where the walk finds only a
+ * RELR relocation, the search may answer none: both leave the stored value).
  */
 import type { Fields } from "./bytes.ts";
 import type { ElfHeader } from "./elf-headers.ts";
@@ -138,7 +139,10 @@ export function searchRelocations(
   return { found, uncertain };
 }
 
-/** The relocation of `slot`, walking every table when the search left it uncertain. */
+/**
+ * The relocation that decides `slot`'s value, walking every table when the search left it
+ * uncertain; `undefined` when nothing changes the stored value.
+ */
 export function lookup(
   search: RelocationSearch,
   slot: number,
