@@ -183,11 +183,3 @@ export class Fields {
     return new Fields(this.chunk, this.start + at, size, this.little, this.fileOffset + at);
   }
 }
-
-const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
-
-/** A file offset or size read as 64 bits, as a number; absurd values are an error, not a lossy float. */
-export function toNumber(value: bigint, fileOffset: number, what: string): number {
-  if (value > MAX_SAFE) throw fail("out-of-bounds", fileOffset, `${what} 0x${value.toString(16)} is beyond any file`);
-  return Number(value);
-}

@@ -18,13 +18,6 @@ const PREFIXES: readonly { kind: PluginKind; bytes: Uint8Array; length: number }
   { kind: "os", bytes: new TextEncoder().encode(OS_EXPORT_PREFIX), length: OS_EXPORT_PREFIX.length },
 ];
 
-/** The kind an export name announces, or undefined for any other export. */
-export function pluginKindOf(exportName: string): PluginKind | undefined {
-  if (exportName.startsWith(CONNECTOR_EXPORT_PREFIX)) return "connector";
-  if (exportName.startsWith(OS_EXPORT_PREFIX)) return "os";
-  return undefined;
-}
-
 /** The kind announced by a name given as bytes (without a terminating NUL), checked without decoding it. */
 export function pluginKindOfBytes(name: Uint8Array): PluginKind | undefined {
   const nameLength = name.length;
