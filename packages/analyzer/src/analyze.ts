@@ -7,7 +7,8 @@ import type { PluginDescriptorInfo } from "./descriptor-info.ts";
 import { type RandomAccessReader, runAsync, runSync } from "./drive.ts";
 import { AnalyzeError } from "./errors.ts";
 import { parseAny } from "./parse.ts";
-import { runBlocking, type SyncRandomAccessReader } from "./read-on-demand.ts";
+import { quickScan } from "./quick-scan.ts";
+import { readFirst, runBlocking, type SyncRandomAccessReader } from "./read-on-demand.ts";
 
 /**
  * Every memflow plugin descriptor in an ELF, PE or Mach-O file (memflow's `parse_descriptors`).
@@ -24,12 +25,18 @@ export async function analyzeFile(reader: RandomAccessReader): Promise<PluginDes
   return guard(() => runAsync(parseAny, reader));
 }
 
-/** The same as `analyzeFile` for a reader whose reads return at once, without promises. */
+/**
+ * The same as `analyzeFile` for a reader whose reads return at once, without promises. A common
+ * ELF plugin is read by a quick scan (`elf-quick-scan.ts`), which answers only where the full
+ * parser gives the same answer; any other file goes to the full parser, from the same first read.
+ */
 export function analyzeFileSync(reader: SyncRandomAccessReader): PluginDescriptorInfo[] {
   checkSize(reader.size);
   // `guard` written out: a scan calls this once per file, and a closure per call adds up.
   try {
-    return runBlocking(parseAny, reader);
+    if (reader.size === 0) return runBlocking(parseAny, reader);
+    const first = readFirst(reader);
+    return quickScan(reader, first) ?? runBlocking(parseAny, reader, first);
   } catch (error) {
     return wrap(error);
   }

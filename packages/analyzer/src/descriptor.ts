@@ -78,7 +78,8 @@ export interface DescriptorStrings {
   description: string;
 }
 
-const utf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
+/** How a descriptor's strings are decoded: strictly, a leading BOM kept as text. */
+export const descriptorText = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
 
 /** A descriptor export a format's parser found: its name and kind, and where the descriptor is stored. */
 export interface DescriptorExport {
@@ -242,7 +243,7 @@ function decodeString(
 ): string {
   const bytes = readNamed(window, string.at, string.size, little, "the string", exportName, string.field);
   try {
-    return utf8.decode(bytes.bytes);
+    return descriptorText.decode(bytes.bytes);
   } catch {
     // The decoder's own TypeError says no more than this; keep `cause` for wrapped bugs only.
     throw fail("encoding", bytes.fileOffset, `${exportName}.${string.field} is not valid UTF-8`);

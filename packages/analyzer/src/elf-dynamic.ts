@@ -3,6 +3,7 @@
  * table, its string table, its hash tables and the relocation tables. Everything a plugin's
  * exports need is reachable from here, even when the file has no section headers.
  */
+import type { Fields } from "./bytes.ts";
 import { type ElfHeader, type ProgramHeader, PT_DYNAMIC } from "./elf-headers.ts";
 import { fail } from "./errors.ts";
 import type { FileWindow } from "./file-window.ts";
@@ -50,6 +51,12 @@ export function readDynamic(
   const entrySize = header.wide ? 16 : 8;
   const count = Math.floor(segment.filesz / entrySize);
   const table = window.read(segment.offset, count * entrySize, header.little, "truncated", "the dynamic segment");
+  return dynamicEntriesOf(table, count, header);
+}
+
+/** The entries of a dynamic segment whose `count` entries `table` holds (read by `readDynamic` or the quick scan). */
+export function dynamicEntriesOf(table: Fields, count: number, header: ElfHeader): DynamicEntries {
+  const entrySize = header.wide ? 16 : 8;
   const entries: DynamicEntries = new Map();
   const low = header.wide && !header.little ? 4 : 0;
   const high = header.wide && header.little ? 4 : 0;

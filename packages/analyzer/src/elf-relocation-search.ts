@@ -42,7 +42,7 @@ const BLOCK_BYTES = 4096;
  * The number of leading entries of a table that are sorted (its relative entries); the rest,
  * up to `entryCount`, is read whole. A RELR table has no sorted part.
  */
-function sortedCount(table: RelocationTable, count: number): number {
+export function sortedCount(table: RelocationTable, count: number): number {
   return table.kind === "relr" ? 0 : Math.min(table.relativeCount, count);
 }
 
@@ -153,8 +153,13 @@ export function lookup(
 
 export { walkRelocations };
 
+/** How many entries of `stride` bytes a probe reads at once. */
+export function entriesPerBlock(stride: number): number {
+  return Math.max(1, Math.floor(BLOCK_BYTES / stride));
+}
+
 /** One slot's search state: entries `[low, high)` may hold it, their neighbours' targets bound it. */
-interface Probe {
+export interface Probe {
   readonly slot: number;
   low: number;
   high: number;
@@ -167,6 +172,21 @@ interface Probe {
   /** The block this round reads: entries `[first, end)`. */
   first: number;
   end: number;
+}
+
+/** A probe for `slot` over the first `count` entries, with no block read yet. */
+export function newProbe(slot: number, count: number, addressLimit: number): Probe {
+  return {
+    slot,
+    low: 0,
+    high: count,
+    lowTarget: Number.NEGATIVE_INFINITY,
+    highTarget: addressLimit,
+    interpolated: false,
+    bisect: false,
+    first: 0,
+    end: 0,
+  };
 }
 
 /**
@@ -187,21 +207,10 @@ function searchSorted(
   if (count === 0 || table.kind === "relr") return found;
   const kind = table.kind;
   const stride = table.entrySize;
-  const perBlock = Math.max(1, Math.floor(BLOCK_BYTES / stride));
+  const perBlock = entriesPerBlock(stride);
   let open: Probe[] = [];
-  for (let index = 0; index < slots.length; index += 1) {
-    open.push({
-      slot: slots[index] as number,
-      low: 0,
-      high: count,
-      lowTarget: Number.NEGATIVE_INFINITY,
-      highTarget: addressLimit,
-      interpolated: false,
-      bisect: false,
-      first: 0,
-      end: 0,
-    });
-  }
+  for (let index = 0; index < slots.length; index += 1)
+    open.push(newProbe(slots[index] as number, count, addressLimit));
   // Each round narrows every open probe by at least one block, so `count` rounds always end it.
   for (let round = 0; open.length > 0 && round <= count; round += 1) {
     // The round's blocks as byte ranges, built directly (no closure, no map): this runs every
@@ -268,7 +277,7 @@ function searchSorted(
  * known; then the block around the interpolated position, or the middle one when interpolating
  * last time did not halve the range (skewed addresses).
  */
-function placeBlock(probe: Probe, perBlock: number): void {
+export function placeBlock(probe: Probe, perBlock: number): void {
   const low = probe.low;
   const high = probe.high;
   const lowTarget = probe.lowTarget;
@@ -303,7 +312,7 @@ function placeBlock(probe: Probe, perBlock: number): void {
  * not proves the entries unsorted. Targets are read in place, not through a closure: this runs
  * a dozen times per slot, mostly before the JIT has compiled it.
  */
-function lastAtMost(
+export function lastAtMost(
   entries: Fields,
   stride: number,
   header: ElfHeader,

@@ -12,7 +12,7 @@ import type { DynamicSymbols } from "./elf-symbols.ts";
 import { fail } from "./errors.ts";
 import type { FileWindow } from "./file-window.ts";
 
-type TableKind = "rela" | "rel" | "relr";
+export type TableKind = "rela" | "rel" | "relr";
 
 export interface RelocationTable {
   kind: TableKind;
@@ -84,7 +84,21 @@ const SHT_RELA = 4;
 const SHT_REL = 9;
 const SHT_RELR = 19;
 
-/** The relocation tables the dynamic segment names (DT_RELA, DT_REL, DT_RELR). */
+/** The tags that name each dynamic relocation table, and its entries' size in words. */
+const DYNAMIC_TABLES: readonly {
+  kind: TableKind;
+  address: number;
+  size: number;
+  entrySize: number;
+  relativeCount: number | undefined;
+  words: number;
+}[] = [
+  { kind: "rela", address: DT.RELA, size: DT.RELASZ, entrySize: DT.RELAENT, relativeCount: DT.RELACOUNT, words: 3 },
+  { kind: "rel", address: DT.REL, size: DT.RELSZ, entrySize: DT.RELENT, relativeCount: DT.RELCOUNT, words: 2 },
+  { kind: "relr", address: DT.RELR, size: DT.RELRSZ, entrySize: DT.RELRENT, relativeCount: undefined, words: 1 },
+];
+
+/** The relocation tables the dynamic segment names (DT_RELA, DT_REL, DT_RELR), in that order. */
 export function dynamicRelocationTables(
   header: ElfHeader,
   dynamic: DynamicEntries,
@@ -92,36 +106,26 @@ export function dynamicRelocationTables(
 ): RelocationTable[] {
   const tables: RelocationTable[] = [];
   const word = header.wide ? 8 : 4;
-  addDynamicTable(tables, dynamic, addresses, "rela", DT.RELA, DT.RELASZ, DT.RELAENT, DT.RELACOUNT, 3 * word);
-  addDynamicTable(tables, dynamic, addresses, "rel", DT.REL, DT.RELSZ, DT.RELENT, DT.RELCOUNT, 2 * word);
-  addDynamicTable(tables, dynamic, addresses, "relr", DT.RELR, DT.RELRSZ, DT.RELRENT, undefined, word);
-  return tables;
-}
-
-/**
- * Adds the table the dynamic entries name with these tags, if they name one. A function of its
- * own, tags as arguments: a closure and a tuple per table cost a fresh scan more than the table.
- */
-function addDynamicTable(
-  tables: RelocationTable[],
-  dynamic: DynamicEntries,
-  addresses: AddressMap,
-  kind: TableKind,
-  addressTag: number,
-  sizeTag: number,
-  entryTag: number,
-  countTag: number | undefined,
-  defaultEntry: number,
-): void {
-  const address = dynamic.get(addressTag);
-  const size = dynamic.get(sizeTag);
-  if (address === undefined || size === undefined || size === 0) return;
-  const offset = addresses.fileOffset(address, size);
-  if (offset === undefined) {
-    throw fail("out-of-bounds", 0, `the ${kind} table at 0x${address.toString(16)} is not stored in the file`);
+  // A plain loop over the tags, no closure or tuple per table: every ELF file passes here once.
+  for (let index = 0; index < DYNAMIC_TABLES.length; index += 1) {
+    const tags = DYNAMIC_TABLES[index] as (typeof DYNAMIC_TABLES)[number];
+    const address = dynamic.get(tags.address);
+    const size = dynamic.get(tags.size);
+    if (address === undefined || size === undefined || size === 0) continue;
+    const offset = addresses.fileOffset(address, size);
+    if (offset === undefined) {
+      throw fail("out-of-bounds", 0, `the ${tags.kind} table at 0x${address.toString(16)} is not stored in the file`);
+    }
+    const relativeCount = tags.relativeCount === undefined ? 0 : (dynamic.get(tags.relativeCount) ?? 0);
+    tables.push({
+      kind: tags.kind,
+      offset,
+      size,
+      entrySize: dynamic.get(tags.entrySize) ?? tags.words * word,
+      relativeCount,
+    });
   }
-  const relativeCount = countTag === undefined ? 0 : (dynamic.get(countTag) ?? 0);
-  tables.push({ kind, offset, size, entrySize: dynamic.get(entryTag) ?? defaultEntry, relativeCount });
+  return tables;
 }
 
 /** The relocation sections (SHT_RELA, SHT_REL, SHT_RELR), for files whose dynamic segment names none. */

@@ -148,10 +148,16 @@ function readSymbol(table: Fields, header: ElfHeader, at: number, strings: Field
   const shndx = table.u16(at + (header.wide ? 6 : 14));
   const value = header.wide ? table.offset64(at + 8, "st_value") : table.u32(at + 4);
   const size = header.wide ? table.offset64(at + 16, "st_size") : table.u32(at + 8);
-  // SHN_XINDEX (0xffff) marks a defined symbol whose section index is stored elsewhere;
-  // only undefined and absolute symbols are not exports here.
-  const defined = shndx !== SHN_UNDEF && shndx !== SHN_ABS;
-  return { name: name ?? symbolName(strings, nameAt), value, size, defined };
+  return { name: name ?? symbolName(strings, nameAt), value, size, defined: isDefinedIn(shndx) };
+}
+
+/**
+ * Whether a symbol of section index `shndx` is defined in this file. SHN_XINDEX (0xffff) marks a
+ * defined symbol whose section index is stored elsewhere; only undefined and absolute symbols
+ * are not exports here.
+ */
+export function isDefinedIn(shndx: number): boolean {
+  return shndx !== SHN_UNDEF && shndx !== SHN_ABS;
 }
 
 function symbolName(strings: Fields, at: number): string {

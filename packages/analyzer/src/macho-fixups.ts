@@ -27,7 +27,11 @@ export function readChainedFixupFormats(
   dataOffset: number,
   dataSize: number,
 ): SegmentPointerFormats {
-  const data = window.read(dataOffset, dataSize, little, "out-of-bounds", "the chained fixups data");
+  return chainedFixupFormats(window.read(dataOffset, dataSize, little, "out-of-bounds", "the chained fixups data"));
+}
+
+/** The pointer formats named by the chained fixups data `data` (its header and starts table). */
+export function chainedFixupFormats(data: Fields): SegmentPointerFormats {
   const startsOffset = data.u32(4);
   const segmentCount = data.u32(startsOffset);
   if (segmentCount > (data.length - startsOffset) / 4) {

@@ -25,7 +25,7 @@ const LC_DYLD_INFO_ONLY = 0x80000022;
 const LC_DYLD_EXPORTS_TRIE = 0x80000033;
 const LC_DYLD_CHAINED_FIXUPS = 0x80000034;
 
-interface Segment {
+export interface Segment {
   vmaddr: bigint;
   vmsize: bigint;
   fileoff: number;
@@ -97,7 +97,7 @@ function thinMagic(window: FileWindow): { little: boolean; wide: boolean } {
   return { little, wide: magic === 0xfeedfacf || magic === 0xcffaedfe };
 }
 
-interface LoadCommands {
+export interface LoadCommands {
   little: boolean;
   wide: boolean;
   cputype: number;
@@ -110,8 +110,16 @@ function readLoadCommands(window: FileWindow): LoadCommands {
   const { little, wide } = thinMagic(window);
   const headerSize = wide ? 32 : 28;
   const header = window.read(0, headerSize, little, "truncated", "the Mach-O header");
-  const commandCount = header.u32(16);
   const commands = window.read(headerSize, header.u32(20), little, "truncated", "the load commands");
+  return loadCommandsOf(header, commands, little, wide);
+}
+
+/**
+ * What the analyzer needs from a thin image's load commands, given its header and the commands'
+ * bytes (read by the caller: the full parser or the quick scan, `macho-quick-scan.ts`).
+ */
+export function loadCommandsOf(header: Fields, commands: Fields, little: boolean, wide: boolean): LoadCommands {
+  const commandCount = header.u32(16);
   const result: LoadCommands = {
     little,
     wide,
@@ -195,13 +203,13 @@ function parseThin(window: FileWindow): PluginDescriptorInfo[] {
 }
 
 /** A descriptor export of a thin image, where it is stored, and how its pointers are encoded. */
-interface MachODescriptor extends DescriptorExport {
+export interface MachODescriptor extends DescriptorExport {
   /** The chained-fixup pointer format of its segment; undefined when pointers hold addresses. */
   readonly pointerFormat: number | undefined;
 }
 
 /** The address of the segment that maps the start of the file (__TEXT), or 0. */
-function imageBaseOf(segments: readonly Segment[]): bigint {
+export function imageBaseOf(segments: readonly Segment[]): bigint {
   for (let index = 0; index < segments.length; index += 1) {
     const segment = segments[index] as Segment;
     if (segment.fileoff === 0 && segment.filesize > 0) return segment.vmaddr;
@@ -210,7 +218,7 @@ function imageBaseOf(segments: readonly Segment[]): bigint {
 }
 
 /** Where `length` bytes at `address` are stored: inside one segment's file bytes and its vmsize. */
-function segmentOffset(segments: readonly Segment[], address: bigint, length: number): number | undefined {
+export function segmentOffset(segments: readonly Segment[], address: bigint, length: number): number | undefined {
   const size = BigInt(length);
   for (let index = 0; index < segments.length; index += 1) {
     const segment = segments[index] as Segment;
@@ -236,7 +244,7 @@ function segmentIndexOf(segments: readonly Segment[], address: bigint): number {
  * The trie's exports that are memflow descriptors, with where each is stored and its segment's
  * pointer format. Plain loops, no flatMap: this runs once per file, before the JIT has compiled it.
  */
-function placeExports(
+export function placeExports(
   exports: readonly TrieExport[],
   trie: Fields,
   segments: readonly Segment[],

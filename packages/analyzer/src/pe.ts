@@ -17,12 +17,12 @@ import { fail } from "./errors.ts";
 import { decodeExportName, pluginKindOfBytes } from "./export-name.ts";
 import type { FileWindow } from "./file-window.ts";
 
-const PE32_MAGIC = 0x10b;
-const PE32_PLUS_MAGIC = 0x20b;
-const SECTION_HEADER_SIZE = 40;
-const EXPORT_DIRECTORY_SIZE = 40;
+export const PE32_MAGIC = 0x10b;
+export const PE32_PLUS_MAGIC = 0x20b;
+export const SECTION_HEADER_SIZE = 40;
+export const EXPORT_DIRECTORY_SIZE = 40;
 /** Longest export name the analyzer reads; real ones are far shorter. */
-const MAX_NAME = 4096;
+export const MAX_NAME = 4096;
 
 /** COFF machine: 0x14c i386, 0x8664 AMD64, 0x1c0/0x1c4 ARM/ARMNT, 0xaa64 ARM64. */
 export const peArchitecture = architectureTable({

@@ -59,11 +59,29 @@ class ReadOnDemand extends FetchedRanges {
   }
 }
 
-/** Runs `parse` once over a synchronous reader, reading each range when it is first needed. */
-export function runBlocking<T>(parse: (window: FileWindow) => T, reader: SyncRandomAccessReader): T {
+/**
+ * The read every analysis starts with: the first FIRST_READ bytes (fewer of a shorter file), as
+ * the drivers' first round reads them. Read by the caller when something else looks at the bytes
+ * first (the quick ELF scan, `elf-quick-scan.ts`), then handed to `runBlocking`.
+ */
+export function readFirst(reader: SyncRandomAccessReader): Uint8Array {
+  const length = Math.min(FIRST_READ, reader.size);
+  return checked(0, length, readFrom(reader, 0, length));
+}
+
+/**
+ * Runs `parse` once over a synchronous reader, reading each range when it is first needed;
+ * `first` is `readFirst(reader)` when the caller has read it already.
+ */
+export function runBlocking<T>(
+  parse: (window: FileWindow) => T,
+  reader: SyncRandomAccessReader,
+  first?: Uint8Array,
+): T {
   const size = reader.size;
   const source = new ReadOnDemand(reader, size);
   // Nothing asks for the first read: every format starts with the headers it holds.
-  if (size > 0) source.fetch([{ offset: 0, length: FIRST_READ }]);
+  if (first !== undefined) source.add(0, first);
+  else if (size > 0) source.fetch([{ offset: 0, length: FIRST_READ }]);
   return parse(new FileWindow(source, 0, size));
 }

@@ -6,6 +6,7 @@ import { describe, expect, test } from "bun:test";
 import { runAsync } from "../src/drive.ts";
 import type { FileWindow } from "../src/file-window.ts";
 import { AnalyzeError, analyzeFile, analyzeFileSync, parseDescriptors } from "../src/index.ts";
+import { parseAny } from "../src/parse.ts";
 import { runBlocking } from "../src/read-on-demand.ts";
 import { builtFiles, fixtureFiles } from "./support/corpus.ts";
 import { loggingReader } from "./support/logging-reader.ts";
@@ -28,8 +29,10 @@ describe("the read driver", () => {
         // biome-ignore lint/suspicious/noThenProperty: a thenable that is not a Promise, as `await` accepts
         then: (resolve: (value: Uint8Array) => void) => resolve(range),
       }));
-      const expected = analyzeFileSync(sync.reader);
+      // The synchronous driver itself: analyzeFileSync tries a quick scan first (quick-scan.test.ts).
+      const expected = runBlocking(parseAny, sync.reader);
       expect(expected).toEqual(parseDescriptors(bytes));
+      expect(analyzeFileSync(loggingReader(bytes, (range) => range).reader)).toEqual(expected);
       expect(await analyzeFile(promised.reader)).toEqual(expected);
       expect(await analyzeFile(thenable.reader as never)).toEqual(expected);
       expect(promised.reads).toEqual(sync.reads);

@@ -16,9 +16,10 @@ import { elfAddressMap, readElfHeader, readProgramHeaders } from "../src/elf-hea
 import { lookup, searchRelocations, walkRelocations } from "../src/elf-relocation-search.ts";
 import { dynamicRelocationTables, type Relocation, type RelocationTable, slotsOf } from "../src/elf-relocations.ts";
 import type { FileWindow } from "../src/file-window.ts";
-import { analyzeFile, parseDescriptors } from "../src/index.ts";
+import { analyzeFile, analyzeFileSync, parseDescriptors } from "../src/index.ts";
 import { parseAny } from "../src/parse.ts";
-import { runBlocking } from "../src/read-on-demand.ts";
+import { quickScan } from "../src/quick-scan.ts";
+import { readFirst, runBlocking } from "../src/read-on-demand.ts";
 import { loggingReader } from "./support/logging-reader.ts";
 import { Random } from "./support/random.ts";
 import { buildRealisticPlugin, expectedDescriptor, type RealisticPlugin } from "./support/realistic-plugin.ts";
@@ -283,6 +284,22 @@ for (const testCase of CASES) {
       expect(synchronous.reads).toEqual(promised.reads);
       expect(synchronous.outside).toEqual([]);
       expect(runs).toBe(1);
+    });
+
+    test("a quick scan answers as the full parser does where the search settles the slots, and gives up where it walks", () => {
+      const quick = loggingReader(file().bytes, (range) => range);
+      const answer = quickScan(quick.reader, readFirst(quick.reader));
+      if (testCase.expect === "walk") expect(answer).toBeUndefined();
+      else {
+        expect(answer).toEqual([expectedDescriptor(plugin)]);
+        // No more reads than the synchronous driver issues.
+        const driver = loggingReader(file().bytes, (range) => range);
+        runBlocking(parseAny, driver.reader);
+        expect(quick.reads.length).toBeLessThanOrEqual(driver.reads.length);
+      }
+      expect(analyzeFileSync(loggingReader(file().bytes, (range) => range).reader)).toEqual([
+        expectedDescriptor(plugin),
+      ]);
     });
 
     if (testCase.expect === "search") {

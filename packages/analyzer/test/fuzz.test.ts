@@ -14,6 +14,9 @@ import {
   fileByteOrder,
   parseDescriptors,
 } from "../src/index.ts";
+import { parseAny } from "../src/parse.ts";
+import { quickScan } from "../src/quick-scan.ts";
+import { readFirst, runBlocking } from "../src/read-on-demand.ts";
 import { builtFiles, type CorpusFile, fixtureFiles, memflowDylib } from "./support/corpus.ts";
 import { exactOutcome } from "./support/error-kind.ts";
 import { loggingReader } from "./support/logging-reader.ts";
@@ -121,6 +124,7 @@ test(`${ITERATIONS} mutated inputs return or throw AnalyzeError, promptly`, asyn
   expect(seeds.length).toBeGreaterThan(0);
   const random = new Random(SEED);
   let slowest = 0;
+  let quickAnswers = 0;
   const kinds = new Map<string, number>();
   for (let iteration = 0; iteration < ITERATIONS; iteration += 1) {
     const input = mutate(random, seeds);
@@ -151,15 +155,31 @@ test(`${ITERATIONS} mutated inputs return or throw AnalyzeError, promptly`, asyn
       const synchronous = loggingReader(input, (range) => range);
       const promised = loggingReader(input, async (range) => range);
       const inMemory = exactOutcome(() => parseDescriptors(input));
-      expect(exactOutcome(() => analyzeFileSync(synchronous.reader))).toBe(inMemory);
+      expect(exactOutcome(() => runBlocking(parseAny, synchronous.reader))).toBe(inMemory);
       await analyzeFile(promised.reader).catch(() => undefined);
       expect(synchronous.reads).toEqual(promised.reads);
       expect(synchronous.outside).toEqual([]);
+      // analyzeFileSync tries a quick scan first (below), then that driver: the same outcome.
+      const quick = loggingReader(input, (range) => range);
+      expect(exactOutcome(() => analyzeFileSync(quick.reader))).toBe(inMemory);
+      expect(quick.outside).toEqual([]);
+    }
+    // A quick scan answers only where the full parser gives the same answer: every input.
+    const reader = {
+      size: input.length,
+      read: (offset: number, length: number) => input.subarray(offset, offset + length),
+    };
+    const quick = input.length > 0 ? quickScan(reader, readFirst(reader)) : undefined;
+    if (quick !== undefined) {
+      quickAnswers += 1;
+      expect(JSON.stringify(quick)).toBe(result);
     }
   }
-  // Most mutations must still reach the parsers' later stages, or the fuzzer tests little.
+  // Most mutations must still reach the parsers' later stages, or the fuzzer tests little; and
+  // enough must stay common files for the quick scans to answer.
   expect(kinds.get("ok") ?? 0).toBeGreaterThan(ITERATIONS / 20);
+  expect(quickAnswers).toBeGreaterThan(ITERATIONS / 40);
   console.log(
-    `fuzz: ${ITERATIONS} inputs, slowest ${slowest.toFixed(2)} ms, outcomes ${JSON.stringify(Object.fromEntries(kinds))}`,
+    `fuzz: ${ITERATIONS} inputs, slowest ${slowest.toFixed(2)} ms, outcomes ${JSON.stringify(Object.fromEntries(kinds))}, ${quickAnswers} answered by a quick scan`,
   );
 }, 600_000);
