@@ -40,11 +40,12 @@ const readPlaces: number[] = [];
 
 /**
  * Starts reading a file from its first bytes (`readFirst`); false when they do not fit the
- * arena. `finishRead` must follow.
+ * arena, or while another file is being read (a reader whose `read` analyses a file itself),
+ * which the full parser then reads. `finishRead` must follow a start.
  */
 export function startRead(source: SyncRandomAccessReader, first: Uint8Array): boolean {
   const length = first.length;
-  if (length > ARENA_BYTES) return false;
+  if (length > ARENA_BYTES || reader !== undefined) return false;
   reader = source;
   fileSize = source.size;
   arena.set(first, 0);
@@ -75,8 +76,8 @@ export function at(offset: number, length: number): number {
   if (!(offset >= 0 && length > 0 && offset + length <= fileSize)) throw GIVE_UP;
   const wanted = Math.min(Math.max(length, MIN_READ), fileSize - offset);
   if (arenaUsed + wanted > ARENA_BYTES || readCount === MAX_READS || reader === undefined) throw GIVE_UP;
-  const bytes = reader.read(offset, wanted);
-  if (bytes.length < wanted) throw GIVE_UP;
+  const bytes: unknown = reader.read(offset, wanted);
+  if (!(bytes instanceof Uint8Array) || bytes.length < wanted) throw GIVE_UP;
   const place = arenaUsed;
   arena.set(bytes.length === wanted ? bytes : bytes.subarray(0, wanted), place);
   arenaUsed += wanted;

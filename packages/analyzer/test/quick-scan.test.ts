@@ -87,6 +87,30 @@ describe("quick scans", () => {
     expect(exactOutcome(() => analyzeFileSync(reader))).toStartWith("encoding at ");
   });
 
+  test("a reader that analyses another file while a quick scan reads from it gets both answers right", () => {
+    const outer = files.find((file) => file.name === "macho/arm64-chained.dylib");
+    const inner = files.find((file) => file.name === "elf/x86_64-gcc.so");
+    if (outer === undefined || inner === undefined) throw new Error("a fixture is missing");
+    const innerAnswers: unknown[] = [];
+    let reads = 0;
+    const reader = {
+      size: outer.bytes.length,
+      read: (offset: number, length: number) => {
+        reads += 1;
+        // Past the first read, the outer file's quick scan is under way.
+        if (offset > 0) innerAnswers.push(analyzeFileSync(loggingReader(inner.bytes, (range) => range).reader));
+        return outer.bytes.subarray(offset, offset + length);
+      },
+    };
+    expect(analyzeFileSync(reader)).toEqual(parseDescriptors(outer.bytes));
+    // The outer scan was not given up (the full parser would have read the file again).
+    const alone = loggingReader(outer.bytes, (range) => range);
+    analyzeFileSync(alone.reader);
+    expect(reads).toBe(alone.reads.length);
+    expect(innerAnswers.length).toBeGreaterThan(0);
+    for (const answer of innerAnswers) expect(answer).toEqual(parseDescriptors(inner.bytes));
+  });
+
   test("one file's state does not leak into the next", () => {
     const order = ["elf/x86_64-gcc.so", "broken/elf-bad-utf8.so", "pe/mingw-i686.dll", "macho/arm64-chained.dylib"];
     const chosen = order.map((name) => files.find((file) => file.name === name));
