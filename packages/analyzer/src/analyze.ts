@@ -27,8 +27,9 @@ export async function analyzeFile(reader: RandomAccessReader): Promise<PluginDes
 
 /**
  * The same as `analyzeFile` for a reader whose reads return at once, without promises. A common
- * ELF plugin is read by a quick scan (`elf-quick-scan.ts`), which answers only where the full
- * parser gives the same answer; any other file goes to the full parser, from the same first read.
+ * ELF, PE or Mach-O plugin is read by a quick scan (`quick-scan.ts`), which answers only where the
+ * full parser gives the same answer; any other file goes to the full parser, from the same first
+ * read.
  */
 export function analyzeFileSync(reader: SyncRandomAccessReader): PluginDescriptorInfo[] {
   checkSize(reader.size);

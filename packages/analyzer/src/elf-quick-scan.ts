@@ -9,7 +9,7 @@
  * the full parser would refuse. Where the full parser reads a value it may refuse (a 64-bit
  * offset beyond 2^53, a name that is not UTF-8, a range outside the file) this scan reads the
  * same value and gives up on it. The relocation search runs the full parser's own steps
- * (`newProbe`, `placeBlock`, `lastAtMost`) one slot at a time, so it reads the entries the full
+ * (`newProbe`, `placeBlock`, `probeBlock`) one slot at a time, so it reads the entries the full
  * search reads and meets the same disorder.
  */
 import { AddressMap, type MappedRange } from "./address-map.ts";
@@ -19,7 +19,15 @@ import type { PluginDescriptorInfo } from "./descriptor-info.ts";
 import { elfArchitecture } from "./elf.ts";
 import { DT, type DynamicEntries, dynamicEntriesOf } from "./elf-dynamic.ts";
 import { type ElfHeader, PT_DYNAMIC, PT_LOAD } from "./elf-headers.ts";
-import { entriesPerBlock, lastAtMost, newProbe, placeBlock, sortedCount } from "./elf-relocation-search.ts";
+import {
+  entriesPerBlock,
+  newProbe,
+  PROBE_ABSENT,
+  PROBE_UNSORTED,
+  placeBlock,
+  probeBlock,
+  sortedCount,
+} from "./elf-relocation-search.ts";
 import {
   dynamicRelocationTables,
   entryCount,
@@ -288,28 +296,15 @@ function searchSorted(
   for (let round = 0; round <= count; round += 1) {
     placeBlock(probe, perBlock);
     const first = probe.first;
-    const end = probe.end;
-    const entries = entriesAt(table, first, end);
-    const firstTarget = entryTarget(entries, 0, header);
-    const lastTarget = entryTarget(entries, (end - 1 - first) * stride, header);
-    if (firstTarget > lastTarget || firstTarget < probe.lowTarget || lastTarget > probe.highTarget) throw GIVE_UP;
-    const width = probe.high - probe.low;
-    if (slot < firstTarget) {
-      probe.high = first;
-      probe.highTarget = firstTarget;
-    } else if (slot > lastTarget) {
-      probe.low = end;
-      probe.lowTarget = lastTarget;
-    } else {
-      const index = lastAtMost(entries, stride, header, end - 1 - first, slot, firstTarget, lastTarget);
-      if (index === "unsorted") throw GIVE_UP;
-      if (entryTarget(entries, index * stride, header) !== slot) return undefined;
+    const at = probeBlock(probe, entriesAt(table, first, probe.end), header, stride);
+    if (at === PROBE_UNSORTED) throw GIVE_UP;
+    if (at === PROBE_ABSENT) return undefined;
+    if (at >= 0) {
       // An equal entry after this one overrides it: the last one counts.
-      let last = first + index;
+      let last = first + at;
       while (last + 1 < count && entryTarget(entriesAt(table, last + 1, last + 2), 0, header) === slot) last += 1;
       return readEntry(entriesAt(table, last, last + 1), 0, table.kind, header);
     }
-    probe.bisect = probe.interpolated && probe.high - probe.low > width / 2;
     if (probe.low >= probe.high) return undefined;
   }
   return undefined;

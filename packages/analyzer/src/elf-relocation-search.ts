@@ -232,30 +232,17 @@ function searchSorted(
     let entries: Fields | undefined;
     let first = -1;
     let end = -1;
-    let firstTarget = 0;
-    let lastTarget = 0;
     for (let index = 0; index < open.length; index += 1) {
       const probe = open[index] as Probe;
       if (entries === undefined || probe.first !== first || probe.end !== end) {
         first = probe.first;
         end = probe.end;
         entries = readEntries(window, header, table, first, end);
-        firstTarget = entryTarget(entries, 0, header);
-        lastTarget = entryTarget(entries, (end - 1 - first) * stride, header);
       }
-      if (firstTarget > lastTarget || firstTarget < probe.lowTarget || lastTarget > probe.highTarget) return "unsorted";
-      const width = probe.high - probe.low;
-      if (probe.slot < firstTarget) {
-        probe.high = first;
-        probe.highTarget = firstTarget;
-      } else if (probe.slot > lastTarget) {
-        probe.low = end;
-        probe.lowTarget = lastTarget;
-      } else {
-        const at = lastAtMost(entries, stride, header, end - 1 - first, probe.slot, firstTarget, lastTarget);
-        if (at === "unsorted") return at;
-        // between two entries: not in the sorted part
-        if (entryTarget(entries, at * stride, header) !== probe.slot) continue;
+      const at = probeBlock(probe, entries, header, stride);
+      if (at === PROBE_UNSORTED) return "unsorted";
+      if (at === PROBE_ABSENT) continue;
+      if (at >= 0) {
         // An equal entry right after the block would override this one; read on to the last.
         let last = first + at;
         while (last + 1 < count && targetAt(window, header, table, last + 1) === probe.slot) last += 1;
@@ -263,12 +250,45 @@ function searchSorted(
         found.set(probe.slot, readEntry(entry, 0, kind, header));
         continue;
       }
-      probe.bisect = probe.interpolated && probe.high - probe.low > width / 2;
       if (probe.low < probe.high) next.push(probe);
     }
     open = next;
   }
   return found;
+}
+
+/** `probeBlock`'s answers besides an index: the entries are out of order, or the slot is not among them. */
+export const PROBE_UNSORTED = -1;
+export const PROBE_ABSENT = -2;
+/** The probe was narrowed: it reads another block while `low < high`. */
+export const PROBE_NARROWED = -3;
+
+/**
+ * Narrows `probe` with the block it read (`entries`, its entries `[first, end)`): the index in
+ * the block of the last entry for its slot, or PROBE_NARROWED, PROBE_ABSENT (it falls between two
+ * entries: not in the sorted part) or PROBE_UNSORTED (a target out of order, or out of the bounds
+ * earlier blocks set). Used by the search here and, one slot at a time, by the quick ELF scan.
+ */
+export function probeBlock(probe: Probe, entries: Fields, header: ElfHeader, stride: number): number {
+  const first = probe.first;
+  const end = probe.end;
+  const firstTarget = entryTarget(entries, 0, header);
+  const lastTarget = entryTarget(entries, (end - 1 - first) * stride, header);
+  if (firstTarget > lastTarget || firstTarget < probe.lowTarget || lastTarget > probe.highTarget) return PROBE_UNSORTED;
+  const width = probe.high - probe.low;
+  if (probe.slot < firstTarget) {
+    probe.high = first;
+    probe.highTarget = firstTarget;
+  } else if (probe.slot > lastTarget) {
+    probe.low = end;
+    probe.lowTarget = lastTarget;
+  } else {
+    const at = lastAtMost(entries, stride, header, end - 1 - first, probe.slot, firstTarget, lastTarget);
+    if (at === "unsorted") return PROBE_UNSORTED;
+    return entryTarget(entries, at * stride, header) === probe.slot ? at : PROBE_ABSENT;
+  }
+  probe.bisect = probe.interpolated && probe.high - probe.low > width / 2;
+  return PROBE_NARROWED;
 }
 
 /**
@@ -312,7 +332,7 @@ export function placeBlock(probe: Probe, perBlock: number): void {
  * not proves the entries unsorted. Targets are read in place, not through a closure: this runs
  * a dozen times per slot, mostly before the JIT has compiled it.
  */
-export function lastAtMost(
+function lastAtMost(
   entries: Fields,
   stride: number,
   header: ElfHeader,

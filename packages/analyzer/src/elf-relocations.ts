@@ -12,7 +12,7 @@ import type { DynamicSymbols } from "./elf-symbols.ts";
 import { fail } from "./errors.ts";
 import type { FileWindow } from "./file-window.ts";
 
-export type TableKind = "rela" | "rel" | "relr";
+type TableKind = "rela" | "rel" | "relr";
 
 export interface RelocationTable {
   kind: TableKind;

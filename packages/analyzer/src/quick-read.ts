@@ -146,8 +146,8 @@ export const exportPlaces: number[] = [];
 /** A descriptor's strings, located before they are read: file offset (-1: empty) and size. */
 const stringStarts: number[] = [];
 const stringSizes: number[] = [];
-/** Strings within this span are read together. */
-const STRINGS_SPAN = 64 * 1024;
+/** Descriptors, or a descriptor's strings, within this span are read together. */
+const NEARBY = 64 * 1024;
 
 /**
  * The first `count` descriptor exports read as `readDescriptors` (descriptor.ts) reads them,
@@ -157,6 +157,16 @@ export function readQuickDescriptors(count: number, format: QuickFormat, space: 
   const layout = format.layout;
   const wide = layout.wide;
   const infos: PluginDescriptorInfo[] = [];
+  // A file's descriptors usually lie together: one read for all, as the full parser asks for them.
+  if (count > 1) {
+    let first = Number.POSITIVE_INFINITY;
+    let last = 0;
+    for (let index = 0; index < count; index += 1) {
+      first = Math.min(first, exportPlaces[index] as number);
+      last = Math.max(last, (exportPlaces[index] as number) + layout.size);
+    }
+    if (last - first <= NEARBY) at(first, last - first);
+  }
   for (let index = 0; index < count; index += 1) {
     const raw = fieldsAt(exportPlaces[index] as number, layout.size);
     // Where each string is, then one read for all three: they lie side by side.
@@ -178,7 +188,7 @@ export function readQuickDescriptors(count: number, format: QuickFormat, space: 
       low = Math.min(low, stringAt);
       high = Math.max(high, stringAt + size);
     }
-    if (high > low && high - low <= STRINGS_SPAN) at(low, high - low);
+    if (high > low && high - low <= NEARBY) at(low, high - low);
     const texts = ["", "", ""];
     for (let field = 0; field < layout.strings.length; field += 1) {
       const stringAt = stringStarts[field] as number;
