@@ -116,14 +116,9 @@ export function dynamicRelocationTables(
     if (offset === undefined) {
       throw fail("out-of-bounds", 0, `the ${tags.kind} table at 0x${address.toString(16)} is not stored in the file`);
     }
+    const entrySize = dynamic.get(tags.entrySize) ?? tags.words * word;
     const relativeCount = tags.relativeCount === undefined ? 0 : (dynamic.get(tags.relativeCount) ?? 0);
-    tables.push({
-      kind: tags.kind,
-      offset,
-      size,
-      entrySize: dynamic.get(tags.entrySize) ?? tags.words * word,
-      relativeCount,
-    });
+    tables.push({ kind: tags.kind, offset, size, entrySize, relativeCount });
   }
   return tables;
 }
