@@ -189,6 +189,17 @@ function readDescriptor<E extends DescriptorExport>(
   };
 }
 
+/**
+ * memflow's `read_string` rules for a string field of non-zero `length` whose pointer, once
+ * relocated, holds `address`: a null pointer is an empty string for a length of 1 (`empty`)
+ * and `null` for a longer one; a length past the file's `size` is `too-long`; else `read` it.
+ * The full parser and the quick scans (`quick-read.ts`) both decide here.
+ */
+export function stringRule(address: bigint, length: bigint, size: number): "empty" | "null" | "too-long" | "read" {
+  if (address === 0n) return length <= 1n ? "empty" : "null";
+  return length > BigInt(size) ? "too-long" : "read";
+}
+
 type LocatedString =
   | { empty: true; field: StringField["name"] }
   | { empty: false; field: StringField["name"]; at: number; size: number };
@@ -211,12 +222,12 @@ function locateString<E extends DescriptorExport>(
   // empty slice, which no format maps into the file. Checked before the pointer is relocated.
   if (length === 0n) return { empty: true, field: field.name };
   const address = space.pointer(entry, field.pointerAt, raw.word(field.pointerAt, layout.wide));
-  if (address === 0n) {
-    // memflow allows a null pointer for an empty string (length 0 or 1).
-    if (length <= 1n) return { empty: true, field: field.name };
+  const rule = stringRule(address, length, window.size);
+  if (rule === "empty") return { empty: true, field: field.name };
+  if (rule === "null") {
     throw fail("not-found", fieldOffset, `${entry.name}.${field.name} is a null pointer with length ${length}`);
   }
-  if (length > BigInt(window.size)) {
+  if (rule === "too-long") {
     throw fail(
       "out-of-bounds",
       raw.fileOffset + field.lengthAt,

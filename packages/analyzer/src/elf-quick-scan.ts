@@ -16,7 +16,7 @@ import { AddressMap, type MappedRange } from "./address-map.ts";
 import type { Fields } from "./bytes.ts";
 import { descriptorLayout } from "./descriptor.ts";
 import type { PluginDescriptorInfo } from "./descriptor-info.ts";
-import { elfArchitecture } from "./elf.ts";
+import { elfArchitecture, elfFileOffset } from "./elf.ts";
 import { DT, type DynamicEntries, dynamicEntriesOf } from "./elf-dynamic.ts";
 import { type ElfHeader, PT_DYNAMIC, PT_LOAD } from "./elf-headers.ts";
 import {
@@ -32,10 +32,10 @@ import {
   dynamicRelocationTables,
   entryCount,
   entryTarget,
-  isSlot,
   type Relocation,
   type RelocationTable,
   readEntry,
+  recordEntries,
   relocatedValue,
   slotsOf,
 } from "./elf-relocations.ts";
@@ -60,9 +60,6 @@ import {
 
 /** A GNU hash chain longer than this is not a plugin's (theirs have a few entries). */
 const MAX_CHAIN = 4096;
-
-/** Addresses above 2^53 are in no shared object (elf.ts). */
-const MAX_ADDRESS = BigInt(Number.MAX_SAFE_INTEGER);
 
 let wide = false;
 
@@ -264,15 +261,7 @@ function searchRelocations(
     // The rest of the table, read whole; a later entry overrides.
     if (count > sorted) {
       if ((count - sorted) * table.entrySize > 64 * 1024) throw GIVE_UP;
-      const rest = entriesAt(table, sorted, count);
-      for (let entry = 0; entry < count - sorted; entry += 1) {
-        const at = entry * table.entrySize;
-        const target = entryTarget(rest, at, header);
-        if (isSlot(slots, target)) {
-          relocations.set(target, readEntry(rest, at, table.kind, header));
-          uncertain.delete(target);
-        }
-      }
+      recordEntries(entriesAt(table, sorted, count), count - sorted, table, header, slots, relocations, uncertain);
     }
   }
   return { relocations, uncertain };
@@ -325,6 +314,6 @@ const space: QuickSpace = {
   },
   fileOffset(address, length) {
     if (elfAddresses === undefined) throw GIVE_UP;
-    return address <= MAX_ADDRESS ? elfAddresses.fileOffset(Number(address), length) : undefined;
+    return elfFileOffset(elfAddresses, address, length);
   },
 };

@@ -85,20 +85,13 @@ const SHT_REL = 9;
 const SHT_RELR = 19;
 
 /** The tags that name each dynamic relocation table, and its entries' size in words. */
-const DYNAMIC_TABLES: readonly {
-  kind: TableKind;
-  address: number;
-  size: number;
-  entrySize: number;
-  relativeCount: number | undefined;
-  words: number;
-}[] = [
+const DYNAMIC_TABLES = [
   { kind: "rela", address: DT.RELA, size: DT.RELASZ, entrySize: DT.RELAENT, relativeCount: DT.RELACOUNT, words: 3 },
   { kind: "rel", address: DT.REL, size: DT.RELSZ, entrySize: DT.RELENT, relativeCount: DT.RELCOUNT, words: 2 },
   { kind: "relr", address: DT.RELR, size: DT.RELRSZ, entrySize: DT.RELRENT, relativeCount: undefined, words: 1 },
-];
+] as const;
 
-/** The relocation tables the dynamic segment names (DT_RELA, DT_REL, DT_RELR), in that order. */
+/** The tables the dynamic segment names (DT_RELA, DT_REL, DT_RELR), in that order; no closure or tuple per table. */
 export function dynamicRelocationTables(
   header: ElfHeader,
   dynamic: DynamicEntries,
@@ -106,7 +99,6 @@ export function dynamicRelocationTables(
 ): RelocationTable[] {
   const tables: RelocationTable[] = [];
   const word = header.wide ? 8 : 4;
-  // A plain loop over the tags, no closure or tuple per table: every ELF file passes here once.
   for (let index = 0; index < DYNAMIC_TABLES.length; index += 1) {
     const tags = DYNAMIC_TABLES[index] as (typeof DYNAMIC_TABLES)[number];
     const address = dynamic.get(tags.address);
@@ -199,9 +191,8 @@ export function readEntry(entries: Fields, at: number, kind: "rela" | "rel", hea
 
 /**
  * Records in `found` every relocation of entries `[first, end)` of a table that targets one of
- * `slots`, in table order (a later entry for the same slot is what the loader leaves in place),
- * and takes each such slot out of `uncertain` when one is given. Maps passed in, not a callback:
- * a closure per table and run is dear before the JIT has compiled anything.
+ * `slots`, in table order (the loader leaves a slot's last one), and takes each such slot out of
+ * `uncertain` when given. Maps passed in, not a callback: a closure per table and run is dear.
  */
 export function walkEntries(
   window: FileWindow,
@@ -213,13 +204,25 @@ export function walkEntries(
   found: Map<number, Relocation>,
   uncertain: Set<number> | undefined,
 ): void {
-  if (end <= first) return;
-  const entries = readEntries(window, header, table, first, end);
+  if (end > first)
+    recordEntries(readEntries(window, header, table, first, end), end - first, table, header, slots, found, uncertain);
+}
+
+/** `walkEntries` over `count` entries already read (`entries`), as the quick ELF scan has them. */
+export function recordEntries(
+  entries: Fields,
+  count: number,
+  table: RelocationTable,
+  header: ElfHeader,
+  slots: Slots,
+  found: Map<number, Relocation>,
+  uncertain: Set<number> | undefined,
+): void {
   if (table.kind === "relr") {
-    forEachRelrSlot(entries, end - first, table.entrySize, header, slots, found, uncertain);
+    forEachRelrSlot(entries, count, table.entrySize, header, slots, found, uncertain);
     return;
   }
-  for (let index = 0; index < end - first; index += 1) {
+  for (let index = 0; index < count; index += 1) {
     const at = index * table.entrySize;
     const slot = entryTarget(entries, at, header);
     if (isSlot(slots, slot)) {
@@ -247,9 +250,8 @@ export function walkRelocations(
 
 /**
  * Visits the slots a RELR table relocates: an even entry is an address to relocate; an odd entry
- * is a bitmap of the following words (bit i set: relocate the i-th word after the last address).
- * A bitmap covers a range of 63 (or 31) words, so only the slots in that range are tested,
- * instead of expanding every bit.
+ * is a bitmap of the following words (bit i set: relocate the i-th word after the last address),
+ * covering 63 (or 31) words: only the slots in that range are tested, no bit is expanded.
  */
 function forEachRelrSlot(
   entries: Fields,

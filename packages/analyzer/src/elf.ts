@@ -41,6 +41,11 @@ import type { FileWindow } from "./file-window.ts";
 /** Addresses above 2^53 are in no shared object; they map to nothing. */
 const MAX_ADDRESS = BigInt(Number.MAX_SAFE_INTEGER);
 
+/** Where `length` bytes at a pointer's `address` are stored; none above 2^53, where no shared object is. */
+export function elfFileOffset(addresses: AddressMap, address: bigint, length: number): number | undefined {
+  return address <= MAX_ADDRESS ? addresses.fileOffset(Number(address), length) : undefined;
+}
+
 /** e_machine: 3 EM_386, 62 EM_X86_64, 40 EM_ARM, 183 EM_AARCH64. */
 export const elfArchitecture = architectureTable({ x86: [3], x86_64: [62], arm: [40], arm64: [183] });
 
@@ -135,8 +140,7 @@ export function parseElf(window: FileWindow): PluginDescriptorInfo[] {
   const { placed, slots, tables, firstReads } = window.memo("elf-descriptor-plan", () =>
     planDescriptors(symbols.descriptors, addresses, layout, dynamicTables, sections, header),
   );
-  const fileOffset = (address: bigint, length: number) =>
-    address <= MAX_ADDRESS ? addresses.fileOffset(Number(address), length) : undefined;
+  const fileOffset = (address: bigint, length: number) => elfFileOffset(addresses, address, length);
   // Searched before the descriptors are read, so its reads come in the descriptors' rounds, and
   // once those are read, with the strings their stored pointers name (right unless a RELA
   // linker left the fields 0, as lld does). Kept only once every descriptor is at hand: the

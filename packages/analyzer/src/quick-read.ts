@@ -8,7 +8,7 @@
  * costs less than a method of an object per file.
  */
 import { chunkOf, Fields } from "./bytes.ts";
-import { type DescriptorLayout, descriptorText } from "./descriptor.ts";
+import { type DescriptorLayout, descriptorText, stringRule } from "./descriptor.ts";
 import type { PluginArchitecture, PluginDescriptorInfo, PluginFileType, PluginKind } from "./descriptor-info.ts";
 import { MIN_READ } from "./fetched-ranges.ts";
 import type { SyncRandomAccessReader } from "./read-on-demand.ts";
@@ -178,8 +178,9 @@ export function readQuickDescriptors(count: number, format: QuickFormat, space: 
       const length = raw.word(lengthAt, wide);
       if (length === 0n) continue;
       const address = space.pointer(index, pointerAt, raw.word(pointerAt, wide));
-      if (address === 0n && length <= 1n) continue;
-      if (address === 0n || length > BigInt(fileSize)) throw GIVE_UP;
+      const rule = stringRule(address, length, fileSize);
+      if (rule === "empty") continue;
+      if (rule !== "read") throw GIVE_UP;
       const size = Number(length);
       const stringAt = space.fileOffset(address, size);
       if (stringAt === undefined) throw GIVE_UP;
